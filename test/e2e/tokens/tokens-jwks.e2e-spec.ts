@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { InvalidToken } from '../../../src/platform/errors/protocol-error';
 import type { SignAccessTokenInput } from '../../../src/tokens/access-token';
 import { AccessTokenService } from '../../../src/tokens/access-token.service';
+import { IdTokenService } from '../../../src/tokens/id-token.service';
 import { SIGNING_KEY_COLLECTION } from '../../../src/tokens/signing-keys/persistence/signing-key.schema';
 import { PrivateKeyCipher } from '../../../src/tokens/signing-keys/private-key-cipher';
 import {
@@ -259,6 +260,34 @@ describe('Token signing keys and JWKS on the test MongoDB server', () => {
       const keys = app.connection.collection(SIGNING_KEY_COLLECTION);
       expect(await keys.findOne({ kid: next!.kid })).toMatchObject({ slot: ACTIVE_SLOT });
       expect(await keys.countDocuments({ slot: { $exists: true } })).toBe(1);
+    });
+
+    it('publishes the RS256 key before any ID token needs it: a JWKS read first verifies the ID tokens of every instance', async () => {
+      const uri = freshDatabaseUri('first');
+      const [a, b] = await Promise.all([open({ MONGODB_URI: uri }), open({ MONGODB_URI: uri })]);
+      // What a relying party does once, before it registers (the OpenID Foundation's plans too).
+      const [jwksOfA, jwksOfB] = await Promise.all([fetchJwks(a), fetchJwks(b)]);
+      expect(jwksOfB).toEqual(jwksOfA);
+      expect(kidsOf(jwksOfA, 'RS256')).toHaveLength(1);
+
+      for (const instance of [a, b]) {
+        const idToken = await instance.app.get(IdTokenService).sign({
+          sub: 'user-1',
+          clientId: 'rp',
+          authMethod: 'password',
+          authTime: instance.clock.nowSeconds(),
+          accessToken: 'an-access-token',
+          alg: 'RS256',
+        });
+        await expect(
+          jwtVerify(idToken, createLocalJWKSet(jwksOfA), {
+            issuer: instance.config.server.issuer,
+            audience: 'rp',
+            algorithms: ['RS256'],
+            currentDate: instance.clock.now(),
+          }),
+        ).resolves.toMatchObject({ protectedHeader: { kid: kidsOf(jwksOfA, 'RS256')[0] } });
+      }
     });
 
     it('signs with RS256 when TOKEN_SIGNING_ALG=RS256', async () => {
