@@ -145,13 +145,6 @@ export function idTokenAlgFields(
     : {};
 }
 
-/** What an ID token of `client` is signed with, for IdTokenAuthentication: nothing when unsaid. */
-export function idTokenAlgOf(client: Pick<OAuthClient, 'idTokenSignedResponseAlg'>): {
-  alg?: SigningAlg;
-} {
-  return client.idTokenSignedResponseAlg ? { alg: client.idTokenSignedResponseAlg } : {};
-}
-
 /** The request object settings of `from`, without its absent fields (for building an OAuthClient). */
 export function requestObjectFields(from: {
   readonly requestObjectSigningAlg?: RequestObjectSigningAlg;

@@ -7,7 +7,7 @@
 export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
-export function isSigningAlg(alg: unknown): alg is SigningAlg {
+function isSigningAlg(alg: unknown): alg is SigningAlg {
   return (SIGNING_ALGS as readonly unknown[]).includes(alg);
 }
 

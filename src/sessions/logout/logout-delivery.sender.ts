@@ -51,7 +51,7 @@ export class LogoutDeliverySender {
       clientId: delivery.clientId,
       sub: delivery.sub,
       sid: delivery.sid,
-      ...(delivery.alg ? { alg: delivery.alg } : {}),
+      alg: delivery.alg,
     });
     try {
       await this.fetcher.postForm(

@@ -15,7 +15,7 @@ import {
   signedInGrant,
 } from '../../../tokens/grants/grant-token.issuer';
 import type { IdTokenAuthentication } from '../../../tokens/id-token';
-import { clientLabel, idTokenAlgOf, type OAuthClient } from '../../../clients/oauth-client';
+import { clientLabel, type OAuthClient } from '../../../clients/oauth-client';
 import {
   DPOP_JKT_BINDING_FIELD,
   type AuthorizationCodeBinding,
@@ -271,7 +271,7 @@ function idTokenAuthenticationOf(
     nonce: payload.nonce,
     amr: payload.amr,
     ...(payload.sid === undefined ? {} : { sid: payload.sid }),
-    ...idTokenAlgOf(client),
+    alg: client.idTokenSignedResponseAlg,
   };
 }
 

@@ -23,7 +23,7 @@ import { OPENID_SCOPE, hasScope } from '../../../tokens/scopes';
 import type { AuthMethod } from '../../../proofs/proof-vocabulary';
 import type { SessionLogout } from '../../../sessions/logout/session-logout.service';
 import type { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
-import { clientLabel, idTokenAlgOf } from '../../../clients/oauth-client';
+import { clientLabel } from '../../../clients/oauth-client';
 import { GrantHandler, type GrantParameters, type TokenRequest } from '../grant';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
@@ -276,7 +276,7 @@ export abstract class PolledGrant<
             authTime,
             ...(payload.amr ? { amr: payload.amr } : {}),
             ...(sid ? { sid } : {}),
-            ...idTokenAlgOf(client),
+            alg: client.idTokenSignedResponseAlg,
           }
         : undefined,
       dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
