@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import {
   SignJWT,
@@ -75,6 +75,9 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
   let t: TestApp;
   let issuer: string;
   let as: oauth.AuthorizationServer;
+  /** The JWKS files the tests hand `--jwks-file`, in a folder of this file's, removed at its end. */
+  let keys: string | undefined;
+  const keysDir = () => (keys ??= mkdtempSync(join(tmpdir(), 'proofgate-admin-cli-')));
 
   beforeAll(async () => {
     const [app, built] = await Promise.all([startListeningApp(), sharedBuild()]);
@@ -84,6 +87,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
   });
   afterAll(async () => {
     await t?.close();
+    if (keys) rmSync(keys, { recursive: true, force: true });
   });
 
   /** `proofgate-admin` in-process, on the service's database and clock. */
@@ -420,7 +424,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
 
     it('--request-object-signing-alg and --require-signed-request-object: a signed request object signs the user in, an unsigned one and a plain request are refused', async () => {
       const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-      const jwksFile = join(tmpdir(), `proofgate-admin-${process.pid}-jar.jwks.json`);
+      const jwksFile = join(keysDir(), 'jar.jwks.json');
       writeFileSync(
         jwksFile,
         JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'jar-1' }] }),
@@ -923,7 +927,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
   it('a machine client: client_credentials with private_key_jwt, and set-jwks rotates its keys', async () => {
     const keyPair = async (kid: string) => {
       const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-      const file = join(tmpdir(), `proofgate-admin-${process.pid}-${kid}.jwks.json`);
+      const file = join(keysDir(), `${kid}.jwks.json`);
       writeFileSync(file, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid }] }));
       return { privateKey, file };
     };
