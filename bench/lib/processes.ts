@@ -7,15 +7,35 @@ import { request } from 'undici';
 
 /** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  const [port] = await freePorts(1);
+  return port;
+}
+
+/**
+ * `count` distinct free TCP ports on 127.0.0.1: each asked of the kernel while the ones before are
+ * still held, then all released. Asked one after the other, the kernel may hand a released port
+ * out again, and two servers of one test then share a port, one of them never listening.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const held = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const server = createServer();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
+      return server;
+    }),
+  );
+  const ports = held.map((server) => {
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return address.port;
   });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
+  await Promise.all(
+    held.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+  );
+  return ports;
 }
 
 /** GET url, resolving to the status (0 when nothing answers). */

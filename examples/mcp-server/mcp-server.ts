@@ -233,8 +233,11 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
   });
 
   const listening: Server = await new Promise((resolve, reject) => {
-    const server = app.listen(options.port, host, () => resolve(server));
-    server.once('error', reject);
+    // Express 5 calls this back with the error when the port cannot be had (EADDRINUSE): the
+    // server then never listens, and a start that resolved would leave the port to another.
+    const server = app.listen(options.port, host, (error?: Error) =>
+      error ? reject(error) : resolve(server),
+    );
   });
   return {
     resource,

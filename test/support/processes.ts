@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 
 // The harness's own (bench/, tools/ use them too): one free-port and one status check for all.
-export { freePort, statusOf } from '../../bench/lib/processes';
+export { freePort, freePorts, statusOf } from '../../bench/lib/processes';
 
 /** Polls `probe` until it returns a value `done` accepts, or the deadline passes. */
 export async function waitFor<T>(

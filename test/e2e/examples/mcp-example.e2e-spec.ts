@@ -33,7 +33,7 @@ import { ClientRepository } from '../../../src/clients/client.repository';
 import { CookieBrowser } from '../../support/cookie-browser';
 import { clientEntry, exchangeCode, login, obtainCode, getMe } from '../../support/oauth';
 import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
-import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
+import { exitOf, freePort, freePorts, statusOf, waitFor } from '../../support/processes';
 import { selfSignedCertificate } from '../../support/self-signed-certificate';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { ipIssuer } from '../../support/ip-issuer';
@@ -128,12 +128,9 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
   let caDirectory: string;
 
   beforeAll(async () => {
-    const [proofgatePort, mcpPort, documentPort, stepUpPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
+    // Four distinct ports: asked one after the other, two servers once shared one (the step-up
+    // server never listened, and the plain one answered for it).
+    const [proofgatePort, mcpPort, documentPort, stepUpPort] = await freePorts(4);
     stepUpResource = `http://127.0.0.1:${stepUpPort}/mcp`;
     issuer = `http://127.0.0.1:${proofgatePort}`;
     resource = `http://127.0.0.1:${mcpPort}/mcp`;
@@ -434,6 +431,19 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
     }
     expect(await exitOf(cli)).toBe(0);
   }, 60_000);
+
+  it('examples/mcp-server refuses to start on a port already taken (EADDRINUSE), leaving nothing half-started', async () => {
+    const port = await freePort();
+    const squatter = createServer((_req, res) => res.end('the other server'));
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(
+        startMcpServer({ issuer, resource: `http://127.0.0.1:${port}/mcp`, port }),
+      ).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
 
   describe('the MCP server refuses', () => {
     const initialize = (authorization?: string, url = resource) =>
