@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type DemoClient, startDemoClient } from '../../../tools/demo-client/server';
 import { launchBrowser, screenshot, watchPageProblems } from '../../support/browser';
-import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
+import { exitOf, freePort, freePorts, statusOf, waitFor } from '../../support/processes';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -304,8 +304,8 @@ describe('npm run demo:client off demo-client’s port', () => {
   const WEB_REDIRECT = 'https://web.example/callback';
 
   beforeAll(async () => {
-    const port = await freePort();
-    registeredPort = await freePort();
+    let port: number;
+    [port, registeredPort] = await freePorts(2);
     issuer = `http://localhost:${port}`;
     t = await createTestApp({
       ISSUER: issuer,

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { adminCli } from '../../support/admin-cli';
 import { register } from '../../support/registration';
 import { launchBrowser, screenshot, until, watchPageProblems } from '../../support/browser';
-import { exitOf, freePort } from '../../support/processes';
+import { exitOf, freePort, freePorts } from '../../support/processes';
 import { SPA_EXAMPLE_SCRIPT, startSpaExample, stopSpaExample } from '../../support/spa-example';
 import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { ipIssuer } from '../../support/ip-issuer';
@@ -27,7 +27,7 @@ describe('examples/spa (browser)', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    const [proofgatePort, spaPort] = [await freePort(), await freePort()];
+    const [proofgatePort, spaPort] = await freePorts(2);
     issuer = `http://127.0.0.1:${proofgatePort}`;
     spaOrigin = `http://127.0.0.1:${spaPort}`;
     t = await createTestApp({
