@@ -14,7 +14,6 @@ import {
   type JSONWebKeySet,
 } from 'jose';
 import request from 'supertest';
-import type { Document } from 'mongodb';
 import { LOGOUT_DELIVERY_COLLECTION } from '../../../../src/sessions/logout/persistence/logout-delivery.schema';
 import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { adminCli } from '../../../support/admin-cli';
@@ -31,6 +30,7 @@ import {
   clientEntry,
 } from '../../../support/oauth';
 import { signOut } from '../../../support/login-form';
+import { waitFor } from '../../../support/processes';
 import { TestApp, createTestApp } from '../../../support/test-app';
 
 const ISSUER = 'http://localhost:25000';
@@ -300,21 +300,25 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
 
     await signOut(agent);
     await receiver.waitFor(1);
-    const rowWhen = async (settled: (row: Document | null) => boolean) => {
-      const deadline = Date.now() + 10_000;
-      let row = await t.connection.collection(LOGOUT_DELIVERY_COLLECTION).findOne({ sid });
-      while (!settled(row) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        row = await t.connection.collection(LOGOUT_DELIVERY_COLLECTION).findOne({ sid });
-      }
-      return row;
-    };
-    // The first attempt's failure recorded (its lease given back) before the clock moves: moved
-    // while the attempt was still in flight, the clock ran the attempt's lease out, and the
-    // instance claimed the row again beside it, a POST more than the two this test counts.
-    expect(
-      await rowWhen((row) => row?.status === 'pending' && row.lastError !== undefined),
-    ).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP status 500' });
+    type Row = { status: string; leaseUntil: Date; nextAttemptAt: Date; lastError?: string };
+    const rowWhen = (settled: (row: Row | null) => boolean) =>
+      waitFor(
+        () => t.connection.collection<Row>(LOGOUT_DELIVERY_COLLECTION).findOne({ sid }),
+        settled,
+        10_000,
+      );
+    // Moved while an attempt is in flight, the clock would run that attempt's lease out and the
+    // poller would claim the row again beside it (a POST after the row says failed). So it moves
+    // between two attempts, the next one at least a second away: the retries back off from 100 ms
+    // (the fifth comes 1.6 s after the fourth).
+    const between = await rowWhen(
+      (row) =>
+        row?.status === 'pending' &&
+        row.leaseUntil?.getTime() === row.nextAttemptAt?.getTime() &&
+        row.nextAttemptAt.getTime() - t.clock.now().getTime() > 1000,
+    );
+    expect(between).toMatchObject({ status: 'pending', lastError: 'HTTP status 500' });
+    expect(between!.nextAttemptAt.getTime() - t.clock.now().getTime()).toBeGreaterThan(500);
     // The retry time (60 s here) passes: the next attempt is the last.
     t.clock.advance(61);
 
