@@ -52,8 +52,7 @@ const common = {
   ],
   setupFiles: ['<rootDir>/test/setup/quiet-nest-logger.js'],
   // PROOFGATE_TEST_CPU_LOG=<file>: each suite's CPU, and each e2e spec file's (nothing when unset).
-  // async-contexts.js: no AsyncLocalStorage a spec ran (Playwright's) outlives it.
-  setupFilesAfterEnv: ['<rootDir>/test/setup/cpu-log.js', '<rootDir>/test/setup/async-contexts.js'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup/cpu-log.js'],
   // A dynamic import() in src/ names the compiled file (`./x.js`, as module node20 requires);
   // under jest the TypeScript source answers for it.
   moduleNameMapper: {

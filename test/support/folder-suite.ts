@@ -16,10 +16,6 @@ const { testDatabaseUri } = require('../setup/test-database-uri') as {
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const bundles = require('../setup/e2e-bundles') as Record<string, readonly string[]>;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { releaseAsyncContexts } = require('../setup/async-contexts') as {
-  releaseAsyncContexts: () => void;
-};
 
 const E2E = join(__dirname, '..', 'e2e');
 
@@ -62,8 +58,6 @@ export function runFolder(dir: string): void {
       process.env.MONGODB_URI = uri;
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(join(dir, name));
-      // After the file's own hooks: a browser it drove leaves no promise hooks to the next file.
-      afterAll(releaseAsyncContexts);
     });
   }
 }

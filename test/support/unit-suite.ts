@@ -12,18 +12,12 @@ const { ROOT, bundleSpecs } = require('../setup/unit-bundles') as {
   bundleSpecs: (name: string) => string[];
 };
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { releaseAsyncContexts } = require('../setup/async-contexts') as {
-  releaseAsyncContexts: () => void;
-};
-
 export function runUnitBundle(name: string): void {
   for (const spec of bundleSpecs(name)) {
     describe(spec, () => {
       beforeAll(() => cpuLog()?.fileStarts(spec));
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(join(ROOT, spec));
-      afterAll(releaseAsyncContexts);
     });
   }
 }
