@@ -1,4 +1,5 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { selfSignedCertificate } from '../../../../test/support/self-signed-certificate';
@@ -214,5 +215,75 @@ describe('GuardedFetcher.exchange: any status answered, for a library that reads
         { ...options, allowPrivate: false },
       ),
     ).rejects.toThrow(new OutboundFetchError('scheme http: is not fetched'));
+  });
+});
+
+describe('GuardedFetcher: a settled exchange leaves nothing waiting on its time limit', () => {
+  // Node keeps a timeout signal with an abort listener, and whatever the listener reaches, for the
+  // whole time limit: each exchange's listeners must be gone once it has settled.
+  let server: HttpServer;
+  let port: number;
+  const deadlines: AbortSignal[] = [];
+
+  beforeAll(async () => {
+    server = createHttpServer((req, res) => {
+      res.writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    const timeout = AbortSignal.timeout.bind(AbortSignal);
+    jest.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
+      const signal = timeout(ms);
+      deadlines.push(signal);
+      return signal;
+    });
+  });
+  afterAll(() => {
+    jest.restoreAllMocks();
+    return new Promise((resolve) => server.close(resolve));
+  });
+
+  const options: GuardedFetchOptions = {
+    maxBytes: 1024,
+    timeoutMs: 60_000,
+    allowPrivate: true,
+    accept: 'application/json',
+  };
+  /**
+   * The abort listeners left on the time limit of the exchange `exchange` runs, once the
+   * request's own (Node's, removed as its socket closes, a moment after the answer) are gone:
+   * waited for up to 2 s.
+   */
+  async function listenersLeftBy(exchange: () => Promise<unknown>): Promise<number> {
+    const before = deadlines.length;
+    await exchange().catch(() => undefined);
+    expect(deadlines).toHaveLength(before + 1);
+    const deadline = deadlines[before];
+    expect(deadline.aborted).toBe(false);
+    const until = Date.now() + 2_000;
+    while (getEventListeners(deadline, 'abort').length > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return getEventListeners(deadline, 'abort').length;
+  }
+
+  it('after an answer, a refused status and a host that does not resolve', async () => {
+    const loopback = new GuardedFetcher(new LoopbackResolver());
+    const nowhere = new GuardedFetcher(
+      new (class extends HostResolver {
+        resolve() {
+          return Promise.reject(new HostResolutionError('ENOTFOUND'));
+        }
+      })(),
+    );
+    const answered = () => loopback.get(new URL(`http://127.0.0.1:${port}/doc`), options);
+    const refused = () => loopback.get(new URL(`http://127.0.0.1:${port}/missing`), options);
+    const unresolved = () => nowhere.get(new URL('http://nowhere.example/doc'), options);
+    await expect(answered()).resolves.toMatchObject({ contentType: 'application/json' });
+    await expect(refused()).rejects.toThrow(new OutboundFetchError('HTTP status 404'));
+    expect(await listenersLeftBy(answered)).toBe(0);
+    expect(await listenersLeftBy(refused)).toBe(0);
+    expect(await listenersLeftBy(unresolved)).toBe(0);
   });
 });

@@ -131,16 +131,27 @@ export class GuardedFetcher {
     request: OutboundRequest,
   ): Promise<FetchedDocument & FetchedResponse> {
     const deadline = AbortSignal.timeout(options.timeoutMs);
+    // Node holds a timeout signal, and what its abort listeners reach, until its time runs out
+    // or the last listener goes: the listener goes as soon as the exchange has settled, so an
+    // exchange leaves nothing behind for the rest of its time limit.
+    const settled = new AbortController();
     const late = new Promise<never>((_resolve, reject) => {
-      deadline.addEventListener('abort', () =>
-        reject(new OutboundFetchError(`no answer within ${options.timeoutMs} ms`, true, true)),
+      deadline.addEventListener(
+        'abort',
+        () =>
+          reject(new OutboundFetchError(`no answer within ${options.timeoutMs} ms`, true, true)),
+        { once: true, signal: settled.signal },
       );
     });
     late.catch(() => undefined);
-    // The time limit covers name resolution too: a slow DNS server must not hold a request.
-    // `late` is raced with resolution only, so when it wins the host's DNS did not answer.
-    const address = await Promise.race([this.checkedAddress(target, options), late]);
-    return this.connect(target, address, options, deadline, request);
+    try {
+      // The time limit covers name resolution too: a slow DNS server must not hold a request.
+      // `late` is raced with resolution only, so when it wins the host's DNS did not answer.
+      const address = await Promise.race([this.checkedAddress(target, options), late]);
+      return await this.connect(target, address, options, deadline, request);
+    } finally {
+      settled.abort();
+    }
   }
 
   private async checkedAddress(
