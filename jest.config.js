@@ -52,7 +52,11 @@ const common = {
   ],
   setupFiles: ['<rootDir>/test/setup/quiet-nest-logger.js'],
   // PROOFGATE_TEST_CPU_LOG=<file>: each suite's CPU, and each e2e spec file's (nothing when unset).
-  setupFilesAfterEnv: ['<rootDir>/test/setup/cpu-log.js'],
+  // suite-observers: the process observers a suite starts stop when it ends.
+  setupFilesAfterEnv: [
+    '<rootDir>/test/setup/cpu-log.js',
+    '<rootDir>/test/setup/suite-observers.js',
+  ],
   // A dynamic import() in src/ names the compiled file (`./x.js`, as module node20 requires);
   // under jest the TypeScript source answers for it.
   moduleNameMapper: {

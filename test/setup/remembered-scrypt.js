@@ -7,6 +7,7 @@
 // gets its bytes (copies) in its callback, on a later tick; a new input is derived for real.
 // Unit specs (the hasher's own, the cipher's) and the processes the specs start derive every time.
 const nodeCrypto = require('node:crypto');
+const { runInThisContext } = require('node:vm');
 
 const MEMO = Symbol.for('proofgate.test.derivedScryptKeys');
 
@@ -26,7 +27,9 @@ function keyOf(password, salt, keylen, options) {
 
 // The derived bytes outlive a suite (the worker's next suites reuse them); the patch does not:
 // after the suite the worker's scrypt is node's own again, for the unit specs it may run next.
-const derived = (nodeCrypto[MEMO] ??= new Map());
+// The memo is a Map of the worker's own realm, not of the suite's: an object made in a suite's
+// realm keeps that whole realm (its module registry) alive for as long as it lives.
+const derived = (nodeCrypto[MEMO] ??= new (runInThisContext('Map'))());
 const derive = nodeCrypto.scrypt;
 nodeCrypto.scrypt = function scrypt(password, salt, keylen, options, callback) {
   if (typeof options === 'function') [options, callback] = [undefined, options];
