@@ -3,9 +3,18 @@ import { Clock } from '../../src/platform/clock/clock';
 /** Real time plus an offset that tests move forward, so expiry is tested without waiting. */
 export class TestClock extends Clock {
   private offsetMs = 0;
+  private frozenAtMs: number | undefined;
 
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date((this.frozenAtMs ?? Date.now()) + this.offsetMs);
+  }
+
+  /**
+   * From now on the clock moves only when the test advances it: a test that checks a bound to the
+   * second (valid one second before, gone one after) cannot lose its margin to a slow machine.
+   */
+  freeze(): void {
+    this.frozenAtMs ??= Date.now();
   }
 
   advance(seconds: number): void {

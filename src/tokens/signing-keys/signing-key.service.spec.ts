@@ -166,6 +166,10 @@ describe('SigningKeyService', () => {
   it('rotates: the old key verifies until its last token can have expired, then disappears', async () => {
     const service = await start();
     const oldKid = (await service.signingKey()).kid;
+    // To the second, whatever the machine's load: the first JWKS generates an RSA key (seconds on
+    // a loaded machine), which real time passing would take from the one-second margins below.
+    clock.freeze();
+    clock.advance(1);
 
     const [{ kid: newKid }] = await service.rotate();
 
@@ -255,6 +259,8 @@ describe('SigningKeyService', () => {
       const oldKid = (await service.signingKey()).kid;
       const [{ kid: nextKid }] = await service.scheduleRotation();
 
+      // The one-second margins below hold whatever the first JWKS's RSA key takes (see `rotates`).
+      clock.freeze();
       clock.advance(NEXT_KEY_PUBLISH_SECONDS);
 
       const before = clock.now();
