@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { authorizationRequest } from '../../src/lab-client/authorization-request';
 import { codeExchangeRequest, codeFromRedirect, type CodeClient } from '../../bench/lib/pkce';
 import { NoAnswer, type Answer, type FleetClient } from './client';
+import { BACKCHANNEL_LOGOUT_TIMEOUT_MS } from './fleet';
 import type { Ledger } from './ledger';
 import { processGone, type Elapsed } from './processes';
 import { socketOwner } from './socket-owner';
@@ -236,12 +237,17 @@ export class LogoutTraffic {
   }
 
   /**
-   * Whether the slow RP is holding a logout token `instance` sent: killing it now cuts a
-   * delivery.
+   * Whether the slow RP is holding a logout token `instance` sent, with at least half of the
+   * sender's time limit for the attempt left: killing it now cuts a delivery. An older one may
+   * be given up by the sender itself before the kill's burst ends (abandoned, not cut): a loaded
+   * machine's run once killed just after its only held delivery timed out, and cut none.
    */
   deliveryInFlightFrom(instance: number): boolean {
     const slow = this.rps.find((rp) => rp.delayMs > 0)!.id;
-    return [...this.unanswered].some((r) => r.rp === slow && r.sender?.slot === instance);
+    const heldSince = this.elapsed() - BACKCHANNEL_LOGOUT_TIMEOUT_MS / 2;
+    return [...this.unanswered].some(
+      (r) => r.rp === slow && r.sender?.slot === instance && r.at >= heldSince,
+    );
   }
 
   /** The instance whose process holds the connection from `port` to the RP's `rpPort`. */
