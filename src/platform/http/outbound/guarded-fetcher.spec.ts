@@ -224,6 +224,7 @@ describe('GuardedFetcher: a settled exchange leaves nothing waiting on its time 
   let server: HttpServer;
   let port: number;
   const deadlines: AbortSignal[] = [];
+  let timeouts: jest.SpiedFunction<typeof AbortSignal.timeout> | undefined;
 
   beforeAll(async () => {
     server = createHttpServer((req, res) => {
@@ -233,14 +234,14 @@ describe('GuardedFetcher: a settled exchange leaves nothing waiting on its time 
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
     const timeout = AbortSignal.timeout.bind(AbortSignal);
-    jest.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
+    timeouts = jest.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
       const signal = timeout(ms);
       deadlines.push(signal);
       return signal;
     });
   });
   afterAll(() => {
-    jest.restoreAllMocks();
+    timeouts?.mockRestore();
     return new Promise((resolve) => server.close(resolve));
   });
 
