@@ -25,7 +25,8 @@ let processRegistry: Registry | undefined;
  * The process's series (CPU, memory, event loop lag, garbage collection: prom-client's defaults),
  * collected once per process. Collecting them starts a garbage-collection observer and an event
  * loop delay timer that nothing stops: collected per app instance, each closed app's kept running
- * and kept the app reachable (the e2e workers start ~250 apps each).
+ * and kept the app reachable (the e2e workers start ~250 apps each). Under jest "once" is once per
+ * suite (each has a module registry of its own): test/setup/suite-observers.js stops them after it.
  */
 function processMetrics(): Registry {
   if (processRegistry === undefined) {
