@@ -169,6 +169,7 @@ describe('SigningKeyService', () => {
     // To the second, whatever the machine's load: the first JWKS generates an RSA key (seconds on
     // a loaded machine), which real time passing would take from the one-second margins below.
     clock.freeze();
+    // The new key is created a second after the old one: newest first stays an order.
     clock.advance(1);
 
     const [{ kid: newKid }] = await service.rotate();

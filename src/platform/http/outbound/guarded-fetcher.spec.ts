@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from '../../../../test/support/processes';
 import { selfSignedCertificate } from '../../../../test/support/self-signed-certificate';
 import { GuardedFetcher, OutboundFetchError, type GuardedFetchOptions } from './guarded-fetcher';
 import { HostResolutionError, HostResolver } from './host-resolver';
@@ -262,11 +263,11 @@ describe('GuardedFetcher: a settled exchange leaves nothing waiting on its time 
     expect(deadlines).toHaveLength(before + 1);
     const deadline = deadlines[before];
     expect(deadline.aborted).toBe(false);
-    const until = Date.now() + 2_000;
-    while (getEventListeners(deadline, 'abort').length > 0 && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return getEventListeners(deadline, 'abort').length;
+    return waitFor(
+      () => Promise.resolve(getEventListeners(deadline, 'abort').length),
+      (left) => left === 0,
+      2_000,
+    );
   }
 
   it('after an answer, a refused status and a host that does not resolve', async () => {
