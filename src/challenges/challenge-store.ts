@@ -17,7 +17,9 @@ import {
  * challenge is never redeemable, whether or not the TTL monitor has removed it yet. The same
  * operation deletes the challenge's payload and leaves a spent marker (no secret, no payload)
  * until the challenge's own expiry, when the TTL index deletes it: a replay is then recognised as
- * a replay, never mistaken for an unknown challenge, even when it races the redemption.
+ * a replay, never mistaken for an unknown challenge, even when it races the redemption. A
+ * challenge issued with `rememberedFor` is kept that much longer, expired: a late redemption is
+ * told `expired` whenever the TTL monitor runs.
  */
 export abstract class ChallengeStore {
   abstract issue<P>(input: IssueChallenge<P>): Promise<StoredChallenge<P>>;

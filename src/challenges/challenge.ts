@@ -44,6 +44,12 @@ export interface IssueChallenge<P> {
    * code), not by a random secret, where a new request supersedes the one before.
    */
   replaces?: boolean;
+  /**
+   * Seconds the store keeps the challenge after it expires, never live again, so that a late
+   * redemption is told `expired`, not `unknown`, however soon the TTL monitor runs: for a key a
+   * client polls until it expires (RFC 8628 §3.5's `expired_token`). None when absent.
+   */
+  rememberedFor?: number;
 }
 
 export interface StoredChallenge<P = unknown> {
@@ -67,6 +73,7 @@ export type ConsumeResult<P> =
   | { ok: true; challenge: StoredChallenge<P> }
   /** Never issued (or long gone). */
   | { ok: false; reason: 'unknown' }
+  /** Past its expiry, and still kept (until the TTL monitor's next pass, or remembered). */
   | { ok: false; reason: 'expired' }
   /**
    * Already redeemed: a replay. `sameBinding` says whether the replay presented everything the

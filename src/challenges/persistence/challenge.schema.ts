@@ -6,7 +6,8 @@ import { CHALLENGE_KINDS, type ChallengeKind } from '../challenge';
 export const CHALLENGE_COLLECTION = 'challenges';
 
 /**
- * `_id`: BASE64URL(SHA-256(key)): the key itself is never stored.
+ * `_id`: BASE64URL(SHA-256(key)): the key itself is never stored. `expiresAt` is when the TTL
+ * index may remove the record: its expiry, or for a remembered challenge, the end of its memory.
  */
 @Schema({ collection: CHALLENGE_COLLECTION, versionKey: false, strict: 'throw' })
 export class ChallengeRecord extends ExpiringRecord {
@@ -15,6 +16,13 @@ export class ChallengeRecord extends ExpiringRecord {
 
   @Prop({ type: MongooseSchema.Types.Mixed, required: true })
   binding!: Record<string, string>;
+
+  /**
+   * A remembered challenge's expiry (`IssueChallenge.rememberedFor`): past it the challenge is
+   * expired, and kept until `expiresAt` only to tell a late redemption so. Absent: at `expiresAt`.
+   */
+  @Prop({ type: Date })
+  lapsesAt?: Date;
 
   /** Removed by the redeeming operation itself (delete-on-use). */
   @Prop({ type: MongooseSchema.Types.Mixed })

@@ -40,6 +40,22 @@ function bindingFilterOf(binding: ChallengeBinding): Record<string, string> {
   );
 }
 
+/** When a record's challenge expires: a remembered one's lapse, any other's removal. */
+function expiryOf(record: Pick<ChallengeRecord, 'expiresAt' | 'lapsesAt'>): Date {
+  return record.lapsesAt ?? record.expiresAt;
+}
+
+/**
+ * What a live challenge's record holds at `now`: unspent, unexpired, and not lapsed if it is
+ * remembered (`$not $lte` takes a record without `lapsesAt` too).
+ */
+function liveAt(now: Date): mongo.Filter<ChallengeRecord> {
+  return { spentAt: null, expiresAt: { $gt: now }, lapsesAt: { $not: { $lte: now } } };
+}
+
+/** The fields the redemptions' events and refusals read. */
+const LIFETIME = { createdAt: 1, expiresAt: 1, lapsesAt: 1 } as const;
+
 function toChallenge<P>(record: ChallengeRecord): StoredChallenge<P> {
   return {
     kind: record.kind,
@@ -47,19 +63,19 @@ function toChallenge<P>(record: ChallengeRecord): StoredChallenge<P> {
     binding: record.binding,
     payload: record.payload as P,
     createdAt: record.createdAt,
-    expiresAt: record.expiresAt,
+    expiresAt: expiryOf(record),
   };
 }
 
 /** Why a challenge was not redeemed, from what its key holds now. */
 function notRedeemed(
-  record: Pick<ChallengeRecord, 'kind' | 'spentAt' | 'expiresAt'> | null,
+  record: Pick<ChallengeRecord, 'kind' | 'spentAt' | 'expiresAt' | 'lapsesAt'> | null,
   kind: ChallengeKind,
   now: Date,
 ): RedeemResult {
   if (record === null || record.kind !== kind) return { ok: false, reason: 'unknown' };
   if (record.spentAt) return { ok: false, reason: 'replayed' };
-  if (record.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+  if (expiryOf(record).getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
   // Live and unspent, yet not matched: issued after the update (a key is random: never).
   return { ok: false, reason: 'unknown' };
 }
@@ -120,13 +136,18 @@ export class MongoChallengeStore extends ChallengeStore {
   private async insert<P>(input: IssueChallenge<P>): Promise<StoredChallenge<P>> {
     assertBindingFields(input.binding);
     const createdAt = input.issuedAt ?? this.clock.now();
+    const expiry = new Date(createdAt.getTime() + input.ttlSeconds * 1000);
+    const memory = input.rememberedFor ?? 0;
     const record: ChallengeRecord = {
       _id: sha256Base64Url(input.key),
       kind: input.kind,
       binding: { ...input.binding },
       payload: input.payload,
       createdAt,
-      expiresAt: new Date(createdAt.getTime() + input.ttlSeconds * 1000),
+      // A remembered challenge lapses at its expiry; the TTL index removes it a memory later.
+      ...(memory > 0
+        ? { lapsesAt: expiry, expiresAt: new Date(expiry.getTime() + memory * 1000) }
+        : { expiresAt: expiry }),
       spentAt: null,
     };
     // Inserted in batches with the challenges issued meanwhile (one command per batch); one that
@@ -136,7 +157,7 @@ export class MongoChallengeStore extends ChallengeStore {
         ? { replaceOne: { filter: { _id: record._id }, replacement: record, upsert: true } }
         : { insertOne: { document: record } },
     );
-    this.events.emit(new ChallengeIssued(record.kind, createdAt, record.expiresAt));
+    this.events.emit(new ChallengeIssued(record.kind, createdAt, expiry));
     return toChallenge<P>(record);
   }
 
@@ -200,8 +221,7 @@ export class MongoChallengeStore extends ChallengeStore {
     const filter: mongo.Filter<ChallengeRecord> = {
       _id: keyHash,
       kind,
-      spentAt: null,
-      expiresAt: { $gt: now },
+      ...liveAt(now),
       ...bindingFilter,
     };
     const redeemed = await this.collection.findOneAndUpdate(
@@ -210,7 +230,7 @@ export class MongoChallengeStore extends ChallengeStore {
       { returnDocument: 'before', ...SINGLE_USE_WRITE },
     );
     if (redeemed) {
-      this.events.emit(new ChallengeRedeemed(kind, redeemed.createdAt, redeemed.expiresAt, now));
+      this.events.emit(new ChallengeRedeemed(kind, redeemed.createdAt, expiryOf(redeemed), now));
       return { ok: true, challenge: toChallenge<P>(redeemed) };
     }
 
@@ -236,7 +256,7 @@ export class MongoChallengeStore extends ChallengeStore {
         sameBinding: mismatched.length === 0,
       };
     }
-    if (existing.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+    if (expiryOf(existing).getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
     return { ok: false, reason: 'binding_mismatch', mismatched };
   }
 
@@ -259,16 +279,12 @@ export class MongoChallengeStore extends ChallengeStore {
     if (redemptions.length === 1) {
       const [{ kind, keyHash }] = redemptions;
       const redeemed = await this.collection.findOneAndUpdate(
-        { _id: keyHash, kind, spentAt: null, expiresAt: { $gt: now } },
+        { _id: keyHash, kind, ...liveAt(now) },
         { $set: { spentAt: now }, $unset: { payload: '' } },
-        {
-          returnDocument: 'before',
-          projection: { createdAt: 1, expiresAt: 1 },
-          ...SINGLE_USE_WRITE,
-        },
+        { returnDocument: 'before', projection: LIFETIME, ...SINGLE_USE_WRITE },
       );
       if (redeemed) {
-        this.events.emit(new ChallengeRedeemed(kind, redeemed.createdAt, redeemed.expiresAt, now));
+        this.events.emit(new ChallengeRedeemed(kind, redeemed.createdAt, expiryOf(redeemed), now));
         return [{ value: { ok: true } }];
       }
       const existing = await this.collection.findOne({ _id: keyHash }, SINGLE_USE_READ);
@@ -282,7 +298,7 @@ export class MongoChallengeStore extends ChallengeStore {
     await Promise.all(
       [...byKind].map(([kind, keyHashes]) =>
         this.collection.updateMany(
-          { _id: { $in: [...keyHashes] }, kind, spentAt: null, expiresAt: { $gt: now } },
+          { _id: { $in: [...keyHashes] }, kind, ...liveAt(now) },
           { $set: { spentAt: now, redeemedBy: batch }, $unset: { payload: '' } },
           SINGLE_USE_WRITE,
         ),
@@ -293,7 +309,7 @@ export class MongoChallengeStore extends ChallengeStore {
       .find(
         { _id: { $in: ids } },
         {
-          projection: { kind: 1, createdAt: 1, expiresAt: 1, spentAt: 1, redeemedBy: 1 },
+          projection: { kind: 1, ...LIFETIME, spentAt: 1, redeemedBy: 1 },
           ...SINGLE_USE_READ,
         },
       )
@@ -304,7 +320,7 @@ export class MongoChallengeStore extends ChallengeStore {
       const record = byId.get(keyHash) ?? null;
       if (record?.kind === kind && record.redeemedBy === batch && !claimed.has(keyHash)) {
         claimed.add(keyHash);
-        this.events.emit(new ChallengeRedeemed(kind, record.createdAt, record.expiresAt, now));
+        this.events.emit(new ChallengeRedeemed(kind, record.createdAt, expiryOf(record), now));
         return { value: { ok: true } };
       }
       return { value: notRedeemed(record, kind, now) };
@@ -324,8 +340,7 @@ export class MongoChallengeStore extends ChallengeStore {
       {
         _id: sha256Base64Url(key),
         kind,
-        spentAt: null,
-        expiresAt: { $gt: this.clock.now() },
+        ...liveAt(this.clock.now()),
         attempts: { $not: { $gte: maxAttempts } },
         ...bindingFilterOf(binding),
       },
@@ -343,9 +358,9 @@ export class MongoChallengeStore extends ChallengeStore {
     const spent = await this.collection.findOneAndUpdate(
       { _id: sha256Base64Url(key), kind, spentAt: null, ...bindingFilterOf(binding) },
       { $set: { spentAt: now }, $unset: { payload: '' } },
-      { returnDocument: 'before', projection: { expiresAt: 1 }, ...SINGLE_USE_WRITE },
+      { returnDocument: 'before', projection: { expiresAt: 1, lapsesAt: 1 }, ...SINGLE_USE_WRITE },
     );
-    if (spent) this.events.emit(new ChallengeSpent(kind, spent.expiresAt, now));
+    if (spent) this.events.emit(new ChallengeSpent(kind, expiryOf(spent), now));
   }
 
   async update<P>(
@@ -406,12 +421,7 @@ export class MongoChallengeStore extends ChallengeStore {
     assertBindingFields(binding);
     assertBindingFields(expected);
     assertBindingFields(changes);
-    const filter: Record<string, unknown> = {
-      _id: keyHash,
-      kind,
-      spentAt: null,
-      expiresAt: { $gt: this.clock.now() },
-    };
+    const filter: Record<string, unknown> = { _id: keyHash, kind, ...liveAt(this.clock.now()) };
     Object.assign(filter, bindingFilterOf(binding));
     for (const [field, value] of Object.entries(expected)) filter[`payload.${field}`] = value;
     const set: Record<string, unknown> = {};
@@ -437,7 +447,7 @@ export class MongoChallengeStore extends ChallengeStore {
   private async read(peeks: readonly Peek[]): Promise<{ value: ChallengeRecord | null }[]> {
     if (peeks.length === 1) {
       const [{ kind, keyHash, at }] = peeks;
-      const filter = { _id: keyHash, kind, spentAt: null, expiresAt: { $gt: at } };
+      const filter = { _id: keyHash, kind, ...liveAt(at) };
       return [{ value: await this.collection.findOne(filter, SINGLE_USE_READ) }];
     }
     const ids = [...new Set(peeks.map((peek) => peek.keyHash))];
@@ -447,7 +457,7 @@ export class MongoChallengeStore extends ChallengeStore {
     const byId = new Map(records.map((record) => [record._id, record]));
     return peeks.map(({ kind, keyHash, at }) => {
       const record = byId.get(keyHash);
-      const live = record !== undefined && record.kind === kind && record.expiresAt > at;
+      const live = record !== undefined && record.kind === kind && expiryOf(record) > at;
       return { value: live ? record : null };
     });
   }
@@ -481,6 +491,6 @@ export class MongoChallengeStore extends ChallengeStore {
   }
 
   private liveFilter(kind?: ChallengeKind): mongo.Filter<ChallengeRecord> {
-    return { expiresAt: { $gt: this.clock.now() }, spentAt: null, ...(kind ? { kind } : {}) };
+    return { ...liveAt(this.clock.now()), ...(kind ? { kind } : {}) };
   }
 }

@@ -17,8 +17,8 @@ export abstract class ExpiringRecord extends KeyedRecord {
 }
 
 /**
- * The TTL index on `expiresAt`. Clean-up only: MongoDB's TTL monitor runs about once a minute
- * (and the dev database never deletes), so every read still filters on `expiresAt > now`.
+ * The TTL index on `expiresAt`. Clean-up only: MongoDB's TTL monitor (and the dev database's,
+ * tools/mongo-server) runs about once a minute, so every read still filters on `expiresAt > now`.
  */
 export function removeOnceExpired(schema: Schema): void {
   schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });

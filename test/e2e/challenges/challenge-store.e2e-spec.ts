@@ -1,6 +1,7 @@
 import { ChallengeStore } from '../../../src/challenges/challenge-store';
 import { CHALLENGE_COLLECTION } from '../../../src/challenges/persistence/challenge.schema';
 import { randomToken, sha256Base64Url } from '../../../src/platform/crypto/hashing';
+import { ttlPass } from '../../support/ttl-pass';
 import { useTestApp } from '../../support/use-test-app';
 
 describe('ChallengeStore on the test MongoDB server', () => {
@@ -234,6 +235,59 @@ describe('ChallengeStore on the test MongoDB server', () => {
       .collection(CHALLENGE_COLLECTION)
       .countDocuments({ _id: sha256Base64Url(key) as never });
     expect(stored).toBe(1);
+  });
+
+  it('remembers a challenge issued with rememberedFor past its expiry: expired, never live, until the memory ends', async () => {
+    const remembered = randomToken();
+    const plain = randomToken();
+    const issued = await store.issue({
+      kind: 'device_code',
+      key: remembered,
+      binding: { client_id: 'demo-client' },
+      payload: { status: 'pending' },
+      ttlSeconds: 60,
+      rememberedFor: 600,
+    });
+    await issueCode(plain, 60);
+    // What callers see is the challenge's own expiry; the record goes a memory later.
+    expect(issued.expiresAt.getTime() - issued.createdAt.getTime()).toBe(60_000);
+    const record = await t.connection
+      .collection(CHALLENGE_COLLECTION)
+      .findOne({ _id: sha256Base64Url(remembered) as never });
+    expect(record).toMatchObject({
+      lapsesAt: issued.expiresAt,
+      expiresAt: new Date(issued.expiresAt.getTime() + 600_000),
+    });
+
+    t.clock.advance(61);
+    await ttlPass(t.connection, t.clock.now());
+    // The pass removed the plain one: a late redemption no longer knows it.
+    expect(await store.consume('authorization_code', plain, binding)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
+    expect(await store.peek('device_code', remembered)).toBeNull();
+    expect(await store.countAttempt('device_code', remembered, 3)).toBeNull();
+    const state = { client_id: 'demo-client' };
+    const hash = sha256Base64Url(remembered);
+    expect(await store.update('device_code', hash, state, { status: 'pending' }, {})).toBeNull();
+    const live = (await store.listLive('device_code')).map((c) => c.keyHash);
+    expect(live).not.toContain(hash);
+    expect(await store.redeemPeeked('device_code', remembered)).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+    expect(await store.consume('device_code', remembered, state)).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+
+    t.clock.advance(600);
+    await ttlPass(t.connection, t.clock.now());
+    expect(await store.consume('device_code', remembered, state)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
   });
 
   it('does not consume on a wrong binding, and the rightful owner can still redeem', async () => {
