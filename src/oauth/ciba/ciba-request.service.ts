@@ -8,6 +8,7 @@ import type { AcrValue } from '../../protocol-rules/acr';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import type { CibaRequestBinding, CibaRequestPayload } from './ciba-request';
 import { CibaNotifications } from './notifications/ciba-notifications';
+import { POLLED_KEY_MEMORY_SECONDS } from '../device/device-authorization';
 
 /** CIBA Core 1.0 §7.3 successful answer. */
 export interface BackchannelAuthenticationResponse {
@@ -82,6 +83,7 @@ export class CibaRequestService {
         ...this.ping(client, authReqId, request.clientNotificationToken),
       },
       ttlSeconds,
+      rememberedFor: POLLED_KEY_MEMORY_SECONDS,
       issuedAt,
     });
     return {

@@ -6,10 +6,11 @@ import { Clock } from '../../platform/clock/clock';
 import { randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
 import { firstWriteWins } from '../../platform/database/duplicate-key';
 import type { OAuthClient } from '../../clients/oauth-client';
-import type {
-  DeviceCodeBinding,
-  DeviceCodePayload,
-  DeviceUserCodePayload,
+import {
+  type DeviceCodeBinding,
+  type DeviceCodePayload,
+  type DeviceUserCodePayload,
+  POLLED_KEY_MEMORY_SECONDS,
 } from './device-authorization';
 import { newUserCode, normalizeUserCode } from './user-code';
 
@@ -63,6 +64,7 @@ export class DeviceAuthorizationService {
       // The first poll may come at once; each later one `interval` after the one before.
       payload: { status: 'pending', scope, resource, interval, pollableAt: issuedAt },
       ttlSeconds,
+      rememberedFor: POLLED_KEY_MEMORY_SECONDS,
       issuedAt,
     });
     const userCode = await this.issueUserCode(

@@ -19,6 +19,7 @@ import { INSECURE, discover, getProtected } from '../../support/oauth-discovery'
 import { register } from '../../support/registration';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { ttlPass } from '../../support/ttl-pass';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const USER_CODE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
@@ -309,6 +310,11 @@ describe('device authorization grant (RFC 8628)', () => {
     const late = await submit(browser, authorization.user_code, 'approve');
     expect(late.status).toBe(400);
     expect(late.html).toContain('That code is not valid, or it has expired.');
+    // A minute on, the TTL monitor has run: still expired_token (RFC 8628 §3.5: the client
+    // starts over), not invalid_grant.
+    t.clock.advance(60);
+    await ttlPass(t.connection, t.clock.now());
+    expect(await poll(authorization.device_code)).toBe('expired_token');
   });
 
   it('redeems an approved device code only for the client it was issued to', async () => {

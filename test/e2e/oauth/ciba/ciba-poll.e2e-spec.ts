@@ -17,6 +17,7 @@ import { basic } from '../../../support/oauth';
 import { backchannelRequest, cibaTokenRequest } from '../../../support/ciba';
 import { PAYMENT_INITIATION, PAY_12 } from '../../../support/authorization-details';
 import { expectRefusal } from '../../../support/refusal';
+import { ttlPass } from '../../../support/ttl-pass';
 import { register } from '../../../support/registration';
 import { TestApp, startListeningApp } from '../../../support/test-app';
 import { walletBrowser } from '../../../support/wallet-login';
@@ -218,6 +219,8 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
     });
     expect(expires_in).toBe(60);
     t.clock.advance(61);
+    // The TTL monitor has run since (every 60 s): still expired_token, not invalid_grant.
+    await ttlPass(t.connection, t.clock.now());
     expectRefusal(
       await poll(auth_req_id),
       400,
