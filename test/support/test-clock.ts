@@ -17,6 +17,13 @@ export class TestClock extends Clock {
     this.frozenAtMs ??= Date.now();
   }
 
+  /** Real time again from where the frozen clock stands: it neither jumps nor goes back. */
+  thaw(): void {
+    if (this.frozenAtMs === undefined) return;
+    this.offsetMs += this.frozenAtMs - Date.now();
+    this.frozenAtMs = undefined;
+  }
+
   advance(seconds: number): void {
     this.offsetMs += seconds * 1000;
   }
