@@ -30,6 +30,7 @@ import {
 import { PROOFS } from '../../src/proof-registry';
 import { MAX_RESOURCES_PER_REQUEST } from '../../src/oauth/resource/check-resource';
 import { STATUS_LIST_LIMITS } from '../../src/oid4vp/status-list-token';
+import { POLLED_KEY_MEMORY_SECONDS } from '../../src/oauth/device/device-authorization';
 import { SETTING_NAMES } from '../../src/config/settings';
 import { GRANT_TYPE_RULES } from '../../src/oauth/token/token-grants';
 import { buildAdminProgram } from '../../src/admin/admin-cli';
@@ -561,5 +562,20 @@ describe('the README agrees with CI and the code', () => {
     expect(text).toContain(`at most ${mib(maxBytes)} in ${timeoutMs / 1000} s`);
     expect(text).toContain(`(ZLIB, at most ${mib(maxListBytes)})`);
     expect(text).toContain(`At most ${cacheEntries} lists and ${mib(cacheBytes)} are kept`);
+  });
+
+  it('the pages state for how long an expired device code or auth_req_id is still expired_token', () => {
+    const flat = (...path: string[]) => read(...path).replace(/\s+/g, ' ');
+    const memory = `${POLLED_KEY_MEMORY_SECONDS} s`;
+    expect(flat('docs', 'OAUTH.md')).toContain(
+      `\`expired_token\` after \`expires_in\` (for ${memory},`,
+    );
+    expect(flat('docs', 'AGENTS.md')).toContain(
+      `\`expired_token\` after \`expires_in\` (for ${memory};`,
+    );
+    expect(flat('docs', 'SECURITY.md')).toContain(`are then kept ${memory} more, expired`);
+    const deployment = flat('docs', 'DEPLOYMENT.md');
+    expect(deployment).toContain(`is now kept ${memory} past its expiry`);
+    expect(deployment).toContain(`up to ${memory} late`);
   });
 });
