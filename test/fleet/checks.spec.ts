@@ -224,6 +224,7 @@ function figures(overrides: Partial<FleetFigures> = {}): FleetFigures {
     warmupMs: 10_000,
     rateLimit: {
       limit: 10,
+      address: '203.0.113.7',
       sent: 11,
       perInstance: [4, 4, 3],
       refusedFleetWide: 1,

@@ -23,6 +23,8 @@ export const MIN_JUDGED_SPAN_MS = 30_000;
 export interface RateLimitObservation {
   /** RATE_LIMIT_LOGIN_PER_IP of every instance. */
   readonly limit: number;
+  /** The IP the attempts came from (X-Forwarded-For). */
+  readonly address: string;
   /** limit + 1 login attempts from one IP, sent round robin over the instances. */
   readonly sent: number;
   readonly perInstance: readonly number[];

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildService } from '../../bench/lib/proofgate';
-import { fleetChecks, type Check, type FleetFigures, type RateLimitObservation } from './checks';
+import { fleetChecks, type Check, type FleetFigures } from './checks';
 import { FleetClient } from './client';
 import { DeviceTraffic } from './device';
 import {
@@ -18,8 +18,9 @@ import {
   LogoutTraffic,
 } from './logout';
 import { FaultRunner, type FaultRecord, type KillHooks } from './faults';
-import { BACKCHANNEL_LOGOUT_TIMEOUT_MS, Fleet, LOGIN_LIMIT } from './fleet';
+import { BACKCHANNEL_LOGOUT_TIMEOUT_MS, Fleet } from './fleet';
 import { Ledger } from './ledger';
+import { observeRateLimit } from './rate-limit-check';
 import { faultSchedule, type FleetOptions } from './options';
 import type { Elapsed } from './processes';
 import { Traffic } from './traffic';
@@ -55,54 +56,6 @@ export interface RunSettings {
   readonly log: (message: string) => void;
   /** Aborts the run (its processes are stopped, its folder kept). */
   readonly signal?: AbortSignal;
-}
-
-/** What the fleet's login limiter does with limit + 1 attempts spread over the instances. */
-/** A documentation address (RFC 5737): the check's own counter, apart from the load's. */
-const RATE_LIMIT_CHECK_ADDRESS = '203.0.113.7';
-
-async function observeRateLimit(client: FleetClient): Promise<RateLimitObservation> {
-  const attempt = (instance: number) =>
-    client.send(
-      'login',
-      {
-        method: 'POST',
-        path: '/login',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-forwarded-for': RATE_LIMIT_CHECK_ADDRESS,
-        },
-        // No CSRF cookie: answered 400 at once, no password hashed, after the limiter counted it.
-        body: 'username=rate-limit-check&password=x',
-      },
-      { instance, retryLost: false },
-    );
-  const perInstance = client.origins.map(() => 0);
-  let refusedFleetWide = 0;
-  const sent = LOGIN_LIMIT + 1;
-  for (let i = 0; i < sent; i++) {
-    const instance = i % client.size;
-    perInstance[instance]++;
-    if ((await attempt(instance)).status === 429) refusedFleetWide++;
-  }
-  const controlInstance = client.size - 1;
-  let accepted = perInstance[controlInstance];
-  let acceptedByControlBefore429: number | null = null;
-  for (let i = 0; i <= LOGIN_LIMIT; i++) {
-    if ((await attempt(controlInstance)).status === 429) {
-      acceptedByControlBefore429 = accepted;
-      break;
-    }
-    accepted++;
-  }
-  return {
-    limit: LOGIN_LIMIT,
-    sent,
-    perInstance,
-    refusedFleetWide,
-    controlInstance,
-    acceptedByControlBefore429,
-  };
 }
 
 export async function runFleet(options: FleetOptions, settings: RunSettings): Promise<FleetRun> {

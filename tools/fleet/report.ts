@@ -416,7 +416,7 @@ ${memoryAfterGc(run)}
 ## Rate limits
 
 Measured at the start of the run, before the load, from an address of its own (X-Forwarded-For, \`TRUST_PROXY=loopback\`): every instance had \`RATE_LIMIT_LOGIN_PER_IP=${r.limit}\`
-(per minute). ${r.sent} login attempts from one IP (203.0.113.7), sent round robin over the ${INSTANCES}
+(per minute). ${r.sent} login attempts from one IP (${r.address}), sent round robin over the ${INSTANCES}
 instances (${r.perInstance.join(', ')} each), were answered with ${r.refusedFleetWide} \`429\`. Instance ${r.controlInstance}
 alone then refused the same IP after ${r.acceptedByControlBefore429 ?? 'more than the limit'} attempts of its own in the minute. The limit is counted in
 MongoDB, so it holds for the fleet: one IP gets the configured limit, not ${INSTANCES}× it.
