@@ -3,7 +3,9 @@ import { PassThrough } from 'node:stream';
 import { runAdminCli } from '../../src/admin/admin-cli';
 import { AdminModule } from '../../src/admin/admin.module';
 import { Clock } from '../../src/platform/clock/clock';
+import { PasswordHasher } from '../../src/platform/crypto/password-hasher';
 import { type TestApp, forgetConnection } from './test-app';
+import { TestPasswordHasher } from './test-password-hasher';
 
 export interface AdminRun {
   readonly code: number;
@@ -36,6 +38,8 @@ function adminContext(t: TestApp): Promise<TestingModule> {
       })
         .overrideProvider(Clock)
         .useValue(t.clock)
+        .overrideProvider(PasswordHasher)
+        .useValue(new TestPasswordHasher())
         .compile();
       await started.init();
       return started;

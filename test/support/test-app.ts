@@ -10,7 +10,9 @@ import { APP_OPTIONS, configureApp, httpAdapter } from '../../src/app.setup';
 import { Clock } from '../../src/platform/clock/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { AnswerCache } from '../../src/compare/answer-cache';
+import { PasswordHasher } from '../../src/platform/crypto/password-hasher';
 import { TestClock } from './test-clock';
+import { TestPasswordHasher } from './test-password-hasher';
 import { freePort } from './processes';
 import { ipIssuer } from './ip-issuer';
 import { RegisteredRoute, recordRoutes } from './registered-routes';
@@ -72,7 +74,10 @@ export function forgetConnection(closed: Pick<INestApplicationContext, 'get'>): 
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  /** Providers to replace, e.g. a stub RPC transport: `[[EthRpcTransports, stub]]`. */
+  /**
+   * Providers to replace, e.g. a stub RPC transport: `[[EthRpcTransports, stub]]` (after the
+   * test clock and TestPasswordHasher, which these may replace too).
+   */
   overrides: ReadonlyArray<readonly [abstract new (...args: never[]) => unknown, unknown]> = [],
   { cachedAnswers = false }: { cachedAnswers?: boolean } = {},
 ): Promise<TestApp> {
@@ -84,7 +89,9 @@ export async function createTestApp(
     .overrideProvider(AppConfig)
     .useValue(config)
     .overrideProvider(Clock)
-    .useValue(clock);
+    .useValue(clock)
+    .overrideProvider(PasswordHasher)
+    .useValue(new TestPasswordHasher());
   if (!cachedAnswers) {
     builder = builder.overrideProvider(AnswerCache).useValue(new ComputedEachTime(clock));
   }

@@ -2,12 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 const KEY_LENGTH = 32;
-// scrypt cost (N=2^15, r=8, p=1): about 32 MiB and tens of milliseconds per hash.
-const PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const MAX_MEMORY = 64 * 1024 * 1024;
 
-function derive(secret: string, salt: Buffer, params: typeof PARAMS): Promise<Buffer> {
+/** scrypt's cost: N (CPU and memory, a power of two), r (block size), p (parallelism). */
+export interface ScryptCost {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+/** The cost of new hashes (N=2^15, r=8, p=1): about 32 MiB and tens of milliseconds per hash. */
+export const SCRYPT_COST: ScryptCost = Object.freeze({ N: 1 << 15, r: 8, p: 1 });
+
+function derive(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(secret, salt, KEY_LENGTH, params, (error, key) =>
+    scrypt(secret, salt, KEY_LENGTH, { ...cost, maxmem: MAX_MEMORY }, (error, key) =>
       error ? reject(error) : resolve(key),
     ),
   );
@@ -15,14 +24,18 @@ function derive(secret: string, salt: Buffer, params: typeof PARAMS): Promise<Bu
 
 /**
  * Slow, salted hashes for passwords and client secrets, stored as
- * `scrypt$<N>$<r>$<p>$<salt b64url>$<hash b64url>` so parameters can be raised later.
+ * `scrypt$<N>$<r>$<p>$<salt b64url>$<hash b64url>` so parameters can be raised later: a hash is
+ * verified at the cost written in it.
  */
 @Injectable()
 export class PasswordHasher {
+  /** The cost of new hashes. */
+  protected readonly cost: ScryptCost = SCRYPT_COST;
+
   async hash(secret: string): Promise<string> {
     const salt = randomBytes(16);
-    const key = await derive(secret, salt, PARAMS);
-    const { N, r, p } = PARAMS;
+    const { N, r, p } = this.cost;
+    const key = await derive(secret, salt, { N, r, p });
     return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
   }
 
@@ -31,9 +44,12 @@ export class PasswordHasher {
     const [scheme, n, r, p, salt, hash] = stored.split('$');
     if (scheme !== 'scrypt' || !salt || !hash) return false;
     const expected = Buffer.from(hash, 'base64url');
-    const params = { ...PARAMS, N: Number(n), r: Number(r), p: Number(p) };
-    if (![params.N, params.r, params.p].every(Number.isSafeInteger)) return false;
-    const actual = await derive(secret, Buffer.from(salt, 'base64url'), params);
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+    const cost = { N: Number(n), r: Number(r), p: Number(p) };
+    if (![cost.N, cost.r, cost.p].every(Number.isSafeInteger)) return false;
+    // scrypt refuses an N that is not a power of two, or one past the memory bound.
+    const actual = await derive(secret, Buffer.from(salt, 'base64url'), cost).catch(() => null);
+    return (
+      actual !== null && actual.length === expected.length && timingSafeEqual(actual, expected)
+    );
   }
 }

@@ -37,6 +37,8 @@ const NO_LIMITS = {
   OAUTH_CLIENTS: JSON.stringify(CLIENTS),
 };
 
+const SERVICE_HASHER = [[PasswordHasher, new PasswordHasher()]] as const;
+
 /** A refresh request: client authentication runs first, then the bogus token is refused. */
 function refreshAs(
   t: TestApp,
@@ -51,7 +53,9 @@ function refreshAs(
 describe('client authentication cost (POST /token)', () => {
   let baseUrl: string;
 
-  const t = useTestApp({ ...NO_LIMITS, CLIENT_AUTH_MAX_FAILURES: '5' });
+  // The service's hasher, not the tests' cheaper one (test/support/test-password-hasher.ts): what
+  // is measured here is what scrypt costs the service.
+  const t = useTestApp({ ...NO_LIMITS, CLIENT_AUTH_MAX_FAILURES: '5' }, SERVICE_HASHER);
   beforeAll(async () => {
     baseUrl = await listenOnLoopback(t);
   });
@@ -187,11 +191,10 @@ describe('client authentication cost (POST /token)', () => {
 });
 
 describe('bounded scrypt concurrency for client authentication', () => {
-  const t = useTestApp({
-    ...NO_LIMITS,
-    CLIENT_AUTH_MAX_CONCURRENT_HASHES: '1',
-    CLIENT_AUTH_MAX_QUEUED_HASHES: '2',
-  });
+  const t = useTestApp(
+    { ...NO_LIMITS, CLIENT_AUTH_MAX_CONCURRENT_HASHES: '1', CLIENT_AUTH_MAX_QUEUED_HASHES: '2' },
+    SERVICE_HASHER,
+  );
   afterEach(() => jest.restoreAllMocks());
 
   it('runs at most the configured number at once and answers the overflow 503 with Retry-After', async () => {
