@@ -5,12 +5,14 @@ import { IdTokenService } from './id-token.service';
 import { LogoutTokenService } from './logout-token.service';
 import { JwksController } from './jwks.controller';
 import { SigningKeyPersistenceModule } from './signing-keys/persistence/signing-key-persistence.module';
+import { SigningKeyPairs } from './signing-keys/signing-key-pairs';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 
 @Module({
   imports: [SigningKeyPersistenceModule],
   controllers: [JwksController],
   providers: [
+    SigningKeyPairs,
     SigningKeyService,
     AccessTokenService,
     IdTokenService,

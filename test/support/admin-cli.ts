@@ -4,8 +4,10 @@ import { runAdminCli } from '../../src/admin/admin-cli';
 import { AdminModule } from '../../src/admin/admin.module';
 import { Clock } from '../../src/platform/clock/clock';
 import { PasswordHasher } from '../../src/platform/crypto/password-hasher';
+import { SigningKeyPairs } from '../../src/tokens/signing-keys/signing-key-pairs';
 import { type TestApp, forgetConnection } from './test-app';
 import { TestPasswordHasher } from './test-password-hasher';
+import { ReusedKeyPairs } from './reused-key-pairs';
 
 export interface AdminRun {
   readonly code: number;
@@ -40,6 +42,8 @@ function adminContext(t: TestApp): Promise<TestingModule> {
         .useValue(t.clock)
         .overrideProvider(PasswordHasher)
         .useValue(new TestPasswordHasher())
+        .overrideProvider(SigningKeyPairs)
+        .useValue(new ReusedKeyPairs(t.config.database.uri))
         .compile();
       await started.init();
       return started;

@@ -11,8 +11,10 @@ import { Clock } from '../../src/platform/clock/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { AnswerCache } from '../../src/compare/answer-cache';
 import { PasswordHasher } from '../../src/platform/crypto/password-hasher';
+import { SigningKeyPairs } from '../../src/tokens/signing-keys/signing-key-pairs';
 import { TestClock } from './test-clock';
 import { TestPasswordHasher } from './test-password-hasher';
+import { ReusedKeyPairs } from './reused-key-pairs';
 import { freePort } from './processes';
 import { ipIssuer } from './ip-issuer';
 import { RegisteredRoute, recordRoutes } from './registered-routes';
@@ -91,7 +93,9 @@ export async function createTestApp(
     .overrideProvider(Clock)
     .useValue(clock)
     .overrideProvider(PasswordHasher)
-    .useValue(new TestPasswordHasher());
+    .useValue(new TestPasswordHasher())
+    .overrideProvider(SigningKeyPairs)
+    .useValue(new ReusedKeyPairs(config.database.uri));
   if (!cachedAnswers) {
     builder = builder.overrideProvider(AnswerCache).useValue(new ComputedEachTime(clock));
   }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { calculateJwkThumbprint, type JWK } from 'jose';
+import { ReusedKeyPairs } from '../../../test/support/reused-key-pairs';
 import { TestClock } from '../../../test/support/test-clock';
 import { AppConfig } from '../../config/app-config';
 import { PrivateKeyCipher } from './private-key-cipher';
@@ -44,9 +45,13 @@ async function decryptStoredPrivateJwk(repository: InMemorySigningKeyRepository)
 describe('SigningKeyService', () => {
   let repository: InMemorySigningKeyRepository;
   let clock: TestClock;
+  // Each test's repository is a database of its own: its keys are distinct, and the pairs
+  // generated for one test serve the next (an RS256 pair is ~0.25 s of CPU to generate).
+  let pairs: ReusedKeyPairs;
+  let tests = 0;
 
   const create = (env: Record<string, string> = {}) =>
-    new SigningKeyService(repository, configFor(env).tokens, clock);
+    new SigningKeyService(repository, configFor(env).tokens, clock, pairs);
   const start = async (env: Record<string, string> = {}) => {
     const service = create(env);
     await service.onModuleInit();
@@ -59,6 +64,7 @@ describe('SigningKeyService', () => {
   beforeEach(() => {
     repository = new InMemorySigningKeyRepository();
     clock = new TestClock();
+    pairs = new ReusedKeyPairs(`signing-key-service-spec-${++tests}`);
   });
 
   it('generates one ES256 key on first start, named by its RFC 7638 thumbprint', async () => {

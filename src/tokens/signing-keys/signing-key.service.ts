@@ -1,12 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import {
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type CryptoKey,
-  type JWK,
-} from 'jose';
+import { calculateJwkThumbprint, exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
 import { Clock } from '../../platform/clock/clock';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { SIGNING_ALGS, type SigningAlg } from '../../protocol-rules/signing-algs';
@@ -20,6 +13,7 @@ import {
   type SlotNames,
   type StoredSigningKey,
 } from './signing-key';
+import { SigningKeyPairs } from './signing-key-pairs';
 import { SigningKeyRepository } from './signing-key.repository';
 
 /**
@@ -136,6 +130,7 @@ export class SigningKeyService implements OnModuleInit {
     private readonly repository: SigningKeyRepository,
     private readonly tokens: TokenConfig,
     private readonly clock: Clock,
+    private readonly pairs: SigningKeyPairs = new SigningKeyPairs(),
   ) {
     this.cipher = new PrivateKeyCipher(tokens.keyEncryptionSecret);
   }
@@ -428,8 +423,7 @@ export class SigningKeyService implements OnModuleInit {
   private async generate(
     alg: SigningAlg,
   ): Promise<{ stored: NewSigningKey; key: ActiveSigningKey }> {
-    // Extractable only so that the private half can be exported once, encrypted, and stored.
-    const pair = await generateKeyPair(alg, { extractable: true });
+    const pair = await this.pairs.generate(alg);
     const publicJwk = toPublicJwk(await exportJWK(pair.publicKey));
     const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
     const privateJwk = await exportJWK(pair.privateKey);
