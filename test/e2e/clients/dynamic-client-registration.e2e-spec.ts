@@ -27,6 +27,7 @@ import { expectRefreshGrantRefused, register } from '../../support/registration'
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
 import { useListeningApp } from '../../support/use-test-app';
+import { placeInWindow } from '../../support/rate-limit-window';
 
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-registration-e2e-spec';
 const LOOPBACK_CALLBACK = 'http://127.0.0.1:53682/callback';
@@ -793,6 +794,7 @@ describe('POST /register is rate limited per IP (RATE_LIMIT_REGISTER_PER_IP)', (
   it('answers 429 with Retry-After in the error envelope past the limit', async () => {
     const t = await createTestApp({ RATE_LIMIT_REGISTER_PER_IP: '2' });
     try {
+      placeInWindow([t]);
       const body = {
         redirect_uris: ['https://app.example/cb'],
         token_endpoint_auth_method: 'none',

@@ -22,6 +22,7 @@ import {
 } from '../../support/email';
 import { sample } from '../../support/metrics';
 import { createTestApp, type TestApp } from '../../support/test-app';
+import { placeInWindow } from '../../support/rate-limit-window';
 
 const FAST = {
   MAIL_POLL_INTERVAL_MS: '50',
@@ -426,6 +427,8 @@ describe('email sign-in limits', () => {
   it('sends at most 5 codes to one address per 15 minutes: then 429 with Retry-After, and no mail', async () => {
     const t = await createTestApp({ ...FAST });
     try {
+      // The codes' window is 15 minutes.
+      placeInWindow([t], 0, true, 900);
       const email = fresh('flood');
       for (let i = 0; i < 5; i++) await requestCode(t, browser(t), email);
       const agent = browser(t);
@@ -470,6 +473,7 @@ describe('email sign-in limits', () => {
   it('creates accounts under ACCOUNT_CREATIONS_PER_IP_PER_HOUR: a new address past it gets 429', async () => {
     const t = await createTestApp({ ...FAST, ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '1' });
     try {
+      placeInWindow([t], 0, true, 3600);
       const known = fresh('first');
       await signInByEmail(t, browser(t), known);
       const agent = browser(t);

@@ -11,6 +11,7 @@ import { register } from '../../support/registration';
 import { walletBrowser } from '../../support/wallet-login';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { useTestApp } from '../../support/use-test-app';
+import { placeInWindow } from '../../support/rate-limit-window';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** USER_CODE_TRIES_PER_ACCOUNT and USER_CODE_TRIES_PER_NETWORK (device.rate-limits.ts). */
@@ -30,8 +31,8 @@ describe('the device user code throttle: per account and per network, never per 
     }).expect(201);
     clientId = (registered.body as { client_id: string }).client_id;
   });
-  // Each test in a fresh 10-minute window.
-  beforeEach(() => t.clock.advance(600));
+  // Each test in a 10-minute window of its own.
+  beforeEach(() => placeInWindow([t], 0, true, 600));
 
   async function userCode(): Promise<string> {
     const res = await t

@@ -3,6 +3,7 @@ import { createTestApp } from '../../support/test-app';
 import { basic, obtainCode, tokensFor, getMe, useLoggedInApp } from '../../support/oauth';
 import { sample } from '../../support/metrics';
 import { expectRefusal } from '../../support/refusal';
+import { placeInWindow } from '../../support/rate-limit-window';
 
 describe('token endpoint client authentication, revocation, introspection and /api/me', () => {
   const t = useLoggedInApp();
@@ -360,6 +361,7 @@ describe('POST /token rate limits', () => {
   it('answers 429 with Retry-After once a client exceeds its per-minute limit', async () => {
     const t = await createTestApp({ RATE_LIMIT_TOKEN_PER_CLIENT: '3' });
     try {
+      placeInWindow([t]);
       const send = () =>
         t
           .http()

@@ -5,6 +5,7 @@
 import { LogDestination } from '../../../src/platform/logging/log-destination';
 import { CapturedLog } from '../../support/captured-log';
 import { useTestApp } from '../../support/use-test-app';
+import { placeInWindow } from '../../support/rate-limit-window';
 
 async function loggedAddress(log: CapturedLog, forwardedFor: string): Promise<unknown> {
   const deadline = Date.now() + 2000;
@@ -42,6 +43,7 @@ describe.each([
     t.http().get('/authorize').set('X-Forwarded-For', forwardedFor).set('User-Agent', forwardedFor);
 
   it(`${trusted ? 'keys' : 'does not key'} the rate limit on X-Forwarded-For`, async () => {
+    placeInWindow([t]);
     expect((await authorize('203.0.113.1')).status).not.toBe(429);
     expect((await authorize('203.0.113.1')).status).not.toBe(429);
     // A third request naming another address: a fresh bucket only if the proxy is trusted.
