@@ -8,7 +8,8 @@
  * put anything beside the repository either.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import * as ts from 'typescript';
 import { ROOT } from '../support/readme';
@@ -317,6 +318,30 @@ describe('the test suite stands alone in a clone', () => {
     expect(readme).toMatch(/MIT/);
     expect(readme).toMatch(/Apache/);
     expect(existsSync(join(ROOT, 'test/vectors/siwe/parsing_positive.json'))).toBe(true);
+  });
+
+  it('keeps the upstream vectors byte for byte as published (test/vectors/SHA256SUMS)', () => {
+    // A formatter run over test/ once rewrote every JSON vector file; .prettierignore keeps it
+    // off them, and this keeps each file what its README's upstream commit published.
+    const vectors = join(ROOT, 'test/vectors');
+    const listed = readFileSync(join(vectors, 'SHA256SUMS'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+\*?/) as [string, string]);
+    const digests = Object.fromEntries(listed.map(([digest, path]) => [path, digest]));
+    const data = readdirSync(vectors, { recursive: true, encoding: 'utf8' })
+      .filter((path) => /\.(json|csv)$/.test(path))
+      .sort();
+    expect(Object.keys(digests).sort()).toEqual(data);
+    const actual = Object.fromEntries(
+      data.map((path) => [
+        path,
+        createHash('sha256')
+          .update(readFileSync(join(vectors, path)))
+          .digest('hex'),
+      ]),
+    );
+    expect(actual).toEqual(digests);
   });
 
   it('no doc asks for anything beside the repository to run the tests', () => {
