@@ -78,10 +78,16 @@ export class ClientRegistry implements OnModuleInit {
   /**
    * The client, or null when there is none. A client_id that is an https URL is a client ID
    * metadata document's (never stored, fetched and cached by ClientMetadataDocuments): an
-   * unusable document is an unknown client, wherever the lookup happens.
+   * unusable document is an unknown client, wherever the lookup happens. A usable one is a use
+   * (recordUse): its redirect URIs' web origins join the origin index, so that the page the
+   * user returns to may call /token (CORS) as a registered client's may.
    */
   async find(clientId: string): Promise<OAuthClient | null> {
-    if (this.documents.handles(clientId)) return this.documents.find(clientId);
+    if (this.documents.handles(clientId)) {
+      const client = await this.documents.find(clientId);
+      if (client) await this.recordUse(client);
+      return client;
+    }
     const now = this.clock.now().getTime();
     const cached = this.known.get(clientId, now);
     // A cached client past its expiry is read again: another instance may have recorded a use.
@@ -122,23 +128,34 @@ export class ClientRegistry implements OnModuleInit {
   }
 
   /**
-   * A token was issued to `client`: a registered client's use extends its expiry. Written about
-   * once a day per client (see RegisteredClientExpiry), never once per token; concurrent tokens
-   * share the write. A failed write is logged, not answered: the tokens are issued already, and
-   * the next token tries again.
+   * A token was issued to `client`: a registered client's use extends its expiry, a client ID
+   * metadata document's (not stored) keeps its web origins in the origin index as long (it is
+   * also used when looked up). Written about once a day per client and instance (see
+   * RegisteredClientExpiry), never once per token; concurrent tokens share the write. A failed
+   * write is logged, not answered: the tokens are issued already, and the next use tries again.
    */
   async recordUse(client: OAuthClient): Promise<void> {
-    if (client.expiresAt === undefined || client.metadataDocument) return;
+    if (client.expiresAt === undefined && !client.metadataDocument) return;
     const now = this.clock.now();
     const nowMs = now.getTime();
     const interval = this.expiry.useRecordingIntervalMs;
     if (client.lastUsedAt && nowMs - client.lastUsedAt.getTime() < interval) return;
-    if (this.recentlyUsed.get(client.clientId, nowMs)) return;
+    const origins = client.metadataDocument ? webOriginsOf(client.redirectUris) : [];
+    // A document may name other redirect URIs tomorrow: those are a use of their own.
+    const use = client.metadataDocument
+      ? JSON.stringify([client.clientId, origins])
+      : client.clientId;
+    if (this.recentlyUsed.get(use, nowMs)) return;
     try {
-      await this.useWrites.run(client.clientId, async () => {
-        await this.clients.recordUse(client, now, this.expiry.afterUse(now));
-        this.recentlyUsed.set(client.clientId, true, nowMs + interval);
-        this.forget(client.clientId, []);
+      await this.useWrites.run(use, async () => {
+        if (client.metadataDocument) {
+          await this.clients.keepOrigins(origins, this.expiry.afterUse(now));
+        } else {
+          await this.clients.recordUse(client, now, this.expiry.afterUse(now));
+        }
+        // This instance's cached refusals of the origins go; another's within the cache's age.
+        this.forget(client.clientId, origins);
+        this.recentlyUsed.set(use, true, nowMs + interval);
       });
     } catch (error) {
       this.logger.warn(

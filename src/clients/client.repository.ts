@@ -40,6 +40,11 @@ export abstract class ClientRepository {
   abstract firstPartyClients(): Promise<OAuthClient[]>;
   /** A token was issued to the (registered) client: its last use, and an expiry never lowered. */
   abstract recordUse(client: OAuthClient, usedAt: Date, expiresAt: Date): Promise<void>;
+  /**
+   * A client that is not stored (a client ID metadata document's) was used: its web origins stay
+   * in the origin index until `expiresAt` at least (an expiry never lowered).
+   */
+  abstract keepOrigins(origins: readonly string[], expiresAt: Date): Promise<void>;
   /** Deletes at most `limit` clients expired at `now`, and as many expired origins; how many clients. */
   abstract deleteExpired(now: Date, limit: number): Promise<number>;
   /** Clients stored, of every kind: from the collection's metadata, without reading them. */

@@ -6,7 +6,8 @@ import { ClientRegistry } from './client-registry.service';
  * Whose pages may call an endpoint from their own origin:
  * - `anyone`: published documents, and registration (`*`);
  * - `registered clients`: the web origins of any live stored client's redirect URIs
- *   (OAUTH_CLIENTS, the admin CLI, RFC 7591 registration);
+ *   (OAUTH_CLIENTS, the admin CLI, RFC 7591 registration), and of a client ID metadata
+ *   document's in use;
  * - `first-party public clients`: those of the operator's own public clients (`first_party`).
  */
 export type CrossOriginCallers = 'anyone' | 'registered clients' | 'first-party public clients';

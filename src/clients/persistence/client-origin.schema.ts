@@ -1,4 +1,4 @@
-import { Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { ExpiringRecord, removeOnceExpired } from '../../platform/database/record';
 
 /**
@@ -10,9 +10,14 @@ import { ExpiringRecord, removeOnceExpired } from '../../platform/database/recor
  * `expiresAt`: when the last client with this origin expires, at the latest: `NEVER_EXPIRES` for a
  * client that does not. Raised (`$max`) when a client is stored or used, recomputed when one is
  * removed.
+ * `keptUntil`: the share of clients that are not stored (client ID metadata documents'), raised
+ * as they are used: a recomputation from the stored clients never ends it early.
  */
 @Schema({ collection: 'client_origins', versionKey: false })
-export class ClientOriginRecord extends ExpiringRecord {}
+export class ClientOriginRecord extends ExpiringRecord {
+  @Prop({ type: Date })
+  keptUntil?: Date;
+}
 
 export const ClientOriginSchema = SchemaFactory.createForClass(ClientOriginRecord);
 removeOnceExpired(ClientOriginSchema);

@@ -226,6 +226,20 @@ export class MongoClientRepository extends ClientRepository {
       .exec();
   }
 
+  async keepOrigins(origins: readonly string[], expiresAt: Date): Promise<void> {
+    if (origins.length === 0) return;
+    await this.origins.bulkWrite(
+      origins.map((origin): AnyBulkWriteOperation<ClientOriginRecord> => ({
+        updateOne: {
+          filter: { _id: origin },
+          update: { $max: { expiresAt, keptUntil: expiresAt } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
   /**
    * A client deleted here had expired, so its share of each of its origins' expiry (at most its
    * own) lies in the past too: its origins need no recomputing, and those of them no other client
@@ -290,15 +304,24 @@ export class MongoClientRepository extends ClientRepository {
     }
   }
 
-  /** The latest expiry among the clients having each origin (absent: none has it). */
+  /**
+   * The latest expiry among the clients having each origin, the unstored ones' (`keptUntil`)
+   * included (absent: none has it).
+   */
   private async latestExpiries(origins: readonly string[]): Promise<Map<string, Date>> {
     const wanted = new Set(origins);
+    const kept = await this.origins
+      .find({ _id: { $in: [...wanted] } })
+      .select({ keptUntil: 1 })
+      .lean<Pick<ClientOriginRecord, '_id' | 'keptUntil'>[]>()
+      .exec();
     const records = await this.model
       .find({ origins: { $in: [...wanted] } })
       .select({ origins: 1, expiresAt: 1 })
       .lean<Pick<ClientRecord, 'origins' | 'expiresAt'>[]>()
       .exec();
     const latest = new Map<string, Date>();
+    for (const record of kept) if (record.keptUntil) latest.set(record._id, record.keptUntil);
     for (const record of records) {
       const expiresAt = record.expiresAt ?? NEVER_EXPIRES;
       for (const origin of record.origins ?? []) {

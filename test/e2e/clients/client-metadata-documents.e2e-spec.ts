@@ -14,14 +14,16 @@ import {
   type ResolvedAddress,
 } from '../../../src/platform/http/outbound/host-resolver';
 import { LogDestination } from '../../../src/platform/logging/log-destination';
+import { adminCli } from '../../support/admin-cli';
 import { CapturedLog } from '../../support/captured-log';
+import { preflight } from '../../support/cors';
 import { authorizeWithConsent } from '../../support/fetch-browser';
 import { pkcePair } from '../../support/oauth';
 import { freePort } from '../../support/processes';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { authorizationRequest, discover } from '../../support/oauth-discovery';
 import { ipIssuer } from '../../support/ip-issuer';
-import { expectRefreshGrantRefused, madeUpCodeGrant } from '../../support/registration';
+import { expectRefreshGrantRefused, madeUpCodeGrant, register } from '../../support/registration';
 import { expectRefusal } from '../../support/refusal';
 
 const CALLBACK = 'http://127.0.0.1:61234/callback';
@@ -452,5 +454,87 @@ describe('client ID metadata documents switched off', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('a browser-based client known by its document calls /token from its own origin (CORS)', () => {
+  const docs = new DocumentServer();
+  const SPA_ORIGIN = 'https://spa.example';
+  const IDLE_DAYS = 3;
+  // No cached CORS decisions: each preflight reads the origin index.
+  const env = {
+    CLIENT_METADATA_ALLOW_PRIVATE: 'true',
+    CLIENT_CACHE_TTL_SECONDS: '0',
+    REGISTERED_CLIENT_IDLE_TTL_DAYS: String(IDLE_DAYS),
+  };
+  let a: TestApp;
+  let b: TestApp;
+  const clientId = () => `http://127.0.0.1:${docs.port}/spa.json`;
+  const allowedOrigin = async (t: TestApp, origin = SPA_ORIGIN) =>
+    (await preflight(t, '/token', origin, 'content-type, dpop')).headers[
+      'access-control-allow-origin'
+    ];
+  /** What the SPA does first: it sends the user to /authorize with its client_id. */
+  const authorize = (t: TestApp) => {
+    const { challenge } = pkcePair();
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId(),
+      redirect_uri: `${SPA_ORIGIN}/callback`,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 'state-1',
+    });
+    return t.http().get(`/authorize?${query.toString()}`);
+  };
+
+  beforeAll(async () => {
+    await docs.start();
+    docs.json('/spa.json', documentFor(clientId(), { redirect_uris: [`${SPA_ORIGIN}/callback`] }), {
+      'cache-control': 'max-age=60',
+    });
+    // Two instances on one database: the second never fetches the document.
+    a = await createTestApp(env);
+    b = await createTestApp(env);
+  });
+  afterAll(async () => {
+    await b.close({ dropDatabase: false });
+    await a.close();
+    await docs.stop();
+  });
+
+  it('answers its redirect origin once the document was used, on every instance', async () => {
+    expect(await allowedOrigin(a)).toBeUndefined();
+    expect(await allowedOrigin(b)).toBeUndefined();
+
+    // The user is sent on to sign in: the document was fetched and is usable.
+    expect((await authorize(a)).status).toBe(302);
+    expect(docs.hits.get('/spa.json')).toBe(1);
+
+    expect(await allowedOrigin(a)).toBe(SPA_ORIGIN);
+    expect(await allowedOrigin(b)).toBe(SPA_ORIGIN);
+    // Its proof of possession too (RFC 9449), and nothing for another origin.
+    const pre = await preflight(b, '/token', SPA_ORIGIN, 'content-type, dpop');
+    expect(pre.headers['access-control-allow-headers']).toBe('Authorization, Content-Type, DPoP');
+    expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(await allowedOrigin(b, 'https://other.example')).toBeUndefined();
+  });
+
+  it('keeps it while a stored client with the same origin comes and goes', async () => {
+    const registered = await register(a, {
+      redirect_uris: [`${SPA_ORIGIN}/elsewhere`],
+      token_endpoint_auth_method: 'none',
+    }).expect(201);
+    const removed = await adminCli(a, ['clients', 'remove', registered.body.client_id as string]);
+    expect(removed.code).toBe(0);
+    expect(await allowedOrigin(b)).toBe(SPA_ORIGIN);
+  });
+
+  it('lets it go REGISTERED_CLIENT_IDLE_TTL_DAYS after the last use, as a registered client', async () => {
+    for (const t of [a, b]) t.clock.advance(IDLE_DAYS * 86_400 - 60);
+    expect(await allowedOrigin(b)).toBe(SPA_ORIGIN);
+    for (const t of [a, b]) t.clock.advance(120);
+    expect(await allowedOrigin(a)).toBeUndefined();
+    expect(await allowedOrigin(b)).toBeUndefined();
   });
 });
