@@ -73,11 +73,17 @@ function toRecord(client: OAuthClient): ClientRecord {
   return { ...fields, _id: clientId, origins: webOriginsOf(client.redirectUris) };
 }
 
-/** `$max`: an origin's expiry is the latest of its clients', so storing one only ever raises it. */
-function raise(origin: string, expiresAt: Date): AnyBulkWriteOperation<ClientOriginRecord> {
-  return {
-    updateOne: { filter: { _id: origin }, update: { $max: { expiresAt } }, upsert: true },
-  };
+/**
+ * `$max`: an origin's expiry is the latest of its clients', so storing one only ever raises it;
+ * `kept`: by a client that is not stored, whose share `keptUntil` records.
+ */
+function raise(
+  origin: string,
+  expiresAt: Date,
+  kept = false,
+): AnyBulkWriteOperation<ClientOriginRecord> {
+  const update = kept ? { $max: { expiresAt, keptUntil: expiresAt } } : { $max: { expiresAt } };
+  return { updateOne: { filter: { _id: origin }, update, upsert: true } };
 }
 
 /**
@@ -226,18 +232,8 @@ export class MongoClientRepository extends ClientRepository {
       .exec();
   }
 
-  async keepOrigins(origins: readonly string[], expiresAt: Date): Promise<void> {
-    if (origins.length === 0) return;
-    await this.origins.bulkWrite(
-      origins.map((origin): AnyBulkWriteOperation<ClientOriginRecord> => ({
-        updateOne: {
-          filter: { _id: origin },
-          update: { $max: { expiresAt, keptUntil: expiresAt } },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
+  keepOrigins(origins: readonly string[], expiresAt: Date): Promise<void> {
+    return this.raiseOrigins(origins, expiresAt, true);
   }
 
   /**
@@ -267,10 +263,10 @@ export class MongoClientRepository extends ClientRepository {
     return this.model.estimatedDocumentCount().exec();
   }
 
-  private async raiseOrigins(origins: readonly string[], expiresAt = NEVER_EXPIRES) {
+  private async raiseOrigins(origins: readonly string[], expiresAt = NEVER_EXPIRES, kept = false) {
     if (origins.length === 0) return;
     await this.origins.bulkWrite(
-      origins.map((origin) => raise(origin, expiresAt)),
+      origins.map((origin) => raise(origin, expiresAt, kept)),
       { ordered: false },
     );
   }
