@@ -14,6 +14,7 @@ import { exchangeCode, obtainCode } from './oauth';
 import { expectRefusal } from './refusal';
 import { register } from './registration';
 import { TestApp, createTestApp } from './test-app';
+import { placeInWindow } from './rate-limit-window';
 
 /** A key of the chain, as its wallets hold it: an address, and signMessage's answer. */
 export interface ChainWallet {
@@ -159,12 +160,6 @@ export function caip122MessageRefusals(
   ];
 }
 
-/** Moves the test clock just past the next minute, so each test's rate-limit window is new. */
-export function freshWindow(t: TestApp): void {
-  const now = t.clock.now().getTime();
-  t.clock.advance((now - (now % 60_000) + 60_500 - now) / 1000);
-}
-
 export function describeWalletChain(
   chain: WalletChain,
   own: (w: WalletChainContext) => void = () => undefined,
@@ -227,7 +222,7 @@ export function describeWalletChain(
       ).body.client_id as string;
     });
     afterAll(() => t.close());
-    beforeEach(() => freshWindow(t));
+    beforeEach(() => placeInWindow([t]));
 
     describe('POST /wallet/nonce', () => {
       it('answers 201 no-store with a nonce and the exact message to sign', async () => {

@@ -7,18 +7,12 @@
  */
 import request from 'supertest';
 import { DEMO_CLIENT, DEMO_SPA, basic, exchangeCode, login, obtainCode } from '../../support/oauth';
-import { TestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
+import { placeInWindow } from '../../support/rate-limit-window';
 
 const PER_CLIENT = 6;
 const MAX_FAILURES = 3;
-
-/** Moves the clock to half a second into the next minute: a fixed window of its own. */
-function freshWindow(t: TestApp): void {
-  const now = t.clock.now().getTime();
-  t.clock.advance((now - (now % 60_000) + 60_500 - now) / 1000);
-}
 
 describe('the per-client budget is charged after the client proved itself', () => {
   const t = useTestApp({
@@ -27,7 +21,7 @@ describe('the per-client budget is charged after the client proved itself', () =
     RATE_LIMIT_TOKEN_PER_IP: '1000',
     CLIENT_AUTH_MAX_FAILURES: String(MAX_FAILURES),
   });
-  beforeEach(() => freshWindow(t));
+  beforeEach(() => placeInWindow([t]));
 
   const post = (path: string, from: string, form: Record<string, string>, secret?: string) => {
     const req = t.http().post(path).type('form').set('X-Forwarded-For', from);

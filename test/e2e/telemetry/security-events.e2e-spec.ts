@@ -10,6 +10,7 @@ import { SecurityEventLog } from '../../../src/telemetry/security-events/securit
 import { signedSiweMessage, type SignedMessage } from '../../support/wallet-login';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
+import { placeInWindow } from '../../support/rate-limit-window';
 
 const REPLAYS = 50;
 
@@ -19,12 +20,6 @@ describe('security_events: one document per type, source and minute, counted', (
     RATE_LIMIT_WALLET_PER_IP: '100000',
     RATE_LIMIT_WALLET_PER_ADDRESS: '100000',
   });
-
-  /** Half a second into a fresh minute: what follows happens within one minute. */
-  function freshMinute(): void {
-    const now = t.clock.now().getTime();
-    t.clock.advance((60_000 - (now % 60_000) + 500) / 1000);
-  }
 
   const events = () => t.connection.collection('security_events');
   const verify = (body: SignedMessage) => t.http().post('/wallet/verify').send(body);
@@ -51,7 +46,8 @@ describe('security_events: one document per type, source and minute, counted', (
   it(`${REPLAYS} replays from one source in a minute make one document with count ${REPLAYS}`, async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const signed = await usedMessage(wallet);
-    freshMinute();
+    // Half a second into a fresh minute: what follows happens within one minute.
+    placeInWindow([t]);
 
     await replay(signed, REPLAYS);
 

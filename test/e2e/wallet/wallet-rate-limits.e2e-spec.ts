@@ -6,16 +6,11 @@
  */
 import { type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { TestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
+import { placeInWindow } from '../../support/rate-limit-window';
 
 const PER_ADDRESS = 5;
-
-function freshWindow(t: TestApp): void {
-  const now = t.clock.now().getTime();
-  t.clock.advance((now - (now % 60_000) + 60_500 - now) / 1000);
-}
 
 describe('the wallet address budget is charged after a valid signature', () => {
   const t = useTestApp({
@@ -25,7 +20,7 @@ describe('the wallet address budget is charged after a valid signature', () => {
     RATE_LIMIT_WALLET_PER_IP: '100000',
     RATE_LIMIT_WALLET_PER_ADDRESS: String(PER_ADDRESS),
   });
-  beforeEach(() => freshWindow(t));
+  beforeEach(() => placeInWindow([t]));
 
   const nonce = (from: string, address: string) =>
     t.http().post('/wallet/nonce').set('X-Forwarded-For', from).send({ address, chainId: 1 });

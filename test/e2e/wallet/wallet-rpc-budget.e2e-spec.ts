@@ -13,6 +13,7 @@ import { ChallengeFiguresRecorder } from '../../../src/compare/figures/challenge
 import { MAX_CONTRACT_CHECKS_PER_NONCE } from '../../../src/wallet/siwe/siwe-chain';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
+import { placeInWindow } from '../../support/rate-limit-window';
 
 const RPC_PER_IP = 5;
 
@@ -64,8 +65,7 @@ describe('contract-wallet checks cost a bounded number of RPC calls', () => {
   });
   beforeEach(() => {
     // A window of its own for each test.
-    const now = t.clock.now().getTime();
-    t.clock.advance((now - (now % 60_000) + 60_500 - now) / 1000);
+    placeInWindow([t]);
     node.ethCalls = 0;
   });
 
