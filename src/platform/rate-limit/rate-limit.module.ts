@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { MongooseModule } from '@nestjs/mongoose';
+import { MongooseModule, getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
 import { RateLimitConfig } from '../../config/sections/rate-limits.config';
+import { Clock } from '../clock/clock';
 import { MemoryRateLimitStore } from './memory-rate-limit.store';
 import { MongoRateLimitStore } from './persistence/mongo-rate-limit.store';
 import {
@@ -24,16 +26,20 @@ import { RateLimiter } from './rate-limiter';
     ]),
   ],
   providers: [
-    MongoRateLimitStore,
-    MemoryRateLimitStore,
     {
+      // Only the store RATE_LIMIT_STORE names is made. Nest runs lifecycle hooks on the value a
+      // factory returns: when both stores were providers of their own and this factory handed
+      // one of them on, the MongoDB store's onModuleInit ran twice at every start.
       provide: RateLimitStore,
-      inject: [RateLimitConfig, MongoRateLimitStore, MemoryRateLimitStore],
+      inject: [RateLimitConfig, getModelToken(RateLimitCounterRecord.name), Clock],
       useFactory: (
         rateLimits: RateLimitConfig,
-        mongo: MongoRateLimitStore,
-        memory: MemoryRateLimitStore,
-      ) => (rateLimits.store === 'mongo' ? mongo : memory),
+        counters: Model<RateLimitCounterRecord>,
+        clock: Clock,
+      ): RateLimitStore =>
+        rateLimits.store === 'mongo'
+          ? new MongoRateLimitStore(counters, rateLimits)
+          : new MemoryRateLimitStore(clock),
     },
     RateLimiter,
     { provide: APP_GUARD, useClass: RateLimitGuard },

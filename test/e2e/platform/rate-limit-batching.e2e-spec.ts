@@ -1,6 +1,9 @@
 import type { mongo } from 'mongoose';
 import { MongoRateLimitStore } from '../../../src/platform/rate-limit/persistence/mongo-rate-limit.store';
-import type { WindowCounter } from '../../../src/platform/rate-limit/rate-limit.store';
+import {
+  RateLimitStore,
+  type WindowCounter,
+} from '../../../src/platform/rate-limit/rate-limit.store';
 import { TestApp, createTestApp } from '../../support/test-app';
 
 /**
@@ -9,6 +12,13 @@ import { TestApp, createTestApp } from '../../support/test-app';
  * requests are spread over instances, batches and leases, no more than `limit` of them get through
  * in a window, and exactly `limit` once every instance has used what it leased.
  */
+/** The app's store, which is the MongoDB one under the default RATE_LIMIT_STORE. */
+function mongoStore(t: TestApp): MongoRateLimitStore {
+  const store = t.app.get(RateLimitStore);
+  if (!(store instanceof MongoRateLimitStore)) throw new Error('not the MongoDB store');
+  return store;
+}
+
 describe('MongoDB rate-limit store: batches of concurrent requests', () => {
   let a: TestApp;
   let b: TestApp;
@@ -19,8 +29,8 @@ describe('MongoDB rate-limit store: batches of concurrent requests', () => {
   beforeAll(async () => {
     a = await createTestApp();
     b = await createTestApp();
-    storeA = a.app.get(MongoRateLimitStore);
-    storeB = b.app.get(MongoRateLimitStore);
+    storeA = mongoStore(a);
+    storeB = mongoStore(b);
     commands = [];
     for (const t of [a, b]) {
       t.connection.getClient().on('commandStarted', (event: mongo.CommandStartedEvent) => {
