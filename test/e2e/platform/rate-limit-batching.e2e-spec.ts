@@ -6,12 +6,6 @@ import {
 } from '../../../src/platform/rate-limit/rate-limit.store';
 import { TestApp, createTestApp } from '../../support/test-app';
 
-/**
- * The MongoDB limiter counts requests that arrive together in one command per batch (group
- * commit) and leases counts ahead of a counter's next requests. Neither may loosen a limit: however
- * requests are spread over instances, batches and leases, no more than `limit` of them get through
- * in a window, and exactly `limit` once every instance has used what it leased.
- */
 /** The app's store, which is the MongoDB one under the default RATE_LIMIT_STORE. */
 function mongoStore(t: TestApp): MongoRateLimitStore {
   const store = t.app.get(RateLimitStore);
@@ -19,6 +13,12 @@ function mongoStore(t: TestApp): MongoRateLimitStore {
   return store;
 }
 
+/**
+ * The MongoDB limiter counts requests that arrive together in one command per batch (group
+ * commit) and leases counts ahead of a counter's next requests. Neither may loosen a limit: however
+ * requests are spread over instances, batches and leases, no more than `limit` of them get through
+ * in a window, and exactly `limit` once every instance has used what it leased.
+ */
 describe('MongoDB rate-limit store: batches of concurrent requests', () => {
   let a: TestApp;
   let b: TestApp;
