@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { RateLimitStore, WindowCounter } from './rate-limit.store';
 
 const SWEEP_EVERY_HITS = 1024;
 
-/** Counters in this process's memory: a fleet of N instances allows N times each limit. */
-@Injectable()
+/**
+ * Counters in this process's memory: a fleet of N instances allows N times each limit. Made by
+ * RateLimitModule's factory when RATE_LIMIT_STORE is `memory`.
+ */
 export class MemoryRateLimitStore extends RateLimitStore {
   private readonly counters = new Map<string, { count: number; expiresAt: number }>();
   private hits = 0;

@@ -1,5 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
+import type { OnModuleInit } from '@nestjs/common';
 import { mongo, type Model } from 'mongoose';
 import { ensureIndexes } from '../../database/ensure-indexes';
 import { TurnBatcher } from '../../database/turn-batcher';
@@ -79,8 +78,9 @@ function increment({ id, limit, expiresAt }: WindowCounter, n: number): CounterU
  * refused request is still counted against its other counters, as each counter is its own limit.
  * (An update pipeline that stops at the limit would keep the filter on `_id` alone, but the
  * embedded development server does not run pipelines.)
+ *
+ * Made by RateLimitModule's factory when RATE_LIMIT_STORE is `mongo`, not injected by class.
  */
-@Injectable()
 export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit {
   private readonly batches = new TurnBatcher<readonly WindowCounter[], boolean>(async (batch) =>
     (await this.count(batch)).map((value) => ({ value })),
@@ -89,7 +89,6 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
   private readonly leases: CounterLeases;
 
   constructor(
-    @InjectModel(RateLimitCounterRecord.name)
     private readonly model: Model<RateLimitCounterRecord>,
     rateLimits: RateLimitConfig,
   ) {
