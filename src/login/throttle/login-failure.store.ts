@@ -23,6 +23,6 @@ export abstract class LoginFailureStore {
   /** Adds one failure at `at` to each counter, creating it with its expiry when absent. */
   abstract addFailure(counters: readonly CounterKey[], at: Date): Promise<void>;
 
-  /** Deletes counter `reset` and creates or extends the marker `keep` (a success). */
+  /** Resets counter `reset` to no failures, and creates or extends the marker `keep` (a success). */
   abstract recordSuccess(reset: string, keep: CounterKey): Promise<void>;
 }

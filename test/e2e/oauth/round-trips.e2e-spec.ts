@@ -285,6 +285,30 @@ describe('database round trips per request (command monitoring)', () => {
     expect(rounds).toBeLessThanOrEqual(4);
   });
 
+  it('password login: its throttle reads the counters once and writes them once (a success resets the address’s, marks the address known)', async () => {
+    const browser = request.agent(server());
+    await login(browser);
+    const page = await browser.get('/login?return_to=%2F').expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    const form = { username: 'user0', password: 'password0', csrf_token: csrf, return_to: '/' };
+    const sent = await counted(() => browser.post('/login').type('form').send(form).expect(303));
+    expect(sent.filter((c) => c.includes(' login_failures'))).toEqual([
+      'find login_failures',
+      'update login_failures',
+    ]);
+    // The limit, the user, and the session: the browser's current one read, the new one written,
+    // its account checked.
+    expect(sent).toEqual([
+      LIMITER,
+      'find login_failures',
+      'find users',
+      'update login_failures',
+      'find sessions',
+      'insert sessions',
+      'find accounts',
+    ]);
+  });
+
   it('nonce issue: exactly 2 (limit, issue)', async () => {
     const sent = await counted(() =>
       t.http().post('/wallet/nonce').send({ address: account.address, chainId: 1 }).expect(201),

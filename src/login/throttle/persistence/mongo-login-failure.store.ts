@@ -53,8 +53,17 @@ export class MongoLoginFailureStore extends LoginFailureStore {
   }
 
   async recordSuccess(reset: string, keep: CounterKey): Promise<void> {
+    // Both writes are updates, so the bulk is one `update` command: a delete beside them would be
+    // a command of its own (the driver sends each kind of write apart). A counter with no
+    // failures and no last failure counts as none, as an absent one does, and keeps its window's
+    // expiry for the failures that may follow.
     await this.write([
-      { deleteOne: { filter: { _id: reset } } },
+      {
+        updateOne: {
+          filter: { _id: reset },
+          update: { $set: { failures: 0 }, $unset: { lastFailureAt: '' } },
+        },
+      },
       {
         updateOne: {
           filter: { _id: keep.id },
