@@ -296,12 +296,15 @@ describe('database round trips per request (command monitoring)', () => {
     expect(rounds).toBeLessThanOrEqual(4);
   });
 
-  it('password login: its throttle reads the counters once and writes them once (a success resets the address’s, marks the address known)', async () => {
+  it('password login: its throttle reads the counters once and writes them once (a success resets the address’s, marks the address known; a failure counts the address’s and the account’s)', async () => {
     const browser = request.agent(server());
     await login(browser);
-    const page = await browser.get('/login?return_to=%2F').expect(200);
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
-    const form = { username: 'user0', password: 'password0', csrf_token: csrf, return_to: '/' };
+    const loginForm = async (username: string, password: string) => {
+      const page = await browser.get('/login?return_to=%2F').expect(200);
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+      return { username, password, csrf_token: csrf, return_to: '/' };
+    };
+    const form = await loginForm('user0', 'password0');
     const sent = await counted(() => browser.post('/login').type('form').send(form).expect(303));
     expect(sent.filter((c) => c.includes(' login_failures'))).toEqual([
       'find login_failures',
@@ -318,6 +321,11 @@ describe('database round trips per request (command monitoring)', () => {
       'insert sessions',
       'find accounts',
     ]);
+    // A failure, under a name nobody has (counted as a known name is, so none can be told apart):
+    // the address's and the account's counters in one write.
+    const wrong = await loginForm('nobody', 'not-the-password');
+    const failed = await counted(() => browser.post('/login').type('form').send(wrong).expect(401));
+    expect(failed).toEqual([LIMITER, 'find login_failures', 'find users', 'update login_failures']);
   });
 
   it('nonce issue: exactly 2 (limit, issue)', async () => {
