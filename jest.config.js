@@ -101,6 +101,20 @@ function commandLinePatterns(argv) {
 // argv[0] is node, argv[1] jest's script.
 const patterns = commandLinePatterns(process.argv.slice(2));
 
+/** Whether the command line asks for one worker: -i (--runInBand), -w 1, --maxWorkers=1. */
+function oneWorker(argv) {
+  return argv.some(
+    (arg, i) =>
+      /^(-i|--runInBand|--run-in-band|-w=?1|--maxWorkers=1|--max-workers=1)$/.test(arg) ||
+      (['-w', '--maxWorkers', '--max-workers'].includes(arg) && argv[i + 1] === '1'),
+  );
+}
+// A run of everything, in workers: the one that replaces a worker grown large (see
+// workerIdleMemoryLimit below). Jest would then use workers even for -i or a single spec file,
+// where it otherwise runs the tests in its own process, in reach of a debugger or a profiler
+// attached to it (`node --inspect-brk node_modules/.bin/jest -i <file>`).
+const wholeRunInWorkers = patterns.length === 0 && !oneWorker(process.argv.slice(2));
+
 // The unit specs run in a few bundles (test/setup/unit-bundles.js: what they import loads once per
 // bundle), unless the command line names what to run: then each spec file is a suite of its own,
 // which a path or a pattern matches as before (or UNIT_EACH_FILE=1).
@@ -133,13 +147,14 @@ module.exports = {
   // (docs/DEVELOPMENT.md#test-time, on 2 cores: one worker 887 s, two 754 s (2026-11-23); three
   // won each of three pairs of whole runs against two by 5 to 9 % (2026-11-26)).
   maxWorkers: require('node:os').availableParallelism() + 1,
-  // A worker whose heap has grown past this after a suite is replaced by a fresh one. Without it,
+  // In a whole run, a worker whose heap has grown past this after a suite is replaced by a fresh
+  // one (a run of some specs, or in one worker, keeps jest's choice of its own process). Without it,
   // the workers ended a whole run with 0.56 to 0.83 GB of heap in use (0.87 to 1.42 GB resident),
   // and ending a process that size took 0.39 to 0.51 s from jest's end message: past the 0.5 s
   // jest allows, it kills the worker and prints "A worker process has failed to exit gracefully"
   // (half the whole runs of 2026-11-27), blaming leaked handles, of which there were none
   // (docs/DEVELOPMENT.md#test-time).
-  workerIdleMemoryLimit: '512MB',
+  ...(wholeRunInWorkers ? { workerIdleMemoryLimit: '512MB' } : {}),
   testSequencer: '<rootDir>/test/setup/sequencer.js',
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
