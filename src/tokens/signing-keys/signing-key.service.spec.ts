@@ -136,6 +136,9 @@ describe('SigningKeyService', () => {
   it('installs a key of the newly configured alg and retires the old one', async () => {
     const es = await start();
     const oldKid = (await es.signingKey()).kid;
+    // Its keys are created a second after the old one: newest first stays an order (key pairs are
+    // reused here, so they could otherwise be made within one millisecond).
+    clock.advance(1);
 
     const rs = await start({ TOKEN_SIGNING_ALG: 'RS256' });
 
@@ -229,6 +232,9 @@ describe('SigningKeyService', () => {
     it('publishes the next key at once but keeps signing with the active one until it is due', async () => {
       const service = await start();
       const oldKid = (await service.signingKey()).kid;
+      // The next key is created a second after the old one: newest first stays an order (key pairs
+      // are reused here, so both could otherwise be made within one millisecond).
+      clock.advance(1);
 
       const before = clock.now().getTime();
       const [scheduled, ...others] = await service.scheduleRotation();
@@ -264,6 +270,9 @@ describe('SigningKeyService', () => {
     it('signs with the next key once due, and keeps the old one verifying for its tokens', async () => {
       const service = await start();
       const oldKid = (await service.signingKey()).kid;
+      // The next key is created a second after the old one: newest first stays an order (key pairs
+      // are reused here, so both could otherwise be made within one millisecond).
+      clock.advance(1);
       const [{ kid: nextKid }] = await service.scheduleRotation();
 
       // The one-second margins below hold whatever the first JWKS's RSA key takes (see `rotates`).
@@ -325,6 +334,9 @@ describe('SigningKeyService', () => {
     it('describes every key: next, active, retired with the time it leaves the JWKS', async () => {
       const service = await start();
       const firstKid = (await service.signingKey()).kid;
+      // The second key is created a second after the first: newest first stays an order (key pairs
+      // are reused here, so both could otherwise be made within one millisecond).
+      clock.advance(1);
       const [{ kid: secondKid }] = await service.rotate();
       const { retiredAt } = repository.keys.find((key) => key.kid === firstKid)!;
       clock.advance(service.retiredKeyLifetimeSeconds + 60);
@@ -408,6 +420,9 @@ describe('SigningKeyService', () => {
       const a = await start();
       const b = await start();
       const rsBefore = (await a.signingKey('RS256')).kid;
+      // The next keys are created a second after the old ones: newest first stays an order (key pairs
+      // are reused here, so both could otherwise be made within one millisecond).
+      clock.advance(1);
 
       const scheduled = await b.scheduleRotation();
 
