@@ -57,6 +57,12 @@ describe('SigningKeyService', () => {
     await service.onModuleInit();
     return service;
   };
+  /**
+   * Keys are listed newest first by `createdAt`, and with reused pairs two keys can be made within
+   * one millisecond (then the older may come first): a test that expects that order makes the
+   * keys that follow a second later on its clock.
+   */
+  const newerKeysLater = () => clock.advance(1);
 
   beforeAll(() => {
     Logger.overrideLogger(false);
@@ -136,9 +142,7 @@ describe('SigningKeyService', () => {
   it('installs a key of the newly configured alg and retires the old one', async () => {
     const es = await start();
     const oldKid = (await es.signingKey()).kid;
-    // Its keys are created a second after the old one: newest first stays an order (key pairs are
-    // reused here, so they could otherwise be made within one millisecond).
-    clock.advance(1);
+    newerKeysLater();
 
     const rs = await start({ TOKEN_SIGNING_ALG: 'RS256' });
 
@@ -178,8 +182,7 @@ describe('SigningKeyService', () => {
     // To the second, whatever the machine's load: the first JWKS generates an RSA key (seconds on
     // a loaded machine), which real time passing would take from the one-second margins below.
     clock.freeze();
-    // The new key is created a second after the old one: newest first stays an order.
-    clock.advance(1);
+    newerKeysLater();
 
     const [{ kid: newKid }] = await service.rotate();
 
@@ -232,9 +235,7 @@ describe('SigningKeyService', () => {
     it('publishes the next key at once but keeps signing with the active one until it is due', async () => {
       const service = await start();
       const oldKid = (await service.signingKey()).kid;
-      // The next key is created a second after the old one: newest first stays an order (key pairs
-      // are reused here, so both could otherwise be made within one millisecond).
-      clock.advance(1);
+      newerKeysLater();
 
       const before = clock.now().getTime();
       const [scheduled, ...others] = await service.scheduleRotation();
@@ -270,9 +271,7 @@ describe('SigningKeyService', () => {
     it('signs with the next key once due, and keeps the old one verifying for its tokens', async () => {
       const service = await start();
       const oldKid = (await service.signingKey()).kid;
-      // The next key is created a second after the old one: newest first stays an order (key pairs
-      // are reused here, so both could otherwise be made within one millisecond).
-      clock.advance(1);
+      newerKeysLater();
       const [{ kid: nextKid }] = await service.scheduleRotation();
 
       // The one-second margins below hold whatever the first JWKS's RSA key takes (see `rotates`).
@@ -334,9 +333,7 @@ describe('SigningKeyService', () => {
     it('describes every key: next, active, retired with the time it leaves the JWKS', async () => {
       const service = await start();
       const firstKid = (await service.signingKey()).kid;
-      // The second key is created a second after the first: newest first stays an order (key pairs
-      // are reused here, so both could otherwise be made within one millisecond).
-      clock.advance(1);
+      newerKeysLater();
       const [{ kid: secondKid }] = await service.rotate();
       const { retiredAt } = repository.keys.find((key) => key.kid === firstKid)!;
       clock.advance(service.retiredKeyLifetimeSeconds + 60);
@@ -420,9 +417,7 @@ describe('SigningKeyService', () => {
       const a = await start();
       const b = await start();
       const rsBefore = (await a.signingKey('RS256')).kid;
-      // The next keys are created a second after the old ones: newest first stays an order (key pairs
-      // are reused here, so both could otherwise be made within one millisecond).
-      clock.advance(1);
+      newerKeysLater();
 
       const scheduled = await b.scheduleRotation();
 
