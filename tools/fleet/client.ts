@@ -33,6 +33,7 @@ export type Endpoint =
   | 'jwks'
   | 'login.page'
   | 'login'
+  | 'login.siwe'
   | 'register'
   | 'device.authorize'
   | 'device.verify'

@@ -3,8 +3,9 @@
  * relying parties, HTTP servers on loopback in the harness, configured in every instance's
  * OAUTH_CLIENTS with a `backchannel_logout_uri` (BACKCHANNEL_LOGOUT_ALLOW_PRIVATE lets a
  * production fleet reach them). One answers at once, the other after SLOW_RP_MS, so deliveries
- * are in flight when an instance is killed. Each loop signs user1 in from an X-Forwarded-For
- * address of its own, gets tokens for both RPs in that session, then ends it with
+ * are in flight when an instance is killed. Each loop signs in on the login page from an
+ * X-Forwarded-For address of its own (its wallet with SIWE, and every PASSWORD_EVERY-th session
+ * user1 with the password form), gets tokens for both RPs in that session, then ends it with
  * GET /end_session and the first RP's ID token as `id_token_hint`, on the instances in turn, then
  * at the first kill's victim for a few seconds before it dies (its poller is woken at once by the
  * sessions it ends, so it claims some of their deliveries; the other instances' pollers claim the
@@ -19,6 +20,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { authorizationRequest } from '../../src/lab-client/authorization-request';
 import { codeExchangeRequest, codeFromRedirect, type CodeClient } from '../../bench/lib/pkce';
 import { NoAnswer, type Answer, type FleetClient } from './client';
@@ -30,8 +32,11 @@ import type { Traffic } from './traffic';
 
 /** How long the slow RP takes to answer a logout token. */
 export const SLOW_RP_MS = 4000;
-/** Pause of a loop between two sessions. */
-const PAUSE_MS = 300;
+/**
+ * Pause of a loop between two sessions: ~150 sessions a run (2026-11-27), the most delivery
+ * checks have had at once; a loop unpaused ends as many as its instances' CPU allows.
+ */
+const PAUSE_MS = 700;
 /**
  * Sessions are ended this long at the first kill's victim before it is killed (when the fault
  * before it ran long, the kill waits for it), and still this long after the kill starts. A
@@ -49,6 +54,13 @@ export const LOGOUT_AFTER_KILL_MS = 6000;
  */
 export const LOGOUT_READY_WITHIN_MS = 60_000;
 const USER = { username: 'user1', password: 'password1' };
+/**
+ * Every so many sessions sign in with user1's password, the others with the loop's wallet: each
+ * password sign-in costs its instance a deliberate scrypt (N=2^15, ~0.1 s of CPU), and no check
+ * here needs more than a few of them (with every session by password, 2026-11-27: 144 of them,
+ * ~15 s of the instances' ~84 s of CPU).
+ */
+export const PASSWORD_EVERY = 4;
 const FORM = 'application/x-www-form-urlencoded';
 
 /** One POST to an RP's logout endpoint. */
@@ -228,7 +240,9 @@ export class LogoutTraffic {
   ): void {
     Object.assign(this, deps);
     this.stopping = false;
-    this.loops = Array.from({ length: loops }, () => this.loop());
+    this.loops = Array.from({ length: loops }, () =>
+      this.loop(privateKeyToAccount(generatePrivateKey())),
+    );
   }
 
   /** Sessions are ended at `instance` from now on (it is about to be killed). */
@@ -367,10 +381,10 @@ export class LogoutTraffic {
     );
   }
 
-  private async loop(): Promise<void> {
+  private async loop(wallet: PrivateKeyAccount): Promise<void> {
     while (!this.stopping && this.elapsed() < this.stopAt) {
       try {
-        await this.session();
+        await this.session(wallet);
       } catch (error) {
         if (error instanceof NoAnswer && this.stopping) return;
         this.traffic!.failures.push(
@@ -383,10 +397,13 @@ export class LogoutTraffic {
   }
 
   /** One login session: signed in, tokens for both RPs, ended at /end_session. */
-  private async session(): Promise<void> {
-    const address = `10.88.${Math.floor(this.nextAddress / 250)}.${(this.nextAddress % 250) + 1}`;
-    this.nextAddress++;
-    const cookie = await this.traffic!.signIn(undefined, { ...USER, address });
+  private async session(wallet: PrivateKeyAccount): Promise<void> {
+    const n = this.nextAddress++;
+    const address = `10.88.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+    const cookie = await this.traffic!.signIn(
+      undefined,
+      n % PASSWORD_EVERY === 0 ? { ...USER, address } : { wallet, address },
+    );
     const got: { rp: string; idToken: string; refreshToken: string }[] = [];
     for (const rp of this.rps) {
       const tokens = await this.tokensFor(rp, cookie);

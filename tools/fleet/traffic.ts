@@ -94,6 +94,21 @@ function str(answer: Answer, field: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * Who signs in on the login page: a user with the password form, or a wallet with its SIWE
+ * message; from `address` (X-Forwarded-For) when given.
+ */
+export type SignInAs = (
+  { readonly username: string; readonly password: string } | { readonly wallet: PrivateKeyAccount }
+) & { readonly address?: string };
+
+/** A browser that loaded the login page: where, its CSRF token, and the headers it sends. */
+interface PageBrowser {
+  readonly instance: number;
+  readonly csrf: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 function isUnavailable(answer: Answer): boolean {
   return answer.status === 503 && str(answer, 'error') === 'temporarily_unavailable';
 }
@@ -134,17 +149,13 @@ export class Traffic {
   }
 
   /**
-   * A login session through the real form, on `instance` (default: the next in turn), from
-   * `address` (X-Forwarded-For: the login limit counts per address) when given; retried while
-   * answered 503. Answers the session's cookie.
+   * A login session through the real login page, on `instance` (default: the next in turn), from
+   * `as.address` (X-Forwarded-For: the login limit counts per address) when given: the password
+   * form, or a wallet's signed SIWE message (POST /login/siwe, over a nonce the page's browser
+   * asked for); retried from the page while answered 503. Answers the session's cookie.
    */
-  async signIn(
-    instance: number | undefined,
-    user: { username: string; password: string; address?: string },
-  ): Promise<string> {
-    const forwarded: Record<string, string> = user.address
-      ? { 'x-forwarded-for': user.address }
-      : {};
+  async signIn(instance: number | undefined, as: SignInAs): Promise<string> {
+    const forwarded: Record<string, string> = as.address ? { 'x-forwarded-for': as.address } : {};
     const since = this.elapsed();
     for (;;) {
       const page = await this.client.send(
@@ -163,33 +174,85 @@ export class Traffic {
         }
         throw new Error(`login page: ${page.status}, no CSRF token or cookie`);
       }
-      const res = await this.client.send(
-        'login',
-        {
-          method: 'POST',
-          path: '/login',
-          headers: {
-            ...forwarded,
-            'content-type': FORM,
-            cookie: `pg_csrf=${csrfCookie}; pg_presession=${presession}`,
-          },
-          body: new URLSearchParams({
-            username: user.username,
-            password: user.password,
-            csrf_token: csrf,
-            return_to: '/',
-          }).toString(),
-        },
-        { instance: page.instance },
-      );
+      const browser = {
+        instance: page.instance,
+        csrf,
+        headers: { ...forwarded, cookie: `pg_csrf=${csrfCookie}; pg_presession=${presession}` },
+      };
+      const [endpoint, res] =
+        'wallet' in as
+          ? await this.walletSignIn(browser, as.wallet)
+          : (['login', await this.passwordSignIn(browser, as)] as const);
       const session = cookieValue(res.setCookie, 'pg_session');
-      if (res.status === 303 && session) return `pg_session=${session}`;
-      if (this.retryable('login', res)) {
-        await this.afterServerError(since, 'login', res);
+      // The form redirects (303); the wallet button's script is told where to go (200).
+      if (res.status === (endpoint === 'login' ? 303 : 200) && session)
+        return `pg_session=${session}`;
+      if (this.retryable(endpoint, res)) {
+        await this.afterServerError(since, endpoint, res);
         continue;
       }
-      throw new Error(`login: ${res.status}, no session cookie`);
+      throw new Error(`${endpoint}: ${res.status}, no session cookie`);
     }
+  }
+
+  private passwordSignIn(
+    browser: PageBrowser,
+    user: { username: string; password: string },
+  ): Promise<Answer> {
+    return this.client.send(
+      'login',
+      {
+        method: 'POST',
+        path: '/login',
+        headers: { ...browser.headers, 'content-type': FORM },
+        body: new URLSearchParams({
+          username: user.username,
+          password: user.password,
+          csrf_token: browser.csrf,
+          return_to: '/',
+        }).toString(),
+      },
+      { instance: browser.instance },
+    );
+  }
+
+  /**
+   * The login page's wallet button: a nonce for the page's browser, the message signed, the
+   * signature posted. Answers the endpoint whose answer decides: the nonce's when it was refused.
+   */
+  private async walletSignIn(
+    browser: PageBrowser,
+    wallet: PrivateKeyAccount,
+  ): Promise<readonly [Endpoint, Answer]> {
+    const headers = { ...browser.headers, 'content-type': JSON_TYPE };
+    const nonce = await this.client.send(
+      'wallet.nonce',
+      {
+        method: 'POST',
+        path: '/wallet/nonce',
+        headers,
+        body: JSON.stringify({ address: wallet.address, chainId: 1 }),
+      },
+      { instance: browser.instance },
+    );
+    const message = str(nonce, 'message');
+    if (nonce.status !== 201 || !message) return ['wallet.nonce', nonce];
+    const res = await this.client.send(
+      'login.siwe',
+      {
+        method: 'POST',
+        path: '/login/siwe',
+        headers,
+        body: JSON.stringify({
+          message,
+          signature: await wallet.signMessage({ message }),
+          csrf_token: browser.csrf,
+          return_to: '/',
+        }),
+      },
+      { instance: browser.instance },
+    );
+    return ['login.siwe', res];
   }
 
   /**
