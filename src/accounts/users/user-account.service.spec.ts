@@ -1,5 +1,5 @@
 import { TestClock } from '../../../test/support/test-clock';
-import { PasswordHasher } from '../../platform/crypto/password-hasher';
+import { TestPasswordHasher } from '../../../test/support/test-password-hasher';
 import { InMemoryUserRepository } from './testing/in-memory-user.repository';
 import {
   PASSWORD_MAX_LENGTH,
@@ -10,7 +10,9 @@ import {
 import { UserService } from './user.service';
 
 describe('UserAccountService', () => {
-  const hasher = new PasswordHasher();
+  // The service's hasher at a lower cost for new hashes: what scrypt costs is
+  // password-hasher.spec.ts's to hold, not the accounts'.
+  const hasher = new TestPasswordHasher();
   let repository: InMemoryUserRepository;
   let accounts: UserAccountService;
   let login: UserService;
