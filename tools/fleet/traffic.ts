@@ -183,6 +183,8 @@ export class Traffic {
         'wallet' in as
           ? await this.walletSignIn(browser, as.wallet)
           : (['login', await this.passwordSignIn(browser, as)] as const);
+      // A wallet sign-in cut by a kill may have spent its nonce: the browser starts over.
+      if (res === undefined) continue;
       const session = cookieValue(res.setCookie, 'pg_session');
       // The form redirects (303); the wallet button's script is told where to go (200).
       if (res.status === (endpoint === 'login' ? 303 : 200) && session)
@@ -218,12 +220,14 @@ export class Traffic {
 
   /**
    * The login page's wallet button: a nonce for the page's browser, the message signed, the
-   * signature posted. Answers the endpoint whose answer decides: the nonce's when it was refused.
+   * signature posted. Answers the endpoint whose answer decides (the nonce's when it was refused),
+   * with no answer when the signature's try was cut: the service may have spent the nonce before
+   * it died, so the same message sent again elsewhere could only be refused as a replay.
    */
   private async walletSignIn(
     browser: PageBrowser,
     wallet: PrivateKeyAccount,
-  ): Promise<readonly [Endpoint, Answer]> {
+  ): Promise<readonly [Endpoint, Answer | undefined]> {
     const headers = { ...browser.headers, 'content-type': JSON_TYPE };
     const nonce = await this.client.send(
       'wallet.nonce',
@@ -237,21 +241,26 @@ export class Traffic {
     );
     const message = str(nonce, 'message');
     if (nonce.status !== 201 || !message) return ['wallet.nonce', nonce];
-    const res = await this.client.send(
-      'login.siwe',
-      {
-        method: 'POST',
-        path: '/login/siwe',
-        headers,
-        body: JSON.stringify({
-          message,
-          signature: await wallet.signMessage({ message }),
-          csrf_token: browser.csrf,
-          return_to: '/',
-        }),
-      },
-      { instance: browser.instance },
-    );
+    const res = await this.client
+      .send(
+        'login.siwe',
+        {
+          method: 'POST',
+          path: '/login/siwe',
+          headers,
+          body: JSON.stringify({
+            message,
+            signature: await wallet.signMessage({ message }),
+            csrf_token: browser.csrf,
+            return_to: '/',
+          }),
+        },
+        { instance: browser.instance, retryLost: false },
+      )
+      .catch((error: unknown) => {
+        if (error instanceof NoAnswer) return undefined;
+        throw error;
+      });
     return ['login.siwe', res];
   }
 
