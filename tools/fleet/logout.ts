@@ -33,8 +33,9 @@ import type { Traffic } from './traffic';
 /** How long the slow RP takes to answer a logout token. */
 export const SLOW_RP_MS = 4000;
 /**
- * Pause of a loop between two sessions: ~150 sessions a run (2026-11-27), the most delivery
- * checks have had at once; a loop unpaused ends as many as its instances' CPU allows.
+ * Pause of a loop between two sessions. With little of it a loop ends as many sessions as the
+ * instances' CPU allows: 254 in a fleet run once most sign-ins hashed no password, against 144
+ * before; 130 with this pause (2026-11-27).
  */
 const PAUSE_MS = 700;
 /**
