@@ -135,8 +135,8 @@ export async function createTestApp(
  * The app's Node server listening on an ephemeral port of 127.0.0.1 for the spec's requests:
  * supertest, handed a server that is not listening, listens and closes again around every
  * request (~0.9 ms of CPU each, 2026-11-26), and a listening one it leaves alone (each request
- * still on a connection of its own: superagent sends without a pooling agent, docs/DEVELOPMENT.md
- * #test-time). A spec that makes the app listen where it needs
+ * still on a connection of its own: superagent sends without a pooling agent; see
+ * docs/DEVELOPMENT.md#test-time). A spec that makes the app listen where it needs
  * (`t.app.listen(port, host)`) gets that: the ephemeral listener is closed first. Returns what
  * closes the ephemeral listener, which Nest's close would leave open (Fastify did not open it).
  */
