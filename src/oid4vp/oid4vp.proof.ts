@@ -68,7 +68,7 @@ export const OID4VP_PROOF = {
       ],
       does_not_stop: [
         'a person lending their wallet and its unlock to someone else',
-        'a relayed cross-device request (a QR code shown on a phishing page): so a sign-in by polling never achieves phr and never gets the account scope',
+        'a relayed cross-device request (a QR code shown on a phishing page): so a sign-in by polling never achieves phr, never gets the account scope and changes none of the account page’s sign-in methods',
         'a compromised issuer or a key in the trust list that should not be there',
       ],
     },

@@ -6,6 +6,7 @@ import type { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.
 import type { WithHeaders } from '../../platform/http/cookies';
 import type { CookieWriter } from '../../platform/http/http-exchange';
 import { AccountService } from '../../accounts/account.service';
+import { CROSS_DEVICE_REFUSAL, crossDeviceMayNotChange } from '../../accounts/cross-device';
 import { EMAIL_ALONE_REFUSAL, emailAloneMayNotChange } from '../../accounts/email-alone';
 import { EmailAccountLink } from '../../email/email-account-link.service';
 import { EmailSignIn } from '../../email/email-sign-in.service';
@@ -80,13 +81,15 @@ export class AccountPageService {
       session,
       account.methods.map((m) => m.type),
     );
+    const thisDeviceNeeded = crossDeviceMayNotChange(session);
     return {
       account,
       activity,
       csrfToken: this.csrf.issue(http.req, http.res),
-      recentLogin: this.isRecent(session) && !passkeyNeeded && !strongerNeeded,
+      recentLogin: this.isRecent(session) && !passkeyNeeded && !strongerNeeded && !thisDeviceNeeded,
       passkeyNeeded,
       strongerNeeded,
+      thisDeviceNeeded,
       emailLogin: this.emails.enabled,
       identityWallet: this.identityWallets.enabled,
       ...shown,
@@ -245,6 +248,13 @@ export class AccountPageService {
         `Changing the account needs a login at most ${maxAge} seconds old; sign in again`,
         maxAge,
       );
+    }
+    // A relayed QR code signs its shower in: such a session adds no way in (cross-device.ts).
+    if (crossDeviceMayNotChange(session)) {
+      throw new InsufficientUserAuthentication(
+        CROSS_DEVICE_REFUSAL,
+        this.passkeys.recentLoginSeconds,
+      ).because('cross_device');
     }
     const account = await this.accounts.account(session.sub);
     // Email is for recovery: alone, it changes no account that has a stronger key.

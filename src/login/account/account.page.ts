@@ -31,6 +31,8 @@ export interface AccountPageView {
   readonly passkeyNeeded?: boolean;
   /** The session is an email sign-in alone and the account has a stronger key (email-alone.ts). */
   readonly strongerNeeded?: boolean;
+  /** The session was proven on another device (a wallet answering a QR code, cross-device.ts). */
+  readonly thisDeviceNeeded?: boolean;
   /** Email sign-in is on: the page offers to add an address. */
   readonly emailLogin?: boolean;
   /** Identity wallets are on (a trusted issuer): the page offers to link one's credential. */
@@ -97,7 +99,7 @@ export function renderAccountPage(
 ${rows}
 </tbody>
 </table>
-${view.recentLogin ? addMethods(view, csrf, wallets, providers) : view.strongerNeeded ? `<p class="muted" id="stronger-needed">You signed in with an email code: to add or remove a sign-in method of this account, <a href="/login?return_to=%2Faccount">sign in with its passkey, wallet or password</a> (an email code alone cannot change it).</p>` : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=phr">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
+${view.recentLogin ? addMethods(view, csrf, wallets, providers) : view.thisDeviceNeeded ? `<p class="muted" id="this-device-needed">You signed in with a wallet on another device: to add or remove a sign-in method of this account, <a href="/login?return_to=%2Faccount">sign in again on this device</a> (a sign-in proven on another device cannot change it).</p>` : view.strongerNeeded ? `<p class="muted" id="stronger-needed">You signed in with an email code: to add or remove a sign-in method of this account, <a href="/login?return_to=%2Faccount">sign in with its passkey, wallet or password</a> (an email code alone cannot change it).</p>` : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=phr">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
 <form method="post" action="/logout">${csrf}<button type="submit" class="secondary" id="sign-out">Sign out</button></form>
 </div>
 ${activitySection(view.activity, csrf)}`,

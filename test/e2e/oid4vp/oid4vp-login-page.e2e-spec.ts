@@ -92,6 +92,57 @@ describe('the login page’s identity wallet button', () => {
     expect(idToken.given_name).toBe('Alice');
   });
 
+  it('a session signed in cross-device changes no sign-in method of the account; one signed in on this device may', async () => {
+    const server = listening.t.app.getHttpServer();
+    // A relayed QR code: the page's browser (whoever showed the code) polls and is signed in.
+    const { agent: polling, id, authorizationRequest } = await loginPageRequest(server);
+    const holder = await newHolder();
+    const credential = await issueCredential({ holder });
+    const answered = await answer(authorizationRequest, holder, credential);
+    expect(answered.status).toBe(200);
+    expect((await polling.get(`/oid4vp/requests/${id}`).expect(200)).body.status).toBe('signed_in');
+
+    const page = await polling.get('/account').expect(200);
+    expect(page.text).toContain('id="this-device-needed"');
+    expect(page.text).not.toContain('action="/account/password"');
+    const csrf = csrfOf(page.text);
+    const refusal =
+      'This session was signed in by a wallet on another device: changing the account’s sign-in methods needs a sign-in on this device; sign in again here';
+    // The form: the page again, with why, and no password set.
+    const form = await polling
+      .post('/account/password')
+      .type('form')
+      .send({ csrf_token: csrf, username: `xdev${Date.now()}`, password: 'a long enough password' })
+      .expect(401);
+    expect(form.text).toContain(refusal);
+    // The page's scripts' calls: the one envelope.
+    for (const path of ['/account/passkeys/options', '/account/oid4vp/requests']) {
+      const refused = await polling.post(path).send({ csrf_token: csrf }).expect(401);
+      expect(refused.body).toEqual({
+        error: 'insufficient_user_authentication',
+        error_description: refusal,
+      });
+    }
+    expect((await polling.get('/account').expect(200)).text).not.toContain('password:xdev');
+
+    // The same credential on this device (the wallet's redirect back to this browser): it may.
+    const sameDevice = await loginPageRequest(server);
+    const back = await answer(sameDevice.authorizationRequest, holder, credential);
+    const redirectUri = new URL(back.body.redirect_uri as string);
+    await sameDevice.agent.get(redirectUri.pathname + redirectUri.search).expect(303);
+    const own = await sameDevice.agent.get('/account').expect(200);
+    expect(own.text).not.toContain('id="this-device-needed"');
+    await sameDevice.agent
+      .post('/account/password')
+      .type('form')
+      .send({
+        csrf_token: csrfOf(own.text),
+        username: `same${Date.now()}`,
+        password: 'a long enough password',
+      })
+      .expect(303);
+  });
+
   it('discovery names the claims an identity credential gives (scopes identity and age)', async () => {
     const discovery = await request(listening.t.app.getHttpServer())
       .get('/.well-known/openid-configuration')
