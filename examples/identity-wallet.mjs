@@ -82,12 +82,13 @@ const credential = await new SDJwtVcInstance({
   { header: { typ: 'dc+sd-jwt', kid: DEMO_ISSUER_PRIVATE_JWK.kid } },
 );
 
-// 2. The relying party's script: a request for demo-client, signed with the verifier certificate.
+// 2. The relying party's script: a request for demo-spa (a first-party public client: a script's
+//    request authenticates no client), signed with the verifier certificate.
 const created = await json('/oid4vp/requests', {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({
-    client_id: 'demo-client',
+    client_id: 'demo-spa',
     scope: 'openid identity',
     client_id_prefix: 'x509_hash',
   }),

@@ -10,7 +10,6 @@
 import { request } from 'undici';
 import type { RequestSpec } from '../loadgen/protocol';
 import { inBatches } from './browser';
-import { DEMO_CLIENT } from './pkce';
 import {
   DEMO_ISSUER,
   DEMO_ISSUER_PUBLIC_JWK,
@@ -26,6 +25,8 @@ import {
 
 /** Requests asked for and request objects fetched at once while a phase is prepared. */
 const PREPARE_CONCURRENCY = 16;
+/** The seeded first-party public client whose script asks (a script's request takes no other). */
+const SCRIPT_CLIENT = 'demo-spa';
 
 /**
  * OID4VP_TRUSTED_ISSUERS for the bench's production Proofgate: the demo issuer, which production
@@ -66,13 +67,13 @@ export async function newBenchHolder(origin: string): Promise<BenchHolder> {
   return signedIn;
 }
 
-/** `n` requests of demo-client's script (scope openid), each read as its wallet reads it. */
+/** `n` requests of demo-spa's script (scope openid), each read as its wallet reads it. */
 export function presentationRequests(origin: string, n: number) {
   return inBatches(n, PREPARE_CONCURRENCY, async () => {
     const created = await request(`${origin}/oid4vp/requests`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_id: DEMO_CLIENT.id, scope: 'openid' }),
+      body: JSON.stringify({ client_id: SCRIPT_CLIENT, scope: 'openid' }),
     });
     const body = (await created.body.json()) as { request_uri?: string };
     if (created.statusCode !== 201 || body.request_uri === undefined) {

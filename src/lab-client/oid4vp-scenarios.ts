@@ -21,8 +21,8 @@ import {
   readRequestObject,
 } from './identity-wallet-holder';
 
-/** demo-client, the seeded client whose script asks for presentations (SEED_DEMO_DATA). */
-const SCRIPT_CLIENT = 'demo-client';
+/** demo-spa, the seeded first-party public client whose script asks for presentations (SEED_DEMO_DATA). */
+const SCRIPT_CLIENT = 'demo-spa';
 /** An issuer no trust list names, with a key of its own. */
 const UNTRUSTED_ISSUER = 'https://untrusted-issuer.lab.proofgate.example';
 
@@ -98,7 +98,7 @@ export class Oid4vpLab {
     return this.holder;
   }
 
-  /** A script's request (demo-client), read by the wallet. */
+  /** A script's request (demo-spa), read by the wallet. */
   private async scriptRequest(): Promise<OpenRequest> {
     const created = await new HttpClient(this.baseUrl, this.signal).post('/oid4vp/requests', {
       json: { client_id: SCRIPT_CLIENT, scope: 'openid' },

@@ -61,7 +61,7 @@ async function scriptRequest(body: Json = {}): Promise<Created> {
   const answer = await fetch(`${service().issuer}/oid4vp/requests`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: 'demo-client', scope: 'openid identity', ...body }),
+    body: JSON.stringify({ client_id: 'demo-spa', scope: 'openid identity', ...body }),
   });
   expect(answer.status).toBe(201);
   return (await answer.json()) as Created;
@@ -147,7 +147,7 @@ describe('the script flow (client_id + handle)', () => {
     const answer = await fetch(`${service().issuer}/oid4vp/requests`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_id: 'demo-client', scope: 'openid account' }),
+      body: JSON.stringify({ client_id: 'demo-spa', scope: 'openid account' }),
     });
     expect(answer.status).toBe(400);
   });

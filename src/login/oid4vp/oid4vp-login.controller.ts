@@ -56,7 +56,7 @@ export class Oid4vpLoginController {
   @ApiOperation({
     summary: 'A presentation request (OpenID4VP 1.0), passed to the wallet by reference',
     description:
-      'The login page: { csrf_token, return_to[, response_mode] } with its cookies; the DCQL query asks for what the scopes of return_to need. A script: { client_id[, scope][, response_mode] } of a registered client, answered with a secret handle too. response_mode is direct_post (the default) or direct_post.jwt.',
+      'The login page: { csrf_token, return_to[, response_mode] } with its cookies; the DCQL query asks for what the scopes of return_to need. A script: { client_id[, scope][, response_mode] } of a first-party public client (it authenticates no client and shows no consent: any other client is 400 invalid_request), answered with a secret handle too. response_mode is direct_post (the default) or direct_post.jwt.',
   })
   @ApiCreatedResponse({ type: Oid4vpRequestCreatedDto })
   @ApiBadRequestResponse({

@@ -7,12 +7,12 @@ import { TokenResponseDto } from '../../tokens/grants/token-response.dto';
 
 /**
  * POST /oid4vp/requests: the login page's (`csrf_token`, `return_to`, with its cookies) or a
- * script's (`client_id` of a registered client, `scope`).
+ * script's (`client_id` of a first-party public client, `scope`).
  */
 export class Oid4vpRequestCreateDto extends LoginPageFieldsDto {
   @ApiPropertyOptional({
-    description: 'A script’s request: the registered client its tokens are for',
-    example: 'demo-client',
+    description: 'A script’s request: the first-party public client its tokens are for',
+    example: 'demo-spa',
   })
   @IsOptional()
   @IsString()

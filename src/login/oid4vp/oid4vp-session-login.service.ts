@@ -36,6 +36,10 @@ export interface PollAnswer {
 
 const BEARER = /^bearer +([A-Za-z0-9_-]{43})$/i;
 
+/** A script's request for a client that is not the operator's own public client. */
+export const SCRIPT_CLIENTS_ONLY =
+  'client_id must be a first-party public client: a script’s request authenticates no client and shows no consent screen; other clients send the person to /authorize';
+
 /**
  * "Sign in with your identity wallet" for the login page and for scripts: a request made for the
  * browser (its pre-login session) or for a registered client (a handle), and the sign-in it yields
@@ -71,6 +75,13 @@ export class Oid4vpSessionLogin {
     if (body.client_id !== undefined) {
       const client = await this.clients.find(body.client_id);
       if (client === null) throw new InvalidClient('Unknown client_id');
+      // The tokens go to whoever holds the handle, with no client authentication and no consent
+      // screen: only the operator's own public clients, as wallet and passkey sign-in take only
+      // public ones (anyone could otherwise get a confidential client's tokens, or a self-registered
+      // app a person's identity claims under Proofgate's name).
+      if (client.type !== 'public' || client.firstParty !== true) {
+        throw new InvalidRequest(SCRIPT_CLIENTS_ONLY);
+      }
       const scope = checkScope(body.scope ?? OPENID_SCOPE);
       if (hasScope(scope, ACCOUNT_SCOPE)) {
         throw new InvalidScope(

@@ -1,7 +1,7 @@
 /**
  * examples/identity-wallet.mjs, run as users run it (its own process) against the service on a
  * real port: it issues itself a PID with the published demo issuer key, asks for a request as
- * demo-client's script, answers it as the wallet (the x509_hash: request object, signed), polls
+ * demo-spa's script, answers it as the wallet (the x509_hash: request object, signed), polls
  * with its handle and prints the ID token's claims and /api/me.
  */
 import { join } from 'node:path';
@@ -44,7 +44,7 @@ describe('examples/identity-wallet.mjs', () => {
     expect(documents[1]).toMatchObject({
       sub: documents[0].id_token.sub,
       auth_method: 'oid4vp',
-      client_id: 'demo-client',
+      client_id: 'demo-spa',
     });
   });
 

@@ -8,7 +8,9 @@ import request from 'supertest';
 import { decodeJwt } from 'jose';
 import { type ListeningApp, startListeningApp } from '../../support/test-app';
 import { csrfOf } from '../../support/login-form';
-import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
+import { DEMO_CLIENT, DEMO_SPA, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
+import { register } from '../../support/registration';
+import { SCRIPT_CLIENTS_ONLY } from '../../../src/login/oid4vp/oid4vp-session-login.service';
 import { answer, issueCredential, newHolder } from '../../support/identity-wallet';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -150,14 +152,14 @@ describe('identity wallet sign-in: cross-device, scripts, accounts and scopes', 
     expect(idToken.acr).not.toBe('phr');
   });
 
-  it('a script: a registered client’s request, its handle polls, the tokens come once; never account', async () => {
+  it('a script: a first-party public client’s request, its handle polls, the tokens come once; never account', async () => {
     await http()
       .post('/oid4vp/requests')
-      .send({ client_id: DEMO_CLIENT.id, scope: 'openid account' })
+      .send({ client_id: DEMO_SPA.id, scope: 'openid account' })
       .expect(400);
     const created = await http()
       .post('/oid4vp/requests')
-      .send({ client_id: DEMO_CLIENT.id, scope: 'openid age', response_mode: 'direct_post.jwt' })
+      .send({ client_id: DEMO_SPA.id, scope: 'openid age', response_mode: 'direct_post.jwt' })
       .expect(201);
     const { id, handle, authorization_request } = created.body as Record<string, string>;
     expect(handle).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -183,6 +185,30 @@ describe('identity wallet sign-in: cross-device, scripts, accounts and scopes', 
     expect(idToken.given_name).toBeUndefined();
     expect(idToken.amr).toEqual(['pop']);
     await poll().expect(404);
+  });
+
+  it('a script’s request for any other client is refused before anything is issued: it authenticates no client and shows no consent', async () => {
+    // A confidential client (its secret is not asked here), and a self-registered public client
+    // (a third party: its users consent at /authorize).
+    const registered = await register(listening.t, {
+      redirect_uris: ['https://third.example/cb'],
+      token_endpoint_auth_method: 'none',
+      client_name: 'Third party',
+    }).expect(201);
+    const states = () =>
+      listening.t.connection.collection('challenges').countDocuments({ kind: 'oid4vp_state' });
+    const before = await states();
+    for (const clientId of [DEMO_CLIENT.id, registered.body.client_id as string]) {
+      const refused = await http()
+        .post('/oid4vp/requests')
+        .send({ client_id: clientId, scope: 'openid identity' })
+        .expect(400);
+      expect(refused.body).toEqual({
+        error: 'invalid_request',
+        error_description: SCRIPT_CLIENTS_ONLY,
+      });
+    }
+    expect(await states()).toBe(before);
   });
 
   it('the same credential signs in to the same account every time; another person to another', async () => {
