@@ -23,6 +23,13 @@ export interface GrantTypeRule {
    * (alone it could never be used).
    */
   readonly issuesRefreshTokens: boolean;
+  /**
+   * The client asks a person it names (CIBA's login_hint), who is prompted wherever they are:
+   * only a client the operator vouches for may register it (OAUTH_CLIENTS, the admin CLI, or
+   * POST /register with the initial access token, which a confidential client needs anyway),
+   * never a client ID metadata document, which anyone on the internet can publish.
+   */
+  readonly operatorRegisteredOnly?: boolean;
 }
 
 /**
@@ -60,6 +67,14 @@ function ruleOf(grantType: string, rules: GrantTypeRules): GrantTypeRule | undef
 /** Whether only a client that authenticates may use `grantType` (its rule's `confidentialOnly`). */
 export function isConfidentialOnly(grantType: string, rules: GrantTypeRules): boolean {
   return ruleOf(grantType, rules)?.confidentialOnly === true;
+}
+
+/** The first of `grantTypes` that only an operator-registered client may hold, if any. */
+export function operatorOnlyGrantType(
+  grantTypes: readonly string[],
+  rules: GrantTypeRules,
+): string | undefined {
+  return grantTypes.find((type) => ruleOf(type, rules)?.operatorRegisteredOnly === true);
 }
 
 /** Whether any of `grantTypes` starts at the authorization endpoint (needs redirect URIs). */

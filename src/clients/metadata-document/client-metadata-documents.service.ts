@@ -10,7 +10,7 @@ import {
   TooManyRequests,
 } from '../../platform/errors/protocol-error';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
-import type { GrantTypeRules } from '../../protocol-rules/grant-types';
+import { type GrantTypeRules, operatorOnlyGrantType } from '../../protocol-rules/grant-types';
 import type { OAuthClient } from '../oauth-client';
 import { parseClientMetadata, registeredFields } from '../registration/client-metadata';
 import { RegistrableGrantTypes } from '../registration/registrable-grant-types';
@@ -275,6 +275,13 @@ function toClient(
   const method = metadata.tokenEndpointAuthMethod ?? 'none';
   if (method !== 'none' && method !== 'private_key_jwt') {
     throw new DocumentRefused('token_endpoint_auth_method must be "none" or "private_key_jwt"');
+  }
+  // Anyone can publish a document: a grant that prompts a person (CIBA) is the operator's to give.
+  const operatorOnly = operatorOnlyGrantType(metadata.grantTypes, options.grantTypeRules);
+  if (operatorOnly !== undefined) {
+    throw new DocumentRefused(
+      `grant_types may not hold ${operatorOnly}: only a client the operator registers may`,
+    );
   }
   return {
     clientId,

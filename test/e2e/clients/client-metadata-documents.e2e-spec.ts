@@ -8,6 +8,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
+import { randomUUID } from 'node:crypto';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { CIBA_GRANT_TYPE } from '../../../src/protocol-rules/grant-types';
 import { ClientRegistry } from '../../../src/clients/client-registry.service';
 import {
   HostResolver,
@@ -242,6 +245,43 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
         '/evil.json',
         'redirect_uris[0] may use http only on a loopback host (127.0.0.1, [::1] or localhost); use https',
       );
+    });
+
+    it('refuses the CIBA grant: a document anyone can publish never asks a person (the operator registers such agents)', async () => {
+      const { publicKey, privateKey } = await generateKeyPair('ES256');
+      docs.json(
+        '/agent.json',
+        documentFor(url('/agent.json'), {
+          redirect_uris: [],
+          response_types: [],
+          grant_types: [CIBA_GRANT_TYPE, 'refresh_token'],
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' }] },
+        }),
+      );
+      const clientId = await refusedAt(
+        '/agent.json',
+        `grant_types may not hold ${CIBA_GRANT_TYPE}: only a client the operator registers may`,
+      );
+      // Its key's assertion is as good as any: the client is still unknown, and asks nobody.
+      const now = Math.floor(Date.now() / 1000);
+      const assertion = await new SignJWT({
+        iss: clientId,
+        sub: clientId,
+        aud: issuer,
+        jti: randomUUID(),
+      })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuedAt(now)
+        .setExpirationTime(now + 60)
+        .sign(privateKey);
+      const asked = await t.http().post('/backchannel').type('form').send({
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+        scope: 'openid',
+        login_hint: 'user1',
+      });
+      expectRefusal(asked, 401, 'invalid_client', 'Client authentication failed');
     });
 
     it('refuses a document over 5 KB, declared or streamed', async () => {

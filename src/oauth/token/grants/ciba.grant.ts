@@ -75,6 +75,8 @@ export const CIBA_GRANT: GrantEntry<typeof CIBA_GRANT_TYPE, typeof PARAMETERS> =
     usesAuthorizationEndpoint: false,
     confidentialOnly: true,
     issuesRefreshTokens: true,
+    // Its requests prompt the person it names: the operator vouches for who may ask.
+    operatorRegisteredOnly: true,
   },
   handler: CibaGrant,
 };
