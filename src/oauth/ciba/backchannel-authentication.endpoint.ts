@@ -18,8 +18,12 @@ import { CibaHintResolver } from './ciba-hint.resolver';
 import { type BackchannelAuthenticationResponse, CibaRequestService } from './ciba-request.service';
 import { CibaNotifications } from './notifications/ciba-notifications';
 
-/** Plain text a person can read: no control characters (line breaks included). */
-const CONTROL_CHARACTERS = /\p{Cc}/u;
+/**
+ * Plain text a person can read and compare: no control characters (line breaks included), and no
+ * format characters, whose bidirectional overrides would show the message other than it is
+ * (as client_name, which is shown too).
+ */
+const CONTROL_CHARACTERS = /[\p{Cc}\p{Cf}]/u;
 
 /**
  * POST /backchannel (CIBA Core 1.0 §7): the client authenticates as at /token and must be
@@ -112,6 +116,9 @@ function refuseScope(scope: string): void {
   }
 }
 
+const BINDING_MESSAGE_NOT_PLAIN =
+  'binding_message must be plain text on one line, without control or format characters';
+
 /** CIBA Core 1.0 §7.1, §13: a short plain text, else `invalid_binding_message`. */
 function checkBindingMessage(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -121,9 +128,7 @@ function checkBindingMessage(value: string | undefined): string | undefined {
     ).because('length');
   }
   if (CONTROL_CHARACTERS.test(value)) {
-    throw new InvalidBindingMessage('binding_message must be plain text on one line').because(
-      'control_characters',
-    );
+    throw new InvalidBindingMessage(BINDING_MESSAGE_NOT_PLAIN).because('control_characters');
   }
   return value;
 }

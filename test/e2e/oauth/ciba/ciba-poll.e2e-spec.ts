@@ -558,12 +558,15 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
         'invalid_binding_message',
         'binding_message must be 1 to 64 characters',
       );
-      expectRefusal(
-        await backchannel({ scope: 'openid', login_hint: 'user1', binding_message: 'a\nb' }),
-        400,
-        'invalid_binding_message',
-        'binding_message must be plain text on one line',
-      );
+      // A line break, and a right-to-left override that would show "Pay 100" as "Pay 001".
+      for (const message of ['a\nb', 'Pay \u202E001']) {
+        expectRefusal(
+          await backchannel({ scope: 'openid', login_hint: 'user1', binding_message: message }),
+          400,
+          'invalid_binding_message',
+          'binding_message must be plain text on one line, without control or format characters',
+        );
+      }
     });
 
     it('refuses authorization details of an unknown type (invalid_authorization_details)', async () => {
