@@ -35,7 +35,8 @@ type KeyResolver = (
  * The keys of the issuers in OID4VP_TRUSTED_ISSUERS, for jose's verification: a JWK Set given
  * inline, one fetched from its `jwks_uri` (jose caches it and refetches on an unknown `kid`), or
  * the credential's own `x5c` chain when it ends at one of the issuer's `x5c_roots` (every link's
- * signature checked by @peculiar/x509's chain builder, and the leaf valid now).
+ * signature checked by @peculiar/x509's chain builder; the path's validity, CA constraints and
+ * the leaf's naming of the issuer here: checkPath, namesIssuer).
  */
 @Injectable()
 export class TrustedIssuerKeys {
@@ -64,7 +65,7 @@ export class TrustedIssuerKeys {
   }
 }
 
-function resolverOf({ keys }: TrustedIssuer): KeyResolver {
+function resolverOf({ issuer, keys }: TrustedIssuer): KeyResolver {
   if ('jwks' in keys) {
     return createLocalJWKSet({ keys: keys.jwks.keys.map((key) => ({ ...key })) });
   }
@@ -78,13 +79,77 @@ function resolverOf({ keys }: TrustedIssuer): KeyResolver {
     const [leaf, ...intermediates] = chain.map(
       (der) => new x509.X509Certificate(Buffer.from(der, 'base64')),
     );
-    const now = new Date();
-    if (leaf.notBefore > now || leaf.notAfter < now) throw new Error('certificate not valid now');
     const built = await new x509.X509ChainBuilder({
       certificates: [...intermediates, ...roots],
     }).build(leaf, webcrypto);
     const top = built[built.length - 1];
     if (!roots.some((root) => root.equal(top))) throw new Error('x5c does not end at a root');
+    checkPath(built, new Date());
+    if (!namesIssuer(leaf, issuer)) throw new Error('the x5c leaf does not name the issuer');
     return importX509(leaf.toString('pem'), header.alg ?? 'ES256');
   };
+}
+
+/**
+ * RFC 5280 §6.1 as far as a chain of signatures does not go (the chain builder checks only names
+ * and signatures): every certificate valid now, every one between the leaf and the trust anchor a
+ * CA that may sign certificates (basicConstraints cA, keyUsage keyCertSign where it is given)
+ * within its pathLenConstraint, and the leaf a signing key, not a CA. Otherwise an end-entity or
+ * expired certificate anywhere under a shared root could sign itself an issuer's credentials.
+ */
+function checkPath(path: readonly x509.X509Certificate[], now: Date): void {
+  for (const certificate of path) {
+    if (certificate.notBefore > now || certificate.notAfter < now) {
+      throw new Error('a certificate of x5c is not valid now');
+    }
+  }
+  const [leaf] = path;
+  if (leaf.getExtension(x509.BasicConstraintsExtension)?.ca === true) {
+    throw new Error('the x5c leaf is a CA certificate');
+  }
+  if (!mayUseFor(leaf, x509.KeyUsageFlags.digitalSignature)) {
+    throw new Error('the x5c leaf may not sign');
+  }
+  // The trust anchor is the operator's (OID4VP_TRUSTED_ISSUERS); the certificates below it are not.
+  for (let index = 1; index < path.length - 1; index += 1) {
+    const constraints = path[index].getExtension(x509.BasicConstraintsExtension);
+    if (constraints?.ca !== true || !mayUseFor(path[index], x509.KeyUsageFlags.keyCertSign)) {
+      throw new Error('an x5c intermediate is not a CA certificate');
+    }
+  }
+  for (let index = 1; index < path.length; index += 1) {
+    const pathLength = path[index].getExtension(x509.BasicConstraintsExtension)?.pathLength;
+    // The intermediates below this CA, the leaf aside.
+    if (pathLength !== undefined && index - 1 > pathLength) {
+      throw new Error('x5c is longer than a pathLenConstraint allows');
+    }
+  }
+}
+
+/** A certificate without keyUsage may be used for anything; one with it, for what it names. */
+function mayUseFor(certificate: x509.X509Certificate, usage: x509.KeyUsageFlags): boolean {
+  const keyUsage = certificate.getExtension(x509.KeyUsagesExtension);
+  return keyUsage === null || (keyUsage.usages & usage) !== 0;
+}
+
+/**
+ * SD-JWT VC (draft-ietf-oauth-sd-jwt-vc, issuer keys from X.509): the leaf names the credential's
+ * `iss`, as a uniformResourceIdentifier SAN equal to it, or (HAIP) a dNSName SAN equal to the host
+ * of an https `iss`. Otherwise any certificate under a root trusted for one issuer could sign as
+ * another issuer trusted under the same root.
+ */
+function namesIssuer(leaf: x509.X509Certificate, issuer: string): boolean {
+  const names = leaf.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [];
+  let host: string | undefined;
+  try {
+    const url = new URL(issuer);
+    if (url.protocol === 'https:') host = url.hostname.toLowerCase();
+  } catch {
+    // Not a URL: only a URI SAN equal to it names it.
+  }
+  return names.some(
+    (name) =>
+      (name.type === 'url' && name.value === issuer) ||
+      (name.type === 'dns' && host !== undefined && name.value.toLowerCase() === host),
+  );
 }

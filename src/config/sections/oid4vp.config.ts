@@ -108,7 +108,8 @@ export const OID4VP_SETTINGS = settingsSection(
       description:
         'The issuers whose credentials sign people in: `{ "issuer", "jwks" | "jwks_uri" | ' +
         '"x5c_roots", "vct": [...] }` each (`x5c_roots`: PEM certificates the credential\'s ' +
-        '`x5c` chain must end at). A `jwks_uri` is https (http on a loopback host outside ' +
+        '`x5c` chain must end at, through CA certificates valid now, to a leaf that names the ' +
+        'issuer). A `jwks_uri` is https (http on a loopback host outside ' +
         'production). Empty: the login page offers no identity wallet.',
     }),
     oid4vpCredentials: setting({
