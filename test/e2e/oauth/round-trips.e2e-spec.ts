@@ -6,6 +6,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   Agent,
   DEMO_CLIENT,
+  DEMO_SPA,
   basic,
   createLoggedInApp,
   exchangeCode,
@@ -512,7 +513,7 @@ describe('database round trips per request (command monitoring)', () => {
     expect(rounds).toBeLessThanOrEqual(4);
   });
 
-  /** demo-client's script asks for a presentation; its wallet's answer, signed beforehand. */
+  /** demo-spa's script asks for a presentation; its wallet's answer, signed beforehand. */
   async function presentationAnswer(
     pid: { holder: Holder; credential: string },
     extra: readonly string[] = [],
@@ -520,7 +521,7 @@ describe('database round trips per request (command monitoring)', () => {
     const created = await t
       .http()
       .post('/oid4vp/requests')
-      .send({ client_id: DEMO_CLIENT.id, scope: 'openid' })
+      .send({ client_id: DEMO_SPA.id, scope: 'openid' })
       .expect(201);
     const requestObject = await t
       .http()

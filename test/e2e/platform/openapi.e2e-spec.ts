@@ -450,7 +450,7 @@ describe('GET /docs (OpenAPI)', () => {
         expect(res.headers.location).toBe('/login?upstream_error=unknown_provider');
       },
       'post /account/upstream/{id}': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
-      // Identity wallets: the example is a script's request of the demo client: its request by
+      // Identity wallets: the example is a script's request of demo-spa: its request by
       // reference, and the handle it polls with.
       'post /oid4vp/requests': (res) => {
         expect(res.status).toBe(201);
