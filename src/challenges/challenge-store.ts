@@ -121,15 +121,28 @@ export abstract class ChallengeStore {
   abstract peek<P>(kind: ChallengeKind, key: string): Promise<StoredChallenge<P> | null>;
 
   /**
-   * The live challenges of `kind` bound to `account` (their binding's `account` field), newest
-   * first: what a person has to answer (a CIBA request on /account/approvals). Indexed by that
-   * field; a challenge bound to no account is never listed.
+   * The live challenges of `kind` bound to `account` (their binding's `account` field) whose
+   * payload holds `payload`'s values, newest first: what a person has to answer (a CIBA request
+   * on /account/approvals). Indexed by that field; a challenge bound to no account is never
+   * listed. The payload is matched before the limit, so answered ones never crowd it out.
    */
   abstract listLiveOfAccount<P>(
     kind: ChallengeKind,
     account: string,
     limit: number,
+    payload?: PayloadFields,
   ): Promise<StoredChallenge<P>[]>;
+
+  /**
+   * The live challenge whose key hashes to `keyHash`, if it is bound to `account` and its payload
+   * holds `payload`'s values: one request a person answers, however many others are live.
+   */
+  abstract findLiveOfAccount<P>(
+    kind: ChallengeKind,
+    keyHash: string,
+    account: string,
+    payload: PayloadFields,
+  ): Promise<StoredChallenge<P> | null>;
 
   /** The challenges alive now (unexpired, unspent), newest first. */
   abstract listLive(kind?: ChallengeKind, limit?: number): Promise<StoredChallenge[]>;

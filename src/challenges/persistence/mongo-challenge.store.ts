@@ -419,11 +419,10 @@ export class MongoChallengeStore extends ChallengeStore {
     changes: PayloadFields,
   ): { filter: Record<string, unknown>; update: mongo.UpdateFilter<ChallengeRecord> } {
     assertBindingFields(binding);
-    assertBindingFields(expected);
     assertBindingFields(changes);
     const filter: Record<string, unknown> = { _id: keyHash, kind, ...liveAt(this.clock.now()) };
     Object.assign(filter, bindingFilterOf(binding));
-    for (const [field, value] of Object.entries(expected)) filter[`payload.${field}`] = value;
+    Object.assign(filter, payloadFilterOf(expected));
     const set: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(changes)) set[`payload.${field}`] = value;
     return { filter, update: { $set: set } };
@@ -466,15 +465,37 @@ export class MongoChallengeStore extends ChallengeStore {
     kind: ChallengeKind,
     account: string,
     limit: number,
+    payload: PayloadFields = {},
   ): Promise<StoredChallenge<P>[]> {
+    const filter = {
+      'binding.account': account,
+      ...this.liveFilter(kind),
+      ...payloadFilterOf(payload),
+    };
     const records = await this.collection
-      .find({ 'binding.account': account, ...this.liveFilter(kind) }, SINGLE_USE_READ)
+      .find(filter, SINGLE_USE_READ)
       .sort({ createdAt: -1 })
       .limit(limit)
       .toArray();
     return records
       .filter((record) => record.payload !== undefined)
       .map((record) => toChallenge<P>(record));
+  }
+
+  async findLiveOfAccount<P>(
+    kind: ChallengeKind,
+    keyHash: string,
+    account: string,
+    payload: PayloadFields,
+  ): Promise<StoredChallenge<P> | null> {
+    const filter = {
+      _id: keyHash,
+      'binding.account': account,
+      ...this.liveFilter(kind),
+      ...payloadFilterOf(payload),
+    };
+    const record = await this.collection.findOne(filter, SINGLE_USE_READ);
+    return record && record.payload !== undefined ? toChallenge<P>(record) : null;
   }
 
   async listLive(kind?: ChallengeKind, limit = 100): Promise<StoredChallenge[]> {
@@ -493,4 +514,12 @@ export class MongoChallengeStore extends ChallengeStore {
   private liveFilter(kind?: ChallengeKind): mongo.Filter<ChallengeRecord> {
     return { ...liveAt(this.clock.now()), ...(kind ? { kind } : {}) };
   }
+}
+
+/** `{ "payload.<field>": value }` for each field: a match on a challenge's payload. */
+function payloadFilterOf(fields: PayloadFields): Record<string, unknown> {
+  assertBindingFields(fields);
+  return Object.fromEntries(
+    Object.entries(fields).map(([field, value]) => [`payload.${field}`, value]),
+  );
 }

@@ -81,26 +81,23 @@ export class CibaApprovalsService {
   ) {}
 
   async pending(sub: string): Promise<PendingApproval[]> {
-    const live = await this.store.listLiveOfAccount<CibaRequestPayload>(
+    // Pending ones only, before the limit: answered requests still live never crowd them out.
+    const waiting = await this.store.listLiveOfAccount<CibaRequestPayload>(
       'ciba_request',
       sub,
       MAX_LISTED_APPROVALS,
+      { status: 'pending' },
     );
-    const waiting = live.filter((request) => request.payload.status === 'pending');
     return Promise.all(waiting.map((request) => this.viewOf(request)));
   }
 
   /** The account's pending request `id` as stored; NotFound when there is none. */
   async ownPending(sub: string, id: string): Promise<StoredChallenge<CibaRequestPayload>> {
-    const live = await this.store.listLiveOfAccount<CibaRequestPayload>(
-      'ciba_request',
-      sub,
-      MAX_LISTED_APPROVALS,
-    );
-    const own = live.find(
-      (request) => request.keyHash === id && request.payload.status === 'pending',
-    );
-    if (own === undefined) throw new NotFound(NOT_PENDING).because('not_pending');
+    // By its id: however many other requests are live, the one the person answers is found.
+    const own = await this.store.findLiveOfAccount<CibaRequestPayload>('ciba_request', id, sub, {
+      status: 'pending',
+    });
+    if (own === null) throw new NotFound(NOT_PENDING).because('not_pending');
     return own;
   }
 

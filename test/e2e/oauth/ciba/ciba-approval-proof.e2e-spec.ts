@@ -11,6 +11,7 @@ import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { AccountService } from '../../../../src/accounts/account.service';
+import { MAX_LISTED_APPROVALS } from '../../../../src/oauth/ciba/ciba-request';
 import { FLAGS, SoftwareAuthenticator } from '../../../../src/lab-client/software-authenticator';
 import { type Agent, basic, login } from '../../../support/oauth';
 import {
@@ -393,6 +394,31 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
       notFound,
     );
     expect((await approvals(user1)).approvals.map((a) => a.id)).toContain(id);
+  });
+
+  it('finds the request a person answers however many others are live: answered ones never crowd the list, and one past the list is approved by its id', async () => {
+    await ask('the one that matters');
+    const wanted = await approvalId(user1, 'the one that matters');
+    // More answered requests (denied, still live until their agent polls) than the page lists.
+    for (let i = 0; i <= MAX_LISTED_APPROVALS; i += 1) {
+      await ask(`answered ${i}`);
+      const id = await approvalId(user1, `answered ${i}`);
+      expect((await post(user1, `/account/approvals/${id}/deny`)).status).toBe(200);
+    }
+    expect((await approvals(user1)).approvals.map((a) => a.id)).toContain(wanted);
+    // Then more pending ones than it lists: the first falls off the list, and is still the
+    // person's to approve by its id.
+    for (let i = 0; i < MAX_LISTED_APPROVALS; i += 1) await ask(`pending ${i}`);
+    const listed = (await approvals(user1)).approvals;
+    expect(listed.map((a) => a.id)).not.toContain(wanted);
+    const options = await passkeyOptions(user1, wanted);
+    const approved = await approve(user1, wanted, {
+      method: 'passkey',
+      response: passkey.assert(options),
+    });
+    expect(approved.body).toEqual({ id: wanted, status: 'approved' });
+    // The other tests' lists as they were.
+    for (const { id } of listed) await post(user1, `/account/approvals/${id}/deny`);
   });
 
   it('offers Approve with passkey and Approve with wallet on the page, with the scripts that drive them', async () => {
