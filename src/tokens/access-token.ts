@@ -35,7 +35,8 @@ export const REGISTERED_CLAIMS: ReadonlySet<string> = new Set([
 /**
  * A backchannel request approved by a proof over it (issue #51): how (`passkey`, a wallet chain's
  * CAIP-2 namespace), over which request (`hash`: BASE64URL(SHA-256) of its RFC 8785 canonical
- * JSON: client_id, scope, authorization_details, binding_message) and when (seconds since the epoch).
+ * JSON: client_id, scope, resource, authorization_details, binding_message) and when (seconds
+ * since the epoch).
  */
 export interface ApprovalClaim {
   method: string;

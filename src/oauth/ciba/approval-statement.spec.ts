@@ -51,9 +51,11 @@ describe('the approved request’s canonical hash (RFC 8785)', () => {
       { ...REQUEST, scope: 'openid' },
       { ...REQUEST, binding_message: 'Invoice 4712' },
       { ...REQUEST, authorization_details: [{ ...PAY, amount: '12.01' }] },
+      // RFC 8707: tokens for another server are another request.
+      { ...REQUEST, resource: 'https://bank.example/api' },
     ];
     const hashes = new Set([REQUEST, ...others].map(approvedRequestHash));
-    expect(hashes.size).toBe(5);
+    expect(hashes.size).toBe(6);
   });
 
   it('leaves out what the request lacks: no binding message is not an empty one', () => {
@@ -64,6 +66,13 @@ describe('the approved request’s canonical hash (RFC 8785)', () => {
     );
     expect(approvedRequestHash({ client_id: 'agent', scope: 'openid' })).toBe(
       sha256('{"client_id":"agent","scope":"openid"}').toString('base64url'),
+    );
+    expect(
+      approvedRequestHash({ client_id: 'agent', scope: 'openid', resource: 'https://r.example' }),
+    ).toBe(
+      sha256('{"client_id":"agent","resource":"https://r.example","scope":"openid"}').toString(
+        'base64url',
+      ),
     );
   });
 
@@ -86,6 +95,7 @@ describe('the EIP-712 typed data of an approval', () => {
       clientId: 'agent',
       bindingMessage: 'Invoice 4711',
       scope: 'openid api',
+      resource: '',
       details: ['Pay 12.00 EUR to X'],
       detailsHash: `0x${sha256(JSON.stringify([{ amount: '12.00', creditor: 'X', currency: 'EUR', type: 'payment_initiation' }])).toString('hex')}`,
       requestHash: `0x${Buffer.from(approvedRequestHash(REQUEST), 'base64url').toString('hex')}`,
@@ -109,7 +119,18 @@ describe('the EIP-712 typed data of an approval', () => {
       { ...CONTEXT, nonce: 'another0nonce0here0000' },
       1,
     );
-    for (const other of [otherDetails, otherNonce, approvalTypedData(REQUEST, CONTEXT, 10)]) {
+    const otherResource = approvalTypedData(
+      { ...REQUEST, resource: 'https://bank.example/api' },
+      CONTEXT,
+      1,
+    );
+    expect(otherResource.message.resource).toBe('https://bank.example/api');
+    for (const other of [
+      otherDetails,
+      otherNonce,
+      otherResource,
+      approvalTypedData(REQUEST, CONTEXT, 10),
+    ]) {
       expect(hashTypedData(other)).not.toBe(hashTypedData(data));
       expect(await verifyTypedData({ ...other, address: wallet.address, signature })).toBe(false);
     }
@@ -131,6 +152,18 @@ describe('the text message of an approval (Solana, Bitcoin)', () => {
         `Issued At: ${CONTEXT.issuedAt}`,
       ].join('\n'),
     );
+  });
+
+  it('names the server the tokens are for, when it is not Proofgate’s own API', () => {
+    const lines = approvalMessage(
+      { ...REQUEST, resource: 'https://bank.example/api' },
+      CONTEXT,
+    ).split('\n');
+    expect(lines.slice(1, 4)).toEqual([
+      'Message: Invoice 4711',
+      'Scope: openid api',
+      'Resource: https://bank.example/api',
+    ]);
   });
 
   it('keeps a rendered detail on its line', () => {

@@ -7,23 +7,35 @@ import type { CibaRequestPayload } from './ciba-request';
 
 /**
  * What a person's proof approves (issue #51): the request exactly as the client made it. Its
- * hash is the SHA-256 of the RFC 8785 canonical JSON of these four members (an absent binding
- * message or details left out, never `null`): the same request always hashes the same, and any
- * other client, scope, detail or message does not.
+ * hash is the SHA-256 of the RFC 8785 canonical JSON of these members (an absent resource,
+ * binding message or details left out, never `null`): the same request always hashes the same,
+ * and any other client, scope, resource, detail or message does not.
  */
 export interface ApprovedRequest {
   readonly client_id: string;
   readonly scope: string;
+  /**
+   * RFC 8707: the server the tokens are for (their `aud`), when it is not Proofgate's own API:
+   * the person approves access at that server, so it is shown and signed.
+   */
+  readonly resource?: string;
   readonly authorization_details?: readonly AuthorizationDetail[];
   readonly binding_message?: string;
 }
 
-/** The request as the client made it, the four members its hash covers. */
-export function approvedRequestOf(request: StoredChallenge<CibaRequestPayload>): ApprovedRequest {
-  const { scope, authorizationDetails, bindingMessage } = request.payload;
+/**
+ * The request as the client made it, the members its hash covers; `ownApi` is Proofgate's own
+ * API (TOKEN_AUDIENCE), the resource a request names by naming none.
+ */
+export function approvedRequestOf(
+  request: StoredChallenge<CibaRequestPayload>,
+  ownApi: string,
+): ApprovedRequest {
+  const { scope, resource, authorizationDetails, bindingMessage } = request.payload;
   return {
     client_id: request.binding.client_id,
     scope,
+    ...(resource === ownApi ? {} : { resource }),
     ...(authorizationDetails === undefined ? {} : { authorization_details: authorizationDetails }),
     ...(bindingMessage === undefined ? {} : { binding_message: bindingMessage }),
   };
@@ -31,10 +43,11 @@ export function approvedRequestOf(request: StoredChallenge<CibaRequestPayload>):
 
 /** SHA-256 of the request's RFC 8785 canonical JSON, as bytes. */
 export function approvedRequestDigest(request: ApprovedRequest): Buffer {
-  const { client_id, scope, authorization_details, binding_message } = request;
+  const { client_id, scope, resource, authorization_details, binding_message } = request;
   const members = {
     client_id,
     scope,
+    ...(resource === undefined ? {} : { resource }),
     ...(authorization_details === undefined ? {} : { authorization_details }),
     ...(binding_message === undefined ? {} : { binding_message }),
   };
@@ -87,6 +100,7 @@ export const APPROVAL_TYPES = {
     { name: 'clientId', type: 'string' },
     { name: 'bindingMessage', type: 'string' },
     { name: 'scope', type: 'string' },
+    { name: 'resource', type: 'string' },
     { name: 'details', type: 'string[]' },
     { name: 'detailsHash', type: 'bytes32' },
     { name: 'requestHash', type: 'bytes32' },
@@ -102,7 +116,7 @@ export type ApprovalTypedData = TypedDataDefinition<typeof APPROVAL_TYPES, 'Appr
 
 /**
  * The EIP-712 typed data an Ethereum wallet signs to approve `request` (issue #51): the client,
- * the binding message and the details as readable fields (each rendered by its template), the
+ * the binding message, the resource and the details as readable fields (each rendered by its template), the
  * details' and the whole request's SHA-256 as `bytes32`, and the challenge's nonce. Its domain
  * names the chain the wallet signs on, so the signature is for that account only.
  */
@@ -121,6 +135,8 @@ export function approvalTypedData(
       clientId: request.client_id,
       bindingMessage: request.binding_message ?? '',
       scope: request.scope,
+      // Empty: Proofgate's own API, as an empty binding message is none.
+      resource: request.resource ?? '',
       details: [...context.rendered],
       detailsHash: detailsDigestHex(request.authorization_details),
       requestHash: `0x${approvedRequestDigest(request).toString('hex')}`,
@@ -144,6 +160,7 @@ export function approvalMessage(
     `${context.issuer} asks you to approve a request of ${context.clientName} (${request.client_id}):`,
     ...(request.binding_message === undefined ? [] : [`Message: ${request.binding_message}`]),
     `Scope: ${request.scope}`,
+    ...(request.resource === undefined ? [] : [`Resource: ${request.resource}`]),
     ...(details.length === 0 ? [] : ['Details:', ...details]),
     `Details hash: ${detailsDigestHex(request.authorization_details)}`,
     `Request hash: ${approvedRequestHash(request)}`,

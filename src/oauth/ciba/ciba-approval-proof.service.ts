@@ -26,7 +26,6 @@ import {
   approvalMessage,
   approvalTypedData,
   approvedRequestHash,
-  approvedRequestOf,
   passkeyApprovalChallenge,
 } from './approval-statement';
 import { CibaApprovalsService } from './ciba-approvals.service';
@@ -86,7 +85,7 @@ export class CibaApprovalProofService {
     const request = await this.approvals.ownPending(session.sub, id);
     // Before anything is signed: a method that cannot achieve the request's `acr` is refused.
     this.approvals.refuseUnmetAcr(request, acrOfAuthentication(asked.method));
-    const approved = approvedRequestOf(request);
+    const approved = this.approvals.approvedRequest(request);
     const ttlSeconds = this.challenges.webauthnChallengeTtlSeconds;
     const binding = this.bindingOf(session.sub, id, approved, asked.method);
     if (asked.method === PASSKEY_APPROVAL) {
@@ -126,7 +125,7 @@ export class CibaApprovalProofService {
     const request = await this.approvals.ownPending(session.sub, id);
     // Before the challenge is spent: the request stays pending, its challenge live.
     this.approvals.refuseUnmetAcr(request, acrOfAuthentication(proof.method));
-    const approved = approvedRequestOf(request);
+    const approved = this.approvals.approvedRequest(request);
     const binding = this.bindingOf(session.sub, id, approved, proof.method);
     let verified: VerifiedApprovalProof;
     if (proof.method === PASSKEY_APPROVAL) {

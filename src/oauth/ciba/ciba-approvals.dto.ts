@@ -163,6 +163,13 @@ export class PendingApprovalDto {
   scope!: string;
 
   @ApiPropertyOptional({
+    description:
+      'RFC 8707: the server the tokens would be for, when it is not Proofgate’s own API (a proof signs it too)',
+    example: 'https://bank.example/api',
+  })
+  resource?: string;
+
+  @ApiPropertyOptional({
     enum: ['phr'],
     description:
       'Present when the scope or resource needs a phishing-resistant sign-in (ACR_REQUIRED_BY_*): only a passkey approves the request',

@@ -84,7 +84,11 @@ function approvalCard(approval: PendingApproval, csrfToken: string): string {
 <ul class="approval-scopes">
 ${scopeListItems(approval.scope.split(' '))}
 </ul>
-${details}${
+${
+  approval.resource === undefined
+    ? ''
+    : `<p>at <strong><code class="approval-resource">${escapeHtml(approval.resource)}</code></strong> (not Proofgate's own API).</p>\n`
+}${details}${
     approval.binding_message === undefined
       ? ''
       : `<p>Message: <strong><code class="approval-binding-message">${escapeHtml(approval.binding_message)}</code></strong></p>\n`

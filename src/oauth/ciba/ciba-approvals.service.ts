@@ -11,7 +11,8 @@ import type { LoginSession } from '../../sessions/session';
 import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
 import { type CibaRequestPayload, MAX_LISTED_APPROVALS } from './ciba-request';
 import { ApprovalProofRequired, PasskeyRequired } from './ciba.errors';
-import { approvedRequestHash, approvedRequestOf } from './approval-statement';
+import { type ApprovedRequest, approvedRequestHash, approvedRequestOf } from './approval-statement';
+import { TokenConfig } from '../../config/sections/tokens.config';
 import type { VerifiedApprovalProof } from './approval-proofs';
 import { ApprovalAuditLog } from './audit/approval-audit';
 import { CibaNotifications } from './notifications/ciba-notifications';
@@ -30,6 +31,11 @@ export interface PendingApproval {
   /** Each authorization detail as its type's template reads (plain text). */
   readonly rendered: readonly string[];
   readonly scope: string;
+  /**
+   * RFC 8707: the server the tokens would be for, when it is not Proofgate's own API: the person
+   * sees where the agent would act (and a proof signs it, approval-statement.ts).
+   */
+  readonly resource?: string;
   /**
    * `phr` when the request's scope or resource needs it (ACR_REQUIRED_BY_*): only a passkey
    * approves it.
@@ -78,7 +84,13 @@ export class CibaApprovalsService {
     private readonly clock: Clock,
     private readonly audit: ApprovalAuditLog,
     private readonly notifications: CibaNotifications,
+    private readonly tokens: TokenConfig,
   ) {}
+
+  /** What a proof over `request` approves, and what its hash covers (approval-statement.ts). */
+  approvedRequest(request: StoredChallenge<CibaRequestPayload>): ApprovedRequest {
+    return approvedRequestOf(request, this.tokens.audience);
+  }
 
   async pending(sub: string): Promise<PendingApproval[]> {
     // Pending ones only, before the limit: answered requests still live never crowd them out.
@@ -204,7 +216,7 @@ export class CibaApprovalsService {
       decision,
       ...(method === undefined ? {} : { method }),
       ...(methodKey === undefined ? {} : { methodKey }),
-      requestHash: approvedRequestHash(approvedRequestOf(request)),
+      requestHash: approvedRequestHash(this.approvedRequest(request)),
       scope,
       ...(bindingMessage === undefined ? {} : { bindingMessage }),
       ...(authorizationDetails === undefined ? {} : { authorizationDetails }),
@@ -234,6 +246,7 @@ export class CibaApprovalsService {
     const clientId = request.binding.client_id;
     const client = await this.clients.find(clientId);
     const { authorizationDetails, bindingMessage, scope, requiredAcr } = request.payload;
+    const { resource } = this.approvedRequest(request);
     return {
       id: request.keyHash,
       client_id: clientId,
@@ -247,6 +260,7 @@ export class CibaApprovalsService {
           ? []
           : this.details.render(authorizationDetails).map((rendered) => rendered.text),
       scope,
+      ...(resource === undefined ? {} : { resource }),
       ...(requiredAcr === undefined ? {} : { required_acr: requiredAcr }),
       expires_at: request.expiresAt.toISOString(),
     };

@@ -22,6 +22,8 @@ import {
   startPaymentApprovals,
 } from '../../../support/ciba-approvals';
 import { adminCli } from '../../../support/admin-cli';
+import { addOperatorClient } from '../../../support/operator-clients';
+import { CIBA_GRANT_TYPE } from '../../../../src/protocol-rules/grant-types';
 import { expectRefusal } from '../../../support/refusal';
 import { newSolanaWallet } from '../../../support/solana';
 import type { TestApp } from '../../../support/test-app';
@@ -158,6 +160,56 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
     expect(introspected.body).toMatchObject({
       active: true,
       approval: { method: 'passkey', hash, time: (access.approval as { time: number }).time },
+    });
+  });
+
+  it('shows and signs the server the tokens are for, when it is not Proofgate’s own API (RFC 8707)', async () => {
+    const bank = 'https://bank.example/api';
+    const bankAgent = cibaClient(
+      t,
+      'bank-agent',
+      (await addOperatorClient(t, {
+        clientId: 'bank-agent',
+        name: 'Bank agent',
+        grantTypes: [CIBA_GRANT_TYPE],
+        resources: [bank],
+      }))!,
+    );
+    const authReqId = await bankAgent.ask({
+      scope: 'openid api',
+      login_hint: 'user1',
+      binding_message: 'at the bank',
+      resource: bank,
+    });
+    const approval = await pendingApproval(user1, 'at the bank');
+    expect(approval).toMatchObject({ client_id: 'bank-agent', resource: bank });
+    const page = await user1.get('/account/approvals').expect(200);
+    expect(page.text).toContain(
+      `<p>at <strong><code class="approval-resource">${bank}</code></strong> (not Proofgate's own API).</p>`,
+    );
+    // A request for Proofgate's own API names none, on the page or in its hash.
+    await ask('own api', undefined);
+    expect(await pendingApproval(user1, 'own api')).not.toHaveProperty('resource');
+
+    const signed = {
+      client_id: 'bank-agent',
+      scope: 'openid api',
+      resource: bank,
+      binding_message: 'at the bank',
+    };
+    const options = await passkeyOptions(user1, approval.id);
+    expect(Buffer.from(options.challenge, 'base64url').subarray(0, 32)).toEqual(
+      requestDigest(signed),
+    );
+    const approved = await approve(user1, approval.id, {
+      method: 'passkey',
+      response: passkey.assert(options),
+    });
+    expect(approved.status).toBe(200);
+    const tokens = await bankAgent.poll(authReqId).expect(200);
+    expect(decodeJwt(tokens.body.access_token as string)).toMatchObject({
+      aud: bank,
+      approval: { method: 'passkey', hash: requestDigest(signed).toString('base64url') },
     });
   });
 
