@@ -104,6 +104,9 @@ async function start(): Promise<AcceptanceService> {
     RATE_LIMIT_LOGIN_PER_IP: '100000',
     RATE_LIMIT_OID4VP_PER_IP: '100000',
     RATE_LIMIT_REGISTER_PER_IP: '100000',
+    // Its people are asked many times an hour: every request is announced (the budget's own spec:
+    // ciba-ping.e2e-spec.ts).
+    RATE_LIMIT_CIBA_ANNOUNCEMENTS_PER_ACCOUNT: '100000',
     ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '100000',
   };
   child = spawn(process.execPath, [join(dist, 'main.js')], {

@@ -45,6 +45,8 @@ export abstract class RateLimitConfig {
   abstract readonly emailCodesPerIp: number;
   /** Email codes and links presented per minute from one IP. */
   abstract readonly emailVerifyPerIp: number;
+  /** New CIBA requests announced (mail, CIBA_NOTIFY_URL) per hour per account asked. */
+  abstract readonly cibaAnnouncementsPerAccount: number;
 }
 
 /** The settings this section reads, each declared once for its reader and the reference. */
@@ -191,6 +193,15 @@ export const RATE_LIMIT_SETTINGS = settingsSection(
         'counted before the mail is queued: past it `429 too_many_requests` with `Retry-After`, ' +
         'and no mail.',
     }),
+    cibaAnnouncementsPerAccount: setting({
+      name: 'RATE_LIMIT_CIBA_ANNOUNCEMENTS_PER_ACCOUNT',
+      type: whole(1),
+      default: 10,
+      description:
+        'New backchannel requests (CIBA) announced per hour to one account asked, by mail to its ' +
+        'verified addresses and to `CIBA_NOTIFY_URL`: past it a request still waits on the ' +
+        'approvals page, unannounced, so no client can flood an inbox or a phone.',
+    }),
     emailCodesPerBrowser: setting({
       name: 'RATE_LIMIT_EMAIL_CODES_PER_BROWSER',
       type: whole(1),
@@ -241,5 +252,6 @@ export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
     emailCodesPerBrowser: env.get(RATE_LIMIT_SETTINGS.declared.emailCodesPerBrowser),
     emailCodesPerIp: env.get(RATE_LIMIT_SETTINGS.declared.emailCodesPerIp),
     emailVerifyPerIp: env.get(RATE_LIMIT_SETTINGS.declared.emailVerifyPerIp),
+    cibaAnnouncementsPerAccount: env.get(RATE_LIMIT_SETTINGS.declared.cibaAnnouncementsPerAccount),
   });
 }

@@ -17,6 +17,9 @@ import {
 import { OutboxPoller, type AttemptResult } from '../../../platform/outbox/outbox-poller';
 import { isOperatorClientId } from '../../../protocol-rules/client-id';
 import { APPROVALS_PAGE } from '../../../sessions/return-to';
+import { TooManyRequests } from '../../../platform/errors/protocol-error';
+import { RateLimiter } from '../../../platform/rate-limit/rate-limiter';
+import { CIBA_ANNOUNCEMENTS_PER_ACCOUNT } from '../ciba.rate-limits';
 import type { AnnouncedRequest, CibaNotification, PingContent } from './ciba-notification';
 import { CibaNotificationRepository } from './ciba-notification.repository';
 import { CibaNotificationSeal } from './ciba-notification.seal';
@@ -60,6 +63,7 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
     clock: Clock,
     private readonly events: DomainEvents,
     tokens: TokenConfig,
+    private readonly limiter: RateLimiter,
   ) {
     super(new Logger(CibaNotificationPoller.name), clock, outbox, {
       name: 'CIBA notification',
@@ -149,27 +153,45 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
    */
   private async announce(deliveryId: string, announced: AnnouncedRequest): Promise<AttemptResult> {
     if (announced.sub === undefined) return { ok: true };
+    const addresses =
+      this.mailConfig.transport === 'none'
+        ? []
+        : (await this.accounts.account(announced.sub)).methods
+            .filter((method) => method.type === 'email')
+            .map((method) => emailOf(method.key));
+    // Nothing to tell, nothing charged: the budget counts announcements, not requests.
+    if (this.ciba.notifyUrl === undefined && addresses.length === 0) return { ok: true };
+    if (!(await this.mayAnnounce(announced.sub))) return { ok: true };
     if (this.ciba.notifyUrl !== undefined) await this.notifications.notify(deliveryId, announced);
-    if (this.mailConfig.transport !== 'none') {
-      const account = await this.accounts.account(announced.sub);
-      const addresses = account.methods
-        .filter((method) => method.type === 'email')
-        .map((method) => emailOf(method.key));
-      for (const to of addresses) {
-        await this.mail.queue(
-          cibaRequestMail(to, {
-            clientName: announced.clientName,
-            ...(announced.bindingMessage === undefined
-              ? {}
-              : { bindingMessage: announced.bindingMessage }),
-            link: `${this.server.issuer}${APPROVALS_PAGE}`,
-          }),
-          'ciba_request',
-          new Date(announced.expiresAt * 1000),
-        );
-      }
+    for (const to of addresses) {
+      await this.mail.queue(
+        cibaRequestMail(to, {
+          clientName: announced.clientName,
+          ...(announced.bindingMessage === undefined
+            ? {}
+            : { bindingMessage: announced.bindingMessage }),
+          link: `${this.server.issuer}${APPROVALS_PAGE}`,
+        }),
+        'ciba_request',
+        new Date(announced.expiresAt * 1000),
+      );
     }
     return { ok: true };
+  }
+
+  /** The account's hourly budget of announcements (ciba.rate-limits.ts): charged, or spent. */
+  private async mayAnnounce(sub: string): Promise<boolean> {
+    try {
+      // Open when the counters' store is down: an announcement is not what the store guards first.
+      await this.limiter.charge(CIBA_ANNOUNCEMENTS_PER_ACCOUNT, `account:${sub}`, 'open');
+      return true;
+    } catch (error) {
+      if (!(error instanceof TooManyRequests)) throw error;
+      this.logger.warn(
+        'A new backchannel request was not announced: its account had this hour’s announcements',
+      );
+      return false;
+    }
   }
 
   private async notify(announced: AnnouncedRequest): Promise<AttemptResult> {

@@ -81,6 +81,8 @@ describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () =>
       CIBA_INTERVAL_SECONDS: '1',
       CIBA_NOTIFY_URL: `${receiver.url}/notify`,
       RATE_LIMIT_LOGIN_PER_IP: '1000',
+      // Every request of this file to user1 is announced (the budget has a describe of its own).
+      RATE_LIMIT_CIBA_ANNOUNCEMENTS_PER_ACCOUNT: '1000',
       REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
     }));
     secrets[PING_AGENT] = (await addOperatorClient(t, {
@@ -445,5 +447,66 @@ describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () =>
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('CIBA announcements to one account (RATE_LIMIT_CIBA_ANNOUNCEMENTS_PER_ACCOUNT an hour)', () => {
+  const receiver = new Receiver();
+  let t: TestApp;
+  let issuer: string;
+  let secret: string;
+
+  beforeAll(async () => {
+    await receiver.start();
+    ({ t, issuer } = await startListeningApp({
+      CIBA_NOTIFY_URL: `${receiver.url}/notify`,
+      RATE_LIMIT_CIBA_ANNOUNCEMENTS_PER_ACCOUNT: '2',
+    }));
+    secret = (await addOperatorClient(t, {
+      clientId: POLL_AGENT,
+      name: 'Poll agent',
+      grantTypes: [CIBA_GRANT_TYPE],
+    }))!;
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.stop();
+  });
+
+  it('tells an account of that many new requests an hour; the others wait on its page, unannounced, and /backchannel answers alike', async () => {
+    const email = 'ciba-flooded@example.com';
+    const browser = new CookieBrowser();
+    await signInByEmailAt(issuer, browser, email);
+    const page = await (await browser.navigate(`${issuer}/account/approvals`)).text();
+    const sub = /Signed in as <strong>([^<]+)<\/strong>/.exec(page)![1];
+    const ask = async (message: string) => {
+      const res = await backchannelRequest(
+        t,
+        { clientId: POLL_AGENT, secret },
+        { scope: 'openid', login_hint: sub, binding_message: message },
+      );
+      expect(res.status).toBe(200);
+    };
+    const poller = t.app.get(CibaNotificationPoller);
+    const announced = async () => {
+      for (let i = 0; i < 5; i += 1) await poller.poll();
+      const [mails, notifies] = await Promise.all([
+        t.connection.collection('mail_deliveries').countDocuments({ purpose: 'ciba_request' }),
+        t.app
+          .get<Model<CibaNotificationRecord>>(getModelToken(CibaNotificationRecord.name))
+          .countDocuments({ kind: 'notify' }),
+      ]);
+      return { mails, notifies };
+    };
+    for (let i = 0; i < 4; i += 1) await ask(`flood ${i}`);
+    expect(await announced()).toEqual({ mails: 2, notifies: 2 });
+    const listed = (await (await browser.getJson(`${issuer}/account/approvals`)).json()) as {
+      approvals: unknown[];
+    };
+    expect(listed.approvals).toHaveLength(4);
+    // The next hour's window: told again.
+    t.clock.advance(3600);
+    await ask('an hour later');
+    expect(await announced()).toEqual({ mails: 3, notifies: 3 });
   });
 });
