@@ -52,3 +52,10 @@ export class InvalidPresentation extends ProtocolError {
 /** A poll or redemption of a request its caller cannot see: one text for every such case. */
 export const NO_SUCH_REQUEST =
   'No such presentation request (unknown, expired or already completed)';
+
+/**
+ * A script's request (`POST /oid4vp/requests { client_id }`) for a client that is not the
+ * operator's own public client: it authenticates no client and shows no consent screen.
+ */
+export const SCRIPT_CLIENTS_ONLY =
+  'client_id must be a first-party public client: a script’s request authenticates no client and shows no consent screen; other clients send the person to /authorize';

@@ -69,22 +69,29 @@ async function signedBy(leaf: Issued, chain: readonly Issued[]): Promise<string>
     .sign(leaf.keys.privateKey);
 }
 
+/** A root, an issuing CA under it, and an issuer trusted under that root alone. */
+async function pki() {
+  const root = await issue('Root', undefined, CA);
+  const trusted: TrustedIssuer = {
+    issuer: ISSUER,
+    keys: { x5cRoots: [root.certificate.toString('pem')] },
+    vct: ['urn:eudi:pid:1'],
+  };
+  return {
+    root,
+    intermediate: await issue('Issuing CA', root, CA),
+    trusted,
+    keys: new TrustedIssuerKeys({ trustedIssuers: [trusted] } as unknown as Oid4vpConfig),
+  };
+}
+
 describe('TrustedIssuerKeys: an issuer trusted by x5c_roots (RFC 5280 §6.1, SD-JWT VC issuer keys)', () => {
   let root: Issued;
   let intermediate: Issued;
   let keys: TrustedIssuerKeys;
   let trusted: TrustedIssuer;
 
-  beforeAll(async () => {
-    root = await issue('Root', undefined, CA);
-    intermediate = await issue('Issuing CA', root, CA);
-    trusted = {
-      issuer: ISSUER,
-      keys: { x5cRoots: [root.certificate.toString('pem')] },
-      vct: ['urn:eudi:pid:1'],
-    };
-    keys = new TrustedIssuerKeys({ trustedIssuers: [trusted] } as unknown as Oid4vpConfig);
-  });
+  beforeAll(async () => ({ root, intermediate, keys, trusted } = await pki()));
 
   const verdict = (jws: string) =>
     keys.verify(jws, trusted).then(

@@ -8,7 +8,7 @@ import {
 } from '../../oid4vp/oid4vp-sign-in.service';
 import type { RequestStatus } from '../../oid4vp/oid4vp-challenges';
 import { ACCOUNT_PAGE } from '../../sessions/return-to';
-import { NO_SUCH_REQUEST } from '../../oid4vp/oid4vp.errors';
+import { NO_SUCH_REQUEST, SCRIPT_CLIENTS_ONLY } from '../../oid4vp/oid4vp.errors';
 import { randomToken } from '../../platform/crypto/hashing';
 import {
   InvalidClient,
@@ -35,10 +35,6 @@ export interface PollAnswer {
 }
 
 const BEARER = /^bearer +([A-Za-z0-9_-]{43})$/i;
-
-/** A script's request for a client that is not the operator's own public client. */
-export const SCRIPT_CLIENTS_ONLY =
-  'client_id must be a first-party public client: a script’s request authenticates no client and shows no consent screen; other clients send the person to /authorize';
 
 /**
  * "Sign in with your identity wallet" for the login page and for scripts: a request made for the

@@ -10,7 +10,7 @@ import { type ListeningApp, startListeningApp } from '../../support/test-app';
 import { csrfOf } from '../../support/login-form';
 import { DEMO_CLIENT, DEMO_SPA, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
 import { register } from '../../support/registration';
-import { SCRIPT_CLIENTS_ONLY } from '../../../src/login/oid4vp/oid4vp-session-login.service';
+import { SCRIPT_CLIENTS_ONLY } from '../../../src/oid4vp/oid4vp.errors';
 import { answer, issueCredential, newHolder } from '../../support/identity-wallet';
 
 type Agent = ReturnType<typeof request.agent>;
