@@ -36,7 +36,7 @@ type KeyResolver = (
  * inline, one fetched from its `jwks_uri` (jose caches it and refetches on an unknown `kid`), or
  * the credential's own `x5c` chain when it ends at one of the issuer's `x5c_roots` (every link's
  * signature checked by @peculiar/x509's chain builder; the path's validity, CA constraints and
- * the leaf's naming of the issuer here: checkPath, namesIssuer).
+ * the leaf's naming of the issuer here: checkPath, issuerNames).
  */
 @Injectable()
 export class TrustedIssuerKeys {
@@ -73,6 +73,7 @@ function resolverOf({ issuer, keys }: TrustedIssuer): KeyResolver {
     return createRemoteJWKSet(new URL(keys.jwksUri), { timeoutDuration: 5000 });
   }
   const roots = keys.x5cRoots.map((pem) => new x509.X509Certificate(pem));
+  const names = issuerNames(issuer);
   return async (header) => {
     const chain = header.x5c;
     if (!Array.isArray(chain) || chain.length === 0) throw new Error('no x5c');
@@ -85,7 +86,7 @@ function resolverOf({ issuer, keys }: TrustedIssuer): KeyResolver {
     const top = built[built.length - 1];
     if (!roots.some((root) => root.equal(top))) throw new Error('x5c does not end at a root');
     checkPath(built, new Date());
-    if (!namesIssuer(leaf, issuer)) throw new Error('the x5c leaf does not name the issuer');
+    if (!names(leaf)) throw new Error('the x5c leaf does not name the issuer');
     return importX509(leaf.toString('pem'), header.alg ?? 'ES256');
   };
 }
@@ -110,17 +111,18 @@ function checkPath(path: readonly x509.X509Certificate[], now: Date): void {
   if (!mayUseFor(leaf, x509.KeyUsageFlags.digitalSignature)) {
     throw new Error('the x5c leaf may not sign');
   }
-  // The trust anchor is the operator's (OID4VP_TRUSTED_ISSUERS); the certificates below it are not.
-  for (let index = 1; index < path.length - 1; index += 1) {
+  for (let index = 1; index < path.length; index += 1) {
     const constraints = path[index].getExtension(x509.BasicConstraintsExtension);
-    if (constraints?.ca !== true || !mayUseFor(path[index], x509.KeyUsageFlags.keyCertSign)) {
+    // The trust anchor (the last) is the operator's, OID4VP_TRUSTED_ISSUERS; those below it are not.
+    const anchor = index === path.length - 1;
+    if (
+      !anchor &&
+      (constraints?.ca !== true || !mayUseFor(path[index], x509.KeyUsageFlags.keyCertSign))
+    ) {
       throw new Error('an x5c intermediate is not a CA certificate');
     }
-  }
-  for (let index = 1; index < path.length; index += 1) {
-    const pathLength = path[index].getExtension(x509.BasicConstraintsExtension)?.pathLength;
     // The intermediates below this CA, the leaf aside.
-    if (pathLength !== undefined && index - 1 > pathLength) {
+    if (constraints?.pathLength !== undefined && index - 1 > constraints.pathLength) {
       throw new Error('x5c is longer than a pathLenConstraint allows');
     }
   }
@@ -136,10 +138,9 @@ function mayUseFor(certificate: x509.X509Certificate, usage: x509.KeyUsageFlags)
  * SD-JWT VC (draft-ietf-oauth-sd-jwt-vc, issuer keys from X.509): the leaf names the credential's
  * `iss`, as a uniformResourceIdentifier SAN equal to it, or (HAIP) a dNSName SAN equal to the host
  * of an https `iss`. Otherwise any certificate under a root trusted for one issuer could sign as
- * another issuer trusted under the same root.
+ * another issuer trusted under the same root. The issuer is read once, when its resolver is made.
  */
-function namesIssuer(leaf: x509.X509Certificate, issuer: string): boolean {
-  const names = leaf.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [];
+function issuerNames(issuer: string): (leaf: x509.X509Certificate) => boolean {
   let host: string | undefined;
   try {
     const url = new URL(issuer);
@@ -147,9 +148,10 @@ function namesIssuer(leaf: x509.X509Certificate, issuer: string): boolean {
   } catch {
     // Not a URL: only a URI SAN equal to it names it.
   }
-  return names.some(
-    (name) =>
-      (name.type === 'url' && name.value === issuer) ||
-      (name.type === 'dns' && host !== undefined && name.value.toLowerCase() === host),
-  );
+  return (leaf) =>
+    (leaf.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? []).some(
+      (name) =>
+        (name.type === 'url' && name.value === issuer) ||
+        (name.type === 'dns' && host !== undefined && name.value.toLowerCase() === host),
+    );
 }

@@ -66,6 +66,17 @@ class Receiver {
   }
 }
 
+/** An account made by signing in with `email` (a verified address): its browser and subject. */
+async function emailAccount(
+  issuer: string,
+  email: string,
+): Promise<{ browser: CookieBrowser; sub: string }> {
+  const browser = new CookieBrowser();
+  await signInByEmailAt(issuer, browser, email);
+  const page = await (await browser.navigate(`${issuer}/account/approvals`)).text();
+  return { browser, sub: /Signed in as <strong>([^<]+)<\/strong>/.exec(page)![1] };
+}
+
 describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () => {
   const receiver = new Receiver();
   let t: TestApp;
@@ -331,10 +342,7 @@ describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () =>
 
   it('mails an account with a verified email address the link to its approvals page', async () => {
     const email = 'ciba-person@example.com';
-    const browser = new CookieBrowser();
-    await signInByEmailAt(issuer, browser, email);
-    const page = await (await browser.navigate(`${issuer}/account/approvals`)).text();
-    const sub = /Signed in as <strong>([^<]+)<\/strong>/.exec(page)![1];
+    const { sub } = await emailAccount(issuer, email);
     const { auth_req_id } = await started(
       { login_hint: sub, binding_message: 'mail me' },
       POLL_AGENT,
@@ -475,10 +483,7 @@ describe('CIBA announcements to one account (RATE_LIMIT_CIBA_ANNOUNCEMENTS_PER_A
 
   it('tells an account of that many new requests an hour; the others wait on its page, unannounced, and /backchannel answers alike', async () => {
     const email = 'ciba-flooded@example.com';
-    const browser = new CookieBrowser();
-    await signInByEmailAt(issuer, browser, email);
-    const page = await (await browser.navigate(`${issuer}/account/approvals`)).text();
-    const sub = /Signed in as <strong>([^<]+)<\/strong>/.exec(page)![1];
+    const { browser, sub } = await emailAccount(issuer, email);
     const ask = async (message: string) => {
       const res = await backchannelRequest(
         t,
