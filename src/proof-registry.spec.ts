@@ -36,6 +36,7 @@ describe('the proof registry', () => {
       oid4vp_request: 'oid4vp',
       oid4vp_state: 'oid4vp',
       oid4vp_response_code: 'oid4vp',
+      oid4vp_link_code: 'oid4vp',
       client_secret: 'client_secret',
       upstream_state: 'upstream',
       ciba_request: 'ciba',

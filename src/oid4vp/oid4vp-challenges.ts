@@ -6,13 +6,18 @@ import type {
   RedeemResult,
   StoredChallenge,
 } from '../challenges/challenge';
+import type { CredentialClaims, CredentialIssuer } from '../accounts/account';
 import type { ClientIdPrefix } from '../config/sections/oid4vp.config';
 import { TokenConfig } from '../config/sections/tokens.config';
 import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { SecretBox, SecretBoxOpenError } from '../platform/crypto/secret-box';
 
 export type ResponseMode = 'direct_post' | 'direct_post.jwt';
-export type RequestStatus = 'pending' | 'signed_in' | 'linked' | 'refused';
+/**
+ * A request's course: pending until the wallet answers; then signed_in, refused, or (the account
+ * page's) presented, the credential verified and waiting for a browser of the account to link it.
+ */
+export type RequestStatus = 'pending' | 'presented' | 'signed_in' | 'linked' | 'refused';
 
 /** Random values here are `randomToken(32)`: 43 base64url characters. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -69,6 +74,23 @@ export interface Oid4vpStatePayload {
 export interface Oid4vpResponseCodePayload {
   readonly requestId: string;
 }
+
+/**
+ * The account page's request, answered: the verified credential, linked to `linkTo` only when a
+ * browser signed in to that account redeems the code (the wallet's redirect carries it).
+ */
+export interface Oid4vpLinkCodePayload {
+  readonly requestId: string;
+  /** The request's binding, to record its outcome. */
+  readonly owner: ChallengeBinding;
+  readonly linkTo: string;
+  readonly methodKey: string;
+  readonly claims: CredentialClaims;
+  readonly issuedBy: CredentialIssuer;
+}
+
+/** What `settle` needs to find the request: its id and its binding. */
+export type RequestRef = Pick<Oid4vpStatePayload, 'requestId' | 'owner'>;
 
 /**
  * An OpenID4VP request as challenges of the one store: the request under its id (polled, and
@@ -162,18 +184,20 @@ export class Oid4vpChallenges {
   }
 
   /**
-   * Records the request's outcome, once (pending to signed_in, linked or refused): only the
-   * answer that redeemed the state gets here, and the poll that reads it comes after.
+   * Records the request's outcome, once (pending to presented, signed_in or refused; presented to
+   * linked or refused): only the answer that redeemed the state (or the link code) gets here, and
+   * the poll that reads it comes after.
    */
   settle(
-    statePayload: Oid4vpStatePayload,
+    request: RequestRef,
     changes: Pick<Oid4vpRequestPayload, 'status' | 'sub' | 'methodKey' | 'authTime'>,
+    from: RequestStatus = 'pending',
   ): Promise<void> {
     return this.store.advance(
       'oid4vp_request',
-      sha256Base64Url(statePayload.requestId),
-      statePayload.owner,
-      { status: 'pending' },
+      sha256Base64Url(request.requestId),
+      request.owner,
+      { status: from },
       { ...changes },
     );
   }
@@ -215,6 +239,29 @@ export class Oid4vpChallenges {
       await this.store.spend('oid4vp_response_code', code);
     }
     return result;
+  }
+
+  /**
+   * The account page's answered request: a code for the wallet's redirect, bound to no browser
+   * (the phone that holds the wallet may be another than the page's), whose redeemer must be
+   * signed in to the account it links to.
+   */
+  async issueLinkCode(payload: Oid4vpLinkCodePayload, ttlSeconds: number): Promise<string> {
+    const code = randomToken(32);
+    await this.store.issue<Oid4vpLinkCodePayload>({
+      kind: 'oid4vp_link_code',
+      key: code,
+      binding: {},
+      payload,
+      ttlSeconds,
+    });
+    return code;
+  }
+
+  /** Redeems a link code once, whoever presents it: the caller checks whose browser it is. */
+  redeemLinkCode(code: string): Promise<ConsumeResult<Oid4vpLinkCodePayload>> {
+    if (!TOKEN.test(code)) return Promise.resolve({ ok: false, reason: 'unknown' });
+    return this.store.consume<Oid4vpLinkCodePayload>('oid4vp_link_code', code, {});
   }
 
   /**

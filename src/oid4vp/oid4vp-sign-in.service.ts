@@ -28,7 +28,7 @@ import {
   type ResponseMode,
   newState,
 } from './oid4vp-challenges';
-import { NO_SUCH_REQUEST } from './oid4vp.errors';
+import { CREDENTIAL_LINKED_ELSEWHERE, NO_SUCH_REQUEST } from './oid4vp.errors';
 import { PresentationVerifier } from './presentation-verifier';
 import { VerifierIdentity } from './verifier-identity';
 
@@ -36,6 +36,8 @@ import { VerifierIdentity } from './verifier-identity';
 export const requestObjectPath = (id: string) => `/oid4vp/requests/${id}/request`;
 /** OpenID4VP 1.0 §8.2: the same-device redirect back to the browser. */
 export const COMPLETE_PATH = '/oid4vp/complete';
+/** The account page's request: the wallet's redirect to a browser of the account, to link. */
+export const LINK_COMPLETE_PATH = '/account/oid4vp/complete';
 /** OpenID4VP 1.0 §8.3: the content encryption algorithms a wallet may encrypt with. */
 const ENC_VALUES = ['A128GCM', 'A256GCM'];
 
@@ -275,16 +277,17 @@ export class Oid4vpSignIn {
     const claims = keptClaims(verified.claims);
     const issuedBy = { issuer: verified.issuer, vct: verified.vct };
     if (state.payload.linkTo !== undefined) {
-      await this.link(state.payload, methodKey, claims, issuedBy, callerAddress);
-    } else {
-      const sub = await this.accountOf(methodKey, claims, issuedBy, callerAddress);
-      await this.challenges.settle(state.payload, {
-        status: 'signed_in',
-        sub,
-        methodKey,
-        authTime: this.clock.nowSeconds(),
-      });
+      const code = await this.present(state.payload, methodKey, claims, issuedBy);
+      const redirect = `${this.server.issuer}${LINK_COMPLETE_PATH}?response_code=${code}`;
+      return { outcome: 'success', body: { redirect_uri: redirect } };
     }
+    const sub = await this.accountOf(methodKey, claims, issuedBy, callerAddress);
+    await this.challenges.settle(state.payload, {
+      status: 'signed_in',
+      sub,
+      methodKey,
+      authTime: this.clock.nowSeconds(),
+    });
     const owner = state.payload.owner;
     if (owner.browser === undefined) return { outcome: 'success', body: {} };
     const code = await this.challenges.issueResponseCode(
@@ -364,28 +367,70 @@ export class Oid4vpSignIn {
   }
 
   /**
-   * The account page's request, answered: the credential is linked to the account that asked
-   * (its login was recent when it asked). Refused (it signs in another account, the account is
-   * full): the request ends refused, and the wallet is told why.
+   * The account page's request, answered: the credential is verified, not linked yet. The wallet
+   * may answer a relayed QR code (a phishing page shows the phisher's own account page's): so the
+   * link waits for the code the wallet's redirect carries, redeemed by a browser signed in to the
+   * account that asked (`completeLink`). A credential that already signs in another account is
+   * refused now (the request ends refused, and the wallet is told why).
    */
-  private async link(
+  private async present(
     state: Oid4vpStatePayload,
     methodKey: string,
     claims: CredentialClaims,
     issuedBy: CredentialIssuer,
+  ): Promise<string> {
+    const linkTo = state.linkTo!;
+    const holder = await this.accounts.findMethod(methodKey);
+    if (holder !== null && holder.sub !== linkTo) {
+      await this.challenges.settle(state, { status: 'refused' });
+      throw new MethodAlreadyLinked(CREDENTIAL_LINKED_ELSEWHERE);
+    }
+    const request = { requestId: state.requestId, owner: state.owner };
+    const code = await this.challenges.issueLinkCode(
+      { ...request, linkTo, methodKey, claims, issuedBy },
+      this.config.requestTtlSeconds,
+    );
+    await this.challenges.settle(request, { status: 'presented' });
+    return code;
+  }
+
+  /**
+   * The wallet's redirect for the account page's request (`LINK_COMPLETE_PATH`): the link code
+   * redeemed once, then `mayLink` asked whether this browser may change the account the code
+   * links to (its session is that account's, and may change it as the account page's changes
+   * do). Refused (a browser the person a relayed QR code fooled opened), nothing is linked and
+   * the request ends refused: the phisher's page learns only that.
+   */
+  async completeLink(
+    code: string,
+    mayLink: (linkTo: string) => Promise<void>,
     callerAddress: string,
   ): Promise<void> {
-    const sub = state.linkTo!;
+    this.assertEnabled();
+    const redeemed = await reportRefusals(this.events, { kind: 'oid4vp_link_code' }, async () => {
+      const result = await this.challenges.redeemLinkCode(code);
+      if (!result.ok) {
+        throw new InvalidRequest('Unknown, expired or used response_code').because(result.reason);
+      }
+      return result.challenge.payload;
+    });
+    const { linkTo, methodKey, claims, issuedBy } = redeemed;
+    const request = { requestId: redeemed.requestId, owner: redeemed.owner };
     try {
-      await this.accounts.linkCredential(sub, methodKey, { callerAddress }, claims, issuedBy);
+      await mayLink(linkTo);
+      await this.accounts.linkCredential(linkTo, methodKey, { callerAddress }, claims, issuedBy);
     } catch (error) {
       if (error instanceof ProtocolError && error.status < 500) {
-        await this.challenges.settle(state, { status: 'refused' });
+        await this.challenges.settle(request, { status: 'refused' }, 'presented');
       }
       throw error;
     }
-    await this.challenges.settle(state, { status: 'linked', sub, methodKey });
-    this.logger.log(`Identity credential linked to ${sub}`);
+    await this.challenges.settle(
+      request,
+      { status: 'linked', sub: linkTo, methodKey },
+      'presented',
+    );
+    this.logger.log(`Identity credential linked to ${linkTo}`);
   }
 
   /** GET /oid4vp/requests/{id}: the request's status, for its owner only. */

@@ -59,3 +59,14 @@ export const NO_SUCH_REQUEST =
  */
 export const SCRIPT_CLIENTS_ONLY =
   'client_id must be a first-party public client: a script’s request authenticates no client and shows no consent screen; other clients send the person to /authorize';
+
+/** The account page's request answered with a credential that signs in another account. */
+export const CREDENTIAL_LINKED_ELSEWHERE =
+  'This identity credential is already linked to another account';
+
+/**
+ * The account page's request, its wallet's redirect opened by a browser not signed in (recently,
+ * on this device) to the account that asked: nothing is linked, and the request ends.
+ */
+export const LINK_NEEDS_ITS_ACCOUNT =
+  'Not linked: this browser is not signed in to the account that asked to link this credential. If that account is yours, sign in to it here and link again from its account page; if not, someone else asked, and nothing was linked';

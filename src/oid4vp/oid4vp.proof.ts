@@ -12,7 +12,7 @@ export const OID4VP_PROOF = {
   shortLabel: 'Identity wallet',
   amr: AMR.oid4vp,
   // The request stands for the model (its lifetime is the nonce's and the state's).
-  challengeKinds: ['oid4vp_request', 'oid4vp_state', 'oid4vp_response_code'],
+  challengeKinds: ['oid4vp_request', 'oid4vp_state', 'oid4vp_response_code', 'oid4vp_link_code'],
   // A link for this device, a QR code for a phone, then polling; shown once its script runs.
   loginButton: {
     text: 'Sign in with your identity wallet',
@@ -65,6 +65,7 @@ export const OID4VP_PROOF = {
         'a tampered or added disclosure: each must hash to a digest the issuer signed (refused, not dropped)',
         'a revoked or expired credential, or one from an issuer not in the trust list',
         'a session fixation through the same-device redirect: the response_code is redeemed only by the browser that started the request, and spent when another presents it',
+        'a relayed “Link your identity wallet” QR code: the answer links nothing; its redirect links in a browser signed in to the account that asked, and another spends it',
       ],
       does_not_stop: [
         'a person lending their wallet and its unlock to someone else',

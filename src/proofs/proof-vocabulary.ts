@@ -51,10 +51,12 @@ export const CHALLENGE_KINDS = [
   // OpenID4VP 1.0 §5, §8.2: an identity wallet's presentation request, under its id (what the
   // page or script polls with); its `state` (the wallet's answer is redeemed under it once,
   // atomically, after every check); and the same-device `response_code` the wallet's redirect
-  // carries back to the browser that started it.
+  // carries back to the browser that started it; for the account page's request, the link code
+  // it carries instead, redeemed once by a browser signed in to the account it links to.
   'oid4vp_request',
   'oid4vp_state',
   'oid4vp_response_code',
+  'oid4vp_link_code',
   // CIBA Core 1.0 §7.3: a backchannel authentication request, under its `auth_req_id` (what the
   // client polls with); the person approves or denies it on /account/approvals.
   'ciba_request',

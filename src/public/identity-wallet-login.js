@@ -6,7 +6,9 @@
  * (cross-device). Meanwhile it polls GET /oid4vp/requests/{id}: signed in, it continues to the
  * pending authorization request; refused or expired, it says so and offers the button again.
  * The account page's "Link your identity wallet" (#link-oid4vp) is the same with
- * POST /account/oid4vp/requests (its CSRF token): linked, it goes back to the account page.
+ * POST /account/oid4vp/requests (its CSRF token), except that the wallet's answer links nothing
+ * by itself: the browser the wallet opens (GET /account/oid4vp/complete) links, if it is signed in
+ * to this account. Presented, the page says so; linked, it goes back to the account page.
  * No inline script or style (the CSP): the QR code is an SVG image in a data: URL.
  */
 'use strict';
@@ -96,10 +98,18 @@
         show(status, data.status === 'linked' ? 'Linked.' : 'Signed in. Continuing…');
         return continueTo(data.redirect);
       }
+      if (data.status === 'presented') {
+        if (panel) panel.remove();
+        panel = null;
+        show(
+          status,
+          'Your wallet answered. Finish in the browser it opened: that browser must be signed in to this account.',
+        );
+      }
       if (data.status === 'refused') {
         return fail(
           linking
-            ? 'Not linked: the wallet declined, or its credential signs in another account.'
+            ? 'Not linked: the wallet declined, its credential signs in another account, or the browser it opened is not signed in to this account.'
             : 'The wallet declined the request.',
         );
       }

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -12,7 +23,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { OID4VP_PER_IP } from '../../oid4vp/oid4vp.rate-limits';
-import { Oid4vpRequestCreatedDto } from '../oid4vp/oid4vp-login.dto';
+import { Oid4vpCompleteQueryDto, Oid4vpRequestCreatedDto } from '../oid4vp/oid4vp-login.dto';
+import { IdentityWalletLinkErrorPages } from './identity-wallet-link-error.filter';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { ProtocolError } from '../../platform/errors/protocol-error';
@@ -155,7 +167,7 @@ export class AccountPageController {
     summary:
       'Link an identity wallet’s credential to the signed-in account: a presentation request (OpenID4VP 1.0), as the login page’s',
     description:
-      'Needs the page’s CSRF token and a recent login, as every change of the account. The wallet’s answer links the credential to this account and signs nobody in; GET /oid4vp/requests/{id} (this browser) answers linked, with redirect /account. A credential that signs in another account is refused (the wallet is told method_already_linked; the poll answers refused).',
+      'Needs the page’s CSRF token and a recent login, as every change of the account. The wallet’s answer signs nobody in: its redirect (GET /account/oid4vp/complete) links the credential, in a browser signed in to this account; GET /oid4vp/requests/{id} (this browser) answers presented until then, and linked, with redirect /account, after. A credential that signs in another account is refused (the wallet is told method_already_linked; the poll answers refused).',
   })
   @ApiCreatedResponse({ type: Oid4vpRequestCreatedDto })
   @ApiUnauthorizedResponse({
@@ -175,6 +187,41 @@ export class AccountPageController {
     @Res({ passthrough: true }) res: HttpResponse,
   ): Promise<Oid4vpRequestCreatedDto> {
     return this.page.identityWalletRequest({ req, res: cookieWriter(res) }, body.csrf_token);
+  }
+
+  @Get('oid4vp/complete')
+  @RateLimit('closed', perIp(OID4VP_PER_IP))
+  @UseFilters(IdentityWalletLinkErrorPages)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary:
+      'The wallet’s redirect after “Link your identity wallet”: the credential linked, then to /account',
+    description:
+      'Redeems the response_code once. Links only in a browser signed in to the account that asked, whose login may change it now (recent, on this device): the page that showed the QR code may have been a phisher’s. Any other browser spends the code, links nothing and ends the request refused (its poll answers refused); a browser reading HTML gets a page saying why.',
+  })
+  @ApiBadRequestResponse({
+    description:
+      'invalid_request: unknown or used, or this browser is not signed in to the account that asked',
+    type: ErrorResponseDto,
+  })
+  @ApiUnauthorizedResponse({
+    description:
+      'insufficient_user_authentication: the account’s login is not recent, or not one that may change it',
+    type: ErrorResponseDto,
+  })
+  @ApiConflictResponse({
+    description: 'method_already_linked: the credential signs in another account',
+    type: ErrorResponseDto,
+  })
+  @ApiResponse({ status: 303, description: 'Linked: to /account' })
+  async completeIdentityWalletLink(
+    @Query() query: Oid4vpCompleteQueryDto,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+    @CallerAddress() callerAddress: string,
+  ): Promise<void> {
+    await this.page.completeIdentityWalletLink(req, query.response_code, callerAddress);
+    redirect(req, res, 303, ACCOUNT_PAGE);
   }
 
   @Post('wallets')

@@ -36,6 +36,7 @@ import type { WalletProof } from '../../wallet/core/wallet-proof';
 import type { SignInMethod } from '../../accounts/account';
 import { Oid4vpSessionLogin } from '../oid4vp/oid4vp-session-login.service';
 import type { CreatedRequest } from '../../oid4vp/oid4vp-sign-in.service';
+import { LINK_NEEDS_ITS_ACCOUNT } from '../../oid4vp/oid4vp.errors';
 
 /** The page's request (its cookies, the caller's address) and what sets its cookies. */
 type PageRequest = WithHeaders & { readonly ip?: string };
@@ -142,6 +143,27 @@ export class AccountPageService {
   ): Promise<CreatedRequest & { qr_code: string }> {
     const session = await this.recentSession(http.req, csrfToken);
     return this.identityWallets.createLink(session.sub, http);
+  }
+
+  /**
+   * The wallet's redirect for "Link your identity wallet" (wherever the wallet opened it): the
+   * credential is linked only in a browser signed in to the account that asked, whose session
+   * may change it now (as every change: recent, on this device). The page that showed the QR code
+   * may have been a phisher's, and the wallet's holder someone else.
+   */
+  async completeIdentityWalletLink(
+    req: PageRequest,
+    responseCode: string,
+    callerAddress: string,
+  ): Promise<void> {
+    const mayLink = async (linkTo: string) => {
+      const session = await this.sessions.currentOrRefuse(req);
+      if (session?.sub !== linkTo) {
+        throw new InvalidRequest(LINK_NEEDS_ITS_ACCOUNT).because('binding_mismatch');
+      }
+      await this.recentLoginSession(req);
+    };
+    await this.identityWallets.completeLink(responseCode, mayLink, callerAddress);
   }
 
   /** A form's change: a refusal of the account's rules is answered, to be shown on the page. */

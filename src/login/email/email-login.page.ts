@@ -1,4 +1,4 @@
-import { escapeHtml, renderPage } from '../../platform/http/html';
+import { escapeHtml, renderPage, renderRefusalPage } from '../../platform/http/html';
 import { EMAIL_CODE_TTL_SECONDS } from '../../email/email.proof';
 
 /** The page after asking for a code: enter the code, or open the mail's link here. */
@@ -75,13 +75,10 @@ export function renderEmailLinkPage(view: EmailLinkPageView): string {
 
 /** A refusal of an email sign-in read by a person (a form post or the link page). */
 export function renderEmailErrorPage(error: { error: string; description: string }): string {
-  return renderPage({
+  return renderRefusalPage({
     title: 'Sign in by email',
-    narrow: true,
-    body: `<h1>Sign in by email</h1>
-<p id="email-error" role="alert">${escapeHtml(error.description)}</p>
-<div class="card">
-<p><a href="/login">Back to the sign-in page</a></p>
-</div>`,
+    alertId: 'email-error',
+    description: error.description,
+    back: { href: '/login', text: 'Back to the sign-in page' },
   });
 }

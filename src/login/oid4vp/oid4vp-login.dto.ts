@@ -72,10 +72,11 @@ export class Oid4vpRequestCreatedDto {
 
 export class Oid4vpPollAnswerDto {
   @ApiProperty({
-    enum: ['pending', 'signed_in', 'linked', 'refused'],
-    description: 'linked: the account page’s request, its credential linked to the account',
+    enum: ['pending', 'presented', 'signed_in', 'linked', 'refused'],
+    description:
+      'The account page’s request: presented (the wallet answered; its redirect links, in a browser signed in to the account), then linked',
   })
-  status!: 'pending' | 'signed_in' | 'linked' | 'refused';
+  status!: 'pending' | 'presented' | 'signed_in' | 'linked' | 'refused';
 
   @ApiPropertyOptional({
     description: 'The login page’s request, signed in: the page’s return_to',

@@ -123,6 +123,18 @@ export class Oid4vpSessionLogin {
     return withQrCode(created);
   }
 
+  /**
+   * The account page's request, its wallet's redirect: links the credential if `mayLink` (the
+   * account page's check of this browser's session) lets it.
+   */
+  completeLink(
+    responseCode: string,
+    mayLink: (linkTo: string) => Promise<void>,
+    callerAddress: string,
+  ): Promise<void> {
+    return this.signIn.completeLink(responseCode, mayLink, callerAddress);
+  }
+
   /** GET /oid4vp/requests/{id}: by the browser's cookies, or a script's handle. */
   async poll(id: string, http: LoginExchange): Promise<PollAnswer> {
     const authorization = http.req.headers.authorization;
@@ -157,7 +169,7 @@ export class Oid4vpSessionLogin {
     // Without a pre-login session it is another browser's code: refused, and spent too.
     const browser = this.csrf.browserSession(http.req);
     const signedIn = await this.signIn.completeSameDevice(responseCode, browser);
-    // The account page's request: linked when the wallet answered; back to the account page.
+    // The account page's requests complete at LINK_COMPLETE_PATH; none redeems here.
     if (signedIn.kind === 'linked') return safeReturnTo(signedIn.returnTo);
     await this.sessions.start(http, signedIn.identity);
     this.logger.log(`Identity wallet login session started for ${signedIn.identity.sub}`);

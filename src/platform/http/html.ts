@@ -88,3 +88,21 @@ ${body}
 </html>
 `;
 }
+
+/** A refusal a person reads: the page's title, why (an alert of id `alertId`), and one way on. */
+export function renderRefusalPage(view: {
+  readonly title: string;
+  readonly alertId: string;
+  readonly description: string;
+  readonly back: { readonly href: string; readonly text: string };
+}): string {
+  return renderPage({
+    title: view.title,
+    narrow: true,
+    body: `<h1>${escapeHtml(view.title)}</h1>
+<p id="${view.alertId}" role="alert">${escapeHtml(view.description)}</p>
+<div class="card">
+<p><a href="${escapeHtml(view.back.href)}">${escapeHtml(view.back.text)}</a></p>
+</div>`,
+  });
+}

@@ -1,8 +1,10 @@
 /**
  * Linking an identity credential (OpenID4VP) to a signed-in account from the account page: the
  * page's CSRF token and a recent login, as every other method; the independent holder answers
- * the request, the credential is linked (the account page lists it by issuer and type, never by
- * its claims) and signs in to that account from then on. A stale login is refused with
+ * the request, and the browser the wallet's redirect opens links the credential if it is signed
+ * in to that account (the account page lists it by issuer and type, never by its claims); it
+ * signs in to that account from then on. A relayed QR code (a phisher's own account page's,
+ * answered by someone else's wallet) links nothing. A stale login is refused with
  * insufficient_user_authentication before any request is made; a credential that already signs
  * in another account is refused, and the page's poll says so.
  */
@@ -42,6 +44,37 @@ describe('linking an identity credential on the account page', () => {
     return { browser, csrf: /data-csrf-token="([^"]+)"/.exec(page.text)![1] };
   }
 
+  /** A new holder with a credential naming `given_name` (each test its own person). */
+  async function personalWallet(
+    givenName: string,
+  ): Promise<{ holder: Holder; credential: string }> {
+    const holder = await newHolder();
+    const claims = { given_name: givenName, family_name: 'Linking', birthdate: '1970-01-01' };
+    return { holder, credential: await issueCredential({ holder, claims }) };
+  }
+
+  /** A request of the account page, and the holder's credential answering it: the redirect. */
+  async function linkRequestAnswered(
+    browser: Agent,
+    csrf: string,
+    { holder, credential }: { holder: Holder; credential: string },
+  ): Promise<{ id: string; completePath: string }> {
+    const created = await browser
+      .post('/account/oid4vp/requests')
+      .send({ csrf_token: csrf })
+      .expect(201);
+    // The key-binding JWT made now by the server's clock (which a test may have moved).
+    const iat = listening.t.clock.nowSeconds();
+    const answered = await answer(created.body.authorization_request, holder, credential, { iat });
+    expect(answered.status).toBe(200);
+    const redirect = new URL(answered.body.redirect_uri as string);
+    expect(redirect.pathname).toBe('/account/oid4vp/complete');
+    return { id: created.body.id, completePath: `${redirect.pathname}${redirect.search}` };
+  }
+
+  const poll = async (browser: Agent, id: string) =>
+    (await browser.get(`/oid4vp/requests/${id}`).expect(200)).body as Record<string, unknown>;
+
   /** The credential signs in from a fresh browser's login page (cross-device): whom. */
   async function signInWith(holder: Holder, credential: string): Promise<string> {
     const {
@@ -71,8 +104,21 @@ describe('linking an identity credential on the account page', () => {
     const credential = await issueCredential({ holder });
     const answered = await answer(created.body.authorization_request, holder, credential);
     expect(answered.status).toBe(200);
-    const polled = await browser.get(`/oid4vp/requests/${created.body.id}`).expect(200);
-    expect(polled.body).toEqual({ status: 'linked', redirect: '/account' });
+    // The wallet's answer links nothing by itself: its redirect does, in this browser.
+    expect(await poll(browser, created.body.id)).toEqual({ status: 'presented' });
+    const redirect = new URL(answered.body.redirect_uri as string);
+    const completed = await browser.get(`${redirect.pathname}${redirect.search}`).expect(303);
+    expect(completed.headers.location).toBe('/account');
+    expect(await poll(browser, created.body.id)).toEqual({
+      status: 'linked',
+      redirect: '/account',
+    });
+    // The code is spent.
+    const again = await browser.get(`${redirect.pathname}${redirect.search}`).expect(400);
+    expect(again.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'Unknown, expired or used response_code',
+    });
 
     const page = await browser.get('/account').expect(200);
     const row = /<tr data-method-type="credential">.*<\/tr>/.exec(page.text)?.[0] ?? '';
@@ -82,6 +128,69 @@ describe('linking an identity credential on the account page', () => {
     // Still signed in as user0 (a link signs nobody in), and the credential now signs in as user0.
     expect(page.text).toContain('<strong id="account-sub">user0</strong>');
     await expect(signInWith(holder, credential)).resolves.toBe('user0');
+  });
+
+  it('links nothing for a relayed QR code: the browser the wallet opens is not signed in to the account', async () => {
+    // The phisher's own account page shows its QR code on a page of theirs; another person's
+    // wallet answers it, and the wallet opens its redirect in that person's browser.
+    const { browser: phisher, csrf } = await accountPage();
+    const wallet = await personalWallet('Vic');
+    const { id, completePath } = await linkRequestAnswered(phisher, csrf, wallet);
+    expect(await poll(phisher, id)).toEqual({ status: 'presented' });
+    const refused = await agent().get(completePath).set('Accept', 'text/html').expect(400);
+    expect(refused.headers['content-type']).toMatch(/^text\/html/);
+    expect(refused.text).toContain('Not linked: this browser is not signed in to the account');
+    // The phisher learns only that it was refused; the credential still signs in its own account.
+    expect(await poll(phisher, id)).toEqual({ status: 'refused' });
+    const owner = await signInWith(wallet.holder, wallet.credential);
+    expect(owner).not.toBe('user0');
+    expect(owner).toMatch(/^account:/);
+  });
+
+  it('links nothing in a browser signed in to another account (the person’s own)', async () => {
+    const { browser: phisher, csrf } = await accountPage();
+    const wallet = await personalWallet('Other');
+    const { id, completePath } = await linkRequestAnswered(phisher, csrf, wallet);
+    const someoneElse = agent();
+    await login(someoneElse, '/account', 'user1', 'password1');
+    const refused = await someoneElse.get(completePath).expect(400);
+    expect(refused.body).toEqual({
+      error: 'invalid_request',
+      error_description: expect.stringMatching(/^Not linked: this browser is not signed in/),
+    });
+    expect(await poll(phisher, id)).toEqual({ status: 'refused' });
+  });
+
+  it('links in another browser signed in to the same account (a phone beside the desktop)', async () => {
+    const { browser: desktop, csrf } = await accountPage();
+    const wallet = await personalWallet('Desk');
+    const { id, completePath } = await linkRequestAnswered(desktop, csrf, wallet);
+    const phone = agent();
+    await login(phone, '/account', 'user0', 'password0');
+    expect((await phone.get(completePath).expect(303)).headers.location).toBe('/account');
+    expect(await poll(desktop, id)).toEqual({ status: 'linked', redirect: '/account' });
+    await expect(signInWith(wallet.holder, wallet.credential)).resolves.toBe('user0');
+  });
+
+  it('links nothing when the login went stale between the request and the wallet’s redirect', async () => {
+    const { browser, csrf } = await accountPage();
+    const wallet = await personalWallet('Slow');
+    // Asked 500 s after the login (recent), answered, and redirected 101 s later: 601 s after it.
+    let moved = 0;
+    const advance = (seconds: number) => {
+      listening.t.clock.advance(seconds);
+      moved += seconds;
+    };
+    try {
+      advance(500);
+      const { id, completePath } = await linkRequestAnswered(browser, csrf, wallet);
+      advance(101);
+      const stale = await browser.get(completePath).expect(401);
+      expect(stale.body.error).toBe('insufficient_user_authentication');
+      expect(await poll(browser, id)).toEqual({ status: 'refused' });
+    } finally {
+      listening.t.clock.advance(-moved);
+    }
   });
 
   it('refuses with a stale login (insufficient_user_authentication), before any request', async () => {
@@ -103,24 +212,24 @@ describe('linking an identity credential on the account page', () => {
   });
 
   it('refuses a credential that signs in another account: the wallet is told, the poll says refused', async () => {
-    const holder = await newHolder();
-    const credential = await issueCredential({
-      holder,
-      claims: { given_name: 'Bob', family_name: 'Other', birthdate: '1980-01-01' },
-    });
-    const owner = await signInWith(holder, credential);
+    const wallet = await personalWallet('Bob');
+    const owner = await signInWith(wallet.holder, wallet.credential);
     expect(owner).toMatch(/^account:/);
     const { browser, csrf } = await accountPage();
     const created = await browser
       .post('/account/oid4vp/requests')
       .send({ csrf_token: csrf })
       .expect(201);
-    const answered = await answer(created.body.authorization_request, holder, credential);
+    const answered = await answer(
+      created.body.authorization_request,
+      wallet.holder,
+      wallet.credential,
+    );
     expect(answered.status).toBe(409);
     expect(answered.body.error).toBe('method_already_linked');
     expect((await browser.get(`/oid4vp/requests/${created.body.id}`).expect(200)).body).toEqual({
       status: 'refused',
     });
-    await expect(signInWith(holder, credential)).resolves.toBe(owner);
+    await expect(signInWith(wallet.holder, wallet.credential)).resolves.toBe(owner);
   });
 });

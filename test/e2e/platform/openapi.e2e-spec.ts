@@ -469,6 +469,12 @@ describe('GET /docs (OpenAPI)', () => {
         'invalid_request',
         'This browser started no identity wallet sign-in; the response_code is now spent',
       ),
+      // The account page's link code was never issued: refused, nothing linked.
+      'get /account/oid4vp/complete': error(
+        400,
+        'invalid_request',
+        'Unknown, expired or used response_code',
+      ),
       // The example answer mixes both modes' fields; the JWE of direct_post.jwt is read first.
       'post /oid4vp/response': error(400, 'invalid_request', 'response is not a JWE'),
       'get /challenge-models/series': (res) => {
