@@ -55,11 +55,14 @@ async function json(path, init) {
 }
 
 // 1. The holder: a key of its own, and a PID bound to it, every claim selectively disclosable.
+//    Plainly fake data; the personal administrative number (unique per person at the issuer)
+//    keys the account, so every run, with a new key each time, signs in to the same account.
 const holder = await ES256.generateKeyPair();
 const claims = {
   given_name: 'Alice',
   family_name: 'Example',
   birthdate: '1990-04-01',
+  personal_administrative_number: 'FAKE-PAN-ALICE-0001',
   age_over_18: true,
 };
 const now = Math.floor(Date.now() / 1000);

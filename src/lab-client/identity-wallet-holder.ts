@@ -31,10 +31,16 @@ export const PID_VCT = 'urn:eudi:pid:1';
 
 export type Claims = Record<string, unknown>;
 
+/**
+ * The demo PID's person, plainly fake. Her personal administrative number, unique per person at
+ * the issuer, keys her account (OID4VP_SUBJECT_CLAIMS): a credential issued to her again, to a
+ * new holder key, signs in to the same account.
+ */
 export const ALICE: Claims = {
   given_name: 'Alice',
   family_name: 'Example',
   birthdate: '1990-04-01',
+  personal_administrative_number: 'FAKE-PAN-ALICE-0001',
   age_over_18: true,
 };
 
@@ -116,6 +122,17 @@ export async function present(
   });
 }
 
+/** A DCQL query (OpenID4VP 1.0 §6), as far as this holder reads it. */
+export interface DcqlQueryShape {
+  readonly credentials: readonly {
+    readonly id: string;
+    readonly meta?: { readonly vct_values?: readonly string[] };
+    readonly claims?: readonly { readonly id?: string; readonly path: readonly unknown[] }[];
+    readonly claim_sets?: string[][];
+  }[];
+  readonly credential_sets?: readonly { readonly options: readonly (readonly string[])[] }[];
+}
+
 /** What a request object (OpenID4VP 1.0 §5) tells the wallet. */
 export interface PresentationRequest {
   readonly client_id: string;
@@ -123,7 +140,7 @@ export interface PresentationRequest {
   readonly state: string;
   readonly response_uri: string;
   readonly response_mode: string;
-  readonly dcql_query: { credentials: { id: string; claim_sets?: string[][] }[] };
+  readonly dcql_query: DcqlQueryShape;
 }
 
 /**
@@ -146,9 +163,54 @@ export async function readRequestObject(jwt: string): Promise<PresentationReques
   return JSON.parse(new TextDecoder().decode(payload)) as PresentationRequest;
 }
 
-/** The claims the query's first claim set asks for: what the wallet discloses. */
+/**
+ * The claims the first credential query's first claim set asks for: what the wallet discloses
+ * when its credential has them all (the demo PID does; else see chosenAnswer).
+ */
 export function askedClaims(request: PresentationRequest): string[] {
   return request.dcql_query.credentials[0].claim_sets?.[0] ?? [];
+}
+
+/** The credential's `vct` and the claims it carries, by name (those neither absent nor null). */
+function carried(credential: string): { vct: unknown; names: Set<string> } {
+  const [jwt, ...disclosures] = credential.split('~');
+  const payload = JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as Claims;
+  const names = new Set(Object.keys(payload).filter((name) => payload[name] !== null));
+  for (const disclosure of disclosures.filter((part) => part !== '')) {
+    const decoded = JSON.parse(Buffer.from(disclosure, 'base64url').toString()) as unknown[];
+    // [salt, name, value]: an object property (an array element's has no name).
+    if (decoded.length === 3 && decoded[2] !== null) names.add(String(decoded[1]));
+  }
+  return { vct: payload.vct, names };
+}
+
+/**
+ * OpenID4VP 1.0 §6.4: what a wallet holding `credential` answers the query with: the first
+ * credential query, in the order of preference of its `credential_sets` options (else its own),
+ * that the credential's `vct` fits and one of whose claim sets it carries, and the first such set
+ * (§6.4.1; no claims for a query that lists none). Undefined: the credential answers none.
+ */
+export function chosenAnswer(
+  query: DcqlQueryShape,
+  credential: string,
+): { id: string; disclose: string[] } | undefined {
+  const { vct, names } = carried(credential);
+  const ids = query.credential_sets?.[0]?.options.flat() ?? query.credentials.map(({ id }) => id);
+  for (const id of ids) {
+    const candidate = query.credentials.find((credentialQuery) => credentialQuery.id === id);
+    const vctValues = candidate?.meta?.vct_values;
+    if (candidate === undefined || (vctValues !== undefined && !vctValues.includes(String(vct)))) {
+      continue;
+    }
+    const claims = candidate.claims ?? [];
+    const pathOf = new Map(claims.map((claim) => [claim.id, String(claim.path[0])]));
+    const sets = candidate.claim_sets?.map((set) => set.map((claimId) => pathOf.get(claimId)!)) ?? [
+      claims.map((claim) => String(claim.path[0])),
+    ];
+    const disclose = sets.find((set) => set.every((name) => names.has(name)));
+    if (disclose !== undefined) return { id, disclose };
+  }
+  return undefined;
 }
 
 /** OpenID4VP 1.0 §8.1, §8.2: a direct_post answer, form-encoded, one presentation. */

@@ -4,14 +4,27 @@ import { dcqlQueryFor } from './dcql-query';
 
 const PID = { id: 'pid', vct: ['urn:eudi:pid:1'] };
 const OTHER = { id: 'other_pid', vct: ['urn:eudi:pid:de:1', 'urn:eudi:pid:1'] };
-const SUBJECT_CLAIMS = [['given_name', 'family_name', 'birthdate'], ['sub_id'], []];
+/** The default, the old default (all needed by scope identity), another, and none. */
+const SUBJECT_CLAIMS = [
+  ['personal_administrative_number'],
+  ['given_name', 'family_name', 'birthdate'],
+  ['sub_id'],
+  [],
+];
 const SCOPES = [
   ['openid'],
   ['openid', 'identity'],
   ['openid', 'age'],
   ['openid', 'identity', 'age'],
 ];
-const CLAIM_NAMES = ['given_name', 'family_name', 'birthdate', 'age_over_18', 'sub_id'];
+const CLAIM_NAMES = [
+  'given_name',
+  'family_name',
+  'birthdate',
+  'age_over_18',
+  'sub_id',
+  'personal_administrative_number',
+];
 /** Every kind of value a disclosed claim may carry, and absent (undefined). */
 const VALUES: unknown[] = [undefined, null, 'Alice', '', 0, 42, false, true, {}, { a: 1 }, []];
 const VCTS = ['urn:eudi:pid:1', 'urn:eudi:pid:de:1', 'urn:other', ''];
@@ -53,14 +66,25 @@ function claimVariants(): Record<string, unknown>[] {
       variants.push(claims);
     }
   }
-  // Only the claims of one scope each, as a wallet disclosing no more than asked would.
-  variants.push({ age_over_18: true }, { given_name: 'A', family_name: 'B', birthdate: '1990' });
+  // Only the claims of one scope each, as a wallet disclosing no more than asked would, with and
+  // without the subject claim.
+  const identity = { given_name: 'A', family_name: 'B', birthdate: '1990' };
+  variants.push(
+    { age_over_18: true },
+    identity,
+    { ...identity, personal_administrative_number: 'P' },
+    { personal_administrative_number: 'P' },
+  );
   return variants;
 }
 
+/** The ids of the query's credential queries. */
+const idsOf = (query: Record<string, unknown>) =>
+  (query.credentials as { id: string }[]).map(({ id }) => id);
+
 function expectSameAnswers(
   query: Record<string, unknown>,
-  credentialIds: readonly string[],
+  credentialIds: readonly string[] = idsOf(query),
   answerable = true,
 ) {
   const match = compileQueryMatch(query);
@@ -84,16 +108,37 @@ function expectSameAnswers(
 }
 
 describe('compileQueryMatch answers as the dcql library does', () => {
-  for (const subjectClaims of SUBJECT_CLAIMS.slice(0, 2)) {
+  // Every shape dcqlQueryFor makes: one claim set or two, and (scope openid alone) a second
+  // query of each credential without claims; each of its credential queries answered in turn.
+  for (const subjectClaims of SUBJECT_CLAIMS) {
     for (const scope of SCOPES) {
       it(`one credential, scope ${scope.join(' ')}, subject claims [${subjectClaims.join(',')}]`, () => {
-        expectSameAnswers(dcqlQueryFor([PID], scope, subjectClaims), ['pid']);
+        expectSameAnswers(dcqlQueryFor([PID], scope, subjectClaims));
       });
       it(`two credentials (credential_sets), scope ${scope.join(' ')}, subject claims [${subjectClaims.join(',')}]`, () => {
-        expectSameAnswers(dcqlQueryFor([PID, OTHER], scope, subjectClaims), ['pid', 'other_pid']);
+        expectSameAnswers(dcqlQueryFor([PID, OTHER], scope, subjectClaims));
       });
     }
   }
+
+  it('the second claim set answers for a credential without the subject claims, the first before it', () => {
+    const match = compileQueryMatch(
+      dcqlQueryFor([PID], ['openid', 'identity'], ['personal_administrative_number']),
+    )!;
+    const names = { given_name: 'A', family_name: 'B', birthdate: '1990' };
+    expect(match('pid', 'urn:eudi:pid:1', names)).toBe(true);
+    expect(match('pid', 'urn:eudi:pid:1', { ...names, personal_administrative_number: 'P' })).toBe(
+      true,
+    );
+    expect(match('pid', 'urn:eudi:pid:1', { personal_administrative_number: 'P' })).toBe(false);
+    // Scope openid alone: the query without claims answers for any credential of its vct.
+    const bare = compileQueryMatch(
+      dcqlQueryFor([PID], ['openid'], ['personal_administrative_number']),
+    )!;
+    expect(bare('pid', 'urn:eudi:pid:1', {})).toBe(false);
+    expect(bare('pid_no_claims', 'urn:eudi:pid:1', {})).toBe(true);
+    expect(bare('pid_no_claims', 'urn:other', {})).toBe(false);
+  });
 
   it('a query without claim_sets (every claim), without meta, and with a set not required', () => {
     const every = {
@@ -134,7 +179,10 @@ describe('compileQueryMatch answers as the dcql library does', () => {
   });
 
   it('leaves any other query to the library (undefined)', () => {
-    const [pid] = dcqlQueryFor([PID], ['openid'], []).credentials as Record<string, unknown>[];
+    const [pid] = dcqlQueryFor([PID], ['openid', 'age'], []).credentials as Record<
+      string,
+      unknown
+    >[];
     const others: unknown[] = [
       null,
       [],
@@ -145,6 +193,8 @@ describe('compileQueryMatch answers as the dcql library does', () => {
       { credentials: [{ ...pid, claims: [{ id: 'a', path: ['address', 'street'] }] }] },
       { credentials: [{ ...pid, claims: [{ id: 'a', path: ['age_over_18'], values: [true] }] }] },
       { credentials: [{ ...pid, claim_sets: [['nowhere']] }] },
+      // Claim sets without claims.
+      { credentials: [{ ...pid, claims: undefined }] },
       { credentials: [pid, pid] },
       { credentials: [pid], credential_sets: [{ options: [['nowhere']] }] },
       { credentials: [pid], credential_sets: [{ options: [['pid']], purpose: 'x' }] },

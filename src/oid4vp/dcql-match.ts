@@ -13,7 +13,10 @@ export type PresentationMatch = (
 interface CompiledCredential {
   readonly id: string;
   readonly vctValues?: ReadonlySet<string>;
-  /** The claim sets, each as the claim names it needs (every claim when the query has none). */
+  /**
+   * The claim sets, each as the claim names it needs (every claim when the query has none; one
+   * set of none when it has no claims).
+   */
   readonly claimSets: readonly (readonly string[])[];
 }
 
@@ -22,10 +25,10 @@ const DCQL_ID = /^[a-zA-Z0-9_-]+$/;
 
 /**
  * The query as a plain check, compiled once, for the queries dcqlQueryFor makes (dc+sd-jwt
- * credential queries of top-level claims, no `values`, `trusted_authorities` or `multiple`;
- * `credential_sets` of options): the dcql library answers those at ~0.2-0.5 ms a check (its
- * valibot schemas are built per call), this in microseconds, and dcql-match.spec.ts holds the two
- * answers to each other. Undefined for any other query: its caller asks the library. One
+ * credential queries of top-level claims or of none, no `values`, `trusted_authorities` or
+ * `multiple`; `credential_sets` of options): the dcql library answers those at ~0.2-0.5 ms a
+ * check (its valibot schemas are built per call), this in microseconds, and dcql-match.spec.ts
+ * holds the two answers to each other. Undefined for any other query: its caller asks the library. One
  * difference, deliberate: a claim is present only as the claims' own property, where the library
  * also takes one inherited from Object.prototype (a claim named `constructor`).
  */
@@ -83,6 +86,10 @@ function compileCredential(credential: unknown): CompiledCredential | undefined 
       if (!isStringList(meta.vct_values)) return undefined;
       vctValues = new Set(meta.vct_values);
     }
+  }
+  // No claims (and so no claim sets): any presentation of the credential answers (§6.4.1).
+  if (claims === undefined && claimSets === undefined) {
+    return { id, ...(vctValues === undefined ? {} : { vctValues }), claimSets: [[]] };
   }
   // Each claim `{ id, path: [name] }`: a top-level claim, named by its id in the claim sets.
   if (!Array.isArray(claims) || claims.length === 0) return undefined;

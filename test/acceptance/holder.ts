@@ -36,10 +36,12 @@ export const DEMO_ISSUER_PRIVATE_JWK = {
   kid: 'demo-pid-issuer-1',
 };
 
+/** Plainly fake; her personal administrative number keys her account (OID4VP_SUBJECT_CLAIMS). */
 export const ALICE = {
   given_name: 'Alice',
   family_name: 'Example',
   birthdate: '1990-04-01',
+  personal_administrative_number: 'FAKE-PAN-ALICE-0001',
   age_over_18: true,
 };
 

@@ -23,13 +23,19 @@ import {
 setGlobalConfig({ allowInsecureUrls: true });
 
 // The holder's own part (its key, the credential, the presentation) is the lab's holder.
-import { type Holder, present } from '../../src/lab-client/identity-wallet-holder';
+import {
+  type DcqlQueryShape,
+  type Holder,
+  chosenAnswer,
+  present,
+} from '../../src/lab-client/identity-wallet-holder';
 export {
   ALICE,
   DEMO_ISSUER,
   DEMO_ISSUER_PRIVATE_JWK,
   type Claims,
   type Holder,
+  chosenAnswer,
   type IssueOptions,
   issueCredential,
   newHolder,
@@ -50,10 +56,13 @@ export interface ResolvedRequest {
     state?: string;
     response_uri: string;
     response_mode: string;
-    dcql_query: { credentials: { id: string; claim_sets?: string[][] }[] };
+    dcql_query: DcqlQueryShape & { credentials: { id: string; claim_sets?: string[][] }[] };
   };
   readonly client: Openid4vpClient;
-  /** The claims the query's (first) claim set asks for: what the wallet discloses. */
+  /**
+   * The claims the first credential query's first claim set asks for: what a wallet whose
+   * credential has them all discloses (answer() discloses what chosenAnswer chooses).
+   */
   readonly asked: string[];
 }
 
@@ -166,19 +175,35 @@ export async function submit(
   };
 }
 
-/** A wallet signing in: resolve, present what is asked (KB overrides for refusal tests), submit. */
+/**
+ * A wallet signing in: resolve, present what it chooses to (chosenAnswer: the first credential
+ * query and claim set its credential answers; `disclose` for refusal tests, under the first
+ * query), submit. KB overrides for refusal tests. `given`: the credential query it answered.
+ */
 export async function answer(
   authorizationRequest: string,
   holder: Holder,
   credential: string,
   overrides: KeyBindingOverrides & { disclose?: readonly string[] } = {},
-): Promise<{ status: number; body: Record<string, unknown>; request: ResolvedRequest }> {
+): Promise<{
+  status: number;
+  body: Record<string, unknown>;
+  request: ResolvedRequest;
+  given: { id: string; disclose: readonly string[] };
+}> {
   const request = await resolveRequest(authorizationRequest);
-  const presentation = await present(holder, credential, overrides.disclose ?? request.asked, {
+  const query = request.payload.dcql_query;
+  const given =
+    overrides.disclose === undefined
+      ? (chosenAnswer(query, credential) ?? {
+          id: query.credentials[0].id,
+          disclose: request.asked,
+        })
+      : { id: query.credentials[0].id, disclose: overrides.disclose };
+  const presentation = await present(holder, credential, given.disclose, {
     aud: overrides.aud ?? request.payload.client_id,
     nonce: overrides.nonce ?? request.payload.nonce,
     ...(overrides.iat === undefined ? {} : { iat: overrides.iat }),
   });
-  const id = request.payload.dcql_query.credentials[0].id;
-  return { ...(await submit(request, { [id]: [presentation] })), request };
+  return { ...(await submit(request, { [given.id]: [presentation] })), request, given };
 }

@@ -52,7 +52,10 @@ export abstract class Oid4vpConfig {
   abstract readonly walletUrl: string;
   abstract readonly trustedIssuers: readonly TrustedIssuer[];
   abstract readonly credentials: readonly RequestedCredential[];
-  /** The claims whose values name the person when the credential has no `sub`. */
+  /**
+   * The claims whose values name the person when the credential has no `sub`: unique per person
+   * at each issuer (default personal_administrative_number).
+   */
   abstract readonly subjectClaims: readonly string[];
   /** The client identifier prefix requests use unless one asks for another. */
   abstract readonly clientIdPrefix: ClientIdPrefix;
@@ -123,10 +126,17 @@ export const OID4VP_SETTINGS = settingsSection(
     oid4vpSubjectClaims: setting({
       name: 'OID4VP_SUBJECT_CLAIMS',
       type: text('a comma-separated list'),
-      default: 'given_name,family_name,birthdate',
+      default: 'personal_administrative_number',
       description:
         'The claims whose values name the person when a credential has no `sub`: the account ' +
-        'key is a hash of the issuer and these values.',
+        'key is a hash of the issuer and these values. They must be unique per person at each ' +
+        'issuer (the EU PID rulebook makes `personal_administrative_number` so): names and ' +
+        'birthdates are not, and namesakes would share one account. A credential without them ' +
+        'signs in to an account of its holder key. Before this default, ' +
+        '`given_name,family_name,birthdate`: a deployment upgrading from it keeps its credential ' +
+        'accounts only by setting that list again, knowingly; otherwise people link their ' +
+        'credentials again ([Upgrading](IDENTITY-WALLETS.md' +
+        '#upgrading-from-given_namefamily_namebirthdate)).',
     }),
     walletUrl: setting({
       name: 'OID4VP_WALLET_URL',
@@ -212,7 +222,8 @@ export function readOid4vpConfig(env: EnvReader, server: ServerConfig): Oid4vpCo
   });
 }
 
-const DEFAULT_SUBJECT_CLAIMS = ['given_name', 'family_name', 'birthdate'];
+/** The EU PID rulebook's number, "unique among all personal administrative numbers" its provider issues. */
+const DEFAULT_SUBJECT_CLAIMS = ['personal_administrative_number'];
 
 function subjectClaimsOf(env: Env): string[] {
   const value = str(env, 'OID4VP_SUBJECT_CLAIMS');
@@ -220,7 +231,7 @@ function subjectClaimsOf(env: Env): string[] {
   const names = value.split(',').map((name) => name.trim());
   if (names.length === 0 || !names.every((name) => CLAIM_NAME.test(name))) {
     throw new ConfigError(
-      'OID4VP_SUBJECT_CLAIMS must be a comma-separated list of claim names (e.g. given_name,family_name,birthdate)',
+      'OID4VP_SUBJECT_CLAIMS must be a comma-separated list of claim names (e.g. personal_administrative_number)',
     );
   }
   return [...new Set(names)];

@@ -178,15 +178,18 @@ describe('oid4vp-1final-verifier-test-plan (SD-JWT VC, x509_hash, request_uri_si
       credentials: {
         id: string;
         format: string;
-        claims: { id: string }[];
+        claims?: { id: string }[];
         claim_sets?: string[][];
       }[];
     };
     expect(dcql.credentials[0].format).toBe('dc+sd-jwt');
-    // CheckForUnreferencedClaimsInDcqlQuery: every claim listed is in some claim_sets option.
+    // CheckForUnreferencedClaimsInDcqlQuery: every claim listed is in some claim_sets option. A
+    // query of no claims (the credential asked for without the subject claims) lists none, and
+    // then no claim_sets (OpenID4VP 1.0 §6.1).
     for (const credential of dcql.credentials) {
       const referenced = new Set(credential.claim_sets?.flat());
-      for (const claim of credential.claims) expect(referenced).toContain(claim.id);
+      for (const claim of credential.claims ?? []) expect(referenced).toContain(claim.id);
+      if (credential.claims === undefined) expect(credential.claim_sets).toBeUndefined();
     }
 
     const wallet = await resolveRequest(link.href);

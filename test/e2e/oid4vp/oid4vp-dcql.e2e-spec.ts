@@ -47,9 +47,13 @@ describe('a DCQL query of several credentials', () => {
       listening.t.app.getHttpServer(),
     );
     const resolved = await resolveRequest(authorizationRequest);
+    // The login page's scope needs no claim: each credential is asked for again without claims,
+    // for a wallet whose credential lacks the subject claims.
     expect(resolved.payload.dcql_query.credentials.map(({ id }) => id)).toEqual([
       'pid',
       'membership',
+      'pid_no_claims',
+      'membership_no_claims',
     ]);
     const holder = await newHolder();
     const kb = { aud: resolved.payload.client_id, nonce: resolved.payload.nonce };

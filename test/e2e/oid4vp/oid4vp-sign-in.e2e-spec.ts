@@ -11,7 +11,13 @@ import { csrfOf } from '../../support/login-form';
 import { DEMO_CLIENT, DEMO_SPA, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
 import { register } from '../../support/registration';
 import { SCRIPT_CLIENTS_ONLY } from '../../../src/oid4vp/oid4vp.errors';
-import { answer, issueCredential, newHolder } from '../../support/identity-wallet';
+import {
+  type Claims,
+  type Holder,
+  answer,
+  issueCredential,
+  newHolder,
+} from '../../support/identity-wallet';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -231,9 +237,88 @@ describe('identity wallet sign-in: cross-device, scripts, accounts and scopes', 
   });
 });
 
+describe('identity wallet sign-in: the account is the person the issuer names uniquely', () => {
+  let listening: ListeningApp;
+  beforeAll(async () => {
+    listening = await startListeningApp(FAST, 'localhost');
+  });
+  afterAll(() => listening.t.close());
+
+  const http = () => request(listening.t.app.getHttpServer());
+
+  /** A script's sign-in (demo-spa) with a fresh holder's credential of `claims`, or `holder`'s. */
+  async function signIn(scope: string, claims: Claims, holder?: Holder) {
+    const created = await http()
+      .post('/oid4vp/requests')
+      .send({ client_id: DEMO_SPA.id, scope })
+      .expect(201);
+    const { id, handle, authorization_request } = created.body as Record<string, string>;
+    const wallet = holder ?? (await newHolder());
+    const credential = await issueCredential({ holder: wallet, claims });
+    const answered = await answer(authorization_request, wallet, credential);
+    expect(answered.status).toBe(200);
+    const done = await http()
+      .get(`/oid4vp/requests/${id}`)
+      .set('Authorization', `Bearer ${handle}`)
+      .expect(200);
+    expect(done.body.status).toBe('signed_in');
+    const idToken = decodeJwt(done.body.tokens.id_token as string);
+    return { sub: idToken.sub as string, idToken, given: answered.given, holder: wallet };
+  }
+
+  it('namesakes of one issuer, without sub, sign in to different accounts (another personal number, or none)', async () => {
+    for (const scope of ['openid identity', 'openid']) {
+      const subjects = [
+        await signIn(scope, { ...NAMESAKE, personal_administrative_number: `FAKE-1 ${scope}` }),
+        await signIn(scope, { ...NAMESAKE, personal_administrative_number: `FAKE-2 ${scope}` }),
+        await signIn(scope, NAMESAKE),
+        await signIn(scope, NAMESAKE),
+      ].map(({ sub }) => sub);
+      expect(subjects[0]).toMatch(/^account:/);
+      expect(new Set(subjects).size).toBe(4);
+    }
+  });
+
+  it('a credential issued again (a new holder key) with the same personal number signs in to the same account', async () => {
+    const person = { ...NAMESAKE, personal_administrative_number: 'FAKE-REISSUED-1' };
+    const first = await signIn('openid identity', person);
+    const reissued = await signIn('openid identity', person);
+    expect(reissued.holder.publicJwk).not.toEqual(first.holder.publicJwk);
+    expect(reissued.sub).toBe(first.sub);
+    // Whatever the scope asks with it, and with a name changed since (the number names the person).
+    expect((await signIn('openid', person)).sub).toBe(first.sub);
+    const renamed = { ...person, family_name: 'Renamed' };
+    const later = await signIn('openid identity', renamed);
+    expect(later.sub).toBe(first.sub);
+    expect(later.idToken.family_name).toBe('Renamed');
+  });
+
+  it('a credential without the subject claims still answers, and signs in to its holder key’s account', async () => {
+    // Scope identity: the second claim set, the scope's claims alone.
+    const first = await signIn('openid identity', NAMESAKE);
+    expect(first.given).toEqual({
+      id: 'pid',
+      disclose: ['given_name', 'family_name', 'birthdate'],
+    });
+    expect(first.idToken).toMatchObject({ given_name: 'Noa', family_name: 'Namesake' });
+    // The same holder key: the same account, whatever the scope; scope openid alone answers the
+    // query of the credential without claims.
+    expect((await signIn('openid identity', NAMESAKE, first.holder)).sub).toBe(first.sub);
+    const bare = await signIn('openid', NAMESAKE, first.holder);
+    expect(bare.given).toEqual({ id: 'pid_no_claims', disclose: [] });
+    expect(bare.sub).toBe(first.sub);
+    // Another key with the very same claims: another account.
+    expect((await signIn('openid identity', NAMESAKE)).sub).not.toBe(first.sub);
+  });
+});
+
+/** Plainly fake: a name and a birthdate many people could share; no personal number. */
+const NAMESAKE = { given_name: 'Noa', family_name: 'Namesake', birthdate: '1970-01-01' };
+
 const ALICE_OTHER = {
   given_name: 'Bob',
   family_name: 'Example',
   birthdate: '1985-01-01',
+  personal_administrative_number: 'FAKE-PAN-BOB-0002',
   age_over_18: true,
 };
