@@ -6,7 +6,8 @@ import { OptionalOAuthParam } from '../oauth-params';
 
 /**
  * POST /backchannel (CIBA Core 1.0 §7.1): client authentication as at /token, the scope, exactly
- * one hint of whom to ask, and what to show them. Unrecognized parameters are ignored (§7.1).
+ * one hint of whom to ask, and what to show them. Unrecognized parameters are ignored (§7.1); a
+ * signed authentication request (`request`, §7.1.1) is recognized, to be refused.
  */
 @IgnoreUnknownParameters()
 export class BackchannelAuthenticationRequestDto extends ClientAuthenticationDto {
@@ -38,6 +39,14 @@ export class BackchannelAuthenticationRequestDto extends ClientAuthenticationDto
   })
   @OptionalOAuthParam()
   login_hint_token?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Not supported: a signed authentication request (CIBA Core 1.0 §7.1.1) is refused with invalid_request, never ignored',
+    example: 'eyJhbGciOiJFUzI1NiIsImtpZCI6ImFnZW50In0.eyJsb2dpbl9oaW50IjoidXNlcjAifQ.c2lnbmF0dXJl',
+  })
+  @OptionalOAuthParam()
+  request?: string;
 
   @ApiPropertyOptional({
     description:

@@ -57,6 +57,7 @@ export class BackchannelAuthenticationEndpoint {
     );
     checkGrantType(client, CIBA_GRANT_TYPE, this.grantTypes.rules);
     return this.budget.alongside(client.clientId, async () => {
+      refuseSignedRequest(request.request);
       const { scope, resource } = await this.requests.checkScopeAndResource(client, request);
       refuseScope(scope);
       // A scope or resource that needs more than a sign-in (`phr`, ACR_REQUIRED_BY_*) waits for
@@ -114,6 +115,20 @@ function refuseScope(scope: string): void {
       `The ${ACCOUNT_SCOPE} scope is never granted through a backchannel request: it starts away from the person`,
     ).because('account_scope_ciba');
   }
+}
+
+/**
+ * CIBA Core 1.0 §7.1.1: a signed authentication request, the parameters as the claims of a JWT in
+ * `request`. Not supported here (the metadata has no
+ * `backchannel_authentication_request_signing_alg_values_supported`): refused before anything
+ * else, never ignored, so that a client relying on its signed parameters being the ones honoured
+ * is not answered as if they were (`request_parameter_supported` speaks of /authorize and /par).
+ */
+function refuseSignedRequest(signed: string | undefined): void {
+  if (signed === undefined) return;
+  throw new InvalidRequest(
+    'Signed authentication requests (the request parameter, CIBA Core 1.0 §7.1.1) are not supported here: send the parameters as form fields',
+  ).because('signed_request');
 }
 
 const BINDING_MESSAGE_NOT_PLAIN =

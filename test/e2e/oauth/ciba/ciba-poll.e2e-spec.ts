@@ -30,6 +30,15 @@ const INTERVAL = 1;
 
 const TYPES = { payment_initiation: PAYMENT_INITIATION };
 
+/** A signed authentication request's shape (CIBA Core 1.0 §7.1.1): refused before it is read. */
+const SIGNED_REQUEST = [
+  Buffer.from(JSON.stringify({ alg: 'ES256', kid: 'agent' })).toString('base64url'),
+  Buffer.from(
+    JSON.stringify({ iss: AGENT, aud: 'issuer', scope: 'openid api', login_hint: 'user0' }),
+  ).toString('base64url'),
+  'c2lnbmF0dXJl',
+].join('.');
+
 interface Approval {
   id: string;
   client_id: string;
@@ -137,6 +146,10 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
         backchannel_token_delivery_modes_supported: ['poll', 'ping'],
         backchannel_user_code_parameter_supported: false,
       });
+      // No signed authentication requests (CIBA Core 1.0 §7.1.1, §4): /backchannel refuses them.
+      expect(res.body).not.toHaveProperty(
+        'backchannel_authentication_request_signing_alg_values_supported',
+      );
       expect(res.body.grant_types_supported).toContain(CIBA_GRANT_TYPE);
     }
   });
@@ -518,6 +531,12 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
         'a login_hint_token',
         { login_hint_token: 'x.y.z' },
         'login_hint_token is not supported: send login_hint or id_token_hint',
+      ],
+      [
+        // §7.1.1: not advertised, so refused rather than ignored (its claims would not be honoured).
+        'a signed authentication request (request)',
+        { login_hint: 'user1', request: SIGNED_REQUEST },
+        'Signed authentication requests (the request parameter, CIBA Core 1.0 §7.1.1) are not supported here: send the parameters as form fields',
       ],
       [
         'no openid scope',
