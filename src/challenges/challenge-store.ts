@@ -4,6 +4,7 @@ import {
   ConsumeResult,
   RedeemResult,
   IssueChallenge,
+  LiveMatch,
   OptionalBinding,
   PayloadFields,
   StoredChallenge,
@@ -144,9 +145,20 @@ export abstract class ChallengeStore {
     payload: PayloadFields,
   ): Promise<StoredChallenge<P> | null>;
 
-  /** The challenges alive now (unexpired, unspent), newest first. */
-  abstract listLive(kind?: ChallengeKind, limit?: number): Promise<StoredChallenge[]>;
+  /**
+   * The challenges alive now (unexpired, unspent), newest first; with `match`, only those bound
+   * and holding as it says. Read from the primary: a challenge whose issue was acknowledged
+   * before the read is listed.
+   */
+  abstract listLive<P = unknown>(
+    kind?: ChallengeKind,
+    limit?: number,
+    match?: LiveMatch,
+  ): Promise<StoredChallenge<P>[]>;
 
-  /** How many challenges of `kind` are alive now. */
-  abstract countLive(kind: ChallengeKind): Promise<number>;
+  /**
+   * How many challenges of `kind` are alive now; with `match`, only those bound and holding as it
+   * says (e.g. a person's pending requests beyond the ones listed). Read as `listLive`.
+   */
+  abstract countLive(kind: ChallengeKind, match?: LiveMatch): Promise<number>;
 }

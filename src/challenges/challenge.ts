@@ -26,6 +26,15 @@ export type PayloadFields = Readonly<
   Record<string, string | number | boolean | Date | null | readonly string[]>
 >;
 
+/**
+ * What a listing or a count of live challenges matches besides their kind: every field of
+ * `binding` bound exactly so, and every field of `payload` holding that value.
+ */
+export interface LiveMatch {
+  readonly binding?: ChallengeBinding;
+  readonly payload?: PayloadFields;
+}
+
 export interface IssueChallenge<P> {
   kind: ChallengeKind;
   /** The secret or nonce the client will present; only its SHA-256 is stored. */

@@ -14,6 +14,7 @@ import {
   ChallengeKind,
   ConsumeResult,
   IssueChallenge,
+  LiveMatch,
   OptionalBinding,
   PayloadFields,
   RedeemResult,
@@ -498,21 +499,34 @@ export class MongoChallengeStore extends ChallengeStore {
     return record && record.payload !== undefined ? toChallenge<P>(record) : null;
   }
 
-  async listLive(kind?: ChallengeKind, limit = 100): Promise<StoredChallenge[]> {
+  async listLive<P = unknown>(
+    kind?: ChallengeKind,
+    limit = 100,
+    match: LiveMatch = {},
+  ): Promise<StoredChallenge<P>[]> {
     const records = await this.collection
-      .find(this.liveFilter(kind))
+      .find(this.liveFilter(kind, match), SINGLE_USE_READ)
       .sort({ createdAt: -1 })
       .limit(limit)
       .toArray();
-    return records.map((record) => toChallenge(record));
+    return records.map((record) => toChallenge<P>(record));
   }
 
-  countLive(kind: ChallengeKind): Promise<number> {
-    return this.collection.countDocuments(this.liveFilter(kind));
+  async countLive(kind: ChallengeKind, match: LiveMatch = {}): Promise<number> {
+    return await this.collection.countDocuments(this.liveFilter(kind, match), SINGLE_USE_READ);
   }
 
-  private liveFilter(kind?: ChallengeKind): mongo.Filter<ChallengeRecord> {
-    return { ...liveAt(this.clock.now()), ...(kind ? { kind } : {}) };
+  private liveFilter(
+    kind?: ChallengeKind,
+    { binding = {}, payload = {} }: LiveMatch = {},
+  ): mongo.Filter<ChallengeRecord> {
+    assertBindingFields(binding);
+    return {
+      ...liveAt(this.clock.now()),
+      ...(kind ? { kind } : {}),
+      ...bindingFilterOf(binding),
+      ...payloadFilterOf(payload),
+    };
   }
 }
 

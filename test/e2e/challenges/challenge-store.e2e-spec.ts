@@ -352,6 +352,45 @@ describe('ChallengeStore on the test MongoDB server', () => {
     expect(hashes).not.toContain(sha256Base64Url(dead));
   });
 
+  it('lists and counts only the live challenges bound and holding as asked', async () => {
+    const ask = (client_id: string, status: string) =>
+      store.issue({
+        kind: 'ciba_request',
+        key: randomToken(),
+        binding: { client_id, asked: 'listed-person' },
+        payload: { status },
+        ttlSeconds: 60,
+      });
+    await ask('listed-a', 'pending');
+    await ask('listed-a', 'pending');
+    await ask('listed-a', 'denied');
+    await ask('listed-b', 'pending');
+    const spent = randomToken();
+    await store.issue({
+      kind: 'ciba_request',
+      key: spent,
+      binding: { client_id: 'listed-a', asked: 'listed-person' },
+      payload: { status: 'pending' },
+      ttlSeconds: 60,
+    });
+    await store.spend('ciba_request', spent);
+    const match = {
+      binding: { client_id: 'listed-a', asked: 'listed-person' },
+      payload: { status: 'pending' },
+    };
+    expect(await store.countLive('ciba_request', match)).toBe(2);
+    expect(await store.countLive('ciba_request', { binding: { asked: 'listed-person' } })).toBe(4);
+    const listed = await store.listLive<{ status: string }>('ciba_request', 10, match);
+    expect(listed.map((c) => [c.binding.client_id, c.payload.status])).toEqual([
+      ['listed-a', 'pending'],
+      ['listed-a', 'pending'],
+    ]);
+    expect(await store.listLive('ciba_request', 1, match)).toHaveLength(1);
+    await expect(store.countLive('ciba_request', { binding: { $where: 'x' } })).rejects.toThrow(
+      'Invalid challenge binding field',
+    );
+  });
+
   it('has a TTL index on expiresAt with expireAfterSeconds 0', async () => {
     const indexes = await t.connection.collection(CHALLENGE_COLLECTION).listIndexes().toArray();
     expect(indexes).toContainEqual(
