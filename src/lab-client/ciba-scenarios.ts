@@ -250,9 +250,18 @@ export class CibaLab {
     return errorOutcome(await this.approve(person, small, signature), BAD_SIGNATURE);
   }
 
-  /** CIBA Core 1.0 §11, RFC 8628 §3.5: a poll before `interval` is up slows down, and waits longer. */
+  /**
+   * CIBA Core 1.0 §11, RFC 8628 §3.5: a poll before `interval` is up slows down, and waits longer.
+   * It asks a fresh wallet's account, which nobody answers: the request stays pending until it
+   * expires, and runs one after another never meet the demo agent's cap of pending requests for
+   * one person (CIBA_MAX_PENDING_PER_CLIENT), as asking user0 each time would.
+   */
   async pollTooFast(): Promise<Outcome> {
-    const { authReqId, interval } = await this.backchannel('user0', 'Lab: polled too fast');
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { authReqId, interval } = await this.backchannel(
+      `eip155:1:${wallet.address}`,
+      'Lab: polled too fast',
+    );
     const first = await this.poll(authReqId);
     const second = await this.poll(authReqId);
     const third = await this.poll(authReqId);

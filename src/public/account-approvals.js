@@ -1,8 +1,9 @@
 /*
  * /account/approvals, live: every few seconds (and when the tab is shown again) the page asks its
  * own JSON (`Accept: application/json`) which requests are pending; when the set changed (a new
- * request arrived, one was answered elsewhere or expired), it fetches the page again and swaps
- * in its #approvals-list, so the cards are the server's own rendering. Same origin only, no
+ * request arrived, one was answered elsewhere or expired), or how many are pending in all (those
+ * past the list included), it fetches the page again and swaps in its #approvals-list, so the
+ * cards and the count above them are the server's own rendering. Same origin only, no
  * inline script (the CSP's script-src and connect-src are 'self'). It stops when the session
  * ends (401).
  */
@@ -22,6 +23,14 @@
       .map((card) => card.getAttribute('data-approval-id'))
       .sort()
       .join(' ');
+  }
+
+  /** How many are pending in all, as the page says: its count of unlisted ones, else its cards. */
+  function shownTotal() {
+    const unlisted = list.querySelector('[data-pending-total]');
+    return unlisted
+      ? Number(unlisted.getAttribute('data-pending-total'))
+      : list.querySelectorAll('[data-approval-id]').length;
   }
 
   /** The forms keep the newest CSRF token (the JSON answer carries it). */
@@ -57,12 +66,13 @@
         return;
       }
       if (!response.ok) return;
-      const { approvals, csrf_token: token } = await response.json();
+      const { approvals, total, csrf_token: token } = await response.json();
       const ids = approvals
         .map((approval) => approval.id)
         .sort()
         .join(' ');
-      if (ids !== shownIds()) await swapInPage();
+      const totalChanged = typeof total === 'number' && total !== shownTotal();
+      if (ids !== shownIds() || totalChanged) await swapInPage();
       else refreshTokens(token);
     } catch {
       // Offline for a moment: the next tick tries again.

@@ -107,6 +107,9 @@ async function start(): Promise<AcceptanceService> {
     // Its people are asked many times an hour: every request is announced (the budget's own spec:
     // ciba-ping.e2e-spec.ts).
     RATE_LIMIT_CIBA_ANNOUNCEMENTS_PER_ACCOUNT: '100000',
+    // Its agents leave many requests pending for the same people: no cap of them stops the suite
+    // (the cap's own spec: ciba-pending-cap.e2e-spec.ts).
+    CIBA_MAX_PENDING_PER_CLIENT: '100000',
     ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '100000',
   };
   child = spawn(process.execPath, [join(dist, 'main.js')], {

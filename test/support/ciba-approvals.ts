@@ -24,13 +24,18 @@ export interface PendingApproval {
   required_acr?: string;
 }
 
+/** GET /account/approvals as JSON: the newest pending requests, how many in all, the CSRF token. */
+export interface PendingApprovals {
+  approvals: PendingApproval[];
+  total: number;
+  csrf_token: string;
+}
+
 /** GET /account/approvals with Accept: application/json (200, or the test fails). */
-export async function pendingApprovals(
-  browser: Agent,
-): Promise<{ approvals: PendingApproval[]; csrf_token: string }> {
+export async function pendingApprovals(browser: Agent): Promise<PendingApprovals> {
   const res = await browser.get('/account/approvals').set('Accept', 'application/json');
   expect(res.status).toBe(200);
-  return res.body as { approvals: PendingApproval[]; csrf_token: string };
+  return res.body as PendingApprovals;
 }
 
 /** The pending request whose binding message is `message`. */

@@ -54,3 +54,7 @@ removeOnceExpired(ChallengeSchema);
 ChallengeSchema.index({ kind: 1, createdAt: -1 });
 // A person's pending requests (CIBA, /account/approvals): only challenges bound to an account.
 ChallengeSchema.index({ 'binding.account': 1, createdAt: -1 }, { sparse: true });
+// A client's pending requests for one person (CIBA_MAX_PENDING_PER_CLIENT): only challenges
+// bound to whom they ask, an account or not, so that either is counted at the same cost. One
+// field: a sparse index that held `createdAt` too would hold every challenge.
+ChallengeSchema.index({ 'binding.asked': 1 }, { sparse: true });

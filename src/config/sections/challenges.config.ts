@@ -1,7 +1,10 @@
 import { EnvReader } from '../env-reader';
 import { setting, settingsSection, whole } from '../setting';
 
-/** Lifetimes of the single-use challenges (src/challenges) and how often their figures are saved. */
+/**
+ * Lifetimes of the single-use challenges (src/challenges), how many backchannel requests may wait,
+ * and how often their figures are saved.
+ */
 export abstract class ChallengeConfig {
   abstract readonly authorizationCodeTtlSeconds: number;
   abstract readonly walletNonceTtlSeconds: number;
@@ -15,6 +18,11 @@ export abstract class ChallengeConfig {
   abstract readonly cibaRequestTtlSeconds: number;
   /** CIBA Core 1.0 §7.3 `interval`: the least wait between two polls of /token. */
   abstract readonly cibaIntervalSeconds: number;
+  /**
+   * Backchannel requests one client may have pending for one person at once: more would push
+   * the person's other requests off the approvals page's list.
+   */
+  abstract readonly cibaMaxPendingPerClient: number;
   /** How often each instance writes its in-memory figures to MongoDB (and on shutdown). */
   abstract readonly figuresFlushMs: number;
 }
@@ -22,7 +30,7 @@ export abstract class ChallengeConfig {
 /** The settings this section reads, each declared once for its reader and the reference. */
 export const CHALLENGE_SETTINGS = settingsSection(
   'Challenges',
-  'Lifetimes of the single-use challenges, and how often their figures are saved.',
+  'Lifetimes of the single-use challenges, how many backchannel requests may wait, and how often their figures are saved.',
   {
     authorizationCodeTtlSeconds: setting({
       name: 'AUTH_CODE_TTL_SECONDS',
@@ -73,6 +81,18 @@ export const CHALLENGE_SETTINGS = settingsSection(
       description:
         '`interval` of a backchannel authentication request: the least wait between two polls ' +
         'of `/token`, whole seconds; a faster poll gets `slow_down` and 5 s more (CIBA Core 1.0 §11).',
+    }),
+    cibaMaxPendingPerClient: setting({
+      name: 'CIBA_MAX_PENDING_PER_CLIENT',
+      type: whole(1),
+      default: 5,
+      description:
+        'Backchannel requests one client may have pending (unanswered, unexpired) for one person ' +
+        'at once. Past it `POST /backchannel` answers `429 too_many_requests`, `Retry-After` ' +
+        "until the soonest of them expires, so that no client can push the person's other " +
+        'requests off the newest 20 that `/account/approvals` lists (the page also says how many ' +
+        'more are pending). A hint that names nobody who may be asked is counted the same way, by the ' +
+        'name it gave, so a refusal does not tell whether the account exists.',
     }),
     figuresFlushMs: setting({
       name: 'FIGURES_FLUSH_MS',

@@ -73,9 +73,10 @@ export class BackchannelAuthenticationEndpoint {
         client,
         request.client_notification_token,
       );
-      const account = await this.hints.accountOf(client, request);
+      const { account, name } = await this.hints.asked(client, request);
       const issued = await this.cibaRequests.issue(client, {
         ...(account === undefined ? {} : { account }),
+        asked: name,
         scope,
         resource,
         ...(bindingMessage === undefined ? {} : { bindingMessage }),

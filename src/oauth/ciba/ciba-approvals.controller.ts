@@ -46,6 +46,7 @@ import {
 } from './ciba-approvals.dto';
 import { renderApprovalsPage } from './ciba-approvals.page';
 import { LoginRequired } from './ciba.errors';
+import { MAX_LISTED_APPROVALS } from './ciba-request';
 import { type ApprovalDecision, CibaApprovalsService } from './ciba-approvals.service';
 import { type ApprovalChallenge, CibaApprovalProofService } from './ciba-approval-proof.service';
 
@@ -83,8 +84,7 @@ export class CibaApprovalsController {
   @Get()
   @ApiOperation({
     summary: 'The signed-in account’s pending backchannel requests (CIBA): HTML, or JSON',
-    description:
-      'With `Accept: application/json`: `{ approvals, csrf_token }`. Each request’s element on the page carries `data-approval-id`, its opaque id (never the auth_req_id).',
+    description: `With \`Accept: application/json\`: \`{ approvals, total, csrf_token }\`: the newest ${MAX_LISTED_APPROVALS} pending requests, and how many are pending in all (the page says so when some are not listed). Each request’s element on the page carries \`data-approval-id\`, its opaque id (never the auth_req_id).`,
   })
   @ApiHtmlPage()
   @ApiOkResponse({ type: PendingApprovalsDto, description: 'With Accept: application/json' })
@@ -101,10 +101,10 @@ export class CibaApprovalsController {
       this.signInFirst(req, res);
       return;
     }
-    const approvals = await this.approvals.pending(session.sub);
+    const { approvals, total } = await this.approvals.listed(session.sub);
     const csrfToken = this.csrf.issue(req, cookieWriter(res));
     if (wantsJson(req)) {
-      sendJson(res, 200, { approvals, csrf_token: csrfToken });
+      sendJson(res, 200, { approvals, total, csrf_token: csrfToken });
       return;
     }
     sendHtml(
@@ -112,6 +112,7 @@ export class CibaApprovalsController {
       200,
       renderApprovalsPage({
         approvals,
+        total,
         csrfToken,
         signedInAs: session.sub,
         walletScripts: this.walletScripts,

@@ -10,6 +10,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { CsrfTokenField } from '../../platform/http/form-fields';
+import { MAX_LISTED_APPROVALS } from './ciba-request';
 
 /** POST /account/approvals/{id}/approve and /deny: the page's CSRF token (form or JSON). */
 export class ApprovalAnswerDto {
@@ -183,8 +184,17 @@ export class PendingApprovalDto {
 
 /** GET /account/approvals with Accept: application/json. */
 export class PendingApprovalsDto {
-  @ApiProperty({ type: [PendingApprovalDto], description: 'Pending requests, newest first' })
+  @ApiProperty({
+    type: [PendingApprovalDto],
+    description: `Pending requests, newest first: the newest ${MAX_LISTED_APPROVALS}`,
+  })
   approvals!: PendingApprovalDto[];
+
+  @ApiProperty({
+    description: `How many requests are pending in all: more than approvals lists when past ${MAX_LISTED_APPROVALS} (answering the listed ones brings the rest in)`,
+    example: 1,
+  })
+  total!: number;
 
   @ApiProperty({ description: 'For the approve and deny posts' })
   csrf_token!: string;

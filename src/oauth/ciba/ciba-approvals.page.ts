@@ -9,6 +9,8 @@ export const APPROVALS_SCRIPT = '/static/account-approvals.js';
 /** GET /account/approvals (HTML). */
 export interface ApprovalsPageView {
   readonly approvals: readonly PendingApproval[];
+  /** How many are pending in all (`approvals` holds the newest of them). */
+  readonly total: number;
   readonly csrfToken: string;
   readonly signedInAs: string;
   /** The wallet chains' own scripts (`/static/<id>-wallet.js`), which approval.js signs with. */
@@ -19,7 +21,8 @@ export interface ApprovalsPageView {
 export const APPROVAL_SCRIPT = '/static/approval.js';
 
 /**
- * The signed-in person's pending backchannel requests (CIBA): per request its client, its binding
+ * The signed-in person's pending backchannel requests (CIBA), the newest, under a word saying how
+ * many are pending when that is more than listed: per request its client, its binding
  * message (to compare with the agent's screen), what it asks for (scopes, and every authorization
  * detail as its type's template reads), Approve with passkey and Approve with wallet (a proof
  * over the request, approval.js), and Deny; a request without details also a plain Approve (the
@@ -30,7 +33,10 @@ export function renderApprovalsPage(view: ApprovalsPageView): string {
   const cards =
     view.approvals.length === 0
       ? '<div class="card" id="approvals-none"><p>No request is waiting for you.</p></div>'
-      : view.approvals.map((approval) => approvalCard(approval, view.csrfToken)).join('\n');
+      : [
+          ...unlisted(view.approvals.length, view.total),
+          ...view.approvals.map((approval) => approvalCard(approval, view.csrfToken)),
+        ].join('\n');
   return renderPage({
     title: 'Approvals',
     narrow: true,
@@ -49,6 +55,17 @@ ${cards}
 </div>
 <p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. <a href="/account">Your account</a></p>`,
   });
+}
+
+/**
+ * Says so when more requests are pending than the list shows (the newest only), so that none is
+ * hidden without a word; its count is how APPROVALS_SCRIPT tells that the total changed.
+ */
+function unlisted(listed: number, total: number): string[] {
+  if (total <= listed) return [];
+  return [
+    `<div class="card" id="approvals-unlisted" data-pending-total="${total}" role="status"><p><strong>Showing ${listed} of ${total} pending requests</strong>: answer these to see the rest.</p></div>`,
+  ];
 }
 
 function approvalCard(approval: PendingApproval, csrfToken: string): string {

@@ -46,6 +46,14 @@ export interface PendingApproval {
 
 export type ApprovalDecision = 'approve' | 'deny';
 
+/** The account's pending requests as the approvals page shows them: the newest, and how many. */
+export interface PendingApprovals {
+  /** The newest MAX_LISTED_APPROVALS pending requests, newest first. */
+  readonly approvals: PendingApproval[];
+  /** How many are pending in all: more than `approvals` holds when some are not listed. */
+  readonly total: number;
+}
+
 const NOT_PENDING = 'No pending request of this account has that id (answered, expired, or never)';
 
 const PROOF_NEEDED =
@@ -90,6 +98,22 @@ export class CibaApprovalsService {
   /** What a proof over `request` approves, and what its hash covers (approval-statement.ts). */
   approvedRequest(request: StoredChallenge<CibaRequestPayload>): ApprovedRequest {
     return approvedRequestOf(request, this.tokens.audience);
+  }
+
+  /**
+   * The page's list and how many are pending in all, so that requests past the list are never
+   * hidden without a word (however many clients ask, each keeps at most its cap pending).
+   */
+  async listed(sub: string): Promise<PendingApprovals> {
+    const [approvals, total] = await Promise.all([
+      this.pending(sub),
+      this.store.countLive('ciba_request', {
+        binding: { account: sub },
+        payload: { status: 'pending' },
+      }),
+    ]);
+    // Read a moment apart: never fewer in all than listed.
+    return { approvals, total: Math.max(total, approvals.length) };
   }
 
   async pending(sub: string): Promise<PendingApproval[]> {

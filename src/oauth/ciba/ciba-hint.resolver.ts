@@ -14,12 +14,24 @@ export interface CibaHints {
   readonly login_hint_token?: string;
 }
 
+/** Whom a backchannel request asks. */
+export interface AskedPerson {
+  /** The account's subject; absent when the hint names nobody who may be asked. */
+  readonly account?: string;
+  /**
+   * The account's subject, else the name the hint gave (an id_token_hint's subject, the
+   * login_hint as sent): what a client's pending requests are counted by, for an account and for
+   * nobody alike.
+   */
+  readonly name: string;
+}
+
 /**
  * CIBA Core 1.0 §7.1: whom a backchannel request asks. Exactly one hint: a `login_hint` (a
  * username, a wallet's CAIP-10 account, or an account's subject) or an `id_token_hint` this
- * server issued to the client. Answers the account's subject, or undefined when the hint names
- * nobody who may be asked (no such account, or one locked down): the caller answers the same as
- * for a known account, and the request stays pending until it expires (§7.3 leaves the choice;
+ * server issued to the client. Answers the account's subject, absent when the hint names nobody
+ * who may be asked (no such account, or one locked down): the caller answers the same as for a
+ * known account, and the request stays pending until it expires (§7.3 leaves the choice;
  * answering `unknown_user_id` would let any client learn who has an account here).
  */
 @Injectable()
@@ -30,7 +42,16 @@ export class CibaHintResolver {
     private readonly idTokenHints: IdTokenHintVerifier,
   ) {}
 
-  async accountOf(client: OAuthClient, hints: CibaHints): Promise<string | undefined> {
+  async asked(client: OAuthClient, hints: CibaHints): Promise<AskedPerson> {
+    const { account, named } = await this.accountOf(client, hints);
+    return account === undefined ? { name: named } : { account, name: account };
+  }
+
+  /** The account the one hint names, if it may be asked, and the name the hint gave. */
+  private async accountOf(
+    client: OAuthClient,
+    hints: CibaHints,
+  ): Promise<{ account: string | undefined; named: string }> {
     const given = [hints.login_hint, hints.id_token_hint, hints.login_hint_token].filter(
       (hint) => hint !== undefined,
     );
@@ -52,9 +73,10 @@ export class CibaHintResolver {
           'id_token_hint_audience',
         );
       }
-      return this.mayBeAsked(hint.sub);
+      return { account: await this.mayBeAsked(hint.sub), named: hint.sub };
     }
-    return this.loginHintAccount(hints.login_hint as string);
+    const loginHint = hints.login_hint as string;
+    return { account: await this.loginHintAccount(loginHint), named: loginHint };
   }
 
   private async loginHintAccount(hint: string): Promise<string | undefined> {

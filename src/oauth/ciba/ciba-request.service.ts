@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { Clock } from '../../platform/clock/clock';
-import { randomToken } from '../../platform/crypto/hashing';
+import { randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
+import { TooManyRequests } from '../../platform/errors/protocol-error';
 import type { OAuthClient } from '../../clients/oauth-client';
 import type { AcrValue } from '../../protocol-rules/acr';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
@@ -21,6 +22,8 @@ export interface BackchannelAuthenticationResponse {
 export interface CibaRequest {
   /** The account asked; absent when the hint named nobody who may be asked. */
   account?: string;
+  /** The account asked, else the name the hint gave (AskedPerson.name): what the cap counts by. */
+  asked: string;
   scope: string;
   resource: string;
   bindingMessage?: string;
@@ -43,7 +46,8 @@ export interface IssuedCibaRequest {
  * Issues a backchannel authentication request (CIBA Core 1.0 §7.3): one challenge of the one
  * store. Its key, the `auth_req_id` (256 bits, only its hash stored), is bound to the client and
  * to the account asked, and its payload carries the request and the state the client polls. A
- * request for nobody is stored the same way without an account: it answers and polls as any other.
+ * request for nobody is stored the same way without an account: it answers and polls as any other,
+ * and counts against its client's cap of pending requests as one for an account does.
  */
 @Injectable()
 export class CibaRequestService {
@@ -63,6 +67,7 @@ export class CibaRequestService {
     const binding: CibaRequestBinding = {
       client_id: client.clientId,
       ...(request.account === undefined ? {} : { account: request.account }),
+      asked: sha256Base64Url(request.asked),
     };
     await this.store.issue<CibaRequestPayload>({
       kind: 'ciba_request',
@@ -86,10 +91,43 @@ export class CibaRequestService {
       rememberedFor: POLLED_KEY_MEMORY_SECONDS,
       issuedAt,
     });
+    await this.withinCap(authReqId, binding);
     return {
       response: { auth_req_id: authReqId, expires_in: ttlSeconds, interval },
       expiresAt: new Date(issuedAt.getTime() + ttlSeconds * 1000),
     };
+  }
+
+  /**
+   * At most CIBA_MAX_PENDING_PER_CLIENT requests of one client pending for one person: a client's
+   * flood would otherwise push the person's other requests off the approvals page's list
+   * (MAX_LISTED_APPROVALS). Counted after the request is stored, never before: each request
+   * counts every pending one stored before its count, its own included, and withdraws itself
+   * (spent: never listed, announced nor redeemed; its auth_req_id never sent) when they are more
+   * than the cap. Of requests that race, the last to count sees every other that stays, so no
+   * more than the cap stay, on one instance or many, with no transaction and no reliance on the
+   * TTL monitor; at the cap, racing requests may all be refused. The answer speaks of this
+   * client's own requests only, and reads the same whether the hint named an account or nobody.
+   */
+  private async withinCap(authReqId: string, binding: CibaRequestBinding): Promise<void> {
+    const cap = this.challenges.cibaMaxPendingPerClient;
+    const theirs = {
+      binding: { client_id: binding.client_id, asked: binding.asked },
+      payload: { status: 'pending' },
+    };
+    if ((await this.store.countLive('ciba_request', theirs)) <= cap) return;
+    await this.store.spend('ciba_request', authReqId, theirs.binding);
+    // Retry-After: when the soonest of the others expires, if none is answered before (at once,
+    // past the least wait, if they were all answered meanwhile).
+    const expiries = (await this.store.listLive('ciba_request', cap, theirs)).map((request) =>
+      request.expiresAt.getTime(),
+    );
+    const now = this.clock.now().getTime();
+    const soonest = expiries.length === 0 ? now : Math.min(...expiries);
+    throw new TooManyRequests(
+      `This client already has ${cap} backchannel requests pending for this person, the most it may have: wait until one is answered or expires`,
+      (soonest - now) / 1000,
+    ).because('ciba_pending_cap');
   }
 
   /** A ping client's ping, sealed into the request (CIBA Core 1.0 §10.2). */

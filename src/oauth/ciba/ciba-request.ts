@@ -69,10 +69,14 @@ export interface CibaRequestPayload extends PolledAuthorizationState, Partial<Ci
 /**
  * The `ciba_request` challenge's binding: redeemed only by its client, listed only on its
  * account's approvals page. A request whose `login_hint` named nobody (or a locked account) has no
- * `account`: it stays pending until it expires, and nobody can answer it.
+ * `account`: it stays pending until it expires, and nobody can answer it. `asked` is the SHA-256
+ * of whom it asks (the account, else the name the hint gave), for an account and for nobody
+ * alike: its client's pending requests for that person are counted by it
+ * (CIBA_MAX_PENDING_PER_CLIENT).
  */
 export interface CibaRequestBinding {
   client_id: string;
   account?: string;
+  asked: string;
   [field: string]: string | undefined;
 }

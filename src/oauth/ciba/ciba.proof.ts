@@ -36,6 +36,7 @@ export const CIBA_PROOF = {
       stops: [
         'account enumeration: a hint that names nobody (or a locked account) answers and polls as any other until it expires',
         'polling abuse: a poll before the interval gets slow_down and a longer interval, held atomically across polls',
+        'a flood hiding a real request: one client keeps at most CIBA_MAX_PENDING_PER_CLIENT requests pending for one person, and the approvals page says how many wait past the 20 it lists',
         'cross-client redemption: an auth_req_id is redeemed only by the client it was issued to',
         'another account answering: the answer is a compare-and-set bound to the account asked',
         'replay: the auth_req_id is spent by the one redemption; an approval proof’s challenge is spent by the one approve',

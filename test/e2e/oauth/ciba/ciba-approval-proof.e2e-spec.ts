@@ -62,6 +62,9 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
       {
         CIBA_REQUEST_TTL_SECONDS: '600',
         WEBAUTHN_CHALLENGE_TTL_SECONDS: String(WEBAUTHN_TTL),
+        // One agent asks user1 everything here, and one test keeps more pending than the page
+        // lists (the cap itself: ciba-pending-cap.e2e-spec.ts).
+        CIBA_MAX_PENDING_PER_CLIENT: '100',
       },
     ));
     user0 = request.agent(t.app.getHttpServer());
