@@ -190,14 +190,14 @@ export class PendingApprovalsDto {
   })
   approvals!: PendingApprovalDto[];
 
-  @ApiProperty({
-    description: `How many requests are pending in all: more than approvals lists when past ${MAX_LISTED_APPROVALS} (answering the listed ones brings the rest in)`,
-    example: 1,
-  })
-  total!: number;
-
   @ApiProperty({ description: 'For the approve and deny posts' })
   csrf_token!: string;
+
+  @ApiProperty({
+    example: 1,
+    description: `How many requests are pending in all: more than approvals lists when past ${MAX_LISTED_APPROVALS} (answering the listed ones brings the rest in)`,
+  })
+  total!: number;
 }
 
 /** An answer taken (JSON). */
