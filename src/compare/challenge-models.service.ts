@@ -157,7 +157,8 @@ export class ChallengeModelsService {
 /**
  * What an anonymous caller may see of a binding. The PKCE challenge and a wallet message's hash are
  * commitments: a prefix only. A wallet nonce's audience shows its kind and a client's id, never a
- * browser's session hash or the account a wallet is being linked to.
+ * browser's session hash. Whom a challenge is for (the account being linked to or asked, a
+ * wallet, an address's keyed hash, a script's handle) is never shown.
  */
 function redactBinding(binding: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
@@ -176,7 +177,16 @@ function redactField(field: string, value: string): string {
     case 'browser':
       return 'page';
     case 'request':
+    case 'code':
+    case 'link':
       return `${value.slice(0, 8)}…`;
+    case 'account':
+    case 'sub':
+    case 'wallet':
+    case 'asked':
+    case 'address':
+    case 'handle':
+      return 'hidden';
     default:
       return value;
   }

@@ -118,7 +118,11 @@ export class SessionService {
     identity: SessionIdentity,
   ): Promise<LoginSession> {
     const { req, res } = http;
-    const authTime = this.clock.now();
+    const now = this.clock.now();
+    const authTime =
+      identity.authenticatedAt !== undefined && identity.authenticatedAt < now
+        ? identity.authenticatedAt
+        : now;
     // One read: a second proof of the same account in this browser, within the recent-login
     // window, makes the login `mfa`.
     const { amr, signIns } = amrOfSignIn(
@@ -140,7 +144,8 @@ export class SessionService {
       signIns,
       authTime,
       ...(acr === undefined ? {} : { acr }),
-      expiresAt: new Date(authTime.getTime() + ttlSeconds * 1000),
+      // The session lives from now: an upstream provider's earlier auth_time ages no cookie.
+      expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
       ...(identity.methodKey !== undefined ? { methodKey: identity.methodKey } : {}),
       ...(identity.crossDevice === true ? { crossDevice: true } : {}),
     };

@@ -30,6 +30,11 @@ export interface SessionIdentity {
    * scope, and /authorize asks for another sign-in when a request wants it.
    */
   readonly crossDevice?: boolean;
+  /**
+   * When the proof was made, where that is before now: an upstream provider's `auth_time` (its
+   * own session may be days old). The session's `auth_time` is then that, never later than now.
+   */
+  readonly authenticatedAt?: Date;
 }
 
 /** One sign-in a session's `amr` names: its method, its own RFC 8176 values, and when. */

@@ -20,6 +20,11 @@ export interface UpstreamIdentity {
   readonly subject: string;
   /** Only an address the provider says it verified (`email_verified: true`). */
   readonly email?: string;
+  /**
+   * OpenID Connect Core §2: when the person last authenticated at the provider (`auth_time`, in
+   * seconds), where the ID token says; the provider's session may be much older than this sign-in.
+   */
+  readonly authTime?: number;
 }
 
 /** What the callback proves against: the sign-in's own values, from its redeemed challenge. */
@@ -83,15 +88,25 @@ export class UpstreamRelyingParty {
     return `${this.server.issuer}/login/upstream/${provider.id}/callback`;
   }
 
-  /** The authorization request to send the browser to (RFC 6749 §4.1.1, RFC 7636 §4.3). */
-  async authorizationUrl(provider: UpstreamProvider, checks: UpstreamChecks): Promise<string> {
+  /**
+   * The authorization request to send the browser to (RFC 6749 §4.1.1, RFC 7636 §4.3). `maxAge`:
+   * how recent a sign-in at the provider this one needs (OpenID Connect Core §3.1.2.1 `max_age`,
+   * for an OpenID Connect provider; 0 to authenticate again now).
+   */
+  async authorizationUrl(
+    provider: UpstreamProvider,
+    checks: UpstreamChecks,
+    maxAge?: number,
+  ): Promise<string> {
     const config = await this.configuration(provider);
+    const fresh = maxAge !== undefined && provider.kind === 'oidc';
     return client
       .buildAuthorizationUrl(config, {
         redirect_uri: this.redirectUri(provider),
         ...(provider.scopes.length > 0 ? { scope: provider.scopes.join(' ') } : {}),
         state: checks.state,
         ...(checks.nonce === undefined ? {} : { nonce: checks.nonce }),
+        ...(fresh ? { max_age: String(maxAge) } : {}),
         code_challenge: await client.calculatePKCECodeChallenge(checks.codeVerifier),
         code_challenge_method: 'S256',
       })
@@ -156,7 +171,13 @@ export class UpstreamRelyingParty {
     ) {
       emailClaims = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
     }
-    return { providerId: provider.id, subject, ...verifiedEmail(emailClaims) };
+    const authTime = authTimeOf(claims.auth_time);
+    return {
+      providerId: provider.id,
+      subject,
+      ...verifiedEmail(emailClaims),
+      ...(authTime === undefined ? {} : { authTime }),
+    };
   }
 
   /** An OAuth 2.0 provider's user API (GitHub's /user): its subject field names the user. */
@@ -376,4 +397,9 @@ function algorithmOf(jwk: Readonly<Record<string, unknown>>): string {
   if (jwk.kty === 'OKP') return 'EdDSA';
   const curves: Record<string, string> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
   return curves[String(jwk.crv)] ?? 'ES256';
+}
+
+/** An ID token's `auth_time` (seconds since the epoch), when it is one. */
+function authTimeOf(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }

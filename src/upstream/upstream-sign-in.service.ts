@@ -18,6 +18,8 @@ export interface UpstreamStart {
   readonly returnTo: string;
   /** A link's: the subject of the session that asked for it (none: a sign-in). */
   readonly account?: string;
+  /** How recent a sign-in at the provider this one needs (`max_age`; OpenID Connect only). */
+  readonly maxAge?: number;
 }
 
 /** The provider's answer at the callback, as the browser brought it. */
@@ -88,7 +90,7 @@ export class UpstreamSignIn {
         start.returnTo,
         { withNonce: provider.kind === 'oidc', ttlSeconds: this.config.stateTtlSeconds },
       );
-      return await this.relyingParty.authorizationUrl(provider, issued);
+      return await this.relyingParty.authorizationUrl(provider, issued, start.maxAge);
     } catch (error) {
       throw error instanceof UpstreamRefusal
         ? error.returningTo(start.returnTo, start.account !== undefined)

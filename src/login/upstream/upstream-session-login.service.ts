@@ -7,6 +7,7 @@ import {
   TooManySignInMethods,
 } from '../../accounts/accounts.errors';
 import { AccountService } from '../../accounts/account.service';
+import { PasskeyConfig } from '../../config/sections/passkeys.config';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import {
   InsufficientUserAuthentication,
@@ -43,6 +44,7 @@ export class UpstreamSessionLogin {
     private readonly sessions: SessionService,
     private readonly accounts: AccountService,
     private readonly accountPage: AccountPageService,
+    private readonly passkeys: PasskeyConfig,
   ) {}
 
   /** GET /login/upstream/{id}: the provider's authorization URL, or the login page's refusal. */
@@ -50,8 +52,14 @@ export class UpstreamSessionLogin {
     const safe = safeReturnTo(returnTo);
     // Started now if the browser has none yet (a link from elsewhere straight to the provider).
     const presession = this.csrf.startBrowserSession(http.req, http.res);
+    const maxAge = maxAgeFor(safe, this.passkeys.recentLoginSeconds);
     try {
-      return await this.signIn.start({ providerId, presession, returnTo: safe });
+      return await this.signIn.start({
+        providerId,
+        presession,
+        returnTo: safe,
+        ...(maxAge === undefined ? {} : { maxAge }),
+      });
     } catch (error) {
       return this.refused(error, safe);
     }
@@ -72,6 +80,9 @@ export class UpstreamSessionLogin {
         presession,
         returnTo: ACCOUNT_PAGE,
         account: session.sub,
+        // The provider account to link is the one the person signs in to now, not whichever
+        // the browser's provider session happens to hold.
+        maxAge: 0,
       });
     } catch (error) {
       if (error instanceof InsufficientUserAuthentication) {
@@ -124,7 +135,16 @@ export class UpstreamSessionLogin {
             identity.email === undefined ? {} : { email: identity.email },
           )
         ).sub;
-      await this.sessions.start(http, { sub, authMethod: 'upstream', methodKey });
+      // The session's auth_time is the provider's, where it says: a provider's session may be
+      // days old, and a sign-in it answers without asking anything is no recent login here.
+      await this.sessions.start(http, {
+        sub,
+        authMethod: 'upstream',
+        methodKey,
+        ...(identity.authTime === undefined
+          ? {}
+          : { authenticatedAt: new Date(identity.authTime * 1000) }),
+      });
       this.logger.log(`Upstream login session started for ${sub}`);
     } catch (error) {
       throw asRefusal(error, returnTo, false);
@@ -187,4 +207,21 @@ function reasonOf(error: unknown): UpstreamRefusalReason | undefined {
   if (error instanceof TooManySignInMethods) return 'too_many_methods';
   if (error instanceof TooManyRequests) return 'too_many_accounts';
   return undefined;
+}
+
+/**
+ * How recent a sign-in at the provider the page the login returns to needs (OpenID Connect Core
+ * §3.1.2.1 `max_age`, passed on): an authorization request's `max_age`, 0 for its `prompt=login`;
+ * the account page's recent-login window, since its changes need one. Else none: the provider's
+ * session answers as it will. (A request pushed by PAR keeps its parameters to itself.)
+ */
+export function maxAgeFor(returnTo: string, recentLoginSeconds: number): number | undefined {
+  const url = new URL(returnTo, 'http://localhost');
+  if (url.pathname === ACCOUNT_PAGE || url.pathname.startsWith(`${ACCOUNT_PAGE}/`)) {
+    return recentLoginSeconds;
+  }
+  if (url.pathname !== '/authorize') return undefined;
+  if ((url.searchParams.get('prompt') ?? '').split(' ').includes('login')) return 0;
+  const maxAge = url.searchParams.get('max_age');
+  return maxAge !== null && /^\d{1,9}$/.test(maxAge) ? Number(maxAge) : undefined;
 }

@@ -292,6 +292,20 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
     expect(res.text).not.toContain(code);
   });
 
+  it('never lists whom a challenge is for: a passkey being added to an account shows no subject', async () => {
+    const browser = request.agent(a.app.getHttpServer());
+    await login(browser, '/account', 'user1', 'password1');
+    const page = await browser.get('/account').expect(200);
+    const csrf = /data-csrf-token="([^"]+)"/.exec(page.text)![1];
+    await browser.post('/account/passkeys/options').send({ csrf_token: csrf }).expect(200);
+    const res = await a.http().get('/challenge-models/live').expect(200);
+    const bindings = (res.body.challenges as { binding: Record<string, string> }[]).map(
+      (c) => c.binding,
+    );
+    expect(bindings).toContainEqual({ sub: 'hidden' });
+    expect(res.text).not.toContain('user1');
+  });
+
   it('lists a sign-in marker without the hash of the browser’s pre-login session', async () => {
     const away = await agentA.get(`${demoAuthorizePath('st-live')}&prompt=login`).expect(302);
     const res = await a.http().get('/challenge-models/live').expect(200);

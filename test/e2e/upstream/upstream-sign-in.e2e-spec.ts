@@ -16,7 +16,7 @@ import { UPSTREAM_REFUSALS } from '../../../src/upstream/upstream.errors';
 import { CapturedLog } from '../../support/captured-log';
 import { CookieBrowser } from '../../support/cookie-browser';
 import { errorText } from '../../support/login-form';
-import { type Agent, DEMO_CLIENT, exchangeCode, pkcePair } from '../../support/oauth';
+import { type Agent, DEMO_CLIENT, exchangeCode, login, pkcePair } from '../../support/oauth';
 import { type TestApp, createTestApp } from '../../support/test-app';
 import {
   type OidcProviderProcess,
@@ -275,6 +275,56 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
       .set('Authorization', `Bearer ${tokens.body.access_token as string}`)
       .expect(200);
     expect(me.body).toMatchObject({ sub: 'upstream:example:alice', auth_method: 'upstream' });
+  });
+
+  it('takes the provider’s auth_time as the session’s: a silent answer from a day-old provider session is no recent sign-in', async () => {
+    const browser = agent();
+    const { path, verifier } = authorizeRequest();
+    const dayAgo = t.clock.nowSeconds() - 86_400;
+    scripted.tokenAnswer = { kind: 'id_token', claims: { auth_time: dayAgo } };
+    try {
+      const authorization = await startAt(browser, 'scripted', path);
+      const back = await fetch(authorization, { redirect: 'manual' });
+      expect(await open(browser, new URL(back.headers.get('location')!))).toBe(path);
+    } finally {
+      scripted.tokenAnswer = { kind: 'id_token' };
+    }
+    const authorized = await browser.get(path).expect(302);
+    const code = new URL(authorized.headers.location).searchParams.get('code')!;
+    const tokens = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
+    expect(decodeJwt(tokens.body.id_token as string).auth_time).toBe(dayAgo);
+    // The account page's changes need a recent sign-in: this one is a day old.
+    const page = await browser.get('/account').expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    const link = await browser
+      .post('/account/upstream/example')
+      .type('form')
+      .send({ csrf_token: csrf })
+      .expect(303);
+    expect(link.headers.location).toBe('/account?upstream_error=link_needs_recent_sign_in');
+  });
+
+  it('asks the provider for as recent a sign-in as what follows needs (max_age), and a link for a sign-in now', async () => {
+    const maxAgeAsked = async (returnTo?: string) =>
+      new URL(await startAt(agent(), 'scripted', returnTo)).searchParams.get('max_age');
+    const { path } = authorizeRequest();
+    expect(await maxAgeAsked()).toBeNull();
+    expect(await maxAgeAsked(path)).toBeNull();
+    expect(await maxAgeAsked(`${path}&max_age=60`)).toBe('60');
+    expect(await maxAgeAsked(`${path}&prompt=login`)).toBe('0');
+    // The account page's changes need a login at most ACCOUNT_RECENT_LOGIN_SECONDS old.
+    expect(await maxAgeAsked('/account')).toBe('600');
+    // A link: the provider account signed in to now, not whichever its session holds.
+    const browser = agent();
+    await login(browser, '/account', 'user0', 'password0');
+    const page = await browser.get('/account').expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    const started = await browser
+      .post('/account/upstream/scripted')
+      .type('form')
+      .send({ csrf_token: csrf })
+      .expect(302);
+    expect(new URL(started.headers.location).searchParams.get('max_age')).toBe('0');
   });
 
   it('signs the same provider account in to the same account again, creating nothing', async () => {
