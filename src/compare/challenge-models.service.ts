@@ -157,8 +157,9 @@ export class ChallengeModelsService {
 /**
  * What an anonymous caller may see of a binding. The PKCE challenge and a wallet message's hash are
  * commitments: a prefix only. A wallet nonce's audience shows its kind and a client's id, never a
- * browser's session hash. Whom a challenge is for (the account being linked to or asked, a
- * wallet, an address's keyed hash, a script's handle) is never shown.
+ * browser's session hash. A wallet nonce shows the address it is for (what the comparison is of),
+ * but whom else a challenge is for (the account being linked to or asked, a wallet approving for
+ * an account, a script's handle) is never shown.
  */
 function redactBinding(binding: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
@@ -184,7 +185,6 @@ function redactField(field: string, value: string): string {
     case 'sub':
     case 'wallet':
     case 'asked':
-    case 'address':
     case 'handle':
       return 'hidden';
     default:
