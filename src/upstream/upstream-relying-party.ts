@@ -55,6 +55,8 @@ const ID_TOKEN_CHECKS = new Set([
  * whose fixed message names it.
  */
 const BAD_SIGNATURE = 'JWT signature verification failed';
+/** The same for a claim the ID token must carry and does not (its `nonce`, `iat`): its message. */
+const MISSING_CLAIM = /^JWT "[a-z_]+" \([^)]*\) claim missing$/;
 
 interface Discovered {
   readonly metadata: client.ServerMetadata;
@@ -342,7 +344,9 @@ function reasonOf(error: unknown): UpstreamRefusalReason {
     if (cause instanceof OutboundFetchError) return 'provider_unavailable';
     if (cause instanceof DOMException && cause.name === 'TimeoutError')
       return 'provider_unavailable';
-    if (cause.message === BAD_SIGNATURE) return 'id_token_invalid';
+    if (cause.message === BAD_SIGNATURE || MISSING_CLAIM.test(cause.message)) {
+      return 'id_token_invalid';
+    }
   }
   if (error instanceof client.ResponseBodyError) {
     return error.status >= 500 ? 'provider_unavailable' : 'refused';

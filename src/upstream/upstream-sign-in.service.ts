@@ -79,8 +79,9 @@ export class UpstreamSignIn {
 
   /** The authorization request's URL at the provider (RFC 6749 §4.1.1), its state issued. */
   async start(start: UpstreamStart): Promise<string> {
-    const provider = this.providerOf(start.providerId);
     try {
+      // Inside: an unknown provider's refusal ends where the start's would (a link's: its page).
+      const provider = this.providerOf(start.providerId);
       const issued = await this.states.issue(
         {
           providerId: provider.id,

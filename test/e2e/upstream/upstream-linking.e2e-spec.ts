@@ -109,6 +109,20 @@ describe('linking and removing a provider account (POST /account/upstream/{id})'
     return /<p id="account-error" role="alert">([^<]*)<\/p>/.exec(page.text)?.[1];
   }
 
+  it('ends a link to a provider that is not configured on the account page, saying so', async () => {
+    const browser = agent();
+    await login(browser, '/', 'user0', 'password0');
+    const started = await browser
+      .post('/account/upstream/nosuch')
+      .type('form')
+      .send({ csrf_token: await pageToken(browser) })
+      .expect(303);
+    expect(started.headers.location).toBe('/account?upstream_error=unknown_provider');
+    expect(await pageError(browser, started.headers.location)).toBe(
+      UPSTREAM_REFUSALS.unknown_provider,
+    );
+  });
+
   it('links a provider account to the signed-in account after its recent sign-in; the provider account then signs in to it', async () => {
     const browser = agent();
     await login(browser, '/', 'user0', 'password0');

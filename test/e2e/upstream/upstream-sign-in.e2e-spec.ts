@@ -505,6 +505,13 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
     );
   });
 
+  it('refuses an ID token without its nonce or iat as an invalid ID token, as one with a wrong one', async () => {
+    for (const missing of ['nonce', 'iat']) {
+      const answer = { kind: 'id_token' as const, claims: { [missing]: undefined } };
+      expect(await scriptedRefusal(answer)).toBe(UPSTREAM_REFUSALS.id_token_invalid);
+    }
+  });
+
   it('ends a user’s cancel at the provider (access_denied) on the login page, return_to kept', async () => {
     const browser = agent();
     const { path } = authorizeRequest();
