@@ -34,6 +34,14 @@ describe('amrOfSignIn (RFC 8176, ACCOUNT_RECENT_LOGIN_SECONDS)', () => {
     });
   });
 
+  it('a session proven on another device lends nothing: the sign-in on this device stands alone', () => {
+    const relayed = { ...session(WALLET, ago(60)), crossDevice: true };
+    expect(amrOfSignIn(PASSWORD, NOW, relayed, WINDOW)).toEqual({
+      amr: ['pwd'],
+      signIns: [{ authMethod: 'password', amr: ['pwd'], at: NOW }],
+    });
+  });
+
   it('another method of the same account within the window: both, and mfa', () => {
     const passkey = session(PASSKEY, ago(WINDOW));
     expect(amrOfSignIn(PASSWORD, NOW, passkey, WINDOW).amr).toEqual(['pop', 'user', 'pwd', 'mfa']);

@@ -21,7 +21,10 @@ function signInsOf(session: LoginSession): readonly SessionSignIn[] {
  * which is this sign-in's. An earlier sign-in of the same account in the same browser (its live
  * session) counts beside it only when it was made with another method at most `windowSeconds`
  * (ACCOUNT_RECENT_LOGIN_SECONDS) before: two methods proven together make `mfa` (RFC 8176 §2);
- * a passkey proven yesterday beside a password typed now does not.
+ * a passkey proven yesterday beside a password typed now does not. A session proven on another
+ * device (cross-device.ts) lends none of its sign-ins: a relayed QR code's session and a relayed
+ * emailed code would otherwise make an `mfa` session that may change the account, where neither
+ * alone may.
  */
 export function amrOfSignIn(
   identity: SessionIdentity,
@@ -35,7 +38,7 @@ export function amrOfSignIn(
     at,
   };
   const earlier =
-    previous === null || previous.sub !== identity.sub
+    previous === null || previous.sub !== identity.sub || previous.crossDevice === true
       ? []
       : signInsOf(previous).filter(
           (signIn) =>

@@ -12,8 +12,15 @@ import { csrfOf } from '../../support/login-form';
 import { loginPageRequest } from '../../support/identity-wallet-request';
 import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
 import { answer, issueCredential, newHolder } from '../../support/identity-wallet';
+import { signInByEmail } from '../../support/email';
+import { emailMethodKey } from '../../../src/accounts/account';
+import { AccountService } from '../../../src/accounts/account.service';
 
-const FAST = { RATE_LIMIT_OID4VP_PER_IP: '10000', ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '1000' };
+const FAST = {
+  RATE_LIMIT_OID4VP_PER_IP: '10000',
+  ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '1000',
+  MAIL_POLL_INTERVAL_MS: '50',
+};
 const BUTTON =
   '<button type="button" id="oid4vp-login" class="secondary" hidden>Sign in with your identity wallet</button>';
 const SCRIPT = '<script src="/static/identity-wallet-login.js" defer></script>';
@@ -141,6 +148,42 @@ describe('the login page’s identity wallet button', () => {
         password: 'a long enough password',
       })
       .expect(303);
+  });
+
+  it('a relayed QR code’s session lends no factor: an emailed code signed in beside it is email alone', async () => {
+    const { t } = listening;
+    const holder = await newHolder();
+    const credential = await issueCredential({ holder });
+    // The person's account, made by their credential on their own device, with an address.
+    const own = await loginPageRequest(t.app.getHttpServer());
+    const back = await answer(own.authorizationRequest, holder, credential);
+    const redirectUri = new URL(back.body.redirect_uri as string);
+    await own.agent.get(redirectUri.pathname + redirectUri.search).expect(303);
+    const ownPage = (await own.agent.get('/account').expect(200)).text;
+    const sub = /<strong id="account-sub">([^<]+)<\/strong>/.exec(ownPage)![1];
+    const email = `relayed-${Date.now()}@example.test`;
+    await t.app
+      .get(AccountService)
+      .link(sub, emailMethodKey(email), { callerAddress: '127.0.0.1' });
+
+    // A phishing page relays the QR code (its browser polls), then the code mailed to the person.
+    const relay = await loginPageRequest(t.app.getHttpServer());
+    expect((await answer(relay.authorizationRequest, holder, credential)).status).toBe(200);
+    await relay.agent.get(`/oid4vp/requests/${relay.id}`).expect(200);
+    await signInByEmail(t, relay.agent, email);
+    const page = await relay.agent.get('/account').expect(200);
+    expect(page.text).toContain(`<strong id="account-sub">${sub}</strong>`);
+    // Email alone, as if the relayed session were not there: no change of the account.
+    expect(page.text).toContain('id="stronger-needed"');
+    await relay.agent
+      .post('/account/password')
+      .type('form')
+      .send({
+        csrf_token: csrfOf(page.text),
+        username: `relay${Date.now()}`,
+        password: 'a long passphrase',
+      })
+      .expect(401);
   });
 
   it('discovery names the claims an identity credential gives (scopes identity and age)', async () => {
