@@ -258,6 +258,12 @@ export class Oid4vpChallenges {
     return code;
   }
 
+  /** The live link code `code` (read-only): what the confirmation page shows. */
+  peekLinkCode(code: string): Promise<StoredChallenge<Oid4vpLinkCodePayload> | null> {
+    if (!TOKEN.test(code)) return Promise.resolve(null);
+    return this.store.peek<Oid4vpLinkCodePayload>('oid4vp_link_code', code);
+  }
+
   /** Redeems a link code once, whoever presents it: the caller checks whose browser it is. */
   redeemLinkCode(code: string): Promise<ConsumeResult<Oid4vpLinkCodePayload>> {
     if (!TOKEN.test(code)) return Promise.resolve({ ok: false, reason: 'unknown' });

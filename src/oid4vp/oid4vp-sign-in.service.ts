@@ -22,6 +22,7 @@ import { dcqlQueryFor } from './dcql-query';
 import {
   Oid4vpChallenges,
   type Oid4vpRequestPayload,
+  type Oid4vpLinkCodePayload,
   type Oid4vpStatePayload,
   type RequestOwner,
   type RequestStatus,
@@ -79,6 +80,16 @@ export interface RedeemedSignIn {
   readonly scope: string;
   readonly authTime: number;
 }
+
+/** A link code's credential, as its confirmation page shows it. */
+export interface LinkToConfirm {
+  readonly linkTo: string;
+  readonly claims: CredentialClaims;
+  readonly issuedBy: CredentialIssuer;
+}
+
+/** A link code unknown, expired or used: one text for each. */
+const UNKNOWN_LINK_CODE = 'Unknown, expired or used response_code';
 
 /** The account page's request, answered: the credential is linked; the browser goes back there. */
 export interface RedeemedLink {
@@ -395,11 +406,37 @@ export class Oid4vpSignIn {
   }
 
   /**
-   * The wallet's redirect for the account page's request (`LINK_COMPLETE_PATH`): the link code
-   * redeemed once, then `mayLink` asked whether this browser may change the account the code
-   * links to (its session is that account's, and may change it as the account page's changes
-   * do). Refused (a browser the person a relayed QR code fooled opened), nothing is linked and
-   * the request ends refused: the phisher's page learns only that.
+   * The wallet's redirect for the account page's request (`LINK_COMPLETE_PATH`), opened: what it
+   * would link, for the person to confirm (a page that posts back with its CSRF token), if
+   * `mayLink` lets this browser change the account the code links to (its session is that
+   * account's, and may change it as the account page's changes do). Refused (a browser the
+   * person a relayed QR code fooled opened), the code is spent and the request ends refused: the
+   * phisher's page learns only that. Nothing is linked by opening the link: a page of another
+   * site could navigate the account's own browser to a code its maker's credential answered.
+   */
+  async linkToConfirm(
+    code: string,
+    mayLink: (linkTo: string) => Promise<void>,
+  ): Promise<LinkToConfirm> {
+    this.assertEnabled();
+    const peeked = await this.challenges.peekLinkCode(code);
+    if (peeked === null) throw new InvalidRequest(UNKNOWN_LINK_CODE);
+    const { linkTo, claims, issuedBy } = peeked.payload;
+    try {
+      await mayLink(linkTo);
+    } catch (error) {
+      if (error instanceof ProtocolError && error.status < 500) {
+        const spent = await this.challenges.redeemLinkCode(code);
+        if (spent.ok) await this.refuseLink(spent.challenge.payload);
+      }
+      throw error;
+    }
+    return { linkTo, claims, issuedBy };
+  }
+
+  /**
+   * The confirmation posted: the link code redeemed once, `mayLink` asked again, and the
+   * credential linked. Refused: the request ends refused.
    */
   async completeLink(
     code: string,
@@ -409,28 +446,30 @@ export class Oid4vpSignIn {
     this.assertEnabled();
     const redeemed = await reportRefusals(this.events, { kind: 'oid4vp_link_code' }, async () => {
       const result = await this.challenges.redeemLinkCode(code);
-      if (!result.ok) {
-        throw new InvalidRequest('Unknown, expired or used response_code').because(result.reason);
-      }
+      if (!result.ok) throw new InvalidRequest(UNKNOWN_LINK_CODE).because(result.reason);
       return result.challenge.payload;
     });
     const { linkTo, methodKey, claims, issuedBy } = redeemed;
-    const request = { requestId: redeemed.requestId, owner: redeemed.owner };
     try {
       await mayLink(linkTo);
       await this.accounts.linkCredential(linkTo, methodKey, { callerAddress }, claims, issuedBy);
     } catch (error) {
-      if (error instanceof ProtocolError && error.status < 500) {
-        await this.challenges.settle(request, { status: 'refused' }, 'presented');
-      }
+      if (error instanceof ProtocolError && error.status < 500) await this.refuseLink(redeemed);
       throw error;
     }
+    const request = { requestId: redeemed.requestId, owner: redeemed.owner };
     await this.challenges.settle(
       request,
       { status: 'linked', sub: linkTo, methodKey },
       'presented',
     );
     this.logger.log(`Identity credential linked to ${linkTo}`);
+  }
+
+  /** The account page's answered request, refused: its poll says so. */
+  private refuseLink(code: Oid4vpLinkCodePayload): Promise<void> {
+    const request = { requestId: code.requestId, owner: code.owner };
+    return this.challenges.settle(request, { status: 'refused' }, 'presented');
   }
 
   /** GET /oid4vp/requests/{id}: the request's status, for its owner only. */

@@ -65,7 +65,7 @@ export const OID4VP_PROOF = {
         'a tampered or added disclosure: each must hash to a digest the issuer signed (refused, not dropped)',
         'a revoked or expired credential, or one from an issuer not in the trust list',
         'a session fixation through the same-device redirect: the response_code is redeemed only by the browser that started the request, and spent when another presents it',
-        'a relayed “Link your identity wallet” QR code: the answer links nothing; its redirect links in a browser signed in to the account that asked, and another spends it',
+        'a relayed “Link your identity wallet” QR code: the answer links nothing; its redirect shows the credential in a browser signed in to the account that asked, to link by a form with its CSRF token, and another browser spends it',
       ],
       does_not_stop: [
         'a person lending their wallet and its unlock to someone else',

@@ -7,8 +7,9 @@
  * pending authorization request; refused or expired, it says so and offers the button again.
  * The account page's "Link your identity wallet" (#link-oid4vp) is the same with
  * POST /account/oid4vp/requests (its CSRF token), except that the wallet's answer links nothing
- * by itself: the browser the wallet opens (GET /account/oid4vp/complete) links, if it is signed in
- * to this account. Presented, the page says so; linked, it goes back to the account page.
+ * by itself: the browser the wallet opens (GET /account/oid4vp/complete) shows the credential, to
+ * be linked by its form, if it is signed in to this account. Presented, the page says so; linked,
+ * it goes back to the account page.
  * No inline script or style (the CSP): the QR code is an SVG image in a data: URL.
  */
 'use strict';
@@ -103,7 +104,7 @@
         panel = null;
         show(
           status,
-          'Your wallet answered. Finish in the browser it opened: that browser must be signed in to this account.',
+          'Your wallet answered. Finish in the browser it opened (signed in to this account): check the credential, then Link it.',
         );
       }
       if (data.status === 'refused') {

@@ -25,6 +25,7 @@ import {
 import { OID4VP_PER_IP } from '../../oid4vp/oid4vp.rate-limits';
 import { Oid4vpCompleteQueryDto, Oid4vpRequestCreatedDto } from '../oid4vp/oid4vp-login.dto';
 import { IdentityWalletLinkErrorPages } from './identity-wallet-link-error.filter';
+import { renderIdentityWalletLinkPage } from './identity-wallet-link.page';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { ProtocolError } from '../../platform/errors/protocol-error';
@@ -51,6 +52,7 @@ import {
   AccountWalletNonceDto,
   AddEmailFormDto,
   ConfirmEmailFormDto,
+  IdentityWalletLinkFormDto,
   RemoveMethodFormDto,
   SetPasswordFormDto,
 } from './account-page.dto';
@@ -195,9 +197,9 @@ export class AccountPageController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary:
-      'The wallet’s redirect after “Link your identity wallet”: the credential linked, then to /account',
+      'The wallet’s redirect after “Link your identity wallet”: the credential to link, for the person to confirm',
     description:
-      'Redeems the response_code once. Links only in a browser signed in to the account that asked, whose login may change it now (recent, on this device): the page that showed the QR code may have been a phisher’s. Any other browser spends the code, links nothing and ends the request refused (its poll answers refused); a browser reading HTML gets a page saying why.',
+      'Links nothing: answers a page that shows the credential (its issuer, type, and the name it disclosed) and posts POST /account/oid4vp/complete with its CSRF token. Only in a browser signed in to the account that asked, whose login may change it now (recent, on this device): the page that showed the QR code may have been a phisher’s. Any other browser spends the code and ends the request refused (its poll answers refused); a browser reading HTML gets a page saying why.',
   })
   @ApiBadRequestResponse({
     description:
@@ -209,18 +211,43 @@ export class AccountPageController {
       'insufficient_user_authentication: the account’s login is not recent, or not one that may change it',
     type: ErrorResponseDto,
   })
+  @ApiHtmlPage('The credential to link, and the form that links it')
+  async identityWalletLinkPage(
+    @Query() query: Oid4vpCompleteQueryDto,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
+    const page = this.page.identityWalletLinkPage(req, cookieWriter(res), query.response_code);
+    sendHtml(res, 200, renderIdentityWalletLinkPage(await page));
+  }
+
+  @CsrfFormPost({
+    path: 'oid4vp/complete',
+    summary: 'Link the credential the wallet’s redirect showed (form; its page’s CSRF token)',
+    description:
+      'Redeems the response_code once and links the credential, checked as its page was. Refused, nothing is linked and the request ends refused.',
+    badRequest:
+      'invalid_request: a failed CSRF check, a code unknown or used, or a browser not signed in to the account that asked',
+  })
+  @RateLimit('closed', perIp(OID4VP_PER_IP))
+  @UseFilters(IdentityWalletLinkErrorPages)
   @ApiConflictResponse({
     description: 'method_already_linked: the credential signs in another account',
     type: ErrorResponseDto,
   })
   @ApiResponse({ status: 303, description: 'Linked: to /account' })
   async completeIdentityWalletLink(
-    @Query() query: Oid4vpCompleteQueryDto,
+    @Body() form: IdentityWalletLinkFormDto,
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
     @CallerAddress() callerAddress: string,
   ): Promise<void> {
-    await this.page.completeIdentityWalletLink(req, query.response_code, callerAddress);
+    await this.page.completeIdentityWalletLink(
+      req,
+      form.csrf_token,
+      form.response_code,
+      callerAddress,
+    );
     redirect(req, res, 303, ACCOUNT_PAGE);
   }
 

@@ -87,3 +87,14 @@ export class ConfirmEmailFormDto extends AccountPageRequestDto {
   @EmailCodeField()
   code!: string;
 }
+
+/** POST /account/oid4vp/complete: the wallet's link, confirmed on its page. */
+export class IdentityWalletLinkFormDto extends AccountPageRequestDto {
+  @ApiProperty({
+    description: 'The response_code of the wallet’s redirect (GET /account/oid4vp/complete)',
+    example: 'f3Kq9mWb2xLz7pVn4tRy8cHd1gJs6aUe0oIw5kYb3qM',
+  })
+  @IsString()
+  @MaxLength(64)
+  response_code!: string;
+}

@@ -37,6 +37,7 @@ import type { SignInMethod } from '../../accounts/account';
 import { Oid4vpSessionLogin } from '../oid4vp/oid4vp-session-login.service';
 import type { CreatedRequest } from '../../oid4vp/oid4vp-sign-in.service';
 import { LINK_NEEDS_ITS_ACCOUNT } from '../../oid4vp/oid4vp.errors';
+import type { IdentityWalletLinkView } from './identity-wallet-link.page';
 
 /** The page's request (its cookies, the caller's address) and what sets its cookies. */
 type PageRequest = WithHeaders & { readonly ip?: string };
@@ -147,23 +148,43 @@ export class AccountPageService {
 
   /**
    * The wallet's redirect for "Link your identity wallet" (wherever the wallet opened it): the
-   * credential is linked only in a browser signed in to the account that asked, whose session
-   * may change it now (as every change: recent, on this device). The page that showed the QR code
-   * may have been a phisher's, and the wallet's holder someone else.
+   * credential it would link, for the person to confirm, in a browser signed in to the account
+   * that asked whose session may change it now (as every change: recent, on this device). The
+   * page that showed the QR code may have been a phisher's, and the wallet's holder someone else.
    */
+  async identityWalletLinkPage(
+    req: PageRequest,
+    res: Pick<CookieWriter, 'cookie'>,
+    responseCode: string,
+  ): Promise<IdentityWalletLinkView> {
+    const { linkTo, claims, issuedBy } = await this.identityWallets.linkToConfirm(
+      responseCode,
+      this.mayLinkIn(req),
+    );
+    const csrfToken = this.csrf.issue(req, res);
+    return { account: linkTo, claims, issuedBy, responseCode, csrfToken };
+  }
+
+  /** The confirmation posted (its CSRF token): the credential linked, checked as the page was. */
   async completeIdentityWalletLink(
     req: PageRequest,
+    csrfToken: string | undefined,
     responseCode: string,
     callerAddress: string,
   ): Promise<void> {
-    const mayLink = async (linkTo: string) => {
+    this.csrf.assertValid(req, csrfToken);
+    await this.identityWallets.completeLink(responseCode, this.mayLinkIn(req), callerAddress);
+  }
+
+  /** Whether this browser may link a credential to `linkTo`: that account's, and may change it. */
+  private mayLinkIn(req: PageRequest): (linkTo: string) => Promise<void> {
+    return async (linkTo) => {
       const session = await this.sessions.currentOrRefuse(req);
       if (session?.sub !== linkTo) {
         throw new InvalidRequest(LINK_NEEDS_ITS_ACCOUNT).because('binding_mismatch');
       }
       await this.recentLoginSession(req);
     };
-    await this.identityWallets.completeLink(responseCode, mayLink, callerAddress);
   }
 
   /** A form's change: a refusal of the account's rules is answered, to be shown on the page. */

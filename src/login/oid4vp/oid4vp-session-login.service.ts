@@ -18,7 +18,7 @@ import {
 } from '../../platform/errors/protocol-error';
 import { qrCodeDataUrl } from '../../platform/http/qr-code';
 import { credentialClaimsOf } from '../../tokens/credential-claims';
-import { pickProfileClaims } from '../../protocol-rules/claims-request';
+import { IDENTITY_SCOPE, pickProfileClaims } from '../../protocol-rules/claims-request';
 import { safeReturnTo } from '../../sessions/return-to';
 import { SessionService } from '../../sessions/session.service';
 import { grantIdForChallenge } from '../../tokens/grants/grant';
@@ -107,7 +107,9 @@ export class Oid4vpSessionLogin {
   /**
    * The account page's "Link your identity wallet": a request bound to this browser that links
    * the credential to `sub` (whose recent login the caller has checked) and signs nobody in. It
-   * asks for what names the person (OID4VP_SUBJECT_CLAIMS), as a sign-in without a scope does.
+   * asks for what names the person (OID4VP_SUBJECT_CLAIMS) and the `identity` scope's claims:
+   * the link's confirmation page shows the name, so that a person sent there with someone else's
+   * credential sees whose it is.
    */
   async createLink(
     sub: string,
@@ -115,7 +117,7 @@ export class Oid4vpSessionLogin {
   ): Promise<CreatedRequest & { qr_code: string }> {
     const created = await this.signIn.create({
       owner: { browser: this.presession(http) },
-      scope: '',
+      scope: IDENTITY_SCOPE,
       returnTo: ACCOUNT_PAGE,
       linkTo: sub,
       responseMode: 'direct_post',
@@ -123,8 +125,13 @@ export class Oid4vpSessionLogin {
     return withQrCode(created);
   }
 
+  /** The account page's request, its wallet's redirect opened: what it would link. */
+  linkToConfirm(responseCode: string, mayLink: (linkTo: string) => Promise<void>) {
+    return this.signIn.linkToConfirm(responseCode, mayLink);
+  }
+
   /**
-   * The account page's request, its wallet's redirect: links the credential if `mayLink` (the
+   * The account page's request, its link confirmed: links the credential if `mayLink` (the
    * account page's check of this browser's session) lets it.
    */
   completeLink(

@@ -72,6 +72,22 @@ describe('linking an identity credential on the account page', () => {
     return { id: created.body.id, completePath: `${redirect.pathname}${redirect.search}` };
   }
 
+  /**
+   * The wallet's redirect opened in `browser`: the page showing the credential, and its form
+   * posted (its CSRF token): where it ends.
+   */
+  async function confirmLink(browser: Agent, completePath: string): Promise<string> {
+    const page = await browser.get(completePath).set('Accept', 'text/html').expect(200);
+    const field = (name: string) =>
+      new RegExp(`name="${name}" value="([^"]+)"`).exec(page.text)![1];
+    const posted = await browser
+      .post('/account/oid4vp/complete')
+      .type('form')
+      .send({ csrf_token: field('csrf_token'), response_code: field('response_code') })
+      .expect(303);
+    return posted.headers.location;
+  }
+
   const poll = async (browser: Agent, id: string) =>
     (await browser.get(`/oid4vp/requests/${id}`).expect(200)).body as Record<string, unknown>;
 
@@ -107,14 +123,19 @@ describe('linking an identity credential on the account page', () => {
     // The wallet's answer links nothing by itself: its redirect does, in this browser.
     expect(await poll(browser, created.body.id)).toEqual({ status: 'presented' });
     const redirect = new URL(answered.body.redirect_uri as string);
-    const completed = await browser.get(`${redirect.pathname}${redirect.search}`).expect(303);
-    expect(completed.headers.location).toBe('/account');
+    const completePath = `${redirect.pathname}${redirect.search}`;
+    // Opening it links nothing: it shows the credential, to be confirmed.
+    const shown = await browser.get(completePath).expect(200);
+    expect(shown.text).toContain('<dt>Name</dt><dd>Alice Example</dd>');
+    expect(shown.text).toContain('<strong id="link-account">user0</strong>');
+    expect(await poll(browser, created.body.id)).toEqual({ status: 'presented' });
+    expect(await confirmLink(browser, completePath)).toBe('/account');
     expect(await poll(browser, created.body.id)).toEqual({
       status: 'linked',
       redirect: '/account',
     });
     // The code is spent.
-    const again = await browser.get(`${redirect.pathname}${redirect.search}`).expect(400);
+    const again = await browser.get(completePath).expect(400);
     expect(again.body).toEqual({
       error: 'invalid_request',
       error_description: 'Unknown, expired or used response_code',
@@ -167,9 +188,29 @@ describe('linking an identity credential on the account page', () => {
     const { id, completePath } = await linkRequestAnswered(desktop, csrf, wallet);
     const phone = agent();
     await login(phone, '/account', 'user0', 'password0');
-    expect((await phone.get(completePath).expect(303)).headers.location).toBe('/account');
+    expect(await confirmLink(phone, completePath)).toBe('/account');
     expect(await poll(desktop, id)).toEqual({ status: 'linked', redirect: '/account' });
     await expect(signInWith(wallet.holder, wallet.credential)).resolves.toBe('user0');
+  });
+
+  it('links nothing when another site sends the account’s browser to a code its maker answered', async () => {
+    // Someone who saw the page's QR code answers it with their own credential, then sends the
+    // signed-in browser to the redirect: a page to confirm, and no link without its form.
+    const { browser, csrf } = await accountPage();
+    const theirs = await personalWallet('Mallory');
+    const { id, completePath } = await linkRequestAnswered(browser, csrf, theirs);
+    const shown = await browser.get(completePath).set('Sec-Fetch-Site', 'cross-site').expect(200);
+    expect(shown.text).toContain('<dt>Name</dt><dd>Mallory Linking</dd>');
+    expect(await poll(browser, id)).toEqual({ status: 'presented' });
+    const code = new URL(completePath, 'http://x').searchParams.get('response_code')!;
+    await browser
+      .post('/account/oid4vp/complete')
+      .type('form')
+      .send({ response_code: code })
+      .expect(400);
+    expect(await poll(browser, id)).toEqual({ status: 'presented' });
+    const owner = await signInWith(theirs.holder, theirs.credential);
+    expect(owner).not.toBe('user0');
   });
 
   it('links nothing when the login went stale between the request and the wallet’s redirect', async () => {

@@ -195,6 +195,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /account/passkeys/options': ['application/json'],
       'post /account/passkeys': ['application/json'],
       'post /account/methods/remove': [FORM],
+      'post /account/oid4vp/complete': [FORM],
       'post /passkeys/authentication/verify': ['application/json'],
       'post /account/methods/password': ['application/json'],
       'post /account/password': [FORM],
@@ -372,6 +373,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /account/oid4vp/requests': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/passkeys': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/methods/remove': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
+      'post /account/oid4vp/complete': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/password': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       'post /account/sign-out-everywhere': error(
         400,
