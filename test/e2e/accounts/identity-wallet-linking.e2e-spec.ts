@@ -88,6 +88,20 @@ describe('linking an identity credential on the account page', () => {
     return posted.headers.location;
   }
 
+  /** user0's account page asks, and a new person named `givenName` answers with their wallet. */
+  async function answeredLink(givenName: string) {
+    const { browser, csrf } = await accountPage();
+    const wallet = await personalWallet(givenName);
+    return { browser, wallet, ...(await linkRequestAnswered(browser, csrf, wallet)) };
+  }
+
+  /** Another browser, signed in with a password. */
+  async function signedIn(user: string, password: string): Promise<Agent> {
+    const browser = agent();
+    await login(browser, '/account', user, password);
+    return browser;
+  }
+
   const poll = async (browser: Agent, id: string) =>
     (await browser.get(`/oid4vp/requests/${id}`).expect(200)).body as Record<string, unknown>;
 
@@ -154,9 +168,7 @@ describe('linking an identity credential on the account page', () => {
   it('links nothing for a relayed QR code: the browser the wallet opens is not signed in to the account', async () => {
     // The phisher's own account page shows its QR code on a page of theirs; another person's
     // wallet answers it, and the wallet opens its redirect in that person's browser.
-    const { browser: phisher, csrf } = await accountPage();
-    const wallet = await personalWallet('Vic');
-    const { id, completePath } = await linkRequestAnswered(phisher, csrf, wallet);
+    const { browser: phisher, wallet, id, completePath } = await answeredLink('Vic');
     expect(await poll(phisher, id)).toEqual({ status: 'presented' });
     const refused = await agent().get(completePath).set('Accept', 'text/html').expect(400);
     expect(refused.headers['content-type']).toMatch(/^text\/html/);
@@ -169,11 +181,8 @@ describe('linking an identity credential on the account page', () => {
   });
 
   it('links nothing in a browser signed in to another account (the person’s own)', async () => {
-    const { browser: phisher, csrf } = await accountPage();
-    const wallet = await personalWallet('Other');
-    const { id, completePath } = await linkRequestAnswered(phisher, csrf, wallet);
-    const someoneElse = agent();
-    await login(someoneElse, '/account', 'user1', 'password1');
+    const { browser: phisher, id, completePath } = await answeredLink('Other');
+    const someoneElse = await signedIn('user1', 'password1');
     const refused = await someoneElse.get(completePath).expect(400);
     expect(refused.body).toEqual({
       error: 'invalid_request',
@@ -183,11 +192,8 @@ describe('linking an identity credential on the account page', () => {
   });
 
   it('links in another browser signed in to the same account (a phone beside the desktop)', async () => {
-    const { browser: desktop, csrf } = await accountPage();
-    const wallet = await personalWallet('Desk');
-    const { id, completePath } = await linkRequestAnswered(desktop, csrf, wallet);
-    const phone = agent();
-    await login(phone, '/account', 'user0', 'password0');
+    const { browser: desktop, wallet, id, completePath } = await answeredLink('Desk');
+    const phone = await signedIn('user0', 'password0');
     expect(await confirmLink(phone, completePath)).toBe('/account');
     expect(await poll(desktop, id)).toEqual({ status: 'linked', redirect: '/account' });
     await expect(signInWith(wallet.holder, wallet.credential)).resolves.toBe('user0');
@@ -196,9 +202,7 @@ describe('linking an identity credential on the account page', () => {
   it('links nothing when another site sends the account’s browser to a code its maker answered', async () => {
     // Someone who saw the page's QR code answers it with their own credential, then sends the
     // signed-in browser to the redirect: a page to confirm, and no link without its form.
-    const { browser, csrf } = await accountPage();
-    const theirs = await personalWallet('Mallory');
-    const { id, completePath } = await linkRequestAnswered(browser, csrf, theirs);
+    const { browser, wallet: theirs, id, completePath } = await answeredLink('Mallory');
     const shown = await browser.get(completePath).set('Sec-Fetch-Site', 'cross-site').expect(200);
     expect(shown.text).toContain('<dt>Name</dt><dd>Mallory Linking</dd>');
     expect(await poll(browser, id)).toEqual({ status: 'presented' });

@@ -67,10 +67,10 @@ describe('linking and removing a provider account (POST /account/upstream/{id})'
     return /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
   }
 
-  /** "Link GitHub" on the account page, as `user` at the provider: where the browser ends. */
-  async function linkAs(browser: Agent, user: string): Promise<string> {
+  /** "Link <provider>" on the account page, as `user` at the provider: where the browser ends. */
+  async function linkAs(browser: Agent, user: string, provider = 'github'): Promise<string> {
     const started = await browser
-      .post('/account/upstream/github')
+      .post(`/account/upstream/${provider}`)
       .type('form')
       .send({ csrf_token: await pageToken(browser) });
     if (started.status === 303) return started.headers.location;
@@ -112,15 +112,9 @@ describe('linking and removing a provider account (POST /account/upstream/{id})'
   it('ends a link to a provider that is not configured on the account page, saying so', async () => {
     const browser = agent();
     await login(browser, '/', 'user0', 'password0');
-    const started = await browser
-      .post('/account/upstream/nosuch')
-      .type('form')
-      .send({ csrf_token: await pageToken(browser) })
-      .expect(303);
-    expect(started.headers.location).toBe('/account?upstream_error=unknown_provider');
-    expect(await pageError(browser, started.headers.location)).toBe(
-      UPSTREAM_REFUSALS.unknown_provider,
-    );
+    const ended = await linkAs(browser, 'octocat', 'nosuch');
+    expect(ended).toBe('/account?upstream_error=unknown_provider');
+    expect(await pageError(browser, ended)).toBe(UPSTREAM_REFUSALS.unknown_provider);
   });
 
   it('links a provider account to the signed-in account after its recent sign-in; the provider account then signs in to it', async () => {

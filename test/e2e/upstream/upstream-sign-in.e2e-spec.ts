@@ -198,6 +198,17 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
     return res.headers.location;
   }
 
+  /** "Link <provider>" on the account page of `browser` (its form, CSRF token): the answer. */
+  async function linkFrom(browser: Agent, id: string, status: number) {
+    const page = await browser.get('/account').expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+    return browser
+      .post(`/account/upstream/${id}`)
+      .type('form')
+      .send({ csrf_token: csrf })
+      .expect(status);
+  }
+
   /** The login page a refusal ends on, and the text in its role="alert". */
   async function refusalShown(browser: Agent, location: string): Promise<string | undefined> {
     expect(location).toMatch(/^\/login\?/);
@@ -294,13 +305,7 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
     const tokens = await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
     expect(decodeJwt(tokens.body.id_token as string).auth_time).toBe(dayAgo);
     // The account page's changes need a recent sign-in: this one is a day old.
-    const page = await browser.get('/account').expect(200);
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
-    const link = await browser
-      .post('/account/upstream/example')
-      .type('form')
-      .send({ csrf_token: csrf })
-      .expect(303);
+    const link = await linkFrom(browser, 'example', 303);
     expect(link.headers.location).toBe('/account?upstream_error=link_needs_recent_sign_in');
   });
 
@@ -317,13 +322,7 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
     // A link: the provider account signed in to now, not whichever its session holds.
     const browser = agent();
     await login(browser, '/account', 'user0', 'password0');
-    const page = await browser.get('/account').expect(200);
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
-    const started = await browser
-      .post('/account/upstream/scripted')
-      .type('form')
-      .send({ csrf_token: csrf })
-      .expect(302);
+    const started = await linkFrom(browser, 'scripted', 302);
     expect(new URL(started.headers.location).searchParams.get('max_age')).toBe('0');
   });
 
