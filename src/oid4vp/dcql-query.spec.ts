@@ -52,6 +52,22 @@ describe('dcqlQueryFor', () => {
     });
   });
 
+  it('scope identity, optional (a link): the names first, then the subject claims, then without claims', () => {
+    expect(dcqlQueryFor([PID], ['identity'], PAN, true)).toEqual({
+      credentials: [
+        {
+          id: 'pid',
+          format: 'dc+sd-jwt',
+          meta: { vct_values: ['urn:eudi:pid:1'] },
+          claims: claims([...PAN, ...NAMES]),
+          claim_sets: [[...PAN, ...NAMES], NAMES, PAN],
+        },
+        { id: 'pid_no_claims', format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:pid:1'] } },
+      ],
+      credential_sets: [{ options: [['pid'], ['pid_no_claims']] }],
+    });
+  });
+
   it('scope identity with subject claims it needs already: one option', () => {
     const [query] = dcqlQueryFor([PID], ['openid', 'identity'], NAMES).credentials as Record<
       string,

@@ -42,14 +42,19 @@ function withoutClaimsId(id: string, taken: ReadonlySet<string>): string {
  * OpenID conformance suite warns of such a query). When the scope needs no claim, a claim set
  * cannot be empty: each credential has a second query, after all the first ones, that asks for it
  * without claims (§6.4.1: only what a presentation always carries). With several queries, any one
- * of them answers (`credential_sets`, in the same order of preference).
+ * of them answers (`credential_sets`, in the same order of preference). `scopeOptional`: the
+ * scope's claims are asked first, then the sets of a sign-in without a scope (the account page's
+ * link, whose confirmation shows a name when the credential has one, and links one without).
  */
 export function dcqlQueryFor(
   credentials: readonly RequestedCredential[],
   scope: readonly string[],
   subjectClaims: readonly string[],
+  scopeOptional = false,
 ): Record<string, unknown> {
-  const sets = claimSetsFor(scope, subjectClaims);
+  const sets = scopeOptional
+    ? unique([...claimSetsFor(scope, subjectClaims), ...claimSetsFor([], subjectClaims)])
+    : claimSetsFor(scope, subjectClaims);
   const asked = sets.filter((set) => set.length > 0);
   const query = (id: string, vct: readonly string[], claimSets: readonly string[][]) => ({
     id,
@@ -77,4 +82,15 @@ export function dcqlQueryFor(
     dcql.credential_sets = [{ options: queries.map((credential) => [credential.id]) }];
   }
   return dcql;
+}
+
+/** The claim sets, each once, in their order. */
+function unique(sets: readonly string[][]): string[][] {
+  const seen = new Set<string>();
+  return sets.filter((set) => {
+    const key = JSON.stringify(set);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -156,10 +156,12 @@ export class Oid4vpSignIn {
         prefix,
         clientId,
         responseMode: request.responseMode,
+        // A link asks the name for its confirmation page, and takes a credential without one.
         dcqlQuery: dcqlQueryFor(
           this.config.credentials,
           request.scope.split(' '),
           this.config.subjectClaims,
+          request.linkTo !== undefined,
         ),
         ...(keys === undefined ? {} : { encryptionJwk: keys.encryptionJwk }),
         scope: request.scope,

@@ -165,6 +165,20 @@ describe('linking an identity credential on the account page', () => {
     await expect(signInWith(holder, credential)).resolves.toBe('user0');
   });
 
+  it('links a credential without a name: the page shows its issuer and type, and no name', async () => {
+    const { browser, csrf } = await accountPage();
+    const holder = await newHolder();
+    const claims = { personal_administrative_number: `FAKE-PAN-${Date.now()}` };
+    const wallet = { holder, credential: await issueCredential({ holder, claims }) };
+    const { id, completePath } = await linkRequestAnswered(browser, csrf, wallet);
+    const shown = await browser.get(completePath).expect(200);
+    expect(shown.text).toContain(`<dt>Issued by</dt><dd>${DEMO_ISSUER}</dd>`);
+    expect(shown.text).not.toContain('<dt>Name</dt>');
+    expect(await confirmLink(browser, completePath)).toBe('/account');
+    expect(await poll(browser, id)).toEqual({ status: 'linked', redirect: '/account' });
+    await expect(signInWith(holder, wallet.credential)).resolves.toBe('user0');
+  });
+
   it('links nothing for a relayed QR code: the browser the wallet opens is not signed in to the account', async () => {
     // The phisher's own account page shows its QR code on a page of theirs; another person's
     // wallet answers it, and the wallet opens its redirect in that person's browser.
