@@ -88,8 +88,8 @@ export interface LinkToConfirm {
   readonly issuedBy: CredentialIssuer;
 }
 
-/** A link code unknown, expired or used: one text for each. */
-const UNKNOWN_LINK_CODE = 'Unknown, expired or used response_code';
+/** A response_code (a sign-in's or a link's) unknown, expired or used: one text for each. */
+const UNKNOWN_CODE = 'Unknown, expired or used response_code';
 
 /** The account page's request, answered: the credential is linked; the browser goes back there. */
 export interface RedeemedLink {
@@ -422,7 +422,7 @@ export class Oid4vpSignIn {
   ): Promise<LinkToConfirm> {
     this.assertEnabled();
     const peeked = await this.challenges.peekLinkCode(code);
-    if (peeked === null) throw new InvalidRequest(UNKNOWN_LINK_CODE);
+    if (peeked === null) throw new InvalidRequest(UNKNOWN_CODE);
     const { linkTo, claims, issuedBy } = peeked.payload;
     try {
       await mayLink(linkTo);
@@ -448,7 +448,7 @@ export class Oid4vpSignIn {
     this.assertEnabled();
     const redeemed = await reportRefusals(this.events, { kind: 'oid4vp_link_code' }, async () => {
       const result = await this.challenges.redeemLinkCode(code);
-      if (!result.ok) throw new InvalidRequest(UNKNOWN_LINK_CODE).because(result.reason);
+      if (!result.ok) throw new InvalidRequest(UNKNOWN_CODE).because(result.reason);
       return result.challenge.payload;
     });
     const { linkTo, methodKey, claims, issuedBy } = redeemed;
@@ -501,10 +501,7 @@ export class Oid4vpSignIn {
    * OpenID4VP 1.0 §8.2: the same-device redirect, redeemed by the browser that asked only
    * (`browser`: the presenter's pre-login session, undefined when it has none: another browser).
    */
-  async completeSameDevice(
-    code: string,
-    browser: string | undefined,
-  ): Promise<RedeemedSignIn | RedeemedLink> {
+  async completeSameDevice(code: string, browser: string | undefined): Promise<RedeemedSignIn> {
     this.assertEnabled();
     const redeemed = await reportRefusals(
       this.events,
@@ -521,13 +518,16 @@ export class Oid4vpSignIn {
           const text =
             result.reason === 'binding_mismatch'
               ? 'This response_code belongs to another browser; it is now spent'
-              : 'Unknown, expired or used response_code';
+              : UNKNOWN_CODE;
           throw new InvalidRequest(text).because(result.reason);
         }
         return { requestId: result.challenge.payload.requestId, browser };
       },
     );
-    return this.redeem(redeemed.requestId, { browser: redeemed.browser }, false);
+    const signedIn = await this.redeem(redeemed.requestId, { browser: redeemed.browser }, false);
+    // The account page's requests complete at LINK_COMPLETE_PATH: none has a response_code.
+    if (signedIn.kind !== 'signed_in') throw new NotFound(NO_SUCH_REQUEST);
+    return signedIn;
   }
 }
 

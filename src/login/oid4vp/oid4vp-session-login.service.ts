@@ -176,8 +176,6 @@ export class Oid4vpSessionLogin {
     // Without a pre-login session it is another browser's code: refused, and spent too.
     const browser = this.csrf.browserSession(http.req);
     const signedIn = await this.signIn.completeSameDevice(responseCode, browser);
-    // The account page's requests complete at LINK_COMPLETE_PATH; none redeems here.
-    if (signedIn.kind === 'linked') return safeReturnTo(signedIn.returnTo);
     await this.sessions.start(http, signedIn.identity);
     this.logger.log(`Identity wallet login session started for ${signedIn.identity.sub}`);
     return safeReturnTo(signedIn.returnTo);
