@@ -62,6 +62,19 @@ export class AccountActivityService {
   }
 
   /**
+   * Whether `sub` is signed in anywhere now: a live login session or a live grant (an app holding
+   * its tokens). Two reads of one document at most, by the subject's index.
+   */
+  async inUse(sub: string): Promise<boolean> {
+    const now = this.clock.now();
+    const [sessions, grants] = await Promise.all([
+      this.sessions.listLive(sub, now, 1),
+      this.grants.list({ sub }, { now, includeEnded: false, limit: 1 }),
+    ]);
+    return sessions.length > 0 || grants.length > 0;
+  }
+
+  /**
    * Ends every login session of the account and revokes every grant (the caller's own session
    * or token included): its refresh tokens stop at /token, its access tokens at /api/me and
    * /introspect at once.

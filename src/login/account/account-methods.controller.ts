@@ -82,7 +82,7 @@ export class AccountMethodsController {
   @ApiCreatedResponse({ type: AccountMethodDto })
   @ApiConflictResponse({
     description:
-      'method_already_linked: the wallet signs in another account; too_many_sign_in_methods',
+      'method_already_linked: the wallet signs in another account, or its own account is signed in anywhere; too_many_sign_in_methods',
     type: ErrorResponseDto,
   })
   @HttpCode(201)

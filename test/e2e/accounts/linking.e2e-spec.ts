@@ -24,6 +24,7 @@ import {
 import { registerPasskey } from '../../support/passkeys';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
+import { WALLET_HAS_ITS_OWN_ACCOUNT } from '../../../src/login/account/wallet-link.service';
 
 const ISSUER = 'http://localhost:25000';
 
@@ -108,6 +109,39 @@ describe('linking sign-in methods', () => {
       409,
       'method_already_linked',
       'This wallet is already linked to another account',
+    );
+  });
+
+  it('a wallet whose own account is signed in anywhere is not moved to another (a relayed link message): 409 until that account signs out everywhere', async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const { access_token } = await tokensOf(await passwordBrowser('user1'));
+    const link = async () =>
+      t
+        .http()
+        .post('/account/methods/wallet')
+        .set('Authorization', bearer(access_token))
+        .send(await signed(wallet, { linkTo: access_token }));
+
+    // Signed in to its own account by an app (a grant): its one sign-in so far.
+    const script = await walletLogin(wallet);
+    expect(await me(script.access_token)).toEqual(
+      expect.objectContaining({ sub: walletOf(wallet), auth_method: 'siwe' }),
+    );
+    expectRefusal(await link(), 409, 'method_already_linked', WALLET_HAS_ITS_OWN_ACCOUNT);
+    // And in a browser (a login session), whose account token signs it out everywhere.
+    const own = await tokensOf(await walletBrowser(t, wallet));
+    expectRefusal(await link(), 409, 'method_already_linked', WALLET_HAS_ITS_OWN_ACCOUNT);
+
+    // Its owner signs it out everywhere (the session, both grants): nothing in use is moved.
+    const ended = await t
+      .http()
+      .delete('/account/sessions')
+      .set('Authorization', bearer(own.access_token))
+      .expect(200);
+    expect(ended.body).toEqual(expect.objectContaining({ sessions_ended: 1, grants_revoked: 2 }));
+    expect((await link()).status).toBe(201);
+    expect(await me((await walletLogin(wallet)).access_token)).toEqual(
+      expect.objectContaining({ sub: 'user1', auth_method: 'siwe' }),
     );
   });
 
