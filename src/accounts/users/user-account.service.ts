@@ -121,6 +121,20 @@ export class UserAccountService {
     return this.users.removePassword(username, sub);
   }
 
+  /**
+   * A password again for the account whose subject is the username `sub`, after its owner removed
+   * it; false when it has one (see UserRepository.restorePassword).
+   */
+  async restorePassword(sub: string, password: string): Promise<boolean> {
+    checkPassword(password);
+    return this.users.restorePassword(sub, await this.hasher.hash(password));
+  }
+
+  /** Whether the user `username` has a password (one that was removed keeps its record). */
+  async hasPassword(username: string): Promise<boolean> {
+    return (await this.users.findByUsername(username))?.passwordHash !== undefined;
+  }
+
   /** Undoes `registerForAccount` (only that account's password of that name). */
   async removeForAccount(sub: string, username: string): Promise<void> {
     await this.users.removeOfAccount(username, sub);

@@ -35,6 +35,13 @@ export abstract class UserRepository {
    */
   abstract removePassword(username: string, sub: string): Promise<boolean>;
 
+  /**
+   * Gives the password of the account's own username (the username is the subject) its hash
+   * again, after its owner removed it (removePassword): one conditional update, so two requests
+   * racing set one. False when that user has a password, or is no such account's own.
+   */
+  abstract restorePassword(username: string, passwordHash: string): Promise<boolean>;
+
   /** Every account, by username. */
   abstract list(): Promise<StoredUser[]>;
 

@@ -2,7 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type SignInMethod, passwordMethodKey, subjectIsUsername } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
-import { UserAccountError, UserAccountService } from '../../accounts/users/user-account.service';
+import {
+  UserAccountError,
+  UserAccountService,
+  checkPassword,
+} from '../../accounts/users/user-account.service';
 import { PasswordAlreadySet, UsernameTaken } from './password-link.errors';
 
 /**
@@ -16,6 +20,10 @@ import { PasswordAlreadySet, UsernameTaken } from './password-link.errors';
  * method index entry; when that is refused (another account, too many
  * methods), the user record is removed again. A crash between the two leaves a password that
  * works but is not listed, of the account's own choosing.
+ *
+ * An account a password created (its subject is the username) whose owner removed that password
+ * keeps its name (UserRepository.removePassword): it sets a password again under that name only,
+ * which gives the name's record its hash back.
  */
 @Injectable()
 export class PasswordLinkService {
@@ -32,17 +40,8 @@ export class PasswordLinkService {
     password: string,
     callerAddress: string,
   ): Promise<SignInMethod & { addedAt: Date }> {
-    if (subjectIsUsername(sub)) {
-      throw new PasswordAlreadySet('This account signs in with a password already');
-    }
-    let registered: Awaited<ReturnType<UserAccountService['registerForAccount']>>;
-    try {
-      registered = await this.users.registerForAccount(sub, username, password);
-    } catch (error) {
-      // The rules' own words (length, characters); they never echo the password.
-      if (error instanceof UserAccountError) throw new InvalidRequest(error.message);
-      throw error;
-    }
+    if (subjectIsUsername(sub)) return this.restore(sub, username, password, callerAddress);
+    const registered = await underTheRules(this.users.registerForAccount(sub, username, password));
     if (registered === 'username_taken') {
       throw new UsernameTaken('This username is taken; choose another');
     }
@@ -59,5 +58,43 @@ export class PasswordLinkService {
       await this.users.removeForAccount(sub, username);
       throw error;
     }
+  }
+
+  /**
+   * The name's record, not the account's listing, says whether the password is set; the listing
+   * is written first, then the hash (one conditional update: of two racing, one sets it), so a
+   * set cut short between the two is finished by trying again.
+   */
+  private async restore(
+    sub: string,
+    username: string,
+    password: string,
+    callerAddress: string,
+  ): Promise<SignInMethod & { addedAt: Date }> {
+    if (await this.users.hasPassword(sub)) throw alreadySet();
+    if (username !== sub) {
+      throw new InvalidRequest(
+        `This account is named ${sub}: its password signs in with that username`,
+      );
+    }
+    await underTheRules(Promise.resolve().then(() => checkPassword(password)));
+    const method = await this.accounts.link(sub, passwordMethodKey(sub), { callerAddress });
+    if (!(await underTheRules(this.users.restorePassword(sub, password)))) throw alreadySet();
+    this.logger.log(`Password set again for ${sub}`);
+    return method;
+  }
+}
+
+function alreadySet(): PasswordAlreadySet {
+  return new PasswordAlreadySet('This account signs in with a password already');
+}
+
+/** A user record's write, its rules' refusal a 400 in their own words (never the password). */
+async function underTheRules<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (error instanceof UserAccountError) throw new InvalidRequest(error.message);
+    throw error;
   }
 }

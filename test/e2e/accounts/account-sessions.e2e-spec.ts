@@ -10,12 +10,14 @@ import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { SIGNED_OUT_EVERYWHERE } from '../../../src/login/account/account-sessions.dto';
 import { UserAccountService } from '../../../src/accounts/users/user-account.service';
+import { AccountService } from '../../../src/accounts/account.service';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../support/oauth';
 import { signedSiweMessage, walletBrowser } from '../../support/wallet-login';
 import { registerPasskey } from '../../support/passkeys';
 import { csrfOf } from '../../support/login-form';
 import { useTestApp } from '../../support/use-test-app';
+import { expectRefusal } from '../../support/refusal';
 
 const ISSUER = 'http://localhost:25000';
 const PASSWORD = 'an-owners-own-secret-1';
@@ -194,7 +196,7 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
     expect(await passwordLoginStatus(username, `${PASSWORD}-2`)).toBe(303);
   });
 
-  it('a password user removes its own password once a passkey remains; its username stays its own', async () => {
+  it('a password user removes its own password once a passkey remains; its username stays its own, and sets a password again under it', async () => {
     const username = newName();
     await t.app.get(UserAccountService).register(username, PASSWORD);
     const passwordTokens = await tokensOf(await passwordBrowser(username));
@@ -238,6 +240,47 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
       'passkey',
       'wallet',
     ]);
+
+    // Its owner sets a password again, under the account's own name only, and it signs in.
+    const setPassword = (name: string, password = 'a-second-secret-2') =>
+      t
+        .http()
+        .post('/account/methods/password')
+        .set('Authorization', bearer(passkeyTokens.access_token))
+        .send({ username: name, password });
+    expectRefusal(
+      await setPassword(`${username}-2`),
+      400,
+      'invalid_request',
+      `This account is named ${username}: its password signs in with that username`,
+    );
+    expectRefusal(
+      await setPassword(username, 'short'),
+      400,
+      'invalid_request',
+      'password must be at least 8 characters',
+    );
+    expect(await passwordLoginStatus(username, 'short')).toBe(401);
+    expect((await setPassword(username).expect(201)).body).toEqual({
+      method: `password:${username}`,
+      type: 'password',
+      added_at: expect.any(String),
+    });
+    expect(await passwordLoginStatus(username, 'a-second-secret-2')).toBe(303);
+    expect(await passwordLoginStatus(username)).toBe(401);
+    expectRefusal(
+      await setPassword(username),
+      409,
+      'password_already_set',
+      'This account signs in with a password already',
+    );
+
+    // A set cut short after its listing, before its hash, is finished by trying again.
+    await removeMethod(passkeyTokens.access_token, `password:${username}`).expect(200);
+    await t.app.get(AccountService).link(username, `password:${username}`, 'operator');
+    expect(await passwordLoginStatus(username, 'a-third-secret-3')).toBe(401);
+    await setPassword(username, 'a-third-secret-3').expect(201);
+    expect(await passwordLoginStatus(username, 'a-third-secret-3')).toBe(303);
   });
 
   it('DELETE /account/sessions signs out everywhere, this token included, and says so', async () => {

@@ -88,6 +88,16 @@ export class MongoUserRepository extends UserRepository {
     return result.modifiedCount === 1;
   }
 
+  async restorePassword(username: string, passwordHash: string): Promise<boolean> {
+    const result = await this.model
+      .updateOne(
+        { _id: { $eq: username }, sub: { $exists: false }, passwordHash: { $exists: false } },
+        { $set: { passwordHash } },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
   async list(): Promise<StoredUser[]> {
     const records = await this.model.find().sort({ _id: 1 }).lean<UserRecord[]>().exec();
     return records.map(toUser);

@@ -47,6 +47,15 @@ export class InMemoryUserRepository extends UserRepository {
     return true;
   }
 
+  restorePassword(username: string, passwordHash: string): Promise<boolean> {
+    const user = this.users.get(username);
+    if (!user || user.sub !== undefined || user.passwordHash !== undefined) {
+      return Promise.resolve(false);
+    }
+    this.users.set(username, { ...user, passwordHash });
+    return Promise.resolve(true);
+  }
+
   list(): Promise<StoredUser[]> {
     return Promise.resolve(
       [...this.users.values()].sort((a, b) => (a.username < b.username ? -1 : 1)),
