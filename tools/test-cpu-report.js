@@ -2,12 +2,18 @@
 // `node tools/test-cpu-report.js <file> [N]`: the N (default 15) costliest suites and spec files of
 // a run made with PROOFGATE_TEST_CPU_LOG=<file> (test/setup/cpu-log.js), by CPU: the jest worker's
 // own plus the processes it started. Seconds; wall is the suite's or file's own.
-const { readFileSync } = require('node:fs');
-const { relative } = require('node:path');
+// `--write-walls`: also writes each suite's wall into test/setup/suite-walls.json, the order the
+// suites of a run without jest's cache start in (test/setup/sequencer.js); from a whole run only.
+const { readFileSync, writeFileSync } = require('node:fs');
+const { join, relative } = require('node:path');
 
-const [file, top = '15'] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const writeWalls = args.includes('--write-walls');
+const [file, top = '15'] = args.filter((arg) => arg !== '--write-walls');
 if (!file) {
-  process.stderr.write('usage: node tools/test-cpu-report.js <PROOFGATE_TEST_CPU_LOG file> [N]\n');
+  process.stderr.write(
+    'usage: node tools/test-cpu-report.js <PROOFGATE_TEST_CPU_LOG file> [N] [--write-walls]\n',
+  );
   process.exit(2);
 }
 const records = readFileSync(file, 'utf8')
@@ -44,3 +50,25 @@ const lines = [
     .map(row),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
+
+if (writeWalls) {
+  // The suites' paths from the repository's root, whichever clone ran them.
+  const fromRoot = (path) => path.slice(path.lastIndexOf('/test/') + 1);
+  const walls = Object.fromEntries(
+    suites
+      .sort((a, b) => b.wall - a.wall)
+      .map((r) => [fromRoot(r.suite), Math.round(r.wall * 10) / 10]),
+  );
+  const table = {
+    about:
+      'Each suite’s wall (s) in one whole run, the order a run without jest’s cache starts them in ' +
+      '(test/setup/sequencer.js). Written by node tools/test-cpu-report.js <log> --write-walls.',
+    written: new Date().toISOString().slice(0, 10),
+    walls,
+  };
+  const target = join(__dirname, '..', 'test', 'setup', 'suite-walls.json');
+  writeFileSync(target, `${JSON.stringify(table, null, 2)}\n`);
+  process.stdout.write(
+    `\nWrote ${Object.keys(walls).length} suites' walls to ${relative(process.cwd(), target)}\n`,
+  );
+}

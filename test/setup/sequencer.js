@@ -3,12 +3,20 @@
 // first and short ones fill the end. Jest orders by the durations it cached in earlier runs, and
 // without them (a fresh clone, CI) by file size, which starts the e2e folder suites last: each is
 // a four-line file standing for a whole folder, and a minutes-long folder started last left one
-// worker running alone (docs/DEVELOPMENT.md#test-time).
+// worker running alone (docs/DEVELOPMENT.md#test-time). Without jest's cache the suites start by
+// the wall each took in a measured whole run (test/setup/suite-walls.json, written by
+// `node tools/test-cpu-report.js <log> --write-walls`): the platform folder holds the fleet's
+// minutes of paced load, shorter than the bundles in bytes and longer in time, and started fourth
+// it was the run's last suite to end. A suite the table does not know (new since) starts first,
+// heaviest by bytes first: nothing says it is short.
 const { readdirSync, statSync } = require('node:fs');
-const { basename, dirname, join } = require('node:path');
+const { basename, dirname, join, relative } = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 const bundles = require('./e2e-bundles');
 const unitBundles = require('./unit-bundles');
+const { walls } = require('./suite-walls.json');
+
+const ROOT = join(__dirname, '..', '..');
 
 /** The bytes of the specs of one folder. */
 function specBytes(dir) {
@@ -37,16 +45,38 @@ function bytesOf(path) {
   return statSync(path).size;
 }
 
+/** A suite's measured wall in seconds, by its path from the repository's root; undefined if new. */
+function measuredWall(path) {
+  return walls[relative(ROOT, path).split('\\').join('/')];
+}
+
+/**
+ * The order without jest's cached durations: suites the table does not know first, by bytes
+ * (bytesOf), then the known ones, longest measured wall first.
+ */
+function byMeasuredWall(paths) {
+  const key = new Map(
+    paths.map((path) => {
+      const wall = measuredWall(path);
+      return [
+        path,
+        wall === undefined ? { isNew: 1, weight: bytesOf(path) } : { isNew: 0, weight: wall },
+      ];
+    }),
+  );
+  return [...paths].sort(
+    (a, b) => key.get(b).isNew - key.get(a).isNew || key.get(b).weight - key.get(a).weight,
+  );
+}
+
 class LongestFirst extends Sequencer {
   sort(tests) {
     // A rerun: every suite has a measured duration, which jest orders by (failures first).
     if (tests.every((test) => this.time(test) !== undefined)) return super.sort(tests);
-    // Otherwise the e2e suites first, the heaviest first, then the unit bundles (seconds to tens
-    // of seconds each), which fill the workers' ends.
-    const e2e = (test) => test.context.config.displayName?.name === 'e2e';
-    const weight = new Map(tests.map((test) => [test, bytesOf(test.path)]));
-    return [...tests].sort((a, b) => e2e(b) - e2e(a) || weight.get(b) - weight.get(a));
+    const byPath = new Map(tests.map((test) => [test.path, test]));
+    return byMeasuredWall([...byPath.keys()]).map((path) => byPath.get(path));
   }
 }
 
 module.exports = LongestFirst;
+module.exports.byMeasuredWall = byMeasuredWall;
