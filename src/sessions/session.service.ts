@@ -8,6 +8,7 @@ import { InvalidRequest } from '../platform/errors/protocol-error';
 import { type WithHeaders, readCookies, usesSecureCookies } from '../platform/http/cookies';
 import { acrOfAuthentication } from '../protocol-rules/acr';
 import {
+  MAX_REPLACED_SESSIONS,
   sessionIdOf,
   type LoginSession,
   type SessionIdentity,
@@ -89,10 +90,14 @@ export class SessionService {
    * browser's own. Over https only `__Host-pg_session` is read at all.
    */
   async current(req: WithHeaders): Promise<LoginSession | null> {
+    const session = await this.currentStored(req);
+    return session ? toLoginSession(session) : null;
+  }
+
+  private async currentStored(req: WithHeaders): Promise<StoredSession | null> {
     const cookie = this.sessionCookieOf(req);
     if (cookie.kind !== 'one' || cookie.idHash === null) return null;
-    const session = await this.sessions.findLive(cookie.idHash, this.clock.now());
-    return session ? toLoginSession(session) : null;
+    return this.sessions.findLive(cookie.idHash, this.clock.now());
   }
 
   /**
@@ -124,13 +129,17 @@ export class SessionService {
         ? identity.authenticatedAt
         : now;
     // One read: a second proof of the same account in this browser, within the recent-login
-    // window, makes the login `mfa`.
+    // window, makes the login `mfa`; and the session this one replaces is named in it.
+    const previous = await this.currentStored(req);
     const { amr, signIns } = amrOfSignIn(
       identity,
       authTime,
-      await this.current(req),
+      previous && toLoginSession(previous),
       this.passkeys.recentLoginSeconds,
     );
+    const replaced = previous
+      ? [previous.idHash, ...(previous.replaced ?? [])].slice(0, MAX_REPLACED_SESSIONS)
+      : [];
     const value = randomToken(32);
     const ttlSeconds = this.oauth.sessionTtlSeconds;
     // The acr of this authentication, not of the browser's earlier ones: `auth_time` is this
@@ -148,6 +157,7 @@ export class SessionService {
       expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
       ...(identity.methodKey !== undefined ? { methodKey: identity.methodKey } : {}),
       ...(identity.crossDevice === true ? { crossDevice: true } : {}),
+      ...(replaced.length > 0 ? { replaced } : {}),
     };
     await this.sessions.create(session);
     // After the write (see AccountService.assertMaySignIn): the session of a disabled account,

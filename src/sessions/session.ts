@@ -64,8 +64,21 @@ export interface LoginSession extends SessionIdentity {
   readonly signIns?: readonly SessionSignIn[];
 }
 
+/**
+ * Most sessions a session names as `replaced`: a browser that signs in again and again chains
+ * its latest ones; older ones end when they expire.
+ */
+export const MAX_REPLACED_SESSIONS = 8;
+
 /** A session as stored: keyed by the SHA-256 of the cookie value, never by the value. */
 export interface StoredSession extends Omit<LoginSession, 'sid'> {
   /** BASE64URL(SHA-256(cookie value)). */
   readonly idHash: string;
+  /**
+   * The id hashes of the live sessions this browser held before this one, newest first (at most
+   * MAX_REPLACED_SESSIONS): a sign-in in a signed-in browser (again, for a step-up, or as another
+   * account) starts a new session whose cookie replaces theirs, and signing out in the browser
+   * ends them too, so the clients that got tokens in them hear of it. Absent when there were none.
+   */
+  readonly replaced?: readonly string[];
 }

@@ -75,16 +75,20 @@ export class SessionLogout {
   ) {}
 
   /**
-   * Ends the sessions with these id hashes (a browser's session cookies), as the class comment
-   * orders it; answers those that existed. A session another request is ending already is
-   * deleted here all the same (the user asked), and its ending is left to that request or to the
-   * sweep.
+   * Ends the sessions with these id hashes (a browser's session cookies), and those each
+   * replaced in its browser (StoredSession.replaced), as the class comment orders it; answers
+   * those that existed. A session another request is ending already is deleted here all the same
+   * (the user asked), and its ending is left to that request or to the sweep.
    */
   async end(idHashes: readonly string[], reason: string): Promise<EndedSession[]> {
     const ended: EndedSession[] = [];
-    for (const idHash of idHashes) {
+    const queue = [...new Set(idHashes)];
+    for (const idHash of queue) {
       const session = await this.sessions.find(idHash);
       if (!session) continue;
+      for (const earlier of session.replaced ?? []) {
+        if (!queue.includes(earlier) && queue.length < MAX_PER_LOGOUT) queue.push(earlier);
+      }
       const ending: SessionEnding = { sid: sessionIdOf(idHash), sub: session.sub, idHash, reason };
       const mine = await this.begin(ending);
       await this.sessions.delete(idHash);

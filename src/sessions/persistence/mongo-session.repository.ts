@@ -7,8 +7,9 @@ import { SessionRepository } from '../session.repository';
 import { SessionRecord } from './session.schema';
 
 function toSession(record: SessionRecord): StoredSession {
-  const { _id, sub, authMethod, authTime, expiresAt, amr, methodKey, acr, signIns, crossDevice } =
-    record;
+  const { _id, sub, authMethod, authTime, expiresAt } = record;
+  // Absent on sessions from before each was kept, or when the sign-in had none.
+  const { amr, methodKey, acr, signIns, crossDevice, replaced } = record;
   return {
     idHash: _id,
     sub,
@@ -22,6 +23,7 @@ function toSession(record: SessionRecord): StoredSession {
     ...(signIns
       ? { signIns: signIns.map(({ authMethod, amr, at }) => ({ authMethod, amr, at })) }
       : {}),
+    ...(replaced ? { replaced } : {}),
   };
 }
 
@@ -42,32 +44,16 @@ export class MongoSessionRepository extends SessionRepository {
     super();
   }
 
-  async create(session: StoredSession): Promise<void> {
-    const {
-      idHash,
-      sub,
-      authMethod,
-      authTime,
-      expiresAt,
-      amr,
-      methodKey,
-      acr,
-      signIns,
-      crossDevice,
-    } = session;
+  async create({ idHash, amr, signIns, replaced, ...fields }: StoredSession): Promise<void> {
+    // The arrays copied: the record must not share what the caller keeps.
     const record: SessionRecord = {
       _id: idHash,
-      sub,
-      authMethod,
-      authTime,
-      expiresAt,
+      ...fields,
       ...(amr ? { amr: [...amr] } : {}),
-      ...(methodKey !== undefined ? { methodKey } : {}),
-      ...(crossDevice === true ? { crossDevice } : {}),
-      ...(acr !== undefined ? { acr } : {}),
       ...(signIns
         ? { signIns: signIns.map(({ authMethod, amr, at }) => ({ authMethod, amr: [...amr], at })) }
         : {}),
+      ...(replaced ? { replaced: [...replaced] } : {}),
     };
     await this.model.create(record);
   }

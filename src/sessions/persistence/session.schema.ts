@@ -53,6 +53,13 @@ export class SessionRecord extends ExpiringRecord {
   /** The sign-ins `amr` names, oldest first; absent on sessions from before they were kept. */
   @Prop({ type: [SessionSignInSchema], default: undefined })
   signIns?: SessionSignInRecord[];
+
+  /**
+   * The id hashes of the browser's sessions this one replaced, newest first, at most
+   * MAX_REPLACED_SESSIONS (StoredSession.replaced); absent when none.
+   */
+  @Prop({ type: [String], default: undefined })
+  replaced?: string[];
 }
 
 export const SessionSchema = SchemaFactory.createForClass(SessionRecord);

@@ -213,6 +213,31 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
     await expectRevoked(tokens);
   });
 
+  it('POST /logout also ends the sessions the browser held before signing in again, and their RPs hear of it', async () => {
+    const { agent, username } = await signedIn();
+    const first = await rpTokens(agent);
+    // Signed in again in the same browser, as another account: a new session, its own cookie.
+    const other = `bcl-user-${++users}`;
+    await t.app.get(UserAccountService).register(other, 'a-logout-password-1');
+    await login(agent, '/', other, 'a-logout-password-1');
+    const second = await rpTokens(agent, RP_RS256);
+    const [sid1, sid2] = [first, second].map((tokens) => decodeJwt(tokens.id_token).sid);
+    expect(sid1).not.toBe(sid2);
+    expect(decodeJwt(second.id_token).sub).toBe(other);
+
+    await signOut(agent);
+
+    const received = await receiver.waitFor(2);
+    const byAudience = new Map(received.map((one) => [decodeJwt(one.logoutToken!).aud, one]));
+    await expectValidLogoutToken(byAudience.get(RP.id)!, { sub: username, sid: sid1 as string });
+    await expectValidLogoutToken(
+      byAudience.get(RP_RS256.id)!,
+      { sub: other, sid: sid2 as string },
+      RP_RS256,
+    );
+    await expectRevoked(first);
+  });
+
   it('signing out everywhere (DELETE /account/sessions): one logout token per session', async () => {
     const first = await signedIn();
     const second = request.agent(server());
