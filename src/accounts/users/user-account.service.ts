@@ -123,16 +123,21 @@ export class UserAccountService {
 
   /**
    * A password again for the account whose subject is the username `sub`, after its owner removed
-   * it; false when it has one (see UserRepository.restorePassword).
+   * it, if the name's hash is still `seen` (passwordHashOf); false when it changed meanwhile (see
+   * UserRepository.restorePassword).
    */
-  async restorePassword(sub: string, password: string): Promise<boolean> {
+  async restorePassword(sub: string, password: string, seen: string | undefined): Promise<boolean> {
     checkPassword(password);
-    return this.users.restorePassword(sub, await this.hasher.hash(password));
+    return this.users.restorePassword(sub, await this.hasher.hash(password), seen);
   }
 
-  /** Whether the user `username` has a password (one that was removed keeps its record). */
-  async hasPassword(username: string): Promise<boolean> {
-    return (await this.users.findByUsername(username))?.passwordHash !== undefined;
+  /**
+   * The stored hash of the user `username`'s password, undefined when it has none (a removed
+   * password of an account's own username keeps its record without one): for restorePassword's
+   * condition, never shown.
+   */
+  async passwordHashOf(username: string): Promise<string | undefined> {
+    return (await this.users.findByUsername(username))?.passwordHash;
   }
 
   /** Undoes `registerForAccount` (only that account's password of that name). */

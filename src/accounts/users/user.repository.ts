@@ -36,11 +36,16 @@ export abstract class UserRepository {
   abstract removePassword(username: string, sub: string): Promise<boolean>;
 
   /**
-   * Gives the password of the account's own username (the username is the subject) its hash
-   * again, after its owner removed it (removePassword): one conditional update, so two requests
-   * racing set one. False when that user has a password, or is no such account's own.
+   * Gives the password of the account's own username (the username is the subject) a hash again,
+   * after its owner removed it (removePassword), if its hash is still `seen` (undefined: none):
+   * one conditional update, so of two requests racing one sets it. False when the hash changed
+   * meanwhile, or the user is no such account's own.
    */
-  abstract restorePassword(username: string, passwordHash: string): Promise<boolean>;
+  abstract restorePassword(
+    username: string,
+    passwordHash: string,
+    seen: string | undefined,
+  ): Promise<boolean>;
 
   /** Every account, by username. */
   abstract list(): Promise<StoredUser[]>;

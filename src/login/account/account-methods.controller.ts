@@ -147,7 +147,8 @@ export class AccountMethodsController {
   })
   @ApiCreatedResponse({ type: AccountMethodDto })
   @ApiBadRequestResponse({
-    description: 'invalid_request: a username or password the rules refuse (e.g. too short)',
+    description:
+      'invalid_request: a username or password the rules refuse (e.g. too short), or another name than its own for an account a password created',
     type: ErrorResponseDto,
   })
   @ApiConflictResponse({

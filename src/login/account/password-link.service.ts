@@ -61,9 +61,11 @@ export class PasswordLinkService {
   }
 
   /**
-   * The name's record, not the account's listing, says whether the password is set; the listing
-   * is written first, then the hash (one conditional update: of two racing, one sets it), so a
-   * set cut short between the two is finished by trying again.
+   * A password is set when the account lists it and its name's record has a hash: either alone
+   * signs nobody in (a removal drops the listing, then the hash). Otherwise the listing is written
+   * (or found), then the hash, on the condition that it is still the one read here, so of two
+   * requests racing one sets it, and a set or a removal cut short between its two writes is
+   * finished by trying again.
    */
   private async restore(
     sub: string,
@@ -71,15 +73,22 @@ export class PasswordLinkService {
     password: string,
     callerAddress: string,
   ): Promise<SignInMethod & { addedAt: Date }> {
-    if (await this.users.hasPassword(sub)) throw alreadySet();
+    const key = passwordMethodKey(sub);
+    const [{ methods }, seen] = await Promise.all([
+      this.accounts.account(sub),
+      this.users.passwordHashOf(sub),
+    ]);
+    if (seen !== undefined && methods.some((method) => method.key === key)) throw alreadySet();
     if (username !== sub) {
       throw new InvalidRequest(
         `This account is named ${sub}: its password signs in with that username`,
       );
     }
     await underTheRules(Promise.resolve().then(() => checkPassword(password)));
-    const method = await this.accounts.link(sub, passwordMethodKey(sub), { callerAddress });
-    if (!(await underTheRules(this.users.restorePassword(sub, password)))) throw alreadySet();
+    const method = await this.accounts.link(sub, key, { callerAddress });
+    if (!(await underTheRules(this.users.restorePassword(sub, password, seen)))) {
+      throw alreadySet();
+    }
     this.logger.log(`Password set again for ${sub}`);
     return method;
   }

@@ -11,6 +11,7 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import { SIGNED_OUT_EVERYWHERE } from '../../../src/login/account/account-sessions.dto';
 import { UserAccountService } from '../../../src/accounts/users/user-account.service';
 import { AccountService } from '../../../src/accounts/account.service';
+import { AccountRepository } from '../../../src/accounts/account.repository';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { exchangeCode, login, obtainCode, refresh, type Agent } from '../../support/oauth';
 import { signedSiweMessage, walletBrowser } from '../../support/wallet-login';
@@ -281,6 +282,14 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
     expect(await passwordLoginStatus(username, 'a-third-secret-3')).toBe(401);
     await setPassword(username, 'a-third-secret-3').expect(201);
     expect(await passwordLoginStatus(username, 'a-third-secret-3')).toBe(303);
+
+    // A removal cut short after its unlisting, before its hash went: set again, over that hash.
+    await t.app.get(AccountRepository).release(username, `password:${username}`, t.clock.now());
+    // Its hash matches, but the account no longer lists it: refused as a removed method.
+    expect(await passwordLoginStatus(username, 'a-third-secret-3')).toBe(403);
+    await setPassword(username, 'a-fourth-secret-4').expect(201);
+    expect(await passwordLoginStatus(username, 'a-fourth-secret-4')).toBe(303);
+    expect(await passwordLoginStatus(username, 'a-third-secret-3')).toBe(401);
   });
 
   it('DELETE /account/sessions signs out everywhere, this token included, and says so', async () => {

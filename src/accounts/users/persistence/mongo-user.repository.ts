@@ -88,10 +88,18 @@ export class MongoUserRepository extends UserRepository {
     return result.modifiedCount === 1;
   }
 
-  async restorePassword(username: string, passwordHash: string): Promise<boolean> {
+  async restorePassword(
+    username: string,
+    passwordHash: string,
+    seen: string | undefined,
+  ): Promise<boolean> {
     const result = await this.model
       .updateOne(
-        { _id: { $eq: username }, sub: { $exists: false }, passwordHash: { $exists: false } },
+        {
+          _id: { $eq: username },
+          sub: { $exists: false },
+          passwordHash: seen === undefined ? { $exists: false } : { $eq: seen },
+        },
         { $set: { passwordHash } },
       )
       .exec();

@@ -47,9 +47,13 @@ export class InMemoryUserRepository extends UserRepository {
     return true;
   }
 
-  restorePassword(username: string, passwordHash: string): Promise<boolean> {
+  restorePassword(
+    username: string,
+    passwordHash: string,
+    seen: string | undefined,
+  ): Promise<boolean> {
     const user = this.users.get(username);
-    if (!user || user.sub !== undefined || user.passwordHash !== undefined) {
+    if (!user || user.sub !== undefined || user.passwordHash !== seen) {
       return Promise.resolve(false);
     }
     this.users.set(username, { ...user, passwordHash });
