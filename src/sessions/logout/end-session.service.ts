@@ -104,7 +104,8 @@ export class EndSessionService {
       // Nothing to end here (signed out already, or elsewhere): the request is still answered.
       return this.finish(back);
     }
-    if (hint && namesSession(hint, session)) return this.signOut(http, back);
+    // Without asking: the client's own user's sessions only (SessionLogout.end).
+    if (hint && namesSession(hint, session)) return this.signOut(http, back, true);
     return {
       kind: 'page',
       html: renderConfirmLogoutPage({
@@ -137,8 +138,12 @@ export class EndSessionService {
     return this.signOut(http, back);
   }
 
-  private async signOut(http: Exchange, back: Return): Promise<EndSessionOutcome> {
-    await this.endSessions(http, 'rp_initiated_logout');
+  private async signOut(
+    http: Exchange,
+    back: Return,
+    sameAccountOnly = false,
+  ): Promise<EndSessionOutcome> {
+    await this.endSessions(http, 'rp_initiated_logout', sameAccountOnly);
     return this.finish(back);
   }
 
@@ -146,8 +151,14 @@ export class EndSessionService {
    * Ends every session the request's cookies name (Back-Channel Logout 1.0: the clients that got
    * tokens in them hear of it), then clears the cookies.
    */
-  private async endSessions(http: Exchange, reason: string): Promise<EndedSession[]> {
-    const ended = await this.sessionLogout.end(this.sessions.idHashesToEnd(http.req), reason);
+  private async endSessions(
+    http: Exchange,
+    reason: string,
+    sameAccountOnly = false,
+  ): Promise<EndedSession[]> {
+    const ended = await this.sessionLogout.end(this.sessions.idHashesToEnd(http.req), reason, {
+      sameAccountOnly,
+    });
     this.sessions.clearCookies(http.req, http.res);
     return ended;
   }

@@ -76,26 +76,42 @@ export class SessionLogout {
 
   /**
    * Ends the sessions with these id hashes (a browser's session cookies), and those each
-   * replaced in its browser (StoredSession.replaced), as the class comment orders it; answers
-   * those that existed. A session another request is ending already is deleted here all the same
-   * (the user asked), and its ending is left to that request or to the sweep.
+   * replaced in its browser (StoredSession.replaced, which lists the chain itself: it is not
+   * followed further), as the class comment orders it; answers those that existed. With
+   * `sameAccountOnly`, a replaced session of another account is left alone: an RP-initiated
+   * logout that ends without asking the user ends its own user's sessions, not those another
+   * account left in the browser. A session another request is ending already is deleted here all
+   * the same (the user asked), and its ending is left to that request or to the sweep.
    */
-  async end(idHashes: readonly string[], reason: string): Promise<EndedSession[]> {
+  async end(
+    idHashes: readonly string[],
+    reason: string,
+    { sameAccountOnly = false }: { sameAccountOnly?: boolean } = {},
+  ): Promise<EndedSession[]> {
+    const named = [...new Set(idHashes)];
     const ended: EndedSession[] = [];
-    const queue = [...new Set(idHashes)];
-    for (const idHash of queue) {
+    const replaced = new Map<string, string>();
+    for (const idHash of named) {
       const session = await this.sessions.find(idHash);
       if (!session) continue;
-      for (const earlier of session.replaced ?? []) {
-        if (!queue.includes(earlier) && queue.length < MAX_PER_LOGOUT) queue.push(earlier);
-      }
-      const ending: SessionEnding = { sid: sessionIdOf(idHash), sub: session.sub, idHash, reason };
-      const mine = await this.begin(ending);
-      await this.sessions.delete(idHash);
-      if (mine) await this.finish(ending);
-      ended.push({ sub: ending.sub, sid: ending.sid });
+      for (const earlier of session.replaced ?? []) replaced.set(earlier, session.sub);
+      ended.push(await this.endFound(idHash, session.sub, reason));
+    }
+    for (const [idHash, sub] of replaced) {
+      if (named.includes(idHash)) continue;
+      const session = await this.sessions.find(idHash);
+      if (!session || (sameAccountOnly && session.sub !== sub)) continue;
+      ended.push(await this.endFound(idHash, session.sub, reason));
     }
     return ended;
+  }
+
+  private async endFound(idHash: string, sub: string, reason: string): Promise<EndedSession> {
+    const ending: SessionEnding = { sid: sessionIdOf(idHash), sub, idHash, reason };
+    const mine = await this.begin(ending);
+    await this.sessions.delete(idHash);
+    if (mine) await this.finish(ending);
+    return { sub, sid: ending.sid };
   }
 
   /**

@@ -216,6 +216,9 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
   it('POST /logout also ends the sessions the browser held before signing in again, and their RPs hear of it', async () => {
     const { agent, username } = await signedIn();
     const first = await rpTokens(agent);
+    // The same account in another browser, which signing out here leaves signed in.
+    const elsewhere = request.agent(server());
+    await login(elsewhere, '/', username, 'a-logout-password-1');
     // Signed in again in the same browser, as another account: a new session, its own cookie.
     const other = `bcl-user-${++users}`;
     await t.app.get(UserAccountService).register(other, 'a-logout-password-1');
@@ -236,6 +239,33 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
       RP_RS256,
     );
     await expectRevoked(first);
+    expect((await elsewhere.get('/account')).status).toBe(200);
+  });
+
+  it('RP-initiated logout without asking ends the sessions the browser held of its user, not of another account', async () => {
+    const { agent, username } = await signedIn();
+    const first = await rpTokens(agent);
+    const other = `bcl-user-${++users}`;
+    await t.app.get(UserAccountService).register(other, 'a-logout-password-1');
+    await login(agent, '/', other, 'a-logout-password-1');
+    const second = await rpTokens(agent);
+    expect(decodeJwt(first.id_token).sub).toBe(username);
+
+    // The hint names the browser's session (the other account's): it ends without asking.
+    await agent
+      .get('/end_session')
+      .query({ id_token_hint: second.id_token, post_logout_redirect_uri: RP.signedOut })
+      .expect(302);
+
+    const [received] = await receiver.waitFor(1);
+    const sid = decodeJwt(second.id_token).sid as string;
+    await expectValidLogoutToken(received, { sub: other, sid });
+    await expectRevoked(second);
+    // The first account's session, which the browser held before, was not the client's to end.
+    expect((await introspect(t, first.access_token, RP).expect(200)).body).toMatchObject({
+      active: true,
+      sub: username,
+    });
   });
 
   it('signing out everywhere (DELETE /account/sessions): one logout token per session', async () => {
