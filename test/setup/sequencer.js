@@ -51,30 +51,37 @@ function measuredWall(path) {
 }
 
 /**
- * The order without jest's cached durations: suites the table does not know first, by bytes
- * (bytesOf), then the known ones, longest measured wall first.
+ * The order without jest's cached durations: suites the table does not know first, the e2e ones
+ * before the unit specs (which fill the workers' ends), each by bytes (bytesOf); then the known
+ * ones, longest measured wall first. `suites` are `{ path, e2e }`, sorted as a copy.
  */
-function byMeasuredWall(paths) {
+function byMeasuredWall(suites) {
   const key = new Map(
-    paths.map((path) => {
-      const wall = measuredWall(path);
+    suites.map((suite) => {
+      const wall = measuredWall(suite.path);
       return [
-        path,
-        wall === undefined ? { isNew: 1, weight: bytesOf(path) } : { isNew: 0, weight: wall },
+        suite,
+        wall === undefined ? [1, suite.e2e ? 1 : 0, bytesOf(suite.path)] : [0, 0, wall],
       ];
     }),
   );
-  return [...paths].sort(
-    (a, b) => key.get(b).isNew - key.get(a).isNew || key.get(b).weight - key.get(a).weight,
-  );
+  const compare = (a, b) => {
+    const [x, y] = [key.get(a), key.get(b)];
+    return y[0] - x[0] || y[1] - x[1] || y[2] - x[2];
+  };
+  return [...suites].sort(compare);
 }
 
 class LongestFirst extends Sequencer {
   sort(tests) {
     // A rerun: every suite has a measured duration, which jest orders by (failures first).
     if (tests.every((test) => this.time(test) !== undefined)) return super.sort(tests);
-    const byPath = new Map(tests.map((test) => [test.path, test]));
-    return byMeasuredWall([...byPath.keys()]).map((path) => byPath.get(path));
+    const suites = tests.map((test) => ({
+      test,
+      path: test.path,
+      e2e: test.context.config.displayName?.name === 'e2e',
+    }));
+    return byMeasuredWall(suites).map((suite) => suite.test);
   }
 }
 

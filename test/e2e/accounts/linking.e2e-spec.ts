@@ -115,12 +115,12 @@ describe('linking sign-in methods', () => {
   it('a wallet whose own account is signed in anywhere is not moved to another (a relayed link message): 409 until that account signs out everywhere', async () => {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const { access_token } = await tokensOf(await passwordBrowser('user1'));
-    const link = async () =>
+    const link = async (which = wallet) =>
       t
         .http()
         .post('/account/methods/wallet')
         .set('Authorization', bearer(access_token))
-        .send(await signed(wallet, { linkTo: access_token }));
+        .send(await signed(which, { linkTo: access_token }));
 
     // Signed in to its own account by an app (a grant): its one sign-in so far.
     const script = await walletLogin(wallet);
@@ -128,7 +128,16 @@ describe('linking sign-in methods', () => {
       expect.objectContaining({ sub: walletOf(wallet), auth_method: 'siwe' }),
     );
     expectRefusal(await link(), 409, 'method_already_linked', WALLET_HAS_ITS_OWN_ACCOUNT);
-    // And in a browser (a login session), whose account token signs it out everywhere.
+    // Another wallet signed in only in a browser (a login session, no grant): refused as well.
+    const browserOnly = privateKeyToAccount(generatePrivateKey());
+    await walletBrowser(t, browserOnly);
+    expectRefusal(
+      await link(browserOnly),
+      409,
+      'method_already_linked',
+      WALLET_HAS_ITS_OWN_ACCOUNT,
+    );
+    // The first in a browser too, whose account token signs it out everywhere.
     const own = await tokensOf(await walletBrowser(t, wallet));
     expectRefusal(await link(), 409, 'method_already_linked', WALLET_HAS_ITS_OWN_ACCOUNT);
 
