@@ -38,6 +38,54 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
+/** The lowest port of the kernel's ephemeral range (Linux), 32768 when it cannot be read. */
+export function ephemeralPortsFrom(): number {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/);
+    const port = Number(low);
+    return Number.isInteger(port) && port > STABLE_PORTS_FROM ? port : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/** Where stablePorts looks: above Proofgate's own defaults (25000 to 26299, #48's examples). */
+const STABLE_PORTS_FROM = 27000;
+
+/**
+ * `count` distinct free TCP ports on 127.0.0.1 below the kernel's ephemeral range, for servers
+ * that stop and start again on the same port (the fleet's database and instances). A port the
+ * kernel hands out for port 0 (freePort, and the local end of every outgoing connection) may go
+ * to another process while such a server is down, which then gets its clients' traffic: a
+ * test's own service started during the fleet's restarts received the fleet's load and refused
+ * its own requests as too many. Probed from a random start, each held until all are found.
+ */
+export async function stablePorts(count: number): Promise<number[]> {
+  const end = ephemeralPortsFrom();
+  const span = end - STABLE_PORTS_FROM;
+  const start = Math.floor(Math.random() * span);
+  const held: ReturnType<typeof createServer>[] = [];
+  const ports: number[] = [];
+  for (let i = 0; i < span && ports.length < count; i++) {
+    const port = STABLE_PORTS_FROM + ((start + i) % span);
+    const server = createServer();
+    const listening = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!listening) continue;
+    held.push(server);
+    ports.push(port);
+  }
+  await Promise.all(
+    held.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+  );
+  if (ports.length < count) throw new Error(`no ${count} free ports below ${end}`);
+  return ports;
+}
+
 /** GET url, resolving to the status (0 when nothing answers). */
 export async function statusOf(url: string): Promise<number> {
   try {

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort } from '../../bench/lib/processes';
+import { freePort, stablePorts } from '../../bench/lib/processes';
 import { FleetDatabase, FleetInstance, residentMiB, type Elapsed } from './processes';
 
 export const INSTANCES = 3;
@@ -67,8 +67,10 @@ export class Fleet {
     const fleet = new Fleet(database, elapsed);
     try {
       const secret = randomBytes(36).toString('base64url');
+      // Restarted on their ports under the faults: ports no other process is handed meanwhile.
+      const ports = await stablePorts(INSTANCES);
       for (let slot = 0; slot < INSTANCES; slot++) {
-        const port = await freePort();
+        const port = ports[slot];
         const env = { ...serviceEnv(port, database.uri(DATABASE_NAME), secret), ...extraEnv };
         const log = join(runDir, `instance-${slot}.log`);
         const inspectPort = inspect ? await freePort() : undefined;

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
+import { stablePorts } from '../../bench/lib/processes';
 import { PRODUCTION_NODE_FLAGS } from '../../bench/lib/proofgate';
 import { InspectorSession } from '../../bench/profile/inspector-session';
 import { startMongoServer, type MongoServerHandle } from '../mongo-server/launch';
@@ -37,17 +38,23 @@ export class FleetDatabase {
     return `mongodb://127.0.0.1:${this.boundPort}/${database}`;
   }
 
-  /** Starts it (on the port it had before, after a stop); resolves once it accepts connections. */
+  /**
+   * Starts it (on the port it had before, after a stop: one outside the kernel's ephemeral range,
+   * see stablePorts); resolves once it accepts connections.
+   */
   async start(): Promise<number> {
+    const restart = this.boundPort !== 0;
     for (let attempt = 1; ; attempt++) {
+      // A first start takes another port at each try; a restart waits for its own.
+      if (!restart) [this.boundPort] = await stablePorts(1);
       try {
         this.handle = await startMongoServer({ port: this.boundPort, h2File: this.h2File });
         this.boundPort = this.handle.port;
         return this.elapsed();
       } catch (error) {
         // The port may linger for a moment after the previous server exited.
-        if (attempt >= 10 || this.boundPort === 0) throw error;
-        await sleep(500);
+        if (attempt >= 10) throw error;
+        if (restart) await sleep(500);
       }
     }
   }
