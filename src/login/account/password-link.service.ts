@@ -40,7 +40,7 @@ export class PasswordLinkService {
     password: string,
     callerAddress: string,
   ): Promise<SignInMethod & { addedAt: Date }> {
-    if (subjectIsUsername(sub)) return this.restore(sub, username, password, callerAddress);
+    if (subjectIsUsername(sub)) return this.restore(sub, { username, password }, callerAddress);
     const registered = await underTheRules(this.users.registerForAccount(sub, username, password));
     if (registered === 'username_taken') {
       throw new UsernameTaken('This username is taken; choose another');
@@ -69,8 +69,7 @@ export class PasswordLinkService {
    */
   private async restore(
     sub: string,
-    username: string,
-    password: string,
+    { username, password }: { username: string; password: string },
     callerAddress: string,
   ): Promise<SignInMethod & { addedAt: Date }> {
     const key = passwordMethodKey(sub);
