@@ -10,8 +10,14 @@ import { decodeJwt } from 'jose';
 import { type ListeningApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { csrfOf } from '../../support/login-form';
 import { loginPageRequest } from '../../support/identity-wallet-request';
-import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
-import { answer, issueCredential, newHolder } from '../../support/identity-wallet';
+import {
+  type Agent,
+  DEMO_CLIENT,
+  authorizePath,
+  exchangeCode,
+  pkcePair,
+} from '../../support/oauth';
+import { type Holder, answer, issueCredential, newHolder } from '../../support/identity-wallet';
 import { signInByEmail } from '../../support/email';
 import { emailMethodKey } from '../../../src/accounts/account';
 import { AccountService } from '../../../src/accounts/account.service';
@@ -24,6 +30,26 @@ const FAST = {
 const BUTTON =
   '<button type="button" id="oid4vp-login" class="secondary" hidden>Sign in with your identity wallet</button>';
 const SCRIPT = '<script src="/static/identity-wallet-login.js" defer></script>';
+
+/** The account page's "Set a password" form, posted with the page's CSRF token. */
+function setPassword(agent: Agent, page: string, username: string): request.Test {
+  return agent
+    .post('/account/password')
+    .type('form')
+    .send({ csrf_token: csrfOf(page), username, password: 'a long enough password' });
+}
+
+/** The wallet's redirect opened in the browser that showed the request: its account page. */
+async function signedInOnThisDevice(
+  started: Awaited<ReturnType<typeof loginPageRequest>>,
+  holder: Holder,
+  credential: string,
+): Promise<string> {
+  const back = await answer(started.authorizationRequest, holder, credential);
+  const redirectUri = new URL(back.body.redirect_uri as string);
+  await started.agent.get(redirectUri.pathname + redirectUri.search).expect(303);
+  return (await started.agent.get('/account').expect(200)).text;
+}
 
 describe('the login page’s identity wallet button', () => {
   let listening: ListeningApp;
@@ -116,11 +142,7 @@ describe('the login page’s identity wallet button', () => {
     const refusal =
       'This session was signed in by a wallet on another device: changing the account’s sign-in methods needs a sign-in on this device; sign in again here';
     // The form: the page again, with why, and no password set.
-    const form = await polling
-      .post('/account/password')
-      .type('form')
-      .send({ csrf_token: csrf, username: `xdev${Date.now()}`, password: 'a long enough password' })
-      .expect(401);
+    const form = await setPassword(polling, page.text, `xdev${Date.now()}`).expect(401);
     expect(form.text).toContain(refusal);
     // The page's scripts' calls: the one envelope.
     for (const path of ['/account/passkeys/options', '/account/oid4vp/requests']) {
@@ -134,20 +156,9 @@ describe('the login page’s identity wallet button', () => {
 
     // The same credential on this device (the wallet's redirect back to this browser): it may.
     const sameDevice = await loginPageRequest(server);
-    const back = await answer(sameDevice.authorizationRequest, holder, credential);
-    const redirectUri = new URL(back.body.redirect_uri as string);
-    await sameDevice.agent.get(redirectUri.pathname + redirectUri.search).expect(303);
-    const own = await sameDevice.agent.get('/account').expect(200);
-    expect(own.text).not.toContain('id="this-device-needed"');
-    await sameDevice.agent
-      .post('/account/password')
-      .type('form')
-      .send({
-        csrf_token: csrfOf(own.text),
-        username: `same${Date.now()}`,
-        password: 'a long enough password',
-      })
-      .expect(303);
+    const own = await signedInOnThisDevice(sameDevice, holder, credential);
+    expect(own).not.toContain('id="this-device-needed"');
+    await setPassword(sameDevice.agent, own, `same${Date.now()}`).expect(303);
   });
 
   it('a relayed QR code’s session lends no factor: an emailed code signed in beside it is email alone', async () => {
@@ -155,11 +166,11 @@ describe('the login page’s identity wallet button', () => {
     const holder = await newHolder();
     const credential = await issueCredential({ holder });
     // The person's account, made by their credential on their own device, with an address.
-    const own = await loginPageRequest(t.app.getHttpServer());
-    const back = await answer(own.authorizationRequest, holder, credential);
-    const redirectUri = new URL(back.body.redirect_uri as string);
-    await own.agent.get(redirectUri.pathname + redirectUri.search).expect(303);
-    const ownPage = (await own.agent.get('/account').expect(200)).text;
+    const ownPage = await signedInOnThisDevice(
+      await loginPageRequest(t.app.getHttpServer()),
+      holder,
+      credential,
+    );
     const sub = /<strong id="account-sub">([^<]+)<\/strong>/.exec(ownPage)![1];
     const email = `relayed-${Date.now()}@example.test`;
     await t.app
@@ -175,15 +186,7 @@ describe('the login page’s identity wallet button', () => {
     expect(page.text).toContain(`<strong id="account-sub">${sub}</strong>`);
     // Email alone, as if the relayed session were not there: no change of the account.
     expect(page.text).toContain('id="stronger-needed"');
-    await relay.agent
-      .post('/account/password')
-      .type('form')
-      .send({
-        csrf_token: csrfOf(page.text),
-        username: `relay${Date.now()}`,
-        password: 'a long passphrase',
-      })
-      .expect(401);
+    await setPassword(relay.agent, page.text, `relay${Date.now()}`).expect(401);
   });
 
   it('discovery names the claims an identity credential gives (scopes identity and age)', async () => {

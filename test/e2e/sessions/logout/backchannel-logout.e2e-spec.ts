@@ -94,11 +94,13 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
 
   const server = () => t.app.getHttpServer();
 
-  /** A browser signed in as a fresh user (so that disabling it touches no other test). */
-  async function signedIn(): Promise<{ agent: Agent; username: string }> {
+  /**
+   * A browser signed in as a fresh user (so that disabling it touches no other test): a new one,
+   * or `agent` signing in again.
+   */
+  async function signedIn(agent: Agent = request.agent(server())) {
     const username = `bcl-user-${++users}`;
     await t.app.get(UserAccountService).register(username, 'a-logout-password-1');
-    const agent = request.agent(server());
     await login(agent, '/', username, 'a-logout-password-1');
     return { agent, username };
   }
@@ -220,9 +222,7 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
     const elsewhere = request.agent(server());
     await login(elsewhere, '/', username, 'a-logout-password-1');
     // Signed in again in the same browser, as another account: a new session, its own cookie.
-    const other = `bcl-user-${++users}`;
-    await t.app.get(UserAccountService).register(other, 'a-logout-password-1');
-    await login(agent, '/', other, 'a-logout-password-1');
+    const { username: other } = await signedIn(agent);
     const second = await rpTokens(agent, RP_RS256);
     const [sid1, sid2] = [first, second].map((tokens) => decodeJwt(tokens.id_token).sid);
     expect(sid1).not.toBe(sid2);
@@ -245,9 +245,7 @@ describe('Back-Channel Logout: logout tokens for every way a session ends', () =
   it('RP-initiated logout without asking ends the sessions the browser held of its user, not of another account', async () => {
     const { agent, username } = await signedIn();
     const first = await rpTokens(agent);
-    const other = `bcl-user-${++users}`;
-    await t.app.get(UserAccountService).register(other, 'a-logout-password-1');
-    await login(agent, '/', other, 'a-logout-password-1');
+    const { username: other } = await signedIn(agent);
     const second = await rpTokens(agent);
     expect(decodeJwt(first.id_token).sub).toBe(username);
 
