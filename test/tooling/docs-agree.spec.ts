@@ -31,6 +31,7 @@ import { PROOFS } from '../../src/proof-registry';
 import { MAX_RESOURCES_PER_REQUEST } from '../../src/oauth/resource/check-resource';
 import { STATUS_LIST_LIMITS } from '../../src/oid4vp/status-list-token';
 import { POLLED_KEY_MEMORY_SECONDS } from '../../src/oauth/device/device-authorization';
+import { MAX_REPLACED_SESSIONS } from '../../src/sessions/session';
 import { SETTING_NAMES } from '../../src/config/settings';
 import { GRANT_TYPE_RULES } from '../../src/oauth/token/token-grants';
 import { buildAdminProgram } from '../../src/admin/admin-cli';
@@ -562,6 +563,12 @@ describe('the README agrees with CI and the code', () => {
     expect(text).toContain(`at most ${mib(maxBytes)} in ${timeoutMs / 1000} s`);
     expect(text).toContain(`(ZLIB, at most ${mib(maxListBytes)})`);
     expect(text).toContain(`At most ${cacheEntries} lists and ${mib(cacheBytes)} are kept`);
+  });
+
+  it("docs/OAUTH.md states how many of a browser's earlier sessions its sign-out ends", () => {
+    expect(section(read('docs', 'OAUTH.md'), '## Logout').replace(/\s+/g, ' ')).toContain(
+      `names the ones it replaced (at most ${MAX_REPLACED_SESSIONS})`,
+    );
   });
 
   it('the pages state for how long an expired device code or auth_req_id is still expired_token', () => {
