@@ -14,11 +14,14 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:22-bookworm-slim
+LABEL org.opencontainers.image.title="Proofgate" org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=25000 NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# Apache-2.0 §4: whoever passes the image on passes the licence and the NOTICE with it.
+COPY LICENSE NOTICE ./
 # The admin CLI on PATH: `docker compose exec proofgate proofgate-admin --help`.
 COPY --chown=node:node bin ./bin
 ENV PATH=/app/bin:$PATH
