@@ -30,7 +30,6 @@ describe('the proof registry', () => {
       device_code: 'device',
       device_user_code: 'device',
       email_code: 'email',
-      email_code_owner: 'email',
       client_assertion_jti: 'private_key_jwt',
       jwt_bearer_jti: 'jwt_bearer',
       oid4vp_request: 'oid4vp',

@@ -4,11 +4,11 @@ import { AccountService } from '../accounts/account.service';
 import { ServerConfig } from '../config/sections/server.config';
 import { MailOutbox } from '../mail/mail-outbox';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
-import { normalizeEmail } from './email-address';
+import { canonicalEmail } from './email-address';
 import { EmailChallenges } from './email-challenges';
 import { linkCodeMail } from './email-code.mail';
 import { EmailSignIn, refusalOf } from './email-sign-in.service';
-import { EMAIL_CODES_PER_ADDRESS, EMAIL_CODES_PER_BROWSER } from './email.rate-limits';
+import { EMAIL_CODES_PER_BROWSER } from './email.rate-limits';
 
 /**
  * An address added to a signed-in account: the caller proves the account's fresh login first
@@ -31,10 +31,10 @@ export class EmailAccountLink {
   /** Sends the code that adds `address` to the account `sub` (the address's budget charged first). */
   async sendCode(sub: string, address: string): Promise<void> {
     this.signIn.assertEnabled();
-    const to = normalizeEmail(address);
+    const to = canonicalEmail(address);
     await this.limiter.hit(
       [
-        { rule: EMAIL_CODES_PER_ADDRESS, key: this.challenges.addressKey(to) },
+        ...this.challenges.addressBudgets(to),
         { rule: EMAIL_CODES_PER_BROWSER, key: `account:${sub}` },
       ],
       'closed',

@@ -2,17 +2,17 @@ import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../challenges/challenge-store';
 import { TokenConfig } from '../config/sections/tokens.config';
-import { firstWriteWins } from '../platform/database/duplicate-key';
 import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { KeyedHash, SecretBox } from '../platform/crypto/secret-box';
+import type { RateLimitCharge } from '../platform/rate-limit/rate-limiter';
+import { mailboxOf } from './email-address';
 import { EMAIL_CODE_MAX_ATTEMPTS, EMAIL_CODE_TTL_SECONDS } from './email.proof';
+import { EMAIL_CODES_PER_ADDRESS, EMAIL_CODES_PER_MAILBOX } from './email.rate-limits';
 
 /** An email code: 8 decimal digits, 10^8 values. */
 export const EMAIL_CODE = /^[0-9]{8}$/;
 /** A link's token: `randomToken(32)`, 256 bits, 43 base64url characters. */
 export const EMAIL_LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
-/** Codes drawn before giving up on one no live owner record holds (each clash is 1 in 10^8/live). */
-const CODE_DRAWS = 5;
 
 /** What a challenge keeps besides its binding: the address, sealed, and where the login goes. */
 interface EmailChallengePayload {
@@ -28,18 +28,20 @@ export interface IssuedEmailCode {
   readonly expiresAt: Date;
 }
 
-/** Why a code or link was refused (the metrics' reason; the user is told one sentence). */
+/**
+ * Why a code or link was refused: the metrics' reason, never shown (the user is told one
+ * sentence for all). Only the presenting browser's (or account's) own challenge decides it: a
+ * code live in another browser is a wrong code here like any other.
+ */
 export type EmailCodeRefusal =
   /** No live challenge here: none asked for, expired, used, or its attempts used up. */
   | 'no_challenge'
   /** A live challenge, another code (or link token). */
-  | 'wrong_code'
-  /** The code of a challenge another browser asked for: counted against that one. */
-  | 'other_browser';
+  | 'wrong_code';
 
 export type EmailRedemption =
   | { readonly ok: true; readonly address: string; readonly returnTo?: string }
-  | { readonly ok: false; readonly reason: EmailCodeRefusal; readonly attemptsLeft: number };
+  | { readonly ok: false; readonly reason: EmailCodeRefusal };
 
 /**
  * The email codes in the one challenge store. A sign-in challenge is keyed by the browser that
@@ -47,15 +49,14 @@ export type EmailRedemption =
  * bound to), so that a wrong code is counted against it whatever the code, and a new request from
  * the browser replaces the one before (`replaces`): one live code per browser. It is bound to
  * the code's HMAC, the link token's SHA-256 and the address's HMAC; the address itself is kept
- * sealed for the sign-in, and nothing of it, the code or the token is stored in clear. Each code
- * sent to sign in also gets an owner record (which browser it was sent for), inserted first,
- * whose unique key keeps two live codes from being equal: a code entered in another browser is
- * then refused and counted against the challenge it belongs to. A link challenge (an address
- * added to an account) is keyed by the account instead.
+ * sealed for the sign-in, and nothing of it, the code or the token is stored in clear. A link
+ * challenge (an address added to an account) is keyed by the account instead.
  *
  * Redemption: one attempt counted (at most EMAIL_CODE_MAX_ATTEMPTS, atomically), then one atomic
  * consume whose filter checks the purpose and the code (or token), unspent and unexpired; the
- * attempt that uses the last one up and fails spends the challenge.
+ * attempt that uses the last one up and fails spends the challenge. It reads and writes the
+ * presenting browser's challenge only, so what a refused code costs and answers never depends on
+ * whether it is live somewhere else (docs/EMAIL-LOGIN.md, "One refusal for every wrong code").
  */
 @Injectable()
 export class EmailChallenges {
@@ -72,9 +73,20 @@ export class EmailChallenges {
     this.sealed = new SecretBox(tokens.keyEncryptionSecret, 'email-address');
   }
 
-  /** The address as the rate limits and bindings count it: its HMAC, never the address. */
+  /** The address as the bindings count it: its HMAC, never the address. */
   addressKey(address: string): string {
     return this.addresses.of(address);
+  }
+
+  /**
+   * The mail budgets a code sent to the normalised `address` is charged to: the address's, and
+   * its mailbox's (the subaddress removed), each keyed by an HMAC, never the address.
+   */
+  addressBudgets(address: string): RateLimitCharge[] {
+    return [
+      { rule: EMAIL_CODES_PER_ADDRESS, key: this.addresses.of(address) },
+      { rule: EMAIL_CODES_PER_MAILBOX, key: this.addresses.of(`mailbox:${mailboxOf(address)}`) },
+    ];
   }
 
   /** Issues the sign-in challenge of the browser `presession` for `address`. */
@@ -83,10 +95,9 @@ export class EmailChallenges {
     address: string,
     returnTo: string,
   ): Promise<Required<IssuedEmailCode>> {
-    const browser = sha256Base64Url(presession);
-    const code = await this.claimCode(browser);
+    const code = newCode();
     const linkToken = randomToken(32);
-    const key = loginKey(browser);
+    const key = loginKey(sha256Base64Url(presession));
     const issued = await this.store.issue<EmailChallengePayload>({
       kind: 'email_code',
       key,
@@ -119,15 +130,9 @@ export class EmailChallenges {
   }
 
   /** The browser `presession` presents `code`. */
-  async redeemLoginCode(presession: string, code: string): Promise<EmailRedemption> {
-    const browser = sha256Base64Url(presession);
-    const codeHash = this.codes.of(code);
-    const result = await this.redeem(loginKey(browser), { purpose: 'login', code: codeHash });
-    if (result.ok) return result;
-    // Not this browser's code: if it is another's, that challenge counts the attempt too.
-    return (await this.chargeOwner(codeHash, browser))
-      ? { ok: false, reason: 'other_browser', attemptsLeft: result.attemptsLeft }
-      : result;
+  redeemLoginCode(presession: string, code: string): Promise<EmailRedemption> {
+    const key = loginKey(sha256Base64Url(presession));
+    return this.redeem(key, { purpose: 'login', code: this.codes.of(code) });
   }
 
   /** The browser `presession` opened the link carrying `token`. */
@@ -147,7 +152,7 @@ export class EmailChallenges {
    */
   private async redeem(key: string, binding: Record<string, string>): Promise<EmailRedemption> {
     const attempt = await this.store.countAttempt('email_code', key, EMAIL_CODE_MAX_ATTEMPTS);
-    if (attempt === null) return { ok: false, reason: 'no_challenge', attemptsLeft: 0 };
+    if (attempt === null) return { ok: false, reason: 'no_challenge' };
     const result = await this.store.consume<EmailChallengePayload>('email_code', key, binding);
     if (result.ok) {
       const { address, returnTo } = result.challenge.payload;
@@ -159,52 +164,8 @@ export class EmailChallenges {
     }
     if (attempt >= EMAIL_CODE_MAX_ATTEMPTS) await this.store.spend('email_code', key);
     return result.reason === 'binding_mismatch'
-      ? { ok: false, reason: 'wrong_code', attemptsLeft: EMAIL_CODE_MAX_ATTEMPTS - attempt }
-      : { ok: false, reason: 'no_challenge', attemptsLeft: 0 };
-  }
-
-  /**
-   * Counts an attempt against the sign-in challenge `codeHash` was sent for, when another browser
-   * than `browser` asked for it and it still holds that code; true when the code is another
-   * browser's.
-   */
-  private async chargeOwner(codeHash: string, browser: string): Promise<boolean> {
-    const owner = await this.store.peek('email_code_owner', ownerKey(codeHash));
-    const ownerBrowser = owner?.binding.browser;
-    if (ownerBrowser === undefined || ownerBrowser === browser) return false;
-    const key = loginKey(ownerBrowser);
-    const bound = { purpose: 'login', code: codeHash };
-    const attempt = await this.store.countAttempt(
-      'email_code',
-      key,
-      EMAIL_CODE_MAX_ATTEMPTS,
-      bound,
-    );
-    if (attempt !== null && attempt >= EMAIL_CODE_MAX_ATTEMPTS) {
-      await this.store.spend('email_code', key, bound);
-    }
-    return true;
-  }
-
-  /**
-   * A code no live owner record holds, and its owner record for `browser`: the record's unique
-   * key (the code's HMAC) decides, never a read before the write.
-   */
-  private async claimCode(browser: string): Promise<string> {
-    for (let draw = 0; draw < CODE_DRAWS; draw++) {
-      const code = newCode();
-      const claimed = await firstWriteWins(() =>
-        this.store.issue({
-          kind: 'email_code_owner',
-          key: ownerKey(this.codes.of(code)),
-          binding: { browser },
-          payload: {},
-          ttlSeconds: EMAIL_CODE_TTL_SECONDS,
-        }),
-      );
-      if (claimed) return code;
-    }
-    throw new Error(`No free email code in ${CODE_DRAWS} draws`);
+      ? { ok: false, reason: 'wrong_code' }
+      : { ok: false, reason: 'no_challenge' };
   }
 }
 
@@ -220,8 +181,4 @@ function loginKey(browser: string): string {
 
 function linkKey(sub: string): string {
   return `email-link:${sub}`;
-}
-
-function ownerKey(codeHash: string): string {
-  return `email-code:${codeHash}`;
 }

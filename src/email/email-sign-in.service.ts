@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { emailMethodKey, mintSubject } from '../accounts/account';
+import { type SignInMethod, emailMethodKey, mintSubject } from '../accounts/account';
 import { AccountService } from '../accounts/account.service';
 import { MethodAlreadyLinked } from '../accounts/accounts.errors';
 import { reportRefusals } from '../challenges/report-refusals';
@@ -12,11 +12,11 @@ import { DomainEvents } from '../platform/events/domain-events';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import { ProofVerified } from '../proofs/proof.events';
 import type { SessionIdentity } from '../sessions/session';
-import { normalizeEmail } from './email-address';
+import { canonicalEmail, unnormalizedFormOf } from './email-address';
 import { EmailChallenges, type EmailRedemption } from './email-challenges';
 import { signInCodeMail } from './email-code.mail';
 import { EmailLoginDisabled, InvalidCode } from './email.errors';
-import { EMAIL_CODES_PER_ADDRESS, EMAIL_CODES_PER_BROWSER } from './email.rate-limits';
+import { EMAIL_CODES_PER_BROWSER } from './email.rate-limits';
 
 /** What a code or link proved: who signs in, and the return_to the code was asked for with. */
 export interface EmailSignInProof {
@@ -24,25 +24,19 @@ export interface EmailSignInProof {
   readonly returnTo?: string;
 }
 
-/** The refusal a person reads, by why the code or link did not sign in. */
+/**
+ * The one refusal of every code or link that does not sign in, whatever the reason: the same
+ * status, `error` and text for a wrong code, an expired or used one, one spent by wrong attempts,
+ * and one that is live in another browser. Told apart, the last one would say that a guess
+ * matched somebody's code (issue #76). The reason stays server-side, for the metrics.
+ */
 export function refusalOf(redemption: Exclude<EmailRedemption, { ok: true }>): InvalidCode {
-  switch (redemption.reason) {
-    case 'other_browser':
-      return new InvalidCode(
-        'This code was sent to another browser: a code works only in the browser that asked for it',
-      ).because('other_browser');
-    case 'wrong_code':
-      return new InvalidCode(
-        redemption.attemptsLeft > 0
-          ? `This is not the code sent to this browser; ${redemption.attemptsLeft} attempt(s) left`
-          : 'This is not the code sent to this browser, and that was the last attempt: ask for a new code',
-      ).because('wrong_code');
-    case 'no_challenge':
-      return new InvalidCode(
-        'No code is waiting for this browser: it expired, was used, or had too many wrong attempts; ask for a new code',
-      ).because('no_challenge');
-  }
+  return new InvalidCode(INVALID_CODE).because(redemption.reason);
 }
+
+/** What a refused code or link answers (see refusalOf). */
+export const INVALID_CODE =
+  'This code is not valid here: it is wrong, expired or used, or was sent for another browser. Check the newest mail, or ask for a new code';
 
 /**
  * Email sign-in (the `email` proof): a code and a link sent to an address, redeemed once in the
@@ -80,10 +74,10 @@ export class EmailSignIn {
    */
   async start(address: string, presession: string, returnTo: string): Promise<void> {
     this.assertEnabled();
-    const to = normalizeEmail(address);
+    const to = canonicalEmail(address);
     await this.limiter.hit(
       [
-        { rule: EMAIL_CODES_PER_ADDRESS, key: this.challenges.addressKey(to) },
+        ...this.challenges.addressBudgets(to),
         { rule: EMAIL_CODES_PER_BROWSER, key: `browser:${sha256Base64Url(presession)}` },
       ],
       'closed',
@@ -147,6 +141,8 @@ export class EmailSignIn {
     const identity = (sub: string): SessionIdentity => ({ sub, authMethod: 'email', methodKey });
     const existing = await this.accounts.findMethod(methodKey);
     if (existing) return identity(existing.sub);
+    const before = await this.storedUnnormalized(address);
+    if (before) return { sub: before.sub, authMethod: 'email', methodKey: before.key };
     const sub = mintSubject();
     try {
       await this.accounts.link(sub, methodKey, { callerAddress });
@@ -158,5 +154,16 @@ export class EmailSignIn {
     }
     this.logger.log(`Account ${sub} created by an email address`);
     return identity(sub);
+  }
+
+  /**
+   * The method an earlier release stored for `address` with its domain in Unicode, before
+   * addresses were normalised (docs/DEPLOYMENT.md, "Upgrading a fleet"): that account signs in,
+   * rather than a new one for the same mailbox. Read only for a domain with a punycode label.
+   */
+  private async storedUnnormalized(address: string): Promise<SignInMethod | undefined> {
+    const unnormalized = unnormalizedFormOf(address);
+    if (unnormalized === undefined) return undefined;
+    return (await this.accounts.findMethod(emailMethodKey(unnormalized))) ?? undefined;
   }
 }

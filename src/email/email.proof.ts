@@ -15,8 +15,7 @@ export const EMAIL_PROOF = {
   label: 'Email codes',
   shortLabel: 'Email',
   amr: AMR.email,
-  // The challenge stands for the model; the owner records only attribute a code to its browser.
-  challengeKinds: ['email_code', 'email_code_owner'],
+  challengeKinds: ['email_code'],
   comparison: {
     protocol: {
       name: 'One-time code and link sent by email',
@@ -25,7 +24,7 @@ export const EMAIL_PROOF = {
       sent_up_front:
         'POST /login/email/start { email } from the login page (its CSRF token and pre-login session cookie): the same answer, { sent: true }, whether or not an account has the address',
       server_stores:
-        'one challenge per browser: the HMAC of an 8-digit code and the SHA-256 of a 256-bit link token as its binding, the address sealed (AES-256-GCM) and keyed-hashed, an attempt counter; per code, which browser it was sent for; the mail sealed in the outbox until it is sent',
+        'one challenge per browser: the HMAC of an 8-digit code and the SHA-256 of a 256-bit link token as its binding, the address sealed (AES-256-GCM) and keyed-hashed, an attempt counter; the mail sealed in the outbox until it is sent',
       bound_to: ['browser (pre-login session)', 'email address', 'code or link token'],
       client_proves_later:
         'the code at POST /login/email/verify, or the link opened and confirmed, from the browser that asked',
@@ -42,10 +41,11 @@ export const EMAIL_PROOF = {
     threats: {
       stops: [
         'guessing the code: 5 wrong codes spend the challenge (one in 20 million odds per challenge), at most 5 codes per address per 15 minutes, and limits per browser and IP',
-        'a code or link used in another browser: refused, and counted against the challenge it belongs to',
+        'a code or link used in another browser: refused with the very answer a wrong code gets, and never counted against the browser it was sent for (a guess that matched somebody’s code tells nothing and costs them nothing)',
         'replay: the challenge is redeemed once, the code and the link together',
         'address enumeration: POST /login/email/start answers the same and does the same work whether or not an account exists',
-        'mail bombing an inbox: 5 codes per address per 15 minutes, charged before the mail is queued',
+        'mail bombing an inbox: 5 codes per address and 10 per mailbox (victim+1@, victim+2@ and victim@ together) per 15 minutes, charged before the mail is queued',
+        'an address posing as another: an internationalised domain and its punycode are one address (UTS #46); control and format characters (U+202E) and local parts that are not ASCII are refused',
       ],
       does_not_stop: [
         'real-time phishing: a look-alike page that asks for the code and relays it gets a session (a phished code yields the account, once, within its 10 minutes); never phr, and never enough alone to change the methods of an account that has a passkey, wallet or password',

@@ -15,6 +15,17 @@ export const EMAIL_CODES_PER_ADDRESS: RateLimitRule = {
   limit: (limits) => limits.emailCodesPerAddress,
 };
 
+/**
+ * Codes sent to one mailbox per window (RATE_LIMIT_EMAIL_CODES_PER_MAILBOX, 10): the address with
+ * its subaddress removed (email-address.ts's mailboxOf), keyed by its HMAC. Each of `victim+1@`,
+ * `victim+2@`... has its own per-address budget, and all of them land in `victim@`'s inbox.
+ */
+export const EMAIL_CODES_PER_MAILBOX: RateLimitRule = {
+  name: 'email-codes-mailbox',
+  windowMs: EMAIL_CODE_WINDOW_MS,
+  limit: (limits) => limits.emailCodesPerMailbox,
+};
+
 /** Codes one browser (its pre-login session) asks for per window, whatever the addresses. */
 export const EMAIL_CODES_PER_BROWSER: RateLimitRule = {
   name: 'email-codes-browser',

@@ -138,17 +138,34 @@ export class EmailLab {
     );
   }
 
-  /** A code typed in another browser is refused; the browser it was sent to still signs in. */
+  /**
+   * A code typed in another browser is refused exactly as a wrong code is (the same status,
+   * `error` and text: a guess that matched somebody's live code must not tell), and costs the
+   * browser it was sent to nothing: that one still signs in.
+   */
   async anotherBrowsersCode(): Promise<Outcome> {
     const owner = await this.browser();
     const code = await this.requestCode(owner, this.address);
     const thief = await this.browser();
     const stolen = await this.verify(thief, code);
+    const guessed = await this.verify(
+      thief,
+      String((Number(code) + 1) % 100_000_000).padStart(8, '0'),
+    );
     const own = await this.verify(owner, code);
-    return allOf(errorOutcome(stolen, INVALID_CODE), {
-      expected: 'owner then 200',
-      answered: `owner then ${own.status}`,
-      passed: own.status === 200,
-    });
+    const same = describeReply(stolen) === describeReply(guessed);
+    return allOf(
+      errorOutcome(stolen, INVALID_CODE),
+      {
+        expected: 'the same as a wrong code',
+        answered: same ? 'the same as a wrong code' : `a wrong code: ${describeReply(guessed)}`,
+        passed: same,
+      },
+      {
+        expected: 'owner then 200',
+        answered: `owner then ${own.status}`,
+        passed: own.status === 200,
+      },
+    );
   }
 }

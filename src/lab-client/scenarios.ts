@@ -640,8 +640,11 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     email.wrongCodeFiveTimes(),
   );
   await attempt('email', 'replayed code', '401 invalid_code', () => email.replayedCode());
-  await attempt('email', 'another browser’s code', '401 invalid_code; owner then 200', () =>
-    email.anotherBrowsersCode(),
+  await attempt(
+    'email',
+    'another browser’s code',
+    '401 invalid_code; the same as a wrong code; owner then 200',
+    () => email.anotherBrowsersCode(),
   );
   return rows;
 }

@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import type { SMTPServer } from 'smtp-server';
@@ -70,15 +71,15 @@ export class EmbeddedMailCatcher implements OnApplicationShutdown {
       size: MAX_MAIL_BYTES,
       logger: false,
       banner: 'Proofgate development mail catcher',
-      onData: (stream, _session, callback) => {
+      onData: (stream, session, callback) => {
         simpleParser(stream)
           .then((parsed) => {
             this.keep({
               receivedAt: this.clock.now(),
               from: parsed.from?.text ?? '',
-              to: (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : [])
-                .map((address) => address.text)
-                .join(', '),
+              // The envelope's recipients, their domains in the ASCII form the service sends to
+              // (smtp-server and mailparser both show a punycode domain in Unicode).
+              to: session.envelope.rcptTo.map(({ address }) => asciiDomain(address)).join(', '),
               subject: parsed.subject ?? '',
               text: parsed.text ?? '',
               ...(typeof parsed.html === 'string' ? { html: parsed.html } : {}),
@@ -103,4 +104,10 @@ export class EmbeddedMailCatcher implements OnApplicationShutdown {
     this.caught.unshift(mail);
     if (this.caught.length > CAUGHT_MAILS_KEPT) this.caught.length = CAUGHT_MAILS_KEPT;
   }
+}
+
+/** `address` with its domain in ASCII (UTS #46) form. */
+function asciiDomain(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? address : `${address.slice(0, at)}@${domainToASCII(address.slice(at + 1))}`;
 }

@@ -40,10 +40,8 @@ export const CHALLENGE_KINDS = [
   // checked against its hash); it names the presentations in the comparison's figures.
   'client_secret',
   // An email sign-in or link code and its link's token, one challenge per browser (or account),
-  // bound to it and to the address; and, per code sent to sign in, which browser it was sent for,
-  // so that a code entered in another browser counts against the challenge it belongs to.
+  // bound to it and to the address.
   'email_code',
-  'email_code_owner',
   // RFC 6749 §10.12, RFC 7636 and OpenID Connect Core §3.1.2.1: a sign-in at an upstream
   // provider, its `state` the key, its `nonce` and PKCE verifier kept with it; redeemed once at
   // the callback, by the browser that started it.

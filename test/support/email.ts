@@ -3,6 +3,7 @@
  * CSRF token, kept by an agent), asking for a code, and reading the real mail the embedded SMTP
  * catcher received (GET /dev/mailbox as JSON) for its code and its link.
  */
+import { domainToASCII } from 'node:url';
 import request from 'supertest';
 import type { CookieBrowser } from './cookie-browser';
 import { hiddenField } from './login-form';
@@ -88,12 +89,19 @@ export async function requestCode(
   returnTo?: string,
 ): Promise<MailedCode & { fields: { csrf_token: string; return_to: string } }> {
   const fields = await emailLoginForm(agent, returnTo);
-  const before = (await mailbox(t)).filter((m) => m.to === email.toLowerCase()).length;
+  const to = deliveredTo(email);
+  const before = (await mailbox(t)).filter((m) => m.to === to).length;
   await agent
     .post('/login/email/start')
     .send({ email, ...fields })
     .expect(200, { sent: true });
-  return { ...(await mailTo(t, email.toLowerCase(), before + 1)), fields };
+  return { ...(await mailTo(t, to, before + 1)), fields };
+}
+
+/** The address mail for `email` goes to: lower-cased, its domain in ASCII (UTS #46) form. */
+export function deliveredTo(email: string): string {
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, at).toLowerCase()}@${domainToASCII(email.slice(at + 1))}`;
 }
 
 /** Requests a code for `email` and signs in with it: the browser's session, and the login's answer. */
@@ -112,14 +120,14 @@ export async function signInByEmail(
 }
 
 /**
- * The same sign-in in a CookieBrowser against a listening app (`issuer`): the login page, the
- * code asked for as the page's script asks, the mail read at /dev/mailbox, the code posted.
+ * A code asked for in a CookieBrowser against a listening app (`issuer`), as the login page's
+ * script asks, and read from the mail at /dev/mailbox: the code and the page's fields.
  */
-export async function signInByEmailAt(
+export async function requestCodeAt(
   issuer: string,
   cookies: CookieBrowser,
   email: string,
-): Promise<void> {
+): Promise<{ code: string; fields: { csrf_token: string; return_to: string } }> {
   const page = await (await cookies.get(`${issuer}/login`)).text();
   const form =
     /<form method="post" action="\/login\/email\/start" id="email-login">[\s\S]*?<\/form>/.exec(
@@ -130,23 +138,31 @@ export async function signInByEmailAt(
     csrf_token: unescapeHtml(hiddenField(form, 'csrf_token')),
     return_to: unescapeHtml(hiddenField(form, 'return_to')),
   };
+  const to = deliveredTo(email);
   const mails = async () =>
     (
       (await (
         await fetch(`${issuer}/dev/mailbox`, { headers: { accept: 'application/json' } })
       ).json()) as MailboxJson
-    ).mails.filter((mail) => mail.to === email);
+    ).mails.filter((mail) => mail.to === to);
   const before = (await mails()).length;
   const started = await cookies.postJson(`${issuer}/login/email/start`, { email, ...fields });
   if (started.status !== 200) throw new Error(`POST /login/email/start answered ${started.status}`);
   const mail = await eventually(async () => {
     const all = await mails();
     return all.length > before ? all[0] : undefined;
-  }, `mail to ${email}`);
-  const verified = await cookies.postJson(`${issuer}/login/email/verify`, {
-    code: codeOf(mail.text).code,
-    ...fields,
-  });
+  }, `mail to ${to}`);
+  return { code: codeOf(mail.text).code, fields };
+}
+
+/** The same sign-in in a CookieBrowser against a listening app (`issuer`): a code, then posted. */
+export async function signInByEmailAt(
+  issuer: string,
+  cookies: CookieBrowser,
+  email: string,
+): Promise<void> {
+  const { code, fields } = await requestCodeAt(issuer, cookies, email);
+  const verified = await cookies.postJson(`${issuer}/login/email/verify`, { code, ...fields });
   if (verified.status !== 200)
     throw new Error(`POST /login/email/verify answered ${verified.status}`);
 }

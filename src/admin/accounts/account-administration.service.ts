@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { isEmail } from 'class-validator';
 import { type SignInMethod, emailMethodKey, methodTypeOf } from '../../accounts/account';
-import { EMAIL_MAX_LENGTH, normalizeEmail } from '../../email/email-address';
+import { normalizeEmail } from '../../email/email-address';
 import { AccountService } from '../../accounts/account.service';
 import { WalletConfig } from '../../config/sections/wallet.config';
 import { UserAccountService } from '../../accounts/users/user-account.service';
@@ -58,10 +57,10 @@ export class AccountAdministration {
    */
   async linkEmail(user: string, email: string): Promise<SignInMethod & { addedAt: Date }> {
     const address = normalizeEmail(email);
-    if (address.length > EMAIL_MAX_LENGTH || !isEmail(address)) {
-      throw new AdminError(`not an email address: ${email}`);
-    }
+    // Not echoed: the refused input may hold the very characters that would garble a terminal.
+    if (!address.ok)
+      throw new AdminError(`not an email address Proofgate takes: it ${address.problem}`);
     const sub = await this.subjectOf(user);
-    return this.accounts.link(sub, emailMethodKey(address), 'operator');
+    return this.accounts.link(sub, emailMethodKey(address.address), 'operator');
   }
 }

@@ -14,6 +14,7 @@ import { AccountService } from '../../accounts/account.service';
 import { MethodRemoval, type MethodRemoved } from '../../sessions/logout/method-removal.service';
 import { UsageError } from '../admin.errors';
 import { AccountAdministration } from './account-administration.service';
+import { visible } from '../../platform/text/visible';
 import { wordList } from '../../platform/text/word-list';
 import { WALLET_ACCOUNT_ID_FORMS } from '../../wallet/wallet-chains';
 import { answer, answerRows, type CommandDeps } from '../io/command-output';
@@ -69,6 +70,18 @@ const UPSTREAM_COLUMNS: readonly Column<SignInMethod>[] = [
   { header: 'EMAIL', cell: (method) => method.upstream?.email ?? '-' },
   { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
 ];
+
+/**
+ * The key of the address `typed` among an account's `methods`: as `emails list` shows it (the
+ * stored form, which before addresses were normalised kept a Unicode domain as typed), or in any
+ * form that normalises to a stored one (`A@EXÄMPLE.COM` for `a@xn--exmple-cua.com`).
+ */
+function emailKeyAmong(methods: readonly SignInMethod[], typed: string): string {
+  const listed = emailMethodKey(typed.trim().toLowerCase());
+  const normalized = normalizeEmail(typed);
+  const canonical = normalized.ok ? emailMethodKey(normalized.address) : listed;
+  return methods.some((method) => method.key === listed) ? listed : canonical;
+}
 
 /** What the removal ended, when it ended anything (older sessions and grants name no method). */
 function ended({ sessionsEnded, grantsRevoked }: MethodRemoved): string {
@@ -196,15 +209,21 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     .requiredOption('--user <sub>', 'the subject')
     .requiredOption('--email <address>', 'the address, as `emails list` shows it')
     .action(async (options: { user: string; email: string }, command: Command) => {
-      const key = emailMethodKey(normalizeEmail(options.email));
-      const removed = await deps.withContext((app) =>
-        app.get(MethodRemoval).remove(options.user, key),
-      );
-      answer(deps, command, `Removed ${options.email} from ${options.user}${ended(removed)}.\n`, {
-        removed: key,
-        sessions_ended: removed.sessionsEnded,
-        grants_revoked: removed.grantsRevoked,
+      const { key, removed } = await deps.withContext(async (app) => {
+        const { methods } = await app.get(AccountService).account(options.user);
+        const listed = emailKeyAmong(methods, options.email);
+        return { key: listed, removed: await app.get(MethodRemoval).remove(options.user, listed) };
       });
+      answer(
+        deps,
+        command,
+        `Removed ${visible(emailOf(key))} from ${options.user}${ended(removed)}.\n`,
+        {
+          removed: key,
+          sessions_ended: removed.sessionsEnded,
+          grants_revoked: removed.grantsRevoked,
+        },
+      );
     });
 
   const passkeys = program.command('passkeys').description("a user's passkeys (WebAuthn)");

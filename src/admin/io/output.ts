@@ -1,3 +1,5 @@
+import { visible } from '../../platform/text/visible';
+
 /** One column of a table: its header and how a row shows in it. */
 export interface Column<T> {
   readonly header: string;
@@ -40,7 +42,10 @@ export function formatDate(date: Date | undefined): string {
     .replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** A value stored by someone else never breaks the table's lines. */
+/**
+ * A value stored by someone else never breaks the table's lines, nor reads otherwise: a control
+ * or format character (U+202E) is written out.
+ */
 function oneLine(value: string): string {
-  return value.replace(/[\r\n\t]+/g, ' ');
+  return visible(value.replace(/[\r\n\t]+/g, ' '));
 }

@@ -39,6 +39,8 @@ export abstract class RateLimitConfig {
   abstract readonly deviceUserCodesPerNetwork: number;
   /** Email codes sent per 15 minutes to one address (its sign-in and link codes together). */
   abstract readonly emailCodesPerAddress: number;
+  /** Email codes sent per 15 minutes to one mailbox: its addresses with and without a subaddress. */
+  abstract readonly emailCodesPerMailbox: number;
   /** Email codes asked for per 15 minutes by one browser (its login page's pre-login session). */
   abstract readonly emailCodesPerBrowser: number;
   /** Email codes asked for per 15 minutes from one IP. */
@@ -193,6 +195,15 @@ export const RATE_LIMIT_SETTINGS = settingsSection(
         'counted before the mail is queued: past it `429 too_many_requests` with `Retry-After`, ' +
         'and no mail.',
     }),
+    emailCodesPerMailbox: setting({
+      name: 'RATE_LIMIT_EMAIL_CODES_PER_MAILBOX',
+      type: whole(1),
+      default: 10,
+      description:
+        'Email codes sent to one mailbox per 15 minutes, whatever the subaddress: `victim+1@`, ' +
+        '`victim+2@` and `victim@` are one mailbox (and at Gmail, the local part without its ' +
+        'dots). Counted with the per-address limit, before the mail is queued.',
+    }),
     cibaAnnouncementsPerAccount: setting({
       name: 'RATE_LIMIT_CIBA_ANNOUNCEMENTS_PER_ACCOUNT',
       type: whole(1),
@@ -249,6 +260,7 @@ export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
     deviceUserCodesPerAccount: env.get(RATE_LIMIT_SETTINGS.declared.deviceUserCodesPerAccount),
     deviceUserCodesPerNetwork: env.get(RATE_LIMIT_SETTINGS.declared.deviceUserCodesPerNetwork),
     emailCodesPerAddress: env.get(RATE_LIMIT_SETTINGS.declared.emailCodesPerAddress),
+    emailCodesPerMailbox: env.get(RATE_LIMIT_SETTINGS.declared.emailCodesPerMailbox),
     emailCodesPerBrowser: env.get(RATE_LIMIT_SETTINGS.declared.emailCodesPerBrowser),
     emailCodesPerIp: env.get(RATE_LIMIT_SETTINGS.declared.emailCodesPerIp),
     emailVerifyPerIp: env.get(RATE_LIMIT_SETTINGS.declared.emailVerifyPerIp),

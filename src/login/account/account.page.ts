@@ -1,5 +1,6 @@
 import { type Account, type SignInMethod, originalMethodKey } from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
+import { visible } from '../../platform/text/visible';
 import { type OfferedProvider, USERNAME_MAX_LENGTH } from '../login.page';
 import type { PageWallet } from '../../proofs/proof-descriptor';
 import { WEBAUTHN_BROWSER_SCRIPT } from '../passkey/webauthn-browser.controller';
@@ -75,7 +76,7 @@ export function renderAccountPage(
       const email = method.upstream?.email;
       const verified =
         email === undefined ? issuedBy(method) : ` <span class="muted">${escapeHtml(email)}</span>`;
-      return `<tr data-method-type="${method.type}"><td>${TYPE_NAMES[method.type]}</td><td><code>${escapeHtml(method.key)}</code>${verified}</td><td>${added(account.sub, method)}</td><td>${remove}</td></tr>`;
+      return `<tr data-method-type="${method.type}"><td>${TYPE_NAMES[method.type]}</td><td><code>${escapeHtml(visible(method.key))}</code>${verified}</td><td>${added(account.sub, method)}</td><td>${remove}</td></tr>`;
     })
     .join('\n');
   const error = view.error

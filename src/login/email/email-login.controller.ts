@@ -89,7 +89,7 @@ export class EmailLoginController {
   @ApiOperation({
     summary: 'Sign in with the emailed code: a login session, no tokens',
     description:
-      'Checks the login page CSRF token, then redeems this browser’s code once: 5 wrong codes spend it, and a code sent to another browser is refused and counted against that browser’s. A new address creates an account (ACCOUNT_CREATIONS_PER_IP_PER_HOUR). Starts a login session (auth_method email, amr otp) and answers where to go next, as POST /login/siwe.',
+      'Checks the login page CSRF token, then redeems this browser’s code once: 5 wrong codes spend it. Every refused code gets the same answer (a code sent to another browser is a wrong code here, and costs that browser nothing). A new address creates an account (ACCOUNT_CREATIONS_PER_IP_PER_HOUR). Starts a login session (auth_method email, amr otp) and answers where to go next, as POST /login/siwe.',
   })
   @ApiConsumes('application/json', FORM)
   @ApiOkResponse({ description: 'Logged in', type: PageSignInResponseDto })

@@ -1,22 +1,40 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, Matches, MaxLength } from 'class-validator';
-import { EMAIL_MAX_LENGTH } from '../../email/email-address';
+import {
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  type ValidationArguments,
+} from 'class-validator';
+import { EMAIL_MAX_LENGTH, emailProblemOf, isNormalizableEmail } from '../../email/email-address';
 import { EMAIL_CODE, EMAIL_LINK_TOKEN } from '../../email/email-challenges';
 import { CsrfTokenField } from '../../platform/http/form-fields';
 import { LoginPageFieldsDto } from '../login-page-fields.dto';
 
-/** An email address a code is sent to: well-formed (RFC 5322 as validator.js reads it). */
+/**
+ * An email address a code is sent to: well-formed (RFC 5322 as validator.js reads it) once
+ * normalised (email-address.ts: an ASCII local part, the domain in its UTS #46 ASCII form, no
+ * control or format character), each refusal with its reason.
+ */
 export function EmailAddressField(): PropertyDecorator {
   return applyDecorators(
     ApiProperty({
-      description: 'The address to send the code to (compared lower-cased)',
+      description:
+        'The address to send the code to (compared lower-cased, its domain in ASCII form: an internationalised domain and its punycode are one address; the part before @ is ASCII)',
       example: 'alice@example.com',
       maxLength: EMAIL_MAX_LENGTH,
     }),
     IsString(),
     MaxLength(EMAIL_MAX_LENGTH),
-    IsEmail({ allow_display_name: false, allow_ip_domain: false }),
+    ValidateBy({
+      name: 'isEmail',
+      validator: {
+        validate: (value: unknown) => isNormalizableEmail(value),
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'email'} ${emailProblemOf(args?.value)}`,
+      },
+    }),
   );
 }
 

@@ -12,6 +12,7 @@ import { accountToken } from '../../support/accounts';
 import { browser, mailTo, signInByEmail, unescapeHtml, type Agent } from '../../support/email';
 import { login, tokensFor } from '../../support/oauth';
 import { createTestApp, type TestApp } from '../../support/test-app';
+import { INVALID_CODE } from '../../../src/email/email-sign-in.service';
 
 let counter = 0;
 const fresh = (name = 'user') => `${name}-${++counter}-${Date.now()}@example.test`;
@@ -56,7 +57,7 @@ describe('email addresses on accounts', () => {
       .type('form')
       .send({ code: code === '00000000' ? '00000001' : '00000000', csrf_token: csrf })
       .expect(401);
-    expect(wrong.text).toMatch(/role="alert">This is not the code sent/);
+    expect(wrong.text).toContain(`role="alert">${INVALID_CODE}</p>`);
     await agent.post('/account/email').type('form').send({ code, csrf_token: csrf }).expect(303);
     const methods = await adminCli(t, ['--json', 'emails', 'list', '--user', 'user1']);
     expect(JSON.parse(methods.stdout)).toEqual([
@@ -192,7 +193,25 @@ describe('email addresses on accounts', () => {
     const both = await adminCli(t, ['accounts', 'link', '--user', 'user0']);
     expect(both.code).toBe(2);
     const bad = await adminCli(t, ['accounts', 'link', '--user', 'user0', '--email', 'nope']);
-    expect(bad).toMatchObject({ code: 1, stderr: 'proofgate-admin: not an email address: nope\n' });
+    expect(bad).toMatchObject({
+      code: 1,
+      stderr:
+        'proofgate-admin: not an email address Proofgate takes: it must be an email address\n',
+    });
+    // Nor one that would read otherwise, and whose refusal does not echo it to the terminal.
+    const reversed = await adminCli(t, [
+      'accounts',
+      'link',
+      '--user',
+      'user0',
+      '--email',
+      'evil\u202Egpj.com@example.test',
+    ]);
+    expect(reversed).toMatchObject({
+      code: 1,
+      stderr:
+        'proofgate-admin: not an email address Proofgate takes: it must not contain control or format characters (such as U+202E or U+200B)\n',
+    });
     const removed = await adminCli(t, ['emails', 'remove', '--user', 'user0', '--email', email]);
     expect(removed).toMatchObject({ code: 0 });
     expect(removed.stdout).toMatch(new RegExp(`^Removed ${email} from user0`));

@@ -239,12 +239,9 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
   }),
   ...rows('email', {
     'normal login': '200 { redirect }',
-    'wrong code 5 times, then the right one':
-      '5 × 401 invalid_code; 401 invalid_code "No code is waiting for this browser: it expired, was used, or had too many wrong attempts; ask for a new code"',
-    'replayed code':
-      '401 invalid_code "No code is waiting for this browser: it expired, was used, or had too many wrong attempts; ask for a new code"',
-    'another browser’s code':
-      '401 invalid_code "This code was sent to another browser: a code works only in the browser that asked for it"; owner then 200',
+    'wrong code 5 times, then the right one': `5 × 401 invalid_code; 401 invalid_code "This code is not valid here: it is wrong, expired or used, or was sent for another browser. Check the newest mail, or ask for a new code"`,
+    'replayed code': `401 invalid_code "This code is not valid here: it is wrong, expired or used, or was sent for another browser. Check the newest mail, or ask for a new code"`,
+    'another browser’s code': `401 invalid_code "This code is not valid here: it is wrong, expired or used, or was sent for another browser. Check the newest mail, or ask for a new code"; the same as a wrong code; owner then 200`,
   }),
   ...rows('private_key_jwt', {
     'replayed client assertion':
