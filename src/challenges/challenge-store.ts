@@ -38,6 +38,20 @@ export abstract class ChallengeStore {
   ): Promise<ConsumeResult<P>>;
 
   /**
+   * What `consume` would answer now, changing nothing: the live challenge for `key` bound as
+   * `expectedBinding` says, or why it could not be redeemed (`unknown`, `expired`, `replayed`,
+   * `binding_mismatch`). For a caller whose proof is checked before anything is written, and
+   * whose answer is then one compare-and-set elsewhere (a CIBA wallet approval): the challenge
+   * is redeemed after that write, so no cut between the two leaves it spent and the answer
+   * unwritten.
+   */
+  abstract inspect<P>(
+    kind: ChallengeKind,
+    key: string,
+    expectedBinding: ChallengeBinding,
+  ): Promise<ConsumeResult<P>>;
+
+  /**
    * `consume` for a caller that read the challenge already (`peek`) and needs no payload back,
    * only whether it redeemed it: the same redemption (live, unspent, unexpired; the payload
    * dropped, the spent marker left), sent with the turn's others. However the answers race, on

@@ -7,7 +7,7 @@
 
 import { CIBA_GRANT_TYPE } from './grant-types';
 import { isIP } from 'node:net';
-import { nonPublicAddressReason } from '../platform/http/outbound/address-class';
+import { isLocalhostName, nonPublicAddressReason } from '../platform/http/outbound/address-class';
 import { backchannelLogoutUriProblem } from './backchannel-logout-uri';
 
 export const CIBA_DELIVERY_MODES = ['poll', 'ping'] as const;
@@ -88,13 +88,13 @@ export function cibaDelivery(
 }
 
 /**
- * Without `allowPrivate`, a host that is plainly not public (`localhost`, a loopback, private or
- * link-local IP literal) is refused at registration; a name that resolves to one is refused by
- * the SSRF guard at each POST.
+ * Without `allowPrivate`, a host that is plainly not public (`localhost` and the names under it,
+ * RFC 6761 §6.3; a loopback, private or link-local IP literal) is refused at registration; a name
+ * that resolves to one is refused by the SSRF guard at each POST.
  */
 function nonPublicHostProblem(hostname: string): string | undefined {
   const host = hostname.replace(/^\[(.*)\]$/, '$1');
-  if (host !== 'localhost' && isIP(host) === 0) return undefined;
-  const reason = host === 'localhost' ? 'loopback' : nonPublicAddressReason(host);
+  if (!isLocalhostName(host) && isIP(host) === 0) return undefined;
+  const reason = isLocalhostName(host) ? 'loopback' : nonPublicAddressReason(host);
   return reason === undefined ? undefined : `must be on a public address (not ${reason})`;
 }

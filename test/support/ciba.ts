@@ -40,3 +40,16 @@ export function cibaTokenRequest(
     .set('Authorization', basic(clientId, secret))
     .send({ grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId });
 }
+
+/**
+ * RFC 7591 metadata of a ping client that registers itself (CIBA Core 1.0 §4), without its
+ * `backchannel_client_notification_endpoint`.
+ */
+export const SELF_REGISTERED_PING_CLIENT = {
+  client_name: 'Self-registered ping agent',
+  grant_types: [CIBA_GRANT_TYPE],
+  redirect_uris: [],
+  response_types: [],
+  token_endpoint_auth_method: 'client_secret_basic',
+  backchannel_token_delivery_mode: 'ping',
+} as const;

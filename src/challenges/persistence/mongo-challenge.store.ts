@@ -81,6 +81,42 @@ function notRedeemed(
   return { ok: false, reason: 'unknown' };
 }
 
+type Refusal = Exclude<ConsumeResult<never>, { ok: true }>;
+
+/**
+ * Why a record's challenge cannot be redeemed at `now` with these bindings (`consume`'s
+ * refusals), or null when it is live and bound so.
+ */
+function refusalOf(
+  record: ChallengeRecord | null,
+  kind: ChallengeKind,
+  now: Date,
+  expectedBinding: ChallengeBinding,
+  optionalBinding: OptionalBinding,
+): Refusal | null {
+  if (!record || record.kind !== kind) return { ok: false, reason: 'unknown' };
+  const mismatched = [
+    ...Object.keys(expectedBinding).filter(
+      (field) => record.binding[field] !== expectedBinding[field],
+    ),
+    ...Object.keys(optionalBinding).filter(
+      (field) =>
+        record.binding[field] !== undefined && record.binding[field] !== optionalBinding[field],
+    ),
+  ];
+  if (record.spentAt) {
+    return {
+      ok: false,
+      reason: 'replayed',
+      keyHash: record._id,
+      binding: record.binding,
+      sameBinding: mismatched.length === 0,
+    };
+  }
+  if (expiryOf(record).getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+  return mismatched.length > 0 ? { ok: false, reason: 'binding_mismatch', mismatched } : null;
+}
+
 /** A peek: the live challenge of `kind` whose key hashes to `keyHash`, as of `at`. */
 interface Peek {
   readonly kind: ChallengeKind;
@@ -237,28 +273,32 @@ export class MongoChallengeStore extends ChallengeStore {
 
     // Not redeemed: read what is there, only to tell the caller why.
     const existing = await this.collection.findOne({ _id: keyHash }, SINGLE_USE_READ);
-    if (!existing || existing.kind !== kind) return { ok: false, reason: 'unknown' };
-    const mismatched = [
-      ...Object.keys(expectedBinding).filter(
-        (field) => existing.binding[field] !== expectedBinding[field],
-      ),
-      ...Object.keys(optionalBinding).filter(
-        (field) =>
-          existing.binding[field] !== undefined &&
-          existing.binding[field] !== optionalBinding[field],
-      ),
-    ];
-    if (existing.spentAt) {
-      return {
+    // Live and bound as expected, yet not matched: replaced in between (a `replaces` issue).
+    return (
+      refusalOf(existing, kind, now, expectedBinding, optionalBinding) ?? {
         ok: false,
-        reason: 'replayed',
-        keyHash,
-        binding: existing.binding,
-        sameBinding: mismatched.length === 0,
-      };
+        reason: 'binding_mismatch',
+        mismatched: [],
+      }
+    );
+  }
+
+  async inspect<P>(
+    kind: ChallengeKind,
+    key: string,
+    expectedBinding: ChallengeBinding,
+  ): Promise<ConsumeResult<P>> {
+    const existing = await this.collection.findOne({ _id: sha256Base64Url(key) }, SINGLE_USE_READ);
+    if (existing === null) return { ok: false, reason: 'unknown' };
+    const refusal = refusalOf(existing, kind, this.clock.now(), expectedBinding, {});
+    if (refusal !== null) return refusal;
+    // Read while a concurrent consume rewrites it, a record may come without its payload
+    // (mongo-java-server, see `peek`): that challenge is spent.
+    if (existing.payload === undefined) {
+      const { _id: keyHash, binding } = existing;
+      return { ok: false, reason: 'replayed', keyHash, binding, sameBinding: true };
     }
-    if (expiryOf(existing).getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
-    return { ok: false, reason: 'binding_mismatch', mismatched };
+    return { ok: true, challenge: toChallenge<P>(existing) };
   }
 
   redeemPeeked(kind: ChallengeKind, key: string): Promise<RedeemResult> {

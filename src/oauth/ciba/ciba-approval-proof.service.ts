@@ -7,7 +7,7 @@ import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { randomIdentifier } from '../../platform/crypto/hashing';
-import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { InvalidRequest, ProtocolError } from '../../platform/errors/protocol-error';
 import { acrOfAuthentication } from '../../protocol-rules/acr';
 import type { LoginSession } from '../../sessions/session';
 import {
@@ -58,11 +58,18 @@ export type ApprovalChallenge =
 /**
  * The approval as a proof over the exact request (issue #51). A challenge is bound to the
  * request's RFC 8785 hash, the account, the method (and the wallet) and carries a fresh nonce; it
- * is a `ciba_approval` challenge of the one store, spent by the one atomic consume when the proof
- * comes. The consume comes first: a proof that then fails verification has spent its challenge
- * (the request stays pending, and a new challenge is one request away), so no challenge is ever
- * tried twice. The answer is the request's compare-and-set from pending to approved, bound to
- * the account, as a session's approval is.
+ * is a `ciba_approval` challenge of the one store. The answer is the request's compare-and-set
+ * from pending to approved, bound to the account, as a session's approval is.
+ *
+ * A wallet's signature is checked against its live challenge (read, not spent), and the approval
+ * is that one compare-and-set, as a device approval is (device-verification.service.ts): the
+ * challenge is spent after it. Spent first, a cut between the two writes (the database gone
+ * mid-request) left the challenge spent and the request pending: the person's signature refused
+ * as used, the agent polling until the request expired. Two approvals racing with one signature
+ * both verify, and only one moves the request; the other finds it answered. A signature refused
+ * spends its challenge (the request stays pending, a new challenge is one request away), so a
+ * challenge is never tried again after a bad proof; a verifier that could not answer (503) leaves
+ * it live. A passkey's challenge is still redeemed inside its verification, before the write.
  */
 @Injectable()
 export class CibaApprovalProofService {
@@ -128,6 +135,7 @@ export class CibaApprovalProofService {
     const approved = this.approvals.approvedRequest(request);
     const binding = this.bindingOf(session.sub, id, approved, proof.method);
     let verified: VerifiedApprovalProof;
+    let walletChallenge: string | undefined;
     if (proof.method === PASSKEY_APPROVAL) {
       if (proof.response === undefined) {
         throw new InvalidRequest('response is required for a passkey approval').because('response');
@@ -140,28 +148,58 @@ export class CibaApprovalProofService {
         );
       }
       const wallet = await this.walletOf(session.sub, proof);
-      const consumed = await this.store.consume<WalletChallengePayload>(
-        'ciba_approval',
-        walletChallengeKey(session.sub, id, wallet),
-        { ...binding, wallet: wallet.accountId },
-      );
-      if (!consumed.ok) throw challengeRefusal(consumed);
-      const statement = await this.statementOf(
+      walletChallenge = walletChallengeKey(session.sub, id, wallet);
+      verified = await this.verifyWallet(
         request,
         approved,
         wallet,
-        consumed.challenge.payload,
+        walletChallenge,
+        {
+          ...binding,
+          wallet: wallet.accountId,
+        },
+        proof.signature,
       );
-      verified = await this.proofs.verifyWallet(wallet, statement, proof.signature);
     }
+    // The answer: one compare-and-set of the request, whatever becomes of the rest.
     await this.approvals.approveWithProof(session, request, {
       method: proof.method,
       hash: binding.request_hash,
       ...verified,
     });
+    // Its challenge spent after it: the request, answered, takes no other proof anyway.
+    if (walletChallenge !== undefined) {
+      await this.store.redeemPeeked('ciba_approval', walletChallenge);
+    }
     this.logger.log(
       `${session.sub} approved a backchannel request of client ${request.binding.client_id} by ${proof.method}`,
     );
+  }
+
+  /**
+   * `signature` checked against the statement of the live challenge under `key`, which stays
+   * live when it verifies (the approval spends it); a refused signature spends it.
+   */
+  private async verifyWallet(
+    request: StoredChallenge<CibaRequestPayload>,
+    approved: ApprovedRequest,
+    wallet: LinkedWallet,
+    key: string,
+    binding: ChallengeBinding,
+    signature: string,
+  ): Promise<VerifiedApprovalProof> {
+    const live = await this.store.inspect<WalletChallengePayload>('ciba_approval', key, binding);
+    if (!live.ok) throw challengeRefusal(live);
+    const statement = await this.statementOf(request, approved, wallet, live.challenge.payload);
+    try {
+      return await this.proofs.verifyWallet(wallet, statement, signature);
+    } catch (error) {
+      // The signature's fault, not the verifier's (an RPC it could not reach answers 5xx).
+      if (error instanceof ProtocolError && error.status < 500) {
+        await this.store.spend('ciba_approval', key, binding);
+      }
+      throw error;
+    }
   }
 
   private bindingOf(

@@ -214,6 +214,44 @@ describe('ChallengeStore on the test MongoDB server', () => {
     expect(await store.redeemPeeked('authorization_code', code)).toEqual({ ok: true });
   });
 
+  it('inspects a challenge as consume would judge it, changing nothing', async () => {
+    const [live, expired, spent, other] = [
+      randomToken(),
+      randomToken(),
+      randomToken(),
+      randomToken(),
+    ];
+    await Promise.all([issueCode(live), issueCode(expired, 5), issueCode(spent), issueCode(other)]);
+    await store.spend('authorization_code', spent);
+    t.clock.advance(6);
+    const inspected = await store.inspect<{ sub: string }>('authorization_code', live, binding);
+    expect(inspected).toMatchObject({
+      ok: true,
+      challenge: { payload: { sub: 'user0' }, binding },
+    });
+    // Twice: the first inspection spent nothing.
+    expect(await store.inspect('authorization_code', live, binding)).toEqual(inspected);
+    expect(await store.inspect('authorization_code', randomToken(), binding)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
+    expect(await store.inspect('wallet_nonce', live, binding)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
+    expect(await store.inspect('authorization_code', expired, binding)).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
+    expect(await store.inspect('authorization_code', spent, binding)).toEqual(replayOf(spent));
+    expect(
+      await store.inspect('authorization_code', other, { ...binding, client_id: 'x' }),
+    ).toEqual({ ok: false, reason: 'binding_mismatch', mismatched: ['client_id'] });
+    // Every one of them as it was: the live ones still redeem.
+    expect(await store.consume('authorization_code', live, binding)).toMatchObject({ ok: true });
+    expect(await store.consume('authorization_code', other, binding)).toMatchObject({ ok: true });
+  });
+
   it('spends a challenge without redeeming it: a later redemption is told it was used', async () => {
     const key = randomToken();
     await issueCode(key);

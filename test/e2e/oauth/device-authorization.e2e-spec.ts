@@ -4,13 +4,11 @@
  * through the login page and the /device verification page. Time moves on the test clock.
  */
 import { decodeJwt } from 'jose';
-import { mongo } from 'mongoose';
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { ChallengeStore } from '../../../src/challenges/challenge-store';
-import type { ChallengeKind } from '../../../src/proofs/proof-vocabulary';
 import type { CookieBrowser } from '../../support/cookie-browser';
+import { cutBetweenWrites } from '../../support/database-cut';
 import { signedInAtDevicePage, submitUserCode } from '../../support/device-browser';
 import { hiddenField } from '../../support/login-form';
 import { signedSiweMessage } from '../../support/wallet-login';
@@ -85,36 +83,6 @@ describe('device authorization grant (RFC 8628)', () => {
     userCode: string,
     action: 'lookup' | 'approve' | 'deny',
   ) => submitUserCode(browser, issuer, userCode, action);
-
-  /**
-   * The database goes mid-request, within the answer's writes (the store's `consume` and `update`
-   * of `kinds`): its first write is done and the caller gets the error of a connection closed
-   * before the reply ('reply-lost'), or the first is done and the second refused, not done
-   * ('second-refused'). Returns the undo.
-   */
-  function cutBetweenWrites(
-    kinds: readonly ChallengeKind[],
-    fault: 'reply-lost' | 'second-refused',
-  ): () => void {
-    const store = t.app.get(ChallengeStore);
-    let writes = 0;
-    const closed = () => new mongo.MongoNetworkError('connection 9 to 127.0.0.1:27017 closed');
-    const spies = (['consume', 'update'] as const).map((method) => {
-      const original = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
-      return jest.spyOn(store, method).mockImplementation((async (
-        kind: ChallengeKind,
-        ...rest: unknown[]
-      ) => {
-        if (!kinds.includes(kind)) return original(kind, ...rest);
-        writes++;
-        if (fault === 'second-refused' && writes === 2) throw closed();
-        const result = await original(kind, ...rest);
-        if (fault === 'reply-lost' && writes === 1) throw closed();
-        return result;
-      }) as never);
-    });
-    return () => spies.forEach((spy) => spy.mockRestore());
-  }
 
   it('publishes the endpoint in both metadata documents, and the grant type', async () => {
     for (const path of ['oauth-authorization-server', 'openid-configuration']) {
@@ -279,7 +247,7 @@ describe('device authorization grant (RFC 8628)', () => {
       const authorization = await start();
       const browser = await signedInBrowser(authorization.user_code);
       expect((await submit(browser, authorization.user_code, 'lookup')).status).toBe(200);
-      const restore = cutBetweenWrites(['device_code', 'device_user_code'], fault);
+      const restore = cutBetweenWrites(t.app, ['device_code', 'device_user_code'], fault);
       try {
         expect((await submit(browser, authorization.user_code, 'approve')).status).toBe(503);
       } finally {

@@ -4,14 +4,23 @@
  * refused post does not spend the state (the right presentation still signs in after it); a
  * verified one does, and a second post of it is refused with the first sign-in unaffected (of
  * concurrent posts, exactly one signs in); a response_code presented by another browser is
- * refused and spent.
+ * refused and spent, and signs that browser in to nothing. An encrypted answer (direct_post.jwt)
+ * built with jose to another key, with another `alg` or `enc`, or naming another or no `kid`, is
+ * refused and leaves its request pending.
  */
 import { createServer, type Server } from 'node:http';
 import { closeServer, listenOnLoopback } from '../../support/loopback-server';
 import request from 'supertest';
 import { ES256 } from '@sd-jwt/crypto-nodejs';
 import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list';
-import { SignJWT, importJWK, type JWK } from 'jose';
+import {
+  type CompactJWEHeaderParameters,
+  CompactEncrypt,
+  SignJWT,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+} from 'jose';
 import { type ListeningApp, startListeningApp } from '../../support/test-app';
 import { loginPageRequest } from '../../support/identity-wallet-request';
 import {
@@ -287,6 +296,9 @@ describe('identity wallet refusals at the response URI', () => {
     return { agent, back: redirect.pathname + redirect.search };
   }
 
+  const signedIn = async (browser: ReturnType<typeof request.agent>) =>
+    /Signed in as/.test((await browser.get('/login').expect(200)).text);
+
   it('refuses a response_code presented by another browser, and spends it', async () => {
     const { agent, back } = await answeredSameDevice();
     const other = request.agent(listening.t.app.getHttpServer());
@@ -296,6 +308,35 @@ describe('identity wallet refusals at the response URI', () => {
     expect(stolen.body.error_description).toContain('another browser');
     const late = await agent.get(back).expect(400);
     expect(late.body.error).toBe('invalid_request');
+  });
+
+  it('signs nobody in with a response_code redeemed in another browser that started a sign-in of its own', async () => {
+    const { agent, back } = await answeredSameDevice();
+    // The thief's browser has a pre-login session and a live request of its own.
+    const thief = await started();
+    const stolen = await thief.agent.get(back).expect(400);
+    expect(stolen.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'This response_code belongs to another browser; it is now spent',
+    });
+    expect(await signedIn(thief.agent)).toBe(false);
+    expect((await thief.agent.get(`/oid4vp/requests/${thief.id}`).expect(200)).body).toEqual({
+      status: 'pending',
+    });
+    // Spent for its own browser too: nobody signs in with it.
+    expect((await agent.get(back).expect(400)).body.error_description).toBe(
+      'Unknown, expired or used response_code',
+    );
+    expect(await signedIn(agent)).toBe(false);
+    // The thief's own request is untouched: its own wallet's answer signs its own browser in.
+    const holder = await newHolder();
+    const own = await post(
+      thief.wallet,
+      await presentTo(thief.wallet, holder, await issueCredential({ holder })),
+    );
+    const ownBack = new URL(own.body.redirect_uri as string);
+    await thief.agent.get(ownBack.pathname + ownBack.search).expect(303);
+    expect(await signedIn(thief.agent)).toBe(true);
   });
 
   it('refuses a response_code presented by a client with no cookie at all, and spends it', async () => {
@@ -310,4 +351,142 @@ describe('identity wallet refusals at the response URI', () => {
     expect(late.body.error_description).toBe('Unknown, expired or used response_code');
     expect((await agent.get('/login').expect(200)).text).not.toMatch(/Signed in as/);
   });
+
+  /** A direct_post.jwt request: its browser, id and wallet's view, and the key to encrypt to. */
+  async function startedEncrypted() {
+    const begun = await started('direct_post.jwt');
+    const metadata = begun.wallet.payload.client_metadata as { jwks: { keys: JWK[] } };
+    const [jwk] = metadata.jwks.keys;
+    return { ...begun, jwk, key: await importJWK(jwk, 'ECDH-ES') };
+  }
+
+  type Encrypted = Awaited<ReturnType<typeof startedEncrypted>>;
+  type EncryptionKey = Parameters<CompactEncrypt['encrypt']>[0];
+
+  /** A wallet's encrypted answer, built by hand: `fields` as a JWE with `header`, to `key`. */
+  async function postEncrypted(
+    fields: object,
+    header: CompactJWEHeaderParameters,
+    key: EncryptionKey,
+  ) {
+    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(fields)))
+      .setProtectedHeader(header)
+      .encrypt(key);
+    return request(listening.t.app.getHttpServer())
+      .post('/oid4vp/response')
+      .type('form')
+      .send({ response: jwe });
+  }
+
+  /** A right presentation for `request`, as the vp_token of an encrypted answer. */
+  async function answerFor(request: Encrypted) {
+    const holder = await newHolder();
+    const presentation = await presentTo(request.wallet, holder, await issueCredential({ holder }));
+    return { vp_token: { pid: [presentation] } };
+  }
+
+  const rightHeader = (request: Encrypted): CompactJWEHeaderParameters => ({
+    alg: 'ECDH-ES',
+    enc: 'A128GCM',
+    kid: request.jwk.kid,
+  });
+
+  it('takes an answer encrypted by hand as a wallet encrypts it (ECDH-ES, A128GCM, the request’s kid)', async () => {
+    const begun = await startedEncrypted();
+    const answered = await postEncrypted(await answerFor(begun), rightHeader(begun), begun.key);
+    expect(answered.status).toBe(200);
+    const back = new URL(answered.body.redirect_uri as string);
+    await begun.agent.get(back.pathname + back.search).expect(303);
+    expect(await signedIn(begun.agent)).toBe(true);
+  });
+
+  /** A refusal's `error` and `error_description`. */
+  type Refusal = readonly [string, string];
+  const UNDECRYPTABLE: Refusal = [
+    'invalid_request',
+    'The response could not be decrypted with this request’s key',
+  ];
+  const NO_SUCH_KID: Refusal = [
+    'invalid_request',
+    'The response names no live direct_post.jwt request (kid)',
+  ];
+  const OTHER_NONCE: Refusal = [
+    'invalid_presentation',
+    'The presentation was refused: nonce: the key-binding JWT does not carry this request’s nonce',
+  ];
+
+  /** How an answer is spoiled: the JWE header it is sent with, and the key it is encrypted to. */
+  type Spoiled = [CompactJWEHeaderParameters, EncryptionKey];
+
+  it.each<[string, (request: Encrypted) => Spoiled | Promise<Spoiled>, Refusal]>([
+    [
+      'encrypted to another key',
+      async (r) => [rightHeader(r), (await generateKeyPair('ECDH-ES', { crv: 'P-256' })).publicKey],
+      UNDECRYPTABLE,
+    ],
+    [
+      'with alg ECDH-ES+A128KW',
+      (r) => [{ ...rightHeader(r), alg: 'ECDH-ES+A128KW' }, r.key],
+      UNDECRYPTABLE,
+    ],
+    [
+      'with alg RSA-OAEP-256 (to an RSA key of its own)',
+      async (r) => [
+        { ...rightHeader(r), alg: 'RSA-OAEP-256' },
+        (await generateKeyPair('RSA-OAEP-256')).publicKey,
+      ],
+      UNDECRYPTABLE,
+    ],
+    ['with enc A192GCM', (r) => [{ ...rightHeader(r), enc: 'A192GCM' }, r.key], UNDECRYPTABLE],
+    [
+      'with enc A128CBC-HS256',
+      (r) => [{ ...rightHeader(r), enc: 'A128CBC-HS256' }, r.key],
+      UNDECRYPTABLE,
+    ],
+    [
+      'naming another live direct_post.jwt request’s kid',
+      async (r) => [{ ...rightHeader(r), kid: (await startedEncrypted()).jwk.kid }, r.key],
+      UNDECRYPTABLE,
+    ],
+    [
+      'to another live request’s key, under its kid (this request’s presentation)',
+      async () => {
+        const other = await startedEncrypted();
+        return [rightHeader(other), other.key];
+      },
+      OTHER_NONCE,
+    ],
+    [
+      'naming a direct_post (unencrypted) request’s state as kid',
+      async (r) => [{ ...rightHeader(r), kid: (await started()).wallet.payload.state }, r.key],
+      NO_SUCH_KID,
+    ],
+    [
+      'naming an unknown kid',
+      (r) => [{ ...rightHeader(r), kid: 'x'.repeat(43) }, r.key],
+      NO_SUCH_KID,
+    ],
+    ['naming no kid', (r) => [{ alg: 'ECDH-ES', enc: 'A128GCM' }, r.key], NO_SUCH_KID],
+  ])(
+    'refuses an encrypted answer %s with 400, and leaves the request pending',
+    async (_what, spoil, [error, description]) => {
+      const begun = await startedEncrypted();
+      const answer = await answerFor(begun);
+      const [header, key] = await spoil(begun);
+      const refused = await postEncrypted(answer, header, key);
+      expect({ status: refused.status, body: refused.body }).toEqual({
+        status: 400,
+        body: { error, error_description: description },
+      });
+      expect((await begun.agent.get(`/oid4vp/requests/${begun.id}`).expect(200)).body).toEqual({
+        status: 'pending',
+      });
+      // The same answer, encrypted as the request asked, still signs its browser in.
+      const answered = await postEncrypted(answer, rightHeader(begun), begun.key);
+      expect(answered.status).toBe(200);
+      const back = new URL(answered.body.redirect_uri as string);
+      await begun.agent.get(back.pathname + back.search).expect(303);
+      expect(await signedIn(begun.agent)).toBe(true);
+    },
+  );
 });

@@ -111,3 +111,12 @@ export function nonPublicAddressReason(address: string): string | undefined {
   if (isIPv6(bare)) return ipv6Problem(bare);
   return 'not an IP address';
 }
+
+/**
+ * RFC 6761 §6.3: `localhost` and every name under it (`agent.localhost`, a final dot or not) is
+ * the loopback address, never a question for DNS.
+ */
+export function isLocalhostName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost');
+}

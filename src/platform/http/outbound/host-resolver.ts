@@ -1,6 +1,7 @@
 import { Resolver } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { isLocalhostName } from './address-class';
 
 export interface ResolvedAddress {
   readonly address: string;
@@ -91,12 +92,6 @@ const LOOPBACK: readonly ResolvedAddress[] = [
   { address: '127.0.0.1', family: 4 },
   { address: '::1', family: 6 },
 ];
-
-/** `localhost` and the names under it (RFC 6761 §6.3). */
-function isLocalhostName(hostname: string): boolean {
-  const name = hostname.toLowerCase().replace(/\.$/, '');
-  return name === 'localhost' || name.endsWith('.localhost');
-}
 
 /** Where the operating system keeps its static table of host names (hosts(5)). */
 export const SYSTEM_HOSTS_FILE = '/etc/hosts';

@@ -16,7 +16,11 @@ import { CibaNotificationRecord } from '../../../../src/oauth/ciba/notifications
 import { addOperatorClient } from '../../../support/operator-clients';
 import { CookieBrowser, signedInBrowser } from '../../../support/cookie-browser';
 import { mailbox, signInByEmailAt } from '../../../support/email';
-import { backchannelRequest, cibaTokenRequest } from '../../../support/ciba';
+import {
+  SELF_REGISTERED_PING_CLIENT,
+  backchannelRequest,
+  cibaTokenRequest,
+} from '../../../support/ciba';
 import { expectRefusal } from '../../../support/refusal';
 import { register } from '../../../support/registration';
 import { eventually } from '../../../support/smtp-server';
@@ -358,14 +362,7 @@ describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () =>
   });
 
   describe('registration (CIBA Core 1.0 §4)', () => {
-    const pingClient = {
-      client_name: 'Self-registered ping agent',
-      grant_types: [CIBA_GRANT_TYPE],
-      redirect_uris: [],
-      response_types: [],
-      token_endpoint_auth_method: 'client_secret_basic',
-      backchannel_token_delivery_mode: 'ping',
-    };
+    const pingClient = SELF_REGISTERED_PING_CLIENT;
 
     it('registers a ping client with its endpoint (http on loopback outside production), which is pinged', async () => {
       const res = await register(
