@@ -102,13 +102,18 @@ describe('StatusLists', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  function statusLists({ maxAge = 300, production = false } = {}) {
+  function statusLists({
+    maxAge = 300,
+    production = false,
+    allowPrivate,
+  }: { maxAge?: number; production?: boolean; allowPrivate?: boolean } = {}) {
     const config = {
       trustedIssuers: [signer.issuer, other.issuer],
       statusListMaxAgeSeconds: maxAge,
+      issuerAllowPrivate: allowPrivate ?? !production,
     } as unknown as Oid4vpConfig;
     const server = { isProduction: production } as ServerConfig;
-    return new StatusLists(fetcher, new TrustedIssuerKeys(config), config, server, clock);
+    return new StatusLists(fetcher, new TrustedIssuerKeys(config, fetcher), config, server, clock);
   }
 
   const now = () => clock.nowSeconds();
@@ -260,5 +265,17 @@ describe('StatusLists', () => {
     fetcher.answer(await statusListToken(signer, now()));
     await expect(status).resolves.toBe(0);
     expect(fetcher.asked[0][1].allowPrivate).toBe(false);
+  });
+
+  it('in production with OID4VP_ISSUER_ALLOW_PRIVATE, may fetch from private addresses, still https only', async () => {
+    const lists = statusLists({ production: true, allowPrivate: true });
+    await expect(lists.statusOf('http://127.0.0.1:8080/status', 0, signer.issuer)).rejects.toEqual(
+      new InvalidPresentation('revoked'),
+    );
+    expect(fetcher.asked).toHaveLength(0);
+    const status = lists.statusOf(URI, 0, signer.issuer);
+    fetcher.answer(await statusListToken(signer, now()));
+    await expect(status).resolves.toBe(0);
+    expect(fetcher.asked[0][1].allowPrivate).toBe(true);
   });
 });
