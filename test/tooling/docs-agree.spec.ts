@@ -32,6 +32,10 @@ import { MAX_RESOURCES_PER_REQUEST } from '../../src/oauth/resource/check-resour
 import { STATUS_LIST_LIMITS } from '../../src/oid4vp/status-list-token';
 import { POLLED_KEY_MEMORY_SECONDS } from '../../src/oauth/device/device-authorization';
 import { MAX_REPLACED_SESSIONS } from '../../src/sessions/session';
+import {
+  REQUEST_OBJECT_CLOCK_SKEW_SECONDS,
+  SIGNED_REQUEST_MAX_AGE_SECONDS,
+} from '../../src/oauth/authorize/request-object.verifier';
 import { SETTING_NAMES } from '../../src/config/settings';
 import { GRANT_TYPE_RULES } from '../../src/oauth/token/token-grants';
 import { buildAdminProgram } from '../../src/admin/admin-cli';
@@ -569,6 +573,22 @@ describe('the README agrees with CI and the code', () => {
     expect(section(read('docs', 'OAUTH.md'), '## Logout').replace(/\s+/g, ' ')).toContain(
       `names the ones it replaced (at most ${MAX_REPLACED_SESSIONS})`,
     );
+  });
+
+  it("docs/OAUTH.md states the request objects' clock skew and FAPI lifetime as the verifier has them", () => {
+    const objects = section(read('docs', 'OAUTH.md'), '## POST /authorize and request objects');
+    const flat = objects.replace(/\s+/g, ' ');
+    const skew = REQUEST_OBJECT_CLOCK_SKEW_SECONDS;
+    expect(flat).toContain(`with a clock skew of ${skew} s either way`);
+    expect(flat).toContain(`whose \`exp\` passed less than ${skew} s ago is still accepted`);
+    expect(flat).toContain(`\`nbf\` or \`iat\` is up to ${skew} s ahead`);
+    const minutes = SIGNED_REQUEST_MAX_AGE_SECONDS / 60;
+    expect(flat).toContain(`\`nbf\` at most ${minutes} minutes old`);
+    expect(flat).toContain(`\`exp\` at most ${minutes} minutes after \`nbf\``);
+    // No other figure of seconds in the section: every one is the skew the verifier allows.
+    const seconds = [...flat.matchAll(/(\d+) s\b/g)].map((match) => Number(match[1]));
+    expect(seconds.length).toBeGreaterThan(0);
+    expect(seconds.filter((figure) => figure !== skew)).toEqual([]);
   });
 
   it('the pages state for how long an expired device code or auth_req_id is still expired_token', () => {
