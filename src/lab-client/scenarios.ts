@@ -1,7 +1,8 @@
 /**
- * The attack lab: every attack of the README (and of RFC 7636 / EIP-4361 / CAIP-122) against the
- * login models, through Proofgate's public HTTP API only: a client of the service, importing none of
- * its code. Run by the CLI (tools/lab) and, outside production, by the service's /lab page.
+ * The attack lab: every attack of docs/CHALLENGE-MODELS.md (and of RFC 7636 / EIP-4361 /
+ * CAIP-122) against the login models, through Proofgate's public HTTP API only: a client of the
+ * service, importing none of its code. Run by the CLI (tools/lab) and, outside production, by
+ * the service's /lab page.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChallengeModel } from '../proofs/proof-vocabulary';
@@ -102,7 +103,7 @@ export interface LabOptions {
 
 export const RACE_CONCURRENCY = 50;
 
-/** The README's defaults, used when GET /challenge-models/<model> cannot tell. */
+/** The settings' defaults (docs/CONFIGURATION.md), when GET /challenge-models/<model> cannot tell. */
 const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   pkce: 60,
   siwe: 300,
@@ -713,7 +714,7 @@ export async function runLab({
 
 /**
  * The run's waits, as the service states its lifetimes (GET /challenge-models/<model>; the
- * README's defaults when it does not say): the code's and the nonce's, PAR's request_uri's, and
+ * settings' defaults when it does not say): the code's and the nonce's, PAR's request_uri's, and
  * the recent-login window the passkey row waits past.
  */
 async function planOf(http: HttpClient): Promise<LabPlan> {
@@ -787,7 +788,7 @@ async function settle(summary: string, run: () => Promise<Outcome>): Promise<Out
 /**
  * `policy.lifetime_seconds` of GET /challenge-models/<model>; failing that, for SIWE, the
  * lifetime the nonce response itself states (its message expires with the nonce); failing
- * that, the README's default.
+ * that, the setting's default.
  */
 function lifetimeOf(
   http: HttpClient,
