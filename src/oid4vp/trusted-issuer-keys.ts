@@ -13,7 +13,7 @@ import {
 } from 'jose';
 import { Oid4vpConfig, type TrustedIssuer } from '../config/sections/oid4vp.config';
 import { GuardedFetcher, OutboundFetchError } from '../platform/http/outbound/guarded-fetcher';
-import { CLIENT_JWKS_LIMITS, publicJwksProblem } from '../protocol-rules/client-jwks';
+import { CLIENT_JWKS_LIMITS, fetchedJwks } from '../protocol-rules/client-jwks';
 
 /**
  * The signature algorithms accepted from issuers and holders: asymmetric ones only (a MAC proves
@@ -105,15 +105,9 @@ export class TrustedIssuerKeys {
         allowPrivate: this.config.issuerAllowPrivate,
         accept: 'application/json, application/jwk-set+json',
       });
-      let jwks: unknown;
-      try {
-        jwks = JSON.parse(fetched.body.toString('utf8'));
-      } catch {
-        throw new OutboundFetchError('the document is not valid JSON');
-      }
-      const problem = publicJwksProblem(jwks);
-      if (problem) throw new OutboundFetchError(`the JWK Set ${problem}`);
-      return Response.json(jwks);
+      const read = fetchedJwks(fetched.body.toString('utf8'));
+      if ('problem' in read) throw new OutboundFetchError(read.problem);
+      return Response.json(read.jwks);
     } catch (error) {
       // The host and the reason only: the URI's path may carry anything.
       const reason = error instanceof OutboundFetchError ? error.message : 'unexpected failure';
