@@ -9,8 +9,13 @@
 // --port N        Proofgate at http://localhost:N (else PROOFGATE_URL, default http://localhost:25000)
 // --mcp-port M    the MCP server at http://localhost:M/mcp (else MCP_SERVER_URL, default
 //                 http://localhost:25004/mcp)
-// --user HINT     whom to ask: a username, a wallet's CAIP-10 account (eip155:1:0x...) or a subject
-//                 (default user0); they approve on /account/approvals with a passkey or a wallet
+// --user HINT     whom to ask: a username, a wallet's CAIP-10 account (eip155:1:0x...) or a subject.
+//                 They approve on /account/approvals with a passkey or a wallet: the request carries
+//                 authorization details, so a click is refused (403 proof_required). The seeded user0
+//                 has only a password: sign in as user0 and add a passkey on /account first.
+//                 Without --user, the example is the person too: a wallet of its own (a fresh key)
+//                 signs in on the login page, is asked, and approves with an EIP-712 signature over
+//                 the request, as the approvals page's wallet button does.
 // --to CREDITOR   whom to pay (default X)
 //
 // The agent is the seeded demo-agent (private_key_jwt with its published demo key), registered for
@@ -19,6 +24,7 @@
 
 import { randomInt, randomUUID } from 'node:crypto';
 import { SignJWT, importJWK } from 'jose';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
@@ -69,26 +75,45 @@ const base = proofgatePort
 const mcpUrl = new URL(process.env.MCP_SERVER_URL ?? 'http://localhost:25004/mcp');
 const mcpPort = flag('--mcp-port');
 if (mcpPort) mcpUrl.port = port('--mcp-port', mcpPort);
-const loginHint = flag('--user') ?? 'user0';
+const askedUser = flag('--user');
 const creditor = flag('--to') ?? 'X';
 
-/** fetch, or one line on how to start a Proofgate when none answers. */
-async function send(path, init) {
+/**
+ * fetch, or one line on how to start a Proofgate when none answers. With `cookies` (a browser's
+ * jar), they are sent and what the answer sets is kept; redirects are not followed.
+ */
+async function send(path, init = {}, cookies = undefined) {
+  const headers = new Headers(init.headers);
+  if (cookies?.size) {
+    headers.set('cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+  }
   let response;
   try {
-    response = await fetch(new URL(path, base), init);
+    response = await fetch(new URL(path, base), { ...init, headers, redirect: 'manual' });
   } catch (error) {
     console.error(
       `No Proofgate answers at ${base} (${error.cause?.code ?? error.cause?.message ?? error.message}): start one with \`npm start\`, or give --port or PROOFGATE_URL.`,
     );
     process.exit(1);
   }
-  return { status: response.status, json: await response.json() };
+  for (const line of cookies ? response.headers.getSetCookie() : []) {
+    const pair = line.split(';')[0];
+    const eq = pair.indexOf('=');
+    if (eq > 0) cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+  }
+  const type = response.headers.get('content-type') ?? '';
+  return {
+    status: response.status,
+    json: type.includes('json') ? await response.json() : undefined,
+    text: type.includes('json') ? '' : await response.text(),
+  };
 }
 
-/** Ends the process with the error envelope of a refused request. */
+/** Ends the process with the error envelope of a refused request (or the status of a page). */
 function fail(path, { status, json }) {
-  console.error(`${path}: ${status} ${json.error}: ${json.error_description}`);
+  console.error(
+    json ? `${path}: ${status} ${json.error}: ${json.error_description}` : `${path}: ${status}`,
+  );
   process.exit(1);
 }
 
@@ -96,6 +121,80 @@ const metadata = await send('/.well-known/oauth-authorization-server');
 if (metadata.status !== 200) fail('/.well-known/oauth-authorization-server', metadata);
 const { issuer } = metadata.json;
 const key = await importJWK(DEMO_AGENT.privateJwk, 'ES256');
+
+/**
+ * The person, when no --user names one: a wallet of the example's own, in a browser of its own
+ * (a cookie jar), that approves as the approvals page's wallet button does. The proof the request
+ * needs (a signature over it) is made here; nothing lets a click stand in for it.
+ */
+function walletPerson() {
+  const wallet = privateKeyToAccount(generatePrivateKey());
+  const cookies = new Map();
+  const json = (body) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const proof = { method: 'eip155', address: wallet.address, chainId: 1 };
+  const account = `eip155:1:${wallet.address}`;
+  return {
+    account,
+    /** Sign in with Ethereum on the login page (EIP-4361): an account for the wallet. */
+    async signIn() {
+      const page = await send('/login', { headers: { accept: 'text/html' } }, cookies);
+      const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+      if (page.status !== 200 || !csrf) fail('GET /login (no csrf_token)', page);
+      const issued = await send(
+        '/wallet/nonce',
+        json({ address: wallet.address, chainId: 1 }),
+        cookies,
+      );
+      if (issued.status !== 201) fail('/wallet/nonce', issued);
+      const { message } = issued.json;
+      const signature = await wallet.signMessage({ message });
+      const signedIn = await send(
+        '/login/siwe',
+        json({ message, signature, csrf_token: csrf, return_to: '/' }),
+        cookies,
+      );
+      if (signedIn.status !== 200) fail('/login/siwe', signedIn);
+    },
+    /** On /account/approvals: the request shown with `message`, approved by an EIP-712 signature. */
+    async approve(message) {
+      const page = await send(
+        '/account/approvals',
+        { headers: { accept: 'application/json' } },
+        cookies,
+      );
+      if (page.status !== 200) fail('/account/approvals', page);
+      const { approvals, csrf_token } = page.json;
+      const pending = approvals.find((approval) => approval.binding_message === message);
+      if (!pending)
+        fail('/account/approvals', {
+          status: 404,
+          json: { error: 'not_found', error_description: `no request shows ${message}` },
+        });
+      const path = `/account/approvals/${pending.id}`;
+      const challenge = await send(`${path}/challenge`, json({ csrf_token, ...proof }), cookies);
+      if (challenge.status !== 200) fail(`${path}/challenge`, challenge);
+      const signature = await wallet.signTypedData(challenge.json.typed_data);
+      const approved = await send(
+        `${path}/approve`,
+        json({ csrf_token, ...proof, signature }),
+        cookies,
+      );
+      if (approved.status !== 200) fail(`${path}/approve`, approved);
+      console.log(`Approved as ${account}: ${pending.rendered.join('; ')}, signed (EIP-712)`);
+    },
+  };
+}
+
+const person = askedUser === undefined ? walletPerson() : undefined;
+if (person) {
+  console.log(`No --user: the example is the person too, a wallet of its own (${person.account})`);
+  await person.signIn();
+}
+const loginHint = askedUser ?? person.account;
 
 /** A form POST authenticated as the agent: a fresh client assertion (RFC 7523 §2.2) each time. */
 async function asAgent(path, fields) {
@@ -140,6 +239,15 @@ console.log(
   `Approve at ${issuer}/account/approvals (signed in as ${loginHint}, with a passkey or a wallet)`,
 );
 console.log(`and check that the page shows this message: ${bindingMessage}`);
+if (person) {
+  await person.approve(bindingMessage);
+} else {
+  // The request carries authorization details: approving takes a proof, never a click.
+  console.log(
+    'A click there is refused (403 proof_required): approve with a passkey or a wallet of the account. ' +
+      'An account with only a password (the seeded user0) adds a passkey on /account first.',
+  );
+}
 
 // 3. Poll, never sooner than `interval` seconds, 5 more after each slow_down (CIBA Core 1.0 §11).
 let interval = asked.json.interval;

@@ -222,12 +222,15 @@ function asCreationOptions(json: unknown): CreationOptions | undefined {
   return { challenge: body.challenge, rp: { id: rpId }, user: { id: userId } };
 }
 
-/** The default of ACCOUNT_RECENT_LOGIN_SECONDS (README), when the service does not say. */
+/**
+ * The default of ACCOUNT_RECENT_LOGIN_SECONDS (docs/CONFIGURATION.md), when the service does not
+ * say.
+ */
 const DEFAULT_RECENT_LOGIN_SECONDS = 600;
 
 /**
  * How old a login may be to add a passkey: `policy.recent_login_seconds` of
- * GET /challenge-models/passkey, else the README's default.
+ * GET /challenge-models/passkey, else its default.
  */
 export function recentLoginWindow(http: HttpClient): Promise<StatedSeconds> {
   return policySeconds(http, 'passkey', 'recent_login_seconds', (answered) => ({

@@ -1,7 +1,8 @@
 /**
- * The attack lab: every attack of the README (and of RFC 7636 / EIP-4361 / CAIP-122) against the
- * login models, through Proofgate's public HTTP API only: a client of the service, importing none of
- * its code. Run by the CLI (tools/lab) and, outside production, by the service's /lab page.
+ * The attack lab: every attack of docs/CHALLENGE-MODELS.md (and of RFC 7636 / EIP-4361 /
+ * CAIP-122) against the login models, through Proofgate's public HTTP API only: a client of the
+ * service, importing none of its code. Run by the CLI (tools/lab) and, outside production, by
+ * the service's /lab page.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChallengeModel } from '../proofs/proof-vocabulary';
@@ -48,8 +49,50 @@ export interface LabWait {
   challenge: 'code' | 'nonce' | 'request_uri' | 'login';
 }
 
+/** A row of the run: its model and scenario. */
+export interface LabScenario {
+  model: LabModel;
+  scenario: string;
+}
+
+/** A challenge the run waits to see expire (or a login to age), and the rows that wait for it. */
+export interface LabPlannedWait extends StatedSeconds {
+  challenge: LabWait['challenge'];
+  /** The rows presented once it has expired, one second past `seconds` after it was issued. */
+  rows: readonly LabScenario[];
+}
+
+/**
+ * What a run will wait for, read from the service before its first row. The challenges are issued
+ * at the start and the other rows run meanwhile, so the run takes at least its longest wait.
+ */
+export interface LabPlan {
+  waits: readonly LabPlannedWait[];
+  /** The longest wait, with the second each wait is given past its lifetime. */
+  leastSeconds: number;
+}
+
+/** The rows that wait for a challenge to expire (or a login to age), by challenge. */
+export const WAITING_ROWS: Readonly<Record<LabWait['challenge'], readonly LabScenario[]>> = {
+  code: [
+    { model: 'pkce', scenario: 'expired code' },
+    // Past the refresh grace window: a token the refusal had rotated would count as reused.
+    { model: 'pkce', scenario: 'refresh asking for more scope' },
+  ],
+  nonce: [{ model: 'siwe', scenario: 'expired nonce' }],
+  request_uri: [{ model: 'par', scenario: 'expired request_uri' }],
+  login: [{ model: 'passkey', scenario: 'registration without a fresh login' }],
+};
+
 export interface LabOptions {
   baseUrl: string;
+  /**
+   * Skips the rows of WAITING_ROWS, which wait for the service's real lifetimes (minutes with
+   * its defaults): they are neither run nor recorded, and the run waits for nothing.
+   */
+  quick?: boolean;
+  /** Called with the run's plan before its first row. */
+  onPlan?: (plan: LabPlan) => void;
   /** Called as each row is decided, in the order of the run. */
   onRow?: (row: LabRow) => void;
   /** Called before the run waits out the challenge lifetimes (not when nothing is left to wait). */
@@ -60,7 +103,7 @@ export interface LabOptions {
 
 export const RACE_CONCURRENCY = 50;
 
-/** The README's defaults, used when GET /challenge-models/<model> cannot tell. */
+/** The settings' defaults (docs/CONFIGURATION.md), when GET /challenge-models/<model> cannot tell. */
 const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
   pkce: 60,
   siwe: 300,
@@ -82,10 +125,17 @@ const DEFAULT_LIFETIME_SECONDS: Record<LabModel, number> = {
 type Lifetime = StatedSeconds;
 
 /**
- * Runs every scenario once and returns the rows (PKCE first, then the expiry rows, the email rows
- * last).
+ * Runs every scenario once (with `quick`, all but WAITING_ROWS) and returns the rows (PKCE first,
+ * then the expiry rows, the email rows last).
  */
-export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Promise<LabRow[]> {
+export async function runLab({
+  baseUrl,
+  quick = false,
+  onPlan,
+  onRow,
+  onWait,
+  signal,
+}: LabOptions): Promise<LabRow[]> {
   const rows: LabRow[] = [];
   const record = (model: LabModel, scenario: string, outcome: Outcome): void => {
     const row: LabRow = { model, scenario, ...outcome };
@@ -129,6 +179,11 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
   const email = new EmailLab(baseUrl, signal);
   const upstream = new UpstreamLab(baseUrl, signal);
 
+  const plan = await planOf(http);
+  onPlan?.(plan);
+  const planned = (challenge: LabWait['challenge']) =>
+    plan.waits.find((wait) => wait.challenge === challenge)!;
+
   await attempt(
     'pkce',
     'normal login',
@@ -136,19 +191,22 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     () => pkce.normalLogin(),
   );
 
-  // Both expiry challenges are issued now and redeemed last, so the run waits once, for the
-  // longer lifetime, while the other scenarios run.
-  const expiringCode = started(() => pkce.issueCode());
-  const expiringNonce = started(() => siwe.startExpiredNonce());
-  const expiringRequest = started(() => par.push());
-  const agingLogin = started(() => passkey.accountLogin());
-  const loginWindow = await recentLoginWindow(http);
-  const codeLifetime = await lifetimeOf(http, 'pkce');
-  const nonceLifetime = await lifetimeOf(
-    http,
-    'siwe',
-    async () => (await expiringNonce).value?.issued,
-  );
+  // The expiry challenges are issued now and redeemed last, so the run waits once, for the
+  // longest lifetime, while the other scenarios run. A quick run issues none.
+  const expiring = quick
+    ? undefined
+    : {
+        code: started(() => pkce.issueCode()),
+        nonce: started(() => siwe.startExpiredNonce()),
+        request: started(() => par.push()),
+        login: started(() => passkey.accountLogin()),
+      };
+  const loginWindow = planned('login');
+  const codeLifetime = planned('code');
+  const nonceLifetime =
+    expiring === undefined
+      ? planned('nonce')
+      : await lifetimeOf(http, 'siwe', async () => (await expiring.nonce).value?.issued);
 
   await attempt('pkce', 'stolen code, wrong verifier', '400 invalid_grant; owner then 200', () =>
     pkce.stolenCodeWrongVerifier(),
@@ -165,7 +223,7 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     "400 invalid_grant; owner's token 200",
     () => pkce.replayByOtherClient(),
   );
-  const escalation = started(() => pkce.startEscalatedRefresh());
+  const escalation = quick ? undefined : started(() => pkce.startEscalatedRefresh());
   await attempt('pkce', 'code_challenge_method=plain', '302 error=invalid_request', () =>
     pkce.plainMethod(),
   );
@@ -559,79 +617,87 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     () => ciba.widenedExchange(),
   );
 
-  const code = await expiringCode;
-  const nonce = await expiringNonce;
-  const codeDue = code.at + (codeLifetime.seconds + 1) * 1000;
-  const nonceDue = nonce.at + (nonceLifetime.seconds + 1) * 1000;
-  // Each expired challenge is presented as soon as it falls due: waiting for the later one too
-  // would leave the earlier one to the TTL monitor, which deletes expired challenges.
-  const waitUntil = async (due: number, challenge: LabWait['challenge']) => {
-    const waitMs = Math.max(0, due - Date.now());
-    if (waitMs > 0) onWait?.({ seconds: Math.ceil(waitMs / 1000), challenge });
-    await sleep(waitMs, undefined, { signal });
-  };
-  const expiredCode = async () => {
-    await waitUntil(codeDue, 'code');
-    const codeWait = waitText(codeLifetime);
-    await attempt('pkce', 'expired code', `${codeWait} ${describeError(EXPIRED_CODE)}`, async () =>
-      after(codeWait, await redeemLater(code, (issued) => pkce.finishExpiredCode(issued))),
+  if (expiring !== undefined && escalation !== undefined) {
+    const [code, nonce, pushed, login] = await Promise.all([
+      expiring.code,
+      expiring.nonce,
+      expiring.request,
+      expiring.login,
+    ]);
+    const requestLifetime = {
+      seconds: pushed.value?.expiresIn ?? 0,
+      source: 'expires_in of POST /par',
+    };
+    /**
+     * The row of a challenge issued at the start, presented as soon as it falls due (a lifetime
+     * and a second after it was in hand): waiting for a later one too would leave it to the TTL
+     * monitor, which deletes expired challenges.
+     */
+    const expiredRow = <T>(
+      challenge: LabWait['challenge'],
+      issued: Started<T>,
+      lifetime: Lifetime,
+      [model, scenario, expected]: [LabModel, string, string],
+      present: (value: T) => Promise<Outcome>,
+    ) => {
+      const due = issued.at + (lifetime.seconds + 1) * 1000;
+      const step = async () => {
+        const waitMs = Math.max(0, due - Date.now());
+        if (waitMs > 0) onWait?.({ seconds: Math.ceil(waitMs / 1000), challenge });
+        await sleep(waitMs, undefined, { signal });
+        const wait = waitText(lifetime);
+        await attempt(model, scenario, `${wait} ${expected}`, async () =>
+          after(wait, await redeemLater(issued, present)),
+        );
+      };
+      return { due, step };
+    };
+    const expiredCode = expiredRow(
+      'code',
+      code,
+      codeLifetime,
+      ['pkce', 'expired code', describeError(EXPIRED_CODE)],
+      (issued) => pkce.finishExpiredCode(issued),
     );
-    const escalated = await escalation;
-    await attempt(
-      'pkce',
-      'refresh asking for more scope',
-      '400 invalid_scope; the same refresh token later 200',
-      () => redeemLater(escalated, (pending) => pkce.finishEscalatedRefresh(pending)),
-    );
-  };
-  const expiredNonce = async () => {
-    await waitUntil(nonceDue, 'nonce');
-    const nonceWait = waitText(nonceLifetime);
-    await attempt(
-      'siwe',
-      'expired nonce',
-      `${nonceWait} ${describeError(EXPIRED_NONCE)}`,
-      async () =>
-        after(nonceWait, await redeemLater(nonce, (pending) => siwe.finishExpiredNonce(pending))),
-    );
-  };
-  const pushed = await expiringRequest;
-  const requestLifetime = {
-    seconds: pushed.value?.expiresIn ?? 0,
-    source: 'expires_in of POST /par',
-  };
-  const requestDue = pushed.at + (requestLifetime.seconds + 1) * 1000;
-  const expiredRequest = async () => {
-    await waitUntil(requestDue, 'request_uri');
-    const requestWait = waitText(requestLifetime);
-    await attempt(
-      'par',
-      'expired request_uri',
-      `${requestWait} ${describeError(EXPIRED_REQUEST_URI)}`,
-      async () =>
-        after(requestWait, await redeemLater(pushed, (request) => par.finishExpired(request))),
-    );
-  };
-  const login = await agingLogin;
-  const loginDue = login.at + (loginWindow.seconds + 1) * 1000;
-  const staleLogin = async () => {
-    await waitUntil(loginDue, 'login');
-    const loginWait = waitText(loginWindow);
-    await attempt(
-      'passkey',
-      'registration without a fresh login',
-      `${loginWait} 401 insufficient_user_authentication`,
-      async () =>
-        after(loginWait, await redeemLater(login, (aged) => passkey.finishStaleLogin(aged))),
-    );
-  };
-  const steps = [
-    { due: codeDue, step: expiredCode },
-    { due: nonceDue, step: expiredNonce },
-    { due: requestDue, step: expiredRequest },
-    { due: loginDue, step: staleLogin },
-  ].sort((a, b) => a.due - b.due);
-  for (const { step } of steps) await step();
+    const steps = [
+      {
+        due: expiredCode.due,
+        // The refused refresh's token, used again past the refresh grace window.
+        step: async () => {
+          await expiredCode.step();
+          const escalated = await escalation;
+          await attempt(
+            'pkce',
+            'refresh asking for more scope',
+            '400 invalid_scope; the same refresh token later 200',
+            () => redeemLater(escalated, (pending) => pkce.finishEscalatedRefresh(pending)),
+          );
+        },
+      },
+      expiredRow(
+        'nonce',
+        nonce,
+        nonceLifetime,
+        ['siwe', 'expired nonce', describeError(EXPIRED_NONCE)],
+        (pending) => siwe.finishExpiredNonce(pending),
+      ),
+      expiredRow(
+        'request_uri',
+        pushed,
+        requestLifetime,
+        ['par', 'expired request_uri', describeError(EXPIRED_REQUEST_URI)],
+        (request) => par.finishExpired(request),
+      ),
+      expiredRow(
+        'login',
+        login,
+        loginWindow,
+        ['passkey', 'registration without a fresh login', '401 insufficient_user_authentication'],
+        (aged) => passkey.finishStaleLogin(aged),
+      ),
+    ].sort((a, b) => a.due - b.due);
+    for (const { step } of steps) await step();
+  }
 
   // Email codes, last: each waits for its mail to reach the development mailbox, time the
   // expiry rows above need not wait for. The code read there, redeemed once in its own browser.
@@ -647,6 +713,32 @@ export async function runLab({ baseUrl, onRow, onWait, signal }: LabOptions): Pr
     () => email.anotherBrowsersCode(),
   );
   return rows;
+}
+
+/**
+ * The run's waits, as the service states its lifetimes (GET /challenge-models/<model>; the
+ * settings' defaults when it does not say): the code's and the nonce's, PAR's request_uri's, and
+ * the recent-login window the passkey row waits past.
+ */
+async function planOf(http: HttpClient): Promise<LabPlan> {
+  const stated: Record<LabWait['challenge'], Lifetime> = {
+    code: await lifetimeOf(http, 'pkce'),
+    nonce: await lifetimeOf(http, 'siwe'),
+    request_uri: await policySeconds(
+      http,
+      'par',
+      'lifetime_seconds',
+      (answered) => ({ seconds: DEFAULT_LIFETIME_SECONDS.par, source: `default; ${answered}` }),
+      'store',
+    ),
+    login: await recentLoginWindow(http),
+  };
+  const waits = (Object.keys(WAITING_ROWS) as LabWait['challenge'][]).map((challenge) => ({
+    challenge,
+    ...stated[challenge],
+    rows: WAITING_ROWS[challenge],
+  }));
+  return { waits, leastSeconds: Math.max(...waits.map((wait) => wait.seconds + 1)) };
 }
 
 function waitText(lifetime: Lifetime): string {
@@ -699,7 +791,7 @@ async function settle(summary: string, run: () => Promise<Outcome>): Promise<Out
 /**
  * `policy.lifetime_seconds` of GET /challenge-models/<model>; failing that, for SIWE, the
  * lifetime the nonce response itself states (its message expires with the nonce); failing
- * that, the README's default.
+ * that, the setting's default.
  */
 function lifetimeOf(
   http: HttpClient,

@@ -10,7 +10,7 @@ import {
   WalletLab,
 } from './wallet-scenarios';
 
-/** The answer of POST /wallet/nonce (README, Wallet login). */
+/** The answer of POST /wallet/nonce (docs/WALLET-LOGIN.md). */
 export type IssuedNonce = IssuedWalletNonce<Address, number>;
 
 type MessageChanges = Partial<{

@@ -102,13 +102,18 @@ describe('StatusLists', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  function statusLists({ maxAge = 300, production = false } = {}) {
+  function statusLists({
+    maxAge = 300,
+    production = false,
+    allowPrivate,
+  }: { maxAge?: number; production?: boolean; allowPrivate?: boolean } = {}) {
     const config = {
       trustedIssuers: [signer.issuer, other.issuer],
       statusListMaxAgeSeconds: maxAge,
+      issuerAllowPrivate: allowPrivate ?? !production,
     } as unknown as Oid4vpConfig;
     const server = { isProduction: production } as ServerConfig;
-    return new StatusLists(fetcher, new TrustedIssuerKeys(config), config, server, clock);
+    return new StatusLists(fetcher, new TrustedIssuerKeys(config, fetcher), config, server, clock);
   }
 
   const now = () => clock.nowSeconds();
@@ -250,8 +255,11 @@ describe('StatusLists', () => {
     await expect(past).rejects.toEqual(new InvalidPresentation('revoked'));
   });
 
-  it('in production, fetches https only, and only from public addresses', async () => {
-    const lists = statusLists({ production: true });
+  it.each([
+    ['only from public addresses', false],
+    ['from private addresses too with OID4VP_ISSUER_ALLOW_PRIVATE', true],
+  ])('in production, fetches https only, %s', async (_name, allowPrivate) => {
+    const lists = statusLists({ production: true, ...(allowPrivate ? { allowPrivate } : {}) });
     await expect(lists.statusOf('http://127.0.0.1:8080/status', 0, signer.issuer)).rejects.toEqual(
       new InvalidPresentation('revoked'),
     );
@@ -259,6 +267,6 @@ describe('StatusLists', () => {
     const status = lists.statusOf(URI, 0, signer.issuer);
     fetcher.answer(await statusListToken(signer, now()));
     await expect(status).resolves.toBe(0);
-    expect(fetcher.asked[0][1].allowPrivate).toBe(false);
+    expect(fetcher.asked[0][1].allowPrivate).toBe(allowPrivate);
   });
 });

@@ -26,9 +26,9 @@ interface VerifiedList {
 
 /**
  * The Token Status Lists credentials name (draft-ietf-oauth-status-list §8), fetched with the
- * SSRF guard of platform/http/outbound (https to a public address, http and private addresses
- * only outside production; no redirect followed; the size and time limits of
- * STATUS_LIST_LIMITS), verified (status-list-token.ts), and kept per issuer and URI for as long
+ * SSRF guard of platform/http/outbound (https to a public address; http only outside
+ * production, private addresses too or with OID4VP_ISSUER_ALLOW_PRIVATE; no redirect followed;
+ * the size and time limits of STATUS_LIST_LIMITS), verified (status-list-token.ts), and kept per issuer and URI for as long
  * as the list's `ttl` and `exp` and OID4VP_STATUS_LIST_MAX_AGE_SECONDS allow, within an entry and
  * a byte bound. Presentations that need a list not kept share one fetch of it; a failure is not
  * kept past that fetch: the next presentation tries again.
@@ -73,7 +73,7 @@ export class StatusLists {
       const fetched = await this.fetcher.get(new URL(uri), {
         maxBytes: STATUS_LIST_LIMITS.maxBytes,
         timeoutMs: STATUS_LIST_LIMITS.timeoutMs,
-        allowPrivate: !this.server.isProduction,
+        allowPrivate: this.config.issuerAllowPrivate,
         accept: 'application/statuslist+jwt',
       });
       const { header, claims } = await this.verifiedToken(fetched.body, issuer);

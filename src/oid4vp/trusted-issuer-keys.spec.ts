@@ -1,7 +1,14 @@
 import { webcrypto } from 'node:crypto';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
 import * as x509 from '@peculiar/x509';
-import { CompactSign } from 'jose';
+import { CompactSign, exportJWK, type JWK } from 'jose';
+import { selfSignedCertificate } from '../../test/support/self-signed-certificate';
 import type { Oid4vpConfig, TrustedIssuer } from '../config/sections/oid4vp.config';
+import { GuardedFetcher } from '../platform/http/outbound/guarded-fetcher';
+import { HostResolver } from '../platform/http/outbound/host-resolver';
 import { TrustedIssuerKeys } from './trusted-issuer-keys';
 
 const P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
@@ -81,7 +88,11 @@ async function pki() {
     root,
     intermediate: await issue('Issuing CA', root, CA),
     trusted,
-    keys: new TrustedIssuerKeys({ trustedIssuers: [trusted] } as unknown as Oid4vpConfig),
+    keys: new TrustedIssuerKeys(
+      { trustedIssuers: [trusted] } as unknown as Oid4vpConfig,
+      // x5c_roots never fetch.
+      {} as GuardedFetcher,
+    ),
   };
 }
 
@@ -178,5 +189,132 @@ describe('TrustedIssuerKeys: an issuer trusted by x5c_roots (RFC 5280 §6.1, SD-
     const otherCa = await issue('Issuing CA', otherRoot, CA);
     const leaf = await issue('Signer', otherCa, SIGNER);
     expect(await verdict(await signedBy(leaf, [leaf, otherCa, otherRoot]))).not.toBe('verified');
+  });
+});
+
+/** Every name is 127.0.0.1: the issuer's host resolves to loopback. */
+class LoopbackResolver extends HostResolver {
+  resolve() {
+    return Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
+  }
+}
+
+describe('TrustedIssuerKeys: an issuer trusted by jwks_uri, fetched through the SSRF guard', () => {
+  let signer: Issued;
+  let jwk: JWK;
+  /** What the JWK Set server answers at /jwks, and the requests it saw by path. */
+  let jwksBody: () => string;
+  const asked: string[] = [];
+  let http: HttpServer;
+  let https: HttpsServer;
+  let httpsConnections = 0;
+  const warnings: string[] = [];
+
+  const serve = (path: string | undefined, answer: (status: number, body: string) => void) => {
+    asked.push(path ?? '');
+    if (path === '/moved') return answer(302, '');
+    answer(200, jwksBody());
+  };
+
+  beforeAll(async () => {
+    signer = await issue('Signer', undefined, SIGNER);
+    jwk = { ...(await exportJWK(signer.keys.publicKey)), kid: 'k1', alg: 'ES256' };
+    http = createHttpServer((req, res) =>
+      serve(req.url, (status, body) => {
+        if (status === 302) res.setHeader('location', '/jwks');
+        res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+      }),
+    );
+    const tls = selfSignedCertificate(['issuer.internal.example']);
+    https = createHttpsServer({ key: tls.key, cert: tls.cert }, (req, res) =>
+      serve(req.url, (status, body) => res.writeHead(status).end(body)),
+    );
+    https.on('connection', () => (httpsConnections += 1));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => http.close(resolve));
+    await new Promise((resolve) => https.close(resolve));
+  });
+
+  beforeEach(() => {
+    jwksBody = () => JSON.stringify({ keys: [jwk] });
+    asked.length = 0;
+    httpsConnections = 0;
+    warnings.length = 0;
+    jest
+      .spyOn(Logger.prototype, 'warn')
+      .mockImplementation((message: unknown) => void warnings.push(String(message)));
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const port = (server: HttpServer | HttpsServer) => (server.address() as AddressInfo).port;
+  const issuerAt = (jwksUri: string): TrustedIssuer => ({
+    issuer: ISSUER,
+    keys: { jwksUri },
+    vct: ['urn:eudi:pid:1'],
+  });
+  const keysWith = (allowPrivate: boolean) =>
+    new TrustedIssuerKeys(
+      { trustedIssuers: [], issuerAllowPrivate: allowPrivate } as unknown as Oid4vpConfig,
+      new GuardedFetcher(new LoopbackResolver()),
+    );
+  const signed = () =>
+    new CompactSign(new TextEncoder().encode(JSON.stringify({ iss: ISSUER })))
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .sign(signer.keys.privateKey);
+  const verdict = (keys: TrustedIssuerKeys, issuer: TrustedIssuer) =>
+    signed()
+      .then((jws) => keys.verify(jws, issuer))
+      .then(
+        () => 'verified',
+        () => 'refused',
+      );
+
+  it('verifies with the set at a loopback jwks_uri where private addresses are allowed (development), fetched once', async () => {
+    const keys = keysWith(true);
+    const issuer = issuerAt(`http://127.0.0.1:${port(http)}/jwks`);
+    expect(await verdict(keys, issuer)).toBe('verified');
+    expect(await verdict(keys, issuer)).toBe('verified');
+    expect(asked).toEqual(['/jwks']);
+  });
+
+  it('refuses a jwks_uri whose host resolves to loopback in production settings, without connecting', async () => {
+    const issuer = issuerAt(`https://issuer.internal.example:${port(https)}/jwks`);
+    expect(await verdict(keysWith(false), issuer)).toBe('refused');
+    expect(httpsConnections).toBe(0);
+    expect(warnings).toEqual([
+      'trusted issuer jwks_uri of issuer.internal.example:' +
+        `${port(https)} unusable: the host resolves to a non-public address (loopback)`,
+    ]);
+  });
+
+  it('connects to it in production settings with OID4VP_ISSUER_ALLOW_PRIVATE (TLS still checked)', async () => {
+    const issuer = issuerAt(`https://issuer.internal.example:${port(https)}/jwks`);
+    expect(await verdict(keysWith(true), issuer)).toBe('refused');
+    expect(httpsConnections).toBe(1);
+    expect(warnings).toEqual([
+      expect.stringMatching(/unusable: connection failed \(self-signed certificate\)$/),
+    ]);
+  });
+
+  it('refuses an answer larger than a JWK Set may be, or holding more keys than one may', async () => {
+    const issuer = issuerAt(`http://127.0.0.1:${port(http)}/jwks`);
+    jwksBody = () => JSON.stringify({ keys: [jwk], padding: 'x'.repeat(16 * 1024) });
+    expect(await verdict(keysWith(true), issuer)).toBe('refused');
+    jwksBody = () => JSON.stringify({ keys: Array.from({ length: 11 }, () => jwk) });
+    expect(await verdict(keysWith(true), issuer)).toBe('refused');
+    expect(warnings).toEqual([
+      expect.stringMatching(/unusable: larger than 16384 bytes$/),
+      expect.stringMatching(/unusable: the JWK Set may hold at most 10 keys$/),
+    ]);
+  });
+
+  it('follows no redirect', async () => {
+    const issuer = issuerAt(`http://127.0.0.1:${port(http)}/moved`);
+    expect(await verdict(keysWith(true), issuer)).toBe('refused');
+    expect(asked).toEqual(['/moved']);
+    expect(warnings).toEqual([expect.stringMatching(/unusable: redirect \(302\) not followed$/)]);
   });
 });

@@ -64,3 +64,18 @@ export function publicJwksProblem(jwks: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A JWK Set fetched from a URL (a client's jwks_uri, a trusted issuer's): the set, or why it
+ * cannot be used (not JSON, or publicJwksProblem), in words fit for a log line.
+ */
+export function fetchedJwks(text: string): { jwks: object } | { problem: string } {
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(text);
+  } catch {
+    return { problem: 'the document is not valid JSON' };
+  }
+  const problem = publicJwksProblem(jwks);
+  return problem === undefined ? { jwks: jwks as object } : { problem: `the JWK Set ${problem}` };
+}

@@ -80,6 +80,12 @@ export class MetricsService {
     ['method'],
   );
 
+  readonly unprotectedCodes = this.counter(
+    'proofgate_codes_without_pkce_or_nonce_total',
+    'Authorization codes issued for a request with neither PKCE nor nonce (a require_pkce false client), by client (a configured client id, else "registered")',
+    ['client'],
+  );
+
   readonly tokenRequests = this.counter(
     'proofgate_token_requests_total',
     'POST /token requests by grant type and outcome (success or the error code)',

@@ -7,7 +7,10 @@ import {
   ChallengeSpent,
 } from '../challenges/challenge.events';
 import { ChallengeFiguresRecorder } from '../compare/figures/challenge-figures.recorder';
-import { AuthorizationRequested } from '../oauth/authorize/authorization.events';
+import {
+  AuthorizationRequested,
+  UnprotectedCodeIssued,
+} from '../oauth/authorize/authorization.events';
 import { TokenRequestCompleted } from '../oauth/token/token.events';
 import {
   LogoutDeliveriesDropped,
@@ -94,6 +97,14 @@ export class TelemetrySubscriber {
   authorizationRequested(event: AuthorizationRequested): void {
     this.metrics.codeChallengeMethods.inc({ method: event.challengeMethod });
     this.metrics.authorizationRequests.inc({ outcome: event.outcome, error: event.error });
+  }
+
+  /** A client whose codes nothing protects against injection, for the operator to see. */
+  @OnEvent(UnprotectedCodeIssued.type)
+  unprotectedCodeIssued(event: UnprotectedCodeIssued): void {
+    this.metrics.unprotectedCodes.inc({
+      client: CLIENT.test(event.client) ? event.client : 'other',
+    });
   }
 
   @OnEvent(TokenRequestCompleted.type)

@@ -50,3 +50,37 @@ export function toolVariables(markdown = doc('DEVELOPMENT.md')): string[] {
   if (names.length === 0) throw new Error(`no list of variables under "${TOOLS_HEADING}"`);
   return names;
 }
+
+/** The text outside fenced code blocks, line by line (links in code are not links). */
+export function proseLines(markdown: string): string[] {
+  const lines: string[] = [];
+  let fence: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const opening = /^\s*(```|~~~)/.exec(line);
+    if (opening) {
+      if (fence === undefined) fence = opening[1];
+      else if (opening[1] === fence) fence = undefined;
+      lines.push('');
+      continue;
+    }
+    lines.push(fence === undefined ? line : '');
+  }
+  return lines;
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+export function slugOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/** The anchors of a page's headings, in its order. */
+export function headingsOf(markdown: string): string[] {
+  return proseLines(markdown)
+    .map((line) => /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1])
+    .filter((heading): heading is string => heading !== undefined)
+    .map(slugOf);
+}

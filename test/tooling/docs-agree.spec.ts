@@ -12,6 +12,7 @@
  * - the README's quick start is the two commands, and CI runs its test command;
  * - a `curl` line calls Proofgate at `$PROOFGATE_URL`, which its page sets once (any port works).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
@@ -32,10 +33,24 @@ import { MAX_RESOURCES_PER_REQUEST } from '../../src/oauth/resource/check-resour
 import { STATUS_LIST_LIMITS } from '../../src/oid4vp/status-list-token';
 import { POLLED_KEY_MEMORY_SECONDS } from '../../src/oauth/device/device-authorization';
 import { MAX_REPLACED_SESSIONS } from '../../src/sessions/session';
+import { SUPPORTED_SCOPES } from '../../src/tokens/scopes';
+import { ID_TOKEN_CLAIMS } from '../../src/oauth/metadata/openid-provider-metadata.dto';
+import { EMAIL_CLAIMS } from '../../src/protocol-rules/claims-request';
+import { MetricsService } from '../../src/telemetry/metrics.service';
+import {
+  REQUEST_OBJECT_CLOCK_SKEW_SECONDS,
+  SIGNED_REQUEST_MAX_AGE_SECONDS,
+} from '../../src/oauth/authorize/request-object.verifier';
 import { SETTING_NAMES } from '../../src/config/settings';
 import { GRANT_TYPE_RULES } from '../../src/oauth/token/token-grants';
 import { buildAdminProgram } from '../../src/admin/admin-cli';
-import { configurationVariables, documentationPages, toolVariables } from '../support/docs';
+import {
+  configurationVariables,
+  documentationPages,
+  headingsOf,
+  slugOf,
+  toolVariables,
+} from '../support/docs';
 import { ROOT, readme } from '../support/readme';
 import { LOGIN_MODEL_IDS } from '../support/challenge-models';
 
@@ -238,6 +253,8 @@ const FIGURES: ReadonlyArray<{ what: string; test: (text: string) => boolean }> 
       ),
   },
 ];
+/** What a figure's list says when a rule of this spec holds it to its source (a lockfile). */
+const HELD = /`test\/tooling\/docs-agree\.spec\.ts` holds/;
 /** Pages a tool writes with its measurements (`npm run bench -- --write`, `npm run soak`). */
 const WRITTEN_BY_TOOLS = /^docs\/(BENCHMARKS|RELIABILITY)\.md$/;
 
@@ -245,7 +262,7 @@ const WRITTEN_BY_TOOLS = /^docs\/(BENCHMARKS|RELIABILITY)\.md$/;
 function undatedFigures(file: string, markdown: string): string[] {
   if (WRITTEN_BY_TOOLS.test(file)) return [];
   return unitsOf(markdown).flatMap(({ text, context }) => {
-    const dated = DATE.test(text) || DATE.test(context);
+    const dated = DATE.test(text) || DATE.test(context) || HELD.test(context);
     const quoted = /\]\((?:docs\/|\.\.\/docs\/)?(?:BENCHMARKS|RELIABILITY)\.md#/.test(text);
     return FIGURES.filter(({ test }) => test(text) && !dated && !quoted).map(
       ({ what }) => `${file}: ${what}, undated: "${text.slice(0, 100)}..."`,
@@ -500,6 +517,15 @@ describe('a figure that changes carries its date, or comes from the tool that me
     expect(
       undatedFigures('x', '| Install | Size |\n|---|---|\n| Root, now | 590 MB |'),
     ).toHaveLength(1);
+    // A list whose figures a rule below holds to their source says so.
+    const counts = '- Root: 1,042 packages.\n- Kits: 676 packages.';
+    expect(undatedFigures('x', `What each brings:\n\n${counts}`)).toHaveLength(2);
+    expect(
+      undatedFigures(
+        'x',
+        `What each brings (\`test/tooling/docs-agree.spec.ts\` holds them):\n\n${counts}`,
+      ),
+    ).toEqual([]);
   });
 
   it('in the README and every page of docs/', () => {
@@ -571,6 +597,22 @@ describe('the README agrees with CI and the code', () => {
     );
   });
 
+  it("docs/OAUTH.md states the request objects' clock skew and FAPI lifetime as the verifier has them", () => {
+    const objects = section(read('docs', 'OAUTH.md'), '## POST /authorize and request objects');
+    const flat = objects.replace(/\s+/g, ' ');
+    const skew = REQUEST_OBJECT_CLOCK_SKEW_SECONDS;
+    expect(flat).toContain(`with a clock skew of ${skew} s either way`);
+    expect(flat).toContain(`whose \`exp\` passed less than ${skew} s ago is still accepted`);
+    expect(flat).toContain(`\`nbf\` or \`iat\` is up to ${skew} s ahead`);
+    const minutes = SIGNED_REQUEST_MAX_AGE_SECONDS / 60;
+    expect(flat).toContain(`\`nbf\` at most ${minutes} minutes old`);
+    expect(flat).toContain(`\`exp\` at most ${minutes} minutes after \`nbf\``);
+    // No other figure of seconds in the section: every one is the skew the verifier allows.
+    const seconds = [...flat.matchAll(/(\d+) s\b/g)].map((match) => Number(match[1]));
+    expect(seconds.length).toBeGreaterThan(0);
+    expect(seconds.filter((figure) => figure !== skew)).toEqual([]);
+  });
+
   it('the pages state for how long an expired device code or auth_req_id is still expired_token', () => {
     const flat = (...path: string[]) => read(...path).replace(/\s+/g, ' ');
     const memory = `${POLLED_KEY_MEMORY_SECONDS} s`;
@@ -584,5 +626,164 @@ describe('the README agrees with CI and the code', () => {
     const deployment = flat('docs', 'DEPLOYMENT.md');
     expect(deployment).toContain(`is now kept ${memory} past its expiry`);
     expect(deployment).toContain(`up to ${memory} late`);
+  });
+});
+
+interface LockEntry {
+  readonly os?: readonly string[];
+  readonly cpu?: readonly string[];
+  readonly libc?: readonly string[];
+}
+
+describe('the install figures are those of the lockfiles', () => {
+  /** Every package a lockfile lists (its `packages`, the project itself aside). */
+  const lockPackages = (...path: string[]): LockEntry[] =>
+    Object.entries((JSON.parse(read(...path)) as { packages: Record<string, LockEntry> }).packages)
+      .filter(([key]) => key !== '')
+      .map(([, entry]) => entry);
+  /** Whether npm installs it on Linux x64 with glibc: its os, cpu and libc allow that platform. */
+  const onLinuxX64 = ({ os, cpu, libc }: LockEntry) =>
+    (os?.includes('linux') ?? true) &&
+    (cpu?.includes('x64') ?? true) &&
+    (libc?.includes('glibc') ?? true);
+  const count = (n: number) => n.toLocaleString('en-US');
+
+  it("docs/DEVELOPMENT.md's package counts: the root's lockfile, what npm installs of it, the kits'", () => {
+    const install = section(read('docs', 'DEVELOPMENT.md'), '## Install size and time');
+    const root = lockPackages('package-lock.json');
+    const linux = root.filter(onLinuxX64).length;
+    const kits = lockPackages('examples', 'dapp-kits', 'package-lock.json').length;
+    expect(install).toContain(`Root: ${count(root.length)} packages in the lockfile`);
+    expect(install).toContain(
+      `on Linux x64 (glibc) ${count(linux)} of them (\`npm ci\` says "added ${linux} packages"), ` +
+        `the ${root.length - linux} others`,
+    );
+    expect(install).toContain(
+      `\`examples/dapp-kits\` (only to type-check the adapters): ${count(kits)} packages`,
+    );
+  });
+});
+
+/**
+ * Where a file that is not a page points at a page: `docs/PAGE.md#anchor`, `docs/PAGE.md
+ * (Heading)`, `docs/PAGE.md, "Heading"` and `README, Heading` (the heading's first words will
+ * do). Each names a page that exists, and a heading it has; `pages` answers a page's anchors.
+ * "The README's <word> table" names a table of the README whose first row has that word.
+ */
+function brokenPointers(
+  file: string,
+  text: string,
+  pages: (page: string) => string[] | undefined,
+  readmeText = readme(),
+): string[] {
+  const tableHeads = readmeText
+    .split('\n')
+    .filter((line, index, lines) => line.startsWith('|') && !lines[index - 1]?.startsWith('|'))
+    .map((line) => line.toLowerCase());
+  const tables = [...text.matchAll(/README's ([a-z]+) table/g)]
+    .filter(([, word]) => !tableHeads.some((head) => head.includes(word.replace(/s$/, ''))))
+    .map(([phrase]) => `${file}: "${phrase}": the README has no such table`);
+  const pointer =
+    /\b(README(?:\.md)?|docs\/[A-Za-z0-9_/-]+\.md)(?:#([A-Za-z0-9_-]+)|,? \(((?!RFC)[A-Z][^()\n]*?)\)|, ["“]([^"”\n]+)["”]|, ([A-Z][a-z]+(?: [a-z]+)*))?/g;
+  return [...text.matchAll(pointer)]
+    .flatMap((match) => {
+      const page = match[1].startsWith('README') ? 'README.md' : match[1];
+      const anchors = pages(page);
+      if (anchors === undefined) return [`${file}: "${match[0]}": no ${page}`];
+      const [anchor, heading] = [match[2], match[3] ?? match[4] ?? match[5]];
+      const found =
+        anchor !== undefined
+          ? anchors.includes(anchor)
+          : heading === undefined || anchors.some((slug) => slug.startsWith(slugOf(heading)));
+      return found ? [] : [`${file}: "${match[0]}": ${page} has no such heading`];
+    })
+    .concat(tables);
+}
+
+describe('a pointer from code or configuration to a page names a page and heading it has', () => {
+  const anchorsOf = (page: string) => {
+    try {
+      return headingsOf(read(page));
+    } catch {
+      return undefined;
+    }
+  };
+
+  it('finds a pointer that goes nowhere (the check itself works)', () => {
+    const text = [
+      '# see README, Security notes',
+      '# every variable of docs/GONE.md',
+      '# docs/OAUTH.md#no-such-heading, docs/OAUTH.md (Nothing like it)',
+      '// (README, Quick start), docs/OAUTH.md#pkce-per-client, docs/OAUTH.md, "PKCE per client"',
+      '// docs/IDENTITY-WALLETS.md (Upgrading), docs/DPOP-AND-PAR.md (RFC 9449)',
+      "# every variable of the README's configuration table; the README's models table",
+    ].join('\n');
+    expect(brokenPointers('x', text, anchorsOf)).toEqual([
+      'x: "README, Security notes": README.md has no such heading',
+      'x: "docs/GONE.md": no docs/GONE.md',
+      'x: "docs/OAUTH.md#no-such-heading": docs/OAUTH.md has no such heading',
+      'x: "docs/OAUTH.md (Nothing like it)": docs/OAUTH.md has no such heading',
+      'x: "README\'s configuration table": the README has no such table',
+    ]);
+  });
+
+  it('in every file git keeps but the pages themselves (sources, tests, tools, configuration)', () => {
+    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((file) => /\.(ts|js|mjs|cjs|ya?ml|example|sh)$|(^|\/)(Dockerfile|run)$/.test(file))
+      .filter((file) => !file.split('/').includes('node_modules'))
+      // This spec, whose own examples go nowhere on purpose.
+      .filter((file) => file !== 'test/tooling/docs-agree.spec.ts');
+    expect(files).toEqual(expect.arrayContaining(['docker-compose.yml', '.env.example']));
+    const broken = files.flatMap((file) => brokenPointers(file, read(file), anchorsOf));
+    expect(broken).toEqual([]);
+  });
+});
+
+/**
+ * "There is no `x`" (scope, claim) where `x` is a scope or claim served. ("no `account` scope" of a
+ * token is another matter: what one token gets, not what the server offers.)
+ */
+function deniedButServed(file: string, markdown: string): string[] {
+  const served = new Set<string>([...SUPPORTED_SCOPES, ...ID_TOKEN_CLAIMS]);
+  const flat = markdown.replace(/\s+/g, ' ');
+  return [...flat.matchAll(/[Tt]here is no `([a-z_]+)`/g)]
+    .filter((match) => served.has(match[1]))
+    .map(
+      (match) => `${file}: "${match[0]}", but it is served (scopes_supported, claims_supported)`,
+    );
+}
+
+describe('the scopes and claims the pages describe are the ones served', () => {
+  it('finds a scope said to be missing that is served (the check itself works)', () => {
+    expect(deniedButServed('x', 'There is no `email` (no address), and no `phone` scope.')).toEqual(
+      ['x: "There is no `email`", but it is served (scopes_supported, claims_supported)'],
+    );
+  });
+
+  it('no page says a scope or claim is missing that is served', () => {
+    expect(documentationPages().flatMap(({ file, text }) => deniedButServed(file, text))).toEqual(
+      [],
+    );
+  });
+
+  it("docs/OAUTH.md's OpenID Connect section describes the email scope and its claims", () => {
+    const oidc = section(read('docs', 'OAUTH.md'), '## OpenID Connect');
+    expect(oidc).toContain('**The `email` scope**');
+    for (const claim of EMAIL_CLAIMS) expect(oidc).toContain(`\`${claim}\``);
+  });
+});
+
+describe("docs/OPERATIONS.md's metrics are the ones served", () => {
+  it('names every series of GET /metrics by its full name (the process defaults aside)', async () => {
+    const served = (await new MetricsService().registry.getMetricsAsJSON())
+      .map((metric) => metric.name)
+      .filter((name) => !/^proofgate_(process|nodejs)_/.test(name));
+    expect(served.length).toBeGreaterThan(20);
+    const page = read('docs', 'OPERATIONS.md');
+    expect(served.filter((name) => !page.includes(`\`${name}`))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { headingsOf, proseLines, slugOf } from '../support/docs';
 import { ROOT } from '../support/readme';
 
 /** The Markdown files git tracks (plus new ones not yet added), never node_modules. */
@@ -19,39 +20,6 @@ function markdownFiles(): string[] {
     .split('\n')
     .filter((file) => file && existsSync(join(ROOT, file)))
     .sort();
-}
-
-/** The text outside fenced code blocks, line by line (links in code are not links). */
-function proseLines(markdown: string): string[] {
-  const lines: string[] = [];
-  let fence: string | undefined;
-  for (const line of markdown.split('\n')) {
-    const opening = /^\s*(```|~~~)/.exec(line);
-    if (opening) {
-      if (fence === undefined) fence = opening[1];
-      else if (opening[1] === fence) fence = undefined;
-      lines.push('');
-      continue;
-    }
-    lines.push(fence === undefined ? line : '');
-  }
-  return lines;
-}
-
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-export function slugOf(heading: string): string {
-  return heading
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
-}
-
-function headingsOf(markdown: string): string[] {
-  return proseLines(markdown)
-    .map((line) => /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1])
-    .filter((heading): heading is string => heading !== undefined)
-    .map(slugOf);
 }
 
 interface Link {

@@ -394,6 +394,17 @@ export function debug(): Dashboard {
         ],
       },
       {
+        title: 'Codes with neither PKCE nor nonce, by client',
+        description:
+          'require_pkce false clients whose requests protect their code by nothing the server sees (OPERATIONS.md).',
+        queries: [
+          [
+            'sum by (client) (increase(proofgate_codes_without_pkce_or_nonce_total[1h]))',
+            '{{client}}',
+          ],
+        ],
+      },
+      {
         title: 'Authorization requests by outcome (M1)',
         description: 'code_issued, login_required, consent_required, error_redirect, error_page.',
         stacked: true,

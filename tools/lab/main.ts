@@ -1,9 +1,11 @@
 /**
- * `npm run lab [-- --url http://host:port | --port N] [--json]`: runs the attack lab against a
- * running Proofgate (`--port N`: the one `PORT=N npm start` serves, http://localhost:N), or,
- * without either, against one it starts itself on a fresh embedded dev database with 2-second
- * challenge lifetimes. Exits 0 when every row passes, 1 when one fails, 2 when
- * the lab could not run.
+ * `npm run lab [-- --url http://host:port | --port N] [--quick] [--json]`: runs the attack lab
+ * against a running Proofgate (`--port N`: the one `PORT=N npm start` serves, http://localhost:N),
+ * or, without either, against one it starts itself on a fresh embedded dev database with 2-second
+ * challenge lifetimes. Before the first row it says how long the run takes at least (its waits,
+ * as the service states its lifetimes), and as each wait starts, which and until when (on
+ * stderr); `--quick` skips the rows that wait. Exits 0 when every row passes, 1 when one fails,
+ * 2 when the lab could not run.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,9 +13,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, spawnDevStart, statusOf } from '../../bench/lib/processes';
-import { LabRow, runLab } from '../../src/lab-client/scenarios';
+import { LabPlan, LabRow, runLab } from '../../src/lab-client/scenarios';
 import { LAB_UPSTREAM_PROVIDER } from '../../src/lab-client/upstream-scenarios';
 import { LAB_AUTHORIZATION_DETAILS_TYPES } from '../../src/lab-client/ciba-scenarios';
+import { planText, skippedText, waitText, waitingRows } from './progress';
 import { tableHeader, tableRow, tableSummary } from './table';
 
 const ROOT = join(__dirname, '..', '..');
@@ -21,25 +24,30 @@ const STARTUP_TIMEOUT_MS = 120_000;
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 const CHALLENGE_TTL_SECONDS = '2';
 
-const USAGE = `Usage: npm run lab [-- --url http://host:port | --port N] [--json]
+const USAGE = `Usage: npm run lab [-- --url http://host:port | --port N] [--quick] [--json]
 
   --url URL  attack a running Proofgate (default: start one on a fresh embedded database)
   --port N   attack the Proofgate running on this machine's port N (PORT=N npm start):
              the same as --url http://localhost:N
-  --json     print { "passed": boolean, "rows": [...] } only
+  --quick    skip the rows that wait for the service's real lifetimes (an expired code,
+             nonce and request_uri, a login no longer recent: minutes with the defaults)
+  --json     print { "passed": boolean, "rows": [...] } only (with --quick, "skipped" too);
+             the plan and the waits still go to stderr
 `;
 
 interface Args {
   url?: string;
   json: boolean;
+  quick: boolean;
 }
 
 function parseArgs(argv: string[]): Args | string {
-  const args: Args = { json: false };
+  const args: Args = { json: false, quick: false };
   let port: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') args.json = true;
+    else if (arg === '--quick') args.quick = true;
     else if (arg === '--url') args.url = argv[++i];
     else if (arg.startsWith('--url=')) args.url = arg.slice('--url='.length);
     else if (arg === '--port') port = argv[++i] ?? '';
@@ -171,16 +179,25 @@ async function main(): Promise<number> {
       service = await startService();
       baseUrl = service.baseUrl;
     }
-    if (!args.json) {
-      process.stdout.write(`Proofgate attack lab against ${baseUrl}\n\n${tableHeader()}\n`);
-    }
+    if (!args.json) process.stdout.write(`Proofgate attack lab against ${baseUrl}\n\n`);
+    let plan: LabPlan | undefined;
     const rows: LabRow[] = await runLab({
       baseUrl,
+      quick: args.quick,
+      onPlan: (planned) => {
+        plan = planned;
+        process.stderr.write(`${planText(planned, args.quick)}\n`);
+        if (!args.json) process.stdout.write(`${tableHeader()}\n`);
+      },
       onRow: args.json ? undefined : (row) => process.stdout.write(`${tableRow(row)}\n`),
+      onWait: (wait) => process.stderr.write(waitText(wait, new Date())),
     });
     const passed = rows.length > 0 && rows.every((row) => row.passed);
+    const skipped = args.quick && plan ? waitingRows(plan) : undefined;
     process.stdout.write(
-      args.json ? `${JSON.stringify({ passed, rows }, null, 2)}\n` : `\n${tableSummary(rows)}\n`,
+      args.json
+        ? `${JSON.stringify({ passed, rows, ...(skipped ? { skipped } : {}) }, null, 2)}\n`
+        : `\n${tableSummary(rows)}\n${skipped && plan ? `${skippedText(plan)}\n` : ''}`,
     );
     return passed ? 0 : 1;
   } catch (error) {

@@ -6,7 +6,11 @@ import { Clock } from '../../platform/clock/clock';
 import { SingleFlight } from '../../platform/concurrency/single-flight';
 import { InvalidClient } from '../../platform/errors/protocol-error';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
-import { CLIENT_JWKS_LIMITS, publicJwksProblem } from '../../protocol-rules/client-jwks';
+import {
+  CLIENT_JWKS_LIMITS,
+  fetchedJwks,
+  publicJwksProblem,
+} from '../../protocol-rules/client-jwks';
 import {
   CLIENT_METADATA_DOCUMENT_LIMITS,
   documentCacheSeconds,
@@ -164,17 +168,11 @@ export class ClientKeySets {
           ? { extraCaCertificates: this.clientMetadata.extraCaCertificates }
           : {}),
       });
-      let jwks: unknown;
-      try {
-        jwks = JSON.parse(fetched.body.toString('utf8'));
-      } catch {
-        throw new OutboundFetchError('the document is not valid JSON');
-      }
-      const problem = publicJwksProblem(jwks);
-      if (problem) throw new OutboundFetchError(`the JWK Set ${problem}`);
+      const read = fetchedJwks(fetched.body.toString('utf8'));
+      if ('problem' in read) throw new OutboundFetchError(read.problem);
       const now = this.clock.now().getTime();
       const set = {
-        keys: createLocalJWKSet(jwks as JSONWebKeySet),
+        keys: createLocalJWKSet(read.jwks as JSONWebKeySet),
         fetchedAt: now,
       };
       this.fetched.set(uri, set, now + documentCacheSeconds(fetched.cacheControl) * 1000);

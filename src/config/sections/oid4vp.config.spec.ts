@@ -134,3 +134,26 @@ describe('OID4VP_STATUS_LIST_MAX_AGE_SECONDS', () => {
     expect(() => set('86401')).toThrow('OID4VP_STATUS_LIST_MAX_AGE_SECONDS');
   });
 });
+
+describe('OID4VP_ISSUER_ALLOW_PRIVATE', () => {
+  it('is on outside production, off in production unless set, and opens addresses, not plain http', () => {
+    const production = { ...base, NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: 'x'.repeat(32) };
+    const read = (env: Record<string, string>) =>
+      AppConfig.fromEnv(env, { serves: false }).oid4vp.issuerAllowPrivate;
+    expect(read(base)).toBe(true);
+    expect(read({ ...base, OID4VP_ISSUER_ALLOW_PRIVATE: 'false' })).toBe(false);
+    expect(read(production)).toBe(false);
+    expect(read({ ...production, OID4VP_ISSUER_ALLOW_PRIVATE: 'true' })).toBe(true);
+    const issuers = (jwksUri: string) =>
+      JSON.stringify([
+        { issuer: 'https://pid.internal', jwks_uri: jwksUri, vct: ['urn:eudi:pid:1'] },
+      ]);
+    expect(() =>
+      read({
+        ...production,
+        OID4VP_ISSUER_ALLOW_PRIVATE: 'true',
+        OID4VP_TRUSTED_ISSUERS: issuers('http://127.0.0.1:9000/jwks'),
+      }),
+    ).toThrow(/OID4VP_TRUSTED_ISSUERS\[0\]\.jwks_uri must be https when NODE_ENV=production/);
+  });
+});

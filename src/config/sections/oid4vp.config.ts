@@ -3,9 +3,9 @@ import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto'
 import { ConfigError, type Env, jsonList, str } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
-import { setting, settingsSection, choice, text, whole } from '../setting';
+import { BOOLEAN, setting, settingsSection, choice, text, whole } from '../setting';
 import { operatorUrlProblem } from '../../protocol-rules/operator-url';
-import { publicJwksProblem } from '../../protocol-rules/client-jwks';
+import { CLIENT_JWKS_LIMITS, publicJwksProblem } from '../../protocol-rules/client-jwks';
 
 /** Where a trusted issuer's keys come from: its JWK Set, a URL of one, or X.509 roots. */
 export type IssuerKeys =
@@ -70,6 +70,12 @@ export abstract class Oid4vpConfig {
    * 0: fetched for every presentation.
    */
   abstract readonly statusListMaxAgeSeconds: number;
+  /**
+   * OID4VP_ISSUER_ALLOW_PRIVATE: a trusted issuer's `jwks_uri` and its credentials' status lists
+   * may be fetched from loopback and private addresses (an issuer on the operator's network). On
+   * outside production, off in production; https is required in production either way.
+   */
+  abstract readonly issuerAllowPrivate: boolean;
 }
 
 /**
@@ -191,6 +197,19 @@ export const OID4VP_SETTINGS = settingsSection(
         "presentations at most: less when the list's own `ttl` or `exp` says less; `0` fetches " +
         'it for every presentation. A revocation is seen at the latest this long after it.',
     }),
+    issuerAllowPrivate: setting({
+      name: 'OID4VP_ISSUER_ALLOW_PRIVATE',
+      type: BOOLEAN,
+      default: true,
+      defaultNote: 'outside production, `false` in production',
+      description:
+        "A trusted issuer's `jwks_uri` and its credentials' status lists may be fetched from " +
+        "loopback and private addresses: an issuer on the operator's own network. Both are " +
+        'fetched through the SSRF guard (the host resolved once and pinned, no redirects, a JWK ' +
+        `Set at most ${CLIENT_JWKS_LIMITS.bytes / 1024} KiB and ${CLIENT_JWKS_LIMITS.keys} keys), ` +
+        'which otherwise refuses a host that resolves to a non-public address. https is still ' +
+        'required in production; this opens addresses, not plain http.',
+    }),
   },
 );
 
@@ -219,6 +238,7 @@ export function readOid4vpConfig(env: EnvReader, server: ServerConfig): Oid4vpCo
     requestTtlSeconds: env.get(OID4VP_SETTINGS.declared.requestTtlSeconds),
     keyBindingMaxAgeSeconds: 300,
     statusListMaxAgeSeconds: env.get(OID4VP_SETTINGS.declared.statusListMaxAgeSeconds),
+    issuerAllowPrivate: env.get(OID4VP_SETTINGS.declared.issuerAllowPrivate, !production),
   });
 }
 

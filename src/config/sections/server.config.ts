@@ -135,8 +135,8 @@ export const SERVER_SETTINGS = settingsSection(
         'The most connections an instance holds open at once; a further one is closed as soon as ' +
         "it is accepted, unanswered. Keep it below the process's open-file limit (`ulimit -n`) " +
         "less what the database pool and outbound fetches need, and set the proxy's own cap per " +
-        'instance below it. With `HOST=localhost`, which is served on both loopback addresses, ' +
-        'only the first is capped.',
+        'instance below it. It counts every connection the instance accepts: `HOST=localhost` is ' +
+        'listened at one address, and a server Fastify might make for another would share the count.',
     }),
   },
 );

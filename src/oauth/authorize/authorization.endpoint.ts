@@ -15,7 +15,7 @@ import { ConsentService } from '../consent/consent.service';
 import { InvalidRequestUri } from '../par/par.errors';
 import type { ChallengeKind } from '../../challenges/challenge';
 import { PushedAuthorizationRequests } from '../par/pushed-authorization.service';
-import { codeChallengeBinding } from '../pkce/check-pkce';
+import { NO_CODE_CHALLENGE, PKCE_BINDING_FIELD, codeChallengeBinding } from '../pkce/check-pkce';
 import { AuthorizationCodeService, DPOP_JKT_BINDING_FIELD } from './authorization-code.service';
 import {
   AuthorizationRequestCheck,
@@ -36,7 +36,7 @@ import {
   heldRequestPath,
 } from './held-authorization-request';
 import type { AuthorizationRequestDto } from './authorization-request.dto';
-import { AuthorizationRequested } from './authorization.events';
+import { AuthorizationRequested, UnprotectedCodeIssued } from './authorization.events';
 import {
   ConsentRequired,
   LoginRequired,
@@ -305,6 +305,9 @@ export class AuthorizationEndpoint {
             : { authorizationDetails: checked.authorizationDetails }),
         },
       );
+      if (pkce[PKCE_BINDING_FIELD] === NO_CODE_CHALLENGE && checked.nonce === undefined) {
+        this.events.emit(new UnprotectedCodeIssued(clientLabel(client)));
+      }
       return this.redirect(redirectUri, { code, state });
     } catch (error) {
       if (!(error instanceof ProtocolError) || error.status >= 500) throw error;

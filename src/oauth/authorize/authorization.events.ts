@@ -13,3 +13,17 @@ export class AuthorizationRequested extends domainEvent('authorization.requested
     super();
   }
 }
+
+/**
+ * A code issued for a request that carried neither PKCE nor `nonce`: a client registered with
+ * `require_pkce: false` that protects its code against injection by nothing the server saw (RFC
+ * 9700 §2.1.1 wants one of the two; docs/OAUTH.md, "PKCE per client").
+ */
+export class UnprotectedCodeIssued extends domainEvent('authorization.unprotected_code_issued') {
+  constructor(
+    /** The client's metric label: its id if the operator configured it, else `registered`. */
+    readonly client: string,
+  ) {
+    super();
+  }
+}

@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** Node's own idle time for a keep-alive connection between two requests. */
 const KEEP_ALIVE_MS = 5000;
@@ -50,13 +51,17 @@ export function connectionLimits(server: {
 type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /**
- * The instance's one HTTP server, made with `limits` (Fastify's `serverFactory`). Fastify, left
- * to make its own, listens on a host name (HOST=localhost) at each address the name resolves to,
+ * The instance's HTTP server, made with `limits` (Fastify's `serverFactory`). Fastify, left to
+ * make its own, listens on a host name (HOST=localhost) at each address the name resolves to,
  * the second with a server of its own that no `maxConnections` set here reaches; given a server,
- * it listens with that one only, at the first address. So every connection the instance accepts
- * counts against MAX_CONNECTIONS. (`::` or `0.0.0.0` listens on every interface with one server.)
+ * it listens with that one only, at the first address (Fastify 5's `multipleBindings`). Should it
+ * ever make a second one all the same, it makes it with this factory, and every server the
+ * factory makes shares one count: each connection the instance accepts counts against
+ * MAX_CONNECTIONS, on whichever server it arrives. (`::` or `0.0.0.0` listens on every interface
+ * with one server.)
  */
 export function limitedServer(limits: ConnectionLimits): (handler: RequestHandler) => Server {
+  let open = 0;
   return (handler) => {
     const server = createServer(
       {
@@ -67,7 +72,17 @@ export function limitedServer(limits: ConnectionLimits): (handler: RequestHandle
       handler,
     );
     server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+    // Node's own cap closes a connection before anything runs for it: exact with one server.
     server.maxConnections = limits.maxConnections;
+    // Before the HTTP parser is attached: a connection past the shared cap is closed unread.
+    server.prependListener('connection', (socket: Socket) => {
+      if (open >= limits.maxConnections) {
+        socket.destroy();
+        return;
+      }
+      open += 1;
+      socket.once('close', () => (open -= 1));
+    });
     return server;
   };
 }

@@ -88,10 +88,11 @@ export class SiweVerifier {
    * `fields` must be `parseSiweMessage(messageText)`. An EOA signature is checked locally (EIP-191
    * personal_sign + ecrecover) and never costs an RPC call; only otherwise is the chain asked.
    *
-   * EOA policy (README, wallet section): 65-byte r‖s‖v with v in 27/28 or 0/1, or 64-byte
-   * EIP-2098 compact signatures; s must be low (EIP-2). A high-s signature by the message's own
-   * key is refused outright, even when the chain has an RPC: ERC-6492's validator would fall
-   * back to the ecrecover precompile for an address without code, which accepts high s.
+   * EOA policy (docs/SECURITY.md#signature-verifiers-and-project-wycheproof): 65-byte r‖s‖v
+   * with v in 27/28 or 0/1, or 64-byte EIP-2098 compact signatures; s must be low (EIP-2). A
+   * high-s signature by the message's own key is refused outright, even when the chain has an
+   * RPC: ERC-6492's validator would fall back to the ecrecover precompile for an address without
+   * code, which accepts high s.
    */
   async verifySignature(
     messageText: string,

@@ -24,6 +24,18 @@ function runExample(args: string[]) {
   return startScript(SCRIPT, args);
 }
 
+/** The example's whoami line: the token of `account`, for 12 EUR to X, approved by a wallet. */
+function expectPaidByWallet(stdout: string, account: string) {
+  const whoami = JSON.parse(/^whoami: (.*)$/m.exec(stdout)![1]) as unknown;
+  expect(whoami).toEqual({
+    sub: account,
+    client_id: 'demo-agent',
+    scope: 'openid',
+    authorization_details: [PAY_12_TO_X],
+    approval: { method: 'eip155', hash: expect.any(String), time: expect.any(Number) },
+  });
+}
+
 describe('examples/agent-asks.mjs', () => {
   let t: TestApp;
   let issuer: string;
@@ -102,14 +114,27 @@ describe('examples/agent-asks.mjs', () => {
     expect(await closed).toBe(0);
     expect(output.stderr).toBe('');
     expect(output.stdout).toContain(`Asked ${account} to approve: pay 12.00 EUR to X\n`);
-    const whoami = JSON.parse(/^whoami: (.*)$/m.exec(output.stdout)![1]) as unknown;
-    expect(whoami).toEqual({
-      sub: account,
-      client_id: 'demo-agent',
-      scope: 'openid',
-      authorization_details: [PAY_12_TO_X],
-      approval: { method: 'eip155', hash: expect.any(String), time: expect.any(Number) },
-    });
+    // Exactly how a person approves: a click is refused, user0 needs a passkey first.
+    expect(output.stdout).toContain(
+      'A click there is refused (403 proof_required): approve with a passkey or a wallet of the ' +
+        'account. An account with only a password (the seeded user0) adds a passkey on /account first.\n',
+    );
+    expectPaidByWallet(output.stdout, account);
+  }, 60_000);
+
+  it('without --user, is the person too: its own wallet signs in, is asked, and approves with an EIP-712 signature', async () => {
+    const port = new URL(issuer).port;
+    const { closed, output } = runExample(['--port', port, '--mcp-port', String(mcpPort)]);
+    expect({ code: await closed, stderr: output.stderr }).toEqual({ code: 0, stderr: '' });
+    const account =
+      /^No --user: the example is the person too, a wallet of its own \((eip155:1:0x[0-9a-fA-F]{40})\)$/m.exec(
+        output.stdout,
+      )![1];
+    expect(output.stdout).toContain(`Asked ${account} to approve: pay 12.00 EUR to X\n`);
+    expect(output.stdout).toContain(
+      `Approved as ${account}: Pay 12.00 EUR to X, signed (EIP-712)\n`,
+    );
+    expectPaidByWallet(output.stdout, account);
   }, 60_000);
 
   it('refuses a port that is no number, in one line', async () => {

@@ -37,6 +37,7 @@ import { INSECURE } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import request from 'supertest';
 import { expectRefusal } from '../../support/refusal';
+import { REQUEST_OBJECT_CLOCK_SKEW_SECONDS } from '../../../src/oauth/authorize/request-object.verifier';
 
 const insecure = { execute: [oidc.allowInsecureRequests] };
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-request-object-spec';
@@ -448,6 +449,21 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
     const { claims } = claimsFor(es256Only);
     const good = await authorize({ client_id: es256Only.id, request: await sign(claims, es256) });
     expect(responseOf(good, es256Only.redirectUri).get('state')).toBe(claims.state);
+  });
+
+  it(`an object whose exp passed less than ${REQUEST_OBJECT_CLOCK_SKEW_SECONDS} s ago is accepted (the clock skew), one past that refused`, async () => {
+    const within = claimsFor(jar, { exp: now() - (REQUEST_OBJECT_CLOCK_SKEW_SECONDS - 5) });
+    const accepted = await authorize({
+      client_id: jar.id,
+      request: await sign(within.claims, es256),
+    });
+    expect(responseOf(accepted, jar.redirectUri).get('state')).toBe(within.claims.state);
+    const past = claimsFor(jar, { exp: now() - (REQUEST_OBJECT_CLOCK_SKEW_SECONDS + 5) });
+    const refused = await authorize({ client_id: jar.id, request: await sign(past.claims, es256) });
+    expect(refusal(refused)).toEqual({
+      status: 400,
+      body: { error: 'invalid_request_object', error_description: 'request object expired (exp)' },
+    });
   });
 
   it('a client with only a secret cannot sign a request object Proofgate could verify', async () => {

@@ -14,9 +14,10 @@ import { createSignInMessageText, parseSignInMessageText } from '@solana/wallet-
 import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
 import { DpopLab } from '../../../src/lab-client/dpop-scenarios';
 import { PkceLab } from '../../../src/lab-client/pkce-scenarios';
-import { LabRow, LabWait, runLab } from '../../../src/lab-client/scenarios';
+import { LabPlan, LabRow, LabWait, WAITING_ROWS, runLab } from '../../../src/lab-client/scenarios';
 import { LAB_UPSTREAM_PROVIDER } from '../../../src/lab-client/upstream-scenarios';
 import { LAB_AUTHORIZATION_DETAILS_TYPES } from '../../../src/lab-client/ciba-scenarios';
+import { planText, waitText } from '../../../tools/lab/progress';
 import { sharedBuild, startBuiltService } from '../../support/build';
 import { exitOf, freePort } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -357,11 +358,58 @@ describe('the attack lab', () => {
     it('runs every scenario, each answered as the spec requires', async () => {
       const streamed: LabRow[] = [];
       const waits: (LabWait & { rowsBefore: number })[] = [];
+      const plans: (LabPlan & { rowsBefore: number })[] = [];
       const rows = await runLab({
         baseUrl,
+        onPlan: (plan) => plans.push({ ...plan, rowsBefore: streamed.length }),
         onRow: (row) => streamed.push(row),
         onWait: (wait) => waits.push({ ...wait, rowsBefore: streamed.length }),
       });
+
+      // The plan, before the first row: each wait the service's own lifetime, read from it.
+      expect(plans).toEqual([
+        {
+          rowsBefore: 0,
+          leastSeconds: 6,
+          waits: [
+            {
+              challenge: 'code',
+              seconds: 2,
+              source: 'policy.lifetime_seconds',
+              rows: WAITING_ROWS.code,
+            },
+            {
+              challenge: 'nonce',
+              seconds: 2,
+              source: 'policy.lifetime_seconds',
+              rows: WAITING_ROWS.nonce,
+            },
+            {
+              challenge: 'request_uri',
+              seconds: 5,
+              source: 'store.lifetime_seconds',
+              rows: WAITING_ROWS.request_uri,
+            },
+            {
+              challenge: 'login',
+              seconds: 5,
+              source: 'policy.recent_login_seconds',
+              rows: WAITING_ROWS.login,
+            },
+          ],
+        },
+      ]);
+      expect(planText(plans[0], false)).toBe(
+        [
+          'This run takes at least 6 s: the rows below wait until a challenge has expired (its lifetime',
+          'and a second), while the other rows run. Add --quick to skip them.',
+          '  2 s (policy.lifetime_seconds) for the authorization code to expire: expired code, refresh asking for more scope',
+          '  2 s (policy.lifetime_seconds) for the SIWE nonce to expire: expired nonce',
+          "  5 s (store.lifetime_seconds) for PAR's request_uri to expire: expired request_uri",
+          "  5 s (policy.recent_login_seconds) for the lab's login to be no longer recent: registration without a fresh login",
+          '',
+        ].join('\n'),
+      );
 
       expect(streamed).toEqual(rows);
       expect(rows.map((r) => [r.model, r.scenario]).sort()).toEqual(
@@ -497,6 +545,63 @@ describe('the attack lab', () => {
           'after 0 s (policy.recent_login_seconds) + 1 s: 401 insufficient_user_authentication',
         passed: false,
       });
+    });
+  });
+
+  describe('npm run lab -- --quick', () => {
+    it('runs every row but those that wait for a lifetime, says so up front and at the end, and waits for nothing', async () => {
+      // The lifetimes of a default instance, which a quick run does not wait out.
+      const { t, issuer } = await startListeningApp({
+        SIWE_CHAIN_IDS: '1,10',
+        SIWS_CHAINS: 'solana:mainnet,solana:devnet',
+        UPSTREAM_PROVIDERS: JSON.stringify([LAB_UPSTREAM_PROVIDER]),
+        AUTHORIZATION_DETAILS_TYPES: JSON.stringify(LAB_AUTHORIZATION_DETAILS_TYPES),
+      });
+      try {
+        const { code, stdout, stderr } = await run(
+          'npm',
+          ['run', '--silent', 'lab', '--', '--url', issuer, '--quick', '--json'],
+          180_000,
+        );
+        const report = JSON.parse(stdout) as {
+          passed: boolean;
+          rows: LabRow[];
+          skipped: { model: string; scenario: string }[];
+        };
+        const waiting = Object.values(WAITING_ROWS).flat();
+        const key = ({ model, scenario }: { model: string; scenario: string }) =>
+          `${model} / ${scenario}`;
+        expect({ code, failed: report.rows.filter((row) => !row.passed) }).toEqual({
+          code: 0,
+          failed: [],
+        });
+        expect(report.rows.map(key).sort()).toEqual(
+          SCENARIOS.map(([model, scenario]) => key({ model, scenario }))
+            .filter((name) => !waiting.map(key).includes(name))
+            .sort(),
+        );
+        expect(report.skipped).toEqual(waiting);
+        expect(stderr).toBe(
+          [
+            "--quick: skipping the 5 rows that wait for the service's real lifetimes (at least 10 min 1 s):",
+            '  1 min (policy.lifetime_seconds) for the authorization code to expire: expired code, refresh asking for more scope',
+            '  5 min (policy.lifetime_seconds) for the SIWE nonce to expire: expired nonce',
+            "  1 min (store.lifetime_seconds) for PAR's request_uri to expire: expired request_uri",
+            "  10 min (policy.recent_login_seconds) for the lab's login to be no longer recent: registration without a fresh login",
+            '',
+            '',
+          ].join('\n'),
+        );
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('says as each wait starts which it is and until when', () => {
+      const at = new Date(2026, 0, 2, 14, 0, 5);
+      expect(waitText({ seconds: 67, challenge: 'nonce' }, at)).toBe(
+        'Waiting 1 min 7 s, until 14:01:12, for the SIWE nonce to expire...\n',
+      );
     });
   });
 

@@ -4,12 +4,25 @@
  * database reachability and the signing key's age.
  */
 import { TestApp } from '../../support/test-app';
-import { Agent, createLoggedInApp, exchangeCode, obtainCode } from '../../support/oauth';
+import {
+  Agent,
+  clientEntry,
+  createLoggedInApp,
+  exchangeCode,
+  obtainCode,
+} from '../../support/oauth';
 import { sample } from '../../support/metrics';
 import { SigningKeyService } from '../../../src/tokens/signing-keys/signing-key.service';
 import { newSolanaWallet } from '../../support/solana';
 import { signedSiwsMessage } from '../../support/wallet-login';
 import { placeInWindow } from '../../support/rate-limit-window';
+
+/** A confidential OpenID Connect client registered with require_pkce false. */
+const NO_PKCE = {
+  id: 'rp-no-pkce',
+  secret: 'rp-no-pkce-secret',
+  redirectUri: 'http://127.0.0.1:7310/callback',
+};
 
 describe('operations metrics', () => {
   let t: TestApp;
@@ -17,7 +30,12 @@ describe('operations metrics', () => {
   const scrape = async () => (await t.http().get('/metrics').expect(200)).text;
 
   beforeAll(async () => {
-    ({ t, agent } = await createLoggedInApp({ RATE_LIMIT_METADATA_PER_IP: '2' }));
+    ({ t, agent } = await createLoggedInApp({
+      RATE_LIMIT_METADATA_PER_IP: '2',
+      OAUTH_CLIENTS: JSON.stringify([
+        clientEntry(NO_PKCE, { first_party: true, require_pkce: false }),
+      ]),
+    }));
   });
   afterAll(() => t.close());
 
@@ -56,6 +74,25 @@ describe('operations metrics', () => {
     expect(
       delta('proofgate_pkce_failures_total', { reason: 'wrong_verifier', client: 'demo-client' }),
     ).toBe(1);
+  });
+
+  it('counts a code issued with neither PKCE nor nonce by client, and not one with either', async () => {
+    const series = 'proofgate_codes_without_pkce_or_nonce_total';
+    const count = async (client: string) => sample(await scrape(), series, { client });
+    const client = { client_id: NO_PKCE.id, redirect_uri: NO_PKCE.redirectUri, scope: 'openid' };
+    const withoutPkce = { ...client, code_challenge: undefined, code_challenge_method: undefined };
+    const before = await count(NO_PKCE.id);
+    // The require_pkce false client with a nonce, then with PKCE: each protects its code.
+    await obtainCode(agent, { ...withoutPkce, nonce: 'n-protected' });
+    await obtainCode(agent, client);
+    expect(await count(NO_PKCE.id)).toBe(before);
+    // Neither: counted under the client's id, once per code.
+    await obtainCode(agent, withoutPkce);
+    await obtainCode(agent, withoutPkce);
+    expect(await count(NO_PKCE.id)).toBe(before + 2);
+    // Another client's codes, all with PKCE, are never counted.
+    await obtainCode(agent);
+    expect(await count('demo-client')).toBe(0);
   });
 
   it('counts a Sign In With Solana verification as the siws model’s proof, not siwe’s', async () => {
