@@ -310,7 +310,7 @@ const GULLIBLE_ANSWERS: ReadonlyArray<readonly [LabRow['model'], string, string 
   ['pkce', '50 concurrent redemptions', /^50× 200 \(in \d+ ms\)$/],
   ['siwe', 'wrong chain', '200'],
   ['email', 'replayed code', '200'],
-  ['email', 'another browser’s code', '200; owner then 200'],
+  ['email', 'another browser’s code', '200; the same as a wrong code; owner then 200'],
   ['oid4vp', 'replayed presentation', '200; the first sign-in’s token 200 at /api/me'],
   ['oid4vp', 'key-binding JWT with another nonce', '200; the same request then 200'],
   ['oid4vp', 'response_code from another browser', '303; the owner then 303'],
