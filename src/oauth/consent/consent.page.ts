@@ -1,6 +1,10 @@
 import type { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { escapeHtml, renderPage } from '../../platform/http/html';
-import { DETAILS_CONSENT_PREFIX } from '../authorize/authorization-request.check';
+import type { UserClaim } from '../../protocol-rules/claims-request';
+import {
+  DETAILS_CONSENT_PREFIX,
+  claimOfConsentValue,
+} from '../authorize/authorization-request.check';
 import type { RenderedAuthorizationDetail } from '../authorization-details/authorization-details.check';
 
 export interface ConsentPageView {
@@ -45,11 +49,35 @@ export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], 
   age: 'Know that you are over 18, as your identity wallet’s credential said, and nothing else',
 };
 
-/** The `<li>` of each scope, with what it means in words where it has a meaning. */
+/**
+ * What each claim about the user tells the client, in the user's words: every claim of the
+ * catalogue (protocol-rules/claims-request.ts), shown when a client asks for it by name, outside
+ * the scope that releases it (OpenID Connect Core §5.5).
+ */
+export const CLAIM_MEANINGS: Readonly<Record<UserClaim, string>> = {
+  name: 'Know your account name',
+  preferred_username: 'Know your username',
+  updated_at: 'Know when your sign-in methods last changed',
+  email: 'Know your email address',
+  email_verified: 'Know that your email address is verified',
+  given_name: 'Know your given name, as your identity wallet’s credential disclosed it',
+  family_name: 'Know your family name, as your identity wallet’s credential disclosed it',
+  birthdate: 'Know your date of birth, as your identity wallet’s credential disclosed it',
+  age_over_18: 'Know whether you are over 18, as your identity wallet’s credential said',
+};
+
+/**
+ * The `<li>` of each scope, with what it means in words where it has a meaning, and of each claim
+ * asked for by name (`data-claim`).
+ */
 export function scopeListItems(scopes: readonly string[]): string {
   return scopes
     .filter((scope) => !scope.startsWith(DETAILS_CONSENT_PREFIX))
     .map((scope) => {
+      const claim = claimOfConsentValue(scope);
+      if (claim !== undefined) {
+        return `<li data-claim="${escapeHtml(claim)}">${escapeHtml(CLAIM_MEANINGS[claim])} (<code>${escapeHtml(claim)}</code>)</li>`;
+      }
       const meaning = (SCOPE_MEANINGS as Readonly<Record<string, string>>)[scope];
       const text = meaning
         ? `${escapeHtml(meaning)} (<code>${escapeHtml(scope)}</code>)`

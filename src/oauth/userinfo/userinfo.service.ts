@@ -5,12 +5,10 @@ import {
   type PresentedToken,
 } from '../../tokens/grants/grant-bearer.authenticator';
 import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
-import { EMAIL_SCOPE, OPENID_SCOPE, PROFILE_SCOPE, hasScope } from '../../tokens/scopes';
-import { credentialClaimsOf } from '../../tokens/credential-claims';
+import { OPENID_SCOPE, hasScope } from '../../tokens/scopes';
 import { UserProfiles } from '../../accounts/users/user-profile.service';
 import {
-  EMAIL_CLAIMS,
-  PROFILE_CLAIMS,
+  claimsReleasedBy,
   pickProfileClaims,
   type UserClaim,
 } from '../../protocol-rules/claims-request';
@@ -38,14 +36,12 @@ export class UserInfoService {
       // RFC 9449 §7.1: a bound token's refusal is a DPoP challenge.
       throw token.cnf === undefined ? refusal : inDpopScheme(refusal);
     }
-    // Core §5.4: the `profile` scope asks for the profile claims an account has, the `email`
-    // scope for its verified address; §5.5: the
-    // `claims` parameter of the authorization request may ask for some of them here (kept on
-    // the grant). Read only when some are asked for.
+    // Core §5.4: each scope asks for the claims it releases that the account has (`profile`
+    // its profile, `email` its verified address, `identity` and `age` what a credential
+    // disclosed); §5.5: the `claims` parameter of the authorization request may ask for any of
+    // them here without its scope (kept on the grant). Read only when some are asked for.
     const asked = new Set<UserClaim>([
-      ...(hasScope(token.scope, PROFILE_SCOPE) ? PROFILE_CLAIMS : []),
-      ...(hasScope(token.scope, EMAIL_SCOPE) ? EMAIL_CLAIMS : []),
-      ...credentialClaimsOf(token.scope),
+      ...claimsReleasedBy(token.scope.split(' ')),
       ...(grant.userinfoClaims ?? []),
     ]);
     const profile =
