@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ClientConfig } from '../config/sections/oauth.config';
 import {
-  idTokenAlgFields,
+  signedResponseAlgFields,
   logoutFields,
   requestObjectFields,
   type OAuthClient,
@@ -24,6 +24,7 @@ const CONFIGURED_FIELDS = [
   'requestObjectSigningAlg',
   'requireSignedRequestObject',
   'idTokenSignedResponseAlg',
+  'userinfoSignedResponseAlg',
   'postLogoutRedirectUris',
   'backchannelLogoutUri',
   'backchannelLogoutSessionRequired',
@@ -54,7 +55,7 @@ export function configuredClientFields(entry: ClientConfig): ConfiguredClientFie
     ...(entry.profile ? { profile: entry.profile } : {}),
     ...(entry.applicationType ? { applicationType: entry.applicationType } : {}),
     ...requestObjectFields(entry),
-    ...idTokenAlgFields(entry),
+    ...signedResponseAlgFields(entry),
     ...logoutFields(entry),
     ...(entry.backchannelClientNotificationEndpoint
       ? { backchannelClientNotificationEndpoint: entry.backchannelClientNotificationEndpoint }

@@ -119,6 +119,11 @@ export interface OAuthClient extends ClientLogoutMetadata {
    */
   idTokenSignedResponseAlg?: SigningAlg;
   /**
+   * OpenID Connect Registration §2 `userinfo_signed_response_alg`: /userinfo answers this client
+   * with a JWT signed with this alg by the server's key for it (Core §5.3.2). Absent: JSON.
+   */
+  userinfoSignedResponseAlg?: SigningAlg;
+  /**
    * RFC 9101 §10.5 `require_signed_request_object`: every authorization request of this client
    * is a signed request object (at /authorize or /par), with FAPI 2.0 Message Signing's `exp` and
    * `nbf` rules.
@@ -136,13 +141,21 @@ export interface OAuthClient extends ClientLogoutMetadata {
   backchannelClientNotificationEndpoint?: string;
 }
 
-/** The ID token alg of `from`, when it has one (for building an OAuthClient). */
-export function idTokenAlgFields(
-  from: Pick<OAuthClient, 'idTokenSignedResponseAlg'>,
-): Pick<OAuthClient, 'idTokenSignedResponseAlg'> {
-  return from.idTokenSignedResponseAlg
-    ? { idTokenSignedResponseAlg: from.idTokenSignedResponseAlg }
-    : {};
+/**
+ * The algs of `from`'s signed responses (its ID tokens', its UserInfo answers'), those it has (for
+ * building an OAuthClient).
+ */
+export function signedResponseAlgFields(
+  from: Pick<OAuthClient, 'idTokenSignedResponseAlg' | 'userinfoSignedResponseAlg'>,
+): Pick<OAuthClient, 'idTokenSignedResponseAlg' | 'userinfoSignedResponseAlg'> {
+  return {
+    ...(from.idTokenSignedResponseAlg
+      ? { idTokenSignedResponseAlg: from.idTokenSignedResponseAlg }
+      : {}),
+    ...(from.userinfoSignedResponseAlg
+      ? { userinfoSignedResponseAlg: from.userinfoSignedResponseAlg }
+      : {}),
+  };
 }
 
 /** The request object settings of `from`, without its absent fields (for building an OAuthClient). */

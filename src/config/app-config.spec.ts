@@ -202,20 +202,21 @@ describe('AppConfig.fromEnv', () => {
     ).toThrow(/request_object_signing_alg must be one of ES256, PS256, RS256, EdDSA/);
   });
 
-  it('reads OAUTH_CLIENTS id_token_signed_response_alg: ES256 or RS256, absent by default', () => {
+  it.each([
+    ['id_token_signed_response_alg', 'idTokenSignedResponseAlg'],
+    ['userinfo_signed_response_alg', 'userinfoSignedResponseAlg'],
+  ])('reads OAUTH_CLIENTS %s: ES256 or RS256, absent by default', (name, field) => {
     const entry = (settings: Record<string, unknown>) =>
       JSON.stringify([{ client_id: 'rp', redirect_uris: ['https://rp.example/cb'], ...settings }]);
     const client = (env: Record<string, string>) =>
       AppConfig.fromEnv({ ...base, ...env }).oauth.clients.find((c) => c.clientId === 'rp');
-    expect(client({ OAUTH_CLIENTS: entry({}) })).not.toHaveProperty('idTokenSignedResponseAlg');
+    expect(client({ OAUTH_CLIENTS: entry({}) })).not.toHaveProperty(field);
     for (const alg of ['ES256', 'RS256']) {
-      expect(client({ OAUTH_CLIENTS: entry({ id_token_signed_response_alg: alg }) })).toMatchObject(
-        { idTokenSignedResponseAlg: alg },
-      );
+      expect(client({ OAUTH_CLIENTS: entry({ [name]: alg }) })).toMatchObject({ [field]: alg });
     }
     for (const alg of ['none', 'HS256', 'PS256', 256]) {
-      expect(() => client({ OAUTH_CLIENTS: entry({ id_token_signed_response_alg: alg }) })).toThrow(
-        /OAUTH_CLIENTS\[0\]\.id_token_signed_response_alg must be one of ES256, RS256/,
+      expect(() => client({ OAUTH_CLIENTS: entry({ [name]: alg }) })).toThrow(
+        new RegExp(`OAUTH_CLIENTS\\[0\\]\\.${name} must be one of ES256, RS256`),
       );
     }
   });

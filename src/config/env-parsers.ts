@@ -13,7 +13,11 @@ import {
   type RequestObjectSigningAlg,
 } from '../protocol-rules/request-object';
 import { resourceProblem } from '../protocol-rules/resource-indicator';
-import { idTokenAlgProblem, type SigningAlg } from '../protocol-rules/signing-algs';
+import {
+  idTokenAlgProblem,
+  userinfoAlgProblem,
+  type SigningAlg,
+} from '../protocol-rules/signing-algs';
 import {
   SOLANA_CLUSTERS,
   type SolanaCluster,
@@ -239,6 +243,7 @@ export interface ClientEntry {
   request_object_signing_alg?: unknown;
   require_signed_request_object?: unknown;
   id_token_signed_response_alg?: unknown;
+  userinfo_signed_response_alg?: unknown;
   post_logout_redirect_uris?: unknown;
   backchannel_logout_uri?: unknown;
   backchannel_logout_session_required?: unknown;
@@ -277,6 +282,8 @@ export interface ClientEntryConfig {
    * logout tokens; absent: TOKEN_SIGNING_ALG.
    */
   idTokenSignedResponseAlg?: SigningAlg;
+  /** OpenID Connect Registration §2 userinfo_signed_response_alg: /userinfo answers a JWT. */
+  userinfoSignedResponseAlg?: SigningAlg;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
   postLogoutRedirectUris?: string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri ... */
@@ -421,6 +428,7 @@ export function jsonList<T>(
  * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests?,
  * require_pkce?, grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri?, profile?,
  * request_object_signing_alg?, require_signed_request_object?, id_token_signed_response_alg?,
+ * userinfo_signed_response_alg?,
  * post_logout_redirect_uris?, backchannel_logout_uri?, backchannel_logout_session_required?,
  * backchannel_token_delivery_mode?, backchannel_client_notification_endpoint? }`. No secret (and no
  * private_key_jwt keys) means a public client. Redirect URIs follow `redirectUriProblem`'s
@@ -534,6 +542,9 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
   const idTokenAlg = entry.id_token_signed_response_alg;
   const idTokenProblem = idTokenAlg === undefined ? undefined : idTokenAlgProblem(idTokenAlg);
   if (idTokenProblem) throw new ConfigError(`${where}${idTokenProblem}`);
+  const userinfoAlg = entry.userinfo_signed_response_alg;
+  const userinfoProblem = userinfoAlg === undefined ? undefined : userinfoAlgProblem(userinfoAlg);
+  if (userinfoProblem) throw new ConfigError(`${where}${userinfoProblem}`);
   for (const flag of [
     'first_party',
     'dpop_bound_access_tokens',
@@ -580,6 +591,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       : {}),
     ...(entry.require_signed_request_object === true ? { requireSignedRequestObject: true } : {}),
     ...(idTokenAlg !== undefined ? { idTokenSignedResponseAlg: idTokenAlg as SigningAlg } : {}),
+    ...(userinfoAlg !== undefined ? { userinfoSignedResponseAlg: userinfoAlg as SigningAlg } : {}),
     ...entryLogout(entry, where),
     ...(ciba.endpoint !== undefined
       ? { backchannelClientNotificationEndpoint: ciba.endpoint }

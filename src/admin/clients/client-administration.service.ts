@@ -19,7 +19,7 @@ import {
   type ClientJwks,
   type ClientType,
   type OAuthClient,
-  idTokenAlgFields,
+  signedResponseAlgFields,
 } from '../../clients/oauth-client';
 import { configuredClientGrantProblem } from '../../clients/configured-client-grants';
 import { configuredClientFields } from '../../clients/configured-client';
@@ -68,6 +68,8 @@ export interface RegisteredClient {
   readonly requireSignedRequestObject: boolean;
   /** OpenID Connect Registration §2 id_token_signed_response_alg (absent: TOKEN_SIGNING_ALG). */
   readonly idTokenSignedResponseAlg?: SigningAlg;
+  /** OpenID Connect Registration §2 userinfo_signed_response_alg (absent: JSON at /userinfo). */
+  readonly userinfoSignedResponseAlg?: SigningAlg;
   /** OpenID Connect RP-Initiated Logout 1.0 post_logout_redirect_uris. */
   readonly postLogoutRedirectUris: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri. */
@@ -130,6 +132,8 @@ export interface NewClient {
   readonly requireSignedRequestObject?: boolean;
   /** OpenID Connect Registration §2 id_token_signed_response_alg, as typed (checked likewise). */
   readonly idTokenSignedResponseAlg?: string;
+  /** OpenID Connect Registration §2 userinfo_signed_response_alg, as typed (checked likewise). */
+  readonly userinfoSignedResponseAlg?: string;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
   readonly postLogoutRedirectUris?: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri. */
@@ -393,7 +397,7 @@ export class ClientAdministration {
         ? { requestObjectSigningAlg: client.requestObjectSigningAlg }
         : {}),
       requireSignedRequestObject: client.requireSignedRequestObject === true,
-      ...idTokenAlgFields(client),
+      ...signedResponseAlgFields(client),
       postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
       ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
       ...(client.backchannelClientNotificationEndpoint
@@ -459,6 +463,9 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
         : {}),
       ...(wanted.idTokenSignedResponseAlg !== undefined
         ? { id_token_signed_response_alg: wanted.idTokenSignedResponseAlg }
+        : {}),
+      ...(wanted.userinfoSignedResponseAlg !== undefined
+        ? { userinfo_signed_response_alg: wanted.userinfoSignedResponseAlg }
         : {}),
       ...(wanted.postLogoutRedirectUris !== undefined
         ? { post_logout_redirect_uris: [...wanted.postLogoutRedirectUris] }

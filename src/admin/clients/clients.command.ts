@@ -55,6 +55,9 @@ function clientJson(client: RegisteredClient) {
     ...(client.idTokenSignedResponseAlg
       ? { id_token_signed_response_alg: client.idTokenSignedResponseAlg }
       : {}),
+    ...(client.userinfoSignedResponseAlg
+      ? { userinfo_signed_response_alg: client.userinfoSignedResponseAlg }
+      : {}),
     // OpenID Connect RP-Initiated / Back-Channel Logout metadata, shown when set.
     ...(client.postLogoutRedirectUris.length
       ? { post_logout_redirect_uris: client.postLogoutRedirectUris }
@@ -110,6 +113,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
       : []),
     ...(client.idTokenSignedResponseAlg
       ? [['ID tokens', `signed with ${client.idTokenSignedResponseAlg}`] as const]
+      : []),
+    ...(client.userinfoSignedResponseAlg
+      ? [['UserInfo', `a JWT signed with ${client.userinfoSignedResponseAlg}`] as const]
       : []),
     ...(client.postLogoutRedirectUris.length
       ? [['post-logout URIs', client.postLogoutRedirectUris.join(' ')] as const]
@@ -346,6 +352,10 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       `OpenID Connect Registration §2: sign its ID tokens and logout tokens with ${SIGNING_ALGS.join(' or ')} (default: TOKEN_SIGNING_ALG)`,
     )
     .option(
+      '--userinfo-signed-response-alg <alg>',
+      `OpenID Connect Registration §2: answer it at /userinfo with a JWT signed with ${SIGNING_ALGS.join(' or ')} (default: JSON)`,
+    )
+    .option(
       '--require-signed-request-object',
       'RFC 9101 §10.5: accept its authorization requests only as signed request objects (request), verified with the keys of --jwks-file or --jwks-uri',
     )
@@ -414,6 +424,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           requestObjectSigningAlg?: string;
           requireSignedRequestObject?: boolean;
           idTokenSignedResponseAlg?: string;
+          userinfoSignedResponseAlg?: string;
           tokenEndpointAuthMethod?: string;
           jwksFile?: string;
           jwksUri?: string;
@@ -453,6 +464,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             ...(options.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
             ...(options.idTokenSignedResponseAlg !== undefined
               ? { idTokenSignedResponseAlg: options.idTokenSignedResponseAlg }
+              : {}),
+            ...(options.userinfoSignedResponseAlg !== undefined
+              ? { userinfoSignedResponseAlg: options.userinfoSignedResponseAlg }
               : {}),
             ...(options.name !== undefined ? { name: options.name } : {}),
             ...(options.resource !== undefined ? { resources: options.resource } : {}),

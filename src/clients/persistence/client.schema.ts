@@ -71,6 +71,10 @@ export class ClientRecord extends KeyedRecord {
   @Prop({ type: String, enum: SIGNING_ALGS })
   idTokenSignedResponseAlg?: SigningAlg;
 
+  /** OpenID Connect Registration §2 userinfo_signed_response_alg (absent: JSON at /userinfo). */
+  @Prop({ type: String, enum: SIGNING_ALGS })
+  userinfoSignedResponseAlg?: SigningAlg;
+
   /** RFC 9101 §10.5 require_signed_request_object. */
   @Prop({ type: Boolean })
   requireSignedRequestObject?: boolean;

@@ -5,7 +5,7 @@ import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { ClientRepository } from '../client.repository';
 import {
   ClientJwks,
-  idTokenAlgFields,
+  signedResponseAlgFields,
   logoutFields,
   OAuthClient,
   requestObjectFields,
@@ -43,7 +43,7 @@ function toClient(record: ClientRecord): OAuthClient {
         : {}),
       ...(record.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
     }),
-    ...idTokenAlgFields(record),
+    ...signedResponseAlgFields(record),
     ...logoutFields({
       ...(record.postLogoutRedirectUris
         ? { postLogoutRedirectUris: record.postLogoutRedirectUris }

@@ -5,7 +5,11 @@ import {
   redirectUriProblem,
   type ApplicationType,
 } from '../../protocol-rules/redirect-uri';
-import { idTokenAlgProblem, type SigningAlg } from '../../protocol-rules/signing-algs';
+import {
+  idTokenAlgProblem,
+  userinfoAlgProblem,
+  type SigningAlg,
+} from '../../protocol-rules/signing-algs';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
 import { publicJwksProblem } from '../../protocol-rules/client-jwks';
 import { requestObjectMetadataProblem } from '../../protocol-rules/request-object';
@@ -17,6 +21,7 @@ import {
   type OAuthClient,
   logoutFields,
   requestObjectFields,
+  signedResponseAlgFields,
 } from '../oauth-client';
 import { impersonatesService } from './client-name';
 import {
@@ -73,6 +78,8 @@ export interface ClientMetadata extends ClientLogoutMetadata {
    * else the default §2 gives it, RS256.
    */
   readonly idTokenSignedResponseAlg: SigningAlg;
+  /** OpenID Connect Registration §2 `userinfo_signed_response_alg` (absent: JSON at /userinfo). */
+  readonly userinfoSignedResponseAlg?: SigningAlg;
   /** OpenID Connect Registration §2 `request_object_signing_alg` (keys needed). */
   readonly requestObjectSigningAlg?: OAuthClient['requestObjectSigningAlg'];
   /** RFC 9101 §10.5 `require_signed_request_object` (keys needed; default false). */
@@ -100,6 +107,7 @@ export type RegisteredFields = Pick<
   | 'requestObjectSigningAlg'
   | 'requireSignedRequestObject'
   | 'idTokenSignedResponseAlg'
+  | 'userinfoSignedResponseAlg'
   | 'authorizationDetailsTypes'
   | 'backchannelClientNotificationEndpoint'
   | keyof ClientLogoutMetadata
@@ -127,7 +135,7 @@ export function registeredFields(
     ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
     ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
     ...requestObjectFields(metadata),
-    idTokenSignedResponseAlg: metadata.idTokenSignedResponseAlg,
+    ...signedResponseAlgFields(metadata),
     ...logoutFields(metadata),
     ...(metadata.authorizationDetailsTypes
       ? { authorizationDetailsTypes: [...metadata.authorizationDetailsTypes] }
@@ -357,6 +365,15 @@ function idTokenAlg(body: Record<string, unknown>): SigningAlg {
   return alg as SigningAlg;
 }
 
+/** OpenID Connect Registration §2 `userinfo_signed_response_alg`, when sent: an alg we sign with. */
+function userinfoAlg(body: Record<string, unknown>): SigningAlg | undefined {
+  const alg = body.userinfo_signed_response_alg;
+  if (alg === undefined) return undefined;
+  const problem = userinfoAlgProblem(alg);
+  if (problem !== undefined) throw new InvalidClientMetadata(problem);
+  return alg as SigningAlg;
+}
+
 /**
  * Reads RFC 7591 §2 client metadata, from a registration request or a client ID metadata
  * document. Unknown metadata is ignored (§2: "the authorization server MUST ignore any client
@@ -397,6 +414,7 @@ export function parseClientMetadata(
     );
   }
   const idTokenSignedResponseAlg = idTokenAlg(body);
+  const userinfoSignedResponseAlg = userinfoAlg(body);
   const uris = redirectUris(body);
   const appType = applicationType(body, uris, !production);
   const name = clientName(body);
@@ -450,6 +468,7 @@ export function parseClientMetadata(
   }
   return {
     idTokenSignedResponseAlg,
+    ...(userinfoSignedResponseAlg === undefined ? {} : { userinfoSignedResponseAlg }),
     redirectUris: uris,
     ...(name !== undefined ? { clientName: name } : {}),
     ...(method !== undefined ? { tokenEndpointAuthMethod: method } : {}),

@@ -100,6 +100,14 @@ export class ClientRegistrationRequestDto {
   id_token_signed_response_alg?: string;
 
   @ApiPropertyOptional({
+    enum: ['ES256', 'RS256'],
+    description:
+      'OpenID Connect Registration §2: /userinfo answers this client with a JWT (application/jwt) signed with this alg by the key for it in /jwks.json, carrying iss and aud (Core §5.3.2); absent: JSON',
+    example: 'RS256',
+  })
+  userinfo_signed_response_alg?: string;
+
+  @ApiPropertyOptional({
     description:
       'RFC 9101 §10.5: every authorization request must be a signed request object (private_key_jwt only; FAPI 2.0 Message Signing)',
     example: false,

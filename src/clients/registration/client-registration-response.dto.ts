@@ -88,6 +88,14 @@ export class ClientRegistrationResponseDto {
   })
   id_token_signed_response_alg!: string;
 
+  @ApiPropertyOptional({
+    description:
+      'OpenID Connect Registration §2, when registered: /userinfo answers with a JWT signed with it',
+    enum: ['ES256', 'RS256'],
+    example: 'RS256',
+  })
+  userinfo_signed_response_alg?: string;
+
   @ApiPropertyOptional({ description: 'RFC 9101 §10.5, when registered', example: true })
   require_signed_request_object?: boolean;
 

@@ -126,6 +126,9 @@ export class ClientRegistrationService {
       application_type: metadata.applicationType,
       // OpenID Connect Registration §2: as asked, else its default RS256; always said.
       id_token_signed_response_alg: metadata.idTokenSignedResponseAlg,
+      ...(metadata.userinfoSignedResponseAlg
+        ? { userinfo_signed_response_alg: metadata.userinfoSignedResponseAlg }
+        : {}),
       ...(metadata.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
       ...(metadata.requirePushedAuthorizationRequests
         ? { require_pushed_authorization_requests: true }

@@ -46,6 +46,8 @@ export interface ClientConfig {
   readonly requireSignedRequestObject?: boolean;
   /** OpenID Connect Registration §2 `id_token_signed_response_alg`; absent: TOKEN_SIGNING_ALG. */
   readonly idTokenSignedResponseAlg?: SigningAlg;
+  /** OpenID Connect Registration §2 `userinfo_signed_response_alg`; absent: JSON at /userinfo. */
+  readonly userinfoSignedResponseAlg?: SigningAlg;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 `post_logout_redirect_uris`. */
   readonly postLogoutRedirectUris?: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 `backchannel_logout_uri` ... */
@@ -199,7 +201,8 @@ export const OAUTH_SETTINGS = settingsSection(
         '`grant_types`, `token_endpoint_auth_method`, `jwks`, `jwks_uri`, ' +
         '`post_logout_redirect_uris`, `backchannel_logout_uri`, ' +
         '`backchannel_logout_session_required`, `profile`, `request_object_signing_alg`, ' +
-        '`require_signed_request_object` and `id_token_signed_response_alg`. No secret means a ' +
+        '`require_signed_request_object`, `id_token_signed_response_alg` and ' +
+        '`userinfo_signed_response_alg`. No secret means a ' +
         'public client.\n' +
         '\n' +
         '- `client_id`: 1-64 of `[A-Za-z0-9._-]`, not starting with `dcr_`.\n' +
@@ -229,6 +232,8 @@ export const OAUTH_SETTINGS = settingsSection(
         'RP-Initiated and Back-Channel Logout (see [Logout](OAUTH.md#logout)).\n' +
         '- `"id_token_signed_response_alg"`: `ES256` or `RS256`, the alg of the client\'s ID ' +
         'tokens and logout tokens (OpenID Connect Registration §2); unset, `TOKEN_SIGNING_ALG`.\n' +
+        '- `"userinfo_signed_response_alg"`: `ES256` or `RS256`: `/userinfo` answers the client ' +
+        'with a JWT signed with it (`application/jwt`, OpenID Connect Core §5.3.2); unset, JSON.\n' +
         '- `"profile": "fapi2"` holds a private_key_jwt client to the FAPI 2.0 Security Profile ' +
         '(see [FAPI 2.0 clients](CLIENTS.md#fapi-20-clients-profile-fapi2)).',
     }),

@@ -114,6 +114,8 @@ export class MetadataController {
       userinfo_endpoint: `${this.server.issuer}/userinfo`,
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: SIGNING_ALGS,
+      // Core §5.3.2, Registration §2 userinfo_signed_response_alg: the keys of /jwks.json.
+      userinfo_signing_alg_values_supported: SIGNING_ALGS,
       claims_supported: ID_TOKEN_CLAIMS,
       // Core §5.5 (oauth/authorize/authorization-request.check.ts).
       claims_parameter_supported: true,

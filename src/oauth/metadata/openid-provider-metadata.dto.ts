@@ -35,6 +35,14 @@ export class OpenIdProviderMetadataDto extends AuthorizationServerMetadataDto {
   })
   id_token_signing_alg_values_supported!: readonly string[];
 
+  @ApiProperty({
+    type: [String],
+    description:
+      'OpenID Connect Registration §2 userinfo_signed_response_alg: the algs /userinfo signs its answer with, for a client that registered one',
+    example: ['ES256', 'RS256'],
+  })
+  userinfo_signing_alg_values_supported!: readonly string[];
+
   @ApiProperty({ type: [String], example: ID_TOKEN_CLAIMS })
   claims_supported!: string[];
 
