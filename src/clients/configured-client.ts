@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ClientConfig } from '../config/sections/oauth.config';
 import {
+  clientPageFields,
   signedResponseAlgFields,
   logoutFields,
   requestObjectFields,
@@ -29,6 +30,9 @@ const CONFIGURED_FIELDS = [
   'backchannelLogoutUri',
   'backchannelLogoutSessionRequired',
   'backchannelClientNotificationEndpoint',
+  'logoUri',
+  'policyUri',
+  'tosUri',
 ] as const satisfies readonly (keyof OAuthClient & keyof ClientConfig)[];
 
 export type ConfiguredClientFields = Pick<OAuthClient, (typeof CONFIGURED_FIELDS)[number]>;
@@ -60,6 +64,7 @@ export function configuredClientFields(entry: ClientConfig): ConfiguredClientFie
     ...(entry.backchannelClientNotificationEndpoint
       ? { backchannelClientNotificationEndpoint: entry.backchannelClientNotificationEndpoint }
       : {}),
+    ...clientPageFields(entry),
   };
 }
 

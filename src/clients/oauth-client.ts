@@ -2,6 +2,7 @@ import type { SigningAlg } from '../protocol-rules/signing-algs';
 import type { ClientProfile } from '../protocol-rules/client-profile';
 import type { ApplicationType } from '../protocol-rules/redirect-uri';
 import type { RequestObjectSigningAlg } from '../protocol-rules/request-object';
+import type { ClientPageUriField } from '../protocol-rules/client-page-uri';
 
 export type ClientType = 'confidential' | 'public';
 
@@ -139,6 +140,26 @@ export interface OAuthClient extends ClientLogoutMetadata {
    * the ping mode, told here when the person answered (§10.2). Absent: the poll mode.
    */
   backchannelClientNotificationEndpoint?: string;
+  /**
+   * RFC 7591 §2 `logo_uri`: shown on the consent screen only when its origin is one the operator
+   * allowed (CONSENT_LOGO_ORIGINS); never fetched by the server (protocol-rules/client-page-uri.ts).
+   */
+  logoUri?: string;
+  /** RFC 7591 §2 `policy_uri`: the client's privacy policy, a link on the consent screen. */
+  policyUri?: string;
+  /** RFC 7591 §2 `tos_uri`: the client's terms of service, a link on the consent screen. */
+  tosUri?: string;
+}
+
+/** The client's own pages (RFC 7591 §2), those it registered (for building an OAuthClient). */
+export function clientPageFields(
+  from: Partial<Record<ClientPageUriField, string>>,
+): Partial<Pick<OAuthClient, ClientPageUriField>> {
+  return {
+    ...(from.logoUri ? { logoUri: from.logoUri } : {}),
+    ...(from.policyUri ? { policyUri: from.policyUri } : {}),
+    ...(from.tosUri ? { tosUri: from.tosUri } : {}),
+  };
 }
 
 /**

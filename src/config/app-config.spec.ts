@@ -221,6 +221,50 @@ describe('AppConfig.fromEnv', () => {
     }
   });
 
+  it('reads OAUTH_CLIENTS logo_uri, policy_uri and tos_uri: https URLs, absent by default', () => {
+    const entry = (settings: Record<string, unknown>) =>
+      JSON.stringify([{ client_id: 'rp', redirect_uris: ['https://rp.example/cb'], ...settings }]);
+    const client = (settings: Record<string, unknown>) =>
+      AppConfig.fromEnv({ ...base, OAUTH_CLIENTS: entry(settings) }).oauth.clients.find(
+        (c) => c.clientId === 'rp',
+      );
+    expect(client({})).not.toHaveProperty('logoUri');
+    expect(
+      client({
+        logo_uri: 'https://rp.example/logo.png',
+        policy_uri: 'https://rp.example/privacy',
+        tos_uri: 'https://rp.example/terms',
+      }),
+    ).toMatchObject({
+      logoUri: 'https://rp.example/logo.png',
+      policyUri: 'https://rp.example/privacy',
+      tosUri: 'https://rp.example/terms',
+    });
+    expect(() => client({ tos_uri: 'http://rp.example/terms' })).toThrow(
+      /OAUTH_CLIENTS\[0\]\.tos_uri must be an https URL/,
+    );
+  });
+
+  it('reads CONSENT_LOGO_ORIGINS: bare https origins, none by default', () => {
+    expect(AppConfig.fromEnv(base).oauth.consentLogoOrigins).toEqual([]);
+    expect(
+      AppConfig.fromEnv({
+        ...base,
+        CONSENT_LOGO_ORIGINS: 'https://cdn.example.com, https://logos.example:8443',
+      }).oauth.consentLogoOrigins,
+    ).toEqual(['https://cdn.example.com', 'https://logos.example:8443']);
+    for (const value of [
+      'http://cdn.example.com',
+      'https://cdn.example.com/logos',
+      '*',
+      'https:',
+    ]) {
+      expect(() => AppConfig.fromEnv({ ...base, CONSENT_LOGO_ORIGINS: value })).toThrow(
+        /CONSENT_LOGO_ORIGINS must list bare https origins/,
+      );
+    }
+  });
+
   it('reads CLIENT_METADATA_DNS_SERVERS: addresses with optional ports (unset: the system servers)', () => {
     expect(AppConfig.fromEnv(base).clientMetadata.dnsServers).toBeUndefined();
     expect(

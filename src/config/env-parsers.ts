@@ -14,6 +14,12 @@ import {
 } from '../protocol-rules/request-object';
 import { resourceProblem } from '../protocol-rules/resource-indicator';
 import {
+  CLIENT_PAGE_URIS,
+  clientPageUriProblem,
+  type ClientPageUriField,
+  type ClientPageUriName,
+} from '../protocol-rules/client-page-uri';
+import {
   idTokenAlgProblem,
   userinfoAlgProblem,
   type SigningAlg,
@@ -250,6 +256,9 @@ export interface ClientEntry {
   backchannel_token_delivery_mode?: unknown;
   backchannel_client_notification_endpoint?: unknown;
   profile?: unknown;
+  logo_uri?: unknown;
+  policy_uri?: unknown;
+  tos_uri?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -294,6 +303,10 @@ export interface ClientEntryConfig {
   backchannelClientNotificationEndpoint?: string;
   /** A client profile whose rules the client is held to (protocol-rules/client-profile.ts). */
   profile?: ClientProfile;
+  /** RFC 7591 §2 logo_uri, policy_uri, tos_uri: shown on the consent screen. */
+  logoUri?: string;
+  policyUri?: string;
+  tosUri?: string;
 }
 
 /**
@@ -430,7 +443,8 @@ export function jsonList<T>(
  * request_object_signing_alg?, require_signed_request_object?, id_token_signed_response_alg?,
  * userinfo_signed_response_alg?,
  * post_logout_redirect_uris?, backchannel_logout_uri?, backchannel_logout_session_required?,
- * backchannel_token_delivery_mode?, backchannel_client_notification_endpoint? }`. No secret (and no
+ * backchannel_token_delivery_mode?, backchannel_client_notification_endpoint?, logo_uri?,
+ * policy_uri?, tos_uri? }`. No secret (and no
  * private_key_jwt keys) means a public client. Redirect URIs follow `redirectUriProblem`'s
  * rules; a client whose grant_types use no redirect (client_credentials) has none.
  */
@@ -562,6 +576,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     );
   }
   const profile = entryProfile(entry, keys, where);
+  const pages = entryPages(entry, where);
   // http on loopback and private addresses is checked against NODE_ENV by readOAuthConfig.
   const ciba = cibaDelivery(
     {
@@ -597,7 +612,24 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       ? { backchannelClientNotificationEndpoint: ciba.endpoint }
       : {}),
     ...(profile !== undefined ? { profile } : {}),
+    ...pages,
   };
+}
+
+/** The entry's logo_uri, policy_uri and tos_uri, each an https URL (clientPageUriProblem). */
+function entryPages(
+  entry: ClientEntry,
+  where: string,
+): Partial<Record<ClientPageUriField, string>> {
+  const pages: Partial<Record<ClientPageUriField, string>> = {};
+  for (const name of Object.keys(CLIENT_PAGE_URIS) as ClientPageUriName[]) {
+    const uri = entry[name];
+    if (uri === undefined) continue;
+    const problem = clientPageUriProblem(uri);
+    if (problem) throw new ConfigError(`${where}${name} ${problem}`);
+    pages[CLIENT_PAGE_URIS[name]] = uri as string;
+  }
+  return pages;
 }
 
 /** The entry's `profile`, checked by the profile's registration rules (client-profile.ts). */
@@ -687,6 +719,27 @@ export function webauthnRpId(env: Env, name: string): string | undefined {
     );
   }
   return value;
+}
+
+/**
+ * Comma-separated `https:` origins (`https://cdn.example.com`), each bare (no path, no userinfo)
+ * and in the form URL#origin writes it, without repeats: origins a page's Content-Security-Policy
+ * may name (CONSENT_LOGO_ORIGINS).
+ */
+export function httpsOrigins(env: Env, name: string): string[] | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  const origins = value.split(',').map((part) => {
+    const entry = part.trim();
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (url === undefined || url.protocol !== 'https:' || url.origin !== entry) {
+      throw new ConfigError(
+        `${name} must list bare https origins like "https://cdn.example.com" (no path), got "${entry}"`,
+      );
+    }
+    return entry;
+  });
+  return [...new Set(origins)];
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   type ClientJwks,
   type ClientType,
   type OAuthClient,
+  clientPageFields,
   signedResponseAlgFields,
 } from '../../clients/oauth-client';
 import { configuredClientGrantProblem } from '../../clients/configured-client-grants';
@@ -80,6 +81,10 @@ export interface RegisteredClient {
   readonly profile?: ClientProfile;
   /** RFC 9396 authorization_details_types: the types it may ask for (absent: any configured). */
   readonly authorizationDetailsTypes?: readonly string[];
+  /** RFC 7591 §2 logo_uri, policy_uri, tos_uri: what the consent screen shows of it. */
+  readonly logoUri?: string;
+  readonly policyUri?: string;
+  readonly tosUri?: string;
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
@@ -147,6 +152,10 @@ export interface NewClient {
    * ask for; each must be configured, as POST /register checks.
    */
   readonly authorizationDetailsTypes?: readonly string[];
+  /** RFC 7591 §2 logo_uri, policy_uri, tos_uri, as typed (https URLs, checked as OAUTH_CLIENTS'). */
+  readonly logoUri?: string;
+  readonly policyUri?: string;
+  readonly tosUri?: string;
 }
 
 /** A private_key_jwt client's new keys: a JWK Set, or the URL of one. */
@@ -407,6 +416,7 @@ export class ClientAdministration {
       ...(client.authorizationDetailsTypes
         ? { authorizationDetailsTypes: [...client.authorizationDetailsTypes] }
         : {}),
+      ...clientPageFields(client),
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
       ...(client.registeredWithInitialAccessToken
@@ -480,6 +490,9 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
           }
         : {}),
       ...(wanted.profile !== undefined ? { profile: wanted.profile } : {}),
+      ...(wanted.logoUri !== undefined ? { logo_uri: wanted.logoUri } : {}),
+      ...(wanted.policyUri !== undefined ? { policy_uri: wanted.policyUri } : {}),
+      ...(wanted.tosUri !== undefined ? { tos_uri: wanted.tosUri } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);

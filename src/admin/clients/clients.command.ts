@@ -76,6 +76,10 @@ function clientJson(client: RegisteredClient) {
     ...(client.authorizationDetailsTypes
       ? { authorization_details_types: client.authorizationDetailsTypes }
       : {}),
+    // RFC 7591 §2: what the consent screen shows of it, when set.
+    ...(client.logoUri ? { logo_uri: client.logoUri } : {}),
+    ...(client.policyUri ? { policy_uri: client.policyUri } : {}),
+    ...(client.tosUri ? { tos_uri: client.tosUri } : {}),
     source: client.source,
     ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
     ...(client.registeredWithInitialAccessToken
@@ -130,6 +134,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ...(client.authorizationDetailsTypes
       ? [['authorization details', client.authorizationDetailsTypes.join(' ')] as const]
       : []),
+    ...(client.logoUri ? [['logo', client.logoUri] as const] : []),
+    ...(client.policyUri ? [['privacy policy', client.policyUri] as const] : []),
+    ...(client.tosUri ? [['terms of service', client.tosUri] as const] : []),
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
     ...(client.registeredWithInitialAccessToken
@@ -398,6 +405,18 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       collect,
     )
     .option(
+      '--logo-uri <uri>',
+      'RFC 7591: the https URL of its logo, shown on the consent screen when its origin is one of CONSENT_LOGO_ORIGINS',
+    )
+    .option(
+      '--policy-uri <uri>',
+      'RFC 7591: the https URL of its privacy policy, a link on the consent screen',
+    )
+    .option(
+      '--tos-uri <uri>',
+      'RFC 7591: the https URL of its terms of service, a link on the consent screen',
+    )
+    .option(
       '--profile <profile>',
       `hold the client to a profile: ${CLIENT_PROFILES.join(', ')} (FAPI 2.0 Security Profile: a private_key_jwt client, PAR and DPoP required, codes of at most ${FAPI2_MAX_CODE_LIFETIME_SECONDS} s, PS256/ES256/EdDSA only)`,
       (value: string) => {
@@ -433,6 +452,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           cibaPing?: string;
           authorizationDetailsType?: string[];
           profile?: ClientProfile;
+          logoUri?: string;
+          policyUri?: string;
+          tosUri?: string;
         },
         command: Command,
       ) => {
@@ -484,6 +506,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             ...(options.authorizationDetailsType !== undefined
               ? { authorizationDetailsTypes: options.authorizationDetailsType }
               : {}),
+            ...(options.logoUri !== undefined ? { logoUri: options.logoUri } : {}),
+            ...(options.policyUri !== undefined ? { policyUri: options.policyUri } : {}),
+            ...(options.tosUri !== undefined ? { tosUri: options.tosUri } : {}),
             ...keys,
           }),
         );

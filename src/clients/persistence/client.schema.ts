@@ -98,6 +98,16 @@ export class ClientRecord extends KeyedRecord {
   @Prop({ type: String })
   backchannelClientNotificationEndpoint?: string;
 
+  /** RFC 7591 §2 logo_uri, policy_uri and tos_uri, when registered. */
+  @Prop({ type: String })
+  logoUri?: string;
+
+  @Prop({ type: String })
+  policyUri?: string;
+
+  @Prop({ type: String })
+  tosUri?: string;
+
   /** Set for clients that registered themselves (RFC 7591): when they did. */
   @Prop({ type: Date })
   dynamicallyRegisteredAt?: Date;

@@ -5,6 +5,7 @@ import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { ClientRepository } from '../client.repository';
 import {
   ClientJwks,
+  clientPageFields,
   signedResponseAlgFields,
   logoutFields,
   OAuthClient,
@@ -65,6 +66,7 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.backchannelClientNotificationEndpoint
       ? { backchannelClientNotificationEndpoint: record.backchannelClientNotificationEndpoint }
       : {}),
+    ...clientPageFields(record),
   };
 }
 

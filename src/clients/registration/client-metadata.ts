@@ -19,10 +19,17 @@ import {
   type ClientJwks,
   type ClientLogoutMetadata,
   type OAuthClient,
+  clientPageFields,
   logoutFields,
   requestObjectFields,
   signedResponseAlgFields,
 } from '../oauth-client';
+import {
+  CLIENT_PAGE_URIS,
+  clientPageUriProblem,
+  type ClientPageUriField,
+  type ClientPageUriName,
+} from '../../protocol-rules/client-page-uri';
 import { impersonatesService } from './client-name';
 import {
   CIBA_GRANT_TYPE,
@@ -90,6 +97,10 @@ export interface ClientMetadata extends ClientLogoutMetadata {
   readonly backchannelTokenDeliveryMode?: CibaDeliveryMode;
   /** CIBA Core 1.0 §4 `backchannel_client_notification_endpoint`, of a ping client. */
   readonly backchannelClientNotificationEndpoint?: string;
+  /** RFC 7591 §2 `logo_uri`, `policy_uri`, `tos_uri` (https; protocol-rules/client-page-uri.ts). */
+  readonly logoUri?: string;
+  readonly policyUri?: string;
+  readonly tosUri?: string;
 }
 
 /** What a client is registered as, whoever registered it, from its metadata and auth method. */
@@ -110,6 +121,7 @@ export type RegisteredFields = Pick<
   | 'userinfoSignedResponseAlg'
   | 'authorizationDetailsTypes'
   | 'backchannelClientNotificationEndpoint'
+  | ClientPageUriField
   | keyof ClientLogoutMetadata
 >;
 
@@ -143,6 +155,7 @@ export function registeredFields(
     ...(metadata.backchannelClientNotificationEndpoint
       ? { backchannelClientNotificationEndpoint: metadata.backchannelClientNotificationEndpoint }
       : {}),
+    ...clientPageFields(metadata),
   };
 }
 
@@ -365,6 +378,22 @@ function idTokenAlg(body: Record<string, unknown>): SigningAlg {
   return alg as SigningAlg;
 }
 
+/**
+ * RFC 7591 §2 `logo_uri`, `policy_uri`, `tos_uri`, those sent: each an https URL
+ * (clientPageUriProblem), shown on the consent screen, never fetched by the server.
+ */
+function clientPages(body: Record<string, unknown>): Partial<Record<ClientPageUriField, string>> {
+  const pages: Partial<Record<ClientPageUriField, string>> = {};
+  for (const name of Object.keys(CLIENT_PAGE_URIS) as ClientPageUriName[]) {
+    const uri = body[name];
+    if (uri === undefined) continue;
+    const problem = clientPageUriProblem(uri);
+    if (problem) throw new InvalidClientMetadata(`${name} ${problem}`);
+    pages[CLIENT_PAGE_URIS[name]] = uri as string;
+  }
+  return pages;
+}
+
 /** OpenID Connect Registration §2 `userinfo_signed_response_alg`, when sent: an alg we sign with. */
 function userinfoAlg(body: Record<string, unknown>): SigningAlg | undefined {
   const alg = body.userinfo_signed_response_alg;
@@ -418,6 +447,7 @@ export function parseClientMetadata(
   const uris = redirectUris(body);
   const appType = applicationType(body, uris, !production);
   const name = clientName(body);
+  const pages = clientPages(body);
   const method = authMethod(body);
   // RFC 7591 §2: grant_types defaults to authorization_code, response_types to code (for a
   // client whose grants use the authorization endpoint; none otherwise).
@@ -471,6 +501,7 @@ export function parseClientMetadata(
     ...(userinfoSignedResponseAlg === undefined ? {} : { userinfoSignedResponseAlg }),
     redirectUris: uris,
     ...(name !== undefined ? { clientName: name } : {}),
+    ...pages,
     ...(method !== undefined ? { tokenEndpointAuthMethod: method } : {}),
     grantTypes,
     responseTypes,

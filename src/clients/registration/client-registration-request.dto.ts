@@ -22,6 +22,25 @@ export class ClientRegistrationRequestDto {
 
   @ApiPropertyOptional({
     description:
+      'RFC 7591 §2: an https URL of its logo, shown on the consent screen only when its origin is one of CONSENT_LOGO_ORIGINS (never fetched by the server)',
+    example: 'https://app.example.com/logo.png',
+  })
+  logo_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 7591 §2: an https URL of its privacy policy, a link on the consent screen',
+    example: 'https://app.example.com/privacy',
+  })
+  policy_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 7591 §2: an https URL of its terms of service, a link on the consent screen',
+    example: 'https://app.example.com/terms',
+  })
+  tos_uri?: string;
+
+  @ApiPropertyOptional({
+    description:
       'RFC 7591 default `client_secret_basic`. `none` (a public client, PKCE only) is open to anyone; the others need the initial access token. `private_key_jwt` (RFC 7523) registers `jwks` or `jwks_uri` and gets no secret',
     enum: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     example: 'none',

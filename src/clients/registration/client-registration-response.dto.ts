@@ -29,6 +29,24 @@ export class ClientRegistrationResponseDto {
   @ApiPropertyOptional({ example: 'Example MCP client' })
   client_name?: string;
 
+  @ApiPropertyOptional({
+    description: 'RFC 7591 §2, when registered',
+    example: 'https://app.example.com/logo.png',
+  })
+  logo_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 7591 §2, when registered',
+    example: 'https://app.example.com/privacy',
+  })
+  policy_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 7591 §2, when registered',
+    example: 'https://app.example.com/terms',
+  })
+  tos_uri?: string;
+
   @ApiProperty({
     example: 'none',
     enum: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
