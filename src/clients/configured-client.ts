@@ -24,6 +24,7 @@ const CONFIGURED_FIELDS = [
   'applicationType',
   'requestObjectSigningAlg',
   'requireSignedRequestObject',
+  'requestUris',
   'idTokenSignedResponseAlg',
   'userinfoSignedResponseAlg',
   'postLogoutRedirectUris',

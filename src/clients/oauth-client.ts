@@ -114,6 +114,12 @@ export interface OAuthClient extends ClientLogoutMetadata {
    */
   requestObjectSigningAlg?: RequestObjectSigningAlg;
   /**
+   * OpenID Connect Registration §2 `request_uris`: where its request objects may be fetched from
+   * when it passes them by reference (Core §6.2, RFC 9101 §5.2), fragments aside; a `request_uri`
+   * of another URL is refused (protocol-rules/request-uris.ts).
+   */
+  requestUris?: string[];
+  /**
    * OpenID Connect Registration §2 `id_token_signed_response_alg`: the alg of this client's ID
    * tokens and logout tokens. Absent (a client the operator configured without one): the
    * access tokens' alg, TOKEN_SIGNING_ALG.
@@ -183,12 +189,14 @@ export function signedResponseAlgFields(
 export function requestObjectFields(from: {
   readonly requestObjectSigningAlg?: RequestObjectSigningAlg;
   readonly requireSignedRequestObject?: boolean;
-}): Pick<OAuthClient, 'requestObjectSigningAlg' | 'requireSignedRequestObject'> {
+  readonly requestUris?: readonly string[];
+}): Pick<OAuthClient, 'requestObjectSigningAlg' | 'requireSignedRequestObject' | 'requestUris'> {
   return {
     ...(from.requestObjectSigningAlg
       ? { requestObjectSigningAlg: from.requestObjectSigningAlg }
       : {}),
     ...(from.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+    ...(from.requestUris?.length ? { requestUris: [...from.requestUris] } : {}),
   };
 }
 

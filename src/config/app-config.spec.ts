@@ -245,6 +245,34 @@ describe('AppConfig.fromEnv', () => {
     );
   });
 
+  it('reads OAUTH_CLIENTS request_uris: at most 10 URLs, http only outside production', () => {
+    const entry = (uris: unknown) =>
+      JSON.stringify([
+        { client_id: 'rp', redirect_uris: ['https://rp.example/cb'], request_uris: uris },
+      ]);
+    const production = {
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      ISSUER: 'https://auth.example.test',
+    };
+    const client = (env: Record<string, string>) =>
+      AppConfig.fromEnv({ ...base, ...env }).oauth.clients.find((c) => c.clientId === 'rp');
+    expect(
+      client({
+        OAUTH_CLIENTS: entry(['http://127.0.0.1:8080/r.jwt', 'https://rp.example/r.jwt#h']),
+      }),
+    ).toMatchObject({ requestUris: ['http://127.0.0.1:8080/r.jwt', 'https://rp.example/r.jwt#h'] });
+    expect(
+      client({ ...production, OAUTH_CLIENTS: entry(['https://rp.example/r.jwt']) }),
+    ).toMatchObject({ requestUris: ['https://rp.example/r.jwt'] });
+    expect(() =>
+      client({ ...production, OAUTH_CLIENTS: entry(['http://rp.example/r.jwt']) }),
+    ).toThrow(/OAUTH_CLIENTS\[0\]\.request_uris\[0\] must be an https URL/);
+    expect(() => client({ OAUTH_CLIENTS: entry('https://rp.example/r.jwt') })).toThrow(
+      /OAUTH_CLIENTS\[0\]\.request_uris must be an array of URLs/,
+    );
+  });
+
   it('reads CONSENT_LOGO_ORIGINS: bare https origins, none by default', () => {
     expect(AppConfig.fromEnv(base).oauth.consentLogoOrigins).toEqual([]);
     expect(

@@ -13,6 +13,7 @@ import {
   type RequestObjectSigningAlg,
 } from '../protocol-rules/request-object';
 import { resourceProblem } from '../protocol-rules/resource-indicator';
+import { requestUrisProblem } from '../protocol-rules/request-uris';
 import {
   CLIENT_PAGE_URIS,
   clientPageUriProblem,
@@ -248,6 +249,7 @@ export interface ClientEntry {
   jwks_uri?: unknown;
   request_object_signing_alg?: unknown;
   require_signed_request_object?: unknown;
+  request_uris?: unknown;
   id_token_signed_response_alg?: unknown;
   userinfo_signed_response_alg?: unknown;
   post_logout_redirect_uris?: unknown;
@@ -286,6 +288,8 @@ export interface ClientEntryConfig {
   requestObjectSigningAlg?: RequestObjectSigningAlg;
   /** RFC 9101 §10.5 require_signed_request_object: a private_key_jwt client's. */
   requireSignedRequestObject?: boolean;
+  /** OpenID Connect Registration §2 request_uris (http is checked against NODE_ENV later). */
+  requestUris?: string[];
   /**
    * OpenID Connect Registration §2 id_token_signed_response_alg: the alg of its ID tokens and
    * logout tokens; absent: TOKEN_SIGNING_ALG.
@@ -440,8 +444,8 @@ export function jsonList<T>(
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?,
  * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests?,
  * require_pkce?, grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri?, profile?,
- * request_object_signing_alg?, require_signed_request_object?, id_token_signed_response_alg?,
- * userinfo_signed_response_alg?,
+ * request_object_signing_alg?, require_signed_request_object?, request_uris?,
+ * id_token_signed_response_alg?, userinfo_signed_response_alg?,
  * post_logout_redirect_uris?, backchannel_logout_uri?, backchannel_logout_session_required?,
  * backchannel_token_delivery_mode?, backchannel_client_notification_endpoint?, logo_uri?,
  * policy_uri?, tos_uri? }`. No secret (and no
@@ -553,6 +557,11 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     Object.keys(keys).length > 0,
   );
   if (requestObjectProblem) throw new ConfigError(`${where}${requestObjectProblem}`);
+  // http on loopback and private addresses is checked against NODE_ENV by readOAuthConfig.
+  const requestUris = entry.request_uris;
+  const requestUrisRefusal =
+    requestUris === undefined ? undefined : requestUrisProblem(requestUris, { allowHttp: true });
+  if (requestUrisRefusal) throw new ConfigError(`${where}${requestUrisRefusal}`);
   const idTokenAlg = entry.id_token_signed_response_alg;
   const idTokenProblem = idTokenAlg === undefined ? undefined : idTokenAlgProblem(idTokenAlg);
   if (idTokenProblem) throw new ConfigError(`${where}${idTokenProblem}`);
@@ -605,6 +614,9 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       ? { requestObjectSigningAlg: entry.request_object_signing_alg }
       : {}),
     ...(entry.require_signed_request_object === true ? { requireSignedRequestObject: true } : {}),
+    ...(Array.isArray(requestUris) && requestUris.length
+      ? { requestUris: [...new Set(requestUris as string[])] }
+      : {}),
     ...(idTokenAlg !== undefined ? { idTokenSignedResponseAlg: idTokenAlg as SigningAlg } : {}),
     ...(userinfoAlg !== undefined ? { userinfoSignedResponseAlg: userinfoAlg as SigningAlg } : {}),
     ...entryLogout(entry, where),

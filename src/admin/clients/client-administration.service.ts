@@ -33,6 +33,7 @@ import {
   type ClientProfile,
 } from '../../protocol-rules/client-profile';
 import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
+import { requestUrisProblem } from '../../protocol-rules/request-uris';
 import type { SigningAlg } from '../../protocol-rules/signing-algs';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
@@ -67,6 +68,8 @@ export interface RegisteredClient {
   readonly requestObjectSigningAlg?: RequestObjectSigningAlg;
   /** RFC 9101 §10.5 require_signed_request_object. */
   readonly requireSignedRequestObject: boolean;
+  /** OpenID Connect Registration §2 request_uris: where its request objects may be fetched. */
+  readonly requestUris: readonly string[];
   /** OpenID Connect Registration §2 id_token_signed_response_alg (absent: TOKEN_SIGNING_ALG). */
   readonly idTokenSignedResponseAlg?: SigningAlg;
   /** OpenID Connect Registration §2 userinfo_signed_response_alg (absent: JSON at /userinfo). */
@@ -135,6 +138,8 @@ export interface NewClient {
   readonly requestObjectSigningAlg?: string;
   /** RFC 9101 §10.5 require_signed_request_object (checked likewise). */
   readonly requireSignedRequestObject?: boolean;
+  /** OpenID Connect Registration §2 request_uris (https; http only outside production). */
+  readonly requestUris?: readonly string[];
   /** OpenID Connect Registration §2 id_token_signed_response_alg, as typed (checked likewise). */
   readonly idTokenSignedResponseAlg?: string;
   /** OpenID Connect Registration §2 userinfo_signed_response_alg, as typed (checked likewise). */
@@ -220,6 +225,11 @@ export class ClientAdministration {
     if (pingProblem !== undefined) {
       throw new AdminError(`backchannel_client_notification_endpoint ${pingProblem}`);
     }
+    // OpenID Connect Core §6.2: request objects are fetched over https in production.
+    const requestUrisRefusal = requestUrisProblem(client.requestUris ?? [], {
+      allowHttp: !this.server.isProduction,
+    });
+    if (requestUrisRefusal !== undefined) throw new AdminError(requestUrisRefusal);
     if (!(await this.clients.insertIfAbsent(client))) {
       throw new AdminError(`client ${client.clientId} already exists`);
     }
@@ -406,6 +416,7 @@ export class ClientAdministration {
         ? { requestObjectSigningAlg: client.requestObjectSigningAlg }
         : {}),
       requireSignedRequestObject: client.requireSignedRequestObject === true,
+      requestUris: [...(client.requestUris ?? [])],
       ...signedResponseAlgFields(client),
       postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
       ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
@@ -471,6 +482,7 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
       ...(wanted.requireSignedRequestObject !== undefined
         ? { require_signed_request_object: wanted.requireSignedRequestObject }
         : {}),
+      ...(wanted.requestUris !== undefined ? { request_uris: [...wanted.requestUris] } : {}),
       ...(wanted.idTokenSignedResponseAlg !== undefined
         ? { id_token_signed_response_alg: wanted.idTokenSignedResponseAlg }
         : {}),

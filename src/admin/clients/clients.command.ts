@@ -52,6 +52,7 @@ function clientJson(client: RegisteredClient) {
       ? { request_object_signing_alg: client.requestObjectSigningAlg }
       : {}),
     ...(client.requireSignedRequestObject ? { require_signed_request_object: true } : {}),
+    ...(client.requestUris.length ? { request_uris: client.requestUris } : {}),
     ...(client.idTokenSignedResponseAlg
       ? { id_token_signed_response_alg: client.idTokenSignedResponseAlg }
       : {}),
@@ -115,6 +116,7 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ...(client.requestObjectSigningAlg || client.requireSignedRequestObject
       ? [['request objects', requestObjectsSummary(client)] as const]
       : []),
+    ...(client.requestUris.length ? [['request URIs', client.requestUris.join(' ')] as const] : []),
     ...(client.idTokenSignedResponseAlg
       ? [['ID tokens', `signed with ${client.idTokenSignedResponseAlg}`] as const]
       : []),
@@ -355,6 +357,11 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       `OpenID Connect Registration §2: sign every request object (RFC 9101) with this algorithm, ${REQUEST_OBJECT_SIGNING_ALGS.join(', ')}, by a key of --jwks-file or --jwks-uri; unsigned ones are refused`,
     )
     .option(
+      '--request-uri <uri>',
+      'OpenID Connect Registration §2 request_uris: where it publishes request objects it passes by reference (request_uri at /authorize; https, http only outside production; repeat for several)',
+      collect,
+    )
+    .option(
       '--id-token-signed-response-alg <alg>',
       `OpenID Connect Registration §2: sign its ID tokens and logout tokens with ${SIGNING_ALGS.join(' or ')} (default: TOKEN_SIGNING_ALG)`,
     )
@@ -442,6 +449,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           requirePkce: boolean;
           requestObjectSigningAlg?: string;
           requireSignedRequestObject?: boolean;
+          requestUri?: string[];
           idTokenSignedResponseAlg?: string;
           userinfoSignedResponseAlg?: string;
           tokenEndpointAuthMethod?: string;
@@ -484,6 +492,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
               ? { requestObjectSigningAlg: options.requestObjectSigningAlg }
               : {}),
             ...(options.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+            ...(options.requestUri !== undefined ? { requestUris: options.requestUri } : {}),
             ...(options.idTokenSignedResponseAlg !== undefined
               ? { idTokenSignedResponseAlg: options.idTokenSignedResponseAlg }
               : {}),

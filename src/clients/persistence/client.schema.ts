@@ -67,6 +67,10 @@ export class ClientRecord extends KeyedRecord {
   @Prop({ type: String, enum: REQUEST_OBJECT_SIGNING_ALGS })
   requestObjectSigningAlg?: RequestObjectSigningAlg;
 
+  /** OpenID Connect Registration §2 request_uris, when registered. */
+  @Prop({ type: [String], default: undefined })
+  requestUris?: string[];
+
   /** OpenID Connect Registration §2 id_token_signed_response_alg (absent: TOKEN_SIGNING_ALG). */
   @Prop({ type: String, enum: SIGNING_ALGS })
   idTokenSignedResponseAlg?: SigningAlg;

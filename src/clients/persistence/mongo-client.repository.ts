@@ -43,6 +43,7 @@ function toClient(record: ClientRecord): OAuthClient {
         ? { requestObjectSigningAlg: record.requestObjectSigningAlg }
         : {}),
       ...(record.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+      ...(record.requestUris ? { requestUris: record.requestUris } : {}),
     }),
     ...signedResponseAlgFields(record),
     ...logoutFields({

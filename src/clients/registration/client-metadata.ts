@@ -13,6 +13,7 @@ import {
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
 import { publicJwksProblem } from '../../protocol-rules/client-jwks';
 import { requestObjectMetadataProblem } from '../../protocol-rules/request-object';
+import { requestUrisProblem } from '../../protocol-rules/request-uris';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
 import { cibaDelivery, type CibaDeliveryMode } from '../../protocol-rules/ciba-delivery';
 import {
@@ -91,6 +92,8 @@ export interface ClientMetadata extends ClientLogoutMetadata {
   readonly requestObjectSigningAlg?: OAuthClient['requestObjectSigningAlg'];
   /** RFC 9101 §10.5 `require_signed_request_object` (keys needed; default false). */
   readonly requireSignedRequestObject?: true;
+  /** OpenID Connect Registration §2 `request_uris` (protocol-rules/request-uris.ts). */
+  readonly requestUris?: string[];
   /** RFC 9396 §10 `authorization_details_types` (which the server supports: checked on register). */
   readonly authorizationDetailsTypes?: string[];
   /** CIBA Core 1.0 §4 `backchannel_token_delivery_mode`, for a client of the CIBA grant. */
@@ -117,6 +120,7 @@ export type RegisteredFields = Pick<
   | 'jwksUri'
   | 'requestObjectSigningAlg'
   | 'requireSignedRequestObject'
+  | 'requestUris'
   | 'idTokenSignedResponseAlg'
   | 'userinfoSignedResponseAlg'
   | 'authorizationDetailsTypes'
@@ -465,6 +469,7 @@ export function parseClientMetadata(
   const requestObjects = requestObjectMetadata(
     body,
     keys.jwks !== undefined || keys.jwksUri !== undefined,
+    !production,
   );
   const logout = logoutMetadata(body, privateLogoutUris);
   const ciba = cibaMetadata(body, grantTypes, !production);
@@ -560,20 +565,28 @@ const MAX_AUTHORIZATION_DETAILS_TYPES = 20;
 /**
  * OpenID Connect Registration §2 `request_object_signing_alg` and RFC 9101 §10.5
  * `require_signed_request_object`: a client's request objects are verified with its registered
- * keys (protocol-rules/request-object.ts).
+ * keys (protocol-rules/request-object.ts); `request_uris`: where it publishes those it passes by
+ * reference (https; http outside production, `allowHttp`; protocol-rules/request-uris.ts).
  */
 function requestObjectMetadata(
   body: Record<string, unknown>,
   hasKeys: boolean,
-): Pick<ClientMetadata, 'requestObjectSigningAlg' | 'requireSignedRequestObject'> {
+  allowHttp: boolean,
+): Pick<ClientMetadata, 'requestObjectSigningAlg' | 'requireSignedRequestObject' | 'requestUris'> {
   const alg = body.request_object_signing_alg;
   const requireSigned = body.require_signed_request_object;
   const problem = requestObjectMetadataProblem(alg, requireSigned, hasKeys);
   if (problem) throw new InvalidClientMetadata(problem);
+  const uris = body.request_uris;
+  const urisProblem = uris === undefined ? undefined : requestUrisProblem(uris, { allowHttp });
+  if (urisProblem) throw new InvalidClientMetadata(urisProblem);
   return {
     ...(alg !== undefined
       ? { requestObjectSigningAlg: alg as ClientMetadata['requestObjectSigningAlg'] }
       : {}),
     ...(requireSigned === true ? { requireSignedRequestObject: true } : {}),
+    ...(Array.isArray(uris) && uris.length > 0
+      ? { requestUris: [...new Set(uris as string[])] }
+      : {}),
   };
 }

@@ -111,6 +111,14 @@ export class ClientRegistrationRequestDto {
   request_object_signing_alg?: string;
 
   @ApiPropertyOptional({
+    type: [String],
+    description:
+      'OpenID Connect Registration §2: where it publishes the request objects it passes by reference (request_uri at /authorize, Core §6.2): at most 10 https URLs (http outside production) of at most 512 characters; fetched through the SSRF guard, at most 16 KiB within 5 s, verified as a request parameter is',
+    example: ['https://app.example.com/requests/1.jwt'],
+  })
+  request_uris?: string[];
+
+  @ApiPropertyOptional({
     enum: ['ES256', 'RS256'],
     description:
       'OpenID Connect Registration §2: only the alg every ID token is signed with (TOKEN_SIGNING_ALG) is accepted; another is invalid_client_metadata',

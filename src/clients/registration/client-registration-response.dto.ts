@@ -114,6 +114,13 @@ export class ClientRegistrationResponseDto {
   })
   userinfo_signed_response_alg?: string;
 
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'OpenID Connect Registration §2, when registered',
+    example: ['https://app.example.com/requests/1.jwt'],
+  })
+  request_uris?: string[];
+
   @ApiPropertyOptional({ description: 'RFC 9101 §10.5, when registered', example: true })
   require_signed_request_object?: boolean;
 

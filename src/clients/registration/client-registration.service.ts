@@ -144,6 +144,7 @@ export class ClientRegistrationService {
         ? { request_object_signing_alg: metadata.requestObjectSigningAlg }
         : {}),
       ...(metadata.requireSignedRequestObject ? { require_signed_request_object: true } : {}),
+      ...(metadata.requestUris ? { request_uris: metadata.requestUris } : {}),
       ...(metadata.postLogoutRedirectUris
         ? { post_logout_redirect_uris: metadata.postLogoutRedirectUris }
         : {}),

@@ -5,6 +5,7 @@ import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-lo
 import type { ClientProfile } from '../../protocol-rules/client-profile';
 import { type ApplicationType, redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
+import { requestUrisProblem } from '../../protocol-rules/request-uris';
 import type { SigningAlg } from '../../protocol-rules/signing-algs';
 import { ServerConfig } from './server.config';
 import { BOOLEAN, setting, settingsSection, choice, text, whole } from '../setting';
@@ -44,6 +45,8 @@ export interface ClientConfig {
   readonly requestObjectSigningAlg?: RequestObjectSigningAlg;
   /** RFC 9101 §10.5 `require_signed_request_object`. */
   readonly requireSignedRequestObject?: boolean;
+  /** OpenID Connect Registration §2 `request_uris`: request objects fetched by reference. */
+  readonly requestUris?: readonly string[];
   /** OpenID Connect Registration §2 `id_token_signed_response_alg`; absent: TOKEN_SIGNING_ALG. */
   readonly idTokenSignedResponseAlg?: SigningAlg;
   /** OpenID Connect Registration §2 `userinfo_signed_response_alg`; absent: JSON at /userinfo. */
@@ -213,7 +216,8 @@ export const OAUTH_SETTINGS = settingsSection(
         '`post_logout_redirect_uris`, `backchannel_logout_uri`, ' +
         '`backchannel_logout_session_required`, `profile`, `request_object_signing_alg`, ' +
         '`require_signed_request_object`, `id_token_signed_response_alg`, ' +
-        '`userinfo_signed_response_alg`, `logo_uri`, `policy_uri` and `tos_uri`. No secret means a ' +
+        '`userinfo_signed_response_alg`, `request_uris`, `logo_uri`, `policy_uri` and `tos_uri`. ' +
+        'No secret means a ' +
         'public client.\n' +
         '\n' +
         '- `client_id`: 1-64 of `[A-Za-z0-9._-]`, not starting with `dcr_`.\n' +
@@ -238,6 +242,10 @@ export const OAUTH_SETTINGS = settingsSection(
         'such a client may also register `"request_object_signing_alg"` and ' +
         '`"require_signed_request_object": true` for its request objects (see [Request ' +
         'objects](OAUTH.md#post-authorize-and-request-objects)).\n' +
+        '- `"request_uris"`: where the client publishes request objects it passes by reference ' +
+        '(`request_uri`, OpenID Connect Core §6.2): at most 10 `https:` URLs (`http:` outside ' +
+        'production) of at most 512 characters; see [Request ' +
+        'objects](OAUTH.md#post-authorize-and-request-objects).\n' +
         '- `"post_logout_redirect_uris"` (the rules of redirect URIs) and ' +
         '`"backchannel_logout_uri"` (https; http on a loopback host only outside production): ' +
         'RP-Initiated and Back-Channel Logout (see [Logout](OAUTH.md#logout)).\n' +
@@ -337,6 +345,11 @@ export function readOAuthConfig(
         ? undefined
         : backchannelLogoutUriProblem(uri, { allowPrivate: logout.allowPrivate });
     if (problem) env.problem(`OAUTH_CLIENTS[${index}].backchannel_logout_uri ${problem}`);
+    // OpenID Connect Core §6.2: request objects are fetched over https in production.
+    const requestUris = requestUrisProblem(client.requestUris ?? [], {
+      allowHttp: !server.isProduction,
+    });
+    if (requestUris) env.problem(`OAUTH_CLIENTS[${index}].${requestUris}`);
     // CIBA Core 1.0 §4: a ping endpoint is https; http on loopback only outside production.
     const ping = client.backchannelClientNotificationEndpoint;
     const pingProblem =

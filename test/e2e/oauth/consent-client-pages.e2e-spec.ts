@@ -8,7 +8,7 @@
  * come from that origin alone. Otherwise the page loads nothing from an origin a client chose.
  */
 import request from 'supertest';
-import { adminCli } from '../../support/admin-cli';
+import { addClientWith } from '../../support/admin-cli';
 import { authorizePath, login, pkcePair, type Agent } from '../../support/oauth';
 import { register } from '../../support/registration';
 import { expectRefusal } from '../../support/refusal';
@@ -158,12 +158,7 @@ describe("a client's logo, policy and terms on the consent screen (RFC 7591 §2)
   });
 
   it('the admin CLI registers them with the rules of registration, and shows them', async () => {
-    const add = (...pages: string[]) =>
-      adminCli(t, [
-        ...['clients', 'add', 'pages-cli-rp', '--redirect-uri', 'https://rp.example/callback'],
-        ...pages,
-        '--json',
-      ]);
+    const add = (...pages: string[]) => addClientWith(t, 'pages-cli-rp', pages);
     const refused = await add('--policy-uri', 'http://rp.example/privacy');
     expect(refused.code).not.toBe(0);
     expect(refused.output).toContain('policy_uri must be an https URL');

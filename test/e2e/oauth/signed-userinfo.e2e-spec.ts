@@ -9,7 +9,7 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import * as oidc from 'openid-client';
 import { authorizeWithConsent } from '../../support/fetch-browser';
-import { adminCli } from '../../support/admin-cli';
+import { addClientWith } from '../../support/admin-cli';
 import { authorizeInBrowser } from '../../support/dpop';
 import { clientEntry } from '../../support/oauth';
 import { register } from '../../support/registration';
@@ -202,10 +202,7 @@ describe('signed UserInfo responses (OpenID Connect Core §5.3.2)', () => {
       );
     }
     const add = (alg: string) =>
-      adminCli(t, [
-        ...['clients', 'add', 'userinfo-cli-rp', '--redirect-uri', 'https://rp.example/callback'],
-        ...['--userinfo-signed-response-alg', alg, '--json'],
-      ]);
+      addClientWith(t, 'userinfo-cli-rp', ['--userinfo-signed-response-alg', alg]);
     const refused = await add('none');
     expect(refused.code).not.toBe(0);
     expect(refused.output).toContain('userinfo_signed_response_alg must be one of ES256, RS256');
