@@ -194,6 +194,7 @@ describe('proofgate-admin command line', () => {
           requirePushedAuthorizationRequests: true,
           requirePkce: true,
           requireSignedRequestObject: false,
+          requestUris: [],
           postLogoutRedirectUris: [],
           source: 'database' as const,
           expired: false,

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ClientConfig } from '../config/sections/oauth.config';
 import {
-  idTokenAlgFields,
+  clientPageFields,
+  signedResponseAlgFields,
   logoutFields,
   requestObjectFields,
   type OAuthClient,
@@ -23,11 +24,16 @@ const CONFIGURED_FIELDS = [
   'applicationType',
   'requestObjectSigningAlg',
   'requireSignedRequestObject',
+  'requestUris',
   'idTokenSignedResponseAlg',
+  'userinfoSignedResponseAlg',
   'postLogoutRedirectUris',
   'backchannelLogoutUri',
   'backchannelLogoutSessionRequired',
   'backchannelClientNotificationEndpoint',
+  'logoUri',
+  'policyUri',
+  'tosUri',
 ] as const satisfies readonly (keyof OAuthClient & keyof ClientConfig)[];
 
 export type ConfiguredClientFields = Pick<OAuthClient, (typeof CONFIGURED_FIELDS)[number]>;
@@ -54,11 +60,12 @@ export function configuredClientFields(entry: ClientConfig): ConfiguredClientFie
     ...(entry.profile ? { profile: entry.profile } : {}),
     ...(entry.applicationType ? { applicationType: entry.applicationType } : {}),
     ...requestObjectFields(entry),
-    ...idTokenAlgFields(entry),
+    ...signedResponseAlgFields(entry),
     ...logoutFields(entry),
     ...(entry.backchannelClientNotificationEndpoint
       ? { backchannelClientNotificationEndpoint: entry.backchannelClientNotificationEndpoint }
       : {}),
+    ...clientPageFields(entry),
   };
 }
 

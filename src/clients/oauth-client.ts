@@ -2,6 +2,7 @@ import type { SigningAlg } from '../protocol-rules/signing-algs';
 import type { ClientProfile } from '../protocol-rules/client-profile';
 import type { ApplicationType } from '../protocol-rules/redirect-uri';
 import type { RequestObjectSigningAlg } from '../protocol-rules/request-object';
+import type { ClientPageUriField } from '../protocol-rules/client-page-uri';
 
 export type ClientType = 'confidential' | 'public';
 
@@ -113,11 +114,22 @@ export interface OAuthClient extends ClientLogoutMetadata {
    */
   requestObjectSigningAlg?: RequestObjectSigningAlg;
   /**
+   * OpenID Connect Registration §2 `request_uris`: where its request objects may be fetched from
+   * when it passes them by reference (Core §6.2, RFC 9101 §5.2), fragments aside; a `request_uri`
+   * of another URL is refused (protocol-rules/request-uris.ts).
+   */
+  requestUris?: string[];
+  /**
    * OpenID Connect Registration §2 `id_token_signed_response_alg`: the alg of this client's ID
    * tokens and logout tokens. Absent (a client the operator configured without one): the
    * access tokens' alg, TOKEN_SIGNING_ALG.
    */
   idTokenSignedResponseAlg?: SigningAlg;
+  /**
+   * OpenID Connect Registration §2 `userinfo_signed_response_alg`: /userinfo answers this client
+   * with a JWT signed with this alg by the server's key for it (Core §5.3.2). Absent: JSON.
+   */
+  userinfoSignedResponseAlg?: SigningAlg;
   /**
    * RFC 9101 §10.5 `require_signed_request_object`: every authorization request of this client
    * is a signed request object (at /authorize or /par), with FAPI 2.0 Message Signing's `exp` and
@@ -134,27 +146,57 @@ export interface OAuthClient extends ClientLogoutMetadata {
    * the ping mode, told here when the person answered (§10.2). Absent: the poll mode.
    */
   backchannelClientNotificationEndpoint?: string;
+  /**
+   * RFC 7591 §2 `logo_uri`: shown on the consent screen only when its origin is one the operator
+   * allowed (CONSENT_LOGO_ORIGINS); never fetched by the server (protocol-rules/client-page-uri.ts).
+   */
+  logoUri?: string;
+  /** RFC 7591 §2 `policy_uri`: the client's privacy policy, a link on the consent screen. */
+  policyUri?: string;
+  /** RFC 7591 §2 `tos_uri`: the client's terms of service, a link on the consent screen. */
+  tosUri?: string;
 }
 
-/** The ID token alg of `from`, when it has one (for building an OAuthClient). */
-export function idTokenAlgFields(
-  from: Pick<OAuthClient, 'idTokenSignedResponseAlg'>,
-): Pick<OAuthClient, 'idTokenSignedResponseAlg'> {
-  return from.idTokenSignedResponseAlg
-    ? { idTokenSignedResponseAlg: from.idTokenSignedResponseAlg }
-    : {};
+/** The client's own pages (RFC 7591 §2), those it registered (for building an OAuthClient). */
+export function clientPageFields(
+  from: Partial<Record<ClientPageUriField, string>>,
+): Partial<Pick<OAuthClient, ClientPageUriField>> {
+  return {
+    ...(from.logoUri ? { logoUri: from.logoUri } : {}),
+    ...(from.policyUri ? { policyUri: from.policyUri } : {}),
+    ...(from.tosUri ? { tosUri: from.tosUri } : {}),
+  };
+}
+
+/**
+ * The algs of `from`'s signed responses (its ID tokens', its UserInfo answers'), those it has (for
+ * building an OAuthClient).
+ */
+export function signedResponseAlgFields(
+  from: Pick<OAuthClient, 'idTokenSignedResponseAlg' | 'userinfoSignedResponseAlg'>,
+): Pick<OAuthClient, 'idTokenSignedResponseAlg' | 'userinfoSignedResponseAlg'> {
+  return {
+    ...(from.idTokenSignedResponseAlg
+      ? { idTokenSignedResponseAlg: from.idTokenSignedResponseAlg }
+      : {}),
+    ...(from.userinfoSignedResponseAlg
+      ? { userinfoSignedResponseAlg: from.userinfoSignedResponseAlg }
+      : {}),
+  };
 }
 
 /** The request object settings of `from`, without its absent fields (for building an OAuthClient). */
 export function requestObjectFields(from: {
   readonly requestObjectSigningAlg?: RequestObjectSigningAlg;
   readonly requireSignedRequestObject?: boolean;
-}): Pick<OAuthClient, 'requestObjectSigningAlg' | 'requireSignedRequestObject'> {
+  readonly requestUris?: readonly string[];
+}): Pick<OAuthClient, 'requestObjectSigningAlg' | 'requireSignedRequestObject' | 'requestUris'> {
   return {
     ...(from.requestObjectSigningAlg
       ? { requestObjectSigningAlg: from.requestObjectSigningAlg }
       : {}),
     ...(from.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+    ...(from.requestUris?.length ? { requestUris: [...from.requestUris] } : {}),
   };
 }
 

@@ -202,20 +202,93 @@ describe('AppConfig.fromEnv', () => {
     ).toThrow(/request_object_signing_alg must be one of ES256, PS256, RS256, EdDSA/);
   });
 
-  it('reads OAUTH_CLIENTS id_token_signed_response_alg: ES256 or RS256, absent by default', () => {
+  it.each([
+    ['id_token_signed_response_alg', 'idTokenSignedResponseAlg'],
+    ['userinfo_signed_response_alg', 'userinfoSignedResponseAlg'],
+  ])('reads OAUTH_CLIENTS %s: ES256 or RS256, absent by default', (name, field) => {
     const entry = (settings: Record<string, unknown>) =>
       JSON.stringify([{ client_id: 'rp', redirect_uris: ['https://rp.example/cb'], ...settings }]);
     const client = (env: Record<string, string>) =>
       AppConfig.fromEnv({ ...base, ...env }).oauth.clients.find((c) => c.clientId === 'rp');
-    expect(client({ OAUTH_CLIENTS: entry({}) })).not.toHaveProperty('idTokenSignedResponseAlg');
+    expect(client({ OAUTH_CLIENTS: entry({}) })).not.toHaveProperty(field);
     for (const alg of ['ES256', 'RS256']) {
-      expect(client({ OAUTH_CLIENTS: entry({ id_token_signed_response_alg: alg }) })).toMatchObject(
-        { idTokenSignedResponseAlg: alg },
-      );
+      expect(client({ OAUTH_CLIENTS: entry({ [name]: alg }) })).toMatchObject({ [field]: alg });
     }
     for (const alg of ['none', 'HS256', 'PS256', 256]) {
-      expect(() => client({ OAUTH_CLIENTS: entry({ id_token_signed_response_alg: alg }) })).toThrow(
-        /OAUTH_CLIENTS\[0\]\.id_token_signed_response_alg must be one of ES256, RS256/,
+      expect(() => client({ OAUTH_CLIENTS: entry({ [name]: alg }) })).toThrow(
+        new RegExp(`OAUTH_CLIENTS\\[0\\]\\.${name} must be one of ES256, RS256`),
+      );
+    }
+  });
+
+  it('reads OAUTH_CLIENTS logo_uri, policy_uri and tos_uri: https URLs, absent by default', () => {
+    const entry = (settings: Record<string, unknown>) =>
+      JSON.stringify([{ client_id: 'rp', redirect_uris: ['https://rp.example/cb'], ...settings }]);
+    const client = (settings: Record<string, unknown>) =>
+      AppConfig.fromEnv({ ...base, OAUTH_CLIENTS: entry(settings) }).oauth.clients.find(
+        (c) => c.clientId === 'rp',
+      );
+    expect(client({})).not.toHaveProperty('logoUri');
+    expect(
+      client({
+        logo_uri: 'https://rp.example/logo.png',
+        policy_uri: 'https://rp.example/privacy',
+        tos_uri: 'https://rp.example/terms',
+      }),
+    ).toMatchObject({
+      logoUri: 'https://rp.example/logo.png',
+      policyUri: 'https://rp.example/privacy',
+      tosUri: 'https://rp.example/terms',
+    });
+    expect(() => client({ tos_uri: 'http://rp.example/terms' })).toThrow(
+      /OAUTH_CLIENTS\[0\]\.tos_uri must be an https URL/,
+    );
+  });
+
+  it('reads OAUTH_CLIENTS request_uris: at most 10 URLs, http only outside production', () => {
+    const entry = (uris: unknown) =>
+      JSON.stringify([
+        { client_id: 'rp', redirect_uris: ['https://rp.example/cb'], request_uris: uris },
+      ]);
+    const production = {
+      NODE_ENV: 'production',
+      KEY_ENCRYPTION_SECRET: 'x'.repeat(32),
+      ISSUER: 'https://auth.example.test',
+    };
+    const client = (env: Record<string, string>) =>
+      AppConfig.fromEnv({ ...base, ...env }).oauth.clients.find((c) => c.clientId === 'rp');
+    expect(
+      client({
+        OAUTH_CLIENTS: entry(['http://127.0.0.1:8080/r.jwt', 'https://rp.example/r.jwt#h']),
+      }),
+    ).toMatchObject({ requestUris: ['http://127.0.0.1:8080/r.jwt', 'https://rp.example/r.jwt#h'] });
+    expect(
+      client({ ...production, OAUTH_CLIENTS: entry(['https://rp.example/r.jwt']) }),
+    ).toMatchObject({ requestUris: ['https://rp.example/r.jwt'] });
+    expect(() =>
+      client({ ...production, OAUTH_CLIENTS: entry(['http://rp.example/r.jwt']) }),
+    ).toThrow(/OAUTH_CLIENTS\[0\]\.request_uris\[0\] must be an https URL/);
+    expect(() => client({ OAUTH_CLIENTS: entry('https://rp.example/r.jwt') })).toThrow(
+      /OAUTH_CLIENTS\[0\]\.request_uris must be an array of URLs/,
+    );
+  });
+
+  it('reads CONSENT_LOGO_ORIGINS: bare https origins, none by default', () => {
+    expect(AppConfig.fromEnv(base).oauth.consentLogoOrigins).toEqual([]);
+    expect(
+      AppConfig.fromEnv({
+        ...base,
+        CONSENT_LOGO_ORIGINS: 'https://cdn.example.com, https://logos.example:8443',
+      }).oauth.consentLogoOrigins,
+    ).toEqual(['https://cdn.example.com', 'https://logos.example:8443']);
+    for (const value of [
+      'http://cdn.example.com',
+      'https://cdn.example.com/logos',
+      '*',
+      'https:',
+    ]) {
+      expect(() => AppConfig.fromEnv({ ...base, CONSENT_LOGO_ORIGINS: value })).toThrow(
+        /CONSENT_LOGO_ORIGINS must list bare https origins/,
       );
     }
   });

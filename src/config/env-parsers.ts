@@ -13,7 +13,18 @@ import {
   type RequestObjectSigningAlg,
 } from '../protocol-rules/request-object';
 import { resourceProblem } from '../protocol-rules/resource-indicator';
-import { idTokenAlgProblem, type SigningAlg } from '../protocol-rules/signing-algs';
+import { requestUrisProblem } from '../protocol-rules/request-uris';
+import {
+  CLIENT_PAGE_URIS,
+  clientPageUriProblem,
+  type ClientPageUriField,
+  type ClientPageUriName,
+} from '../protocol-rules/client-page-uri';
+import {
+  idTokenAlgProblem,
+  userinfoAlgProblem,
+  type SigningAlg,
+} from '../protocol-rules/signing-algs';
 import {
   SOLANA_CLUSTERS,
   type SolanaCluster,
@@ -238,13 +249,18 @@ export interface ClientEntry {
   jwks_uri?: unknown;
   request_object_signing_alg?: unknown;
   require_signed_request_object?: unknown;
+  request_uris?: unknown;
   id_token_signed_response_alg?: unknown;
+  userinfo_signed_response_alg?: unknown;
   post_logout_redirect_uris?: unknown;
   backchannel_logout_uri?: unknown;
   backchannel_logout_session_required?: unknown;
   backchannel_token_delivery_mode?: unknown;
   backchannel_client_notification_endpoint?: unknown;
   profile?: unknown;
+  logo_uri?: unknown;
+  policy_uri?: unknown;
+  tos_uri?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -272,11 +288,15 @@ export interface ClientEntryConfig {
   requestObjectSigningAlg?: RequestObjectSigningAlg;
   /** RFC 9101 §10.5 require_signed_request_object: a private_key_jwt client's. */
   requireSignedRequestObject?: boolean;
+  /** OpenID Connect Registration §2 request_uris (http is checked against NODE_ENV later). */
+  requestUris?: string[];
   /**
    * OpenID Connect Registration §2 id_token_signed_response_alg: the alg of its ID tokens and
    * logout tokens; absent: TOKEN_SIGNING_ALG.
    */
   idTokenSignedResponseAlg?: SigningAlg;
+  /** OpenID Connect Registration §2 userinfo_signed_response_alg: /userinfo answers a JWT. */
+  userinfoSignedResponseAlg?: SigningAlg;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
   postLogoutRedirectUris?: string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri ... */
@@ -287,6 +307,10 @@ export interface ClientEntryConfig {
   backchannelClientNotificationEndpoint?: string;
   /** A client profile whose rules the client is held to (protocol-rules/client-profile.ts). */
   profile?: ClientProfile;
+  /** RFC 7591 §2 logo_uri, policy_uri, tos_uri: shown on the consent screen. */
+  logoUri?: string;
+  policyUri?: string;
+  tosUri?: string;
 }
 
 /**
@@ -420,9 +444,11 @@ export function jsonList<T>(
  * OAUTH_CLIENTS: a JSON array of `{ client_id, client_secret?, redirect_uris, name?, resources?,
  * first_party?, dpop_bound_access_tokens?, require_pushed_authorization_requests?,
  * require_pkce?, grant_types?, token_endpoint_auth_method?, jwks?, jwks_uri?, profile?,
- * request_object_signing_alg?, require_signed_request_object?, id_token_signed_response_alg?,
+ * request_object_signing_alg?, require_signed_request_object?, request_uris?,
+ * id_token_signed_response_alg?, userinfo_signed_response_alg?,
  * post_logout_redirect_uris?, backchannel_logout_uri?, backchannel_logout_session_required?,
- * backchannel_token_delivery_mode?, backchannel_client_notification_endpoint? }`. No secret (and no
+ * backchannel_token_delivery_mode?, backchannel_client_notification_endpoint?, logo_uri?,
+ * policy_uri?, tos_uri? }`. No secret (and no
  * private_key_jwt keys) means a public client. Redirect URIs follow `redirectUriProblem`'s
  * rules; a client whose grant_types use no redirect (client_credentials) has none.
  */
@@ -531,9 +557,17 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     Object.keys(keys).length > 0,
   );
   if (requestObjectProblem) throw new ConfigError(`${where}${requestObjectProblem}`);
+  // http on loopback and private addresses is checked against NODE_ENV by readOAuthConfig.
+  const requestUris = entry.request_uris;
+  const requestUrisRefusal =
+    requestUris === undefined ? undefined : requestUrisProblem(requestUris, { allowHttp: true });
+  if (requestUrisRefusal) throw new ConfigError(`${where}${requestUrisRefusal}`);
   const idTokenAlg = entry.id_token_signed_response_alg;
   const idTokenProblem = idTokenAlg === undefined ? undefined : idTokenAlgProblem(idTokenAlg);
   if (idTokenProblem) throw new ConfigError(`${where}${idTokenProblem}`);
+  const userinfoAlg = entry.userinfo_signed_response_alg;
+  const userinfoProblem = userinfoAlg === undefined ? undefined : userinfoAlgProblem(userinfoAlg);
+  if (userinfoProblem) throw new ConfigError(`${where}${userinfoProblem}`);
   for (const flag of [
     'first_party',
     'dpop_bound_access_tokens',
@@ -551,6 +585,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     );
   }
   const profile = entryProfile(entry, keys, where);
+  const pages = entryPages(entry, where);
   // http on loopback and private addresses is checked against NODE_ENV by readOAuthConfig.
   const ciba = cibaDelivery(
     {
@@ -579,13 +614,34 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       ? { requestObjectSigningAlg: entry.request_object_signing_alg }
       : {}),
     ...(entry.require_signed_request_object === true ? { requireSignedRequestObject: true } : {}),
+    ...(Array.isArray(requestUris) && requestUris.length
+      ? { requestUris: [...new Set(requestUris as string[])] }
+      : {}),
     ...(idTokenAlg !== undefined ? { idTokenSignedResponseAlg: idTokenAlg as SigningAlg } : {}),
+    ...(userinfoAlg !== undefined ? { userinfoSignedResponseAlg: userinfoAlg as SigningAlg } : {}),
     ...entryLogout(entry, where),
     ...(ciba.endpoint !== undefined
       ? { backchannelClientNotificationEndpoint: ciba.endpoint }
       : {}),
     ...(profile !== undefined ? { profile } : {}),
+    ...pages,
   };
+}
+
+/** The entry's logo_uri, policy_uri and tos_uri, each an https URL (clientPageUriProblem). */
+function entryPages(
+  entry: ClientEntry,
+  where: string,
+): Partial<Record<ClientPageUriField, string>> {
+  const pages: Partial<Record<ClientPageUriField, string>> = {};
+  for (const name of Object.keys(CLIENT_PAGE_URIS) as ClientPageUriName[]) {
+    const uri = entry[name];
+    if (uri === undefined) continue;
+    const problem = clientPageUriProblem(uri);
+    if (problem) throw new ConfigError(`${where}${name} ${problem}`);
+    pages[CLIENT_PAGE_URIS[name]] = uri as string;
+  }
+  return pages;
 }
 
 /** The entry's `profile`, checked by the profile's registration rules (client-profile.ts). */
@@ -675,6 +731,27 @@ export function webauthnRpId(env: Env, name: string): string | undefined {
     );
   }
   return value;
+}
+
+/**
+ * Comma-separated `https:` origins (`https://cdn.example.com`), each bare (no path, no userinfo)
+ * and in the form URL#origin writes it, without repeats: origins a page's Content-Security-Policy
+ * may name (CONSENT_LOGO_ORIGINS).
+ */
+export function httpsOrigins(env: Env, name: string): string[] | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  const origins = value.split(',').map((part) => {
+    const entry = part.trim();
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (url === undefined || url.protocol !== 'https:' || url.origin !== entry) {
+      throw new ConfigError(
+        `${name} must list bare https origins like "https://cdn.example.com" (no path), got "${entry}"`,
+      );
+    }
+    return entry;
+  });
+  return [...new Set(origins)];
 }
 
 /**

@@ -10,6 +10,8 @@ import { SignInMarkers } from './authorize/sign-in-marker';
 import { AuthorizationRequestReader } from './authorize/authorization-request.reader';
 import { HeldAuthorizationRequests } from './authorize/held-authorization-request';
 import { RequestObjectVerifier } from './authorize/request-object.verifier';
+import { RequestUriFetcher } from './authorize/request-uri.fetcher';
+import { ClientMetadataDocumentsModule } from '../clients/metadata-document/client-metadata-documents.module';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { ClientsModule } from '../clients/clients.module';
 import { CsrfModule } from '../platform/csrf/csrf.module';
@@ -58,6 +60,8 @@ import { UserInfoService } from './userinfo/userinfo.service';
     ChallengeStoreModule,
     GrantsModule,
     ClientsModule,
+    // GuardedFetcher: the request objects clients pass by reference (request_uri) are fetched.
+    ClientMetadataDocumentsModule,
     // The grants' registration rules, for the modules below oauth/ that check a client's grants.
     RegistrableGrantTypesModule.forRules(GRANT_TYPE_RULES),
     SessionsModule,
@@ -100,6 +104,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     AuthorizationDetailsCheck,
     SignInMarkers,
     RequestObjectVerifier,
+    RequestUriFetcher,
     HeldAuthorizationRequests,
     AuthorizationRequestReader,
     PushedAuthorizationRequests,

@@ -3,15 +3,18 @@ import { parseClaimsRequest } from './claims-request';
 const parsed = (claims: unknown) => parseClaimsRequest(JSON.stringify(claims));
 
 describe('parseClaimsRequest (OpenID Connect Core §5.5)', () => {
-  it('reads the profile claims asked for in the ID token and at userinfo, null or with essential', () => {
+  it('reads the claims about the user asked for in the ID token and at userinfo, null or with essential, whatever scope releases them', () => {
     expect(
       parsed({
-        userinfo: { name: { essential: true }, updated_at: null, email: null },
-        id_token: { preferred_username: null, auth_time: { essential: true } },
+        userinfo: { name: { essential: true }, updated_at: null, email: null, phone_number: null },
+        id_token: { preferred_username: null, auth_time: { essential: true }, birthdate: null },
       }),
     ).toEqual({
       ok: true,
-      request: { idToken: ['preferred_username'], userinfo: ['name', 'updated_at'] },
+      request: {
+        idToken: ['preferred_username', 'birthdate'],
+        userinfo: ['name', 'updated_at', 'email'],
+      },
     });
   });
 

@@ -4,33 +4,66 @@
  * voluntary) or an object with `essential`, `value` or `values` (§5.5.1).
  *
  * What Proofgate has to give: the ID token's own claims (`sub`, `auth_time`, `acr`, `amr`, ...,
- * always present), and the `profile` claims of §5.4 it can fill (PROFILE_CLAIMS). The `email`
- * claims come with the `email` scope (EMAIL_CLAIMS); other claims are ignored, as Core §5.5 asks
- * of members not understood; not returning a claim is never an error, essential or not (§5.5.1).
+ * always present), and the claims about the user of USER_CLAIMS_BY_SCOPE, each of which may be
+ * asked for one by one, without the scope that releases it (§5.5); other claims are ignored, as
+ * Core §5.5 asks of members not understood; not returning a claim is never an error, essential or
+ * not (§5.5.1).
  */
+
+/**
+ * The claims about the user an account can fill, by the scope that releases them: the one
+ * catalogue `claims_supported`, the `claims` parameter, the consent screen's words and an
+ * account's profile values are read from, so that a claim added here is honoured by all of them
+ * (or the compiler names what is missing).
+ *
+ * - `profile` (Core §5.4): the account's username as `name` and `preferred_username`, and
+ *   `updated_at`;
+ * - `email` (Core §5.4): an account's address, verified by construction (an email method is added
+ *   only by its code), so `email_verified` is true;
+ * - `identity`: the names and date of birth an identity credential disclosed (OpenID4VP sign-in);
+ *   `age`: only that the person is over 18, so a client can check age without learning who.
+ *   Neither comes from anything but a presentation's disclosures.
+ */
+const USER_CLAIMS_BY_SCOPE = {
+  profile: ['name', 'preferred_username', 'updated_at'],
+  email: ['email', 'email_verified'],
+  identity: ['given_name', 'family_name', 'birthdate'],
+  age: ['age_over_18'],
+} as const;
+
+/** A scope that releases claims about the user. */
+export type ClaimScope = keyof typeof USER_CLAIMS_BY_SCOPE;
+/** A claim about the user an account can fill (USER_CLAIMS_BY_SCOPE). */
+export type UserClaim = (typeof USER_CLAIMS_BY_SCOPE)[ClaimScope][number];
+
+/** Every claim about the user, in the catalogue's order. */
+export const USER_CLAIMS: readonly UserClaim[] = Object.values(USER_CLAIMS_BY_SCOPE).flat();
 
 /** The OpenID Connect `profile` claims (Core §5.4) an account can fill. */
-export const PROFILE_CLAIMS = ['name', 'preferred_username', 'updated_at'] as const;
-export type ProfileClaim = (typeof PROFILE_CLAIMS)[number];
+export const PROFILE_CLAIMS = USER_CLAIMS_BY_SCOPE.profile;
+/** OpenID Connect Core §5.4: the claims of the `email` scope. */
+export const EMAIL_CLAIMS = USER_CLAIMS_BY_SCOPE.email;
+export const IDENTITY_SCOPE = 'identity' satisfies ClaimScope;
+export const AGE_SCOPE = 'age' satisfies ClaimScope;
+export const IDENTITY_CLAIMS = USER_CLAIMS_BY_SCOPE.identity;
+export const AGE_CLAIMS = USER_CLAIMS_BY_SCOPE.age;
 
-/**
- * OpenID Connect Core §5.4: the claims of the `email` scope. An account's address is verified by
- * construction (an email method is added only by its code), so `email_verified` is true.
- */
-export const EMAIL_CLAIMS = ['email', 'email_verified'] as const;
-export type EmailClaim = (typeof EMAIL_CLAIMS)[number];
-/**
- * Scope `identity`: the names and date of birth an identity credential disclosed (OpenID4VP
- * sign-in); scope `age`: only that the person is over 18, so a client can check age without
- * learning who. Neither comes from anything but a presentation's disclosures.
- */
-export const IDENTITY_SCOPE = 'identity';
-export const AGE_SCOPE = 'age';
-export const IDENTITY_CLAIMS = ['given_name', 'family_name', 'birthdate'] as const;
-export const AGE_CLAIMS = ['age_over_18'] as const;
-export type CredentialClaim = (typeof IDENTITY_CLAIMS)[number] | (typeof AGE_CLAIMS)[number];
-/** The claims about the user an account can fill: its profile's, its address's, its credential's. */
-export type UserClaim = ProfileClaim | EmailClaim | CredentialClaim;
+/** The scope that releases `claim`. */
+export function scopeOfClaim(claim: UserClaim): ClaimScope {
+  return (Object.keys(USER_CLAIMS_BY_SCOPE) as ClaimScope[]).find((scope) =>
+    (USER_CLAIMS_BY_SCOPE[scope] as readonly UserClaim[]).includes(claim),
+  )!;
+}
+
+/** The claims the scope values `scopes` release (Core §5.4), in the catalogue's order. */
+export function claimsReleasedBy(scopes: readonly string[]): UserClaim[] {
+  return USER_CLAIMS.filter((claim) => scopes.includes(scopeOfClaim(claim)));
+}
+
+/** Whether `name` is a claim about the user (USER_CLAIMS). */
+export function isUserClaim(name: string): name is UserClaim {
+  return (USER_CLAIMS as readonly string[]).includes(name);
+}
 
 /** A `claims` parameter longer than this is refused: what it asks for is stored with the code. */
 export const MAX_CLAIMS_PARAMETER_LENGTH = 4096;
@@ -45,10 +78,10 @@ export interface AcrClaimRequest {
 
 /** A `claims` parameter, as far as Proofgate can answer it. */
 export interface ClaimsRequest {
-  /** The profile claims asked for in the ID token (`id_token` member). */
-  readonly idToken: readonly ProfileClaim[];
-  /** The profile claims asked for at the UserInfo endpoint (`userinfo` member). */
-  readonly userinfo: readonly ProfileClaim[];
+  /** The claims about the user asked for in the ID token (`id_token` member). */
+  readonly idToken: readonly UserClaim[];
+  /** The claims about the user asked for at the UserInfo endpoint (`userinfo` member). */
+  readonly userinfo: readonly UserClaim[];
   /** The ID token's `acr`, when asked for (§5.5.1.1). */
   readonly acr?: AcrClaimRequest;
   /**
@@ -58,10 +91,10 @@ export interface ClaimsRequest {
   readonly sub?: string;
 }
 
-/** The claims Proofgate puts in a profile, named by the `claims` request of a code. */
-export interface RequestedProfileClaims {
-  readonly id_token?: readonly ProfileClaim[];
-  readonly userinfo?: readonly ProfileClaim[];
+/** The claims about the user the `claims` request of a code names, per place. */
+export interface RequestedClaims {
+  readonly id_token?: readonly UserClaim[];
+  readonly userinfo?: readonly UserClaim[];
 }
 
 type Parsed = { ok: true; request: ClaimsRequest } | { ok: false; problem: string };
@@ -107,8 +140,8 @@ export function parseClaimsRequest(parameter: string): Parsed {
   return {
     ok: true,
     request: {
-      idToken: profileClaimsOf(idToken),
-      userinfo: members.userinfo === undefined ? [] : profileClaimsOf(members.userinfo),
+      idToken: userClaimsOf(idToken),
+      userinfo: members.userinfo === undefined ? [] : userClaimsOf(members.userinfo),
       ...(acr === undefined ? {} : { acr }),
       ...(sub === undefined ? {} : { sub }),
     },
@@ -146,8 +179,8 @@ function acrRequestOf({ essential, value, values }: ClaimRequest): AcrClaimReque
   return { essential: essential === true, values: strings };
 }
 
-function profileClaimsOf(claims: Record<string, ClaimRequest>): ProfileClaim[] {
-  return PROFILE_CLAIMS.filter((name) => Object.hasOwn(claims, name));
+function userClaimsOf(claims: Record<string, ClaimRequest>): UserClaim[] {
+  return USER_CLAIMS.filter((name) => Object.hasOwn(claims, name));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -158,19 +191,20 @@ function refuse(problem: string): Parsed {
   return { ok: false, problem: `claims ${problem}` };
 }
 
-/** An account's profile and email claims, as far as it has them (Core §5.1). */
-export interface ProfileClaimValues {
-  readonly name?: string;
-  readonly preferred_username?: string;
+/** The claims whose values are not strings (Core §5.1), and their types. */
+interface NonStringClaimValues {
   /** Core §5.1: seconds since the epoch. */
-  readonly updated_at?: number;
-  readonly email?: string;
-  readonly email_verified?: boolean;
-  readonly given_name?: string;
-  readonly family_name?: string;
-  readonly birthdate?: string;
-  readonly age_over_18?: boolean;
+  readonly updated_at: number;
+  readonly email_verified: boolean;
+  readonly age_over_18: boolean;
 }
+
+/** An account's claims about the user, as far as it has them (Core §5.1). */
+export type ProfileClaimValues = {
+  readonly [Claim in UserClaim]?: Claim extends keyof NonStringClaimValues
+    ? NonStringClaimValues[Claim]
+    : string;
+};
 
 /** The claims of `profile` that `names` asks for (those it has). */
 export function pickProfileClaims(

@@ -18,7 +18,18 @@ function isSigningAlg(alg: unknown): alg is SigningAlg {
  * here is unsigned).
  */
 export function idTokenAlgProblem(alg: unknown): string | undefined {
-  return isSigningAlg(alg)
-    ? undefined
-    : `id_token_signed_response_alg must be one of ${SIGNING_ALGS.join(', ')}`;
+  return signedResponseAlgProblem('id_token_signed_response_alg', alg);
+}
+
+/**
+ * What is wrong with an OpenID Connect Registration §2 `userinfo_signed_response_alg`: an alg this
+ * server signs with (`none` among the refused: a client that wants no signature registers none,
+ * and gets the JSON answer, Core §5.3.2).
+ */
+export function userinfoAlgProblem(alg: unknown): string | undefined {
+  return signedResponseAlgProblem('userinfo_signed_response_alg', alg);
+}
+
+function signedResponseAlgProblem(name: string, alg: unknown): string | undefined {
+  return isSigningAlg(alg) ? undefined : `${name} must be one of ${SIGNING_ALGS.join(', ')}`;
 }

@@ -3,6 +3,7 @@ import { AccessTokenService } from './access-token.service';
 import { IdTokenHintVerifier } from './id-token-hint.verifier';
 import { IdTokenService } from './id-token.service';
 import { LogoutTokenService } from './logout-token.service';
+import { SignedUserInfoService } from './signed-userinfo.service';
 import { JwksController } from './jwks.controller';
 import { SigningKeyPersistenceModule } from './signing-keys/persistence/signing-key-persistence.module';
 import { SigningKeyPairs } from './signing-keys/signing-key-pairs';
@@ -18,6 +19,7 @@ import { SigningKeyService } from './signing-keys/signing-key.service';
     IdTokenService,
     IdTokenHintVerifier,
     LogoutTokenService,
+    SignedUserInfoService,
   ],
   exports: [
     SigningKeyService,
@@ -25,6 +27,7 @@ import { SigningKeyService } from './signing-keys/signing-key.service';
     IdTokenService,
     IdTokenHintVerifier,
     LogoutTokenService,
+    SignedUserInfoService,
   ],
 })
 export class TokensModule {}

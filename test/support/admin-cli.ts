@@ -85,3 +85,19 @@ export async function adminCli(
   });
   return { code, stdout, stderr, output };
 }
+
+/**
+ * `proofgate-admin clients add <clientId> --redirect-uri https://rp.example/callback <flags>
+ * --json`: a client's metadata flags, checked by the rules of registration.
+ */
+export function addClientWith(
+  t: TestApp,
+  clientId: string,
+  flags: readonly string[],
+): Promise<AdminRun> {
+  return adminCli(t, [
+    ...['clients', 'add', clientId, '--redirect-uri', 'https://rp.example/callback'],
+    ...flags,
+    '--json',
+  ]);
+}

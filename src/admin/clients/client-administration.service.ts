@@ -19,7 +19,8 @@ import {
   type ClientJwks,
   type ClientType,
   type OAuthClient,
-  idTokenAlgFields,
+  clientPageFields,
+  signedResponseAlgFields,
 } from '../../clients/oauth-client';
 import { configuredClientGrantProblem } from '../../clients/configured-client-grants';
 import { configuredClientFields } from '../../clients/configured-client';
@@ -32,6 +33,7 @@ import {
   type ClientProfile,
 } from '../../protocol-rules/client-profile';
 import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
+import { requestUrisProblem } from '../../protocol-rules/request-uris';
 import type { SigningAlg } from '../../protocol-rules/signing-algs';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
@@ -66,8 +68,12 @@ export interface RegisteredClient {
   readonly requestObjectSigningAlg?: RequestObjectSigningAlg;
   /** RFC 9101 §10.5 require_signed_request_object. */
   readonly requireSignedRequestObject: boolean;
+  /** OpenID Connect Registration §2 request_uris: where its request objects may be fetched. */
+  readonly requestUris: readonly string[];
   /** OpenID Connect Registration §2 id_token_signed_response_alg (absent: TOKEN_SIGNING_ALG). */
   readonly idTokenSignedResponseAlg?: SigningAlg;
+  /** OpenID Connect Registration §2 userinfo_signed_response_alg (absent: JSON at /userinfo). */
+  readonly userinfoSignedResponseAlg?: SigningAlg;
   /** OpenID Connect RP-Initiated Logout 1.0 post_logout_redirect_uris. */
   readonly postLogoutRedirectUris: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri. */
@@ -78,6 +84,10 @@ export interface RegisteredClient {
   readonly profile?: ClientProfile;
   /** RFC 9396 authorization_details_types: the types it may ask for (absent: any configured). */
   readonly authorizationDetailsTypes?: readonly string[];
+  /** RFC 7591 §2 logo_uri, policy_uri, tos_uri: what the consent screen shows of it. */
+  readonly logoUri?: string;
+  readonly policyUri?: string;
+  readonly tosUri?: string;
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
@@ -128,8 +138,12 @@ export interface NewClient {
   readonly requestObjectSigningAlg?: string;
   /** RFC 9101 §10.5 require_signed_request_object (checked likewise). */
   readonly requireSignedRequestObject?: boolean;
+  /** OpenID Connect Registration §2 request_uris (https; http only outside production). */
+  readonly requestUris?: readonly string[];
   /** OpenID Connect Registration §2 id_token_signed_response_alg, as typed (checked likewise). */
   readonly idTokenSignedResponseAlg?: string;
+  /** OpenID Connect Registration §2 userinfo_signed_response_alg, as typed (checked likewise). */
+  readonly userinfoSignedResponseAlg?: string;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
   readonly postLogoutRedirectUris?: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri. */
@@ -143,6 +157,10 @@ export interface NewClient {
    * ask for; each must be configured, as POST /register checks.
    */
   readonly authorizationDetailsTypes?: readonly string[];
+  /** RFC 7591 §2 logo_uri, policy_uri, tos_uri, as typed (https URLs, checked as OAUTH_CLIENTS'). */
+  readonly logoUri?: string;
+  readonly policyUri?: string;
+  readonly tosUri?: string;
 }
 
 /** A private_key_jwt client's new keys: a JWK Set, or the URL of one. */
@@ -207,6 +225,11 @@ export class ClientAdministration {
     if (pingProblem !== undefined) {
       throw new AdminError(`backchannel_client_notification_endpoint ${pingProblem}`);
     }
+    // OpenID Connect Core §6.2: request objects are fetched over https in production.
+    const requestUrisRefusal = requestUrisProblem(client.requestUris ?? [], {
+      allowHttp: !this.server.isProduction,
+    });
+    if (requestUrisRefusal !== undefined) throw new AdminError(requestUrisRefusal);
     if (!(await this.clients.insertIfAbsent(client))) {
       throw new AdminError(`client ${client.clientId} already exists`);
     }
@@ -393,7 +416,8 @@ export class ClientAdministration {
         ? { requestObjectSigningAlg: client.requestObjectSigningAlg }
         : {}),
       requireSignedRequestObject: client.requireSignedRequestObject === true,
-      ...idTokenAlgFields(client),
+      requestUris: [...(client.requestUris ?? [])],
+      ...signedResponseAlgFields(client),
       postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
       ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
       ...(client.backchannelClientNotificationEndpoint
@@ -403,6 +427,7 @@ export class ClientAdministration {
       ...(client.authorizationDetailsTypes
         ? { authorizationDetailsTypes: [...client.authorizationDetailsTypes] }
         : {}),
+      ...clientPageFields(client),
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
       ...(client.registeredWithInitialAccessToken
@@ -457,8 +482,12 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
       ...(wanted.requireSignedRequestObject !== undefined
         ? { require_signed_request_object: wanted.requireSignedRequestObject }
         : {}),
+      ...(wanted.requestUris !== undefined ? { request_uris: [...wanted.requestUris] } : {}),
       ...(wanted.idTokenSignedResponseAlg !== undefined
         ? { id_token_signed_response_alg: wanted.idTokenSignedResponseAlg }
+        : {}),
+      ...(wanted.userinfoSignedResponseAlg !== undefined
+        ? { userinfo_signed_response_alg: wanted.userinfoSignedResponseAlg }
         : {}),
       ...(wanted.postLogoutRedirectUris !== undefined
         ? { post_logout_redirect_uris: [...wanted.postLogoutRedirectUris] }
@@ -473,6 +502,9 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
           }
         : {}),
       ...(wanted.profile !== undefined ? { profile: wanted.profile } : {}),
+      ...(wanted.logoUri !== undefined ? { logo_uri: wanted.logoUri } : {}),
+      ...(wanted.policyUri !== undefined ? { policy_uri: wanted.policyUri } : {}),
+      ...(wanted.tosUri !== undefined ? { tos_uri: wanted.tosUri } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);

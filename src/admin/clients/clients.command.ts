@@ -52,8 +52,12 @@ function clientJson(client: RegisteredClient) {
       ? { request_object_signing_alg: client.requestObjectSigningAlg }
       : {}),
     ...(client.requireSignedRequestObject ? { require_signed_request_object: true } : {}),
+    ...(client.requestUris.length ? { request_uris: client.requestUris } : {}),
     ...(client.idTokenSignedResponseAlg
       ? { id_token_signed_response_alg: client.idTokenSignedResponseAlg }
+      : {}),
+    ...(client.userinfoSignedResponseAlg
+      ? { userinfo_signed_response_alg: client.userinfoSignedResponseAlg }
       : {}),
     // OpenID Connect RP-Initiated / Back-Channel Logout metadata, shown when set.
     ...(client.postLogoutRedirectUris.length
@@ -73,6 +77,10 @@ function clientJson(client: RegisteredClient) {
     ...(client.authorizationDetailsTypes
       ? { authorization_details_types: client.authorizationDetailsTypes }
       : {}),
+    // RFC 7591 §2: what the consent screen shows of it, when set.
+    ...(client.logoUri ? { logo_uri: client.logoUri } : {}),
+    ...(client.policyUri ? { policy_uri: client.policyUri } : {}),
+    ...(client.tosUri ? { tos_uri: client.tosUri } : {}),
     source: client.source,
     ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
     ...(client.registeredWithInitialAccessToken
@@ -108,8 +116,12 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ...(client.requestObjectSigningAlg || client.requireSignedRequestObject
       ? [['request objects', requestObjectsSummary(client)] as const]
       : []),
+    ...(client.requestUris.length ? [['request URIs', client.requestUris.join(' ')] as const] : []),
     ...(client.idTokenSignedResponseAlg
       ? [['ID tokens', `signed with ${client.idTokenSignedResponseAlg}`] as const]
+      : []),
+    ...(client.userinfoSignedResponseAlg
+      ? [['UserInfo', `a JWT signed with ${client.userinfoSignedResponseAlg}`] as const]
       : []),
     ...(client.postLogoutRedirectUris.length
       ? [['post-logout URIs', client.postLogoutRedirectUris.join(' ')] as const]
@@ -124,6 +136,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ...(client.authorizationDetailsTypes
       ? [['authorization details', client.authorizationDetailsTypes.join(' ')] as const]
       : []),
+    ...(client.logoUri ? [['logo', client.logoUri] as const] : []),
+    ...(client.policyUri ? [['privacy policy', client.policyUri] as const] : []),
+    ...(client.tosUri ? [['terms of service', client.tosUri] as const] : []),
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
     ...(client.registeredWithInitialAccessToken
@@ -342,8 +357,17 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       `OpenID Connect Registration §2: sign every request object (RFC 9101) with this algorithm, ${REQUEST_OBJECT_SIGNING_ALGS.join(', ')}, by a key of --jwks-file or --jwks-uri; unsigned ones are refused`,
     )
     .option(
+      '--request-uri <uri>',
+      'OpenID Connect Registration §2 request_uris: where it publishes request objects it passes by reference (request_uri at /authorize; https, http only outside production; repeat for several)',
+      collect,
+    )
+    .option(
       '--id-token-signed-response-alg <alg>',
       `OpenID Connect Registration §2: sign its ID tokens and logout tokens with ${SIGNING_ALGS.join(' or ')} (default: TOKEN_SIGNING_ALG)`,
+    )
+    .option(
+      '--userinfo-signed-response-alg <alg>',
+      `OpenID Connect Registration §2: answer it at /userinfo with a JWT signed with ${SIGNING_ALGS.join(' or ')} (default: JSON)`,
     )
     .option(
       '--require-signed-request-object',
@@ -388,6 +412,18 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       collect,
     )
     .option(
+      '--logo-uri <uri>',
+      'RFC 7591: the https URL of its logo, shown on the consent screen when its origin is one of CONSENT_LOGO_ORIGINS',
+    )
+    .option(
+      '--policy-uri <uri>',
+      'RFC 7591: the https URL of its privacy policy, a link on the consent screen',
+    )
+    .option(
+      '--tos-uri <uri>',
+      'RFC 7591: the https URL of its terms of service, a link on the consent screen',
+    )
+    .option(
       '--profile <profile>',
       `hold the client to a profile: ${CLIENT_PROFILES.join(', ')} (FAPI 2.0 Security Profile: a private_key_jwt client, PAR and DPoP required, codes of at most ${FAPI2_MAX_CODE_LIFETIME_SECONDS} s, PS256/ES256/EdDSA only)`,
       (value: string) => {
@@ -413,7 +449,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           requirePkce: boolean;
           requestObjectSigningAlg?: string;
           requireSignedRequestObject?: boolean;
+          requestUri?: string[];
           idTokenSignedResponseAlg?: string;
+          userinfoSignedResponseAlg?: string;
           tokenEndpointAuthMethod?: string;
           jwksFile?: string;
           jwksUri?: string;
@@ -422,6 +460,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           cibaPing?: string;
           authorizationDetailsType?: string[];
           profile?: ClientProfile;
+          logoUri?: string;
+          policyUri?: string;
+          tosUri?: string;
         },
         command: Command,
       ) => {
@@ -451,8 +492,12 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
               ? { requestObjectSigningAlg: options.requestObjectSigningAlg }
               : {}),
             ...(options.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+            ...(options.requestUri !== undefined ? { requestUris: options.requestUri } : {}),
             ...(options.idTokenSignedResponseAlg !== undefined
               ? { idTokenSignedResponseAlg: options.idTokenSignedResponseAlg }
+              : {}),
+            ...(options.userinfoSignedResponseAlg !== undefined
+              ? { userinfoSignedResponseAlg: options.userinfoSignedResponseAlg }
               : {}),
             ...(options.name !== undefined ? { name: options.name } : {}),
             ...(options.resource !== undefined ? { resources: options.resource } : {}),
@@ -470,6 +515,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             ...(options.authorizationDetailsType !== undefined
               ? { authorizationDetailsTypes: options.authorizationDetailsType }
               : {}),
+            ...(options.logoUri !== undefined ? { logoUri: options.logoUri } : {}),
+            ...(options.policyUri !== undefined ? { policyUri: options.policyUri } : {}),
+            ...(options.tosUri !== undefined ? { tosUri: options.tosUri } : {}),
             ...keys,
           }),
         );

@@ -67,9 +67,17 @@ export class ClientRecord extends KeyedRecord {
   @Prop({ type: String, enum: REQUEST_OBJECT_SIGNING_ALGS })
   requestObjectSigningAlg?: RequestObjectSigningAlg;
 
+  /** OpenID Connect Registration §2 request_uris, when registered. */
+  @Prop({ type: [String], default: undefined })
+  requestUris?: string[];
+
   /** OpenID Connect Registration §2 id_token_signed_response_alg (absent: TOKEN_SIGNING_ALG). */
   @Prop({ type: String, enum: SIGNING_ALGS })
   idTokenSignedResponseAlg?: SigningAlg;
+
+  /** OpenID Connect Registration §2 userinfo_signed_response_alg (absent: JSON at /userinfo). */
+  @Prop({ type: String, enum: SIGNING_ALGS })
+  userinfoSignedResponseAlg?: SigningAlg;
 
   /** RFC 9101 §10.5 require_signed_request_object. */
   @Prop({ type: Boolean })
@@ -93,6 +101,16 @@ export class ClientRecord extends KeyedRecord {
   /** CIBA Core 1.0 §4 backchannel_client_notification_endpoint of a ping client. */
   @Prop({ type: String })
   backchannelClientNotificationEndpoint?: string;
+
+  /** RFC 7591 §2 logo_uri, policy_uri and tos_uri, when registered. */
+  @Prop({ type: String })
+  logoUri?: string;
+
+  @Prop({ type: String })
+  policyUri?: string;
+
+  @Prop({ type: String })
+  tosUri?: string;
 
   /** Set for clients that registered themselves (RFC 7591): when they did. */
   @Prop({ type: Date })

@@ -5,7 +5,8 @@ import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { ClientRepository } from '../client.repository';
 import {
   ClientJwks,
-  idTokenAlgFields,
+  clientPageFields,
+  signedResponseAlgFields,
   logoutFields,
   OAuthClient,
   requestObjectFields,
@@ -42,8 +43,9 @@ function toClient(record: ClientRecord): OAuthClient {
         ? { requestObjectSigningAlg: record.requestObjectSigningAlg }
         : {}),
       ...(record.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+      ...(record.requestUris ? { requestUris: record.requestUris } : {}),
     }),
-    ...idTokenAlgFields(record),
+    ...signedResponseAlgFields(record),
     ...logoutFields({
       ...(record.postLogoutRedirectUris
         ? { postLogoutRedirectUris: record.postLogoutRedirectUris }
@@ -65,6 +67,7 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.backchannelClientNotificationEndpoint
       ? { backchannelClientNotificationEndpoint: record.backchannelClientNotificationEndpoint }
       : {}),
+    ...clientPageFields(record),
   };
 }
 

@@ -5,19 +5,32 @@ import {
   redirectUriProblem,
   type ApplicationType,
 } from '../../protocol-rules/redirect-uri';
-import { idTokenAlgProblem, type SigningAlg } from '../../protocol-rules/signing-algs';
+import {
+  idTokenAlgProblem,
+  userinfoAlgProblem,
+  type SigningAlg,
+} from '../../protocol-rules/signing-algs';
 import { InvalidClientMetadata, InvalidRedirectUri } from '../../platform/errors/protocol-error';
 import { publicJwksProblem } from '../../protocol-rules/client-jwks';
 import { requestObjectMetadataProblem } from '../../protocol-rules/request-object';
+import { requestUrisProblem } from '../../protocol-rules/request-uris';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
 import { cibaDelivery, type CibaDeliveryMode } from '../../protocol-rules/ciba-delivery';
 import {
   type ClientJwks,
   type ClientLogoutMetadata,
   type OAuthClient,
+  clientPageFields,
   logoutFields,
   requestObjectFields,
+  signedResponseAlgFields,
 } from '../oauth-client';
+import {
+  CLIENT_PAGE_URIS,
+  clientPageUriProblem,
+  type ClientPageUriField,
+  type ClientPageUriName,
+} from '../../protocol-rules/client-page-uri';
 import { impersonatesService } from './client-name';
 import {
   CIBA_GRANT_TYPE,
@@ -73,16 +86,24 @@ export interface ClientMetadata extends ClientLogoutMetadata {
    * else the default §2 gives it, RS256.
    */
   readonly idTokenSignedResponseAlg: SigningAlg;
+  /** OpenID Connect Registration §2 `userinfo_signed_response_alg` (absent: JSON at /userinfo). */
+  readonly userinfoSignedResponseAlg?: SigningAlg;
   /** OpenID Connect Registration §2 `request_object_signing_alg` (keys needed). */
   readonly requestObjectSigningAlg?: OAuthClient['requestObjectSigningAlg'];
   /** RFC 9101 §10.5 `require_signed_request_object` (keys needed; default false). */
   readonly requireSignedRequestObject?: true;
+  /** OpenID Connect Registration §2 `request_uris` (protocol-rules/request-uris.ts). */
+  readonly requestUris?: string[];
   /** RFC 9396 §10 `authorization_details_types` (which the server supports: checked on register). */
   readonly authorizationDetailsTypes?: string[];
   /** CIBA Core 1.0 §4 `backchannel_token_delivery_mode`, for a client of the CIBA grant. */
   readonly backchannelTokenDeliveryMode?: CibaDeliveryMode;
   /** CIBA Core 1.0 §4 `backchannel_client_notification_endpoint`, of a ping client. */
   readonly backchannelClientNotificationEndpoint?: string;
+  /** RFC 7591 §2 `logo_uri`, `policy_uri`, `tos_uri` (https; protocol-rules/client-page-uri.ts). */
+  readonly logoUri?: string;
+  readonly policyUri?: string;
+  readonly tosUri?: string;
 }
 
 /** What a client is registered as, whoever registered it, from its metadata and auth method. */
@@ -99,9 +120,12 @@ export type RegisteredFields = Pick<
   | 'jwksUri'
   | 'requestObjectSigningAlg'
   | 'requireSignedRequestObject'
+  | 'requestUris'
   | 'idTokenSignedResponseAlg'
+  | 'userinfoSignedResponseAlg'
   | 'authorizationDetailsTypes'
   | 'backchannelClientNotificationEndpoint'
+  | ClientPageUriField
   | keyof ClientLogoutMetadata
 >;
 
@@ -127,7 +151,7 @@ export function registeredFields(
     ...(metadata.jwks ? { jwks: metadata.jwks } : {}),
     ...(metadata.jwksUri ? { jwksUri: metadata.jwksUri } : {}),
     ...requestObjectFields(metadata),
-    idTokenSignedResponseAlg: metadata.idTokenSignedResponseAlg,
+    ...signedResponseAlgFields(metadata),
     ...logoutFields(metadata),
     ...(metadata.authorizationDetailsTypes
       ? { authorizationDetailsTypes: [...metadata.authorizationDetailsTypes] }
@@ -135,6 +159,7 @@ export function registeredFields(
     ...(metadata.backchannelClientNotificationEndpoint
       ? { backchannelClientNotificationEndpoint: metadata.backchannelClientNotificationEndpoint }
       : {}),
+    ...clientPageFields(metadata),
   };
 }
 
@@ -358,6 +383,31 @@ function idTokenAlg(body: Record<string, unknown>): SigningAlg {
 }
 
 /**
+ * RFC 7591 §2 `logo_uri`, `policy_uri`, `tos_uri`, those sent: each an https URL
+ * (clientPageUriProblem), shown on the consent screen, never fetched by the server.
+ */
+function clientPages(body: Record<string, unknown>): Partial<Record<ClientPageUriField, string>> {
+  const pages: Partial<Record<ClientPageUriField, string>> = {};
+  for (const name of Object.keys(CLIENT_PAGE_URIS) as ClientPageUriName[]) {
+    const uri = body[name];
+    if (uri === undefined) continue;
+    const problem = clientPageUriProblem(uri);
+    if (problem) throw new InvalidClientMetadata(`${name} ${problem}`);
+    pages[CLIENT_PAGE_URIS[name]] = uri as string;
+  }
+  return pages;
+}
+
+/** OpenID Connect Registration §2 `userinfo_signed_response_alg`, when sent: an alg we sign with. */
+function userinfoAlg(body: Record<string, unknown>): SigningAlg | undefined {
+  const alg = body.userinfo_signed_response_alg;
+  if (alg === undefined) return undefined;
+  const problem = userinfoAlgProblem(alg);
+  if (problem !== undefined) throw new InvalidClientMetadata(problem);
+  return alg as SigningAlg;
+}
+
+/**
  * Reads RFC 7591 §2 client metadata, from a registration request or a client ID metadata
  * document. Unknown metadata is ignored (§2: "the authorization server MUST ignore any client
  * metadata sent by the client that it does not understand"); a value this server cannot honour
@@ -397,9 +447,11 @@ export function parseClientMetadata(
     );
   }
   const idTokenSignedResponseAlg = idTokenAlg(body);
+  const userinfoSignedResponseAlg = userinfoAlg(body);
   const uris = redirectUris(body);
   const appType = applicationType(body, uris, !production);
   const name = clientName(body);
+  const pages = clientPages(body);
   const method = authMethod(body);
   // RFC 7591 §2: grant_types defaults to authorization_code, response_types to code (for a
   // client whose grants use the authorization endpoint; none otherwise).
@@ -417,6 +469,7 @@ export function parseClientMetadata(
   const requestObjects = requestObjectMetadata(
     body,
     keys.jwks !== undefined || keys.jwksUri !== undefined,
+    !production,
   );
   const logout = logoutMetadata(body, privateLogoutUris);
   const ciba = cibaMetadata(body, grantTypes, !production);
@@ -450,8 +503,10 @@ export function parseClientMetadata(
   }
   return {
     idTokenSignedResponseAlg,
+    ...(userinfoSignedResponseAlg === undefined ? {} : { userinfoSignedResponseAlg }),
     redirectUris: uris,
     ...(name !== undefined ? { clientName: name } : {}),
+    ...pages,
     ...(method !== undefined ? { tokenEndpointAuthMethod: method } : {}),
     grantTypes,
     responseTypes,
@@ -510,20 +565,28 @@ const MAX_AUTHORIZATION_DETAILS_TYPES = 20;
 /**
  * OpenID Connect Registration §2 `request_object_signing_alg` and RFC 9101 §10.5
  * `require_signed_request_object`: a client's request objects are verified with its registered
- * keys (protocol-rules/request-object.ts).
+ * keys (protocol-rules/request-object.ts); `request_uris`: where it publishes those it passes by
+ * reference (https; http outside production, `allowHttp`; protocol-rules/request-uris.ts).
  */
 function requestObjectMetadata(
   body: Record<string, unknown>,
   hasKeys: boolean,
-): Pick<ClientMetadata, 'requestObjectSigningAlg' | 'requireSignedRequestObject'> {
+  allowHttp: boolean,
+): Pick<ClientMetadata, 'requestObjectSigningAlg' | 'requireSignedRequestObject' | 'requestUris'> {
   const alg = body.request_object_signing_alg;
   const requireSigned = body.require_signed_request_object;
   const problem = requestObjectMetadataProblem(alg, requireSigned, hasKeys);
   if (problem) throw new InvalidClientMetadata(problem);
+  const uris = body.request_uris;
+  const urisProblem = uris === undefined ? undefined : requestUrisProblem(uris, { allowHttp });
+  if (urisProblem) throw new InvalidClientMetadata(urisProblem);
   return {
     ...(alg !== undefined
       ? { requestObjectSigningAlg: alg as ClientMetadata['requestObjectSigningAlg'] }
       : {}),
     ...(requireSigned === true ? { requireSignedRequestObject: true } : {}),
+    ...(Array.isArray(uris) && uris.length > 0
+      ? { requestUris: [...new Set(uris as string[])] }
+      : {}),
   };
 }

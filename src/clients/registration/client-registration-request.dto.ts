@@ -22,6 +22,25 @@ export class ClientRegistrationRequestDto {
 
   @ApiPropertyOptional({
     description:
+      'RFC 7591 §2: an https URL of its logo, shown on the consent screen only when its origin is one of CONSENT_LOGO_ORIGINS (never fetched by the server)',
+    example: 'https://app.example.com/logo.png',
+  })
+  logo_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 7591 §2: an https URL of its privacy policy, a link on the consent screen',
+    example: 'https://app.example.com/privacy',
+  })
+  policy_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 7591 §2: an https URL of its terms of service, a link on the consent screen',
+    example: 'https://app.example.com/terms',
+  })
+  tos_uri?: string;
+
+  @ApiPropertyOptional({
+    description:
       'RFC 7591 default `client_secret_basic`. `none` (a public client, PKCE only) is open to anyone; the others need the initial access token. `private_key_jwt` (RFC 7523) registers `jwks` or `jwks_uri` and gets no secret',
     enum: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     example: 'none',
@@ -92,12 +111,28 @@ export class ClientRegistrationRequestDto {
   request_object_signing_alg?: string;
 
   @ApiPropertyOptional({
+    type: [String],
+    description:
+      'OpenID Connect Registration §2: where it publishes the request objects it passes by reference (request_uri at /authorize, Core §6.2): at most 10 https URLs (http outside production) of at most 512 characters; fetched through the SSRF guard, at most 16 KiB within 5 s, verified as a request parameter is',
+    example: ['https://app.example.com/requests/1.jwt'],
+  })
+  request_uris?: string[];
+
+  @ApiPropertyOptional({
     enum: ['ES256', 'RS256'],
     description:
       'OpenID Connect Registration §2: only the alg every ID token is signed with (TOKEN_SIGNING_ALG) is accepted; another is invalid_client_metadata',
     example: 'ES256',
   })
   id_token_signed_response_alg?: string;
+
+  @ApiPropertyOptional({
+    enum: ['ES256', 'RS256'],
+    description:
+      'OpenID Connect Registration §2: /userinfo answers this client with a JWT (application/jwt) signed with this alg by the key for it in /jwks.json, carrying iss and aud (Core §5.3.2); absent: JSON',
+    example: 'RS256',
+  })
+  userinfo_signed_response_alg?: string;
 
   @ApiPropertyOptional({
     description:

@@ -29,6 +29,24 @@ export class ClientRegistrationResponseDto {
   @ApiPropertyOptional({ example: 'Example MCP client' })
   client_name?: string;
 
+  @ApiPropertyOptional({
+    description: 'RFC 7591 §2, when registered',
+    example: 'https://app.example.com/logo.png',
+  })
+  logo_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 7591 §2, when registered',
+    example: 'https://app.example.com/privacy',
+  })
+  policy_uri?: string;
+
+  @ApiPropertyOptional({
+    description: 'RFC 7591 §2, when registered',
+    example: 'https://app.example.com/terms',
+  })
+  tos_uri?: string;
+
   @ApiProperty({
     example: 'none',
     enum: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
@@ -87,6 +105,21 @@ export class ClientRegistrationResponseDto {
     example: 'ES256',
   })
   id_token_signed_response_alg!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'OpenID Connect Registration §2, when registered: /userinfo answers with a JWT signed with it',
+    enum: ['ES256', 'RS256'],
+    example: 'RS256',
+  })
+  userinfo_signed_response_alg?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'OpenID Connect Registration §2, when registered',
+    example: ['https://app.example.com/requests/1.jwt'],
+  })
+  request_uris?: string[];
 
   @ApiPropertyOptional({ description: 'RFC 9101 §10.5, when registered', example: true })
   require_signed_request_object?: boolean;

@@ -120,12 +120,18 @@ export class ClientRegistrationService {
       ...(secret !== undefined ? { client_secret: secret, client_secret_expires_at: 0 } : {}),
       redirect_uris: client.redirectUris,
       ...(metadata.clientName !== undefined ? { client_name: metadata.clientName } : {}),
+      ...(metadata.logoUri ? { logo_uri: metadata.logoUri } : {}),
+      ...(metadata.policyUri ? { policy_uri: metadata.policyUri } : {}),
+      ...(metadata.tosUri ? { tos_uri: metadata.tosUri } : {}),
       token_endpoint_auth_method: method,
       grant_types: metadata.grantTypes,
       response_types: metadata.responseTypes,
       application_type: metadata.applicationType,
       // OpenID Connect Registration §2: as asked, else its default RS256; always said.
       id_token_signed_response_alg: metadata.idTokenSignedResponseAlg,
+      ...(metadata.userinfoSignedResponseAlg
+        ? { userinfo_signed_response_alg: metadata.userinfoSignedResponseAlg }
+        : {}),
       ...(metadata.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
       ...(metadata.requirePushedAuthorizationRequests
         ? { require_pushed_authorization_requests: true }
@@ -138,6 +144,7 @@ export class ClientRegistrationService {
         ? { request_object_signing_alg: metadata.requestObjectSigningAlg }
         : {}),
       ...(metadata.requireSignedRequestObject ? { require_signed_request_object: true } : {}),
+      ...(metadata.requestUris ? { request_uris: metadata.requestUris } : {}),
       ...(metadata.postLogoutRedirectUris
         ? { post_logout_redirect_uris: metadata.postLogoutRedirectUris }
         : {}),

@@ -1,10 +1,11 @@
 import { EnvReader } from '../env-reader';
-import { ConfigError, clients } from '../env-parsers';
+import { ConfigError, clients, httpsOrigins } from '../env-parsers';
 import { LogoutConfig } from './logout.config';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
 import type { ClientProfile } from '../../protocol-rules/client-profile';
 import { type ApplicationType, redirectUriProblem } from '../../protocol-rules/redirect-uri';
 import type { RequestObjectSigningAlg } from '../../protocol-rules/request-object';
+import { requestUrisProblem } from '../../protocol-rules/request-uris';
 import type { SigningAlg } from '../../protocol-rules/signing-algs';
 import { ServerConfig } from './server.config';
 import { BOOLEAN, setting, settingsSection, choice, text, whole } from '../setting';
@@ -44,8 +45,12 @@ export interface ClientConfig {
   readonly requestObjectSigningAlg?: RequestObjectSigningAlg;
   /** RFC 9101 §10.5 `require_signed_request_object`. */
   readonly requireSignedRequestObject?: boolean;
+  /** OpenID Connect Registration §2 `request_uris`: request objects fetched by reference. */
+  readonly requestUris?: readonly string[];
   /** OpenID Connect Registration §2 `id_token_signed_response_alg`; absent: TOKEN_SIGNING_ALG. */
   readonly idTokenSignedResponseAlg?: SigningAlg;
+  /** OpenID Connect Registration §2 `userinfo_signed_response_alg`; absent: JSON at /userinfo. */
+  readonly userinfoSignedResponseAlg?: SigningAlg;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 `post_logout_redirect_uris`. */
   readonly postLogoutRedirectUris?: readonly string[];
   /** OpenID Connect Back-Channel Logout 1.0 §2.2 `backchannel_logout_uri` ... */
@@ -56,6 +61,10 @@ export interface ClientConfig {
   readonly backchannelClientNotificationEndpoint?: string;
   /** A client profile whose rules it is held to (`profile` in OAUTH_CLIENTS: `fapi2`). */
   readonly profile?: ClientProfile;
+  /** RFC 7591 §2 `logo_uri`, `policy_uri`, `tos_uri`: shown on the consent screen. */
+  readonly logoUri?: string;
+  readonly policyUri?: string;
+  readonly tosUri?: string;
   /**
    * OpenID Connect Registration §2 `application_type`; absent: a public client is native. Only
    * the demo seed sets it: `demo-client` runs on the developer's machine, as a native app does.
@@ -162,6 +171,13 @@ export abstract class OAuthConfig {
    * written for any signed-in subject, wallets included, so they must not pile up forever.
    */
   abstract readonly consentTtlDays: number;
+  /**
+   * The origins a client's logo (RFC 7591 `logo_uri`) may be shown from on the consent screen,
+   * each an `https:` origin; the page's Content-Security-Policy lets its images come from the one
+   * it shows. Empty (the default): no client's logo is ever shown, and the page loads nothing from
+   * an origin a client chose.
+   */
+  abstract readonly consentLogoOrigins: readonly string[];
   /** RFC 8707 resources of clients that registered themselves (see ResourcePolicy). */
   abstract readonly registeredClientResources: RegisteredClientResources;
   /**
@@ -199,7 +215,9 @@ export const OAUTH_SETTINGS = settingsSection(
         '`grant_types`, `token_endpoint_auth_method`, `jwks`, `jwks_uri`, ' +
         '`post_logout_redirect_uris`, `backchannel_logout_uri`, ' +
         '`backchannel_logout_session_required`, `profile`, `request_object_signing_alg`, ' +
-        '`require_signed_request_object` and `id_token_signed_response_alg`. No secret means a ' +
+        '`require_signed_request_object`, `id_token_signed_response_alg`, ' +
+        '`userinfo_signed_response_alg`, `request_uris`, `logo_uri`, `policy_uri` and `tos_uri`. ' +
+        'No secret means a ' +
         'public client.\n' +
         '\n' +
         '- `client_id`: 1-64 of `[A-Za-z0-9._-]`, not starting with `dcr_`.\n' +
@@ -224,11 +242,20 @@ export const OAUTH_SETTINGS = settingsSection(
         'such a client may also register `"request_object_signing_alg"` and ' +
         '`"require_signed_request_object": true` for its request objects (see [Request ' +
         'objects](OAUTH.md#post-authorize-and-request-objects)).\n' +
+        '- `"request_uris"`: where the client publishes request objects it passes by reference ' +
+        '(`request_uri`, OpenID Connect Core §6.2): at most 10 `https:` URLs (`http:` outside ' +
+        'production) of at most 512 characters; see [Request ' +
+        'objects](OAUTH.md#post-authorize-and-request-objects).\n' +
         '- `"post_logout_redirect_uris"` (the rules of redirect URIs) and ' +
         '`"backchannel_logout_uri"` (https; http on a loopback host only outside production): ' +
         'RP-Initiated and Back-Channel Logout (see [Logout](OAUTH.md#logout)).\n' +
         '- `"id_token_signed_response_alg"`: `ES256` or `RS256`, the alg of the client\'s ID ' +
         'tokens and logout tokens (OpenID Connect Registration §2); unset, `TOKEN_SIGNING_ALG`.\n' +
+        '- `"userinfo_signed_response_alg"`: `ES256` or `RS256`: `/userinfo` answers the client ' +
+        'with a JWT signed with it (`application/jwt`, OpenID Connect Core §5.3.2); unset, JSON.\n' +
+        '- `"logo_uri"`, `"policy_uri"`, `"tos_uri"`: `https:` URLs of the client\'s logo, privacy ' +
+        'policy and terms of service (RFC 7591 §2), shown on the [consent screen](OAUTH.md#consent) ' +
+        '(the logo only from an origin of `CONSENT_LOGO_ORIGINS`).\n' +
         '- `"profile": "fapi2"` holds a private_key_jwt client to the FAPI 2.0 Security Profile ' +
         '(see [FAPI 2.0 clients](CLIENTS.md#fapi-20-clients-profile-fapi2)).',
     }),
@@ -260,6 +287,17 @@ export const OAUTH_SETTINGS = settingsSection(
       description:
         'How long a remembered [consent](OAUTH.md#consent) lasts after the user last allowed the ' +
         'client; then the consent screen shows again.',
+    }),
+    consentLogoOrigins: setting({
+      name: 'CONSENT_LOGO_ORIGINS',
+      type: text('comma-separated https origins', httpsOrigins),
+      default: { unset: 'none: no logo is shown' },
+      description:
+        "The origins (`https://cdn.example.com`) a client's logo (`logo_uri`) may come from: the " +
+        '[consent screen](OAUTH.md#consent) shows a logo only from one of them, and its ' +
+        "Content-Security-Policy then lets images come from that origin alone. Unset, no client's " +
+        'logo is shown: the page never loads anything from an origin a client chose (a logo ' +
+        'could track who is asked, and when).',
     }),
     policy: setting({
       name: 'REGISTERED_CLIENT_RESOURCES',
@@ -307,6 +345,11 @@ export function readOAuthConfig(
         ? undefined
         : backchannelLogoutUriProblem(uri, { allowPrivate: logout.allowPrivate });
     if (problem) env.problem(`OAUTH_CLIENTS[${index}].backchannel_logout_uri ${problem}`);
+    // OpenID Connect Core §6.2: request objects are fetched over https in production.
+    const requestUris = requestUrisProblem(client.requestUris ?? [], {
+      allowHttp: !server.isProduction,
+    });
+    if (requestUris) env.problem(`OAUTH_CLIENTS[${index}].${requestUris}`);
     // CIBA Core 1.0 §4: a ping endpoint is https; http on loopback only outside production.
     const ping = client.backchannelClientNotificationEndpoint;
     const pingProblem =
@@ -327,6 +370,7 @@ export function readOAuthConfig(
     requireState: env.get(OAUTH_SETTINGS.declared.requireState),
     sessionTtlSeconds: env.get(OAUTH_SETTINGS.declared.sessionTtlSeconds),
     consentTtlDays: env.get(OAUTH_SETTINGS.declared.consentTtlDays),
+    consentLogoOrigins: env.get(OAUTH_SETTINGS.declared.consentLogoOrigins, []),
     registeredClientResources: {
       policy: env.get(OAUTH_SETTINGS.declared.policy),
       loopbackHttp: !server.isProduction,

@@ -4,7 +4,7 @@ import { randomToken } from '../../platform/crypto/hashing';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
 import { codeLifetimeSeconds, type ProfiledClient } from '../../protocol-rules/client-profile';
-import type { RequestedProfileClaims } from '../../protocol-rules/claims-request';
+import type { RequestedClaims } from '../../protocol-rules/claims-request';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 
 /** What an authorization code carries besides its binding. */
@@ -35,8 +35,8 @@ export interface AuthorizationCodePayload {
   resource?: string;
   /** RFC 8707 §2: every resource the authorization is for, `resource` first, when several. */
   resources?: string[];
-  /** OpenID Connect Core §5.5: the profile claims the `claims` parameter asked for, and where. */
-  claims?: RequestedProfileClaims;
+  /** OpenID Connect Core §5.5: the claims about the user the `claims` parameter asked for, and where. */
+  claims?: RequestedClaims;
   /** RFC 9396: the authorization details the user allowed, for the grant and its tokens. */
   authorizationDetails?: AuthorizationDetail[];
 }

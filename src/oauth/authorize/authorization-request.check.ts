@@ -15,7 +15,6 @@ import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import {
   ACCOUNT_SCOPE,
   OFFLINE_ACCESS_SCOPE,
-  PROFILE_SCOPE,
   SUPPORTED_SCOPES,
   checkScope,
   hasScope,
@@ -34,9 +33,12 @@ import {
   strongerAcr,
 } from '../../protocol-rules/acr';
 import {
+  isUserClaim,
   parseClaimsRequest,
+  scopeOfClaim,
   type ClaimsRequest,
-  type RequestedProfileClaims,
+  type RequestedClaims,
+  type UserClaim,
 } from '../../protocol-rules/claims-request';
 import { checkMaxAge, checkPrompt, type AuthenticationRequirements } from './check-authentication';
 import { UnmetAuthenticationRequirements } from './authorize.errors';
@@ -65,10 +67,10 @@ export interface CheckedAuthorizationRequest {
   /** What the login behind the code must be: `prompt`, `max_age`, the `acr` demanded. */
   authentication: AuthenticationRequirements;
   /**
-   * OpenID Connect Core §5.5: the profile claims the `claims` parameter asks for, in the ID token
-   * and at the UserInfo endpoint; absent when it asks for none.
+   * OpenID Connect Core §5.5: the claims about the user the `claims` parameter asks for, in the
+   * ID token and at the UserInfo endpoint; absent when it asks for none.
    */
-  claims?: RequestedProfileClaims;
+  claims?: RequestedClaims;
   /** RFC 9396: the authorization details asked for, checked; absent when the request has none. */
   authorizationDetails?: AuthorizationDetail[];
 }
@@ -133,7 +135,7 @@ export class AuthorizationRequestCheck {
     const prompt = checkPrompt(request.prompt);
     const maxAge = checkMaxAge(request.max_age);
     const claims = checkClaims(request.claims);
-    const profileClaims = requestedProfileClaims(claims);
+    const userClaims = requestedClaims(claims);
     const authorizationDetails = this.authorizationDetails.check(
       client,
       request.authorization_details,
@@ -152,7 +154,7 @@ export class AuthorizationRequestCheck {
       },
       ...(nonce === undefined ? {} : { nonce }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),
-      ...(profileClaims === undefined ? {} : { claims: profileClaims }),
+      ...(userClaims === undefined ? {} : { claims: userClaims }),
       ...(authorizationDetails === undefined ? {} : { authorizationDetails }),
     };
   }
@@ -266,31 +268,58 @@ function checkClaims(claims: string | undefined): ClaimsRequest | undefined {
 }
 
 /**
- * The profile claims a `claims` parameter asks for (consent-decision.service reads it from the
- * request it allows); undefined when it asks for none or is malformed (which /authorize refuses).
+ * The claims about the user a `claims` parameter asks for (consent-decision.service reads it from
+ * the request it allows); undefined when it asks for none or is malformed (which /authorize
+ * refuses).
  */
-export function profileClaimsAskedBy(
-  claims: string | undefined,
-): RequestedProfileClaims | undefined {
+export function claimsAskedBy(claims: string | undefined): RequestedClaims | undefined {
   if (claims === undefined) return undefined;
   const parsed = parseClaimsRequest(claims);
-  return parsed.ok ? requestedProfileClaims(parsed.request) : undefined;
+  return parsed.ok ? requestedClaims(parsed.request) : undefined;
 }
 
 /**
- * The scope values a user consents to for a request: its `scope`, with `profile` when its
- * `claims` parameter asks for a profile claim. OpenID Connect Core §5.5 lets a client ask for
- * claims its scopes do not cover; the user still has the say, asked as the scope that releases
- * them (§5.4), and the consent remembered covers them from then on.
+ * The values a user consents to for a request: its `scope`, and one value per claim its `claims`
+ * parameter asks for that no scope of the request releases. OpenID Connect Core §5.5 lets a
+ * client ask for claims its scopes do not cover; the user still has the say, asked for each of
+ * those claims by name (never for the whole scope that would release it, which would allow more
+ * than was asked), and the consent remembered covers them from then on (`consentCovers`).
  */
 export function consentScopeOf(
   scope: string,
-  claims: RequestedProfileClaims | undefined,
+  claims: RequestedClaims | undefined,
   details?: readonly AuthorizationDetail[],
 ): string {
-  const asked =
-    claims === undefined || hasScope(scope, PROFILE_SCOPE) ? scope : `${scope} ${PROFILE_SCOPE}`;
-  return details === undefined ? asked : `${asked} ${detailsConsentValue(details)}`;
+  const asked = [...new Set([...(claims?.id_token ?? []), ...(claims?.userinfo ?? [])])]
+    .filter((claim) => !hasScope(scope, scopeOfClaim(claim)))
+    .map(claimConsentValue);
+  const values = [scope, ...asked];
+  if (details !== undefined) values.push(detailsConsentValue(details));
+  return values.join(' ');
+}
+
+/** The consent value of a claim asked for by name (Core §5.5), outside the scope releasing it. */
+export const CLAIM_CONSENT_PREFIX = 'claim:';
+
+export function claimConsentValue(claim: UserClaim): string {
+  return `${CLAIM_CONSENT_PREFIX}${claim}`;
+}
+
+/** The claim a consent value names, when it is a claim's (`claim:email`). */
+export function claimOfConsentValue(value: string): UserClaim | undefined {
+  if (!value.startsWith(CLAIM_CONSENT_PREFIX)) return undefined;
+  const claim = value.slice(CLAIM_CONSENT_PREFIX.length);
+  return isUserClaim(claim) ? claim : undefined;
+}
+
+/**
+ * Whether the values a user allowed a client cover `value`: the value itself, or, for a claim
+ * asked for by name, the scope that releases it (allowing `email` allowed the address already).
+ */
+export function consentCovers(allowed: readonly string[], value: string): boolean {
+  if (allowed.includes(value)) return true;
+  const claim = claimOfConsentValue(value);
+  return claim !== undefined && allowed.includes(scopeOfClaim(claim));
 }
 
 /**
@@ -305,10 +334,8 @@ export function detailsConsentValue(details: readonly AuthorizationDetail[]): st
   return `${DETAILS_CONSENT_PREFIX}${authorizationDetailsHash(details)}`;
 }
 
-/** The profile claims a `claims` request names, per place; undefined when it names none. */
-function requestedProfileClaims(
-  claims: ClaimsRequest | undefined,
-): RequestedProfileClaims | undefined {
+/** The claims about the user a `claims` request names, per place; undefined when it names none. */
+function requestedClaims(claims: ClaimsRequest | undefined): RequestedClaims | undefined {
   if (claims === undefined) return undefined;
   const { idToken, userinfo } = claims;
   if (idToken.length === 0 && userinfo.length === 0) return undefined;

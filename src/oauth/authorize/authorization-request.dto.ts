@@ -6,7 +6,7 @@ import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { MAX_NONCE_LENGTH } from './authorization-code.service';
 import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
-import { MAX_CLAIMS_PARAMETER_LENGTH, PROFILE_CLAIMS } from '../../protocol-rules/claims-request';
+import { MAX_CLAIMS_PARAMETER_LENGTH, USER_CLAIMS } from '../../protocol-rules/claims-request';
 import { SIGN_IN_MARKER_PARAM } from './sign-in-marker';
 import { MAX_RESOURCES_PER_REQUEST } from '../resource/check-resource';
 import { HELD_REQUEST_PARAM } from './held-authorization-request';
@@ -111,7 +111,7 @@ export class AuthorizationRequestDto {
   acr_values?: string;
 
   @ApiPropertyOptional({
-    description: `OpenID Connect Core §5.5: a JSON object (at most ${MAX_CLAIMS_PARAMETER_LENGTH} characters) naming the claims to return in the ID token (id_token) and at /userinfo (userinfo): ${PROFILE_CLAIMS.join(', ')}; an essential acr with values must be met; sub with a value answers for that user only`,
+    description: `OpenID Connect Core §5.5: a JSON object (at most ${MAX_CLAIMS_PARAMETER_LENGTH} characters) naming the claims to return in the ID token (id_token) and at /userinfo (userinfo), each without the scope that releases it: ${USER_CLAIMS.join(', ')}; an essential acr with values must be met; sub with a value answers for that user only`,
     example: '{"id_token":{"acr":{"essential":true,"values":["phr"]}},"userinfo":{"name":null}}',
   })
   @OptionalOAuthParam()

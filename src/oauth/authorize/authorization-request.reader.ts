@@ -9,9 +9,9 @@ import {
   authorizationParametersOf,
   type AuthorizationParameters,
 } from './authorization-parameters';
-import { RequestUriNotSupported } from './authorize.errors';
 import { HELD_REQUEST_PARAM, HeldAuthorizationRequests } from './held-authorization-request';
 import { RequestObjectVerifier, refusePlainRequest } from './request-object.verifier';
+import { RequestUriFetcher } from './request-uri.fetcher';
 
 /** What came in the front channel (a query, or a form POST): the parameters read here. */
 export type FrontChannelParameters = AuthorizationParameters & {
@@ -23,7 +23,10 @@ export type FrontChannelParameters = AuthorizationParameters & {
 /** Where an authorization request's parameters came from, and the parameters. */
 export type ReadAuthorizationRequest = { parameters: AuthorizationParameters } & (
   | { source: 'query' }
-  /** RFC 9101: a request object by value (`request`), verified. */
+  /**
+   * RFC 9101: a request object, verified: by value (`request`), or by reference (a `request_uri`
+   * the client registered, fetched: OpenID Connect Core §6.2, RFC 9101 §5.2).
+   */
   | { source: 'request_object' }
   /** RFC 9126: pushed to /par, behind `requestUri`. */
   | { source: 'pushed'; requestUri: string }
@@ -36,10 +39,13 @@ export type ReadAuthorizationRequest = { parameters: AuthorizationParameters } &
  * itself, the claims of a request object (RFC 9101 §6.3: only those; the query's other
  * parameters are ignored), a pushed request (RFC 9126 §4: likewise), or a request /authorize
  * held while the user signs in. Read by /authorize, and again by the consent screen's answer.
- * The refusals: both `request` and `request_uri` (RFC 9101 §5), a `request_uri` that is not
- * POST /par's (`request_uri_not_supported`: Proofgate fetches none), a bad request object
- * (`invalid_request_object`), an unknown or spent reference, and a plain request from a client
- * that requires signed request objects (RFC 9101 §10.5).
+ * A `request_uri` is POST /par's (`urn:ietf:params:oauth:request_uri:…`), or else the URL of a
+ * request object the client registered (`request_uris`), fetched (RequestUriFetcher) and then
+ * verified exactly as `request` is. The refusals: both `request` and `request_uri` (RFC 9101 §5),
+ * a `request_uri` the client did not register or that could not be fetched
+ * (`invalid_request_uri`), a bad request object (`invalid_request_object`), an unknown or spent
+ * pushed reference, and a plain request from a client that requires signed request objects
+ * (RFC 9101 §10.5).
  */
 @Injectable()
 export class AuthorizationRequestReader {
@@ -47,6 +53,7 @@ export class AuthorizationRequestReader {
     private readonly pushed: PushedAuthorizationRequests,
     private readonly held: HeldAuthorizationRequests,
     private readonly requestObjects: RequestObjectVerifier,
+    private readonly requestUris: RequestUriFetcher,
   ) {}
 
   async read(
@@ -67,9 +74,11 @@ export class AuthorizationRequestReader {
     }
     if (requestUri !== undefined) {
       if (!isPushedRequestUri(requestUri)) {
-        throw new RequestUriNotSupported(
-          'Only request_uri values issued by POST /par are supported; send a request object by value, in request',
-        );
+        const requestObject = await this.requestUris.requestObjectAt(client, requestUri);
+        return {
+          source: 'request_object',
+          parameters: await this.requestObjects.parameters(client, requestObject),
+        };
       }
       return {
         source: 'pushed',

@@ -14,7 +14,10 @@ import { requiresPushedRequests } from '../../protocol-rules/client-profile';
 import { ConsentService } from '../consent/consent.service';
 import { InvalidRequestUri } from '../par/par.errors';
 import type { ChallengeKind } from '../../challenges/challenge';
-import { PushedAuthorizationRequests } from '../par/pushed-authorization.service';
+import {
+  PushedAuthorizationRequests,
+  isPushedRequestUri,
+} from '../par/pushed-authorization.service';
 import { NO_CODE_CHALLENGE, PKCE_BINDING_FIELD, codeChallengeBinding } from '../pkce/check-pkce';
 import { AuthorizationCodeService, DPOP_JKT_BINDING_FIELD } from './authorization-code.service';
 import {
@@ -40,7 +43,6 @@ import { AuthorizationRequested, UnprotectedCodeIssued } from './authorization.e
 import {
   ConsentRequired,
   LoginRequired,
-  RequestUriNotSupported,
   UnmetAuthenticationRequirements,
 } from './authorize.errors';
 import {
@@ -322,16 +324,19 @@ export class AuthorizationEndpoint {
 
   /**
    * The request could not be read: a page, since its redirect URI is unknown or untrusted (in a
-   * request object that failed its checks, or behind a reference that is not live). Save for
-   * `request_uri_not_supported` (OpenID Connect Core §3.1.2.6), an error response the client
-   * expects at the redirect URI of its query, when that one is registered.
+   * request object that failed its checks, or behind a pushed reference that is not live). Save
+   * for a `request_uri` of the client's own that is not registered or could not be fetched
+   * (`invalid_request_uri`, OpenID Connect Core §3.1.2.6): an error response the client expects at
+   * the redirect URI of its query, when that one is registered (sent as every error is:
+   * `errorResponse`).
    */
   private unread(
     client: OAuthClient,
     query: AuthorizationRequestDto,
     error: ProtocolError,
   ): AuthorizationOutcome {
-    if (error.reason && error instanceof InvalidRequestUri) {
+    const pushed = query.request_uri !== undefined && isPushedRequestUri(query.request_uri);
+    if (error.reason && error instanceof InvalidRequestUri && pushed) {
       this.events.emit(new ChallengeRejected('par_request_uri', error.reason));
     } else if (error.reason && error instanceof StaleAuthorizationRequest) {
       this.events.emit(
@@ -340,7 +345,8 @@ export class AuthorizationEndpoint {
     }
     const redirectUri = query.redirect_uri;
     if (
-      error instanceof RequestUriNotSupported &&
+      error instanceof InvalidRequestUri &&
+      !pushed &&
       redirectUri !== undefined &&
       isRegisteredRedirectUri(client, redirectUri)
     ) {

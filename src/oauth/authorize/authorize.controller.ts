@@ -34,7 +34,9 @@ import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
 import { SessionService } from '../../sessions/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
-import { renderConsentPage } from '../consent/consent.page';
+import { consentPageLinks, renderConsentPage } from '../consent/consent.page';
+import { OAuthConfig } from '../../config/sections/oauth.config';
+import { contentSecurityPolicyWithImagesFrom } from '../../platform/http/security-headers';
 import { isSelfRegistered } from '../../clients/oauth-client';
 import { renderErrorPage } from './error-page';
 import { AuthorizationEndpoint, type RequestArrival } from './authorization.endpoint';
@@ -69,6 +71,7 @@ export class AuthorizeController {
     private readonly endpoint: AuthorizationEndpoint,
     private readonly sessions: SessionService,
     private readonly csrf: CsrfProtection,
+    private readonly oauth: OAuthConfig,
   ) {}
 
   @Get()
@@ -138,7 +141,15 @@ export class AuthorizeController {
           sendHtml(response, outcome.error.status, renderErrorPage(outcome.error, outcome.back));
         }
         return;
-      case 'consent':
+      case 'consent': {
+        const pages = consentPageLinks(outcome.client, this.oauth.consentLogoOrigins);
+        // The logo shown is the one image from elsewhere: its origin (allowed) and no other.
+        if (pages.logoUri !== undefined) {
+          response.header(
+            'Content-Security-Policy',
+            contentSecurityPolicyWithImagesFrom([new URL(pages.logoUri).origin]),
+          );
+        }
         sendHtml(
           response,
           200,
@@ -152,12 +163,14 @@ export class AuthorizeController {
             alreadyAllowed: outcome.alreadyAllowed,
             resources: outcome.resources,
             authorizationDetails: outcome.authorizationDetails,
+            pages,
             signedInAs: outcome.session.sub,
             returnTo: outcome.returnTo,
             csrfToken: this.csrf.issue(request, cookieWriter(response)),
           }),
         );
         return;
+      }
       case 'login':
       case 'redirect':
         // RFC 9110 §15.4.4: after a POST, 303 tells the browser to follow with a GET.

@@ -35,12 +35,3 @@ export class InvalidRequestObject extends ProtocolError {
   readonly error = 'invalid_request_object';
   readonly status = 400;
 }
-
-/**
- * OpenID Connect Core §3.1.2.6: a `request_uri` Proofgate does not fetch. Only the references
- * POST /par issues are understood (RFC 9126); a request object is sent by value in `request`.
- */
-export class RequestUriNotSupported extends ProtocolError {
-  readonly error = 'request_uri_not_supported';
-  readonly status = 400;
-}

@@ -27,7 +27,7 @@ import { InvalidRequestObject } from './authorize.errors';
 import { profileSigningAlgs } from '../../protocol-rules/client-profile';
 
 /** Longest request object read at all. */
-const MAX_REQUEST_OBJECT_LENGTH = 16 * 1024;
+export const MAX_REQUEST_OBJECT_LENGTH = 16 * 1024;
 /** Three base64url segments; an unsigned JWT's last one is empty (RFC 7519 §6.1). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 /** Clock skew allowed on `exp`, `nbf` and `iat`, either way. */

@@ -15,8 +15,8 @@ import { AuthorizationRequestReader } from '../authorize/authorization-request.r
 import { checkAuthorizedResources, resourcePolicy } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import {
+  claimsAskedBy,
   consentScopeOf,
-  profileClaimsAskedBy,
   requestedScope,
 } from '../authorize/authorization-request.check';
 import type { ConsentFormDto } from './consent-form.dto';
@@ -117,11 +117,11 @@ export class ConsentDecisionService {
       return { kind: 'redirect', location: `/login?return_to=${encodeURIComponent(returnTo)}` };
     }
     try {
-      // The scope /authorize put before the user (offline_access dropped as it does, profile
-      // added for the claims parameter's profile claims as it does).
+      // The values /authorize put before the user (offline_access dropped as it does, each claim
+      // the claims parameter asks for outside its scope added as it does).
       const scope = consentScopeOf(
         requestedScope(client, param('scope')),
-        profileClaimsAskedBy(param('claims')),
+        claimsAskedBy(param('claims')),
         this.authorizationDetails.check(client, param('authorization_details')),
       );
       const defaultResource = this.tokens.audience;

@@ -1,6 +1,11 @@
 import type { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { escapeHtml, renderPage } from '../../platform/http/html';
-import { DETAILS_CONSENT_PREFIX } from '../authorize/authorization-request.check';
+import type { UserClaim } from '../../protocol-rules/claims-request';
+import type { OAuthClient } from '../../clients/oauth-client';
+import {
+  DETAILS_CONSENT_PREFIX,
+  claimOfConsentValue,
+} from '../authorize/authorization-request.check';
 import type { RenderedAuthorizationDetail } from '../authorization-details/authorization-details.check';
 
 export interface ConsentPageView {
@@ -26,10 +31,76 @@ export interface ConsentPageView {
   readonly resources?: readonly string[];
   /** RFC 9396: every authorization detail asked for, as its type's template renders it. */
   readonly authorizationDetails?: readonly RenderedAuthorizationDetail[];
+  /**
+   * The client's own pages (RFC 7591 §2): its privacy policy and terms, shown as links, and its
+   * logo, only when the operator allowed its origin (`shownLogo`).
+   */
+  readonly pages?: ConsentPageLinks;
   readonly signedInAs: string;
   /** The pending GET /authorize request, path and query, to come back to. */
   readonly returnTo: string;
   readonly csrfToken: string;
+}
+
+/** What the consent screen shows of a client's own pages. */
+export interface ConsentPageLinks {
+  /** Its logo, whose origin is one of CONSENT_LOGO_ORIGINS. */
+  readonly logoUri?: string;
+  readonly policyUri?: string;
+  readonly tosUri?: string;
+}
+
+/**
+ * The pages of `client` the consent screen shows: its policy and terms, and its logo only when the
+ * logo's origin is one the operator allowed (CONSENT_LOGO_ORIGINS; none by default), so that the
+ * page never loads anything from an origin a client chose.
+ */
+export function consentPageLinks(
+  client: Pick<OAuthClient, 'logoUri' | 'policyUri' | 'tosUri'>,
+  allowedLogoOrigins: readonly string[],
+): ConsentPageLinks {
+  const logo = client.logoUri;
+  return {
+    ...(logo !== undefined && allowedLogoOrigins.includes(new URL(logo).origin)
+      ? { logoUri: logo }
+      : {}),
+    ...(client.policyUri === undefined ? {} : { policyUri: client.policyUri }),
+    ...(client.tosUri === undefined ? {} : { tosUri: client.tosUri }),
+  };
+}
+
+/**
+ * A link to a client's page: opened apart (`target="_blank"`, RFC 7591 §2 pages are the client's,
+ * not a step of the request), with no opener and no referrer for it to read, its host written
+ * beside it so the user sees where it goes. The href is the registered URL itself (https, checked
+ * at registration): never a redirect through Proofgate.
+ */
+function pageLink(id: string, uri: string, text: string): string {
+  return `<a id="${id}" href="${escapeHtml(uri)}" target="_blank" rel="noopener noreferrer">${escapeHtml(text)}</a> <span class="muted">(${escapeHtml(new URL(uri).host)})</span>`;
+}
+
+/** The client's logo, and its policy and terms as links: what `pages` holds of them. */
+function clientPages(view: ConsentPageView): { logo: string; links: string } {
+  const pages = view.pages ?? {};
+  const logo =
+    pages.logoUri === undefined
+      ? ''
+      : `<p><img id="consent-logo" src="${escapeHtml(pages.logoUri)}" alt="Logo of ${escapeHtml(view.clientName)}" width="64" height="64"></p>\n`;
+  const links = [
+    ...(pages.policyUri === undefined
+      ? []
+      : [pageLink('consent-policy', pages.policyUri, 'Privacy policy')]),
+    ...(pages.tosUri === undefined
+      ? []
+      : [pageLink('consent-tos', pages.tosUri, 'Terms of service')]),
+  ];
+  return {
+    logo,
+    links:
+      links.length === 0
+        ? ''
+        : `<p id="consent-client-pages">The application's own pages: ${links.join(' · ')}</p>\n`,
+  };
 }
 
 /** What each scope lets the client do, in the user's words: every scope this server grants. */
@@ -45,11 +116,35 @@ export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], 
   age: 'Know that you are over 18, as your identity wallet’s credential said, and nothing else',
 };
 
-/** The `<li>` of each scope, with what it means in words where it has a meaning. */
+/**
+ * What each claim about the user tells the client, in the user's words: every claim of the
+ * catalogue (protocol-rules/claims-request.ts), shown when a client asks for it by name, outside
+ * the scope that releases it (OpenID Connect Core §5.5).
+ */
+export const CLAIM_MEANINGS: Readonly<Record<UserClaim, string>> = {
+  name: 'Know your account name',
+  preferred_username: 'Know your username',
+  updated_at: 'Know when your sign-in methods last changed',
+  email: 'Know your email address',
+  email_verified: 'Know that your email address is verified',
+  given_name: 'Know your given name, as your identity wallet’s credential disclosed it',
+  family_name: 'Know your family name, as your identity wallet’s credential disclosed it',
+  birthdate: 'Know your date of birth, as your identity wallet’s credential disclosed it',
+  age_over_18: 'Know whether you are over 18, as your identity wallet’s credential said',
+};
+
+/**
+ * The `<li>` of each scope, with what it means in words where it has a meaning, and of each claim
+ * asked for by name (`data-claim`).
+ */
 export function scopeListItems(scopes: readonly string[]): string {
   return scopes
     .filter((scope) => !scope.startsWith(DETAILS_CONSENT_PREFIX))
     .map((scope) => {
+      const claim = claimOfConsentValue(scope);
+      if (claim !== undefined) {
+        return `<li data-claim="${escapeHtml(claim)}">${escapeHtml(CLAIM_MEANINGS[claim])} (<code>${escapeHtml(claim)}</code>)</li>`;
+      }
       const meaning = (SCOPE_MEANINGS as Readonly<Record<string, string>>)[scope];
       const text = meaning
         ? `${escapeHtml(meaning)} (<code>${escapeHtml(scope)}</code>)`
@@ -103,17 +198,18 @@ export function authorizationDetailsList(
  */
 export function renderConsentPage(view: ConsentPageView): string {
   const items = scopeListItems(view.scopes);
+  const { logo, links } = clientPages(view);
   return renderPage({
     title: 'Allow access?',
     narrow: true,
     body: `<h1>Allow access?</h1>
 <div class="card" id="consent">
-<p><strong id="consent-client">${escapeHtml(view.clientName)}</strong> <span class="muted">(${escapeHtml(view.clientId)})</span> wants to:</p>
+${logo}<p><strong id="consent-client">${escapeHtml(view.clientName)}</strong> <span class="muted">(${escapeHtml(view.clientId)})</span> wants to:</p>
 ${
   view.selfAsserted
-    ? '<p class="muted" id="consent-self-asserted">This application registered itself: its name is its own claim, not checked by Proofgate. Allow only an application you expected.</p>\n'
+    ? '<p class="muted" id="consent-self-asserted">This application registered itself: its name, logo and pages are its own claims, not checked by Proofgate. Allow only an application you expected.</p>\n'
     : ''
-}<ul id="consent-scopes">
+}${links}<ul id="consent-scopes">
 ${items}
 </ul>
 ${

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { OAuthConfig } from '../../config/sections/oauth.config';
 import { Clock } from '../../platform/clock/clock';
+import { consentCovers } from '../authorize/authorization-request.check';
 import type { Consent } from './consent';
 import { ConsentRepository } from './consent.repository';
 
@@ -38,8 +39,9 @@ export class ConsentService implements OnModuleInit {
    * client asks again with the union of what it holds and what a resource challenged it for) the
    * consent screen asks for the new ones only. A resource not allowed yet makes every value new:
    * the access is for another server. Each resource allowed is remembered on its own, so a
-   * request for fewer of them than were allowed together is covered. A consent covers a request
-   * when nothing is asked; an expired consent covers nothing.
+   * request for fewer of them than were allowed together is covered. A claim asked for by name is
+   * covered by its own value or by the scope that releases it (`consentCovers`). A consent covers
+   * a request when nothing is asked; an expired consent covers nothing.
    */
   async review(
     sub: string,
@@ -57,8 +59,8 @@ export class ConsentService implements OnModuleInit {
       return { allowed: [], asked: values };
     }
     return {
-      allowed: values.filter((value) => consent.scopes.includes(value)),
-      asked: values.filter((value) => !consent.scopes.includes(value)),
+      allowed: values.filter((value) => consentCovers(consent.scopes, value)),
+      asked: values.filter((value) => !consentCovers(consent.scopes, value)),
     };
   }
 

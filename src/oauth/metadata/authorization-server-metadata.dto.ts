@@ -31,14 +31,15 @@ export class AuthorizationServerMetadataDto {
 
   @ApiProperty({
     description:
-      'OpenID Connect Discovery §3: no `request_uri` is fetched; only those POST /par issues are understood',
-    example: false,
+      'OpenID Connect Discovery §3: a `request_uri` is POST /par’s, or the URL of a request object the client registered (request_uris), fetched (OpenID Connect Core §6.2)',
+    example: true,
   })
   request_uri_parameter_supported!: boolean;
 
   @ApiProperty({
-    description: 'OpenID Connect Discovery §3: the request_uris of POST /par need no registration',
-    example: false,
+    description:
+      'OpenID Connect Discovery §3: a request_uri that is not POST /par’s must be one of the client’s registered request_uris',
+    example: true,
   })
   require_request_uri_registration!: boolean;
 

@@ -50,10 +50,11 @@ export class MetadataController {
       // RFC 9126 §5
       pushed_authorization_request_endpoint: `${issuer}/par`,
       require_pushed_authorization_requests: this.par.required,
-      // RFC 9101 request objects by value; a request_uri only from /par (RFC 9126), never fetched.
+      // RFC 9101 request objects by value, and by reference: a request_uri from /par (RFC 9126),
+      // or one of the client's registered request_uris, fetched (OpenID Connect Core §6.2).
       request_parameter_supported: true,
-      request_uri_parameter_supported: false,
-      require_request_uri_registration: false,
+      request_uri_parameter_supported: true,
+      require_request_uri_registration: true,
       request_object_signing_alg_values_supported: REQUEST_OBJECT_SIGNING_ALG_VALUES,
       // RFC 8628 §4
       device_authorization_endpoint: `${issuer}/device_authorization`,
@@ -114,6 +115,8 @@ export class MetadataController {
       userinfo_endpoint: `${this.server.issuer}/userinfo`,
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: SIGNING_ALGS,
+      // Core §5.3.2, Registration §2 userinfo_signed_response_alg: the keys of /jwks.json.
+      userinfo_signing_alg_values_supported: SIGNING_ALGS,
       claims_supported: ID_TOKEN_CLAIMS,
       // Core §5.5 (oauth/authorize/authorization-request.check.ts).
       claims_parameter_supported: true,

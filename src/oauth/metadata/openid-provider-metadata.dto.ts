@@ -1,11 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
-import {
-  AGE_CLAIMS,
-  EMAIL_CLAIMS,
-  IDENTITY_CLAIMS,
-  PROFILE_CLAIMS,
-} from '../../protocol-rules/claims-request';
+import { USER_CLAIMS } from '../../protocol-rules/claims-request';
 
 /** The claims of our ID tokens and UserInfo responses, for `claims_supported`. */
 export const ID_TOKEN_CLAIMS = [
@@ -20,13 +15,9 @@ export const ID_TOKEN_CLAIMS = [
   'amr',
   'acr',
   'sid',
-  // The profile claims an account has (the profile scope, the claims parameter).
-  ...PROFILE_CLAIMS,
-  // The email scope's.
-  ...EMAIL_CLAIMS,
-  // An identity credential's, as disclosed (scopes identity and age, docs/IDENTITY-WALLETS.md).
-  ...IDENTITY_CLAIMS,
-  ...AGE_CLAIMS,
+  // The claims about the user: those of the profile, email, identity and age scopes, each of
+  // which the claims parameter may also ask for alone (protocol-rules/claims-request.ts).
+  ...USER_CLAIMS,
 ];
 
 /** OpenID Connect Discovery 1.0 §3 OpenID Provider metadata. */
@@ -44,12 +35,20 @@ export class OpenIdProviderMetadataDto extends AuthorizationServerMetadataDto {
   })
   id_token_signing_alg_values_supported!: readonly string[];
 
+  @ApiProperty({
+    type: [String],
+    description:
+      'OpenID Connect Registration §2 userinfo_signed_response_alg: the algs /userinfo signs its answer with, for a client that registered one',
+    example: ['ES256', 'RS256'],
+  })
+  userinfo_signing_alg_values_supported!: readonly string[];
+
   @ApiProperty({ type: [String], example: ID_TOKEN_CLAIMS })
   claims_supported!: string[];
 
   @ApiProperty({
     description:
-      'OpenID Connect Core §5.5: the claims parameter is read (profile claims in the ID token or at /userinfo, an essential acr, a sub value)',
+      'OpenID Connect Core §5.5: the claims parameter is read (any claim about the user of claims_supported, in the ID token or at /userinfo, without its scope; an essential acr; a sub value)',
     example: true,
   })
   claims_parameter_supported!: boolean;

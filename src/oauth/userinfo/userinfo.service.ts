@@ -5,29 +5,37 @@ import {
   type PresentedToken,
 } from '../../tokens/grants/grant-bearer.authenticator';
 import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
-import { EMAIL_SCOPE, OPENID_SCOPE, PROFILE_SCOPE, hasScope } from '../../tokens/scopes';
-import { credentialClaimsOf } from '../../tokens/credential-claims';
+import { OPENID_SCOPE, hasScope } from '../../tokens/scopes';
 import { UserProfiles } from '../../accounts/users/user-profile.service';
+import { ClientRegistry } from '../../clients/client-registry.service';
+import { SignedUserInfoService } from '../../tokens/signed-userinfo.service';
 import {
-  EMAIL_CLAIMS,
-  PROFILE_CLAIMS,
+  claimsReleasedBy,
   pickProfileClaims,
   type UserClaim,
 } from '../../protocol-rules/claims-request';
 import type { UserInfoResponseDto } from './userinfo-response.dto';
 
-/** OpenID Connect Core §5.3: the claims about the user that the access token's scopes allow. */
+/** The UserInfo answer: its claims as JSON, or (Core §5.3.2) as a JWT signed for the client. */
+export type UserInfoAnswer = { json: UserInfoResponseDto } | { jwt: string };
+
+/**
+ * OpenID Connect Core §5.3: the claims about the user that the access token's scopes allow, as
+ * JSON, or signed for a client that registered `userinfo_signed_response_alg` (§5.3.2).
+ */
 @Injectable()
 export class UserInfoService {
   constructor(
     private readonly bearer: BearerTokenAuthenticator,
     private readonly profiles: UserProfiles,
+    private readonly clients: ClientRegistry,
+    private readonly signed: SignedUserInfoService,
   ) {}
 
-  /** The claims, and the DPoP nonce to send with them (RFC 9449 §9), if one is due. */
+  /** The answer, and the DPoP nonce to send with it (RFC 9449 §9), if one is due. */
   async userInfo(
     presented: PresentedToken,
-  ): Promise<{ info: UserInfoResponseDto; dpopNonce?: string }> {
+  ): Promise<{ answer: UserInfoAnswer; dpopNonce?: string }> {
     const { claims: token, grant, dpopNonce } = await this.bearer.authenticate(presented);
     // Core §5.3.1: the access token must come from an OpenID Connect request.
     if (!hasScope(token.scope, OPENID_SCOPE)) {
@@ -38,21 +46,27 @@ export class UserInfoService {
       // RFC 9449 §7.1: a bound token's refusal is a DPoP challenge.
       throw token.cnf === undefined ? refusal : inDpopScheme(refusal);
     }
-    // Core §5.4: the `profile` scope asks for the profile claims an account has, the `email`
-    // scope for its verified address; §5.5: the
-    // `claims` parameter of the authorization request may ask for some of them here (kept on
-    // the grant). Read only when some are asked for.
+    // Core §5.4: each scope asks for the claims it releases that the account has (`profile`
+    // its profile, `email` its verified address, `identity` and `age` what a credential
+    // disclosed); §5.5: the `claims` parameter of the authorization request may ask for any of
+    // them here without its scope (kept on the grant). Read only when some are asked for.
     const asked = new Set<UserClaim>([
-      ...(hasScope(token.scope, PROFILE_SCOPE) ? PROFILE_CLAIMS : []),
-      ...(hasScope(token.scope, EMAIL_SCOPE) ? EMAIL_CLAIMS : []),
-      ...credentialClaimsOf(token.scope),
+      ...claimsReleasedBy(token.scope.split(' ')),
       ...(grant.userinfoClaims ?? []),
     ]);
-    const profile =
+    // The client, for its userinfo_signed_response_alg (a cached lookup, beside the account's).
+    const [profile, client] = await Promise.all([
       asked.size === 0
         ? {}
-        : pickProfileClaims(await this.profiles.claimsOf(token.sub), [...asked]);
+        : this.profiles.claimsOf(token.sub).then((claims) => pickProfileClaims(claims, [...asked])),
+      this.clients.find(token.client_id),
+    ]);
     const info: UserInfoResponseDto = { sub: token.sub, ...profile };
-    return { info, ...(dpopNonce === undefined ? {} : { dpopNonce }) };
+    const alg = client?.userinfoSignedResponseAlg;
+    const answer: UserInfoAnswer =
+      alg === undefined
+        ? { json: info }
+        : { jwt: await this.signed.sign({ clientId: token.client_id, alg, claims: info }) };
+    return { answer, ...(dpopNonce === undefined ? {} : { dpopNonce }) };
   }
 }

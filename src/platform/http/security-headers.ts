@@ -49,34 +49,61 @@ function headersWrittenBy(middleware: HeaderPolicy): {
   return { set, removed };
 }
 
+/**
+ * The Content-Security-Policy's directives, spelled out in full rather than merged with helmet's
+ * defaults, so the policy reads here.
+ */
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  // Browsers (Chromium among them) also check form-action against each redirect that
+  // follows a form submission (CSP3). POST /login answers 303 to /authorize, which redirects
+  // on to the client's redirect_uri: http for loopback clients (RFC 8252 §7.3, e.g.
+  // http://localhost:25001/callback), https for the rest. `'self'` alone would block that
+  // last hop. Listing `https: http://localhost:* http://127.0.0.1:*` instead would be
+  // narrower, but CSP host sources cannot express [::1]. The scheme sources give up little:
+  // every interpolated value is escaped, so no injected form can use them. A native app's
+  // private-use scheme (RFC 8252 §7.1) would have to be added.
+  formAction: ["'self'", 'http:', 'https:'],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  objectSrc: ["'none'"],
+  // No `upgrade-insecure-requests`: a deployment served over plain http (the development
+  // issuer) would have its own form posts rewritten to https.
+} as const;
+
+/** What `contentSecurityPolicyWithImagesFrom` wrote for each list of origins (the config's). */
+const policiesWithImages = new Map<string, string>();
+
+/**
+ * The Content-Security-Policy of every page, with images also allowed from `origins` (https
+ * origins the operator configured, CONSENT_LOGO_ORIGINS): the header value a page that shows an
+ * image from one of them sends instead of the common one. Written by helmet as the common one is.
+ */
+export function contentSecurityPolicyWithImagesFrom(origins: readonly string[]): string {
+  const key = origins.join(' ');
+  const known = policiesWithImages.get(key);
+  if (known !== undefined) return known;
+  const policy = helmet.contentSecurityPolicy({
+    useDefaults: false,
+    directives: { ...CSP_DIRECTIVES, imgSrc: [...CSP_DIRECTIVES.imgSrc, ...origins] },
+  });
+  const header = headersWrittenBy(policy).set.find(
+    ([name]) => name.toLowerCase() === 'content-security-policy',
+  );
+  if (header === undefined) throw new Error('helmet wrote no Content-Security-Policy');
+  const value = String(header[1]);
+  policiesWithImages.set(key, value);
+  return value;
+}
+
 /** The policy as helmet's own middleware (`securityHeaders` replays what it writes). */
 export function securityHeaderPolicy(): HeaderPolicy {
   return helmet({
-    contentSecurityPolicy: {
-      // Spelled out in full rather than merged with helmet's defaults, so the policy reads here.
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        // Browsers (Chromium among them) also check form-action against each redirect that
-        // follows a form submission (CSP3). POST /login answers 303 to /authorize, which redirects
-        // on to the client's redirect_uri: http for loopback clients (RFC 8252 §7.3, e.g.
-        // http://localhost:25001/callback), https for the rest. `'self'` alone would block that
-        // last hop. Listing `https: http://localhost:* http://127.0.0.1:*` instead would be
-        // narrower, but CSP host sources cannot express [::1]. The scheme sources give up little:
-        // every interpolated value is escaped, so no injected form can use them. A native app's
-        // private-use scheme (RFC 8252 §7.1) would have to be added.
-        formAction: ["'self'", 'http:', 'https:'],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-        // No `upgrade-insecure-requests`: a deployment served over plain http (the development
-        // issuer) would have its own form posts rewritten to https.
-      },
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     // The CSP's frame-ancestors supersedes it; X-Frame-Options covers browsers without CSP2.
     xFrameOptions: { action: 'deny' },
     // Authorization requests and redirects carry state and codes in URLs: never leak them.

@@ -9,7 +9,7 @@ import { AccessTokenService } from '../access-token.service';
 import type { ApprovalClaim } from '../access-token';
 import { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
-import type { ProfileClaim } from '../../protocol-rules/claims-request';
+import type { UserClaim } from '../../protocol-rules/claims-request';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import type { IdTokenAuthentication } from '../id-token';
 import { IdTokenService } from '../id-token.service';
@@ -72,7 +72,7 @@ export interface StartGrant {
   /** The login session's `sid`, when a browser session opened the grant (see Grant.sid). */
   sid?: string;
   /** See Grant.userinfoClaims. */
-  userinfoClaims?: readonly ProfileClaim[];
+  userinfoClaims?: readonly UserClaim[];
   /** See Grant.authorizationDetails. */
   authorizationDetails?: readonly AuthorizationDetail[];
   /** See Grant.approval. */

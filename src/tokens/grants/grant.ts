@@ -1,7 +1,7 @@
 import { sha256Base64Url } from '../../platform/crypto/hashing';
 import type { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
-import type { ProfileClaim } from '../../protocol-rules/claims-request';
+import type { UserClaim } from '../../protocol-rules/claims-request';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import type { ApprovalClaim } from '../access-token';
 
@@ -72,7 +72,7 @@ export interface Grant {
    * OpenID Connect Core §5.5: the profile claims the authorization request's `claims` parameter
    * asked the UserInfo endpoint for, beside those its scope gives; absent when it asked for none.
    */
-  userinfoClaims?: readonly ProfileClaim[];
+  userinfoClaims?: readonly UserClaim[];
   /** RFC 9396: the authorization details the user allowed; every access token carries them. */
   authorizationDetails?: readonly AuthorizationDetail[];
   /** A CIBA request approved by a proof over it: every access token carries it (ApprovalClaim). */
@@ -150,7 +150,7 @@ export interface ActiveGrant {
    */
   readonly resources?: readonly string[];
   /** See Grant.userinfoClaims. */
-  readonly userinfoClaims?: readonly ProfileClaim[];
+  readonly userinfoClaims?: readonly UserClaim[];
 }
 
 /**

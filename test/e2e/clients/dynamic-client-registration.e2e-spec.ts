@@ -724,7 +724,7 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
       .expect(200);
     expect(screen.text).toContain('<strong id="consent-client">Calendar Sync</strong>');
     expect(screen.text).toContain(
-      '<p class="muted" id="consent-self-asserted">This application registered itself: its name is its own claim, not checked by Proofgate. Allow only an application you expected.</p>',
+      '<p class="muted" id="consent-self-asserted">This application registered itself: its name, logo and pages are its own claims, not checked by Proofgate. Allow only an application you expected.</p>',
     );
   });
 

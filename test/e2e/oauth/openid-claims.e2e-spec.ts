@@ -8,8 +8,10 @@
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { CookieBrowser, passwordSignIn } from '../../support/cookie-browser';
+import { consentForm } from '../../support/fetch-browser';
 import { clientEntry } from '../../support/oauth';
 import { AccountService } from '../../../src/accounts/account.service';
+import { credentialMethodKey, emailMethodKey } from '../../../src/accounts/account';
 import { expectRefusal } from '../../support/refusal';
 import { useListeningApp } from '../../support/use-test-app';
 
@@ -25,10 +27,19 @@ const THIRD_PARTY = {
   name: 'Claims Partner',
 };
 const insecure = { execute: [oidc.allowInsecureRequests] };
-const field = (html: string, name: string) =>
-  new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replaceAll('&amp;', '&');
 /** The profile claims OpenID Connect Core §5.4 lists for the `profile` scope. */
 const PROFILE_SCOPE_CLAIMS = ['name', 'preferred_username', 'updated_at'];
+/** The ID token's own claims (Core §2, RFC 8176, Back-Channel Logout 1.0): not about the user. */
+const ID_TOKEN_OWN_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash'];
+const SESSION_CLAIMS = ['amr', 'acr', 'sid'];
+/** What user1's identity credential disclosed, and its address (linked by the tests below). */
+const USER1_EMAIL = 'user1-claims@example.test';
+const USER1_CREDENTIAL = {
+  given_name: 'Erika',
+  family_name: 'Mustermann',
+  birthdate: '1964-08-12',
+  age_over_18: true,
+};
 
 describe('OpenID Connect acr_values, profile and claims with an independent RP (openid-client)', () => {
   const t = useListeningApp({
@@ -107,6 +118,16 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
     const res = await browser.get(url);
     expect(res.status).toBe(302);
     return new URL(res.headers.get('location')!, t.issuer);
+  }
+
+  /** Allow on the consent `page` in `browser`: where the way back to /authorize sends it. */
+  async function allow(browser: CookieBrowser, page: string): Promise<URL> {
+    const allowed = await browser.postForm(`${t.issuer}/consent`, {
+      decision: 'allow',
+      ...consentForm(page),
+    });
+    expect(allowed.status).toBe(303);
+    return follow(browser, new URL(allowed.headers.get('location')!, t.issuer).href);
   }
 
   /** The code flow in `browser`'s session, no page on the way: the tokens. */
@@ -198,7 +219,7 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
     });
   });
 
-  it('claims for a client that is not first-party: its profile claims are asked on the consent screen, as the profile scope', async () => {
+  it('claims for a client that is not first-party: each claim asked outside its scope is asked on the consent screen by name, not as its whole scope', async () => {
     const browser = await signedIn('user0');
     const req = await authorization(
       { claims: JSON.stringify({ userinfo: { name: { essential: true } } }) },
@@ -208,17 +229,9 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).toContain('Claims Partner');
-    expect(page).toMatch(/<code>profile<\/code>/);
-    const allowed = await browser.postForm(`${t.issuer}/consent`, {
-      decision: 'allow',
-      csrf_token: field(page, 'csrf_token')!,
-      return_to: field(page, 'return_to')!,
-    });
-    expect(allowed.status).toBe(303);
-    const callback = await follow(
-      browser,
-      new URL(allowed.headers.get('location')!, t.issuer).href,
-    );
+    expect(page).toContain('<li data-claim="name">Know your account name (<code>name</code>)</li>');
+    expect(page).not.toContain('data-scope="profile"');
+    const callback = await allow(browser, page);
     const { tokens, idToken } = await redeem(callback.href, req, partner);
     expect(await oidc.fetchUserInfo(partner, tokens.access_token, idToken.sub)).toEqual({
       sub: 'user0',
@@ -330,5 +343,135 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
     } finally {
       t.clock.advance(-120);
     }
+  });
+  describe('every claim about the user, asked by name without its scope (Core §5.5)', () => {
+    beforeAll(async () => {
+      const accounts = t.app.get(AccountService);
+      await accounts.link('user1', emailMethodKey(USER1_EMAIL), 'operator');
+      await accounts.linkCredential(
+        'user1',
+        credentialMethodKey('claims-spec-credential'),
+        'operator',
+        USER1_CREDENTIAL,
+        { issuer: 'https://issuer.example', vct: 'urn:eudi:pid:1' },
+      );
+    });
+
+    /** What user1's account says of each claim about the user. */
+    const expected = (claim: string): unknown =>
+      ({
+        name: 'user1',
+        preferred_username: 'user1',
+        updated_at: expect.any(Number),
+        email: USER1_EMAIL,
+        email_verified: true,
+        ...USER1_CREDENTIAL,
+      })[claim];
+
+    it('claims_supported lists nothing the claims parameter cannot give: each claim about the user, asked alone with scope openid, is in the ID token (id_token) or at /userinfo (userinfo), and only there', async () => {
+      const userClaims = metadata().claims_supported!.filter(
+        (claim) => ![...ID_TOKEN_OWN_CLAIMS, ...SESSION_CLAIMS].includes(claim),
+      );
+      expect(userClaims).toEqual(
+        expect.arrayContaining([...PROFILE_SCOPE_CLAIMS, 'email', 'email_verified', 'given_name']),
+      );
+      const browser = await signedIn();
+      for (const claim of userClaims) {
+        // A claim listed that the account below cannot fill is a claim this test does not know.
+        expect([claim, expected(claim) === undefined]).toEqual([claim, false]);
+        const inIdToken = await codeFlow(browser, {
+          claims: JSON.stringify({ id_token: { [claim]: null } }),
+        });
+        expect([claim, inIdToken.idToken[claim]]).toEqual([claim, expected(claim)]);
+        expect(
+          await oidc.fetchUserInfo(rp, inIdToken.tokens.access_token, inIdToken.idToken.sub),
+        ).toEqual({ sub: 'user1' });
+
+        const atUserInfo = await codeFlow(browser, {
+          claims: JSON.stringify({ userinfo: { [claim]: { essential: true } } }),
+        });
+        expect([claim, atUserInfo.idToken[claim]]).toEqual([claim, undefined]);
+        expect(
+          await oidc.fetchUserInfo(rp, atUserInfo.tokens.access_token, atUserInfo.idToken.sub),
+        ).toEqual({ sub: 'user1', [claim]: expected(claim) });
+      }
+    });
+
+    it('{"id_token":{"email":null}} with scope openid gives email in the ID token; {"userinfo":{"email":null}} gives it at /userinfo', async () => {
+      const browser = await signedIn();
+      const inIdToken = await codeFlow(browser, {
+        scope: 'openid',
+        claims: JSON.stringify({ id_token: { email: null } }),
+      });
+      expect(inIdToken.idToken).toMatchObject({ sub: 'user1', email: USER1_EMAIL });
+      expect(inIdToken.idToken.email_verified).toBeUndefined();
+      expect(inIdToken.tokens.scope).toBe('openid');
+      const atUserInfo = await codeFlow(browser, {
+        scope: 'openid',
+        claims: JSON.stringify({ userinfo: { email: null, email_verified: null } }),
+      });
+      expect(atUserInfo.idToken.email).toBeUndefined();
+      expect(
+        await oidc.fetchUserInfo(rp, atUserInfo.tokens.access_token, atUserInfo.idToken.sub),
+      ).toEqual({ sub: 'user1', email: USER1_EMAIL, email_verified: true });
+    });
+
+    it('a client that is not first-party: the consent screen asks for email by name; the consent remembered covers it, and a claim not allowed yet is asked again, alone', async () => {
+      const browser = await signedIn();
+      const req = await authorization(
+        { claims: JSON.stringify({ id_token: { email: null } }) },
+        partner,
+      );
+      const consent = await browser.get(req.url.href);
+      expect(consent.status).toBe(200);
+      const page = await consent.text();
+      expect(page).toContain(
+        '<li data-claim="email">Know your email address (<code>email</code>)</li>',
+      );
+      expect(page).not.toContain('data-scope="email"');
+      const { idToken } = await redeem((await allow(browser, page)).href, req, partner);
+      expect(idToken).toMatchObject({ sub: 'user1', email: USER1_EMAIL });
+
+      // Remembered: the address again (now asked of /userinfo) needs no new answer.
+      const again = await authorization(
+        { claims: JSON.stringify({ userinfo: { email: null } }) },
+        partner,
+      );
+      expect((await follow(browser, again.url.href)).searchParams.get('code')).toEqual(
+        expect.any(String),
+      );
+      // Another claim is asked alone; the address is listed as already allowed.
+      const more = await authorization(
+        { claims: JSON.stringify({ id_token: { email: null, birthdate: null } }) },
+        partner,
+      );
+      const second = await (await browser.get(more.url.href)).text();
+      const asked = /<ul id="consent-scopes">([^]*?)<\/ul>/.exec(second)![1];
+      expect(asked).toContain('data-claim="birthdate"');
+      expect(asked).not.toContain('data-claim="email"');
+      expect(/<ul id="consent-already-allowed"[^>]*>([^]*?)<\/ul>/.exec(second)![1]).toContain(
+        'data-claim="email"',
+      );
+      const both = await redeem((await allow(browser, second)).href, more, partner);
+      expect(both.idToken).toMatchObject({ email: USER1_EMAIL, birthdate: '1964-08-12' });
+    });
+
+    it('a consent to the scope covers its claims asked by name: allowed the email scope, email asked alone asks nothing', async () => {
+      const browser = await signedIn('user0');
+      await t.app
+        .get(AccountService)
+        .link('user0', emailMethodKey('user0-claims@example.test'), 'operator');
+      const scoped = await authorization({ scope: 'openid email' }, partner);
+      const page = await (await browser.get(scoped.url.href)).text();
+      expect(page).toContain('data-scope="email"');
+      await allow(browser, page);
+      const byName = await authorization(
+        { claims: JSON.stringify({ id_token: { email: null } }) },
+        partner,
+      );
+      const callback = await follow(browser, byName.url.href);
+      const { idToken } = await redeem(callback.href, byName, partner);
+      expect(idToken).toMatchObject({ sub: 'user0', email: 'user0-claims@example.test' });
+    });
   });
 });

@@ -383,6 +383,7 @@ describe('OpenID Connect rules (supertest)', () => {
       userinfo_endpoint: `${t.config.server.issuer}/userinfo`,
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['ES256', 'RS256'],
+      userinfo_signing_alg_values_supported: ['ES256', 'RS256'],
       claims_supported: expect.arrayContaining(['sub', 'auth_time', 'nonce', 'at_hash', 'amr']),
       claims_parameter_supported: true,
     });

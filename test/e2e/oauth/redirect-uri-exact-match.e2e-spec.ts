@@ -27,6 +27,12 @@ const CLIENTS = [
   { client_id: 'native-v6', redirect_uris: ['http://[::1]/cb'] },
   // A native app with a private-use scheme (RFC 8252 §7.1).
   { client_id: 'native-app', redirect_uris: ['com.example.app:/oauth2redirect'] },
+  // A redirect URI with a query, as the conformance suite's second client registers one.
+  {
+    client_id: 'query-rp',
+    client_secret: 'query-rp-secret',
+    redirect_uris: ['https://rp.example/callback?dummy1=lorem&dummy2=ipsum'],
+  },
 ];
 
 /** The refusal: a seeded demo client's names the fix (what it takes, how to add another). */
@@ -126,6 +132,30 @@ describe('redirect URI matching at /authorize (RFC 9700 §4.1.3, RFC 8252 §7.3)
     const res = await agent.get(authorizePath(params(clientId, redirectUri))).expect(302);
     expect(res.headers.location.startsWith(`${redirectUri}?`)).toBe(true);
     expect(new URL(res.headers.location).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('oidcc-redirect-uri-query-ok, oidcc-redirect-uri-query-mismatch, oidcc-redirect-uri-query-added: a redirect URI registered with a query is matched with its query, which the code keeps; another value or one more parameter is the 400 page', async () => {
+    const registered = 'https://rp.example/callback?dummy1=lorem&dummy2=ipsum';
+    const ok = await agent.get(authorizePath(params('query-rp', registered))).expect(302);
+    const back = new URL(ok.headers.location);
+    expect(`${back.origin}${back.pathname}`).toBe('https://rp.example/callback');
+    expect(back.searchParams.get('dummy1')).toBe('lorem');
+    expect(back.searchParams.get('dummy2')).toBe('ipsum');
+    expect(back.searchParams.get('code')).toEqual(expect.any(String));
+    for (const other of [
+      'https://rp.example/callback?dummy1=lorem&dummy2=ipsum2',
+      'https://rp.example/callback?dummy1=lorem&dummy2=ipsum&dummy3=dolor',
+      'https://rp.example/callback',
+    ]) {
+      const refused = await agent
+        .get(authorizePath(params('query-rp', other)))
+        .set('Accept', 'application/json')
+        .expect(400);
+      expect(refused.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'redirect_uri is not registered for this client',
+      });
+    }
   });
 });
 

@@ -4,9 +4,9 @@
  * built here with jose), or unsigned (`alg: none`, OpenID Connect Core §6.1) from a client that
  * registered no request_object_signing_alg. The object's parameters are the request: its state
  * comes back in the redirect, its nonce in the ID token, whatever the query says. Every way an
- * object can be wrong is `invalid_request_object`; a request_uri Proofgate did not issue is
- * `request_uri_not_supported`. Tests are named after the OpenID Foundation conformance modules
- * they answer.
+ * object can be wrong is `invalid_request_object`; a request_uri that is neither POST /par's nor
+ * one the client registered is `invalid_request_uri` (request-uri.e2e-spec fetches registered
+ * ones). Tests are named after the OpenID Foundation conformance modules they answer.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import {
@@ -210,13 +210,13 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
 
   const refusal = (res: request.Response) => ({ status: res.status, body: res.body as unknown });
 
-  it('discovery: request objects by value, none among the algorithms, no request_uri fetched (oidcc-discovery-endpoint-verification, fapi2-security-profile-final-discovery-end-point-verification)', async () => {
+  it('discovery: request objects by value and by a registered reference, none among the algorithms (oidcc-discovery-endpoint-verification, fapi2-security-profile-final-discovery-end-point-verification)', async () => {
     for (const path of ['openid-configuration', 'oauth-authorization-server']) {
       const res = await t.http().get(`/.well-known/${path}`).expect(200);
       expect(res.body).toMatchObject({
         request_parameter_supported: true,
-        request_uri_parameter_supported: false,
-        require_request_uri_registration: false,
+        request_uri_parameter_supported: true,
+        require_request_uri_registration: true,
         request_object_signing_alg_values_supported: ['none', 'ES256', 'PS256', 'RS256', 'EdDSA'],
       });
     }
@@ -481,7 +481,7 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
     });
   });
 
-  it('a request_uri Proofgate did not issue is request_uri_not_supported, sent to the redirect URI of the query (oidcc-request-uri-unsigned-supported-correctly-or-rejected-as-unsupported)', async () => {
+  it("a request_uri neither POST /par's nor registered by the client is invalid_request_uri, never fetched, sent to the redirect URI of the query", async () => {
     const res = await authorize({
       client_id: DEMO_CLIENT.id,
       response_type: 'code',
@@ -491,9 +491,9 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
     });
     const params = responseOf(res, DEMO_CLIENT.redirectUri);
     expect(Object.fromEntries(params)).toEqual({
-      error: 'request_uri_not_supported',
+      error: 'invalid_request_uri',
       error_description:
-        'Only request_uri values issued by POST /par are supported; send a request object by value, in request',
+        'request_uri must be one the client registered (request_uris): this client registered none',
       iss: issuer,
     });
     // Without a registered redirect URI in the query: a page.
@@ -503,7 +503,7 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
     });
     expect(refusal(page)).toMatchObject({
       status: 400,
-      body: { error: 'request_uri_not_supported' },
+      body: { error: 'invalid_request_uri' },
     });
     // RFC 9101 §5: never both.
     const both = await authorize({

@@ -4,7 +4,7 @@ import { Schema as MongooseSchema } from 'mongoose';
 import { AUTH_METHODS, type AuthMethod } from '../../../proofs/proof-vocabulary';
 import { DEVICE_CODE_GRANT_TYPE } from '../../../protocol-rules/grant-types';
 import type { RecordedGrantType, RefreshState } from '../grant';
-import type { ProfileClaim } from '../../../protocol-rules/claims-request';
+import type { UserClaim } from '../../../protocol-rules/claims-request';
 import type { AuthorizationDetail } from '../../../protocol-rules/authorization-details';
 import type { ApprovalClaim } from '../../access-token';
 
@@ -58,7 +58,7 @@ export class GrantRecord extends ExpiringRecord {
 
   /** OpenID Connect Core §5.5: the profile claims asked of the UserInfo endpoint (Grant). */
   @Prop({ type: [String], default: undefined })
-  userinfoClaims?: readonly ProfileClaim[];
+  userinfoClaims?: readonly UserClaim[];
 
   /** RFC 9396: the authorization details the user allowed (Grant). */
   @Prop({ type: [MongooseSchema.Types.Mixed], default: undefined })
