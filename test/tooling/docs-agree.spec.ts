@@ -42,6 +42,7 @@ import {
   SIGNED_REQUEST_MAX_AGE_SECONDS,
 } from '../../src/oauth/authorize/request-object.verifier';
 import { SETTING_NAMES } from '../../src/config/settings';
+import { REQUEST_URI_FETCH_LIMITS } from '../../src/oauth/authorize/request-uri.fetcher';
 import { GRANT_TYPE_RULES } from '../../src/oauth/token/token-grants';
 import { buildAdminProgram } from '../../src/admin/admin-cli';
 import {
@@ -607,10 +608,14 @@ describe('the README agrees with CI and the code', () => {
     const minutes = SIGNED_REQUEST_MAX_AGE_SECONDS / 60;
     expect(flat).toContain(`\`nbf\` at most ${minutes} minutes old`);
     expect(flat).toContain(`\`exp\` at most ${minutes} minutes after \`nbf\``);
-    // No other figure of seconds in the section: every one is the skew the verifier allows.
+    // A request object fetched by reference: its size and time, as the fetcher has them.
+    const { maxBytes, timeoutMs } = REQUEST_URI_FETCH_LIMITS;
+    expect(flat).toContain(`at most ${maxBytes / 1024} KiB`);
+    expect(flat).toContain(`within ${timeoutMs / 1000} s`);
+    // No other figure of seconds in the section: the skew, or the fetch's time.
     const seconds = [...flat.matchAll(/(\d+) s\b/g)].map((match) => Number(match[1]));
     expect(seconds.length).toBeGreaterThan(0);
-    expect(seconds.filter((figure) => figure !== skew)).toEqual([]);
+    expect(seconds.filter((figure) => figure !== skew && figure !== timeoutMs / 1000)).toEqual([]);
   });
 
   it('the pages state for how long an expired device code or auth_req_id is still expired_token', () => {
