@@ -4,6 +4,7 @@ import { mongo, type Model } from 'mongoose';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
 import { GroupCommit } from '../../platform/database/group-commit';
 import { TurnBatcher } from '../../platform/database/turn-batcher';
+import { idLookups } from '../../platform/database/id-lookups';
 import type { CredentialClaims, CredentialIssuer, SignInMethod } from '../account';
 import {
   AccountRepository,
@@ -72,9 +73,7 @@ export class MongoAccountRepository extends AccountRepository {
    * a read of the primary made after its request arrived, so a method linked a moment ago on
    * any instance is seen, as with one `findOne` each. Nothing is cached.
    */
-  private readonly lookups = new TurnBatcher<string, AccountMethodRecord | null>((keys) =>
-    this.lookUp(keys),
-  );
+  private readonly lookups: TurnBatcher<string, AccountMethodRecord | null>;
 
   /**
    * Sign-in checks asked for in the same turn leave as one `find` on `accounts`, like the method
@@ -102,23 +101,13 @@ export class MongoAccountRepository extends AccountRepository {
     this.index = methods.collection as unknown as mongo.Collection<AccountMethodRecord>;
     this.records = accounts.collection as unknown as mongo.Collection<AccountRecord>;
     this.credentialUses = new GroupCommit(this.index, SINGLE_USE_WRITE);
+    // Primary reads: a method linked or removed a moment ago decides whom a login signs in.
+    this.lookups = idLookups(this.index, SINGLE_USE_READ);
   }
 
   async findMethod(key: string): Promise<SignInMethod | null> {
     const record = await this.lookups.add(key);
     return record ? toMethod(record) : null;
-  }
-
-  private async lookUp(keys: readonly string[]): Promise<{ value: AccountMethodRecord | null }[]> {
-    // Primary reads: a method linked or removed a moment ago decides whom a login signs in.
-    if (keys.length === 1) {
-      return [{ value: await this.index.findOne({ _id: keys[0] }, SINGLE_USE_READ) }];
-    }
-    const records = await this.index
-      .find({ _id: { $in: [...new Set(keys)] } }, SINGLE_USE_READ)
-      .toArray();
-    const byKey = new Map(records.map((record) => [record._id, record]));
-    return keys.map((key) => ({ value: byKey.get(key) ?? null }));
   }
 
   async methodsOf(sub: string): Promise<SignInMethod[]> {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
-import { TurnBatcher } from '../../platform/database/turn-batcher';
+import { idLookups } from '../../platform/database/id-lookups';
+import type { TurnBatcher } from '../../platform/database/turn-batcher';
 import type { StoredSession } from '../session';
 import { SessionRepository } from '../session.repository';
 import { SessionRecord } from './session.schema';
@@ -36,12 +37,11 @@ export class MongoSessionRepository extends SessionRepository {
    * primary made after its request arrived, checked against its own `now`, so a session ended a
    * moment ago on any instance is not seen; nothing is cached.
    */
-  private readonly lookups = new TurnBatcher<string, SessionRecord | null>((ids) =>
-    this.lookUp(ids),
-  );
+  private readonly lookups: TurnBatcher<string, SessionRecord | null>;
 
   constructor(@InjectModel(SessionRecord.name) private readonly model: Model<SessionRecord>) {
     super();
+    this.lookups = idLookups(model.collection as unknown as mongo.Collection<SessionRecord>);
   }
 
   async create({ idHash, amr, signIns, replaced, ...fields }: StoredSession): Promise<void> {
@@ -61,16 +61,6 @@ export class MongoSessionRepository extends SessionRepository {
   async findLive(idHash: string, now: Date): Promise<StoredSession | null> {
     const record = await this.lookups.add(idHash);
     return record && record.expiresAt > now ? toSession(record) : null;
-  }
-
-  private async lookUp(ids: readonly string[]): Promise<{ value: SessionRecord | null }[]> {
-    const sessions = this.model.collection as unknown as mongo.Collection<SessionRecord>;
-    const records =
-      ids.length === 1
-        ? [await sessions.findOne({ _id: ids[0] })].filter((r): r is SessionRecord => r !== null)
-        : await sessions.find({ _id: { $in: [...new Set(ids)] } }).toArray();
-    const byId = new Map(records.map((record) => [record._id, record]));
-    return ids.map((id) => ({ value: byId.get(id) ?? null }));
   }
 
   async find(idHash: string): Promise<StoredSession | null> {

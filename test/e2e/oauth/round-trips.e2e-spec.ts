@@ -16,7 +16,12 @@ import {
   tokensFor,
   getMe,
   demoAuthorizePath,
+  PARTNER,
+  authorizePath,
+  clientEntry,
+  codeRequestOf,
 } from '../../support/oauth';
+import { consentForm } from '../../support/fetch-browser';
 import { type TestApp, createTestApp } from '../../support/test-app';
 import { signedSiweMessage } from '../../support/wallet-login';
 import { accountToken } from '../../support/accounts';
@@ -86,6 +91,8 @@ describe('database round trips per request (command monitoring)', () => {
       ...OFF_THE_REQUEST_PATH,
       RATE_LIMIT_LEASE: '1',
       CLIENT_CACHE_TTL_SECONDS: '300',
+      // A client that is not first-party: its authorization requests read the user's consent.
+      OAUTH_CLIENTS: JSON.stringify([clientEntry(PARTNER)]),
     }));
     const client = t.connection.getClient();
     client.on('commandStarted', (event: mongo.CommandStartedEvent) => {
@@ -223,6 +230,40 @@ describe('database round trips per request (command monitoring)', () => {
     // One round more than a code exchange's budget (4, above): measured against the budget, not
     // against the plain exchange just before, whose rounds move with the machine's load.
     expect(rounds).toBeLessThanOrEqual(5);
+  });
+
+  it('authorize for a client the user allowed before (not first-party): one command and one round more, the consent read by the session’s subject (batched per turn like the session’s)', async () => {
+    const path = authorizePath({
+      ...codeRequestOf(PARTNER, { state: 'st-consent-rounds' }),
+      scope: 'openid profile',
+      nonce: 'n-consent',
+    });
+    const screen = await agent.get(path).expect(200);
+    await agent
+      .post('/consent')
+      .type('form')
+      .send({ ...consentForm(screen.text), decision: 'allow' })
+      .expect(303);
+    await agent.get(path).expect(302);
+    const ordinary = await counted(() => agent.get(demoAuthorizePath('st-rounds')).expect(302));
+    const roundsOfOrdinary = rounds;
+    const consented = await counted(() => agent.get(path).expect(302));
+    expect([...consented].sort()).toEqual([...ordinary, 'find consents'].sort());
+    expect(rounds).toBeLessThanOrEqual(roundsOfOrdinary + 1);
+  });
+
+  it('authorize for a client the users allowed, under concurrent load: the consent reads of one turn are one command', async () => {
+    const path = () =>
+      authorizePath({
+        ...codeRequestOf(PARTNER, { state: 'st-consent-load' }),
+        scope: 'openid profile',
+        nonce: 'n-consent',
+      });
+    await agent.get(path()).expect(302);
+    const sent = await counted(() =>
+      Promise.all(Array.from({ length: 8 }, () => agent.get(path()).expect(302))),
+    );
+    expect(sent.filter((command) => command.endsWith(' consents')).length).toBeLessThan(8);
   });
 
   it('authorize: acr_values the session meets, or a claims parameter, costs no lookup', async () => {

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
+import { idLookups } from '../../../platform/database/id-lookups';
+import { SINGLE_USE_READ } from '../../../platform/database/single-use';
+import type { TurnBatcher } from '../../../platform/database/turn-batcher';
 import type { Consent, ConsentAllowed } from '../consent';
 import { ConsentRepository } from '../consent.repository';
 import { ConsentRecord, consentId } from './consent.schema';
@@ -14,15 +17,26 @@ function toConsent(record: ConsentRecord): Consent {
 
 @Injectable()
 export class MongoConsentRepository extends ConsentRepository {
+  /**
+   * Every authorization request of a client that is not first-party reads the user's consent:
+   * the reads asked for in the same turn of the event loop leave as one `find` by `_id` (`$in`)
+   * on the driver's collection, as the sessions' lookups do (MongoSessionRepository). Each is a
+   * read made after its request arrived: a consent revoked a moment ago is not seen; nothing is
+   * cached.
+   */
+  private readonly lookups: TurnBatcher<string, ConsentRecord | null>;
+
   constructor(@InjectModel(ConsentRecord.name) private readonly model: Model<ConsentRecord>) {
     super();
+    // Primary reads: a consent revoked a moment ago must not issue a code.
+    this.lookups = idLookups(
+      model.collection as unknown as mongo.Collection<ConsentRecord>,
+      SINGLE_USE_READ,
+    );
   }
 
   async find(sub: string, clientId: string): Promise<Consent | null> {
-    const record = await this.model
-      .findOne({ _id: { $eq: consentId(sub, clientId) } })
-      .lean<ConsentRecord>()
-      .exec();
+    const record = await this.lookups.add(consentId(sub, clientId));
     return record ? toConsent(record) : null;
   }
 
