@@ -28,6 +28,7 @@ import {
   machineClientMetadata,
 } from './lib/machine-client';
 import * as oidc from './lib/oidc';
+import { PARTNER_CLIENT } from './lib/pkce';
 import * as ciba from './lib/ciba';
 import {
   NONCE_PHASE_FACTOR,
@@ -311,6 +312,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
         OAUTH_CLIENTS: JSON.stringify([
           machineClientMetadata(machineKey),
           ciba.cibaAgentMetadata(agent),
+          proofgate.partnerClientMetadata(),
         ]),
         OID4VP_TRUSTED_ISSUERS: identityWallet.BENCH_TRUSTED_ISSUERS,
         ...(tracing
@@ -370,6 +372,35 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     bench.onCleanup(() => opBrowser.close());
     await oidc.authorize(opBrowser); // log in and consent; the code is left unused
   }
+  // The browsers' sign-ins: as many browsers as the phase's connections, each signed in as a
+  // person of its own who allowed the partner client once (its consent read by every request).
+  const browsersOf = async (
+    target: Target,
+    signIn: (browser: Browser, i: number) => Promise<unknown>,
+  ) =>
+    Promise.all(
+      Array.from({ length: options.authorizeConnections }, async (_, i) => {
+        const browser = new Browser(target.origin);
+        bench.onCleanup(() => browser.close());
+        await signIn(browser, i);
+        return browser;
+      }),
+    );
+  const pgBrowsers =
+    pg &&
+    (await timed(`signed ${options.authorizeConnections} wallets in to Proofgate`, () =>
+      browsersOf(pg, async (browser) => {
+        await proofgate.signInWithWallet(browser, privateKeyToAccount(generatePrivateKey()));
+        await proofgate.allowPartner(browser);
+      }),
+    ));
+  const opBrowsers =
+    op &&
+    (await timed(`signed ${options.authorizeConnections} people in to oidc-provider`, () =>
+      browsersOf(op, (browser, i) =>
+        oidc.authorize(browser, { client: PARTNER_CLIENT, login: `person${i}` }),
+      ),
+    ));
 
   const runs = (group: PhaseGroup) => options.phases.includes(group);
   // The identity wallet's one holder and its PID (the presentation phase).
@@ -430,6 +461,18 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       { connections: options.authorizeConnections, captureLocation: true },
     );
     const codes = authorizations.codes(authorized.captured);
+    // The browsers' sign-ins: their codes checked (each a code for its own state), left unused.
+    const signIns = proofgate.partnerSignInRequests(pgBrowsers!, n);
+    const signedIn = await bench.phase(
+      'proofgate.authorize_browsers',
+      round,
+      target,
+      signIns.requests,
+      302,
+      undefined,
+      { connections: options.authorizeConnections, captureLocation: true },
+    );
+    signIns.codes(signedIn.captured);
     const exchange = await bench.phase(
       'proofgate.exchange',
       round,
@@ -615,6 +658,17 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       { connections: options.authorizeConnections, captureLocation: true },
     );
     const codes = authorizations.codes(authorized.captured);
+    const signIns = oidc.partnerSignInRequests(opBrowsers!, n);
+    const signedIn = await bench.phase(
+      'oidc.authorize_browsers',
+      round,
+      op!,
+      signIns.requests,
+      303,
+      undefined,
+      { connections: options.authorizeConnections, captureLocation: true },
+    );
+    signIns.codes(signedIn.captured);
     // Read back like Proofgate's answers (same load-generator work), and checked for the tokens.
     const exchange = await bench.phase(
       'oidc.exchange',

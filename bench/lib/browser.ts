@@ -43,6 +43,14 @@ export class Browser {
     });
   }
 
+  /** A POST of JSON, as a page's script sends it (the login page's wallet sign-in). */
+  async postJson(path: string, body: unknown): Promise<Answer> {
+    return this.send('POST', path, JSON.stringify(body), {
+      accept: 'application/json',
+      'content-type': 'application/json',
+    });
+  }
+
   async close(): Promise<void> {
     if (!this.pool.closed && !this.pool.destroyed) await this.pool.close();
   }

@@ -8,7 +8,10 @@ import type { RequestSpec } from '../loadgen/protocol';
 import type { Browser } from './browser';
 import { authorizationRequest } from '../../src/lab-client/authorization-request';
 import {
+  type CodeClient,
   DEMO_CLIENT,
+  PARTNER_CLIENT,
+  SIGN_IN_SCOPE,
   codeExchangeRequest,
   codeFromRedirect,
   signedInAuthorizations,
@@ -33,12 +36,15 @@ function unescapeHtml(text: string): string {
  * One authorization request, answering the interaction pages like a user would (any login is
  * accepted by the provider's development interactions); resolves to the code.
  */
-export async function authorize(browser: Browser): Promise<MintedCode> {
-  const { query, state, verifier } = authorizationRequest(DEMO_CLIENT, CODE_SCOPE);
+export async function authorize(
+  browser: Browser,
+  { client = DEMO_CLIENT, login = 'user0' }: { client?: CodeClient; login?: string } = {},
+): Promise<MintedCode> {
+  const { query, state, verifier } = authorizationRequest(client, CODE_SCOPE, { nonce: 'login' });
   let res = await browser.get(`/auth?${query}`);
   for (let step = 0; step < MAX_STEPS; step++) {
     if (res.status >= 300 && res.status < 400 && res.location) {
-      if (res.location.startsWith(DEMO_CLIENT.redirectUri)) {
+      if (res.location.startsWith(client.redirectUri)) {
         return { code: codeFromRedirect(res.location, state), verifier };
       }
       res = await browser.get(res.location);
@@ -50,7 +56,7 @@ export async function authorize(browser: Browser): Promise<MintedCode> {
       throw new Error(`oidc-provider authorization: ${res.status} ${res.text.slice(0, 300)}`);
     }
     const form: Record<string, string> =
-      prompt === 'login' ? { prompt, login: 'user0', password: 'password0' } : { prompt };
+      prompt === 'login' ? { prompt, login, password: 'password0' } : { prompt };
     res = await browser.postForm(unescapeHtml(action), form);
   }
   throw new Error(`oidc-provider authorization took more than ${MAX_STEPS} steps`);
@@ -61,7 +67,24 @@ export async function authorize(browser: Browser): Promise<MintedCode> {
  * after `authorize` logged in and consented, each answered 303 with a code.
  */
 export function authorizeRequests(browser: Browser, n: number): PreparedAuthorizations {
-  return signedInAuthorizations(browser, '/auth', CODE_SCOPE, n);
+  return signedInAuthorizations([browser], '/auth', { client: DEMO_CLIENT, scope: CODE_SCOPE }, n);
+}
+
+/**
+ * The browsers' requests, as Proofgate's (partnerSignInRequests): an OpenID Connect sign-in of
+ * PARTNER_CLIENT with a nonce, round robin over `browsers`, each signed in as a person of its own
+ * who allowed the client (`authorize` with PARTNER_CLIENT), each answered 303 with a code.
+ */
+export function partnerSignInRequests(
+  browsers: readonly Browser[],
+  n: number,
+): PreparedAuthorizations {
+  return signedInAuthorizations(
+    browsers,
+    '/auth',
+    { client: PARTNER_CLIENT, scope: SIGN_IN_SCOPE, withNonce: true },
+    n,
+  );
 }
 
 /** The same requests as Proofgate's exchange phase: one client, registered alike on both. */

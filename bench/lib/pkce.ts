@@ -79,23 +79,45 @@ export interface PreparedAuthorizations {
 }
 
 /**
- * `n` authorization requests of DEMO_CLIENT (each with its own state and S256 challenge) to the
- * authorization endpoint at `path`, sent with `browser`'s cookies: a signed-in browser's, which
- * the server answers with a redirect to the client and a code, no page in between.
+ * A client that is not first-party, registered alike on both servers: each browser allows it once
+ * (Proofgate's consent screen, oidc-provider's consent prompt), and every authorization request
+ * afterwards reads what was allowed (Proofgate's remembered consent, oidc-provider's stored
+ * grant), as a third party's requests do.
+ */
+export const PARTNER_CLIENT: CodeClient = {
+  id: 'bench-partner',
+  secret: 'bench-partner-secret-0123456789abcdefghij',
+  redirectUri: 'http://localhost:25001/callback',
+};
+
+/** The browsers' requests: an OpenID Connect sign-in (an ID token to come, so a `nonce` each). */
+export const SIGN_IN_SCOPE = 'openid';
+
+/**
+ * `n` authorization requests of `client` (each with its own state and S256 challenge, and a nonce
+ * when `withNonce`) to the authorization endpoint at `path`, sent round robin with `browsers`'
+ * cookies: signed-in browsers', which the server answers with a redirect to the client and a
+ * code, no page in between.
  */
 export function signedInAuthorizations(
-  browser: Browser,
+  browsers: readonly Browser[],
   path: string,
-  scope: string,
+  request: { readonly client: CodeClient; readonly scope: string; readonly withNonce?: boolean },
   n: number,
 ): PreparedAuthorizations {
-  const cookie = browser.cookieHeader();
-  const pending = Array.from({ length: n }, () => authorizationRequest(DEMO_CLIENT, scope));
+  const cookies = browsers.map((browser) => browser.cookieHeader());
+  const pending = Array.from({ length: n }, () =>
+    authorizationRequest(
+      request.client,
+      request.scope,
+      request.withNonce ? { nonce: randomBytes(16).toString('base64url') } : {},
+    ),
+  );
   return {
-    requests: pending.map(({ query }) => ({
+    requests: pending.map(({ query }, i) => ({
       method: 'GET',
       path: `${path}?${query}`,
-      headers: { accept: 'text/html', cookie },
+      headers: { accept: 'text/html', cookie: cookies[i % cookies.length] },
     })),
     codes: (captured) =>
       capturedField(captured, 'location').map((location, i) => ({

@@ -22,6 +22,8 @@ import {
 } from '../../src/lab-client/siwb-scenarios';
 import {
   DEMO_CLIENT,
+  PARTNER_CLIENT,
+  SIGN_IN_SCOPE,
   codeExchangeRequest,
   codeFromRedirect,
   signedInAuthorizations,
@@ -163,7 +165,88 @@ export async function mintCodes(browser: Browser, n: number): Promise<MintedCode
  * cookie, each answered 302 with a code (demo-client is first-party: no consent screen).
  */
 export function authorizeRequests(browser: Browser, n: number): PreparedAuthorizations {
-  return signedInAuthorizations(browser, '/authorize', CODE_SCOPE, n);
+  return signedInAuthorizations(
+    [browser],
+    '/authorize',
+    { client: DEMO_CLIENT, scope: CODE_SCOPE },
+    n,
+  );
+}
+
+/** PARTNER_CLIENT in OAUTH_CLIENTS: not first-party, so its requests read the user's consent. */
+export function partnerClientMetadata(): Record<string, unknown> {
+  return {
+    client_id: PARTNER_CLIENT.id,
+    client_secret: PARTNER_CLIENT.secret,
+    name: 'Bench partner',
+    redirect_uris: [PARTNER_CLIENT.redirectUri],
+    grant_types: ['authorization_code'],
+  };
+}
+
+/**
+ * Signs `browser` in on the login page with `account`, an Ethereum wallet never seen before (an
+ * account of its own: each browser a person of its own), as the page's script does: a nonce for
+ * the address, then the signed SIWE message posted with the page's CSRF token.
+ */
+export async function signInWithWallet(
+  browser: Browser,
+  account: PrivateKeyAccount,
+): Promise<void> {
+  const page = await browser.get('/login?return_to=%2F');
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+  if (page.status !== 200 || !csrf) throw new Error(`login page: ${page.status}, no CSRF token`);
+  const nonce = await browser.postJson('/wallet/nonce', { address: account.address, chainId: 1 });
+  if (nonce.status !== 201)
+    throw new Error(`wallet nonce: ${nonce.status} ${nonce.text.slice(0, 200)}`);
+  const { message } = JSON.parse(nonce.text) as { message: string };
+  const signedIn = await browser.postJson('/login/siwe', {
+    message,
+    signature: await account.signMessage({ message }),
+    csrf_token: csrf,
+    return_to: '/',
+  });
+  if (signedIn.status !== 200)
+    throw new Error(`wallet sign-in: ${signedIn.status} ${signedIn.text.slice(0, 200)}`);
+}
+
+/**
+ * `browser`'s person allows PARTNER_CLIENT the browsers' scope, on the consent screen its first
+ * request gets (Allow, with the page's CSRF token); the next request then gets a code.
+ */
+export async function allowPartner(browser: Browser): Promise<void> {
+  const { query, state } = authorizationRequest(PARTNER_CLIENT, SIGN_IN_SCOPE, { nonce: 'allow' });
+  const screen = await browser.get(`/authorize?${query}`);
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(screen.text)?.[1];
+  const returnTo = /name="return_to" value="([^"]+)"/.exec(screen.text)?.[1];
+  if (screen.status !== 200 || !csrf || !returnTo) {
+    throw new Error(`consent screen: ${screen.status} ${screen.text.slice(0, 200)}`);
+  }
+  const allowed = await browser.postForm('/consent', {
+    decision: 'allow',
+    csrf_token: csrf,
+    return_to: returnTo.replace(/&amp;/g, '&'),
+  });
+  if (allowed.status !== 303 || !allowed.location) throw new Error(`consent: ${allowed.status}`);
+  const back = await browser.get(allowed.location);
+  if (back.status !== 302) throw new Error(`after consent: ${back.status}`);
+  codeFromRedirect(back.location, state);
+}
+
+/**
+ * The browsers' requests: an OpenID Connect sign-in of PARTNER_CLIENT (its consent read each time)
+ * with a nonce, round robin over `browsers`, each answered 302 with a code.
+ */
+export function partnerSignInRequests(
+  browsers: readonly Browser[],
+  n: number,
+): PreparedAuthorizations {
+  return signedInAuthorizations(
+    browsers,
+    '/authorize',
+    { client: PARTNER_CLIENT, scope: SIGN_IN_SCOPE, withNonce: true },
+    n,
+  );
 }
 
 const FORM = 'application/x-www-form-urlencoded';

@@ -9,6 +9,8 @@ export type Side = 'proofgate' | 'oidc';
 export const PHASES = {
   'proofgate.authorize':
     'Proofgate GET /authorize (signed in, first-party client: 302 with a code)',
+  'proofgate.authorize_browsers':
+    'Proofgate GET /authorize (a browser a connection, each a person who allowed a partner; openid + nonce: 302 with a code)',
   'proofgate.exchange': 'Proofgate POST /token (authorization_code + PKCE)',
   'proofgate.refresh': 'Proofgate POST /token (refresh_token)',
   'proofgate.me': 'Proofgate GET /api/me',
@@ -31,6 +33,8 @@ export const PHASES = {
   'proofgate.ciba-approve': 'Proofgate POST /account/approvals/{id}/approve (the signed-in person)',
   'proofgate.ciba-token': 'Proofgate POST /token (CIBA poll, approved: the tokens)',
   'oidc.authorize': 'oidc-provider GET /auth (signed in, grant stored: 303 with a code)',
+  'oidc.authorize_browsers':
+    'oidc-provider GET /auth (a browser a connection, each a person who allowed a partner; openid + nonce: 303 with a code)',
   'oidc.exchange': 'oidc-provider POST /token (authorization_code + PKCE)',
   'oidc.client_credentials': 'oidc-provider POST /token (client_credentials, private_key_jwt)',
   'floor.noop': 'Express POST, JSON in and out, nothing else',
@@ -155,14 +159,16 @@ export function exchangeRatio(records: readonly PhaseRecord[]): {
 }
 
 /**
- * Per-round Proofgate/oidc-provider throughput ratios of the authorization request (a signed-in
- * browser's GET, answered with a code), and their median.
+ * Per-round Proofgate/oidc-provider throughput ratios of the authorization request as browsers
+ * send it (signed-in browsers, each a person who allowed a client that is not first-party, an
+ * OpenID Connect sign-in with a nonce, answered with a code), and their median. Both servers
+ * read the person's consent (Proofgate's remembered consent, oidc-provider's stored grant).
  */
 export function authorizeRatio(records: readonly PhaseRecord[]): {
   ratios: number[];
   median: number;
 } {
-  return roundRatio(records, 'proofgate.authorize', 'oidc.authorize');
+  return roundRatio(records, 'proofgate.authorize_browsers', 'oidc.authorize_browsers');
 }
 
 /**

@@ -54,6 +54,17 @@ const provider = new Provider(issuer, {
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'ES256',
     },
+    // The bench's partner (bench/lib/pkce.ts, PARTNER_CLIENT): the browsers' sign-ins, each
+    // answered from the grant its person consented to once, as demo-client's are.
+    {
+      client_id: 'bench-partner',
+      client_secret: 'bench-partner-secret-0123456789abcdefghij',
+      redirect_uris: ['http://localhost:25001/callback'],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'ES256',
+    },
     // Its one signing key is ES256 (the default, RS256, is not configured).
     ...(machineClient
       ? [{ ...machineClient, scope: 'api', id_token_signed_response_alg: 'ES256' }]

@@ -7,7 +7,7 @@
  * The raw profiles go to --out (open them in Chrome DevTools or speedscope).
  *
  *   npm run bench:profile -- [--requests N]
- *                            [--phases authorize,exchange,refresh,me,nonce,verify,dpop-exchange,dpop-me,
+ *                            [--phases authorize,authorize-browsers,exchange,refresh,me,nonce,verify,dpop-exchange,dpop-me,
  *                                      passkey,siws-verify,siwb-verify,siwb-p2tr-verify,machine,
  *                                      oid4vp]
  *                            [--skip-build] [--out DIR] [--interval US] [--top N] [--cpu-only]
@@ -54,6 +54,7 @@ import { Cleanups, runScript } from '../lib/script';
 const ROOT = resolve(__dirname, '..', '..');
 const PHASES = [
   'authorize',
+  'authorize-browsers',
   'exchange',
   'refresh',
   'me',
@@ -174,7 +175,10 @@ async function main(): Promise<void> {
       codeTtlSeconds: 300,
       nodeFlags: [`--inspect=127.0.0.1:${inspectPort}`],
       env: {
-        OAUTH_CLIENTS: JSON.stringify([machineClientMetadata(machineKey)]),
+        OAUTH_CLIENTS: JSON.stringify([
+          machineClientMetadata(machineKey),
+          proofgate.partnerClientMetadata(),
+        ]),
         OID4VP_TRUSTED_ISSUERS: identityWallet.BENCH_TRUSTED_ISSUERS,
       },
     });
@@ -197,6 +201,16 @@ async function main(): Promise<void> {
     await proofgate.login(browser);
     // Registered while the login is recent (ACCOUNT_RECENT_LOGIN_SECONDS), as npm run bench does.
     const authenticator = await passkeys.registerPasskey(browser);
+    // The browsers' sign-ins of npm run bench: each a wallet of its own that allowed the partner.
+    const browsers = await Promise.all(
+      Array.from({ length: DEFAULTS.authorizeConnections }, async () => {
+        const signedIn = new Browser(origin);
+        cleanups.push(() => signedIn.close());
+        await proofgate.signInWithWallet(signedIn, privateKeyToAccount(generatePrivateKey()));
+        await proofgate.allowPartner(signedIn);
+        return signedIn;
+      }),
+    );
     const signer = dpopSigner();
     const accounts = Array.from({ length: 50 }, () => privateKeyToAccount(generatePrivateKey()));
     // The identity wallet's one holder, signed in once (its account made), as npm run bench has it.
@@ -286,6 +300,18 @@ async function main(): Promise<void> {
         { connections: DEFAULTS.authorizeConnections, captureLocation: true },
       );
       const codes = authorizations.codes(authorized);
+      if (wanted('authorize-browsers')) {
+        const signIns = proofgate.partnerSignInRequests(browsers, n);
+        const signedIn = await drive(
+          'authorize-browsers',
+          signIns.requests,
+          302,
+          profiled,
+          undefined,
+          { connections: DEFAULTS.authorizeConnections, captureLocation: true },
+        );
+        signIns.codes(signedIn);
+      }
       const exchanged = await drive(
         'exchange',
         proofgate.exchangeRequests(codes),
