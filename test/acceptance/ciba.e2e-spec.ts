@@ -800,6 +800,64 @@ describe('approval by an Ethereum wallet (EIP-712 typed data, viem)', () => {
     });
   });
 
+  it('refuses a signature over the typed data with another chain id, or naming a verifying contract: still pending', async () => {
+    const message = bindingMessage('eip712domain');
+    const asked = await ask(agent, { login_hint: hint, binding_message: message }, [PAY_12]);
+    const domains = [
+      (domain: object) => ({ ...domain, chainId: 137 }),
+      (domain: object) => ({
+        ...domain,
+        verifyingContract: '0x000000000000000000000000000000000000dEaD' as const,
+      }),
+    ];
+    for (const changed of domains) {
+      // Each refusal spends its challenge: a fresh one for each.
+      const { id, csrf, typedData } = await typedDataFor(message);
+      const refused = await answerApproval(service(), browser, id, 'approve', {
+        csrf_token: csrf,
+        method: 'eip155',
+        address: wallet.address,
+        chainId: 1,
+        signature: await wallet.signTypedData({
+          ...typedData,
+          domain: changed(typedData.domain ?? {}),
+        }),
+      });
+      expect(refused.status).toBe(401);
+    }
+    await waitInterval(asked);
+    await expect(pollOnce(agent, asked.response.auth_req_id)).resolves.toEqual({
+      error: 'authorization_pending',
+    });
+  });
+
+  it('refuses the signature that approved a request on an identical second request', async () => {
+    const message = bindingMessage('eip712twin');
+    const first = await ask(agent, { login_hint: hint, binding_message: message }, [PAY_12]);
+    const approvedOnce = await typedDataFor(message);
+    const signature = await wallet.signTypedData(approvedOnce.typedData);
+    const proof = { method: 'eip155', address: wallet.address, chainId: 1, signature };
+    const approved = await answerApproval(service(), browser, approvedOnce.id, 'approve', {
+      ...proof,
+      csrf_token: approvedOnce.csrf,
+    });
+    expect(approved.status).toBe(200);
+    // The same client, scope, message and details: the same request hash, another challenge.
+    const second = await ask(agent, { login_hint: hint, binding_message: message }, [PAY_12]);
+    expect(requestHash(agent, second, [PAY_12])).toBe(requestHash(agent, first, [PAY_12]));
+    const twin = await typedDataFor(message);
+    expect(twin.id).not.toBe(approvedOnce.id);
+    const replayed = await answerApproval(service(), browser, twin.id, 'approve', {
+      ...proof,
+      csrf_token: twin.csrf,
+    });
+    expect(replayed.status).toBe(401);
+    await waitInterval(second);
+    await expect(pollOnce(agent, second.response.auth_req_id)).resolves.toEqual({
+      error: 'authorization_pending',
+    });
+  });
+
   it('answers a fresh typed data each time', async () => {
     const message = bindingMessage('eip712fresh');
     await ask(agent, { login_hint: hint, binding_message: message }, [PAY_12]);
