@@ -9,6 +9,7 @@ import type { AppConfig } from './config/app-config';
 import { invalidConfigurationLines } from './config/load-config';
 import { HttpDrain } from './platform/http/http-drain';
 import { listenFailure, readyBanner } from './platform/startup/ready-banner';
+import { SERVICE_VERSION } from './platform/version';
 import { SigningKeyDecryptionError } from './tokens/signing-keys/signing-key.service';
 
 /**
@@ -51,7 +52,7 @@ export async function startApp(config: AppConfig): Promise<string | undefined> {
   const banner = readyBanner(config);
   if (config.server.isProduction) {
     const logger = app.get(Logger);
-    logger.log(`${banner[0]} (issuer ${config.server.issuer})`);
+    logger.log(`${banner[0]} (issuer ${config.server.issuer}, version ${SERVICE_VERSION})`);
     // Repeated beside the ready line, where an operator looks once the start is over.
     if (config.oauth.seedDemoData) logger.warn(demoDataWarning());
     if (config.server.allowInsecureIssuer && config.server.issuer.startsWith('http:')) {

@@ -8,6 +8,7 @@ import type { WithAdminContext } from './admin-context';
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, buildAdminProgram, runAdminCli } from './admin-cli';
 import { ClientAdministration } from './clients/client-administration.service';
 import { UserAdministration } from './users/user-administration.service';
+import { SERVICE_VERSION } from '../platform/version';
 
 interface Run {
   code: number;
@@ -106,6 +107,20 @@ describe('proofgate-admin command line', () => {
     expect(result.code).toBe(EXIT_OK);
     expect(result.stdout).toMatch(/^Usage: proofgate-admin users add \[options\] <username>/);
     expect(result.stdout).not.toContain('--password');
+  });
+
+  it('prints the release with --version and exits 0, without opening the database', async () => {
+    const result = await run(['--version']);
+
+    expect(result).toMatchObject({ code: EXIT_OK, stdout: `${SERVICE_VERSION}\n`, stderr: '' });
+    expect(SERVICE_VERSION).toBe(
+      (
+        JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version,
+    );
+    expect(result.contextOpened).toBe(false);
   });
 
   it('checks the username and the password before reaching the database', async () => {
@@ -345,7 +360,7 @@ interface DocumentedUse {
 }
 
 /** Options every command takes (commander's own, and the program's `--json`). */
-const GLOBAL_FLAGS = ['--help', '--json'];
+const GLOBAL_FLAGS = ['--help', '--json', '--version'];
 
 const flagsIn = (text: string) => [...text.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]);
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/env-parsers';
 import { UsageError } from './admin.errors';
+import { SERVICE_VERSION } from '../platform/version';
 import { registerAccountsCommands } from './accounts/accounts.command';
 import { registerClientsCommands } from './clients/clients.command';
 import { registerConsentsCommands } from './consents/consents.command';
@@ -22,6 +23,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
     .description(
       "Administers Proofgate through the service's own modules, on its MongoDB (MONGODB_URI).",
     )
+    .version(SERVICE_VERSION, '--version', 'print the release (semantic versioning) and exit')
     .option('--json', 'print the answer as JSON on stdout')
     // Settings made before the subcommands are added are inherited by them.
     .exitOverride()

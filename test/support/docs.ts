@@ -21,7 +21,7 @@ export function documentationPages(): Array<{ file: string; text: string }> {
   const examples = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('README.md') && !name.split('/').includes('node_modules'))
     .map((name) => join('examples', name));
-  return ['README.md', ...docs, ...examples].map((file) => ({
+  return ['README.md', 'CHANGELOG.md', ...docs, ...examples].map((file) => ({
     file,
     text: readFileSync(join(ROOT, file), 'utf8'),
   }));

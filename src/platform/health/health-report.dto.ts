@@ -20,6 +20,12 @@ export class HealthReportDto {
 
   @ApiProperty({ type: HealthChecksDto })
   checks!: HealthChecksDto;
+
+  @ApiProperty({
+    description: 'The release answering (semantic versioning; CHANGELOG.md)',
+    example: '1.0.0',
+  })
+  version!: string;
 }
 
 /** The 503 answer: the error envelope and the report together. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { HealthReportDto } from './health-report.dto';
+import { SERVICE_VERSION } from '../version';
 
 @Injectable()
 export class HealthService {
@@ -15,9 +16,17 @@ export class HealthService {
       if (!db) throw new Error('not connected');
       await db.command({ ping: 1 });
       const latency = Math.round((performance.now() - started) * 10) / 10;
-      return { status: 'ok', checks: { database: { status: 'up', latency_ms: latency } } };
+      return {
+        status: 'ok',
+        checks: { database: { status: 'up', latency_ms: latency } },
+        version: SERVICE_VERSION,
+      };
     } catch {
-      return { status: 'unavailable', checks: { database: { status: 'down' } } };
+      return {
+        status: 'unavailable',
+        checks: { database: { status: 'down' } },
+        version: SERVICE_VERSION,
+      };
     }
   }
 }

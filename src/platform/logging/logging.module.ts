@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { hostname } from 'node:os';
 import pino from 'pino';
+import { SERVER_NAME } from '../version';
 import { ServerConfig } from '../../config/sections/server.config';
 import { LogDestination, LogDestinationModule } from './log-destination';
 import { requestLog } from './request-log';
@@ -43,6 +45,8 @@ function createRequestLog(server: ServerConfig, destination: LogDestination): Re
   const logger = pino(
     {
       level: server.logLevel,
+      // Every line names the release that wrote it (pino's own pid and hostname kept).
+      base: { pid: process.pid, hostname: hostname(), server: SERVER_NAME },
       hooks: {
         logMethod(args: Parameters<pino.LogFn>, method: pino.LogFn, level: number) {
           if (!isBootChatter(args, level)) method.apply(this, args);

@@ -6,6 +6,7 @@ import { OperatorConfig } from '../../config/sections/operator.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { assertOperatorAccess } from '../http/operator-access';
 import { requestPath } from '../http/http-exchange';
+import { SERVICE_VERSION } from '../version';
 
 export const DOCS_PATH = 'docs';
 
@@ -19,7 +20,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         'passkeys (WebAuthn), ending in the same tokens, which DPoP (RFC 9449) can bind to a key. ' +
         'Errors are `{ "error", "error_description" }`.',
     )
-    .setVersion('0.1.0')
+    .setVersion(SERVICE_VERSION)
     .addServer(issuer)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addBasicAuth({ type: 'http', scheme: 'basic' }, 'client_secret_basic')

@@ -1,5 +1,6 @@
 import { AppConfig } from '../../config/app-config';
 import { listenFailure, readyBanner } from './ready-banner';
+import { SERVICE_VERSION } from '../version';
 
 const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate', PORT: '25000' };
 
@@ -7,6 +8,7 @@ describe('readyBanner', () => {
   it('names the URL, /docs, /lab, the development mailbox and the demo logins in development', () => {
     expect(readyBanner(AppConfig.fromEnv(base))).toEqual([
       'Proofgate is ready: open http://localhost:25000',
+      `  version        ${SERVICE_VERSION}`,
       '  API docs       http://localhost:25000/docs',
       '  attack lab     http://localhost:25000/lab',
       '  dev mailbox    http://localhost:25000/dev/mailbox',
@@ -24,7 +26,10 @@ describe('readyBanner', () => {
       DOCS_ENABLED: 'false',
       LAB_ENABLED: 'false',
     });
-    expect(readyBanner(config)).toEqual(['Proofgate is ready: open http://localhost:25000']);
+    expect(readyBanner(config)).toEqual([
+      'Proofgate is ready: open http://localhost:25000',
+      `  version        ${SERVICE_VERSION}`,
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config/app-config';
 import { DEMO_CLIENTS } from '../../config/sections/oauth.config';
+import { SERVICE_VERSION } from '../version';
 
 /** The address to open in a browser: a wildcard bind is reached on localhost. */
 export function localUrl(config: AppConfig): string {
@@ -12,7 +13,7 @@ export function localUrl(config: AppConfig): string {
 /** What a developer needs once the service is up: where to go, how to log in, where mail shows. */
 export function readyBanner(config: AppConfig): string[] {
   const url = localUrl(config);
-  const lines = [`Proofgate is ready: open ${url}`];
+  const lines = [`Proofgate is ready: open ${url}`, `  version        ${SERVICE_VERSION}`];
   if (config.server.issuer !== url) lines.push(`  issuer         ${config.server.issuer}`);
   if (config.operator.docsEnabled) lines.push(`  API docs       ${url}/docs`);
   if (config.lab.enabled) lines.push(`  attack lab     ${url}/lab`);

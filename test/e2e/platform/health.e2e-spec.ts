@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTestApp } from '../../support/test-app';
 import { useAppWithOwnDatabase } from '../../support/use-test-app';
 
@@ -11,11 +13,19 @@ async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolea
 }
 
 describe('GET /health', () => {
-  it('answers 200 with the database up', async () => {
+  it('answers 200 with the database up, naming the release (package.json version)', async () => {
     const t = await createTestApp();
     try {
       const res = await t.http().get('/health').expect(200);
-      expect(res.body).toMatchObject({ status: 'ok', checks: { database: { status: 'up' } } });
+      const { version } = JSON.parse(
+        readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'),
+      ) as { version: string };
+      expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(res.body).toMatchObject({
+        status: 'ok',
+        checks: { database: { status: 'up' } },
+        version,
+      });
       expect(res.headers['cache-control']).toBe('no-store');
     } finally {
       await t.close();
@@ -36,6 +46,7 @@ describe('a database outage', () => {
       error: 'temporarily_unavailable',
       error_description: 'The database is unreachable',
       checks: { database: { status: 'down' } },
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
     });
     expect(down.headers['retry-after']).toBe('5');
     expect(JSON.stringify(down.body)).not.toMatch(/at \S+ \(|Mongo\w*Error/);

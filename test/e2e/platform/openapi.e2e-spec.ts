@@ -5,6 +5,7 @@ import { CSRF_REFUSALS } from '../../../src/platform/csrf/csrf-protection';
 import { INVALID_ID_TOKEN_HINT } from '../../../src/tokens/id-token-hint.verifier';
 import { WALLET_CHAINS } from '../../../src/wallet/wallet-chains';
 import { TestApp } from '../../support/test-app';
+import { SERVICE_VERSION } from '../../../src/platform/version';
 import { useTestApp } from '../../support/use-test-app';
 
 interface Schema {
@@ -57,6 +58,11 @@ describe('GET /docs (OpenAPI)', () => {
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.text).toContain('swagger-ui');
     expect(res.text).toContain('<title>Proofgate API</title>');
+  });
+
+  it('gives the release as the document’s version', () => {
+    expect(document.info.version).toBe(SERVICE_VERSION);
+    expect(document.info.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('lists operations of the API only, no static asset of the pages', () => {

@@ -19,6 +19,7 @@ import { startRefusals } from '../../../src/platform/startup/start-refusals';
 import { sharedBuild, startBuiltService } from '../../support/build';
 import { exitOf, freePort } from '../../support/processes';
 import { createTestApp } from '../../support/test-app';
+import { SERVICE_VERSION } from '../../../src/platform/version';
 
 const ROOT = join(__dirname, '..', '..', '..');
 /** This file's test database, read before `shell()` hides it from the processes started. */
@@ -355,9 +356,12 @@ describe('the built service refuses to start, in one line', () => {
     const records = output
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { msg?: string; context?: string });
+      .map((line) => JSON.parse(line) as { msg?: string; context?: string; server?: string });
+    // Every line names the release that wrote it.
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.filter((r) => r.server !== `proofgate/${SERVICE_VERSION}`)).toEqual([]);
     expect(records.find((r) => r.msg?.startsWith('Proofgate is ready'))?.msg).toBe(
-      `Proofgate is ready: open http://localhost:${port} (issuer http://localhost:${port})`,
+      `Proofgate is ready: open http://localhost:${port} (issuer http://localhost:${port}, version ${SERVICE_VERSION})`,
     );
     const chatter = ['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory'];
     expect(records.filter((r) => chatter.includes(r.context ?? ''))).toEqual([]);
