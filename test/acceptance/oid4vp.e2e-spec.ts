@@ -3,14 +3,18 @@
  * independent holder (holder.ts): the login page's and a script's `POST /oid4vp/requests`, the
  * request object by reference (GET and POST) under both client identifier prefixes, answers in
  * both response modes, the refusals at response_uri, single use, cross-device sign-in and what
- * scope `age` discloses.
+ * scope `age` discloses; and (issue #76) encrypted answers built with jose to another key, with
+ * another `alg` or `enc`, naming another or no `kid`: each refused, the request left pending.
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { createHeaderAndPayload, StatusList } from '@sd-jwt/jwt-status-list';
 import {
+  type CompactJWEHeaderParameters,
+  CompactEncrypt,
   compactVerify,
   decodeJwt,
   decodeProtectedHeader,
+  generateKeyPair,
   importJWK,
   importX509,
   SignJWT,
@@ -563,5 +567,155 @@ describe('refusals at response_uri (400 invalid_presentation naming the check)',
       status: 'signed_in',
       tokens: { id_token: expect.any(String) },
     });
+  });
+});
+
+describe('encrypted answers (direct_post.jwt) that do not fit their request: 400, the request still pending', () => {
+  /** A login page's direct_post.jwt request: its browser, id, the wallet's view and its key. */
+  async function encryptedRequest() {
+    const browser = new CookieBrowser();
+    const created = await pageRequest(browser, { response_mode: 'direct_post.jwt' });
+    const request = await resolve(created.authorization_request);
+    const [jwk] = request.client_metadata!.jwks!.keys;
+    return { browser, created, request, jwk, key: await importJWK(jwk, 'ECDH-ES') };
+  }
+
+  type Encrypted = Awaited<ReturnType<typeof encryptedRequest>>;
+  type EncryptionKey = Parameters<CompactEncrypt['encrypt']>[0];
+
+  /** The answer's fields a wallet encrypts: the presentation `request` asks for, as vp_token. */
+  async function answerFor(request: RequestObject) {
+    const presentation = await presentationFor(request, holder, credential);
+    return { vp_token: { [request.dcql_query.credentials[0].id]: [presentation] } };
+  }
+
+  /** A JWE of `fields` with `header`, to `key`, built with jose and posted as `response`. */
+  async function postJwe(
+    request: RequestObject,
+    fields: object,
+    header: CompactJWEHeaderParameters,
+    key: EncryptionKey,
+  ) {
+    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(fields)))
+      .setProtectedHeader(header)
+      .encrypt(key);
+    const answer = await fetch(request.response_uri, {
+      method: 'POST',
+      body: new URLSearchParams({ response: jwe }),
+    });
+    return { status: answer.status, body: (await answer.json()) as Json };
+  }
+
+  /** The header a wallet sends (OpenID4VP §8.3): the request's alg and enc, its key's kid. */
+  const rightHeader = (r: Encrypted): CompactJWEHeaderParameters => ({
+    alg: 'ECDH-ES',
+    enc: 'A128GCM',
+    kid: r.jwk.kid,
+  });
+
+  const pollOf = async (r: Encrypted) =>
+    (await r.browser.getJson(`${service().issuer}/oid4vp/requests/${r.created.id}`)).json();
+
+  const UNDECRYPTABLE = {
+    error: 'invalid_request',
+    error_description: 'The response could not be decrypted with this request’s key',
+  };
+  const NO_SUCH_KID = {
+    error: 'invalid_request',
+    error_description: 'The response names no live direct_post.jwt request (kid)',
+  };
+
+  type Spoiled = [CompactJWEHeaderParameters, EncryptionKey];
+
+  it('takes an answer jose encrypts as a wallet does (ECDH-ES, A128GCM, the request’s kid)', async () => {
+    const r = await encryptedRequest();
+    expect(r.request.client_metadata).toMatchObject({
+      encrypted_response_enc_values_supported: expect.arrayContaining(['A128GCM']),
+    });
+    expect(r.jwk).toMatchObject({ kty: 'EC', crv: 'P-256', kid: expect.any(String) });
+    const answered = await postJwe(r.request, await answerFor(r.request), rightHeader(r), r.key);
+    expect(answered.status).toBe(200);
+    const completed = await r.browser.get(answered.body.redirect_uri as string);
+    expect([completed.status, completed.headers.get('location')]).toEqual([303, '/account']);
+  });
+
+  it.each<[string, (r: Encrypted) => Promise<Spoiled> | Spoiled, Json]>([
+    [
+      'encrypted to another key',
+      async (r) => [rightHeader(r), (await generateKeyPair('ECDH-ES', { crv: 'P-256' })).publicKey],
+      UNDECRYPTABLE,
+    ],
+    [
+      'with alg ECDH-ES+A128KW (to the request’s key)',
+      (r) => [{ ...rightHeader(r), alg: 'ECDH-ES+A128KW' }, r.key],
+      UNDECRYPTABLE,
+    ],
+    [
+      'with alg RSA-OAEP-256 (to an RSA key)',
+      async (r) => [
+        { ...rightHeader(r), alg: 'RSA-OAEP-256' },
+        (await generateKeyPair('RSA-OAEP-256')).publicKey,
+      ],
+      UNDECRYPTABLE,
+    ],
+    ['with enc A192GCM', (r) => [{ ...rightHeader(r), enc: 'A192GCM' }, r.key], UNDECRYPTABLE],
+    [
+      'with enc A128CBC-HS256',
+      (r) => [{ ...rightHeader(r), enc: 'A128CBC-HS256' }, r.key],
+      UNDECRYPTABLE,
+    ],
+    [
+      'naming another live direct_post.jwt request’s kid',
+      async (r) => [{ ...rightHeader(r), kid: (await encryptedRequest()).jwk.kid }, r.key],
+      UNDECRYPTABLE,
+    ],
+    [
+      'naming a direct_post (unencrypted) request’s state as kid',
+      async (r) => [
+        {
+          ...rightHeader(r),
+          kid: (await resolve((await scriptRequest()).authorization_request)).state,
+        },
+        r.key,
+      ],
+      NO_SUCH_KID,
+    ],
+    [
+      'naming an unknown kid',
+      (r) => [{ ...rightHeader(r), kid: 'x'.repeat(43) }, r.key],
+      NO_SUCH_KID,
+    ],
+    ['naming no kid', (r) => [{ alg: 'ECDH-ES', enc: 'A128GCM' }, r.key], NO_SUCH_KID],
+  ])(
+    'refuses an answer %s; the wallet’s right answer then signs the browser in',
+    async (_, spoil, refusal) => {
+      const r = await encryptedRequest();
+      const fields = await answerFor(r.request);
+      const [header, key] = await spoil(r);
+      expect(await postJwe(r.request, fields, header, key)).toEqual({ status: 400, body: refusal });
+      expect(await pollOf(r)).toEqual({ status: 'pending' });
+      // The holder's library encrypts the same presentation as the request asks: accepted.
+      const answered = await submit(r.request, fields.vp_token);
+      expect(answered.status).toBe(200);
+      const completed = await r.browser.get(answered.body.redirect_uri as string);
+      expect([completed.status, completed.headers.get('location')]).toEqual([303, '/account']);
+      expect((await r.browser.get(`${service().issuer}/account`)).status).toBe(200);
+    },
+  );
+
+  it('refuses this request’s presentation sent to another live request, under its kid: both stay pending', async () => {
+    const r = await encryptedRequest();
+    const other = await encryptedRequest();
+    const fields = await answerFor(r.request);
+    const refused = await postJwe(r.request, fields, rightHeader(other), other.key);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_presentation' });
+    expect(refused.body.error_description).toMatch(/nonce/);
+    expect(await pollOf(r)).toEqual({ status: 'pending' });
+    expect(await pollOf(other)).toEqual({ status: 'pending' });
+    expect((await submit(r.request, fields.vp_token)).status).toBe(200);
+    expect((await submit(other.request, (await answerFor(other.request)).vp_token)).status).toBe(
+      200,
+    );
   });
 });

@@ -2,7 +2,8 @@
  * The one Proofgate the acceptance suite talks to: the service as `npm run build` builds it
  * (test/support/build.ts), started as a process of its own with a database of its own and an
  * environment of documented settings only (docs/CONFIGURATION.md), and a loopback receiver for
- * what it sends out (CIBA_NOTIFY_URL, ping notifications). Everything else is HTTP.
+ * what it sends out (CIBA_NOTIFY_URL, ping notifications) and for what it fetches (a status list,
+ * a client's request objects). Everything else is HTTP.
  *
  * The folder's suite (folder.e2e-suite.ts) holds it for the whole folder; each spec file holds it
  * too, so that a spec file run alone (E2E_EACH_FILE=1) starts one of its own.
@@ -28,6 +29,9 @@ export interface Received {
   readonly body: string;
 }
 
+/** The origin a client's logo may come from (CONSENT_LOGO_ORIGINS). */
+export const LOGO_ORIGIN = 'https://logos.acceptance.example';
+
 /** A resource whose tokens need a passkey's `acr` (ACR_REQUIRED_BY_RESOURCE). */
 export const PHR_RESOURCE = 'https://payments.example/api';
 
@@ -40,8 +44,10 @@ export interface AcceptanceService {
   readonly receiver: string;
   /** Every POST the receiver got so far, oldest first. */
   readonly received: Received[];
-  /** What the receiver answers to a GET of a path (a status list, …). */
+  /** What the receiver answers to a GET of a path (a status list, a request object, …). */
   readonly served: Map<string, { type: string; body: string }>;
+  /** The path of every GET the receiver answered from `served`, oldest first. */
+  readonly fetched: string[];
   /** `proofgate-admin <args>` as an operator runs it beside the service (docs/ADMINISTRATION.md). */
   readonly admin: (args: readonly string[], stdin?: string) => Promise<ScriptRun>;
 }
@@ -54,11 +60,13 @@ let receiverServer: Server | undefined;
 async function startReceiver(
   received: Received[],
   served: AcceptanceService['served'],
+  fetched: string[],
 ): Promise<string> {
   const port = await freePort();
   receiverServer = createServer((req, res) => {
     const document = req.method === 'GET' ? served.get(req.url ?? '') : undefined;
     if (document) {
+      fetched.push(req.url ?? '');
       res.writeHead(200, { 'content-type': document.type }).end(document.body);
       return;
     }
@@ -76,7 +84,8 @@ async function startReceiver(
 async function start(): Promise<AcceptanceService> {
   const received: Received[] = [];
   const served: AcceptanceService['served'] = new Map();
-  const receiver = await startReceiver(received, served);
+  const fetched: string[] = [];
+  const receiver = await startReceiver(received, served, fetched);
   const dist = await sharedBuild();
   const port = await freePort();
   const initialAccessToken = randomBytes(32).toString('base64url');
@@ -96,6 +105,10 @@ async function start(): Promise<AcceptanceService> {
     // The issue's example type: a JSON Schema and the template the page renders.
     AUTHORIZATION_DETAILS_TYPES: JSON.stringify({ payment_initiation: PAYMENT_INITIATION }),
     CIBA_NOTIFY_URL: `${receiver}/notify`,
+    // Its clients publish request objects on the loopback receiver, over http (request_uris).
+    CLIENT_METADATA_ALLOW_PRIVATE: 'true',
+    // The one origin a client's logo is shown from on the consent screen.
+    CONSENT_LOGO_ORIGINS: LOGO_ORIGIN,
     ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [PHR_RESOURCE]: 'phr' }),
     // The least interval, so that a poll in time is a second away.
     CIBA_INTERVAL_SECONDS: '1',
@@ -161,7 +174,7 @@ async function start(): Promise<AcceptanceService> {
       cli.stdin.end(stdin);
       cli.once('close', (code) => resolve({ code, stdout, stderr }));
     });
-  return { issuer, initialAccessToken, receiver, received, served, admin };
+  return { issuer, initialAccessToken, receiver, received, served, fetched, admin };
 }
 
 /** Holds the service for the enclosing describe: started by the first holder, stopped by the last. */
