@@ -16,7 +16,7 @@ import { EventsModule } from '../platform/events/events.module';
 import { RateLimitModule } from '../platform/rate-limit/rate-limit.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { ConsentModule } from '../oauth/consent/consent.module';
-import { ApprovalAuditPersistenceModule } from '../oauth/ciba/audit/persistence/approval-audit-persistence.module';
+import { ApprovalAuditPersistenceModule } from '../accounts/approval-audit/persistence/approval-audit-persistence.module';
 import { GRANT_TYPE_RULES } from '../oauth/token/token-grants';
 import { RegistrableGrantTypesModule } from '../clients/registration/registrable-grant-types';
 import { MethodRemoval } from '../sessions/logout/method-removal.service';

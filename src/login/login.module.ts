@@ -48,7 +48,7 @@ import { Oid4vpSessionLogin } from './oid4vp/oid4vp-session-login.service';
  * /login/siwe, POST /login/passkey, POST /login/email/*), sign-in at an upstream provider
  * (/login/upstream/{id}), and the account page (/account).
  */
-import { ApprovalAuditPersistenceModule } from '../oauth/ciba/audit/persistence/approval-audit-persistence.module';
+import { ApprovalAuditPersistenceModule } from '../accounts/approval-audit/persistence/approval-audit-persistence.module';
 @Module({
   imports: [
     UsersModule,

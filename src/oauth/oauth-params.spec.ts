@@ -6,7 +6,7 @@ import {
   IgnoreUnknownParameters,
   RequestValidationPipe,
 } from '../platform/validation/validation.pipe';
-import { AuthorizationRequestDto } from './authorize/authorization-request.dto';
+import { AuthorizationRequestDto } from './request-rules/authorization-request.dto';
 import { ClientAuthenticationDto } from './client-authentication.dto';
 import { DeviceAuthorizationRequestDto } from './device/device-authorization-request.dto';
 import { OptionalOAuthParam, RequiredOAuthParam } from './oauth-params';

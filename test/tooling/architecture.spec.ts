@@ -346,6 +346,10 @@ describe('layout: dependencies point one way', () => {
     expect(violations(['oauth', 'admin', 'telemetry'], (area) => area === 'login')).toEqual([]);
   });
 
+  it('login/ (the pages a person signs in on) imports nothing from oauth/: what both show, as the CIBA answers an account gave, is kept below them (accounts/approval-audit/)', () => {
+    expect(violations(['login'], (area) => area === 'oauth')).toEqual([]);
+  });
+
   it('platform/ and config/ know no protocol: they import only each other, and config/ the pure RFC checks of protocol-rules/', () => {
     const allowed = new Set(['platform', 'config']);
     expect(violations(['platform'], (area) => !allowed.has(area))).toEqual([]);

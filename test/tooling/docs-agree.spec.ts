@@ -31,7 +31,7 @@ import {
 import { PROOFS } from '../../src/proof-registry';
 import { MAX_RESOURCES_PER_REQUEST } from '../../src/oauth/resource/check-resource';
 import { STATUS_LIST_LIMITS } from '../../src/oid4vp/status-list-token';
-import { POLLED_KEY_MEMORY_SECONDS } from '../../src/oauth/device/device-authorization';
+import { POLLED_KEY_MEMORY_SECONDS } from '../../src/oauth/polling/polled-authorization-state';
 import { MAX_REPLACED_SESSIONS } from '../../src/sessions/session';
 import { SUPPORTED_SCOPES } from '../../src/tokens/scopes';
 import { ID_TOKEN_CLAIMS } from '../../src/oauth/metadata/openid-provider-metadata.dto';
@@ -40,7 +40,7 @@ import { MetricsService } from '../../src/telemetry/metrics.service';
 import {
   REQUEST_OBJECT_CLOCK_SKEW_SECONDS,
   SIGNED_REQUEST_MAX_AGE_SECONDS,
-} from '../../src/oauth/authorize/request-object.verifier';
+} from '../../src/oauth/request-rules/request-object.verifier';
 import { SETTING_NAMES } from '../../src/config/settings';
 import { REQUEST_URI_FETCH_LIMITS } from '../../src/oauth/authorize/request-uri.fetcher';
 import { GRANT_TYPE_RULES } from '../../src/oauth/token/token-grants';

@@ -3,7 +3,7 @@ import {
   APPROVAL_AUDIT_LISTED,
   ApprovalAuditLog,
   type ApprovalAuditRecord,
-} from '../../oauth/ciba/audit/approval-audit';
+} from '../../accounts/approval-audit/approval-audit';
 import { answerRows, type CommandDeps, wholeNumberUpTo } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
 

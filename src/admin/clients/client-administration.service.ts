@@ -25,7 +25,7 @@ import {
 import { configuredClientGrantProblem } from '../../clients/configured-client-grants';
 import { configuredClientFields } from '../../clients/configured-client';
 import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
-import { grantTypesOf } from '../../oauth/token/check-grant-type';
+import { grantTypesOf } from '../../oauth/request-rules/check-grant-type';
 import type { GrantTypeRules } from '../../protocol-rules/grant-types';
 import {
   requiresDpop,

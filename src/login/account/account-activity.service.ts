@@ -9,7 +9,7 @@ import {
   APPROVAL_AUDIT_LISTED,
   ApprovalAuditLog,
   type ApprovalAuditRecord,
-} from '../../oauth/ciba/audit/approval-audit';
+} from '../../accounts/approval-audit/approval-audit';
 
 /** At most this many sessions and this many grants are listed (newest first). */
 export const MAX_LISTED_ACTIVITY = 100;

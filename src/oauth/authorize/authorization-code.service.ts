@@ -41,13 +41,6 @@ export interface AuthorizationCodePayload {
   authorizationDetails?: AuthorizationDetail[];
 }
 
-/**
- * A `nonce` longer than this is refused. OpenID Connect sets no limit; it is stored with the code
- * and signed into the ID token, so it is bounded like any other stored request value. 512 is far
- * above what clients send (a hash or 32 random bytes, base64url: 43 characters).
- */
-export const MAX_NONCE_LENGTH = 512;
-
 /** The binding the token request must reproduce for the code to be consumed. */
 export interface AuthorizationCodeBinding {
   client_id: string;

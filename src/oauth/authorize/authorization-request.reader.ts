@@ -6,11 +6,15 @@ import {
   isPushedRequestUri,
 } from '../par/pushed-authorization.service';
 import {
+  HELD_REQUEST_PARAM,
   authorizationParametersOf,
   type AuthorizationParameters,
-} from './authorization-parameters';
-import { HELD_REQUEST_PARAM, HeldAuthorizationRequests } from './held-authorization-request';
-import { RequestObjectVerifier, refusePlainRequest } from './request-object.verifier';
+} from '../request-rules/authorization-parameters';
+import { HeldAuthorizationRequests } from './held-authorization-request';
+import {
+  RequestObjectVerifier,
+  refusePlainRequest,
+} from '../request-rules/request-object.verifier';
 import { RequestUriFetcher } from './request-uri.fetcher';
 
 /** What came in the front channel (a query, or a form POST): the parameters read here. */

@@ -24,7 +24,7 @@ import {
   AuthorizationRequestCheck,
   consentScopeOf,
   detailsConsentValue,
-} from './authorization-request.check';
+} from '../request-rules/authorization-request.check';
 import {
   AuthorizationDetailsCheck,
   type RenderedAuthorizationDetail,
@@ -38,25 +38,21 @@ import {
   StaleAuthorizationRequest,
   heldRequestPath,
 } from './held-authorization-request';
-import type { AuthorizationRequestDto } from './authorization-request.dto';
+import type { AuthorizationRequestDto } from '../request-rules/authorization-request.dto';
 import { AuthorizationRequested, UnprotectedCodeIssued } from './authorization.events';
 import {
   ConsentRequired,
   LoginRequired,
   UnmetAuthenticationRequirements,
-} from './authorize.errors';
+} from '../request-rules/authorization-request.errors';
 import {
   checkAuthentication,
   offersAcr,
   type AuthenticationRequirements,
   type AuthenticationVerdict,
-} from './check-authentication';
-import {
-  SIGN_IN_MARKER_PARAM,
-  SignInMarkers,
-  type RequestingBrowser,
-  withMarker,
-} from './sign-in-marker';
+} from '../request-rules/check-authentication';
+import { SignInMarkers, type RequestingBrowser, withMarker } from './sign-in-marker';
+import { SIGN_IN_MARKER_PARAM } from '../request-rules/authorization-parameters';
 import { Clock } from '../../platform/clock/clock';
 
 /**

@@ -40,7 +40,7 @@ import { contentSecurityPolicyWithImagesFrom } from '../../platform/http/securit
 import { isSelfRegistered } from '../../clients/oauth-client';
 import { renderErrorPage } from './error-page';
 import { AuthorizationEndpoint, type RequestArrival } from './authorization.endpoint';
-import { AuthorizationRequestDto } from './authorization-request.dto';
+import { AuthorizationRequestDto } from '../request-rules/authorization-request.dto';
 import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
 import { RequireContentType } from '../../platform/http/require-content-type.guard';
 

@@ -3,14 +3,11 @@ import { ChallengeStore } from '../../challenges/challenge-store';
 import type { ConsumeResult } from '../../challenges/challenge';
 import { randomToken } from '../../platform/crypto/hashing';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
-import type { AuthorizationParameters } from './authorization-parameters';
+import {
+  HELD_REQUEST_PARAM,
+  type AuthorizationParameters,
+} from '../request-rules/authorization-parameters';
 import { SIGN_IN_MARKER_TTL_SECONDS } from './sign-in-marker';
-
-/**
- * The /authorize parameter of the way back to a held request (see HeldAuthorizationRequests):
- * its key in the challenge store. Only this server sets it; clients never send it.
- */
-export const HELD_REQUEST_PARAM = 'pg_request';
 
 /** As long as a sign-in marker: the time a user may take on the login and consent pages. */
 export const HELD_REQUEST_TTL_SECONDS = SIGN_IN_MARKER_TTL_SECONDS;

@@ -4,7 +4,7 @@ import { clientLabel, type OAuthClient } from '../../clients/oauth-client';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
 import { isRegisteredRequestUri } from '../../protocol-rules/request-uris';
 import { InvalidRequestUri } from '../par/par.errors';
-import { MAX_REQUEST_OBJECT_LENGTH } from './request-object.verifier';
+import { MAX_REQUEST_OBJECT_LENGTH } from '../request-rules/request-object.verifier';
 
 /** What a request object fetched by reference may cost: its size, and the whole exchange's time. */
 export const REQUEST_URI_FETCH_LIMITS = {

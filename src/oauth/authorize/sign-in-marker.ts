@@ -2,13 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import type { ChallengeBinding, ConsumeResult } from '../../challenges/challenge';
 import { randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
-
-/**
- * The /authorize parameter Proofgate adds to the request it sends the user to sign in for, when
- * that request asked for a fresh sign-in (`prompt=login`, `max_age`): the key of a sign-in marker
- * kept in the challenge store. Only this server mints it; clients never send it.
- */
-export const SIGN_IN_MARKER_PARAM = 'pg_signin';
+import { SIGN_IN_MARKER_PARAM } from '../request-rules/authorization-parameters';
 
 /** How long a marker counts: the time a user may take on the login page. */
 export const SIGN_IN_MARKER_TTL_SECONDS = 600;

@@ -14,7 +14,7 @@ import { ApprovalProofRequired, PasskeyRequired } from './ciba.errors';
 import { type ApprovedRequest, approvedRequestHash, approvedRequestOf } from './approval-statement';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import type { VerifiedApprovalProof } from './approval-proofs';
-import { ApprovalAuditLog } from './audit/approval-audit';
+import { ApprovalAuditLog } from '../../accounts/approval-audit/approval-audit';
 import { CibaNotifications } from './notifications/ciba-notifications';
 
 /** A pending request as its person sees it (GET /account/approvals). */

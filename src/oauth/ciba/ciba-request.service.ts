@@ -9,7 +9,7 @@ import type { AcrValue } from '../../protocol-rules/acr';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import type { CibaRequestBinding, CibaRequestPayload } from './ciba-request';
 import { CibaNotifications } from './notifications/ciba-notifications';
-import { POLLED_KEY_MEMORY_SECONDS } from '../device/device-authorization';
+import { POLLED_KEY_MEMORY_SECONDS } from '../polling/polled-authorization-state';
 
 /** CIBA Core 1.0 §7.3 successful answer. */
 export interface BackchannelAuthenticationResponse {

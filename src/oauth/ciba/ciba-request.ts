@@ -1,7 +1,7 @@
 import type { AuthMethod } from '../../proofs/proof-vocabulary';
 import type { AcrValue } from '../../protocol-rules/acr';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
-import type { PolledAuthorizationState } from '../token/grants/polled-authorization';
+import type { PolledAuthorizationState } from '../polling/polled-authorization-state';
 
 export { CIBA_GRANT_TYPE } from '../../protocol-rules/grant-types';
 

@@ -5,7 +5,7 @@ import type { OAuthClient } from '../../clients/oauth-client';
 import {
   DETAILS_CONSENT_PREFIX,
   claimOfConsentValue,
-} from '../authorize/authorization-request.check';
+} from '../request-rules/authorization-request.check';
 import type { RenderedAuthorizationDetail } from '../authorization-details/authorization-details.check';
 
 export interface ConsentPageView {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { OAuthConfig } from '../../config/sections/oauth.config';
 import { Clock } from '../../platform/clock/clock';
-import { consentCovers } from '../authorize/authorization-request.check';
+import { consentCovers } from '../request-rules/authorization-request.check';
 import type { Consent } from './consent';
 import { ConsentRepository } from './consent.repository';
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ClientAuthenticator } from '../../clients/client-authenticator';
 import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
-import { AuthorizationRequestCheck } from '../authorize/authorization-request.check';
+import { AuthorizationRequestCheck } from '../request-rules/authorization-request.check';
 import { presentedCredentials } from '../client-authentication.dto';
 import { ClientBudget } from '../client-budget';
-import { checkGrantType } from '../token/check-grant-type';
+import { checkGrantType } from '../request-rules/check-grant-type';
 import { DEVICE_CODE_GRANT_TYPE } from './device-authorization';
 import type { DeviceAuthorizationRequestDto } from './device-authorization-request.dto';
 import {

@@ -10,8 +10,8 @@ import {
   type DeviceCodeBinding,
   type DeviceCodePayload,
   type DeviceUserCodePayload,
-  POLLED_KEY_MEMORY_SECONDS,
 } from './device-authorization';
+import { POLLED_KEY_MEMORY_SECONDS } from '../polling/polled-authorization-state';
 import { newUserCode, normalizeUserCode } from './user-code';
 
 /** RFC 8628 §3.2 device authorization response. */

@@ -2,17 +2,6 @@ import type { AuthMethod } from '../../proofs/proof-vocabulary';
 
 export { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 
-/** RFC 8628 §3.5: how much longer a client must wait after each `slow_down`. */
-export const SLOW_DOWN_STEP_SECONDS = 5;
-
-/**
- * How long a polled key (a device code, a CIBA `auth_req_id`) is remembered after it expires, so
- * a late poll is answered `expired_token` (RFC 8628 §3.5; CIBA Core §11), the client's sign to
- * start over, and not `invalid_grant`, a fault, once the TTL monitor has run (every 60 s): ten
- * minutes, beyond any interval a client is told and a laptop's short sleep.
- */
-export const POLLED_KEY_MEMORY_SECONDS = 600;
-
 /** Where a device authorization stands: the user has not answered yet, or answered. */
 export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 import { IgnoreUnknownParameters } from '../../platform/validation/validation.pipe';
-import { AuthorizationRequestDto } from '../authorize/authorization-request.dto';
+import { AuthorizationRequestDto } from '../request-rules/authorization-request.dto';
 import { ClientAuthenticationDto } from '../client-authentication.dto';
 
 /**

@@ -4,13 +4,16 @@ import { ParConfig } from '../../config/sections/par.config';
 import { randomToken } from '../../platform/crypto/hashing';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import type { OAuthClient } from '../../clients/oauth-client';
-import { AuthorizationRequestCheck } from '../authorize/authorization-request.check';
-import type { AuthorizationRequestDto } from '../authorize/authorization-request.dto';
+import { AuthorizationRequestCheck } from '../request-rules/authorization-request.check';
+import type { AuthorizationRequestDto } from '../request-rules/authorization-request.dto';
 import {
   authorizationParametersOf,
   type AuthorizationParameters,
-} from '../authorize/authorization-parameters';
-import { RequestObjectVerifier, refusePlainRequest } from '../authorize/request-object.verifier';
+} from '../request-rules/authorization-parameters';
+import {
+  RequestObjectVerifier,
+  refusePlainRequest,
+} from '../request-rules/request-object.verifier';
 import { InvalidRequestUri } from './par.errors';
 
 /** RFC 9126 §2.2: the URN prefix of a `request_uri`; the rest is the store's key. */

@@ -9,7 +9,7 @@ import { ClientRegistry } from '../../clients/client-registry.service';
 import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
 import { presentedCredentials } from '../client-authentication.dto';
 import { ClientBudget } from '../client-budget';
-import { checkGrantType, withRegisteredGrants } from './check-grant-type';
+import { checkGrantType, withRegisteredGrants } from '../request-rules/check-grant-type';
 import { TokenGrants } from './token-grants';
 import type { TokenRequestParameters } from './token-request.dto';
 import { profileSigningAlgs, requiresDpop } from '../../protocol-rules/client-profile';

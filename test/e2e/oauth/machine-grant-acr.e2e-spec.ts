@@ -9,7 +9,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { SignJWT, decodeJwt } from 'jose';
-import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/oauth/token/grant-types';
+import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/protocol-rules/grant-types';
 import { AccessTokenService } from '../../../src/tokens/access-token.service';
 import { type EnterpriseIdp, startEnterpriseIdp } from '../../support/enterprise-idp';
 import { INSECURE, discover } from '../../support/oauth-discovery';

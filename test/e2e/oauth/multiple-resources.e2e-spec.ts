@@ -9,7 +9,7 @@
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { MAX_RESOURCES_PER_REQUEST } from '../../../src/oauth/resource/check-resource';
-import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/oauth/token/grant-types';
+import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/protocol-rules/grant-types';
 import { basic, clientEntry, login, pkcePair, type Agent, introspect } from '../../support/oauth';
 import { expectRefusal } from '../../support/refusal';
 import { consentForm } from '../../support/fetch-browser';

@@ -37,7 +37,7 @@ import { INSECURE } from '../../support/oauth-discovery';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import request from 'supertest';
 import { expectRefusal } from '../../support/refusal';
-import { REQUEST_OBJECT_CLOCK_SKEW_SECONDS } from '../../../src/oauth/authorize/request-object.verifier';
+import { REQUEST_OBJECT_CLOCK_SKEW_SECONDS } from '../../../src/oauth/request-rules/request-object.verifier';
 
 const insecure = { execute: [oidc.allowInsecureRequests] };
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-for-the-request-object-spec';

@@ -9,7 +9,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { decodeJwt } from 'jose';
-import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/oauth/token/grant-types';
+import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/protocol-rules/grant-types';
 import { addOperatorClient } from '../../support/operator-clients';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import { INSECURE, authorizationRequest, discover } from '../../support/oauth-discovery';

@@ -5,7 +5,7 @@ import { TokenConfig } from '../../../config/sections/tokens.config';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import { checkAuthorizedResource, resourcePolicy } from '../../resource/check-resource';
 import { ResourceClientIdCheck } from '../../resource/check-resource-client-id';
-import { checkAcrMinimum } from '../check-acr-minimum';
+import { checkAcrMinimum } from '../../request-rules/check-acr-minimum';
 
 /**
  * Where a machine grant's token may go (client credentials, JWT bearer): the grants that have no

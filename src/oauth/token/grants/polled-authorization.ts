@@ -27,26 +27,16 @@ import { clientLabel } from '../../../clients/oauth-client';
 import { GrantHandler, type GrantParameters, type TokenRequest } from '../grant';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
-import { SLOW_DOWN_STEP_SECONDS } from '../../device/device-authorization';
+import {
+  SLOW_DOWN_STEP_SECONDS,
+  type PolledAuthorizationState,
+} from '../../polling/polled-authorization-state';
 import {
   AuthorizationPending,
   DeviceAccessDenied,
   ExpiredToken,
   SlowDown,
-} from '../../device/device.errors';
-
-/**
- * The state of an authorization a client polls for while a person answers elsewhere (RFC 8628
- * §3.5 device codes; CIBA Core §7.3 poll mode): changed by compare-and-set only, so concurrent
- * polls and the person's answer never overwrite one another.
- */
-export interface PolledAuthorizationState {
-  status: 'pending' | 'approved' | 'denied';
-  /** `interval`, whole seconds; grows by 5 with each `slow_down`. */
-  interval: number;
-  /** The earliest time the next poll is in time: the last poll plus `interval`. */
-  pollableAt: Date;
-}
+} from '../../polling/polling.errors';
 
 /**
  * Polls that lose a compare-and-set to a concurrent poll (or to the person's answer) read the

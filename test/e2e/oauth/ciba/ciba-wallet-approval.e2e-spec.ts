@@ -14,7 +14,7 @@ import canonicalize from 'canonicalize';
 import { decodeJwt } from 'jose';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { AccountService } from '../../../../src/accounts/account.service';
-import { ApprovalAuditLog } from '../../../../src/oauth/ciba/audit/approval-audit';
+import { ApprovalAuditLog } from '../../../../src/accounts/approval-audit/approval-audit';
 import type { Agent } from '../../../support/oauth';
 import {
   cibaClient,

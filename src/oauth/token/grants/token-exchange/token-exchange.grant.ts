@@ -10,8 +10,7 @@ import type { OAuthClient } from '../../../../clients/oauth-client';
 import type { ClientCharge } from '../../../client-budget';
 import { EXAMPLE } from '../../../oauth.examples';
 import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../../grant';
-import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../grant-types';
-import { checkAcrMinimum } from '../../check-acr-minimum';
+import { checkAcrMinimum } from '../../../request-rules/check-acr-minimum';
 import { AuthorizationDetailsCheck } from '../../../authorization-details/authorization-details.check';
 import {
   ACCESS_TOKEN_TYPE,
@@ -20,7 +19,10 @@ import {
   exchangeTarget,
   narrowedScope,
 } from './check-exchange';
-import { MACHINE_GRANT_RULE } from '../../../../protocol-rules/grant-types';
+import {
+  MACHINE_GRANT_RULE,
+  TOKEN_EXCHANGE_GRANT_TYPE,
+} from '../../../../protocol-rules/grant-types';
 
 /** RFC 8693 §2.1: the exchange's own parameters. */
 const PARAMETERS = {

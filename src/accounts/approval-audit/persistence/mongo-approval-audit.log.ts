@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { randomIdentifier } from '../../../../platform/crypto/hashing';
+import { randomIdentifier } from '../../../platform/crypto/hashing';
 import {
   APPROVAL_AUDIT_RETENTION_DAYS,
   ApprovalAuditLog,

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { ExpiringRecord, removeOnceExpired } from '../../../../platform/database/record';
-import type { AuthorizationDetail } from '../../../../protocol-rules/authorization-details';
+import { ExpiringRecord, removeOnceExpired } from '../../../platform/database/record';
+import type { AuthorizationDetail } from '../../../protocol-rules/authorization-details';
 
 export const APPROVAL_AUDIT_COLLECTION = 'ciba_approval_audit';
 

@@ -11,7 +11,7 @@ import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
 import { ConsentDecisionService } from './consent-decision.service';
 import { ConsentFormDto } from './consent-form.dto';
-import { renderConsentDeniedPage } from './consent.page';
+import { renderConsentDeniedPage } from '../consent/consent.page';
 
 @RateLimit('closed', perIp(AUTHORIZE_PER_IP))
 @ApiTags('oauth')

@@ -10,17 +10,17 @@ import { safeReturnTo } from '../../sessions/return-to';
 import { SessionService } from '../../sessions/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { InvalidRequest, InvalidScope, InvalidTarget } from '../../platform/errors/protocol-error';
-import type { TextParameterName } from '../authorize/authorization-parameters';
-import { AuthorizationRequestReader } from '../authorize/authorization-request.reader';
+import type { TextParameterName } from '../request-rules/authorization-parameters';
+import { AuthorizationRequestReader } from './authorization-request.reader';
 import { checkAuthorizedResources, resourcePolicy } from '../resource/check-resource';
 import { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import {
   claimsAskedBy,
   consentScopeOf,
   requestedScope,
-} from '../authorize/authorization-request.check';
+} from '../request-rules/authorization-request.check';
 import type { ConsentFormDto } from './consent-form.dto';
-import { ConsentService } from './consent.service';
+import { ConsentService } from '../consent/consent.service';
 import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
 import { InvalidAuthorizationDetails } from '../authorization-details/authorization-details.errors';
 

@@ -1,8 +1,11 @@
-import { isConfidentialOnly, type GrantTypeRules } from '../../protocol-rules/grant-types';
+import {
+  DEFAULT_GRANT_TYPES,
+  isConfidentialOnly,
+  type GrantTypeRules,
+} from '../../protocol-rules/grant-types';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { UnauthorizedClient } from '../../platform/errors/protocol-error';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
-import { DEFAULT_GRANT_TYPES } from './grant-types';
 
 /**
  * The grants a client may use at /token: those it registered (RFC 7591 §2 `grant_types`, from

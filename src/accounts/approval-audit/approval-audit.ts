@@ -1,4 +1,4 @@
-import type { AuthorizationDetail } from '../../../protocol-rules/authorization-details';
+import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 
 /** How long an answer's record is kept: a year, long enough to settle a dispute over a payment. */
 export const APPROVAL_AUDIT_RETENTION_DAYS = 365;

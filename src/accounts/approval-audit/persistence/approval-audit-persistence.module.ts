@@ -1,4 +1,4 @@
-import { PersistenceModule } from '../../../../platform/database/persistence-module';
+import { PersistenceModule } from '../../../platform/database/persistence-module';
 import { ApprovalAuditLog } from '../approval-audit';
 import { ApprovalAuditDocument, ApprovalAuditSchema } from './approval-audit.schema';
 import { MongoApprovalAuditLog } from './mongo-approval-audit.log';

@@ -55,3 +55,23 @@ export function authorizationParametersOf(
   }
   return parameters;
 }
+
+/**
+ * A `nonce` longer than this is refused. OpenID Connect sets no limit; it is stored with the code
+ * and signed into the ID token, so it is bounded like any other stored request value. 512 is far
+ * above what clients send (a hash or 32 random bytes, base64url: 43 characters).
+ */
+export const MAX_NONCE_LENGTH = 512;
+
+/**
+ * The /authorize parameter Proofgate adds to the request it sends the user to sign in for, when
+ * that request asked for a fresh sign-in (`prompt=login`, `max_age`): the key of a sign-in marker
+ * kept in the challenge store. Only this server mints it; clients never send it.
+ */
+export const SIGN_IN_MARKER_PARAM = 'pg_signin';
+
+/**
+ * The /authorize parameter of the way back to a held request (see HeldAuthorizationRequests):
+ * its key in the challenge store. Only this server sets it; clients never send it.
+ */
+export const HELD_REQUEST_PARAM = 'pg_request';

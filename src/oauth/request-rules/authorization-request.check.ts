@@ -20,8 +20,8 @@ import {
   hasScope,
   withoutScope,
 } from '../../tokens/scopes';
-import { grantTypesOf } from '../token/check-grant-type';
-import { checkAcrMinimum } from '../token/check-acr-minimum';
+import { grantTypesOf } from './check-grant-type';
+import { checkAcrMinimum } from './check-acr-minimum';
 import { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
 import { StepUpConfig } from '../../config/sections/step-up.config';
 import { ConfigError } from '../../config/env-parsers';
@@ -41,9 +41,8 @@ import {
   type UserClaim,
 } from '../../protocol-rules/claims-request';
 import { checkMaxAge, checkPrompt, type AuthenticationRequirements } from './check-authentication';
-import { UnmetAuthenticationRequirements } from './authorize.errors';
-import { MAX_NONCE_LENGTH } from './authorization-code.service';
-import type { AuthorizationParameters } from './authorization-parameters';
+import { UnmetAuthenticationRequirements } from './authorization-request.errors';
+import { MAX_NONCE_LENGTH, type AuthorizationParameters } from './authorization-parameters';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import { authorizationDetailsHash } from '../authorization-details/canonical-hash';
 import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';

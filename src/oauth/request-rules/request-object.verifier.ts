@@ -23,7 +23,7 @@ import {
   isRequestObjectSigningAlg,
 } from '../../protocol-rules/request-object';
 import { AUTHORIZATION_PARAMETERS, type AuthorizationParameters } from './authorization-parameters';
-import { InvalidRequestObject } from './authorize.errors';
+import { InvalidRequestObject } from './authorization-request.errors';
 import { profileSigningAlgs } from '../../protocol-rules/client-profile';
 
 /** Longest request object read at all. */

@@ -4,12 +4,14 @@ import { EXAMPLE } from '../oauth.examples';
 import { OptionalOAuthParam, RepeatableOAuthParam } from '../oauth-params';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../../tokens/scopes';
-import { MAX_NONCE_LENGTH } from './authorization-code.service';
 import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
 import { MAX_CLAIMS_PARAMETER_LENGTH, USER_CLAIMS } from '../../protocol-rules/claims-request';
-import { SIGN_IN_MARKER_PARAM } from './sign-in-marker';
+import {
+  HELD_REQUEST_PARAM,
+  MAX_NONCE_LENGTH,
+  SIGN_IN_MARKER_PARAM,
+} from './authorization-parameters';
 import { MAX_RESOURCES_PER_REQUEST } from '../resource/check-resource';
-import { HELD_REQUEST_PARAM } from './held-authorization-request';
 
 /**
  * GET /authorize query, or POST /authorize form (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect

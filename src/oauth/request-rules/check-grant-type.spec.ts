@@ -1,7 +1,7 @@
 import type { OAuthClient } from '../../clients/oauth-client';
 import { UnauthorizedClient } from '../../platform/errors/protocol-error';
 import { checkGrantType as checkWithRules, withRegisteredGrants } from './check-grant-type';
-import { GRANT_TYPE_RULES } from './token-grants';
+import { GRANT_TYPE_RULES } from '../token/token-grants';
 
 /** checkGrantType by the rules of the grants the server has. */
 const checkGrantType = (client: OAuthClient, grantType: string) =>

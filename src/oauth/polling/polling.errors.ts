@@ -1,6 +1,7 @@
 import { ProtocolError } from '../../platform/errors/protocol-error';
 
-// RFC 8628 §3.5: the token endpoint's answers while the device authorization is not redeemable.
+// RFC 8628 §3.5: the token endpoint's answers while a polled authorization is not redeemable (a
+// device code; CIBA Core §11 reuses them for an auth_req_id).
 // All 400, as RFC 6749 §5.2's errors are.
 
 /** The user has not answered yet: poll again after `interval`. */
