@@ -1,6 +1,7 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { GrantTypeRule } from '../../protocol-rules/grant-types';
+import type { ChallengeModel } from '../../proofs/proof-vocabulary';
 import type { TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import type { OAuthClient } from '../../clients/oauth-client';
 import type { ClientCharge } from '../client-budget';
@@ -77,7 +78,19 @@ export interface GrantEntry<
   readonly advertised: boolean;
   /** What registering it commits a client to (RFC 7591 §2.1; protocol-rules/grant-types.ts). */
   readonly registration: GrantTypeRule;
+  /** Whose proof a redemption of this grant is, when it is a challenge model's (its metrics, traces). */
+  readonly proof?: GrantProof;
   readonly handler: Type<GrantHandler<Own>>;
+}
+
+/**
+ * A grant whose redemption is a challenge model's proof: the code exchange is PKCE's (RFC 7636
+ * §4.6), a device code's redemption the device model's (RFC 8628 §3.5). `waits` are the answers
+ * that tell a polling client to wait for the person, which prove nothing either way.
+ */
+export interface GrantProof {
+  readonly model: ChallengeModel;
+  readonly waits?: readonly string[];
 }
 
 /** The names of the own parameters of the grants `Entry` (a union of entries). */

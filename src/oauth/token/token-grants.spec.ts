@@ -19,6 +19,7 @@ import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from
 import {
   ADVERTISED_GRANT_TYPES,
   GRANTS,
+  GRANT_PROOFS,
   GRANT_TYPE_RULES,
   SUPPORTED_GRANT_TYPES,
   advertisedGrantTypes,
@@ -269,5 +270,15 @@ describe('the grant list as the service has it', () => {
   it("gives the rules of registering each grant (GRANT_TYPE_RULES) from the grant's own entry, for each grant and no other", () => {
     expect(Object.keys(GRANT_TYPE_RULES)).toEqual(SUPPORTED_GRANT_TYPES);
     for (const grant of GRANTS) expect(GRANT_TYPE_RULES[grant.type]).toBe(grant.registration);
+  });
+
+  it("says whose proof a grant's redemption is in one place (its entry): the code exchange PKCE's, a device code's the device model's but for the polls told to wait, no other grant a model's", () => {
+    expect([...GRANT_PROOFS]).toEqual([
+      ['authorization_code', { model: 'pkce' }],
+      [
+        'urn:ietf:params:oauth:grant-type:device_code',
+        { model: 'device', waits: ['authorization_pending', 'slow_down'] },
+      ],
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Provider, Type } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import type { GrantTypeRules } from '../../protocol-rules/grant-types';
-import type { GrantEntry, GrantHandler } from './grant';
+import type { GrantEntry, GrantHandler, GrantProof } from './grant';
 import { AUTHORIZATION_CODE_GRANT } from './grants/authorization-code.grant';
 import { CIBA_GRANT } from './grants/ciba.grant';
 import { CLIENT_CREDENTIALS_GRANT } from './grants/client-credentials.grant';
@@ -50,6 +50,16 @@ export const SUPPORTED_GRANT_TYPES = supportedGrantTypes(GRANTS);
  * at start and the admin CLI. OAuthModule hands it to them (RegistrableGrantTypesModule).
  */
 export const GRANT_TYPE_RULES = grantTypeRules(GRANTS);
+
+/** Whose proof a redemption of each grant type is, for the grants that are a model's proof. */
+export function grantProofs(grants: readonly GrantEntry[]): ReadonlyMap<string, GrantProof> {
+  return new Map(
+    grants.flatMap((grant) => (grant.proof === undefined ? [] : [[grant.type, grant.proof]])),
+  );
+}
+
+/** The proofs of the token endpoint's grants (its traces, and ProofVerified at each answer). */
+export const GRANT_PROOFS = grantProofs(GRANTS);
 
 /** The metadata's `grant_types_supported`. */
 export const ADVERTISED_GRANT_TYPES = advertisedGrantTypes(GRANTS);

@@ -8,12 +8,8 @@ import type { RequestStep } from '../../platform/http/in-sequence';
 import { answeredError } from '../../platform/errors/answered-error';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { ProofVerified } from '../../proofs/proof.events';
-import { DEVICE_CODE_GRANT_TYPE } from '../device/device-authorization';
-import { SUPPORTED_GRANT_TYPES } from './token-grants';
+import { GRANT_PROOFS, SUPPORTED_GRANT_TYPES } from './token-grants';
 import { TokenRequestCompleted } from './token.events';
-
-/** A device code's polls while the user has not answered: no verdict on the proof. */
-const DEVICE_POLL_WAITS = ['authorization_pending', 'slow_down'];
 
 /** POST /token as the router matches it: any case, one trailing slash. */
 function isTokenRequest(req: HttpRequest): boolean {
@@ -54,15 +50,12 @@ export class TokenRequestOutcome {
       const outcome = answeredError(res) ?? (res.raw.statusCode < 400 ? 'success' : 'server_error');
       const seconds = (performance.now() - started) / 1000;
       this.events.emit(new TokenRequestCompleted(label, outcome, seconds));
-      // The code exchange is the PKCE model's proof (RFC 7636 §4.6). Counted here, not in the
-      // grant, because a request the rate limit or validation refuses never reaches the grant.
-      if (label === 'authorization_code') {
-        this.events.emit(new ProofVerified('pkce', outcome, seconds));
-      }
-      // RFC 8628 §3.5: the device code's redemption is the device model's proof (here, as above);
-      // the polls that wait for the user (authorization_pending, slow_down) prove nothing.
-      if (label === DEVICE_CODE_GRANT_TYPE && !DEVICE_POLL_WAITS.includes(outcome)) {
-        this.events.emit(new ProofVerified('device', outcome, seconds));
+      // A grant that is a model's proof (the code exchange is PKCE's, a device code's
+      // redemption the device model's) is counted here, not in the grant, because a request the
+      // rate limit or validation refuses never reaches the grant; a poll told to wait proves nothing.
+      const proof = GRANT_PROOFS.get(label);
+      if (proof !== undefined && !proof.waits?.includes(outcome)) {
+        this.events.emit(new ProofVerified(proof.model, outcome, seconds));
       }
     });
   }

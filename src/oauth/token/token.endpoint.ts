@@ -10,7 +10,7 @@ import { RegistrableGrantTypes } from '../../clients/registration/registrable-gr
 import { presentedCredentials } from '../client-authentication.dto';
 import { ClientBudget } from '../client-budget';
 import { checkGrantType, withRegisteredGrants } from '../request-rules/check-grant-type';
-import { TokenGrants } from './token-grants';
+import { GRANT_PROOFS, TokenGrants } from './token-grants';
 import type { TokenRequestParameters } from './token-request.dto';
 import { profileSigningAlgs, requiresDpop } from '../../protocol-rules/client-profile';
 
@@ -56,8 +56,8 @@ export class TokenEndpoint {
   ): Promise<TokenEndpointAnswer> {
     const handler = this.grants.handlerFor(request.grant_type);
     const grantType = handler === undefined ? undefined : request.grant_type;
-    // RFC 7636 §4.6: the code exchange is the PKCE model's proof.
-    const model = grantType === 'authorization_code' ? 'pkce' : undefined;
+    // The model whose proof this grant's redemption is (the code exchange: PKCE's, RFC 7636 §4.6).
+    const model = grantType === undefined ? undefined : GRANT_PROOFS.get(grantType)?.model;
     return tracedStep(
       'oauth.token',
       {

@@ -253,6 +253,7 @@ export const AUTHORIZATION_CODE_GRANT: GrantEntry<'authorization_code', typeof P
     confidentialOnly: false,
     issuesRefreshTokens: true,
   },
+  proof: { model: 'pkce' },
   handler: AuthorizationCodeGrant,
 };
 

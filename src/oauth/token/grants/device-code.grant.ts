@@ -62,5 +62,7 @@ export const DEVICE_CODE_GRANT: GrantEntry<typeof DEVICE_CODE_GRANT_TYPE, typeof
     confidentialOnly: false,
     issuesRefreshTokens: true,
   },
+  // The polls while the user has not answered (authorization_pending, slow_down) prove nothing.
+  proof: { model: 'device', waits: ['authorization_pending', 'slow_down'] },
   handler: DeviceCodeGrant,
 };
