@@ -9,25 +9,20 @@ import { SigningKeyPersistenceModule } from './signing-keys/persistence/signing-
 import { SigningKeyPairs } from './signing-keys/signing-key-pairs';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 
+/** What the module offers the features above it: the keys, and every token signed with them. */
+const TOKEN_SERVICES = [
+  SigningKeyService,
+  AccessTokenService,
+  IdTokenService,
+  IdTokenHintVerifier,
+  LogoutTokenService,
+  SignedUserInfoService,
+];
+
 @Module({
   imports: [SigningKeyPersistenceModule],
   controllers: [JwksController],
-  providers: [
-    SigningKeyPairs,
-    SigningKeyService,
-    AccessTokenService,
-    IdTokenService,
-    IdTokenHintVerifier,
-    LogoutTokenService,
-    SignedUserInfoService,
-  ],
-  exports: [
-    SigningKeyService,
-    AccessTokenService,
-    IdTokenService,
-    IdTokenHintVerifier,
-    LogoutTokenService,
-    SignedUserInfoService,
-  ],
+  providers: [SigningKeyPairs, ...TOKEN_SERVICES],
+  exports: TOKEN_SERVICES,
 })
 export class TokensModule {}

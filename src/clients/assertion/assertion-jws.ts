@@ -96,34 +96,45 @@ export interface ClientJwsNames {
   readonly object: string;
 }
 
+/** What a refusal of a JWS's key or signature says, case by case. */
+export interface JwsKeyRefusalTexts {
+  /** The signature does not verify with the key it names. */
+  readonly signature: string;
+  /** Several keys could have signed it, and it names none (no `kid`). */
+  readonly severalKeys: string;
+  /** None of the keys it could be signed with matches. */
+  readonly noKey: string;
+  /** Signed with a key jose will not use (an RSA key under 2048 bits). */
+  readonly unusableKey: string;
+}
+
+/** The texts of a client's own JWS (its keys are those registered for it), named by `names`. */
+export function clientJwsTexts({ subject, object }: ClientJwsNames): JwsKeyRefusalTexts {
+  return {
+    signature: `${subject} signature is invalid`,
+    severalKeys: `Several registered keys could have signed ${object}: send the kid of the key`,
+    unusableKey: `${subject} is signed with a key Proofgate cannot use (an RSA key needs 2048 bits or more)`,
+    noKey: `${subject} is signed by no key registered for the client`,
+  };
+}
+
 /**
- * verifyClientJws's verdict on the key and the signature as the refusal a client reads, made by
- * the caller's `refused` (a description, and the reason for the metric label); undefined for any
- * other of jose's errors, which each caller words by its own rules.
+ * jose's verdict on a JWS's key and signature as the refusal a client reads, made by the caller's
+ * `refused` (a description, and the reason for the metric label); undefined for any other of
+ * jose's errors, which each caller words by its own rules. One mapping for every JWS a client
+ * presents: its assertions, its request objects, and an issuer's assertion (the JWT-bearer grant).
  */
-export function clientJwsRefusal<Refusal>(
+export function jwsKeyRefusal<Refusal>(
   error: errors.JOSEError,
-  { subject, object }: ClientJwsNames,
+  texts: JwsKeyRefusalTexts,
   refused: (description: string, reason: 'key' | 'signature') => Refusal,
 ): Refusal | undefined {
   if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return refused(`${subject} signature is invalid`, 'signature');
+    return refused(texts.signature, 'signature');
   }
-  if (error instanceof errors.JWKSMultipleMatchingKeys) {
-    return refused(
-      `Several registered keys could have signed ${object}: send the kid of the key`,
-      'key',
-    );
-  }
-  if (error instanceof errors.JOSENotSupported) {
-    return refused(
-      `${subject} is signed with a key Proofgate cannot use (an RSA key needs 2048 bits or more)`,
-      'key',
-    );
-  }
-  if (error instanceof errors.JWKSNoMatchingKey) {
-    return refused(`${subject} is signed by no key registered for the client`, 'key');
-  }
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return refused(texts.severalKeys, 'key');
+  if (error instanceof errors.JOSENotSupported) return refused(texts.unusableKey, 'key');
+  if (error instanceof errors.JWKSNoMatchingKey) return refused(texts.noKey, 'key');
   return undefined;
 }
 

@@ -16,7 +16,7 @@ import { DomainEvents } from '../../platform/events/domain-events';
 import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
 import { profileSigningAlgs } from '../../protocol-rules/client-profile';
 import { clientLabel, type OAuthClient } from '../oauth-client';
-import { type ClientJwsNames, clientJwsRefusal, verifyAssertionJws } from './assertion-jws';
+import { clientJwsTexts, jwsKeyRefusal, verifyAssertionJws } from './assertion-jws';
 import { ClientKeySets, checkWithRotatedKeys } from './client-key-sets';
 import {
   CLIENT_ASSERTION_CLOCK_SKEW_SECONDS,
@@ -167,11 +167,11 @@ export class ClientAssertionVerifier {
   }
 }
 
-/** How this JWS is named in its refusals. */
-const CLIENT_ASSERTION: ClientJwsNames = {
+/** What a refusal of this JWS's key or signature says. */
+const CLIENT_ASSERTION_KEY_TEXTS = clientJwsTexts({
   subject: 'client_assertion',
   object: 'client_assertion',
-};
+});
 
 function refused(description: string, reason: string): InvalidClient {
   return new InvalidClient(description).because(reason);
@@ -203,7 +203,7 @@ function asRefusal(error: unknown): unknown {
         return refused(`client_assertion ${error.claim} is invalid`, 'claims');
     }
   }
-  const keyRefusal = clientJwsRefusal(error, CLIENT_ASSERTION, refused);
+  const keyRefusal = jwsKeyRefusal(error, CLIENT_ASSERTION_KEY_TEXTS, refused);
   if (keyRefusal) return keyRefusal;
   if (error instanceof errors.JOSEAlgNotAllowed) {
     return refused(

@@ -7,14 +7,10 @@ import {
 } from '../par/pushed-authorization.service';
 import {
   HELD_REQUEST_PARAM,
-  authorizationParametersOf,
   type AuthorizationParameters,
 } from '../request-rules/authorization-parameters';
 import { HeldAuthorizationRequests } from './held-authorization-request';
-import {
-  RequestObjectVerifier,
-  refusePlainRequest,
-} from '../request-rules/request-object.verifier';
+import { RequestObjectVerifier } from '../request-rules/request-object.verifier';
 import { RequestUriFetcher } from './request-uri.fetcher';
 
 /** What came in the front channel (a query, or a form POST): the parameters read here. */
@@ -90,13 +86,9 @@ export class AuthorizationRequestReader {
         parameters: await this.pushed.find(client.clientId, requestUri),
       };
     }
-    if (request !== undefined) {
-      return {
-        source: 'request_object',
-        parameters: await this.requestObjects.parameters(client, request),
-      };
-    }
-    refusePlainRequest(client);
-    return { source: 'query', parameters: authorizationParametersOf(front) };
+    const parameters = await this.requestObjects.parametersOf(client, request, front);
+    return request === undefined
+      ? { source: 'query', parameters }
+      : { source: 'request_object', parameters };
   }
 }

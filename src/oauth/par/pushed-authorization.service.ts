@@ -10,10 +10,7 @@ import {
   authorizationParametersOf,
   type AuthorizationParameters,
 } from '../request-rules/authorization-parameters';
-import {
-  RequestObjectVerifier,
-  refusePlainRequest,
-} from '../request-rules/request-object.verifier';
+import { RequestObjectVerifier } from '../request-rules/request-object.verifier';
 import { InvalidRequestUri } from './par.errors';
 
 /** RFC 9126 §2.2: the URN prefix of a `request_uri`; the rest is the store's key. */
@@ -59,13 +56,7 @@ export class PushedAuthorizationRequests {
     }
     // RFC 9126 §3: a request object's claims are the request (verified as at /authorize, RFC
     // 9101 §6.3); the form's other parameters are the client authentication's, or ignored.
-    let parameters: AuthorizationParameters;
-    if (request.request !== undefined) {
-      parameters = await this.requestObjects.parameters(client, request.request);
-    } else {
-      refusePlainRequest(client);
-      parameters = authorizationParametersOf(request);
-    }
+    const parameters = await this.requestObjects.parametersOf(client, request.request, request);
     if (parameters.redirect_uri === undefined) throw new InvalidRequest('redirect_uri is required');
     const unregistered = this.requests.unregisteredRedirectUri(client, parameters.redirect_uri);
     if (unregistered) throw unregistered;

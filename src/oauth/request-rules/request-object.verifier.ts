@@ -7,9 +7,9 @@ import {
   type ProtectedHeaderParameters,
 } from 'jose';
 import {
-  type ClientJwsNames,
   claimsSet,
-  clientJwsRefusal,
+  clientJwsTexts,
+  jwsKeyRefusal,
   verifyClientJws,
 } from '../../clients/assertion/assertion-jws';
 import { ClientKeySets, checkWithRotatedKeys } from '../../clients/assertion/client-key-sets';
@@ -22,7 +22,11 @@ import {
   isRequestObjectAudience,
   isRequestObjectSigningAlg,
 } from '../../protocol-rules/request-object';
-import { AUTHORIZATION_PARAMETERS, type AuthorizationParameters } from './authorization-parameters';
+import {
+  AUTHORIZATION_PARAMETERS,
+  authorizationParametersOf,
+  type AuthorizationParameters,
+} from './authorization-parameters';
 import { InvalidRequestObject } from './authorization-request.errors';
 import { profileSigningAlgs } from '../../protocol-rules/client-profile';
 
@@ -71,6 +75,21 @@ export class RequestObjectVerifier {
     server: ServerConfig,
   ) {
     this.issuer = server.issuer;
+  }
+
+  /**
+   * The authorization parameters of a request that came by value: its request object's claims
+   * when it carries one (RFC 9101 §6.3: only those), else its own parameters, from a client that
+   * may send them plain (RFC 9101 §10.5). At /authorize and at /par alike.
+   */
+  async parametersOf(
+    client: OAuthClient,
+    requestObject: string | undefined,
+    plain: Parameters<typeof authorizationParametersOf>[0],
+  ): Promise<AuthorizationParameters> {
+    if (requestObject !== undefined) return this.parameters(client, requestObject);
+    refusePlainRequest(client);
+    return authorizationParametersOf(plain);
   }
 
   /** The authorization parameters `requestObject` carries for `client`, once verified. */
@@ -301,7 +320,10 @@ function parametersOf(claims: JWTPayload): AuthorizationParameters {
 }
 
 /** How this JWS is named in its refusals. */
-const REQUEST_OBJECT: ClientJwsNames = { subject: 'request object', object: 'the request object' };
+const REQUEST_OBJECT_KEY_TEXTS = clientJwsTexts({
+  subject: 'request object',
+  object: 'the request object',
+});
 
 function refused(description: string, reason: string): InvalidRequestObject {
   return new InvalidRequestObject(description).because(reason);
@@ -311,7 +333,7 @@ function refused(description: string, reason: string): InvalidRequestObject {
 function asRefusal(error: unknown): unknown {
   if (error instanceof InvalidRequestObject) return error;
   if (!(error instanceof errors.JOSEError)) return error;
-  const keyRefusal = clientJwsRefusal(error, REQUEST_OBJECT, refused);
+  const keyRefusal = jwsKeyRefusal(error, REQUEST_OBJECT_KEY_TEXTS, refused);
   if (keyRefusal) return keyRefusal;
   if (error instanceof errors.JWSInvalid) {
     return refused(

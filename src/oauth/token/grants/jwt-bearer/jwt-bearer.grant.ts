@@ -14,6 +14,10 @@ import {
   type KeySetSource,
   checkWithRotatedKeys,
 } from '../../../../clients/assertion/client-key-sets';
+import {
+  type JwsKeyRefusalTexts,
+  jwsKeyRefusal,
+} from '../../../../clients/assertion/assertion-jws';
 import { clientLabel, type OAuthClient } from '../../../../clients/oauth-client';
 import {
   JwtBearerConfig,
@@ -261,6 +265,15 @@ export const JWT_BEARER_GRANT: GrantEntry<typeof JWT_BEARER_GRANT_TYPE, typeof P
   handler: JwtBearerGrant,
 };
 
+/** An issuer's assertion is verified with its issuer's keys, not the presenting client's. */
+const ASSERTION_KEY_TEXTS: JwsKeyRefusalTexts = {
+  signature: "The assertion's signature is invalid",
+  severalKeys: 'Several issuer keys could have signed the assertion: it needs a kid',
+  noKey: "The assertion is signed by none of its issuer's keys",
+  unusableKey:
+    'The assertion is signed with a key Proofgate cannot use (an RSA key needs 2048 bits or more)',
+};
+
 function refused(description: string, reason: string): InvalidGrant {
   return new InvalidGrant(description).because(reason);
 }
@@ -279,15 +292,8 @@ function asRefusal(error: unknown): unknown {
     }
     return refused(`The assertion's ${error.claim} is invalid`, 'claims');
   }
-  if (error instanceof errors.JWKSMultipleMatchingKeys) {
-    return refused('Several issuer keys could have signed the assertion: it needs a kid', 'key');
-  }
-  if (error instanceof errors.JWKSNoMatchingKey) {
-    return refused("The assertion is signed by none of its issuer's keys", 'key');
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return refused("The assertion's signature is invalid", 'signature');
-  }
+  const keyRefusal = jwsKeyRefusal(error, ASSERTION_KEY_TEXTS, refused);
+  if (keyRefusal !== undefined) return keyRefusal;
   if (error instanceof errors.JOSEAlgNotAllowed) {
     return refused(
       `The assertion must be signed with ${ASSERTION_ALGS.join(', ')} (never HS* or none)`,
