@@ -5,7 +5,7 @@ import { ipIssuer } from '../../support/ip-issuer';
 import { expectRefusal } from '../../support/refusal';
 
 describe('GET /lab in a browser', () => {
-  jest.setTimeout(420_000);
+  jest.setTimeout(600_000);
   let t: TestApp;
   let base: string;
 
@@ -58,24 +58,31 @@ describe('GET /lab in a browser', () => {
       await screenshot(other, 'lab-conflict');
       await other.close();
 
-      // The run announces its wait for the expiry challenges; the page counts it down. Every row
-      // before the expiry rows runs first (the email rows wait for their mails): on a loaded
-      // machine (a CI run of 755 s, 2.5 times a quiet one's) that took over 90 s.
-      await page.waitForSelector('#status[data-waiting]', { timeout: 150_000 });
-      const first = await page.textContent('#status');
-      expect(first).toMatch(
-        /^Waiting \d+ s for the (code|nonce|request_uri|recent login) to expire…$/,
-      );
-      await screenshot(page, 'lab-countdown');
-      const secondsOf = (text: string | null) => Number(/Waiting (\d+) s/.exec(text ?? '')?.[1]);
-      // Counted down within a few seconds, unless the wait was at its last second when read
-      // (on a busy machine the first reading can come late): then it has ended instead.
-      await until(async () => {
-        const waiting = (await page.getAttribute('#status', 'data-waiting')) !== null;
-        return !waiting || secondsOf(await page.textContent('#status')) < secondsOf(first);
-      }, 5_000);
+      // The run announces its wait for the expiry challenges, and the page counts it down. The
+      // wait is what is left of the 25 s lifetimes once every row before the expiry rows has run:
+      // on a loaded machine those rows can take longer than that (CI runs with three builds beside
+      // them did), and then nothing is left to wait for and the run ends without a countdown. So
+      // the test takes whichever comes first, and checks the countdown whenever there is one.
+      const waited = await Promise.race([
+        page.waitForSelector('#status[data-waiting]', { timeout: 300_000 }).then(() => true),
+        page.waitForSelector('#status[data-done]', { timeout: 300_000 }).then(() => false),
+      ]);
+      if (waited) {
+        const first = await page.textContent('#status');
+        expect(first).toMatch(
+          /^Waiting \d+ s for the (code|nonce|request_uri|recent login) to expire…$/,
+        );
+        await screenshot(page, 'lab-countdown');
+        const secondsOf = (text: string | null) => Number(/Waiting (\d+) s/.exec(text ?? '')?.[1]);
+        // Counted down within a few seconds, unless the wait was at its last second when read
+        // (on a busy machine the first reading can come late): then it has ended instead.
+        await until(async () => {
+          const waiting = (await page.getAttribute('#status', 'data-waiting')) !== null;
+          return !waiting || secondsOf(await page.textContent('#status')) < secondsOf(first);
+        }, 5_000);
+      }
 
-      await page.waitForSelector('#status[data-done]', { timeout: 150_000 });
+      await page.waitForSelector('#status[data-done]', { timeout: 300_000 });
       expect(await page.getAttribute('#status', 'data-waiting')).toBeNull();
       await screenshot(page, 'lab-page');
 
