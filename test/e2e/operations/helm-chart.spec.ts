@@ -175,6 +175,48 @@ const rulesFile = (name: string) =>
   parse(readFileSync(join(ROOT, 'deploy', 'prometheus', name), 'utf8')) as { groups: unknown[] };
 
 describe('deploy/helm/proofgate', () => {
+  it("documents every value in the chart's README, with the defaults values.yaml has", () => {
+    const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const readme = readFileSync(join(CHART, 'README.md'), 'utf8');
+    /** Documented as a whole (their fields are Kubernetes' own). */
+    const WHOLE = new Set([
+      'resources',
+      'podSecurityContext',
+      'securityContext',
+      'probes.liveness',
+      'probes.readiness',
+      'probes.startup',
+    ]);
+    const isMap = (value: unknown): value is Record<string, unknown> =>
+      typeof value === 'object' && value !== null && !Array.isArray(value);
+    const leaves = (map: Record<string, unknown>, prefix: string): [string, unknown][] =>
+      Object.entries(map).flatMap(([key, value]): [string, unknown][] => {
+        const path = `${prefix}${key}`;
+        if (WHOLE.has(path) || !isMap(value) || Object.keys(value).length === 0)
+          return [[path, value]];
+        return leaves(value, `${path}.`);
+      });
+    const all = leaves(values, '');
+    expect(all.length).toBeGreaterThan(40);
+    expect(all.map(([path]) => path).filter((path) => !readme.includes(`\`${path}\``))).toEqual([]);
+
+    const shown = (value: unknown) =>
+      Array.isArray(value)
+        ? `[${value.map(String).join(', ')}]`
+        : isMap(value)
+          ? '{}'
+          : String(value);
+    const byPath = new Map(all);
+    const stated = [...readme.matchAll(/`([A-Za-z.]+)`\s+\(default\s+`([^`]*)`/g)]
+      .filter((match) => byPath.has(match[1]) && !WHOLE.has(match[1]))
+      .map((match) => ({ value: match[1], readme: match[2], values: shown(byPath.get(match[1])) }));
+    expect(stated.length).toBeGreaterThan(30);
+    expect(stated.filter((entry) => entry.readme !== entry.values)).toEqual([]);
+  });
+
   withTools(
     `passes helm lint, with the default values and every optional part on${skippedNote}`,
     () => {
