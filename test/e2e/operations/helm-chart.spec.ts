@@ -67,7 +67,7 @@ const tools = findChartTools();
 const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 if (!tools && !inCi) console.warn(`deploy/helm/proofgate checks SKIPPED: ${CHART_TOOLS_MISSING}`);
 const withTools = tools || inCi ? it : it.skip;
-const skippedNote = tools ? '' : ` (SKIPPED: ${CHART_TOOLS_MISSING})`;
+const skippedNote = tools ? '' : ` (${inCi ? 'CI needs them' : 'SKIPPED'}: ${CHART_TOOLS_MISSING})`;
 
 function need(): ChartTools {
   if (!tools) throw new Error(`CI: ${CHART_TOOLS_MISSING}`);
