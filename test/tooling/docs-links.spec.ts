@@ -74,10 +74,21 @@ describe('the documentation links', () => {
   });
 
   it('gives every heading of a file an anchor of its own', () => {
+    // CHANGELOG.md repeats Keep a Changelog's groups under every release (test/tooling/changelog.spec.ts):
+    // a link goes to a release's heading, never to a group.
+    const changelogGroups = new Set([
+      'added',
+      'changed',
+      'deprecated',
+      'removed',
+      'fixed',
+      'security',
+    ]);
     const collisions: string[] = [];
     for (const [file, slugs] of anchors) {
       const seen = new Set<string>();
       for (const slug of slugs) {
+        if (file === 'CHANGELOG.md' && changelogGroups.has(slug)) continue;
         if (seen.has(slug)) collisions.push(`${file}: #${slug}`);
         seen.add(slug);
       }

@@ -1,0 +1,89 @@
+{{/* The chart's name, or nameOverride. */}}
+{{- define "proofgate.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The release's full name: the objects' names, at most 63 characters (a DNS label). */}}
+{{- define "proofgate.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "proofgate.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "proofgate.labels" -}}
+helm.sh/chart: {{ include "proofgate.chart" . }}
+{{ include "proofgate.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "proofgate.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "proofgate.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "proofgate.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "proofgate.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret the pods read their secret settings from: existingSecret, or the chart's own. */}}
+{{- define "proofgate.secretName" -}}
+{{- default (include "proofgate.fullname" .) .Values.secrets.existingSecret }}
+{{- end }}
+
+{{/*
+A map's entries whose value is not empty, as strings (environment variables are strings): what the
+ConfigMap and the chart's Secret carry. An empty value is left out, so the service's default applies.
+*/}}
+{{- define "proofgate.setEntries" -}}
+{{- $entries := dict }}
+{{- range $name, $value := . }}
+{{- if ne (toString $value) "" }}
+{{- $_ := set $entries $name (toString $value) }}
+{{- end }}
+{{- end }}
+{{- toYaml $entries }}
+{{- end }}
+
+{{/* SHUTDOWN_GRACE_SECONDS as the service reads it: config's, else its default of 10. */}}
+{{- define "proofgate.shutdownGraceSeconds" -}}
+{{- $value := "10" }}
+{{- if hasKey .Values.config "SHUTDOWN_GRACE_SECONDS" }}
+{{- $set := toString (get .Values.config "SHUTDOWN_GRACE_SECONDS") }}
+{{- if ne $set "" }}
+{{- $value = $set }}
+{{- end }}
+{{- end }}
+{{- if not (regexMatch "^[0-9]+$" $value) }}
+{{- fail (printf "config.SHUTDOWN_GRACE_SECONDS must be a whole number of seconds, not %q" $value) }}
+{{- end }}
+{{- atoi $value }}
+{{- end }}
+
+{{/*
+The pod's grace period: longer than the preStop sleep and the instance's own drain together, so
+that SIGKILL never cuts an answer already written to the database (docs/DEPLOYMENT.md).
+*/}}
+{{- define "proofgate.terminationGracePeriodSeconds" -}}
+{{- $sleep := int .Values.shutdown.preStopSleepSeconds }}
+{{- $margin := int .Values.shutdown.marginSeconds }}
+{{- if lt $margin 1 }}
+{{- fail "shutdown.marginSeconds must be at least 1: the pod's grace period must outlast the drain" }}
+{{- end }}
+{{- add $sleep (include "proofgate.shutdownGraceSeconds" . | atoi) $margin }}
+{{- end }}
