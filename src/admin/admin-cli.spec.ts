@@ -326,6 +326,65 @@ describe('proofgate-admin command line', () => {
     );
   });
 
+  it('rotate-secret: --overlap as a duration to the service (0 unless given), a bare number refused', async () => {
+    const created = new Date('2026-12-01T12:00:00Z');
+    const addSecret = jest.fn((): ReturnType<ClientAdministration['addSecret']> =>
+      Promise.resolve({
+        id: 'new-id',
+        secret: 'the-new-secret',
+        createdAt: created,
+        client: {
+          clientId: 'billing',
+          type: 'confidential',
+          name: 'Billing',
+          redirectUris: ['https://billing.example/cb'],
+          resources: [],
+          grantTypes: ['authorization_code', 'refresh_token'],
+          tokenEndpointAuthMethod: 'client_secret_basic',
+          firstParty: false,
+          dpopBoundAccessTokens: false,
+          requirePushedAuthorizationRequests: false,
+          requirePkce: true,
+          requireSignedRequestObject: false,
+          requestUris: [],
+          postLogoutRedirectUris: [],
+          source: 'database',
+          expired: false,
+        },
+        secrets: [
+          { id: 'new-id', createdAt: created, expired: false },
+          { id: 'old-id', expiresAt: new Date('2026-12-02T12:00:00Z'), expired: false },
+        ],
+      }),
+    );
+    const app = appWith({}, { addSecret });
+
+    expect(await run(['clients', 'rotate-secret', 'billing', '--json'], { app })).toMatchObject({
+      code: EXIT_OK,
+    });
+    expect(addSecret).toHaveBeenLastCalledWith('billing', { previousExpiresIn: 0 });
+    await run(['clients', 'rotate-secret', 'billing', '--overlap', '24h', '--json'], { app });
+    expect(addSecret).toHaveBeenLastCalledWith('billing', { previousExpiresIn: 86_400 });
+    const json = await run(['clients', 'rotate-secret', 'billing', '--overlap=90m', '--json'], {
+      app,
+    });
+    expect(addSecret).toHaveBeenLastCalledWith('billing', { previousExpiresIn: 5_400 });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      client_secret: 'the-new-secret',
+      secret_id: 'new-id',
+      secrets: [
+        { id: 'new-id', created_at: created.toISOString(), expires_at: null, expired: false },
+        { id: 'old-id', created_at: null, expires_at: '2026-12-02T12:00:00.000Z', expired: false },
+      ],
+    });
+
+    addSecret.mockClear();
+    const bare = await run(['clients', 'rotate-secret', 'billing', '--overlap', '3600'], { app });
+    expect(bare).toMatchObject({ code: EXIT_USAGE, contextOpened: false });
+    expect(bare.stderr).toMatch(/'--overlap <duration>' argument '3600' is invalid\. expected 0,/);
+    expect(addSecret).not.toHaveBeenCalled();
+  });
+
   it('turns any failure into one line on stderr and exit code 1, never a stack trace', async () => {
     const failing = (error: Error) => appWith({ list: () => Promise.reject(error) });
 

@@ -13,3 +13,14 @@ export class AdminError extends Error {
     this.name = 'AdminError';
   }
 }
+
+/**
+ * The thing changed under the request, again and again (another administrator's change won each
+ * time): nothing was done, and the request may be made again (the admin API's `409`).
+ */
+export class AdminConflict extends AdminError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdminConflict';
+  }
+}

@@ -24,6 +24,7 @@ import { CLIENT_ASSERTION_TYPE } from '../protocol-rules/client-jwks';
 import { assertedClientId, ClientAssertionVerifier } from './assertion/client-assertion.verifier';
 import { ClientRegistry } from './client-registry.service';
 import { clientLabel, OAuthClient, usesPrivateKeyJwt } from './oauth-client';
+import { type ClientSecret, liveSecrets } from './client-secrets';
 
 export interface ClientCredentials {
   clientId?: string;
@@ -101,8 +102,10 @@ interface FailureWindow {
 }
 
 /**
- * Authenticates the client at the token, revocation and introspection endpoints:
- * confidential clients with client_secret_basic or client_secret_post, public ones with `none`.
+ * Authenticates the client at the token, revocation and introspection endpoints (and /par,
+ * /device_authorization, /backchannel): confidential clients with client_secret_basic or
+ * client_secret_post, public ones with `none`. A confidential client may hold two secrets while a
+ * rotation's overlap lasts: either one is accepted until its expiry, read at each request.
  *
  * A secret check is scrypt (32 MiB, tens of milliseconds), so what a caller can make this do is
  * bounded, cheapest check first:
@@ -131,7 +134,7 @@ export class ClientAuthenticator {
   private readonly verdictKey = randomBytes(32);
   private readonly verified = new ExpiringCache<string, true>(VERDICT_ENTRIES);
   private readonly refused = new ExpiringCache<string, true>(VERDICT_ENTRIES);
-  private readonly verifications = new SingleFlight<string, boolean>();
+  private readonly verifications = new SingleFlight<string, number>();
   private readonly hashing: BoundedWorkQueue;
   private readonly failures = new ExpiringCache<string, FailureWindow>(FAILURE_WINDOW_ENTRIES);
 
@@ -176,9 +179,11 @@ export class ClientAuthenticator {
       throw new InvalidClient('Client authentication is required');
     }
     const failureKey = JSON.stringify([credentials.callerAddress, client.clientId]);
+    // Its live secrets, now: an expired one is refused whatever a cache remembers of it.
+    const candidates = liveSecrets(client.secrets ?? [], this.clock.now().getTime());
     if (
-      !client.secretHash ||
-      !(await this.verifySecret(client, client.secretHash, clientSecret, failureKey))
+      candidates.length === 0 ||
+      !(await this.verifySecret(client, candidates, clientSecret, failureKey))
     ) {
       this.recordFailure(failureKey, client.clientId);
       this.events.emit(new ChallengeRejected('client_secret', 'wrong_secret', clientLabel(client)));
@@ -221,34 +226,57 @@ export class ClientAuthenticator {
     return client;
   }
 
+  /**
+   * Whether `secret` is one of `candidates` (the client's live secrets, newest first). A verdict
+   * is remembered per stored hash when right (a new secret or hash never meets an old verdict),
+   * and per set of candidates when wrong (a rotation makes every refusal new).
+   */
   private async verifySecret(
     client: OAuthClient,
-    secretHash: string,
+    candidates: readonly ClientSecret[],
     secret: string,
     failureKey: string,
   ): Promise<boolean> {
-    // The stored hash is part of the key: a new secret (or hash) never meets an old verdict.
-    const key = createHmac('sha256', this.verdictKey)
-      .update(`${client.clientId}\n${secretHash}\n${secret}`)
-      .digest('base64url');
+    const hashes = candidates.map((candidate) => candidate.hash);
+    const verifiedKeys = hashes.map((hash) => this.verdictKeyOf(client.clientId, [hash], secret));
     const now = this.clock.now().getTime();
-    if (this.verified.get(key, now)) {
-      this.verified.set(key, true, now + VERIFIED_TTL_MS);
+    const remembered = verifiedKeys.find((key) => this.verified.get(key, now));
+    if (remembered !== undefined) {
+      this.verified.set(remembered, true, now + VERIFIED_TTL_MS);
       return true;
     }
     this.assertNotThrottled(failureKey, now);
-    if (this.refused.get(key, now)) return false;
+    const refusedKey = this.verdictKeyOf(client.clientId, hashes, secret);
+    if (this.refused.get(refusedKey, now)) return false;
 
-    const valid = await this.verifications.run(key, () => this.verifyBounded(secret, secretHash));
+    const matched = await this.verifications.run(refusedKey, () =>
+      this.verifyBounded(secret, hashes),
+    );
     const later = this.clock.now().getTime();
-    if (valid) this.verified.set(key, true, later + VERIFIED_TTL_MS);
-    else this.refused.set(key, true, later + REFUSED_TTL_MS);
-    return valid;
+    if (matched >= 0) this.verified.set(verifiedKeys[matched], true, later + VERIFIED_TTL_MS);
+    else this.refused.set(refusedKey, true, later + REFUSED_TTL_MS);
+    return matched >= 0;
   }
 
-  private async verifyBounded(secret: string, secretHash: string): Promise<boolean> {
+  private verdictKeyOf(clientId: string, hashes: readonly string[], secret: string): string {
+    return createHmac('sha256', this.verdictKey)
+      .update(`${clientId}\n${hashes.join('\n')}\n${secret}`)
+      .digest('base64url');
+  }
+
+  /**
+   * The index of the hash `secret` matches, else -1: each a constant-time comparison
+   * (PasswordHasher.verify), all of them in one slot of the queue, so a wrong secret during a
+   * rotation's overlap takes one slot (for twice as long), never two.
+   */
+  private async verifyBounded(secret: string, hashes: readonly string[]): Promise<number> {
     try {
-      return await this.hashing.run(() => this.hasher.verify(secret, secretHash));
+      return await this.hashing.run(async () => {
+        for (const [index, hash] of hashes.entries()) {
+          if (await this.hasher.verify(secret, hash)) return index;
+        }
+        return -1;
+      });
     } catch (error) {
       if (error instanceof WorkQueueFull) {
         throw new TemporarilyUnavailable(

@@ -8,6 +8,7 @@ import { ClientConfig, OAuthConfig } from '../config/sections/oauth.config';
 import { ClientRepository } from './client.repository';
 import { ClientMetadataDocuments } from './metadata-document/client-metadata-documents.service';
 import { isLive, OAuthClient } from './oauth-client';
+import { singleStoredSecret } from './client-secrets';
 import { RegisteredClientExpiry } from './registration/registered-client-expiry';
 import { isWebOrigin, webOriginsOf } from './web-origins';
 import { isNativeClient } from './check-redirect-uri';
@@ -259,7 +260,8 @@ export class ClientRegistry implements OnModuleInit {
     const client: OAuthClient = {
       clientId: wanted.clientId,
       type: secretHash || wanted.jwks || wanted.jwksUri ? 'confidential' : 'public',
-      ...(secretHash ? { secretHash } : {}),
+      // The configuration holds one secret: no rotation here, so no id or dates of its own.
+      ...(secretHash ? { secrets: [singleStoredSecret(secretHash)] } : {}),
       ...configuredClientFields(wanted),
     };
     const unchanged = existing !== null && sameConfiguredClient(existing, client);
@@ -275,8 +277,8 @@ export class ClientRegistry implements OnModuleInit {
 
   /** Hashing is slow on purpose: a configured secret that still matches its stored hash keeps it. */
   private async secretHashOf(secret: string, existing: OAuthClient | null): Promise<string> {
-    if (existing?.secretHash && (await this.hasher.verify(secret, existing.secretHash))) {
-      return existing.secretHash;
+    for (const stored of existing?.secrets ?? []) {
+      if (await this.hasher.verify(secret, stored.hash)) return stored.hash;
     }
     return this.hasher.hash(secret);
   }

@@ -17,12 +17,13 @@ export const CLIENT_SECRET_PROOF = {
       client_generates: 'nothing: the server issues the secret at registration and shows it once',
       sent_up_front:
         'nothing: the secret is issued once (proofgate-admin, OAUTH_CLIENTS or POST /register)',
-      server_stores: "the secret's scrypt hash, for the client's lifetime; no record per request",
+      server_stores:
+        "the secret's scrypt hash, for the client's lifetime (two during a rotation's overlap, each with its expiry); no record per request",
       bound_to: ['client_id'],
       client_proves_later:
         'the secret itself, in HTTP Basic (client_secret_basic) or the form body (client_secret_post), with every request to /token, /par, /revoke or /introspect',
       server_verifies:
-        'the secret against its scrypt hash (a verdict cached briefly, wrong secrets throttled per client and address)',
+        'the secret against the scrypt hash of each live secret (a verdict cached briefly, wrong secrets throttled per client and address)',
       cryptography: 'none on the wire (TLS only); scrypt at rest',
       endpoints: ['POST /token', 'POST /par', 'POST /revoke', 'POST /introspect'],
     },

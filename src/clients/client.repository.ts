@@ -1,4 +1,20 @@
+import type { ClientSecret } from './client-secrets';
 import { ClientJwks, OAuthClient } from './oauth-client';
+
+/**
+ * A confidential client's secrets as read, with what a change of them must name: the state it
+ * read (`replaceSecrets` refuses a change made on a state another change has replaced).
+ */
+export interface StoredSecrets {
+  readonly secrets: readonly ClientSecret[];
+  readonly revision: SecretsRevision;
+}
+
+/** Opaque to services: what the store compares a change's read state with. */
+export interface SecretsRevision {
+  readonly version: number;
+  readonly newestHash: string | undefined;
+}
 
 export abstract class ClientRepository {
   /**
@@ -14,8 +30,17 @@ export abstract class ClientRepository {
   abstract insertIfAbsent(client: OAuthClient): Promise<boolean>;
   /** Every client, by client_id (expired ones included). */
   abstract list(): Promise<OAuthClient[]>;
-  /** Replaces a confidential client's secret hash; false when there is no such client. */
-  abstract updateSecretHash(clientId: string, secretHash: string): Promise<boolean>;
+  /** A confidential client's secrets and their revision; null when there is no such client. */
+  abstract readSecrets(clientId: string): Promise<StoredSecrets | null>;
+  /**
+   * Replaces a confidential client's secrets (newest last) in one conditional write, if they are
+   * still at `revision`; false when another change came first, or the client is gone.
+   */
+  abstract replaceSecrets(
+    clientId: string,
+    revision: SecretsRevision,
+    secrets: readonly ClientSecret[],
+  ): Promise<boolean>;
   /**
    * Replaces a private_key_jwt client's keys (its `jwks`, or its `jwks_uri`, the other removed);
    * false when there is no such client.

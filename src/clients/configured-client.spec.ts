@@ -50,7 +50,7 @@ describe('sameConfiguredClient', () => {
   const client: OAuthClient = {
     clientId: 'rp',
     type: 'confidential',
-    secretHash: 'hash',
+    secrets: [{ id: 'secret-1', hash: 'hash' }],
     ...configuredClientFields(ENTRY),
   };
 
@@ -64,7 +64,7 @@ describe('sameConfiguredClient', () => {
 
   it.each<[string, Partial<OAuthClient>]>([
     ['the type', { type: 'public' }],
-    ['the secret', { secretHash: 'another hash' }],
+    ['the secret', { secrets: [{ id: 'secret-1', hash: 'another hash' }] }],
     ['a redirect URI', { redirectUris: ['https://rp.example/other'] }],
     ['a key', { jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x2', y: 'y' }] } }],
     ['the ID token alg', { idTokenSignedResponseAlg: 'ES256' }],

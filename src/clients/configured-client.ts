@@ -74,7 +74,7 @@ export function configuredClientFields(entry: ClientConfig): ConfiguredClientFie
  * a value of another realm, as structuredClone makes under jest, is another value.)
  */
 export function sameConfiguredClient(stored: OAuthClient, client: OAuthClient): boolean {
-  return (['type', 'secretHash', ...CONFIGURED_FIELDS] as const).every((field) =>
+  return (['type', 'secrets', ...CONFIGURED_FIELDS] as const).every((field) =>
     isDeepStrictEqual(stored[field], client[field]),
   );
 }

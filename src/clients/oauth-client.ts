@@ -3,6 +3,7 @@ import type { ClientProfile } from '../protocol-rules/client-profile';
 import type { ApplicationType } from '../protocol-rules/redirect-uri';
 import type { RequestObjectSigningAlg } from '../protocol-rules/request-object';
 import type { ClientPageUriField } from '../protocol-rules/client-page-uri';
+import type { ClientSecret } from './client-secrets';
 
 export type ClientType = 'confidential' | 'public';
 
@@ -34,13 +35,17 @@ export function logoutFields(from: {
   };
 }
 
-/** A registered OAuth client as the service sees it; the secret exists only as a hash. */
+/** A registered OAuth client as the service sees it; a secret exists only as a hash. */
 export interface OAuthClient extends ClientLogoutMetadata {
   clientId: string;
   type: ClientType;
   name: string;
   redirectUris: string[];
-  secretHash?: string;
+  /**
+   * A confidential client's secrets (client_secret_basic, client_secret_post), newest last: one,
+   * or two while a rotation's overlap lasts (client-secrets.ts). Absent: public, or private_key_jwt.
+   */
+  secrets?: readonly ClientSecret[];
   /** RFC 8707 resources it may ask tokens for, besides the default audience (every client's). */
   resources?: string[];
   /**

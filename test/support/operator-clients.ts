@@ -11,6 +11,7 @@ import { GrantRepository } from '../../src/tokens/grants/grant.repository';
 import type { TestApp } from './test-app';
 import { ServerConfig } from '../../src/config/sections/server.config';
 import { LogoutConfig } from '../../src/config/sections/logout.config';
+import { ClientAuthConfig } from '../../src/config/sections/client-auth.config';
 
 /**
  * A client registered as `proofgate-admin clients add` registers it (its rules, its generated
@@ -32,6 +33,7 @@ export async function addOperatorClient(
     get(ServerConfig),
     get(LogoutConfig),
     get(RegistrableGrantTypes),
+    get(ClientAuthConfig),
   );
   const { secret } = await administration.add({
     redirectUris: [],

@@ -23,6 +23,13 @@ import {
   signedResponseAlgFields,
 } from '../../clients/oauth-client';
 import { configuredClientGrantProblem } from '../../clients/configured-client-grants';
+import {
+  type ClientSecret,
+  isLiveSecret,
+  newClientSecret,
+  secretsAfterRotation,
+} from '../../clients/client-secrets';
+import { ClientAuthConfig } from '../../config/sections/client-auth.config';
 import { configuredClientFields } from '../../clients/configured-client';
 import { RegistrableGrantTypes } from '../../clients/registration/registrable-grant-types';
 import { grantTypesOf } from '../../oauth/request-rules/check-grant-type';
@@ -37,7 +44,7 @@ import { requestUrisProblem } from '../../protocol-rules/request-uris';
 import type { SigningAlg } from '../../protocol-rules/signing-algs';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
-import { AdminError } from '../admin.errors';
+import { AdminConflict, AdminError } from '../admin.errors';
 
 /** Who keeps a client registered: the CLI may change only what nothing re-registers at boot. */
 export type ClientSource = 'OAUTH_CLIENTS' | 'built-in' | 'database' | 'dynamic registration';
@@ -169,6 +176,34 @@ export type NewKeys = { readonly jwks: ClientJwks } | { readonly jwksUri: string
 /** 32 bytes of CSPRNG output: 256 bits, 43 base64url characters. */
 const SECRET_BYTES = 32;
 
+/** How long a rotated-out secret keeps working when the caller names no expiry (the admin API's default). */
+export const DEFAULT_PREVIOUS_SECRET_EXPIRES_IN = 86_400;
+
+/** Writes of one rotation that may lose to concurrent changes before it gives up (AdminConflict). */
+const SECRET_CHANGE_ATTEMPTS = 5;
+
+/** One of a client's secrets as administration shows it: never its value, nor its hash. */
+export interface ClientSecretView {
+  readonly id: string;
+  /** Absent: stored by a release before secrets had ids. */
+  readonly createdAt?: Date;
+  /** Absent: it never expires. */
+  readonly expiresAt?: Date;
+  /** Past `expiresAt`: refused (kept until the next rotation drops it). */
+  readonly expired: boolean;
+}
+
+/** A secret just added: its value, this once. */
+export interface AddedClientSecret {
+  readonly id: string;
+  readonly secret: string;
+  readonly createdAt: Date;
+  /** The client, as it was before (its metadata: a rotation changes none of it). */
+  readonly client: RegisteredClient;
+  /** The client's secrets after the rotation, newest (this one) first. */
+  readonly secrets: readonly ClientSecretView[];
+}
+
 /**
  * `proofgate-admin clients …`: registering clients in the database, with the rules configured
  * clients obey. A confidential client's secret is generated here, handed out once and stored only
@@ -185,6 +220,7 @@ export class ClientAdministration {
     private readonly server: ServerConfig,
     private readonly logout: LogoutConfig,
     private readonly grantTypes: RegistrableGrantTypes,
+    private readonly clientAuth: ClientAuthConfig,
   ) {}
 
   async add(wanted: NewClient): Promise<{ client: RegisteredClient; secret?: string }> {
@@ -201,7 +237,9 @@ export class ClientAdministration {
     const client: OAuthClient = {
       clientId: entry.clientId,
       type: wanted.public ? 'public' : 'confidential',
-      ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
+      ...(secret !== undefined
+        ? { secrets: [newClientSecret(await this.hasher.hash(secret), this.clock.now())] }
+        : {}),
       ...configuredClientFields(entry),
       ...(detailsTypes === undefined ? {} : { authorizationDetailsTypes: detailsTypes }),
     };
@@ -316,23 +354,87 @@ export class ClientAdministration {
     return { grantsRevoked };
   }
 
-  /** A new secret for a confidential client; the old one stops working at once. */
-  async rotateSecret(clientId: string): Promise<{ client: RegisteredClient; secret: string }> {
+  /**
+   * A new secret for a confidential client (its value answered here, once, never again). The
+   * previous secret keeps working `previousExpiresIn` seconds more (default 24 h, cut to
+   * CLIENT_SECRET_OVERLAP_MAX_SECONDS; at most that when given; 0 stops it now), and any older
+   * one goes: at most two remain (client-secrets.ts). Two rotations at once both land, one after
+   * the other: each write names the state it read (no transactions), and one that lost retries on
+   * the state that won, with the same new secret.
+   */
+  async addSecret(
+    clientId: string,
+    options: { readonly previousExpiresIn?: number } = {},
+  ): Promise<AddedClientSecret> {
     this.refuseManaged(clientId, 'change the secret of');
+    const overlapSeconds = this.overlapSeconds(options.previousExpiresIn);
     const client = await this.existing(clientId);
+    this.refuseWithoutSecret(client);
+    const secret = randomToken(SECRET_BYTES);
+    const now = this.clock.now();
+    const added = newClientSecret(await this.hasher.hash(secret), now);
+    for (let attempt = 0; attempt < SECRET_CHANGE_ATTEMPTS; attempt++) {
+      const stored = await this.clients.readSecrets(clientId);
+      if (!stored) throw new AdminError(`no client ${clientId}`);
+      const secrets = secretsAfterRotation(stored.secrets, added, now, overlapSeconds * 1000);
+      if (await this.clients.replaceSecrets(clientId, stored.revision, secrets)) {
+        return {
+          id: added.id,
+          secret,
+          createdAt: now,
+          client: this.view(client),
+          secrets: this.secretViews(secrets),
+        };
+      }
+    }
+    throw new AdminConflict(
+      `the secrets of client ${clientId} changed ${SECRET_CHANGE_ATTEMPTS} times during this rotation: nothing was changed, try again`,
+    );
+  }
+
+  /** A confidential client's stored secrets, newest first: ids and dates, never a value or hash. */
+  async listSecrets(clientId: string): Promise<ClientSecretView[]> {
+    const client = await this.existing(clientId);
+    this.refuseWithoutSecret(client);
+    return this.secretViews(client.secrets ?? []);
+  }
+
+  /** The overlap asked for, checked; none asked: 24 h, or the configured maximum if less. */
+  private overlapSeconds(asked: number | undefined): number {
+    const max = this.clientAuth.secretOverlapMaxSeconds;
+    if (asked === undefined) return Math.min(DEFAULT_PREVIOUS_SECRET_EXPIRES_IN, max);
+    if (!Number.isSafeInteger(asked) || asked < 0) {
+      throw new AdminError(
+        "the previous secret's expiry must be a whole number of seconds, 0 or more",
+      );
+    }
+    if (asked > max) {
+      throw new AdminError(
+        `the previous secret may keep working at most ${max} s (CLIENT_SECRET_OVERLAP_MAX_SECONDS), not ${asked} s`,
+      );
+    }
+    return asked;
+  }
+
+  private refuseWithoutSecret(client: OAuthClient): void {
     if (client.type !== 'confidential') {
-      throw new AdminError(`client ${clientId} is public: it has no secret`);
+      throw new AdminError(`client ${client.clientId} is public: it has no secret`);
     }
     if (usesPrivateKeyJwt(client)) {
       throw new AdminError(
-        `client ${clientId} authenticates with private_key_jwt: it has no secret (see set-jwks)`,
+        `client ${client.clientId} authenticates with private_key_jwt: it has no secret (see set-jwks)`,
       );
     }
-    const secret = randomToken(SECRET_BYTES);
-    if (!(await this.clients.updateSecretHash(clientId, await this.hasher.hash(secret)))) {
-      throw new AdminError(`no client ${clientId}`);
-    }
-    return { client: this.view(client), secret };
+  }
+
+  private secretViews(secrets: readonly ClientSecret[]): ClientSecretView[] {
+    const now = this.clock.now().getTime();
+    return [...secrets].reverse().map((secret) => ({
+      id: secret.id,
+      ...(secret.createdAt ? { createdAt: secret.createdAt } : {}),
+      ...(secret.expiresAt ? { expiresAt: secret.expiresAt } : {}),
+      expired: !isLiveSecret(secret, now),
+    }));
   }
 
   /**

@@ -14,8 +14,10 @@ import { SIGNING_ALGS } from '../../protocol-rules/signing-algs';
 import { UsageError } from '../admin.errors';
 import { answer, answerRows, type CommandDeps } from '../io/command-output';
 import { type Column, formatDate, renderFields, renderTable } from '../io/output';
+import { parseDuration } from '../io/duration';
 import {
   ClientAdministration,
+  type ClientSecretView,
   type NewKeys,
   type RegisteredClient,
 } from './client-administration.service';
@@ -213,6 +215,29 @@ function keysFrom(options: { jwksFile?: string; jwksUri?: string }): NewKeys | u
     );
   }
 }
+
+/** A secret as the admin API names its fields; null for a date it has not. */
+function secretJson(secret: ClientSecretView) {
+  return {
+    id: secret.id,
+    created_at: secret.createdAt ?? null,
+    expires_at: secret.expiresAt ?? null,
+    expired: secret.expired,
+  };
+}
+
+const SECRET_COLUMNS: readonly Column<ClientSecretView>[] = [
+  { header: 'ID', cell: (secret) => secret.id },
+  // Unknown for the one secret an earlier release stored.
+  { header: 'CREATED', cell: (secret) => formatDate(secret.createdAt) },
+  {
+    header: 'EXPIRES',
+    cell: (secret) =>
+      secret.expiresAt
+        ? `${formatDate(secret.expiresAt)}${secret.expired ? ' (expired)' : ''}`
+        : 'never',
+  },
+];
 
 const CLIENT_COLUMNS: readonly Column<RegisteredClient>[] = [
   { header: 'CLIENT ID', cell: (client) => client.clientId },
@@ -605,15 +630,45 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
 
   clients
     .command('rotate-secret')
-    .description("replace a confidential client's secret; the old one stops working at once")
+    .description(
+      'a new secret for a confidential client, shown once; the previous one stops working at once, or after --overlap',
+    )
+    .argument('<client_id>')
+    .option(
+      '--overlap <duration>',
+      'how long the previous secret keeps working beside the new one: 0 (the default: at once, as a leak needs) or e.g. 90m, 24h, 7d (at most CLIENT_SECRET_OVERLAP_MAX_SECONDS); an older secret stops at once',
+      parseDuration,
+      0,
+    )
+    .action(async (clientId: string, options: { overlap: number }, command: Command) => {
+      const added = await deps.withContext((app) =>
+        app.get(ClientAdministration).addSecret(clientId, { previousExpiresIn: options.overlap }),
+      );
+      const previous = added.secrets.find((secret) => secret.id !== added.id);
+      answer(
+        deps,
+        command,
+        `New secret for ${added.client.clientId}.\n${secretNotice(added.client, added.secret)}` +
+          (previous?.expiresAt
+            ? `The previous secret (${previous.id}) works until ${formatDate(previous.expiresAt)}.\n`
+            : 'The previous secret no longer works.\n'),
+        {
+          ...clientJson(added.client),
+          client_secret: added.secret,
+          secret_id: added.id,
+          secrets: added.secrets.map(secretJson),
+        },
+      );
+    });
+
+  clients
+    .command('secrets')
+    .description("a confidential client's secrets: id, created, expires (never a value)")
     .argument('<client_id>')
     .action(async (clientId: string, _options: unknown, command: Command) => {
-      const { client, secret } = await deps.withContext((app) =>
-        app.get(ClientAdministration).rotateSecret(clientId),
+      const secrets = await deps.withContext((app) =>
+        app.get(ClientAdministration).listSecrets(clientId),
       );
-      answer(deps, command, `New secret for ${client.clientId}.\n${secretNotice(client, secret)}`, {
-        ...clientJson(client),
-        client_secret: secret,
-      });
+      answerRows(deps, command, secrets, SECRET_COLUMNS, secretJson);
     });
 }

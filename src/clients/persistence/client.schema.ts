@@ -10,6 +10,27 @@ import {
 } from '../../protocol-rules/request-object';
 import type { ClientJwks, ClientType } from '../oauth-client';
 
+/** One of a confidential client's secrets (clients/client-secrets.ts). */
+@Schema({ _id: false, versionKey: false, strict: 'throw' })
+export class ClientSecretRecord {
+  @Prop({ type: String, required: true })
+  id!: string;
+
+  /** scrypt hash of the secret. */
+  @Prop({ type: String, required: true })
+  hash!: string;
+
+  /** Absent: the secret was stored by a release before secrets had ids. */
+  @Prop({ type: Date })
+  createdAt?: Date;
+
+  /** Absent: never expires. Checked at every authentication (no TTL: a secret is no document). */
+  @Prop({ type: Date })
+  expiresAt?: Date;
+}
+
+const ClientSecretSchema = SchemaFactory.createForClass(ClientSecretRecord);
+
 @Schema({ collection: 'oauth_clients', versionKey: false })
 export class ClientRecord extends KeyedRecord {
   @Prop({ type: String, required: true, enum: ['confidential', 'public'] })
@@ -21,9 +42,28 @@ export class ClientRecord extends KeyedRecord {
   @Prop({ type: [String], required: true })
   redirectUris!: string[];
 
-  /** scrypt hash of the client secret; absent for public clients. */
+  /**
+   * scrypt hash of the client's newest secret; absent for public and private_key_jwt clients.
+   * The one secret of the records of release 1.0.0, which still reads (and may write) only this
+   * field during a rolling upgrade: so it is kept, the newest of `secrets` mirrored here.
+   */
   @Prop({ type: String })
   secretHash?: string;
+
+  /**
+   * The client's secrets, newest last (its hash is `secretHash`): one, or two during a
+   * rotation's overlap. Absent, or with another newest hash than `secretHash` (release 1.0.0
+   * stored or rotated the secret since): the client has `secretHash` alone, without expiry.
+   */
+  @Prop({ type: [ClientSecretSchema], default: undefined })
+  secrets?: ClientSecretRecord[];
+
+  /**
+   * Counts the changes of `secrets`: a change names the version it read and is refused when
+   * another came first (a conditional update; no transactions). Absent: 0.
+   */
+  @Prop({ type: Number })
+  secretsVersion?: number;
 
   @Prop({ type: [String], default: undefined })
   resources?: string[];

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type AnyBulkWriteOperation, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
-import { ClientRepository } from '../client.repository';
+import { ClientRepository, type SecretsRevision, type StoredSecrets } from '../client.repository';
+import { type ClientSecret, singleStoredSecret } from '../client-secrets';
 import {
   ClientJwks,
   clientPageFields,
@@ -13,7 +14,7 @@ import {
 } from '../oauth-client';
 import { webOriginsOf } from '../web-origins';
 import { ClientOriginRecord, NEVER_EXPIRES } from './client-origin.schema';
-import { ClientRecord } from './client.schema';
+import { ClientRecord, type ClientSecretRecord } from './client.schema';
 import { firstWriteWins } from '../../platform/database/duplicate-key';
 
 /** Writes sent in one bulk command while the origin index is filled in at start. */
@@ -25,7 +26,7 @@ function toClient(record: ClientRecord): OAuthClient {
     type: record.type,
     name: record.name,
     redirectUris: record.redirectUris,
-    ...(record.secretHash ? { secretHash: record.secretHash } : {}),
+    ...(record.secretHash ? { secrets: secretsOf(record) } : {}),
     ...(record.firstParty ? { firstParty: true } : {}),
     ...(record.resources?.length ? { resources: record.resources } : {}),
     ...(record.grantTypes ? { grantTypes: record.grantTypes } : {}),
@@ -72,8 +73,45 @@ function toClient(record: ClientRecord): OAuthClient {
 }
 
 function toRecord(client: OAuthClient): ClientRecord {
-  const { clientId, ...fields } = client;
-  return { ...fields, _id: clientId, origins: webOriginsOf(client.redirectUris) };
+  const { clientId, secrets, ...fields } = client;
+  return {
+    ...fields,
+    ...(secrets?.length ? secretFields(secrets) : {}),
+    _id: clientId,
+    origins: webOriginsOf(client.redirectUris),
+  };
+}
+
+/**
+ * A client's secrets as stored: `secrets` when their newest is `secretHash`; else what release
+ * 1.0.0 wrote last (it knows `secretHash` alone: a record of its own, or a rotation of its CLI
+ * during a rolling upgrade), one secret without expiry. No migration: the old shape reads so.
+ */
+function secretsOf(record: Pick<ClientRecord, 'secretHash' | 'secrets'>): ClientSecret[] {
+  if (record.secretHash === undefined) return [];
+  const stored = record.secrets ?? [];
+  if (stored.at(-1)?.hash !== record.secretHash) return [singleStoredSecret(record.secretHash)];
+  return stored.map((secret) => ({
+    id: secret.id,
+    hash: secret.hash,
+    ...(secret.createdAt ? { createdAt: secret.createdAt } : {}),
+    ...(secret.expiresAt ? { expiresAt: secret.expiresAt } : {}),
+  }));
+}
+
+/** The stored fields of `secrets` (newest last): the list, and its newest hash for release 1.0.0. */
+function secretFields(
+  secrets: readonly ClientSecret[],
+): Required<Pick<ClientRecord, 'secretHash' | 'secrets'>> {
+  return {
+    secretHash: secrets[secrets.length - 1].hash,
+    secrets: secrets.map((secret): ClientSecretRecord => ({
+      id: secret.id,
+      hash: secret.hash,
+      ...(secret.createdAt ? { createdAt: secret.createdAt } : {}),
+      ...(secret.expiresAt ? { expiresAt: secret.expiresAt } : {}),
+    })),
+  };
 }
 
 /**
@@ -168,9 +206,40 @@ export class MongoClientRepository extends ClientRepository {
     return records.map(toClient);
   }
 
-  async updateSecretHash(clientId: string, secretHash: string): Promise<boolean> {
+  async readSecrets(clientId: string): Promise<StoredSecrets | null> {
+    const record = await this.model
+      .findOne({ _id: { $eq: clientId }, type: 'confidential' })
+      .select({ secretHash: 1, secrets: 1, secretsVersion: 1 })
+      .lean<Pick<ClientRecord, 'secretHash' | 'secrets' | 'secretsVersion'>>()
+      .exec();
+    if (!record) return null;
+    return {
+      secrets: secretsOf(record),
+      revision: { version: record.secretsVersion ?? 0, newestHash: record.secretHash },
+    };
+  }
+
+  /**
+   * The filter names the version read and the newest hash read: the version catches a change of
+   * this release, the hash one of release 1.0.0 (its CLI rewrites `secretHash` alone).
+   */
+  async replaceSecrets(
+    clientId: string,
+    revision: SecretsRevision,
+    secrets: readonly ClientSecret[],
+  ): Promise<boolean> {
+    if (secrets.length === 0) throw new Error('A confidential client keeps at least one secret');
     const result = await this.model
-      .updateOne({ _id: { $eq: clientId }, type: 'confidential' }, { $set: { secretHash } })
+      .updateOne(
+        {
+          _id: { $eq: clientId },
+          type: 'confidential',
+          secretsVersion: revision.version === 0 ? { $exists: false } : { $eq: revision.version },
+          secretHash:
+            revision.newestHash === undefined ? { $exists: false } : { $eq: revision.newestHash },
+        },
+        { $set: { ...secretFields(secrets), secretsVersion: revision.version + 1 } },
+      )
       .exec();
     return result.matchedCount === 1;
   }

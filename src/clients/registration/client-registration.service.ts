@@ -14,6 +14,7 @@ import {
 } from '../../platform/errors/protocol-error';
 import { ClientRegistry } from '../client-registry.service';
 import { DYNAMIC_CLIENT_ID_PREFIX, type OAuthClient } from '../oauth-client';
+import { newClientSecret } from '../client-secrets';
 import { ClientRegistrationResponseDto } from './client-registration-response.dto';
 import {
   parseClientMetadata,
@@ -99,7 +100,9 @@ export class ClientRegistrationService {
       clientId: newClientId(),
       name: metadata.clientName ?? 'Unnamed client',
       ...registeredFields(metadata, method),
-      ...(secret !== undefined ? { secretHash: await this.hasher.hash(secret) } : {}),
+      ...(secret !== undefined
+        ? { secrets: [newClientSecret(await this.hasher.hash(secret), now)] }
+        : {}),
       dynamicallyRegisteredAt: now,
       ...(authorized ? { registeredWithInitialAccessToken: true } : {}),
       expiresAt: this.expiry.atRegistration(now),

@@ -15,6 +15,8 @@ export abstract class ClientAuthConfig {
   abstract readonly maxFailures: number;
   /** ... until this window, started by the first failure, ends. */
   abstract readonly failureWindowSeconds: number;
+  /** The longest a client's previous secret may keep working after a rotation. */
+  abstract readonly secretOverlapMaxSeconds: number;
 }
 
 /** The settings this section reads, each declared once for its reader and the reference. */
@@ -57,6 +59,17 @@ export const CLIENT_AUTH_SETTINGS = settingsSection(
       type: whole(1, 86_400),
       default: 60,
       description: 'The window of `CLIENT_AUTH_MAX_FAILURES`, started by the first failure.',
+    }),
+    secretOverlapMaxSeconds: setting({
+      name: 'CLIENT_SECRET_OVERLAP_MAX_SECONDS',
+      type: whole(0, 31_536_000),
+      default: 2_592_000,
+      description:
+        "The longest a confidential client's previous secret may keep working after its secret " +
+        "is rotated (`proofgate-admin clients rotate-secret --overlap`, the admin API's " +
+        '`previous_expires_in`), in seconds (at most a year); a longer overlap is refused, and ' +
+        "the admin API's default of 24 h is cut to it. `0`: every rotation stops the previous " +
+        'secret at once ([Administration](ADMINISTRATION.md#rotating-a-client-secret)).',
     }),
   },
 );

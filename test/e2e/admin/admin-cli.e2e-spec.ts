@@ -683,7 +683,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       expect(wallet.stderr).toMatch(/client wallet is built in/);
     });
 
-    it('rotate-secret: the new secret works at once and the old one no longer does', async () => {
+    it('rotate-secret (no --overlap): the new secret works and the old one no longer does', async () => {
       const rotated = await adminJson(['clients', 'rotate-secret', 'billing']);
       const fresh = { ...client, secret: rotated.client_secret as string };
       expect(fresh.secret).not.toBe(client.secret);
