@@ -34,6 +34,19 @@ export function refusalOf(outcome: MigrationOutcome): string | undefined {
       'instance is gone, its lease lapses within 30 s and the next start runs the migrations.'
     );
   }
+  if (outcome.kind === 'failed') {
+    return (
+      `Migration ${outcome.id} (${outcome.name}) failed: ${outcome.reason}. The database stays at ` +
+      `data version ${outcome.version}; the next start runs the migration again.`
+    );
+  }
+  if (outcome.kind === 'lost') {
+    return (
+      `Lost the migration lease while migration ${outcome.id} (${outcome.name}) ran: another ` +
+      `instance took it once it had expired. The database stays at data version ${outcome.version}` +
+      ' or what that instance records; the next start goes on from there.'
+    );
+  }
   return undefined;
 }
 

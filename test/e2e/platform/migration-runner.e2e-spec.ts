@@ -193,7 +193,7 @@ describe('migrations: the runner', () => {
 
   it('records nothing more once its lease was taken by another (a holder stalled past its expiry)', async () => {
     await earlierRelease();
-    let stalledNow = new Date();
+    const stalledNow = new Date();
     const runs: number[] = [];
     const stalled: Migration[] = [
       {
@@ -209,12 +209,34 @@ describe('migrations: the runner', () => {
         },
       },
     ];
-    await expect(
-      migrateDatabase(db, stalled, options('stalled', { now: () => stalledNow })),
-    ).rejects.toThrow('Lost the migration lease while migration 1 ran');
-    stalledNow = new Date();
+    expect(
+      await migrateDatabase(db, stalled, options('stalled', { now: () => stalledNow })),
+    ).toEqual({ kind: 'lost', id: 1, name: 'stalls', version: 0 });
     expect((await readDataVersion(db)).record).toMatchObject({ version: 0, migrations: [] });
     expect((await readDataVersion(db)).lease).toMatchObject({ holder: 'taker' });
+  });
+
+  it('stops at a migration that fails, recording the ones before it, and releases the lease', async () => {
+    await earlierRelease();
+    const runs: number[] = [];
+    const [one, , three] = countingMigrations(3, runs);
+    const failing: Migration = {
+      id: 2,
+      name: 'fails',
+      description: 'fails',
+      up: () => Promise.reject(new Error('the disk is full')),
+    };
+    expect(await migrateDatabase(db, [one, failing, three], options('a'))).toEqual({
+      kind: 'failed',
+      id: 2,
+      name: 'fails',
+      version: 1,
+      reason: 'the disk is full',
+    });
+    expect(runs).toEqual([1]);
+    const { record, lease } = await readDataVersion(db);
+    expect(record).toMatchObject({ version: 1, migrations: [{ id: 1 }] });
+    expect(lease).toBeNull();
   });
 
   it('refuses a list that is not numbered 1, 2, 3... (a programming error)', async () => {

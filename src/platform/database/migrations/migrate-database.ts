@@ -29,6 +29,16 @@ export type MigrationOutcome =
   | { readonly kind: 'waited'; readonly version: number; readonly seconds: number }
   /** The database has had migrations this build does not know: a later release wrote it. */
   | { readonly kind: 'newer'; readonly stored: number; readonly build: number }
+  /** A migration threw: nothing after it ran; `version` is the last one recorded. */
+  | {
+      readonly kind: 'failed';
+      readonly id: number;
+      readonly name: string;
+      readonly version: number;
+      readonly reason: string;
+    }
+  /** The lease went to another instance while a migration ran (this one stalled past it). */
+  | { readonly kind: 'lost'; readonly id: number; readonly name: string; readonly version: number }
   /** Another instance held the lease for longer than this one may wait. */
   | {
       readonly kind: 'timed_out';
@@ -159,25 +169,30 @@ async function runUnderLease(
   });
   try {
     for (const migration of migrations.filter((step) => step.id > from)) {
-      options.log(`Migration ${migration.id} (${migration.name}): ${migration.description}`);
-      await migration.up({ db, log: options.log, now });
-      if (lost) throw new Error(`Lost the migration lease while migration ${migration.id} ran`);
+      const { id, name } = migration;
+      const version = id - 1;
+      options.log(`Migration ${id} (${name}): ${migration.description}`);
+      try {
+        await migration.up({ db, log: options.log, now });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return { kind: 'failed', id, name, version, reason };
+      }
+      if (lost) return { kind: 'lost', id, name, version };
       const entry: AppliedMigration = {
-        id: migration.id,
-        name: migration.name,
+        id,
+        name,
         appliedAt: now(),
         by: options.holder,
         release: options.release,
       };
       // Conditional on the version it started from: recorded once, whoever else ran it.
       const result = await records.updateOne(
-        { _id: DATA_VERSION_ID, version: migration.id - 1 },
-        { $set: { version: migration.id }, $push: { migrations: entry } },
+        { _id: DATA_VERSION_ID, version },
+        { $set: { version: id }, $push: { migrations: entry } },
         SINGLE_USE_WRITE,
       );
-      if (result.matchedCount !== 1) {
-        throw new Error(`Migration ${migration.id} was recorded by another instance meanwhile`);
-      }
+      if (result.matchedCount !== 1) return { kind: 'lost', id, name, version };
       applied.push(entry);
     }
   } finally {
