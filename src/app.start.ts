@@ -9,6 +9,7 @@ import type { AppConfig } from './config/app-config';
 import { invalidConfigurationLines } from './config/load-config';
 import { HttpDrain } from './platform/http/http-drain';
 import { listenFailure, readyBanner } from './platform/startup/ready-banner';
+import { migrateBeforeServing } from './migrations/migrate-on-start';
 import { SERVICE_VERSION } from './platform/version';
 import { SigningKeyDecryptionError } from './tokens/signing-keys/signing-key.service';
 
@@ -28,12 +29,16 @@ function startFailure(error: unknown, config: AppConfig): string | undefined {
 }
 
 /**
- * Starts the service on a configuration main.ts has checked and a database that answered: the
- * application's modules load here, once nothing refused the start. A start that cannot go on is
+ * Starts the service on a configuration main.ts has checked and a database that answered: its
+ * pending migrations run (or another instance's are waited for), then the application's modules
+ * load, once nothing refused the start. A start that cannot go on is
  * closed and answered with its lines (what happened and what to do), which main.ts writes before
  * it exits, as it writes the preflights' refusals; anything else is thrown.
  */
 export async function startApp(config: AppConfig): Promise<string | undefined> {
+  // The database at this build's data version first: until then the instance does not listen.
+  const refused = await migrateBeforeServing(config.database, config.server);
+  if (refused) return refused;
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule,
     httpAdapter(config.server),

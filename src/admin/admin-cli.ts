@@ -9,6 +9,7 @@ import { registerApprovalsCommands } from './approvals/approvals.command';
 import { registerGrantsCommands } from './grants/grants.command';
 import type { CommandDeps } from './io/command-output';
 import { registerKeysCommands } from './keys/keys.command';
+import { registerMigrationsCommands } from './migrations/migrations.command';
 import { registerUsersCommands } from './users/users.command';
 
 export const EXIT_OK = 0;
@@ -45,6 +46,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
   registerConsentsCommands(program, deps);
   registerApprovalsCommands(program, deps);
   registerAccountsCommands(program, deps);
+  registerMigrationsCommands(program, deps);
   return program;
 }
 

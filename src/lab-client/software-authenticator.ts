@@ -6,7 +6,16 @@
  * Every field a test may want wrong (origin, RP ID, ceremony type, flags, counter) can be
  * overridden per response.
  */
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 
 type Cbor = number | string | Uint8Array | Map<number | string, Cbor> | Cbor[];
 
@@ -70,19 +79,41 @@ export interface SoftwareAuthenticatorOptions {
   counts?: boolean;
   /** Device-bound (`false`, default) or synced (`true`: backup eligible and backed up). */
   synced?: boolean;
+  /** An authenticator saved earlier (`save()`), used again: its key, credential and counter. */
+  saved?: SavedAuthenticator;
+}
+
+/**
+ * What `save()` keeps of an authenticator, for another process to sign with it again (the upgrade
+ * fixture's passkey, registered by an earlier release): a test key, never a person's.
+ */
+export interface SavedAuthenticator {
+  readonly privateKey: JsonWebKey;
+  readonly credentialId: string;
+  readonly counter: number;
+  readonly userHandle?: string;
 }
 
 export class SoftwareAuthenticator {
-  readonly credentialId = randomBytes(16);
+  readonly credentialId: Buffer;
   private readonly privateKey: KeyObject;
   private readonly x: Buffer;
   private readonly y: Buffer;
-  private counter = 0;
+  private counter: number;
   private userHandle?: string;
 
   constructor(private readonly options: SoftwareAuthenticatorOptions) {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { saved } = options;
+    const { privateKey, publicKey } = saved
+      ? {
+          privateKey: createPrivateKey({ key: saved.privateKey, format: 'jwk' }),
+          publicKey: createPublicKey({ key: saved.privateKey, format: 'jwk' }),
+        }
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.privateKey = privateKey;
+    this.credentialId = saved ? Buffer.from(saved.credentialId, 'base64url') : randomBytes(16);
+    this.counter = saved?.counter ?? 0;
+    this.userHandle = saved?.userHandle;
     const jwk = publicKey.export({ format: 'jwk' });
     this.x = Buffer.from(jwk.x!, 'base64url');
     this.y = Buffer.from(jwk.y!, 'base64url');
@@ -90,6 +121,16 @@ export class SoftwareAuthenticator {
 
   get id(): string {
     return b64u(this.credentialId);
+  }
+
+  /** Its key, credential id, counter and user handle, for `saved` in another process. */
+  save(): SavedAuthenticator {
+    return {
+      privateKey: this.privateKey.export({ format: 'jwk' }),
+      credentialId: this.id,
+      counter: this.counter,
+      ...(this.userHandle ? { userHandle: this.userHandle } : {}),
+    };
   }
 
   /** The counter the next assertion will carry, for a test that winds it back. */

@@ -310,11 +310,11 @@ describe('layout: dependencies point one way', () => {
     ).toEqual([]);
   });
 
-  it('email/ is a proof of its own: it imports no other proof, oauth/ or login/, and only login/ and admin/ import it', () => {
+  it('email/ is a proof of its own: it imports no other proof, oauth/ or login/, and only login/ and admin/ import it (and migrations/, its address rule)', () => {
     expect(files.some((file) => file.area === 'email')).toBe(true);
     const others = new Set(['wallet', 'passkeys', 'oauth', 'login', 'resource-server']);
     expect(violations(['email'], (area) => others.has(area))).toEqual([]);
-    const users = new Set(['email', 'login', 'admin']);
+    const users = new Set(['email', 'login', 'admin', 'migrations']);
     expect(
       violations(
         [...new Set(files.map((file) => file.area))].filter((area) => !users.has(area)),
@@ -391,6 +391,23 @@ describe('layout: dependencies point one way', () => {
       'oid4vp',
     ];
     expect(violations(protocol, (area) => area === 'telemetry' || area === 'compare')).toEqual([]);
+  });
+
+  it("migrations/ changes stored data by the collections' names, not through the features: it imports platform/, config/ and email/'s address rule, and only the start (app.start.ts) and admin/ import it", () => {
+    expect(files.some((file) => file.area === 'migrations')).toBe(true);
+    const allowed = new Set(['migrations', 'platform', 'config']);
+    expect(
+      violations(['migrations'], (area) => !allowed.has(area)).filter(
+        (line) => !line.endsWith(' imports ../email/email-address'),
+      ),
+    ).toEqual([]);
+    const users = new Set(['migrations', 'admin', 'app.start.ts']);
+    expect(
+      violations(
+        [...new Set(files.map((file) => file.area))].filter((area) => !users.has(area)),
+        (area) => area === 'migrations',
+      ),
+    ).toEqual([]);
   });
 
   it("admin/ (the operators' CLI) sits on top of the features: nothing imports it", () => {

@@ -7,6 +7,8 @@ export abstract class DatabaseConfig {
   abstract readonly uri: string;
   /** How long an operation waits for a reachable server before the request is answered 503. */
   abstract readonly serverSelectionTimeoutMs: number;
+  /** How long a starting instance waits for another's migrations before it gives up. */
+  abstract readonly migrationsWaitSeconds: number;
 }
 
 /** The settings this section reads, each declared once for its reader and the reference. */
@@ -30,6 +32,15 @@ export const DATABASE_SETTINGS = settingsSection(
         'How long a request waits for a reachable database server before it is answered `503 ' +
         'temporarily_unavailable`.',
     }),
+    migrationsWaitSeconds: setting({
+      name: 'MIGRATIONS_WAIT_SECONDS',
+      type: whole(1, 3600),
+      default: 300,
+      description:
+        'How long a starting instance waits, serving nothing, while another instance runs the ' +
+        "database's migrations ([Deployment](DEPLOYMENT.md#upgrading-a-fleet)); past it the start " +
+        'ends with one line naming the instance that holds the migration lease.',
+    }),
   },
 );
 
@@ -45,5 +56,6 @@ export function readDatabaseConfig(env: EnvReader, server: ServerConfig): Databa
   return Object.freeze({
     uri,
     serverSelectionTimeoutMs: env.get(DATABASE_SETTINGS.declared.serverSelectionTimeoutMs),
+    migrationsWaitSeconds: env.get(DATABASE_SETTINGS.declared.migrationsWaitSeconds),
   });
 }

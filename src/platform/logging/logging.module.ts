@@ -41,8 +41,13 @@ export class RequestLog {
   ) {}
 }
 
-function createRequestLog(server: ServerConfig, destination: LogDestination): RequestLog {
-  const logger = pino(
+/**
+ * The process's one pino logger's shape: the level, the fields every line carries and the boot
+ * chatter dropped. The start's steps before the modules load (the migrations) write through one of
+ * their own made so, to the same destination.
+ */
+export function processLogger(server: ServerConfig, destination: LogDestination): pino.Logger {
+  return pino(
     {
       level: server.logLevel,
       // Every line names the release that wrote it (pino's own pid and hostname kept).
@@ -55,6 +60,10 @@ function createRequestLog(server: ServerConfig, destination: LogDestination): Re
     },
     destination,
   );
+}
+
+function createRequestLog(server: ServerConfig, destination: LogDestination): RequestLog {
+  const logger = processLogger(server, destination);
   return new RequestLog(logger, requestLog(logger, tracingEnabled() ? activeTraceId : undefined));
 }
 
