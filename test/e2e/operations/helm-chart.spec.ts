@@ -51,7 +51,11 @@ interface Container {
   lifecycle?: { preStop?: { exec?: { command: string[] } } };
   livenessProbe?: { httpGet?: { path: string; port: string } };
   readinessProbe?: { httpGet?: { path: string; port: string } };
-  startupProbe?: { httpGet?: { path: string; port: string } };
+  startupProbe?: {
+    httpGet?: { path: string; port: string };
+    periodSeconds?: number;
+    failureThreshold?: number;
+  };
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 }
 interface PodSpec {
@@ -447,6 +451,26 @@ describe('deploy/helm/proofgate', () => {
       ]),
     );
   });
+
+  withTools(
+    `lets a start outlast the wait for another instance's migrations before the startup probe gives up${skippedNote}`,
+    () => {
+      // An instance waiting for another's migrations does not listen yet (docs/RELEASING.md): a
+      // startup probe that gave up sooner would restart it in a loop through a rolling upgrade.
+      const windowOf = (...sets: string[]) => {
+        const probe = containerOf(render(...sets)).startupProbe;
+        return (probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3);
+      };
+      const serviceDefault = 300; // src/config/sections/database.config.ts
+      expect(windowOf()).toBeGreaterThanOrEqual(serviceDefault + 60);
+      expect(windowOf('config.MIGRATIONS_WAIT_SECONDS=900')).toBeGreaterThanOrEqual(900 + 60);
+      expect(windowOf('config.MIGRATIONS_WAIT_SECONDS=900', 'probes.startup.periodSeconds=7')).toBe(
+        7 * Math.ceil(960 / 7),
+      );
+      // What the operator sets is kept.
+      expect(windowOf('probes.startup.failureThreshold=10')).toBe(5 * 10);
+    },
+  );
 
   withTools(`runs package.json's release of the image unless told otherwise${skippedNote}`, () => {
     expect(containerOf(render()).image).toBe(`proofgate:${version}`);

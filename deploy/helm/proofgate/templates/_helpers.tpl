@@ -60,19 +60,44 @@ ConfigMap and the chart's Secret carry. An empty value is left out, so the servi
 {{- toYaml $entries }}
 {{- end }}
 
-{{/* SHUTDOWN_GRACE_SECONDS as the service reads it: config's, else its default of 10. */}}
-{{- define "proofgate.shutdownGraceSeconds" -}}
-{{- $value := "10" }}
-{{- if hasKey .Values.config "SHUTDOWN_GRACE_SECONDS" }}
-{{- $set := toString (get .Values.config "SHUTDOWN_GRACE_SECONDS") }}
+{{/*
+A setting in seconds as the service reads it: config's, else the service's default. Called with
+(dict "config" .Values.config "name" "SHUTDOWN_GRACE_SECONDS" "default" "10").
+*/}}
+{{- define "proofgate.configSeconds" -}}
+{{- $value := .default }}
+{{- if hasKey .config .name }}
+{{- $set := toString (get .config .name) }}
 {{- if ne $set "" }}
 {{- $value = $set }}
 {{- end }}
 {{- end }}
 {{- if not (regexMatch "^[0-9]+$" $value) }}
-{{- fail (printf "config.SHUTDOWN_GRACE_SECONDS must be a whole number of seconds, not %q" $value) }}
+{{- fail (printf "config.%s must be a whole number of seconds, not %q" .name $value) }}
 {{- end }}
 {{- atoi $value }}
+{{- end }}
+
+{{/* SHUTDOWN_GRACE_SECONDS as the service reads it: config's, else its default of 10. */}}
+{{- define "proofgate.shutdownGraceSeconds" -}}
+{{- include "proofgate.configSeconds" (dict "config" .Values.config "name" "SHUTDOWN_GRACE_SECONDS" "default" "10") }}
+{{- end }}
+
+{{/*
+The startup probe's failureThreshold: as set, else enough periods to outlast the longest start,
+MIGRATIONS_WAIT_SECONDS (an instance waiting for another's migrations does not listen yet) and
+probes.startupMarginSeconds for the start around it, so a rolling upgrade that migrates is not
+restarted in a loop.
+*/}}
+{{- define "proofgate.startupFailureThreshold" -}}
+{{- if .Values.probes.startup.failureThreshold }}
+{{- int .Values.probes.startup.failureThreshold }}
+{{- else }}
+{{- $period := int (default 10 .Values.probes.startup.periodSeconds) }}
+{{- $wait := include "proofgate.configSeconds" (dict "config" .Values.config "name" "MIGRATIONS_WAIT_SECONDS" "default" "300") | atoi }}
+{{- $window := add $wait (int .Values.probes.startupMarginSeconds) }}
+{{- div (add $window $period -1) $period }}
+{{- end }}
 {{- end }}
 
 {{/*
