@@ -211,6 +211,7 @@ describe('proofgate-admin command line', () => {
           requireSignedRequestObject: false,
           requestUris: [],
           postLogoutRedirectUris: [],
+          adminScopes: [],
           source: 'database' as const,
           expired: false,
         },

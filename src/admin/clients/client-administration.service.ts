@@ -1,3 +1,4 @@
+import type { AdminScope } from '../../protocol-rules/admin-scopes';
 import { LogoutConfig } from '../../config/sections/logout.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
@@ -88,6 +89,8 @@ export interface RegisteredClient {
   readonly logoUri?: string;
   readonly policyUri?: string;
   readonly tosUri?: string;
+  /** Issue #77: the admin API scopes it may get by client_credentials (none: not an admin client). */
+  readonly adminScopes: readonly AdminScope[];
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
@@ -161,6 +164,8 @@ export interface NewClient {
   readonly logoUri?: string;
   readonly policyUri?: string;
   readonly tosUri?: string;
+  /** Issue #77: an admin client's scopes (checked as OAUTH_CLIENTS' `admin_scopes`). */
+  readonly adminScopes?: readonly string[];
 }
 
 /** A private_key_jwt client's new keys: a JWK Set, or the URL of one. */
@@ -428,6 +433,7 @@ export class ClientAdministration {
         ? { authorizationDetailsTypes: [...client.authorizationDetailsTypes] }
         : {}),
       ...clientPageFields(client),
+      adminScopes: [...(client.adminScopes ?? [])],
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
       ...(client.registeredWithInitialAccessToken
@@ -505,6 +511,7 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
       ...(wanted.logoUri !== undefined ? { logo_uri: wanted.logoUri } : {}),
       ...(wanted.policyUri !== undefined ? { policy_uri: wanted.policyUri } : {}),
       ...(wanted.tosUri !== undefined ? { tos_uri: wanted.tosUri } : {}),
+      ...(wanted.adminScopes !== undefined ? { admin_scopes: [...wanted.adminScopes] } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);

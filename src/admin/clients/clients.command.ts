@@ -1,3 +1,4 @@
+import { ADMIN_SCOPES, type AdminScope } from '../../protocol-rules/admin-scopes';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { ClientJwks } from '../../clients/oauth-client';
@@ -81,6 +82,8 @@ function clientJson(client: RegisteredClient) {
     ...(client.logoUri ? { logo_uri: client.logoUri } : {}),
     ...(client.policyUri ? { policy_uri: client.policyUri } : {}),
     ...(client.tosUri ? { tos_uri: client.tosUri } : {}),
+    // Issue #77: an admin client's scopes at the admin API, shown when set.
+    ...(client.adminScopes.length ? { admin_scopes: client.adminScopes } : {}),
     source: client.source,
     ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
     ...(client.registeredWithInitialAccessToken
@@ -139,6 +142,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ...(client.logoUri ? [['logo', client.logoUri] as const] : []),
     ...(client.policyUri ? [['privacy policy', client.policyUri] as const] : []),
     ...(client.tosUri ? [['terms of service', client.tosUri] as const] : []),
+    ...(client.adminScopes.length
+      ? [['admin API', `may get ${client.adminScopes.join(' ')}`] as const]
+      : []),
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
     ...(client.registeredWithInitialAccessToken
@@ -424,6 +430,11 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       'RFC 7591: the https URL of its terms of service, a link on the consent screen',
     )
     .option(
+      '--admin-scope <scope>',
+      `an admin client (the admin API, /admin/v1): an admin scope it may get for itself by client_credentials, ${ADMIN_SCOPES.join(' or ')} (repeat for both; with --grant-type client_credentials)`,
+      collectOneOf(ADMIN_SCOPES),
+    )
+    .option(
       '--profile <profile>',
       `hold the client to a profile: ${CLIENT_PROFILES.join(', ')} (FAPI 2.0 Security Profile: a private_key_jwt client, PAR and DPoP required, codes of at most ${FAPI2_MAX_CODE_LIFETIME_SECONDS} s, PS256/ES256/EdDSA only)`,
       (value: string) => {
@@ -463,6 +474,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           logoUri?: string;
           policyUri?: string;
           tosUri?: string;
+          adminScope?: AdminScope[];
         },
         command: Command,
       ) => {
@@ -518,6 +530,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
             ...(options.logoUri !== undefined ? { logoUri: options.logoUri } : {}),
             ...(options.policyUri !== undefined ? { policyUri: options.policyUri } : {}),
             ...(options.tosUri !== undefined ? { tosUri: options.tosUri } : {}),
+            ...(options.adminScope !== undefined ? { adminScopes: options.adminScope } : {}),
             ...keys,
           }),
         );

@@ -68,6 +68,7 @@ function toClient(record: ClientRecord): OAuthClient {
       ? { backchannelClientNotificationEndpoint: record.backchannelClientNotificationEndpoint }
       : {}),
     ...clientPageFields(record),
+    ...(record.adminScopes?.length ? { adminScopes: record.adminScopes } : {}),
   };
 }
 
