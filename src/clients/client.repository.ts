@@ -14,6 +14,15 @@ export abstract class ClientRepository {
   abstract insertIfAbsent(client: OAuthClient): Promise<boolean>;
   /** Every client, by client_id (expired ones included). */
   abstract list(): Promise<OAuthClient[]>;
+  /**
+   * At most `limit` clients by client_id, those after `after` only (keyset pagination on `_id`:
+   * one `find` per page); `registered`: only those that registered themselves.
+   */
+  abstract page(page: {
+    readonly after?: string;
+    readonly limit: number;
+    readonly registered?: boolean;
+  }): Promise<OAuthClient[]>;
   /** Replaces a confidential client's secret hash; false when there is no such client. */
   abstract updateSecretHash(clientId: string, secretHash: string): Promise<boolean>;
   /**

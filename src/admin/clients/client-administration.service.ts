@@ -39,6 +39,8 @@ import type { SigningAlg } from '../../protocol-rules/signing-algs';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
 import { AdminError } from '../admin.errors';
+import type { AdminCall } from '../audit/admin-audit';
+import { AdminAuditTrail } from '../audit/admin-audit.service';
 
 /** Who keeps a client registered: the CLI may change only what nothing re-registers at boot. */
 export type ClientSource = 'OAUTH_CLIENTS' | 'built-in' | 'database' | 'dynamic registration';
@@ -190,9 +192,18 @@ export class ClientAdministration {
     private readonly server: ServerConfig,
     private readonly logout: LogoutConfig,
     private readonly grantTypes: RegistrableGrantTypes,
+    private readonly audit: AdminAuditTrail,
   ) {}
 
-  async add(wanted: NewClient): Promise<{ client: RegisteredClient; secret?: string }> {
+  add(wanted: NewClient, call: AdminCall): Promise<{ client: RegisteredClient; secret?: string }> {
+    return this.audit.around(call, 'clients.create', { client_id: wanted.clientId }, () =>
+      this.register(wanted),
+    );
+  }
+
+  private async register(
+    wanted: NewClient,
+  ): Promise<{ client: RegisteredClient; secret?: string }> {
     const withKeys = wanted.jwks !== undefined || wanted.jwksUri !== undefined;
     if (withKeys && wanted.public) {
       throw new AdminError(
@@ -236,7 +247,7 @@ export class ClientAdministration {
     });
     if (requestUrisRefusal !== undefined) throw new AdminError(requestUrisRefusal);
     if (!(await this.clients.insertIfAbsent(client))) {
-      throw new AdminError(`client ${client.clientId} already exists`);
+      throw new AdminError(`client ${client.clientId} already exists`, 'conflict');
     }
     return { client: this.view(client), ...(secret !== undefined ? { secret } : {}) };
   }
@@ -260,6 +271,15 @@ export class ClientAdministration {
     return (await this.clients.list()).map((client) => this.view(client));
   }
 
+  /** A page of clients by client_id, after `after` (keyset pagination: one `find` a page). */
+  async page(page: {
+    readonly after?: string;
+    readonly limit: number;
+    readonly registered?: boolean;
+  }): Promise<RegisteredClient[]> {
+    return (await this.clients.page(page)).map((client) => this.view(client));
+  }
+
   /** Clients that registered themselves (RFC 7591); with `expiredOnly`, the expired ones. */
   async listRegistered(expiredOnly: boolean): Promise<RegisteredClient[]> {
     return (await this.clients.list())
@@ -273,7 +293,18 @@ export class ClientAdministration {
    * then revokes their grants as `remove` does. Configured and operator-added clients are never
    * pruned: only the clients that registered themselves expire.
    */
-  async prune(
+  prune(
+    options: PruneOptions,
+    call: AdminCall,
+  ): Promise<{ clients: RegisteredClient[]; grantsRevoked: number }> {
+    // A dry run changes nothing: nothing to put on the record.
+    if (options.dryRun) return this.pruned(options);
+    const targets: Record<string, string> =
+      options.unusedDays === undefined ? {} : { unused_days: String(options.unusedDays) };
+    return this.audit.around(call, 'clients.prune', targets, () => this.pruned(options));
+  }
+
+  private async pruned(
     options: PruneOptions,
   ): Promise<{ clients: RegisteredClient[]; grantsRevoked: number }> {
     const now = this.clock.now();
@@ -310,9 +341,16 @@ export class ClientAdministration {
    * Deletes the client, then revokes its grants: without them its access tokens would live on
    * until they expire (the bearer check reads the grant, not the client).
    */
-  async remove(clientId: string): Promise<{ grantsRevoked: number }> {
+  remove(clientId: string, call: AdminCall): Promise<{ grantsRevoked: number }> {
+    return this.audit.around(call, 'clients.delete', { client_id: clientId }, () =>
+      this.removeClient(clientId),
+    );
+  }
+
+  private async removeClient(clientId: string): Promise<{ grantsRevoked: number }> {
     this.refuseManaged(clientId, 'remove');
-    if (!(await this.clients.delete(clientId))) throw new AdminError(`no client ${clientId}`);
+    if (!(await this.clients.delete(clientId)))
+      throw new AdminError(`no client ${clientId}`, 'not_found');
     const grantsRevoked = await this.grants.revokeAll(
       { clientId },
       'client_removed',
@@ -322,7 +360,16 @@ export class ClientAdministration {
   }
 
   /** A new secret for a confidential client; the old one stops working at once. */
-  async rotateSecret(clientId: string): Promise<{ client: RegisteredClient; secret: string }> {
+  rotateSecret(
+    clientId: string,
+    call: AdminCall,
+  ): Promise<{ client: RegisteredClient; secret: string }> {
+    return this.audit.around(call, 'clients.rotate_secret', { client_id: clientId }, () =>
+      this.newSecret(clientId),
+    );
+  }
+
+  private async newSecret(clientId: string): Promise<{ client: RegisteredClient; secret: string }> {
     this.refuseManaged(clientId, 'change the secret of');
     const client = await this.existing(clientId);
     if (client.type !== 'confidential') {
@@ -335,7 +382,7 @@ export class ClientAdministration {
     }
     const secret = randomToken(SECRET_BYTES);
     if (!(await this.clients.updateSecretHash(clientId, await this.hasher.hash(secret)))) {
-      throw new AdminError(`no client ${clientId}`);
+      throw new AdminError(`no client ${clientId}`, 'not_found');
     }
     return { client: this.view(client), secret };
   }
@@ -344,7 +391,13 @@ export class ClientAdministration {
    * Replaces a private_key_jwt client's keys (RFC 7523): assertions signed by the old keys are
    * refused once the registry's cache (CLIENT_CACHE_TTL_SECONDS) has let go of the client.
    */
-  async setKeys(clientId: string, keys: NewKeys): Promise<RegisteredClient> {
+  setKeys(clientId: string, keys: NewKeys, call: AdminCall): Promise<RegisteredClient> {
+    return this.audit.around(call, 'clients.set_jwks', { client_id: clientId }, () =>
+      this.replaceKeys(clientId, keys),
+    );
+  }
+
+  private async replaceKeys(clientId: string, keys: NewKeys): Promise<RegisteredClient> {
     this.refuseManaged(clientId, 'change the keys of');
     const client = await this.existing(clientId);
     if (!usesPrivateKeyJwt(client)) {
@@ -364,14 +417,14 @@ export class ClientAdministration {
       throw error;
     }
     if (!(await this.clients.updateKeys(clientId, checked))) {
-      throw new AdminError(`no client ${clientId}`);
+      throw new AdminError(`no client ${clientId}`, 'not_found');
     }
     return this.view(await this.existing(clientId));
   }
 
   private async existing(clientId: string): Promise<OAuthClient> {
     const client = await this.clients.findById(clientId);
-    if (!client) throw new AdminError(`no client ${clientId}`);
+    if (!client) throw new AdminError(`no client ${clientId}`, 'not_found');
     return client;
   }
 

@@ -1,3 +1,5 @@
+import { clientJson } from './client-json';
+import { cliCall } from '../io/cli-call';
 import { ADMIN_SCOPES, type AdminScope } from '../../protocol-rules/admin-scopes';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -23,78 +25,6 @@ import {
 
 /** `--grant-type`'s choices: the grants the service has (their rules are checked by the service). */
 const REGISTRABLE_GRANT_TYPES = registrableGrantTypes(GRANT_TYPE_RULES);
-
-const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
-
-/** RFC 7591 client metadata names where one exists. */
-function clientJson(client: RegisteredClient) {
-  return {
-    client_id: client.clientId,
-    client_name: client.name,
-    client_type: client.type,
-    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
-    // RFC 7591 metadata of a private_key_jwt client: its public keys, or where they are.
-    ...(client.jwks ? { jwks: client.jwks } : {}),
-    ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
-    redirect_uris: client.redirectUris,
-    // OAUTH_CLIENTS' name (RFC 8707 defines the parameter, RFC 7591 no metadata for it).
-    ...(client.resources.length ? { resources: client.resources } : {}),
-    grant_types: client.grantTypes,
-    first_party: client.firstParty,
-    // RFC 9449 §5.2 / RFC 9126 §6 metadata, shown when set (both default to false).
-    ...(client.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
-    ...(client.requirePushedAuthorizationRequests
-      ? { require_pushed_authorization_requests: true }
-      : {}),
-    // Always shown: whether its authorization requests may go without PKCE.
-    require_pkce: client.requirePkce,
-    // OpenID Connect Registration §2 / RFC 9101 §10.5 metadata, shown when set.
-    ...(client.requestObjectSigningAlg
-      ? { request_object_signing_alg: client.requestObjectSigningAlg }
-      : {}),
-    ...(client.requireSignedRequestObject ? { require_signed_request_object: true } : {}),
-    ...(client.requestUris.length ? { request_uris: client.requestUris } : {}),
-    ...(client.idTokenSignedResponseAlg
-      ? { id_token_signed_response_alg: client.idTokenSignedResponseAlg }
-      : {}),
-    ...(client.userinfoSignedResponseAlg
-      ? { userinfo_signed_response_alg: client.userinfoSignedResponseAlg }
-      : {}),
-    // OpenID Connect RP-Initiated / Back-Channel Logout metadata, shown when set.
-    ...(client.postLogoutRedirectUris.length
-      ? { post_logout_redirect_uris: client.postLogoutRedirectUris }
-      : {}),
-    ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}),
-    // CIBA Core 1.0 §4: a ping client's endpoint.
-    ...(client.backchannelClientNotificationEndpoint
-      ? {
-          backchannel_token_delivery_mode: 'ping',
-          backchannel_client_notification_endpoint: client.backchannelClientNotificationEndpoint,
-        }
-      : {}),
-    // Proofgate's client profile (protocol-rules/client-profile.ts), shown when set.
-    ...(client.profile ? { profile: client.profile } : {}),
-    // RFC 9396 §10 client metadata, shown when set (absent: any configured type).
-    ...(client.authorizationDetailsTypes
-      ? { authorization_details_types: client.authorizationDetailsTypes }
-      : {}),
-    // RFC 7591 §2: what the consent screen shows of it, when set.
-    ...(client.logoUri ? { logo_uri: client.logoUri } : {}),
-    ...(client.policyUri ? { policy_uri: client.policyUri } : {}),
-    ...(client.tosUri ? { tos_uri: client.tosUri } : {}),
-    // Issue #77: an admin client's scopes at the admin API, shown when set.
-    ...(client.adminScopes.length ? { admin_scopes: client.adminScopes } : {}),
-    source: client.source,
-    ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
-    ...(client.registeredWithInitialAccessToken
-      ? { registered_with_initial_access_token: true }
-      : {}),
-    ...(client.lastUsedAt ? { last_used_at: unixSeconds(client.lastUsedAt) } : {}),
-    ...(client.expiresAt
-      ? { expires_at: unixSeconds(client.expiresAt), expired: client.expired }
-      : {}),
-  };
-}
 
 function clientFields(client: RegisteredClient): Array<readonly [string, string]> {
   return [
@@ -277,10 +207,13 @@ function registerPruneCommand(clients: Command, deps: CommandDeps): void {
     .action(async (options: { unusedDays?: number; dryRun?: boolean }, command: Command) => {
       const dryRun = options.dryRun === true;
       const { clients: pruned, grantsRevoked } = await deps.withContext((app) =>
-        app.get(ClientAdministration).prune({
-          dryRun,
-          ...(options.unusedDays !== undefined ? { unusedDays: options.unusedDays } : {}),
-        }),
+        app.get(ClientAdministration).prune(
+          {
+            dryRun,
+            ...(options.unusedDays !== undefined ? { unusedDays: options.unusedDays } : {}),
+          },
+          cliCall(),
+        ),
       );
       const human = dryRun
         ? `Would delete ${pruned.length} registered client(s).\n`
@@ -491,48 +424,52 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           );
         }
         const { client, secret } = await deps.withContext((app) =>
-          app.get(ClientAdministration).add({
-            clientId,
-            redirectUris: options.redirectUri ?? [],
-            public: options.public === true,
-            firstParty: options.firstParty === true,
-            dpopBoundAccessTokens: options.dpopBoundAccessTokens === true,
-            requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests === true,
-            ...(options.requirePkce ? {} : { requirePkce: false }),
-            // Checked by the service with the rules of OAUTH_CLIENTS and POST /register.
-            ...(options.requestObjectSigningAlg !== undefined
-              ? { requestObjectSigningAlg: options.requestObjectSigningAlg }
-              : {}),
-            ...(options.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
-            ...(options.requestUri !== undefined ? { requestUris: options.requestUri } : {}),
-            ...(options.idTokenSignedResponseAlg !== undefined
-              ? { idTokenSignedResponseAlg: options.idTokenSignedResponseAlg }
-              : {}),
-            ...(options.userinfoSignedResponseAlg !== undefined
-              ? { userinfoSignedResponseAlg: options.userinfoSignedResponseAlg }
-              : {}),
-            ...(options.name !== undefined ? { name: options.name } : {}),
-            ...(options.resource !== undefined ? { resources: options.resource } : {}),
-            ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),
-            ...(options.postLogoutRedirectUri !== undefined
-              ? { postLogoutRedirectUris: options.postLogoutRedirectUri }
-              : {}),
-            ...(options.backchannelLogoutUri !== undefined
-              ? { backchannelLogoutUri: options.backchannelLogoutUri }
-              : {}),
-            ...(options.cibaPing !== undefined
-              ? { backchannelClientNotificationEndpoint: options.cibaPing }
-              : {}),
-            ...(options.profile !== undefined ? { profile: options.profile } : {}),
-            ...(options.authorizationDetailsType !== undefined
-              ? { authorizationDetailsTypes: options.authorizationDetailsType }
-              : {}),
-            ...(options.logoUri !== undefined ? { logoUri: options.logoUri } : {}),
-            ...(options.policyUri !== undefined ? { policyUri: options.policyUri } : {}),
-            ...(options.tosUri !== undefined ? { tosUri: options.tosUri } : {}),
-            ...(options.adminScope !== undefined ? { adminScopes: options.adminScope } : {}),
-            ...keys,
-          }),
+          app.get(ClientAdministration).add(
+            {
+              clientId,
+              redirectUris: options.redirectUri ?? [],
+              public: options.public === true,
+              firstParty: options.firstParty === true,
+              dpopBoundAccessTokens: options.dpopBoundAccessTokens === true,
+              requirePushedAuthorizationRequests:
+                options.requirePushedAuthorizationRequests === true,
+              ...(options.requirePkce ? {} : { requirePkce: false }),
+              // Checked by the service with the rules of OAUTH_CLIENTS and POST /register.
+              ...(options.requestObjectSigningAlg !== undefined
+                ? { requestObjectSigningAlg: options.requestObjectSigningAlg }
+                : {}),
+              ...(options.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+              ...(options.requestUri !== undefined ? { requestUris: options.requestUri } : {}),
+              ...(options.idTokenSignedResponseAlg !== undefined
+                ? { idTokenSignedResponseAlg: options.idTokenSignedResponseAlg }
+                : {}),
+              ...(options.userinfoSignedResponseAlg !== undefined
+                ? { userinfoSignedResponseAlg: options.userinfoSignedResponseAlg }
+                : {}),
+              ...(options.name !== undefined ? { name: options.name } : {}),
+              ...(options.resource !== undefined ? { resources: options.resource } : {}),
+              ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),
+              ...(options.postLogoutRedirectUri !== undefined
+                ? { postLogoutRedirectUris: options.postLogoutRedirectUri }
+                : {}),
+              ...(options.backchannelLogoutUri !== undefined
+                ? { backchannelLogoutUri: options.backchannelLogoutUri }
+                : {}),
+              ...(options.cibaPing !== undefined
+                ? { backchannelClientNotificationEndpoint: options.cibaPing }
+                : {}),
+              ...(options.profile !== undefined ? { profile: options.profile } : {}),
+              ...(options.authorizationDetailsType !== undefined
+                ? { authorizationDetailsTypes: options.authorizationDetailsType }
+                : {}),
+              ...(options.logoUri !== undefined ? { logoUri: options.logoUri } : {}),
+              ...(options.policyUri !== undefined ? { policyUri: options.policyUri } : {}),
+              ...(options.tosUri !== undefined ? { tosUri: options.tosUri } : {}),
+              ...(options.adminScope !== undefined ? { adminScopes: options.adminScope } : {}),
+              ...keys,
+            },
+            cliCall(),
+          ),
         );
         const human =
           secret === undefined
@@ -577,7 +514,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     .argument('<client_id>')
     .action(async (clientId: string, _options: unknown, command: Command) => {
       const { grantsRevoked } = await deps.withContext((app) =>
-        app.get(ClientAdministration).remove(clientId),
+        app.get(ClientAdministration).remove(clientId, cliCall()),
       );
       answer(deps, command, `Removed client ${clientId}; revoked ${grantsRevoked} grant(s).\n`, {
         client_id: clientId,
@@ -605,7 +542,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
         const keys = keysFrom(options);
         if (keys === undefined) throw new UsageError('name --jwks-file or --jwks-uri');
         const client = await deps.withContext((app) =>
-          app.get(ClientAdministration).setKeys(clientId, keys),
+          app.get(ClientAdministration).setKeys(clientId, keys, cliCall()),
         );
         answer(
           deps,
@@ -622,7 +559,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     .argument('<client_id>')
     .action(async (clientId: string, _options: unknown, command: Command) => {
       const { client, secret } = await deps.withContext((app) =>
-        app.get(ClientAdministration).rotateSecret(clientId),
+        app.get(ClientAdministration).rotateSecret(clientId, cliCall()),
       );
       answer(deps, command, `New secret for ${client.clientId}.\n${secretNotice(client, secret)}`, {
         ...clientJson(client),

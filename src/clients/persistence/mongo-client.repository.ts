@@ -169,6 +169,27 @@ export class MongoClientRepository extends ClientRepository {
     return records.map(toClient);
   }
 
+  async page({
+    after,
+    limit,
+    registered,
+  }: {
+    readonly after?: string;
+    readonly limit: number;
+    readonly registered?: boolean;
+  }): Promise<OAuthClient[]> {
+    const records = await this.model
+      .find({
+        ...(after === undefined ? {} : { _id: { $gt: after } }),
+        ...(registered === undefined ? {} : { dynamicallyRegisteredAt: { $exists: registered } }),
+      })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<ClientRecord[]>()
+      .exec();
+    return records.map(toClient);
+  }
+
   async updateSecretHash(clientId: string, secretHash: string): Promise<boolean> {
     const result = await this.model
       .updateOne({ _id: { $eq: clientId }, type: 'confidential' }, { $set: { secretHash } })

@@ -25,7 +25,7 @@ export abstract class RateLimitConfig {
   abstract readonly metadataPerIp: number;
   /** Dynamic client registrations (POST /register) per minute per IP. */
   abstract readonly registerPerIp: number;
-  /** Admin API calls (/admin/v1) per minute per IP, before the token is checked. */
+  /** Admin API calls (/admin/v1) per minute per IP, refused ones included. */
   abstract readonly adminApiPerIp: number;
   /** Admin API calls per minute per admin client (its token checked). */
   abstract readonly adminApiPerClient: number;
@@ -148,8 +148,8 @@ export const RATE_LIMIT_SETTINGS = settingsSection(
       type: whole(1),
       default: 600,
       description:
-        'Admin API calls (`/admin/v1`) per IP, counted before the token is checked: what a caller ' +
-        'without a valid token can try.',
+        'Admin API calls (`/admin/v1`) per IP, refused ones included: what a caller without a ' +
+        'valid token can try.',
     }),
     adminApiPerClient: setting({
       name: 'RATE_LIMIT_ADMIN_API_PER_CLIENT',

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { GrantsModule } from '../../tokens/grants/grants.module';
+import { AdministrationModule } from '../administration.module';
+import { ApprovalsAdminController } from '../approvals/approvals.controller';
+import { AuditAdminController } from '../audit/audit.controller';
+import { ClientsAdminController } from '../clients/clients.controller';
+import { ConsentsAdminController } from '../consents/consents.controller';
+import { GrantsAdminController } from '../grants/grants.controller';
+import { KeysAdminController } from '../keys/keys.controller';
+import { UsersAdminController } from '../users/users.controller';
+import { AdminApiGuard } from './admin-api.guard';
+import { AdminErrorsInterceptor } from './admin-errors.interceptor';
+
+/**
+ * The admin API under `/admin/v1` (issue #77): the administration services `proofgate-admin`
+ * calls, over HTTP, for admin clients' tokens (AdminApiGuard).
+ */
+@Module({
+  imports: [AdministrationModule, GrantsModule],
+  controllers: [
+    ClientsAdminController,
+    UsersAdminController,
+    GrantsAdminController,
+    KeysAdminController,
+    ConsentsAdminController,
+    ApprovalsAdminController,
+    AuditAdminController,
+  ],
+  providers: [AdminApiGuard, AdminErrorsInterceptor],
+})
+export class AdminApiModule {}

@@ -1,0 +1,218 @@
+import { ApiHeader } from '@nestjs/swagger';
+import {
+  AdminClientDto,
+  AdminClientPageDto,
+  AdminClientRemovedDto,
+  AdminPruneResultDto,
+} from '../api/admin-api.dto';
+import { CLIENT_ID, IF_MATCH } from '../api/admin-openapi';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import type { HttpResponse } from '../../platform/http/http-exchange';
+import type { ClientJwks } from '../../clients/oauth-client';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { checkIfMatch, etagOf, sendEtag, tagged } from '../api/admin-etag';
+import { decodeCursor, pageOf, pageSize, PageQueryDto } from '../api/admin-pages';
+import { type AdminApiRequest, AdminRead, AdminWrite } from '../api/admin-route';
+import { ClientAdministration, type NewKeys } from './client-administration.service';
+import { clientJson } from './client-json';
+import { NewClientDto, newClientOf } from './new-client.dto';
+
+export class ClientListQueryDto extends PageQueryDto {
+  @ApiProperty({
+    required: false,
+    description: 'true: only clients that registered themselves; false: only the others',
+    example: false,
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean()
+  registered?: boolean;
+}
+
+export class ClientKeysDto {
+  @ApiProperty({
+    required: false,
+    description: 'The new public keys (a JWK Set)',
+    example: {
+      keys: [
+        {
+          kty: 'EC',
+          crv: 'P-256',
+          x: 'Mmyx6zj42ELI3st5I0XOOgwObeFwEo_Ba7v_MFnd3x4',
+          y: 'oh-OW8TzCXvoSj25n27oeB-mzYEltYCSv40EG_f-MJM',
+          kid: 'k1',
+        },
+      ],
+    },
+  })
+  @IsOptional()
+  @IsObject()
+  jwks?: ClientJwks;
+
+  @ApiProperty({
+    required: false,
+    description: 'Or the https URL where they are published',
+    example: 'https://sync.example.com/jwks.json',
+  })
+  @IsOptional()
+  @IsString()
+  jwks_uri?: string;
+}
+
+export class PruneDto {
+  @ApiProperty({ required: false, description: 'Also those unused this many days', example: 90 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36500)
+  unused_days?: number;
+
+  @ApiProperty({ required: false, description: 'Only say which clients would go', example: true })
+  @IsOptional()
+  @IsBoolean()
+  dry_run?: boolean;
+}
+
+/** `/admin/v1/clients`: `proofgate-admin clients …` over HTTP, on the same service. */
+@ApiTags('admin')
+@Controller('admin/v1/clients')
+export class ClientsAdminController {
+  constructor(private readonly clients: ClientAdministration) {}
+
+  @Post()
+  @HttpCode(201)
+  @AdminWrite('clients.create')
+  @ApiCreatedResponse({ type: AdminClientDto })
+  @ApiOperation({
+    summary:
+      'Register a client (RFC 7591 metadata, caller-chosen client_id); a confidential one gets its secret here, once',
+  })
+  async create(
+    @Body() body: NewClientDto,
+    @Req() request: AdminApiRequest,
+    @Res({ passthrough: true }) response: HttpResponse,
+  ) {
+    const { client, secret } = await this.clients.add(newClientOf(body), request.adminCall);
+    const json = clientJson(client);
+    response.header('Location', `/admin/v1/clients/${encodeURIComponent(client.clientId)}`);
+    sendEtag(response, json);
+    return { ...json, ...(secret === undefined ? {} : { client_secret: secret }) };
+  }
+
+  @Get()
+  @AdminRead('clients.list')
+  @ApiOkResponse({ type: AdminClientPageDto })
+  @ApiOperation({ summary: 'Registered clients by client_id, a page at a time' })
+  async list(@Query() query: ClientListQueryDto) {
+    const limit = pageSize(query);
+    const rows = await this.clients.page({
+      ...optionalAfter(decodeCursor(query.cursor)),
+      limit: limit + 1,
+      ...(query.registered === undefined ? {} : { registered: query.registered }),
+    });
+    return pageOf(rows, limit, (client) => client.clientId, clientJson);
+  }
+
+  @Get(':clientId')
+  @AdminRead('clients.show')
+  @ApiOkResponse({ type: AdminClientDto })
+  @ApiParam(CLIENT_ID)
+  @ApiOperation({ summary: 'One client, never its secret; ETag for a change' })
+  async show(
+    @Param('clientId') clientId: string,
+    @Res({ passthrough: true }) response: HttpResponse,
+  ) {
+    const json = clientJson(await this.clients.show(clientId));
+    return tagged(response, json);
+  }
+
+  @Delete(':clientId')
+  @AdminWrite('clients.delete')
+  @ApiOkResponse({ type: AdminClientRemovedDto })
+  @ApiParam(CLIENT_ID)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Remove a client and revoke its grants (If-Match required)' })
+  async remove(
+    @Param('clientId') clientId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: AdminApiRequest,
+  ) {
+    checkIfMatch(ifMatch, clientJson(await this.clients.show(clientId)));
+    const { grantsRevoked } = await this.clients.remove(clientId, request.adminCall);
+    return { client_id: clientId, removed: true, grants_revoked: grantsRevoked };
+  }
+
+  @Put(':clientId/jwks')
+  @AdminWrite('clients.set_jwks')
+  @ApiOkResponse({ type: AdminClientDto })
+  @ApiParam(CLIENT_ID)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: "Replace a private_key_jwt client's keys (If-Match required)" })
+  async setKeys(
+    @Param('clientId') clientId: string,
+    @Body() body: ClientKeysDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: AdminApiRequest,
+    @Res({ passthrough: true }) response: HttpResponse,
+  ) {
+    if ((body.jwks === undefined) === (body.jwks_uri === undefined)) {
+      throw new InvalidRequest('give exactly one of jwks and jwks_uri');
+    }
+    const keys: NewKeys =
+      body.jwks !== undefined ? { jwks: body.jwks } : { jwksUri: body.jwks_uri as string };
+    checkIfMatch(ifMatch, clientJson(await this.clients.show(clientId)));
+    const json = clientJson(await this.clients.setKeys(clientId, keys, request.adminCall));
+    response.header('ETag', etagOf(json));
+    return json;
+  }
+
+  @Post('prune')
+  @HttpCode(200)
+  @AdminWrite('clients.prune')
+  @ApiOkResponse({ type: AdminPruneResultDto })
+  @ApiOperation({
+    summary:
+      'Delete expired self-registered clients (and, with unused_days, those unused that long)',
+  })
+  async prune(@Body() body: PruneDto, @Req() request: AdminApiRequest) {
+    const { clients, grantsRevoked } = await this.clients.prune(
+      {
+        dryRun: body.dry_run === true,
+        ...(body.unused_days === undefined ? {} : { unusedDays: body.unused_days }),
+      },
+      request.adminCall,
+    );
+    return {
+      dry_run: body.dry_run === true,
+      clients: clients.map((client) => client.clientId),
+      grants_revoked: grantsRevoked,
+    };
+  }
+}
+
+const optionalAfter = (after: string | undefined) => (after === undefined ? {} : { after });
