@@ -1,3 +1,4 @@
+import { methodJson } from './method-json';
 import { cliCall } from '../io/cli-call';
 import type { Command } from 'commander';
 import {
@@ -25,29 +26,6 @@ const EMAIL_COLUMNS: readonly Column<SignInMethod>[] = [
   { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
   { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
 ];
-
-function methodJson(method: SignInMethod) {
-  return {
-    method: method.key,
-    type: method.type,
-    added_at: method.addedAt,
-    last_used_at: method.lastUsedAt,
-    ...(method.passkey
-      ? {
-          device_type: method.passkey.deviceType,
-          backed_up: method.passkey.backedUp,
-          counter: method.passkey.counter,
-        }
-      : {}),
-    ...(method.type === 'upstream'
-      ? {
-          provider: upstreamAccountOf(method.key).providerId,
-          subject: upstreamAccountOf(method.key).subject,
-          ...(method.upstream?.email === undefined ? {} : { email: method.upstream.email }),
-        }
-      : {}),
-  };
-}
 
 const METHOD_COLUMNS: readonly Column<SignInMethod>[] = [
   { header: 'TYPE', cell: (method) => method.type },

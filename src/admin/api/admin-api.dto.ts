@@ -247,3 +247,33 @@ export class AdminAuditRecordDto {
 }
 
 export class AdminAuditPageDto extends pageDto(AdminAuditRecordDto) {}
+
+export class AdminMethodDto {
+  @ApiProperty({ example: 'email:alice@example.com' })
+  method!: string;
+
+  @ApiProperty({ example: 'email' })
+  type!: string;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  added_at!: string;
+}
+
+export class AdminAccountDto {
+  @ApiProperty({ example: 'alice' })
+  sub!: string;
+
+  @ApiProperty({ type: [AdminMethodDto] })
+  methods!: AdminMethodDto[];
+}
+
+export class AdminMethodRemovedDto {
+  @ApiProperty({ example: 'email:alice@example.com' })
+  removed!: string;
+
+  @ApiProperty({ example: 1 })
+  sessions_ended!: number;
+
+  @ApiProperty({ example: 2 })
+  grants_revoked!: number;
+}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { GrantsModule } from '../../tokens/grants/grants.module';
 import { AdministrationModule } from '../administration.module';
+import { AccountsAdminController } from '../accounts/accounts.controller';
 import { ApprovalsAdminController } from '../approvals/approvals.controller';
 import { AuditAdminController } from '../audit/audit.controller';
 import { ClientsAdminController } from '../clients/clients.controller';
@@ -18,6 +19,7 @@ import { AdminErrorsInterceptor } from './admin-errors.interceptor';
 @Module({
   imports: [AdministrationModule, GrantsModule],
   controllers: [
+    AccountsAdminController,
     ClientsAdminController,
     UsersAdminController,
     GrantsAdminController,

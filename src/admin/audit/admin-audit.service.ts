@@ -4,6 +4,7 @@ import { Clock } from '../../platform/clock/clock';
 import { randomIdentifier } from '../../platform/crypto/hashing';
 import { AdminActionRecorded } from '../../platform/events/admin.events';
 import { DomainEvents } from '../../platform/events/domain-events';
+import { ProtocolError } from '../../platform/errors/protocol-error';
 import type { AdminRefusal } from '../admin.errors';
 import {
   type AdminAuditFilter,
@@ -25,6 +26,14 @@ export function refusalOf(error: unknown): AdminRefusal | undefined {
   return refusal === 'invalid' || refusal === 'not_found' || refusal === 'conflict'
     ? refusal
     : undefined;
+}
+
+/**
+ * The service said no, with a message safe to show: an AdminError or UserAccountError, or a
+ * protocol error of the client's side (4xx, e.g. the accounts' `MethodAlreadyLinked`).
+ */
+function isRefusal(error: unknown): boolean {
+  return refusalOf(error) !== undefined || (error instanceof ProtocolError && error.status < 500);
 }
 
 /**
@@ -58,8 +67,7 @@ export class AdminAuditTrail {
     try {
       result = await work();
     } catch (error) {
-      const refusal = refusalOf(error);
-      await this.record(call, action, targets, refusal ? 'refused' : 'failed', error);
+      await this.record(call, action, targets, isRefusal(error) ? 'refused' : 'failed', error);
       throw error;
     }
     await this.record(call, action, targets, 'done');
@@ -91,7 +99,12 @@ export class AdminAuditTrail {
       requestId: call.requestId,
       outcome,
       ...(outcome === 'refused' && error instanceof Error
-        ? { reason: error.message.slice(0, REASON_MAX) }
+        ? {
+            reason: (error instanceof ProtocolError ? error.description : error.message).slice(
+              0,
+              REASON_MAX,
+            ),
+          }
         : {}),
     };
     const expiresAt = new Date(at.getTime() + this.operator.adminAuditRetentionDays * DAY_MS);

@@ -387,6 +387,59 @@ describe('the admin API (/admin/v1)', () => {
     });
   });
 
+  describe('accounts', () => {
+    it('shows an account with its methods, links an email, and unlinks it with If-Match', async () => {
+      const before = await t.http().get('/admin/v1/accounts/carol').set(as(reader));
+      expect(before.body).toEqual({
+        sub: 'carol',
+        methods: [expect.objectContaining({ method: 'password:carol', type: 'password' })],
+      });
+      const linked = await t
+        .http()
+        .post('/admin/v1/accounts/carol/methods')
+        .set(as(admin))
+        .send({ email: 'Carol@Example.com' });
+      expect(linked.status).toBe(201);
+      expect(linked.body).toMatchObject({ sub: 'carol', method: 'email:carol@example.com' });
+      expect(linked.headers.location).toBe(
+        '/admin/v1/accounts/carol/methods/email%3Acarol%40example.com',
+      );
+      // The account changed: the tag read before is stale.
+      expect(
+        (
+          await t
+            .http()
+            .delete('/admin/v1/accounts/carol/methods/email:carol@example.com')
+            .set(as(admin))
+            .set('If-Match', before.headers.etag)
+        ).status,
+      ).toBe(412);
+      const after = await t.http().get('/admin/v1/accounts/carol').set(as(reader));
+      const unlinked = await t
+        .http()
+        .delete('/admin/v1/accounts/carol/methods/email:carol@example.com')
+        .set(as(admin))
+        .set('If-Match', after.headers.etag);
+      expect(unlinked.body).toEqual({
+        removed: 'email:carol@example.com',
+        sessions_ended: 0,
+        grants_revoked: 0,
+      });
+      const last = await t.http().get('/admin/v1/accounts/carol').set(as(reader));
+      const refused = await t
+        .http()
+        .delete('/admin/v1/accounts/carol/methods/password:carol')
+        .set(as(admin))
+        .set('If-Match', last.headers.etag);
+      expectRefusal(
+        refused,
+        409,
+        'last_sign_in_method',
+        'An account keeps at least one sign-in method',
+      );
+    });
+  });
+
   describe('clients', () => {
     it('registers a client from RFC 7591 metadata; its secret (answered once) works at /token', async () => {
       const created = await t
@@ -642,6 +695,15 @@ describe('the admin API (/admin/v1)', () => {
             targets: { sub: 'grant-holder' },
           }),
           expect.objectContaining({ action: 'keys.rotate', outcome: 'done' }),
+          expect.objectContaining({
+            action: 'accounts.link',
+            targets: { account: 'carol', method: 'email' },
+          }),
+          expect.objectContaining({
+            action: 'accounts.unlink',
+            outcome: 'refused',
+            reason: 'An account keeps at least one sign-in method',
+          }),
         ]),
       );
       const text = JSON.stringify(records);

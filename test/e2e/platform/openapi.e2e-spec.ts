@@ -229,6 +229,7 @@ describe('GET /docs (OpenAPI)', () => {
       'post /admin/v1/grants/revoke': ['application/json'],
       'post /admin/v1/keys/rotate': ['application/json'],
       'post /admin/v1/consents/revoke': ['application/json'],
+      'post /admin/v1/accounts/{account}/methods': ['application/json'],
     });
   });
 
