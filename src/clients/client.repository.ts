@@ -10,6 +10,8 @@ export abstract class ClientRepository {
   abstract findById(clientId: string): Promise<OAuthClient | null>;
   /** Inserts or replaces the client (registration from configuration). */
   abstract save(client: OAuthClient): Promise<void>;
+  /** Replaces a stored client (its origins kept in step); false (storing nothing) when none. */
+  abstract replaceIfPresent(client: OAuthClient): Promise<boolean>;
   /** Stores a new client; false (storing nothing) when its client_id is taken. */
   abstract insertIfAbsent(client: OAuthClient): Promise<boolean>;
   /** Every client, by client_id (expired ones included). */

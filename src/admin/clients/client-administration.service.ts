@@ -170,6 +170,18 @@ export interface NewClient {
   readonly adminScopes?: readonly string[];
 }
 
+/**
+ * What `PATCH /admin/v1/clients/{id}` may change: the metadata, not the id, the type (public or
+ * confidential), the secret or the keys.
+ */
+export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'public' | 'jwks' | 'jwksUri'>>;
+
+/**
+ * Stands for a confidential client's secret in the entry `update` checks, which only asks
+ * whether there is one: never hashed, stored or shown.
+ */
+const UNCHANGED_SECRET = 'unchanged-secret-placeholder';
+
 /** A private_key_jwt client's new keys: a JWK Set, or the URL of one. */
 export type NewKeys = { readonly jwks: ClientJwks } | { readonly jwksUri: string };
 
@@ -221,6 +233,106 @@ export class ClientAdministration {
       ...configuredClientFields(entry),
       ...(detailsTypes === undefined ? {} : { authorizationDetailsTypes: detailsTypes }),
     };
+    this.checkEndpoints(client);
+    if (!(await this.clients.insertIfAbsent(client))) {
+      throw new AdminError(`client ${client.clientId} already exists`, 'conflict');
+    }
+    return { client: this.view(client), ...(secret !== undefined ? { secret } : {}) };
+  }
+
+  /**
+   * Replaces what `changes` names of an operator-added client's metadata (PATCH), held to the
+   * rules of `add`; its id, type, secret and keys stay (`rotate-secret`, `set-jwks` change those).
+   * Takes effect at the other instances once their client cache lets go (CLIENT_CACHE_TTL_SECONDS).
+   */
+  update(clientId: string, changes: ClientChanges, call: AdminCall): Promise<RegisteredClient> {
+    return this.audit.around(call, 'clients.update', { client_id: clientId }, () =>
+      this.replaceMetadata(clientId, changes),
+    );
+  }
+
+  private async replaceMetadata(
+    clientId: string,
+    changes: ClientChanges,
+  ): Promise<RegisteredClient> {
+    this.refuseManaged(clientId, 'change');
+    const existing = await this.existing(clientId);
+    if (existing.dynamicallyRegisteredAt !== undefined) {
+      throw new AdminError(
+        `client ${clientId} registered itself: its metadata is its own (remove it, or let it expire)`,
+      );
+    }
+    const wanted: NewClient = { ...this.asNewClient(existing), ...changes };
+    // A confidential client without keys has a secret: the entry's check needs one to say so,
+    // and none is stored from here (its hash stays as it was).
+    const secretless = existing.type === 'public' || usesPrivateKeyJwt(existing);
+    const entry = checkedEntry(
+      wanted,
+      secretless ? undefined : UNCHANGED_SECRET,
+      this.grantTypes.rules,
+    );
+    const detailsTypes = this.configuredDetailsTypes(wanted.authorizationDetailsTypes);
+    const client: OAuthClient = {
+      clientId,
+      type: existing.type,
+      ...(existing.secretHash !== undefined ? { secretHash: existing.secretHash } : {}),
+      ...configuredClientFields(entry),
+      ...(detailsTypes === undefined ? {} : { authorizationDetailsTypes: detailsTypes }),
+    };
+    this.checkEndpoints(client);
+    if (!(await this.clients.replaceIfPresent(client))) {
+      throw new AdminError(`no client ${clientId}`, 'not_found');
+    }
+    return this.view(client);
+  }
+
+  /** What `add` would take to register `client` as it is. */
+  private asNewClient(client: OAuthClient): NewClient {
+    const view = this.view(client);
+    return {
+      clientId: client.clientId,
+      redirectUris: view.redirectUris,
+      name: view.name,
+      public: client.type === 'public',
+      firstParty: view.firstParty,
+      resources: view.resources,
+      grantTypes: view.grantTypes,
+      dpopBoundAccessTokens: client.dpopBoundAccessTokens === true,
+      requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests === true,
+      ...(client.requirePkce === false ? { requirePkce: false } : {}),
+      ...(client.jwks ? { jwks: client.jwks } : {}),
+      ...(client.jwksUri ? { jwksUri: client.jwksUri } : {}),
+      ...(client.requestObjectSigningAlg
+        ? { requestObjectSigningAlg: client.requestObjectSigningAlg }
+        : {}),
+      ...(client.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+      ...(client.requestUris?.length ? { requestUris: client.requestUris } : {}),
+      ...(client.idTokenSignedResponseAlg
+        ? { idTokenSignedResponseAlg: client.idTokenSignedResponseAlg }
+        : {}),
+      ...(client.userinfoSignedResponseAlg
+        ? { userinfoSignedResponseAlg: client.userinfoSignedResponseAlg }
+        : {}),
+      ...(client.postLogoutRedirectUris?.length
+        ? { postLogoutRedirectUris: client.postLogoutRedirectUris }
+        : {}),
+      ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
+      ...(client.backchannelClientNotificationEndpoint
+        ? { backchannelClientNotificationEndpoint: client.backchannelClientNotificationEndpoint }
+        : {}),
+      ...(client.profile ? { profile: client.profile } : {}),
+      ...(client.authorizationDetailsTypes
+        ? { authorizationDetailsTypes: client.authorizationDetailsTypes }
+        : {}),
+      ...(client.logoUri ? { logoUri: client.logoUri } : {}),
+      ...(client.policyUri ? { policyUri: client.policyUri } : {}),
+      ...(client.tosUri ? { tosUri: client.tosUri } : {}),
+      ...(client.adminScopes?.length ? { adminScopes: client.adminScopes } : {}),
+    };
+  }
+
+  /** The endpoints the service calls or fetches, by the rules of this deployment. */
+  private checkEndpoints(client: OAuthClient): void {
     const logoutUriProblem =
       client.backchannelLogoutUri === undefined
         ? undefined
@@ -246,10 +358,6 @@ export class ClientAdministration {
       allowHttp: !this.server.isProduction,
     });
     if (requestUrisRefusal !== undefined) throw new AdminError(requestUrisRefusal);
-    if (!(await this.clients.insertIfAbsent(client))) {
-      throw new AdminError(`client ${client.clientId} already exists`, 'conflict');
-    }
-    return { client: this.view(client), ...(secret !== undefined ? { secret } : {}) };
   }
 
   /** The types named, each one AUTHORIZATION_DETAILS_TYPES defines (without repeats). */

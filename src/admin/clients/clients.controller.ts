@@ -14,6 +14,7 @@ import {
   Headers,
   HttpCode,
   Param,
+  Patch,
   Post,
   Put,
   Query,
@@ -38,7 +39,7 @@ import { decodeCursor, pageOf, pageSize, PageQueryDto } from '../api/admin-pages
 import { type AdminApiRequest, AdminRead, AdminWrite } from '../api/admin-route';
 import { ClientAdministration, type NewKeys } from './client-administration.service';
 import { clientJson } from './client-json';
-import { NewClientDto, newClientOf } from './new-client.dto';
+import { ClientChangesDto, clientChangesOf, NewClientDto, newClientOf } from './new-client.dto';
 
 export class ClientListQueryDto extends PageQueryDto {
   @ApiProperty({
@@ -149,6 +150,27 @@ export class ClientsAdminController {
   ) {
     const json = clientJson(await this.clients.show(clientId));
     return tagged(response, json);
+  }
+
+  @Patch(':clientId')
+  @AdminWrite('clients.update')
+  @ApiOkResponse({ type: AdminClientDto })
+  @ApiParam(CLIENT_ID)
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({
+    summary:
+      "Change an operator-added client's metadata (RFC 7591 names; If-Match required); its id, type, secret and keys stay",
+  })
+  async update(
+    @Param('clientId') clientId: string,
+    @Body() body: ClientChangesDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: AdminApiRequest,
+    @Res({ passthrough: true }) response: HttpResponse,
+  ) {
+    checkIfMatch(ifMatch, clientJson(await this.clients.show(clientId)));
+    const updated = await this.clients.update(clientId, clientChangesOf(body), request.adminCall);
+    return tagged(response, clientJson(updated));
   }
 
   @Delete(':clientId')

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, OmitType, PartialType } from '@nestjs/swagger';
 import {
   IsArray,
   IsBoolean,
@@ -11,7 +11,7 @@ import {
 import { ADMIN_SCOPES } from '../../protocol-rules/admin-scopes';
 import { CLIENT_PROFILES, type ClientProfile } from '../../protocol-rules/client-profile';
 import type { ClientJwks } from '../../clients/oauth-client';
-import type { NewClient } from './client-administration.service';
+import type { ClientChanges, NewClient } from './client-administration.service';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 
 const optional = (description: string, example?: unknown) =>
@@ -198,20 +198,45 @@ export function newClientOf(body: NewClientDto): NewClient {
     redirectUris: body.redirect_uris ?? [],
     public: method === 'none',
     firstParty: body.first_party === true,
-    ...(body.client_name !== undefined ? { name: body.client_name } : {}),
-    ...(body.grant_types !== undefined ? { grantTypes: body.grant_types } : {}),
     ...(body.jwks !== undefined ? { jwks: body.jwks } : {}),
     ...(body.jwks_uri !== undefined ? { jwksUri: body.jwks_uri } : {}),
+    ...metadataOf(body),
+  };
+}
+
+/** `PATCH /admin/v1/clients/{id}`: the metadata fields of a new client, each optional. */
+export class ClientChangesDto extends PartialType(
+  OmitType(NewClientDto, ['client_id', 'token_endpoint_auth_method', 'jwks', 'jwks_uri'] as const),
+) {}
+
+/** The changes as the service takes them: the fields the caller named, and only those. */
+export function clientChangesOf(body: ClientChangesDto): ClientChanges {
+  return {
+    ...(body.redirect_uris !== undefined ? { redirectUris: body.redirect_uris } : {}),
+    ...(body.first_party !== undefined ? { firstParty: body.first_party } : {}),
+    ...metadataOf(body),
+  };
+}
+
+/** The metadata fields named in `body`, by the service's names. */
+function metadataOf(body: ClientChangesDto): ClientChanges {
+  return {
+    ...(body.client_name !== undefined ? { name: body.client_name } : {}),
+    ...(body.grant_types !== undefined ? { grantTypes: body.grant_types } : {}),
     ...(body.resources !== undefined ? { resources: body.resources } : {}),
-    ...(body.dpop_bound_access_tokens ? { dpopBoundAccessTokens: true } : {}),
-    ...(body.require_pushed_authorization_requests
-      ? { requirePushedAuthorizationRequests: true }
+    ...(body.dpop_bound_access_tokens !== undefined
+      ? { dpopBoundAccessTokens: body.dpop_bound_access_tokens }
       : {}),
-    ...(body.require_pkce === false ? { requirePkce: false } : {}),
+    ...(body.require_pushed_authorization_requests !== undefined
+      ? { requirePushedAuthorizationRequests: body.require_pushed_authorization_requests }
+      : {}),
+    ...(body.require_pkce !== undefined ? { requirePkce: body.require_pkce } : {}),
     ...(body.request_object_signing_alg !== undefined
       ? { requestObjectSigningAlg: body.request_object_signing_alg }
       : {}),
-    ...(body.require_signed_request_object ? { requireSignedRequestObject: true } : {}),
+    ...(body.require_signed_request_object !== undefined
+      ? { requireSignedRequestObject: body.require_signed_request_object }
+      : {}),
     ...(body.request_uris !== undefined ? { requestUris: body.request_uris } : {}),
     ...(body.id_token_signed_response_alg !== undefined
       ? { idTokenSignedResponseAlg: body.id_token_signed_response_alg }

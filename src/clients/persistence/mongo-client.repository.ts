@@ -145,10 +145,18 @@ export class MongoClientRepository extends ClientRepository {
   }
 
   async save(client: OAuthClient): Promise<void> {
+    await this.replace(client, true);
+  }
+
+  replaceIfPresent(client: OAuthClient): Promise<boolean> {
+    return this.replace(client, false);
+  }
+
+  private async replace(client: OAuthClient, upsert: boolean): Promise<boolean> {
     const record = toRecord(client);
     await this.raiseOrigins(record.origins ?? [], client.expiresAt);
     const before = await this.model
-      .findOneAndReplace({ _id: record._id }, record, { upsert: true, returnDocument: 'before' })
+      .findOneAndReplace({ _id: record._id }, record, { upsert, returnDocument: 'before' })
       .select({ origins: 1, redirectUris: 1 })
       .lean<Pick<ClientRecord, 'origins' | 'redirectUris'>>()
       .exec();
@@ -156,6 +164,7 @@ export class MongoClientRepository extends ClientRepository {
       const kept = new Set(record.origins);
       await this.settleOrigins(originsOf(before).filter((origin) => !kept.has(origin)));
     }
+    return before !== null;
   }
 
   async insertIfAbsent(client: OAuthClient): Promise<boolean> {

@@ -477,6 +477,69 @@ describe('the admin API (/admin/v1)', () => {
       expectRefusal(retried, 409, 'conflict', 'client nightly-sync already exists');
     });
 
+    it("changes a client's metadata with PATCH and If-Match, by the rules of clients add", async () => {
+      await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({ client_id: 'web-app', redirect_uris: ['https://web.example/cb'] });
+      const read = await t.http().get('/admin/v1/clients/web-app').set(as(reader));
+      expectRefusal(
+        await t
+          .http()
+          .patch('/admin/v1/clients/web-app')
+          .set(as(admin))
+          .send({ client_name: 'Web' }),
+        428,
+        'precondition_required',
+        'A change needs If-Match with the ETag of the resource as you read it (GET it first)',
+      );
+      const changed = await t
+        .http()
+        .patch('/admin/v1/clients/web-app')
+        .set(as(admin))
+        .set('If-Match', read.headers.etag)
+        .send({ client_name: 'Web', redirect_uris: ['https://web.example/callback'] });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({
+        client_id: 'web-app',
+        client_name: 'Web',
+        client_type: 'confidential',
+        redirect_uris: ['https://web.example/callback'],
+      });
+      expect(changed.body.client_secret).toBeUndefined();
+      expect(changed.headers.etag).not.toBe(read.headers.etag);
+      const stale = await t
+        .http()
+        .patch('/admin/v1/clients/web-app')
+        .set(as(admin))
+        .set('If-Match', read.headers.etag)
+        .send({ client_name: 'Stale' });
+      expect(stale.status).toBe(412);
+      const refused = await t
+        .http()
+        .patch('/admin/v1/clients/web-app')
+        .set(as(admin))
+        .set('If-Match', changed.headers.etag)
+        .send({ redirect_uris: ['http://web.example/cb'] });
+      expect(refused.status).toBe(400);
+      expect(
+        (await t.http().get('/admin/v1/clients/web-app').set(as(reader))).body.client_name,
+      ).toBe('Web');
+      const configured = await t.http().get(`/admin/v1/clients/${MACHINE.id}`).set(as(reader));
+      expectRefusal(
+        await t
+          .http()
+          .patch(`/admin/v1/clients/${MACHINE.id}`)
+          .set(as(admin))
+          .set('If-Match', configured.headers.etag)
+          .send({ client_name: 'Renamed' }),
+        400,
+        'invalid_request',
+        `client ${MACHINE.id} is configured in OAUTH_CLIENTS: change it there, not here`,
+      );
+    });
+
     it('refuses what clients add refuses, with 400 invalid_request', async () => {
       const refused = await t
         .http()

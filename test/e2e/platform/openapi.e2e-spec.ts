@@ -222,6 +222,7 @@ describe('GET /docs (OpenAPI)', () => {
       // The admin API (issue #77): JSON bodies.
       'post /admin/v1/clients': ['application/json'],
       'put /admin/v1/clients/{clientId}/jwks': ['application/json'],
+      'patch /admin/v1/clients/{clientId}': ['application/json'],
       'post /admin/v1/clients/prune': ['application/json'],
       'post /admin/v1/users': ['application/json'],
       'patch /admin/v1/users/{username}': ['application/json'],
