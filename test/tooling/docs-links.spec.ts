@@ -78,7 +78,12 @@ describe('the documentation links', () => {
     for (const [file, slugs] of anchors) {
       const seen = new Set<string>();
       for (const slug of slugs) {
-        if (seen.has(slug)) collisions.push(`${file}: #${slug}`);
+        // Keep a Changelog repeats its groups in every release (test/tooling/changelog.spec.ts
+        // allows no others); nothing links to a group, and GitHub numbers the repeats.
+        const changelogGroup =
+          file === 'CHANGELOG.md' &&
+          ['added', 'changed', 'deprecated', 'removed', 'fixed', 'security'].includes(slug);
+        if (seen.has(slug) && !changelogGroup) collisions.push(`${file}: #${slug}`);
         seen.add(slug);
       }
     }
