@@ -25,6 +25,7 @@ import { DemoModule } from './pages/demo/demo.module';
 import { ProofRegistryModule } from './proof-registry.module';
 import { MailModule } from './mail/mail.module';
 import { ApprovalProofsModule } from './approval-proofs/approval-proofs.module';
+import { AdminApiModule } from './admin/api/admin-api.module';
 
 @Module({
   imports: [
@@ -51,6 +52,7 @@ import { ApprovalProofsModule } from './approval-proofs/approval-proofs.module';
     LabModule,
     MailModule,
     ApprovalProofsModule,
+    AdminApiModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProtocolErrorFilter },

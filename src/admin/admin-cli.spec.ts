@@ -47,6 +47,12 @@ async function run(
 }
 
 /** A context whose UserAdministration is `users` (and ClientAdministration `clients`). */
+/** Every write of the CLI names its caller for the audit trail: `cli`, with the OS user. */
+const CLI_CALL = expect.objectContaining({
+  actor: { kind: 'cli', osUser: expect.any(String) as unknown },
+  requestId: expect.any(String) as unknown,
+}) as unknown;
+
 function appWith(
   users: Partial<UserAdministration>,
   clients: Partial<ClientAdministration> = {},
@@ -151,7 +157,7 @@ describe('proofgate-admin command line', () => {
     });
 
     expect(result.code).toBe(EXIT_OK);
-    expect(add).toHaveBeenCalledWith('alice', 'correct horse');
+    expect(add).toHaveBeenCalledWith('alice', 'correct horse', CLI_CALL);
     expect(JSON.parse(result.stdout)).toEqual({
       username: 'alice',
       sub: 'alice',
@@ -211,6 +217,7 @@ describe('proofgate-admin command line', () => {
           requireSignedRequestObject: false,
           requestUris: [],
           postLogoutRedirectUris: [],
+          adminScopes: [],
           source: 'database' as const,
           expired: false,
         },
@@ -243,17 +250,20 @@ describe('proofgate-admin command line', () => {
     );
 
     expect(result).toMatchObject({ code: EXIT_OK, stderr: '' });
-    expect(add).toHaveBeenCalledWith({
-      clientId: 'mcp',
-      redirectUris: ['http://127.0.0.1:8765/callback'],
-      public: true,
-      name: 'MCP',
-      firstParty: true,
-      resources: ['https://mcp.example.com/mcp', 'https://api.example.com/'],
-      grantTypes: ['authorization_code'],
-      dpopBoundAccessTokens: true,
-      requirePushedAuthorizationRequests: true,
-    });
+    expect(add).toHaveBeenCalledWith(
+      {
+        clientId: 'mcp',
+        redirectUris: ['http://127.0.0.1:8765/callback'],
+        public: true,
+        name: 'MCP',
+        firstParty: true,
+        resources: ['https://mcp.example.com/mcp', 'https://api.example.com/'],
+        grantTypes: ['authorization_code'],
+        dpopBoundAccessTokens: true,
+        requirePushedAuthorizationRequests: true,
+      },
+      CLI_CALL,
+    );
     expect(JSON.parse(result.stdout)).toMatchObject({
       client_id: 'mcp',
       token_endpoint_auth_method: 'none',
@@ -274,6 +284,7 @@ describe('proofgate-admin command line', () => {
     );
     expect(add).toHaveBeenCalledWith(
       expect.objectContaining({ clientId: 'oidc-rp', public: false, requirePkce: false }),
+      CLI_CALL,
     );
 
     // The request object settings, the algorithm as typed: the service checks it (as
@@ -298,14 +309,17 @@ describe('proofgate-admin command line', () => {
         requestObjectSigningAlg: 'HS256',
         requireSignedRequestObject: true,
       }),
+      CLI_CALL,
     );
     add.mockClear();
     await run(['clients', 'add', 'plain-rp', '--redirect-uri', 'https://rp.example/cb'], { app });
     expect(add).toHaveBeenCalledWith(
       expect.not.objectContaining({ requireSignedRequestObject: expect.anything() as unknown }),
+      CLI_CALL,
     );
     expect(add).toHaveBeenCalledWith(
       expect.not.objectContaining({ requestObjectSigningAlg: expect.anything() as unknown }),
+      CLI_CALL,
     );
 
     const unknownGrant = await run(
@@ -348,6 +362,7 @@ describe('proofgate-admin command line', () => {
           requireSignedRequestObject: false,
           requestUris: [],
           postLogoutRedirectUris: [],
+          adminScopes: [],
           source: 'database',
           expired: false,
         },
@@ -362,13 +377,13 @@ describe('proofgate-admin command line', () => {
     expect(await run(['clients', 'rotate-secret', 'billing', '--json'], { app })).toMatchObject({
       code: EXIT_OK,
     });
-    expect(addSecret).toHaveBeenLastCalledWith('billing', { previousExpiresIn: 0 });
+    expect(addSecret).toHaveBeenLastCalledWith('billing', { previousExpiresIn: 0 }, CLI_CALL);
     await run(['clients', 'rotate-secret', 'billing', '--overlap', '24h', '--json'], { app });
-    expect(addSecret).toHaveBeenLastCalledWith('billing', { previousExpiresIn: 86_400 });
+    expect(addSecret).toHaveBeenLastCalledWith('billing', { previousExpiresIn: 86_400 }, CLI_CALL);
     const json = await run(['clients', 'rotate-secret', 'billing', '--overlap=90m', '--json'], {
       app,
     });
-    expect(addSecret).toHaveBeenLastCalledWith('billing', { previousExpiresIn: 5_400 });
+    expect(addSecret).toHaveBeenLastCalledWith('billing', { previousExpiresIn: 5_400 }, CLI_CALL);
     expect(JSON.parse(json.stdout)).toMatchObject({
       client_secret: 'the-new-secret',
       secret_id: 'new-id',

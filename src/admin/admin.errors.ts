@@ -6,9 +6,19 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * Why the service refused: the request is wrong (`invalid`), names nothing that exists
+ * (`not_found`), or conflicts with what exists (`conflict`). The CLI prints the message (exit code
+ * 1); the admin API answers 400, 404 or 409 with it.
+ */
+export type AdminRefusal = 'invalid' | 'not_found' | 'conflict';
+
 /** An administrative request the service refuses (exit code 1); the message is safe to show. */
 export class AdminError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly refusal: AdminRefusal = 'invalid',
+  ) {
     super(message);
     this.name = 'AdminError';
   }

@@ -180,6 +180,16 @@ export class ClientRegistry implements OnModuleInit {
     this.forget(client.clientId, webOriginsOf(client.redirectUris));
   }
 
+  /**
+   * An administrative change of a stored client (its secrets, its metadata, its removal), seen at
+   * once by this instance: a rotation through the admin API is in force here on its answer. Other
+   * instances see it within CLIENT_CACHE_TTL_SECONDS, as they see any change of the store.
+   */
+  forgetChanged(client: Pick<OAuthClient, 'clientId' | 'redirectUris'>): void {
+    this.firstPartyOrigins = undefined;
+    this.forget(client.clientId, webOriginsOf(client.redirectUris));
+  }
+
   private async loadOrigin(origin: string): Promise<boolean> {
     const expiresAt = await this.clients.originExpiry(origin);
     const now = this.clock.now().getTime();

@@ -26,10 +26,25 @@ export abstract class ClientRepository {
   abstract findById(clientId: string): Promise<OAuthClient | null>;
   /** Inserts or replaces the client (registration from configuration). */
   abstract save(client: OAuthClient): Promise<void>;
+  /**
+   * Replaces a stored client's registration (its metadata; its origins kept in step), never its
+   * secrets, its use or its registration's own dates, which change by their own writes: a rotation
+   * at the same moment is never undone. False (storing nothing) when there is no such client.
+   */
+  abstract replaceIfPresent(client: OAuthClient): Promise<boolean>;
   /** Stores a new client; false (storing nothing) when its client_id is taken. */
   abstract insertIfAbsent(client: OAuthClient): Promise<boolean>;
   /** Every client, by client_id (expired ones included). */
   abstract list(): Promise<OAuthClient[]>;
+  /**
+   * At most `limit` clients by client_id, those after `after` only (keyset pagination on `_id`:
+   * one `find` per page); `registered`: only those that registered themselves.
+   */
+  abstract page(page: {
+    readonly after?: string;
+    readonly limit: number;
+    readonly registered?: boolean;
+  }): Promise<OAuthClient[]>;
   /** A confidential client's secrets and their revision; null when there is no such client. */
   abstract readSecrets(clientId: string): Promise<StoredSecrets | null>;
   /**

@@ -34,6 +34,7 @@ const CONFIGURED_FIELDS = [
   'logoUri',
   'policyUri',
   'tosUri',
+  'adminScopes',
 ] as const satisfies readonly (keyof OAuthClient & keyof ClientConfig)[];
 
 export type ConfiguredClientFields = Pick<OAuthClient, (typeof CONFIGURED_FIELDS)[number]>;
@@ -66,6 +67,7 @@ export function configuredClientFields(entry: ClientConfig): ConfiguredClientFie
       ? { backchannelClientNotificationEndpoint: entry.backchannelClientNotificationEndpoint }
       : {}),
     ...clientPageFields(entry),
+    ...(entry.adminScopes?.length ? { adminScopes: [...entry.adminScopes] } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { AdminScope } from '../protocol-rules/admin-scopes';
 import type { SigningAlg } from '../protocol-rules/signing-algs';
 import type { ClientProfile } from '../protocol-rules/client-profile';
 import type { ApplicationType } from '../protocol-rules/redirect-uri';
@@ -112,6 +113,12 @@ export interface OAuthClient extends ClientLogoutMetadata {
    * each of its requests, see protocol-rules/client-profile.ts. Operator clients only.
    */
   profile?: ClientProfile;
+  /**
+   * Issue #77: the admin API scopes (`admin:read`, `admin:write`) this client may get for itself
+   * by client_credentials; only an operator gives them (OAUTH_CLIENTS `admin_scopes`, `clients
+   * add --admin-scope`), never a client that registered itself. Absent: none.
+   */
+  adminScopes?: AdminScope[];
   /**
    * OpenID Connect Registration §2 `request_object_signing_alg`: every request object (RFC 9101)
    * of this client must be signed with this algorithm by one of its keys (`jwks` or `jwksUri`);

@@ -515,14 +515,16 @@ describe('AppConfig.fromEnv', () => {
     expect(AppConfig.fromEnv(base).operator).toEqual({
       metricsEnabled: true,
       docsEnabled: true,
+      adminAuditRetentionDays: 400,
     });
     expect(AppConfig.fromEnv(production).operator).toEqual({
       metricsEnabled: false,
       docsEnabled: false,
+      adminAuditRetentionDays: 400,
     });
     expect(
       AppConfig.fromEnv({ ...production, METRICS_ENABLED: 'true', DOCS_ENABLED: 'false' }).operator,
-    ).toEqual({ metricsEnabled: true, docsEnabled: false });
+    ).toEqual({ metricsEnabled: true, docsEnabled: false, adminAuditRetentionDays: 400 });
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { adminScopesProblem, type AdminScope } from '../protocol-rules/admin-scopes';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -261,6 +262,7 @@ export interface ClientEntry {
   logo_uri?: unknown;
   policy_uri?: unknown;
   tos_uri?: unknown;
+  admin_scopes?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -311,6 +313,8 @@ export interface ClientEntryConfig {
   logoUri?: string;
   policyUri?: string;
   tosUri?: string;
+  /** Issue #77: the admin API scopes it may get by client_credentials (an admin client). */
+  adminScopes?: AdminScope[];
 }
 
 /**
@@ -596,6 +600,15 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     { allowPrivate: true },
   );
   if (ciba.problem) throw new ConfigError(`${where}${ciba.problem.field} ${ciba.problem.problem}`);
+  const adminScopes = entry.admin_scopes;
+  const adminProblem =
+    adminScopes === undefined
+      ? undefined
+      : adminScopesProblem(adminScopes, {
+          confidential,
+          grantTypes,
+        });
+  if (adminProblem) throw new ConfigError(`${where}admin_scopes ${adminProblem}`);
   return {
     clientId: entry.client_id,
     ...(typeof entry.client_secret === 'string' ? { clientSecret: entry.client_secret } : {}),
@@ -625,6 +638,9 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       : {}),
     ...(profile !== undefined ? { profile } : {}),
     ...pages,
+    ...(Array.isArray(adminScopes) && adminScopes.length
+      ? { adminScopes: [...new Set(adminScopes as AdminScope[])] }
+      : {}),
   };
 }
 

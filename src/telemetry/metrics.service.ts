@@ -86,6 +86,12 @@ export class MetricsService {
     ['client'],
   );
 
+  readonly adminActions = this.counter(
+    'proofgate_admin_actions_total',
+    'Administrative writes (admin API and proofgate-admin on this instance) by action and outcome (done, refused, failed), and admin API calls refused before they did anything (unauthorized, forbidden, rate_limited)',
+    ['action', 'outcome'],
+  );
+
   readonly tokenRequests = this.counter(
     'proofgate_token_requests_total',
     'POST /token requests by grant type and outcome (success or the error code)',

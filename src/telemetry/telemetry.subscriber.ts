@@ -27,12 +27,16 @@ import { ProofVerified } from '../proofs/proof.events';
 import { MetricsService } from './metrics.service';
 import { SecurityEventLog } from './security-events/security-event.log';
 import { MailDeliveryAttempted, MailQueued } from '../mail/mail.events';
+import { AdminActionRecorded, AdminCallRefused } from '../platform/events/admin.events';
 import { CibaNotificationAttempted } from '../oauth/ciba/notifications/ciba-notifications.events';
 
 /** Reason labels are a closed vocabulary; anything else is `other` (bounded metric labels). */
 const REASON = /^[a-z][a-z0-9_]{0,39}$/;
 /** Rate-limit rule names are code constants; the check only keeps a mistake from exploding. */
 const RULE = /^[a-z][a-z0-9_-]{0,39}$/;
+/** Admin action labels are code constants (`clients.create`); the check bounds a mistake. */
+const ACTION = /^[a-z][a-z_]{0,30}\.[a-z][a-z_]{0,30}$/;
+const actionLabel = (action: string) => (ACTION.test(action) ? action : 'other');
 /** Client labels are configured client ids or `registered` (see clientLabel); else `other`. */
 const CLIENT = /^[\x21-\x7e]{1,100}$/;
 
@@ -170,6 +174,16 @@ export class TelemetrySubscriber {
       { outcome: 'dropped', lane: 'self_registered' },
       event.count,
     );
+  }
+
+  @OnEvent(AdminActionRecorded.type)
+  adminAction(event: AdminActionRecorded): void {
+    this.metrics.adminActions.inc({ action: actionLabel(event.action), outcome: event.outcome });
+  }
+
+  @OnEvent(AdminCallRefused.type)
+  adminCallRefused(event: AdminCallRefused): void {
+    this.metrics.adminActions.inc({ action: actionLabel(event.action), outcome: event.outcome });
   }
 
   @OnEvent(GrantRevoked.type)

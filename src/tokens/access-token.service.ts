@@ -170,10 +170,14 @@ export class AccessTokenService {
    * RFC 9068 §4 validation: signature by a published key of an allowed alg, `typ`, `iss`, `aud`
    * and `exp` against the service clock, and for ES256 the canonical (low-s) signature Proofgate
    * signs with (see ecdsa-low-s.ts): the other encoding of a token is refused. Revocation is checked by callers on top of this.
-   * `aud` must be ACCESS_TOKEN_AUDIENCE (Proofgate's own API) unless `anyAudience`: introspection
-   * describes tokens issued for any resource (RFC 8707) to the resource servers that ask.
+   * `aud` must be ACCESS_TOKEN_AUDIENCE (Proofgate's own API), or `audience` (the admin API's),
+   * unless `anyAudience`: introspection describes tokens issued for any resource (RFC 8707) to the
+   * resource servers that ask.
    */
-  async verify(token: string, { anyAudience = false } = {}): Promise<AccessTokenClaims> {
+  async verify(
+    token: string,
+    { anyAudience = false, audience }: { anyAudience?: boolean; audience?: string } = {},
+  ): Promise<AccessTokenClaims> {
     let payload: JWTPayload;
     let alg: string;
     try {
@@ -184,7 +188,7 @@ export class AccessTokenService {
         algorithms: [...SIGNING_ALGS],
         typ: ACCESS_TOKEN_TYP,
         issuer: this.server.issuer,
-        ...(anyAudience ? {} : { audience: this.tokens.audience }),
+        ...(anyAudience ? {} : { audience: audience ?? this.tokens.audience }),
         requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
         currentDate: this.clock.now(),
       }));

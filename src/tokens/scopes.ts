@@ -1,4 +1,5 @@
 import { InvalidScope } from '../platform/errors/protocol-error';
+import { ADMIN_SCOPES, isAdminScope, namesAdminScope } from '../protocol-rules/admin-scopes';
 
 /**
  * The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). `email`:
@@ -49,6 +50,12 @@ export function checkScope(requested: string | undefined): string {
     throw new InvalidScope('scope is malformed');
   }
   const unknown = values.filter((v) => !(SUPPORTED_SCOPES as readonly string[]).includes(v));
+  if (unknown.some(namesAdminScope)) {
+    // Issue #77: the admin API's scopes are never a user's to grant, whoever asks.
+    throw new InvalidScope(
+      `${unknown.filter(namesAdminScope).join(' ')}: the admin API's scopes are granted only to an admin client, for itself, by client_credentials`,
+    ).because('admin_scope');
+  }
   if (unknown.length > 0) {
     // The fix with the refusal: what may be asked for (scopes_supported, RFC 8414 §2).
     throw new InvalidScope(
@@ -78,10 +85,19 @@ export const CLIENT_SCOPES: readonly string[] = ['api'];
 
 /**
  * RFC 6749 §3.3, §4.4.2: the scope of a client's own token, within CLIENT_SCOPES; all of them
- * when none is asked for.
+ * when none is asked for. An admin client (issue #77) may also ask for the admin scopes the
+ * operator gave it (`adminScopes`), alone: a token for the admin API is for nothing else. This is
+ * the one place an admin scope is granted; every other grant checks `checkScope`, which refuses
+ * them.
  */
-export function checkClientScope(requested: string | undefined): string {
+export function checkClientScope(
+  requested: string | undefined,
+  adminScopes: readonly string[] = [],
+): string {
   if (requested === undefined) return CLIENT_SCOPES.join(' ');
+  const values = requested.split(' ');
+  const admin = values.filter(namesAdminScope);
+  if (admin.length > 0) return checkAdminScope(values, admin, adminScopes);
   const scope = checkScope(requested);
   const beyond = scope.split(' ').filter((value) => !CLIENT_SCOPES.includes(value));
   if (beyond.length > 0) {
@@ -90,4 +106,32 @@ export function checkClientScope(requested: string | undefined): string {
     );
   }
   return scope;
+}
+
+/** An admin client's token for the admin API: known admin scopes it was given, nothing else. */
+function checkAdminScope(
+  values: readonly string[],
+  admin: readonly string[],
+  given: readonly string[],
+): string {
+  const unknown = admin.filter((value) => !isAdminScope(value));
+  if (unknown.length > 0) {
+    throw new InvalidScope(
+      `Unsupported scope: ${unknown.join(' ')} (the admin scopes are ${ADMIN_SCOPES.join(' ')})`,
+    );
+  }
+  const refused = admin.filter((value) => !given.includes(value));
+  if (refused.length > 0) {
+    throw new InvalidScope(
+      given.length === 0
+        ? `${refused.join(' ')}: this client is not an admin client (the operator gives admin scopes with admin_scopes in OAUTH_CLIENTS or clients add --admin-scope)`
+        : `${refused.join(' ')}: this admin client was given only ${given.join(' ')}`,
+    ).because('admin_scope');
+  }
+  if (admin.length !== values.length) {
+    throw new InvalidScope(
+      'A token for the admin API carries admin scopes only: ask for the other scopes in a token of their own',
+    );
+  }
+  return [...new Set(admin)].join(' ');
 }

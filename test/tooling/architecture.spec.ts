@@ -410,10 +410,52 @@ describe('layout: dependencies point one way', () => {
     ).toEqual([]);
   });
 
-  it("admin/ (the operators' CLI) sits on top of the features: nothing imports it", () => {
+  it("admin/ (the operators' CLI and admin API) sits on top of the features: nothing imports it but the app module, its API's", () => {
     const others = [...new Set(files.map((file) => file.area))].filter((area) => area !== 'admin');
     expect(files.some((file) => file.area === 'admin')).toBe(true);
-    expect(violations(others, (area) => area === 'admin')).toEqual([]);
+    expect(violations(others, (area) => area === 'admin')).toEqual([
+      'app.module.ts imports ./admin/api/admin-api.module',
+    ]);
+  });
+
+  it('admin/: one service layer under both faces (issue #77): the CLI commands and the admin API controllers call the administration services, never a repository or a feature service behind them', () => {
+    const faces = files.filter(
+      (file) =>
+        file.area === 'admin' &&
+        (file.path.endsWith('.command.ts') || file.path.endsWith('.controller.ts')),
+    );
+    expect(faces.filter((file) => file.path.endsWith('.controller.ts')).length).toBeGreaterThan(5);
+    // What each face takes from the service's modules: the CLI's `app.get(X)`, a controller's
+    // constructor parameters. Only administration services (and the trail they write).
+    const reachingPast = faces.flatMap((file) => {
+      const text = readFileSync(join(SRC, file.path), 'utf8');
+      const taken = [
+        ...[...text.matchAll(/app\.get\((\w+)/g)].map((match) => match[1]),
+        ...[...text.matchAll(/private readonly \w+: (\w+)/g)].map((match) => match[1]),
+      ];
+      return taken
+        .filter((name) => !/Administration$|^AdminAuditTrail$/.test(name))
+        .map((name) => `${file.path} takes ${name}`);
+    });
+    expect(reachingPast).toEqual([]);
+    // Each resource the API serves, the CLI has on the same service: the controller and the
+    // command of a folder import the same administration service.
+    for (const controller of faces.filter((file) => file.path.endsWith('.controller.ts'))) {
+      const folder = dirname(controller.path);
+      const services = (file: (typeof faces)[number]) =>
+        file.imports
+          .map((imported) => imported.specifier)
+          .filter((specifier) => /-administration\.service$|admin-audit\.service$/.test(specifier));
+      const command = faces.find(
+        (file) => dirname(file.path) === folder && file.path.endsWith('.command.ts'),
+      );
+      if (folder === 'admin/audit') continue; // The trail has no command: the CLI writes to it.
+      expect({ controller: controller.path, services: services(controller) }).toEqual({
+        controller: controller.path,
+        services: command ? expect.arrayContaining(services(command)) : expect.any(Array),
+      });
+      expect(command).toBeDefined();
+    }
   });
 
   it('platform/rate-limit is the mechanism only: the features declare and prove the keys', () => {

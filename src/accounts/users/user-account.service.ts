@@ -18,7 +18,11 @@ const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
 
 /** A request the account rules refuse, or an account that is not there; safe to show as is. */
 export class UserAccountError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** What the refusal is about: the request (`invalid`), nobody (`not_found`), a taken name. */
+    readonly refusal: 'invalid' | 'not_found' | 'conflict' = 'invalid',
+  ) {
     super(message);
     this.name = 'UserAccountError';
   }
@@ -90,6 +94,7 @@ export class UserAccountService {
         exact
           ? `user ${username} already exists`
           : `user ${username} already exists in another case (usernames are unique whatever their case)`,
+        'conflict',
       );
     }
     return toAccount(user);
@@ -149,7 +154,7 @@ export class UserAccountService {
     checkPassword(password);
     const passwordHash = await this.hasher.hash(password);
     if (!(await this.users.updatePasswordHash(username, passwordHash))) {
-      throw new UserAccountError(`no user ${username}`);
+      throw new UserAccountError(`no user ${username}`, 'not_found');
     }
   }
 
@@ -171,9 +176,24 @@ export class UserAccountService {
     return (await this.users.list()).map(toAccount);
   }
 
+  /** The password user `username`, or null. */
+  async find(username: string): Promise<UserAccount | null> {
+    const user = await this.users.findByUsername(username);
+    return user ? toAccount(user) : null;
+  }
+
+  /** A page of users by username (see UserRepository.page). */
+  async page(page: {
+    readonly after?: string;
+    readonly limit: number;
+    readonly prefix?: string;
+  }): Promise<UserAccount[]> {
+    return (await this.users.page(page)).map(toAccount);
+  }
+
   private async existing(username: string): Promise<StoredUser> {
     const user = await this.users.findByUsername(username);
-    if (!user) throw new UserAccountError(`no user ${username}`);
+    if (!user) throw new UserAccountError(`no user ${username}`, 'not_found');
     return user;
   }
 }

@@ -49,6 +49,15 @@ export abstract class UserRepository {
 
   /** Every account, by username. */
   abstract list(): Promise<StoredUser[]>;
+  /**
+   * At most `limit` users by username, those after `after` only (keyset pagination on `_id`: one
+   * `find` per page); `prefix`: only usernames that start with it, in any letter case.
+   */
+  abstract page(page: {
+    readonly after?: string;
+    readonly limit: number;
+    readonly prefix?: string;
+  }): Promise<StoredUser[]>;
 
   /** Replaces the password hash; false when there is no such user (or its password was removed). */
   abstract updatePasswordHash(username: string, passwordHash: string): Promise<boolean>;

@@ -5,6 +5,9 @@ import { AccountService } from '../../accounts/account.service';
 import { WalletConfig } from '../../config/sections/wallet.config';
 import { UserAccountService } from '../../accounts/users/user-account.service';
 import { AdminError } from '../admin.errors';
+import type { AdminCall } from '../audit/admin-audit';
+import { AdminAuditTrail } from '../audit/admin-audit.service';
+import { MethodRemoval, type MethodRemoved } from '../../sessions/logout/method-removal.service';
 import { walletAccountId } from './wallet-account-id';
 
 /** `proofgate-admin accounts …`: which account an operator means, and linking a wallet to it. */
@@ -14,7 +17,30 @@ export class AccountAdministration {
     private readonly accounts: AccountService,
     private readonly users: UserAccountService,
     private readonly wallet: WalletConfig,
+    private readonly audit: AdminAuditTrail,
+    private readonly removal: MethodRemoval,
   ) {}
+
+  /** The sign-in methods of the account `sub` (none listed: an account of one wallet, or none). */
+  async methodsOf(sub: string): Promise<readonly SignInMethod[]> {
+    return (await this.accounts.account(sub)).methods;
+  }
+
+  /** The account `who` names (see subjectOf), with its sign-in methods. */
+  async account(who: string): Promise<{ sub: string; methods: readonly SignInMethod[] }> {
+    const sub = await this.subjectOf(who);
+    return { sub, methods: (await this.accounts.account(sub)).methods };
+  }
+
+  /**
+   * Removes a sign-in method from the account `sub` (never its last, see AccountService.unlink),
+   * ending the sessions and grants its sign-ins started (MethodRemoval).
+   */
+  unlink(sub: string, methodKey: string, call: AdminCall): Promise<MethodRemoved> {
+    return this.audit.around(call, 'accounts.unlink', { sub, method: methodKey }, () =>
+      this.removal.remove(sub, methodKey),
+    );
+  }
 
   /**
    * The subject of the account `who` names: a username (its password's account), a method key
@@ -30,13 +56,13 @@ export class AccountAdministration {
     }
     if (type !== undefined) {
       const method = await this.accounts.findMethod(who);
-      if (!method) throw new AdminError(`no account has the sign-in method ${who}`);
+      if (!method) throw new AdminError(`no account has the sign-in method ${who}`, 'not_found');
       return method.sub;
     }
     const sub = await this.users.subjectOf(who);
     if (sub !== null) return sub;
     if ((await this.accounts.account(who)).methods.some((method) => method.addedAt)) return who;
-    throw new AdminError(`no user or account ${who}`);
+    throw new AdminError(`no user or account ${who}`, 'not_found');
   }
 
   /**
@@ -44,7 +70,20 @@ export class AccountAdministration {
    * the operator has checked by other means): the subject must exist (see subjectOf: a username
    * that is no user is refused), the wallet id is checked (see walletAccountId).
    */
-  async linkWallet(user: string, wallet: string): Promise<SignInMethod & { addedAt: Date }> {
+  linkWallet(
+    user: string,
+    wallet: string,
+    call: AdminCall,
+  ): Promise<SignInMethod & { addedAt: Date }> {
+    return this.audit.around(call, 'accounts.link', { account: user, method: wallet }, () =>
+      this.linkWalletNow(user, wallet),
+    );
+  }
+
+  private async linkWalletNow(
+    user: string,
+    wallet: string,
+  ): Promise<SignInMethod & { addedAt: Date }> {
     const key = walletAccountId(wallet, this.wallet);
     const sub = await this.subjectOf(user);
     return this.accounts.link(sub, key, 'operator');
@@ -55,7 +94,20 @@ export class AccountAdministration {
    * address by other means): from then on it is the account's verified address (`email` claim)
    * and signs in to it by email.
    */
-  async linkEmail(user: string, email: string): Promise<SignInMethod & { addedAt: Date }> {
+  linkEmail(
+    user: string,
+    email: string,
+    call: AdminCall,
+  ): Promise<SignInMethod & { addedAt: Date }> {
+    return this.audit.around(call, 'accounts.link', { account: user, method: 'email' }, () =>
+      this.linkEmailNow(user, email),
+    );
+  }
+
+  private async linkEmailNow(
+    user: string,
+    email: string,
+  ): Promise<SignInMethod & { addedAt: Date }> {
     const address = normalizeEmail(email);
     // Not echoed: the refused input may hold the very characters that would garble a terminal.
     if (!address.ok)

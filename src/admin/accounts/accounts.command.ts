@@ -1,3 +1,5 @@
+import { methodJson } from './method-json';
+import { cliCall } from '../io/cli-call';
 import type { Command } from 'commander';
 import {
   type SignInMethod,
@@ -10,8 +12,7 @@ import {
   upstreamMethodKey,
 } from '../../accounts/account';
 import { normalizeEmail } from '../../email/email-address';
-import { AccountService } from '../../accounts/account.service';
-import { MethodRemoval, type MethodRemoved } from '../../sessions/logout/method-removal.service';
+import type { MethodRemoved } from '../../sessions/logout/method-removal.service';
 import { UsageError } from '../admin.errors';
 import { AccountAdministration } from './account-administration.service';
 import { visible } from '../../platform/text/visible';
@@ -25,29 +26,6 @@ const EMAIL_COLUMNS: readonly Column<SignInMethod>[] = [
   { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
   { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
 ];
-
-function methodJson(method: SignInMethod) {
-  return {
-    method: method.key,
-    type: method.type,
-    added_at: method.addedAt,
-    last_used_at: method.lastUsedAt,
-    ...(method.passkey
-      ? {
-          device_type: method.passkey.deviceType,
-          backed_up: method.passkey.backedUp,
-          counter: method.passkey.counter,
-        }
-      : {}),
-    ...(method.type === 'upstream'
-      ? {
-          provider: upstreamAccountOf(method.key).providerId,
-          subject: upstreamAccountOf(method.key).subject,
-          ...(method.upstream?.email === undefined ? {} : { email: method.upstream.email }),
-        }
-      : {}),
-  };
-}
 
 const METHOD_COLUMNS: readonly Column<SignInMethod>[] = [
   { header: 'TYPE', cell: (method) => method.type },
@@ -100,7 +78,9 @@ async function removeMethod(
   key: string,
   done = `Removed ${key} from ${user}`,
 ): Promise<void> {
-  const removed = await deps.withContext((app) => app.get(MethodRemoval).remove(user, key));
+  const removed = await deps.withContext((app) =>
+    app.get(AccountAdministration).unlink(user, key, cliCall()),
+  );
   answer(deps, command, `${done}${ended(removed)}.\n`, {
     removed: key,
     sessions_ended: removed.sessionsEnded,
@@ -109,8 +89,8 @@ async function removeMethod(
 }
 
 async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]> {
-  const account = await deps.withContext((app) => app.get(AccountService).account(sub));
-  return [...account.methods];
+  const methods = await deps.withContext((app) => app.get(AccountAdministration).methodsOf(sub));
+  return [...methods];
 }
 
 /**
@@ -163,8 +143,8 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
         }
         const method = await deps.withContext((app) =>
           options.wallet !== undefined
-            ? app.get(AccountAdministration).linkWallet(options.user, options.wallet)
-            : app.get(AccountAdministration).linkEmail(options.user, options.email!),
+            ? app.get(AccountAdministration).linkWallet(options.user, options.wallet, cliCall())
+            : app.get(AccountAdministration).linkEmail(options.user, options.email!, cliCall()),
         );
         answer(deps, command, `Linked ${method.key} to ${method.sub}.\n`, methodJson(method));
       },
@@ -194,7 +174,7 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     .action(async (options: { user: string }, command: Command) => {
       const list = await deps.withContext(async (app) => {
         const sub = await app.get(AccountAdministration).subjectOf(options.user);
-        return (await app.get(AccountService).account(sub)).methods.filter(
+        return (await app.get(AccountAdministration).methodsOf(sub)).filter(
           (method) => method.type === 'email',
         );
       });
@@ -210,9 +190,12 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     .requiredOption('--email <address>', 'the address, as `emails list` shows it')
     .action(async (options: { user: string; email: string }, command: Command) => {
       const { key, removed } = await deps.withContext(async (app) => {
-        const { methods } = await app.get(AccountService).account(options.user);
+        const methods = await app.get(AccountAdministration).methodsOf(options.user);
         const listed = emailKeyAmong(methods, options.email);
-        return { key: listed, removed: await app.get(MethodRemoval).remove(options.user, listed) };
+        return {
+          key: listed,
+          removed: await app.get(AccountAdministration).unlink(options.user, listed, cliCall()),
+        };
       });
       answer(
         deps,

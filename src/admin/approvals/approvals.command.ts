@@ -1,28 +1,12 @@
 import type { Command } from 'commander';
+import { approvalJson } from './approval-json';
 import {
   APPROVAL_AUDIT_LISTED,
-  ApprovalAuditLog,
   type ApprovalAuditRecord,
 } from '../../accounts/approval-audit/approval-audit';
+import { ApprovalAdministration } from './approval-administration.service';
 import { answerRows, type CommandDeps, wholeNumberUpTo } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
-
-function approvalJson(record: ApprovalAuditRecord) {
-  return {
-    sub: record.sub,
-    client_id: record.clientId,
-    decision: record.decision,
-    ...(record.method === undefined ? {} : { method: record.method }),
-    ...(record.methodKey === undefined ? {} : { method_key: record.methodKey }),
-    request_hash: record.requestHash,
-    scope: record.scope,
-    ...(record.bindingMessage === undefined ? {} : { binding_message: record.bindingMessage }),
-    ...(record.authorizationDetails === undefined
-      ? {}
-      : { authorization_details: record.authorizationDetails }),
-    at: record.at,
-  };
-}
 
 const APPROVAL_COLUMNS: readonly Column<ApprovalAuditRecord>[] = [
   { header: 'AT', cell: (record) => formatDate(record.at) },
@@ -52,7 +36,9 @@ export function registerApprovalsCommands(program: Command, deps: CommandDeps): 
     )
     .action(async (options: { account: string; limit?: number }, command: Command) => {
       const list = await deps.withContext((app) =>
-        app.get(ApprovalAuditLog).listOf(options.account, options.limit ?? APPROVAL_AUDIT_LISTED),
+        app
+          .get(ApprovalAdministration)
+          .listOf(options.account, options.limit ?? APPROVAL_AUDIT_LISTED),
       );
       answerRows(deps, command, list, APPROVAL_COLUMNS, approvalJson);
     });

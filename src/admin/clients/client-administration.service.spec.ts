@@ -1,3 +1,6 @@
+import type { ClientRegistry } from '../../clients/client-registry.service';
+import type { AdminCall } from '../audit/admin-audit';
+import type { AdminAuditTrail } from '../audit/admin-audit.service';
 import type { ClientAuthConfig } from '../../config/sections/client-auth.config';
 import type { LogoutConfig } from '../../config/sections/logout.config';
 import type { OAuthConfig } from '../../config/sections/oauth.config';
@@ -67,6 +70,8 @@ class SecretStore {
   }
 }
 
+const CALL: AdminCall = { actor: { kind: 'cli', osUser: 'test' }, requestId: 'r-1' };
+
 const OLD: ClientSecret = { id: 'old', hash: 'scrypt$old', createdAt: new Date('2026-11-01') };
 
 function administration(
@@ -85,6 +90,12 @@ function administration(
     {} as LogoutConfig,
     {} as RegistrableGrantTypes,
     { secretOverlapMaxSeconds: overlapMax } as ClientAuthConfig,
+    // The trail's own spec and the admin e2e specs hold what it records; here it runs the write.
+    {
+      around: (_call: AdminCall, _action: string, _target: object, write: () => Promise<unknown>) =>
+        write(),
+    } as unknown as AdminAuditTrail,
+    { forgetChanged: () => undefined } as unknown as ClientRegistry,
   );
 }
 
@@ -101,7 +112,7 @@ describe('ClientAdministration: client secrets', () => {
   it('addSecret answers the value once, and the previous secret works 24 h by default', async () => {
     const store = new SecretStore(billing());
 
-    const added = await administration(store).addSecret('billing');
+    const added = await administration(store).addSecret('billing', {}, CALL);
 
     expect(added).toMatchObject({ id: expect.any(String), createdAt: NOW });
     expect(added.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -116,17 +127,17 @@ describe('ClientAdministration: client secrets', () => {
     const store = new SecretStore(billing());
     const admin = administration(store, { overlapMax: 3_600 });
 
-    await admin.addSecret('billing');
+    await admin.addSecret('billing', {}, CALL);
     expect(store.client.secrets?.[0].expiresAt).toEqual(new Date(NOW.getTime() + 3_600_000));
 
     const before = store.client.secrets;
-    await expect(admin.addSecret('billing', { previousExpiresIn: 3_601 })).rejects.toThrow(
+    await expect(admin.addSecret('billing', { previousExpiresIn: 3_601 }, CALL)).rejects.toThrow(
       new AdminError(
         'the previous secret may keep working at most 3600 s (CLIENT_SECRET_OVERLAP_MAX_SECONDS), not 3601 s',
       ),
     );
     for (const bad of [-1, 1.5, Number.NaN]) {
-      await expect(admin.addSecret('billing', { previousExpiresIn: bad })).rejects.toThrow(
+      await expect(admin.addSecret('billing', { previousExpiresIn: bad }, CALL)).rejects.toThrow(
         AdminError,
       );
     }
@@ -136,7 +147,7 @@ describe('ClientAdministration: client secrets', () => {
   it('previousExpiresIn 0 stops the previous secret now: one secret remains', async () => {
     const store = new SecretStore(billing());
 
-    const added = await administration(store).addSecret('billing', { previousExpiresIn: 0 });
+    const added = await administration(store).addSecret('billing', { previousExpiresIn: 0 }, CALL);
 
     expect(store.client.secrets?.map((secret) => secret.id)).toEqual([added.id]);
     expect(added.secrets).toEqual([{ id: added.id, createdAt: NOW, expired: false }]);
@@ -150,7 +161,7 @@ describe('ClientAdministration: client secrets', () => {
       store.write([{ ...OLD, expiresAt: new Date(NOW.getTime() + 1000) }, theirs]);
     };
 
-    const added = await administration(store).addSecret('billing', { previousExpiresIn: 60 });
+    const added = await administration(store).addSecret('billing', { previousExpiresIn: 60 }, CALL);
 
     expect(store.client.secrets).toEqual([
       { ...theirs, expiresAt: new Date(NOW.getTime() + 60_000) },
@@ -167,7 +178,9 @@ describe('ClientAdministration: client secrets', () => {
       store.write([{ id: `other-${others}`, hash: `scrypt$other-${others}`, createdAt: NOW }]);
     };
 
-    await expect(administration(store).addSecret('billing')).rejects.toThrow(AdminConflict);
+    await expect(administration(store).addSecret('billing', {}, CALL)).rejects.toThrow(
+      AdminConflict,
+    );
     expect(store.client.secrets?.map((secret) => secret.id)).toEqual([`other-${others}`]);
   });
 
@@ -190,12 +203,12 @@ describe('ClientAdministration: client secrets', () => {
     for (const [client, message, configured] of cases) {
       const store = new SecretStore(client);
       const admin = administration(store, configured ? { configured } : {});
-      await expect(admin.addSecret('billing')).rejects.toThrow(new AdminError(message));
+      await expect(admin.addSecret('billing', {}, CALL)).rejects.toThrow(new AdminError(message));
       expect(store.version).toBe(0);
     }
-    await expect(administration(new SecretStore(billing())).addSecret('nobody')).rejects.toThrow(
-      new AdminError('no client nobody'),
-    );
+    await expect(
+      administration(new SecretStore(billing())).addSecret('nobody', {}, CALL),
+    ).rejects.toThrow(new AdminError('no client nobody'));
   });
 
   it('listSecrets: newest first, ids and dates only, an expired one marked', async () => {

@@ -1,3 +1,4 @@
+import type { AdminScope } from '../../protocol-rules/admin-scopes';
 import { LogoutConfig } from '../../config/sections/logout.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
@@ -43,8 +44,11 @@ import type { RequestObjectSigningAlg } from '../../protocol-rules/request-objec
 import { requestUrisProblem } from '../../protocol-rules/request-uris';
 import type { SigningAlg } from '../../protocol-rules/signing-algs';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
+import { ClientRegistry } from '../../clients/client-registry.service';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
 import { AdminConflict, AdminError } from '../admin.errors';
+import type { AdminCall } from '../audit/admin-audit';
+import { AdminAuditTrail } from '../audit/admin-audit.service';
 
 /** Who keeps a client registered: the CLI may change only what nothing re-registers at boot. */
 export type ClientSource = 'OAUTH_CLIENTS' | 'built-in' | 'database' | 'dynamic registration';
@@ -95,6 +99,8 @@ export interface RegisteredClient {
   readonly logoUri?: string;
   readonly policyUri?: string;
   readonly tosUri?: string;
+  /** Issue #77: the admin API scopes it may get by client_credentials (none: not an admin client). */
+  readonly adminScopes: readonly AdminScope[];
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
@@ -168,7 +174,21 @@ export interface NewClient {
   readonly logoUri?: string;
   readonly policyUri?: string;
   readonly tosUri?: string;
+  /** Issue #77: an admin client's scopes (checked as OAUTH_CLIENTS' `admin_scopes`). */
+  readonly adminScopes?: readonly string[];
 }
+
+/**
+ * What `PATCH /admin/v1/clients/{id}` may change: the metadata, not the id, the type (public or
+ * confidential), the secret or the keys.
+ */
+export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'public' | 'jwks' | 'jwksUri'>>;
+
+/**
+ * Stands for a confidential client's secret in the entry `update` checks, which only asks
+ * whether there is one: never hashed, stored or shown.
+ */
+const UNCHANGED_SECRET = 'unchanged-secret-placeholder';
 
 /** A private_key_jwt client's new keys: a JWK Set, or the URL of one. */
 export type NewKeys = { readonly jwks: ClientJwks } | { readonly jwksUri: string };
@@ -221,9 +241,19 @@ export class ClientAdministration {
     private readonly logout: LogoutConfig,
     private readonly grantTypes: RegistrableGrantTypes,
     private readonly clientAuth: ClientAuthConfig,
+    private readonly audit: AdminAuditTrail,
+    private readonly registry: ClientRegistry,
   ) {}
 
-  async add(wanted: NewClient): Promise<{ client: RegisteredClient; secret?: string }> {
+  add(wanted: NewClient, call: AdminCall): Promise<{ client: RegisteredClient; secret?: string }> {
+    return this.audit.around(call, 'clients.create', { client_id: wanted.clientId }, () =>
+      this.register(wanted),
+    );
+  }
+
+  private async register(
+    wanted: NewClient,
+  ): Promise<{ client: RegisteredClient; secret?: string }> {
     const withKeys = wanted.jwks !== undefined || wanted.jwksUri !== undefined;
     if (withKeys && wanted.public) {
       throw new AdminError(
@@ -243,6 +273,107 @@ export class ClientAdministration {
       ...configuredClientFields(entry),
       ...(detailsTypes === undefined ? {} : { authorizationDetailsTypes: detailsTypes }),
     };
+    this.checkEndpoints(client);
+    if (!(await this.clients.insertIfAbsent(client))) {
+      throw new AdminError(`client ${client.clientId} already exists`, 'conflict');
+    }
+    return { client: this.view(client), ...(secret !== undefined ? { secret } : {}) };
+  }
+
+  /**
+   * Replaces what `changes` names of an operator-added client's metadata (PATCH), held to the
+   * rules of `add`; its id, type, secret and keys stay (`rotate-secret`, `set-jwks` change those).
+   * Takes effect at the other instances once their client cache lets go (CLIENT_CACHE_TTL_SECONDS).
+   */
+  update(clientId: string, changes: ClientChanges, call: AdminCall): Promise<RegisteredClient> {
+    return this.audit.around(call, 'clients.update', { client_id: clientId }, () =>
+      this.replaceMetadata(clientId, changes),
+    );
+  }
+
+  private async replaceMetadata(
+    clientId: string,
+    changes: ClientChanges,
+  ): Promise<RegisteredClient> {
+    this.refuseManaged(clientId, 'change');
+    const existing = await this.existing(clientId);
+    if (existing.dynamicallyRegisteredAt !== undefined) {
+      throw new AdminError(
+        `client ${clientId} registered itself: its metadata is its own (remove it, or let it expire)`,
+      );
+    }
+    const wanted: NewClient = { ...this.asNewClient(existing), ...changes };
+    // A confidential client without keys has a secret: the entry's check needs one to say so,
+    // and none is stored from here (its secrets stay as they are: replaceIfPresent keeps them).
+    const secretless = existing.type === 'public' || usesPrivateKeyJwt(existing);
+    const entry = checkedEntry(
+      wanted,
+      secretless ? undefined : UNCHANGED_SECRET,
+      this.grantTypes.rules,
+    );
+    const detailsTypes = this.configuredDetailsTypes(wanted.authorizationDetailsTypes);
+    const client: OAuthClient = {
+      clientId,
+      type: existing.type,
+      ...configuredClientFields(entry),
+      ...(detailsTypes === undefined ? {} : { authorizationDetailsTypes: detailsTypes }),
+    };
+    this.checkEndpoints(client);
+    if (!(await this.clients.replaceIfPresent(client))) {
+      throw new AdminError(`no client ${clientId}`, 'not_found');
+    }
+    this.registry.forgetChanged(existing);
+    this.registry.forgetChanged(client);
+    return this.view(client);
+  }
+
+  /** What `add` would take to register `client` as it is. */
+  private asNewClient(client: OAuthClient): NewClient {
+    const view = this.view(client);
+    return {
+      clientId: client.clientId,
+      redirectUris: view.redirectUris,
+      name: view.name,
+      public: client.type === 'public',
+      firstParty: view.firstParty,
+      resources: view.resources,
+      grantTypes: view.grantTypes,
+      dpopBoundAccessTokens: client.dpopBoundAccessTokens === true,
+      requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests === true,
+      ...(client.requirePkce === false ? { requirePkce: false } : {}),
+      ...(client.jwks ? { jwks: client.jwks } : {}),
+      ...(client.jwksUri ? { jwksUri: client.jwksUri } : {}),
+      ...(client.requestObjectSigningAlg
+        ? { requestObjectSigningAlg: client.requestObjectSigningAlg }
+        : {}),
+      ...(client.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+      ...(client.requestUris?.length ? { requestUris: client.requestUris } : {}),
+      ...(client.idTokenSignedResponseAlg
+        ? { idTokenSignedResponseAlg: client.idTokenSignedResponseAlg }
+        : {}),
+      ...(client.userinfoSignedResponseAlg
+        ? { userinfoSignedResponseAlg: client.userinfoSignedResponseAlg }
+        : {}),
+      ...(client.postLogoutRedirectUris?.length
+        ? { postLogoutRedirectUris: client.postLogoutRedirectUris }
+        : {}),
+      ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
+      ...(client.backchannelClientNotificationEndpoint
+        ? { backchannelClientNotificationEndpoint: client.backchannelClientNotificationEndpoint }
+        : {}),
+      ...(client.profile ? { profile: client.profile } : {}),
+      ...(client.authorizationDetailsTypes
+        ? { authorizationDetailsTypes: client.authorizationDetailsTypes }
+        : {}),
+      ...(client.logoUri ? { logoUri: client.logoUri } : {}),
+      ...(client.policyUri ? { policyUri: client.policyUri } : {}),
+      ...(client.tosUri ? { tosUri: client.tosUri } : {}),
+      ...(client.adminScopes?.length ? { adminScopes: client.adminScopes } : {}),
+    };
+  }
+
+  /** The endpoints the service calls or fetches, by the rules of this deployment. */
+  private checkEndpoints(client: OAuthClient): void {
     const logoutUriProblem =
       client.backchannelLogoutUri === undefined
         ? undefined
@@ -268,10 +399,6 @@ export class ClientAdministration {
       allowHttp: !this.server.isProduction,
     });
     if (requestUrisRefusal !== undefined) throw new AdminError(requestUrisRefusal);
-    if (!(await this.clients.insertIfAbsent(client))) {
-      throw new AdminError(`client ${client.clientId} already exists`);
-    }
-    return { client: this.view(client), ...(secret !== undefined ? { secret } : {}) };
   }
 
   /** The types named, each one AUTHORIZATION_DETAILS_TYPES defines (without repeats). */
@@ -293,6 +420,15 @@ export class ClientAdministration {
     return (await this.clients.list()).map((client) => this.view(client));
   }
 
+  /** A page of clients by client_id, after `after` (keyset pagination: one `find` a page). */
+  async page(page: {
+    readonly after?: string;
+    readonly limit: number;
+    readonly registered?: boolean;
+  }): Promise<RegisteredClient[]> {
+    return (await this.clients.page(page)).map((client) => this.view(client));
+  }
+
   /** Clients that registered themselves (RFC 7591); with `expiredOnly`, the expired ones. */
   async listRegistered(expiredOnly: boolean): Promise<RegisteredClient[]> {
     return (await this.clients.list())
@@ -306,7 +442,18 @@ export class ClientAdministration {
    * then revokes their grants as `remove` does. Configured and operator-added clients are never
    * pruned: only the clients that registered themselves expire.
    */
-  async prune(
+  prune(
+    options: PruneOptions,
+    call: AdminCall,
+  ): Promise<{ clients: RegisteredClient[]; grantsRevoked: number }> {
+    // A dry run changes nothing: nothing to put on the record.
+    if (options.dryRun) return this.pruned(options);
+    const targets: Record<string, string> =
+      options.unusedDays === undefined ? {} : { unused_days: String(options.unusedDays) };
+    return this.audit.around(call, 'clients.prune', targets, () => this.pruned(options));
+  }
+
+  private async pruned(
     options: PruneOptions,
   ): Promise<{ clients: RegisteredClient[]; grantsRevoked: number }> {
     const now = this.clock.now();
@@ -343,9 +490,17 @@ export class ClientAdministration {
    * Deletes the client, then revokes its grants: without them its access tokens would live on
    * until they expire (the bearer check reads the grant, not the client).
    */
-  async remove(clientId: string): Promise<{ grantsRevoked: number }> {
+  remove(clientId: string, call: AdminCall): Promise<{ grantsRevoked: number }> {
+    return this.audit.around(call, 'clients.delete', { client_id: clientId }, () =>
+      this.removeClient(clientId),
+    );
+  }
+
+  private async removeClient(clientId: string): Promise<{ grantsRevoked: number }> {
     this.refuseManaged(clientId, 'remove');
-    if (!(await this.clients.delete(clientId))) throw new AdminError(`no client ${clientId}`);
+    if (!(await this.clients.delete(clientId)))
+      throw new AdminError(`no client ${clientId}`, 'not_found');
+    this.registry.forgetChanged({ clientId, redirectUris: [] });
     const grantsRevoked = await this.grants.revokeAll(
       { clientId },
       'client_removed',
@@ -362,9 +517,19 @@ export class ClientAdministration {
    * the other: each write names the state it read (no transactions), and one that lost retries on
    * the state that won, with the same new secret.
    */
-  async addSecret(
+  addSecret(
     clientId: string,
-    options: { readonly previousExpiresIn?: number } = {},
+    options: { readonly previousExpiresIn?: number },
+    call: AdminCall,
+  ): Promise<AddedClientSecret> {
+    return this.audit.around(call, 'clients.add_secret', { client_id: clientId }, () =>
+      this.newSecret(clientId, options),
+    );
+  }
+
+  private async newSecret(
+    clientId: string,
+    options: { readonly previousExpiresIn?: number },
   ): Promise<AddedClientSecret> {
     this.refuseManaged(clientId, 'change the secret of');
     const overlapSeconds = this.overlapSeconds(options.previousExpiresIn);
@@ -375,9 +540,10 @@ export class ClientAdministration {
     const added = newClientSecret(await this.hasher.hash(secret), now);
     for (let attempt = 0; attempt < SECRET_CHANGE_ATTEMPTS; attempt++) {
       const stored = await this.clients.readSecrets(clientId);
-      if (!stored) throw new AdminError(`no client ${clientId}`);
+      if (!stored) throw new AdminError(`no client ${clientId}`, 'not_found');
       const secrets = secretsAfterRotation(stored.secrets, added, now, overlapSeconds * 1000);
       if (await this.clients.replaceSecrets(clientId, stored.revision, secrets)) {
+        this.registry.forgetChanged(client);
         return {
           id: added.id,
           secret,
@@ -441,7 +607,13 @@ export class ClientAdministration {
    * Replaces a private_key_jwt client's keys (RFC 7523): assertions signed by the old keys are
    * refused once the registry's cache (CLIENT_CACHE_TTL_SECONDS) has let go of the client.
    */
-  async setKeys(clientId: string, keys: NewKeys): Promise<RegisteredClient> {
+  setKeys(clientId: string, keys: NewKeys, call: AdminCall): Promise<RegisteredClient> {
+    return this.audit.around(call, 'clients.set_jwks', { client_id: clientId }, () =>
+      this.replaceKeys(clientId, keys),
+    );
+  }
+
+  private async replaceKeys(clientId: string, keys: NewKeys): Promise<RegisteredClient> {
     this.refuseManaged(clientId, 'change the keys of');
     const client = await this.existing(clientId);
     if (!usesPrivateKeyJwt(client)) {
@@ -461,14 +633,14 @@ export class ClientAdministration {
       throw error;
     }
     if (!(await this.clients.updateKeys(clientId, checked))) {
-      throw new AdminError(`no client ${clientId}`);
+      throw new AdminError(`no client ${clientId}`, 'not_found');
     }
     return this.view(await this.existing(clientId));
   }
 
   private async existing(clientId: string): Promise<OAuthClient> {
     const client = await this.clients.findById(clientId);
-    if (!client) throw new AdminError(`no client ${clientId}`);
+    if (!client) throw new AdminError(`no client ${clientId}`, 'not_found');
     return client;
   }
 
@@ -530,6 +702,7 @@ export class ClientAdministration {
         ? { authorizationDetailsTypes: [...client.authorizationDetailsTypes] }
         : {}),
       ...clientPageFields(client),
+      adminScopes: [...(client.adminScopes ?? [])],
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
       ...(client.registeredWithInitialAccessToken
@@ -607,6 +780,7 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
       ...(wanted.logoUri !== undefined ? { logo_uri: wanted.logoUri } : {}),
       ...(wanted.policyUri !== undefined ? { policy_uri: wanted.policyUri } : {}),
       ...(wanted.tosUri !== undefined ? { tos_uri: wanted.tosUri } : {}),
+      ...(wanted.adminScopes !== undefined ? { admin_scopes: [...wanted.adminScopes] } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);

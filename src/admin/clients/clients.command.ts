@@ -1,3 +1,6 @@
+import { clientJson, secretJson } from './client-json';
+import { cliCall } from '../io/cli-call';
+import { ADMIN_SCOPES, type AdminScope } from '../../protocol-rules/admin-scopes';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { ClientJwks } from '../../clients/oauth-client';
@@ -24,76 +27,6 @@ import {
 
 /** `--grant-type`'s choices: the grants the service has (their rules are checked by the service). */
 const REGISTRABLE_GRANT_TYPES = registrableGrantTypes(GRANT_TYPE_RULES);
-
-const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
-
-/** RFC 7591 client metadata names where one exists. */
-function clientJson(client: RegisteredClient) {
-  return {
-    client_id: client.clientId,
-    client_name: client.name,
-    client_type: client.type,
-    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
-    // RFC 7591 metadata of a private_key_jwt client: its public keys, or where they are.
-    ...(client.jwks ? { jwks: client.jwks } : {}),
-    ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
-    redirect_uris: client.redirectUris,
-    // OAUTH_CLIENTS' name (RFC 8707 defines the parameter, RFC 7591 no metadata for it).
-    ...(client.resources.length ? { resources: client.resources } : {}),
-    grant_types: client.grantTypes,
-    first_party: client.firstParty,
-    // RFC 9449 §5.2 / RFC 9126 §6 metadata, shown when set (both default to false).
-    ...(client.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
-    ...(client.requirePushedAuthorizationRequests
-      ? { require_pushed_authorization_requests: true }
-      : {}),
-    // Always shown: whether its authorization requests may go without PKCE.
-    require_pkce: client.requirePkce,
-    // OpenID Connect Registration §2 / RFC 9101 §10.5 metadata, shown when set.
-    ...(client.requestObjectSigningAlg
-      ? { request_object_signing_alg: client.requestObjectSigningAlg }
-      : {}),
-    ...(client.requireSignedRequestObject ? { require_signed_request_object: true } : {}),
-    ...(client.requestUris.length ? { request_uris: client.requestUris } : {}),
-    ...(client.idTokenSignedResponseAlg
-      ? { id_token_signed_response_alg: client.idTokenSignedResponseAlg }
-      : {}),
-    ...(client.userinfoSignedResponseAlg
-      ? { userinfo_signed_response_alg: client.userinfoSignedResponseAlg }
-      : {}),
-    // OpenID Connect RP-Initiated / Back-Channel Logout metadata, shown when set.
-    ...(client.postLogoutRedirectUris.length
-      ? { post_logout_redirect_uris: client.postLogoutRedirectUris }
-      : {}),
-    ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}),
-    // CIBA Core 1.0 §4: a ping client's endpoint.
-    ...(client.backchannelClientNotificationEndpoint
-      ? {
-          backchannel_token_delivery_mode: 'ping',
-          backchannel_client_notification_endpoint: client.backchannelClientNotificationEndpoint,
-        }
-      : {}),
-    // Proofgate's client profile (protocol-rules/client-profile.ts), shown when set.
-    ...(client.profile ? { profile: client.profile } : {}),
-    // RFC 9396 §10 client metadata, shown when set (absent: any configured type).
-    ...(client.authorizationDetailsTypes
-      ? { authorization_details_types: client.authorizationDetailsTypes }
-      : {}),
-    // RFC 7591 §2: what the consent screen shows of it, when set.
-    ...(client.logoUri ? { logo_uri: client.logoUri } : {}),
-    ...(client.policyUri ? { policy_uri: client.policyUri } : {}),
-    ...(client.tosUri ? { tos_uri: client.tosUri } : {}),
-    source: client.source,
-    ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
-    ...(client.registeredWithInitialAccessToken
-      ? { registered_with_initial_access_token: true }
-      : {}),
-    ...(client.lastUsedAt ? { last_used_at: unixSeconds(client.lastUsedAt) } : {}),
-    ...(client.expiresAt
-      ? { expires_at: unixSeconds(client.expiresAt), expired: client.expired }
-      : {}),
-  };
-}
 
 function clientFields(client: RegisteredClient): Array<readonly [string, string]> {
   return [
@@ -141,6 +74,9 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ...(client.logoUri ? [['logo', client.logoUri] as const] : []),
     ...(client.policyUri ? [['privacy policy', client.policyUri] as const] : []),
     ...(client.tosUri ? [['terms of service', client.tosUri] as const] : []),
+    ...(client.adminScopes.length
+      ? [['admin API', `may get ${client.adminScopes.join(' ')}`] as const]
+      : []),
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
     ...(client.registeredWithInitialAccessToken
@@ -216,16 +152,6 @@ function keysFrom(options: { jwksFile?: string; jwksUri?: string }): NewKeys | u
   }
 }
 
-/** A secret as the admin API names its fields; null for a date it has not. */
-function secretJson(secret: ClientSecretView) {
-  return {
-    id: secret.id,
-    created_at: secret.createdAt ?? null,
-    expires_at: secret.expiresAt ?? null,
-    expired: secret.expired,
-  };
-}
-
 const SECRET_COLUMNS: readonly Column<ClientSecretView>[] = [
   { header: 'ID', cell: (secret) => secret.id },
   // Unknown for the one secret an earlier release stored.
@@ -296,10 +222,13 @@ function registerPruneCommand(clients: Command, deps: CommandDeps): void {
     .action(async (options: { unusedDays?: number; dryRun?: boolean }, command: Command) => {
       const dryRun = options.dryRun === true;
       const { clients: pruned, grantsRevoked } = await deps.withContext((app) =>
-        app.get(ClientAdministration).prune({
-          dryRun,
-          ...(options.unusedDays !== undefined ? { unusedDays: options.unusedDays } : {}),
-        }),
+        app.get(ClientAdministration).prune(
+          {
+            dryRun,
+            ...(options.unusedDays !== undefined ? { unusedDays: options.unusedDays } : {}),
+          },
+          cliCall(),
+        ),
       );
       const human = dryRun
         ? `Would delete ${pruned.length} registered client(s).\n`
@@ -449,6 +378,11 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       'RFC 7591: the https URL of its terms of service, a link on the consent screen',
     )
     .option(
+      '--admin-scope <scope>',
+      `an admin client (the admin API, /admin/v1): an admin scope it may get for itself by client_credentials, ${ADMIN_SCOPES.join(' or ')} (repeat for both; with --grant-type client_credentials)`,
+      collectOneOf(ADMIN_SCOPES),
+    )
+    .option(
       '--profile <profile>',
       `hold the client to a profile: ${CLIENT_PROFILES.join(', ')} (FAPI 2.0 Security Profile: a private_key_jwt client, PAR and DPoP required, codes of at most ${FAPI2_MAX_CODE_LIFETIME_SECONDS} s, PS256/ES256/EdDSA only)`,
       (value: string) => {
@@ -488,6 +422,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           logoUri?: string;
           policyUri?: string;
           tosUri?: string;
+          adminScope?: AdminScope[];
         },
         command: Command,
       ) => {
@@ -504,47 +439,52 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           );
         }
         const { client, secret } = await deps.withContext((app) =>
-          app.get(ClientAdministration).add({
-            clientId,
-            redirectUris: options.redirectUri ?? [],
-            public: options.public === true,
-            firstParty: options.firstParty === true,
-            dpopBoundAccessTokens: options.dpopBoundAccessTokens === true,
-            requirePushedAuthorizationRequests: options.requirePushedAuthorizationRequests === true,
-            ...(options.requirePkce ? {} : { requirePkce: false }),
-            // Checked by the service with the rules of OAUTH_CLIENTS and POST /register.
-            ...(options.requestObjectSigningAlg !== undefined
-              ? { requestObjectSigningAlg: options.requestObjectSigningAlg }
-              : {}),
-            ...(options.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
-            ...(options.requestUri !== undefined ? { requestUris: options.requestUri } : {}),
-            ...(options.idTokenSignedResponseAlg !== undefined
-              ? { idTokenSignedResponseAlg: options.idTokenSignedResponseAlg }
-              : {}),
-            ...(options.userinfoSignedResponseAlg !== undefined
-              ? { userinfoSignedResponseAlg: options.userinfoSignedResponseAlg }
-              : {}),
-            ...(options.name !== undefined ? { name: options.name } : {}),
-            ...(options.resource !== undefined ? { resources: options.resource } : {}),
-            ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),
-            ...(options.postLogoutRedirectUri !== undefined
-              ? { postLogoutRedirectUris: options.postLogoutRedirectUri }
-              : {}),
-            ...(options.backchannelLogoutUri !== undefined
-              ? { backchannelLogoutUri: options.backchannelLogoutUri }
-              : {}),
-            ...(options.cibaPing !== undefined
-              ? { backchannelClientNotificationEndpoint: options.cibaPing }
-              : {}),
-            ...(options.profile !== undefined ? { profile: options.profile } : {}),
-            ...(options.authorizationDetailsType !== undefined
-              ? { authorizationDetailsTypes: options.authorizationDetailsType }
-              : {}),
-            ...(options.logoUri !== undefined ? { logoUri: options.logoUri } : {}),
-            ...(options.policyUri !== undefined ? { policyUri: options.policyUri } : {}),
-            ...(options.tosUri !== undefined ? { tosUri: options.tosUri } : {}),
-            ...keys,
-          }),
+          app.get(ClientAdministration).add(
+            {
+              clientId,
+              redirectUris: options.redirectUri ?? [],
+              public: options.public === true,
+              firstParty: options.firstParty === true,
+              dpopBoundAccessTokens: options.dpopBoundAccessTokens === true,
+              requirePushedAuthorizationRequests:
+                options.requirePushedAuthorizationRequests === true,
+              ...(options.requirePkce ? {} : { requirePkce: false }),
+              // Checked by the service with the rules of OAUTH_CLIENTS and POST /register.
+              ...(options.requestObjectSigningAlg !== undefined
+                ? { requestObjectSigningAlg: options.requestObjectSigningAlg }
+                : {}),
+              ...(options.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
+              ...(options.requestUri !== undefined ? { requestUris: options.requestUri } : {}),
+              ...(options.idTokenSignedResponseAlg !== undefined
+                ? { idTokenSignedResponseAlg: options.idTokenSignedResponseAlg }
+                : {}),
+              ...(options.userinfoSignedResponseAlg !== undefined
+                ? { userinfoSignedResponseAlg: options.userinfoSignedResponseAlg }
+                : {}),
+              ...(options.name !== undefined ? { name: options.name } : {}),
+              ...(options.resource !== undefined ? { resources: options.resource } : {}),
+              ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),
+              ...(options.postLogoutRedirectUri !== undefined
+                ? { postLogoutRedirectUris: options.postLogoutRedirectUri }
+                : {}),
+              ...(options.backchannelLogoutUri !== undefined
+                ? { backchannelLogoutUri: options.backchannelLogoutUri }
+                : {}),
+              ...(options.cibaPing !== undefined
+                ? { backchannelClientNotificationEndpoint: options.cibaPing }
+                : {}),
+              ...(options.profile !== undefined ? { profile: options.profile } : {}),
+              ...(options.authorizationDetailsType !== undefined
+                ? { authorizationDetailsTypes: options.authorizationDetailsType }
+                : {}),
+              ...(options.logoUri !== undefined ? { logoUri: options.logoUri } : {}),
+              ...(options.policyUri !== undefined ? { policyUri: options.policyUri } : {}),
+              ...(options.tosUri !== undefined ? { tosUri: options.tosUri } : {}),
+              ...(options.adminScope !== undefined ? { adminScopes: options.adminScope } : {}),
+              ...keys,
+            },
+            cliCall(),
+          ),
         );
         const human =
           secret === undefined
@@ -589,7 +529,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     .argument('<client_id>')
     .action(async (clientId: string, _options: unknown, command: Command) => {
       const { grantsRevoked } = await deps.withContext((app) =>
-        app.get(ClientAdministration).remove(clientId),
+        app.get(ClientAdministration).remove(clientId, cliCall()),
       );
       answer(deps, command, `Removed client ${clientId}; revoked ${grantsRevoked} grant(s).\n`, {
         client_id: clientId,
@@ -617,7 +557,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
         const keys = keysFrom(options);
         if (keys === undefined) throw new UsageError('name --jwks-file or --jwks-uri');
         const client = await deps.withContext((app) =>
-          app.get(ClientAdministration).setKeys(clientId, keys),
+          app.get(ClientAdministration).setKeys(clientId, keys, cliCall()),
         );
         answer(
           deps,
@@ -642,7 +582,9 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
     )
     .action(async (clientId: string, options: { overlap: number }, command: Command) => {
       const added = await deps.withContext((app) =>
-        app.get(ClientAdministration).addSecret(clientId, { previousExpiresIn: options.overlap }),
+        app
+          .get(ClientAdministration)
+          .addSecret(clientId, { previousExpiresIn: options.overlap }, cliCall()),
       );
       const previous = added.secrets.find((secret) => secret.id !== added.id);
       answer(

@@ -1,20 +1,10 @@
 import type { Command } from 'commander';
+import { consentJson } from './consent-json';
 import type { Consent } from '../../oauth/consent/consent';
-import { ConsentService } from '../../oauth/consent/consent.service';
+import { cliCall } from '../io/cli-call';
+import { ConsentAdministration } from './consent-administration.service';
 import { answer, answerRows, type CommandDeps } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
-
-function consentJson(consent: Consent) {
-  return {
-    sub: consent.sub,
-    client_id: consent.clientId,
-    scope: consent.scopes.join(' '),
-    resources: consent.resources,
-    granted_at: consent.grantedAt,
-    updated_at: consent.updatedAt,
-    expires_at: consent.expiresAt,
-  };
-}
 
 const CONSENT_COLUMNS: readonly Column<Consent>[] = [
   { header: 'CLIENT', cell: (consent) => consent.clientId },
@@ -35,7 +25,9 @@ export function registerConsentsCommands(program: Command, deps: CommandDeps): v
     .description("a user's remembered consents, by client")
     .requiredOption('--user <sub>', 'the subject (a username, or eip155:<chain>:<address>)')
     .action(async (options: { user: string }, command: Command) => {
-      const list = await deps.withContext((app) => app.get(ConsentService).list(options.user));
+      const list = await deps.withContext((app) =>
+        app.get(ConsentAdministration).list(options.user),
+      );
       answerRows(deps, command, list, CONSENT_COLUMNS, consentJson);
     });
 
@@ -49,7 +41,7 @@ export function registerConsentsCommands(program: Command, deps: CommandDeps): v
     .option('--client <client_id>', 'only at this client')
     .action(async (options: { user: string; client?: string }, command: Command) => {
       const revoked = await deps.withContext((app) =>
-        app.get(ConsentService).revoke(options.user, options.client),
+        app.get(ConsentAdministration).revoke(options.user, options.client, cliCall()),
       );
       const at = options.client === undefined ? '' : ` at client ${options.client}`;
       answer(deps, command, `Revoked ${revoked} consent(s) of user ${options.user}${at}.\n`, {

@@ -3,6 +3,8 @@ import { Clock } from '../../platform/clock/clock';
 import type { GrantFilter, GrantSummary } from '../../tokens/grants/grant';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { AdminError } from '../admin.errors';
+import type { AdminCall } from '../audit/admin-audit';
+import { AdminAuditTrail } from '../audit/admin-audit.service';
 
 export type GrantStatus = 'active' | 'revoked' | 'expired';
 
@@ -25,6 +27,7 @@ export class GrantAdministration {
   constructor(
     private readonly grants: GrantRepository,
     private readonly clock: Clock,
+    private readonly audit: AdminAuditTrail,
   ) {}
 
   async list(
@@ -40,9 +43,48 @@ export class GrantAdministration {
    * Revokes one grant: its refresh tokens stop working at /token and its access tokens at
    * /api/me and /introspect at once. `revoked` is false when it already was revoked.
    */
-  async revoke(grantId: string): Promise<GrantRevocation> {
+  revoke(grantId: string, call: AdminCall): Promise<GrantRevocation> {
+    return this.audit.around(call, 'grants.revoke', { grant_id: grantId }, () =>
+      this.revokeOne(grantId),
+    );
+  }
+
+  /**
+   * A page of grants for the admin API: those of `filter`, ended ones included, by grant id after
+   * `after` (keyset pagination: one indexed `find` per page, whatever the page's position).
+   */
+  async page(
+    filter: GrantFilter,
+    page: { readonly after?: string; readonly limit: number },
+  ): Promise<ListedGrant[]> {
+    const now = this.clock.now();
+    const grants = await this.grants.page(filter, page);
+    return grants.map((grant) => ({ ...grant, status: statusOf(grant, now) }));
+  }
+
+  /** One grant by id, its status as `list` gives it; AdminError when none. */
+  async show(grantId: string): Promise<ListedGrant> {
     const grant = await this.grants.findById(grantId);
-    if (!grant) throw new AdminError(`no grant ${grantId}`);
+    if (!grant?.sub) throw new AdminError(`no grant ${grantId}`, 'not_found');
+    const summary: GrantSummary = {
+      grantId: grant.grantId,
+      sub: grant.sub,
+      clientId: grant.clientId,
+      scope: grant.scope,
+      resource: grant.resource,
+      createdAt: grant.createdAt,
+      expiresAt: grant.expiresAt,
+      ...(grant.authMethod === undefined ? {} : { authMethod: grant.authMethod }),
+      ...(grant.grantType === undefined ? {} : { grantType: grant.grantType }),
+      ...(grant.revokedAt === undefined ? {} : { revokedAt: grant.revokedAt }),
+      ...(grant.revokedReason === undefined ? {} : { revokedReason: grant.revokedReason }),
+    };
+    return { ...summary, status: statusOf(summary, this.clock.now()) };
+  }
+
+  private async revokeOne(grantId: string): Promise<GrantRevocation> {
+    const grant = await this.grants.findById(grantId);
+    if (!grant) throw new AdminError(`no grant ${grantId}`, 'not_found');
     const now = this.clock.now();
     const revoked = await this.grants.revoke(grantId, 'revoked_by_admin', now);
     const { sub, clientId } = grant;
@@ -50,8 +92,14 @@ export class GrantAdministration {
   }
 
   /** Revokes every live grant of a subject, a client, or a subject at one client. */
-  revokeAll(filter: GrantFilter): Promise<number> {
-    return this.grants.revokeAll(filter, 'revoked_by_admin', this.clock.now());
+  revokeAll(filter: GrantFilter, call: AdminCall): Promise<number> {
+    const targets = {
+      ...(filter.sub === undefined ? {} : { sub: filter.sub }),
+      ...(filter.clientId === undefined ? {} : { client_id: filter.clientId }),
+    };
+    return this.audit.around(call, 'grants.revoke_all', targets, () =>
+      this.grants.revokeAll(filter, 'revoked_by_admin', this.clock.now()),
+    );
   }
 }
 

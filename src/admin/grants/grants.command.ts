@@ -1,27 +1,14 @@
 import type { Command } from 'commander';
+import { cliCall } from '../io/cli-call';
 import type { GrantFilter } from '../../tokens/grants/grant';
 import { UsageError } from '../admin.errors';
 import { answer, answerRows, type CommandDeps, wholeNumberUpTo } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
 import { GrantAdministration, type ListedGrant } from './grant-administration.service';
+import { grantJson } from './grant-json';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
-
-function grantJson(grant: ListedGrant) {
-  return {
-    grant_id: grant.grantId,
-    sub: grant.sub,
-    client_id: grant.clientId,
-    scope: grant.scope,
-    auth_method: grant.authMethod,
-    status: grant.status,
-    created_at: grant.createdAt,
-    expires_at: grant.expiresAt,
-    revoked_at: grant.revokedAt ?? null,
-    revoked_reason: grant.revokedReason ?? null,
-  };
-}
 
 const GRANT_COLUMNS: readonly Column<ListedGrant>[] = [
   { header: 'GRANT ID', cell: (grant) => grant.grantId },
@@ -104,7 +91,7 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
         }
         if (grantId !== undefined) {
           const result = await deps.withContext((app) =>
-            app.get(GrantAdministration).revoke(grantId),
+            app.get(GrantAdministration).revoke(grantId, cliCall()),
           );
           const human = result.revoked
             ? `Revoked grant ${grantId} (user ${result.sub}, client ${result.clientId}).\n`
@@ -119,7 +106,7 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
           return;
         }
         const revoked = await deps.withContext((app) =>
-          app.get(GrantAdministration).revokeAll(filter),
+          app.get(GrantAdministration).revokeAll(filter, cliCall()),
         );
         answer(deps, command, `Revoked ${revoked} live grant(s) of ${describeFilter(filter)}.\n`, {
           revoked,

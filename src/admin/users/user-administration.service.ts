@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AdminError } from '../admin.errors';
 import { usernameOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { Clock } from '../../platform/clock/clock';
@@ -6,6 +7,8 @@ import { SessionLogout } from '../../sessions/logout/session-logout.service';
 import { UserAccount, UserAccountService } from '../../accounts/users/user-account.service';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { AccountAdministration } from '../accounts/account-administration.service';
+import type { AdminCall } from '../audit/admin-audit';
+import { AdminAuditTrail } from '../audit/admin-audit.service';
 
 export interface UserDisabled {
   /** The account's subject: what was locked down. */
@@ -32,15 +35,38 @@ export class UserAdministration {
     private readonly grants: GrantRepository,
     private readonly clock: Clock,
     private readonly sessionLogout: SessionLogout,
+    private readonly audit: AdminAuditTrail,
   ) {}
 
-  add(username: string, password: string): Promise<UserAccount> {
-    return this.users.register(username, password);
+  add(username: string, password: string, call: AdminCall): Promise<UserAccount> {
+    return this.audit.around(call, 'users.create', { username }, () =>
+      this.users.register(username, password),
+    );
+  }
+
+  /** The password user `username`, disabled when its account is; AdminError when none. */
+  async show(username: string): Promise<UserAccount> {
+    const user = await this.users.find(username);
+    if (!user) throw new AdminError(`no user ${username}`, 'not_found');
+    const [shown] = await this.withStatus([user]);
+    return shown;
+  }
+
+  /** A page of password users by username, each with its status (see list). */
+  async page(page: {
+    readonly after?: string;
+    readonly limit: number;
+    readonly prefix?: string;
+  }): Promise<UserAccount[]> {
+    return this.withStatus(await this.users.page(page));
   }
 
   /** Every password user; disabled when its account is (or its password was on its own). */
   async list(): Promise<UserAccount[]> {
-    const list = await this.users.list();
+    return this.withStatus(await this.users.list());
+  }
+
+  private async withStatus(list: readonly UserAccount[]): Promise<UserAccount[]> {
     const disabled = await this.accounts.disabledAmong(list.map((user) => user.sub));
     return list.map((user) => {
       const disabledAt = disabled.get(user.sub) ?? user.disabledAt;
@@ -48,8 +74,10 @@ export class UserAdministration {
     });
   }
 
-  setPassword(username: string, password: string): Promise<void> {
-    return this.users.setPassword(username, password);
+  setPassword(username: string, password: string, call: AdminCall): Promise<void> {
+    return this.audit.around(call, 'users.set_password', { username }, () =>
+      this.users.setPassword(username, password),
+    );
   }
 
   /**
@@ -60,7 +88,11 @@ export class UserAdministration {
    * before it opened its session or grant before this ends them. Run again, it ends whatever
    * was opened meanwhile.
    */
-  async disable(who: string): Promise<UserDisabled> {
+  disable(who: string, call: AdminCall): Promise<UserDisabled> {
+    return this.audit.around(call, 'users.disable', { account: who }, () => this.lockDown(who));
+  }
+
+  private async lockDown(who: string): Promise<UserDisabled> {
     const sub = await this.administration.subjectOf(who);
     const changed = await this.accounts.disable(sub);
     // Each session's clients get a logout token (Back-Channel Logout 1.0), which the service's
@@ -77,7 +109,11 @@ export class UserAdministration {
    * Lifts the lock-down of the account `who` names (and a disablement of one of its passwords
    * from before lock-downs were per account). Sign-in works again; the grants stay revoked.
    */
-  async enable(who: string): Promise<UserEnabled> {
+  enable(who: string, call: AdminCall): Promise<UserEnabled> {
+    return this.audit.around(call, 'users.enable', { account: who }, () => this.liftLockDown(who));
+  }
+
+  private async liftLockDown(who: string): Promise<UserEnabled> {
     const sub = await this.administration.subjectOf(who);
     const passwords = (await this.accounts.account(sub)).methods
       .filter((method) => method.type === 'password')

@@ -1,3 +1,4 @@
+import { cliCall } from '../io/cli-call';
 import { Option, type Command } from 'commander';
 import {
   checkPassword,
@@ -9,16 +10,7 @@ import { answer, answerRows, type CommandDeps } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
 import { PASSWORD_NOT_IN_ARGV, readPassword } from '../io/password-input';
 import { UserAdministration } from './user-administration.service';
-
-function userJson(user: UserAccount) {
-  return {
-    username: user.username,
-    sub: user.sub,
-    status: user.disabledAt ? 'disabled' : 'active',
-    created_at: user.createdAt,
-    disabled_at: user.disabledAt ?? null,
-  };
-}
+import { userJson } from './user-json';
 
 const USER_COLUMNS: readonly Column<UserAccount>[] = [
   { header: 'USERNAME', cell: (user) => user.username },
@@ -64,7 +56,7 @@ export function registerUsersCommands(program: Command, deps: CommandDeps): void
     const password = await readNewPassword(username);
     checkPassword(password);
     const user = await deps.withContext((app) =>
-      app.get(UserAdministration).add(username, password),
+      app.get(UserAdministration).add(username, password, cliCall()),
     );
     answer(deps, command, `Created user ${user.username}.\n`, userJson(user));
   });
@@ -87,7 +79,9 @@ export function registerUsersCommands(program: Command, deps: CommandDeps): void
       'a username, a subject, or a method key (eip155:<chain>:<address>, passkey:…)',
     )
     .action(async (who: string, _options: unknown, command: Command) => {
-      const result = await deps.withContext((app) => app.get(UserAdministration).disable(who));
+      const result = await deps.withContext((app) =>
+        app.get(UserAdministration).disable(who, cliCall()),
+      );
       const account = result.sub === who ? who : `${who} (account ${result.sub})`;
       const what = result.changed ? `Disabled ${account}` : `${account} was already disabled`;
       answer(
@@ -110,7 +104,9 @@ export function registerUsersCommands(program: Command, deps: CommandDeps): void
     .description('let a disabled account sign in again (its revoked grants stay revoked)')
     .argument('<user>', 'a username, a subject, or a method key')
     .action(async (who: string, _options: unknown, command: Command) => {
-      const result = await deps.withContext((app) => app.get(UserAdministration).enable(who));
+      const result = await deps.withContext((app) =>
+        app.get(UserAdministration).enable(who, cliCall()),
+      );
       const account = result.sub === who ? who : `${who} (account ${result.sub})`;
       const human = result.changed ? `Enabled ${account}.\n` : `${account} was not disabled.\n`;
       answer(deps, command, human, {
@@ -130,7 +126,9 @@ export function registerUsersCommands(program: Command, deps: CommandDeps): void
     refusePasswordInArgv(command);
     const password = await readNewPassword(username);
     checkPassword(password);
-    await deps.withContext((app) => app.get(UserAdministration).setPassword(username, password));
+    await deps.withContext((app) =>
+      app.get(UserAdministration).setPassword(username, password, cliCall()),
+    );
     answer(
       deps,
       command,

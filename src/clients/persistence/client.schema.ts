@@ -1,3 +1,4 @@
+import { ADMIN_SCOPES, type AdminScope } from '../../protocol-rules/admin-scopes';
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { KeyedRecord, removeOnceExpired } from '../../platform/database/record';
 import { Schema as MongooseSchema } from 'mongoose';
@@ -151,6 +152,10 @@ export class ClientRecord extends KeyedRecord {
 
   @Prop({ type: String })
   tosUri?: string;
+
+  /** Issue #77: the admin API scopes an operator gave it (client_credentials only). */
+  @Prop({ type: [String], enum: ADMIN_SCOPES, default: undefined })
+  adminScopes?: AdminScope[];
 
   /** Set for clients that registered themselves (RFC 7591): when they did. */
   @Prop({ type: Date })

@@ -69,7 +69,29 @@ function toClient(record: ClientRecord): OAuthClient {
       ? { backchannelClientNotificationEndpoint: record.backchannelClientNotificationEndpoint }
       : {}),
     ...clientPageFields(record),
+    ...(record.adminScopes?.length ? { adminScopes: record.adminScopes } : {}),
   };
+}
+
+/**
+ * What a replacement of a client's registration never touches: its secrets (and their revision),
+ * which change by rotation only, and what its use and its own registration record.
+ */
+const KEPT_ON_REPLACE = [
+  'secretHash',
+  'secrets',
+  'secretsVersion',
+  'lastUsedAt',
+  'dynamicallyRegisteredAt',
+  'registeredWithInitialAccessToken',
+  'expiresAt',
+] as const;
+
+/** The schema's top-level fields a registration may have set: the others, and _id, excluded. */
+function registrationPaths(model: Model<ClientRecord>): string[] {
+  const top = new Set(Object.keys(model.schema.paths).map((path) => path.split('.')[0]));
+  for (const excluded of ['_id', '__v', ...KEPT_ON_REPLACE]) top.delete(excluded);
+  return [...top];
 }
 
 function toRecord(client: OAuthClient): ClientRecord {
@@ -182,10 +204,44 @@ export class MongoClientRepository extends ClientRepository {
   }
 
   async save(client: OAuthClient): Promise<void> {
+    await this.replace(client, true);
+  }
+
+  /**
+   * One update that sets the registration's fields and unsets those it no longer has; the fields
+   * other writes own (KEPT_ON_REPLACE) are left as they are, so a concurrent rotation of the
+   * client's secrets (replaceSecrets, a conditional write of its own) is never lost to it.
+   */
+  async replaceIfPresent(client: OAuthClient): Promise<boolean> {
+    const { _id, ...fields } = toRecord(client);
+    for (const kept of KEPT_ON_REPLACE) delete (fields as Record<string, unknown>)[kept];
+    const unset = Object.fromEntries(
+      registrationPaths(this.model)
+        .filter((path) => !Object.hasOwn(fields, path))
+        .map((path) => [path, '']),
+    );
+    await this.raiseOrigins(fields.origins ?? [], client.expiresAt);
+    const before = await this.model
+      .findOneAndUpdate(
+        { _id: { $eq: _id } },
+        { $set: fields, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+        { returnDocument: 'before' },
+      )
+      .select({ origins: 1, redirectUris: 1 })
+      .lean<Pick<ClientRecord, 'origins' | 'redirectUris'>>()
+      .exec();
+    if (before) {
+      const kept = new Set(fields.origins);
+      await this.settleOrigins(originsOf(before).filter((origin) => !kept.has(origin)));
+    }
+    return before !== null;
+  }
+
+  private async replace(client: OAuthClient, upsert: boolean): Promise<boolean> {
     const record = toRecord(client);
     await this.raiseOrigins(record.origins ?? [], client.expiresAt);
     const before = await this.model
-      .findOneAndReplace({ _id: record._id }, record, { upsert: true, returnDocument: 'before' })
+      .findOneAndReplace({ _id: record._id }, record, { upsert, returnDocument: 'before' })
       .select({ origins: 1, redirectUris: 1 })
       .lean<Pick<ClientRecord, 'origins' | 'redirectUris'>>()
       .exec();
@@ -193,6 +249,7 @@ export class MongoClientRepository extends ClientRepository {
       const kept = new Set(record.origins);
       await this.settleOrigins(originsOf(before).filter((origin) => !kept.has(origin)));
     }
+    return before !== null;
   }
 
   async insertIfAbsent(client: OAuthClient): Promise<boolean> {
@@ -203,6 +260,27 @@ export class MongoClientRepository extends ClientRepository {
 
   async list(): Promise<OAuthClient[]> {
     const records = await this.model.find().sort({ _id: 1 }).lean<ClientRecord[]>().exec();
+    return records.map(toClient);
+  }
+
+  async page({
+    after,
+    limit,
+    registered,
+  }: {
+    readonly after?: string;
+    readonly limit: number;
+    readonly registered?: boolean;
+  }): Promise<OAuthClient[]> {
+    const records = await this.model
+      .find({
+        ...(after === undefined ? {} : { _id: { $gt: after } }),
+        ...(registered === undefined ? {} : { dynamicallyRegisteredAt: { $exists: registered } }),
+      })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<ClientRecord[]>()
+      .exec();
     return records.map(toClient);
   }
 

@@ -1,3 +1,4 @@
+import type { AdminScope } from '../../protocol-rules/admin-scopes';
 import { EnvReader } from '../env-reader';
 import { ConfigError, clients, httpsOrigins } from '../env-parsers';
 import { LogoutConfig } from './logout.config';
@@ -65,6 +66,8 @@ export interface ClientConfig {
   readonly logoUri?: string;
   readonly policyUri?: string;
   readonly tosUri?: string;
+  /** Issue #77 `admin_scopes`: the admin API scopes it may get by client_credentials. */
+  readonly adminScopes?: readonly AdminScope[];
   /**
    * OpenID Connect Registration §2 `application_type`; absent: a public client is native. Only
    * the demo seed sets it: `demo-client` runs on the developer's machine, as a native app does.

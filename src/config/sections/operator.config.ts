@@ -1,6 +1,6 @@
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
-import { BOOLEAN, setting, settingsSection, text } from '../setting';
+import { BOOLEAN, setting, settingsSection, text, whole } from '../setting';
 
 /** What operators see: /metrics, /docs, the live figures, and the token that opens them. */
 export abstract class OperatorConfig {
@@ -13,6 +13,8 @@ export abstract class OperatorConfig {
    */
   abstract readonly metricsEnabled: boolean;
   abstract readonly docsEnabled: boolean;
+  /** How long the admin audit trail keeps a record (issue #77), in days. */
+  abstract readonly adminAuditRetentionDays: number;
 }
 
 /** The settings this section reads, each declared once for its reader and the reference. */
@@ -44,6 +46,15 @@ export const OPERATOR_SETTINGS = settingsSection(
       defaultNote: 'outside production, `false` in production',
       description: 'The same rule for `/docs`, `/docs-json` and `/docs-yaml`.',
     }),
+    adminAuditRetentionDays: setting({
+      name: 'ADMIN_AUDIT_RETENTION_DAYS',
+      type: whole(1),
+      default: 400,
+      description:
+        'How long the admin audit trail (every admin write through the admin API or ' +
+        '`proofgate-admin`, `GET /admin/v1/audit`) keeps a record: a TTL index deletes it after ' +
+        'that many days (MongoDB deletes expired records about once a minute).',
+    }),
   },
 );
 
@@ -56,5 +67,6 @@ export function readOperatorConfig(env: EnvReader, server: ServerConfig): Operat
     ...(adminToken ? { adminToken } : {}),
     metricsEnabled: env.get(OPERATOR_SETTINGS.declared.metricsEnabled, !server.isProduction),
     docsEnabled: env.get(OPERATOR_SETTINGS.declared.docsEnabled, !server.isProduction),
+    adminAuditRetentionDays: env.get(OPERATOR_SETTINGS.declared.adminAuditRetentionDays),
   });
 }

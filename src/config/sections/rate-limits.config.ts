@@ -25,6 +25,10 @@ export abstract class RateLimitConfig {
   abstract readonly metadataPerIp: number;
   /** Dynamic client registrations (POST /register) per minute per IP. */
   abstract readonly registerPerIp: number;
+  /** Admin API calls (/admin/v1) per minute per IP, refused ones included. */
+  abstract readonly adminApiPerIp: number;
+  /** Admin API calls per minute per admin client (its token checked). */
+  abstract readonly adminApiPerClient: number;
   /** Passkey ceremonies (options and verify, anonymous or not) per minute per IP. */
   abstract readonly passkeyPerIp: number;
   /** Sign-ins at an upstream identity provider (start and callback) per minute per IP. */
@@ -139,6 +143,20 @@ export const RATE_LIMIT_SETTINGS = settingsSection(
       default: 20,
       description: 'Dynamic client registrations (`POST /register`) per IP.',
     }),
+    adminApiPerIp: setting({
+      name: 'RATE_LIMIT_ADMIN_API_PER_IP',
+      type: whole(1),
+      default: 600,
+      description:
+        'Admin API calls (`/admin/v1`) per IP, refused ones included: what a caller without a ' +
+        'valid token can try.',
+    }),
+    adminApiPerClient: setting({
+      name: 'RATE_LIMIT_ADMIN_API_PER_CLIENT',
+      type: whole(1),
+      default: 300,
+      description: 'Admin API calls per admin client, counted once its token is checked.',
+    }),
     passkeyPerIp: setting({
       name: 'RATE_LIMIT_PASSKEY_PER_IP',
       type: whole(1),
@@ -251,6 +269,8 @@ export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
     walletRpcPerIp: env.get(RATE_LIMIT_SETTINGS.declared.walletRpcPerIp),
     metadataPerIp: env.get(RATE_LIMIT_SETTINGS.declared.metadataPerIp),
     registerPerIp: env.get(RATE_LIMIT_SETTINGS.declared.registerPerIp),
+    adminApiPerIp: env.get(RATE_LIMIT_SETTINGS.declared.adminApiPerIp),
+    adminApiPerClient: env.get(RATE_LIMIT_SETTINGS.declared.adminApiPerClient),
     passkeyPerIp: env.get(RATE_LIMIT_SETTINGS.declared.passkeyPerIp),
     upstreamPerIp: env.get(RATE_LIMIT_SETTINGS.declared.upstreamPerIp),
     oid4vpPerIp: env.get(RATE_LIMIT_SETTINGS.declared.oid4vpPerIp),

@@ -175,6 +175,18 @@ export class Conflict extends ProtocolError {
   readonly status = 409;
 }
 
+/** RFC 9110 §15.5.13: the `If-Match` of a change names a version that is no longer current. */
+export class PreconditionFailed extends ProtocolError {
+  readonly error = 'precondition_failed';
+  readonly status = 412;
+}
+
+/** RFC 6585 §3: a change without `If-Match`, where the resource requires one. */
+export class PreconditionRequired extends ProtocolError {
+  readonly error = 'precondition_required';
+  readonly status = 428;
+}
+
 export class TooManyRequests extends ProtocolError {
   readonly error = 'too_many_requests';
   readonly status = 429;

@@ -35,6 +35,8 @@ export interface PresentedToken {
    * themselves (`PresentedAccessToken`): the next nonce, when the proof's was about to expire.
    */
   sendDpopNonce?: (nonce: string) => void;
+  /** The `aud` the token must carry; absent: ACCESS_TOKEN_AUDIENCE (the protected API's). */
+  audience?: string;
 }
 
 /** A request's access token, verified, and the DPoP nonce to send with the answer, if any. */
@@ -73,7 +75,7 @@ export class BearerTokenAuthenticator {
       throw new InvalidToken('The Authorization header must be "Bearer <token>" or "DPoP <token>"');
     }
     const [, scheme, token] = match;
-    if (scheme.length === 6) return this.bearer(token);
+    if (scheme.length === 6) return this.bearer(token, presented.audience);
     try {
       return await this.proven(token, presented);
     } catch (error) {
@@ -81,8 +83,8 @@ export class BearerTokenAuthenticator {
     }
   }
 
-  private async bearer(token: string): Promise<AuthenticatedToken> {
-    const claims = await this.accessTokens.verify(token);
+  private async bearer(token: string, audience: string | undefined): Promise<AuthenticatedToken> {
+    const claims = await this.accessTokens.verify(token, { audience });
     // RFC 9449 §7.2: a bound token is worth nothing without its key.
     if (claims.cnf !== undefined) {
       throw new DpopResourceChallenge(
@@ -98,7 +100,7 @@ export class BearerTokenAuthenticator {
       throw new InvalidDpopProof('A DPoP proof is required with the DPoP scheme');
     }
     const [claims, proof] = await Promise.all([
-      this.accessTokens.verify(token),
+      this.accessTokens.verify(token, { audience: presented.audience }),
       this.dpop.verify(presented.dpop, {
         method: presented.method,
         url: new URL(`${this.server.issuer}${presented.path}`).href,

@@ -75,6 +75,15 @@ export abstract class GrantRepository {
   ): Promise<GrantSummary[]>;
 
   /**
+   * The grants of one subject or one client (`filter`), ended ones included, by `_id`, at most
+   * `limit`, those after `after` only: one indexed `find` per page (keyset pagination).
+   */
+  abstract page(
+    filter: GrantFilter,
+    page: { readonly after?: string; readonly limit: number },
+  ): Promise<GrantSummary[]>;
+
+  /**
    * Revokes every live grant matching `filter` (which names a subject or a client) in one
    * write; resolves to how many this call revoked.
    */

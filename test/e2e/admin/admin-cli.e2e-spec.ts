@@ -258,6 +258,28 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       client = { id: 'billing', secret: added.client_secret, redirectUri };
     });
 
+    it('puts both writes on the audit trail (issue #77): cli and the OS user, never the password or the secret', async () => {
+      const records = await t.connection
+        .collection('admin_audit')
+        .find({ actorKind: 'cli' })
+        .sort({ _id: 1 })
+        .toArray();
+      expect(
+        records.map((record): unknown[] => [record.action, record.targets, record.outcome]),
+      ).toEqual(
+        expect.arrayContaining([
+          ['users.create', { username: 'alice' }, 'done'],
+          ['clients.create', { client_id: 'billing' }, 'done'],
+        ]),
+      );
+      expect(
+        records.every((record) => typeof record.actor === 'string' && record.actor !== ''),
+      ).toBe(true);
+      const text = JSON.stringify(records);
+      expect(text).not.toContain(password);
+      expect(text).not.toContain(client.secret);
+    });
+
     it('prints the generated secret once, as JSON with the client metadata', () => {
       expect(JSON.parse(addOutput.stdout)).toEqual({
         client_id: 'billing',
@@ -777,10 +799,13 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       expect(run).toMatchObject({ code: 1, stderr: 'proofgate-admin: no grant no-such-grant\n' });
     });
 
-    it('keeps the sub and clientId indexes the administration queries use', async () => {
+    it('keeps the sub and clientId indexes the administration queries use (with _id: the admin API pages on it)', async () => {
       const indexes = await t.connection.collection('grants').listIndexes().toArray();
       expect(indexes.map((index) => index.key as Record<string, number>)).toEqual(
-        expect.arrayContaining([{ sub: 1 }, { clientId: 1 }]),
+        expect.arrayContaining([
+          { sub: 1, _id: 1 },
+          { clientId: 1, _id: 1 },
+        ]),
       );
     });
   });

@@ -219,6 +219,19 @@ describe('GET /docs (OpenAPI)', () => {
       'post /oid4vp/requests': ['application/json', FORM],
       'post /oid4vp/requests/{id}/request': [FORM],
       'post /oid4vp/response': [FORM],
+      // The admin API (issue #77): JSON bodies.
+      'post /admin/v1/clients': ['application/json'],
+      'put /admin/v1/clients/{clientId}/jwks': ['application/json'],
+      'patch /admin/v1/clients/{clientId}': ['application/json'],
+      'post /admin/v1/clients/prune': ['application/json'],
+      'post /admin/v1/clients/{clientId}/secrets': ['application/json'],
+      'post /admin/v1/users': ['application/json'],
+      'patch /admin/v1/users/{username}': ['application/json'],
+      'put /admin/v1/users/{username}/password': ['application/json'],
+      'post /admin/v1/grants/revoke': ['application/json'],
+      'post /admin/v1/keys/rotate': ['application/json'],
+      'post /admin/v1/consents/revoke': ['application/json'],
+      'post /admin/v1/accounts/{account}/methods': ['application/json'],
     });
   });
 
@@ -260,7 +273,11 @@ describe('GET /docs (OpenAPI)', () => {
         ? t.http().post(url)
         : method === 'delete'
           ? t.http().delete(url)
-          : t.http().get(url);
+          : method === 'patch'
+            ? t.http().patch(url)
+            : method === 'put'
+              ? t.http().put(url)
+              : t.http().get(url);
     const [type, media] = Object.entries(requestBody?.content ?? {})[0] ?? [];
     if (!media) return sent;
     const body = Object.fromEntries(
@@ -495,6 +512,16 @@ describe('GET /docs (OpenAPI)', () => {
         expect(res.body.id).toBe('pkce');
       },
     };
+    // The admin API: "Try it out" sends no token, so every route answers RFC 6750's bare 401
+    // before it reads anything of the request.
+    for (const [operation] of operations()) {
+      if (operation.includes(' /admin/v1/')) {
+        expected[operation] = (res) => {
+          error(401, 'invalid_request', 'A bearer access token is required')(res);
+          expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
+        };
+      }
+    }
     const withInput = operations().filter(
       ([, operation]) => operation.requestBody || (operation.parameters ?? []).length > 0,
     );

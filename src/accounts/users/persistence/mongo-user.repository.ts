@@ -111,6 +111,30 @@ export class MongoUserRepository extends UserRepository {
     return records.map(toUser);
   }
 
+  async page({
+    after,
+    limit,
+    prefix,
+  }: {
+    readonly after?: string;
+    readonly limit: number;
+    readonly prefix?: string;
+  }): Promise<StoredUser[]> {
+    const conditions = [
+      ...(after === undefined ? [] : [{ _id: { $gt: after } }]),
+      ...(prefix === undefined
+        ? []
+        : [{ _id: { $regex: `^${literally(prefix)}`, $options: 'i' } }]),
+    ];
+    const records = await this.model
+      .find(conditions.length === 0 ? {} : { $and: conditions })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<UserRecord[]>()
+      .exec();
+    return records.map(toUser);
+  }
+
   async updatePasswordHash(username: string, passwordHash: string): Promise<boolean> {
     const result = await this.model
       .updateOne(

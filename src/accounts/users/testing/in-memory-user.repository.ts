@@ -60,6 +60,24 @@ export class InMemoryUserRepository extends UserRepository {
     return Promise.resolve(true);
   }
 
+  async page({
+    after,
+    limit,
+    prefix,
+  }: {
+    readonly after?: string;
+    readonly limit: number;
+    readonly prefix?: string;
+  }): Promise<StoredUser[]> {
+    return (await this.list())
+      .filter((user) => after === undefined || user.username > after)
+      .filter(
+        (user) =>
+          prefix === undefined || user.username.toLowerCase().startsWith(prefix.toLowerCase()),
+      )
+      .slice(0, limit);
+  }
+
   list(): Promise<StoredUser[]> {
     return Promise.resolve(
       [...this.users.values()].sort((a, b) => (a.username < b.username ? -1 : 1)),

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
 import { checkClientScope } from '../../../tokens/scopes';
+import { ServerConfig } from '../../../config/sections/server.config';
+import { InvalidTarget } from '../../../platform/errors/protocol-error';
+import { adminApiAudience, isAdminScope } from '../../../protocol-rules/admin-scopes';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
 import { type GrantEntry, GrantHandler, type TokenRequest } from '../grant';
@@ -20,6 +23,7 @@ export class ClientCredentialsGrant extends GrantHandler {
   constructor(
     private readonly issuer: GrantTokenIssuer,
     private readonly target: MachineGrantTarget,
+    private readonly server: ServerConfig,
   ) {
     super();
   }
@@ -31,10 +35,21 @@ export class ClientCredentialsGrant extends GrantHandler {
     dpopJkt?: string,
   ): Promise<TokenResponse> {
     // §4.4: "MUST only be used by confidential clients": checkGrantType, before any handler.
-    const resource = this.target.resourceFor(client, request.resource);
-    const scope = checkClientScope(request.scope);
+    const scope = checkClientScope(request.scope, client.adminScopes);
+    const resource = scope.split(' ').some(isAdminScope)
+      ? this.adminResource(request.resource)
+      : this.target.resourceFor(client, request.resource);
     await this.target.check(client, { resource, scope });
     return this.issuer.issueToClient({ clientId: client.clientId, scope, resource }, dpopJkt);
+  }
+
+  /** Issue #77: an admin token is for the admin API (RFC 8707: named or not), nothing else. */
+  private adminResource(requested: string | undefined): string {
+    const admin = adminApiAudience(this.server.issuer);
+    if (requested !== undefined && requested !== admin) {
+      throw new InvalidTarget(`A token with admin scopes is for the admin API alone: ${admin}`);
+    }
+    return admin;
   }
 }
 

@@ -96,8 +96,9 @@ export class GrantRecord extends ExpiringRecord {
 
 export const GrantSchema = SchemaFactory.createForClass(GrantRecord);
 removeOnceExpired(GrantSchema);
-// Administration lists and revokes the grants of one user or one client.
-GrantSchema.index({ sub: 1 });
-GrantSchema.index({ clientId: 1 });
+// Administration lists and revokes the grants of one user or one client; the admin API pages
+// through them by `_id` after the owner (keyset pagination: one index range per page).
+GrantSchema.index({ sub: 1, _id: 1 });
+GrantSchema.index({ clientId: 1, _id: 1 });
 // Ending a login session: the grants it opened (only those have a sid).
 GrantSchema.index({ sid: 1 }, { sparse: true });

@@ -270,6 +270,28 @@ export class MongoGrantRepository extends GrantRepository {
     return records.map(toSummary).filter((grant): grant is GrantSummary => grant !== null);
   }
 
+  async page(
+    filter: GrantFilter,
+    { after, limit }: { readonly after?: string; readonly limit: number },
+  ): Promise<GrantSummary[]> {
+    // Only an owner's grants: a page of every grant of the service is never what is meant.
+    if (filter.sub === undefined && filter.clientId === undefined) {
+      throw new Error('page needs a subject or a client');
+    }
+    const records = await this.collection
+      .find(
+        {
+          ...byOwner(filter),
+          ...(after === undefined ? {} : { _id: { $gt: after } }),
+        },
+        { projection: { refresh: 0, revokedJtis: 0 } },
+      )
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return records.map(toSummary).filter((grant): grant is GrantSummary => grant !== null);
+  }
+
   async revokeAll(filter: GrantFilter, reason: string, at: Date): Promise<number> {
     // A filter naming nothing would revoke every grant: never what an administrator meant.
     if (filter.sub === undefined && filter.clientId === undefined && filter.sid === undefined) {

@@ -1,0 +1,25 @@
+import { type SignInMethod, upstreamAccountOf } from '../../accounts/account';
+
+/** A sign-in method as `accounts methods --json` and `/admin/v1/accounts` show it. */
+export function methodJson(method: SignInMethod) {
+  return {
+    method: method.key,
+    type: method.type,
+    added_at: method.addedAt,
+    last_used_at: method.lastUsedAt,
+    ...(method.passkey
+      ? {
+          device_type: method.passkey.deviceType,
+          backed_up: method.passkey.backedUp,
+          counter: method.passkey.counter,
+        }
+      : {}),
+    ...(method.type === 'upstream'
+      ? {
+          provider: upstreamAccountOf(method.key).providerId,
+          subject: upstreamAccountOf(method.key).subject,
+          ...(method.upstream?.email === undefined ? {} : { email: method.upstream.email }),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,54 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { UsersModule } from '../accounts/users/users.module';
+import { ClientsModule } from '../clients/clients.module';
+import { ApprovalAuditPersistenceModule } from '../accounts/approval-audit/persistence/approval-audit-persistence.module';
+import { ConsentModule } from '../oauth/consent/consent.module';
+import { PasswordHasher } from '../platform/crypto/password-hasher';
+import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
+import { MethodRemoval } from '../sessions/logout/method-removal.service';
+import { SessionPersistenceModule } from '../sessions/persistence/session-persistence.module';
+import { GrantsModule } from '../tokens/grants/grants.module';
+import { AccountAdministration } from './accounts/account-administration.service';
+import { ApprovalAdministration } from './approvals/approval-administration.service';
+import { AdminAuditTrail } from './audit/admin-audit.service';
+import { AdminAuditPersistenceModule } from './audit/persistence/admin-audit-persistence.module';
+import { ClientAdministration } from './clients/client-administration.service';
+import { ConsentAdministration } from './consents/consent-administration.service';
+import { GrantAdministration } from './grants/grant-administration.service';
+import { KeyAdministration } from './keys/key-administration.service';
+import { UserAdministration } from './users/user-administration.service';
+
+/** The administration services: what both faces (the CLI and the admin API) call. */
+export const ADMINISTRATION_SERVICES = [
+  AccountAdministration,
+  ApprovalAdministration,
+  ClientAdministration,
+  ConsentAdministration,
+  GrantAdministration,
+  KeyAdministration,
+  UserAdministration,
+] as const;
+
+/**
+ * One service layer under `proofgate-admin` and the admin API (issue #77): the administration
+ * services, the audit trail they write, and the feature modules they stand on. The faces bring
+ * the configuration, the database connection, the clock, the events and the grants' registration
+ * rules (the CLI its own, the app its global ones).
+ */
+@Module({
+  imports: [
+    UsersModule,
+    SessionPersistenceModule,
+    SessionLogoutModule,
+    ClientsModule,
+    GrantsModule,
+    ConsentModule,
+    ApprovalAuditPersistenceModule,
+    AccountsModule,
+    AdminAuditPersistenceModule,
+  ],
+  providers: [PasswordHasher, MethodRemoval, AdminAuditTrail, ...ADMINISTRATION_SERVICES],
+  exports: [AdminAuditTrail, ...ADMINISTRATION_SERVICES],
+})
+export class AdministrationModule {}

@@ -1,0 +1,324 @@
+import type { Type } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+
+/**
+ * What the admin API answers, for the OpenAPI document: the JSON the CLI's `--json` prints, by
+ * the same names (the answers themselves are built by the `*-json.ts` mappers the CLI uses).
+ */
+const NEXT = {
+  description: 'The cursor of the next page (`?cursor=`); null: this was the last page',
+  type: String,
+  nullable: true,
+  example: 'eyJrIjoiYmlsbGluZyJ9',
+};
+
+/** A list's page of `Item`s, as every list of the admin API answers (`{ items, next }`). */
+function pageDto<Item>(item: Type<Item>) {
+  class Page {
+    @ApiProperty({ type: [item] })
+    items!: Item[];
+
+    @ApiProperty(NEXT)
+    next!: string | null;
+  }
+  return Page;
+}
+
+export class AdminClientDto {
+  @ApiProperty({ example: 'nightly-sync' })
+  client_id!: string;
+
+  @ApiProperty({ example: 'Nightly sync' })
+  client_name!: string;
+
+  @ApiProperty({ enum: ['confidential', 'public'], example: 'confidential' })
+  client_type!: string;
+
+  @ApiProperty({ example: 'client_secret_basic' })
+  token_endpoint_auth_method!: string;
+
+  @ApiProperty({ type: [String], example: [] })
+  redirect_uris!: string[];
+
+  @ApiProperty({ type: [String], example: ['client_credentials'] })
+  grant_types!: string[];
+
+  @ApiProperty({ example: false })
+  first_party!: boolean;
+
+  @ApiProperty({ example: true })
+  require_pkce!: boolean;
+
+  @ApiProperty({ required: false, type: [String], example: ['admin:read'] })
+  admin_scopes?: string[];
+
+  @ApiProperty({
+    enum: ['OAUTH_CLIENTS', 'built-in', 'database', 'dynamic registration'],
+    example: 'database',
+  })
+  source!: string;
+
+  @ApiProperty({
+    required: false,
+    description: 'A new confidential client without keys: its secret, answered this once',
+    example: 'kq3Xn0u0lY8cS3c8mJm7yS2o3v1yqk8lQn2cVh1m5aE',
+  })
+  client_secret?: string;
+}
+
+export class AdminClientPageDto extends pageDto(AdminClientDto) {}
+
+export class AdminClientRemovedDto {
+  @ApiProperty({ example: 'nightly-sync' })
+  client_id!: string;
+
+  @ApiProperty({ example: true })
+  removed!: boolean;
+
+  @ApiProperty({ example: 3 })
+  grants_revoked!: number;
+}
+
+/** One of a client's secrets: never its value. */
+export class AdminSecretDto {
+  @ApiProperty({ example: 'Vq3bK0x9TgS1' })
+  id!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2026-11-28T09:00:00.000Z',
+    description: 'null for the one secret an earlier release stored',
+  })
+  created_at!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2026-11-29T09:00:00.000Z',
+    description: 'null: works until the next rotation',
+  })
+  expires_at!: string | null;
+
+  @ApiProperty({ example: false })
+  expired!: boolean;
+}
+
+export class AdminSecretListDto extends pageDto(AdminSecretDto) {}
+
+/** A new secret: its value, this once. */
+export class AdminAddedSecretDto {
+  @ApiProperty({ example: 'Wd8mZ2pL4rQe' })
+  id!: string;
+
+  @ApiProperty({
+    example: 'dGhpcyBpcyBvbmx5IGFuIGV4YW1wbGUgc2VjcmV0',
+    description: 'Shown once, never again',
+  })
+  secret!: string;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  created_at!: string;
+
+  @ApiProperty({ type: [AdminSecretDto], description: "The client's secrets now, newest first" })
+  secrets!: AdminSecretDto[];
+}
+
+export class AdminPruneResultDto {
+  @ApiProperty({ example: false })
+  dry_run!: boolean;
+
+  @ApiProperty({ type: [String], example: ['c7d1f0a2-registered'] })
+  clients!: string[];
+
+  @ApiProperty({ example: 0 })
+  grants_revoked!: number;
+}
+
+export class AdminUserDto {
+  @ApiProperty({ example: 'alice' })
+  username!: string;
+
+  @ApiProperty({ example: 'alice' })
+  sub!: string;
+
+  @ApiProperty({ enum: ['active', 'disabled'], example: 'active' })
+  status!: string;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  created_at!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  disabled_at!: string | null;
+}
+
+export class AdminUserChangeDto extends AdminUserDto {
+  @ApiProperty({ description: 'False when it already had that status', example: true })
+  changed!: boolean;
+
+  @ApiProperty({ required: false, example: 1 })
+  sessions_ended?: number;
+
+  @ApiProperty({ required: false, example: 2 })
+  grants_revoked?: number;
+}
+
+export class AdminUserPageDto extends pageDto(AdminUserDto) {}
+
+export class AdminGrantDto {
+  @ApiProperty({ example: 'q3Yc0n1oQm2n8bX4lKf0aA' })
+  grant_id!: string;
+
+  @ApiProperty({ example: 'alice' })
+  sub!: string;
+
+  @ApiProperty({ example: 'billing' })
+  client_id!: string;
+
+  @ApiProperty({ example: 'openid profile' })
+  scope!: string;
+
+  @ApiProperty({ enum: ['active', 'revoked', 'expired'], example: 'active' })
+  status!: string;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  created_at!: string;
+
+  @ApiProperty({ example: '2026-12-28T09:00:00.000Z' })
+  expires_at!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  revoked_at!: string | null;
+}
+
+export class AdminGrantPageDto extends pageDto(AdminGrantDto) {}
+
+export class AdminGrantRevocationDto {
+  @ApiProperty({ example: 'q3Yc0n1oQm2n8bX4lKf0aA' })
+  grant_id!: string;
+
+  @ApiProperty({ example: 'alice' })
+  sub!: string;
+
+  @ApiProperty({ example: 'billing' })
+  client_id!: string;
+
+  @ApiProperty({ description: 'False when it already was revoked', example: true })
+  revoked!: boolean;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  revoked_at!: string;
+}
+
+export class AdminRevokedCountDto {
+  @ApiProperty({ example: 4 })
+  revoked!: number;
+}
+
+export class AdminKeyDto {
+  @ApiProperty({ example: 'k-2026-11-28' })
+  kid!: string;
+
+  @ApiProperty({ example: 'ES256' })
+  alg!: string;
+
+  @ApiProperty({ enum: ['next', 'active', 'retired'], example: 'active' })
+  state!: string;
+}
+
+export class AdminKeyPageDto extends pageDto(AdminKeyDto) {}
+
+export class AdminKeyRotationDto {
+  @ApiProperty({ type: [AdminKeyDto] })
+  items!: AdminKeyDto[];
+}
+
+export class AdminConsentDto {
+  @ApiProperty({ example: 'alice' })
+  sub!: string;
+
+  @ApiProperty({ example: 'partner-app' })
+  client_id!: string;
+
+  @ApiProperty({ example: 'openid profile' })
+  scope!: string;
+}
+
+export class AdminConsentPageDto extends pageDto(AdminConsentDto) {}
+
+export class AdminApprovalDto {
+  @ApiProperty({ example: 'alice' })
+  sub!: string;
+
+  @ApiProperty({ example: 'demo-agent' })
+  client_id!: string;
+
+  @ApiProperty({ enum: ['approved', 'denied'], example: 'approved' })
+  decision!: string;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  at!: string;
+}
+
+export class AdminApprovalPageDto extends pageDto(AdminApprovalDto) {}
+
+export class AdminAuditRecordDto {
+  @ApiProperty({ example: '001795856400000-Qk1x9mZ0aBc' })
+  id!: string;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  at!: string;
+
+  @ApiProperty({
+    description: '{ "kind": "client", "client_id" } or { "kind": "cli", "os_user" }',
+    example: { kind: 'client', client_id: 'ops-robot' },
+  })
+  actor!: Record<string, string>;
+
+  @ApiProperty({ example: 'users.disable' })
+  action!: string;
+
+  @ApiProperty({ description: 'Ids only', example: { account: 'alice' } })
+  targets!: Record<string, string>;
+
+  @ApiProperty({ example: 'deploy-42-users' })
+  request_id!: string;
+
+  @ApiProperty({ enum: ['done', 'refused', 'failed'], example: 'done' })
+  outcome!: string;
+
+  @ApiProperty({ required: false, description: "A refusal's message", example: 'no user bob' })
+  reason?: string;
+}
+
+export class AdminAuditPageDto extends pageDto(AdminAuditRecordDto) {}
+
+export class AdminMethodDto {
+  @ApiProperty({ example: 'email:alice@example.com' })
+  method!: string;
+
+  @ApiProperty({ example: 'email' })
+  type!: string;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  added_at!: string;
+}
+
+export class AdminAccountDto {
+  @ApiProperty({ example: 'alice' })
+  sub!: string;
+
+  @ApiProperty({ type: [AdminMethodDto] })
+  methods!: AdminMethodDto[];
+}
+
+export class AdminMethodRemovedDto {
+  @ApiProperty({ example: 'email:alice@example.com' })
+  removed!: string;
+
+  @ApiProperty({ example: 1 })
+  sessions_ended!: number;
+
+  @ApiProperty({ example: 2 })
+  grants_revoked!: number;
+}

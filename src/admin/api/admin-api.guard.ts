@@ -1,0 +1,119 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ServerConfig } from '../../config/sections/server.config';
+import { AdminCallRefused } from '../../platform/events/admin.events';
+import { DomainEvents } from '../../platform/events/domain-events';
+import {
+  InsufficientScope,
+  ProtocolError,
+  TooManyRequests,
+} from '../../platform/errors/protocol-error';
+import { type HttpResponse, requestPath } from '../../platform/http/http-exchange';
+import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
+import { adminApiAudience } from '../../protocol-rules/admin-scopes';
+import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
+import { hasScope } from '../../tokens/scopes';
+import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
+import {
+  ADMIN_API_PER_CLIENT,
+  ADMIN_API_PER_IP,
+  type AdminApiRequest,
+  routeOf,
+} from './admin-route-spec';
+import { clientAddress } from '../../platform/http/client-address';
+
+/** A caller's `X-Request-Id` kept as it is: short, and nothing that could garble a log line. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Who may call the admin API (issue #77): a live access token of Proofgate's own (RFC 9068,
+ * verified as the protected API verifies its tokens, DPoP-bound ones with their proof), for the
+ * admin API's audience, carrying the route's scope. No token or a bad one: `401` with
+ * `WWW-Authenticate: Bearer` (or `DPoP`); a token without the scope: `403 insufficient_scope`
+ * (RFC 6750 §3.1). Then the rate limits of the caller's address and of the admin client, in
+ * one count (a refused call counts against its address alone). Every refusal is counted
+ * (`proofgate_admin_actions_total`), for the alert on a burst of them.
+ */
+@Injectable()
+export class AdminApiGuard implements CanActivate {
+  constructor(
+    private readonly authenticator: BearerTokenAuthenticator,
+    private readonly server: ServerConfig,
+    private readonly limiter: RateLimiter,
+    private readonly events: DomainEvents,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const route = routeOf(context);
+    if (route === undefined) throw new Error('An admin API route without @AdminRead/@AdminWrite');
+    const http = context.switchToHttp();
+    const request = http.getRequest<AdminApiRequest>();
+    const response = http.getResponse<HttpResponse>();
+    const presented = request.headers['x-request-id'];
+    const requestId =
+      typeof presented === 'string' && REQUEST_ID.test(presented) ? presented : randomUUID();
+    response.header('X-Request-Id', requestId);
+
+    const ipKey = `ip:${clientAddress(request)}`;
+    let clientId: string;
+    let counted = false;
+    try {
+      const { claims, dpopNonce } = await this.authenticator.authenticate({
+        authorization: request.headers.authorization,
+        dpop: request.headers.dpop as string | undefined,
+        method: request.method,
+        path: requestPath(request),
+        audience: adminApiAudience(this.server.issuer),
+      });
+      if (dpopNonce !== undefined) response.header('DPoP-Nonce', dpopNonce);
+      if (!hasScope(claims.scope, route.scope)) {
+        const refusal = new InsufficientScope(
+          `This call needs the scope ${route.scope}`,
+          route.scope,
+        );
+        throw claims.cnf === undefined ? refusal : inDpopScheme(refusal);
+      }
+      clientId = claims.client_id;
+      // Both limits in one count (one store round trip): the caller's address and the client.
+      counted = true;
+      await this.limiter.hit(
+        [
+          { rule: ADMIN_API_PER_IP, key: ipKey },
+          { rule: ADMIN_API_PER_CLIENT, key: `admin-client:${clientId}` },
+        ],
+        'closed',
+      );
+    } catch (error) {
+      throw await this.refused(route.action, error, counted ? undefined : ipKey);
+    }
+    request.adminCall = { actor: { kind: 'client', clientId }, requestId };
+    return true;
+  }
+
+  /**
+   * The error to answer a refused call with, counted for the alert. A call refused before its
+   * limits were counted counts against its address (`uncountedIp`): what a caller without a
+   * valid token can try is limited too (RATE_LIMIT_ADMIN_API_PER_IP), and past it the answer is
+   * the limit's `429`.
+   */
+  private async refused(action: string, error: unknown, uncountedIp?: string): Promise<unknown> {
+    let refusal = error;
+    if (uncountedIp !== undefined && error instanceof ProtocolError) {
+      try {
+        await this.limiter.charge(ADMIN_API_PER_IP, uncountedIp, 'closed');
+      } catch (limited) {
+        refusal = limited;
+      }
+    }
+    if (refusal instanceof ProtocolError) {
+      const outcome =
+        refusal instanceof TooManyRequests
+          ? 'rate_limited'
+          : refusal.status === 401
+            ? 'unauthorized'
+            : 'forbidden';
+      this.events.emit(new AdminCallRefused(action, outcome));
+    }
+    return refusal;
+  }
+}

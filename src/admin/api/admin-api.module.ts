@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { GrantsModule } from '../../tokens/grants/grants.module';
+import { AdministrationModule } from '../administration.module';
+import { AccountsAdminController } from '../accounts/accounts.controller';
+import { ApprovalsAdminController } from '../approvals/approvals.controller';
+import { AuditAdminController } from '../audit/audit.controller';
+import { ClientsAdminController } from '../clients/clients.controller';
+import { ConsentsAdminController } from '../consents/consents.controller';
+import { GrantsAdminController } from '../grants/grants.controller';
+import { KeysAdminController } from '../keys/keys.controller';
+import { UsersAdminController } from '../users/users.controller';
+import { AdminApiGuard } from './admin-api.guard';
+import { AdminErrorsInterceptor } from './admin-errors.interceptor';
+
+/**
+ * The admin API under `/admin/v1` (issue #77): the administration services `proofgate-admin`
+ * calls, over HTTP, for admin clients' tokens (AdminApiGuard).
+ */
+@Module({
+  imports: [AdministrationModule, GrantsModule],
+  controllers: [
+    AccountsAdminController,
+    ClientsAdminController,
+    UsersAdminController,
+    GrantsAdminController,
+    KeysAdminController,
+    ConsentsAdminController,
+    ApprovalsAdminController,
+    AuditAdminController,
+  ],
+  providers: [AdminApiGuard, AdminErrorsInterceptor],
+})
+export class AdminApiModule {}

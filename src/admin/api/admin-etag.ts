@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import type { HttpResponse } from '../../platform/http/http-exchange';
+import { PreconditionFailed, PreconditionRequired } from '../../platform/errors/protocol-error';
+
+/**
+ * A resource's entity tag (RFC 9110 §8.8.3): a strong tag of its representation as this API
+ * answers it, so any change of what a caller can read changes the tag.
+ */
+export function etagOf(representation: unknown): string {
+  const digest = createHash('sha256').update(JSON.stringify(representation)).digest('base64url');
+  return `"${digest.slice(0, 27)}"`;
+}
+
+/** Answers the resource's tag (GET, and after a change: the new version's). */
+export function sendEtag(response: HttpResponse, representation: unknown): void {
+  response.header('ETag', etagOf(representation));
+}
+
+/** The representation, answered with its tag. */
+export function tagged<T>(response: HttpResponse, representation: T): T {
+  sendEtag(response, representation);
+  return representation;
+}
+
+/**
+ * RFC 9110 §13.1.1 and RFC 6585 §3: every change of a resource names the version it read.
+ * Missing: `428 precondition_required`; a tag that is not the current one (and not `*`):
+ * `412 precondition_failed`, nothing changed. Weak tags never match (strong comparison).
+ */
+export function checkIfMatch(ifMatch: string | undefined, current: unknown): void {
+  if (ifMatch === undefined || ifMatch.trim() === '') {
+    throw new PreconditionRequired(
+      'A change needs If-Match with the ETag of the resource as you read it (GET it first)',
+    );
+  }
+  const tags = ifMatch.split(',').map((tag) => tag.trim());
+  if (tags.includes('*')) return;
+  if (!tags.includes(etagOf(current))) {
+    throw new PreconditionFailed(
+      'The resource changed since you read it (If-Match names another version): GET it again',
+    );
+  }
+}

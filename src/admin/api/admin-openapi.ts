@@ -1,0 +1,24 @@
+import type { ApiHeaderOptions, ApiParamOptions } from '@nestjs/swagger';
+
+/** The OpenAPI words the admin API's routes share. */
+export const IF_MATCH: ApiHeaderOptions = {
+  name: 'If-Match',
+  required: true,
+  description:
+    'The ETag of the resource as read (428 precondition_required without it, 412 precondition_failed for another version)',
+  example: '"3Jc2m0PfcHqQn4Zt2m1o0e8nYcVd1Gk"',
+};
+
+export const CLIENT_ID: ApiParamOptions = { name: 'clientId', example: 'nightly-sync' };
+export const USERNAME: ApiParamOptions = { name: 'username', example: 'alice' };
+export const GRANT_ID: ApiParamOptions = { name: 'grantId', example: 'q3Yc0n1oQm2n8bX4lKf0aA' };
+export const ACCOUNT: ApiParamOptions = {
+  name: 'account',
+  description: 'A username, a subject, or a method key (a CAIP-10 wallet, passkey:…, email:…)',
+  example: 'alice',
+};
+export const METHOD: ApiParamOptions = {
+  name: 'method',
+  description: 'The method key, as the account lists it',
+  example: 'eip155:1:0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
+};

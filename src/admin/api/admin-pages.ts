@@ -1,0 +1,87 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+/** `?limit=&cursor=` of every list of the admin API. */
+export class PageQueryDto {
+  @ApiProperty({
+    required: false,
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: DEFAULT_PAGE_SIZE,
+    description: 'How many items at most',
+    example: 100,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiProperty({
+    required: false,
+    description: 'The `next` of the page before (opaque); absent: the first page',
+    example: 'eyJrIjoiYmlsbGluZyJ9',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+/** A page of a list: its items, and the cursor of the next page (`null`: this was the last). */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly next: string | null;
+}
+
+/**
+ * An opaque cursor: the sort key of a page's last item, base64url-encoded so that nobody reads a
+ * meaning into it (a later version may put more in it).
+ */
+export function encodeCursor(key: string): string {
+  return Buffer.from(JSON.stringify({ k: key }), 'utf8').toString('base64url');
+}
+
+/** The sort key a cursor carries; `400 invalid_request` for one this API did not give. */
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as { k?: unknown }).k === 'string'
+    ) {
+      return (parsed as { k: string }).k;
+    }
+  } catch {
+    // Falls through to the refusal: whatever it was, it is not a cursor of ours.
+  }
+  throw new InvalidRequest('cursor is not one this API gave (use the `next` of a page)');
+}
+
+/**
+ * A page from a read of `limit + 1` items in key order: the extra item only says there is more,
+ * and the next page starts after the last item answered.
+ */
+export function pageOf<R, T>(
+  rows: readonly R[],
+  limit: number,
+  keyOf: (row: R) => string,
+  view: (row: R) => T,
+): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(view),
+    next: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
+  };
+}
+
+export const pageSize = (query: PageQueryDto): number => query.limit ?? DEFAULT_PAGE_SIZE;

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import type { Consent } from '../../oauth/consent/consent';
+import { ConsentService } from '../../oauth/consent/consent.service';
+import type { AdminCall } from '../audit/admin-audit';
+import { AdminAuditTrail } from '../audit/admin-audit.service';
+
+/** `proofgate-admin consents …` and `/admin/v1/consents`: what a user allowed which client. */
+@Injectable()
+export class ConsentAdministration {
+  constructor(
+    private readonly consents: ConsentService,
+    private readonly audit: AdminAuditTrail,
+  ) {}
+
+  list(sub: string): Promise<Consent[]> {
+    return this.consents.list(sub);
+  }
+
+  /** Forgets what `sub` allowed `clientId` (or every client); how many consents went. */
+  revoke(sub: string, clientId: string | undefined, call: AdminCall): Promise<number> {
+    const targets = { sub, ...(clientId === undefined ? {} : { client_id: clientId }) };
+    return this.audit.around(call, 'consents.revoke', targets, () =>
+      this.consents.revoke(sub, clientId),
+    );
+  }
+}

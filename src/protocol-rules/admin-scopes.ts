@@ -1,0 +1,64 @@
+/**
+ * The admin API's scopes (issue #77): reading and changing what `proofgate-admin` manages. They
+ * are never among the scopes a user's authorization may ask (`SUPPORTED_SCOPES`): only a client
+ * the operator marked (`admin_scopes` in OAUTH_CLIENTS, `clients add --admin-scope`) gets them,
+ * by client_credentials, for itself.
+ */
+export const ADMIN_SCOPES = ['admin:read', 'admin:write'] as const;
+export type AdminScope = (typeof ADMIN_SCOPES)[number];
+
+/** Reading: every GET of the admin API. */
+export const ADMIN_READ: AdminScope = 'admin:read';
+/** Changing: every POST, PATCH, PUT and DELETE of the admin API. */
+export const ADMIN_WRITE: AdminScope = 'admin:write';
+
+/** The prefix that names a scope of the admin API, known or not (`admin:anything`). */
+const ADMIN_SCOPE_PREFIX = 'admin:';
+
+export function isAdminScope(scope: string): scope is AdminScope {
+  return (ADMIN_SCOPES as readonly string[]).includes(scope);
+}
+
+/** Whether a scope value is in the admin API's namespace (a known admin scope or a typo of one). */
+export function namesAdminScope(scope: string): boolean {
+  return scope.startsWith(ADMIN_SCOPE_PREFIX);
+}
+
+/** Path of the admin API under the issuer. */
+export const ADMIN_API_PATH = '/admin/v1';
+
+/**
+ * The admin API's resource indicator (RFC 8707) and its tokens' `aud` (RFC 9068 §2.2): the
+ * issuer's URL with `/admin/v1`. Not a setting: the admin API is served by the issuer itself, and
+ * a token for it is never accepted by the service's other API (`ACCESS_TOKEN_AUDIENCE`), nor the
+ * reverse.
+ */
+export function adminApiAudience(issuer: string): string {
+  return `${issuer}${ADMIN_API_PATH}`;
+}
+
+/**
+ * What is wrong with an operator's `admin_scopes` (OAUTH_CLIENTS, `clients add --admin-scope`),
+ * or undefined: known admin scopes, on a confidential client registered for client_credentials
+ * (the only way a token with them is issued).
+ */
+export function adminScopesProblem(
+  scopes: unknown,
+  client: { readonly confidential: boolean; readonly grantTypes: readonly string[] | undefined },
+): string | undefined {
+  if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string')) {
+    return 'must be an array of strings';
+  }
+  const unknown = scopes.filter((scope) => !isAdminScope(scope));
+  if (unknown.length > 0) {
+    return `names ${unknown.map((scope) => `"${scope}"`).join(', ')}: the admin scopes are ${ADMIN_SCOPES.join(', ')}`;
+  }
+  if (scopes.length === 0) return undefined;
+  if (!client.confidential) {
+    return 'are for a confidential client (a secret or private_key_jwt): a public client never gets them';
+  }
+  if (!client.grantTypes?.includes('client_credentials')) {
+    return 'need grant_types with client_credentials: admin tokens are issued by that grant only';
+  }
+  return undefined;
+}

@@ -1,0 +1,957 @@
+/**
+ * The admin API (issue #77) over HTTP, against the real service and database, with tokens from
+ * client_credentials: who may get admin scopes (and who gets invalid_scope), the guard's 401 and
+ * 403, the users, clients, grants, keys, consents and approvals it manages through the CLI's own
+ * services, ETag/If-Match, cursor pages, and the audit trail every write leaves.
+ */
+import { decodeJwt } from 'jose';
+import type { mongo } from 'mongoose';
+import { cliCall } from '../../../src/admin/io/cli-call';
+import { UserAdministration } from '../../../src/admin/users/user-administration.service';
+import { basic } from '../../support/oauth';
+import { dpopKey, signProof } from '../../support/dpop';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
+
+const ADMIN = { id: 'ops-robot', secret: 'ops-robot-secret-1234' };
+const READER = { id: 'ops-reader', secret: 'ops-reader-secret-1234' };
+const MACHINE = { id: 'plain-machine', secret: 'plain-machine-secret-1234' };
+const BOUND = { id: 'ops-bound', secret: 'ops-bound-secret-1234' };
+const INITIAL_ACCESS_TOKEN = 'initial-access-token-of-the-admin-api-spec';
+const PASSWORD = 'correct horse battery staple';
+
+/** The items of a page the admin API answered. */
+const itemsOf = <T>(response: { body: unknown }): T[] => (response.body as { items: T[] }).items;
+
+describe('the admin API (/admin/v1)', () => {
+  const t = useTestApp({
+    // The work off the request path (figures, outbox pollers) waits, so a page's commands are
+    // its own (as in test/e2e/oauth/round-trips.e2e-spec.ts).
+    FIGURES_FLUSH_MS: '600000',
+    BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '60000',
+    MAIL_POLL_INTERVAL_MS: '60000',
+    CIBA_NOTIFICATION_POLL_INTERVAL_MS: '60000',
+    REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
+    RATE_LIMIT_ADMIN_API_PER_CLIENT: '10000',
+    RATE_LIMIT_ADMIN_API_PER_IP: '10000',
+    OAUTH_CLIENTS: JSON.stringify([
+      {
+        client_id: ADMIN.id,
+        client_secret: ADMIN.secret,
+        grant_types: ['client_credentials'],
+        admin_scopes: ['admin:read', 'admin:write'],
+      },
+      {
+        client_id: READER.id,
+        client_secret: READER.secret,
+        grant_types: ['client_credentials'],
+        admin_scopes: ['admin:read'],
+      },
+      { client_id: MACHINE.id, client_secret: MACHINE.secret, grant_types: ['client_credentials'] },
+      {
+        client_id: BOUND.id,
+        client_secret: BOUND.secret,
+        grant_types: ['client_credentials'],
+        dpop_bound_access_tokens: true,
+        admin_scopes: ['admin:read'],
+      },
+    ]),
+  });
+  const adminAudience = () => `${t.config.server.issuer}/admin/v1`;
+
+  function tokenRequest(client: { id: string; secret: string }, fields: Record<string, string>) {
+    return t
+      .http()
+      .post('/token')
+      .type('form')
+      .set('Authorization', basic(client.id, client.secret))
+      .send({ grant_type: 'client_credentials', ...fields });
+  }
+
+  async function tokenOf(client: { id: string; secret: string }, scope: string): Promise<string> {
+    const response = await tokenRequest(client, { scope });
+    expect(response.status).toBe(200);
+    return (response.body as { access_token: string }).access_token;
+  }
+
+  let admin: string;
+  let reader: string;
+  beforeAll(async () => {
+    admin = await tokenOf(ADMIN, 'admin:read admin:write');
+    reader = await tokenOf(READER, 'admin:read');
+  });
+
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  describe('who may get admin scopes', () => {
+    it('gives a marked client its admin scopes, in a token for <ISSUER>/admin/v1 alone', () => {
+      expect(decodeJwt(admin)).toMatchObject({
+        sub: ADMIN.id,
+        client_id: ADMIN.id,
+        aud: adminAudience(),
+        scope: 'admin:read admin:write',
+      });
+    });
+
+    it('refuses admin scopes to a client without the mark, and beyond the mark', async () => {
+      expectRefusal(
+        await tokenRequest(MACHINE, { scope: 'admin:read' }),
+        400,
+        'invalid_scope',
+        'admin:read: this client is not an admin client (the operator gives admin scopes with admin_scopes in OAUTH_CLIENTS or clients add --admin-scope)',
+      );
+      expectRefusal(
+        await tokenRequest(READER, { scope: 'admin:write' }),
+        400,
+        'invalid_scope',
+        'admin:write: this admin client was given only admin:read',
+      );
+      expect((await tokenRequest(ADMIN, { scope: 'api admin:read' })).body).toMatchObject({
+        error: 'invalid_scope',
+      });
+      expect(
+        (await tokenRequest(ADMIN, { scope: 'admin:read', resource: 'https://api.example/' })).body,
+      ).toMatchObject({ error: 'invalid_target' });
+    });
+
+    it('refuses admin scopes to a client that registered itself (RFC 7591), whatever it sends', async () => {
+      const registered = await t
+        .http()
+        .post('/register')
+        .set('Authorization', `Bearer ${INITIAL_ACCESS_TOKEN}`)
+        .send({
+          client_name: 'Self-made',
+          grant_types: ['client_credentials'],
+          token_endpoint_auth_method: 'client_secret_basic',
+          scope: 'admin:read admin:write',
+          admin_scopes: ['admin:read', 'admin:write'],
+        });
+      expect(registered.status).toBe(201);
+      const self = registered.body as { client_id: string; client_secret: string };
+      expect(
+        (
+          await tokenRequest(
+            { id: self.client_id, secret: self.client_secret },
+            { scope: 'admin:read' },
+          )
+        ).body,
+      ).toMatchObject({ error: 'invalid_scope' });
+    });
+
+    it('never lets a user authorize an admin scope (invalid_scope at /authorize)', async () => {
+      const response = await t.http().get('/authorize').query({
+        response_type: 'code',
+        client_id: 'demo-client',
+        redirect_uri: 'http://localhost:25001/callback',
+        scope: 'openid admin:read',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        state: 'xyz',
+      });
+      expect(response.status).toBe(302);
+      const location = new URL(response.headers.location);
+      expect(location.searchParams.get('error')).toBe('invalid_scope');
+    });
+  });
+
+  describe('the guard (RFC 6750)', () => {
+    it('answers 401 with WWW-Authenticate: Bearer without a token, or with a bad one', async () => {
+      const none = await t.http().get('/admin/v1/users');
+      expect(none.status).toBe(401);
+      expect(none.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'A bearer access token is required',
+      });
+      expect(none.headers['www-authenticate']).toMatch(/^Bearer /);
+      const forged = await t
+        .http()
+        .get('/admin/v1/users')
+        .set(as(`${admin.slice(0, -4)}AAAA`));
+      expect(forged.status).toBe(401);
+      expect(forged.headers['www-authenticate']).toMatch(/^Bearer .*error="invalid_token"/);
+    });
+
+    it("refuses a token of the service's other API (another aud) with 401", async () => {
+      const api = await tokenOf(MACHINE, 'api');
+      const refused = await t.http().get('/admin/v1/users').set(as(api));
+      expect(refused.status).toBe(401);
+      expect(refused.body.error).toBe('invalid_token');
+    });
+
+    it('answers 403 insufficient_scope for a write with admin:read only', async () => {
+      const refused = await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(reader))
+        .send({ username: 'nobody', password: PASSWORD });
+      expectRefusal(refused, 403, 'insufficient_scope', 'This call needs the scope admin:write');
+      expect(refused.headers['www-authenticate']).toMatch(
+        /^Bearer .*error="insufficient_scope".*scope="admin:write"/,
+      );
+    });
+
+    it('takes a DPoP-bound admin token with a proof of its key (RFC 9449 §7), and refuses it as a bearer token', async () => {
+      const key = await dpopKey();
+      const issued = await t
+        .http()
+        .post('/token')
+        .type('form')
+        .set('Authorization', basic(BOUND.id, BOUND.secret))
+        .set('DPoP', await signProof(key, { htu: `${t.config.server.issuer}/token` }))
+        .send({ grant_type: 'client_credentials', scope: 'admin:read' });
+      expect(issued.body).toMatchObject({ token_type: 'DPoP', scope: 'admin:read' });
+      const bound = (issued.body as { access_token: string }).access_token;
+      const proven = await t
+        .http()
+        .get('/admin/v1/keys')
+        .set('Authorization', `DPoP ${bound}`)
+        .set(
+          'DPoP',
+          await signProof(key, {
+            htm: 'GET',
+            htu: `${t.config.server.issuer}/admin/v1/keys`,
+            accessToken: bound,
+          }),
+        );
+      expect(proven.status).toBe(200);
+      const asBearer = await t.http().get('/admin/v1/keys').set(as(bound));
+      expect(asBearer.status).toBe(401);
+      expect(asBearer.headers['www-authenticate']).toMatch(/^DPoP /);
+      const otherKey = await signProof(await dpopKey(), {
+        htm: 'GET',
+        htu: `${t.config.server.issuer}/admin/v1/keys`,
+        accessToken: bound,
+      });
+      const stolen = await t
+        .http()
+        .get('/admin/v1/keys')
+        .set('Authorization', `DPoP ${bound}`)
+        .set('DPoP', otherKey);
+      expect(stolen.status).toBe(401);
+    });
+
+    it('counts refused calls for the alert: proofgate_admin_actions_total', async () => {
+      await t.http().get('/admin/v1/keys');
+      const metrics = await t.http().get('/metrics');
+      expect(metrics.text).toMatch(
+        /proofgate_admin_actions_total\{action="keys.list",outcome="unauthorized"\} [1-9]/,
+      );
+    });
+  });
+
+  describe('users', () => {
+    it('creates a user (201, Location, ETag), and 409 for the name in any letter case', async () => {
+      const created = await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(admin))
+        .set('X-Request-Id', 'create-carol-1')
+        .send({ username: 'carol', password: PASSWORD });
+      expect(created.status).toBe(201);
+      expect(created.headers.location).toBe('/admin/v1/users/carol');
+      expect(created.headers.etag).toMatch(/^"[\w-]{27}"$/);
+      expect(created.body).toMatchObject({ username: 'carol', status: 'active' });
+      expect(JSON.stringify(created.body)).not.toContain(PASSWORD);
+
+      const again = await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(admin))
+        .send({ username: 'Carol', password: PASSWORD });
+      expectRefusal(
+        again,
+        409,
+        'conflict',
+        'user Carol already exists in another case (usernames are unique whatever their case)',
+      );
+    });
+
+    it('refuses a bad username with 400 invalid_request, never a 5xx', async () => {
+      const bad = await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(admin))
+        .send({ username: 'no:colons', password: PASSWORD });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toBe('invalid_request');
+    });
+
+    it('lists users a page at a time, and searches by prefix', async () => {
+      for (const name of ['dave1', 'dave2', 'dave3']) {
+        await t.app.get(UserAdministration, { strict: false }).add(name, PASSWORD, cliCall());
+      }
+      const first = await t
+        .http()
+        .get('/admin/v1/users')
+        .query({ q: 'DAVE', limit: 2 })
+        .set(as(reader));
+      expect(first.status).toBe(200);
+      expect(itemsOf<{ username: string }>(first).map((user) => user.username)).toEqual([
+        'dave1',
+        'dave2',
+      ]);
+      const second = await t
+        .http()
+        .get('/admin/v1/users')
+        .query({ q: 'dave', limit: 2, cursor: first.body.next })
+        .set(as(reader));
+      expect(second.body).toEqual({
+        items: [expect.objectContaining({ username: 'dave3' })],
+        next: null,
+      });
+      expectRefusal(
+        await t.http().get('/admin/v1/users').query({ cursor: 'garbage' }).set(as(reader)),
+        400,
+        'invalid_request',
+        'cursor is not one this API gave (use the `next` of a page)',
+      );
+    });
+
+    it("disables with If-Match only (428 without, 412 stale), with the CLI's effect", async () => {
+      await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(admin))
+        .send({ username: 'erin', password: PASSWORD });
+      const read = await t.http().get('/admin/v1/users/erin').set(as(reader));
+      expect(read.status).toBe(200);
+      const sub = read.body.sub as string;
+      // A live grant of erin's account: disabling revokes it, as `users disable` does.
+      const grants = t.connection.db!.collection('grants');
+      const now = t.clock.now();
+      await grants.insertOne({
+        _id: 'erin-grant-1',
+        sub,
+        clientId: 'demo-client',
+        scope: 'openid',
+        resource: t.config.tokens.audience,
+        authMethod: 'password',
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + 3_600_000),
+        refresh: { current: 'x' },
+      } as unknown as mongo.OptionalId<mongo.Document>);
+
+      expectRefusal(
+        await t.http().patch('/admin/v1/users/erin').set(as(admin)).send({ status: 'disabled' }),
+        428,
+        'precondition_required',
+        'A change needs If-Match with the ETag of the resource as you read it (GET it first)',
+      );
+      expect(
+        (
+          await t
+            .http()
+            .patch('/admin/v1/users/erin')
+            .set(as(admin))
+            .set('If-Match', '"stale"')
+            .send({ status: 'disabled' })
+        ).status,
+      ).toBe(412);
+
+      const disabled = await t
+        .http()
+        .patch('/admin/v1/users/erin')
+        .set(as(admin))
+        .set('If-Match', read.headers.etag)
+        .send({ status: 'disabled' });
+      expect(disabled.status).toBe(200);
+      expect(disabled.body).toMatchObject({
+        username: 'erin',
+        status: 'disabled',
+        changed: true,
+        grants_revoked: 1,
+      });
+      expect((await grants.findOne({ _id: 'erin-grant-1' as never }))?.revokedReason).toBe(
+        'user_disabled',
+      );
+      // Signing in is refused, as after `users disable`.
+      const login = await t.app.get(UserAdministration, { strict: false }).show('erin');
+      expect(login.disabledAt).toBeDefined();
+      // The ETag it answered is the new version's: enabling with it works.
+      const enabled = await t
+        .http()
+        .patch('/admin/v1/users/erin')
+        .set(as(admin))
+        .set('If-Match', disabled.headers.etag)
+        .send({ status: 'active' });
+      expect(enabled.body).toMatchObject({ status: 'active', changed: true });
+    });
+
+    it('answers 404 not_found for a user that does not exist', async () => {
+      expectRefusal(
+        await t.http().get('/admin/v1/users/nobody-here').set(as(reader)),
+        404,
+        'not_found',
+        'no user nobody-here',
+      );
+    });
+  });
+
+  describe('accounts', () => {
+    it('shows an account with its methods, links an email, and unlinks it with If-Match', async () => {
+      const before = await t.http().get('/admin/v1/accounts/carol').set(as(reader));
+      expect(before.body).toEqual({
+        sub: 'carol',
+        methods: [expect.objectContaining({ method: 'password:carol', type: 'password' })],
+      });
+      const linked = await t
+        .http()
+        .post('/admin/v1/accounts/carol/methods')
+        .set(as(admin))
+        .send({ email: 'Carol@Example.com' });
+      expect(linked.status).toBe(201);
+      expect(linked.body).toMatchObject({ sub: 'carol', method: 'email:carol@example.com' });
+      expect(linked.headers.location).toBe(
+        '/admin/v1/accounts/carol/methods/email%3Acarol%40example.com',
+      );
+      // The account changed: the tag read before is stale.
+      expect(
+        (
+          await t
+            .http()
+            .delete('/admin/v1/accounts/carol/methods/email:carol@example.com')
+            .set(as(admin))
+            .set('If-Match', before.headers.etag)
+        ).status,
+      ).toBe(412);
+      const after = await t.http().get('/admin/v1/accounts/carol').set(as(reader));
+      const unlinked = await t
+        .http()
+        .delete('/admin/v1/accounts/carol/methods/email:carol@example.com')
+        .set(as(admin))
+        .set('If-Match', after.headers.etag);
+      expect(unlinked.body).toEqual({
+        removed: 'email:carol@example.com',
+        sessions_ended: 0,
+        grants_revoked: 0,
+      });
+      const last = await t.http().get('/admin/v1/accounts/carol').set(as(reader));
+      const refused = await t
+        .http()
+        .delete('/admin/v1/accounts/carol/methods/password:carol')
+        .set(as(admin))
+        .set('If-Match', last.headers.etag);
+      expectRefusal(
+        refused,
+        409,
+        'last_sign_in_method',
+        'An account keeps at least one sign-in method',
+      );
+    });
+  });
+
+  describe('clients', () => {
+    it('registers a client from RFC 7591 metadata; its secret (answered once) works at /token', async () => {
+      const created = await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({
+          client_id: 'nightly-sync',
+          client_name: 'Nightly sync',
+          grant_types: ['client_credentials'],
+        });
+      expect(created.status).toBe(201);
+      expect(created.headers.location).toBe('/admin/v1/clients/nightly-sync');
+      expect(created.body).toMatchObject({
+        client_id: 'nightly-sync',
+        client_name: 'Nightly sync',
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['client_credentials'],
+        source: 'database',
+        client_secret: expect.any(String),
+      });
+      const secret = created.body.client_secret as string;
+      expect((await tokenRequest({ id: 'nightly-sync', secret }, {})).status).toBe(200);
+
+      const shown = await t.http().get('/admin/v1/clients/nightly-sync').set(as(reader));
+      expect(shown.body.client_secret).toBeUndefined();
+      expect(shown.headers.etag).toBe(created.headers.etag);
+
+      // A retry after a lost answer makes no second client: 409.
+      const retried = await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({ client_id: 'nightly-sync', grant_types: ['client_credentials'] });
+      expectRefusal(retried, 409, 'conflict', 'client nightly-sync already exists');
+    });
+
+    it("changes a client's metadata with PATCH and If-Match, by the rules of clients add", async () => {
+      await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({ client_id: 'web-app', redirect_uris: ['https://web.example/cb'] });
+      const read = await t.http().get('/admin/v1/clients/web-app').set(as(reader));
+      expectRefusal(
+        await t
+          .http()
+          .patch('/admin/v1/clients/web-app')
+          .set(as(admin))
+          .send({ client_name: 'Web' }),
+        428,
+        'precondition_required',
+        'A change needs If-Match with the ETag of the resource as you read it (GET it first)',
+      );
+      const changed = await t
+        .http()
+        .patch('/admin/v1/clients/web-app')
+        .set(as(admin))
+        .set('If-Match', read.headers.etag)
+        .send({ client_name: 'Web', redirect_uris: ['https://web.example/callback'] });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({
+        client_id: 'web-app',
+        client_name: 'Web',
+        client_type: 'confidential',
+        redirect_uris: ['https://web.example/callback'],
+      });
+      expect(changed.body.client_secret).toBeUndefined();
+      expect(changed.headers.etag).not.toBe(read.headers.etag);
+      const stale = await t
+        .http()
+        .patch('/admin/v1/clients/web-app')
+        .set(as(admin))
+        .set('If-Match', read.headers.etag)
+        .send({ client_name: 'Stale' });
+      expect(stale.status).toBe(412);
+      const refused = await t
+        .http()
+        .patch('/admin/v1/clients/web-app')
+        .set(as(admin))
+        .set('If-Match', changed.headers.etag)
+        .send({ redirect_uris: ['http://web.example/cb'] });
+      expect(refused.status).toBe(400);
+      expect(
+        (await t.http().get('/admin/v1/clients/web-app').set(as(reader))).body.client_name,
+      ).toBe('Web');
+      const configured = await t.http().get(`/admin/v1/clients/${MACHINE.id}`).set(as(reader));
+      expectRefusal(
+        await t
+          .http()
+          .patch(`/admin/v1/clients/${MACHINE.id}`)
+          .set(as(admin))
+          .set('If-Match', configured.headers.etag)
+          .send({ client_name: 'Renamed' }),
+        400,
+        'invalid_request',
+        `client ${MACHINE.id} is configured in OAUTH_CLIENTS: change it there, not here`,
+      );
+    });
+
+    it('refuses what clients add refuses, with 400 invalid_request', async () => {
+      const refused = await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({ client_id: 'bad-redirect', redirect_uris: ['http://app.example/cb'] });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toBe('invalid_request');
+      const unknown = await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({ client_id: 'x', redirect_uris: ['https://x.example/cb'], colour: 'red' });
+      expect(unknown.status).toBe(400);
+    });
+
+    it('pages through clients by client_id, and removes one with If-Match', async () => {
+      const first = await t.http().get('/admin/v1/clients').query({ limit: 1 }).set(as(reader));
+      expect(first.body.items).toHaveLength(1);
+      expect(typeof first.body.next).toBe('string');
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await t
+          .http()
+          .get('/admin/v1/clients')
+          .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+          .set(as(reader));
+        ids.push(...itemsOf<{ client_id: string }>(page).map((client) => client.client_id));
+        cursor = page.body.next as string | null;
+      } while (cursor !== null);
+      expect(ids).toEqual([...ids].sort());
+      expect(ids).toEqual(expect.arrayContaining([ADMIN.id, 'nightly-sync']));
+
+      const shown = await t.http().get('/admin/v1/clients/nightly-sync').set(as(reader));
+      const removed = await t
+        .http()
+        .delete('/admin/v1/clients/nightly-sync')
+        .set(as(admin))
+        .set('If-Match', shown.headers.etag);
+      expect(removed.body).toEqual({ client_id: 'nightly-sync', removed: true, grants_revoked: 1 });
+      expect((await t.http().get('/admin/v1/clients/nightly-sync').set(as(reader))).status).toBe(
+        404,
+      );
+    });
+
+    it("rotates a client's secret with an overlap: both work at once, the old one until it expires; a retry makes no second secret", async () => {
+      const created = await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({ client_id: 'rolling-deploy', grant_types: ['client_credentials'] });
+      const first = { id: 'rolling-deploy', secret: created.body.client_secret as string };
+      // In this instance's cache from here on: the rotation must be in force on its answer anyway.
+      expect((await tokenRequest(first, {})).status).toBe(200);
+
+      const listed = await t.http().get('/admin/v1/clients/rolling-deploy/secrets').set(as(reader));
+      expect(listed.status).toBe(200);
+      expect(listed.body).toEqual({
+        items: [
+          {
+            id: expect.any(String),
+            created_at: expect.any(String),
+            expires_at: null,
+            expired: false,
+          },
+        ],
+        next: null,
+      });
+      const url = '/admin/v1/clients/rolling-deploy/secrets';
+      const noTag = await t.http().post(url).set(as(admin)).send({ previous_expires_in: 30 });
+      expect(noTag.status).toBe(428);
+      const readOnly = await t
+        .http()
+        .post(url)
+        .set(as(reader))
+        .set('If-Match', listed.headers.etag)
+        .send({ previous_expires_in: 30 });
+      expect(readOnly.status).toBe(403);
+      const tooLong = await t
+        .http()
+        .post(url)
+        .set(as(admin))
+        .set('If-Match', listed.headers.etag)
+        .send({ previous_expires_in: 400 * 24 * 3600 });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.error).toBe('invalid_request');
+
+      t.clock.freeze();
+      try {
+        const rotated = await t
+          .http()
+          .post(url)
+          .set(as(admin))
+          .set('If-Match', listed.headers.etag)
+          .set('X-Request-Id', 'rotate-rolling-deploy-1')
+          .send({ previous_expires_in: 30 });
+        expect(rotated.status).toBe(201);
+        expect(rotated.headers.location).toBe(url);
+        expect(rotated.body).toMatchObject({
+          id: expect.any(String),
+          secret: expect.any(String),
+          created_at: expect.any(String),
+        });
+        const second = { id: 'rolling-deploy', secret: rotated.body.secret as string };
+        expect(second.secret).not.toBe(first.secret);
+        // Both work at once, on this instance, whatever it had cached.
+        expect((await tokenRequest(first, {})).status).toBe(200);
+        expect((await tokenRequest(second, {})).status).toBe(200);
+
+        // The same request again (its answer lost): the list changed, 412, no third secret.
+        const retried = await t
+          .http()
+          .post(url)
+          .set(as(admin))
+          .set('If-Match', listed.headers.etag)
+          .send({ previous_expires_in: 30 });
+        expect(retried.status).toBe(412);
+        const now = await t.http().get(url).set(as(reader));
+        expect(now.headers.etag).toBe(rotated.headers.etag);
+        const items = itemsOf<{ id: string; expires_at: string | null }>(now);
+        expect(items.map((secret) => secret.id)).toEqual([
+          rotated.body.id,
+          listed.body.items[0].id,
+        ]);
+        expect(Date.parse(items[1].expires_at as string)).toBe(t.clock.now().getTime() + 30_000);
+        expect(JSON.stringify(now.body)).not.toContain(first.secret);
+
+        // (30 s: the clock stays that far ahead for the tests after this one, well within their tokens' life.)
+        t.clock.advance(29);
+        expect((await tokenRequest(first, {})).status).toBe(200);
+        t.clock.advance(1);
+        const refused = await tokenRequest(first, {});
+        expect(refused.status).toBe(401);
+        expect(refused.body.error).toBe('invalid_client');
+        expect((await tokenRequest(second, {})).status).toBe(200);
+      } finally {
+        t.clock.thaw();
+      }
+      const trail = await t
+        .http()
+        .get('/admin/v1/audit')
+        .query({ action: 'clients.add_secret' })
+        .set(as(reader));
+      expect(itemsOf(trail)).toEqual([
+        expect.objectContaining({
+          targets: { client_id: 'rolling-deploy' },
+          request_id: 'rotate-rolling-deploy-1',
+          outcome: 'done',
+        }),
+        expect.objectContaining({ outcome: 'refused' }),
+      ]);
+      expect(JSON.stringify(trail.body)).not.toContain(first.secret);
+    });
+
+    it('refuses to remove a client of OAUTH_CLIENTS, as the CLI does', async () => {
+      const shown = await t.http().get(`/admin/v1/clients/${MACHINE.id}`).set(as(reader));
+      const refused = await t
+        .http()
+        .delete(`/admin/v1/clients/${MACHINE.id}`)
+        .set(as(admin))
+        .set('If-Match', shown.headers.etag);
+      expectRefusal(
+        refused,
+        400,
+        'invalid_request',
+        `client ${MACHINE.id} is configured in OAUTH_CLIENTS: remove it there, not here`,
+      );
+    });
+  });
+
+  describe('grants', () => {
+    const SUB = 'grant-holder';
+
+    beforeAll(async () => {
+      const now = t.clock.now();
+      const docs = Array.from({ length: 1000 }, (_, i) => ({
+        _id: `g${String(i).padStart(4, '0')}`,
+        sub: SUB,
+        clientId: 'demo-client',
+        scope: 'openid',
+        resource: t.config.tokens.audience,
+        authMethod: 'password',
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + 3_600_000),
+        refresh: { current: `r${i}` },
+      }));
+      await t.connection.db!.collection('grants').insertMany(docs as never[]);
+    });
+
+    it('pages a list of 1,000 grants with one find per page (keyset on _id), 10 pages of 100', async () => {
+      const client = t.connection.getClient();
+      const commands: string[] = [];
+      const listen = (event: mongo.CommandStartedEvent) => {
+        const filter = (event.command as { filter?: { sub?: unknown } }).filter;
+        commands.push(
+          event.commandName === 'find' &&
+            event.command.find === 'grants' &&
+            filter?.sub !== undefined
+            ? 'page'
+            : `${event.commandName} ${String(event.command[event.commandName])}`,
+        );
+      };
+      client.on('commandStarted', listen);
+      const seen: string[] = [];
+      const perPage: string[][] = [];
+      let cursor: string | null = null;
+      try {
+        do {
+          commands.length = 0;
+          const page = await t
+            .http()
+            .get('/admin/v1/grants')
+            .query({ user: SUB, limit: 100, ...(cursor ? { cursor } : {}) })
+            .set(as(reader));
+          expect(page.status).toBe(200);
+          seen.push(...itemsOf<{ grant_id: string }>(page).map((grant) => grant.grant_id));
+          perPage.push([...commands]);
+          cursor = page.body.next as string | null;
+        } while (cursor !== null);
+      } finally {
+        client.off('commandStarted', listen);
+      }
+      expect(seen).toHaveLength(1000);
+      expect(new Set(seen).size).toBe(1000);
+      expect(perPage).toHaveLength(10);
+      for (const sent of perPage) {
+        // The page is one find; beside it only the token's grant check and the limiter's count.
+        expect(sent.filter((command) => command === 'page')).toHaveLength(1);
+        expect({ sent, length: sent.length }).toEqual({
+          sent,
+          length: Math.min(sent.length, 3),
+        });
+      }
+    });
+
+    it('needs a user or a client, and revokes one grant with If-Match, or all of a user', async () => {
+      expectRefusal(
+        await t.http().get('/admin/v1/grants').set(as(reader)),
+        400,
+        'invalid_request',
+        'name the user or the client (or both) whose grants',
+      );
+      const shown = await t.http().get('/admin/v1/grants/g0000').set(as(reader));
+      expect(shown.body).toMatchObject({ grant_id: 'g0000', status: 'active' });
+      const revoked = await t
+        .http()
+        .delete('/admin/v1/grants/g0000')
+        .set(as(admin))
+        .set('If-Match', shown.headers.etag);
+      expect(revoked.body).toMatchObject({ grant_id: 'g0000', revoked: true });
+      const all = await t.http().post('/admin/v1/grants/revoke').set(as(admin)).send({ user: SUB });
+      expect(all.body).toEqual({ revoked: 999 });
+    });
+  });
+
+  describe('keys, consents and approvals', () => {
+    it('lists the signing keys and publishes the next one', async () => {
+      const keys = await t.http().get('/admin/v1/keys').set(as(reader));
+      expect(keys.body.next).toBeNull();
+      expect(keys.body.items).toEqual(
+        expect.arrayContaining([expect.objectContaining({ state: 'active' })]),
+      );
+      const rotated = await t.http().post('/admin/v1/keys/rotate').set(as(admin)).send({});
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.items[0]).toMatchObject({ state: 'next', created: true });
+    });
+
+    it("lists and revokes a user's consents, and lists CIBA approvals", async () => {
+      const consents = await t
+        .http()
+        .get('/admin/v1/consents')
+        .query({ user: 'erin' })
+        .set(as(reader));
+      expect(consents.body).toEqual({ items: [], next: null });
+      const revoked = await t
+        .http()
+        .post('/admin/v1/consents/revoke')
+        .set(as(admin))
+        .send({ user: 'erin' });
+      expect(revoked.body).toEqual({ revoked: 0 });
+      const approvals = await t
+        .http()
+        .get('/admin/v1/approvals')
+        .query({ account: 'erin' })
+        .set(as(reader));
+      expect(approvals.body).toEqual({ items: [], next: null });
+    });
+  });
+
+  describe('the audit trail', () => {
+    it('records every write, API or CLI: who, what, the request id, the outcome, never a password', async () => {
+      const trail = await t.http().get('/admin/v1/audit').query({ limit: 1000 }).set(as(reader));
+      expect(trail.status).toBe(200);
+      const records = trail.body.items as Array<Record<string, unknown>>;
+      expect(records).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            action: 'users.create',
+            actor: { kind: 'client', client_id: ADMIN.id },
+            targets: { username: 'carol' },
+            request_id: 'create-carol-1',
+            outcome: 'done',
+          }),
+          expect.objectContaining({
+            action: 'users.create',
+            targets: { username: 'Carol' },
+            outcome: 'refused',
+            reason:
+              'user Carol already exists in another case (usernames are unique whatever their case)',
+          }),
+          expect.objectContaining({
+            action: 'users.create',
+            actor: { kind: 'cli', os_user: expect.any(String) },
+            targets: { username: 'dave1' },
+          }),
+          expect.objectContaining({ action: 'users.disable', targets: { account: 'erin' } }),
+          expect.objectContaining({
+            action: 'clients.create',
+            targets: { client_id: 'nightly-sync' },
+          }),
+          expect.objectContaining({ action: 'clients.delete', outcome: 'done' }),
+          expect.objectContaining({
+            action: 'grants.revoke_all',
+            targets: { sub: 'grant-holder' },
+          }),
+          expect.objectContaining({ action: 'keys.rotate', outcome: 'done' }),
+          expect.objectContaining({
+            action: 'accounts.link',
+            targets: { account: 'carol', method: 'email' },
+          }),
+          expect.objectContaining({
+            action: 'accounts.unlink',
+            outcome: 'refused',
+            reason: 'An account keeps at least one sign-in method',
+          }),
+        ]),
+      );
+      const text = JSON.stringify(records);
+      expect(text).not.toContain(PASSWORD);
+      // Newest first.
+      const times = records.map((record) => Date.parse(record.at as string));
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+    });
+
+    it('filters by action, actor and outcome, and pages', async () => {
+      const refused = await t
+        .http()
+        .get('/admin/v1/audit')
+        .query({ outcome: 'refused', action: 'users.create' })
+        .set(as(reader));
+      expect(refused.body.items.length).toBeGreaterThan(0);
+      expect(
+        itemsOf<{ outcome: string; action: string }>(refused).every(
+          (record) => record.outcome === 'refused' && record.action === 'users.create',
+        ),
+      ).toBe(true);
+      const cli = await t.http().get('/admin/v1/audit').query({ actor: 'cli' }).set(as(reader));
+      expect(
+        itemsOf<{ actor: { kind: string } }>(cli).every((record) => record.actor.kind === 'cli'),
+      ).toBe(true);
+      const first = await t.http().get('/admin/v1/audit').query({ limit: 2 }).set(as(reader));
+      const second = await t
+        .http()
+        .get('/admin/v1/audit')
+        .query({ limit: 2, cursor: first.body.next })
+        .set(as(reader));
+      expect(second.body.items[0].id < first.body.items[1].id).toBe(true);
+    });
+
+    it('counts writes by action and outcome', async () => {
+      const metrics = await t.http().get('/metrics');
+      expect(metrics.text).toMatch(
+        /proofgate_admin_actions_total\{action="users.create",outcome="done"\} [1-9]/,
+      );
+      expect(metrics.text).toMatch(
+        /proofgate_admin_actions_total\{action="users.create",outcome="refused"\} [1-9]/,
+      );
+    });
+  });
+});
+
+describe('the admin API rate limits', () => {
+  const t = useTestApp({
+    RATE_LIMIT_ADMIN_API_PER_CLIENT: '3',
+    RATE_LIMIT_ADMIN_API_PER_IP: '1000',
+    OAUTH_CLIENTS: JSON.stringify([
+      {
+        client_id: ADMIN.id,
+        client_secret: ADMIN.secret,
+        grant_types: ['client_credentials'],
+        admin_scopes: ['admin:read'],
+      },
+    ]),
+  });
+
+  it('answers 429 too_many_requests with Retry-After past RATE_LIMIT_ADMIN_API_PER_CLIENT', async () => {
+    const token = await t
+      .http()
+      .post('/token')
+      .type('form')
+      .set('Authorization', basic(ADMIN.id, ADMIN.secret))
+      .send({ grant_type: 'client_credentials', scope: 'admin:read' });
+    const access = (token.body as { access_token: string }).access_token;
+    const statuses: number[] = [];
+    let last: { status: number; headers: Record<string, string>; body: unknown } | undefined;
+    for (let i = 0; i < 4; i += 1) {
+      last = await t.http().get('/admin/v1/keys').set('Authorization', `Bearer ${access}`);
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(last?.body).toMatchObject({ error: 'too_many_requests' });
+    expect(Number(last?.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
