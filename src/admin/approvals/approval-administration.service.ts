@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ApprovalAuditLog, type ApprovalAuditRecord } from '../../accounts/approval-audit/approval-audit';
+import {
+  ApprovalAuditLog,
+  type ApprovalAuditRecord,
+} from '../../accounts/approval-audit/approval-audit';
 
 /** `proofgate-admin approvals list` and `/admin/v1/approvals`: answers to CIBA requests. */
 @Injectable()
