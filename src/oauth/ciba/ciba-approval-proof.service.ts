@@ -134,46 +134,60 @@ export class CibaApprovalProofService {
     this.approvals.refuseUnmetAcr(request, acrOfAuthentication(proof.method));
     const approved = this.approvals.approvedRequest(request);
     const binding = this.bindingOf(session.sub, id, approved, proof.method);
-    let verified: VerifiedApprovalProof;
-    let walletChallenge: string | undefined;
-    if (proof.method === PASSKEY_APPROVAL) {
-      if (proof.response === undefined) {
-        throw new InvalidRequest('response is required for a passkey approval').because('response');
-      }
-      verified = await this.proofs.verifyPasskey(session.sub, proof.response, binding);
-    } else {
-      if (proof.signature === undefined) {
-        throw new InvalidRequest('signature is required for a wallet approval').because(
-          'signature',
-        );
-      }
-      const wallet = await this.walletOf(session.sub, proof);
-      walletChallenge = walletChallengeKey(session.sub, id, wallet);
-      verified = await this.verifyWallet(
-        request,
-        approved,
-        wallet,
-        walletChallenge,
-        {
-          ...binding,
-          wallet: wallet.accountId,
-        },
-        proof.signature,
-      );
+    let checked: CheckedApprovalProof;
+    try {
+      checked = await this.checked(session.sub, id, request, approved, binding, proof);
+    } catch (error) {
+      // Two approvals racing with one proof: the winner answers the request, then spends the
+      // challenge, so the loser may find the challenge used. It is told what happened, the
+      // request answered (404, as when it comes later), not that its proof was used.
+      if (error instanceof ApprovalChallengeUsed) await this.approvals.ownPending(session.sub, id);
+      throw error;
     }
     // The answer: one compare-and-set of the request, whatever becomes of the rest.
     await this.approvals.approveWithProof(session, request, {
       method: proof.method,
       hash: binding.request_hash,
-      ...verified,
+      ...checked.verified,
     });
     // Its challenge spent after it: the request, answered, takes no other proof anyway.
-    if (walletChallenge !== undefined) {
-      await this.store.redeemPeeked('ciba_approval', walletChallenge);
+    if (checked.walletChallenge !== undefined) {
+      await this.store.redeemPeeked('ciba_approval', checked.walletChallenge);
     }
     this.logger.log(
       `${session.sub} approved a backchannel request of client ${request.binding.client_id} by ${proof.method}`,
     );
+  }
+
+  /** The proof checked against its live challenge (a wallet's stays live for the approval to spend). */
+  private async checked(
+    sub: string,
+    id: string,
+    request: StoredChallenge<CibaRequestPayload>,
+    approved: ApprovedRequest,
+    binding: ChallengeBinding,
+    proof: ApprovalProof,
+  ): Promise<CheckedApprovalProof> {
+    if (proof.method === PASSKEY_APPROVAL) {
+      if (proof.response === undefined) {
+        throw new InvalidRequest('response is required for a passkey approval').because('response');
+      }
+      return { verified: await this.proofs.verifyPasskey(sub, proof.response, binding) };
+    }
+    if (proof.signature === undefined) {
+      throw new InvalidRequest('signature is required for a wallet approval').because('signature');
+    }
+    const wallet = await this.walletOf(sub, proof);
+    const walletChallenge = walletChallengeKey(sub, id, wallet);
+    const verified = await this.verifyWallet(
+      request,
+      approved,
+      wallet,
+      walletChallenge,
+      { ...binding, wallet: wallet.accountId },
+      proof.signature,
+    );
+    return { verified, walletChallenge };
   }
 
   /**
@@ -241,6 +255,12 @@ export class CibaApprovalProofService {
         : {}),
     };
   }
+}
+
+/** A proof that verified, and the wallet challenge the approval spends (none for a passkey). */
+interface CheckedApprovalProof {
+  readonly verified: VerifiedApprovalProof;
+  readonly walletChallenge?: string;
 }
 
 /** A wallet's challenge is keyed by whom, which request and which wallet (its signature names no key). */

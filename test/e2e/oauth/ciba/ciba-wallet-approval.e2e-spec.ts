@@ -15,6 +15,7 @@ import { decodeJwt } from 'jose';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { AccountService } from '../../../../src/accounts/account.service';
 import { ApprovalAuditLog } from '../../../../src/accounts/approval-audit/approval-audit';
+import { ChallengeStore } from '../../../../src/challenges/challenge-store';
 import type { Agent } from '../../../support/oauth';
 import {
   cibaClient,
@@ -250,6 +251,27 @@ describe('CIBA approval by an Ethereum wallet’s EIP-712 signature (issue #76)'
     expect((await agent().poll(authReqId)).body.error).toBe('invalid_grant');
     const records = await t.app.get(ApprovalAuditLog).listOf(sub, 50);
     expect(records.filter((record) => record.bindingMessage === 'race')).toHaveLength(1);
+  });
+
+  it('tells the loser of that race the request was answered, also when the winner spent the challenge before the loser looked at it (404, not 401)', async () => {
+    const { authReqId, id } = await ask('race, challenge spent');
+    const signature = await wallet.signTypedData(await typedData(id));
+    const store = t.app.get(ChallengeStore);
+    const inspect = store.inspect.bind(store);
+    // The loser has read the request as pending; before it looks at the challenge, the winner
+    // answers the request and spends the challenge: the interleaving a race on a busy machine takes.
+    const spy = jest.spyOn(store, 'inspect').mockImplementationOnce(async (...args) => {
+      const won = await approve(id, signature);
+      expect(won.body).toEqual({ id, status: 'approved' });
+      return inspect(...args);
+    });
+    try {
+      expectRefusal(await approve(id, signature), 404, 'not_found', NOT_PENDING);
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await agent().poll(authReqId)).status).toBe(200);
   });
 
   it.each(['reply-lost', 'second-refused'] as const)(
