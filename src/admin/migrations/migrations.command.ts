@@ -53,10 +53,14 @@ const STANDING_TEXT: Record<string, string> = {
 };
 
 async function readState(deps: CommandDeps): Promise<DataVersionState> {
-  return deps.withContext(async (app) => {
-    const connection = app.get<Connection>(getConnectionToken());
-    return readDataVersion(connection.db!);
-  });
+  // Where a database stands, whatever its data version: a newer one included.
+  return deps.withContext(
+    async (app) => {
+      const connection = app.get<Connection>(getConnectionToken());
+      return readDataVersion(connection.db!);
+    },
+    { anyDataVersion: true },
+  );
 }
 
 export function registerMigrationsCommands(program: Command, deps: CommandDeps): void {

@@ -9,6 +9,8 @@
  * test/support/admin-cli.ts: the same runAdminCli, without ~2 s of process start per command).
  */
 import { spawn } from 'node:child_process';
+import { MIGRATIONS } from '../../../src/migrations/migrations';
+import { SERVICE_VERSION } from '../../../src/platform/version';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -230,6 +232,47 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/^proofgate-admin: cannot reach MongoDB: .+\n$/);
       expect(run.stderr.split('\n')).toHaveLength(2);
+    });
+
+    it('refuses a database a later release migrated before it loads or writes anything (exit 1, one line); migrations status still says where it stands', async () => {
+      // The test app's database has no data version of its own (only a start records one).
+      const versions = t.connection.db!.collection<{
+        _id: string;
+        version: number;
+        since: number;
+        createdAt: Date;
+        migrations: [];
+      }>('data_version');
+      expect(await versions.findOne({ _id: 'proofgate' })).toBeNull();
+      const build = MIGRATIONS.length;
+      await versions.insertOne({
+        _id: 'proofgate',
+        version: build + 1,
+        since: 0,
+        createdAt: new Date(),
+        migrations: [],
+      });
+      try {
+        const clientsBefore = await t.connection.db!.collection('clients').countDocuments();
+        const run = await adminProcess([
+          'clients',
+          'add',
+          'from-an-old-cli',
+          '--public',
+          '--redirect-uri',
+          'http://127.0.0.1:7003/cb',
+        ]);
+        expect(run.code).toBe(1);
+        expect(run.stderr).toBe(
+          `proofgate-admin: The database's data version is ${build + 1}, newer than this build's ${build} (Proofgate ${SERVICE_VERSION}): a later release migrated it. Use that release's proofgate-admin; this one changes nothing on a database it cannot read (migrations status says where it stands).\n`,
+        );
+        expect(await t.connection.db!.collection('clients').countDocuments()).toBe(clientsBefore);
+        const status = await adminProcess(['migrations', 'status']);
+        expect(status.code).toBe(0);
+        expect(status.stdout).toMatch(/newer than this build/);
+      } finally {
+        await versions.deleteOne({ _id: 'proofgate' });
+      }
     });
   });
 
