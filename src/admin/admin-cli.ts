@@ -7,6 +7,7 @@ import { registerClientsCommands } from './clients/clients.command';
 import { registerConsentsCommands } from './consents/consents.command';
 import { registerApprovalsCommands } from './approvals/approvals.command';
 import { registerGrantsCommands } from './grants/grants.command';
+import { registerSessionsCommands } from './sessions/sessions.command';
 import type { CommandDeps } from './io/command-output';
 import { registerKeysCommands } from './keys/keys.command';
 import { registerMigrationsCommands } from './migrations/migrations.command';
@@ -46,6 +47,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
   registerConsentsCommands(program, deps);
   registerApprovalsCommands(program, deps);
   registerAccountsCommands(program, deps);
+  registerSessionsCommands(program, deps);
   registerMigrationsCommands(program, deps);
   return program;
 }

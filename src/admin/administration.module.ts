@@ -17,6 +17,7 @@ import { ClientAdministration } from './clients/client-administration.service';
 import { ConsentAdministration } from './consents/consent-administration.service';
 import { GrantAdministration } from './grants/grant-administration.service';
 import { KeyAdministration } from './keys/key-administration.service';
+import { SessionAdministration } from './sessions/session-administration.service';
 import { UserAdministration } from './users/user-administration.service';
 
 /** The administration services: what both faces (the CLI and the admin API) call. */
@@ -27,6 +28,7 @@ export const ADMINISTRATION_SERVICES = [
   ConsentAdministration,
   GrantAdministration,
   KeyAdministration,
+  SessionAdministration,
   UserAdministration,
 ] as const;
 

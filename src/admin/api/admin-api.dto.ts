@@ -322,3 +322,37 @@ export class AdminMethodRemovedDto {
   @ApiProperty({ example: 2 })
   grants_revoked!: number;
 }
+
+/** A live login session: its `sid` (as in ID and logout tokens), never its cookie. */
+export class AdminSessionDto {
+  @ApiProperty({ example: 'Xz3k9VbQm2n8bX4lKf0aAw' })
+  sid!: string;
+
+  @ApiProperty({ example: 'alice' })
+  sub!: string;
+
+  @ApiProperty({ example: 'passkey' })
+  auth_method!: string;
+
+  @ApiProperty({ type: [String], example: ['pop', 'user'] })
+  amr!: string[];
+
+  @ApiProperty({ type: String, nullable: true, example: 'phr' })
+  acr!: string | null;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  auth_time!: string;
+
+  @ApiProperty({ example: '2026-11-29T09:00:00.000Z' })
+  expires_at!: string;
+}
+
+export class AdminSessionPageDto extends pageDto(AdminSessionDto) {}
+
+export class AdminSessionsEndedDto {
+  @ApiProperty({ example: 2 })
+  sessions_ended!: number;
+
+  @ApiProperty({ example: 3 })
+  grants_revoked!: number;
+}

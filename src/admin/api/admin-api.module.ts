@@ -8,6 +8,7 @@ import { ClientsAdminController } from '../clients/clients.controller';
 import { ConsentsAdminController } from '../consents/consents.controller';
 import { GrantsAdminController } from '../grants/grants.controller';
 import { KeysAdminController } from '../keys/keys.controller';
+import { SessionsAdminController } from '../sessions/sessions.controller';
 import { UsersAdminController } from '../users/users.controller';
 import { AdminApiGuard } from './admin-api.guard';
 import { AdminErrorsInterceptor } from './admin-errors.interceptor';
@@ -23,6 +24,7 @@ import { AdminErrorsInterceptor } from './admin-errors.interceptor';
     ClientsAdminController,
     UsersAdminController,
     GrantsAdminController,
+    SessionsAdminController,
     KeysAdminController,
     ConsentsAdminController,
     ApprovalsAdminController,

@@ -11,6 +11,7 @@ export const IF_MATCH: ApiHeaderOptions = {
 
 export const CLIENT_ID: ApiParamOptions = { name: 'clientId', example: 'nightly-sync' };
 export const USERNAME: ApiParamOptions = { name: 'username', example: 'alice' };
+export const SESSION_ID: ApiParamOptions = { name: 'sid', example: 'Xz3k9VbQm2n8bX4lKf0aAw' };
 export const GRANT_ID: ApiParamOptions = { name: 'grantId', example: 'q3Yc0n1oQm2n8bX4lKf0aA' };
 export const ACCOUNT: ApiParamOptions = {
   name: 'account',

@@ -8,10 +8,12 @@ import { decodeJwt } from 'jose';
 import type { mongo } from 'mongoose';
 import { cliCall } from '../../../src/admin/io/cli-call';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
-import { basic } from '../../support/oauth';
+import request from 'supertest';
+import { basic, login } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
+import { adminCli } from '../../support/admin-cli';
 
 const ADMIN = { id: 'ops-robot', secret: 'ops-robot-secret-1234' };
 const READER = { id: 'ops-reader', secret: 'ops-reader-secret-1234' };
@@ -793,6 +795,103 @@ describe('the admin API (/admin/v1)', () => {
       expect(revoked.body).toMatchObject({ grant_id: 'g0000', revoked: true });
       const all = await t.http().post('/admin/v1/grants/revoke').set(as(admin)).send({ user: SUB });
       expect(all.body).toEqual({ revoked: 999 });
+    });
+  });
+
+  describe('sessions', () => {
+    it("lists an account's live sessions, ends one with If-Match (that browser signed out), then all the rest", async () => {
+      const browsers = [1, 2].map(() => request.agent(t.app.getHttpServer()));
+      for (const browser of browsers) await login(browser);
+      const signedIn = async (browser: (typeof browsers)[number]) =>
+        (await browser.get('/account')).status === 200;
+      expect(await Promise.all(browsers.map(signedIn))).toEqual([true, true]);
+
+      const listed = await t
+        .http()
+        .get('/admin/v1/sessions')
+        .query({ user: 'user0' })
+        .set(as(reader));
+      expect(listed.status).toBe(200);
+      expect(listed.body.next).toBeNull();
+      const sessions = itemsOf<{ sid: string; auth_time: string }>(listed);
+      expect(sessions.length).toBeGreaterThanOrEqual(2);
+      expect(sessions[0]).toEqual({
+        sid: expect.stringMatching(/^[\w-]{22}$/),
+        sub: 'user0',
+        auth_method: 'password',
+        amr: ['pwd'],
+        acr: 'urn:proofgate:acr:1fa',
+        auth_time: expect.any(String),
+        expires_at: expect.any(String),
+      });
+      // Newest sign-in first: the second browser's session.
+      const times = sessions.map((session) => Date.parse(session.auth_time));
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+      const { sid } = sessions[0];
+
+      const url = `/admin/v1/sessions/${sid}?user=user0`;
+      const shown = await t.http().get(url).set(as(reader));
+      expect(shown.status).toBe(200);
+      expect((await t.http().delete(url).set(as(admin))).status).toBe(428);
+      const ended = await t.http().delete(url).set(as(admin)).set('If-Match', shown.headers.etag);
+      expect(ended.status).toBe(200);
+      expect(ended.body).toMatchObject({ sid, revoked: true });
+      expect(await Promise.all(browsers.map(signedIn))).toEqual([true, false]);
+      expectRefusal(
+        await t.http().get(url).set(as(reader)),
+        404,
+        'not_found',
+        `no live session ${sid} of user0`,
+      );
+
+      const all = await t
+        .http()
+        .post('/admin/v1/sessions/revoke')
+        .set(as(admin))
+        .send({ user: 'user0' });
+      expect(all.status).toBe(200);
+      expect(all.body.sessions_ended).toBeGreaterThanOrEqual(1);
+      expect(await Promise.all(browsers.map(signedIn))).toEqual([false, false]);
+      const none = await t
+        .http()
+        .get('/admin/v1/sessions')
+        .query({ user: 'user0' })
+        .set(as(reader));
+      expect(itemsOf(none)).toEqual([]);
+
+      const trail = await t
+        .http()
+        .get('/admin/v1/audit')
+        .query({ action: 'sessions.revoke' })
+        .set(as(reader));
+      expect(itemsOf(trail)).toEqual([
+        expect.objectContaining({ targets: { sub: 'user0', sid }, outcome: 'done' }),
+      ]);
+    });
+
+    it('does the same from proofgate-admin sessions (one service under both)', async () => {
+      const browser = request.agent(t.app.getHttpServer());
+      await login(browser);
+      const listed = await adminCli(t, ['sessions', 'list', 'user0', '--json']);
+      expect(listed.code).toBe(0);
+      const [newest] = JSON.parse(listed.stdout) as { sid: string; auth_method: string }[];
+      expect(newest.auth_method).toBe('password');
+      const table = await adminCli(t, ['sessions', 'list', 'user0']);
+      expect(table.stdout.split('\n')[0]).toMatch(
+        /^SID\s+METHOD\s+AMR\s+ACR\s+SIGNED IN\s+EXPIRES$/,
+      );
+      expect((await adminCli(t, ['sessions', 'revoke', 'user0'])).code).toBe(2);
+      const ended = await adminCli(t, ['sessions', 'revoke', 'user0', newest.sid, '--json']);
+      expect(JSON.parse(ended.stdout)).toMatchObject({ sid: newest.sid, revoked: true });
+      expect((await browser.get('/account')).status).not.toBe(200);
+      const all = await adminCli(t, ['sessions', 'revoke', 'user0', '--all']);
+      expect(all.stdout).toMatch(/^Ended \d+ session\(s\) of user0; \d+ grant\(s\) revoked\.\n$/);
+    });
+
+    it('needs the account: 400 without user, never a 5xx', async () => {
+      const refused = await t.http().get('/admin/v1/sessions').set(as(reader));
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toBe('invalid_request');
     });
   });
 

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../platform/clock/clock';
+import { SessionLogout } from '../../sessions/logout/session-logout.service';
+import { sessionIdOf, type StoredSession } from '../../sessions/session';
+import { SessionRepository } from '../../sessions/session.repository';
+import { AdminError } from '../admin.errors';
+import type { AdminCall } from '../audit/admin-audit';
+import { AdminAuditTrail } from '../audit/admin-audit.service';
+
+/** The most live sessions one account's listing shows (newest sign-in first). */
+export const MAX_LISTED_SESSIONS = 100;
+
+/** A live login session as administration shows it: its `sid`, never its cookie or id hash. */
+export interface ListedSession {
+  readonly sid: string;
+  readonly sub: string;
+  readonly authMethod: string;
+  readonly amr: readonly string[];
+  readonly acr?: string;
+  readonly authTime: Date;
+  readonly expiresAt: Date;
+}
+
+/**
+ * `proofgate-admin sessions …`: the login sessions of an account, and ending them as the account
+ * page's "Sign out everywhere" does (each ending recorded, the session's grants revoked, its
+ * clients told by back-channel logout). A login session belongs to a browser and an account, not
+ * to a client: what a client holds of a person is its grants (`grants`).
+ */
+@Injectable()
+export class SessionAdministration {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly logout: SessionLogout,
+    private readonly clock: Clock,
+    private readonly audit: AdminAuditTrail,
+  ) {}
+
+  /** The account's live sessions, newest sign-in first, at most `limit` (MAX_LISTED_SESSIONS). */
+  async list(sub: string, limit = MAX_LISTED_SESSIONS): Promise<ListedSession[]> {
+    const live = await this.sessions.listLive(sub, this.clock.now(), limit);
+    return live.map(listed);
+  }
+
+  /** One live session of the account, by its `sid`; AdminError (not_found) when none. */
+  async show(sub: string, sid: string): Promise<ListedSession> {
+    return listed(await this.liveSession(sub, sid));
+  }
+
+  /** Ends one session of the account (back-channel logout to its clients, its grants revoked). */
+  revoke(sub: string, sid: string, call: AdminCall): Promise<ListedSession> {
+    return this.audit.around(call, 'sessions.revoke', { sub, sid }, async () => {
+      const session = await this.liveSession(sub, sid);
+      await this.logout.end([session.idHash], 'admin_revoked');
+      return listed(session);
+    });
+  }
+
+  /** Ends every live session of the account, as "Sign out everywhere" does. */
+  revokeAll(
+    sub: string,
+    call: AdminCall,
+  ): Promise<{ sessionsEnded: number; grantsRevoked: number }> {
+    return this.audit.around(call, 'sessions.revoke_all', { sub }, () =>
+      this.logout.endAllOf(sub, 'admin_revoked'),
+    );
+  }
+
+  private async liveSession(sub: string, sid: string): Promise<StoredSession> {
+    // A sid is derived one way from the session's id hash: found among the account's own.
+    const live = await this.sessions.listLive(sub, this.clock.now(), MAX_LISTED_SESSIONS);
+    const session = live.find((candidate) => sessionIdOf(candidate.idHash) === sid);
+    if (!session) throw new AdminError(`no live session ${sid} of ${sub}`, 'not_found');
+    return session;
+  }
+}
+
+function listed(session: StoredSession): ListedSession {
+  return {
+    sid: sessionIdOf(session.idHash),
+    sub: session.sub,
+    authMethod: session.authMethod,
+    amr: session.amr ?? [],
+    ...(session.acr === undefined ? {} : { acr: session.acr }),
+    authTime: session.authTime,
+    expiresAt: session.expiresAt,
+  };
+}
+
+/** A session as the CLI's --json and the admin API name its fields. */
+export function sessionJson(session: ListedSession) {
+  return {
+    sid: session.sid,
+    sub: session.sub,
+    auth_method: session.authMethod,
+    amr: session.amr,
+    acr: session.acr ?? null,
+    auth_time: session.authTime,
+    expires_at: session.expiresAt,
+  };
+}
