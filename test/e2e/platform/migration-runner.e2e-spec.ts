@@ -160,7 +160,11 @@ describe('migrations: the runner', () => {
     const first = migrateDatabase(db, countingMigrations(1, runs, 2500), options('slow'));
     await sleep(200);
     const second = await migrateDatabase(db, countingMigrations(1, runs), options('other'));
-    expect(second).toMatchObject({ kind: 'waited', version: 1 });
+    // It waited for the lease; or, on a machine slow enough that its first look came just as the
+    // first instance finished, it took the released lease and found the database current. Either
+    // way it ran nothing: without renewals it would have taken the lapsed lease and run step 1.
+    expect(['waited', 'current']).toContain(second.kind);
+    expect(second).toMatchObject({ version: 1 });
     expect(await first).toMatchObject({ kind: 'migrated' });
     expect(runs).toEqual([1]);
   });
