@@ -1,12 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { mongo } from 'mongoose';
 import type { DatabaseConfig } from '../config/sections/database.config';
 import { loadAdminConfig } from '../config/load-config';
+import { newerDataVersion, onOwnConnection } from '../migrations/migrate-on-start';
 import { MIGRATIONS } from '../migrations/migrations';
 import { readDataVersion } from '../platform/database/migrations/data-version';
 import { buildDataVersion } from '../platform/database/migrations/migration';
-import { SERVICE_VERSION } from '../platform/version';
 import { AdminError } from './admin.errors';
 import { AdminModule } from './admin.module';
 
@@ -32,9 +31,8 @@ export type WithAdminContext = <T>(
 export function newerDataRefusal(stored: number | undefined, build: number): string | undefined {
   if (stored === undefined || stored <= build) return undefined;
   return (
-    `The database's data version is ${stored}, newer than this build's ${build} (Proofgate ` +
-    `${SERVICE_VERSION}): a later release migrated it. Use that release's proofgate-admin; this ` +
-    'one changes nothing on a database it cannot read (migrations status says where it stands).'
+    `${newerDataVersion(stored, build)} Use that release's proofgate-admin; this one changes ` +
+    'nothing on a database it cannot read (migrations status says where it stands).'
   );
 }
 
@@ -44,17 +42,9 @@ export function newerDataRefusal(stored: number | undefined, build: number): str
  * in this build's shapes. One read, on a connection of its own, as the service's start does.
  */
 async function refuseNewerData(database: DatabaseConfig): Promise<void> {
-  const client = new mongo.MongoClient(database.uri, {
-    appName: 'proofgate-admin',
-    serverSelectionTimeoutMS: database.serverSelectionTimeoutMs,
-  });
-  try {
-    const { record } = await readDataVersion(client.db());
-    const refusal = newerDataRefusal(record?.version, buildDataVersion(MIGRATIONS));
-    if (refusal !== undefined) throw new AdminError(refusal);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
+  const { record } = await onOwnConnection(database, 'proofgate-admin', readDataVersion);
+  const refusal = newerDataRefusal(record?.version, buildDataVersion(MIGRATIONS));
+  if (refusal !== undefined) throw new AdminError(refusal);
 }
 
 /**

@@ -18,13 +18,40 @@ export function instanceName(): string {
   return `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
 }
 
+/** What a database a later release migrated is, to the start and to the admin CLI alike. */
+export function newerDataVersion(stored: number, build: number): string {
+  return (
+    `The database's data version is ${stored}, newer than this build's ${build} ` +
+    `(Proofgate ${SERVICE_VERSION}): a later release has migrated it.`
+  );
+}
+
+/**
+ * `work` on a connection of its own to the service's database, closed after: what the start and
+ * the admin CLI read and migrate before any module loads.
+ */
+export async function onOwnConnection<T>(
+  database: DatabaseConfig,
+  appName: string,
+  work: (db: mongo.Db) => Promise<T>,
+): Promise<T> {
+  const client = new mongo.MongoClient(database.uri, {
+    appName,
+    serverSelectionTimeoutMS: database.serverSelectionTimeoutMs,
+  });
+  try {
+    return await work(client.db());
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
 /** The line a start refused by `outcome` ends with; undefined when the instance may serve. */
 export function refusalOf(outcome: MigrationOutcome): string | undefined {
   if (outcome.kind === 'newer') {
     return (
-      `The database's data version is ${outcome.stored}, newer than this build's ${outcome.build} ` +
-      `(Proofgate ${SERVICE_VERSION}): a later release has migrated it. Start that release or a ` +
-      'later one; this one does not serve a database it cannot read.'
+      `${newerDataVersion(outcome.stored, outcome.build)} Start that release or a later one; ` +
+      'this one does not serve a database it cannot read.'
     );
   }
   if (outcome.kind === 'timed_out') {
@@ -81,12 +108,8 @@ export async function migrateBeforeServing(
   const logger = processLogger(server, options.destination ?? logDestination(server)).child({
     context: 'Migrations',
   });
-  const client = new mongo.MongoClient(database.uri, {
-    appName: 'proofgate',
-    serverSelectionTimeoutMS: database.serverSelectionTimeoutMs,
-  });
-  try {
-    const outcome = await migrateDatabase(client.db(), options.migrations ?? MIGRATIONS, {
+  return onOwnConnection(database, 'proofgate', async (db) => {
+    const outcome = await migrateDatabase(db, options.migrations ?? MIGRATIONS, {
       holder: options.holder ?? instanceName(),
       release: SERVICE_VERSION,
       waitSeconds: database.migrationsWaitSeconds,
@@ -95,7 +118,5 @@ export async function migrateBeforeServing(
     const report = reportOf(outcome);
     if (report) logger.info(report);
     return refusalOf(outcome);
-  } finally {
-    await client.close().catch(() => undefined);
-  }
+  });
 }

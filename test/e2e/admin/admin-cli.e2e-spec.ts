@@ -264,7 +264,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
         ]);
         expect(run.code).toBe(1);
         expect(run.stderr).toBe(
-          `proofgate-admin: The database's data version is ${build + 1}, newer than this build's ${build} (Proofgate ${SERVICE_VERSION}): a later release migrated it. Use that release's proofgate-admin; this one changes nothing on a database it cannot read (migrations status says where it stands).\n`,
+          `proofgate-admin: The database's data version is ${build + 1}, newer than this build's ${build} (Proofgate ${SERVICE_VERSION}): a later release has migrated it. Use that release's proofgate-admin; this one changes nothing on a database it cannot read (migrations status says where it stands).\n`,
         );
         expect(await t.connection.db!.collection('clients').countDocuments()).toBe(clientsBefore);
         const status = await adminProcess(['migrations', 'status']);
