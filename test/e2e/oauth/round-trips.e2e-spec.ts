@@ -40,6 +40,8 @@ import {
 } from '../../../src/lab-client/identity-wallet-holder';
 import { addOperatorClient } from '../../support/operator-clients';
 import { CIBA_GRANT_TYPE } from '../../../src/protocol-rules/grant-types';
+import { GrantRepository } from '../../../src/tokens/grants/grant.repository';
+import type { ActiveGrant } from '../../../src/tokens/grants/grant';
 import { backchannelRequest, cibaTokenRequest } from '../../support/ciba';
 import { CibaNotificationPoller } from '../../../src/oauth/ciba/notifications/ciba-notification.poller';
 
@@ -659,6 +661,52 @@ describe('database round trips per request (command monitoring)', () => {
       .send({ token: refresh_token })
       .expect(200);
     await t.http().get('/api/me').set('Authorization', bearer).expect(401);
+  });
+
+  it('/api/me under load: the grant checks of one turn are one command, and what was revoked a moment ago is refused among them', async () => {
+    const issued = await Promise.all(Array.from({ length: 8 }, () => tokens()));
+    // One token revoked on its own (RFC 7009: its grant lives on), one grant revoked whole.
+    const [ownRevoked, grantRevoked] = issued;
+    for (const token of [ownRevoked.access_token, grantRevoked.refresh_token]) {
+      await t
+        .http()
+        .post('/revoke')
+        .type('form')
+        .auth('demo-client', 'demo-secret')
+        .send({ token })
+        .expect(200);
+    }
+    const statuses = await Promise.all(
+      issued.map(
+        async ({ access_token }) =>
+          (await t.http().get('/api/me').set('Authorization', `Bearer ${access_token}`)).status,
+      ),
+    );
+    expect(statuses).toEqual([401, 401, 200, 200, 200, 200, 200, 200]);
+    // The checks that meet in one turn (a loaded instance's many requests) share one find.
+    const grants = t.app.get(GrantRepository);
+    const checks: (ActiveGrant | null)[] = [];
+    const sent = await counted(async () => {
+      checks.push(
+        ...(await Promise.all(
+          issued.map(({ access_token }) => {
+            const { gid, jti } = decodeJwt(access_token) as { gid: string; jti: string };
+            return grants.activeGrantOf(gid, jti, t.clock.now());
+          }),
+        )),
+      );
+    });
+    expect(checks.map((grant) => grant !== null)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(sent).toEqual(['find grants']);
   });
 });
 

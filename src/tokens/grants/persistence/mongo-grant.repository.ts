@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
 import { GroupCommit } from '../../../platform/database/group-commit';
+import { idLookups } from '../../../platform/database/id-lookups';
+import type { TurnBatcher } from '../../../platform/database/turn-batcher';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
 import { ActiveGrant, ClientGrant, Grant, GrantFilter, GrantSummary } from '../grant';
 import { DEVICE_CODE_GRANT_TYPE } from '../../../protocol-rules/grant-types';
@@ -67,6 +69,20 @@ function byOwner({ sub, clientId, methodKey, sid }: GrantFilter): mongo.Filter<G
 }
 
 /**
+ * What a token's check reads of its grant: whether it is live (revocation, expiry, the token's own
+ * revocation by jti: RFC 7009, only ever a few a grant) and what a resource needs of it.
+ */
+const LIVE_CHECK_PROJECTION = {
+  _id: 1,
+  revokedAt: 1,
+  expiresAt: 1,
+  revokedJtis: 1,
+  grantType: 1,
+  resources: 1,
+  userinfoClaims: 1,
+} as const;
+
+/**
  * Grants on the driver's collection directly (no mongoose casting or hydration on the hot path).
  * Every filter of the request path starts with `_id`: one indexed document per operation on any
  * MongoDB. Administration's filters use the `sub` and `clientId` indexes.
@@ -75,11 +91,18 @@ function byOwner({ sub, clientId, methodKey, sid }: GrantFilter): mongo.Filter<G
 export class MongoGrantRepository extends GrantRepository {
   private readonly collection: mongo.Collection<GrantRecord>;
   private readonly opening: GroupCommit<GrantRecord>;
+  private readonly liveChecks: TurnBatcher<string, GrantRecord | null>;
 
   constructor(@InjectModel(GrantRecord.name) private readonly model: Model<GrantRecord>) {
     super();
     this.collection = model.collection as unknown as mongo.Collection<GrantRecord>;
     this.opening = new GroupCommit(this.collection, SINGLE_USE_WRITE);
+    // A token's check reads its grant by `_id` alone, batched per turn (one `find` by `$in` for
+    // the tokens checked together): what decides liveness is judged here, on the primary's copy.
+    this.liveChecks = idLookups(this.collection, {
+      projection: LIVE_CHECK_PROJECTION,
+      ...SINGLE_USE_READ,
+    });
   }
 
   async open(grant: Grant): Promise<void> {
@@ -183,19 +206,15 @@ export class MongoGrantRepository extends GrantRepository {
   }
 
   async activeGrantOf(grantId: string, jti: string, now: Date): Promise<ActiveGrant | null> {
-    const live = await this.collection.findOne(
-      {
-        _id: grantId,
-        revokedAt: { $exists: false },
-        expiresAt: { $gt: now },
-        revokedJtis: { $ne: jti },
-      },
-      {
-        projection: { _id: 1, grantType: 1, resources: 1, userinfoClaims: 1 },
-        ...SINGLE_USE_READ,
-      },
-    );
-    if (live === null) return null;
+    const live = await this.liveChecks.add(grantId);
+    if (
+      live === null ||
+      live.revokedAt !== undefined ||
+      live.expiresAt.getTime() <= now.getTime() ||
+      live.revokedJtis?.includes(jti)
+    ) {
+      return null;
+    }
     return {
       ...(live.grantType === undefined ? {} : { grantType: live.grantType }),
       ...(live.resources === undefined ? {} : { resources: live.resources }),
