@@ -29,6 +29,7 @@ import {
 } from './lib/machine-client';
 import * as oidc from './lib/oidc';
 import { PARTNER_CLIENT } from './lib/pkce';
+import * as admin from './lib/admin';
 import * as ciba from './lib/ciba';
 import {
   NONCE_PHASE_FACTOR,
@@ -276,6 +277,8 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   const machineClient = JSON.stringify(machineClientMetadata(machineKey));
   // The agent of the CIBA phases (Proofgate only: see cibaPhases).
   const agent = ciba.cibaAgent();
+  // The admin client of the admin API's phases (Proofgate only).
+  const adminClient = admin.adminClient();
 
   let buildReused = false;
   if (withProofgate) {
@@ -312,6 +315,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
         OAUTH_CLIENTS: JSON.stringify([
           machineClientMetadata(machineKey),
           ciba.cibaAgentMetadata(agent),
+          admin.adminClientMetadata(adminClient),
           proofgate.partnerClientMetadata(),
         ]),
         OID4VP_TRUSTED_ISSUERS: identityWallet.BENCH_TRUSTED_ISSUERS,
@@ -405,6 +409,8 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   const runs = (group: PhaseGroup) => options.phases.includes(group);
   // The identity wallet's one holder and its PID (the presentation phase).
   const holder = runs('oid4vp') && pg ? await identityWallet.newBenchHolder(pg.origin) : undefined;
+  // The person whose grants the admin phases list, written once into the service's database.
+  if (runs('admin') && pg) await admin.seedListedGrants(`${database.uri}/proofgate_bench`);
   const signer = dpopSigner();
   // RFC 9449: the same exchange and the same API call, with DPoP proofs (signed just before
   // each phase: a proof is accepted for 60 s after its iat). Run before the bearer phases in even
@@ -436,6 +442,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     if (runs('dpop') && round % 2 === 0) await dpopPair(round, m);
     if (runs('oauth')) await oauthPhases(round, n, m);
     if (runs('ciba')) await cibaPhases(round, m);
+    if (runs('admin')) await adminPhases(round, m);
     if (runs('dpop') && round % 2 === 1) await dpopPair(round, m);
     if (runs('siwe')) await walletPhases(round, m);
     if (runs('passkey')) {
@@ -554,6 +561,28 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       ['access_token'],
     );
     ciba.checkCibaAccessTokens(capturedField(redeemed.captured, 'access_token'), agent);
+  };
+  // Issue #77: pages of the admin API's list of a person's grants, under load and one at a time.
+  const adminPhases = async (round: number, m: number) => {
+    const target = pg!;
+    const token = await admin.adminToken(target.origin, adminClient);
+    const paths = await admin.walkListedGrants(target.origin, token);
+    await bench.phase(
+      'proofgate.admin-grants',
+      round,
+      target,
+      admin.pageRequests(paths, token, m),
+      200,
+    );
+    await bench.phase(
+      'proofgate.admin-grants-lone',
+      round,
+      target,
+      admin.pageRequests(paths, token, Math.min(m, admin.ADMIN_LONE_PAGES)),
+      200,
+      undefined,
+      { connections: 1 },
+    );
   };
   const walletPhases = async (round: number, m: number) => {
     const target = pg!;

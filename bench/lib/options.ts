@@ -50,7 +50,8 @@ export interface BenchOptions {
  * and client_credentials; `siwe` nonce issue and verify; `oid4vp` the identity-wallet
  * presentation (compared with SIWE verify, so it brings `siwe` along); `ciba` a backchannel
  * request, its pending poll, the person's approval and the poll that redeems it (compared with
- * the refresh and the code exchange, so it brings `oauth` along).
+ * the refresh and the code exchange, so it brings `oauth` along); `admin` a page of the admin API's
+ * list of a person's 1,000 grants (compared with /api/me, so it brings `oauth` along).
  */
 export const PHASE_GROUPS = [
   'oauth',
@@ -61,6 +62,7 @@ export const PHASE_GROUPS = [
   'siwb',
   'oid4vp',
   'ciba',
+  'admin',
 ] as const;
 export type PhaseGroup = (typeof PHASE_GROUPS)[number];
 
@@ -72,6 +74,7 @@ const COMPARED_WITH: Partial<Record<PhaseGroup, readonly PhaseGroup[]>> = {
   siwb: ['siwe'],
   oid4vp: ['siwe'],
   ciba: ['oauth'],
+  admin: ['oauth'],
 };
 
 /** Whether the run is of some of Proofgate's phases only (`--phases`). */

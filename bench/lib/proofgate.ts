@@ -85,6 +85,9 @@ export function serviceEnv(options: {
     RATE_LIMIT_REGISTER_PER_IP: unlimited,
     RATE_LIMIT_PASSKEY_PER_IP: unlimited,
     RATE_LIMIT_OID4VP_PER_IP: unlimited,
+    // The admin phases read one list page after another with one admin client's token.
+    RATE_LIMIT_ADMIN_API_PER_IP: unlimited,
+    RATE_LIMIT_ADMIN_API_PER_CLIENT: unlimited,
     // The CIBA phases' agent keeps every request of a round pending for user0 at once, which the
     // cap exists to refuse; each request still pays for the count of them.
     CIBA_MAX_PENDING_PER_CLIENT: unlimited,

@@ -32,6 +32,10 @@ export const PHASES = {
   'proofgate.ciba-poll-lone': 'Proofgate POST /token (CIBA poll, pending, in time, one connection)',
   'proofgate.ciba-approve': 'Proofgate POST /account/approvals/{id}/approve (the signed-in person)',
   'proofgate.ciba-token': 'Proofgate POST /token (CIBA poll, approved: the tokens)',
+  'proofgate.admin-grants':
+    "Proofgate GET /admin/v1/grants (admin:read, a page of 100 of a person's 1,000 grants)",
+  'proofgate.admin-grants-lone':
+    "Proofgate GET /admin/v1/grants (admin:read, a page of 100 of a person's 1,000 grants, one connection)",
   'oidc.authorize': 'oidc-provider GET /auth (signed in, grant stored: 303 with a code)',
   'oidc.authorize_browsers':
     'oidc-provider GET /auth (a browser a connection, each a person who allowed a partner; openid + nonce: 303 with a code)',

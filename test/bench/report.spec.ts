@@ -132,6 +132,33 @@ describe('bench report', () => {
     );
   });
 
+  it('judges an admin list page by its commands under load, alone beside it, against /api/me', () => {
+    const run = {
+      ...report([
+        ...[1, 2, 3].flatMap((round) => [
+          record('proofgate.me', round, 2000, 0.5),
+          record('proofgate.admin-grants', round, [200, 300, 400][round - 1], 11.8),
+          record('proofgate.admin-grants-lone', round, 100, 20.6),
+        ]),
+      ]),
+      options: parseOptions(['--rounds', '3', '--phases', 'admin', '--only', 'proofgate']),
+    };
+    const section = renderPhasesSection(run);
+    expect(section).toMatch(/^<!-- bench:phases-oauth-admin -->\n\n## Some phases: oauth, admin\n/);
+    expect(section).toMatch(
+      /\| An admin list page \(1,000 grants, 100 a page\) < 2 database commands \(#77\), under load; alone for comparison \| Proofgate GET \/admin\/v1\/grants \(admin:read, a page of 100 of a person's 1,000 grants\) 1\.18; Proofgate GET \/admin\/v1\/grants \(admin:read, a page of 100 of a person's 1,000 grants, one connection\) 2\.06 \| met \|/,
+    );
+    expect(section).toContain(
+      '- Admin list page / `/api/me` (req/s, same round): median **0.15** (rounds: 0.10, 0.15, 0.20)',
+    );
+    const heavy = run.records.map((r) =>
+      r.key === 'proofgate.admin-grants' ? record(r.key, r.round, 300, 19.996) : r,
+    );
+    expect(renderPhasesSection({ ...run, records: heavy })).toMatch(
+      /\| An admin list page [^|]+\| [^|]+ 1\.9996; [^|]+\| met \|/,
+    );
+  });
+
   it('never rounds a figure onto the other side of its target', () => {
     // Nonce at 1.996x the exchange every round, a wallet sign-in at 1.304 commands per request.
     const close = [
