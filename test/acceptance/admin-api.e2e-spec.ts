@@ -2,19 +2,21 @@
  * Issue #77, the admin API, accepted from outside: written from the issue's "Details clients will
  * rely on", docs/ADMINISTRATION.md, docs/ENDPOINTS.md and the OpenAPI document, never from src/.
  * The operator's admin clients (`OAUTH_CLIENTS` with `admin_scopes`, service.ts) get their tokens
- * by `client_credentials` with oauth4webapi, one with a jose-made key (`private_key_jwt`), one with
- * a secret. Refused: admin scopes to a client that registered itself or lacks the mark
- * (`invalid_scope`), a call without a token or with a bad one (`401`, `WWW-Authenticate: Bearer`),
- * a write with `admin:read` (`403 insufficient_scope`), a create of what exists (`409`), a change
- * naming a stale version (`412`) or none (`428`). Users are created, refused in another letter
- * case, disabled with the CLI's effect (sign-in refused, a token the person held inactive at
- * /introspect); clients are created with RFC 7591 names, changed, listed in cursor pages; a
- * client's secret is rotated with an overlap in which both secrets work at /token, /introspect and
- * /revoke, after which the old one is `401 invalid_client`; the audit trail holds the writes, by
- * whom and how they ended, and never a secret or a password.
+ * by `client_credentials` with oauth4webapi, one with a jose-made key (`private_key_jwt`, DPoP-bound
+ * too), one with a secret. Refused: admin scopes to a client that registered itself or lacks the
+ * mark (`invalid_scope`), a call without a token or with a bad one (`401`, `WWW-Authenticate:
+ * Bearer`), a write with `admin:read` (`403 insufficient_scope`), a create of what exists (`409`), a
+ * change naming a stale version (`412`) or none (`428`). Users are created, refused in another
+ * letter case, listed and searched in cursor pages, disabled with the CLI's effect (sign-in
+ * refused, a token the person held inactive at /introspect, a back-channel logout token sent);
+ * clients are created with RFC 7591 names, changed, listed in cursor pages; a client's secret is
+ * rotated with an overlap in which both secrets work at /token, /introspect and /revoke, after
+ * which the old one is `401 invalid_client`; the audit trail holds the writes, by whom and how they
+ * ended, and never a secret or a password.
  */
 import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import * as oauth from 'oauth4webapi';
 import { CookieBrowser, passwordSignIn } from '../support/cookie-browser';
 import { csrfOf } from '../support/login-form';
 import { waitFor } from '../support/processes';
@@ -22,9 +24,11 @@ import {
   AdminApi,
   type Answer,
   adminTokenOf,
+  authorizationServer,
   codeFlowAccessToken,
   DEMO_CLIENT,
   expectRefusal,
+  insecure,
   type Json,
   postWithSecret,
   read,
@@ -90,6 +94,37 @@ describe('who may call it', () => {
       expect(listed.status).toBe(200);
       expect(Object.keys(listed.body).sort()).toEqual(['items', 'next']);
     }
+  });
+
+  it('takes a DPoP-bound admin token with a proof of its key (RFC 9449 §7), and refuses it as a bearer token', async () => {
+    const { issuer, machines } = service();
+    const as = await authorizationServer(issuer);
+    const client: oauth.Client = { client_id: machines.adminKeyed.clientId };
+    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    const tokens = await oauth.processClientCredentialsResponse(
+      as,
+      client,
+      await oauth.clientCredentialsGrantRequest(
+        as,
+        client,
+        oauth.PrivateKeyJwt(machines.adminKeyed.privateKey),
+        { scope: 'admin:read' },
+        { DPoP, ...insecure },
+      ),
+    );
+    expect(tokens.token_type).toBe('dpop');
+    const listed = await oauth.protectedResourceRequest(
+      tokens.access_token,
+      'GET',
+      new URL(`${issuer}/admin/v1/users?limit=1`),
+      new Headers({ accept: 'application/json' }),
+      null,
+      { DPoP, ...insecure },
+    );
+    expect(listed.status).toBe(200);
+    expect(Object.keys((await listed.json()) as Json).sort()).toEqual(['items', 'next']);
+    const asBearer = await new AdminApi(issuer, tokens.access_token).get('/users?limit=1');
+    expectRefusal(asBearer, 401, 'invalid_token');
   });
 
   it('refuses admin:* to a client that registered itself and to a configured one without the mark', async () => {
@@ -287,6 +322,26 @@ describe('users', () => {
       400,
       'invalid_request',
     );
+  });
+
+  it('lists users in cursor pages, ?q= keeping the usernames that start with it in any letter case', async () => {
+    const prefix = `acc-q-${random()}`;
+    const made: string[] = [];
+    for (const name of ['a', 'B', 'c']) {
+      const username = `${prefix}-${name}`;
+      const created = await admin.call('POST', '/users', {
+        body: { username, password: newPassword() },
+      });
+      expect(created.status).toBe(201);
+      made.push(username);
+    }
+    const { pages, items } = await admin.walk(`/users?q=${prefix.toUpperCase()}`, 2);
+    expect(pages.map((page) => page.length)).toEqual([2, 1]);
+    // By username, as its keyset (code point order: `B` before `a`).
+    expect(items.map((item) => item.username)).toEqual([...made].sort());
+    for (const item of items) {
+      expect(item).toMatchObject({ sub: expect.any(String), status: 'active', disabled_at: null });
+    }
   });
 
   it('disables with If-Match as the CLI does: sign-in refused, grants revoked, logout sent; 428 without a tag, 412 on a stale one', async () => {

@@ -55,7 +55,8 @@ export function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }
 
-const insecure = { [oauth.allowInsecureRequests]: true } as const;
+/** oauth4webapi's leave to talk to the service's http issuer (a loopback port). */
+export const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
 /** The service's metadata as oauth4webapi reads it (RFC 8414 over OpenID discovery). */
 export async function authorizationServer(issuer: string): Promise<oauth.AuthorizationServer> {
