@@ -1,4 +1,4 @@
-import { methodJson } from './method-json';
+import { methodJson, methodRemovedJson } from './method-json';
 import { cliCall } from '../io/cli-call';
 import type { Command } from 'commander';
 import {
@@ -81,11 +81,7 @@ async function removeMethod(
   const removed = await deps.withContext((app) =>
     app.get(AccountAdministration).unlink(user, key, cliCall()),
   );
-  answer(deps, command, `${done}${ended(removed)}.\n`, {
-    removed: key,
-    sessions_ended: removed.sessionsEnded,
-    grants_revoked: removed.grantsRevoked,
-  });
+  answer(deps, command, `${done}${ended(removed)}.\n`, methodRemovedJson(key, removed));
 }
 
 async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]> {
@@ -201,11 +197,7 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
         deps,
         command,
         `Removed ${visible(emailOf(key))} from ${options.user}${ended(removed)}.\n`,
-        {
-          removed: key,
-          sessions_ended: removed.sessionsEnded,
-          grants_revoked: removed.grantsRevoked,
-        },
+        methodRemovedJson(key, removed),
       );
     });
 

@@ -1,4 +1,4 @@
-import { clientJson, secretJson } from './client-json';
+import { clientJson, clientRemovedJson, secretJson } from './client-json';
 import { cliCall } from '../io/cli-call';
 import { ADMIN_SCOPES, type AdminScope } from '../../protocol-rules/admin-scopes';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -531,11 +531,12 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       const { grantsRevoked } = await deps.withContext((app) =>
         app.get(ClientAdministration).remove(clientId, cliCall()),
       );
-      answer(deps, command, `Removed client ${clientId}; revoked ${grantsRevoked} grant(s).\n`, {
-        client_id: clientId,
-        removed: true,
-        grants_revoked: grantsRevoked,
-      });
+      answer(
+        deps,
+        command,
+        `Removed client ${clientId}; revoked ${grantsRevoked} grant(s).\n`,
+        clientRemovedJson(clientId, grantsRevoked),
+      );
     });
 
   registerPruneCommand(clients, deps);
