@@ -84,6 +84,24 @@ async function removeMethod(
   answer(deps, command, `${done}${ended(removed)}.\n`, methodRemovedJson(key, removed));
 }
 
+/** `<group> list --user <sub>`: the account's sign-in methods of one type. */
+function registerMethodList(
+  group: Command,
+  deps: CommandDeps,
+  type: SignInMethod['type'],
+  description: string,
+  columns: readonly Column<SignInMethod>[],
+): void {
+  group
+    .command('list')
+    .description(description)
+    .requiredOption('--user <sub>', 'the subject')
+    .action(async (options: { user: string }, command: Command) => {
+      const list = (await methodsOf(deps, options.user)).filter((m) => m.type === type);
+      answerRows(deps, command, list, columns, methodJson);
+    });
+}
+
 async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]> {
   const methods = await deps.withContext((app) => app.get(AccountAdministration).methodsOf(sub));
   return [...methods];
@@ -203,14 +221,7 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
 
   const passkeys = program.command('passkeys').description("a user's passkeys (WebAuthn)");
 
-  passkeys
-    .command('list')
-    .description("a user's passkeys")
-    .requiredOption('--user <sub>', 'the subject')
-    .action(async (options: { user: string }, command: Command) => {
-      const list = (await methodsOf(deps, options.user)).filter((m) => m.type === 'passkey');
-      answerRows(deps, command, list, PASSKEY_COLUMNS, methodJson);
-    });
+  registerMethodList(passkeys, deps, 'passkey', "a user's passkeys", PASSKEY_COLUMNS);
 
   passkeys
     .command('remove')
@@ -241,14 +252,13 @@ function registerUpstreamCommands(program: Command, deps: CommandDeps): void {
     .command('upstream')
     .description("an account's accounts at upstream identity providers (UPSTREAM_PROVIDERS)");
 
-  upstream
-    .command('list')
-    .description("an account's provider accounts, with the email each provider verified")
-    .requiredOption('--user <sub>', 'the subject')
-    .action(async (options: { user: string }, command: Command) => {
-      const list = (await methodsOf(deps, options.user)).filter((m) => m.type === 'upstream');
-      answerRows(deps, command, list, UPSTREAM_COLUMNS, methodJson);
-    });
+  registerMethodList(
+    upstream,
+    deps,
+    'upstream',
+    "an account's provider accounts, with the email each provider verified",
+    UPSTREAM_COLUMNS,
+  );
 
   upstream
     .command('remove')
