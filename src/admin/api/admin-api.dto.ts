@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 
 /**
  * What the admin API answers, for the OpenAPI document: the JSON the CLI's `--json` prints, by
@@ -193,16 +193,11 @@ export class AdminGrantDto {
 
 export class AdminGrantPageDto extends pageDto(AdminGrantDto) {}
 
-export class AdminGrantRevocationDto {
-  @ApiProperty({ example: 'q3Yc0n1oQm2n8bX4lKf0aA' })
-  grant_id!: string;
-
-  @ApiProperty({ example: 'alice' })
-  sub!: string;
-
-  @ApiProperty({ example: 'billing' })
-  client_id!: string;
-
+export class AdminGrantRevocationDto extends PickType(AdminGrantDto, [
+  'grant_id',
+  'sub',
+  'client_id',
+] as const) {
   @ApiProperty({ description: 'False when it already was revoked', example: true })
   revoked!: boolean;
 
@@ -312,15 +307,18 @@ export class AdminAccountDto {
   methods!: AdminMethodDto[];
 }
 
-export class AdminMethodRemovedDto {
-  @ApiProperty({ example: 'email:alice@example.com' })
-  removed!: string;
-
-  @ApiProperty({ example: 1 })
+/** What an ending ended (endedJson): the sessions (each told to its clients), the grants. */
+export class AdminSessionsEndedDto {
+  @ApiProperty({ example: 2 })
   sessions_ended!: number;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ example: 3 })
   grants_revoked!: number;
+}
+
+export class AdminMethodRemovedDto extends AdminSessionsEndedDto {
+  @ApiProperty({ example: 'email:alice@example.com' })
+  removed!: string;
 }
 
 /** A live login session: its `sid` (as in ID and logout tokens), never its cookie. */
@@ -348,11 +346,3 @@ export class AdminSessionDto {
 }
 
 export class AdminSessionPageDto extends pageDto(AdminSessionDto) {}
-
-export class AdminSessionsEndedDto {
-  @ApiProperty({ example: 2 })
-  sessions_ended!: number;
-
-  @ApiProperty({ example: 3 })
-  grants_revoked!: number;
-}
