@@ -14,9 +14,8 @@ export const USERNAME: ApiParamOptions = { name: 'username', example: 'alice' };
 export const SESSION_ID: ApiParamOptions = { name: 'sid', example: 'Xz3k9VbQm2n8bX4lKf0aAw' };
 export const OUTBOX: ApiParamOptions = {
   name: 'outbox',
-  enum: ['logout', 'mail', 'ciba'],
   description: 'logout (back-channel logout tokens), mail, or ciba (CIBA notifications)',
-  example: 'logout',
+  schema: { type: 'string', enum: ['logout', 'mail', 'ciba'], example: 'logout' },
 };
 export const OUTBOX_ROW_ID: ApiParamOptions = {
   name: 'id',

@@ -46,7 +46,11 @@ export class OutboxListQueryDto extends PageQueryDto {
 }
 
 export class OutboxRetryAllDto {
-  @ApiProperty({ enum: ['given_up'], description: 'The rows to retry: the given-up ones' })
+  @ApiProperty({
+    enum: ['given_up'],
+    description: 'The rows to retry: the given-up ones',
+    example: 'given_up',
+  })
   @IsIn(['given_up'])
   state!: 'given_up';
 }
