@@ -346,3 +346,92 @@ export class AdminSessionDto {
 }
 
 export class AdminSessionPageDto extends pageDto(AdminSessionDto) {}
+
+/** Where an outbox row goes: by outbox, never a token, a body or a full address. */
+export class AdminOutboxTargetDto {
+  @ApiProperty({ required: false, description: 'logout, ciba: the client', example: 'billing' })
+  client_id?: string;
+
+  @ApiProperty({ required: false, description: "logout: the ended session's sid" })
+  sid?: string;
+
+  @ApiProperty({ required: false, enum: ['email_code', 'ciba_request'], description: 'mail' })
+  purpose?: string;
+
+  @ApiProperty({
+    required: false,
+    type: String,
+    nullable: true,
+    description: 'mail: the recipient masked (null on rows queued before it was kept)',
+    example: 'a***@example.com',
+  })
+  recipient?: string | null;
+
+  @ApiProperty({ required: false, enum: ['ping', 'announce', 'notify'], description: 'ciba' })
+  kind?: string;
+}
+
+export class AdminOutboxRowDto {
+  @ApiProperty({ example: 'pX2m0nQ8bX4lKf0aAwZ3kA' })
+  id!: string;
+
+  @ApiProperty({ enum: ['logout', 'mail', 'ciba'], example: 'logout' })
+  outbox!: string;
+
+  @ApiProperty({
+    enum: ['pending', 'retrying', 'given_up', 'done'],
+    description:
+      'pending: no attempt failed yet; retrying: one failed, the next is due at next_attempt_at; ' +
+      'given_up: its dead letter, attempted no more unless retried; done: delivered or sent',
+    example: 'given_up',
+  })
+  state!: string;
+
+  @ApiProperty({
+    description: "The outbox's own status (logout: failed or dropped when given up)",
+    example: 'failed',
+  })
+  status!: string;
+
+  @ApiProperty({ type: AdminOutboxTargetDto })
+  target!: AdminOutboxTargetDto;
+
+  @ApiProperty({ description: 'Attempts since it was queued or last retried', example: 7 })
+  attempts!: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why the latest attempt failed (a status, a code; never a secret)',
+    example: 'HTTP status 500',
+  })
+  last_error!: string | null;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  created_at!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  next_attempt_at!: string | null;
+
+  @ApiProperty({
+    description: 'Until when failures are retried (mail, ciba: when what it carries expires)',
+    example: '2026-11-28T10:00:00.000Z',
+  })
+  give_up_at!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '2026-11-28T10:00:00.000Z' })
+  given_up_at!: string | null;
+}
+
+export class AdminOutboxRowPageDto extends pageDto(AdminOutboxRowDto) {}
+
+export class AdminOutboxRetryAllDto {
+  @ApiProperty({ example: 3 })
+  retried!: number;
+
+  @ApiProperty({
+    description: "Given-up rows left: what they carry expired (a mail's code, a CIBA request)",
+    example: 0,
+  })
+  not_retryable!: number;
+}
