@@ -102,7 +102,6 @@ describe('AttestationTrust: what a verified attestation statement proves, from t
       ]);
       const trust = trustWith({ mdsBlob: blob, mdsRoots: [pemOf(fidoRoot)] });
       await trust.onModuleInit();
-      expect(trust.configured).toBe(true);
       const listed = device(await packedAttestation(stranger, MODEL));
       expect(await trust.assess(statementOf(listed))).toEqual({
         trust: 'trusted',

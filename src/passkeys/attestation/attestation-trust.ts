@@ -94,11 +94,6 @@ export class AttestationTrust implements OnModuleInit {
     }
   }
 
-  /** Whether any root is trusted: without, no passkey is hardware-bound. */
-  get configured(): boolean {
-    return this.roots.length > 0 || this.metadata.models.size > 0;
-  }
-
   /** What the statement shows: its chain checked against the trust list, its model looked up. */
   async assess(statement: VerifiedStatement): Promise<AttestationAssessment> {
     const aaguid = statement.aaguid.toLowerCase();
