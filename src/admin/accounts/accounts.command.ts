@@ -37,6 +37,8 @@ const METHOD_COLUMNS: readonly Column<SignInMethod>[] = [
 const PASSKEY_COLUMNS: readonly Column<SignInMethod>[] = [
   { header: 'CREDENTIAL', cell: (method) => credentialIdOf(method.key) },
   { header: 'DEVICE', cell: (method) => method.passkey?.deviceType ?? '-' },
+  { header: 'HARDWARE', cell: (method) => (method.passkey?.hardwareBound === true ? 'yes' : 'no') },
+  { header: 'AUTHENTICATOR', cell: (method) => method.passkey?.authenticatorName ?? '-' },
   { header: 'COUNTER', cell: (method) => String(method.passkey?.counter ?? '-') },
   { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
   { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },

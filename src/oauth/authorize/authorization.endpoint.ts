@@ -489,7 +489,7 @@ function promptNoneRefusal(
     case 'acr':
     case 'preferred_acr':
       return new UnmetAuthenticationRequirements(
-        'The session does not meet the acr the request requires (phr: a passkey sign-in), and prompt=none forbids asking for one',
+        'The session does not meet the acr the request requires (phr: a passkey sign-in; phrh: a hardware-bound passkey’s), and prompt=none forbids asking for one',
       );
   }
 }

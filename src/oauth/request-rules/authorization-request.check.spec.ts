@@ -12,7 +12,7 @@ function check(
     {} as TokenConfig,
     {} as OAuthConfig,
     {} as ResourceClientIdCheck,
-    { acrRequiredByScope, acrRequiredByResource, accountChangesRequirePhr: false },
+    { acrRequiredByScope, acrRequiredByResource, accountChangesRequireAcr: undefined },
     {} as AuthorizationDetailsCheck,
   );
 }
