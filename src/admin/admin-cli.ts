@@ -12,6 +12,7 @@ import type { CommandDeps } from './io/command-output';
 import { registerKeysCommands } from './keys/keys.command';
 import { registerMigrationsCommands } from './migrations/migrations.command';
 import { registerUsersCommands } from './users/users.command';
+import { registerOperatorsCommands } from './operators/operators.command';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -48,6 +49,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
   registerApprovalsCommands(program, deps);
   registerAccountsCommands(program, deps);
   registerSessionsCommands(program, deps);
+  registerOperatorsCommands(program, deps);
   registerMigrationsCommands(program, deps);
   return program;
 }

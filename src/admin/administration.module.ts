@@ -19,6 +19,8 @@ import { GrantAdministration } from './grants/grant-administration.service';
 import { KeyAdministration } from './keys/key-administration.service';
 import { SessionAdministration } from './sessions/session-administration.service';
 import { UserAdministration } from './users/user-administration.service';
+import { OperatorAdministration } from './operators/operator-administration.service';
+import { OperatorPersistenceModule } from '../accounts/operators/persistence/operator-persistence.module';
 
 /** The administration services: what both faces (the CLI and the admin API) call. */
 export const ADMINISTRATION_SERVICES = [
@@ -28,6 +30,7 @@ export const ADMINISTRATION_SERVICES = [
   ConsentAdministration,
   GrantAdministration,
   KeyAdministration,
+  OperatorAdministration,
   SessionAdministration,
   UserAdministration,
 ] as const;
@@ -49,6 +52,7 @@ export const ADMINISTRATION_SERVICES = [
     ApprovalAuditPersistenceModule,
     AccountsModule,
     AdminAuditPersistenceModule,
+    OperatorPersistenceModule,
   ],
   providers: [PasswordHasher, MethodRemoval, AdminAuditTrail, ...ADMINISTRATION_SERVICES],
   exports: [AdminAuditTrail, ...ADMINISTRATION_SERVICES],

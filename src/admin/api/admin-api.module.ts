@@ -10,6 +10,7 @@ import { GrantsAdminController } from '../grants/grants.controller';
 import { KeysAdminController } from '../keys/keys.controller';
 import { SessionsAdminController } from '../sessions/sessions.controller';
 import { UsersAdminController } from '../users/users.controller';
+import { OperatorsAdminController } from '../operators/operators.controller';
 import { AdminApiGuard } from './admin-api.guard';
 import { AdminErrorsInterceptor } from './admin-errors.interceptor';
 
@@ -29,6 +30,7 @@ import { AdminErrorsInterceptor } from './admin-errors.interceptor';
     ConsentsAdminController,
     ApprovalsAdminController,
     AuditAdminController,
+    OperatorsAdminController,
   ],
   providers: [AdminApiGuard, AdminErrorsInterceptor],
 })
