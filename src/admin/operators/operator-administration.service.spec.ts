@@ -18,8 +18,15 @@ describe('OperatorAdministration: the role changes on the command line only', ()
     { now: () => new Date('2026-12-01T00:00:00Z') } as Clock,
   );
   const overTheApi: AdminCall = { actor: { kind: 'client', clientId: 'ops' }, requestId: 'r' };
+  const inTheConsole: AdminCall = {
+    actor: { kind: 'operator', account: 'alice', clientId: 'proofgate-console' },
+    requestId: 'r',
+  };
 
-  it.each([['an admin client', overTheApi]])('refuses %s, writing nothing', async (_who, call) => {
+  it.each([
+    ['an admin client', overTheApi],
+    ['an operator in the console', inTheConsole],
+  ])('refuses %s, writing nothing', async (_who, call) => {
     await expect(service.grant('bob', call)).rejects.toThrow(AdminError);
     await expect(service.revoke('bob', call)).rejects.toThrow(AdminError);
     expect(add).not.toHaveBeenCalled();
