@@ -230,6 +230,17 @@ describe('the admin console client: admin scopes for an operator’s recent pass
     }
   });
 
+  it('serves the console page with every page’s CSP and anti-framing, and its script', async () => {
+    const page = await t.http().get('/admin/').expect(200);
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.text).toContain('<script src="/static/admin-console.js" defer></script>');
+    expect(page.text).toContain(`data-redirect-uri="${REDIRECT}"`);
+    expect(page.text).not.toMatch(/<script>|<script [^s]/);
+    await t.http().get('/static/admin-console.js').expect(200);
+  });
+
   it('gives admin scopes to no other client, and lets no one register or change the console', async () => {
     const agent = await passwordBrowser('user0');
     const other = await agent
@@ -283,5 +294,11 @@ describe('ADMIN_CONSOLE=false', () => {
     );
     expect(res.status).toBe(400);
     expect(res.text).toContain('Unknown client_id');
+    expectRefusal(
+      await t.http().get('/admin/'),
+      404,
+      'not_found',
+      'There is no admin console here',
+    );
   });
 });
