@@ -1,4 +1,4 @@
-import type { AdminScope } from '../../protocol-rules/admin-scopes';
+import { ADMIN_CONSOLE_CLIENT_ID, type AdminScope } from '../../protocol-rules/admin-scopes';
 import { LogoutConfig } from '../../config/sections/logout.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
@@ -648,12 +648,15 @@ export class ClientAdministration {
       );
     }
     if (source === 'built-in') {
-      throw new AdminError(`client ${clientId} is built in (wallet login): cannot ${action} it`);
+      const what = clientId === DEFAULT_WALLET_CLIENT_ID ? 'wallet login' : 'the admin console';
+      throw new AdminError(`client ${clientId} is built in (${what}): cannot ${action} it`);
     }
   }
 
   private sourceOf(clientId: string, client?: OAuthClient): ClientSource {
-    if (clientId === DEFAULT_WALLET_CLIENT_ID) return 'built-in';
+    if (clientId === DEFAULT_WALLET_CLIENT_ID || clientId === ADMIN_CONSOLE_CLIENT_ID) {
+      return 'built-in';
+    }
     if (client?.dynamicallyRegisteredAt) return 'dynamic registration';
     if (this.oauth.clients.some((configured) => configured.clientId === clientId)) {
       return 'OAUTH_CLIENTS';

@@ -394,6 +394,7 @@ describe('the admin API (/admin/v1)', () => {
       const before = await t.http().get('/admin/v1/accounts/carol').set(as(reader));
       expect(before.body).toEqual({
         sub: 'carol',
+        operator: false,
         methods: [expect.objectContaining({ method: 'password:carol', type: 'password' })],
       });
       const linked = await t
