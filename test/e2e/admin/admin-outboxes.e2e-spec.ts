@@ -130,7 +130,7 @@ describe('the outboxes through the admin API and proofgate-admin', () => {
       rp.failNext = 1_000;
       const id = await logoutQueued();
       await rp.waitFor(1);
-      await rowWhen('logout', id, 'given_up');
+      const givenUp = await rowWhen('logout', id, 'given_up');
       expect(givenUp).toMatchObject({
         outbox: 'logout',
         status: 'failed',
