@@ -231,28 +231,35 @@ export class FaultRunner {
     const codes = await this.mintMany(KILL_CODES);
     const ready = hooks?.ready ?? (() => true);
     await this.waitFor(ready, hooks?.readyWithinMs ?? 0);
-    const streamAt = this.elapsed();
     let killing = false;
     let next = 0;
     const outcomes: RedemptionOutcome[] = [];
+    // Decided as each answer arrives, not by polling: the other loops' exchanges are then in
+    // flight. Prefer a moment when `ready` still holds, but not past a few more answers, and never
+    // so late that the loops run out of codes (a fast machine answers dozens within one poll).
+    let signalKill: () => void = () => undefined;
+    const killNow = new Promise<void>((resolve) => (signalKill = resolve));
+    const judge = () => {
+      const answered = outcomes.length;
+      const runningOut = codes.length - next < KILL_LOOPS;
+      if (
+        runningOut ||
+        (answered >= KILL_AFTER_ANSWERS && (ready() || answered >= 3 * KILL_AFTER_ANSWERS))
+      ) {
+        signalKill();
+      }
+    };
     const loops = Array.from({ length: KILL_LOOPS }, async () => {
       while (!killing && next < codes.length) {
         outcomes.push(await this.traffic.exchange(codes[next++], 1, victim));
+        if (!killing) judge();
       }
     });
-    const attempts = this.client.attempts;
-    let scanned = scanFrom;
-    let answered = 0;
-    await this.waitFor(() => {
-      for (; scanned < attempts.length; scanned++) {
-        const a = attempts[scanned];
-        const ofStream =
-          a.endpoint === 'token.code' && a.instance === victim && a.sentAt >= streamAt;
-        if (ofStream && a.outcome === 'answered') answered++;
-      }
-      // Still ready (a logout delivery in flight), or not waiting for it past a few more answers.
-      return answered >= KILL_AFTER_ANSWERS && (ready() || answered >= 3 * KILL_AFTER_ANSWERS);
-    }, 10_000);
+    const cap = setTimeout(signalKill, 10_000);
+    this.signal.addEventListener('abort', signalKill, { once: true });
+    await killNow;
+    clearTimeout(cap);
+    this.signal.removeEventListener('abort', signalKill);
     killing = true;
     const pid = instance.pid;
     const killedAt = await instance.kill();
