@@ -819,6 +819,7 @@ describe('AppConfig.fromEnv: passkeys (WebAuthn relying party)', () => {
       rpId: 'auth.example.com',
       origins: ['https://auth.example.com'],
       recentLoginSeconds: 600,
+      relatedOrigins: [],
       attestation: 'none',
       trustedAttestationRoots: [],
       mdsRoots: [],
@@ -838,6 +839,25 @@ describe('AppConfig.fromEnv: passkeys (WebAuthn relying party)', () => {
       rpId: 'example.com',
       origins: ['https://auth.example.com', 'https://app.example.com'],
     });
+  });
+
+  it('reads related origins: labels counted as browsers count them, the same origin once', () => {
+    const config = AppConfig.fromEnv({
+      ...base,
+      ISSUER: 'https://auth.example.com',
+      // example.com and example.co.uk are one label; a.github.io and b.github.io two (github.io is
+      // a suffix of the list's private section, which browsers read): four in all.
+      WEBAUTHN_RELATED_ORIGINS:
+        'https://shop.example.co.uk,https://example.com,https://a.github.io,https://b.github.io,' +
+        'https://brand.example,https://example.com',
+    });
+    expect(config.passkeys.relatedOrigins).toEqual([
+      'https://shop.example.co.uk',
+      'https://example.com',
+      'https://a.github.io',
+      'https://b.github.io',
+      'https://brand.example',
+    ]);
   });
 
   it('refuses an ISSUER on an IP address without WEBAUTHN_RP_ID, in one line saying what to set', () => {
@@ -890,6 +910,25 @@ describe('AppConfig.fromEnv: passkeys (WebAuthn relying party)', () => {
       /WEBAUTHN_ORIGINS: https:\/\/example\.org is not on the RP ID example\.com/,
     ],
     [{ ACCOUNT_RECENT_LOGIN_SECONDS: '4' }, /ACCOUNT_RECENT_LOGIN_SECONDS must be between 5/],
+    [
+      { WEBAUTHN_RELATED_ORIGINS: 'http://shop.example.org' },
+      /WEBAUTHN_RELATED_ORIGINS must list bare https origins/,
+    ],
+    [
+      { WEBAUTHN_RELATED_ORIGINS: 'https://localhost:3000' },
+      /WEBAUTHN_RELATED_ORIGINS: https:\/\/localhost:3000 is on no registrable domain/,
+    ],
+    [
+      { WEBAUTHN_RELATED_ORIGINS: 'https://shop.example.org/login' },
+      /WEBAUTHN_RELATED_ORIGINS must list bare https origins/,
+    ],
+    [
+      {
+        WEBAUTHN_RELATED_ORIGINS:
+          'https://a.example,https://b.example,https://c.example,https://d.example,https://e.example,https://f.example',
+      },
+      /^WEBAUTHN_RELATED_ORIGINS names 6 registrable domains \(a, b, c, d, e, f\): browsers read at most 5/,
+    ],
   ])('refuses %j at start', (env, message) => {
     expect(() => AppConfig.fromEnv({ ...base, ...env })).toThrow(message);
   });

@@ -6,6 +6,7 @@ import { GrantsModule } from '../tokens/grants/grants.module';
 import { PasskeyAuthenticationService } from './authentication/passkey-authentication.service';
 import { PasskeyLoginService } from './authentication/passkey-login.service';
 import { PasskeysController } from './passkeys.controller';
+import { RelatedOriginsController } from './related-origins.controller';
 import { PasskeyRegistrationService } from './registration/passkey-registration.service';
 import { RelyingParty } from './relying-party';
 import { AttestationTrust } from './attestation/attestation-trust';
@@ -16,7 +17,7 @@ import { AttestationTrust } from './attestation/attestation-trust';
  */
 @Module({
   imports: [AccountsModule, ChallengeStoreModule, ClientsModule, GrantsModule],
-  controllers: [PasskeysController],
+  controllers: [PasskeysController, RelatedOriginsController],
   providers: [
     RelyingParty,
     AttestationTrust,

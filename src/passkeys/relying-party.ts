@@ -11,15 +11,22 @@ export interface RelyingPartySettings {
 export const RP_NAME = 'Proofgate';
 
 /**
- * The relying party, from WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS (checked at start by config/: an
- * ISSUER on an IP address without WEBAUTHN_RP_ID does not start).
+ * The relying party, from WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS and WEBAUTHN_RELATED_ORIGINS (checked
+ * at start by config/: an ISSUER on an IP address without WEBAUTHN_RP_ID does not start). A
+ * ceremony may come from any of its origins or related origins: a browser lets a related origin
+ * use the RP ID only once the RP ID's `/.well-known/webauthn` lists it (Related Origin Requests).
  */
 @Injectable()
 export class RelyingParty {
   constructor(private readonly passkeys: PasskeyConfig) {}
 
   settings(): RelyingPartySettings {
-    const { rpId, origins } = this.passkeys;
-    return { id: rpId, name: RP_NAME, origins: [...origins] };
+    const { rpId, origins, relatedOrigins } = this.passkeys;
+    return { id: rpId, name: RP_NAME, origins: [...new Set([...origins, ...relatedOrigins])] };
+  }
+
+  /** The origins `/.well-known/webauthn` publishes (none: it answers 404). */
+  relatedOrigins(): readonly string[] {
+    return this.passkeys.relatedOrigins;
   }
 }

@@ -1,5 +1,14 @@
 import { isIP } from 'node:net';
-import { ConfigError, Env, int as readInt, str, webOrigins, webauthnRpId } from '../env-parsers';
+import { getDomainWithoutSuffix } from 'tldts';
+import {
+  ConfigError,
+  Env,
+  httpsOrigins,
+  int as readInt,
+  str,
+  webOrigins,
+  webauthnRpId,
+} from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { pemCertificatesFile, readSettingFile } from '../pem-file';
 import type { ServerConfig } from './server.config';
@@ -23,6 +32,11 @@ export abstract class PasskeyConfig {
   /** The origins a ceremony may come from (clientDataJSON `origin`). */
   abstract readonly origins: readonly string[];
   /**
+   * WEBAUTHN_RELATED_ORIGINS: origins on other domains that may use this RP ID (WebAuthn Level 3
+   * §5.11, Related Origin Requests), published at `/.well-known/webauthn`.
+   */
+  abstract readonly relatedOrigins: readonly string[];
+  /**
    * How old the login behind an account change (a passkey registered, a method linked) may be:
    * older, and the bearer is told to sign in again (RFC 9470 `max_age`). Also how long before a
    * sign-in another method's sign-in in the same browser counts in its `amr` (with `mfa`).
@@ -41,6 +55,40 @@ export abstract class PasskeyConfig {
   /** PASSKEY_ALLOWED_AAGUIDS: the authenticator models that may register (none: any). */
   abstract readonly allowedAaguids: readonly string[];
 }
+
+/**
+ * How many registrable-domain labels (`example` of example.com and example.co.uk alike) a
+ * browser reads from `/.well-known/webauthn`: Chromium and Safari stop at five (WebAuthn Level 3
+ * §5.11.1 lets a client choose; five is what ships), ignoring the origins after.
+ */
+export const RELATED_ORIGIN_LABELS_MAX = 5;
+
+/**
+ * WEBAUTHN_RELATED_ORIGINS: bare https origins, each on a registrable domain (a browser skips an
+ * origin without one: localhost, an IP address), at most RELATED_ORIGIN_LABELS_MAX labels among
+ * them, counted on the public suffix list with its private section as browsers count them: a
+ * longer list would be cut by the browser without a word, so the service refuses to start.
+ */
+const relatedOrigins = (env: Env, name: string): string[] | undefined => {
+  const origins = httpsOrigins(env, name);
+  if (origins === undefined) return undefined;
+  const labels = new Set<string>();
+  for (const origin of origins) {
+    const label = getDomainWithoutSuffix(new URL(origin).hostname, { allowPrivateDomains: true });
+    if (!label) {
+      throw new ConfigError(
+        `${name}: ${origin} is on no registrable domain (localhost, an IP address or a public suffix): browsers skip such an origin`,
+      );
+    }
+    labels.add(label);
+  }
+  if (labels.size > RELATED_ORIGIN_LABELS_MAX) {
+    throw new ConfigError(
+      `${name} names ${labels.size} registrable domains (${[...labels].join(', ')}): browsers read at most ${RELATED_ORIGIN_LABELS_MAX}, and ignore the origins of the others`,
+    );
+  }
+  return origins;
+};
 
 const pemCertificates = (env: Env, name: string): string[] | undefined => {
   const path = str(env, name);
@@ -83,6 +131,17 @@ export const PASSKEY_SETTINGS = settingsSection(
       description:
         'The origins a passkey ceremony may come from (clientDataJSON `origin`); `https:` only, ' +
         'except `http://localhost`.',
+    }),
+    webauthnRelatedOrigins: setting({
+      name: 'WEBAUTHN_RELATED_ORIGINS',
+      type: text('comma-separated origins', relatedOrigins),
+      default: { unset: 'none (`/.well-known/webauthn` answers 404)' },
+      description:
+        'Origins on other domains whose pages may use the passkeys of `WEBAUTHN_RP_ID` (WebAuthn ' +
+        'Related Origin Requests): published at `/.well-known/webauthn`, which browsers fetch from ' +
+        "the RP ID's host, and accepted as a ceremony's origin. `https:` only, except " +
+        '`http://localhost`; at most 5 registrable domains (what browsers read). See [Related ' +
+        'origins](PASSKEYS-AND-ACCOUNTS.md#related-origins).',
     }),
     accountRecentLoginSeconds: setting({
       name: 'ACCOUNT_RECENT_LOGIN_SECONDS',
@@ -169,11 +228,12 @@ export function readPasskeyConfig(
     origins: [new URL(server.issuer).origin],
     recentLoginSeconds: 600,
   });
-  return Object.freeze({ ...relyingParty, ...attestationSettings(env) });
+  const relatedOrigins = env.get(PASSKEY_SETTINGS.declared.webauthnRelatedOrigins, []);
+  return Object.freeze({ ...relyingParty, relatedOrigins, ...attestationSettings(env) });
 }
 
 type RelyingPartySettings = Pick<PasskeyConfig, 'rpId' | 'origins' | 'recentLoginSeconds'>;
-type AttestationSettings = Omit<PasskeyConfig, keyof RelyingPartySettings>;
+type AttestationSettings = Omit<PasskeyConfig, keyof RelyingPartySettings | 'relatedOrigins'>;
 
 /**
  * PASSKEY_ATTESTATION and the trust list, checked together: hardware cannot be required, nor
