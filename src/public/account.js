@@ -3,8 +3,26 @@
  * the CSP allows no inline script). Gets creation options for the signed-in account from
  * POST /account/passkeys/options, has the browser create the passkey, posts it to
  * POST /account/passkeys (both with the page's CSRF token), then reloads the page.
+ * And, on every load, tells the browser's authenticators which passkeys the account still holds
+ * (WebAuthn Signal API, signalAllAcceptedCredentials): one removed here, by an operator or by a
+ * lock-down stops being offered. Feature-detected; a browser without it is told nothing.
  */
 'use strict';
+
+(function () {
+  const signal = document.getElementById('passkey-signal');
+  const api = window.PublicKeyCredential;
+  if (!signal || !api || typeof api.signalAllAcceptedCredentials !== 'function') return;
+  const ids = signal.dataset.credentialIds || '';
+  // Best effort: an authenticator that cannot be told is no reason to trouble the page.
+  api
+    .signalAllAcceptedCredentials({
+      rpId: signal.dataset.rpId,
+      userId: signal.dataset.userId,
+      allAcceptedCredentialIds: ids.split(' ').filter((id) => id !== ''),
+    })
+    .catch(() => undefined);
+})();
 
 (function () {
   const button = document.getElementById('add-passkey');

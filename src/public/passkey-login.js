@@ -6,7 +6,9 @@
  * POST /login/passkey, then continues to the pending authorization request. Where the browser
  * offers conditional mediation, the username field also proposes the passkeys (autofill). On a
  * `phrh` step-up the button names the account's hardware-bound passkeys (data-allow-credentials):
- * only those are asked for (WebAuthn allowCredentials), and no autofill offers the others.
+ * only those are asked for (WebAuthn allowCredentials), and no autofill offers the others. A
+ * passkey no account holds (removed) is refused as unknown_credential: the page tells the
+ * authenticator so (WebAuthn Signal API, signalUnknownCredential), which stops offering it.
  */
 'use strict';
 
@@ -49,7 +51,12 @@
         allowCredentials === undefined ? options : { ...options, allowCredentials };
       const response = await lib.startAuthentication({ optionsJSON, useBrowserAutofill: autofill });
       show(status, 'Signing in…');
-      await finishLogin('/login/passkey', { response }, (text) => show(status, text));
+      await finishLogin('/login/passkey', { response }, (text) => show(status, text)).catch(
+        (error) => {
+          if (error && error.error === 'unknown_credential') forget(options.rpId, response.id);
+          throw error;
+        },
+      );
     } catch (error) {
       // An autofill request is aborted when the button starts its own: nothing to say.
       if (autofill) return;
@@ -57,5 +64,12 @@
       show(alertBox, describe(error, 'Signing in with a passkey failed.'));
       button.disabled = false;
     }
+  }
+
+  /** Feature-detected, best effort: the authenticator hides the credential from now on. */
+  function forget(rpId, credentialId) {
+    const api = window.PublicKeyCredential;
+    if (!api || typeof api.signalUnknownCredential !== 'function') return;
+    api.signalUnknownCredential({ rpId, credentialId }).catch(() => undefined);
   }
 })();

@@ -24,7 +24,8 @@ window.Proofgate = Object.freeze(
     }
 
     /**
-     * POSTs JSON; answers the parsed body, or throws with the server's error_description.
+     * POSTs JSON; answers the parsed body, or throws with the server's error_description (and its
+     * `error` code as the thrown error's `error`).
      * `credentials`: 'same-origin' (the default) sends the login session's cookies; the demo dApp,
      * which stands for a third-party app, sends 'omit'.
      */
@@ -38,7 +39,10 @@ window.Proofgate = Object.freeze(
       const data = await response.json().catch(() => null);
       if (!response.ok) {
         const description = data && data.error_description;
-        throw new Error(description || `${path} answered ${response.status}.`);
+        const failure = new Error(description || `${path} answered ${response.status}.`);
+        // The envelope's code, for a page that acts on one (unknown_credential).
+        failure.error = data && data.error;
+        throw failure;
       }
       return data;
     }

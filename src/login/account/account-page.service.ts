@@ -1,3 +1,4 @@
+import { encodedUserHandleOf } from '../../passkeys/user-handle';
 import { StepUpConfig } from '../../config/sections/step-up.config';
 import { acrForAccountChange, meetsAcr, type MinimumAcr } from '../../protocol-rules/acr';
 import type { Account } from '../../accounts/account';
@@ -96,6 +97,7 @@ export class AccountPageService {
       thisDeviceNeeded,
       emailLogin: this.emails.enabled,
       identityWallet: this.identityWallets.enabled,
+      passkeySignal: { rpId: this.passkeys.rpId, userId: encodedUserHandleOf(account.sub) },
       ...shown,
     };
   }

@@ -1,4 +1,9 @@
-import { type Account, type SignInMethod, originalMethodKey } from '../../accounts/account';
+import {
+  type Account,
+  type SignInMethod,
+  credentialIdOf,
+  originalMethodKey,
+} from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
 import { visible } from '../../platform/text/visible';
 import { type OfferedProvider, USERNAME_MAX_LENGTH } from '../login.page';
@@ -46,6 +51,11 @@ export interface AccountPageView {
   readonly error?: string;
   /** The username of a refused "Set a password", shown again (the password never is). */
   readonly username?: string;
+  /**
+   * What the page tells the browser's authenticators of this account's passkeys (WebAuthn Signal
+   * API): the RP ID and the account's user handle they are stored under.
+   */
+  readonly passkeySignal: { readonly rpId: string; readonly userId: string };
 }
 
 const TYPE_NAMES = {
@@ -87,6 +97,14 @@ export function renderAccountPage(
   const error = view.error
     ? `<p id="account-error" role="alert">${escapeHtml(view.error)}</p>`
     : '';
+  // Every passkey the account holds now, for signalAllAcceptedCredentials: an authenticator
+  // hides those of this user handle that are not listed (removed here, by an operator, or never
+  // finished), on every load of the page, whatever removed them.
+  const accepted = account.methods
+    .filter((method) => method.type === 'passkey')
+    .map((method) => credentialIdOf(method.key))
+    .join(' ');
+  const signal = `<div id="passkey-signal" hidden data-rp-id="${escapeHtml(view.passkeySignal.rpId)}" data-user-id="${escapeHtml(view.passkeySignal.userId)}" data-credential-ids="${escapeHtml(accepted)}"></div>`;
   return renderPage({
     title: 'Your account',
     scripts: [
@@ -96,7 +114,7 @@ export function renderAccountPage(
       ACCOUNT_WALLET_SCRIPT,
       ...(view.identityWallet ? [IDENTITY_WALLET_SCRIPT] : []),
     ],
-    body: `<h1>Your account</h1>${error}
+    body: `<h1>Your account</h1>${error}${signal}
 <div class="card">
 <p>Signed in as <strong id="account-sub">${escapeHtml(account.sub)}</strong>.</p>
 <table id="account-methods">

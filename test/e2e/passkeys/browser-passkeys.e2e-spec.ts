@@ -4,7 +4,9 @@
  * verification): a real ceremony through the pages. user0 signs in with a password, adds a
  * passkey on GET /account, signs out, then signs in with the passkey inside an authorization
  * request of demo-client, whose code gives tokens for user0 (amr pop + user). The issuer is
- * http://localhost (a secure context, and a valid RP ID; an IP address is not).
+ * http://localhost (a secure context, and a valid RP ID; an IP address is not). Then the Signal
+ * API: the account page tells the authenticator which passkeys remain, and the login page which
+ * one no account holds.
  */
 import { decodeJwt } from 'jose';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
@@ -13,6 +15,7 @@ import { openPage, startBrowserApp } from '../../support/browser-app';
 import { passwordLogin } from '../../support/login-page';
 import { addVirtualAuthenticator } from '../../support/virtual-authenticator';
 import { DEMO_CLIENT, authorizePath, exchangeCode, pkcePair } from '../../support/oauth';
+import { encodedUserHandleOf } from '../../../src/passkeys/user-handle';
 import type { TestApp } from '../../support/test-app';
 
 describe('passkeys in the browser (virtual authenticator)', () => {
@@ -117,5 +120,82 @@ describe('passkeys in the browser (virtual authenticator)', () => {
       client_id: DEMO_CLIENT.id,
     });
     expect(problems).toEqual([]);
+  });
+
+  it('tells the authenticator what the account holds (Signal API): the passkeys left, and one it no longer knows', async () => {
+    // What the pages ask of the Signal API, recorded here whether this Chromium has it or not
+    // (a page feature-detects it: defined here, it is found).
+    const signals: { name: string; options: Record<string, unknown> }[] = [];
+    await page.exposeFunction('recordSignal', (name: string, options: Record<string, unknown>) => {
+      signals.push({ name, options });
+    });
+    await page.addInitScript(() => {
+      const globals = globalThis as unknown as {
+        PublicKeyCredential: Record<string, unknown>;
+        recordSignal: (name: string, options: unknown) => Promise<void>;
+      };
+      for (const name of ['signalAllAcceptedCredentials', 'signalUnknownCredential']) {
+        Object.defineProperty(globals.PublicKeyCredential, name, {
+          value: (options: unknown) => globals.recordSignal(name, options),
+        });
+      }
+    });
+    /** The options of the page's last call of `name` since the previous look (waited for). */
+    const signalled = async (name: string) => {
+      for (let waited = 0; !signals.some((s) => s.name === name); waited += 50) {
+        if (waited > 5_000) throw new Error(`the page never called ${name}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return signals
+        .splice(0)
+        .filter((s) => s.name === name)
+        .at(-1)!.options;
+    };
+    const [credential] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId }))
+      .credentials;
+    const credentialId = Buffer.from(credential.credentialId, 'base64').toString('base64url');
+    const userId = encodedUserHandleOf('user0');
+
+    // Signed in with the passkey (the first test): the account page lists it as accepted.
+    await page.goto(`${issuer}/account`);
+    await expect(signalled('signalAllAcceptedCredentials')).resolves.toEqual({
+      rpId: 'localhost',
+      userId,
+      allAcceptedCredentialIds: [credentialId],
+    });
+
+    // Removed on the account page: that ends the sessions it signed in (this one), and the next
+    // load of the page, signed in with the password, accepts none of this account's.
+    await Promise.all([
+      page.waitForURL(`${issuer}/login?return_to=%2Faccount`),
+      page.locator('tr[data-method-type="passkey"] button:has-text("Remove")').click(),
+    ]);
+    await page.fill('#username', 'user0');
+    await page.fill('#password', 'password0');
+    await Promise.all([
+      page.waitForURL(`${issuer}/account`),
+      page.click('button[type="submit"]:has-text("Sign in")'),
+    ]);
+    await expect(page.locator('tr[data-method-type="passkey"]').count()).resolves.toBe(0);
+    await expect(signalled('signalAllAcceptedCredentials')).resolves.toEqual({
+      rpId: 'localhost',
+      userId,
+      allAcceptedCredentialIds: [],
+    });
+
+    // The authenticator still offers it (this one ignores signals): the sign-in is refused as
+    // unknown_credential, and the page tells the authenticator to forget it.
+    await Promise.all([page.waitForURL(`${issuer}/login`), page.click('#sign-out')]);
+    await page.locator('#passkey-login').click();
+    await page.locator('#passkey-error').waitFor({ state: 'visible' });
+    await expect(page.locator('#passkey-error').textContent()).resolves.toBe(
+      'No account has this passkey',
+    );
+    await expect(signalled('signalUnknownCredential')).resolves.toEqual({
+      rpId: 'localhost',
+      credentialId,
+    });
+    // The refused sign-in's 401 is the browser's one console line.
+    expect(problems.filter((line) => !line.includes('401'))).toEqual([]);
   });
 });
