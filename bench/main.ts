@@ -279,6 +279,10 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   const agent = ciba.cibaAgent();
   // The admin client of the admin API's phases (Proofgate only).
   const adminClient = admin.adminClient();
+  // The trust list and the attesting model of the hardware-bound passkey's phase.
+  const attestation = options.phases.includes('passkey')
+    ? await passkeys.benchAttestation()
+    : undefined;
 
   let buildReused = false;
   if (withProofgate) {
@@ -319,6 +323,12 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
           proofgate.partnerClientMetadata(),
         ]),
         OID4VP_TRUSTED_ISSUERS: identityWallet.BENCH_TRUSTED_ISSUERS,
+        ...(attestation
+          ? {
+              PASSKEY_ATTESTATION: 'direct',
+              PASSKEY_TRUSTED_ATTESTATION_ROOTS: attestation.rootsFile,
+            }
+          : {}),
         ...(tracing
           ? { OTEL_EXPORTER_OTLP_ENDPOINT: tracing, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
           : {}),
@@ -362,14 +372,25 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   const pgBrowser = pg && new Browser(pg.origin);
   const opBrowser = op && new Browser(op.origin);
   let authenticator: Awaited<ReturnType<typeof passkeys.registerPasskey>> | undefined;
+  let hardwareAuthenticator: typeof authenticator;
   if (pgBrowser) {
     bench.onCleanup(() => pgBrowser.close());
     await proofgate.login(pgBrowser);
     // Registered while the login is recent (ACCOUNT_RECENT_LOGIN_SECONDS).
-    if (options.phases.includes('passkey')) {
+    if (attestation) {
       authenticator = await timed('registered a passkey', () =>
         passkeys.registerPasskey(pgBrowser),
       );
+      // Another account's (a second passkey of user0's would need a passkey sign-in first).
+      const other = new Browser(pg!.origin);
+      try {
+        await proofgate.login(other, 'user1');
+        hardwareAuthenticator = await timed('registered a hardware-bound passkey', () =>
+          passkeys.registerPasskey(other, attestation.packed),
+        );
+      } finally {
+        await other.close();
+      }
     }
   }
   if (opBrowser) {
@@ -450,6 +471,10 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
         passkeys.passkeyRequests(target.origin, authenticator!, m),
       );
       await bench.phase('proofgate.passkey', round, target, assertions, 200);
+      const phrh = await timed(`signed ${m} hardware-bound passkey assertions`, () =>
+        passkeys.passkeyRequests(target.origin, hardwareAuthenticator!, m),
+      );
+      await bench.phase('proofgate.passkey-phrh', round, target, phrh, 200);
     }
     if (runs('siws')) await solanaPhases(round, m);
     if (runs('siwb')) await bitcoinPhases(round, m);

@@ -6,10 +6,25 @@
  * authenticator never counts (counter 0), as synced passkeys (iCloud Keychain, Google Password
  * Manager) do: the requests of a phase run concurrently, and a counting authenticator's
  * assertions would arrive out of order and be refused as counter regressions.
+ *
+ * Beside it, a hardware-bound passkey (issue #79): registered by user1 with a `packed`
+ * attestation whose certificate a bench CA issued, the CA's root the service's trust list
+ * (PASSKEY_TRUSTED_ATTESTATION_ROOTS), its backup-eligible flag clear. Its sign-ins achieve `acr`
+ * phrh: the phase `proofgate.passkey-phrh`, against the plain passkey's in the same round.
  */
+// @peculiar/x509 (the attestation CA's) needs the reflect polyfill before it loads.
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
 import type { RequestSpec } from '../loadgen/protocol';
-import { SoftwareAuthenticator } from '../../src/lab-client/software-authenticator';
+import {
+  type PackedAttestation,
+  SoftwareAuthenticator,
+} from '../../src/lab-client/software-authenticator';
+import { packedAttestation, rootCa } from '../../test/support/attestation-ca';
 import { Browser, inBatches } from './browser';
 import { authorizationRequest } from '../../src/lab-client/authorization-request';
 import { DEMO_CLIENT, codeExchangeRequest, codeFromRedirect } from './pkce';
@@ -47,14 +62,36 @@ async function accountToken(browser: Browser): Promise<string> {
   return body.access_token;
 }
 
-/** Registers a passkey for the browser's user (logged in moments ago). */
-export async function registerPasskey(browser: Browser): Promise<SoftwareAuthenticator> {
+/** The bench's attestation CA: its root (a PEM file, the trust list) and an authenticator model. */
+export interface BenchAttestation {
+  /** PASSKEY_TRUSTED_ATTESTATION_ROOTS for the service. */
+  readonly rootsFile: string;
+  readonly packed: PackedAttestation;
+}
+
+/** A root made for this run (nothing committed) and an attestation certificate it issued. */
+export async function benchAttestation(): Promise<BenchAttestation> {
+  const root = await rootCa('Proofgate Bench Attestation Root');
+  const rootsFile = join(mkdtempSync(join(tmpdir(), 'proofgate-bench-attestation-')), 'roots.pem');
+  writeFileSync(rootsFile, root.certificate.toString('pem'));
+  return { rootsFile, packed: await packedAttestation(root, randomUUID()) };
+}
+
+/**
+ * Registers a passkey for the browser's user (logged in moments ago): a synced one without
+ * attestation, or, given `attestation`, a device-bound one it attests (hardware-bound).
+ */
+export async function registerPasskey(
+  browser: Browser,
+  attestation?: PackedAttestation,
+): Promise<SoftwareAuthenticator> {
   const token = await accountToken(browser);
   const authenticator = new SoftwareAuthenticator({
     rpId: PASSKEY_RP_ID,
     origin: PASSKEY_ORIGIN,
     counts: false,
-    synced: true,
+    synced: attestation === undefined,
+    ...(attestation === undefined ? {} : { attestation }),
   });
   const options = await postJson(browser.origin, '/passkeys/registration/options', {}, token);
   if (options.status !== 200) throw new Error(`registration options: ${options.status}`);
@@ -63,6 +100,10 @@ export async function registerPasskey(browser: Browser): Promise<SoftwareAuthent
   );
   const verified = await postJson(browser.origin, '/passkeys/registration/verify', created, token);
   if (verified.status !== 201) throw new Error(`registration: ${verified.status}`);
+  const hardwareBound = (verified.json as { hardware_bound?: unknown }).hardware_bound === true;
+  if (hardwareBound !== (attestation !== undefined)) {
+    throw new Error(`registration: hardware_bound ${String(hardwareBound)}, not as attested`);
+  }
   return authenticator;
 }
 

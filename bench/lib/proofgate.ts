@@ -137,13 +137,14 @@ export async function startService(options: {
 }
 
 /** Logs user0 in through the real form: the page's CSRF token and cookie, then the POST. */
-export async function login(browser: Browser): Promise<void> {
+export async function login(browser: Browser, username = 'user0'): Promise<void> {
   const page = await browser.get('/login?return_to=%2F');
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
   if (page.status !== 200 || !csrf) throw new Error(`login page: ${page.status}, no CSRF token`);
   const res = await browser.postForm('/login', {
-    username: 'user0',
-    password: 'password0',
+    username,
+    // The demo users' passwords (demo-user.seeder.ts): user0's password0, and so on.
+    password: username.replace(/^user/, 'password'),
     csrf_token: csrf,
     return_to: '/',
   });

@@ -10,6 +10,7 @@ import {
   machineClientCpuRatio,
   machineClientRatio,
   roundRatio,
+  cpuRatio,
   summarizePhase,
   type BenchReport,
   type PhaseKey,
@@ -82,6 +83,7 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.nonce',
   'proofgate.verify',
   'proofgate.passkey',
+  'proofgate.passkey-phrh',
   'proofgate.siws-nonce',
   'proofgate.siws-verify',
   'proofgate.siwb-nonce',
@@ -490,6 +492,15 @@ function targetsSection(report: BenchReport): string {
       passkey.median >= 0.8,
     );
   }
+  // Issue #79: what a hardware-bound passkey's sign-in costs beyond a plain one's, in CPU.
+  const phrh = cpuRatio(report.records, 'proofgate.passkey-phrh', 'proofgate.passkey');
+  if (phrh.ratios.length > 0) {
+    row(
+      'Hardware-bound passkey sign-in (`acr` phrh) ≤ 1.2× a plain passkey’s CPU per request (median of the rounds)',
+      `${atMost(phrh.median, 1.2)}× (rounds: ${phrh.ratios.map(f2).join(', ')})`,
+      phrh.median <= 1.2,
+    );
+  }
   relative('proofgate.nonce', 2, 'Nonce issue');
   // Issue #21: Ed25519 verification is cheaper than secp256k1 recovery, so SIWS must not be
   // the slower wallet login. Paired by round, like the rest.
@@ -540,6 +551,7 @@ function targetsSection(report: BenchReport): string {
     [
       'proofgate.verify',
       'proofgate.passkey',
+      'proofgate.passkey-phrh',
       'proofgate.siws-verify',
       'proofgate.siwb-verify',
       'proofgate.siwb-p2tr-verify',
@@ -862,6 +874,12 @@ export function renderSummary(report: BenchReport): string {
   if (passkey.ratios.length > 0) {
     lines.push(
       `  Passkey verify / wallet verify: median ${f2(passkey.median)} (rounds: ${passkey.ratios.map(f2).join(', ')})`,
+    );
+  }
+  const phrh = cpuRatio(report.records, 'proofgate.passkey-phrh', 'proofgate.passkey');
+  if (phrh.ratios.length > 0) {
+    lines.push(
+      `  Hardware-bound passkey / plain passkey, CPU per request: median ${f2(phrh.median)} (rounds: ${phrh.ratios.map(f2).join(', ')}; target <= 1.2)`,
     );
   }
   const siws = roundRatio(report.records, 'proofgate.siws-verify', 'proofgate.verify');

@@ -19,6 +19,8 @@ export const PHASES = {
   'proofgate.nonce': 'Proofgate POST /wallet/nonce',
   'proofgate.verify': 'Proofgate POST /wallet/verify',
   'proofgate.passkey': 'Proofgate POST /passkeys/authentication/verify',
+  'proofgate.passkey-phrh':
+    'Proofgate POST /passkeys/authentication/verify (a hardware-bound passkey: acr phrh)',
   'proofgate.siws-nonce': 'Proofgate POST /wallet/nonce (Solana)',
   'proofgate.siws-verify': 'Proofgate POST /wallet/verify (Solana, Ed25519)',
   'proofgate.siwb-nonce': 'Proofgate POST /wallet/nonce (Bitcoin, P2WPKH and P2TR addresses)',
@@ -183,18 +185,27 @@ export function machineClientCpuRatio(records: readonly PhaseRecord[]): {
   ratios: number[];
   median: number;
 } {
+  return cpuRatio(records, 'oidc.client_credentials', 'proofgate.client_credentials');
+}
+
+/** Per-round ratios of the CPU per request of phase `a` to that of `b`, and their median. */
+export function cpuRatio(
+  records: readonly PhaseRecord[],
+  a: PhaseKey,
+  b: PhaseKey,
+): { ratios: number[]; median: number } {
   const cpu = (key: PhaseKey) =>
     new Map(
       records
         .filter((r) => r.key === key && r.round > 0 && r.cpuUsPerRequest !== undefined)
         .map((r) => [r.round, r.cpuUsPerRequest!]),
     );
-  const pg = cpu('proofgate.client_credentials');
-  const op = cpu('oidc.client_credentials');
-  const rounds = [...pg.keys()].filter((r) => op.has(r)).sort((x, y) => x - y);
+  const as = cpu(a);
+  const bs = cpu(b);
+  const rounds = [...as.keys()].filter((r) => bs.has(r)).sort((x, y) => x - y);
   return medianRatio(
-    rounds.map((r) => op.get(r)!),
-    rounds.map((r) => pg.get(r)!),
+    rounds.map((r) => as.get(r)!),
+    rounds.map((r) => bs.get(r)!),
   );
 }
 

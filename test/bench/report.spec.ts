@@ -159,6 +159,37 @@ describe('bench report', () => {
     );
   });
 
+  it("judges a hardware-bound passkey's sign-in by its CPU per request against a plain passkey's, round by round", () => {
+    const withCpu = (r: PhaseRecord, cpuUsPerRequest: number): PhaseRecord => ({
+      ...r,
+      cpuUsPerRequest,
+    });
+    const run = {
+      ...report([
+        ...[1, 2, 3].flatMap((round) => [
+          record('proofgate.verify', round, 500, 12.7),
+          withCpu(record('proofgate.passkey', round, 500, 12.4), 1000),
+          withCpu(record('proofgate.passkey-phrh', round, 480, 12.2), [900, 1100, 1300][round - 1]),
+        ]),
+      ]),
+      options: parseOptions(['--rounds', '3', '--phases', 'passkey', '--only', 'proofgate']),
+    };
+    const section = renderPhasesSection(run);
+    expect(section).toContain(
+      'Hardware-bound passkey sign-in (`acr` phrh) ≤ 1.2× a plain passkey’s CPU per request (median of the rounds)',
+    );
+    expect(section).toMatch(/1\.10× \(rounds: 0\.90, 1\.10, 1\.30\) \| met \|/);
+    expect(renderSummary(run)).toContain(
+      'Hardware-bound passkey / plain passkey, CPU per request: median 1.10 (rounds: 0.90, 1.10, 1.30; target <= 1.2)',
+    );
+    const heavier = run.records.map((r) =>
+      r.key === 'proofgate.passkey-phrh' ? withCpu(r, 1300) : r,
+    );
+    expect(renderPhasesSection({ ...run, records: heavier })).toMatch(
+      /1\.30× \(rounds: 1\.30, 1\.30, 1\.30\) \| not met \|/,
+    );
+  });
+
   it('never rounds a figure onto the other side of its target', () => {
     // Nonce at 1.996x the exchange every round, a wallet sign-in at 1.304 commands per request.
     const close = [
