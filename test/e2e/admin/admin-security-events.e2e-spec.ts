@@ -10,6 +10,7 @@ import {
   SECURITY_EVENT_TYPES,
   SecurityEventLog,
 } from '../../../src/telemetry/security-events/security-event.log';
+import type { mongo } from 'mongoose';
 import { redact } from '../../../src/platform/crypto/hashing';
 import { adminCli } from '../../support/admin-cli';
 import {
@@ -209,22 +210,37 @@ describe('security events over the admin API and the CLI', () => {
     } finally {
       t.clock.thaw();
     }
+    // Each page is one find on security_events, whatever its position (a keyset, no skip).
+    const client = t.connection.getClient();
+    const finds: number[] = [];
+    const listen = (event: mongo.CommandStartedEvent) => {
+      if (event.commandName === 'find' && event.command.find === 'security_events') {
+        finds[finds.length - 1] += 1;
+      }
+    };
+    client.on('commandStarted', listen);
     const walked: Item[] = [];
     let cursor: string | null = null;
     let pages = 0;
-    do {
-      const page = await list({
-        type: 'wallet_nonce_replay',
-        limit: 3,
-        ...(cursor === null ? {} : { cursor }),
-      }).expect(200);
-      const body = page.body as { items: Item[]; next: string | null };
-      if (body.next !== null) expect(body.items).toHaveLength(3);
-      walked.push(...body.items);
-      cursor = body.next;
-      pages += 1;
-    } while (cursor !== null && pages < 10);
+    try {
+      do {
+        finds.push(0);
+        const page = await list({
+          type: 'wallet_nonce_replay',
+          limit: 3,
+          ...(cursor === null ? {} : { cursor }),
+        }).expect(200);
+        const body = page.body as { items: Item[]; next: string | null };
+        if (body.next !== null) expect(body.items).toHaveLength(3);
+        walked.push(...body.items);
+        cursor = body.next;
+        pages += 1;
+      } while (cursor !== null && pages < 10);
+    } finally {
+      client.off('commandStarted', listen);
+    }
     expect(pages).toBe(3);
+    expect(finds).toEqual([1, 1, 1]);
     expect(walked).toHaveLength(8);
     const order = [...walked].sort(
       (a, b) => b.at.localeCompare(a.at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
