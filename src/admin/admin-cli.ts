@@ -14,6 +14,7 @@ import { registerMigrationsCommands } from './migrations/migrations.command';
 import { registerOutboxesCommands } from './outboxes/outboxes.command';
 import { registerUsersCommands } from './users/users.command';
 import { registerOperatorsCommands } from './operators/operators.command';
+import { registerSecurityEventsCommands } from './security-events/security-events.command';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -52,6 +53,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
   registerSessionsCommands(program, deps);
   registerOutboxesCommands(program, deps);
   registerOperatorsCommands(program, deps);
+  registerSecurityEventsCommands(program, deps);
   registerMigrationsCommands(program, deps);
   return program;
 }

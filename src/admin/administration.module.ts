@@ -25,6 +25,8 @@ import { SessionAdministration } from './sessions/session-administration.service
 import { UserAdministration } from './users/user-administration.service';
 import { OperatorAdministration } from './operators/operator-administration.service';
 import { OperatorPersistenceModule } from '../accounts/operators/persistence/operator-persistence.module';
+import { SecurityEventsModule } from '../telemetry/security-events/security-events.module';
+import { SecurityEventAdministration } from './security-events/security-event-administration.service';
 
 /** The administration services: what both faces (the CLI and the admin API) call. */
 export const ADMINISTRATION_SERVICES = [
@@ -36,6 +38,7 @@ export const ADMINISTRATION_SERVICES = [
   KeyAdministration,
   OutboxAdministration,
   OperatorAdministration,
+  SecurityEventAdministration,
   SessionAdministration,
   UserAdministration,
 ] as const;
@@ -61,6 +64,7 @@ export const ADMINISTRATION_SERVICES = [
     MailPersistenceModule,
     CibaNotificationPersistenceModule,
     OperatorPersistenceModule,
+    SecurityEventsModule,
   ],
   providers: [PasswordHasher, MethodRemoval, AdminAuditTrail, ...ADMINISTRATION_SERVICES],
   exports: [AdminAuditTrail, ...ADMINISTRATION_SERVICES],

@@ -5,7 +5,8 @@
  * makes with WebCrypto (non-extractable: the private key never leaves the browser), keeps the
  * token in memory only, and makes every admin call with a fresh DPoP proof (answering DPoP-Nonce
  * challenges, RFC 9449 §8-9) and, for a change, the If-Match of the ETag it read. Nothing here is
- * privileged: the service decides who gets the token, and the admin API what it may do.
+ * privileged: the service decides who gets the token, and the admin API what it may do. It asks
+ * its questions in the page (a modal <dialog>), never with the browser's prompt() or confirm().
  */
 (() => {
   const root = document.getElementById('admin-console');
@@ -268,15 +269,78 @@
     );
   }
 
+  /** `&name=value` for each of `names` the page's parameters hold: a list's filters. */
+  const queryOf = (params, names) =>
+    names
+      .filter((name) => params.get(name))
+      .map((name) => `&${name}=${encodeURIComponent(params.get(name))}`)
+      .join('');
+
+  /** `name=value` pairs of an object of ids, in one cell: an audit record's targets, an event's source. */
+  const pairs = (object) =>
+    Object.entries(object || {})
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ');
+
+  /**
+   * A question asked in the page: a modal <dialog> with `fields` and two answers, `confirm` and
+   * Cancel. Resolves to the form's values, or null when cancelled (Cancel, or Escape). The
+   * browser moves the focus into the dialog and keeps it there; it goes back to where it was.
+   */
+  function ask({ id, title, text, fields = [], confirm, danger = false }) {
+    return new Promise((resolve) => {
+      const opener = document.activeElement;
+      let answer = null;
+      const dialog = el('dialog', {
+        id,
+        class: 'console-dialog',
+        'aria-labelledby': `${id}-title`,
+        'aria-describedby': text ? `${id}-text` : undefined,
+      });
+      const form = el(
+        'form',
+        {
+          onsubmit: (event) => {
+            event.preventDefault();
+            answer = Object.fromEntries(new FormData(form));
+            dialog.close();
+          },
+        },
+        el('h2', { id: `${id}-title` }, title),
+        text ? el('p', { id: `${id}-text` }, text) : null,
+        ...fields,
+        el(
+          'p',
+          { class: 'dialog-actions' },
+          el(
+            'button',
+            { type: 'button', class: 'secondary', onclick: () => dialog.close() },
+            'Cancel',
+          ),
+          el('button', { type: 'submit', class: danger ? 'danger' : undefined }, confirm),
+        ),
+      );
+      dialog.append(form);
+      dialog.addEventListener('close', () => {
+        dialog.remove();
+        if (opener && document.contains(opener)) opener.focus();
+        resolve(answer);
+      });
+      root.append(dialog);
+      dialog.showModal();
+    });
+  }
+
   // --- Pages -------------------------------------------------------------------------------
 
   const pages = {
     async overview(page) {
-      const [health, keys, audit] = await Promise.all([
+      const [health, keys, events, audit] = await Promise.all([
         fetch(new URL('/health', config.issuer)).then((r) =>
           r.json().then((body) => ({ ok: r.ok, body })),
         ),
         api('GET', '/admin/v1/keys'),
+        api('GET', '/admin/v1/security-events?limit=10'),
         api('GET', '/admin/v1/audit?limit=10'),
       ]);
       const outboxes = (
@@ -294,19 +358,36 @@
           { id: 'overview-health' },
           health.ok ? 'The service and its database answer.' : 'The service reports a problem.',
         ),
-        keysTable(keys.body.items),
-        ...(outboxes.length
-          ? [
-              el('h2', {}, 'Outboxes'),
-              table(
-                [
-                  ['Outbox', (row) => row.name],
-                  ['Rows', (row) => String((row.answer.body.items || []).length)],
-                ],
-                outboxes,
-              ),
-            ]
-          : []),
+        el(
+          'div',
+          { class: 'console-columns' },
+          el('section', {}, keysTable(keys.body.items)),
+          outboxes.length
+            ? el(
+                'section',
+                {},
+                table(
+                  [
+                    ['Outbox', (row) => row.name],
+                    // The first page's count: "100+" when there are more pages.
+                    [
+                      'Unfinished rows',
+                      (row) =>
+                        `${(row.answer.body.items || []).length}${row.answer.body.next ? '+' : ''}`,
+                    ],
+                  ],
+                  outboxes,
+                  'Outboxes',
+                ),
+              )
+            : null,
+        ),
+        el(
+          'section',
+          { id: 'overview-security-events' },
+          securityEventsTable(events.body.items, 'Recent security events'),
+          el('p', {}, el('a', { href: '#security' }, 'All security events, with filters')),
+        ),
         auditTable(audit.body.items, 'Recent administrative changes'),
       );
     },
@@ -487,17 +568,42 @@
         );
       }
       async function rotate(clientId) {
-        const hours = prompt('Keep the previous secret working for how many hours?', '24');
-        if (hours === null) return;
+        const answer = await ask({
+          id: 'rotate-dialog',
+          title: `Rotate the secret of ${clientId}`,
+          text:
+            'A new secret is made and shown once. The previous one keeps working for the overlap ' +
+            '(0: it stops now), so that every deployment can take the new one first.',
+          fields: [
+            field('Keep the previous secret working for (hours)', 'overlap_hours', {
+              type: 'number',
+              min: '0',
+              step: 'any',
+              value: '24',
+              required: true,
+            }),
+          ],
+          confirm: 'Rotate the secret',
+        });
+        if (!answer) return;
         const path = `/admin/v1/clients/${encodeURIComponent(clientId)}/secrets`;
         const rotated = await change('POST', path, {
-          previous_expires_in: Math.round(Number(hours) * 3600),
+          previous_expires_in: Math.round(Number(answer.overlap_hours) * 3600),
         });
         await go('clients');
         showSecret(clientId, rotated.body.secret);
       }
       async function remove(clientId) {
-        if (!confirm(`Remove ${clientId} and revoke its grants?`)) return;
+        const answer = await ask({
+          id: 'remove-dialog',
+          title: `Remove ${clientId}?`,
+          text:
+            'The client is deleted and its grants are revoked: its tokens stop working at once. ' +
+            'This cannot be undone.',
+          confirm: `Remove ${clientId}`,
+          danger: true,
+        });
+        if (!answer) return;
         await change('DELETE', `/admin/v1/clients/${encodeURIComponent(clientId)}`);
         await go('clients');
       }
@@ -592,12 +698,73 @@
       );
     },
 
+    async security(page, params) {
+      const filters = ['type', 'since'].filter((name) => params.get(name));
+      const events = await api(
+        'GET',
+        `/admin/v1/security-events?limit=50${queryOf(params, [...filters, 'cursor'])}`,
+      );
+      const types = (config.securityEventTypes || '').split(' ').filter(Boolean);
+      const shown = Object.fromEntries(filters.map((name) => [name, params.get(name)]));
+      page.append(
+        el(
+          'form',
+          {
+            id: 'security-filter',
+            onsubmit: (event) => {
+              event.preventDefault();
+              const form = event.target;
+              const since = form.since.value ? new Date(form.since.value).toISOString() : '';
+              go(
+                'security',
+                Object.fromEntries(
+                  [
+                    ['type', form.type.value],
+                    ['since', since],
+                  ].filter(([, v]) => v),
+                ),
+              );
+            },
+          },
+          el(
+            'p',
+            {},
+            el('label', { for: 'f-type' }, 'Type'),
+            el(
+              'select',
+              { id: 'f-type', name: 'type' },
+              el('option', { value: '' }, 'Every type'),
+              types.map((type) =>
+                el('option', { value: type, selected: params.get('type') === type }, type),
+              ),
+            ),
+          ),
+          field('Since (your local time)', 'since', {
+            type: 'datetime-local',
+            value: params.get('since') ? localInput(params.get('since')) : '',
+          }),
+          el('p', {}, el('button', { type: 'submit' }, 'Filter')),
+        ),
+        securityEventsTable(events.body.items, 'Security events, newest first', true),
+      );
+      if (events.body.next) {
+        page.append(
+          el(
+            'p',
+            {},
+            button('Older events', () => go('security', { ...shown, cursor: events.body.next }), {
+              id: 'security-older',
+            }),
+          ),
+        );
+      }
+    },
+
     async audit(page, params) {
-      const filters = ['action', 'actor', 'outcome'].filter((name) => params.get(name));
-      const query = filters
-        .map((name) => `&${name}=${encodeURIComponent(params.get(name))}`)
-        .join('');
-      const audit = await api('GET', `/admin/v1/audit?limit=100${query}`);
+      const audit = await api(
+        'GET',
+        `/admin/v1/audit?limit=100${queryOf(params, ['action', 'actor', 'outcome'])}`,
+      );
       page.append(
         el(
           'form',
@@ -653,18 +820,34 @@
         ['When', (record) => date(record.at)],
         ['Who', (record) => actorText(record.actor)],
         ['Action', (record) => record.action],
-        [
-          'Targets',
-          (record) =>
-            Object.entries(record.targets || {})
-              .map(([k, v]) => `${k}=${v}`)
-              .join(' '),
-        ],
+        ['Targets', (record) => pairs(record.targets)],
         ['Outcome', (record) => record.outcome + (record.reason ? `: ${record.reason}` : '')],
       ],
       items,
       caption,
     );
+  }
+
+  /** The attacks the service stopped: a row per type, source and minute, with its count. */
+  function securityEventsTable(items, caption, withDetails = false) {
+    return table(
+      [
+        ['When', (event) => date(event.at)],
+        ['Type', (event) => el('code', {}, event.type)],
+        ['Source', (event) => pairs(event.source)],
+        ['Count', (event) => String(event.count)],
+        ['Latest', (event) => date(event.last_at)],
+        ...(withDetails ? [['Details', (event) => pairs(event.details)]] : []),
+      ],
+      items,
+      caption,
+    );
+  }
+
+  /** An RFC 3339 time as a datetime-local input shows it: the browser's local time, to the minute. */
+  function localInput(value) {
+    const at = new Date(value);
+    return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
   }
 
   /** Shows a page: `#name?params`, drawn from admin API answers. */

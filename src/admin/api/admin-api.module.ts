@@ -12,6 +12,7 @@ import { OutboxesAdminController } from '../outboxes/outboxes.controller';
 import { SessionsAdminController } from '../sessions/sessions.controller';
 import { UsersAdminController } from '../users/users.controller';
 import { OperatorsAdminController } from '../operators/operators.controller';
+import { SecurityEventsAdminController } from '../security-events/security-events.controller';
 import { ConsolePageController } from '../console/console-page.controller';
 import { AdminApiGuard } from './admin-api.guard';
 import { AdminErrorsInterceptor } from './admin-errors.interceptor';
@@ -34,6 +35,7 @@ import { AdminErrorsInterceptor } from './admin-errors.interceptor';
     AuditAdminController,
     OutboxesAdminController,
     OperatorsAdminController,
+    SecurityEventsAdminController,
     ConsolePageController,
   ],
   providers: [AdminApiGuard, AdminErrorsInterceptor],

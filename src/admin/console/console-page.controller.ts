@@ -5,6 +5,7 @@ import { ServerConfig } from '../../config/sections/server.config';
 import { NotFound } from '../../platform/errors/protocol-error';
 import { escapeHtml, renderPage } from '../../platform/http/html';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
+import { SECURITY_EVENT_TYPES } from '../../telemetry/security-events/security-event.log';
 import {
   ADMIN_CONSOLE_CLIENT_ID,
   adminApiAudience,
@@ -22,6 +23,8 @@ function consolePage(issuer: string, maxAuthAgeSeconds: number): string {
     'redirect-uri': adminConsoleRedirectUri(issuer),
     resource: adminApiAudience(issuer),
     'max-age': String(maxAuthAgeSeconds),
+    // The security events page's filter: the types the admin API takes, from their one list.
+    'security-event-types': SECURITY_EVENT_TYPES.join(' '),
   };
   const attributes = Object.entries(data)
     .map(([name, value]) => `data-${name}="${escapeHtml(value)}"`)
@@ -46,6 +49,7 @@ browser page, and keeps it in memory only.</p>
 <a href="#clients" data-page="clients">Clients</a>
 <a href="#keys" data-page="keys">Keys</a>
 <a href="#grants" data-page="grants">Grants and sessions</a>
+<a href="#security" data-page="security">Security events</a>
 <a href="#audit" data-page="audit">Audit</a>
 </nav>
 <p class="error" id="console-alert" role="alert" hidden></p>

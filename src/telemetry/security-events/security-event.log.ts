@@ -5,6 +5,7 @@ import type { Model } from 'mongoose';
 import { isDuplicateKey } from '../../platform/database/duplicate-key';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { Clock } from '../../platform/clock/clock';
+import { type NewestFirstPosition, olderThan } from '../../platform/database/newest-first';
 
 export const SECURITY_EVENT_TYPES = [
   'authorization_code_replay',
@@ -76,7 +77,58 @@ export class SecurityEventRecord {
 
 export const SecurityEventSchema = SchemaFactory.createForClass(SecurityEventRecord);
 SecurityEventSchema.index({ type: 1, at: -1 });
+// The admin API's pages, newest first, the id breaking ties (a keyset on a unique key): all
+// types, or one.
+SecurityEventSchema.index({ at: -1, _id: -1 });
+SecurityEventSchema.index({ type: 1, at: -1, _id: -1 });
 SecurityEventSchema.index({ at: 1 }, { expireAfterSeconds: SECURITY_EVENT_RETENTION_SECONDS });
+
+/** A window's document as a page lists it: where it comes from, when, how many events. */
+export interface ListedSecurityEvent {
+  readonly id: string;
+  readonly type: SecurityEventType;
+  /** The value of the type's source detail (SECURITY_EVENT_SOURCE). */
+  readonly source: string;
+  /** The window's first event, and its latest. */
+  readonly at: Date;
+  readonly lastAt: Date;
+  readonly count: number;
+  /** The first event's details: identifiers and hash prefixes, never a secret (see record). */
+  readonly details: Readonly<Record<string, string>>;
+}
+
+/** Which windows a page holds: every type or one, all of them or those since a time. */
+export interface SecurityEventFilter {
+  readonly type?: SecurityEventType;
+  /** Windows whose first event is at or after this time. */
+  readonly since?: Date;
+}
+
+/** Where a page starts: after this window, newest first (its first event's time, then its id). */
+export type SecurityEventPosition = NewestFirstPosition;
+
+type StoredSecurityEvent = Partial<Omit<SecurityEventRecord, '_id'>> & {
+  _id: unknown;
+  type: SecurityEventType;
+  at: Date;
+};
+
+/**
+ * A stored window as listed. A document from before counting began (issue #31) has no source,
+ * count or lastAt: it stands for one event, its source read from its details.
+ */
+function listed(record: StoredSecurityEvent): ListedSecurityEvent {
+  const details = record.details ?? {};
+  return {
+    id: String(record._id),
+    type: record.type,
+    source: record.source ?? details[SECURITY_EVENT_SOURCE[record.type]] ?? 'unknown',
+    at: record.at,
+    lastAt: record.lastAt ?? record.at,
+    count: record.count ?? 1,
+    details,
+  };
+}
 
 /**
  * Records attacks the service stopped, for operators and for the challenge-model figures. An
@@ -149,5 +201,26 @@ export class SecurityEventLog implements OnModuleInit {
       ])
       .exec();
     return total?.events ?? 0;
+  }
+
+  /**
+   * Up to `limit` windows `filter` names after `after`, newest first by their first event, the id
+   * breaking ties of one instant (keyset pagination: one indexed find a page).
+   */
+  async page(
+    { type, since }: SecurityEventFilter,
+    { after, limit }: { readonly after?: SecurityEventPosition; readonly limit: number },
+  ): Promise<ListedSecurityEvent[]> {
+    const records = await this.model
+      .find({
+        ...(type === undefined ? {} : { type: { $eq: type } }),
+        ...(since === undefined ? {} : { at: { $gte: since } }),
+        ...olderThan(after),
+      })
+      .sort({ at: -1, _id: -1 })
+      .limit(limit)
+      .lean<StoredSecurityEvent[]>()
+      .exec();
+    return records.map(listed);
   }
 }

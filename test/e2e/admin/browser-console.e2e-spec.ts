@@ -2,17 +2,21 @@
  * The admin console at /admin (issue #77) in the project's Chromium at 1,280 px: an operator (the
  * CLI granted the role) adds a passkey of a CDP virtual authenticator on the account page, signs
  * in to the console with it (Proofgate's own /authorize, PKCE, DPoP from the page's WebCrypto
- * key), opens each page, creates a client, edits it and rotates its secret with an overlap, all
- * through the console; the result is checked over HTTP with an admin client's own token, and the
- * secrets the console showed authenticate at /revoke. Screenshots go to docs/images/console-*.png.
+ * key), opens each page, sees on the overview a security event a replayed code caused, creates a
+ * client, edits it, rotates its secret with an overlap asked in the page's own dialog, and removes
+ * it after the page's confirmation (cancelled once by keyboard), all through the console: never a
+ * browser dialog (prompt, confirm). The result is checked over HTTP with an admin client's own
+ * token, and the secrets the console showed authenticate at /revoke. Screenshots go to
+ * docs/images/console-*.png.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { type OpenedPage, openPage, startBrowserApp } from '../../support/browser-app';
+import request from 'supertest';
 import { passwordLogin } from '../../support/login-page';
 import { adminCli } from '../../support/admin-cli';
-import { basic } from '../../support/oauth';
+import { basic, exchangeCode, login, obtainCode } from '../../support/oauth';
 import type { TestApp } from '../../support/test-app';
 import {
   addVirtualAuthenticator,
@@ -45,6 +49,12 @@ describe('the admin console in the browser', () => {
       'localhost',
     ));
     expect(await adminCli(t, ['operators', 'add', 'user0'])).toMatchObject({ code: 0 });
+    // A security event for the overview: a code redeemed, then replayed by its client.
+    const agent = request.agent(t.app.getHttpServer());
+    await login(agent, '/', 'user1', 'password1');
+    const { code, verifier } = await obtainCode(agent);
+    await exchangeCode(t.app.getHttpServer(), code, verifier).expect(200);
+    await exchangeCode(t.app.getHttpServer(), code, verifier).expect(400);
     mkdirSync(IMAGES, { recursive: true });
   });
   afterAll(async () => {
@@ -53,8 +63,9 @@ describe('the admin console in the browser', () => {
     await t?.close();
   });
 
-  async function shot(page: Page, name: string) {
-    await page.screenshot({ path: join(IMAGES, `console-${name}.png`), fullPage: true });
+  /** The whole page; `viewport`: what the window shows (a modal dialog over its backdrop). */
+  async function shot(page: Page, name: string, fullPage = true) {
+    await page.screenshot({ path: join(IMAGES, `console-${name}.png`), fullPage });
   }
 
   async function openTab(page: Page, name: string) {
@@ -93,6 +104,12 @@ describe('the admin console in the browser', () => {
     const { context, page, problems } = opened;
     // The outboxes are shown only where the admin API serves them: a 404 there is asked for.
     const refused: string[] = [];
+    // The console asks in the page: a browser dialog (prompt, confirm, alert) fails the test.
+    const nativeDialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      nativeDialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
     page.on('response', (response) => {
       if (response.status() >= 400)
         refused.push(`${response.status()} ${new URL(response.url()).pathname}`);
@@ -117,7 +134,30 @@ describe('the admin console in the browser', () => {
     await expect(page.locator('#console-status').textContent()).resolves.toContain(
       'Signed in as user0 (operator)',
     );
+    // The replayed code, beside health, keys, outboxes and the audit.
+    const recent = page.locator('#overview-security-events tbody tr');
+    await expect(recent.count()).resolves.toBe(1);
+    await expect(recent.locator('td').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+      'authorization_code_replay',
+      'client_id=demo-client',
+      '1',
+      expect.stringMatching(/^\d{4}-/),
+    ]);
     await shot(page, 'overview');
+
+    await openTab(page, 'security');
+    await page.selectOption('#f-type', 'refresh_token_reuse');
+    await page.click('#security-filter button[type="submit"]');
+    await page.waitForURL(/#security\?type=refresh_token_reuse$/);
+    await page.locator('[data-console-page="security"] td', { hasText: 'None.' }).waitFor();
+    await page.selectOption('#f-type', '');
+    await page.click('#security-filter button[type="submit"]');
+    await page.waitForURL(/#security$/);
+    await page
+      .locator('[data-console-page="security"] td', { hasText: 'outcome=grant_revoked' })
+      .waitFor();
+    await shot(page, 'security');
 
     await openTab(page, 'users');
     await page.locator('button[data-user="user1"]').waitFor();
@@ -157,9 +197,18 @@ describe('the admin console in the browser', () => {
     await page.fill('#client-edit #f-client_name', 'Renamed in the console');
     await page.click('#client-edit button[type="submit"]');
     await page.locator('td', { hasText: 'Renamed in the console' }).waitFor();
-    page.once('dialog', (dialog) => void dialog.accept('2'));
+    // The overlap is asked in the page's own dialog, its field focused first.
     await page.click('button[data-rotate="made-in-console"]');
+    const rotation = page.locator('dialog#rotate-dialog');
+    await rotation.waitFor();
+    // A modal <dialog> (showModal): open, the rest of the page inert, its field focused.
+    await expect(rotation.getAttribute('open')).resolves.toBe('');
+    await expect(page.evaluate('document.activeElement.id')).resolves.toBe('f-overlap_hours');
+    await page.fill('#f-overlap_hours', '2');
+    await shot(page, 'rotate', false);
+    await rotation.locator('button[type="submit"]').click();
     await page.locator('#shown-secret').waitFor();
+    await expect(rotation.count()).resolves.toBe(0);
     const second = (await page.locator('#shown-secret').textContent())!;
     expect(second).not.toBe(first);
     await shot(page, 'clients');
@@ -177,13 +226,31 @@ describe('the admin console in the browser', () => {
       client_name: 'Renamed in the console',
     });
 
+    // Removal asks first, in the page: Escape cancels (nothing removed), the button confirms.
+    await page.click('button[data-remove="made-in-console"]');
+    const removal = page.locator('dialog#remove-dialog');
+    await removal.waitFor();
+    await expect(removal.locator('h2').textContent()).resolves.toBe('Remove made-in-console?');
+    await page.keyboard.press('Escape');
+    await removal.waitFor({ state: 'detached' });
+    await expect(page.evaluate("document.activeElement.getAttribute('data-remove')")).resolves.toBe(
+      'made-in-console',
+    );
+    expect((await overApi('/admin/v1/clients/made-in-console')).status).toBe(200);
+    await page.click('button[data-remove="made-in-console"]');
+    await removal.locator('button', { hasText: 'Remove made-in-console' }).click();
+    await page.locator('button[data-remove="made-in-console"]').waitFor({ state: 'detached' });
+    expect((await overApi('/admin/v1/clients/made-in-console')).status).toBe(404);
+    expect(await authenticates('made-in-console', second)).toBe(false);
+
     await openTab(page, 'audit');
     await page.locator('td', { hasText: 'clients.add_secret' }).first().waitFor();
     await shot(page, 'audit');
     const trail = await overApi('/admin/v1/audit?actor=user0');
     expect(
       (trail.body as { items: { action: string }[] }).items.map((record) => record.action),
-    ).toEqual(['clients.add_secret', 'clients.update', 'clients.create']);
+    ).toEqual(['clients.delete', 'clients.add_secret', 'clients.update', 'clients.create']);
+    expect(nativeDialogs).toEqual([]);
     const outboxes = refused.filter((line) => /^404 \/admin\/v1\/outboxes\//.test(line));
     expect(refused).toEqual(outboxes);
     expect(problems.filter((problem) => !/status of 404/.test(problem))).toEqual([]);

@@ -11,6 +11,7 @@ import {
   type ListedApprovalAuditRecord,
 } from '../approval-audit';
 import { ApprovalAuditDocument } from './approval-audit.schema';
+import { olderThan } from '../../../platform/database/newest-first';
 
 const DAY_MS = 86_400_000;
 
@@ -57,9 +58,7 @@ export class MongoApprovalAuditLog extends ApprovalAuditLog {
         sub: { $eq: sub },
         ...(decision === undefined ? {} : { decision: { $eq: decision } }),
         // Newest first, the id breaking ties of one instant: the records before `after`'s place.
-        ...(after === undefined
-          ? {}
-          : { $or: [{ at: { $lt: after.at } }, { at: after.at, _id: { $lt: after.id } }] }),
+        ...olderThan(after),
       })
       .sort({ at: -1, _id: -1 })
       .limit(limit)
