@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../platform/clock/clock';
+import { DomainEvents } from '../platform/events/domain-events';
+import {
+  AccountLockDownLifted,
+  AccountLockedDown,
+  SignInMethodLinked,
+  SignInMethodUnlinked,
+} from './account.events';
 import type { MethodType } from '../proofs/proof-vocabulary';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import {
@@ -84,6 +91,7 @@ export class AccountService {
     private readonly accounts: AccountRepository,
     private readonly clock: Clock,
     private readonly limiter: RateLimiter,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -245,6 +253,9 @@ export class AccountService {
       );
     }
     this.logger.log(`Linked a ${METHOD_NOUNS[type]} to ${sub} (${outcome})`);
+    if (outcome === 'claimed') {
+      await this.events.emitAndWait(new SignInMethodLinked(sub, methodKey, now, kept.passkey));
+    }
     return method;
   }
 
@@ -254,9 +265,16 @@ export class AccountService {
    */
   async unlink(sub: string, methodKey: string): Promise<void> {
     assertRemovable(sub, methodKey);
-    const outcome = await this.accounts.release(sub, methodKey, this.clock.now());
+    // What a passkey's authenticator was, for those told of its removal (read before it goes).
+    const passkey =
+      methodTypeOf(methodKey) === 'passkey'
+        ? (await this.accounts.findMethod(methodKey))?.passkey
+        : undefined;
+    const now = this.clock.now();
+    const outcome = await this.accounts.release(sub, methodKey, now);
     if (outcome === 'released') {
       this.logger.log(`Unlinked a ${METHOD_NOUNS[methodTypeOf(methodKey)!]} from ${sub}`);
+      await this.events.emitAndWait(new SignInMethodUnlinked(sub, methodKey, now, passkey));
       return;
     }
     if (outcome === 'last_method' || methodKey === originalMethodKey(sub)) {
@@ -307,14 +325,22 @@ export class AccountService {
     return refusal ? { sub: state.sub, refusal } : { sub: state.sub };
   }
 
-  /** Locks the account of `sub` down; false when it already was. See assertMaySignIn. */
-  disable(sub: string): Promise<boolean> {
-    return this.accounts.disable(sub, this.clock.now());
+  /**
+   * Locks the account of `sub` down; false when it already was. See assertMaySignIn. A change is
+   * told (AccountLockedDown) before this resolves: its subscribers' writes are done by then.
+   */
+  async disable(sub: string): Promise<boolean> {
+    const now = this.clock.now();
+    const changed = await this.accounts.disable(sub, now);
+    if (changed) await this.events.emitAndWait(new AccountLockedDown(sub, now));
+    return changed;
   }
 
-  /** Lifts a lock-down; false when the account was not disabled. */
-  enable(sub: string): Promise<boolean> {
-    return this.accounts.enable(sub);
+  /** Lifts a lock-down; false when the account was not disabled. Told as `disable` is. */
+  async enable(sub: string): Promise<boolean> {
+    const changed = await this.accounts.enable(sub);
+    if (changed) await this.events.emitAndWait(new AccountLockDownLifted(sub, this.clock.now()));
+    return changed;
   }
 
   /** Of `subs`, the disabled ones with when. */

@@ -14,6 +14,7 @@ import { OperatorConfig, readOperatorConfig } from './sections/operator.config';
 import { PasskeyConfig, readPasskeyConfig } from './sections/passkeys.config';
 import { ParConfig, readParConfig } from './sections/par.config';
 import { LogoutConfig, readLogoutConfig } from './sections/logout.config';
+import { SsfConfig, readSsfConfig } from './sections/ssf.config';
 import { MailConfig, mailProductionRefusal, readMailConfig } from './sections/mail.config';
 import { StepUpConfig, readStepUpConfig } from './sections/step-up.config';
 import { RateLimitConfig, readRateLimitConfig } from './sections/rate-limits.config';
@@ -48,6 +49,7 @@ export class AppConfig {
   readonly dpop!: DpopConfig;
   readonly par!: ParConfig;
   readonly logout!: LogoutConfig;
+  readonly ssf!: SsfConfig;
   readonly ciba!: CibaConfig;
   readonly stepUp!: StepUpConfig;
   readonly operator!: OperatorConfig;
@@ -101,6 +103,7 @@ export class AppConfig {
       dpop: readDpopConfig(env),
       par: readParConfig(env),
       logout,
+      ssf: readSsfConfig(env),
       ciba: readCibaConfig(env, server),
       stepUp: readStepUpConfig(env, server),
       operator,

@@ -14,6 +14,7 @@ import { OAuthConfig } from './sections/oauth.config';
 import { OperatorConfig } from './sections/operator.config';
 import { ParConfig } from './sections/par.config';
 import { LogoutConfig } from './sections/logout.config';
+import { SsfConfig } from './sections/ssf.config';
 import { MailConfig } from './sections/mail.config';
 import { StepUpConfig } from './sections/step-up.config';
 import { RateLimitConfig } from './sections/rate-limits.config';
@@ -47,6 +48,7 @@ export const CONFIG_SECTIONS = {
   dpop: DpopConfig,
   par: ParConfig,
   logout: LogoutConfig,
+  ssf: SsfConfig,
   ciba: CibaConfig,
   stepUp: StepUpConfig,
   operator: OperatorConfig,

@@ -101,6 +101,8 @@ export interface RegisteredClient {
   readonly tosUri?: string;
   /** Issue #77: the admin API scopes it may get by client_credentials (none: not an admin client). */
   readonly adminScopes: readonly AdminScope[];
+  /** Issue #80: a Shared Signals receiver (the `ssf` scope by client_credentials); absent: not. */
+  readonly ssfReceiver?: true;
   readonly source: ClientSource;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
@@ -176,6 +178,8 @@ export interface NewClient {
   readonly tosUri?: string;
   /** Issue #77: an admin client's scopes (checked as OAUTH_CLIENTS' `admin_scopes`). */
   readonly adminScopes?: readonly string[];
+  /** Issue #80: a Shared Signals receiver (checked as OAUTH_CLIENTS' `ssf_receiver`). */
+  readonly ssfReceiver?: boolean;
 }
 
 /**
@@ -369,6 +373,7 @@ export class ClientAdministration {
       ...(client.policyUri ? { policyUri: client.policyUri } : {}),
       ...(client.tosUri ? { tosUri: client.tosUri } : {}),
       ...(client.adminScopes?.length ? { adminScopes: client.adminScopes } : {}),
+      ...(client.ssfReceiver ? { ssfReceiver: true } : {}),
     };
   }
 
@@ -703,6 +708,7 @@ export class ClientAdministration {
         : {}),
       ...clientPageFields(client),
       adminScopes: [...(client.adminScopes ?? [])],
+      ...(client.ssfReceiver ? { ssfReceiver: true as const } : {}),
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
       ...(client.registeredWithInitialAccessToken
@@ -781,6 +787,7 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
       ...(wanted.policyUri !== undefined ? { policy_uri: wanted.policyUri } : {}),
       ...(wanted.tosUri !== undefined ? { tos_uri: wanted.tosUri } : {}),
       ...(wanted.adminScopes !== undefined ? { admin_scopes: [...wanted.adminScopes] } : {}),
+      ...(wanted.ssfReceiver !== undefined ? { ssf_receiver: wanted.ssfReceiver } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);

@@ -181,6 +181,11 @@ export class NewClientDto {
   @IsArray()
   @IsIn(ADMIN_SCOPES, { each: true })
   admin_scopes?: string[];
+
+  @optional('A Shared Signals receiver: it may get the ssf scope by client_credentials', false)
+  @IsOptional()
+  @IsBoolean()
+  ssf_receiver?: boolean;
 }
 
 /** The request as the service takes it (the CLI's flags map to the same fields). */
@@ -261,5 +266,6 @@ function metadataOf(body: ClientChangesDto): ClientChanges {
     ...(body.tos_uri !== undefined ? { tosUri: body.tos_uri } : {}),
     ...(body.profile !== undefined ? { profile: body.profile } : {}),
     ...(body.admin_scopes !== undefined ? { adminScopes: body.admin_scopes } : {}),
+    ...(body.ssf_receiver !== undefined ? { ssfReceiver: body.ssf_receiver } : {}),
   };
 }

@@ -1,0 +1,54 @@
+import { domainEvent } from '../platform/events/domain-events';
+import type { PasskeyCredential } from './account';
+
+/**
+ * What changed about an account, for those who tell others (issue #80: the Shared Signals
+ * transmitter queues its Security Event Tokens on these). Emitted with `emitAndWait`, before the
+ * change's request answers, so a subscriber that persists something (an outbox row) has done so
+ * by then; ids and method keys only, never a secret.
+ */
+
+/** An operator locked the account down (it was not locked before). */
+export class AccountLockedDown extends domainEvent('account.locked_down') {
+  constructor(
+    readonly sub: string,
+    readonly at: Date,
+  ) {
+    super();
+  }
+}
+
+/** An operator lifted the account's lock-down (it was locked before). */
+export class AccountLockDownLifted extends domainEvent('account.lock_down_lifted') {
+  constructor(
+    readonly sub: string,
+    readonly at: Date,
+  ) {
+    super();
+  }
+}
+
+/** A sign-in method was added to the account (not one it already listed). */
+export class SignInMethodLinked extends domainEvent('account.method_linked') {
+  constructor(
+    readonly sub: string,
+    readonly methodKey: string,
+    readonly at: Date,
+    /** A passkey's record: what its authenticator said of itself. */
+    readonly passkey?: Pick<PasskeyCredential, 'transports' | 'deviceType'>,
+  ) {
+    super();
+  }
+}
+
+/** A sign-in method was removed from the account. */
+export class SignInMethodUnlinked extends domainEvent('account.method_unlinked') {
+  constructor(
+    readonly sub: string,
+    readonly methodKey: string,
+    readonly at: Date,
+    readonly passkey?: Pick<PasskeyCredential, 'transports' | 'deviceType'>,
+  ) {
+    super();
+  }
+}

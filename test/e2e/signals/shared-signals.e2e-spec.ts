@@ -1,0 +1,465 @@
+/**
+ * The Shared Signals transmitter (issue #80, step A) over HTTP, against the real service and
+ * database: who may get the `ssf` scope, the metadata, one receiver's streams kept from another,
+ * and each cause's SETs, exactly one per stream, polled (RFC 8936) and pushed (RFC 8935) to a
+ * loopback receiver that is down and then up, each verified with jose against the JWKS.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { cliCall } from '../../../src/admin/io/cli-call';
+import { UserAdministration } from '../../../src/admin/users/user-administration.service';
+import { basic, login, refresh, tokensFor } from '../../support/oauth';
+import { expectRefusal } from '../../support/refusal';
+import { useTestApp } from '../../support/use-test-app';
+
+const RECEIVER = { id: 'ssf-receiver', secret: 'ssf-receiver-secret-1234' };
+const OTHER = { id: 'ssf-other', secret: 'ssf-other-secret-1234' };
+const MACHINE = { id: 'plain-machine', secret: 'plain-machine-secret-1234' };
+const INITIAL_ACCESS_TOKEN = 'initial-access-token-of-the-ssf-spec';
+const PUSH = 'urn:ietf:rfc:8935';
+const POLL = 'urn:ietf:rfc:8936';
+const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
+const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
+const ALL_EVENTS = [
+  `${CAEP}session-revoked`,
+  `${CAEP}credential-change`,
+  `${RISC}account-disabled`,
+  `${RISC}account-enabled`,
+  `${RISC}credential-compromise`,
+];
+
+/** A receiver's push endpoint on loopback: records each SET; answers 503 while `down`. */
+class SetReceiver {
+  readonly received: { set: string; contentType?: string; authorization?: string }[] = [];
+  down = false;
+  url = '';
+  private readonly server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (this.down) {
+        res.writeHead(503).end();
+        return;
+      }
+      this.received.push({
+        set: Buffer.concat(chunks).toString('utf8'),
+        contentType: req.headers['content-type'],
+        authorization: req.headers.authorization,
+      });
+      res.writeHead(202).end();
+    });
+  });
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/events`;
+  }
+
+  async waitFor(count: number, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.received.length < count) {
+      if (Date.now() > deadline) throw new Error(`${this.received.length} SETs, ${count} expected`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
+  const t = useTestApp({
+    REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
+    SSF_POLL_INTERVAL_MS: '100',
+    SSF_FIRST_RETRY_MS: '50',
+    SSF_MAX_STREAMS_PER_RECEIVER: '3',
+    OAUTH_CLIENTS: JSON.stringify([
+      {
+        client_id: RECEIVER.id,
+        client_secret: RECEIVER.secret,
+        grant_types: ['client_credentials'],
+        ssf_receiver: true,
+      },
+      {
+        client_id: OTHER.id,
+        client_secret: OTHER.secret,
+        grant_types: ['client_credentials'],
+        ssf_receiver: true,
+      },
+      { client_id: MACHINE.id, client_secret: MACHINE.secret, grant_types: ['client_credentials'] },
+    ]),
+  });
+  const issuer = () => t.config.server.issuer;
+
+  function tokenRequest(client: { id: string; secret: string }, fields: Record<string, string>) {
+    return t
+      .http()
+      .post('/token')
+      .type('form')
+      .set('Authorization', basic(client.id, client.secret))
+      .send({ grant_type: 'client_credentials', ...fields });
+  }
+
+  async function tokenOf(client: { id: string; secret: string }): Promise<string> {
+    const response = await tokenRequest(client, { scope: 'ssf' });
+    expect(response.status).toBe(200);
+    return (response.body as { access_token: string }).access_token;
+  }
+
+  let receiver: string;
+  let other: string;
+  beforeAll(async () => {
+    receiver = await tokenOf(RECEIVER);
+    other = await tokenOf(OTHER);
+  });
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  async function verified(set: string): Promise<JWTPayload> {
+    const jwks = (await t.http().get('/jwks.json').expect(200)).body as Parameters<
+      typeof createLocalJWKSet
+    >[0];
+    expect(decodeProtectedHeader(set).typ).toBe('secevent+jwt');
+    const { payload } = await jwtVerify(set, createLocalJWKSet(jwks), {
+      issuer: issuer(),
+      typ: 'secevent+jwt',
+    });
+    return payload;
+  }
+
+  async function createStream(token: string, body: Record<string, unknown>) {
+    const response = await t.http().post('/ssf/streams').set(as(token)).send(body);
+    expect(response.status).toBe(201);
+    return response.body as { stream_id: string; delivery: { endpoint_url: string } };
+  }
+
+  async function poll(token: string, streamId: string, body: Record<string, unknown> = {}) {
+    const response = await t
+      .http()
+      .post(`/ssf/poll/${streamId}`)
+      .set(as(token))
+      .send({ returnImmediately: true, ...body });
+    expect(response.status).toBe(200);
+    return response.body as { sets: Record<string, string>; moreAvailable: boolean };
+  }
+
+  /** The verified SETs of a poll, and each one's single event URI. */
+  async function polledEvents(token: string, streamId: string) {
+    const { sets } = await poll(token, streamId);
+    const payloads = await Promise.all(Object.values(sets).map((set) => verified(set)));
+    return payloads.map((payload) => ({
+      payload,
+      event: Object.keys(payload.events as object)[0],
+    }));
+  }
+
+  describe('who may get the ssf scope', () => {
+    it('gives a marked receiver ssf alone, in a token for <ISSUER>/ssf', async () => {
+      const { decodeJwt } = await import('jose');
+      expect(decodeJwt(receiver)).toMatchObject({
+        client_id: RECEIVER.id,
+        aud: `${issuer()}/ssf`,
+        scope: 'ssf',
+      });
+      expect((await tokenRequest(RECEIVER, { scope: 'ssf api' })).body).toMatchObject({
+        error: 'invalid_scope',
+      });
+    });
+
+    it('refuses ssf to a client without the mark, and to one that registered itself', async () => {
+      expectRefusal(
+        await tokenRequest(MACHINE, { scope: 'ssf' }),
+        400,
+        'invalid_scope',
+        'ssf: this client is not a Shared Signals receiver (the operator marks one with ssf_receiver in OAUTH_CLIENTS or clients add --ssf-receiver)',
+      );
+      const registered = await t
+        .http()
+        .post('/register')
+        .set('Authorization', `Bearer ${INITIAL_ACCESS_TOKEN}`)
+        .send({
+          client_name: 'Self-made receiver',
+          grant_types: ['client_credentials'],
+          token_endpoint_auth_method: 'client_secret_basic',
+          ssf_receiver: true,
+        });
+      expect(registered.status).toBe(201);
+      const self = registered.body as { client_id: string; client_secret: string };
+      expect(
+        (await tokenRequest({ id: self.client_id, secret: self.client_secret }, { scope: 'ssf' }))
+          .body,
+      ).toMatchObject({ error: 'invalid_scope' });
+    });
+
+    it('refuses the stream API without a token (401), and with a token of another audience', async () => {
+      expect((await t.http().get('/ssf/streams')).status).toBe(401);
+      const api = (await tokenRequest(MACHINE, { scope: 'api' }).expect(200)).body as {
+        access_token: string;
+      };
+      expect((await t.http().get('/ssf/streams').set(as(api.access_token))).status).toBe(401);
+    });
+  });
+
+  it('publishes its configuration metadata (SSF 1.0 §7)', async () => {
+    const response = await t.http().get('/.well-known/ssf-configuration').expect(200);
+    expect(response.body).toEqual({
+      spec_version: '1_0',
+      issuer: issuer(),
+      jwks_uri: `${issuer()}/jwks.json`,
+      delivery_methods_supported: [PUSH, POLL],
+      configuration_endpoint: `${issuer()}/ssf/streams`,
+      status_endpoint: `${issuer()}/ssf/status`,
+      add_subject_endpoint: `${issuer()}/ssf/subjects/add`,
+      remove_subject_endpoint: `${issuer()}/ssf/subjects/remove`,
+      verification_endpoint: `${issuer()}/ssf/verify`,
+      authorization_schemes: [{ spec_urn: 'urn:ietf:rfc:6749' }],
+      default_subjects: 'ALL',
+    });
+  });
+
+  describe('streams (SSF 1.0 §8)', () => {
+    it('creates, reads, updates, replaces and deletes a stream; another receiver sees none of it', async () => {
+      const created = await createStream(receiver, {
+        delivery: { method: POLL },
+        events_requested: [`${RISC}account-disabled`, 'https://example.com/unknown-event'],
+        description: 'mine',
+      });
+      const id = created.stream_id;
+      expect(created).toMatchObject({
+        iss: issuer(),
+        aud: RECEIVER.id,
+        events_supported: ALL_EVENTS,
+        events_delivered: [`${RISC}account-disabled`],
+        delivery: { method: POLL, endpoint_url: `${issuer()}/ssf/poll/${id}` },
+        description: 'mine',
+      });
+      const read = await t.http().get('/ssf/streams').query({ stream_id: id }).set(as(receiver));
+      expect(read.status).toBe(200);
+      expect(read.body).toEqual(created);
+
+      const patched = await t
+        .http()
+        .patch('/ssf/streams')
+        .set(as(receiver))
+        .send({ stream_id: id, events_requested: ALL_EVENTS });
+      expect(patched.body).toMatchObject({ events_delivered: ALL_EVENTS, description: 'mine' });
+      const replaced = await t
+        .http()
+        .put('/ssf/streams')
+        .set(as(receiver))
+        .send({ stream_id: id, delivery: { method: POLL }, events_requested: [] });
+      expect(replaced.body).toMatchObject({ events_delivered: [] });
+      expect(replaced.body).not.toHaveProperty('description');
+
+      // Another receiver: every call about this stream is 404, as for one that does not exist.
+      const refusals = await Promise.all([
+        t.http().get('/ssf/streams').query({ stream_id: id }).set(as(other)),
+        t.http().patch('/ssf/streams').set(as(other)).send({ stream_id: id, description: 'x' }),
+        t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(other)),
+        t.http().get('/ssf/status').query({ stream_id: id }).set(as(other)),
+        t.http().post('/ssf/status').set(as(other)).send({ stream_id: id, status: 'disabled' }),
+        t.http().post(`/ssf/poll/${id}`).set(as(other)).send({ returnImmediately: true }),
+        t.http().post('/ssf/verify').set(as(other)).send({ stream_id: id }),
+      ]);
+      for (const refusal of refusals) expectRefusal(refusal, 404, 'not_found', 'No such stream');
+      const listed = await t.http().get('/ssf/streams').set(as(other)).expect(200);
+      expect((listed.body as { stream_id: string }[]).map((s) => s.stream_id)).not.toContain(id);
+
+      await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(receiver)).expect(204);
+      expect(
+        (await t.http().get('/ssf/streams').query({ stream_id: id }).set(as(receiver))).status,
+      ).toBe(404);
+    });
+
+    it('refuses bad input in the one error envelope, and a stream past the bound (409)', async () => {
+      expectRefusal(
+        await t
+          .http()
+          .post('/ssf/streams')
+          .set(as(receiver))
+          .send({ delivery: { method: PUSH } }),
+        400,
+        'invalid_request',
+        'A push stream needs delivery.endpoint_url (RFC 8935)',
+      );
+      const malformed = await t
+        .http()
+        .post('/ssf/streams')
+        .set(as(receiver))
+        .send({ delivery: { method: 'urn:example:carrier-pigeon' } });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body).toMatchObject({ error: 'invalid_request' });
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await createStream(other, {})).stream_id);
+      const beyond = await t.http().post('/ssf/streams').set(as(other)).send({});
+      expect(beyond.status).toBe(409);
+      expect(beyond.body).toMatchObject({ error: 'conflict' });
+      for (const id of ids) {
+        await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(other)).expect(204);
+      }
+    });
+
+    it('sends a verification SET with the receiver state (SSF 1.0 §8.1.4)', async () => {
+      const { stream_id: id } = await createStream(receiver, {});
+      await t
+        .http()
+        .post('/ssf/verify')
+        .set(as(receiver))
+        .send({ stream_id: id, state: 'VGhpcyBpcyBhbiBleGFtcGxl' })
+        .expect(204);
+      const [only, ...rest] = await polledEvents(receiver, id);
+      expect(rest).toEqual([]);
+      expect(only.payload).toMatchObject({
+        aud: RECEIVER.id,
+        sub_id: { format: 'opaque', id },
+        events: {
+          'https://schemas.openid.net/secevent/ssf/event-type/verification': {
+            state: 'VGhpcyBpcyBhbiBleGFtcGxl',
+          },
+        },
+      });
+      await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(receiver)).expect(204);
+    });
+  });
+
+  describe('events', () => {
+    const users = () => t.app.get(UserAdministration, { strict: false });
+
+    it('polls exactly one SET per cause and stream, verified with the JWKS; acknowledged ones are gone', async () => {
+      const { stream_id: id } = await createStream(receiver, { events_requested: ALL_EVENTS });
+      // NONE-like stream of the other receiver: user0 added by email would not match; ALL is the
+      // default, so both streams cover user0.
+      const { stream_id: second } = await createStream(other, { events_requested: ALL_EVENTS });
+      const agent = request.agent(t.app.getHttpServer());
+      await login(agent);
+      // The lock-down: the account disabled, its session ended (told once each, per stream).
+      const disabled = await users().disable('user0', cliCall());
+      expect(disabled.sessionsEnded).toBe(1);
+      // Run again: nothing changes, nothing more is told.
+      await users().disable('user0', cliCall());
+
+      for (const [token, stream, audience] of [
+        [receiver, id, RECEIVER.id],
+        [other, second, OTHER.id],
+      ] as const) {
+        const polled = await polledEvents(token, stream);
+        expect(polled.map((p) => p.event).sort()).toEqual(
+          [`${CAEP}session-revoked`, `${RISC}account-disabled`].sort(),
+        );
+        for (const { payload, event } of polled) {
+          expect(Object.keys(payload).sort()).toEqual(
+            ['aud', 'events', 'iat', 'iss', 'jti', 'sub_id'].sort(),
+          );
+          expect(payload).toMatchObject({
+            aud: audience,
+            sub_id: { format: 'iss_sub', iss: issuer(), sub: 'user0' },
+          });
+          expect(
+            typeof (payload.events as Record<string, { event_timestamp: number }>)[event]
+              .event_timestamp,
+          ).toBe('number');
+        }
+        const revoked = polled.find((p) => p.event === `${CAEP}session-revoked`)!;
+        expect((revoked.payload.events as Record<string, unknown>)[revoked.event]).toMatchObject({
+          initiating_entity: 'admin',
+        });
+        // Unacknowledged: the same SETs again; acknowledged: gone.
+        const again = await poll(token, stream);
+        expect(Object.keys(again.sets).sort()).toEqual(polled.map((p) => p.payload.jti).sort());
+        await poll(token, stream, { ack: Object.keys(again.sets), maxEvents: 0 });
+        expect((await poll(token, stream)).sets).toEqual({});
+      }
+
+      await users().enable('user0', cliCall());
+      const enabled = await polledEvents(receiver, id);
+      expect(enabled.map((p) => p.event)).toEqual([`${RISC}account-enabled`]);
+      await poll(receiver, id, { ack: enabled.map((p) => p.payload.jti), maxEvents: 0 });
+
+      // A paused stream holds its SETs; a disabled one is told nothing.
+      await t
+        .http()
+        .post('/ssf/status')
+        .set(as(other))
+        .send({ stream_id: second, status: 'disabled' })
+        .expect(200);
+      await users().disable('user0', cliCall());
+      await users().enable('user0', cliCall());
+      expect((await poll(other, second)).sets).toEqual({});
+      expect((await polledEvents(receiver, id)).map((p) => p.event)).toEqual([
+        `${RISC}account-disabled`,
+        `${RISC}account-enabled`,
+      ]);
+      for (const [token, stream] of [
+        [receiver, id],
+        [other, second],
+      ] as const) {
+        await t
+          .http()
+          .delete('/ssf/streams')
+          .query({ stream_id: stream })
+          .set(as(token))
+          .expect(204);
+      }
+    });
+
+    it('pushes to a receiver that was down everything, in order, once it is up (RFC 8935)', async () => {
+      const endpoint = new SetReceiver();
+      await endpoint.start();
+      try {
+        endpoint.down = true;
+        const { stream_id: id } = await createStream(receiver, {
+          delivery: {
+            method: PUSH,
+            endpoint_url: endpoint.url,
+            authorization_header: 'Bearer receiver-own-secret',
+          },
+          events_requested: ALL_EVENTS,
+        });
+        // A refresh token used again after rotation: its family revoked (credential-compromise).
+        const agent = request.agent(t.app.getHttpServer());
+        await login(agent);
+        const first = await tokensFor(t.app.getHttpServer(), agent, { scope: 'profile api' });
+        await refresh(t.app.getHttpServer(), first.refresh_token).expect(200);
+        t.clock.advance(61);
+        await refresh(t.app.getHttpServer(), first.refresh_token).expect(400);
+        await users().disable('user0', cliCall());
+        await users().enable('user0', cliCall());
+        // Down for a while: nothing accepted, the SETs wait.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(endpoint.received).toEqual([]);
+        endpoint.down = false;
+        await endpoint.waitFor(4);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(endpoint.received).toHaveLength(4);
+        const events = [];
+        for (const received of endpoint.received) {
+          expect(received.contentType).toBe('application/secevent+jwt');
+          expect(received.authorization).toBe('Bearer receiver-own-secret');
+          const payload = await verified(received.set);
+          expect(JSON.stringify(payload)).not.toContain(first.refresh_token);
+          expect(JSON.stringify(payload)).not.toContain('receiver-own-secret');
+          events.push(Object.keys(payload.events as object)[0]);
+        }
+        expect(events).toEqual([
+          `${RISC}credential-compromise`,
+          `${RISC}account-disabled`,
+          `${CAEP}session-revoked`,
+          `${RISC}account-enabled`,
+        ]);
+        // The receiver never sees its authorization header answered back.
+        const read = await t.http().get('/ssf/streams').query({ stream_id: id }).set(as(receiver));
+        expect(JSON.stringify(read.body)).not.toContain('receiver-own-secret');
+        await t
+          .http()
+          .delete('/ssf/streams')
+          .query({ stream_id: id })
+          .set(as(receiver))
+          .expect(204);
+      } finally {
+        await endpoint.close();
+      }
+    });
+  });
+});
