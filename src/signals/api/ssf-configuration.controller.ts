@@ -1,8 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ServerConfig } from '../../config/sections/server.config';
 import { SsfConfig } from '../../config/sections/ssf.config';
 import { DELIVERY_METHODS } from '../ssf-events';
+import { SsfConfigurationDto } from './ssf-answers.dto';
 
 /**
  * SSF 1.0 §7: the transmitter's configuration metadata, at `/.well-known/ssf-configuration`
@@ -20,13 +21,14 @@ export class SsfConfigurationController {
   @Get()
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'SSF 1.0 §7.1 transmitter configuration metadata' })
-  metadata() {
+  @ApiOkResponse({ type: SsfConfigurationDto })
+  metadata(): SsfConfigurationDto {
     const issuer = this.server.issuer;
     return {
       spec_version: '1_0',
       issuer,
       jwks_uri: `${issuer}/jwks.json`,
-      delivery_methods_supported: DELIVERY_METHODS,
+      delivery_methods_supported: [...DELIVERY_METHODS],
       configuration_endpoint: `${issuer}/ssf/streams`,
       status_endpoint: `${issuer}/ssf/status`,
       add_subject_endpoint: `${issuer}/ssf/subjects/add`,

@@ -10,13 +10,25 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { SsfPolls, type PollAnswer } from '../streams/ssf-poll.service';
 import { SsfStreams } from '../streams/ssf-streams.service';
 import { Receiver, ReceiverRoute } from './ssf-receiver.guard';
+import { PollAnswerDto, StreamConfigurationDto } from './ssf-answers.dto';
 import {
   PollRequestDto,
+  STREAM_ID,
   StreamChangeDto,
   StreamSettingsDto,
   StreamStatusDto,
@@ -36,6 +48,7 @@ function streamIdOf(value: unknown): string {
  * its poll streams (RFC 8936), for receivers with an `ssf` token.
  */
 @ApiTags('shared-signals')
+@ApiExtraModels(StreamConfigurationDto)
 @Controller('ssf')
 export class SsfStreamsController {
   constructor(
@@ -47,6 +60,7 @@ export class SsfStreamsController {
   @ReceiverRoute()
   @HttpCode(201)
   @ApiOperation({ summary: 'SSF 1.0 §8.1.1.1: create a stream' })
+  @ApiCreatedResponse({ type: StreamConfigurationDto })
   async create(@Receiver() receiver: string, @Body() body: StreamSettingsDto) {
     return this.streams.configuration(await this.streams.create(receiver, body));
   }
@@ -54,7 +68,16 @@ export class SsfStreamsController {
   @Get('streams')
   @ReceiverRoute()
   @ApiOperation({ summary: "SSF 1.0 §8.1.1.2: read a stream, or the receiver's streams" })
-  @ApiQuery({ name: 'stream_id', required: false })
+  @ApiQuery({ name: 'stream_id', required: false, ...STREAM_ID })
+  @ApiOkResponse({
+    description: "With stream_id: that stream; without: the receiver's streams",
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(StreamConfigurationDto) },
+        { type: 'array', items: { $ref: getSchemaPath(StreamConfigurationDto) } },
+      ],
+    },
+  })
   async read(@Receiver() receiver: string, @Query('stream_id') streamId?: unknown) {
     if (streamId === undefined) {
       return (await this.streams.list(receiver)).map((stream) =>
@@ -67,6 +90,7 @@ export class SsfStreamsController {
   @Patch('streams')
   @ReceiverRoute()
   @ApiOperation({ summary: 'SSF 1.0 §8.1.1.3: update a stream (the properties sent)' })
+  @ApiOkResponse({ type: StreamConfigurationDto })
   async update(@Receiver() receiver: string, @Body() body: StreamChangeDto) {
     return this.streams.configuration(
       await this.streams.change(receiver, body.stream_id, body, false),
@@ -76,6 +100,7 @@ export class SsfStreamsController {
   @Put('streams')
   @ReceiverRoute()
   @ApiOperation({ summary: 'SSF 1.0 §8.1.1.4: replace a stream' })
+  @ApiOkResponse({ type: StreamConfigurationDto })
   async replace(@Receiver() receiver: string, @Body() body: StreamChangeDto) {
     return this.streams.configuration(
       await this.streams.change(receiver, body.stream_id, body, true),
@@ -86,7 +111,8 @@ export class SsfStreamsController {
   @ReceiverRoute()
   @HttpCode(204)
   @ApiOperation({ summary: 'SSF 1.0 §8.1.1.5: delete a stream' })
-  @ApiQuery({ name: 'stream_id', required: true })
+  @ApiQuery({ name: 'stream_id', required: true, ...STREAM_ID })
+  @ApiNoContentResponse({ description: 'Deleted, with the SETs that waited for it' })
   async delete(@Receiver() receiver: string, @Query('stream_id') streamId: unknown): Promise<void> {
     await this.streams.delete(receiver, streamIdOf(streamId));
   }
@@ -94,7 +120,8 @@ export class SsfStreamsController {
   @Get('status')
   @ReceiverRoute()
   @ApiOperation({ summary: "SSF 1.0 §8.1.2.1: a stream's status" })
-  @ApiQuery({ name: 'stream_id', required: true })
+  @ApiQuery({ name: 'stream_id', required: true, ...STREAM_ID })
+  @ApiOkResponse({ type: StreamStatusDto })
   async status(@Receiver() receiver: string, @Query('stream_id') streamId: unknown) {
     return statusOf(await this.streams.read(receiver, streamIdOf(streamId)));
   }
@@ -103,6 +130,7 @@ export class SsfStreamsController {
   @ReceiverRoute()
   @HttpCode(200)
   @ApiOperation({ summary: "SSF 1.0 §8.1.2.2: change a stream's status" })
+  @ApiOkResponse({ type: StreamStatusDto })
   async setStatus(@Receiver() receiver: string, @Body() body: StreamStatusDto) {
     return statusOf(
       await this.streams.setStatus(receiver, body.stream_id, body.status, body.reason),
@@ -113,6 +141,7 @@ export class SsfStreamsController {
   @ReceiverRoute()
   @HttpCode(200)
   @ApiOperation({ summary: 'SSF 1.0 §8.1.3.2: add a subject to a stream' })
+  @ApiOkResponse({ description: 'Added (SSF 1.0 §8.1.3.2: an empty 200 OK)' })
   async addSubject(@Receiver() receiver: string, @Body() body: StreamSubjectDto): Promise<void> {
     await this.streams.addSubject(receiver, body.stream_id, body.subject);
   }
@@ -121,6 +150,7 @@ export class SsfStreamsController {
   @ReceiverRoute()
   @HttpCode(204)
   @ApiOperation({ summary: 'SSF 1.0 §8.1.3.3: remove a subject from a stream' })
+  @ApiNoContentResponse({ description: 'Removed (or it was never added)' })
   async removeSubject(@Receiver() receiver: string, @Body() body: StreamSubjectDto): Promise<void> {
     await this.streams.removeSubject(receiver, body.stream_id, body.subject);
   }
@@ -129,6 +159,7 @@ export class SsfStreamsController {
   @ReceiverRoute()
   @HttpCode(204)
   @ApiOperation({ summary: 'SSF 1.0 §8.1.4.2: ask for a verification SET' })
+  @ApiNoContentResponse({ description: 'The verification SET is queued for the stream' })
   async verify(@Receiver() receiver: string, @Body() body: VerificationRequestDto): Promise<void> {
     await this.streams.verify(receiver, body.stream_id, body.state);
   }
@@ -137,6 +168,8 @@ export class SsfStreamsController {
   @ReceiverRoute()
   @HttpCode(200)
   @ApiOperation({ summary: "RFC 8936: poll a stream's SETs, acknowledging earlier ones" })
+  @ApiParam({ name: 'streamId', ...STREAM_ID })
+  @ApiOkResponse({ type: PollAnswerDto })
   poll(
     @Receiver() receiver: string,
     @Param('streamId') streamId: string,
