@@ -2,6 +2,8 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ServerConfig } from '../../config/sections/server.config';
 import { SsfConfig } from '../../config/sections/ssf.config';
+import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
 import { DELIVERY_METHODS } from '../ssf-events';
 import { SsfConfigurationDto } from './ssf-answers.dto';
 
@@ -12,6 +14,7 @@ import { SsfConfigurationDto } from './ssf-answers.dto';
  */
 @ApiTags('shared-signals')
 @Controller('.well-known/ssf-configuration')
+@RateLimit('open', ...METADATA_LIMITS)
 export class SsfConfigurationController {
   constructor(
     private readonly server: ServerConfig,

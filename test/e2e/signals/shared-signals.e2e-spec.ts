@@ -463,3 +463,47 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
     });
   });
 });
+
+describe('the Shared Signals rate limits', () => {
+  const t = useTestApp({
+    RATE_LIMIT_SSF_PER_RECEIVER: '2',
+    RATE_LIMIT_SSF_PER_IP: '4',
+    OAUTH_CLIENTS: JSON.stringify([
+      {
+        client_id: RECEIVER.id,
+        client_secret: RECEIVER.secret,
+        grant_types: ['client_credentials'],
+        ssf_receiver: true,
+      },
+    ]),
+  });
+
+  it('answers 429 with Retry-After past RATE_LIMIT_SSF_PER_RECEIVER, then past RATE_LIMIT_SSF_PER_IP for calls without a token', async () => {
+    const token = (
+      (
+        await t
+          .http()
+          .post('/token')
+          .type('form')
+          .set('Authorization', basic(RECEIVER.id, RECEIVER.secret))
+          .send({ grant_type: 'client_credentials', scope: 'ssf' })
+          .expect(200)
+      ).body as { access_token: string }
+    ).access_token;
+    const statuses: number[] = [];
+    let last: request.Response | undefined;
+    for (let i = 0; i < 3; i += 1) {
+      last = await t.http().get('/ssf/streams').set('Authorization', `Bearer ${token}`);
+      statuses.push(last.status);
+    }
+    // The test clock stands still: every call is in the same minute's window.
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(last?.body).toMatchObject({ error: 'too_many_requests' });
+    expect(Number(last?.headers['retry-after'])).toBeGreaterThan(0);
+    // The address has spent 3 of its 4: one refused call more, then its own 429.
+    expect((await t.http().get('/ssf/streams')).status).toBe(401);
+    const limited = await t.http().post('/ssf/verify').send({ stream_id: 'x' });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ error: 'too_many_requests' });
+  });
+});
