@@ -64,7 +64,8 @@ export function parseSubject(value: unknown): SubjectId {
 export function subjectKey(subject: SubjectId): string {
   switch (subject.format) {
     case 'iss_sub':
-      return `iss_sub:${subject.iss} ${subject.sub}`;
+      // Both members as JSON: no `iss` and `sub` run together into another pair's key.
+      return `iss_sub:${JSON.stringify([subject.iss, subject.sub])}`;
     case 'email':
       return `email:${subject.email}`;
     case 'opaque':
