@@ -7,11 +7,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  jwtVerify,
+  type JWTPayload,
+} from 'jose';
 import { cliCall } from '../../../src/admin/io/cli-call';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
+import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
+import { accountToken } from '../../support/accounts';
+import { adminCli } from '../../support/admin-cli';
 import { basic, login, refresh, tokensFor } from '../../support/oauth';
+import { registerPasskey } from '../../support/passkeys';
 import { expectRefusal } from '../../support/refusal';
+import type { TestApp } from '../../support/test-app';
 import { useTestApp } from '../../support/use-test-app';
 
 const RECEIVER = { id: 'ssf-receiver', secret: 'ssf-receiver-secret-1234' };
@@ -29,6 +40,28 @@ const ALL_EVENTS = [
   `${RISC}account-enabled`,
   `${RISC}credential-compromise`,
 ];
+
+/** The OAUTH_CLIENTS entry of a receiver client the operator marked. */
+function receiverEntry(client: { id: string; secret: string }) {
+  return {
+    client_id: client.id,
+    client_secret: client.secret,
+    grant_types: ['client_credentials'],
+    ssf_receiver: true,
+  };
+}
+
+/** A receiver's token for the stream management API. */
+async function ssfTokenOf(t: TestApp, client: { id: string; secret: string }): Promise<string> {
+  const response = await t
+    .http()
+    .post('/token')
+    .type('form')
+    .set('Authorization', basic(client.id, client.secret))
+    .send({ grant_type: 'client_credentials', scope: 'ssf' });
+  expect(response.status).toBe(200);
+  return (response.body as { access_token: string }).access_token;
+}
 
 /** A receiver's push endpoint on loopback: records each SET; answers 503 while `down`. */
 class SetReceiver {
@@ -77,18 +110,8 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
     SSF_FIRST_RETRY_MS: '50',
     SSF_MAX_STREAMS_PER_RECEIVER: '3',
     OAUTH_CLIENTS: JSON.stringify([
-      {
-        client_id: RECEIVER.id,
-        client_secret: RECEIVER.secret,
-        grant_types: ['client_credentials'],
-        ssf_receiver: true,
-      },
-      {
-        client_id: OTHER.id,
-        client_secret: OTHER.secret,
-        grant_types: ['client_credentials'],
-        ssf_receiver: true,
-      },
+      receiverEntry(RECEIVER),
+      receiverEntry(OTHER),
       { client_id: MACHINE.id, client_secret: MACHINE.secret, grant_types: ['client_credentials'] },
     ]),
   });
@@ -103,17 +126,11 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
       .send({ grant_type: 'client_credentials', ...fields });
   }
 
-  async function tokenOf(client: { id: string; secret: string }): Promise<string> {
-    const response = await tokenRequest(client, { scope: 'ssf' });
-    expect(response.status).toBe(200);
-    return (response.body as { access_token: string }).access_token;
-  }
-
   let receiver: string;
   let other: string;
   beforeAll(async () => {
-    receiver = await tokenOf(RECEIVER);
-    other = await tokenOf(OTHER);
+    receiver = await ssfTokenOf(t, RECEIVER);
+    other = await ssfTokenOf(t, OTHER);
   });
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 
@@ -404,6 +421,93 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
       }
     });
 
+    /** A browser signed in by password, and the csrf token of its login page's sign-out form. */
+    async function signedIn(username: string) {
+      const agent = request.agent(t.app.getHttpServer());
+      await login(agent, '/', username, `password${username.slice(-1)}`);
+      const page = await agent.get('/login').expect(200);
+      const csrf =
+        /action="\/logout">\s*<input type="hidden" name="csrf_token" value="([^"]+)">/.exec(
+          page.text,
+        )?.[1];
+      if (!csrf) throw new Error('no sign-out form on the login page of a signed-in browser');
+      return { agent, csrf };
+    }
+
+    /** The polled SETs' events and members, acknowledged so the next poll starts afresh. */
+    async function drained(token: string, streamId: string) {
+      const polled = await polledEvents(token, streamId);
+      await poll(token, streamId, { ack: polled.map((p) => p.payload.jti), maxEvents: 0 });
+      return polled.map(({ payload, event }) => ({
+        event,
+        sub: (payload.sub_id as { sub: string }).sub,
+        members: (payload.events as Record<string, Record<string, unknown>>)[event],
+      }));
+    }
+
+    it("tells session-revoked for a person's sign-out and for sign out everywhere, one SET per session", async () => {
+      const { stream_id: id } = await createStream(receiver, { events_requested: ALL_EVENTS });
+      const { agent, csrf } = await signedIn('user1');
+      await agent.post('/logout').type('form').send({ csrf_token: csrf }).expect(303);
+      // Signed out again: the session is gone, nothing more is told.
+      await agent.post('/logout').type('form').send({ csrf_token: csrf });
+      const revoked = (reason: string) => ({
+        event: `${CAEP}session-revoked`,
+        sub: 'user1',
+        members: {
+          event_timestamp: expect.any(Number),
+          initiating_entity: 'user',
+          reason_admin: { en: reason },
+        },
+      });
+      expect(await drained(receiver, id)).toEqual([revoked('logged_out')]);
+
+      // Two browsers of user1; the account page of one signs both out.
+      const first = await signedIn('user1');
+      await signedIn('user1');
+      const page = await first.agent.get('/account').expect(200);
+      const accountCsrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)![1];
+      await first.agent
+        .post('/account/sign-out-everywhere')
+        .type('form')
+        .send({ csrf_token: accountCsrf })
+        .expect(200);
+      expect(await drained(receiver, id)).toEqual([
+        revoked('signed_out_everywhere'),
+        revoked('signed_out_everywhere'),
+      ]);
+      await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(receiver)).expect(204);
+    });
+
+    it('tells credential-change for a passkey registered and one removed (CAEP 1.0 §3.3)', async () => {
+      const { stream_id: id } = await createStream(receiver, {
+        events_requested: [`${CAEP}credential-change`],
+      });
+      const token = await accountToken(t, 'user1');
+      const authenticator = new SoftwareAuthenticator({ rpId: 'localhost', origin: issuer() });
+      await registerPasskey(t, token, authenticator);
+      // The software authenticator says it is built in (transport internal): fido2-platform.
+      const passkeyChange = (changeType: string) => [
+        {
+          event: `${CAEP}credential-change`,
+          sub: 'user1',
+          members: {
+            event_timestamp: expect.any(Number),
+            credential_type: 'fido2-platform',
+            change_type: changeType,
+          },
+        },
+      ];
+      expect(await drained(receiver, id)).toEqual(passkeyChange('create'));
+      await t
+        .http()
+        .delete(`/account/methods/${encodeURIComponent(`passkey:${authenticator.id}`)}`)
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      expect(await drained(receiver, id)).toEqual(passkeyChange('delete'));
+      await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(receiver)).expect(204);
+    });
+
     it('pushes to a receiver that was down everything, in order, once it is up (RFC 8935)', async () => {
       const endpoint = new SetReceiver();
       await endpoint.start();
@@ -468,28 +572,11 @@ describe('the Shared Signals rate limits', () => {
   const t = useTestApp({
     RATE_LIMIT_SSF_PER_RECEIVER: '2',
     RATE_LIMIT_SSF_PER_IP: '4',
-    OAUTH_CLIENTS: JSON.stringify([
-      {
-        client_id: RECEIVER.id,
-        client_secret: RECEIVER.secret,
-        grant_types: ['client_credentials'],
-        ssf_receiver: true,
-      },
-    ]),
+    OAUTH_CLIENTS: JSON.stringify([receiverEntry(RECEIVER)]),
   });
 
   it('answers 429 with Retry-After past RATE_LIMIT_SSF_PER_RECEIVER, then past RATE_LIMIT_SSF_PER_IP for calls without a token', async () => {
-    const token = (
-      (
-        await t
-          .http()
-          .post('/token')
-          .type('form')
-          .set('Authorization', basic(RECEIVER.id, RECEIVER.secret))
-          .send({ grant_type: 'client_credentials', scope: 'ssf' })
-          .expect(200)
-      ).body as { access_token: string }
-    ).access_token;
+    const token = await ssfTokenOf(t, RECEIVER);
     const statuses: number[] = [];
     let last: request.Response | undefined;
     for (let i = 0; i < 3; i += 1) {
@@ -505,5 +592,75 @@ describe('the Shared Signals rate limits', () => {
     const limited = await t.http().post('/ssf/verify').send({ stream_id: 'x' });
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ error: 'too_many_requests' });
+  });
+});
+
+describe('a stream of default_subjects NONE (SSF_DEFAULT_SUBJECTS)', () => {
+  const t = useTestApp({
+    SSF_DEFAULT_SUBJECTS: 'NONE',
+    OAUTH_CLIENTS: JSON.stringify([receiverEntry(RECEIVER)]),
+  });
+  const users = () => t.app.get(UserAdministration, { strict: false });
+
+  it('is told only of the subjects added to it, an email address or an opaque id, until removed', async () => {
+    const token = await ssfTokenOf(t, RECEIVER);
+    const as = { Authorization: `Bearer ${token}` };
+    const created = await t
+      .http()
+      .post('/ssf/streams')
+      .set(as)
+      .send({ events_requested: ALL_EVENTS })
+      .expect(201);
+    const id = (created.body as { stream_id: string }).stream_id;
+    const subject = (path: string, body: Record<string, unknown>) =>
+      t.http().post(`/ssf/subjects/${path}`).set(as).send({ stream_id: id, subject: body });
+    /** The accounts and events polled since the last call, acknowledged. */
+    const told = async () => {
+      const { sets } = (
+        await t.http().post(`/ssf/poll/${id}`).set(as).send({ returnImmediately: true }).expect(200)
+      ).body as { sets: Record<string, string> };
+      await t
+        .http()
+        .post(`/ssf/poll/${id}`)
+        .set(as)
+        .send({ ack: Object.keys(sets), maxEvents: 0 })
+        .expect(200);
+      return Object.values(sets).map((set) => {
+        const payload = decodeJwt(set);
+        return [(payload.sub_id as { sub: string }).sub, Object.keys(payload.events as object)[0]];
+      });
+    };
+
+    // user1's verified address (linked by the operator), in another case than the receiver's.
+    const linked = await adminCli(t, [
+      'accounts',
+      'link',
+      '--user',
+      'user1',
+      '--email',
+      'ssf-user1@example.test',
+    ]);
+    expect(linked.code).toBe(0);
+    expect(
+      (await subject('add', { format: 'email', email: 'SSF-User1@example.test' })).status,
+    ).toBe(200);
+    await users().disable('user0', cliCall());
+    await users().disable('user1', cliCall());
+    expect(await told()).toEqual([['user1', `${RISC}account-disabled`]]);
+
+    // The address removed, user0 added by its opaque id (its subject).
+    expect(
+      (await subject('remove', { format: 'email', email: 'ssf-user1@example.test' })).status,
+    ).toBe(204);
+    expect((await subject('add', { format: 'opaque', id: 'user0' })).status).toBe(200);
+    await users().enable('user1', cliCall());
+    await users().enable('user0', cliCall());
+    expect(await told()).toEqual([['user0', `${RISC}account-enabled`]]);
+
+    // A subject that names no account is taken, and matches nothing.
+    expect((await subject('add', { format: 'email', email: 'nobody@example.test' })).status).toBe(
+      200,
+    );
+    await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as).expect(204);
   });
 });
