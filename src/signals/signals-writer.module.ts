@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SsfEventPersistenceModule } from './outbox/persistence/ssf-event-persistence.module';
 import { SsfEventWriter } from './ssf-event.writer';
+import { StreamPresence } from './streams/stream-presence';
 import { StreamPersistenceModule } from './streams/persistence/stream-persistence.module';
 
 /**
@@ -10,7 +11,7 @@ import { StreamPersistenceModule } from './streams/persistence/stream-persistenc
  */
 @Module({
   imports: [StreamPersistenceModule, SsfEventPersistenceModule],
-  providers: [SsfEventWriter],
-  exports: [SsfEventWriter, StreamPersistenceModule, SsfEventPersistenceModule],
+  providers: [SsfEventWriter, StreamPresence],
+  exports: [SsfEventWriter, StreamPresence, StreamPersistenceModule, SsfEventPersistenceModule],
 })
 export class SignalsWriterModule {}

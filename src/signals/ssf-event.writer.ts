@@ -26,6 +26,7 @@ import {
 import { SsfEventsQueued } from './signals.events';
 import { PUSH_DELIVERY } from './ssf-events';
 import type { Stream } from './streams/stream';
+import { StreamPresence } from './streams/stream-presence';
 import { StreamRepository } from './streams/stream.repository';
 
 /** Awaited by the emitter (`emitAndWait`): the rows are written before the cause answers. */
@@ -42,6 +43,7 @@ const AWAITED = { async: false, promisify: true, suppressErrors: false } as cons
 export class SsfEventWriter {
   constructor(
     private readonly streams: StreamRepository,
+    private readonly presence: StreamPresence,
     private readonly outbox: SsfEventRepository,
     private readonly server: ServerConfig,
     private readonly ssf: SsfConfig,
@@ -103,7 +105,7 @@ export class SsfEventWriter {
   }
 
   private async write(cause: SignalCause | undefined): Promise<void> {
-    if (cause === undefined) return;
+    if (cause === undefined || !(await this.presence.any())) return;
     const covering = await this.streams.covering(cause.event, cause.sub);
     if (covering.length === 0) return;
     const now = this.clock.now();

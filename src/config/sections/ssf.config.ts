@@ -26,6 +26,8 @@ export abstract class SsfConfig {
   abstract readonly timeoutMs: number;
   /** How long a poll with `returnImmediately: false` waits for a SET when none is waiting. */
   abstract readonly longPollMs: number;
+  /** How long an instance trusts its read of whether any stream exists; 0: it reads each time. */
+  abstract readonly streamCheckCacheMs: number;
 }
 
 export const SSF_SETTINGS = settingsSection(
@@ -89,6 +91,15 @@ export const SSF_SETTINGS = settingsSection(
       description:
         'How long a poll (RFC 8936) with `returnImmediately: false` waits for a Security Event Token when none is waiting.',
     }),
+    streamCheckCacheMs: setting({
+      name: 'SSF_STREAM_CHECK_CACHE_MS',
+      type: whole(0, 10_000),
+      default: 1_000,
+      description:
+        'How long an instance trusts its last read of whether any stream exists, so that without receivers a cause ' +
+        '(a sign-out, a passkey added) costs no database command; creating a stream answers only after this long, ' +
+        'once every instance sees it. `0`: every cause reads the streams, and creating one answers at once.',
+    }),
   },
 );
 
@@ -102,5 +113,6 @@ export function readSsfConfig(env: EnvReader): SsfConfig {
     firstRetryMs: env.get(SSF_SETTINGS.declared.firstRetryMs),
     timeoutMs: env.get(SSF_SETTINGS.declared.timeoutMs),
     longPollMs: env.get(SSF_SETTINGS.declared.longPollMs),
+    streamCheckCacheMs: env.get(SSF_SETTINGS.declared.streamCheckCacheMs),
   });
 }

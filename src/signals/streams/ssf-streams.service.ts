@@ -12,6 +12,7 @@ import { SsfEventWriter, modeOf } from '../ssf-event.writer';
 import { POLL_DELIVERY, PUSH_DELIVERY, SUPPORTED_EVENTS, eventsDelivered } from '../ssf-events';
 import { type SubjectId, parseSubject, subjectKey } from '../subject-id';
 import type { Stream, StreamDelivery, StreamSettings, StreamStatus } from './stream';
+import { StreamPresence } from './stream-presence';
 import { StreamRepository } from './stream.repository';
 
 /** What a receiver sends to set a stream (the DTOs' fields, checked here). */
@@ -33,6 +34,7 @@ export interface StreamSettingsInput {
 export class SsfStreams {
   constructor(
     private readonly streams: StreamRepository,
+    private readonly presence: StreamPresence,
     private readonly outbox: SsfEventRepository,
     private readonly writer: SsfEventWriter,
     private readonly accounts: AccountService,
@@ -61,6 +63,7 @@ export class SsfStreams {
         `A receiver has at most ${this.ssf.maxStreamsPerReceiver} streams (SSF_MAX_STREAMS_PER_RECEIVER); delete one first`,
       );
     }
+    await this.presence.created();
     return stream;
   }
 

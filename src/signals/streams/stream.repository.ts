@@ -33,6 +33,9 @@ export abstract class StreamRepository {
 
   abstract removeSubject(streamId: string, key: string): Promise<void>;
 
+  /** Whether any stream exists, of any receiver and status: one read of at most one id. */
+  abstract any(): Promise<boolean>;
+
   /**
    * The streams not disabled that deliver `event` and cover the account `sub`: default_subjects
    * ALL, or `sub` added to them.

@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { mongo } from 'mongoose';
 import request from 'supertest';
 import {
   createLocalJWKSet,
@@ -105,6 +106,9 @@ class SetReceiver {
 
 describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
   const t = useTestApp({
+    // Every cause reads the streams, and a creation answers at once: the cache of "no stream"
+    // and the wait it puts on a creation are the subject of their own test, below.
+    SSF_STREAM_CHECK_CACHE_MS: '0',
     REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
     SSF_POLL_INTERVAL_MS: '100',
     SSF_FIRST_RETRY_MS: '50',
@@ -663,4 +667,64 @@ describe('a stream of default_subjects NONE (SSF_DEFAULT_SUBJECTS)', () => {
     );
     await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as).expect(204);
   });
+});
+
+describe('a cause while no stream exists (command monitoring)', () => {
+  const CACHE_MS = 5_000;
+  const t = useTestApp({
+    SSF_STREAM_CHECK_CACHE_MS: String(CACHE_MS),
+    OAUTH_CLIENTS: JSON.stringify([receiverEntry(RECEIVER)]),
+  });
+  const users = () => t.app.get(UserAdministration, { strict: false });
+
+  let sent: string[] | undefined;
+  beforeAll(() => {
+    t.connection.getClient().on('commandStarted', (event: mongo.CommandStartedEvent) => {
+      const collection = String(event.command[event.commandName]);
+      const { filter, limit } = event.command as { filter?: unknown; limit?: number };
+      if (collection.startsWith('ssf_')) {
+        sent?.push(`${event.commandName} ${collection} ${JSON.stringify({ filter, limit })}`);
+      }
+    });
+  });
+  async function ssfCommands(cause: () => Promise<unknown>): Promise<string[]> {
+    sent = [];
+    await cause();
+    const commands = sent;
+    sent = undefined;
+    return commands;
+  }
+
+  it('costs no Shared Signals command once an instance read that none exists; a new stream is told the next cause', async () => {
+    // The first cause reads whether any stream exists (one id at most); the next ones trust it.
+    expect(await ssfCommands(() => users().disable('user0', cliCall()))).toEqual([
+      'find ssf_streams {"filter":{},"limit":1}',
+    ]);
+    expect(await ssfCommands(() => users().enable('user0', cliCall()))).toEqual([]);
+    expect(await ssfCommands(() => users().disable('user1', cliCall()))).toEqual([]);
+
+    // A creation answers once every instance's "none" has run out: the next cause is told.
+    const token = await ssfTokenOf(t, RECEIVER);
+    const began = Date.now();
+    const created = await t
+      .http()
+      .post('/ssf/streams')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ events_requested: ALL_EVENTS })
+      .expect(201);
+    expect(Date.now() - began).toBeGreaterThanOrEqual(CACHE_MS);
+    const id = (created.body as { stream_id: string }).stream_id;
+    await users().enable('user1', cliCall());
+    const { sets } = (
+      await t
+        .http()
+        .post(`/ssf/poll/${id}`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ returnImmediately: true })
+        .expect(200)
+    ).body as { sets: Record<string, string> };
+    expect(Object.values(sets).map((set) => decodeJwt(set).events)).toEqual([
+      { [`${RISC}account-enabled`]: { event_timestamp: expect.any(Number) } },
+    ]);
+  }, 30_000);
 });

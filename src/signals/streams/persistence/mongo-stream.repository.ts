@@ -170,6 +170,10 @@ export class MongoStreamRepository extends StreamRepository {
     await this.subjects.deleteOne({ _id: subjectIdOf(streamId, key) }).exec();
   }
 
+  async any(): Promise<boolean> {
+    return (await this.streams.exists({}).exec()) !== null;
+  }
+
   async covering(event: string, sub: string): Promise<Stream[]> {
     const live = await this.streams
       .find({ status: { $ne: 'disabled' }, eventsDelivered: event })
