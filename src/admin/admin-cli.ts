@@ -11,6 +11,7 @@ import { registerSessionsCommands } from './sessions/sessions.command';
 import type { CommandDeps } from './io/command-output';
 import { registerKeysCommands } from './keys/keys.command';
 import { registerMigrationsCommands } from './migrations/migrations.command';
+import { registerOutboxesCommands } from './outboxes/outboxes.command';
 import { registerUsersCommands } from './users/users.command';
 
 export const EXIT_OK = 0;
@@ -48,6 +49,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
   registerApprovalsCommands(program, deps);
   registerAccountsCommands(program, deps);
   registerSessionsCommands(program, deps);
+  registerOutboxesCommands(program, deps);
   registerMigrationsCommands(program, deps);
   return program;
 }

@@ -8,6 +8,9 @@ import { PasswordHasher } from '../platform/crypto/password-hasher';
 import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
 import { MethodRemoval } from '../sessions/logout/method-removal.service';
 import { SessionPersistenceModule } from '../sessions/persistence/session-persistence.module';
+import { LogoutDeliveryPersistenceModule } from '../sessions/logout/persistence/logout-delivery-persistence.module';
+import { MailPersistenceModule } from '../mail/persistence/mail-persistence.module';
+import { CibaNotificationPersistenceModule } from '../oauth/ciba/notifications/persistence/ciba-notification-persistence.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { AccountAdministration } from './accounts/account-administration.service';
 import { ApprovalAdministration } from './approvals/approval-administration.service';
@@ -17,6 +20,7 @@ import { ClientAdministration } from './clients/client-administration.service';
 import { ConsentAdministration } from './consents/consent-administration.service';
 import { GrantAdministration } from './grants/grant-administration.service';
 import { KeyAdministration } from './keys/key-administration.service';
+import { OutboxAdministration } from './outboxes/outbox-administration.service';
 import { SessionAdministration } from './sessions/session-administration.service';
 import { UserAdministration } from './users/user-administration.service';
 
@@ -28,6 +32,7 @@ export const ADMINISTRATION_SERVICES = [
   ConsentAdministration,
   GrantAdministration,
   KeyAdministration,
+  OutboxAdministration,
   SessionAdministration,
   UserAdministration,
 ] as const;
@@ -49,6 +54,9 @@ export const ADMINISTRATION_SERVICES = [
     ApprovalAuditPersistenceModule,
     AccountsModule,
     AdminAuditPersistenceModule,
+    LogoutDeliveryPersistenceModule,
+    MailPersistenceModule,
+    CibaNotificationPersistenceModule,
   ],
   providers: [PasswordHasher, MethodRemoval, AdminAuditTrail, ...ADMINISTRATION_SERVICES],
   exports: [AdminAuditTrail, ...ADMINISTRATION_SERVICES],

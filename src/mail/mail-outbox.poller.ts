@@ -60,8 +60,12 @@ export class MailOutboxPoller extends OutboxPoller<'mail', MailDelivery> {
     void this.poll();
   }
 
-  /** Dead-letters the mail left pending past its give-up time, nobody attempting it. */
+  /**
+   * Dead-letters the mail left pending past its give-up time, nobody attempting it, and drops the
+   * body of dead mail past it.
+   */
   protected async housekeep(now: Date): Promise<void> {
+    await this.outbox.forgetSpent(now);
     const given = await this.outbox.giveUpOverdue(
       new Date(now.getTime() - MAX_MAIL_RETRY_DELAY_MS),
       now,

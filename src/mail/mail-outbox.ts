@@ -8,6 +8,16 @@ import type { MailPurpose, OutgoingMail } from './mail';
 import { MailQueued } from './mail.events';
 import { MailOutboxRepository } from './mail-outbox.repository';
 
+/**
+ * An address as an operator's listing of the outbox shows it: the first character of the local
+ * part and the domain (`a***@example.com`), enough to tell mail apart, not to write to anyone.
+ */
+export function maskedAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${address[0]}***${address.slice(at)}`;
+}
+
 /** Seals and opens the mail a row keeps, bound to the row (a sealed mail moved to another does not open). */
 export class MailSeal {
   private readonly box: SecretBox;
@@ -47,7 +57,12 @@ export class MailOutbox {
   async queue(mail: OutgoingMail, purpose: MailPurpose, giveUpAt: Date): Promise<void> {
     const deliveryId = randomToken(16);
     await this.outbox.enqueue(
-      { purpose, sealed: this.seal.seal(mail, deliveryId), giveUpAt },
+      {
+        purpose,
+        sealed: this.seal.seal(mail, deliveryId),
+        maskedTo: maskedAddress(mail.to),
+        giveUpAt,
+      },
       deliveryId,
       this.clock.now(),
     );

@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { join, relative } from 'node:path';
+import { type CryptoKey, exportJWK, generateKeyPair } from 'jose';
 import { PAYMENT_INITIATION } from '../support/authorization-details';
 import { sharedBuild } from '../support/build';
 import { freePort, type ScriptRun, waitFor } from '../support/processes';
@@ -35,6 +36,26 @@ export const LOGO_ORIGIN = 'https://logos.acceptance.example';
 /** A resource whose tokens need a passkey's `acr` (ACR_REQUIRED_BY_RESOURCE). */
 export const PHR_RESOURCE = 'https://payments.example/api';
 
+/** A client of the operator's `OAUTH_CLIENTS`, authenticated with its secret. */
+export interface SecretClient {
+  readonly clientId: string;
+  readonly secret: string;
+}
+
+/**
+ * The operator's machine clients (`OAUTH_CLIENTS`, `client_credentials`): two admin clients of
+ * issue #77 (`admin_scopes` admin:read and admin:write), one with a jose-made ES256 key
+ * (`private_key_jwt`, the recommended one) and one with a secret, and one without the mark.
+ */
+export interface MachineClients {
+  readonly adminKeyed: { readonly clientId: string; readonly privateKey: CryptoKey };
+  readonly adminSecret: SecretClient;
+  readonly unmarked: SecretClient;
+}
+
+/** CLIENT_SECRET_OVERLAP_MAX_SECONDS: the longest overlap a rotation may give the previous secret. */
+export const SECRET_OVERLAP_MAX_SECONDS = 600;
+
 export interface AcceptanceService {
   /** The issuer, `http://localhost:<port>` (ISSUER's default). */
   readonly issuer: string;
@@ -48,6 +69,8 @@ export interface AcceptanceService {
   readonly served: Map<string, { type: string; body: string }>;
   /** The path of every GET the receiver answered from `served`, oldest first. */
   readonly fetched: string[];
+  /** The operator's machine clients, admin ones among them. */
+  readonly machines: MachineClients;
   /** `proofgate-admin <args>` as an operator runs it beside the service (docs/ADMINISTRATION.md). */
   readonly admin: (args: readonly string[], stdin?: string) => Promise<ScriptRun>;
 }
@@ -81,6 +104,42 @@ async function startReceiver(
   return `http://127.0.0.1:${port}`;
 }
 
+/** The machine clients and their `OAUTH_CLIENTS` entries (docs/CONFIGURATION.md, ADMINISTRATION.md). */
+async function machineClients(): Promise<{ machines: MachineClients; entries: unknown[] }> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const machines: MachineClients = {
+    adminKeyed: { clientId: 'acceptance-admin-keyed', privateKey },
+    adminSecret: {
+      clientId: 'acceptance-admin-secret',
+      secret: randomBytes(32).toString('base64url'),
+    },
+    unmarked: { clientId: 'acceptance-machine', secret: randomBytes(32).toString('base64url') },
+  };
+  const admin_scopes = ['admin:read', 'admin:write'];
+  const grant_types = ['client_credentials'];
+  const entries = [
+    {
+      client_id: machines.adminKeyed.clientId,
+      grant_types,
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: 'ES256' }] },
+      admin_scopes,
+    },
+    {
+      client_id: machines.adminSecret.clientId,
+      client_secret: machines.adminSecret.secret,
+      grant_types,
+      admin_scopes,
+    },
+    {
+      client_id: machines.unmarked.clientId,
+      client_secret: machines.unmarked.secret,
+      grant_types,
+    },
+  ];
+  return { machines, entries };
+}
+
 async function start(): Promise<AcceptanceService> {
   const received: Received[] = [];
   const served: AcceptanceService['served'] = new Map();
@@ -89,6 +148,7 @@ async function start(): Promise<AcceptanceService> {
   const dist = await sharedBuild();
   const port = await freePort();
   const initialAccessToken = randomBytes(32).toString('base64url');
+  const { machines, entries } = await machineClients();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     // What `npm start` runs: development, the demo data seeded (SEED_DEMO_DATA's default there).
@@ -124,6 +184,12 @@ async function start(): Promise<AcceptanceService> {
     // (the cap's own spec: ciba-pending-cap.e2e-spec.ts).
     CIBA_MAX_PENDING_PER_CLIENT: '100000',
     ACCOUNT_CREATIONS_PER_IP_PER_HOUR: '100000',
+    // Issue #77's admin API: its machine clients, a maximum overlap a test can wait out a part of,
+    // and budgets wide enough for the suite.
+    OAUTH_CLIENTS: JSON.stringify(entries),
+    CLIENT_SECRET_OVERLAP_MAX_SECONDS: String(SECRET_OVERLAP_MAX_SECONDS),
+    RATE_LIMIT_ADMIN_API_PER_IP: '100000',
+    RATE_LIMIT_ADMIN_API_PER_CLIENT: '100000',
   };
   child = spawn(process.execPath, [join(dist, 'main.js')], {
     cwd: ROOT,
@@ -163,6 +229,9 @@ async function start(): Promise<AcceptanceService> {
           NODE_ENV: env.NODE_ENV,
           MONGODB_URI: env.MONGODB_URI,
           KEY_ENCRYPTION_SECRET: env.KEY_ENCRYPTION_SECRET,
+          // What `docker compose exec` shares with it: the configured clients and their rules.
+          OAUTH_CLIENTS: env.OAUTH_CLIENTS,
+          CLIENT_SECRET_OVERLAP_MAX_SECONDS: env.CLIENT_SECRET_OVERLAP_MAX_SECONDS,
           PROOFGATE_DIST_DIR: relative(ROOT, dist),
         },
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -174,7 +243,7 @@ async function start(): Promise<AcceptanceService> {
       cli.stdin.end(stdin);
       cli.once('close', (code) => resolve({ code, stdout, stderr }));
     });
-  return { issuer, initialAccessToken, receiver, received, served, fetched, admin };
+  return { issuer, initialAccessToken, receiver, received, served, fetched, machines, admin };
 }
 
 /** Holds the service for the enclosing describe: started by the first holder, stopped by the last. */

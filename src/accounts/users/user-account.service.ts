@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
 import { DYNAMIC_CLIENT_ID_PREFIX } from '../../protocol-rules/client-id';
-import { UserRepository } from './user.repository';
+import { UserRepository, type UserPageQuery } from './user.repository';
 import type { StoredUser } from './user';
 
 /** NIST SP 800-63B §5.1.1.2: user-chosen passwords are at least 8 characters long. */
@@ -183,11 +183,7 @@ export class UserAccountService {
   }
 
   /** A page of users by username (see UserRepository.page). */
-  async page(page: {
-    readonly after?: string;
-    readonly limit: number;
-    readonly prefix?: string;
-  }): Promise<UserAccount[]> {
+  async page(page: UserPageQuery): Promise<UserAccount[]> {
     return (await this.users.page(page)).map(toAccount);
   }
 

@@ -1,5 +1,15 @@
 import type { StoredUser } from './user';
 
+/**
+ * What UserRepository.page asks for: at most `limit` users after `after`, those whose username
+ * starts with `prefix` (any letter case) if given.
+ */
+export interface UserPageQuery {
+  readonly after?: string;
+  readonly limit: number;
+  readonly prefix?: string;
+}
+
 /** Where user accounts live. Implementations never hand out database documents. */
 export abstract class UserRepository {
   abstract findByUsername(username: string): Promise<StoredUser | null>;
@@ -53,11 +63,7 @@ export abstract class UserRepository {
    * At most `limit` users by username, those after `after` only (keyset pagination on `_id`: one
    * `find` per page); `prefix`: only usernames that start with it, in any letter case.
    */
-  abstract page(page: {
-    readonly after?: string;
-    readonly limit: number;
-    readonly prefix?: string;
-  }): Promise<StoredUser[]>;
+  abstract page(page: UserPageQuery): Promise<StoredUser[]>;
 
   /** Replaces the password hash; false when there is no such user (or its password was removed). */
   abstract updatePasswordHash(username: string, passwordHash: string): Promise<boolean>;

@@ -1,4 +1,4 @@
-import { methodJson } from './method-json';
+import { methodJson, methodRemovedJson } from './method-json';
 import { cliCall } from '../io/cli-call';
 import type { Command } from 'commander';
 import {
@@ -81,11 +81,25 @@ async function removeMethod(
   const removed = await deps.withContext((app) =>
     app.get(AccountAdministration).unlink(user, key, cliCall()),
   );
-  answer(deps, command, `${done}${ended(removed)}.\n`, {
-    removed: key,
-    sessions_ended: removed.sessionsEnded,
-    grants_revoked: removed.grantsRevoked,
-  });
+  answer(deps, command, `${done}${ended(removed)}.\n`, methodRemovedJson(key, removed));
+}
+
+/** `<group> list --user <sub>`: the account's sign-in methods of one type. */
+function registerMethodList(
+  group: Command,
+  deps: CommandDeps,
+  type: SignInMethod['type'],
+  description: string,
+  columns: readonly Column<SignInMethod>[],
+): void {
+  group
+    .command('list')
+    .description(description)
+    .requiredOption('--user <sub>', 'the subject')
+    .action(async (options: { user: string }, command: Command) => {
+      const list = (await methodsOf(deps, options.user)).filter((m) => m.type === type);
+      answerRows(deps, command, list, columns, methodJson);
+    });
 }
 
 async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]> {
@@ -201,24 +215,13 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
         deps,
         command,
         `Removed ${visible(emailOf(key))} from ${options.user}${ended(removed)}.\n`,
-        {
-          removed: key,
-          sessions_ended: removed.sessionsEnded,
-          grants_revoked: removed.grantsRevoked,
-        },
+        methodRemovedJson(key, removed),
       );
     });
 
   const passkeys = program.command('passkeys').description("a user's passkeys (WebAuthn)");
 
-  passkeys
-    .command('list')
-    .description("a user's passkeys")
-    .requiredOption('--user <sub>', 'the subject')
-    .action(async (options: { user: string }, command: Command) => {
-      const list = (await methodsOf(deps, options.user)).filter((m) => m.type === 'passkey');
-      answerRows(deps, command, list, PASSKEY_COLUMNS, methodJson);
-    });
+  registerMethodList(passkeys, deps, 'passkey', "a user's passkeys", PASSKEY_COLUMNS);
 
   passkeys
     .command('remove')
@@ -249,14 +252,13 @@ function registerUpstreamCommands(program: Command, deps: CommandDeps): void {
     .command('upstream')
     .description("an account's accounts at upstream identity providers (UPSTREAM_PROVIDERS)");
 
-  upstream
-    .command('list')
-    .description("an account's provider accounts, with the email each provider verified")
-    .requiredOption('--user <sub>', 'the subject')
-    .action(async (options: { user: string }, command: Command) => {
-      const list = (await methodsOf(deps, options.user)).filter((m) => m.type === 'upstream');
-      answerRows(deps, command, list, UPSTREAM_COLUMNS, methodJson);
-    });
+  registerMethodList(
+    upstream,
+    deps,
+    'upstream',
+    "an account's provider accounts, with the email each provider verified",
+    UPSTREAM_COLUMNS,
+  );
 
   upstream
     .command('remove')

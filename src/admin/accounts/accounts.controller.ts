@@ -1,33 +1,13 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Req,
-  Res,
-} from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
-import type { HttpResponse } from '../../platform/http/http-exchange';
 import { AdminAccountDto, AdminMethodDto, AdminMethodRemovedDto } from '../api/admin-api.dto';
-import { checkIfMatch, tagged } from '../api/admin-etag';
-import { ACCOUNT, IF_MATCH, METHOD } from '../api/admin-openapi';
-import { type AdminApiRequest, AdminRead, AdminWrite } from '../api/admin-route';
+import { type AdminExchange, Exchange } from '../api/admin-exchange';
+import { ACCOUNT, METHOD } from '../api/admin-openapi';
+import { AdminChange, AdminCreate, AdminRead } from '../api/admin-route';
 import { AccountAdministration } from './account-administration.service';
-import { methodJson } from './method-json';
+import { methodJson, methodRemovedJson } from './method-json';
 
 export class LinkMethodDto {
   @ApiProperty({
@@ -64,69 +44,54 @@ export class AccountsAdminController {
   }
 
   @Get(':account')
-  @AdminRead('accounts.show')
-  @ApiOkResponse({ type: AdminAccountDto })
-  @ApiParam(ACCOUNT)
-  @ApiOperation({
-    summary:
-      'An account (a username, a subject or a method key names it) with its sign-in methods; ETag for a change',
-  })
-  async show(
-    @Param('account') account: string,
-    @Res({ passthrough: true }) response: HttpResponse,
-  ) {
-    return tagged(response, await this.current(account));
+  @AdminRead(
+    'accounts.show',
+    'An account (a username, a subject or a method key names it) with its sign-in methods; ETag for a change',
+    AdminAccountDto,
+    ACCOUNT,
+  )
+  async show(@Param('account') account: string, @Exchange() admin: AdminExchange) {
+    return admin.tagged(await this.current(account));
   }
 
   @Post(':account/methods')
-  @HttpCode(201)
-  @AdminWrite('accounts.link')
-  @ApiCreatedResponse({ type: AdminMethodDto })
-  @ApiParam(ACCOUNT)
-  @ApiOperation({ summary: 'Link a wallet or an email address to the account (accounts link)' })
+  @AdminCreate(
+    'accounts.link',
+    'Link a wallet or an email address to the account (accounts link)',
+    AdminMethodDto,
+    ACCOUNT,
+  )
   async link(
     @Param('account') account: string,
     @Body() body: LinkMethodDto,
-    @Req() request: AdminApiRequest,
-    @Res({ passthrough: true }) response: HttpResponse,
+    @Exchange() admin: AdminExchange,
   ) {
     if ((body.wallet === undefined) === (body.email === undefined)) {
       throw new InvalidRequest('give exactly one of wallet and email');
     }
     const method =
       body.wallet !== undefined
-        ? await this.accounts.linkWallet(account, body.wallet, request.adminCall)
-        : await this.accounts.linkEmail(account, body.email as string, request.adminCall);
-    response.header(
-      'Location',
-      `/admin/v1/accounts/${encodeURIComponent(method.sub)}/methods/${encodeURIComponent(method.key)}`,
-    );
+        ? await this.accounts.linkWallet(account, body.wallet, admin.call)
+        : await this.accounts.linkEmail(account, body.email as string, admin.call);
+    admin.locate('accounts', method.sub, 'methods', method.key);
     return { sub: method.sub, ...methodJson(method) };
   }
 
   @Delete(':account/methods/:method')
-  @AdminWrite('accounts.unlink')
-  @ApiOkResponse({ type: AdminMethodRemovedDto })
-  @ApiParam(ACCOUNT)
-  @ApiParam(METHOD)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({
-    summary:
-      "Remove a sign-in method (never the last; If-Match: the account's ETag), ending the sessions and grants it started",
-  })
+  @AdminChange(
+    'accounts.unlink',
+    "Remove a sign-in method (never the last; If-Match: the account's ETag), ending the sessions and grants it started",
+    AdminMethodRemovedDto,
+    ACCOUNT,
+    METHOD,
+  )
   async unlink(
     @Param('account') account: string,
     @Param('method') method: string,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Req() request: AdminApiRequest,
+    @Exchange() admin: AdminExchange,
   ) {
     const current = await this.current(account);
-    checkIfMatch(ifMatch, current);
-    const removed = await this.accounts.unlink(current.sub, method, request.adminCall);
-    return {
-      removed: method,
-      sessions_ended: removed.sessionsEnded,
-      grants_revoked: removed.grantsRevoked,
-    };
+    admin.ifMatch(current);
+    return methodRemovedJson(method, await this.accounts.unlink(current.sub, method, admin.call));
   }
 }

@@ -1,4 +1,5 @@
 import { type SignInMethod, upstreamAccountOf } from '../../accounts/account';
+import { type Ended, endedJson } from '../io/ended-json';
 
 /** A sign-in method as `accounts methods --json` and `/admin/v1/accounts` show it. */
 export function methodJson(method: SignInMethod) {
@@ -22,4 +23,9 @@ export function methodJson(method: SignInMethod) {
         }
       : {}),
   };
+}
+
+/** A removed method and what its removal ended (`accounts unlink --json`, the admin API's DELETE). */
+export function methodRemovedJson(key: string, removed: Ended) {
+  return { removed: key, ...endedJson(removed) };
 }

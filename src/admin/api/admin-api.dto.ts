@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 
 /**
  * What the admin API answers, for the OpenAPI document: the JSON the CLI's `--json` prints, by
@@ -196,16 +196,11 @@ export class AdminGrantDto {
 
 export class AdminGrantPageDto extends pageDto(AdminGrantDto) {}
 
-export class AdminGrantRevocationDto {
-  @ApiProperty({ example: 'q3Yc0n1oQm2n8bX4lKf0aA' })
-  grant_id!: string;
-
-  @ApiProperty({ example: 'alice' })
-  sub!: string;
-
-  @ApiProperty({ example: 'billing' })
-  client_id!: string;
-
+export class AdminGrantRevocationDto extends PickType(AdminGrantDto, [
+  'grant_id',
+  'sub',
+  'client_id',
+] as const) {
   @ApiProperty({ description: 'False when it already was revoked', example: true })
   revoked!: boolean;
 
@@ -315,15 +310,18 @@ export class AdminAccountDto {
   methods!: AdminMethodDto[];
 }
 
-export class AdminMethodRemovedDto {
-  @ApiProperty({ example: 'email:alice@example.com' })
-  removed!: string;
-
-  @ApiProperty({ example: 1 })
+/** What an ending ended (endedJson): the sessions (each told to its clients), the grants. */
+export class AdminSessionsEndedDto {
+  @ApiProperty({ example: 2 })
   sessions_ended!: number;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ example: 3 })
   grants_revoked!: number;
+}
+
+export class AdminMethodRemovedDto extends AdminSessionsEndedDto {
+  @ApiProperty({ example: 'email:alice@example.com' })
+  removed!: string;
 }
 
 /** A live login session: its `sid` (as in ID and logout tokens), never its cookie. */
@@ -352,10 +350,91 @@ export class AdminSessionDto {
 
 export class AdminSessionPageDto extends pageDto(AdminSessionDto) {}
 
-export class AdminSessionsEndedDto {
-  @ApiProperty({ example: 2 })
-  sessions_ended!: number;
+/** Where an outbox row goes: by outbox, never a token, a body or a full address. */
+export class AdminOutboxTargetDto {
+  @ApiProperty({ required: false, description: 'logout, ciba: the client', example: 'billing' })
+  client_id?: string;
 
+  @ApiProperty({ required: false, description: "logout: the ended session's sid" })
+  sid?: string;
+
+  @ApiProperty({ required: false, enum: ['email_code', 'ciba_request'], description: 'mail' })
+  purpose?: string;
+
+  @ApiProperty({
+    required: false,
+    type: String,
+    nullable: true,
+    description: 'mail: the recipient masked (null on rows queued before it was kept)',
+    example: 'a***@example.com',
+  })
+  recipient?: string | null;
+
+  @ApiProperty({ required: false, enum: ['ping', 'announce', 'notify'], description: 'ciba' })
+  kind?: string;
+}
+
+export class AdminOutboxRowDto {
+  @ApiProperty({ example: 'pX2m0nQ8bX4lKf0aAwZ3kA' })
+  id!: string;
+
+  @ApiProperty({ enum: ['logout', 'mail', 'ciba'], example: 'logout' })
+  outbox!: string;
+
+  @ApiProperty({
+    enum: ['pending', 'retrying', 'given_up', 'done'],
+    description:
+      'pending: no attempt failed yet; retrying: one failed, the next is due at next_attempt_at; ' +
+      'given_up: its dead letter, attempted no more unless retried; done: delivered or sent',
+    example: 'given_up',
+  })
+  state!: string;
+
+  @ApiProperty({
+    description: "The outbox's own status (logout: failed or dropped when given up)",
+    example: 'failed',
+  })
+  status!: string;
+
+  @ApiProperty({ type: AdminOutboxTargetDto })
+  target!: AdminOutboxTargetDto;
+
+  @ApiProperty({ description: 'Attempts since it was queued or last retried', example: 7 })
+  attempts!: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why the latest attempt failed (a status, a code; never a secret)',
+    example: 'HTTP status 500',
+  })
+  last_error!: string | null;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  created_at!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: null })
+  next_attempt_at!: string | null;
+
+  @ApiProperty({
+    description: 'Until when failures are retried (mail, ciba: when what it carries expires)',
+    example: '2026-11-28T10:00:00.000Z',
+  })
+  give_up_at!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '2026-11-28T10:00:00.000Z' })
+  given_up_at!: string | null;
+}
+
+export class AdminOutboxRowPageDto extends pageDto(AdminOutboxRowDto) {}
+
+export class AdminOutboxRetryAllDto {
   @ApiProperty({ example: 3 })
-  grants_revoked!: number;
+  retried!: number;
+
+  @ApiProperty({
+    description: "Given-up rows left: what they carry expired (a mail's code, a CIBA request)",
+    example: 0,
+  })
+  not_retryable!: number;
 }

@@ -45,7 +45,10 @@ export class AdminApiGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const route = routeOf(context);
-    if (route === undefined) throw new Error('An admin API route without @AdminRead/@AdminWrite');
+    if (route === undefined)
+      throw new Error(
+        'An admin API route without @AdminRead/@AdminCreate/@AdminChange/@AdminAction',
+      );
     const http = context.switchToHttp();
     const request = http.getRequest<AdminApiRequest>();
     const response = http.getResponse<HttpResponse>();

@@ -8,6 +8,7 @@ import { ClientsAdminController } from '../clients/clients.controller';
 import { ConsentsAdminController } from '../consents/consents.controller';
 import { GrantsAdminController } from '../grants/grants.controller';
 import { KeysAdminController } from '../keys/keys.controller';
+import { OutboxesAdminController } from '../outboxes/outboxes.controller';
 import { SessionsAdminController } from '../sessions/sessions.controller';
 import { UsersAdminController } from '../users/users.controller';
 import { AdminApiGuard } from './admin-api.guard';
@@ -29,6 +30,7 @@ import { AdminErrorsInterceptor } from './admin-errors.interceptor';
     ConsentsAdminController,
     ApprovalsAdminController,
     AuditAdminController,
+    OutboxesAdminController,
   ],
   providers: [AdminApiGuard, AdminErrorsInterceptor],
 })

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { HttpResponse } from '../../platform/http/http-exchange';
 import { PreconditionFailed, PreconditionRequired } from '../../platform/errors/protocol-error';
 
 /**
@@ -9,17 +8,6 @@ import { PreconditionFailed, PreconditionRequired } from '../../platform/errors/
 export function etagOf(representation: unknown): string {
   const digest = createHash('sha256').update(JSON.stringify(representation)).digest('base64url');
   return `"${digest.slice(0, 27)}"`;
-}
-
-/** Answers the resource's tag (GET, and after a change: the new version's). */
-export function sendEtag(response: HttpResponse, representation: unknown): void {
-  response.header('ETag', etagOf(representation));
-}
-
-/** The representation, answered with its tag. */
-export function tagged<T>(response: HttpResponse, representation: T): T {
-  sendEtag(response, representation);
-  return representation;
 }
 
 /**

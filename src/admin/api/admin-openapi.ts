@@ -12,6 +12,16 @@ export const IF_MATCH: ApiHeaderOptions = {
 export const CLIENT_ID: ApiParamOptions = { name: 'clientId', example: 'nightly-sync' };
 export const USERNAME: ApiParamOptions = { name: 'username', example: 'alice' };
 export const SESSION_ID: ApiParamOptions = { name: 'sid', example: 'Xz3k9VbQm2n8bX4lKf0aAw' };
+export const OUTBOX: ApiParamOptions = {
+  name: 'outbox',
+  description: 'logout (back-channel logout tokens), mail, or ciba (CIBA notifications)',
+  schema: { type: 'string', enum: ['logout', 'mail', 'ciba'], example: 'logout' },
+};
+export const OUTBOX_ROW_ID: ApiParamOptions = {
+  name: 'id',
+  description: "The row's id, as the outbox's list shows it",
+  example: 'pX2m0nQ8bX4lKf0aAwZ3kA',
+};
 export const GRANT_ID: ApiParamOptions = { name: 'grantId', example: 'q3Yc0n1oQm2n8bX4lKf0aA' };
 export const ACCOUNT: ApiParamOptions = {
   name: 'account',

@@ -44,12 +44,12 @@ export interface Page<T> {
  * An opaque cursor: the sort key of a page's last item, base64url-encoded so that nobody reads a
  * meaning into it (a later version may put more in it).
  */
-export function encodeCursor(key: string): string {
+function encodeCursor(key: string): string {
   return Buffer.from(JSON.stringify({ k: key }), 'utf8').toString('base64url');
 }
 
 /** The sort key a cursor carries; `400 invalid_request` for one this API did not give. */
-export function decodeCursor(cursor: string | undefined): string | undefined {
+function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -70,7 +70,7 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
  * A page from a read of `limit + 1` items in key order: the extra item only says there is more,
  * and the next page starts after the last item answered.
  */
-export function pageOf<R, T>(
+function pageOf<R, T>(
   rows: readonly R[],
   limit: number,
   keyOf: (row: R) => string,
@@ -84,4 +84,26 @@ export function pageOf<R, T>(
   };
 }
 
-export const pageSize = (query: PageQueryDto): number => query.limit ?? DEFAULT_PAGE_SIZE;
+const pageSize = (query: PageQueryDto): number => query.limit ?? DEFAULT_PAGE_SIZE;
+
+/** What a keyset read of one page asks: the rows after `after` (absent: from the first), `limit` of them. */
+export interface PageRead {
+  readonly after?: string;
+  readonly limit: number;
+}
+
+/**
+ * The page `query` asks for: `read` gets the key its cursor carries and one row more than the
+ * page holds (see pageOf), then each row is answered as `view` has it.
+ */
+export async function readPage<R, T>(
+  query: PageQueryDto,
+  read: (page: PageRead) => Promise<readonly R[]>,
+  keyOf: (row: R) => string,
+  view: (row: R) => T,
+): Promise<Page<T>> {
+  const limit = pageSize(query);
+  const after = decodeCursor(query.cursor);
+  const rows = await read({ ...(after === undefined ? {} : { after }), limit: limit + 1 });
+  return pageOf(rows, limit, keyOf, view);
+}

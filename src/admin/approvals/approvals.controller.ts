@@ -1,10 +1,9 @@
-import { ApiOkResponse } from '@nestjs/swagger';
-import { AdminApprovalPageDto } from '../api/admin-api.dto';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min, MaxLength } from 'class-validator';
 import { APPROVAL_AUDIT_LISTED } from '../../accounts/approval-audit/approval-audit';
+import { AdminApprovalPageDto } from '../api/admin-api.dto';
 import { AdminRead } from '../api/admin-route';
 import { ApprovalAdministration } from './approval-administration.service';
 import { approvalJson } from './approval-json';
@@ -37,11 +36,11 @@ export class ApprovalsAdminController {
   constructor(private readonly approvals: ApprovalAdministration) {}
 
   @Get()
-  @AdminRead('approvals.list')
-  @ApiOkResponse({ type: AdminApprovalPageDto })
-  @ApiOperation({
-    summary: "An account's answers to CIBA requests, newest first (the newest `limit`)",
-  })
+  @AdminRead(
+    'approvals.list',
+    "An account's answers to CIBA requests, newest first (the newest `limit`)",
+    AdminApprovalPageDto,
+  )
   async list(@Query() query: ApprovalQueryDto) {
     const items = await this.approvals.listOf(query.account, query.limit ?? APPROVAL_AUDIT_LISTED);
     return { items: items.map(approvalJson), next: null };

@@ -1,9 +1,8 @@
-import { ApiOkResponse } from '@nestjs/swagger';
-import { AdminAuditPageDto } from '../api/admin-api.dto';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
-import { decodeCursor, pageOf, pageSize, PageQueryDto } from '../api/admin-pages';
+import { AdminAuditPageDto } from '../api/admin-api.dto';
+import { PageQueryDto, readPage } from '../api/admin-pages';
 import { AdminRead } from '../api/admin-route';
 import type { AdminAuditRecord, AdminOutcome } from './admin-audit';
 import { AdminAuditTrail } from './admin-audit.service';
@@ -73,22 +72,27 @@ export class AuditAdminController {
   constructor(private readonly trail: AdminAuditTrail) {}
 
   @Get()
-  @AdminRead('audit.list')
-  @ApiOkResponse({ type: AdminAuditPageDto })
-  @ApiOperation({ summary: 'The audit trail, newest first, a page at a time, with filters' })
-  async list(@Query() query: AuditQueryDto) {
-    const limit = pageSize(query);
-    const before = decodeCursor(query.cursor);
-    const rows = await this.trail.list(
-      {
-        ...(query.action === undefined ? {} : { action: query.action }),
-        ...(query.actor === undefined ? {} : { actor: query.actor }),
-        ...(query.outcome === undefined ? {} : { outcome: query.outcome }),
-        ...(query.since === undefined ? {} : { since: new Date(query.since) }),
-        ...(query.until === undefined ? {} : { until: new Date(query.until) }),
-      },
-      { ...(before === undefined ? {} : { before }), limit: limit + 1 },
+  @AdminRead(
+    'audit.list',
+    'The audit trail, newest first, a page at a time, with filters',
+    AdminAuditPageDto,
+  )
+  list(@Query() query: AuditQueryDto) {
+    const { action, actor, outcome, since, until } = query;
+    const filter = {
+      ...(action === undefined ? {} : { action }),
+      ...(actor === undefined ? {} : { actor }),
+      ...(outcome === undefined ? {} : { outcome }),
+      ...(since === undefined ? {} : { since: new Date(since) }),
+      ...(until === undefined ? {} : { until: new Date(until) }),
+    };
+    // Newest first: the page after a cursor's record holds those before it.
+    return readPage(
+      query,
+      ({ after, limit }) =>
+        this.trail.list(filter, { ...(after === undefined ? {} : { before: after }), limit }),
+      (record) => record.id,
+      auditJson,
     );
-    return pageOf(rows, limit, (record) => record.id, auditJson);
   }
 }

@@ -53,8 +53,30 @@ import { AdminAuditTrail } from '../audit/admin-audit.service';
 /** Who keeps a client registered: the CLI may change only what nothing re-registers at boot. */
 export type ClientSource = 'OAUTH_CLIENTS' | 'built-in' | 'database' | 'dynamic registration';
 
+/**
+ * Metadata a client may have, the same as added (checked as OAUTH_CLIENTS' and POST /register's
+ * entries are) and as shown.
+ */
+interface OptionalClientMetadata {
+  /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri. */
+  readonly backchannelLogoutUri?: string;
+  /** CIBA Core 1.0 §4 backchannel_client_notification_endpoint: a ping client's. */
+  readonly backchannelClientNotificationEndpoint?: string;
+  /** The client profile it is held to (protocol-rules/client-profile.ts: `fapi2`). */
+  readonly profile?: ClientProfile;
+  /**
+   * RFC 9396 authorization_details_types: the only types of AUTHORIZATION_DETAILS_TYPES it may
+   * ask for (absent: any configured); each must be configured, as POST /register checks.
+   */
+  readonly authorizationDetailsTypes?: readonly string[];
+  /** RFC 7591 §2 logo_uri, policy_uri, tos_uri (https URLs): what the consent screen shows of it. */
+  readonly logoUri?: string;
+  readonly policyUri?: string;
+  readonly tosUri?: string;
+}
+
 /** A client as administration shows it: never its secret hash. */
-export interface RegisteredClient {
+export interface RegisteredClient extends OptionalClientMetadata {
   readonly clientId: string;
   readonly type: ClientType;
   readonly name: string;
@@ -87,18 +109,6 @@ export interface RegisteredClient {
   readonly userinfoSignedResponseAlg?: SigningAlg;
   /** OpenID Connect RP-Initiated Logout 1.0 post_logout_redirect_uris. */
   readonly postLogoutRedirectUris: readonly string[];
-  /** OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri. */
-  readonly backchannelLogoutUri?: string;
-  /** CIBA Core 1.0 §4 backchannel_client_notification_endpoint: a ping client's. */
-  readonly backchannelClientNotificationEndpoint?: string;
-  /** The client profile it is held to (protocol-rules/client-profile.ts). */
-  readonly profile?: ClientProfile;
-  /** RFC 9396 authorization_details_types: the types it may ask for (absent: any configured). */
-  readonly authorizationDetailsTypes?: readonly string[];
-  /** RFC 7591 §2 logo_uri, policy_uri, tos_uri: what the consent screen shows of it. */
-  readonly logoUri?: string;
-  readonly policyUri?: string;
-  readonly tosUri?: string;
   /** Issue #77: the admin API scopes it may get by client_credentials (none: not an admin client). */
   readonly adminScopes: readonly AdminScope[];
   /** Issue #80: a Shared Signals receiver (the `ssf` scope by client_credentials); absent: not. */
@@ -128,7 +138,7 @@ export interface PruneOptions {
 const PRUNE_BATCH = 500;
 const DAY_MS = 86_400_000;
 
-export interface NewClient {
+export interface NewClient extends OptionalClientMetadata {
   readonly clientId: string;
   readonly redirectUris: readonly string[];
   readonly name?: string;
@@ -161,21 +171,6 @@ export interface NewClient {
   readonly userinfoSignedResponseAlg?: string;
   /** OpenID Connect RP-Initiated Logout 1.0 §3.1 post_logout_redirect_uris. */
   readonly postLogoutRedirectUris?: readonly string[];
-  /** OpenID Connect Back-Channel Logout 1.0 §2.2 backchannel_logout_uri. */
-  readonly backchannelLogoutUri?: string;
-  /** CIBA Core 1.0 §4: the ping mode, with this backchannel_client_notification_endpoint. */
-  readonly backchannelClientNotificationEndpoint?: string;
-  /** A client profile to hold it to (`fapi2`), checked as OAUTH_CLIENTS' `profile`. */
-  readonly profile?: ClientProfile;
-  /**
-   * RFC 9396 authorization_details_types: the only types of AUTHORIZATION_DETAILS_TYPES it may
-   * ask for; each must be configured, as POST /register checks.
-   */
-  readonly authorizationDetailsTypes?: readonly string[];
-  /** RFC 7591 §2 logo_uri, policy_uri, tos_uri, as typed (https URLs, checked as OAUTH_CLIENTS'). */
-  readonly logoUri?: string;
-  readonly policyUri?: string;
-  readonly tosUri?: string;
   /** Issue #77: an admin client's scopes (checked as OAUTH_CLIENTS' `admin_scopes`). */
   readonly adminScopes?: readonly string[];
   /** Issue #80: a Shared Signals receiver (checked as OAUTH_CLIENTS' `ssf_receiver`). */

@@ -83,3 +83,8 @@ export function secretJson(secret: ClientSecretView) {
     expired: secret.expired,
   };
 }
+
+/** A removed client, as `clients remove --json` and `DELETE /admin/v1/clients/{id}` answer it. */
+export function clientRemovedJson(clientId: string, grantsRevoked: number) {
+  return { client_id: clientId, removed: true, grants_revoked: grantsRevoked };
+}

@@ -1,4 +1,4 @@
-import { clientJson, secretJson } from './client-json';
+import { clientJson, clientRemovedJson, secretJson } from './client-json';
 import { cliCall } from '../io/cli-call';
 import { ADMIN_SCOPES, type AdminScope } from '../../protocol-rules/admin-scopes';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -18,9 +18,11 @@ import { UsageError } from '../admin.errors';
 import { answer, answerRows, type CommandDeps } from '../io/command-output';
 import { type Column, formatDate, renderFields, renderTable } from '../io/output';
 import { parseDuration } from '../io/duration';
+import { definedFields } from '../io/defined-fields';
 import {
   ClientAdministration,
   type ClientSecretView,
+  type NewClient,
   type NewKeys,
   type RegisteredClient,
 } from './client-administration.service';
@@ -455,38 +457,26 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
               requirePushedAuthorizationRequests:
                 options.requirePushedAuthorizationRequests === true,
               ...(options.requirePkce ? {} : { requirePkce: false }),
-              // Checked by the service with the rules of OAUTH_CLIENTS and POST /register.
-              ...(options.requestObjectSigningAlg !== undefined
-                ? { requestObjectSigningAlg: options.requestObjectSigningAlg }
-                : {}),
               ...(options.requireSignedRequestObject ? { requireSignedRequestObject: true } : {}),
-              ...(options.requestUri !== undefined ? { requestUris: options.requestUri } : {}),
-              ...(options.idTokenSignedResponseAlg !== undefined
-                ? { idTokenSignedResponseAlg: options.idTokenSignedResponseAlg }
-                : {}),
-              ...(options.userinfoSignedResponseAlg !== undefined
-                ? { userinfoSignedResponseAlg: options.userinfoSignedResponseAlg }
-                : {}),
-              ...(options.name !== undefined ? { name: options.name } : {}),
-              ...(options.resource !== undefined ? { resources: options.resource } : {}),
-              ...(options.grantType !== undefined ? { grantTypes: options.grantType } : {}),
-              ...(options.postLogoutRedirectUri !== undefined
-                ? { postLogoutRedirectUris: options.postLogoutRedirectUri }
-                : {}),
-              ...(options.backchannelLogoutUri !== undefined
-                ? { backchannelLogoutUri: options.backchannelLogoutUri }
-                : {}),
-              ...(options.cibaPing !== undefined
-                ? { backchannelClientNotificationEndpoint: options.cibaPing }
-                : {}),
-              ...(options.profile !== undefined ? { profile: options.profile } : {}),
-              ...(options.authorizationDetailsType !== undefined
-                ? { authorizationDetailsTypes: options.authorizationDetailsType }
-                : {}),
-              ...(options.logoUri !== undefined ? { logoUri: options.logoUri } : {}),
-              ...(options.policyUri !== undefined ? { policyUri: options.policyUri } : {}),
-              ...(options.tosUri !== undefined ? { tosUri: options.tosUri } : {}),
-              ...(options.adminScope !== undefined ? { adminScopes: options.adminScope } : {}),
+              // Checked by the service with the rules of OAUTH_CLIENTS and POST /register.
+              ...definedFields<NewClient, typeof options>(options, {
+                name: 'name',
+                resources: 'resource',
+                grantTypes: 'grantType',
+                requestObjectSigningAlg: 'requestObjectSigningAlg',
+                requestUris: 'requestUri',
+                idTokenSignedResponseAlg: 'idTokenSignedResponseAlg',
+                userinfoSignedResponseAlg: 'userinfoSignedResponseAlg',
+                postLogoutRedirectUris: 'postLogoutRedirectUri',
+                backchannelLogoutUri: 'backchannelLogoutUri',
+                backchannelClientNotificationEndpoint: 'cibaPing',
+                profile: 'profile',
+                authorizationDetailsTypes: 'authorizationDetailsType',
+                logoUri: 'logoUri',
+                policyUri: 'policyUri',
+                tosUri: 'tosUri',
+                adminScopes: 'adminScope',
+              }),
               ...(options.ssfReceiver === true ? { ssfReceiver: true } : {}),
               ...keys,
             },
@@ -538,11 +528,12 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       const { grantsRevoked } = await deps.withContext((app) =>
         app.get(ClientAdministration).remove(clientId, cliCall()),
       );
-      answer(deps, command, `Removed client ${clientId}; revoked ${grantsRevoked} grant(s).\n`, {
-        client_id: clientId,
-        removed: true,
-        grants_revoked: grantsRevoked,
-      });
+      answer(
+        deps,
+        command,
+        `Removed client ${clientId}; revoked ${grantsRevoked} grant(s).\n`,
+        clientRemovedJson(clientId, grantsRevoked),
+      );
     });
 
   registerPruneCommand(clients, deps);

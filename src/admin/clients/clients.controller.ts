@@ -1,46 +1,23 @@
-import { ApiHeader } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiHeader, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import type { ClientJwks } from '../../clients/oauth-client';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
 import {
+  AdminAddedSecretDto,
   AdminClientDto,
   AdminClientPageDto,
   AdminClientRemovedDto,
   AdminPruneResultDto,
-  AdminAddedSecretDto,
   AdminSecretListDto,
 } from '../api/admin-api.dto';
+import { type AdminExchange, Exchange } from '../api/admin-exchange';
 import { CLIENT_ID, IF_MATCH } from '../api/admin-openapi';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
-import type { HttpResponse } from '../../platform/http/http-exchange';
-import type { ClientJwks } from '../../clients/oauth-client';
-import { InvalidRequest } from '../../platform/errors/protocol-error';
-import { checkIfMatch, etagOf, sendEtag, tagged } from '../api/admin-etag';
-import { decodeCursor, pageOf, pageSize, PageQueryDto } from '../api/admin-pages';
-import { type AdminApiRequest, AdminRead, AdminWrite } from '../api/admin-route';
+import { PageQueryDto, readPage } from '../api/admin-pages';
+import { AdminAction, AdminChange, AdminCreate, AdminRead } from '../api/admin-route';
 import { ClientAdministration, type NewKeys } from './client-administration.service';
-import { clientJson, secretJson } from './client-json';
+import { clientJson, clientRemovedJson, secretJson } from './client-json';
 import { ClientChangesDto, clientChangesOf, NewClientDto, newClientOf } from './new-client.dto';
 
 export class ClientListQueryDto extends PageQueryDto {
@@ -121,160 +98,138 @@ export class ClientsAdminController {
   constructor(private readonly clients: ClientAdministration) {}
 
   @Post()
-  @HttpCode(201)
-  @AdminWrite('clients.create')
-  @ApiCreatedResponse({ type: AdminClientDto })
-  @ApiOperation({
-    summary:
-      'Register a client (RFC 7591 metadata, caller-chosen client_id); a confidential one gets its secret here, once',
-  })
-  async create(
-    @Body() body: NewClientDto,
-    @Req() request: AdminApiRequest,
-    @Res({ passthrough: true }) response: HttpResponse,
-  ) {
-    const { client, secret } = await this.clients.add(newClientOf(body), request.adminCall);
-    const json = clientJson(client);
-    response.header('Location', `/admin/v1/clients/${encodeURIComponent(client.clientId)}`);
-    sendEtag(response, json);
+  @AdminCreate(
+    'clients.create',
+    'Register a client (RFC 7591 metadata, caller-chosen client_id); a confidential one gets its secret here, once',
+    AdminClientDto,
+  )
+  async create(@Body() body: NewClientDto, @Exchange() admin: AdminExchange) {
+    const { client, secret } = await this.clients.add(newClientOf(body), admin.call);
+    admin.locate('clients', client.clientId);
+    const json = admin.tagged(clientJson(client));
     return { ...json, ...(secret === undefined ? {} : { client_secret: secret }) };
   }
 
   @Get()
-  @AdminRead('clients.list')
-  @ApiOkResponse({ type: AdminClientPageDto })
-  @ApiOperation({ summary: 'Registered clients by client_id, a page at a time' })
-  async list(@Query() query: ClientListQueryDto) {
-    const limit = pageSize(query);
-    const rows = await this.clients.page({
-      ...optionalAfter(decodeCursor(query.cursor)),
-      limit: limit + 1,
-      ...(query.registered === undefined ? {} : { registered: query.registered }),
-    });
-    return pageOf(rows, limit, (client) => client.clientId, clientJson);
+  @AdminRead(
+    'clients.list',
+    'Registered clients by client_id, a page at a time',
+    AdminClientPageDto,
+  )
+  list(@Query() query: ClientListQueryDto) {
+    const { registered } = query;
+    return readPage(
+      query,
+      (page) => this.clients.page({ ...page, ...(registered === undefined ? {} : { registered }) }),
+      (client) => client.clientId,
+      clientJson,
+    );
+  }
+
+  /** The client as answered, and what its ETag is of. */
+  private async current(clientId: string) {
+    return clientJson(await this.clients.show(clientId));
   }
 
   @Get(':clientId')
-  @AdminRead('clients.show')
-  @ApiOkResponse({ type: AdminClientDto })
-  @ApiParam(CLIENT_ID)
-  @ApiOperation({ summary: 'One client, never its secret; ETag for a change' })
-  async show(
-    @Param('clientId') clientId: string,
-    @Res({ passthrough: true }) response: HttpResponse,
-  ) {
-    const json = clientJson(await this.clients.show(clientId));
-    return tagged(response, json);
+  @AdminRead(
+    'clients.show',
+    'One client, never its secret; ETag for a change',
+    AdminClientDto,
+    CLIENT_ID,
+  )
+  async show(@Param('clientId') clientId: string, @Exchange() admin: AdminExchange) {
+    return admin.tagged(await this.current(clientId));
   }
 
   @Patch(':clientId')
-  @AdminWrite('clients.update')
-  @ApiOkResponse({ type: AdminClientDto })
-  @ApiParam(CLIENT_ID)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({
-    summary:
-      "Change an operator-added client's metadata (RFC 7591 names; If-Match required); its id, type, secret and keys stay",
-  })
+  @AdminChange(
+    'clients.update',
+    "Change an operator-added client's metadata (RFC 7591 names; If-Match required); its id, type, secret and keys stay",
+    AdminClientDto,
+    CLIENT_ID,
+  )
   async update(
     @Param('clientId') clientId: string,
     @Body() body: ClientChangesDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Req() request: AdminApiRequest,
-    @Res({ passthrough: true }) response: HttpResponse,
+    @Exchange() admin: AdminExchange,
   ) {
-    checkIfMatch(ifMatch, clientJson(await this.clients.show(clientId)));
-    const updated = await this.clients.update(clientId, clientChangesOf(body), request.adminCall);
-    return tagged(response, clientJson(updated));
+    admin.ifMatch(await this.current(clientId));
+    const updated = await this.clients.update(clientId, clientChangesOf(body), admin.call);
+    return admin.tagged(clientJson(updated));
   }
 
   @Delete(':clientId')
-  @AdminWrite('clients.delete')
-  @ApiOkResponse({ type: AdminClientRemovedDto })
-  @ApiParam(CLIENT_ID)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: 'Remove a client and revoke its grants (If-Match required)' })
-  async remove(
-    @Param('clientId') clientId: string,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Req() request: AdminApiRequest,
-  ) {
-    checkIfMatch(ifMatch, clientJson(await this.clients.show(clientId)));
-    const { grantsRevoked } = await this.clients.remove(clientId, request.adminCall);
-    return { client_id: clientId, removed: true, grants_revoked: grantsRevoked };
+  @AdminChange(
+    'clients.delete',
+    'Remove a client and revoke its grants (If-Match required)',
+    AdminClientRemovedDto,
+    CLIENT_ID,
+  )
+  async remove(@Param('clientId') clientId: string, @Exchange() admin: AdminExchange) {
+    admin.ifMatch(await this.current(clientId));
+    const { grantsRevoked } = await this.clients.remove(clientId, admin.call);
+    return clientRemovedJson(clientId, grantsRevoked);
   }
 
   @Put(':clientId/jwks')
-  @AdminWrite('clients.set_jwks')
-  @ApiOkResponse({ type: AdminClientDto })
-  @ApiParam(CLIENT_ID)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({ summary: "Replace a private_key_jwt client's keys (If-Match required)" })
+  @AdminChange(
+    'clients.set_jwks',
+    "Replace a private_key_jwt client's keys (If-Match required)",
+    AdminClientDto,
+    CLIENT_ID,
+  )
   async setKeys(
     @Param('clientId') clientId: string,
     @Body() body: ClientKeysDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Req() request: AdminApiRequest,
-    @Res({ passthrough: true }) response: HttpResponse,
+    @Exchange() admin: AdminExchange,
   ) {
     if ((body.jwks === undefined) === (body.jwks_uri === undefined)) {
       throw new InvalidRequest('give exactly one of jwks and jwks_uri');
     }
     const keys: NewKeys =
       body.jwks !== undefined ? { jwks: body.jwks } : { jwksUri: body.jwks_uri as string };
-    checkIfMatch(ifMatch, clientJson(await this.clients.show(clientId)));
-    const json = clientJson(await this.clients.setKeys(clientId, keys, request.adminCall));
-    response.header('ETag', etagOf(json));
-    return json;
+    admin.ifMatch(await this.current(clientId));
+    return admin.tagged(clientJson(await this.clients.setKeys(clientId, keys, admin.call)));
   }
 
   @Post(':clientId/secrets')
-  @HttpCode(201)
-  @AdminWrite('clients.add_secret')
-  @ApiCreatedResponse({ type: AdminAddedSecretDto })
-  @ApiParam(CLIENT_ID)
+  @AdminCreate(
+    'clients.add_secret',
+    "A new secret for a confidential client, its value answered here once; the previous one keeps working previous_expires_in seconds (If-Match: the secrets list's ETag)",
+    AdminAddedSecretDto,
+    CLIENT_ID,
+  )
   @ApiHeader(IF_MATCH)
-  @ApiOperation({
-    summary:
-      "A new secret for a confidential client, its value answered here once; the previous one keeps working previous_expires_in seconds (If-Match: the secrets list's ETag)",
-  })
   async addSecret(
     @Param('clientId') clientId: string,
     @Body() body: NewSecretDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Req() request: AdminApiRequest,
-    @Res({ passthrough: true }) response: HttpResponse,
+    @Exchange() admin: AdminExchange,
   ) {
     // A retry after a lost answer finds the list changed (412), never makes a second secret
     // that would end the first one's overlap.
-    checkIfMatch(ifMatch, await this.secretList(clientId));
+    admin.ifMatch(await this.secretList(clientId));
+    const { previous_expires_in: previousExpiresIn } = body;
     const added = await this.clients.addSecret(
       clientId,
-      body.previous_expires_in === undefined ? {} : { previousExpiresIn: body.previous_expires_in },
-      request.adminCall,
+      previousExpiresIn === undefined ? {} : { previousExpiresIn },
+      admin.call,
     );
-    const list = added.secrets.map(secretJson);
-    response.header('Location', `/admin/v1/clients/${encodeURIComponent(clientId)}/secrets`);
-    sendEtag(response, list);
-    return { id: added.id, secret: added.secret, created_at: added.createdAt, secrets: list };
+    admin.locate('clients', clientId, 'secrets');
+    const secrets = admin.tagged(added.secrets.map(secretJson));
+    return { id: added.id, secret: added.secret, created_at: added.createdAt, secrets };
   }
 
   @Get(':clientId/secrets')
-  @AdminRead('clients.secrets')
-  @ApiOkResponse({ type: AdminSecretListDto })
-  @ApiParam(CLIENT_ID)
-  @ApiOperation({
-    summary:
-      "A confidential client's secrets, newest first: id, created_at, expires_at and expired, never a value (ETag for a rotation)",
-  })
-  async secrets(
-    @Param('clientId') clientId: string,
-    @Res({ passthrough: true }) response: HttpResponse,
-  ) {
-    const list = await this.secretList(clientId);
-    sendEtag(response, list);
+  @AdminRead(
+    'clients.secrets',
+    "A confidential client's secrets, newest first: id, created_at, expires_at and expired, never a value (ETag for a rotation)",
+    AdminSecretListDto,
+    CLIENT_ID,
+  )
+  async secrets(@Param('clientId') clientId: string, @Exchange() admin: AdminExchange) {
     // At most two: one page.
-    return { items: list, next: null };
+    return { items: admin.tagged(await this.secretList(clientId)), next: null };
   }
 
   private async secretList(clientId: string) {
@@ -282,27 +237,22 @@ export class ClientsAdminController {
   }
 
   @Post('prune')
-  @HttpCode(200)
-  @AdminWrite('clients.prune')
-  @ApiOkResponse({ type: AdminPruneResultDto })
-  @ApiOperation({
-    summary:
-      'Delete expired self-registered clients (and, with unused_days, those unused that long)',
-  })
-  async prune(@Body() body: PruneDto, @Req() request: AdminApiRequest) {
+  @AdminAction(
+    'clients.prune',
+    'Delete expired self-registered clients (and, with unused_days, those unused that long)',
+    AdminPruneResultDto,
+  )
+  async prune(@Body() body: PruneDto, @Exchange() admin: AdminExchange) {
+    const dryRun = body.dry_run === true;
+    const { unused_days: unusedDays } = body;
     const { clients, grantsRevoked } = await this.clients.prune(
-      {
-        dryRun: body.dry_run === true,
-        ...(body.unused_days === undefined ? {} : { unusedDays: body.unused_days }),
-      },
-      request.adminCall,
+      { dryRun, ...(unusedDays === undefined ? {} : { unusedDays }) },
+      admin.call,
     );
     return {
-      dry_run: body.dry_run === true,
+      dry_run: dryRun,
       clients: clients.map((client) => client.clientId),
       grants_revoked: grantsRevoked,
     };
   }
 }
-
-const optionalAfter = (after: string | undefined) => (after === undefined ? {} : { after });

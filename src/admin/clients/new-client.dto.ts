@@ -13,6 +13,7 @@ import { CLIENT_PROFILES, type ClientProfile } from '../../protocol-rules/client
 import type { ClientJwks } from '../../clients/oauth-client';
 import type { ClientChanges, NewClient } from './client-administration.service';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { definedFields } from '../io/defined-fields';
 
 const optional = (description: string, example?: unknown) =>
   ApiProperty({ required: false, description, ...(example === undefined ? {} : { example }) });
@@ -203,8 +204,7 @@ export function newClientOf(body: NewClientDto): NewClient {
     redirectUris: body.redirect_uris ?? [],
     public: method === 'none',
     firstParty: body.first_party === true,
-    ...(body.jwks !== undefined ? { jwks: body.jwks } : {}),
-    ...(body.jwks_uri !== undefined ? { jwksUri: body.jwks_uri } : {}),
+    ...definedFields<NewClient, NewClientDto>(body, { jwks: 'jwks', jwksUri: 'jwks_uri' }),
     ...metadataOf(body),
   };
 }
@@ -217,55 +217,37 @@ export class ClientChangesDto extends PartialType(
 /** The changes as the service takes them: the fields the caller named, and only those. */
 export function clientChangesOf(body: ClientChangesDto): ClientChanges {
   return {
-    ...(body.redirect_uris !== undefined ? { redirectUris: body.redirect_uris } : {}),
-    ...(body.first_party !== undefined ? { firstParty: body.first_party } : {}),
+    ...definedFields<ClientChanges, ClientChangesDto>(body, {
+      redirectUris: 'redirect_uris',
+      firstParty: 'first_party',
+    }),
     ...metadataOf(body),
   };
 }
 
 /** The metadata fields named in `body`, by the service's names. */
 function metadataOf(body: ClientChangesDto): ClientChanges {
-  return {
-    ...(body.client_name !== undefined ? { name: body.client_name } : {}),
-    ...(body.grant_types !== undefined ? { grantTypes: body.grant_types } : {}),
-    ...(body.resources !== undefined ? { resources: body.resources } : {}),
-    ...(body.dpop_bound_access_tokens !== undefined
-      ? { dpopBoundAccessTokens: body.dpop_bound_access_tokens }
-      : {}),
-    ...(body.require_pushed_authorization_requests !== undefined
-      ? { requirePushedAuthorizationRequests: body.require_pushed_authorization_requests }
-      : {}),
-    ...(body.require_pkce !== undefined ? { requirePkce: body.require_pkce } : {}),
-    ...(body.request_object_signing_alg !== undefined
-      ? { requestObjectSigningAlg: body.request_object_signing_alg }
-      : {}),
-    ...(body.require_signed_request_object !== undefined
-      ? { requireSignedRequestObject: body.require_signed_request_object }
-      : {}),
-    ...(body.request_uris !== undefined ? { requestUris: body.request_uris } : {}),
-    ...(body.id_token_signed_response_alg !== undefined
-      ? { idTokenSignedResponseAlg: body.id_token_signed_response_alg }
-      : {}),
-    ...(body.userinfo_signed_response_alg !== undefined
-      ? { userinfoSignedResponseAlg: body.userinfo_signed_response_alg }
-      : {}),
-    ...(body.post_logout_redirect_uris !== undefined
-      ? { postLogoutRedirectUris: body.post_logout_redirect_uris }
-      : {}),
-    ...(body.backchannel_logout_uri !== undefined
-      ? { backchannelLogoutUri: body.backchannel_logout_uri }
-      : {}),
-    ...(body.backchannel_client_notification_endpoint !== undefined
-      ? { backchannelClientNotificationEndpoint: body.backchannel_client_notification_endpoint }
-      : {}),
-    ...(body.authorization_details_types !== undefined
-      ? { authorizationDetailsTypes: body.authorization_details_types }
-      : {}),
-    ...(body.logo_uri !== undefined ? { logoUri: body.logo_uri } : {}),
-    ...(body.policy_uri !== undefined ? { policyUri: body.policy_uri } : {}),
-    ...(body.tos_uri !== undefined ? { tosUri: body.tos_uri } : {}),
-    ...(body.profile !== undefined ? { profile: body.profile } : {}),
-    ...(body.admin_scopes !== undefined ? { adminScopes: body.admin_scopes } : {}),
-    ...(body.ssf_receiver !== undefined ? { ssfReceiver: body.ssf_receiver } : {}),
-  };
+  return definedFields<ClientChanges, ClientChangesDto>(body, {
+    name: 'client_name',
+    grantTypes: 'grant_types',
+    resources: 'resources',
+    dpopBoundAccessTokens: 'dpop_bound_access_tokens',
+    requirePushedAuthorizationRequests: 'require_pushed_authorization_requests',
+    requirePkce: 'require_pkce',
+    requestObjectSigningAlg: 'request_object_signing_alg',
+    requireSignedRequestObject: 'require_signed_request_object',
+    requestUris: 'request_uris',
+    idTokenSignedResponseAlg: 'id_token_signed_response_alg',
+    userinfoSignedResponseAlg: 'userinfo_signed_response_alg',
+    postLogoutRedirectUris: 'post_logout_redirect_uris',
+    backchannelLogoutUri: 'backchannel_logout_uri',
+    backchannelClientNotificationEndpoint: 'backchannel_client_notification_endpoint',
+    authorizationDetailsTypes: 'authorization_details_types',
+    logoUri: 'logo_uri',
+    policyUri: 'policy_uri',
+    tosUri: 'tos_uri',
+    profile: 'profile',
+    adminScopes: 'admin_scopes',
+    ssfReceiver: 'ssf_receiver',
+  });
 }

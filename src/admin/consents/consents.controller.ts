@@ -1,9 +1,9 @@
-import { ApiOkResponse } from '@nestjs/swagger';
-import { AdminConsentPageDto, AdminRevokedCountDto } from '../api/admin-api.dto';
-import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { type AdminApiRequest, AdminRead, AdminWrite } from '../api/admin-route';
+import { AdminConsentPageDto, AdminRevokedCountDto } from '../api/admin-api.dto';
+import { type AdminExchange, Exchange } from '../api/admin-exchange';
+import { AdminAction, AdminRead } from '../api/admin-route';
 import { ConsentAdministration } from './consent-administration.service';
 import { consentJson } from './consent-json';
 
@@ -33,21 +33,22 @@ export class ConsentsAdminController {
   constructor(private readonly consents: ConsentAdministration) {}
 
   @Get()
-  @AdminRead('consents.list')
-  @ApiOkResponse({ type: AdminConsentPageDto })
-  @ApiOperation({ summary: "A user's remembered consents (one per client: a single page)" })
+  @AdminRead(
+    'consents.list',
+    "A user's remembered consents (one per client: a single page)",
+    AdminConsentPageDto,
+  )
   async list(@Query() query: ConsentUserDto) {
     return { items: (await this.consents.list(query.user)).map(consentJson), next: null };
   }
 
   @Post('revoke')
-  @HttpCode(200)
-  @AdminWrite('consents.revoke')
-  @ApiOkResponse({ type: AdminRevokedCountDto })
-  @ApiOperation({
-    summary: 'Forget what a user allowed one client, or every client (an action: no If-Match)',
-  })
-  async revoke(@Body() body: ConsentRevocationDto, @Req() request: AdminApiRequest) {
-    return { revoked: await this.consents.revoke(body.user, body.client, request.adminCall) };
+  @AdminAction(
+    'consents.revoke',
+    'Forget what a user allowed one client, or every client (an action: no If-Match)',
+    AdminRevokedCountDto,
+  )
+  async revoke(@Body() body: ConsentRevocationDto, @Exchange() admin: AdminExchange) {
+    return { revoked: await this.consents.revoke(body.user, body.client, admin.call) };
   }
 }

@@ -5,7 +5,7 @@ import { UsageError } from '../admin.errors';
 import { answer, answerRows, type CommandDeps, wholeNumberUpTo } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
 import { GrantAdministration, type ListedGrant } from './grant-administration.service';
-import { grantJson } from './grant-json';
+import { grantFilterOf, grantJson, revocationJson } from './grant-json';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
@@ -22,13 +22,6 @@ const GRANT_COLUMNS: readonly Column<ListedGrant>[] = [
 ];
 
 const limit = wholeNumberUpTo(MAX_LIMIT);
-
-function filterOf(options: { user?: string; client?: string }): GrantFilter {
-  return {
-    ...(options.user !== undefined ? { sub: options.user } : {}),
-    ...(options.client !== undefined ? { clientId: options.client } : {}),
-  };
-}
 
 function describeFilter({ sub, clientId }: GrantFilter): string {
   return [sub !== undefined && `user ${sub}`, clientId !== undefined && `client ${clientId}`]
@@ -54,9 +47,10 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
         command: Command,
       ) => {
         const list = await deps.withContext((app) =>
-          app
-            .get(GrantAdministration)
-            .list(filterOf(options), { includeEnded: options.all === true, limit: options.limit }),
+          app.get(GrantAdministration).list(grantFilterOf(options), {
+            includeEnded: options.all === true,
+            limit: options.limit,
+          }),
         );
         if (list.length === options.limit) {
           deps.io.stderr.write(`Showing the first ${options.limit}; --limit shows more.\n`);
@@ -84,7 +78,7 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
         options: { user?: string; client?: string },
         command: Command,
       ) => {
-        const filter = filterOf(options);
+        const filter = grantFilterOf(options);
         const byOwner = Object.keys(filter).length > 0;
         if ((grantId === undefined) === !byOwner) {
           throw new UsageError('name a grant_id, or --user and/or --client (not both)');
@@ -96,13 +90,7 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
           const human = result.revoked
             ? `Revoked grant ${grantId} (user ${result.sub}, client ${result.clientId}).\n`
             : `Grant ${grantId} was already revoked (${formatDate(result.revokedAt)}).\n`;
-          answer(deps, command, human, {
-            grant_id: grantId,
-            sub: result.sub,
-            client_id: result.clientId,
-            revoked: result.revoked,
-            revoked_at: result.revokedAt,
-          });
+          answer(deps, command, human, revocationJson(result));
           return;
         }
         const revoked = await deps.withContext((app) =>

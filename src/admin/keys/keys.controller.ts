@@ -1,9 +1,9 @@
-import { ApiOkResponse } from '@nestjs/swagger';
-import { AdminKeyPageDto, AdminKeyRotationDto } from '../api/admin-api.dto';
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
-import { type AdminApiRequest, AdminRead, AdminWrite } from '../api/admin-route';
+import { AdminKeyPageDto, AdminKeyRotationDto } from '../api/admin-api.dto';
+import { type AdminExchange, Exchange } from '../api/admin-exchange';
+import { AdminAction, AdminRead } from '../api/admin-route';
 import { KeyAdministration } from './key-administration.service';
 import { keyJson, rotatedKeyJson, scheduledKeyJson } from './key-json';
 
@@ -26,9 +26,7 @@ export class KeysAdminController {
   constructor(private readonly keys: KeyAdministration) {}
 
   @Get()
-  @AdminRead('keys.list')
-  @ApiOkResponse({ type: AdminKeyPageDto })
-  @ApiOperation({ summary: 'Every signing key, of every alg: next, active, retired' })
+  @AdminRead('keys.list', 'Every signing key, of every alg: next, active, retired', AdminKeyPageDto)
   async list() {
     const { keys, now } = await this.keys.list();
     // A handful of keys: one page, always.
@@ -36,14 +34,15 @@ export class KeysAdminController {
   }
 
   @Post('rotate')
-  @HttpCode(200)
-  @AdminWrite('keys.rotate')
-  @ApiOkResponse({ type: AdminKeyRotationDto })
-  @ApiOperation({ summary: 'Rotate the signing keys (an action: no If-Match)' })
-  async rotate(@Body() body: RotateKeysDto, @Req() request: AdminApiRequest) {
+  @AdminAction(
+    'keys.rotate',
+    'Rotate the signing keys (an action: no If-Match)',
+    AdminKeyRotationDto,
+  )
+  async rotate(@Body() body: RotateKeysDto, @Exchange() admin: AdminExchange) {
     if (body.now === true) {
-      return { items: (await this.keys.rotateNow(request.adminCall)).map(rotatedKeyJson) };
+      return { items: (await this.keys.rotateNow(admin.call)).map(rotatedKeyJson) };
     }
-    return { items: (await this.keys.scheduleRotation(request.adminCall)).map(scheduledKeyJson) };
+    return { items: (await this.keys.scheduleRotation(admin.call)).map(scheduledKeyJson) };
   }
 }

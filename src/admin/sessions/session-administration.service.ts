@@ -99,3 +99,8 @@ export function sessionJson(session: ListedSession) {
     expires_at: session.expiresAt,
   };
 }
+
+/** An ended session, as `sessions revoke <sid> --json` and the admin API's DELETE answer it. */
+export function revokedSessionJson(session: ListedSession) {
+  return { ...sessionJson(session), revoked: true };
+}

@@ -3,8 +3,10 @@ import { cliCall } from '../io/cli-call';
 import { UsageError } from '../admin.errors';
 import { answer, answerRows, type CommandDeps } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
+import { endedJson } from '../io/ended-json';
 import {
   type ListedSession,
+  revokedSessionJson,
   SessionAdministration,
   sessionJson,
 } from './session-administration.service';
@@ -55,20 +57,22 @@ export function registerSessionsCommands(program: Command, deps: CommandDeps): v
           const ended = await deps.withContext((app) =>
             app.get(SessionAdministration).revoke(sub, sid, cliCall()),
           );
-          answer(deps, command, `Ended session ${ended.sid} of ${sub}.\n`, {
-            ...sessionJson(ended),
-            revoked: true,
-          });
+          answer(
+            deps,
+            command,
+            `Ended session ${ended.sid} of ${sub}.\n`,
+            revokedSessionJson(ended),
+          );
           return;
         }
-        const { sessionsEnded, grantsRevoked } = await deps.withContext((app) =>
+        const ended = await deps.withContext((app) =>
           app.get(SessionAdministration).revokeAll(sub, cliCall()),
         );
         answer(
           deps,
           command,
-          `Ended ${sessionsEnded} session(s) of ${sub}; ${grantsRevoked} grant(s) revoked.\n`,
-          { sessions_ended: sessionsEnded, grants_revoked: grantsRevoked },
+          `Ended ${ended.sessionsEnded} session(s) of ${sub}; ${ended.grantsRevoked} grant(s) revoked.\n`,
+          endedJson(ended),
         );
       },
     );

@@ -1,33 +1,15 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import {
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Type } from 'class-transformer';
-import type { HttpResponse } from '../../platform/http/http-exchange';
 import { AdminSessionDto, AdminSessionPageDto, AdminSessionsEndedDto } from '../api/admin-api.dto';
-import { checkIfMatch, tagged } from '../api/admin-etag';
-import { IF_MATCH, SESSION_ID } from '../api/admin-openapi';
-import { type AdminApiRequest, AdminRead, AdminWrite } from '../api/admin-route';
+import { type AdminExchange, Exchange } from '../api/admin-exchange';
+import { SESSION_ID } from '../api/admin-openapi';
+import { AdminAction, AdminChange, AdminRead } from '../api/admin-route';
+import { endedJson } from '../io/ended-json';
 import {
   MAX_LISTED_SESSIONS,
+  revokedSessionJson,
   SessionAdministration,
   sessionJson,
 } from './session-administration.service';
@@ -65,61 +47,54 @@ export class SessionsAdminController {
   constructor(private readonly sessions: SessionAdministration) {}
 
   @Get()
-  @AdminRead('sessions.list')
-  @ApiOkResponse({ type: AdminSessionPageDto })
-  @ApiOperation({
-    summary: "An account's live login sessions, newest sign-in first (user required)",
-  })
+  @AdminRead(
+    'sessions.list',
+    "An account's live login sessions, newest sign-in first (user required)",
+    AdminSessionPageDto,
+  )
   async list(@Query() query: SessionListQueryDto) {
     const list = await this.sessions.list(query.user, query.limit ?? MAX_LISTED_SESSIONS);
     return { items: list.map(sessionJson), next: null };
   }
 
   @Get(':sid')
-  @AdminRead('sessions.show')
-  @ApiOkResponse({ type: AdminSessionDto })
-  @ApiParam(SESSION_ID)
-  @ApiOperation({ summary: 'One live session of the account (?user=); ETag for its revocation' })
+  @AdminRead(
+    'sessions.show',
+    'One live session of the account (?user=); ETag for its revocation',
+    AdminSessionDto,
+    SESSION_ID,
+  )
   async show(
     @Param('sid') sid: string,
-    @Query() query: SessionOwnerDto,
-    @Res({ passthrough: true }) response: HttpResponse,
+    @Query() { user }: SessionOwnerDto,
+    @Exchange() admin: AdminExchange,
   ) {
-    return tagged(response, sessionJson(await this.sessions.show(query.user, sid)));
+    return admin.tagged(sessionJson(await this.sessions.show(user, sid)));
   }
 
   @Delete(':sid')
-  @AdminWrite('sessions.revoke')
-  @ApiOkResponse({ type: AdminSessionDto })
-  @ApiParam(SESSION_ID)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({
-    summary:
-      'End one session of the account (?user=; If-Match required): its grants revoked, its clients told by back-channel logout',
-  })
+  @AdminChange(
+    'sessions.revoke',
+    'End one session of the account (?user=; If-Match required): its grants revoked, its clients told by back-channel logout',
+    AdminSessionDto,
+    SESSION_ID,
+  )
   async revoke(
     @Param('sid') sid: string,
-    @Query() query: SessionOwnerDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Req() request: AdminApiRequest,
+    @Query() { user }: SessionOwnerDto,
+    @Exchange() admin: AdminExchange,
   ) {
-    checkIfMatch(ifMatch, sessionJson(await this.sessions.show(query.user, sid)));
-    const ended = await this.sessions.revoke(query.user, sid, request.adminCall);
-    return { ...sessionJson(ended), revoked: true };
+    admin.ifMatch(sessionJson(await this.sessions.show(user, sid)));
+    return revokedSessionJson(await this.sessions.revoke(user, sid, admin.call));
   }
 
   @Post('revoke')
-  @HttpCode(200)
-  @AdminWrite('sessions.revoke_all')
-  @ApiOkResponse({ type: AdminSessionsEndedDto })
-  @ApiOperation({
-    summary: "End every live session of the account, as the account page's Sign out everywhere",
-  })
-  async revokeAll(@Body() body: SessionOwnerDto, @Req() request: AdminApiRequest) {
-    const { sessionsEnded, grantsRevoked } = await this.sessions.revokeAll(
-      body.user,
-      request.adminCall,
-    );
-    return { sessions_ended: sessionsEnded, grants_revoked: grantsRevoked };
+  @AdminAction(
+    'sessions.revoke_all',
+    "End every live session of the account, as the account page's Sign out everywhere",
+    AdminSessionsEndedDto,
+  )
+  async revokeAll(@Body() body: SessionOwnerDto, @Exchange() admin: AdminExchange) {
+    return endedJson(await this.sessions.revokeAll(body.user, admin.call));
   }
 }

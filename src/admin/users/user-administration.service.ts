@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { UserPageQuery } from '../../accounts/users/user.repository';
 import { AdminError } from '../admin.errors';
 import { usernameOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
@@ -53,11 +54,7 @@ export class UserAdministration {
   }
 
   /** A page of password users by username, each with its status (see list). */
-  async page(page: {
-    readonly after?: string;
-    readonly limit: number;
-    readonly prefix?: string;
-  }): Promise<UserAccount[]> {
+  async page(page: UserPageQuery): Promise<UserAccount[]> {
     return this.withStatus(await this.users.page(page));
   }
 

@@ -11,6 +11,7 @@ import { type Column, formatDate } from '../io/output';
 import { PASSWORD_NOT_IN_ARGV, readPassword } from '../io/password-input';
 import { UserAdministration } from './user-administration.service';
 import { userJson } from './user-json';
+import { endedJson } from '../io/ended-json';
 
 const USER_COLUMNS: readonly Column<UserAccount>[] = [
   { header: 'USERNAME', cell: (user) => user.username },
@@ -93,8 +94,7 @@ export function registerUsersCommands(program: Command, deps: CommandDeps): void
           sub: result.sub,
           status: 'disabled',
           changed: result.changed,
-          sessions_ended: result.sessionsEnded,
-          grants_revoked: result.grantsRevoked,
+          ...endedJson(result),
         },
       );
     });

@@ -1,33 +1,12 @@
-import { ApiHeader } from '@nestjs/swagger';
-import { AdminUserChangeDto, AdminUserDto, AdminUserPageDto } from '../api/admin-api.dto';
-import { IF_MATCH, USERNAME } from '../api/admin-openapi';
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { HttpResponse } from '../../platform/http/http-exchange';
-import { checkIfMatch, sendEtag, tagged } from '../api/admin-etag';
-import { decodeCursor, pageOf, pageSize, PageQueryDto } from '../api/admin-pages';
-import { type AdminApiRequest, AdminRead, AdminWrite } from '../api/admin-route';
+import { AdminUserChangeDto, AdminUserDto, AdminUserPageDto } from '../api/admin-api.dto';
+import { type AdminExchange, Exchange } from '../api/admin-exchange';
+import { USERNAME } from '../api/admin-openapi';
+import { PageQueryDto, readPage } from '../api/admin-pages';
+import { endedJson } from '../io/ended-json';
+import { AdminChange, AdminCreate, AdminRead } from '../api/admin-route';
 import { UserAdministration } from './user-administration.service';
 import { userJson } from './user-json';
 
@@ -86,100 +65,86 @@ export class UsersAdminController {
   constructor(private readonly users: UserAdministration) {}
 
   @Post()
-  @HttpCode(201)
-  @AdminWrite('users.create')
-  @ApiCreatedResponse({ type: AdminUserDto })
-  @ApiOperation({
-    summary: 'Create a password user (409 when the username exists in any letter case)',
-  })
-  async create(
-    @Body() body: NewUserDto,
-    @Req() request: AdminApiRequest,
-    @Res({ passthrough: true }) response: HttpResponse,
-  ) {
-    const user = await this.users.add(body.username, body.password, request.adminCall);
-    const json = userJson(user);
-    response.header('Location', `/admin/v1/users/${encodeURIComponent(user.username)}`);
-    return tagged(response, json);
+  @AdminCreate(
+    'users.create',
+    'Create a password user (409 when the username exists in any letter case)',
+    AdminUserDto,
+  )
+  async create(@Body() body: NewUserDto, @Exchange() admin: AdminExchange) {
+    const user = await this.users.add(body.username, body.password, admin.call);
+    admin.locate('users', user.username);
+    return admin.tagged(userJson(user));
   }
 
   @Get()
-  @AdminRead('users.list')
-  @ApiOkResponse({ type: AdminUserPageDto })
-  @ApiOperation({ summary: 'Password users by username, a page at a time; q searches a prefix' })
-  async list(@Query() query: UserListQueryDto) {
-    const limit = pageSize(query);
-    const after = decodeCursor(query.cursor);
-    const rows = await this.users.page({
-      ...(after === undefined ? {} : { after }),
-      limit: limit + 1,
-      ...(query.q === undefined ? {} : { prefix: query.q }),
-    });
-    return pageOf(rows, limit, (user) => user.username, userJson);
+  @AdminRead(
+    'users.list',
+    'Password users by username, a page at a time; q searches a prefix',
+    AdminUserPageDto,
+  )
+  list(@Query() query: UserListQueryDto) {
+    const { q } = query;
+    return readPage(
+      query,
+      (page) => this.users.page({ ...page, ...(q === undefined ? {} : { prefix: q }) }),
+      (user) => user.username,
+      userJson,
+    );
+  }
+
+  /** The user as answered, and what its ETag is of. */
+  private async current(username: string) {
+    return userJson(await this.users.show(username));
   }
 
   @Get(':username')
-  @AdminRead('users.show')
-  @ApiOkResponse({ type: AdminUserDto })
-  @ApiParam(USERNAME)
-  @ApiOperation({ summary: 'One password user with its status; ETag for a change' })
-  async show(
-    @Param('username') username: string,
-    @Res({ passthrough: true }) response: HttpResponse,
-  ) {
-    const json = userJson(await this.users.show(username));
-    return tagged(response, json);
+  @AdminRead(
+    'users.show',
+    'One password user with its status; ETag for a change',
+    AdminUserDto,
+    USERNAME,
+  )
+  async show(@Param('username') username: string, @Exchange() admin: AdminExchange) {
+    return admin.tagged(await this.current(username));
   }
 
   @Patch(':username')
-  @AdminWrite('users.update')
-  @ApiOkResponse({ type: AdminUserChangeDto })
-  @ApiParam(USERNAME)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({
-    summary:
-      "Disable or enable the user's account (If-Match required): exactly `users disable` / `users enable`",
-  })
+  @AdminChange(
+    'users.update',
+    "Disable or enable the user's account (If-Match required): exactly `users disable` / `users enable`",
+    AdminUserChangeDto,
+    USERNAME,
+  )
   async update(
     @Param('username') username: string,
     @Body() body: UserStatusDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Req() request: AdminApiRequest,
-    @Res({ passthrough: true }) response: HttpResponse,
+    @Exchange() admin: AdminExchange,
   ) {
-    checkIfMatch(ifMatch, userJson(await this.users.show(username)));
+    admin.ifMatch(await this.current(username));
     let effect: Record<string, unknown>;
     if (body.status === 'disabled') {
-      const disabled = await this.users.disable(username, request.adminCall);
-      effect = {
-        changed: disabled.changed,
-        sessions_ended: disabled.sessionsEnded,
-        grants_revoked: disabled.grantsRevoked,
-      };
+      const disabled = await this.users.disable(username, admin.call);
+      effect = { changed: disabled.changed, ...endedJson(disabled) };
     } else {
-      effect = { changed: (await this.users.enable(username, request.adminCall)).changed };
+      effect = { changed: (await this.users.enable(username, admin.call)).changed };
     }
-    const json = userJson(await this.users.show(username));
-    sendEtag(response, json);
-    return { ...json, ...effect };
+    return { ...admin.tagged(await this.current(username)), ...effect };
   }
 
   @Put(':username/password')
-  @AdminWrite('users.set_password')
-  @ApiOkResponse({ type: AdminUserDto })
-  @ApiParam(USERNAME)
-  @ApiHeader(IF_MATCH)
-  @ApiOperation({
-    summary: 'Replace the password (If-Match required); sessions and tokens live on',
-  })
+  @AdminChange(
+    'users.set_password',
+    'Replace the password (If-Match required); sessions and tokens live on',
+    AdminUserDto,
+    USERNAME,
+  )
   async setPassword(
     @Param('username') username: string,
     @Body() body: NewPasswordDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Req() request: AdminApiRequest,
+    @Exchange() admin: AdminExchange,
   ) {
-    checkIfMatch(ifMatch, userJson(await this.users.show(username)));
-    await this.users.setPassword(username, body.password, request.adminCall);
-    return userJson(await this.users.show(username));
+    admin.ifMatch(await this.current(username));
+    await this.users.setPassword(username, body.password, admin.call);
+    return this.current(username);
   }
 }

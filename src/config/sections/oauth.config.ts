@@ -221,7 +221,7 @@ export const OAUTH_SETTINGS = settingsSection(
         '`post_logout_redirect_uris`, `backchannel_logout_uri`, ' +
         '`backchannel_logout_session_required`, `profile`, `request_object_signing_alg`, ' +
         '`require_signed_request_object`, `id_token_signed_response_alg`, ' +
-        '`userinfo_signed_response_alg`, `request_uris`, `logo_uri`, `policy_uri` and `tos_uri`. ' +
+        '`userinfo_signed_response_alg`, `request_uris`, `logo_uri`, `policy_uri`, `tos_uri` and `admin_scopes`. ' +
         'No secret means a ' +
         'public client.\n' +
         '\n' +
@@ -262,7 +262,10 @@ export const OAUTH_SETTINGS = settingsSection(
         'policy and terms of service (RFC 7591 §2), shown on the [consent screen](OAUTH.md#consent) ' +
         '(the logo only from an origin of `CONSENT_LOGO_ORIGINS`).\n' +
         '- `"profile": "fapi2"` holds a private_key_jwt client to the FAPI 2.0 Security Profile ' +
-        '(see [FAPI 2.0 clients](CLIENTS.md#fapi-20-clients-profile-fapi2)).',
+        '(see [FAPI 2.0 clients](CLIENTS.md#fapi-20-clients-profile-fapi2)).\n' +
+        '- `"admin_scopes"`: `["admin:read"]` or `["admin:read", "admin:write"]` makes a confidential ' +
+        '`client_credentials` client an admin client, which may get those scopes for the admin API ' +
+        '(see [Administration](ADMINISTRATION.md#the-admin-api)); no other client ever can.',
     }),
     seedDemoData: setting({
       name: 'SEED_DEMO_DATA',

@@ -6,7 +6,10 @@ export const MAIL_DELIVERY_COLLECTION = 'mail_deliveries';
 
 export type MailDeliveryStatus = 'pending' | 'sent' | 'dead';
 
-/** One mail in the outbox; `lastError` is the SMTP server's answer or the network's, no address. */
+/**
+ * One mail in the outbox; `lastError` is the SMTP server's answer or the network's, no address;
+ * `maskedTo` the one trace of the address kept in clear.
+ */
 @Schema({ collection: MAIL_DELIVERY_COLLECTION, versionKey: false, strict: 'throw' })
 export class MailDeliveryRecord extends OutboxRecord {
   @Prop({ type: String, required: true, enum: MAIL_PURPOSES })
@@ -15,9 +18,16 @@ export class MailDeliveryRecord extends OutboxRecord {
   @Prop({ type: String, required: true, enum: ['pending', 'sent', 'dead'] })
   status!: MailDeliveryStatus;
 
-  /** The mail (recipient, subject, bodies), sealed: removed once the mail is sent or dead. */
+  /**
+   * The mail (recipient, subject, bodies), sealed: removed once the mail is sent, or dead and past
+   * its give-up time (a mail refused for good before it keeps it until then, to be retried).
+   */
   @Prop({ type: String })
   sealed?: string;
+
+  /** The recipient masked (`a***@example.com`): what an operator's listing shows of it. */
+  @Prop({ type: String })
+  maskedTo?: string;
 
   /** When it was sent or given up. */
   @Prop({ type: Date })

@@ -3,7 +3,12 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { MongoOutbox, sealedBodyOutbox } from '../../platform/outbox/mongo-outbox';
 import { MAIL_PURPOSES, type MailDelivery, type MailPurpose } from '../mail';
-import { MailOutboxRepository, type NewMailDelivery } from '../mail-outbox.repository';
+import { MongoOutboxRows } from '../../platform/outbox/mongo-outbox-rows';
+import {
+  MailOutboxRepository,
+  type MailTarget,
+  type NewMailDelivery,
+} from '../mail-outbox.repository';
 import { MailDeliveryRecord } from './mail-delivery.schema';
 
 function toDelivery(record: MailDeliveryRecord): MailDelivery {
@@ -20,6 +25,7 @@ function toDelivery(record: MailDeliveryRecord): MailDelivery {
 @Injectable()
 export class MongoMailOutboxRepository extends MailOutboxRepository {
   readonly leases: MongoOutbox<MailDeliveryRecord>;
+  readonly rows: MongoOutboxRows<MailDeliveryRecord, MailTarget>;
 
   constructor(
     @InjectModel(MailDeliveryRecord.name) private readonly model: Model<MailDeliveryRecord>,
@@ -27,6 +33,14 @@ export class MongoMailOutboxRepository extends MailOutboxRepository {
     super();
     // A finished row keeps no body.
     this.leases = new MongoOutbox(model, sealedBodyOutbox('sent'));
+    this.rows = new MongoOutboxRows(this.leases, (record) => ({
+      purpose: record.purpose,
+      maskedTo: record.maskedTo ?? null,
+    }));
+  }
+
+  forgetSpent(now: Date): Promise<number> {
+    return this.leases.forgetSpentPayloads(now);
   }
 
   async enqueue(mail: NewMailDelivery, deliveryId: string, now: Date): Promise<void> {
@@ -34,6 +48,7 @@ export class MongoMailOutboxRepository extends MailOutboxRepository {
       _id: deliveryId as never,
       purpose: mail.purpose,
       sealed: mail.sealed,
+      maskedTo: mail.maskedTo,
       ...this.leases.fresh(now, mail.giveUpAt),
     });
   }

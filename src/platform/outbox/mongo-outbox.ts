@@ -7,6 +7,8 @@ export interface OutboxShape {
   /** The status of a row whose attempt succeeded, and of one given up (its dead letter). */
   readonly done: string;
   readonly dead: string;
+  /** Every status that is given up: `dead`, and any other the outbox has (absent: `dead` alone). */
+  readonly givenUp?: readonly string[];
   /** The order claims take due rows in. */
   readonly claimOrder: Readonly<Record<string, SortOrder>>;
   /** Fields a finished row no longer keeps (a sealed body). */
@@ -50,8 +52,13 @@ export type FreshOutboxRow = Omit<OutboxRecord, '_id' | 'leaseOwner' | 'lastErro
 export class MongoOutbox<R extends OutboxRecord> implements OutboxLeases {
   constructor(
     readonly model: Model<R>,
-    private readonly shape: OutboxShape,
+    readonly shape: OutboxShape,
   ) {}
+
+  /** The statuses of given-up rows. */
+  get givenUp(): readonly string[] {
+    return this.shape.givenUp ?? [this.shape.dead];
+  }
 
   /** A new row's fields, due at `now`, worth attempting until `giveUpAt`. */
   fresh(now: Date, giveUpAt: Date): FreshOutboxRow {
@@ -103,11 +110,42 @@ export class MongoOutbox<R extends OutboxRecord> implements OutboxLeases {
     });
   }
 
-  deadLetter(deliveryId: string, owner: string, now: Date, error: string): Promise<boolean> {
-    return this.finish(deliveryId, owner, {
-      ...this.finished(this.shape.dead, now),
-      lastError: error,
-    });
+  deadLetter(
+    deliveryId: string,
+    owner: string,
+    now: Date,
+    error: string,
+    keepPayload = false,
+  ): Promise<boolean> {
+    return this.update(
+      deliveryId,
+      owner,
+      this.finishing(
+        { ...this.finished(this.shape.dead, now), lastError: error },
+        [],
+        keepPayload ? [] : this.shape.dropWhenFinished,
+      ),
+    );
+  }
+
+  /**
+   * Drops the sealed payload of given-up rows whose give-up time has passed (those given up
+   * before it keep theirs until then, for an operator's retry); resolves to how many.
+   */
+  async forgetSpentPayloads(now: Date): Promise<number> {
+    const fields = this.shape.dropWhenFinished ?? [];
+    if (fields.length === 0) return 0;
+    const result = await this.model
+      .updateMany(
+        {
+          status: { $in: this.givenUp },
+          giveUpAt: { $lte: now },
+          $or: fields.map((field) => ({ [field]: { $exists: true } })),
+        } as QueryFilter<R>,
+        { $unset: Object.fromEntries(fields.map((field) => [field, 1])) } as UpdateQuery<R>,
+      )
+      .exec();
+    return result.modifiedCount;
   }
 
   /**
@@ -151,9 +189,13 @@ export class MongoOutbox<R extends OutboxRecord> implements OutboxLeases {
     return this.update(deliveryId, owner, this.finishing(set, unset));
   }
 
-  /** `set`, and drops `unset` and the fields a finished row no longer keeps. */
-  private finishing(set: Record<string, unknown>, unset: readonly string[]): UpdateQuery<R> {
-    const dropped = [...(this.shape.dropWhenFinished ?? []), ...unset];
+  /** `set`, and drops `unset` and the fields a finished row no longer keeps (`payload`). */
+  private finishing(
+    set: Record<string, unknown>,
+    unset: readonly string[],
+    payload: readonly string[] = this.shape.dropWhenFinished ?? [],
+  ): UpdateQuery<R> {
+    const dropped = [...payload, ...unset];
     return {
       $set: set,
       ...(dropped.length > 0

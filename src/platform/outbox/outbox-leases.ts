@@ -11,6 +11,15 @@ export interface OutboxLeases {
   /** Releases the lease and makes the row due again at `retryAt`. */
   scheduleRetry(deliveryId: string, owner: string, retryAt: Date, error: string): Promise<boolean>;
 
-  /** Gives the row up for good: its dead-letter state. */
-  deadLetter(deliveryId: string, owner: string, now: Date, error: string): Promise<boolean>;
+  /**
+   * Gives the row up for good: its dead-letter state. `keepPayload`: a row given up before its
+   * give-up time keeps its sealed payload until then, so that an operator may retry it.
+   */
+  deadLetter(
+    deliveryId: string,
+    owner: string,
+    now: Date,
+    error: string,
+    keepPayload?: boolean,
+  ): Promise<boolean>;
 }

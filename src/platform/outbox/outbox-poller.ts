@@ -167,12 +167,16 @@ export abstract class OutboxPoller<Lane extends string, Claimed>
   ): Promise<Settled | null> {
     if (result.ok) return (await this.complete(row, now)) ? 'done' : null;
     const { deliveryId, giveUpAt } = row;
-    if (result.permanent || now.getTime() >= giveUpAt.getTime()) {
+    const beforeGiveUp = now.getTime() < giveUpAt.getTime();
+    if (result.permanent || !beforeGiveUp) {
+      // Refused for good before its time: what it carries is still of use, should an operator
+      // fix the cause and retry it (proofgate-admin outboxes retry).
       const dead = await this.repository.leases.deadLetter(
         deliveryId,
         this.owner,
         now,
         result.error,
+        beforeGiveUp,
       );
       return dead ? 'dead' : null;
     }

@@ -40,8 +40,12 @@ export abstract class OutboxRecord extends ExpiringRecord {
   lastError?: string;
 }
 
-/** The indexes every outbox has: pending rows past their give-up time, and the TTL clean-up. */
+/**
+ * The indexes every outbox has: pending rows past their give-up time, an operator's pages of one
+ * state in queue order (OutboxRows), and the TTL clean-up.
+ */
 export function indexOutbox(schema: Schema): void {
   schema.index({ status: 1, giveUpAt: 1 });
+  schema.index({ status: 1, createdAt: 1, _id: 1 });
   removeOnceExpired(schema);
 }

@@ -227,7 +227,7 @@ class LanedOutbox {
 
   repository(): LogoutDeliveryRepository {
     const row = (id: string) => this.rows.find((one) => one.delivery.deliveryId === id)!;
-    const repository: Omit<LogoutDeliveryRepository, 'enqueue' | 'keepNewest'> = {
+    const repository: Omit<LogoutDeliveryRepository, 'enqueue' | 'keepNewest' | 'rows'> = {
       claimDue: (lane, _owner, now, leaseUntil) => {
         const due = this.rows.find(
           (one) => one.lane === lane && one.status === 'pending' && one.leaseUntil <= now,

@@ -1,6 +1,16 @@
 import type { OutboxLeases } from '../../platform/outbox/outbox-leases';
+import type { OutboxRows } from '../../platform/outbox/outbox-rows';
 import type { DeliveryLane, LogoutDelivery, NewLogoutDelivery } from './logout-delivery';
 import type { HostState } from './logout-delivery.lanes';
+
+/**
+ * Where a delivery goes, as an operator may see it: the client and the ended session's `sid`
+ * (the logout token itself is signed at each attempt and never stored).
+ */
+export interface LogoutDeliveryTarget {
+  readonly clientId: string;
+  readonly sid: string;
+}
 
 /** A delivery leased to one instance for one attempt. */
 export interface ClaimedDelivery {
@@ -21,6 +31,9 @@ export interface ClaimedDelivery {
 export abstract class LogoutDeliveryRepository {
   /** What the lease holder records after an attempt: delivered, due again, or failed. */
   abstract readonly leases: OutboxLeases;
+
+  /** The rows for an operator (`failed` and `dropped` are given up): never the logout token. */
+  abstract readonly rows: OutboxRows<LogoutDeliveryTarget>;
 
   /**
    * Records deliveries due at once (`now`), to be retried until `giveUpAt`, each in its client's

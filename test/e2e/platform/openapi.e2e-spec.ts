@@ -235,6 +235,7 @@ describe('GET /docs (OpenAPI)', () => {
       'patch /admin/v1/clients/{clientId}': ['application/json'],
       'post /admin/v1/clients/prune': ['application/json'],
       'post /admin/v1/clients/{clientId}/secrets': ['application/json'],
+      'post /admin/v1/outboxes/{outbox}/retry': ['application/json'],
       'post /admin/v1/sessions/revoke': ['application/json'],
       'post /admin/v1/users': ['application/json'],
       'patch /admin/v1/users/{username}': ['application/json'],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { type StoredUser, usernameKey } from '../user';
-import { UserRepository } from '../user.repository';
+import { UserRepository, type UserPageQuery } from '../user.repository';
 import { UserRecord } from './user.schema';
 import { firstWriteWins } from '../../../platform/database/duplicate-key';
 
@@ -111,15 +111,7 @@ export class MongoUserRepository extends UserRepository {
     return records.map(toUser);
   }
 
-  async page({
-    after,
-    limit,
-    prefix,
-  }: {
-    readonly after?: string;
-    readonly limit: number;
-    readonly prefix?: string;
-  }): Promise<StoredUser[]> {
+  async page({ after, limit, prefix }: UserPageQuery): Promise<StoredUser[]> {
     const conditions = [
       ...(after === undefined ? [] : [{ _id: { $gt: after } }]),
       ...(prefix === undefined

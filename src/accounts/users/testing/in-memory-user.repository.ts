@@ -1,5 +1,5 @@
 import { type StoredUser, usernameKey } from '../user';
-import { UserRepository } from '../user.repository';
+import { UserRepository, type UserPageQuery } from '../user.repository';
 
 /** A UserRepository for unit specs, with the Mongo implementation's contract. */
 export class InMemoryUserRepository extends UserRepository {
@@ -60,15 +60,7 @@ export class InMemoryUserRepository extends UserRepository {
     return Promise.resolve(true);
   }
 
-  async page({
-    after,
-    limit,
-    prefix,
-  }: {
-    readonly after?: string;
-    readonly limit: number;
-    readonly prefix?: string;
-  }): Promise<StoredUser[]> {
+  async page({ after, limit, prefix }: UserPageQuery): Promise<StoredUser[]> {
     return (await this.list())
       .filter((user) => after === undefined || user.username > after)
       .filter(

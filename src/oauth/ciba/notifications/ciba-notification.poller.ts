@@ -79,6 +79,7 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
   }
 
   protected async housekeep(now: Date): Promise<void> {
+    await this.outbox.forgetSpent(now);
     const given = await this.outbox.giveUpOverdue(
       new Date(now.getTime() - MAX_RETRY_DELAY_MS),
       now,

@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 import { sha256Base64Url } from '../../../platform/crypto/hashing';
 import { firstWriteWins } from '../../../platform/database/duplicate-key';
 import { MongoOutbox } from '../../../platform/outbox/mongo-outbox';
+import { MongoOutboxRows } from '../../../platform/outbox/mongo-outbox-rows';
 import {
   DELIVERY_LANES,
   hostOf,
@@ -13,7 +14,11 @@ import {
   type NewLogoutDelivery,
 } from '../logout-delivery';
 import type { HostState } from '../logout-delivery.lanes';
-import { LogoutDeliveryRepository, type ClaimedDelivery } from '../logout-delivery.repository';
+import {
+  LogoutDeliveryRepository,
+  type ClaimedDelivery,
+  type LogoutDeliveryTarget,
+} from '../logout-delivery.repository';
 import { LogoutDeliveryHoldRecord } from './logout-delivery-hold.schema';
 import { LogoutDeliveryRecord } from './logout-delivery.schema';
 
@@ -53,6 +58,7 @@ function toDelivery(record: LogoutDeliveryRecord): LogoutDelivery {
 @Injectable()
 export class MongoLogoutDeliveryRepository extends LogoutDeliveryRepository {
   readonly leases: MongoOutbox<LogoutDeliveryRecord>;
+  readonly rows: MongoOutboxRows<LogoutDeliveryRecord, LogoutDeliveryTarget>;
 
   constructor(
     @InjectModel(LogoutDeliveryRecord.name) private readonly model: Model<LogoutDeliveryRecord>,
@@ -63,11 +69,13 @@ export class MongoLogoutDeliveryRepository extends LogoutDeliveryRepository {
     this.leases = new MongoOutbox(model, {
       done: 'delivered',
       dead: 'failed',
+      givenUp: ['failed', 'dropped'],
       // A lane's first attempts before its retries, then the longest due first.
       claimOrder: { attempts: 1, nextAttemptAt: 1 },
       // Kept a week past the last possible attempt (for an operator to look at), then TTL may go.
       keepMs: 7 * 24 * 3600 * 1000,
     });
+    this.rows = new MongoOutboxRows(this.leases, ({ clientId, sid }) => ({ clientId, sid }));
   }
 
   async enqueue(

@@ -74,6 +74,9 @@ class DyingOutbox extends LogoutDeliveryRepository {
   get leases() {
     return this.real.leases;
   }
+  get rows() {
+    return this.real.rows;
+  }
   keepNewest(clientId: string, keep: number, now: Date): Promise<number> {
     return this.real.keepNewest(clientId, keep, now);
   }

@@ -16,7 +16,10 @@ export class CibaNotificationRecord extends OutboxRecord {
   @Prop({ type: String, required: true })
   clientId!: string;
 
-  /** The content (SecretBox, bound to the row's id): removed once delivered or dead. */
+  /**
+   * The content (SecretBox, bound to the row's id): removed once delivered, or dead and past its
+   * request's expiry.
+   */
   @Prop({ type: String })
   sealed?: string;
 

@@ -3,8 +3,10 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { MongoOutbox, sealedBodyOutbox } from '../../../../platform/outbox/mongo-outbox';
 import type { CibaNotification } from '../ciba-notification';
+import { MongoOutboxRows } from '../../../../platform/outbox/mongo-outbox-rows';
 import {
   CibaNotificationRepository,
+  type CibaNotificationTarget,
   type NewCibaNotification,
 } from '../ciba-notification.repository';
 import { CibaNotificationRecord } from './ciba-notification.schema';
@@ -12,6 +14,7 @@ import { CibaNotificationRecord } from './ciba-notification.schema';
 @Injectable()
 export class MongoCibaNotificationRepository extends CibaNotificationRepository {
   readonly leases: MongoOutbox<CibaNotificationRecord>;
+  readonly rows: MongoOutboxRows<CibaNotificationRecord, CibaNotificationTarget>;
 
   constructor(
     @InjectModel(CibaNotificationRecord.name)
@@ -19,6 +22,11 @@ export class MongoCibaNotificationRepository extends CibaNotificationRepository 
   ) {
     super();
     this.leases = new MongoOutbox(model, sealedBodyOutbox('delivered'));
+    this.rows = new MongoOutboxRows(this.leases, ({ kind, clientId }) => ({ kind, clientId }));
+  }
+
+  forgetSpent(now: Date): Promise<number> {
+    return this.leases.forgetSpentPayloads(now);
   }
 
   async enqueue(row: NewCibaNotification, now: Date): Promise<void> {

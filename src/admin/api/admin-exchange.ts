@@ -1,0 +1,40 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { HttpResponse } from '../../platform/http/http-exchange';
+import type { AdminCall } from '../audit/admin-audit';
+import { checkIfMatch, etagOf } from './admin-etag';
+import type { AdminApiRequest } from './admin-route-spec';
+
+/**
+ * What an admin API route needs of its request and response besides its parameters and body:
+ * who calls (for the audit record its service writes), the version a change names, and the
+ * answer's tag and location. HTTP stays here; the handler reads as the call it makes.
+ */
+export interface AdminExchange {
+  readonly call: AdminCall;
+  /** Refuses the change (`428`, `412`) unless If-Match names `current`'s tag (checkIfMatch). */
+  ifMatch(current: unknown): void;
+  /** Answers `representation`'s tag as ETag (RFC 9110 §8.8.3), and returns it. */
+  tagged<T>(representation: T): T;
+  /** Where a new resource is (`Location`, RFC 9110 §10.2.2), its path segments encoded. */
+  locate(...segments: string[]): void;
+}
+
+export const Exchange = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AdminExchange => {
+    const http = context.switchToHttp();
+    const request = http.getRequest<AdminApiRequest>();
+    const response = http.getResponse<HttpResponse>();
+    const ifMatch = request.headers['if-match'];
+    return {
+      call: request.adminCall,
+      ifMatch: (current) => checkIfMatch(ifMatch, current),
+      tagged: (representation) => {
+        response.header('ETag', etagOf(representation));
+        return representation;
+      },
+      locate: (...segments) => {
+        response.header('Location', `/admin/v1/${segments.map(encodeURIComponent).join('/')}`);
+      },
+    };
+  },
+);
