@@ -155,6 +155,16 @@ export interface PasskeyCredential {
   /** `singleDevice` (device-bound: a hardware key) or `multiDevice` (synced). */
   readonly deviceType: 'singleDevice' | 'multiDevice';
   readonly backedUp: boolean;
+  /**
+   * Proven hardware-bound at registration: its attestation statement verified and chained to the
+   * trust list, its backup-eligible flag clear. Absent (a passkey stored before attestation was
+   * verified, or one that proved nothing) is false: no migration is needed.
+   */
+  readonly hardwareBound?: boolean;
+  /** The authenticator model (AAGUID), when its attestation chained to the trust list. */
+  readonly aaguid?: string;
+  /** The model's name, from the FIDO metadata (PASSKEY_MDS_BLOB) by its AAGUID, where known. */
+  readonly authenticatorName?: string;
 }
 
 /** What an upstream method keeps of the provider's account. */

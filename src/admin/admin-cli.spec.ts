@@ -219,6 +219,7 @@ describe('proofgate-admin command line', () => {
           postLogoutRedirectUris: [],
           adminScopes: [],
           source: 'database' as const,
+          revision: 0,
           expired: false,
         },
       }),
@@ -364,6 +365,7 @@ describe('proofgate-admin command line', () => {
           postLogoutRedirectUris: [],
           adminScopes: [],
           source: 'database',
+          revision: 0,
           expired: false,
         },
         secrets: [

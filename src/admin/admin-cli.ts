@@ -13,6 +13,7 @@ import { registerKeysCommands } from './keys/keys.command';
 import { registerMigrationsCommands } from './migrations/migrations.command';
 import { registerOutboxesCommands } from './outboxes/outboxes.command';
 import { registerUsersCommands } from './users/users.command';
+import { registerOperatorsCommands } from './operators/operators.command';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -50,6 +51,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
   registerAccountsCommands(program, deps);
   registerSessionsCommands(program, deps);
   registerOutboxesCommands(program, deps);
+  registerOperatorsCommands(program, deps);
   registerMigrationsCommands(program, deps);
   return program;
 }

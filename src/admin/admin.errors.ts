@@ -8,10 +8,11 @@ export class UsageError extends Error {
 
 /**
  * Why the service refused: the request is wrong (`invalid`), names nothing that exists
- * (`not_found`), or conflicts with what exists (`conflict`). The CLI prints the message (exit code
- * 1); the admin API answers 400, 404 or 409 with it.
+ * (`not_found`), conflicts with what exists (`conflict`), or names a revision of the thing that
+ * another change has replaced (`stale`: only a change that named one, as the admin API's If-Match
+ * does). The CLI prints the message (exit code 1); the admin API answers 400, 404, 409 or 412.
  */
-export type AdminRefusal = 'invalid' | 'not_found' | 'conflict';
+export type AdminRefusal = 'invalid' | 'not_found' | 'conflict' | 'stale';
 
 /** An administrative request the service refuses (exit code 1); the message is safe to show. */
 export class AdminError extends Error {
@@ -33,4 +34,12 @@ export class AdminConflict extends AdminError {
     super(message);
     this.name = 'AdminConflict';
   }
+}
+
+/** What a compare-and-set that found the thing at another revision refuses with (`412`). */
+export function staleRevision(what: string): AdminError {
+  return new AdminError(
+    `${what} changed since you read it (If-Match names another version): GET it again`,
+    'stale',
+  );
 }

@@ -23,6 +23,8 @@ import { KeyAdministration } from './keys/key-administration.service';
 import { OutboxAdministration } from './outboxes/outbox-administration.service';
 import { SessionAdministration } from './sessions/session-administration.service';
 import { UserAdministration } from './users/user-administration.service';
+import { OperatorAdministration } from './operators/operator-administration.service';
+import { OperatorPersistenceModule } from '../accounts/operators/persistence/operator-persistence.module';
 
 /** The administration services: what both faces (the CLI and the admin API) call. */
 export const ADMINISTRATION_SERVICES = [
@@ -33,6 +35,7 @@ export const ADMINISTRATION_SERVICES = [
   GrantAdministration,
   KeyAdministration,
   OutboxAdministration,
+  OperatorAdministration,
   SessionAdministration,
   UserAdministration,
 ] as const;
@@ -57,6 +60,7 @@ export const ADMINISTRATION_SERVICES = [
     LogoutDeliveryPersistenceModule,
     MailPersistenceModule,
     CibaNotificationPersistenceModule,
+    OperatorPersistenceModule,
   ],
   providers: [PasswordHasher, MethodRemoval, AdminAuditTrail, ...ADMINISTRATION_SERVICES],
   exports: [AdminAuditTrail, ...ADMINISTRATION_SERVICES],

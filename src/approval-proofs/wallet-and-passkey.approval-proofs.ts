@@ -10,7 +10,8 @@ import { AccountService } from '../accounts/account.service';
 import type { ChallengeBinding } from '../challenges/challenge';
 import { InvalidRequest, ProtocolError } from '../platform/errors/protocol-error';
 import { AMR } from '../proofs/proof-vocabulary';
-import { PHISHING_RESISTANT, SIGNED_IN } from '../protocol-rules/acr';
+import { SIGNED_IN, acrOfAuthentication } from '../protocol-rules/acr';
+import { PASSKEY_PROOF } from '../passkeys/passkey.proof';
 import {
   ApprovalProofs,
   type ApprovalStatement,
@@ -107,7 +108,7 @@ export class WalletAndPasskeyApprovalProofs extends ApprovalProofs {
       authMethod: 'passkey',
       methodKey: `passkey:${verified.credentialId}`,
       amr: passkeyAmr(verified),
-      acr: PHISHING_RESISTANT,
+      acr: acrOfAuthentication(PASSKEY_PROOF.acr, { hardwareBound: verified.hardwareBound }),
     };
   }
 

@@ -29,9 +29,10 @@ export abstract class ClientRepository {
   /**
    * Replaces a stored client's registration (its metadata; its origins kept in step), never its
    * secrets, its use or its registration's own dates, which change by their own writes: a rotation
-   * at the same moment is never undone. False (storing nothing) when there is no such client.
+   * at the same moment is never undone. False (storing nothing) when there is no such client, or
+   * (given `expectedRevision`) when it is no longer at that revision. Its revision goes up by one.
    */
-  abstract replaceIfPresent(client: OAuthClient): Promise<boolean>;
+  abstract replaceIfPresent(client: OAuthClient, expectedRevision?: number): Promise<boolean>;
   /** Stores a new client; false (storing nothing) when its client_id is taken. */
   abstract insertIfAbsent(client: OAuthClient): Promise<boolean>;
   /** Every client, by client_id (expired ones included). */
@@ -58,14 +59,15 @@ export abstract class ClientRepository {
   ): Promise<boolean>;
   /**
    * Replaces a private_key_jwt client's keys (its `jwks`, or its `jwks_uri`, the other removed);
-   * false when there is no such client.
+   * false when there is no such client, or (given `expectedRevision`) one at another revision.
    */
   abstract updateKeys(
     clientId: string,
     keys: { jwks: ClientJwks } | { jwksUri: string },
+    expectedRevision?: number,
   ): Promise<boolean>;
-  /** False when there was no such client. */
-  abstract delete(clientId: string): Promise<boolean>;
+  /** False when there was no such client (given `expectedRevision`: none at that revision). */
+  abstract delete(clientId: string, expectedRevision?: number): Promise<boolean>;
   /** Deletes those of these clients that are still stored; how many it deleted. */
   abstract deleteAll(clientIds: readonly string[]): Promise<number>;
   /**

@@ -39,6 +39,11 @@ export function logoutFields(from: {
 /** A registered OAuth client as the service sees it; a secret exists only as a hash. */
 export interface OAuthClient extends ClientLogoutMetadata {
   clientId: string;
+  /**
+   * A stored client's revision: one more at each change of its registration or keys (absent: 0,
+   * as stored before revisions). The admin API's changes name the one they read (If-Match).
+   */
+  revision?: number;
   type: ClientType;
   name: string;
   redirectUris: string[];

@@ -819,6 +819,11 @@ describe('AppConfig.fromEnv: passkeys (WebAuthn relying party)', () => {
       rpId: 'auth.example.com',
       origins: ['https://auth.example.com'],
       recentLoginSeconds: 600,
+      attestation: 'none',
+      trustedAttestationRoots: [],
+      mdsRoots: [],
+      requireHardware: false,
+      allowedAaguids: [],
     });
   });
 

@@ -13,6 +13,7 @@ import { OAuthConfig, readOAuthConfig } from './sections/oauth.config';
 import { OperatorConfig, readOperatorConfig } from './sections/operator.config';
 import { PasskeyConfig, readPasskeyConfig } from './sections/passkeys.config';
 import { ParConfig, readParConfig } from './sections/par.config';
+import { AdminConsoleConfig, readAdminConsoleConfig } from './sections/admin-console.config';
 import { LogoutConfig, readLogoutConfig } from './sections/logout.config';
 import { SsfConfig, readSsfConfig } from './sections/ssf.config';
 import { MailConfig, mailProductionRefusal, readMailConfig } from './sections/mail.config';
@@ -48,6 +49,7 @@ export class AppConfig {
   readonly clientMetadata!: ClientMetadataConfig;
   readonly dpop!: DpopConfig;
   readonly par!: ParConfig;
+  readonly adminConsole!: AdminConsoleConfig;
   readonly logout!: LogoutConfig;
   readonly ssf!: SsfConfig;
   readonly ciba!: CibaConfig;
@@ -107,6 +109,7 @@ export class AppConfig {
       ciba: readCibaConfig(env, server),
       stepUp: readStepUpConfig(env, server),
       operator,
+      adminConsole: readAdminConsoleConfig(env),
       lab,
       jwtBearer: readJwtBearerConfig(env, server),
       mail,

@@ -13,6 +13,7 @@ import { LoginThrottleConfig } from './sections/login-throttle.config';
 import { OAuthConfig } from './sections/oauth.config';
 import { OperatorConfig } from './sections/operator.config';
 import { ParConfig } from './sections/par.config';
+import { AdminConsoleConfig } from './sections/admin-console.config';
 import { LogoutConfig } from './sections/logout.config';
 import { SsfConfig } from './sections/ssf.config';
 import { MailConfig } from './sections/mail.config';
@@ -52,6 +53,7 @@ export const CONFIG_SECTIONS = {
   ciba: CibaConfig,
   stepUp: StepUpConfig,
   operator: OperatorConfig,
+  adminConsole: AdminConsoleConfig,
   lab: LabConfig,
   jwtBearer: JwtBearerConfig,
   mail: MailConfig,

@@ -15,6 +15,7 @@ import { MAIL_SETTINGS } from './sections/mail.config';
 import { OAUTH_SETTINGS } from './sections/oauth.config';
 import { OPERATOR_SETTINGS } from './sections/operator.config';
 import { PAR_SETTINGS } from './sections/par.config';
+import { ADMIN_CONSOLE_SETTINGS } from './sections/admin-console.config';
 import { PASSKEY_SETTINGS } from './sections/passkeys.config';
 import { RATE_LIMIT_SETTINGS } from './sections/rate-limits.config';
 import { REGISTRATION_SETTINGS } from './sections/registration.config';
@@ -55,6 +56,7 @@ const BY_SECTION = {
   rateLimits: RATE_LIMIT_SETTINGS,
   loginThrottle: LOGIN_THROTTLE_SETTINGS,
   operator: OPERATOR_SETTINGS,
+  adminConsole: ADMIN_CONSOLE_SETTINGS,
   lab: LAB_SETTINGS,
   tracing: TRACING_SETTINGS,
 } as const satisfies { readonly [K in keyof AppConfig]-?: SettingsSection };

@@ -1,4 +1,4 @@
-import type { ProofDescriptor } from '../proofs/proof-descriptor';
+import { ANY_SIGN_IN, type ProofDescriptor } from '../proofs/proof-descriptor';
 import { AMR } from '../proofs/proof-vocabulary';
 
 /** How long an email code (and its link) can be redeemed: the mail says so. */
@@ -15,6 +15,7 @@ export const EMAIL_PROOF = {
   label: 'Email codes',
   shortLabel: 'Email',
   amr: AMR.email,
+  acr: ANY_SIGN_IN,
   challengeKinds: ['email_code'],
   comparison: {
     protocol: {

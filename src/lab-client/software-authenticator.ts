@@ -1,6 +1,7 @@
 /**
  * A software WebAuthn authenticator, for the lab's passkey rows and the API tests: an ES256 (P-256) key pair from node:crypto,
- * `none` attestation, and the byte layouts of WebAuthn Level 3 §6.1 (authenticator data) and
+ * `none` attestation by default (or `packed`: self-attestation, or a certificate chain the caller
+ * gives, WebAuthn Level 3 §8.2), and the byte layouts of WebAuthn Level 3 §6.1 (authenticator data) and
  * §6.5.1 (attested credential data) written out here, with a minimal CBOR encoder (RFC 8949), so
  * that the server's library is checked against an independent encoding, not against itself.
  * Every field a test may want wrong (origin, RP ID, ceremony type, flags, counter) can be
@@ -70,6 +71,22 @@ export interface ResponseOverrides {
   counter?: number;
   /** Another credential id than this authenticator's. */
   credentialId?: Buffer;
+  /** A `packed` attestation signature that does not verify (one bit flipped). */
+  corruptAttestation?: boolean;
+}
+
+/**
+ * A `packed` attestation with a certificate chain (WebAuthn Level 3 §8.2, "Basic" or "AttCA"):
+ * the attestation key signs authenticatorData ‖ clientDataHash, and the chain names its
+ * certificate first. A test makes the chain (and its root) itself.
+ */
+export interface PackedAttestation {
+  /** The attestation certificate's private key (ES256). */
+  readonly privateKey: KeyObject;
+  /** `x5c`: DER certificates, the attestation certificate first. */
+  readonly x5c: readonly Uint8Array[];
+  /** The model (AAGUID), 16 bytes: what the attestation certificate's id-fido-gen-ce-aaguid says. */
+  readonly aaguid: Uint8Array;
 }
 
 export interface SoftwareAuthenticatorOptions {
@@ -81,6 +98,11 @@ export interface SoftwareAuthenticatorOptions {
   synced?: boolean;
   /** An authenticator saved earlier (`save()`), used again: its key, credential and counter. */
   saved?: SavedAuthenticator;
+  /**
+   * Its attestation: `none` (default), `self` (packed, signed by the credential key itself, no
+   * certificate), or a packed attestation by a certificate chain.
+   */
+  attestation?: 'none' | 'self' | PackedAttestation;
 }
 
 /**
@@ -138,7 +160,7 @@ export class SoftwareAuthenticator {
     this.counter = value;
   }
 
-  /** authenticatorMakeCredential with `none` attestation: a RegistrationResponseJSON. */
+  /** authenticatorMakeCredential with its attestation (`none` by default): a RegistrationResponseJSON. */
   register(
     creation: { challenge: string; user: { id: string } },
     overrides: ResponseOverrides = {},
@@ -155,17 +177,19 @@ export class SoftwareAuthenticator {
     const credentialId = overrides.credentialId ?? this.credentialId;
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(credentialId.length);
+    const attestation = this.options.attestation ?? 'none';
     const authData = Buffer.concat([
       this.authenticatorData(overrides, FLAGS.AT),
-      Buffer.alloc(16), // AAGUID: zeros, as with `none` attestation
+      // AAGUID: the model a certificate attests; zeros otherwise, as with `none` attestation.
+      typeof attestation === 'object' ? Buffer.from(attestation.aaguid) : Buffer.alloc(16),
       idLength,
       credentialId,
       cbor(coseKey),
     ]);
     const attestationObject = cbor(
       new Map<string, Cbor>([
-        ['fmt', 'none'],
-        ['attStmt', new Map()],
+        ['fmt', attestation === 'none' ? 'none' : 'packed'],
+        ['attStmt', this.attestationStatement(authData, clientDataJSON, overrides)],
         ['authData', authData],
       ]),
     );
@@ -192,6 +216,28 @@ export class SoftwareAuthenticator {
       signature: b64u(signature),
       ...(this.userHandle ? { userHandle: this.userHandle } : {}),
     });
+  }
+
+  /** §8.2 packed: `alg`, `sig` over authenticatorData ‖ SHA-256(clientDataJSON), and `x5c`. */
+  private attestationStatement(
+    authData: Buffer,
+    clientDataJSON: Buffer,
+    overrides: ResponseOverrides,
+  ): Map<string, Cbor> {
+    const attestation = this.options.attestation ?? 'none';
+    if (attestation === 'none') return new Map();
+    const key = attestation === 'self' ? this.privateKey : attestation.privateKey;
+    const sig = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), {
+      key,
+      dsaEncoding: 'der',
+    });
+    if (overrides.corruptAttestation === true) sig[sig.length - 1] ^= 0x01;
+    const statement = new Map<string, Cbor>([
+      ['alg', -7],
+      ['sig', sig],
+    ]);
+    if (attestation !== 'self') statement.set('x5c', [...attestation.x5c]);
+    return statement;
   }
 
   private clientData(type: string, challenge: string, overrides: ResponseOverrides): Buffer {

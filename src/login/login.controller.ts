@@ -1,4 +1,7 @@
-import { acrRequestedBy } from '../protocol-rules/acr';
+import { PHISHING_RESISTANT_HARDWARE, acrRequestedBy } from '../protocol-rules/acr';
+import { AccountService } from '../accounts/account.service';
+import { credentialIdOf } from '../accounts/account';
+import type { ProofDescriptor } from '../proofs/proof-descriptor';
 import { Body, Controller, Get, Header, Post, Query, Req, Res } from '@nestjs/common';
 import {
   type HttpRequest,
@@ -41,12 +44,14 @@ type PageExtras = Pick<
 interface PageOffers {
   readonly buttons: readonly LoginPageButton[];
   readonly providers: readonly OfferedProvider[];
+  /** The registry's proofs: what each way to sign in achieves. */
+  readonly proofs: readonly ProofDescriptor[];
 }
 
 function send(
   req: HttpRequest,
   res: HttpResponse,
-  { buttons, providers }: PageOffers,
+  { buttons, providers, proofs }: PageOffers,
   outcome: LoginOutcome,
   extras: PageExtras = {},
 ): void {
@@ -59,7 +64,7 @@ function send(
       sendHtml(
         res,
         outcome.status,
-        renderLoginPage({ ...outcome.view, ...extras }, buttons, providers),
+        renderLoginPage({ ...outcome.view, ...extras }, buttons, providers, proofs),
       );
       return;
     case 'refused': {
@@ -76,6 +81,7 @@ function send(
             { ...outcome.view, pending: extras.pending, emailLogin: extras.emailLogin },
             buttons,
             providers,
+            proofs,
           ),
         );
       }
@@ -93,6 +99,7 @@ export class LoginController {
     private readonly sessions: SessionService,
     private readonly pending: PendingAuthorization,
     private readonly email: EmailSignIn,
+    private readonly accounts: AccountService,
     proofs: ProofList,
     upstream: UpstreamConfig,
     oid4vp: Oid4vpConfig,
@@ -100,6 +107,7 @@ export class LoginController {
     this.offers = {
       buttons: loginPageButtons(proofs.proofs, { oid4vp }),
       providers: upstream.providers.map(({ id, name }) => ({ id, name })),
+      proofs: proofs.proofs,
     };
   }
 
@@ -135,8 +143,19 @@ export class LoginController {
         ...(requiredAcr === undefined ? {} : { requiredAcr }),
         ...(preferredAcr === undefined ? {} : { preferredAcr }),
         ...(upstreamError === undefined ? {} : { error: upstreamError }),
+        ...(requiredAcr === PHISHING_RESISTANT_HARDWARE && session
+          ? { hardwareBoundCredentials: await this.hardwareBoundCredentials(session.sub) }
+          : {}),
       },
     );
+  }
+
+  /** A `phrh` step-up of a signed-in account: the passkeys that can meet it, and only those. */
+  private async hardwareBoundCredentials(sub: string): Promise<string[]> {
+    const account = await this.accounts.account(sub);
+    return account.methods
+      .filter((method) => method.passkey?.hardwareBound === true)
+      .map((method) => credentialIdOf(method.key));
   }
 
   @Post()

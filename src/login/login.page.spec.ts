@@ -1,3 +1,4 @@
+import { ANY_SIGN_IN } from '../protocol-rules/acr';
 import { PROOFS } from '../proof-registry';
 import { type LoginPageView, loginPageButtons, renderLoginPage as renderWith } from './login.page';
 
@@ -185,8 +186,15 @@ describe('renderLoginPage', () => {
         text: 'Sign in with One',
         scripts: ['/static/shared.js', '/static/one.js'],
         until: 'disabled',
+        acr: ANY_SIGN_IN,
       },
-      { id: 'two', text: 'Sign in with Two', scripts: ['/static/shared.js'], until: 'hidden' },
+      {
+        id: 'two',
+        text: 'Sign in with Two',
+        scripts: ['/static/shared.js'],
+        until: 'hidden',
+        acr: ANY_SIGN_IN,
+      },
     ]);
 
     expect(html).toMatch(

@@ -1,19 +1,23 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
 import type { LoginButton, LoginButtonSettings } from '../proofs/proof-descriptor';
+import { signInAcrOf } from '../proofs/proof-list';
 import type { PendingAuthorizationView } from './pending-authorization';
 import { DEFAULT_RETURN_TO } from '../sessions/return-to';
 import { PASSWORD_MAX_LENGTH } from '../accounts/users/user-account.service';
 import { EMAIL_MAX_LENGTH } from '../email/email-address';
 import {
+  ANY_SIGN_IN,
   PHISHING_RESISTANT,
-  acrOfAuthentication,
+  PHISHING_RESISTANT_HARDWARE,
+  bestAcrOf,
   meetsAcr,
   type AcrValue,
+  type SignInAcr,
 } from '../protocol-rules/acr';
 
-/** Whether a sign-in with `method` (a proof's id, `password`) achieves `acr`. */
-function achieves(method: string, acr: AcrValue | undefined): boolean {
-  return meetsAcr(acrOfAuthentication(method), acr);
+/** Whether a sign-in that achieves at best `signIn` (its proof's `acr`) can achieve `acr`. */
+function achieves(signIn: SignInAcr, acr: AcrValue | undefined): boolean {
+  return meetsAcr(bestAcrOf(signIn), acr);
 }
 
 export interface LoginPageView {
@@ -39,14 +43,23 @@ export interface LoginPageView {
   readonly preferredAcr?: AcrValue;
   /** Email sign-in is on: the page offers `form#email-login`. */
   readonly emailLogin?: boolean;
+  /**
+   * A `phrh` step-up of a signed-in account: the credential ids of its hardware-bound passkeys,
+   * the only ones the passkey button asks the browser for (WebAuthn `allowCredentials`).
+   */
+  readonly hardwareBoundCredentials?: readonly string[];
 }
 
 /** Longest username the form accepts. */
 export const USERNAME_MAX_LENGTH = 256;
 
-/** A proof's button (its descriptor's `loginButton`); the proof's id names its elements. */
+/**
+ * A proof's button (its descriptor's `loginButton`); the proof's id names its elements, and its
+ * `acr` says which step-ups it is offered for.
+ */
 export interface LoginPageButton extends LoginButton {
   readonly id: string;
+  readonly acr: SignInAcr;
 }
 
 /**
@@ -54,12 +67,16 @@ export interface LoginPageButton extends LoginButton {
  * deployment offers (`settings`; without them, every button: the page as the docs describe it).
  */
 export function loginPageButtons(
-  proofs: readonly { readonly id: string; readonly loginButton?: LoginButton }[],
+  proofs: readonly {
+    readonly id: string;
+    readonly loginButton?: LoginButton;
+    readonly acr?: SignInAcr;
+  }[],
   settings?: LoginButtonSettings,
 ): LoginPageButton[] {
-  return proofs.flatMap(({ id, loginButton }) =>
+  return proofs.flatMap(({ id, loginButton, acr }) =>
     loginButton && (settings === undefined || (loginButton.offered?.(settings) ?? true))
-      ? [{ id, ...loginButton }]
+      ? [{ id, acr: acr ?? ANY_SIGN_IN, ...loginButton }]
       : [],
   );
 }
@@ -80,9 +97,17 @@ function providerHtml({ id, name }: OfferedProvider, returnTo: string): string {
   return `<p><a href="${escapeHtml(path)}" id="upstream-${escapeHtml(id)}-login" class="button secondary">Sign in with ${escapeHtml(name)}</a></p>`;
 }
 
-function buttonHtml({ id, text, until }: LoginPageButton): string {
+function buttonHtml(
+  { id, text, until }: LoginPageButton,
+  allowCredentials: readonly string[] | undefined,
+): string {
   const name = escapeHtml(id);
-  return `<p><button type="button" id="${name}-login" class="secondary" ${until}>${escapeHtml(text)}</button></p>
+  // Read by the passkey's script (passkey-login.js): only these credentials are asked for.
+  const allow =
+    allowCredentials === undefined
+      ? ''
+      : ` data-allow-credentials="${escapeHtml(allowCredentials.join(' '))}"`;
+  return `<p><button type="button" id="${name}-login" class="secondary" ${until}${allow}>${escapeHtml(text)}</button></p>
 <p id="${name}-status" class="muted" aria-live="polite" hidden></p>
 <p id="${name}-error" role="alert" hidden></p>`;
 }
@@ -98,26 +123,33 @@ export function renderLoginPage(
   view: LoginPageView,
   allButtons: readonly LoginPageButton[],
   allProviders: readonly OfferedProvider[] = [],
+  proofs: readonly { readonly id: string; readonly acr?: SignInAcr }[] = [],
 ): string {
-  const buttons = allButtons.filter((button) => achieves(button.id, view.requiredAcr));
+  // What the methods without a button achieve (password, email, providers), from the registry.
+  const offered = (method: string) => achieves(signInAcrOf(proofs, method), view.requiredAcr);
+  const buttons = allButtons.filter((button) => achieves(button.acr, view.requiredAcr));
   // A provider's sign-in is never phishing-resistant here: none is offered where phr is required.
-  const providers = achieves('upstream', view.requiredAcr) ? allProviders : [];
+  const providers = offered('upstream') ? allProviders : [];
   const others = [
-    ...buttons.map(buttonHtml),
+    ...buttons.map((button) => buttonHtml(button, view.hardwareBoundCredentials)),
     ...providers.map((provider) => providerHtml(provider, view.returnTo)),
   ];
-  const passwordOffered = achieves('password', view.requiredAcr);
-  const email =
-    view.emailLogin === true && achieves('email', view.requiredAcr) ? emailForm(view) : '';
+  const passwordOffered = offered('password');
+  const email = view.emailLogin === true && offered('email') ? emailForm(view) : '';
   const stepUp =
     view.requiredAcr === PHISHING_RESISTANT
       ? `
 <div class="card" id="step-up">
 <p>This application asks for a <strong>phishing-resistant</strong> sign-in (<code>${escapeHtml(view.requiredAcr)}</code>): sign in with a <strong>passkey</strong>. A password or a wallet signature does not meet it.</p>
 </div>`
-      : view.preferredAcr === PHISHING_RESISTANT
-        ? stepUpOffer(view)
-        : '';
+      : view.requiredAcr === PHISHING_RESISTANT_HARDWARE
+        ? `
+<div class="card" id="step-up">
+<p>This application asks for a <strong>hardware-bound</strong> passkey (<code>${escapeHtml(view.requiredAcr)}</code>): sign in with a passkey held in a security key or a device this service trusts, whose key cannot be synced. A synced passkey, a password or a wallet signature does not meet it.</p>
+</div>`
+        : view.preferredAcr !== undefined && meetsAcr(view.preferredAcr, PHISHING_RESISTANT)
+          ? stepUpOffer(view)
+          : '';
   const error = view.error
     ? `\n<p id="login-error" role="alert">${escapeHtml(view.error)}</p>`
     : '';

@@ -1,4 +1,4 @@
-import type { ProofDescriptor } from '../proofs/proof-descriptor';
+import { ANY_SIGN_IN, type ProofDescriptor } from '../proofs/proof-descriptor';
 import { AMR } from '../proofs/proof-vocabulary';
 
 /** A username and password on the login page: no challenge, a shared secret checked by scrypt. */
@@ -7,5 +7,6 @@ export const PASSWORD_PROOF = {
   label: 'Password',
   shortLabel: 'Password',
   amr: AMR.password,
+  acr: ANY_SIGN_IN,
   challengeKinds: [],
 } satisfies ProofDescriptor<'password'>;

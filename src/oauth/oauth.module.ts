@@ -21,6 +21,8 @@ import { ConsentDecisionService } from './authorize/consent-decision.service';
 import { ConsentModule } from './consent/consent.module';
 import { IntrospectionController } from './introspection/introspection.controller';
 import { AccountsModule } from '../accounts/accounts.module';
+import { OperatorPersistenceModule } from '../accounts/operators/persistence/operator-persistence.module';
+import { ConsoleAdminAccess } from './admin-console/console-admin-access';
 import { UsersModule } from '../accounts/users/users.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SessionLogoutModule } from '../sessions/logout/session-logout.module';
@@ -67,6 +69,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     SessionsModule,
     UsersModule,
     AccountsModule,
+    OperatorPersistenceModule,
     SessionLogoutModule,
     ConsentModule,
     CsrfModule,
@@ -101,6 +104,7 @@ import { UserInfoService } from './userinfo/userinfo.service';
     MachineGrantTarget,
     PolledAuthorizations,
     AuthorizationRequestCheck,
+    ConsoleAdminAccess,
     AuthorizationDetailsCheck,
     SignInMarkers,
     RequestObjectVerifier,

@@ -1,4 +1,4 @@
-import type { ProofDescriptor } from '../proofs/proof-descriptor';
+import { ANY_SIGN_IN, type ProofDescriptor } from '../proofs/proof-descriptor';
 import { AMR } from '../proofs/proof-vocabulary';
 
 /**
@@ -11,6 +11,7 @@ export const OID4VP_PROOF = {
   label: 'Identity wallets (OpenID4VP 1.0, SD-JWT VC)',
   shortLabel: 'Identity wallet',
   amr: AMR.oid4vp,
+  acr: ANY_SIGN_IN,
   // The request stands for the model (its lifetime is the nonce's and the state's).
   challengeKinds: ['oid4vp_request', 'oid4vp_state', 'oid4vp_response_code', 'oid4vp_link_code'],
   // A link for this device, a QR code for a phone, then polling; shown once its script runs.

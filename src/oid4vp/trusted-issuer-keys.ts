@@ -1,4 +1,3 @@
-import { webcrypto } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import * as x509 from '@peculiar/x509';
 import {
@@ -14,6 +13,7 @@ import {
 import { Oid4vpConfig, type TrustedIssuer } from '../config/sections/oid4vp.config';
 import { GuardedFetcher, OutboundFetchError } from '../platform/http/outbound/guarded-fetcher';
 import { CLIENT_JWKS_LIMITS, fetchedJwks } from '../protocol-rules/client-jwks';
+import { pathToRoot } from '../platform/crypto/x509-path';
 
 /**
  * The signature algorithms accepted from issuers and holders: asymmetric ones only (a MAC proves
@@ -123,61 +123,14 @@ function x5cResolver(issuer: string, x5cRoots: readonly string[]): KeyResolver {
   return async (header) => {
     const chain = header.x5c;
     if (!Array.isArray(chain) || chain.length === 0) throw new Error('no x5c');
-    const [leaf, ...intermediates] = chain.map(
-      (der) => new x509.X509Certificate(Buffer.from(der, 'base64')),
+    const [leaf] = await pathToRoot(
+      chain.map((der) => Buffer.from(der, 'base64')),
+      roots,
+      new Date(),
     );
-    const built = await new x509.X509ChainBuilder({
-      certificates: [...intermediates, ...roots],
-    }).build(leaf, webcrypto);
-    const top = built[built.length - 1];
-    if (!roots.some((root) => root.equal(top))) throw new Error('x5c does not end at a root');
-    checkPath(built, new Date());
     if (!names(leaf)) throw new Error('the x5c leaf does not name the issuer');
     return importX509(leaf.toString('pem'), header.alg ?? 'ES256');
   };
-}
-
-/**
- * RFC 5280 §6.1 as far as a chain of signatures does not go (the chain builder checks only names
- * and signatures): every certificate valid now, every one between the leaf and the trust anchor a
- * CA that may sign certificates (basicConstraints cA, keyUsage keyCertSign where it is given)
- * within its pathLenConstraint, and the leaf a signing key, not a CA. Otherwise an end-entity or
- * expired certificate anywhere under a shared root could sign itself an issuer's credentials.
- */
-function checkPath(path: readonly x509.X509Certificate[], now: Date): void {
-  for (const certificate of path) {
-    if (certificate.notBefore > now || certificate.notAfter < now) {
-      throw new Error('a certificate of x5c is not valid now');
-    }
-  }
-  const [leaf] = path;
-  if (leaf.getExtension(x509.BasicConstraintsExtension)?.ca === true) {
-    throw new Error('the x5c leaf is a CA certificate');
-  }
-  if (!mayUseFor(leaf, x509.KeyUsageFlags.digitalSignature)) {
-    throw new Error('the x5c leaf may not sign');
-  }
-  for (let index = 1; index < path.length; index += 1) {
-    const constraints = path[index].getExtension(x509.BasicConstraintsExtension);
-    // The trust anchor (the last) is the operator's, OID4VP_TRUSTED_ISSUERS; those below it are not.
-    const anchor = index === path.length - 1;
-    if (
-      !anchor &&
-      (constraints?.ca !== true || !mayUseFor(path[index], x509.KeyUsageFlags.keyCertSign))
-    ) {
-      throw new Error('an x5c intermediate is not a CA certificate');
-    }
-    // The intermediates below this CA, the leaf aside.
-    if (constraints?.pathLength !== undefined && index - 1 > constraints.pathLength) {
-      throw new Error('x5c is longer than a pathLenConstraint allows');
-    }
-  }
-}
-
-/** A certificate without keyUsage may be used for anything; one with it, for what it names. */
-function mayUseFor(certificate: x509.X509Certificate, usage: x509.KeyUsageFlags): boolean {
-  const keyUsage = certificate.getExtension(x509.KeyUsagesExtension);
-  return keyUsage === null || (keyUsage.usages & usage) !== 0;
 }
 
 /**

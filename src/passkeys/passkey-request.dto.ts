@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { RegisteredPasskey } from './registration/passkey-registration.service';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -183,4 +184,30 @@ export class PasskeyRegisteredDto {
 
   @ApiProperty({ example: PASSKEY_EXAMPLE.createdAt })
   created_at!: string;
+
+  @ApiProperty({
+    description:
+      'Its attestation chained to the trust list (PASSKEY_TRUSTED_ATTESTATION_ROOTS, PASSKEY_MDS_BLOB) and it is not backup eligible: its sign-ins achieve acr phrh and say amr hwk',
+    example: false,
+  })
+  hardware_bound!: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'The authenticator model’s name, from the FIDO metadata by its AAGUID, where known',
+    example: 'YubiKey 5 Series',
+  })
+  authenticator_name?: string;
+}
+
+/** A registered passkey as both ways of adding one answer (the API, the account page). */
+export function passkeyRegisteredJson(registered: RegisteredPasskey): PasskeyRegisteredDto {
+  return {
+    credential_id: registered.credentialId,
+    created_at: registered.createdAt.toISOString(),
+    hardware_bound: registered.hardwareBound,
+    ...(registered.authenticatorName === undefined
+      ? {}
+      : { authenticator_name: registered.authenticatorName }),
+  };
 }

@@ -58,6 +58,25 @@ export class CounterRegression extends ProtocolError {
   readonly status = 401;
 }
 
+/**
+ * A registration's attestation statement does not verify (WebAuthn Level 3 §7.1 step 21): its
+ * signature, certificate or format is wrong. The challenge is spent.
+ */
+export class InvalidAttestation extends ProtocolError {
+  readonly error = 'invalid_attestation';
+  readonly status = 400;
+}
+
+/**
+ * A registration this deployment's policy refuses for what its attestation shows (§7.1 step 23):
+ * not hardware-bound under PASSKEY_REQUIRE_HARDWARE, a model outside PASSKEY_ALLOWED_AAGUIDS, or
+ * one the FIDO metadata reports compromised. The description names why.
+ */
+export class UntrustedAttestation extends ProtocolError {
+  readonly error = 'untrusted_attestation';
+  readonly status = 400;
+}
+
 /** The 401 `error` codes of a refused ceremony, either kind (OpenAPI descriptions). */
 export const CEREMONY_REFUSALS =
   'invalid_challenge, challenge_already_used, origin_mismatch, rp_id_mismatch, user_not_present, invalid_credential_response';

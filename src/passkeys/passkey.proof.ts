@@ -7,6 +7,9 @@ export const PASSKEY_PROOF = {
   label: 'Passkeys (WebAuthn)',
   shortLabel: 'Passkeys',
   amr: AMR.passkey,
+  // EAP 1.0 §5.1.1 `phr`: WebAuthn binds the assertion to the RP ID; §5.1.2 `phrh` when the key
+  // was proven hardware-bound at registration (verified attestation, backup-eligible flag clear).
+  acr: { achieves: 'phr', hardwareBound: 'phrh' },
   // The sign-in's figures stand for the model; a registration's challenge is a passkey's too.
   challengeKinds: ['webauthn_authentication', 'webauthn_registration'],
   // @simplewebauthn/browser (served by login/passkey/webauthn-browser.controller.ts), then the button.
@@ -47,6 +50,7 @@ export const PASSKEY_PROOF = {
         'a cloned authenticator, when it counts: a signature counter that goes backwards is refused and recorded',
         'credential stuffing and password reuse: there is no shared secret to steal',
         'a weaker sign-in standing in where phishing resistance is asked for (acr_values=phr, ACR_REQUIRED_BY_SCOPE or _BY_RESOURCE): only a passkey sign-in achieves phr, and a password or wallet session is sent to the passkey step first (RFC 9470)',
+        'a synced or unattested passkey standing in where a hardware-bound key is asked for (phrh): only a passkey whose attestation chained to the trust list, not backup eligible, achieves it',
       ],
       does_not_stop: [
         'a lost device with device-bound passkeys: the account needs another method (link one first)',
@@ -75,7 +79,7 @@ export const PASSKEY_PROOF = {
         clients: 'OpenID Connect relying parties',
         through: [
           '"Sign in with a passkey" on the login page of an authorization code + PKCE flow',
-          'the id_token says amr pop (possession of a key), and user when the authenticator verified the user',
+          'the id_token says amr pop (possession of a key), hwk for a hardware-bound passkey (acr phrh), and user when the authenticator verified the user',
         ],
         standards: ['WebAuthn Level 3', 'OpenID Connect Core 1.0', 'RFC 8176'],
       },

@@ -23,6 +23,7 @@ import { PasskeyCreationOptionsDto, PasskeyRequestOptionsDto } from './passkey-o
 import {
   PasskeyAuthenticationRequestDto,
   PasskeyRegisteredDto,
+  passkeyRegisteredJson,
   RegistrationResponseDto,
 } from './passkey-request.dto';
 import { PasskeyRegistrationService } from './registration/passkey-registration.service';
@@ -74,6 +75,11 @@ export class PasskeysController {
   @ApiBearerAuth('bearer')
   @ApiCreatedResponse({ type: PasskeyRegisteredDto })
   @ApiUnauthorizedResponse({ description: CEREMONY_REFUSALS, type: ErrorResponseDto })
+  @ApiBadRequestResponse({
+    description:
+      'invalid_attestation: the attestation statement does not verify (the challenge is spent); untrusted_attestation: PASSKEY_REQUIRE_HARDWARE, PASSKEY_ALLOWED_AAGUIDS or the FIDO metadata refuses what it shows (the description says why)',
+    type: ErrorResponseDto,
+  })
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
   async registrationVerify(
@@ -86,10 +92,7 @@ export class PasskeysController {
       body,
       callerAddress,
     );
-    return {
-      credential_id: registered.credentialId,
-      created_at: registered.createdAt.toISOString(),
-    };
+    return passkeyRegisteredJson(registered);
   }
 
   @Post('authentication/options')

@@ -8,6 +8,7 @@ import { PasskeyLoginService } from './authentication/passkey-login.service';
 import { PasskeysController } from './passkeys.controller';
 import { PasskeyRegistrationService } from './registration/passkey-registration.service';
 import { RelyingParty } from './relying-party';
+import { AttestationTrust } from './attestation/attestation-trust';
 
 /**
  * Passkeys: the third proof beside PKCE and SIWE. Exports the sign-in check for the login page's
@@ -18,6 +19,7 @@ import { RelyingParty } from './relying-party';
   controllers: [PasskeysController],
   providers: [
     RelyingParty,
+    AttestationTrust,
     PasskeyRegistrationService,
     PasskeyAuthenticationService,
     PasskeyLoginService,

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/app-config';
+import { ANY_SIGN_IN, type SignInAcr } from '../protocol-rules/acr';
 import type {
   AuthMethod,
   ChallengeKind,
@@ -42,10 +43,18 @@ interface ProofBasics<Id extends ProofId> {
   readonly metrics?: ProofMetrics;
 }
 
-/** A login method: what its sessions, grants and tokens say (`auth_method`, RFC 8176 `amr`). */
+/**
+ * A login method: what its sessions, grants and tokens say (`auth_method`, RFC 8176 `amr`, OpenID
+ * Connect `acr`).
+ */
 interface SignsIn {
   /** The method's default `amr`, from AMR (a login may say more: a passkey's `user`). */
   readonly amr: readonly string[];
+  /**
+   * The `acr` its sign-ins achieve (protocol-rules/acr.ts): what the sessions, the login page's
+   * step-up and the approvals read, from the registry, never from a list of their own.
+   */
+  readonly acr: SignInAcr;
   /** Its button below the login page's password form, when it has one. */
   readonly loginButton?: LoginButton;
 }
@@ -66,6 +75,9 @@ export interface LoginButton {
   /** Whether this deployment offers it (default: always), read from the settings at start. */
   readonly offered?: (settings: LoginButtonSettings) => boolean;
 }
+
+/** A sign-in that makes no claim beyond itself (`urn:proofgate:acr:1fa`): most methods'. */
+export { ANY_SIGN_IN };
 
 /** What a login button's `offered` may read. */
 export type LoginButtonSettings = Pick<ProofSettings, 'oid4vp'>;

@@ -1,3 +1,4 @@
+import { ANY_SIGN_IN, type SignInAcr } from '../protocol-rules/acr';
 import type { ProofDescriptor } from './proof-descriptor';
 
 /**
@@ -7,4 +8,15 @@ import type { ProofDescriptor } from './proof-descriptor';
  */
 export abstract class ProofList {
   abstract readonly proofs: readonly ProofDescriptor[];
+}
+
+/**
+ * The `acr` a sign-in by `method` (an `auth_method`) achieves, as its descriptor declares it;
+ * a method no descriptor signs in with achieves nothing beyond a sign-in.
+ */
+export function signInAcrOf(
+  proofs: readonly { readonly id: string; readonly acr?: SignInAcr }[],
+  method: string,
+): SignInAcr {
+  return proofs.find((proof) => proof.id === method)?.acr ?? ANY_SIGN_IN;
 }

@@ -4,17 +4,45 @@ import {
   acrOfAuthentication,
   acrRequestOf,
   acrRequestedBy,
+  bestAcrOf,
+  isMinimumAcr,
   meetsAcr,
   strongerAcr,
   unmetAcr,
 } from './acr';
+import { signInAcrOf } from '../proofs/proof-list';
+import { PROOFS } from '../proof-registry';
+
+const PROOF_LIST = Object.values(PROOFS);
 
 describe('acr (OpenID EAP ACR values)', () => {
-  it('phr is achieved by a passkey sign-in only; every other sign-in achieves urn:proofgate:acr:1fa', () => {
-    expect(acrOfAuthentication('passkey')).toBe('phr');
-    for (const method of ['password', 'siwe', 'siws', 'siwb']) {
-      expect(acrOfAuthentication(method)).toBe('urn:proofgate:acr:1fa');
+  it("a sign-in achieves what its proof declares (the registry's acr): phr by a passkey, phrh by a hardware-bound one, 1fa by every other", () => {
+    expect(acrOfAuthentication(signInAcrOf(PROOF_LIST, 'passkey'))).toBe('phr');
+    expect(acrOfAuthentication(signInAcrOf(PROOF_LIST, 'passkey'), { hardwareBound: true })).toBe(
+      'phrh',
+    );
+    expect(bestAcrOf(signInAcrOf(PROOF_LIST, 'passkey'))).toBe('phrh');
+    for (const method of ['password', 'siwe', 'siws', 'siwb', 'email', 'upstream', 'oid4vp']) {
+      const declared = signInAcrOf(PROOF_LIST, method);
+      expect(acrOfAuthentication(declared)).toBe('urn:proofgate:acr:1fa');
+      // A key proven hardware-bound raises only a method that declares what it then achieves.
+      expect(acrOfAuthentication(declared, { hardwareBound: true })).toBe('urn:proofgate:acr:1fa');
     }
+    // A method no proof declares achieves nothing beyond a sign-in.
+    expect(acrOfAuthentication(signInAcrOf(PROOF_LIST, 'unknown'))).toBe('urn:proofgate:acr:1fa');
+  });
+
+  it('orders phrh above phr above 1fa: a phrh sign-in meets a phr requirement, never the reverse', () => {
+    expect(meetsAcr('phrh', 'phrh')).toBe(true);
+    expect(meetsAcr('phrh', 'phr')).toBe(true);
+    expect(meetsAcr('phrh', 'urn:proofgate:acr:1fa')).toBe(true);
+    expect(meetsAcr('phr', 'phrh')).toBe(false);
+    expect(meetsAcr('urn:proofgate:acr:1fa', 'phrh')).toBe(false);
+    expect(meetsAcr(undefined, 'phrh')).toBe(false);
+    expect(strongerAcr('phr', 'phrh')).toBe('phrh');
+    expect(strongerAcr('phrh', 'phr')).toBe('phrh');
+    expect(isMinimumAcr('phrh')).toBe(true);
+    expect(isMinimumAcr('urn:proofgate:acr:1fa')).toBe(false);
   });
 
   it('1fa is met by any sign-in here (phr too), and meets no phr requirement', () => {
@@ -45,8 +73,15 @@ describe('acr (OpenID EAP ACR values)', () => {
       essential: 'urn:proofgate:acr:1fa',
       voluntary: 'phr',
     });
-    expect(acrRequestOf(undefined, { essential: true, values: ['phrh'] })).toBe('unsatisfiable');
-    expect(acrRequestOf(undefined, { essential: false, values: ['phrh'] })).toEqual({});
+    expect(acrRequestOf(undefined, { essential: true, values: ['phrh'] })).toEqual({
+      essential: 'phrh',
+    });
+    expect(acrRequestOf(undefined, { essential: false, values: ['phrh'] })).toEqual({
+      voluntary: 'phrh',
+    });
+    expect(acrRequestOf(undefined, { essential: true, values: ['urn:other:loa:3'] })).toBe(
+      'unsatisfiable',
+    );
   });
 
   it('meets: no requirement is always met; phr only by phr', () => {
@@ -54,17 +89,17 @@ describe('acr (OpenID EAP ACR values)', () => {
     expect(meetsAcr('phr', undefined)).toBe(true);
     expect(meetsAcr('phr', 'phr')).toBe(true);
     expect(meetsAcr(undefined, 'phr')).toBe(false);
-    // A value we do not issue (another profile's, or phrh) meets nothing of ours.
-    expect(meetsAcr('phrh', 'phr')).toBe(false);
+    // A value we do not issue (another profile's) meets nothing of ours.
     expect(meetsAcr('urn:other:loa:3', 'phr')).toBe(false);
   });
 
-  it('acr_values: the supported values asked for; unsupported ones (phrh) ignored', () => {
+  it('acr_values: the weakest supported value asked for; unsupported ones ignored', () => {
     expect(acrRequestedBy(undefined)).toBeUndefined();
     expect(acrRequestedBy('phr')).toBe('phr');
     expect(acrRequestedBy('phrh phr')).toBe('phr');
     expect(acrRequestedBy(['phr', 'urn:proofgate:acr:1fa'])).toBe('urn:proofgate:acr:1fa');
-    expect(acrRequestedBy('phrh')).toBeUndefined();
+    expect(acrRequestedBy('phrh')).toBe('phrh');
+    expect(acrRequestedBy('phrh urn:other:loa:3')).toBe('phrh');
     expect(acrRequestedBy('urn:other:loa:3')).toBeUndefined();
   });
 
@@ -75,10 +110,18 @@ describe('acr (OpenID EAP ACR values)', () => {
   });
 
   it('an account with a passkey needs phr to change its methods; one without, nothing', () => {
-    expect(acrForAccountChange(['password', 'passkey'], { required: true })).toBe('phr');
-    expect(acrForAccountChange(['password', 'wallet'], { required: true })).toBeUndefined();
+    const password = { type: 'password' };
+    const synced = { type: 'passkey', passkey: {} };
+    const hardware = { type: 'passkey', passkey: { hardwareBound: true } };
+    expect(acrForAccountChange([password, synced], 'phr')).toBe('phr');
+    expect(acrForAccountChange([password, { type: 'wallet' }], 'phr')).toBeUndefined();
+    // Level phrh: phrh once the account holds a hardware-bound passkey, phr with synced ones only.
+    expect(acrForAccountChange([password, synced, hardware], 'phrh')).toBe('phrh');
+    expect(acrForAccountChange([password, hardware], 'phr')).toBe('phr');
+    expect(acrForAccountChange([password, synced], 'phrh')).toBe('phr');
+    expect(acrForAccountChange([password], 'phrh')).toBeUndefined();
     // ACCOUNT_CHANGES_REQUIRE_PHR=false
-    expect(acrForAccountChange(['password', 'passkey'], { required: false })).toBeUndefined();
+    expect(acrForAccountChange([password, hardware], undefined)).toBeUndefined();
   });
 });
 

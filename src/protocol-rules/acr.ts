@@ -20,18 +20,28 @@ import type { AcrClaimRequest } from './claims-request';
  * voluntary request for a stronger one was not met, and a client asking for every value of
  * `acr_values_supported` gets one of them back whatever the user signed in with.
  *
- * `phrh` (phishing-resistant, hardware-protected) is not offered: passkeys are registered with
- * attestation `none`, so nothing tells a hardware-held key from a synced software one, and
- * claiming `phrh` would claim more than we know (as `amr` never says `hwk`).
+ * `phrh` (phishing-resistant, hardware-protected, EAP 1.0 §5.1.2): a sign-in with a passkey proven
+ * hardware-bound at registration, its attestation statement verified and chained to the operator's
+ * trust list, its backup-eligible flag clear (a key that cannot be synced off the authenticator).
+ * It meets a `phr` requirement; a `phr` sign-in never meets a `phrh` one.
+ *
+ * What a sign-in by each method achieves is a fact of its proof, declared in its descriptor
+ * (`acr` of src/proofs/proof-descriptor.ts, read from the registry): these rules only order the
+ * values and compare them.
  *
  * A grant that no sign-in here opened carries no `acr` (a client's own token, a device grant:
  * RFC 8628 §5.4), nor does a session or grant from before `acr` was recorded.
  */
 export const PHISHING_RESISTANT = 'phr';
+export const PHISHING_RESISTANT_HARDWARE = 'phrh';
 export const SIGNED_IN = 'urn:proofgate:acr:1fa';
 
 /** The values `acr_values_supported` lists, weakest first: each meets itself and those before. */
-export const SUPPORTED_ACR_VALUES = [SIGNED_IN, PHISHING_RESISTANT] as const;
+export const SUPPORTED_ACR_VALUES = [
+  SIGNED_IN,
+  PHISHING_RESISTANT,
+  PHISHING_RESISTANT_HARDWARE,
+] as const;
 export type AcrValue = (typeof SUPPORTED_ACR_VALUES)[number];
 
 export function isAcrValue(value: unknown): value is AcrValue {
@@ -39,25 +49,50 @@ export function isAcrValue(value: unknown): value is AcrValue {
 }
 
 /**
- * The values an operator's minimum (ACR_REQUIRED_BY_SCOPE, ACR_REQUIRED_BY_RESOURCE) may name:
- * `phr`. A minimum of `urn:proofgate:acr:1fa` would ask nothing of a user's sign-in and only
- * refuse the tokens no sign-in here opened (a client's own, a device grant's).
+ * The values an operator's minimum (ACR_REQUIRED_BY_SCOPE, ACR_REQUIRED_BY_RESOURCE,
+ * ACCOUNT_CHANGES_REQUIRE_PHR) may name: `phr`, `phrh`. A minimum of `urn:proofgate:acr:1fa`
+ * would ask nothing of a user's sign-in and only refuse the tokens no sign-in here opened (a
+ * client's own, a device grant's).
  */
-export const MINIMUM_ACR_VALUES = [PHISHING_RESISTANT] as const;
+export const MINIMUM_ACR_VALUES = [PHISHING_RESISTANT, PHISHING_RESISTANT_HARDWARE] as const;
+export type MinimumAcr = (typeof MINIMUM_ACR_VALUES)[number];
 
-export function isMinimumAcr(value: unknown): value is (typeof MINIMUM_ACR_VALUES)[number] {
+export function isMinimumAcr(value: unknown): value is MinimumAcr {
   return (MINIMUM_ACR_VALUES as readonly unknown[]).includes(value);
 }
 
-/** How a login was proven, as far as its `acr` is concerned (the proofs' `auth_method`). */
-const PHISHING_RESISTANT_METHODS: ReadonlySet<string> = new Set(['passkey']);
-
-/** The `acr` one sign-in achieves: `phr` for a passkey, `urn:proofgate:acr:1fa` for the others. */
-export function acrOfAuthentication(authMethod: string): AcrValue {
-  return PHISHING_RESISTANT_METHODS.has(authMethod) ? PHISHING_RESISTANT : SIGNED_IN;
+/**
+ * What a sign-in by one method achieves, as its proof declares it (the descriptor's `acr`, from
+ * the registry): a passkey `phr`, and `phrh` with a key proven hardware-bound; the others
+ * `urn:proofgate:acr:1fa`.
+ */
+export interface SignInAcr {
+  readonly achieves: AcrValue;
+  /** What it achieves when its key was proven hardware-bound (a verified attestation). */
+  readonly hardwareBound?: AcrValue;
 }
 
-/** Whether an achieved `acr` (absent: none) meets `required` (absent: no requirement). */
+/** What a method no proof declares achieves: a sign-in here, nothing more. */
+export const ANY_SIGN_IN: SignInAcr = { achieves: SIGNED_IN };
+
+/** The `acr` one sign-in achieves: its method's, raised where its key was proven hardware-bound. */
+export function acrOfAuthentication(
+  method: SignInAcr,
+  { hardwareBound = false }: { readonly hardwareBound?: boolean } = {},
+): AcrValue {
+  return hardwareBound ? (method.hardwareBound ?? method.achieves) : method.achieves;
+}
+
+/** The strongest `acr` a sign-in by the method can achieve (what a step-up page may offer it for). */
+export function bestAcrOf(method: SignInAcr): AcrValue {
+  return method.hardwareBound ?? method.achieves;
+}
+
+/**
+ * Whether an achieved `acr` (absent: none) meets `required` (absent: no requirement): the one
+ * comparison of the service (`phrh` meets `phr`, never the reverse), for every caller that holds
+ * an `acr` to a requirement (authorization requests, token minimums, account changes, admin tokens).
+ */
 export function meetsAcr(achieved: string | undefined, required: AcrValue | undefined): boolean {
   if (required === undefined) return true;
   if (!isAcrValue(achieved)) return false;
@@ -148,7 +183,7 @@ function minimumOf(map: Readonly<Record<string, AcrValue>>, key: string): AcrVal
 /**
  * The `acr` a list of values asks for (`acr_values`, OpenID Connect Core §3.1.2.1: space-separated,
  * in order of preference; or an `acr` claim request's `values`): the weakest supported value it
- * lists, since any listed value satisfies the client. Values we do not support (`phrh`, another
+ * lists, since any listed value satisfies the client. Values we do not support (another
  * profile's) are ignored; a list of only those asks for nothing we can give.
  */
 export function acrRequestedBy(
@@ -176,7 +211,7 @@ export interface RequestedAcr {
  * and so does an `acr` claim request that is not essential; only an essential one (`"essential":
  * true` in the `claims` parameter's `id_token` member) must be met, a failure to meet it being a
  * failed authentication. Essential without values asks for an `acr`, which any sign-in here
- * achieves. `unsatisfiable`: an essential request whose values are none we can issue (`phrh`).
+ * achieves. `unsatisfiable`: an essential request whose values are none we can issue.
  */
 export function acrRequestOf(
   acrValues: string | undefined,
@@ -198,15 +233,30 @@ export function acrRequestOf(
   return voluntary === undefined ? {} : { voluntary };
 }
 
+/** One of an account's sign-in methods, as far as the `acr` of a change to the account goes. */
+export interface AccountChangeMethod {
+  readonly type: string;
+  readonly passkey?: { readonly hardwareBound?: boolean };
+}
+
 /**
  * The `acr` a change of an account's sign-in methods (adding or removing one, setting a password)
- * needs: `phr` once the account holds a passkey, so a phished password or wallet signature cannot
- * add the attacker's way in or remove the owner's passkey; none before (an account without a
- * passkey has nothing phishing-resistant to sign in with). docs/PASSKEYS-AND-ACCOUNTS.md.
+ * needs, at the operator's level (ACCOUNT_CHANGES_REQUIRE_PHR; absent: none): `phr` once the
+ * account holds a passkey, so a phished password or wallet signature cannot add the attacker's way
+ * in or remove the owner's passkey; at level `phrh`, `phrh` once it holds a hardware-bound
+ * passkey (an account whose passkeys are all synced can still be changed with one of them). None
+ * before (an account without a passkey has nothing phishing-resistant to sign in with).
+ * docs/PASSKEYS-AND-ACCOUNTS.md.
  */
 export function acrForAccountChange(
-  methodTypes: readonly string[],
-  { required }: { required: boolean },
-): AcrValue | undefined {
-  return required && methodTypes.includes('passkey') ? PHISHING_RESISTANT : undefined;
+  methods: readonly AccountChangeMethod[],
+  level: MinimumAcr | undefined,
+): MinimumAcr | undefined {
+  if (level === undefined) return undefined;
+  const passkeys = methods.filter((method) => method.type === 'passkey');
+  if (passkeys.length === 0) return undefined;
+  const hardwareBound = passkeys.some((method) => method.passkey?.hardwareBound === true);
+  return level === PHISHING_RESISTANT_HARDWARE && hardwareBound
+    ? PHISHING_RESISTANT_HARDWARE
+    : PHISHING_RESISTANT;
 }

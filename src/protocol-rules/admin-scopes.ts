@@ -62,3 +62,18 @@ export function adminScopesProblem(
   }
   return undefined;
 }
+
+/**
+ * The admin console's client (issue #77): a first-party public client the service defines and
+ * registers itself (src/clients/admin-console-client.ts), the only client that may get admin
+ * scopes for a person: an operator's account, signed in with a passkey moments before. Never an
+ * id an operator, a configuration or a registration may take (operatorClientIdProblem).
+ */
+export const ADMIN_CONSOLE_CLIENT_ID = 'proofgate-console';
+
+/** Where the console is served, and its one redirect URI under the issuer. */
+export const ADMIN_CONSOLE_PATH = '/admin/';
+
+export function adminConsoleRedirectUri(issuer: string): string {
+  return `${issuer}${ADMIN_CONSOLE_PATH}`;
+}

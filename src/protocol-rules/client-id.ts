@@ -1,3 +1,5 @@
+import { ADMIN_CONSOLE_CLIENT_ID } from './admin-scopes';
+
 /**
  * Prefix of every dynamically registered client_id (RFC 7591): the server chooses those ids, so
  * no configured client (`OAUTH_CLIENTS`, `proofgate-admin clients add`) may take one, in any case.
@@ -17,6 +19,9 @@ export function operatorClientIdProblem(clientId: unknown): string | undefined {
   }
   if (clientId.toLowerCase().startsWith(DYNAMIC_CLIENT_ID_PREFIX)) {
     return `must not start with "${DYNAMIC_CLIENT_ID_PREFIX}" (reserved for dynamically registered clients)`;
+  }
+  if (clientId.toLowerCase() === ADMIN_CONSOLE_CLIENT_ID) {
+    return `must not be "${ADMIN_CONSOLE_CLIENT_ID}" (the admin console's own client, built in)`;
   }
   return undefined;
 }

@@ -4,7 +4,9 @@
  * POST /passkeys/authentication/options (no account named: discoverable credentials), has the
  * browser's authenticator sign them, posts the assertion with the page's CSRF token to
  * POST /login/passkey, then continues to the pending authorization request. Where the browser
- * offers conditional mediation, the username field also proposes the passkeys (autofill).
+ * offers conditional mediation, the username field also proposes the passkeys (autofill). On a
+ * `phrh` step-up the button names the account's hardware-bound passkeys (data-allow-credentials):
+ * only those are asked for (WebAuthn allowCredentials), and no autofill offers the others.
  */
 'use strict';
 
@@ -16,13 +18,24 @@
   const { show, postJson, describe, finishLogin } = window.Proofgate;
   if (!button || !status || !alertBox || !lib || !lib.browserSupportsWebAuthn()) return;
 
+  const allowed = button.dataset.allowCredentials;
+  const allowCredentials =
+    allowed === undefined
+      ? undefined
+      : allowed
+          .split(' ')
+          .filter((id) => id !== '')
+          .map((id) => ({ id, type: 'public-key' }));
+
   button.hidden = false;
   button.addEventListener('click', () => {
     void signIn(false);
   });
-  void lib.browserSupportsWebAuthnAutofill().then((supported) => {
-    if (supported) void signIn(true);
-  });
+  if (allowCredentials === undefined) {
+    void lib.browserSupportsWebAuthnAutofill().then((supported) => {
+      if (supported) void signIn(true);
+    });
+  }
 
   async function signIn(autofill) {
     if (!autofill) {
@@ -31,7 +44,9 @@
       show(status, 'Waiting for your passkey…');
     }
     try {
-      const optionsJSON = await postJson('/passkeys/authentication/options', {});
+      const options = await postJson('/passkeys/authentication/options', {});
+      const optionsJSON =
+        allowCredentials === undefined ? options : { ...options, allowCredentials };
       const response = await lib.startAuthentication({ optionsJSON, useBrowserAutofill: autofill });
       show(status, 'Signing in…');
       await finishLogin('/login/passkey', { response }, (text) => show(status, text));

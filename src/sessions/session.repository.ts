@@ -1,5 +1,11 @@
 import type { StoredSession } from './session';
 
+/** Where a page of an account's sessions starts: after this login instant and sid. */
+export interface SessionPosition {
+  readonly at: Date;
+  readonly sid: string;
+}
+
 export abstract class SessionRepository {
   abstract create(session: StoredSession): Promise<void>;
 
@@ -21,6 +27,17 @@ export abstract class SessionRepository {
    * The live sessions of `sub` (only those `methodKey` proved, when given), newest login first,
    * at most `limit`.
    */
+  /**
+   * A page of the live sessions of `sub`: newest login first, those of one instant by `sid`,
+   * after `after` only (keyset pagination). At least `limit` when there are as many; possibly
+   * more (the whole of the last instant), never out of order.
+   */
+  abstract pageLive(
+    sub: string,
+    now: Date,
+    page: { readonly after?: SessionPosition; readonly limit: number },
+  ): Promise<StoredSession[]>;
+
   abstract listLive(
     sub: string,
     now: Date,

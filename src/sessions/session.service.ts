@@ -18,6 +18,7 @@ import { amrOfSignIn } from './session-amr';
 import { SessionRepository } from './session.repository';
 import { ServerConfig } from '../config/sections/server.config';
 import { PasskeyConfig } from '../config/sections/passkeys.config';
+import { ProofList, signInAcrOf } from '../proofs/proof-list';
 
 /** The session cookie over plain http (an `http:` ISSUER). */
 export const SESSION_COOKIE = 'pg_session';
@@ -78,6 +79,7 @@ export class SessionService {
     private readonly server: ServerConfig,
     private readonly accounts: AccountService,
     private readonly passkeys: PasskeyConfig,
+    private readonly proofs: ProofList,
   ) {
     this.cookieName = usesSecureCookies(server) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
   }
@@ -144,7 +146,9 @@ export class SessionService {
     const ttlSeconds = this.oauth.sessionTtlSeconds;
     // The acr of this authentication, not of the browser's earlier ones: `auth_time` is this
     // one's, and a client that asked for `phr` with max_age wants both of the same sign-in.
-    const acr = acrOfAuthentication(identity.authMethod);
+    const acr = acrOfAuthentication(signInAcrOf(this.proofs.proofs, identity.authMethod), {
+      hardwareBound: identity.hardwareBound === true,
+    });
     const session: StoredSession = {
       idHash: sha256Base64Url(value),
       sub: identity.sub,

@@ -25,6 +25,11 @@ export interface SessionIdentity {
    */
   readonly methodKey?: string;
   /**
+   * Proven with a key shown hardware-bound at its registration (a passkey of verified attestation,
+   * not backup-eligible): the sign-in achieves its method's `hardwareBound` `acr` (`phrh`).
+   */
+  readonly hardwareBound?: boolean;
+  /**
    * Proven on another device than this browser's (an identity wallet answering a QR code, the
    * page polling): like a device grant (RFC 8628 §5.4) such a session never gets the `account`
    * scope, and /authorize asks for another sign-in when a request wants it.

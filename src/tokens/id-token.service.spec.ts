@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import type { SignIdTokenInput } from './id-token';
 import { hasLowS } from './ecdsa-low-s';
 import { IdTokenService, accessTokenHash } from './id-token.service';
+import { IssuerJwtSigner } from './issuer-jwt.signer';
 import { SigningKeyService } from './signing-keys/signing-key.service';
 import { InMemorySigningKeyRepository } from './signing-keys/testing/in-memory-signing-key.repository';
 
@@ -37,7 +38,10 @@ describe('IdTokenService', () => {
     const config = configFor('ES256');
     const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config.tokens, clock);
     await keys.onModuleInit();
-    const idTokens = new IdTokenService(keys, config.server, config.tokens, clock);
+    const idTokens = new IdTokenService(
+      new IssuerJwtSigner(keys, config.server, clock),
+      config.tokens,
+    );
     const jwks = createLocalJWKSet({ keys: await keys.publishedJwks() });
     for (let i = 0; i < 64; i += 1) {
       const idToken = await idTokens.sign(INPUT);
@@ -53,7 +57,10 @@ describe('IdTokenService', () => {
       const config = configFor(alg === 'ES256' ? 'RS256' : 'ES256');
       const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config.tokens, clock);
       await keys.onModuleInit();
-      const idTokens = new IdTokenService(keys, config.server, config.tokens, clock);
+      const idTokens = new IdTokenService(
+        new IssuerJwtSigner(keys, config.server, clock),
+        config.tokens,
+      );
 
       const idToken = await idTokens.sign({ ...INPUT, alg });
 
@@ -76,9 +83,10 @@ describe('IdTokenService', () => {
       await keys.onModuleInit();
 
       const before = clock.nowSeconds();
-      const idToken = await new IdTokenService(keys, config.server, config.tokens, clock).sign(
-        INPUT,
-      );
+      const idToken = await new IdTokenService(
+        new IssuerJwtSigner(keys, config.server, clock),
+        config.tokens,
+      ).sign(INPUT);
       const after = clock.nowSeconds();
 
       const { payload, protectedHeader } = await jwtVerify(
@@ -112,7 +120,10 @@ describe('IdTokenService', () => {
     const keys = new SigningKeyService(new InMemorySigningKeyRepository(), config.tokens, clock);
     await keys.onModuleInit();
 
-    const idToken = await new IdTokenService(keys, config.server, config.tokens, clock).sign({
+    const idToken = await new IdTokenService(
+      new IssuerJwtSigner(keys, config.server, clock),
+      config.tokens,
+    ).sign({
       ...INPUT,
       nonce: undefined,
       sub: 'user0',

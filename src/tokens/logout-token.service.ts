@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ServerConfig } from '../config/sections/server.config';
 import type { SigningAlg } from '../protocol-rules/signing-algs';
-import { Clock } from '../platform/clock/clock';
 import { randomToken } from '../platform/crypto/hashing';
-import { signCompactJws } from './compact-jws';
-import { SigningKeyService } from './signing-keys/signing-key.service';
+import { IssuerJwtSigner } from './issuer-jwt.signer';
 
 /** OpenID Connect Back-Channel Logout 1.0 §2.4: the `events` member a logout token carries. */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -29,29 +26,17 @@ export interface LogoutTokenInput {
 /** Signs Back-Channel Logout 1.0 logout tokens with the key and alg of the client's ID tokens (§2.4). */
 @Injectable()
 export class LogoutTokenService {
-  constructor(
-    private readonly keys: SigningKeyService,
-    private readonly server: ServerConfig,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly signer: IssuerJwtSigner) {}
 
-  async sign(input: LogoutTokenInput): Promise<string> {
-    const key = await this.keys.signingKey(input.alg);
-    const iat = this.clock.nowSeconds();
+  sign(input: LogoutTokenInput): Promise<string> {
     // §2.4: never a `nonce` (a logout token must not be mistaken for an ID token).
-    return signCompactJws(
-      { alg: key.alg, kid: key.kid, typ: LOGOUT_TOKEN_TYP },
-      {
-        sid: input.sid,
-        events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
-        iss: this.server.issuer,
-        sub: input.sub,
-        aud: input.clientId,
-        iat,
-        exp: iat + LOGOUT_TOKEN_TTL_SECONDS,
-        jti: randomToken(16),
-      },
-      key.privateKey,
-    );
+    return this.signer.sign({ alg: input.alg, typ: LOGOUT_TOKEN_TYP }, (iat) => ({
+      sid: input.sid,
+      events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+      sub: input.sub,
+      aud: input.clientId,
+      exp: iat + LOGOUT_TOKEN_TTL_SECONDS,
+      jti: randomToken(16),
+    }));
   }
 }

@@ -117,6 +117,21 @@ export function checkClientScope(
   return scope;
 }
 
+/**
+ * The scope of the admin console's authorization request (issue #77): admin scopes alone, one
+ * or both, for a token of the admin API and nothing else. Who may have them is decided with the
+ * sign-in (oauth/admin-console/console-admin-access.ts).
+ */
+export function checkConsoleScope(requested: string | undefined): string {
+  const values = requested?.split(' ') ?? [];
+  if (values.length === 0 || values.some((value) => !isAdminScope(value))) {
+    throw new InvalidScope(
+      `The admin console asks for admin scopes alone: ${ADMIN_SCOPES.join(', ')}, one or both`,
+    ).because('admin_scope');
+  }
+  return [...new Set(values)].join(' ');
+}
+
 /** An admin client's token for the admin API: known admin scopes it was given, nothing else. */
 function checkAdminScope(
   values: readonly string[],

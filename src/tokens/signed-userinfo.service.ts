@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ServerConfig } from '../config/sections/server.config';
 import type { SigningAlg } from '../protocol-rules/signing-algs';
-import { Clock } from '../platform/clock/clock';
-import { signCompactJws } from './compact-jws';
-import { SigningKeyService } from './signing-keys/signing-key.service';
+import { IssuerJwtSigner } from './issuer-jwt.signer';
 
 /** A UserInfo answer to sign for a client (OpenID Connect Core §5.3.2). */
 export interface SignedUserInfoInput {
@@ -24,23 +21,12 @@ export interface SignedUserInfoInput {
  */
 @Injectable()
 export class SignedUserInfoService {
-  constructor(
-    private readonly keys: SigningKeyService,
-    private readonly server: ServerConfig,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly signer: IssuerJwtSigner) {}
 
-  async sign(input: SignedUserInfoInput): Promise<string> {
-    const key = await this.keys.signingKey(input.alg);
-    return signCompactJws(
-      { alg: key.alg, kid: key.kid },
-      {
-        ...input.claims,
-        iss: this.server.issuer,
-        aud: input.clientId,
-        iat: this.clock.nowSeconds(),
-      },
-      key.privateKey,
-    );
+  sign(input: SignedUserInfoInput): Promise<string> {
+    return this.signer.sign({ alg: input.alg }, () => ({
+      ...input.claims,
+      aud: input.clientId,
+    }));
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccessTokenService } from './access-token.service';
 import { IdTokenHintVerifier } from './id-token-hint.verifier';
 import { IdTokenService } from './id-token.service';
+import { IssuerJwtSigner } from './issuer-jwt.signer';
 import { LogoutTokenService } from './logout-token.service';
 import { SignedUserInfoService } from './signed-userinfo.service';
 import { JwksController } from './jwks.controller';
@@ -12,6 +13,7 @@ import { SigningKeyService } from './signing-keys/signing-key.service';
 /** What the module offers the features above it: the keys, and every token signed with them. */
 const TOKEN_SERVICES = [
   SigningKeyService,
+  IssuerJwtSigner,
   AccessTokenService,
   IdTokenService,
   IdTokenHintVerifier,

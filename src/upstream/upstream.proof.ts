@@ -1,4 +1,4 @@
-import type { ProofDescriptor, ProofSettings } from '../proofs/proof-descriptor';
+import { ANY_SIGN_IN, type ProofDescriptor, type ProofSettings } from '../proofs/proof-descriptor';
 import { AMR } from '../proofs/proof-vocabulary';
 
 /** The providers this deployment offers, by name (UPSTREAM_PROVIDERS). */
@@ -17,6 +17,7 @@ export const UPSTREAM_PROOF = {
   label: 'Upstream identity providers (OpenID Connect, OAuth 2.0)',
   shortLabel: 'Upstream',
   amr: AMR.upstream,
+  acr: ANY_SIGN_IN,
   challengeKinds: ['upstream_state'],
   comparison: {
     protocol: {

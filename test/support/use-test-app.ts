@@ -1,4 +1,5 @@
 import { type TestApp, createTestApp, startListeningApp } from './test-app';
+import { mongo } from 'mongoose';
 import { startMongoServer } from '../../tools/mongo-server/launch';
 
 /**
@@ -83,6 +84,20 @@ export function useListeningApp(...args: Parameters<typeof startListeningApp>): 
   ) as ListeningTestApp;
 }
 
+/**
+ * Waits until a database server just started answers a command, with time to spare: a fresh
+ * server's first answers can take longer than the 500 ms the app below is given on a loaded
+ * machine, and the app's own start should not be the one to find that out.
+ */
+async function answering(uri: string): Promise<void> {
+  const client = new mongo.MongoClient(uri, { serverSelectionTimeoutMS: 30_000 });
+  try {
+    await client.db('admin').command({ ping: 1 });
+  } finally {
+    await client.close();
+  }
+}
+
 /** A TestApp on a database server of its own, which its tests may stop and start again. */
 export interface AppWithOwnDatabase extends TestApp {
   stopDatabase(): Promise<void>;
@@ -102,6 +117,7 @@ export function useAppWithOwnDatabase(
   const booted = useBooted(
     async () => {
       const server = { current: await startMongoServer() };
+      await answering(server.current.uri);
       const t = await createTestApp({
         ...env,
         MONGODB_URI: `${server.current.uri}/${database}`,

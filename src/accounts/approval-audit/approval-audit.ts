@@ -28,9 +28,31 @@ export interface ApprovalAuditRecord {
   readonly at: Date;
 }
 
+/** A record as a page lists it: with its id, which orders records of the same instant. */
+export interface ListedApprovalAuditRecord extends ApprovalAuditRecord {
+  readonly id: string;
+}
+
+/** Where a page of an account's records starts: after this one, newest first (time, then id). */
+export interface ApprovalAuditPosition {
+  readonly at: Date;
+  readonly id: string;
+}
+
+/** Which records a page holds: an account's, all of them or those with one decision. */
+export interface ApprovalAuditFilter {
+  readonly sub: string;
+  readonly decision?: ApprovalAuditRecord['decision'];
+}
+
 /** Where the answers are kept (a collection of its own, each record for a year). */
 export abstract class ApprovalAuditLog {
   abstract record(entry: ApprovalAuditRecord): Promise<void>;
   /** The account's records, newest first, at most `limit`. */
   abstract listOf(sub: string, limit: number): Promise<ApprovalAuditRecord[]>;
+  /** Up to `limit` records `filter` names after `after`, newest first (keyset pagination). */
+  abstract page(
+    filter: ApprovalAuditFilter,
+    page: { readonly after?: ApprovalAuditPosition; readonly limit: number },
+  ): Promise<ListedApprovalAuditRecord[]>;
 }

@@ -29,6 +29,16 @@ export class PasskeyCredentialRecord {
 
   @Prop({ type: Boolean, required: true })
   backedUp!: boolean;
+
+  /** Absent on passkeys stored before attestation was verified: read as false. */
+  @Prop({ type: Boolean })
+  hardwareBound?: boolean;
+
+  @Prop({ type: String, maxlength: 36 })
+  aaguid?: string;
+
+  @Prop({ type: String, maxlength: 256 })
+  authenticatorName?: string;
 }
 
 const PasskeyCredentialSchema = SchemaFactory.createForClass(PasskeyCredentialRecord);

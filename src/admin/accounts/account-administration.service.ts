@@ -9,6 +9,7 @@ import type { AdminCall } from '../audit/admin-audit';
 import { AdminAuditTrail } from '../audit/admin-audit.service';
 import { MethodRemoval, type MethodRemoved } from '../../sessions/logout/method-removal.service';
 import { walletAccountId } from './wallet-account-id';
+import { OperatorRepository } from '../../accounts/operators/operator';
 
 /** `proofgate-admin accounts …`: which account an operator means, and linking a wallet to it. */
 @Injectable()
@@ -19,6 +20,7 @@ export class AccountAdministration {
     private readonly wallet: WalletConfig,
     private readonly audit: AdminAuditTrail,
     private readonly removal: MethodRemoval,
+    private readonly operators: OperatorRepository,
   ) {}
 
   /** The sign-in methods of the account `sub` (none listed: an account of one wallet, or none). */
@@ -26,10 +28,19 @@ export class AccountAdministration {
     return (await this.accounts.account(sub)).methods;
   }
 
-  /** The account `who` names (see subjectOf), with its sign-in methods. */
-  async account(who: string): Promise<{ sub: string; methods: readonly SignInMethod[] }> {
+  /**
+   * The account `who` names (see subjectOf), with its sign-in methods and whether it holds the
+   * operator role (`operators add`).
+   */
+  async account(
+    who: string,
+  ): Promise<{ sub: string; operator: boolean; methods: readonly SignInMethod[] }> {
     const sub = await this.subjectOf(who);
-    return { sub, methods: (await this.accounts.account(sub)).methods };
+    const [account, operator] = await Promise.all([
+      this.accounts.account(sub),
+      this.operators.isOperator(sub),
+    ]);
+    return { sub, operator, methods: account.methods };
   }
 
   /**

@@ -19,7 +19,7 @@ import { visible } from '../../platform/text/visible';
 import { wordList } from '../../platform/text/word-list';
 import { WALLET_ACCOUNT_ID_FORMS } from '../../wallet/wallet-chains';
 import { answer, answerRows, type CommandDeps } from '../io/command-output';
-import { type Column, formatDate } from '../io/output';
+import { type Column, formatDate, renderFields, renderTable } from '../io/output';
 
 const EMAIL_COLUMNS: readonly Column<SignInMethod>[] = [
   { header: 'EMAIL', cell: (method) => emailOf(method.key) },
@@ -37,6 +37,8 @@ const METHOD_COLUMNS: readonly Column<SignInMethod>[] = [
 const PASSKEY_COLUMNS: readonly Column<SignInMethod>[] = [
   { header: 'CREDENTIAL', cell: (method) => credentialIdOf(method.key) },
   { header: 'DEVICE', cell: (method) => method.passkey?.deviceType ?? '-' },
+  { header: 'HARDWARE', cell: (method) => (method.passkey?.hardwareBound === true ? 'yes' : 'no') },
+  { header: 'AUTHENTICATOR', cell: (method) => method.passkey?.authenticatorName ?? '-' },
   { header: 'COUNTER', cell: (method) => String(method.passkey?.counter ?? '-') },
   { header: 'ADDED', cell: (method) => formatDate(method.addedAt) },
   { header: 'LAST USED', cell: (method) => formatDate(method.lastUsedAt) },
@@ -120,6 +122,25 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
     .description(
       'accounts: one subject, many sign-in methods (passwords, wallets, passkeys, email addresses, provider accounts)',
     );
+
+  accounts
+    .command('show')
+    .description('an account: its subject, whether it is an operator, its sign-in methods')
+    .requiredOption('--user <who>', 'a username, a subject or a method key')
+    .action(async (options: { user: string }, command: Command) => {
+      const account = await deps.withContext((app) =>
+        app.get(AccountAdministration).account(options.user),
+      );
+      answer(
+        deps,
+        command,
+        renderFields([
+          ['Account', account.sub],
+          ['Operator', account.operator ? 'yes (may use the console at /admin)' : 'no'],
+        ]) + renderTable(METHOD_COLUMNS, account.methods),
+        { sub: account.sub, operator: account.operator, methods: account.methods.map(methodJson) },
+      );
+    });
 
   accounts
     .command('methods')

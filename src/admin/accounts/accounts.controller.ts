@@ -39,8 +39,8 @@ export class AccountsAdminController {
 
   /** The account as answered, and what its ETag is of. */
   private async current(account: string) {
-    const { sub, methods } = await this.accounts.account(account);
-    return { sub, methods: methods.map(methodJson) };
+    const { sub, operator, methods } = await this.accounts.account(account);
+    return { sub, operator, methods: methods.map(methodJson) };
   }
 
   @Get(':account')

@@ -13,6 +13,11 @@ export function methodJson(method: SignInMethod) {
           device_type: method.passkey.deviceType,
           backed_up: method.passkey.backedUp,
           counter: method.passkey.counter,
+          hardware_bound: method.passkey.hardwareBound === true,
+          ...(method.passkey.aaguid === undefined ? {} : { aaguid: method.passkey.aaguid }),
+          ...(method.passkey.authenticatorName === undefined
+            ? {}
+            : { authenticator_name: method.passkey.authenticatorName }),
         }
       : {}),
     ...(method.type === 'upstream'

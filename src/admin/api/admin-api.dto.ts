@@ -268,7 +268,8 @@ export class AdminAuditRecordDto {
   at!: string;
 
   @ApiProperty({
-    description: '{ "kind": "client", "client_id" } or { "kind": "cli", "os_user" }',
+    description:
+      '{ "kind": "client", "client_id" }, { "kind": "operator", "account", "client_id" } (the console) or { "kind": "cli", "os_user" }',
     example: { kind: 'client', client_id: 'ops-robot' },
   })
   actor!: Record<string, string>;
@@ -306,9 +307,29 @@ export class AdminAccountDto {
   @ApiProperty({ example: 'alice' })
   sub!: string;
 
+  @ApiProperty({
+    description:
+      'Holds the operator role (proofgate-admin operators add): may use the console after a passkey sign-in',
+    example: false,
+  })
+  operator!: boolean;
+
   @ApiProperty({ type: [AdminMethodDto] })
   methods!: AdminMethodDto[];
 }
+
+export class AdminOperatorDto {
+  @ApiProperty({ example: 'alice' })
+  sub!: string;
+
+  @ApiProperty({ example: '2026-11-28T09:00:00.000Z' })
+  granted_at!: string;
+
+  @ApiProperty({ description: 'Who granted it: cli and the OS user', example: 'cli:root' })
+  granted_by!: string;
+}
+
+export class AdminOperatorPageDto extends pageDto(AdminOperatorDto) {}
 
 /** What an ending ended (endedJson): the sessions (each told to its clients), the grants. */
 export class AdminSessionsEndedDto {

@@ -5,12 +5,15 @@ import { AdminCallRefused } from '../../platform/events/admin.events';
 import { DomainEvents } from '../../platform/events/domain-events';
 import {
   InsufficientScope,
+  InvalidToken,
   ProtocolError,
   TooManyRequests,
 } from '../../platform/errors/protocol-error';
 import { type HttpResponse, requestPath } from '../../platform/http/http-exchange';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
-import { adminApiAudience } from '../../protocol-rules/admin-scopes';
+import { ADMIN_CONSOLE_CLIENT_ID, adminApiAudience } from '../../protocol-rules/admin-scopes';
+import type { AdminActor } from '../audit/admin-audit';
+import { OperatorAdministration } from '../operators/operator-administration.service';
 import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
 import { hasScope } from '../../tokens/scopes';
 import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
@@ -41,6 +44,7 @@ export class AdminApiGuard implements CanActivate {
     private readonly server: ServerConfig,
     private readonly limiter: RateLimiter,
     private readonly events: DomainEvents,
+    private readonly operators: OperatorAdministration,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -58,7 +62,7 @@ export class AdminApiGuard implements CanActivate {
     response.header('X-Request-Id', requestId);
 
     const ipKey = `ip:${clientAddress(request)}`;
-    let clientId: string;
+    let actor: AdminActor;
     let counted = false;
     try {
       const { claims, dpopNonce } = await this.authenticator.authenticate({
@@ -76,7 +80,17 @@ export class AdminApiGuard implements CanActivate {
         );
         throw claims.cnf === undefined ? refusal : inDpopScheme(refusal);
       }
-      clientId = claims.client_id;
+      const clientId = claims.client_id;
+      actor = { kind: 'client', clientId };
+      if (clientId === ADMIN_CONSOLE_CLIENT_ID) {
+        // Issue #77: a person's token, from the console. The role is read at each call, so one
+        // taken away (operators remove) stops the token at once, not when it ends.
+        if (!(await this.operators.isOperator(claims.sub))) {
+          const refusal = new InvalidToken('The account of this token is no longer an operator');
+          throw claims.cnf === undefined ? refusal : inDpopScheme(refusal);
+        }
+        actor = { kind: 'operator', account: claims.sub, clientId };
+      }
       // Both limits in one count (one store round trip): the caller's address and the client.
       counted = true;
       await this.limiter.hit(
@@ -89,7 +103,7 @@ export class AdminApiGuard implements CanActivate {
     } catch (error) {
       throw await this.refused(route.action, error, counted ? undefined : ipKey);
     }
-    request.adminCall = { actor: { kind: 'client', clientId }, requestId };
+    request.adminCall = { actor, requestId };
     return true;
   }
 

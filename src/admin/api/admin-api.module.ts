@@ -11,6 +11,8 @@ import { KeysAdminController } from '../keys/keys.controller';
 import { OutboxesAdminController } from '../outboxes/outboxes.controller';
 import { SessionsAdminController } from '../sessions/sessions.controller';
 import { UsersAdminController } from '../users/users.controller';
+import { OperatorsAdminController } from '../operators/operators.controller';
+import { ConsolePageController } from '../console/console-page.controller';
 import { AdminApiGuard } from './admin-api.guard';
 import { AdminErrorsInterceptor } from './admin-errors.interceptor';
 
@@ -31,6 +33,8 @@ import { AdminErrorsInterceptor } from './admin-errors.interceptor';
     ApprovalsAdminController,
     AuditAdminController,
     OutboxesAdminController,
+    OperatorsAdminController,
+    ConsolePageController,
   ],
   providers: [AdminApiGuard, AdminErrorsInterceptor],
 })

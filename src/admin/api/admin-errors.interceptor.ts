@@ -9,6 +9,7 @@ import {
   Conflict,
   InvalidRequest,
   NotFound,
+  PreconditionFailed,
   type ProtocolError,
 } from '../../platform/errors/protocol-error';
 import { refusalOf } from '../audit/admin-audit.service';
@@ -36,5 +37,6 @@ export function asProtocolError(error: unknown): ProtocolError | undefined {
   const message = (error as Error).message;
   if (refusal === 'not_found') return new NotFound(message);
   if (refusal === 'conflict') return new Conflict(message);
+  if (refusal === 'stale') return new PreconditionFailed(message);
   return new InvalidRequest(message);
 }

@@ -84,6 +84,25 @@ function pageOf<R, T>(
   };
 }
 
+/** Where a list ordered by time then id stands: an instant and the id of the row there. */
+export interface InstantPosition {
+  readonly at: Date;
+  readonly id: string;
+}
+
+/** A row's place in a list ordered by time then id, as a cursor key (the instant in ms). */
+export function instantKey({ at, id }: InstantPosition): string {
+  return `${at.getTime()}.${id}`;
+}
+
+/** The place instantKey wrote; `400 invalid_request` for anything else. */
+export function instantPosition(key: string): InstantPosition {
+  const match = /^(\d{1,15})\.(.{1,200})$/s.exec(key);
+  if (!match)
+    throw new InvalidRequest('cursor is not one this API gave (use the `next` of a page)');
+  return { at: new Date(Number(match[1])), id: match[2] };
+}
+
 const pageSize = (query: PageQueryDto): number => query.limit ?? DEFAULT_PAGE_SIZE;
 
 /** What a keyset read of one page asks: the rows after `after` (absent: from the first), `limit` of them. */

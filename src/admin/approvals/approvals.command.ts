@@ -27,7 +27,9 @@ export function registerApprovalsCommands(program: Command, deps: CommandDeps): 
 
   approvals
     .command('list')
-    .description("an account's answers, newest first")
+    .description(
+      "an account's answers, newest first: the newest --limit (GET /admin/v1/approvals pages on)",
+    )
     .requiredOption('--account <subject>', 'the account subject (a username, or a CAIP-10 id)')
     .option(
       '--limit <n>',

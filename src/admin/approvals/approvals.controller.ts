@@ -1,14 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min, MaxLength } from 'class-validator';
-import { APPROVAL_AUDIT_LISTED } from '../../accounts/approval-audit/approval-audit';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { AdminApprovalPageDto } from '../api/admin-api.dto';
+import { instantKey, instantPosition, PageQueryDto, readPage } from '../api/admin-pages';
 import { AdminRead } from '../api/admin-route';
 import { ApprovalAdministration } from './approval-administration.service';
 import { approvalJson } from './approval-json';
 
-export class ApprovalQueryDto {
+export class ApprovalQueryDto extends PageQueryDto {
   @ApiProperty({ description: 'The account subject whose answers', example: 'alice' })
   @IsString()
   @MaxLength(512)
@@ -16,17 +15,13 @@ export class ApprovalQueryDto {
 
   @ApiProperty({
     required: false,
-    minimum: 1,
-    maximum: 1000,
-    default: APPROVAL_AUDIT_LISTED,
-    example: 20,
+    enum: ['approved', 'denied'],
+    description: 'Only the answers with this outcome',
+    example: 'denied',
   })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
+  @IsIn(['approved', 'denied'])
+  outcome?: 'approved' | 'denied';
 }
 
 /** `/admin/v1/approvals`: `proofgate-admin approvals list` over HTTP, on the same service. */
@@ -38,11 +33,21 @@ export class ApprovalsAdminController {
   @Get()
   @AdminRead(
     'approvals.list',
-    "An account's answers to CIBA requests, newest first (the newest `limit`)",
+    "An account's answers to CIBA requests, newest first (outcome filters): one indexed find a page",
     AdminApprovalPageDto,
   )
-  async list(@Query() query: ApprovalQueryDto) {
-    const items = await this.approvals.listOf(query.account, query.limit ?? APPROVAL_AUDIT_LISTED);
-    return { items: items.map(approvalJson), next: null };
+  list(@Query() query: ApprovalQueryDto) {
+    const { account, outcome } = query;
+    const filter = { sub: account, ...(outcome === undefined ? {} : { decision: outcome }) };
+    return readPage(
+      query,
+      ({ after, limit }) =>
+        this.approvals.page(filter, {
+          ...(after === undefined ? {} : { after: instantPosition(after) }),
+          limit,
+        }),
+      (record) => instantKey(record),
+      approvalJson,
+    );
   }
 }

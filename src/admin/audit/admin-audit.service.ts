@@ -23,7 +23,10 @@ const REASON_MAX = 300;
 export function refusalOf(error: unknown): AdminRefusal | undefined {
   if (!(error instanceof Error) || !('refusal' in error)) return undefined;
   const { refusal } = error as { refusal: unknown };
-  return refusal === 'invalid' || refusal === 'not_found' || refusal === 'conflict'
+  return refusal === 'invalid' ||
+    refusal === 'not_found' ||
+    refusal === 'conflict' ||
+    refusal === 'stale'
     ? refusal
     : undefined;
 }

@@ -1,9 +1,11 @@
 /**
- * Who made an administrative change: an admin client of the admin API (its `client_id`), or the
- * command line (`cli`, with the operating-system user that ran it).
+ * Who made an administrative change: an admin client of the admin API (its `client_id`), an
+ * operator's account through the console (`proofgate-console`, a person's passkey sign-in), or
+ * the command line (`cli`, with the operating-system user that ran it).
  */
 export type AdminActor =
   | { readonly kind: 'client'; readonly clientId: string }
+  | { readonly kind: 'operator'; readonly account: string; readonly clientId: string }
   | { readonly kind: 'cli'; readonly osUser: string };
 
 /** One administrative call: who, and the request id that ties the record to the caller's logs. */
@@ -38,7 +40,7 @@ export interface AdminAuditRecord {
 /** Which records `GET /admin/v1/audit` lists: each filter optional, all of them together. */
 export interface AdminAuditFilter {
   readonly action?: string;
-  /** An admin client's id, or `cli`. */
+  /** An admin client's id, an operator's account (its subject), or `cli`. */
   readonly actor?: string;
   readonly outcome?: AdminOutcome;
   /** Records at or after / before these times. */

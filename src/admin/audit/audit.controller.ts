@@ -4,7 +4,7 @@ import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validato
 import { AdminAuditPageDto } from '../api/admin-api.dto';
 import { PageQueryDto, readPage } from '../api/admin-pages';
 import { AdminRead } from '../api/admin-route';
-import type { AdminAuditRecord, AdminOutcome } from './admin-audit';
+import type { AdminActor, AdminAuditRecord, AdminOutcome } from './admin-audit';
 import { AdminAuditTrail } from './admin-audit.service';
 
 export class AuditQueryDto extends PageQueryDto {
@@ -18,7 +18,11 @@ export class AuditQueryDto extends PageQueryDto {
   @MaxLength(64)
   action?: string;
 
-  @ApiProperty({ required: false, description: "An admin client's id, or cli", example: 'cli' })
+  @ApiProperty({
+    required: false,
+    description: "An admin client's id, an operator's account (the console), or cli",
+    example: 'cli',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(512)
@@ -48,15 +52,23 @@ export class AuditQueryDto extends PageQueryDto {
   until?: string;
 }
 
+function actorJson(actor: AdminActor) {
+  switch (actor.kind) {
+    case 'client':
+      return { kind: 'client', client_id: actor.clientId };
+    case 'operator':
+      return { kind: 'operator', account: actor.account, client_id: actor.clientId };
+    case 'cli':
+      return { kind: 'cli', os_user: actor.osUser };
+  }
+}
+
 /** An audit record as `GET /admin/v1/audit` answers it. */
 export function auditJson(record: AdminAuditRecord) {
   return {
     id: record.id,
     at: record.at,
-    actor:
-      record.actor.kind === 'client'
-        ? { kind: 'client', client_id: record.actor.clientId }
-        : { kind: 'cli', os_user: record.actor.osUser },
+    actor: actorJson(record.actor),
     action: record.action,
     targets: record.targets,
     request_id: record.requestId,

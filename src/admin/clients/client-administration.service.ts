@@ -1,4 +1,4 @@
-import type { AdminScope } from '../../protocol-rules/admin-scopes';
+import { ADMIN_CONSOLE_CLIENT_ID, type AdminScope } from '../../protocol-rules/admin-scopes';
 import { LogoutConfig } from '../../config/sections/logout.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { backchannelLogoutUriProblem } from '../../protocol-rules/backchannel-logout-uri';
@@ -46,7 +46,7 @@ import type { SigningAlg } from '../../protocol-rules/signing-algs';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
-import { AdminConflict, AdminError } from '../admin.errors';
+import { AdminConflict, AdminError, staleRevision } from '../admin.errors';
 import type { AdminCall } from '../audit/admin-audit';
 import { AdminAuditTrail } from '../audit/admin-audit.service';
 
@@ -114,6 +114,8 @@ export interface RegisteredClient extends OptionalClientMetadata {
   /** Issue #80: a Shared Signals receiver (the `ssf` scope by client_credentials); absent: not. */
   readonly ssfReceiver?: true;
   readonly source: ClientSource;
+  /** OAuthClient.revision (0: never changed): what a change made on this reading names. */
+  readonly revision: number;
   /** Registered by the client itself (RFC 7591 POST /register): when. */
   readonly registeredAt?: Date;
   /** Its registration carried the initial access token: its errors go back to it by themselves. */
@@ -284,15 +286,21 @@ export class ClientAdministration {
    * rules of `add`; its id, type, secret and keys stay (`rotate-secret`, `set-jwks` change those).
    * Takes effect at the other instances once their client cache lets go (CLIENT_CACHE_TTL_SECONDS).
    */
-  update(clientId: string, changes: ClientChanges, call: AdminCall): Promise<RegisteredClient> {
+  update(
+    clientId: string,
+    changes: ClientChanges,
+    call: AdminCall,
+    expectedRevision?: number,
+  ): Promise<RegisteredClient> {
     return this.audit.around(call, 'clients.update', { client_id: clientId }, () =>
-      this.replaceMetadata(clientId, changes),
+      this.replaceMetadata(clientId, changes, expectedRevision),
     );
   }
 
   private async replaceMetadata(
     clientId: string,
     changes: ClientChanges,
+    expectedRevision: number | undefined,
   ): Promise<RegisteredClient> {
     this.refuseManaged(clientId, 'change');
     const existing = await this.existing(clientId);
@@ -318,8 +326,8 @@ export class ClientAdministration {
       ...(detailsTypes === undefined ? {} : { authorizationDetailsTypes: detailsTypes }),
     };
     this.checkEndpoints(client);
-    if (!(await this.clients.replaceIfPresent(client))) {
-      throw new AdminError(`no client ${clientId}`, 'not_found');
+    if (!(await this.clients.replaceIfPresent(client, expectedRevision))) {
+      throw await this.missingOrStale(clientId);
     }
     this.registry.forgetChanged(existing);
     this.registry.forgetChanged(client);
@@ -490,16 +498,24 @@ export class ClientAdministration {
    * Deletes the client, then revokes its grants: without them its access tokens would live on
    * until they expire (the bearer check reads the grant, not the client).
    */
-  remove(clientId: string, call: AdminCall): Promise<{ grantsRevoked: number }> {
+  remove(
+    clientId: string,
+    call: AdminCall,
+    expectedRevision?: number,
+  ): Promise<{ grantsRevoked: number }> {
     return this.audit.around(call, 'clients.delete', { client_id: clientId }, () =>
-      this.removeClient(clientId),
+      this.removeClient(clientId, expectedRevision),
     );
   }
 
-  private async removeClient(clientId: string): Promise<{ grantsRevoked: number }> {
+  private async removeClient(
+    clientId: string,
+    expectedRevision: number | undefined,
+  ): Promise<{ grantsRevoked: number }> {
     this.refuseManaged(clientId, 'remove');
-    if (!(await this.clients.delete(clientId)))
-      throw new AdminError(`no client ${clientId}`, 'not_found');
+    if (!(await this.clients.delete(clientId, expectedRevision))) {
+      throw await this.missingOrStale(clientId);
+    }
     this.registry.forgetChanged({ clientId, redirectUris: [] });
     const grantsRevoked = await this.grants.revokeAll(
       { clientId },
@@ -607,13 +623,22 @@ export class ClientAdministration {
    * Replaces a private_key_jwt client's keys (RFC 7523): assertions signed by the old keys are
    * refused once the registry's cache (CLIENT_CACHE_TTL_SECONDS) has let go of the client.
    */
-  setKeys(clientId: string, keys: NewKeys, call: AdminCall): Promise<RegisteredClient> {
+  setKeys(
+    clientId: string,
+    keys: NewKeys,
+    call: AdminCall,
+    expectedRevision?: number,
+  ): Promise<RegisteredClient> {
     return this.audit.around(call, 'clients.set_jwks', { client_id: clientId }, () =>
-      this.replaceKeys(clientId, keys),
+      this.replaceKeys(clientId, keys, expectedRevision),
     );
   }
 
-  private async replaceKeys(clientId: string, keys: NewKeys): Promise<RegisteredClient> {
+  private async replaceKeys(
+    clientId: string,
+    keys: NewKeys,
+    expectedRevision: number | undefined,
+  ): Promise<RegisteredClient> {
     this.refuseManaged(clientId, 'change the keys of');
     const client = await this.existing(clientId);
     if (!usesPrivateKeyJwt(client)) {
@@ -632,10 +657,17 @@ export class ClientAdministration {
       if (error instanceof ConfigError) throw new AdminError(error.message);
       throw error;
     }
-    if (!(await this.clients.updateKeys(clientId, checked))) {
-      throw new AdminError(`no client ${clientId}`, 'not_found');
+    if (!(await this.clients.updateKeys(clientId, checked, expectedRevision))) {
+      throw await this.missingOrStale(clientId);
     }
     return this.view(await this.existing(clientId));
+  }
+
+  /** Why a conditional write of `clientId` matched nothing: it is gone, or at another revision. */
+  private async missingOrStale(clientId: string): Promise<AdminError> {
+    return (await this.clients.findById(clientId))
+      ? staleRevision(`client ${clientId}`)
+      : new AdminError(`no client ${clientId}`, 'not_found');
   }
 
   private async existing(clientId: string): Promise<OAuthClient> {
@@ -653,12 +685,15 @@ export class ClientAdministration {
       );
     }
     if (source === 'built-in') {
-      throw new AdminError(`client ${clientId} is built in (wallet login): cannot ${action} it`);
+      const what = clientId === DEFAULT_WALLET_CLIENT_ID ? 'wallet login' : 'the admin console';
+      throw new AdminError(`client ${clientId} is built in (${what}): cannot ${action} it`);
     }
   }
 
   private sourceOf(clientId: string, client?: OAuthClient): ClientSource {
-    if (clientId === DEFAULT_WALLET_CLIENT_ID) return 'built-in';
+    if (clientId === DEFAULT_WALLET_CLIENT_ID || clientId === ADMIN_CONSOLE_CLIENT_ID) {
+      return 'built-in';
+    }
     if (client?.dynamicallyRegisteredAt) return 'dynamic registration';
     if (this.oauth.clients.some((configured) => configured.clientId === clientId)) {
       return 'OAUTH_CLIENTS';
@@ -669,6 +704,7 @@ export class ClientAdministration {
   private view(client: OAuthClient): RegisteredClient {
     return {
       clientId: client.clientId,
+      revision: client.revision ?? 0,
       type: client.type,
       name: client.name,
       redirectUris: [...client.redirectUris],

@@ -131,6 +131,17 @@ export class ClientsAdminController {
     return clientJson(await this.clients.show(clientId));
   }
 
+  /**
+   * The revision of the client whose representation If-Match names: the change that follows is
+   * made only on that revision (a compare-and-set), so of two callers holding the same ETag one
+   * changes it and the other gets 412, whatever their interleaving.
+   */
+  private async revisionMatching(clientId: string, admin: AdminExchange): Promise<number> {
+    const client = await this.clients.show(clientId);
+    admin.ifMatch(clientJson(client));
+    return client.revision;
+  }
+
   @Get(':clientId')
   @AdminRead(
     'clients.show',
@@ -154,8 +165,9 @@ export class ClientsAdminController {
     @Body() body: ClientChangesDto,
     @Exchange() admin: AdminExchange,
   ) {
-    admin.ifMatch(await this.current(clientId));
-    const updated = await this.clients.update(clientId, clientChangesOf(body), admin.call);
+    const revision = await this.revisionMatching(clientId, admin);
+    const changes = clientChangesOf(body);
+    const updated = await this.clients.update(clientId, changes, admin.call, revision);
     return admin.tagged(clientJson(updated));
   }
 
@@ -167,8 +179,8 @@ export class ClientsAdminController {
     CLIENT_ID,
   )
   async remove(@Param('clientId') clientId: string, @Exchange() admin: AdminExchange) {
-    admin.ifMatch(await this.current(clientId));
-    const { grantsRevoked } = await this.clients.remove(clientId, admin.call);
+    const revision = await this.revisionMatching(clientId, admin);
+    const { grantsRevoked } = await this.clients.remove(clientId, admin.call, revision);
     return clientRemovedJson(clientId, grantsRevoked);
   }
 
@@ -189,8 +201,9 @@ export class ClientsAdminController {
     }
     const keys: NewKeys =
       body.jwks !== undefined ? { jwks: body.jwks } : { jwksUri: body.jwks_uri as string };
-    admin.ifMatch(await this.current(clientId));
-    return admin.tagged(clientJson(await this.clients.setKeys(clientId, keys, admin.call)));
+    const revision = await this.revisionMatching(clientId, admin);
+    const changed = await this.clients.setKeys(clientId, keys, admin.call, revision);
+    return admin.tagged(clientJson(changed));
   }
 
   @Post(':clientId/secrets')

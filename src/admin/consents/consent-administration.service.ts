@@ -1,3 +1,4 @@
+import type { ConsentFilter, ConsentPageRead } from '../../oauth/consent/consent.repository';
 import { Injectable } from '@nestjs/common';
 import type { Consent } from '../../oauth/consent/consent';
 import { ConsentService } from '../../oauth/consent/consent.service';
@@ -14,6 +15,11 @@ export class ConsentAdministration {
 
   list(sub: string): Promise<Consent[]> {
     return this.consents.list(sub);
+  }
+
+  /** A page of the consents that hold, of a user and/or a client, by user then client. */
+  page(filter: ConsentFilter, page: ConsentPageRead): Promise<Consent[]> {
+    return this.consents.page(filter, page);
   }
 
   /** Forgets what `sub` allowed `clientId` (or every client); how many consents went. */

@@ -1,5 +1,8 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { consentKey } from '../../oauth/consent/consent';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { PageQueryDto, readPage } from '../api/admin-pages';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AdminConsentPageDto, AdminRevokedCountDto } from '../api/admin-api.dto';
 import { type AdminExchange, Exchange } from '../api/admin-exchange';
@@ -26,6 +29,28 @@ export class ConsentRevocationDto extends ConsentUserDto {
   client?: string;
 }
 
+export class ConsentListQueryDto extends PageQueryDto {
+  @ApiProperty({
+    required: false,
+    description: 'The subject whose consents (this, client, or both)',
+    example: 'alice',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  user?: string;
+
+  @ApiProperty({
+    required: false,
+    description: 'The client whose consents (this, user, or both)',
+    example: 'partner-app',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  client?: string;
+}
+
 /** `/admin/v1/consents`: `proofgate-admin consents …` over HTTP, on the same service. */
 @ApiTags('admin')
 @Controller('admin/v1/consents')
@@ -35,11 +60,25 @@ export class ConsentsAdminController {
   @Get()
   @AdminRead(
     'consents.list',
-    "A user's remembered consents (one per client: a single page)",
+    'The remembered consents that hold, of a user, a client or a user at a client, by user then client: one indexed find a page',
     AdminConsentPageDto,
   )
-  async list(@Query() query: ConsentUserDto) {
-    return { items: (await this.consents.list(query.user)).map(consentJson), next: null };
+  list(@Query() query: ConsentListQueryDto) {
+    const { user, client } = query;
+    // As grants: the consents of someone, never all of them at once.
+    if (user === undefined && client === undefined) {
+      throw new InvalidRequest('name the user or the client (or both) whose consents');
+    }
+    const filter = {
+      ...(user === undefined ? {} : { sub: user }),
+      ...(client === undefined ? {} : { clientId: client }),
+    };
+    return readPage(
+      query,
+      (page) => this.consents.page(filter, page),
+      (consent) => consentKey(consent.sub, consent.clientId),
+      consentJson,
+    );
   }
 
   @Post('revoke')

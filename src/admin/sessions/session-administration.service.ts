@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
 import { SessionLogout } from '../../sessions/logout/session-logout.service';
 import { sessionIdOf, type StoredSession } from '../../sessions/session';
-import { SessionRepository } from '../../sessions/session.repository';
+import { type SessionPosition, SessionRepository } from '../../sessions/session.repository';
 import { AdminError } from '../admin.errors';
 import type { AdminCall } from '../audit/admin-audit';
 import { AdminAuditTrail } from '../audit/admin-audit.service';
@@ -42,6 +42,17 @@ export class SessionAdministration {
     return live.map(listed);
   }
 
+  /**
+   * A page of the account's live sessions, newest sign-in first (those of one instant by sid),
+   * after `after`; possibly more than `limit` (SessionRepository.pageLive).
+   */
+  async page(
+    sub: string,
+    page: { readonly after?: SessionPosition; readonly limit: number },
+  ): Promise<ListedSession[]> {
+    return (await this.sessions.pageLive(sub, this.clock.now(), page)).map(listed);
+  }
+
   /** One live session of the account, by its `sid`; AdminError (not_found) when none. */
   async show(sub: string, sid: string): Promise<ListedSession> {
     return listed(await this.liveSession(sub, sid));
@@ -67,11 +78,22 @@ export class SessionAdministration {
   }
 
   private async liveSession(sub: string, sid: string): Promise<StoredSession> {
-    // A sid is derived one way from the session's id hash: found among the account's own.
-    const live = await this.sessions.listLive(sub, this.clock.now(), MAX_LISTED_SESSIONS);
-    const session = live.find((candidate) => sessionIdOf(candidate.idHash) === sid);
-    if (!session) throw new AdminError(`no live session ${sid} of ${sub}`, 'not_found');
-    return session;
+    // A sid is derived one way from the session's id hash: found among the account's own, page
+    // by page (a session past the first page's is found as well as the newest).
+    const now = this.clock.now();
+    let after: SessionPosition | undefined;
+    for (;;) {
+      const page = await this.sessions.pageLive(sub, now, {
+        ...(after ? { after } : {}),
+        limit: MAX_LISTED_SESSIONS,
+      });
+      const session = page.find((candidate) => sessionIdOf(candidate.idHash) === sid);
+      if (session) return session;
+      const last = page.at(-1);
+      if (!last || page.length < MAX_LISTED_SESSIONS) break;
+      after = { at: last.authTime, sid: sessionIdOf(last.idHash) };
+    }
+    throw new AdminError(`no live session ${sid} of ${sub}`, 'not_found');
   }
 }
 

@@ -27,7 +27,9 @@ export function registerSessionsCommands(program: Command, deps: CommandDeps): v
 
   sessions
     .command('list')
-    .description('the live sessions of an account, newest sign-in first (at most 100)')
+    .description(
+      'the live sessions of an account, newest sign-in first: the first 100 (GET /admin/v1/sessions pages on)',
+    )
     .argument('<account>', 'the account (a username, or the subject of a wallet or other method)')
     .action(async (sub: string, _options: unknown, command: Command) => {
       const list = await deps.withContext((app) => app.get(SessionAdministration).list(sub));

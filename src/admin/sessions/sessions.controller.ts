@@ -1,14 +1,13 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { Type } from 'class-transformer';
+import { ApiProperty, ApiTags, IntersectionType } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import { AdminSessionDto, AdminSessionPageDto, AdminSessionsEndedDto } from '../api/admin-api.dto';
 import { type AdminExchange, Exchange } from '../api/admin-exchange';
 import { SESSION_ID } from '../api/admin-openapi';
+import { instantKey, instantPosition, PageQueryDto, readPage } from '../api/admin-pages';
 import { AdminAction, AdminChange, AdminRead } from '../api/admin-route';
 import { endedJson } from '../io/ended-json';
 import {
-  MAX_LISTED_SESSIONS,
   revokedSessionJson,
   SessionAdministration,
   sessionJson,
@@ -22,25 +21,9 @@ export class SessionOwnerDto {
   user!: string;
 }
 
-export class SessionListQueryDto extends SessionOwnerDto {
-  @ApiProperty({
-    required: false,
-    description: `At most this many, newest sign-in first (default and most: ${MAX_LISTED_SESSIONS})`,
-    example: 20,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LISTED_SESSIONS)
-  limit?: number;
-}
+export class SessionListQueryDto extends IntersectionType(PageQueryDto, SessionOwnerDto) {}
 
-/**
- * `/admin/v1/sessions`: `proofgate-admin sessions …` over HTTP. An account's live sessions are
- * few (one per browser it signed in from): a listing is one page of the newest, at most
- * MAX_LISTED_SESSIONS, `next` always null.
- */
+/** `/admin/v1/sessions`: `proofgate-admin sessions …` over HTTP, on the same service. */
 @ApiTags('admin')
 @Controller('admin/v1/sessions')
 export class SessionsAdminController {
@@ -49,12 +32,22 @@ export class SessionsAdminController {
   @Get()
   @AdminRead(
     'sessions.list',
-    "An account's live login sessions, newest sign-in first (user required)",
+    "An account's live login sessions, newest sign-in first (user required), a page at a time",
     AdminSessionPageDto,
   )
-  async list(@Query() query: SessionListQueryDto) {
-    const list = await this.sessions.list(query.user, query.limit ?? MAX_LISTED_SESSIONS);
-    return { items: list.map(sessionJson), next: null };
+  list(@Query() query: SessionListQueryDto) {
+    return readPage(
+      query,
+      ({ after, limit }) => {
+        const position = after === undefined ? undefined : instantPosition(after);
+        return this.sessions.page(query.user, {
+          ...(position ? { after: { at: position.at, sid: position.id } } : {}),
+          limit,
+        });
+      },
+      (session) => instantKey({ at: session.authTime, id: session.sid }),
+      sessionJson,
+    );
   }
 
   @Get(':sid')

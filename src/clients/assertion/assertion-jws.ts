@@ -118,24 +118,36 @@ export function clientJwsTexts({ subject, object }: ClientJwsNames): JwsKeyRefus
   };
 }
 
+/** How a caller words the refusals of a JWS a client presents. */
+export interface JwsRefusals<Refusal> {
+  /** The caller's own refusals, thrown by its checks: they pass through as they are. */
+  readonly own: abstract new (...args: never[]) => Error;
+  /** What a refusal of the key or the signature says. */
+  readonly keyTexts: JwsKeyRefusalTexts;
+  /** A refusal: its description, and the reason for the metric label. */
+  readonly refused: (description: string, reason: string) => Refusal;
+  /** Any other of jose's errors (the claims, the algorithm, the form), by the caller's rules. */
+  readonly otherwise: (error: errors.JOSEError) => Refusal;
+}
+
 /**
- * jose's verdict on a JWS's key and signature as the refusal a client reads, made by the caller's
- * `refused` (a description, and the reason for the metric label); undefined for any other of
- * jose's errors, which each caller words by its own rules. One mapping for every JWS a client
+ * jose's verdict on a JWS as the refusal a client reads, worded by `refusals`: the caller's own
+ * refusals and every failure that is not jose's (infrastructure) pass through; the key and the
+ * signature are worded by `keyTexts`, the rest by `otherwise`. One mapping for every JWS a client
  * presents: its assertions, its request objects, and an issuer's assertion (the JWT-bearer grant).
  */
-export function jwsKeyRefusal<Refusal>(
-  error: errors.JOSEError,
-  texts: JwsKeyRefusalTexts,
-  refused: (description: string, reason: 'key' | 'signature') => Refusal,
-): Refusal | undefined {
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return refused(texts.signature, 'signature');
-  }
-  if (error instanceof errors.JWKSMultipleMatchingKeys) return refused(texts.severalKeys, 'key');
-  if (error instanceof errors.JOSENotSupported) return refused(texts.unusableKey, 'key');
-  if (error instanceof errors.JWKSNoMatchingKey) return refused(texts.noKey, 'key');
-  return undefined;
+export function jwsRefusal<Refusal>(refusals: JwsRefusals<Refusal>): (error: unknown) => unknown {
+  const { keyTexts: texts, refused } = refusals;
+  return (error) => {
+    if (error instanceof refusals.own || !(error instanceof errors.JOSEError)) return error;
+    if (error instanceof errors.JWSSignatureVerificationFailed) {
+      return refused(texts.signature, 'signature');
+    }
+    if (error instanceof errors.JWKSMultipleMatchingKeys) return refused(texts.severalKeys, 'key');
+    if (error instanceof errors.JOSENotSupported) return refused(texts.unusableKey, 'key');
+    if (error instanceof errors.JWKSNoMatchingKey) return refused(texts.noKey, 'key');
+    return refusals.otherwise(error);
+  };
 }
 
 /**

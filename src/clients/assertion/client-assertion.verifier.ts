@@ -16,7 +16,7 @@ import { DomainEvents } from '../../platform/events/domain-events';
 import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
 import { profileSigningAlgs } from '../../protocol-rules/client-profile';
 import { clientLabel, type OAuthClient } from '../oauth-client';
-import { clientJwsTexts, jwsKeyRefusal, verifyAssertionJws } from './assertion-jws';
+import { clientJwsTexts, jwsRefusal, verifyAssertionJws } from './assertion-jws';
 import { ClientKeySets, checkWithRotatedKeys } from './client-key-sets';
 import {
   CLIENT_ASSERTION_CLOCK_SKEW_SECONDS,
@@ -167,20 +167,20 @@ export class ClientAssertionVerifier {
   }
 }
 
-/** What a refusal of this JWS's key or signature says. */
-const CLIENT_ASSERTION_KEY_TEXTS = clientJwsTexts({
-  subject: 'client_assertion',
-  object: 'client_assertion',
+/** jose's verdict as the refusal a client reads; infrastructure failures pass through. */
+const asRefusal = jwsRefusal({
+  own: InvalidClient,
+  keyTexts: clientJwsTexts({ subject: 'client_assertion', object: 'client_assertion' }),
+  refused,
+  otherwise: claimsRefusal,
 });
 
 function refused(description: string, reason: string): InvalidClient {
   return new InvalidClient(description).because(reason);
 }
 
-/** jose's verdict as the refusal a client reads; infrastructure failures pass through. */
-function asRefusal(error: unknown): unknown {
-  if (error instanceof InvalidClient) return error;
-  if (!(error instanceof errors.JOSEError)) return error;
+/** jose's verdict on the claims, the algorithm or the form. */
+function claimsRefusal(error: errors.JOSEError): InvalidClient {
   if (error instanceof errors.JWTExpired) return refused('client_assertion expired', 'expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.reason === 'missing') {
@@ -203,8 +203,6 @@ function asRefusal(error: unknown): unknown {
         return refused(`client_assertion ${error.claim} is invalid`, 'claims');
     }
   }
-  const keyRefusal = jwsKeyRefusal(error, CLIENT_ASSERTION_KEY_TEXTS, refused);
-  if (keyRefusal) return keyRefusal;
   if (error instanceof errors.JOSEAlgNotAllowed) {
     return refused(
       `client_assertion must be signed with ${CLIENT_ASSERTION_ALGS.join(', ')} (never HS* or none)`,

@@ -66,6 +66,10 @@ export class ClientRecord extends KeyedRecord {
   @Prop({ type: Number })
   secretsVersion?: number;
 
+  /** OAuthClient.revision: `$inc`ed by each change of the registration or keys. Absent: 0. */
+  @Prop({ type: Number })
+  revision?: number;
+
   @Prop({ type: [String], default: undefined })
   resources?: string[];
 

@@ -71,7 +71,17 @@ function toClient(record: ClientRecord): OAuthClient {
     ...clientPageFields(record),
     ...(record.adminScopes?.length ? { adminScopes: record.adminScopes } : {}),
     ...(record.ssfReceiver ? { ssfReceiver: true } : {}),
+    ...(record.revision ? { revision: record.revision } : {}),
   };
+}
+
+/**
+ * The filter part of a compare-and-set on a client's revision: the one read (0: the field absent,
+ * as never changed or stored before revisions); nothing when the caller names none (the CLI).
+ */
+function atRevision(expected: number | undefined): Record<string, unknown> {
+  if (expected === undefined) return {};
+  return { revision: expected === 0 ? { $exists: false } : { $eq: expected } };
 }
 
 /**
@@ -86,6 +96,7 @@ const KEPT_ON_REPLACE = [
   'dynamicallyRegisteredAt',
   'registeredWithInitialAccessToken',
   'expiresAt',
+  'revision',
 ] as const;
 
 /** The schema's top-level fields a registration may have set: the others, and _id, excluded. */
@@ -213,7 +224,7 @@ export class MongoClientRepository extends ClientRepository {
    * other writes own (KEPT_ON_REPLACE) are left as they are, so a concurrent rotation of the
    * client's secrets (replaceSecrets, a conditional write of its own) is never lost to it.
    */
-  async replaceIfPresent(client: OAuthClient): Promise<boolean> {
+  async replaceIfPresent(client: OAuthClient, expectedRevision?: number): Promise<boolean> {
     const { _id, ...fields } = toRecord(client);
     for (const kept of KEPT_ON_REPLACE) delete (fields as Record<string, unknown>)[kept];
     const unset = Object.fromEntries(
@@ -224,8 +235,12 @@ export class MongoClientRepository extends ClientRepository {
     await this.raiseOrigins(fields.origins ?? [], client.expiresAt);
     const before = await this.model
       .findOneAndUpdate(
-        { _id: { $eq: _id } },
-        { $set: fields, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
+        { _id: { $eq: _id }, ...atRevision(expectedRevision) },
+        {
+          $set: fields,
+          $inc: { revision: 1 },
+          ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
+        },
         { returnDocument: 'before' },
       )
       .select({ origins: 1, redirectUris: 1 })
@@ -326,20 +341,24 @@ export class MongoClientRepository extends ClientRepository {
   async updateKeys(
     clientId: string,
     keys: { jwks: ClientJwks } | { jwksUri: string },
+    expectedRevision?: number,
   ): Promise<boolean> {
     const update =
       'jwks' in keys
-        ? { $set: { jwks: keys.jwks }, $unset: { jwksUri: 1 } }
-        : { $set: { jwksUri: keys.jwksUri }, $unset: { jwks: 1 } };
+        ? { $set: { jwks: keys.jwks }, $unset: { jwksUri: 1 }, $inc: { revision: 1 } }
+        : { $set: { jwksUri: keys.jwksUri }, $unset: { jwks: 1 }, $inc: { revision: 1 } };
     const result = await this.model
-      .updateOne({ _id: { $eq: clientId }, type: 'confidential' }, update)
+      .updateOne(
+        { _id: { $eq: clientId }, type: 'confidential', ...atRevision(expectedRevision) },
+        update,
+      )
       .exec();
     return result.matchedCount === 1;
   }
 
-  async delete(clientId: string): Promise<boolean> {
+  async delete(clientId: string, expectedRevision?: number): Promise<boolean> {
     const deleted = await this.model
-      .findOneAndDelete({ _id: { $eq: clientId } })
+      .findOneAndDelete({ _id: { $eq: clientId }, ...atRevision(expectedRevision) })
       .select({ origins: 1, redirectUris: 1 })
       .lean<Pick<ClientRecord, 'origins' | 'redirectUris'>>()
       .exec();

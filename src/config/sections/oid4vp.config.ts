@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { ConfigError, type Env, jsonList, str } from '../env-parsers';
 import { EnvReader } from '../env-reader';
+import { PEM_CERTIFICATE, readSettingFile } from '../pem-file';
 import { ServerConfig } from './server.config';
 import { BOOLEAN, setting, settingsSection, choice, text, whole } from '../setting';
 import { operatorUrlProblem } from '../../protocol-rules/operator-url';
@@ -343,15 +343,8 @@ function verifierCertificateOf(env: Env): VerifierCertificate | undefined {
   if (cert === undefined || key === undefined) {
     throw new ConfigError('OID4VP_VERIFIER_CERT and OID4VP_VERIFIER_KEY go together');
   }
-  const read = (name: string, path: string) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new ConfigError(`${name}: cannot read "${path}" (${(error as Error).message})`);
-    }
-  };
-  const certificateFile = read('OID4VP_VERIFIER_CERT', cert);
-  const privateKeyPem = read('OID4VP_VERIFIER_KEY', key);
+  const certificateFile = readSettingFile('OID4VP_VERIFIER_CERT', cert);
+  const privateKeyPem = readSettingFile('OID4VP_VERIFIER_KEY', key);
   const chainPem = certificateFile.match(PEM_CERTIFICATE) ?? [];
   let chain: X509Certificate[];
   try {
@@ -372,8 +365,6 @@ function verifierCertificateOf(env: Env): VerifierCertificate | undefined {
   if (problem !== undefined) throw new ConfigError(`OID4VP_VERIFIER_CERT: ${problem}`);
   return { chainPem, privateKeyPem };
 }
-
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /**
  * Why a wallet would refuse the request objects this chain and key sign, if it would: the

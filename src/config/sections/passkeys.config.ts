@@ -1,8 +1,16 @@
 import { isIP } from 'node:net';
-import { ConfigError, Env, int as readInt, webOrigins, webauthnRpId } from '../env-parsers';
+import { ConfigError, Env, int as readInt, str, webOrigins, webauthnRpId } from '../env-parsers';
 import { EnvReader } from '../env-reader';
+import { pemCertificatesFile, readSettingFile } from '../pem-file';
 import type { ServerConfig } from './server.config';
-import { setting, settingsSection, text, whole } from '../setting';
+import { BOOLEAN, choice, setting, settingsSection, text, whole } from '../setting';
+
+/** What registration options ask of the authenticator's attestation (WebAuthn L3 §5.4.7). */
+export const ATTESTATION_CONVEYANCE = ['none', 'direct', 'enterprise'] as const;
+export type AttestationConveyance = (typeof ATTESTATION_CONVEYANCE)[number];
+
+/** An AAGUID as WebAuthn libraries and the FIDO MDS write it: a lower-case UUID. */
+const AAGUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Passkeys (WebAuthn Level 3): the relying party this service is, and the account rules. */
 export abstract class PasskeyConfig {
@@ -20,7 +28,37 @@ export abstract class PasskeyConfig {
    * sign-in another method's sign-in in the same browser counts in its `amr` (with `mfa`).
    */
   abstract readonly recentLoginSeconds: number;
+  /** PASSKEY_ATTESTATION: the attestation registration options ask for. */
+  abstract readonly attestation: AttestationConveyance;
+  /** PASSKEY_TRUSTED_ATTESTATION_ROOTS: root certificates (PEM) an attestation may chain to. */
+  abstract readonly trustedAttestationRoots: readonly string[];
+  /** PASSKEY_MDS_BLOB: a FIDO MDS3 BLOB (a JWS), verified at start against `mdsRoots`. */
+  abstract readonly mdsBlob?: string;
+  /** PASSKEY_MDS_ROOT: the root certificates (PEM) the MDS BLOB's signing chain must end at. */
+  abstract readonly mdsRoots: readonly string[];
+  /** PASSKEY_REQUIRE_HARDWARE: only hardware-bound passkeys register. */
+  abstract readonly requireHardware: boolean;
+  /** PASSKEY_ALLOWED_AAGUIDS: the authenticator models that may register (none: any). */
+  abstract readonly allowedAaguids: readonly string[];
 }
+
+const pemCertificates = (env: Env, name: string): string[] | undefined => {
+  const path = str(env, name);
+  return path === undefined ? undefined : pemCertificatesFile(name, path);
+};
+
+const aaguids = (env: Env, name: string): string[] | undefined => {
+  const value = str(env, name);
+  if (value === undefined) return undefined;
+  const listed = value.split(',').map((item) => item.trim().toLowerCase());
+  const bad = listed.filter((item) => !AAGUID.test(item));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `${name}: ${bad.map((item) => `"${item}"`).join(', ')} is not an AAGUID (a UUID such as cb69481e-8ff7-4039-93ec-0a2729a154a8)`,
+    );
+  }
+  return [...new Set(listed)];
+};
 
 /** The settings this section reads, each declared once for its reader and the reference. */
 export const PASSKEY_SETTINGS = settingsSection(
@@ -56,6 +94,69 @@ export const PASSKEY_SETTINGS = settingsSection(
         'close two sign-ins of one browser with different methods must be for `amr` to name ' +
         'both, and `mfa`.',
     }),
+    passkeyAttestation: setting({
+      name: 'PASSKEY_ATTESTATION',
+      type: choice(ATTESTATION_CONVEYANCE),
+      default: 'none',
+      description:
+        'The attestation a passkey registration asks for (WebAuthn `attestation`): `direct` or ' +
+        '`enterprise` (honoured by browsers only for RP IDs their policy lists) to learn what ' +
+        'kind of authenticator holds the key. A statement given is verified (packed, tpm, ' +
+        'android-key, apple, fido-u2f) offline: one that fails is `400 invalid_attestation`. See ' +
+        '[Hardware-bound passkeys](PASSKEYS-AND-ACCOUNTS.md#hardware-bound-passkeys-phrh).',
+    }),
+    passkeyTrustedAttestationRoots: setting({
+      name: 'PASSKEY_TRUSTED_ATTESTATION_ROOTS',
+      type: text('a path to a PEM file', pemCertificates),
+      default: { unset: 'none' },
+      description:
+        'The trust list: a PEM file of one or more root certificates an attestation may chain to ' +
+        '(read and checked at start). A passkey whose attestation chains to one, and whose ' +
+        'backup-eligible flag is clear, is hardware-bound: its sign-ins achieve `acr` `phrh` and ' +
+        'say `amr` `hwk`.',
+    }),
+    passkeyMdsBlob: setting({
+      name: 'PASSKEY_MDS_BLOB',
+      type: text('a path to a FIDO MDS3 BLOB file', (env, name) => {
+        const path = str(env, name);
+        return path === undefined ? undefined : readSettingFile(name, path).trim();
+      }),
+      default: { unset: 'none' },
+      description:
+        'A FIDO Metadata Service BLOB the operator downloaded (https://mds3.fidoalliance.org/), ' +
+        "verified at start against `PASSKEY_MDS_ROOT`, offline: its entries add their models' " +
+        'attestation roots to the trust list and name the authenticators; a model whose latest ' +
+        'status report says it is compromised or revoked does not register.',
+    }),
+    passkeyMdsRoot: setting({
+      name: 'PASSKEY_MDS_ROOT',
+      type: text('a path to a PEM file', pemCertificates),
+      default: { unset: 'none' },
+      description:
+        "The root (PEM) the MDS BLOB's signing chain must end at: the FIDO Alliance's (GlobalSign " +
+        'Root CA - R3), downloaded by the operator. Kept apart from the attestation roots, so that ' +
+        'a certificate authority trusted to sign the BLOB is never trusted to vouch for an ' +
+        'authenticator. Required with `PASSKEY_MDS_BLOB`.',
+    }),
+    passkeyRequireHardware: setting({
+      name: 'PASSKEY_REQUIRE_HARDWARE',
+      type: BOOLEAN,
+      default: false,
+      description:
+        'Only hardware-bound passkeys register: any other is `400 untrusted_attestation`, its ' +
+        'description naming why (no attestation, a chain outside the trust list, a synced key). ' +
+        'Needs `PASSKEY_ATTESTATION` `direct` or `enterprise` and a trust list.',
+    }),
+    passkeyAllowedAaguids: setting({
+      name: 'PASSKEY_ALLOWED_AAGUIDS',
+      type: text('comma-separated AAGUIDs', aaguids),
+      default: { unset: 'any authenticator' },
+      description:
+        'The authenticator models (AAGUIDs) that may register, for an organisation that hands ' +
+        'out one model; an AAGUID counts only under an attestation that chains to the trust ' +
+        "list (otherwise it is the authenticator's own word): `400 untrusted_attestation`. " +
+        'Needs `PASSKEY_ATTESTATION` `direct` or `enterprise` and a trust list.',
+    }),
   },
 );
 
@@ -63,13 +164,57 @@ export function readPasskeyConfig(
   env: EnvReader,
   server: Pick<ServerConfig, 'issuer'>,
 ): PasskeyConfig {
-  return Object.freeze(
-    env.read((e) => passkeySettings(e, server.issuer), {
-      rpId: new URL(server.issuer).hostname,
-      origins: [new URL(server.issuer).origin],
-      recentLoginSeconds: 600,
-    }),
-  );
+  const relyingParty = env.read((e) => passkeySettings(e, server.issuer), {
+    rpId: new URL(server.issuer).hostname,
+    origins: [new URL(server.issuer).origin],
+    recentLoginSeconds: 600,
+  });
+  return Object.freeze({ ...relyingParty, ...attestationSettings(env) });
+}
+
+type RelyingPartySettings = Pick<PasskeyConfig, 'rpId' | 'origins' | 'recentLoginSeconds'>;
+type AttestationSettings = Omit<PasskeyConfig, keyof RelyingPartySettings>;
+
+/**
+ * PASSKEY_ATTESTATION and the trust list, checked together: hardware cannot be required, nor
+ * models listed, where no attestation is asked for or nothing is trusted (every registration
+ * would be refused); a BLOB needs the root its signature chains to.
+ */
+function attestationSettings(env: EnvReader): AttestationSettings {
+  const declared = PASSKEY_SETTINGS.declared;
+  const attestation = env.get(declared.passkeyAttestation);
+  const trustedAttestationRoots = env.get(declared.passkeyTrustedAttestationRoots, []);
+  const mdsBlob = env.get(declared.passkeyMdsBlob, undefined);
+  const mdsRoots = env.get(declared.passkeyMdsRoot, []);
+  const requireHardware = env.get(declared.passkeyRequireHardware);
+  const allowedAaguids = env.get(declared.passkeyAllowedAaguids, []);
+  if (mdsBlob !== undefined && mdsRoots.length === 0 && !env.isSet(declared.passkeyMdsRoot)) {
+    env.problem('PASSKEY_MDS_BLOB needs PASSKEY_MDS_ROOT: the root its signing chain must end at');
+  }
+  const trusts = trustedAttestationRoots.length > 0 || mdsBlob !== undefined;
+  for (const [needs, name] of [
+    [requireHardware, 'PASSKEY_REQUIRE_HARDWARE=true'],
+    [allowedAaguids.length > 0, 'PASSKEY_ALLOWED_AAGUIDS'],
+  ] as const) {
+    if (!needs) continue;
+    if (attestation === 'none') {
+      env.problem(
+        `${name} needs PASSKEY_ATTESTATION=direct or enterprise: with none, no passkey could prove what holds it`,
+      );
+    } else if (!trusts && !env.isSet(declared.passkeyTrustedAttestationRoots)) {
+      env.problem(
+        `${name} needs a trust list: PASSKEY_TRUSTED_ATTESTATION_ROOTS or PASSKEY_MDS_BLOB`,
+      );
+    }
+  }
+  return {
+    attestation,
+    trustedAttestationRoots,
+    ...(mdsBlob === undefined ? {} : { mdsBlob }),
+    mdsRoots,
+    requireHardware,
+    allowedAaguids,
+  };
 }
 
 /**
@@ -78,7 +223,7 @@ export function readPasskeyConfig(
  * suffix of it, so every origin must lie under the RP ID; and an IP address is never a valid RP
  * ID (browsers refuse it), so an ISSUER on one needs WEBAUTHN_RP_ID.
  */
-function passkeySettings(env: Env, issuer: string): PasskeyConfig {
+function passkeySettings(env: Env, issuer: string): RelyingPartySettings {
   const problems: string[] = [];
   const collect = <T>(parse: () => T, fallback: T): T => {
     try {

@@ -1,9 +1,15 @@
 import { ConfigError, Env, jsonObject } from '../env-parsers';
 import { EnvReader } from '../env-reader';
-import { isMinimumAcr, MINIMUM_ACR_VALUES, type AcrValue } from '../../protocol-rules/acr';
+import {
+  isMinimumAcr,
+  MINIMUM_ACR_VALUES,
+  PHISHING_RESISTANT,
+  type AcrValue,
+  type MinimumAcr,
+} from '../../protocol-rules/acr';
 import { resourceProblem } from '../../protocol-rules/resource-indicator';
 import type { ServerConfig } from './server.config';
-import { BOOLEAN, setting, settingsSection, text } from '../setting';
+import { choice, setting, settingsSection, text } from '../setting';
 
 /**
  * Step-up authentication (RFC 9470, docs/OAUTH.md "Step-up authentication"): the `acr` a login
@@ -19,11 +25,18 @@ export abstract class StepUpConfig {
   abstract readonly acrRequiredByResource: Readonly<Record<string, AcrValue>>;
   /**
    * ACCOUNT_CHANGES_REQUIRE_PHR: an account that holds a passkey changes its sign-in methods
-   * (adds or removes one, sets a password) only after a passkey sign-in. On by default in
-   * production; off elsewhere, where scripts and the demo add passkeys with a password login.
+   * (adds or removes one, sets a password) only after a passkey sign-in (`phr`); at `phrh`, one
+   * that holds a hardware-bound passkey only after a sign-in with such a passkey. `phr` by default
+   * in production; none elsewhere, where scripts and the demo add passkeys with a password login.
    */
-  abstract readonly accountChangesRequirePhr: boolean;
+  abstract readonly accountChangesRequireAcr: MinimumAcr | undefined;
 }
+
+/** ACCOUNT_CHANGES_REQUIRE_PHR's values: off, on (`phr`, as before levels), or a level. */
+const ACCOUNT_CHANGE_LEVELS = ['false', 'true', 'phr', 'phrh'] as const;
+const ACCOUNT_CHANGE_ACR: Readonly<
+  Record<(typeof ACCOUNT_CHANGE_LEVELS)[number], MinimumAcr | undefined>
+> = { false: undefined, true: PHISHING_RESISTANT, phr: PHISHING_RESISTANT, phrh: 'phrh' };
 
 /** The settings this section reads, each declared once for its reader and the reference. */
 export const STEP_UP_SETTINGS = settingsSection(
@@ -37,7 +50,7 @@ export const STEP_UP_SETTINGS = settingsSection(
       default: { unset: 'none' },
       description:
         '`{ "<scope>": "phr" }`: a token with that scope needs a login of that `acr` (`phr`: a ' +
-        'passkey sign-in). `/authorize` sends a weaker session to the passkey step ' +
+        "passkey sign-in; `phrh`: a hardware-bound passkey's). `/authorize` sends a weaker session to the passkey step " +
         '(`unmet_authentication_requirements` with `prompt=none`); `/api/me` refuses a weaker ' +
         'token with `401 insufficient_user_authentication`, `acr_values="phr"` (RFC 9470). E.g. ' +
         '`{"account":"phr"}`.',
@@ -52,14 +65,16 @@ export const STEP_UP_SETTINGS = settingsSection(
     }),
     accountChangesRequirePhr: setting({
       name: 'ACCOUNT_CHANGES_REQUIRE_PHR',
-      type: BOOLEAN,
-      default: false,
+      type: choice(ACCOUNT_CHANGE_LEVELS),
+      default: 'false',
       defaultNote: 'outside production, `true` in production',
       description:
         'An account that holds a passkey adds or removes sign-in methods (account page and ' +
         '`/account/methods`, `/passkeys/registration/*`) only after a passkey sign-in: else `401 ' +
         'insufficient_user_authentication` with `acr_values="phr"` (see [Step-up: `acr` and ' +
-        '`amr`](PASSKEYS-AND-ACCOUNTS.md#step-up-acr-and-amr)).',
+        '`amr`](PASSKEYS-AND-ACCOUNTS.md#step-up-acr-and-amr)). `true` is `phr`; `phrh`: an ' +
+        'account that holds a hardware-bound passkey only after a sign-in with one of those ' +
+        '(`acr_values="phrh"`), one whose passkeys are all synced after any passkey sign-in.',
     }),
   },
 );
@@ -68,11 +83,12 @@ export function readStepUpConfig(
   env: EnvReader,
   server: Pick<ServerConfig, 'isProduction'>,
 ): StepUpConfig {
+  const level = env.get(
+    STEP_UP_SETTINGS.declared.accountChangesRequirePhr,
+    server.isProduction ? 'true' : 'false',
+  );
   return Object.freeze({
-    accountChangesRequirePhr: env.get(
-      STEP_UP_SETTINGS.declared.accountChangesRequirePhr,
-      server.isProduction,
-    ),
+    accountChangesRequireAcr: ACCOUNT_CHANGE_ACR[level],
     acrRequiredByScope: env.read(
       (e) =>
         acrMap(e, STEP_UP_SETTINGS.declared.acrRequiredByScope.name, (scope) =>

@@ -46,6 +46,20 @@ export class AccountMethodDto {
     example: 'urn:eudi:pid:1',
   })
   vct?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'A passkey’s: its attestation chained to the trust list at registration and it is not backup eligible, so its sign-ins achieve acr phrh (amr hwk); false for every other passkey, those registered before attestation was verified included',
+    example: true,
+  })
+  hardware_bound?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'A passkey’s authenticator model, from the FIDO metadata (PASSKEY_MDS_BLOB) by its attested AAGUID, where known',
+    example: 'YubiKey 5 Series',
+  })
+  authenticator_name?: string;
 }
 
 /** GET /account/methods. */

@@ -18,6 +18,14 @@ export function methodView(method: SignInMethod): AccountMethodDto {
     ...(method.addedAt ? { added_at: method.addedAt.toISOString() } : {}),
     ...(method.upstream?.email === undefined ? {} : { email: method.upstream.email }),
     ...(method.issuedBy === undefined ? {} : { ...method.issuedBy }),
+    ...(method.passkey === undefined
+      ? {}
+      : {
+          hardware_bound: method.passkey.hardwareBound === true,
+          ...(method.passkey.authenticatorName === undefined
+            ? {}
+            : { authenticator_name: method.passkey.authenticatorName }),
+        }),
   };
 }
 

@@ -42,7 +42,7 @@ import {
 import { AccountMethodDto } from './account-method.dto';
 import { methodView } from './account-methods.service';
 import { PasskeyCreationOptionsDto } from '../../passkeys/passkey-options.dto';
-import { PasskeyRegisteredDto } from '../../passkeys/passkey-request.dto';
+import { PasskeyRegisteredDto, passkeyRegisteredJson } from '../../passkeys/passkey-request.dto';
 import { LOGIN_PER_IP, WALLET_PROOF_LIMITS } from '../login.rate-limits';
 import { ACCOUNT_PAGE } from '../../sessions/return-to';
 import {
@@ -145,7 +145,7 @@ export class AccountPageController {
     @Req() req: HttpRequest,
   ): Promise<PasskeyRegisteredDto> {
     const added = await this.page.addPasskey(req, body.csrf_token, body.response);
-    return { credential_id: added.credentialId, created_at: added.createdAt.toISOString() };
+    return passkeyRegisteredJson(added);
   }
 
   @Post('wallets/nonce')

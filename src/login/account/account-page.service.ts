@@ -1,5 +1,5 @@
 import { StepUpConfig } from '../../config/sections/step-up.config';
-import { acrForAccountChange, meetsAcr, type AcrValue } from '../../protocol-rules/acr';
+import { acrForAccountChange, meetsAcr, type MinimumAcr } from '../../protocol-rules/acr';
 import type { Account } from '../../accounts/account';
 import { Injectable } from '@nestjs/common';
 import type { WalletNonceResponseDto } from '../../wallet/wallet-nonce-response.dto';
@@ -78,7 +78,8 @@ export class AccountPageService {
       this.accounts.account(session.sub),
       this.activity.of(session.sub),
     ]);
-    const passkeyNeeded = !meetsAcr(session.acr, this.accountChangeAcr(account));
+    const needed = this.accountChangeAcr(account);
+    const passkeyNeeded = needed !== undefined && !meetsAcr(session.acr, needed) ? needed : false;
     const strongerNeeded = emailAloneMayNotChange(
       session,
       account.methods.map((m) => m.type),
@@ -88,7 +89,8 @@ export class AccountPageService {
       account,
       activity,
       csrfToken: this.csrf.issue(http.req, http.res),
-      recentLogin: this.isRecent(session) && !passkeyNeeded && !strongerNeeded && !thisDeviceNeeded,
+      recentLogin:
+        this.isRecent(session) && passkeyNeeded === false && !strongerNeeded && !thisDeviceNeeded,
       passkeyNeeded,
       strongerNeeded,
       thisDeviceNeeded,
@@ -316,7 +318,9 @@ export class AccountPageService {
     const acr = this.accountChangeAcr(account);
     if (!meetsAcr(session.acr, acr)) {
       throw new InsufficientUserAuthentication(
-        'This account has a passkey: changing its sign-in methods needs a passkey sign-in; sign in again with the passkey',
+        acr === 'phrh'
+          ? 'This account has a hardware-bound passkey: changing its sign-in methods needs a sign-in with one; sign in again with it'
+          : 'This account has a passkey: changing its sign-in methods needs a passkey sign-in; sign in again with the passkey',
         { acrValues: acr, maxAge: this.passkeys.recentLoginSeconds },
       );
     }
@@ -324,11 +328,8 @@ export class AccountPageService {
   }
 
   /** RFC 9470 step-up for account changes (ACCOUNT_CHANGES_REQUIRE_PHR). */
-  private accountChangeAcr(account: Account): AcrValue | undefined {
-    return acrForAccountChange(
-      account.methods.map((method) => method.type),
-      { required: this.stepUp.accountChangesRequirePhr },
-    );
+  private accountChangeAcr(account: Account): MinimumAcr | undefined {
+    return acrForAccountChange(account.methods, this.stepUp.accountChangesRequireAcr);
   }
 
   private isRecent(session: LoginSession): boolean {

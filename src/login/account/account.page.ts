@@ -28,8 +28,11 @@ export interface AccountPageView {
   readonly csrfToken: string;
   /** The session's login is recent enough to change the account. */
   readonly recentLogin: boolean;
-  /** The account has a passkey and this session was not signed in with one (RFC 9470 step-up). */
-  readonly passkeyNeeded?: boolean;
+  /**
+   * The account has a passkey and this session was not signed in with one (RFC 9470 step-up): the
+   * `acr` a change needs (`phrh` at that level, for an account with a hardware-bound passkey).
+   */
+  readonly passkeyNeeded?: 'phr' | 'phrh' | false;
   /** The session is an email sign-in alone and the account has a stronger key (email-alone.ts). */
   readonly strongerNeeded?: boolean;
   /** The session was proven on another device (a wallet answering a QR code, cross-device.ts). */
@@ -75,7 +78,9 @@ export function renderAccountPage(
           : '';
       const email = method.upstream?.email;
       const verified =
-        email === undefined ? issuedBy(method) : ` <span class="muted">${escapeHtml(email)}</span>`;
+        email === undefined
+          ? `${issuedBy(method)}${passkeyKind(method)}`
+          : ` <span class="muted">${escapeHtml(email)}</span>`;
       return `<tr data-method-type="${method.type}"><td>${TYPE_NAMES[method.type]}</td><td><code>${escapeHtml(visible(method.key))}</code>${verified}</td><td>${added(account.sub, method)}</td><td>${remove}</td></tr>`;
     })
     .join('\n');
@@ -100,11 +105,23 @@ export function renderAccountPage(
 ${rows}
 </tbody>
 </table>
-${view.recentLogin ? addMethods(view, csrf, wallets, providers) : view.thisDeviceNeeded ? `<p class="muted" id="this-device-needed">You signed in with a wallet on another device: to add or remove a sign-in method of this account, <a href="/login?return_to=%2Faccount">sign in again on this device</a> (a sign-in proven on another device cannot change it).</p>` : view.strongerNeeded ? `<p class="muted" id="stronger-needed">You signed in with an email code: to add or remove a sign-in method of this account, <a href="/login?return_to=%2Faccount">sign in with its passkey, wallet or password</a> (an email code alone cannot change it).</p>` : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=phr">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
+${view.recentLogin ? addMethods(view, csrf, wallets, providers) : view.thisDeviceNeeded ? `<p class="muted" id="this-device-needed">You signed in with a wallet on another device: to add or remove a sign-in method of this account, <a href="/login?return_to=%2Faccount">sign in again on this device</a> (a sign-in proven on another device cannot change it).</p>` : view.strongerNeeded ? `<p class="muted" id="stronger-needed">You signed in with an email code: to add or remove a sign-in method of this account, <a href="/login?return_to=%2Faccount">sign in with its passkey, wallet or password</a> (an email code alone cannot change it).</p>` : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=${view.passkeyNeeded}">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
 <form method="post" action="/logout">${csrf}<button type="submit" class="secondary" id="sign-out">Sign out</button></form>
 </div>
 ${activitySection(view.activity, csrf)}`,
   });
+}
+
+/**
+ * A passkey's kind: hardware-bound (its attestation trusted, not backup eligible: `phrh`) or not,
+ * and its authenticator's name where the FIDO metadata gives one.
+ */
+function passkeyKind({ passkey }: SignInMethod): string {
+  if (passkey === undefined) return '';
+  const name =
+    passkey.authenticatorName === undefined ? '' : `${escapeHtml(passkey.authenticatorName)}, `;
+  const kind = passkey.hardwareBound === true ? 'hardware-bound' : 'not hardware-bound';
+  return ` <span class="muted passkey-kind" data-hardware-bound="${passkey.hardwareBound === true}">${name}${kind}</span>`;
 }
 
 /**

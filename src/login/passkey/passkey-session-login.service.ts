@@ -13,7 +13,8 @@ import type { PasskeySessionLoginDto } from './passkey-session-login.dto';
  * "Sign in with a passkey" on the login page (POST /login/passkey): the same verification as
  * POST /passkeys/authentication/verify, ending in a login session instead of tokens, so a pending
  * /authorize request completes with the passkey's account as `sub` (consent and return_to rules
- * unchanged). The session's `amr` says `pop`, and `user` when the user was verified.
+ * unchanged). The session's `amr` says `pop` (`hwk` for a hardware-bound passkey), and `user` when
+ * the user was verified; its `acr` is the passkey proof's (`phr`, `phrh` when hardware-bound).
  */
 @Injectable()
 export class PasskeySessionLoginService {
@@ -29,6 +30,7 @@ export class PasskeySessionLoginService {
         sub: verified.sub,
         authMethod: 'passkey',
         amr: passkeyAmr(verified),
+        hardwareBound: verified.hardwareBound,
         methodKey: passkeyMethodKey(verified.credentialId),
       };
     });

@@ -1,6 +1,7 @@
 import { STEP_ATTRIBUTES, tracedStep } from '../../platform/tracing/tracing';
 import { Injectable } from '@nestjs/common';
-import { InvalidRequest, ProtocolError } from '../../platform/errors/protocol-error';
+import { AccessDenied, InvalidRequest, ProtocolError } from '../../platform/errors/protocol-error';
+import { ConsoleAdminAccess, isAdminConsole } from '../admin-console/console-admin-access';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ParConfig } from '../../config/sections/par.config';
 import { TokenConfig } from '../../config/sections/tokens.config';
@@ -119,6 +120,7 @@ export class AuthorizationEndpoint {
     private readonly markers: SignInMarkers,
     private readonly clock: Clock,
     private readonly authorizationDetails: AuthorizationDetailsCheck,
+    private readonly consoleAccess: ConsoleAdminAccess,
   ) {}
 
   async handle(
@@ -219,6 +221,11 @@ export class AuthorizationEndpoint {
       const pkce = codeChallengeBinding(checked.pkce);
       if (!session || !verdict.ok) {
         return this.toLogin(client.clientId, await wayBack(), browser, required);
+      }
+      // Issue #77: the console's code only for an operator's recent passkey sign-in. Never a
+      // consent screen (the console is first-party): access_denied back to the console.
+      if (isAdminConsole(client)) {
+        await this.consoleAccess.check(session, (description) => new AccessDenied(description));
       }
       const otherResources = resources.filter((resource) => resource !== this.tokens.audience);
       // What the user is asked: the scope, and `profile` for the claims parameter's profile claims.
@@ -489,7 +496,7 @@ function promptNoneRefusal(
     case 'acr':
     case 'preferred_acr':
       return new UnmetAuthenticationRequirements(
-        'The session does not meet the acr the request requires (phr: a passkey sign-in), and prompt=none forbids asking for one',
+        'The session does not meet the acr the request requires (phr: a passkey sign-in; phrh: a hardware-bound passkey’s), and prompt=none forbids asking for one',
       );
   }
 }

@@ -8,7 +8,8 @@ import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { randomIdentifier } from '../../platform/crypto/hashing';
 import { InvalidRequest, ProtocolError } from '../../platform/errors/protocol-error';
-import { acrOfAuthentication } from '../../protocol-rules/acr';
+import { bestAcrOf } from '../../protocol-rules/acr';
+import { ProofList, signInAcrOf } from '../../proofs/proof-list';
 import type { LoginSession } from '../../sessions/session';
 import {
   type ApprovalMethod,
@@ -82,7 +83,16 @@ export class CibaApprovalProofService {
     private readonly challenges: ChallengeConfig,
     private readonly server: ServerConfig,
     private readonly clock: Clock,
+    private readonly proofList: ProofList,
   ) {}
+
+  /**
+   * The strongest `acr` an approval by `method` can achieve (its proof's, from the registry): what
+   * is checked before anything is signed; the proof's own `acr` is checked once it verified.
+   */
+  private bestAcrOf(method: string): string {
+    return bestAcrOf(signInAcrOf(this.proofList.proofs, method));
+  }
 
   async challenge(
     session: LoginSession,
@@ -91,7 +101,7 @@ export class CibaApprovalProofService {
   ): Promise<ApprovalChallenge> {
     const request = await this.approvals.ownPending(session.sub, id);
     // Before anything is signed: a method that cannot achieve the request's `acr` is refused.
-    this.approvals.refuseUnmetAcr(request, acrOfAuthentication(asked.method));
+    this.approvals.refuseUnmetAcr(request, this.bestAcrOf(asked.method));
     const approved = this.approvals.approvedRequest(request);
     const ttlSeconds = this.challenges.webauthnChallengeTtlSeconds;
     const binding = this.bindingOf(session.sub, id, approved, asked.method);
@@ -131,7 +141,7 @@ export class CibaApprovalProofService {
   async approve(session: LoginSession, id: string, proof: ApprovalProof): Promise<void> {
     const request = await this.approvals.ownPending(session.sub, id);
     // Before the challenge is spent: the request stays pending, its challenge live.
-    this.approvals.refuseUnmetAcr(request, acrOfAuthentication(proof.method));
+    this.approvals.refuseUnmetAcr(request, this.bestAcrOf(proof.method));
     const approved = this.approvals.approvedRequest(request);
     const binding = this.bindingOf(session.sub, id, approved, proof.method);
     let checked: CheckedApprovalProof;

@@ -1,5 +1,17 @@
 import type { Consent, ConsentAllowed } from './consent';
 
+/** Whose consents a page holds: a user's, a client's, or one user's at one client. */
+export interface ConsentFilter {
+  readonly sub?: string;
+  readonly clientId?: string;
+}
+
+/** A keyset read: the consents after the key `after` (consentKey), `limit` of them. */
+export interface ConsentPageRead {
+  readonly after?: string;
+  readonly limit: number;
+}
+
 /** Remembered consents: one record per user and client. */
 export abstract class ConsentRepository {
   abstract find(sub: string, clientId: string): Promise<Consent | null>;
@@ -12,6 +24,11 @@ export abstract class ConsentRepository {
   abstract expireUndated(expiresAt: Date): Promise<number>;
   /** The user's consents, by client id. */
   abstract listByUser(sub: string): Promise<Consent[]>;
+  /**
+   * At most `limit` consents that hold at `now`, of the user and/or the client `filter` names, in
+   * key order (the user, then the client): those after the key `after` only (keyset pagination).
+   */
+  abstract page(filter: ConsentFilter, now: Date, page: ConsentPageRead): Promise<Consent[]>;
   /**
    * Removes one allowed value, atomically: true for the one caller that removed it, false when it
    * was not there (never allowed, or spent already).

@@ -34,6 +34,10 @@ class InMemoryConsentRepository extends ConsentRepository {
     return Promise.resolve([...this.records.values()].filter((c) => c.sub === sub));
   }
 
+  page(): Promise<Consent[]> {
+    return Promise.reject(new Error('not used by these tests'));
+  }
+
   spend(sub: string, clientId: string, value: string): Promise<boolean> {
     const consent = this.records.get(`${sub} ${clientId}`);
     if (!consent?.scopes.includes(value)) return Promise.resolve(false);

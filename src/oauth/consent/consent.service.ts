@@ -3,7 +3,7 @@ import { OAuthConfig } from '../../config/sections/oauth.config';
 import { Clock } from '../../platform/clock/clock';
 import { consentCovers } from '../request-rules/authorization-request.check';
 import type { Consent } from './consent';
-import { ConsentRepository } from './consent.repository';
+import { type ConsentFilter, type ConsentPageRead, ConsentRepository } from './consent.repository';
 
 const scopeValues = (scope: string): string[] => scope.split(' ').filter(Boolean);
 const DAY_MS = 86_400_000;
@@ -90,6 +90,11 @@ export class ConsentService implements OnModuleInit {
   /** The user's consents that still hold. */
   async list(sub: string): Promise<Consent[]> {
     return (await this.consents.listByUser(sub)).filter((consent) => this.current(consent));
+  }
+
+  /** A page of the consents that still hold, of a user and/or a client, in key order (consentKey). */
+  page(filter: ConsentFilter, page: ConsentPageRead): Promise<Consent[]> {
+    return this.consents.page(filter, this.clock.now(), page);
   }
 
   /** The user is asked again by the client (or by every client) at its next authorization request. */

@@ -24,3 +24,12 @@ export type ConsentAllowed = Pick<
   Consent,
   'sub' | 'clientId' | 'scopes' | 'resources' | 'expiresAt'
 >;
+
+/**
+ * A consent's key: its record's id, and the order of the admin API's pages. Client ids never
+ * contain a space (`[A-Za-z0-9._-]`), so the last space separates the two unambiguously whatever
+ * the subject holds.
+ */
+export function consentKey(sub: string, clientId: string): string {
+  return `${sub} ${clientId}`;
+}

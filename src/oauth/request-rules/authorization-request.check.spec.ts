@@ -3,6 +3,8 @@ import type { TokenConfig } from '../../config/sections/tokens.config';
 import type { ResourceClientIdCheck } from '../resource/check-resource-client-id';
 import type { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
 import { AuthorizationRequestCheck } from './authorization-request.check';
+import type { ConsoleAdminAccess } from '../admin-console/console-admin-access';
+import type { ServerConfig } from '../../config/sections/server.config';
 
 function check(
   acrRequiredByScope: Record<string, 'phr'>,
@@ -12,8 +14,10 @@ function check(
     {} as TokenConfig,
     {} as OAuthConfig,
     {} as ResourceClientIdCheck,
-    { acrRequiredByScope, acrRequiredByResource, accountChangesRequirePhr: false },
+    { acrRequiredByScope, acrRequiredByResource, accountChangesRequireAcr: undefined },
     {} as AuthorizationDetailsCheck,
+    {} as ConsoleAdminAccess,
+    {} as ServerConfig,
   );
 }
 

@@ -4,6 +4,7 @@ import { TokenConfig } from '../../config/sections/tokens.config';
 import {
   InvalidRequest,
   InvalidScope,
+  InvalidTarget,
   UnsupportedResponseType,
 } from '../../platform/errors/protocol-error';
 import type { OAuthClient } from '../../clients/oauth-client';
@@ -16,10 +17,14 @@ import {
   ACCOUNT_SCOPE,
   OFFLINE_ACCESS_SCOPE,
   SUPPORTED_SCOPES,
+  checkConsoleScope,
   checkScope,
   hasScope,
   withoutScope,
 } from '../../tokens/scopes';
+import { ConsoleAdminAccess, isAdminConsole } from '../admin-console/console-admin-access';
+import { adminApiAudience } from '../../protocol-rules/admin-scopes';
+import { ServerConfig } from '../../config/sections/server.config';
 import { grantTypesOf } from './check-grant-type';
 import { checkAcrMinimum } from './check-acr-minimum';
 import { DEVICE_CODE_GRANT_TYPE } from '../../protocol-rules/grant-types';
@@ -87,6 +92,8 @@ export class AuthorizationRequestCheck {
     private readonly resourceClientIds: ResourceClientIdCheck,
     private readonly stepUp: StepUpConfig,
     private readonly authorizationDetails: AuthorizationDetailsCheck,
+    private readonly consoleAccess: ConsoleAdminAccess,
+    private readonly server: ServerConfig,
   ) {
     // ACR_REQUIRED_BY_SCOPE is checked for syntax by config/; which scopes exist is known here.
     const unknown = Object.keys(stepUp.acrRequiredByScope).filter(
@@ -148,6 +155,8 @@ export class AuthorizationRequestCheck {
         promptLogin: prompt.login,
         ...(maxAge === undefined ? {} : { maxAge }),
         ...this.requiredAcr(request.acr_values, claims, scope, resources),
+        // Issue #77: the console's admin scopes need a recent passkey sign-in, whatever it asks.
+        ...(isAdminConsole(client) ? this.consoleAccess.requirements(maxAge) : {}),
         ...(claims?.sub === undefined ? {} : { sub: claims.sub }),
         ...(hasScope(scope, ACCOUNT_SCOPE) ? { sameDevice: true } : {}),
       },
@@ -183,6 +192,7 @@ export class AuthorizationRequestCheck {
     client: OAuthClient,
     request: { scope?: string; resource?: readonly string[] },
   ): Promise<{ scope: string; resources: string[] }> {
+    if (isAdminConsole(client)) return this.consoleScopeAndResources(request);
     const scope = requestedScope(client, request.scope);
     // The account scope can add a way into the account (a passkey, a wallet): the operator's own
     // applications only.
@@ -198,6 +208,22 @@ export class AuthorizationRequestCheck {
     );
     await this.resourceClientIds.refuseClientIds(client, resources);
     return { scope, resources };
+  }
+
+  /**
+   * The admin console's request (issue #77): admin scopes alone, for the admin API alone (RFC
+   * 8707: named or not), so its token is good for nothing else.
+   */
+  private consoleScopeAndResources(request: { scope?: string; resource?: readonly string[] }): {
+    scope: string;
+    resources: string[];
+  } {
+    const scope = checkConsoleScope(request.scope);
+    const admin = adminApiAudience(this.server.issuer);
+    if (request.resource !== undefined && request.resource.some((value) => value !== admin)) {
+      throw new InvalidTarget(`The admin console's tokens are for the admin API alone: ${admin}`);
+    }
+    return { scope, resources: [admin] };
   }
 
   /**

@@ -9,7 +9,7 @@ import {
 import {
   claimsSet,
   clientJwsTexts,
-  jwsKeyRefusal,
+  jwsRefusal,
   verifyClientJws,
 } from '../../clients/assertion/assertion-jws';
 import { ClientKeySets, checkWithRotatedKeys } from '../../clients/assertion/client-key-sets';
@@ -319,22 +319,20 @@ function parametersOf(claims: JWTPayload): AuthorizationParameters {
   return parameters;
 }
 
-/** How this JWS is named in its refusals. */
-const REQUEST_OBJECT_KEY_TEXTS = clientJwsTexts({
-  subject: 'request object',
-  object: 'the request object',
+/** jose's verdict on the signature as the refusal a client reads; other failures pass through. */
+const asRefusal = jwsRefusal({
+  own: InvalidRequestObject,
+  keyTexts: clientJwsTexts({ subject: 'request object', object: 'the request object' }),
+  refused,
+  otherwise: formRefusal,
 });
 
 function refused(description: string, reason: string): InvalidRequestObject {
   return new InvalidRequestObject(description).because(reason);
 }
 
-/** jose's verdict on the signature as the refusal a client reads; other failures pass through. */
-function asRefusal(error: unknown): unknown {
-  if (error instanceof InvalidRequestObject) return error;
-  if (!(error instanceof errors.JOSEError)) return error;
-  const keyRefusal = jwsKeyRefusal(error, REQUEST_OBJECT_KEY_TEXTS, refused);
-  if (keyRefusal) return keyRefusal;
+/** jose's verdict on the form of the JWS or of its claims. */
+function formRefusal(error: errors.JOSEError): InvalidRequestObject {
   if (error instanceof errors.JWSInvalid) {
     return refused(
       'request object uses a JWS extension (crit, b64) Proofgate does not understand',

@@ -33,6 +33,12 @@ export interface VerifiedPasskey {
   readonly challengeKeyHash: string;
   /** The authenticator verified the user (UV flag: a PIN or biometric), not only presence. */
   readonly userVerified: boolean;
+  /**
+   * The credential was proven hardware-bound when it was registered (its attestation chained to
+   * the trust list, its backup-eligible flag clear): its sign-ins achieve `phrh` and say `hwk`.
+   * False for a passkey stored before attestation was verified (absent is false).
+   */
+  readonly hardwareBound: boolean;
 }
 
 /**
@@ -56,16 +62,18 @@ const unknownCredential = () =>
 export const PASSKEY_KEYS_REMEMBERED = 10_000;
 
 /**
- * RFC 8176 `amr` of a passkey sign-in: `pop`, proof of possession of a key, and `user` when the
- * authenticator verified the user. Never `hwk` or `swk`: RFC 8176 §2 defines them as possession
- * of a hardware- or a software-secured key, which only a verified attestation statement could
- * tell, and passkeys are registered with attestation `none`. The backup-eligible flag is the
- * authenticator's own unsigned word (any software authenticator clears it), and a synced key
- * may still be held in hardware on each device; `pop` (IANA AMR registry: hardware or software
- * unspecified) claims exactly what the assertion proves.
+ * RFC 8176 `amr` of a passkey sign-in: `hwk` (RFC 8176 §2: proof of possession of a
+ * hardware-secured key) for a passkey proven hardware-bound at registration, else `pop`, proof of
+ * possession of a key (IANA AMR registry: hardware or software unspecified); and `user` when the
+ * authenticator verified the user. Never `swk`: a passkey without a verified attestation may
+ * still be held in hardware, and the backup-eligible flag alone is the authenticator's own
+ * word, which only a trusted attestation makes worth anything (any software authenticator
+ * clears it).
  */
-export function passkeyAmr(verified: Pick<VerifiedPasskey, 'userVerified'>): string[] {
-  return ['pop', ...(verified.userVerified ? ['user'] : [])];
+export function passkeyAmr(
+  verified: Pick<VerifiedPasskey, 'userVerified' | 'hardwareBound'>,
+): string[] {
+  return [verified.hardwareBound ? 'hwk' : 'pop', ...(verified.userVerified ? ['user'] : [])];
 }
 
 /**
@@ -220,6 +228,7 @@ export class PasskeyAuthenticationService {
       credentialId: response.id,
       challengeKeyHash: redemption.keyHash,
       userVerified: info.userVerified,
+      hardwareBound: passkey.hardwareBound === true,
     };
   }
 

@@ -7,6 +7,8 @@ import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { grantIdForChallenge } from '../../tokens/grants/grant';
 import { GrantTokenIssuer, type TokenResponse } from '../../tokens/grants/grant-token.issuer';
 import { DEFAULT_SCOPE } from '../../tokens/scopes';
+import { acrOfAuthentication } from '../../protocol-rules/acr';
+import { PASSKEY_PROOF } from '../passkey.proof';
 import { PasskeyAuthenticationService } from './passkey-authentication.service';
 
 /**
@@ -42,6 +44,8 @@ export class PasskeyLoginService {
         scope: DEFAULT_SCOPE,
         authMethod: 'passkey',
         methodKey: passkeyMethodKey(verified.credentialId),
+        // The passkey proof's own `acr`: `phr`, `phrh` for a hardware-bound passkey.
+        acr: acrOfAuthentication(PASSKEY_PROOF.acr, { hardwareBound: verified.hardwareBound }),
       }),
       this.clients.recordUse(client),
     ]);

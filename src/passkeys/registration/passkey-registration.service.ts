@@ -5,12 +5,17 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { decodeAttestationObject, isoBase64URL } from '@simplewebauthn/server/helpers';
 import { passkeyMethodKey, credentialIdOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { reportRefusals } from '../../challenges/report-refusals';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
+import { PasskeyConfig } from '../../config/sections/passkeys.config';
+import type { ProtocolError } from '../../platform/errors/protocol-error';
+import { attestationRefusal } from '../attestation/attestation-policy';
+import { AttestationTrust } from '../attestation/attestation-trust';
+import { InvalidAttestation } from '../passkey.errors';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { ChallengeRedemption } from '../challenge-redemption';
 import { refusalOf } from '../passkey-response-errors';
@@ -23,6 +28,10 @@ export const SUPPORTED_ALGORITHMS = [-7, -8, -257];
 export interface RegisteredPasskey {
   credentialId: string;
   createdAt: Date;
+  /** Its attestation chained to the trust list and it is not backup eligible (`phrh`). */
+  hardwareBound: boolean;
+  /** The authenticator model's name from the FIDO metadata, where known. */
+  authenticatorName?: string;
 }
 
 /** Whose account a passkey is added to: the caller has proven a recent login of it. */
@@ -45,11 +54,14 @@ export class PasskeyRegistrationService {
     private readonly accounts: AccountService,
     private readonly events: DomainEvents,
     private readonly challengeConfig: ChallengeConfig,
+    private readonly passkeys: PasskeyConfig,
+    private readonly trust: AttestationTrust,
   ) {}
 
   /**
    * PublicKeyCredentialCreationOptions: a discoverable credential (resident key required), user
-   * verification preferred, no attestation asked for, the account's passkeys excluded.
+   * verification preferred, the attestation PASSKEY_ATTESTATION asks for (`none` by default), the
+   * account's passkeys excluded.
    */
   async options(bearer: RegisteringAccount): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const rp = this.rp.settings();
@@ -59,7 +71,7 @@ export class PasskeyRegistrationService {
       rpID: rp.id,
       userName: bearer.sub,
       userID: userHandleOf(bearer.sub),
-      attestationType: 'none',
+      attestationType: this.passkeys.attestation,
       excludeCredentials: account.methods
         .filter((method) => method.type === 'passkey')
         .map((method) => ({
@@ -115,11 +127,14 @@ export class PasskeyRegistrationService {
         supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
       });
     } catch (error) {
-      throw redemption.refusal() ?? refusalOf(error);
+      throw redemption.refusal() ?? registrationRefusalOf(error, response);
     }
-    if (!verified.verified) throw refusalOf(undefined);
+    if (!verified.verified) throw registrationRefusalOf(undefined, response);
     const info = verified.registrationInfo;
     const credentialId = info.credential.id;
+    const assessment = await this.trust.assess(info);
+    const refused = attestationRefusal(assessment, this.passkeys);
+    if (refused) throw refused;
     const method = await this.accounts.link(
       bearer.sub,
       passkeyMethodKey(credentialId),
@@ -130,9 +145,45 @@ export class PasskeyRegistrationService {
         transports: [...(response.response.transports ?? [])],
         deviceType: info.credentialDeviceType,
         backedUp: info.credentialBackedUp,
+        ...(assessment.hardwareBound ? { hardwareBound: true } : {}),
+        ...(assessment.trust === 'trusted' ? { aaguid: assessment.aaguid } : {}),
+        ...(assessment.name === undefined ? {} : { authenticatorName: assessment.name }),
       },
     );
-    this.logger.log(`Passkey registered for ${bearer.sub} (${info.credentialDeviceType})`);
-    return { credentialId, createdAt: method.addedAt };
+    this.logger.log(
+      `Passkey registered for ${bearer.sub} (${info.credentialDeviceType}, attestation ${info.fmt} ${assessment.trust}${assessment.hardwareBound ? ', hardware-bound' : ''})`,
+    );
+    return {
+      credentialId,
+      createdAt: method.addedAt,
+      hardwareBound: assessment.hardwareBound,
+      ...(assessment.name === undefined ? {} : { authenticatorName: assessment.name }),
+    };
+  }
+}
+
+/**
+ * A registration the library refused after the challenge: the ceremony checks every response
+ * shares (origin, RP ID, presence: passkey-response-errors.ts), else, for a response that carries
+ * an attestation statement, that statement (WebAuthn Level 3 §7.1 step 21): `invalid_attestation`.
+ * The library's text never reaches the client.
+ */
+function registrationRefusalOf(error: unknown, response: RegistrationResponseJSON): ProtocolError {
+  const refusal = refusalOf(error);
+  if (refusal.reason !== 'invalid_signature' || formatOf(response) === 'none') return refusal;
+  return new InvalidAttestation(
+    'The attestation statement does not verify: its signature, certificates or format are not what WebAuthn requires',
+  ).because('invalid_attestation');
+}
+
+/** The attestation statement format (`fmt`) the response carries, or `none` when unreadable. */
+function formatOf(response: RegistrationResponseJSON): string {
+  try {
+    const fmt = decodeAttestationObject(
+      isoBase64URL.toBuffer(response.response.attestationObject),
+    ).get('fmt');
+    return typeof fmt === 'string' ? fmt : 'none';
+  } catch {
+    return 'none';
   }
 }

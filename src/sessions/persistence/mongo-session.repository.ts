@@ -3,8 +3,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
 import { idLookups } from '../../platform/database/id-lookups';
 import type { TurnBatcher } from '../../platform/database/turn-batcher';
-import type { StoredSession } from '../session';
-import { SessionRepository } from '../session.repository';
+import { sessionIdOf, type StoredSession } from '../session';
+import { type SessionPosition, SessionRepository } from '../session.repository';
 import { SessionRecord } from './session.schema';
 
 function toSession(record: SessionRecord): StoredSession {
@@ -79,6 +79,39 @@ export class MongoSessionRepository extends SessionRepository {
     if (idHashes.length === 0) return 0;
     const result = await this.model.deleteMany({ _id: { $in: [...idHashes] } }).exec();
     return result.deletedCount;
+  }
+
+  async pageLive(
+    sub: string,
+    now: Date,
+    { after, limit }: { readonly after?: SessionPosition; readonly limit: number },
+  ): Promise<StoredSession[]> {
+    const live = { sub: { $eq: sub }, expiresAt: { $gt: now } };
+    const at = (authTime: Date) => this.model.find({ ...live, authTime }).lean<SessionRecord[]>();
+    // The order within one instant is by sid, which is derived, not stored: the sessions of the
+    // instants at a page's two edges are read whole and ordered here (few: one account's logins
+    // in one millisecond).
+    const rest = after
+      ? (await at(after.at).exec()).filter((record) => sessionIdOf(record._id) > after.sid)
+      : [];
+    const older = await this.model
+      .find({ ...live, ...(after ? { authTime: { $lt: after.at } } : {}) })
+      .sort({ authTime: -1 })
+      .limit(limit)
+      .lean<SessionRecord[]>()
+      .exec();
+    const last = older.at(-1);
+    const edge = last && older.length === limit ? await at(last.authTime).exec() : [];
+    const byId = new Map([...rest, ...older, ...edge].map((record) => [record._id, record]));
+    return [...byId.values()]
+      .map(toSession)
+      .map((session) => ({ session, sid: sessionIdOf(session.idHash) }))
+      .sort(
+        (a, b) =>
+          b.session.authTime.getTime() - a.session.authTime.getTime() ||
+          (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0),
+      )
+      .map(({ session }) => session);
   }
 
   async listLive(

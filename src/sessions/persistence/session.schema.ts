@@ -67,3 +67,5 @@ export const SessionSchema = SchemaFactory.createForClass(SessionRecord);
 removeOnceExpired(SessionSchema);
 // Ending every session of a disabled account.
 SessionSchema.index({ sub: 1 });
+// The admin API's pages of an account's sessions, newest login first.
+SessionSchema.index({ sub: 1, authTime: -1 });

@@ -103,24 +103,26 @@ export class AccountBearerAuthenticator {
     // RFC 9470 step-up: an account with a passkey is changed only after a passkey sign-in; and
     // one with a passkey, wallet or password never by an email sign-in alone (email-alone.ts).
     const emailAlone = recentLogin && isEmailAlone({ authMethod: claims.auth_method });
-    const methodTypes =
-      recentLogin && (this.stepUp.accountChangesRequirePhr || emailAlone)
-        ? (await this.accounts.account(claims.sub)).methods.map((m) => m.type)
+    const level = this.stepUp.accountChangesRequireAcr;
+    const methods =
+      recentLogin && (level !== undefined || emailAlone)
+        ? (await this.accounts.account(claims.sub)).methods
         : [];
+    const methodTypes = methods.map((m) => m.type);
     if (emailAlone && emailAloneMayNotChange({ authMethod: claims.auth_method }, methodTypes)) {
       throw challenged(
         claims,
         new InsufficientUserAuthentication(EMAIL_ALONE_REFUSAL, maxAge).because('email_alone'),
       );
     }
-    const acr = this.stepUp.accountChangesRequirePhr
-      ? acrForAccountChange(methodTypes, { required: true })
-      : undefined;
+    const acr = acrForAccountChange(methods, level);
     if (!meetsAcr(claims.acr, acr)) {
       throw challenged(
         claims,
         new InsufficientUserAuthentication(
-          `This account has a passkey: changing its sign-in methods needs a passkey sign-in (acr ${acr}); sign in again with the passkey`,
+          acr === 'phrh'
+            ? `This account has a hardware-bound passkey: changing its sign-in methods needs a sign-in with one (acr ${acr}); sign in again with it`
+            : `This account has a passkey: changing its sign-in methods needs a passkey sign-in (acr ${acr}); sign in again with the passkey`,
           { acrValues: acr, maxAge },
         ).because('acr_unmet'),
       );

@@ -78,6 +78,11 @@ export interface StartGrant {
   /** See Grant.approval. */
   approval?: ApprovalClaim;
   /**
+   * An access token alone, living at most `ttlSeconds`, and no refresh token: the grant ends with
+   * it (the admin console's, issue #77: its next token needs a new passkey sign-in).
+   */
+  accessOnly?: { readonly ttlSeconds: number };
+  /**
    * `sub` is the subject `methodKey` gives on its own (a wallet's CAIP-10 id), and the account
    * whose record lists `methodKey`, if another, takes the grant: decided by the check after the
    * write, in its one read (AccountService.signInOf), with no lookup before the write.
@@ -134,7 +139,8 @@ export class GrantTokenIssuer {
   ): Promise<TokenResponse> {
     const now = this.clock.now();
     const first = this.refreshTokens.mint(input.grantId);
-    const { methodDecidesSubject, acr, audience, ...fields } = input;
+    const { methodDecidesSubject, acr, audience, accessOnly, ...fields } = input;
+    const ttl = accessOnly?.ttlSeconds;
     let grant: Grant = {
       ...fields,
       // RFC 8628 §5.4: the user code that approved a device grant can be phished, so whatever
@@ -142,7 +148,10 @@ export class GrantTokenIssuer {
       ...(acr === undefined || input.grantType === DEVICE_CODE_GRANT_TYPE ? {} : { acr }),
       authTime: input.authTime ?? now,
       createdAt: now,
-      expiresAt: new Date(now.getTime() + this.tokens.refreshTokenTtlSeconds * 1000),
+      // An access-only grant ends a little past its one token, as a client's own grant does.
+      expiresAt: new Date(
+        now.getTime() + (ttl === undefined ? this.tokens.refreshTokenTtlSeconds : ttl + 60) * 1000,
+      ),
       refresh: { current: first.hash, retries: 0, spent: [] },
       ...(dpop?.bindRefresh ? { dpopJkt: dpop.jkt } : {}),
       ...(dpop ? { dpopBound: true } : {}),
@@ -153,7 +162,7 @@ export class GrantTokenIssuer {
     // leaves. The caller's own check after the write (a login session that ended meanwhile) runs
     // in the same round.
     const [signed, account, caller] = await Promise.allSettled([
-      this.respond(grant, grant.scope, first.token, dpop?.jkt, audience),
+      this.respond(grant, grant.scope, first.token, dpop?.jkt, audience, ttl),
       this.checkAfterWrite(grant, now, methodDecidesSubject === true),
       afterWrite?.(),
     ]);
@@ -173,7 +182,7 @@ export class GrantTokenIssuer {
       grant = { ...grant, sub: account.value };
       await this.grants.open(grant);
       const [moved, again] = await Promise.allSettled([
-        this.respond(grant, grant.scope, first.token, dpop?.jkt, audience),
+        this.respond(grant, grant.scope, first.token, dpop?.jkt, audience, ttl),
         this.checkAfterWrite(grant, now, false),
       ]);
       if (again.status === 'rejected') throw again.reason;
@@ -279,15 +288,20 @@ export class GrantTokenIssuer {
     }
   }
 
-  /** `audience`: the access token's resource, one of the grant's; default its first. */
+  /**
+   * `audience`: the access token's resource, one of the grant's; default its first.
+   * `accessOnlyTtl`: the token lives at most that long, and no refresh token goes out.
+   */
   private async respond(
     grant: Grant,
     scope: string,
     refreshToken: string,
     dpopJkt?: string,
     audience: string = grant.resource ?? this.tokens.audience,
+    accessOnlyTtl?: number,
   ): Promise<TokenResponse> {
     const access = await this.accessTokens.sign({
+      ...(accessOnlyTtl === undefined ? {} : { notAfter: this.clock.nowSeconds() + accessOnlyTtl }),
       audience,
       sub: grant.sub,
       clientId: grant.clientId,
@@ -307,7 +321,7 @@ export class GrantTokenIssuer {
       // RFC 9449 §5: a bound token is of type DPoP.
       token_type: dpopJkt === undefined ? 'Bearer' : 'DPoP',
       expires_in: access.expiresIn,
-      refresh_token: refreshToken,
+      ...(accessOnlyTtl === undefined ? { refresh_token: refreshToken } : {}),
       scope,
       // RFC 9396 §7: the token response says which details the token grants.
       ...(grant.authorizationDetails === undefined

@@ -4,6 +4,7 @@ import {
   type ProofSettings,
   WALLET_VERIFICATION_METRICS,
   walletLoginButton,
+  ANY_SIGN_IN,
 } from '../../proofs/proof-descriptor';
 import { AMR, type WalletMethod } from '../../proofs/proof-vocabulary';
 
@@ -17,6 +18,7 @@ export function walletSignIn<Id extends WalletMethod>(id: Id, chain: string) {
   return {
     id,
     amr: AMR[id],
+    acr: ANY_SIGN_IN,
     wallet,
     loginButton: walletLoginButton(`Sign in with ${chain}`, wallet),
     metrics: { verified: WALLET_VERIFICATION_METRICS },

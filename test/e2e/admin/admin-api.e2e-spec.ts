@@ -8,6 +8,7 @@ import { decodeJwt } from 'jose';
 import type { mongo } from 'mongoose';
 import { cliCall } from '../../../src/admin/io/cli-call';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
+import { ClientAdministration } from '../../../src/admin/clients/client-administration.service';
 import request from 'supertest';
 import { basic, login } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
@@ -395,6 +396,7 @@ describe('the admin API (/admin/v1)', () => {
       const before = await t.http().get('/admin/v1/accounts/carol').set(as(reader));
       expect(before.body).toEqual({
         sub: 'carol',
+        operator: false,
         methods: [expect.objectContaining({ method: 'password:carol', type: 'password' })],
       });
       const linked = await t
@@ -541,6 +543,68 @@ describe('the admin API (/admin/v1)', () => {
         'invalid_request',
         `client ${MACHINE.id} is configured in OAUTH_CLIENTS: change it there, not here`,
       );
+    });
+
+    it('makes If-Match a compare-and-set: of two PATCHes with one ETag, read together, one lands and the other is 412', async () => {
+      await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({ client_id: 'raced-app', redirect_uris: ['https://raced.example/cb'] });
+      const { etag } = (await t.http().get('/admin/v1/clients/raced-app').set(as(reader))).headers;
+      // Both requests read the client (and pass the If-Match check) before either writes: the
+      // interleaving a check-then-write lets both through, forced rather than hoped for.
+      const service = t.app.get(ClientAdministration, { strict: false });
+      const show = service.show.bind(service);
+      let arrive!: () => void;
+      const bothRead = new Promise<void>((resolve) => {
+        let waiting = 2;
+        arrive = () => {
+          waiting -= 1;
+          if (waiting === 0) resolve();
+        };
+      });
+      const spy = jest.spyOn(service, 'show').mockImplementation(async (clientId) => {
+        const client = await show(clientId);
+        arrive();
+        await bothRead;
+        return client;
+      });
+      const patch = (name: string) =>
+        t
+          .http()
+          .patch('/admin/v1/clients/raced-app')
+          .set(as(admin))
+          .set('If-Match', etag)
+          .send({ client_name: name });
+      let answers;
+      try {
+        answers = await Promise.all([patch('First'), patch('Second')]);
+      } finally {
+        spy.mockRestore();
+      }
+      const statuses = answers.map((answer) => answer.status).sort();
+      expect(statuses).toEqual([200, 412]);
+      const winner = answers.find((answer) => answer.status === 200)!;
+      const loser = answers.find((answer) => answer.status === 412)!;
+      expect(loser.body).toEqual({
+        error: 'precondition_failed',
+        error_description:
+          'client raced-app changed since you read it (If-Match names another version): GET it again',
+      });
+      const after = await t.http().get('/admin/v1/clients/raced-app').set(as(reader));
+      expect(after.body.client_name).toBe(winner.body.client_name);
+      expect(after.headers.etag).toBe(winner.headers.etag);
+      // The CLI names no revision: its change lands, and moves the revision on (the old ETag is stale).
+      await service.update('raced-app', { name: 'From the CLI' }, cliCall());
+      const stale = await t
+        .http()
+        .delete('/admin/v1/clients/raced-app')
+        .set(as(admin))
+        .set('If-Match', after.headers.etag);
+      expect(stale.status).toBe(412);
+      const current = await t.http().get('/admin/v1/clients/raced-app').set(as(reader));
+      expect(current.body.client_name).toBe('From the CLI');
     });
 
     it('refuses what clients add refuses, with 400 invalid_request', async () => {

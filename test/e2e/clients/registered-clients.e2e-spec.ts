@@ -230,8 +230,9 @@ describe('registered clients expire (REGISTERED_CLIENT_UNUSED_TTL_HOURS, REGISTE
 
 describe('REGISTERED_CLIENTS_MAX: registration is refused at the bound, and frees up as clients expire', () => {
   let t: TestApp;
-  // Clients stored before any registration: the configured (demo) ones and the built-in wallet one.
-  const base = AppConfig.fromEnv(process.env).oauth.clients.length + 1;
+  // Clients stored before any registration: the configured (demo) ones and the built-in two, the
+  // wallet's and the admin console's (proofgate-console).
+  const base = AppConfig.fromEnv(process.env).oauth.clients.length + 2;
 
   beforeAll(async () => {
     t = await createTestApp({ ...ENV, REGISTERED_CLIENTS_MAX: String(base + 2) });

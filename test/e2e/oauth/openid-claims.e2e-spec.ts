@@ -143,7 +143,7 @@ describe('OpenID Connect acr_values, profile and claims with an independent RP (
     expect(metadata().claims_supported).toEqual(
       expect.arrayContaining(['sub', 'acr', 'amr', 'auth_time', ...PROFILE_SCOPE_CLAIMS]),
     );
-    expect(metadata().acr_values_supported).toEqual(['urn:proofgate:acr:1fa', 'phr']);
+    expect(metadata().acr_values_supported).toEqual(['urn:proofgate:acr:1fa', 'phr', 'phrh']);
   });
 
   it('oidcc-ensure-request-with-acr-values-succeeds: every advertised acr value asked for; a password sign-in succeeds with one of them in the ID token', async () => {

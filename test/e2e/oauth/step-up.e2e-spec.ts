@@ -123,10 +123,10 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
     return location(done);
   }
 
-  it('advertises acr_values_supported [urn:proofgate:acr:1fa, phr] in both metadata documents', async () => {
-    expect(as.acr_values_supported).toEqual([SIGNED_IN, 'phr']);
+  it('advertises acr_values_supported [urn:proofgate:acr:1fa, phr, phrh] in both metadata documents', async () => {
+    expect(as.acr_values_supported).toEqual([SIGNED_IN, 'phr', 'phrh']);
     const rfc8414 = await discover(issuer, 'oauth2');
-    expect(rfc8414.acr_values_supported).toEqual([SIGNED_IN, 'phr']);
+    expect(rfc8414.acr_values_supported).toEqual([SIGNED_IN, 'phr', 'phrh']);
     expect(as.claims_supported).toContain('acr');
   });
 
@@ -431,7 +431,7 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
     expect(refused.headers.location).toBeUndefined();
   });
 
-  it('a password session’s tokens carry acr 1fa; prompt=none: acr_values=phr goes on without it, an essential phr is unmet_authentication_requirements', async () => {
+  it('a password session’s tokens carry acr 1fa; prompt=none: acr_values=phr or phrh goes on without it, an essential phr or phrh is unmet_authentication_requirements', async () => {
     const browser = await passwordBrowser();
     const plain = await authorizationRequest();
     const { tokens, idToken } = await redeem(
@@ -454,16 +454,27 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
     const error = callbackError(location(await browser.get(req.path).expect(302)), req.state);
     expect(error.error).toBe('unmet_authentication_requirements');
 
-    // phrh (hardware-protected) is not supported: ignored in acr_values, as a voluntary claim...
-    const hardware = await authorizationRequest({ acr_values: 'phrh' });
+    // phrh (a hardware-bound passkey's) is a value like phr: voluntary, prompt=none goes on...
+    const hardware = await authorizationRequest({ prompt: 'none', acr_values: 'phrh' });
     const { idToken: weak } = await redeem(
       location(await browser.get(hardware.path).expect(302)),
       hardware,
     );
     expect(weak.acr).toBe(SIGNED_IN);
-    // ...and as an essential one, no sign-in could meet it: refused before any page.
+    // ...essential, prompt=none cannot ask for it.
+    const essentialHardware = await authorizationRequest({
+      prompt: 'none',
+      claims: JSON.stringify({ id_token: { acr: { essential: true, values: ['phrh'] } } }),
+    });
+    expect(
+      callbackError(
+        location(await browser.get(essentialHardware.path).expect(302)),
+        essentialHardware.state,
+      ).error,
+    ).toBe('unmet_authentication_requirements');
+    // A value no sign-in here achieves (another profile's), essential: refused before any page.
     const unmeetable = await authorizationRequest({
-      claims: JSON.stringify({ id_token: { acr: { essential: true, value: 'phrh' } } }),
+      claims: JSON.stringify({ id_token: { acr: { essential: true, value: 'urn:other:loa:3' } } }),
     });
     const refused = callbackError(
       location(await browser.get(unmeetable.path).expect(302)),

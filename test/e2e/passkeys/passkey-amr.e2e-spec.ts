@@ -1,8 +1,9 @@
 /**
  * What an ID token says of a passkey sign-in (RFC 8176 `amr`): `pop`, and `user` when the
- * authenticator verified the user; never `hwk` or `swk`. Passkeys are registered with attestation
- * `none`, so nothing tells a hardware-held key from a software one: the backup-eligible flag is
- * the authenticator's own word, and a software authenticator (this one) clears or sets it at will.
+ * authenticator verified the user; never `hwk` or `swk` for a passkey registered with attestation
+ * `none` (the default), since nothing then tells a hardware-held key from a software one: the
+ * backup-eligible flag is the authenticator's own word, and a software authenticator (this one)
+ * clears or sets it at will. Attested passkeys: hardware-bound-passkeys.e2e-spec.ts.
  * Driven as a browser would: the login page's CSRF token, POST /login/passkey, then the code of an
  * OpenID Connect request of demo-client.
  */

@@ -158,6 +158,8 @@ describe('passkeys: the JSON API', () => {
       expect(res.body).toEqual({
         credential_id: authenticator.id,
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        // `none` attestation (the default): nothing proves what holds the key.
+        hardware_bound: false,
       });
       const second = (await creationOptions(token).expect(200)).body as CreationOptions;
       expect(second.excludeCredentials.map((c) => c.id)).toEqual([authenticator.id]);

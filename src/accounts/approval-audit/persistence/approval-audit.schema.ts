@@ -41,4 +41,6 @@ export class ApprovalAuditDocument extends ExpiringRecord {
 export const ApprovalAuditSchema = SchemaFactory.createForClass(ApprovalAuditDocument);
 // The account page's and `approvals list --account`'s query: newest first.
 ApprovalAuditSchema.index({ sub: 1, at: -1 });
+// The admin API's pages: newest first, the id breaking ties (a keyset on a unique key).
+ApprovalAuditSchema.index({ sub: 1, at: -1, _id: -1 });
 removeOnceExpired(ApprovalAuditSchema);

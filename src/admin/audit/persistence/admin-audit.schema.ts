@@ -13,12 +13,19 @@ export class AdminAuditDocument extends ExpiringRecord {
   @Prop({ type: Date, required: true })
   at!: Date;
 
-  /** `client`: an admin client's `client_id`; `cli`: the operating-system user. */
-  @Prop({ type: String, required: true, enum: ['client', 'cli'] })
-  actorKind!: 'client' | 'cli';
+  /**
+   * `client`: an admin client's `client_id`; `operator`: the account's subject (`clientId` the
+   * console's); `cli`: the operating-system user.
+   */
+  @Prop({ type: String, required: true, enum: ['client', 'operator', 'cli'] })
+  actorKind!: 'client' | 'operator' | 'cli';
 
   @Prop({ type: String, required: true })
   actor!: string;
+
+  /** An operator's: the client it acted through (`proofgate-console`). */
+  @Prop({ type: String })
+  clientId?: string;
 
   @Prop({ type: String, required: true })
   action!: string;

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { QueryFilter, Model } from 'mongoose';
-import { type AdminAuditFilter, type AdminAuditRecord, AdminAuditRepository } from '../admin-audit';
+import {
+  type AdminActor,
+  type AdminAuditFilter,
+  type AdminAuditRecord,
+  AdminAuditRepository,
+} from '../admin-audit';
 import { AdminAuditDocument } from './admin-audit.schema';
 
 @Injectable()
@@ -16,8 +21,7 @@ export class MongoAdminAuditRepository extends AdminAuditRepository {
     await this.model.create({
       _id: record.id,
       at: record.at,
-      actorKind: record.actor.kind,
-      actor: record.actor.kind === 'client' ? record.actor.clientId : record.actor.osUser,
+      ...actorFields(record.actor),
       action: record.action,
       targets: { ...record.targets },
       requestId: record.requestId,
@@ -38,7 +42,7 @@ export class MongoAdminAuditRepository extends AdminAuditRepository {
         ? {}
         : filter.actor === 'cli'
           ? { actorKind: 'cli' }
-          : { actorKind: 'client', actor: { $eq: filter.actor } }),
+          : { actorKind: { $in: ['client', 'operator'] }, actor: { $eq: filter.actor } }),
       ...(filter.outcome === undefined ? {} : { outcome: { $eq: filter.outcome } }),
       ...(filter.since === undefined && filter.until === undefined
         ? {}
@@ -58,15 +62,37 @@ export class MongoAdminAuditRepository extends AdminAuditRepository {
     return records.map((record) => ({
       id: record._id,
       at: record.at,
-      actor:
-        record.actorKind === 'client'
-          ? { kind: 'client', clientId: record.actor }
-          : { kind: 'cli', osUser: record.actor },
+      actor: actorOf(record),
       action: record.action,
       targets: record.targets,
       requestId: record.requestId,
       outcome: record.outcome,
       ...(record.reason === undefined ? {} : { reason: record.reason }),
     }));
+  }
+}
+
+/** An actor as the record keeps it: its kind, who (`actor`), and an operator's client. */
+function actorFields(
+  actor: AdminActor,
+): Pick<AdminAuditDocument, 'actorKind' | 'actor' | 'clientId'> {
+  switch (actor.kind) {
+    case 'client':
+      return { actorKind: 'client', actor: actor.clientId };
+    case 'operator':
+      return { actorKind: 'operator', actor: actor.account, clientId: actor.clientId };
+    case 'cli':
+      return { actorKind: 'cli', actor: actor.osUser };
+  }
+}
+
+function actorOf(record: AdminAuditDocument): AdminActor {
+  switch (record.actorKind) {
+    case 'client':
+      return { kind: 'client', clientId: record.actor };
+    case 'operator':
+      return { kind: 'operator', account: record.actor, clientId: record.clientId ?? '' };
+    case 'cli':
+      return { kind: 'cli', osUser: record.actor };
   }
 }

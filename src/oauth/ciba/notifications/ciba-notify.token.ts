@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ServerConfig } from '../../../config/sections/server.config';
-import { Clock } from '../../../platform/clock/clock';
 import { randomToken } from '../../../platform/crypto/hashing';
 import { APPROVALS_PAGE } from '../../../sessions/return-to';
-import { signCompactJws } from '../../../tokens/compact-jws';
-import { SigningKeyService } from '../../../tokens/signing-keys/signing-key.service';
+import { IssuerJwtSigner } from '../../../tokens/issuer-jwt.signer';
 import type { AnnouncedRequest } from './ciba-notification';
 
 /** RFC 8725 §3.11 explicit typing: what the CIBA_NOTIFY_URL body is (never an ID token). */
@@ -18,30 +16,21 @@ export const CIBA_NOTIFY_TYP = 'ciba-notify+jwt';
 @Injectable()
 export class CibaNotifyToken {
   constructor(
-    private readonly keys: SigningKeyService,
+    private readonly signer: IssuerJwtSigner,
     private readonly server: ServerConfig,
-    private readonly clock: Clock,
   ) {}
 
-  async sign(announced: AnnouncedRequest & { sub: string }): Promise<string> {
-    const key = await this.keys.signingKey();
-    const iat = this.clock.nowSeconds();
-    return signCompactJws(
-      { alg: key.alg, kid: key.kid, typ: CIBA_NOTIFY_TYP },
-      {
-        iss: this.server.issuer,
-        sub: announced.sub,
-        client_id: announced.clientId,
-        client_name: announced.clientName,
-        ...(announced.bindingMessage === undefined
-          ? {}
-          : { binding_message: announced.bindingMessage }),
-        approvals_uri: `${this.server.issuer}${APPROVALS_PAGE}`,
-        iat,
-        exp: Math.max(announced.expiresAt, iat + 1),
-        jti: randomToken(16),
-      },
-      key.privateKey,
-    );
+  sign(announced: AnnouncedRequest & { sub: string }): Promise<string> {
+    return this.signer.sign({ typ: CIBA_NOTIFY_TYP }, (iat) => ({
+      sub: announced.sub,
+      client_id: announced.clientId,
+      client_name: announced.clientName,
+      ...(announced.bindingMessage === undefined
+        ? {}
+        : { binding_message: announced.bindingMessage }),
+      approvals_uri: `${this.server.issuer}${APPROVALS_PAGE}`,
+      exp: Math.max(announced.expiresAt, iat + 1),
+      jti: randomToken(16),
+    }));
   }
 }

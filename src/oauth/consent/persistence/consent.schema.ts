@@ -39,13 +39,10 @@ export class ConsentRecord extends KeyedRecord {
 export const ConsentSchema = SchemaFactory.createForClass(ConsentRecord);
 // `consents list/revoke --user`: an operator's query, not a request path.
 ConsentSchema.index({ sub: 1 });
+// The admin API's pages of a user's or a client's consents, in key order (`_id` is consentKey).
+ConsentSchema.index({ sub: 1, _id: 1 });
+ConsentSchema.index({ clientId: 1, _id: 1 });
 // Clean-up only (the dev database never deletes): reads compare `expiresAt` with the clock.
 removeOnceExpired(ConsentSchema);
 
-/**
- * Client ids never contain a space (`[A-Za-z0-9._-]`), so the last space separates the two
- * unambiguously whatever the subject holds.
- */
-export function consentId(sub: string, clientId: string): string {
-  return `${sub} ${clientId}`;
-}
+export { consentKey as consentId } from '../consent';

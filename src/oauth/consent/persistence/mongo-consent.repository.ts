@@ -5,7 +5,7 @@ import { idLookups } from '../../../platform/database/id-lookups';
 import { SINGLE_USE_READ } from '../../../platform/database/single-use';
 import type { TurnBatcher } from '../../../platform/database/turn-batcher';
 import type { Consent, ConsentAllowed } from '../consent';
-import { ConsentRepository } from '../consent.repository';
+import { type ConsentFilter, type ConsentPageRead, ConsentRepository } from '../consent.repository';
 import { ConsentRecord, consentId } from './consent.schema';
 
 function toConsent(record: ConsentRecord): Consent {
@@ -69,6 +69,25 @@ export class MongoConsentRepository extends ConsentRepository {
     const records = await this.model
       .find({ sub: { $eq: sub } })
       .sort({ clientId: 1 })
+      .lean<ConsentRecord[]>()
+      .exec();
+    return records.map(toConsent);
+  }
+
+  async page(
+    { sub, clientId }: ConsentFilter,
+    now: Date,
+    { after, limit }: ConsentPageRead,
+  ): Promise<Consent[]> {
+    const records = await this.model
+      .find({
+        ...(sub === undefined ? {} : { sub: { $eq: sub } }),
+        ...(clientId === undefined ? {} : { clientId: { $eq: clientId } }),
+        expiresAt: { $gt: now },
+        ...(after === undefined ? {} : { _id: { $gt: after } }),
+      })
+      .sort({ _id: 1 })
+      .limit(limit)
       .lean<ConsentRecord[]>()
       .exec();
     return records.map(toConsent);

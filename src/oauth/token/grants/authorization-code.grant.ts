@@ -3,7 +3,13 @@ import { reportRefusals } from '../../../challenges/report-refusals';
 import { ChallengeStore } from '../../../challenges/challenge-store';
 import { TokenConfig } from '../../../config/sections/tokens.config';
 import { Clock } from '../../../platform/clock/clock';
-import { InvalidGrant, InvalidRequest } from '../../../platform/errors/protocol-error';
+import {
+  InvalidGrant,
+  InvalidRequest,
+  InvalidScope,
+} from '../../../platform/errors/protocol-error';
+import { ConsoleAdminAccess, isAdminConsole } from '../../admin-console/console-admin-access';
+import { AdminConsoleConfig } from '../../../config/sections/admin-console.config';
 import { DomainEvents, SecurityEventDetected } from '../../../platform/events/domain-events';
 import { grantIdForChallenge } from '../../../tokens/grants/grant';
 import { GrantRevoked } from '../../../tokens/grants/grant.events';
@@ -71,6 +77,8 @@ export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
     private readonly resourceClientIds: ResourceClientIdCheck,
     private readonly sessionLogout: SessionLogout,
     private readonly profiles: UserProfiles,
+    private readonly consoleAccess: ConsoleAdminAccess,
+    private readonly adminConsole: AdminConsoleConfig,
   ) {
     super();
   }
@@ -120,6 +128,19 @@ export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
       // from here, alongside the grant's write.
       charge.start();
       const { keyHash, payload } = result.challenge;
+      const console = isAdminConsole(client);
+      if (console) {
+        // Issue #77: checked again at the exchange (the role may have been taken away, the
+        // sign-in grown old, since the code): the code is spent either way.
+        await this.consoleAccess.check(
+          {
+            sub: payload.sub,
+            acr: payload.acr,
+            authTime: new Date((payload.authTime ?? 0) * 1000),
+          },
+          (description) => new InvalidScope(description),
+        );
+      }
       // RFC 8707 §2.2: the access token is for one of the code's resources, the first unless
       // the request names another; the grant keeps them all, for its refreshes to choose from.
       const resources = grantedResources(payload, this.tokens.audience);
@@ -148,6 +169,8 @@ export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
           ...(payload.authorizationDetails === undefined
             ? {}
             : { authorizationDetails: payload.authorizationDetails }),
+          // The console's token: short, and no refresh token (its next needs a new passkey).
+          ...(console ? { accessOnly: { ttlSeconds: this.adminConsole.tokenTtlSeconds } } : {}),
         },
         authentication,
         // RFC 9449 §5: a public client's refresh tokens are bound to the key as well.

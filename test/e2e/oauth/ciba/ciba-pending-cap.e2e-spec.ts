@@ -38,6 +38,10 @@ describe('pending backchannel requests per client and person (CIBA_MAX_PENDING_P
     await login(user1, '/', 'user1', 'password1');
   });
   afterAll(() => t.close());
+  // Retry-After is checked to the second: the clock moves only when a test advances it, so a
+  // slow machine's second between a request and the refusal after it cannot shift the answer.
+  beforeEach(() => t.clock.freeze());
+  afterEach(() => t.clock.thaw());
 
   /** `clientId`, a client registered for CIBA only (on first use), and its secret. */
   async function agent(clientId: string): Promise<{ clientId: string; secret: string }> {

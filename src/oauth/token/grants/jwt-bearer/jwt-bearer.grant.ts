@@ -14,10 +14,7 @@ import {
   type KeySetSource,
   checkWithRotatedKeys,
 } from '../../../../clients/assertion/client-key-sets';
-import {
-  type JwsKeyRefusalTexts,
-  jwsKeyRefusal,
-} from '../../../../clients/assertion/assertion-jws';
+import { type JwsKeyRefusalTexts, jwsRefusal } from '../../../../clients/assertion/assertion-jws';
 import { clientLabel, type OAuthClient } from '../../../../clients/oauth-client';
 import {
   JwtBearerConfig,
@@ -274,14 +271,20 @@ const ASSERTION_KEY_TEXTS: JwsKeyRefusalTexts = {
     'The assertion is signed with a key Proofgate cannot use (an RSA key needs 2048 bits or more)',
 };
 
+/** jose's verdict as the refusal a client reads; infrastructure failures pass through. */
+const asRefusal = jwsRefusal({
+  own: ProtocolError,
+  keyTexts: ASSERTION_KEY_TEXTS,
+  refused,
+  otherwise: claimsRefusal,
+});
+
 function refused(description: string, reason: string): InvalidGrant {
   return new InvalidGrant(description).because(reason);
 }
 
-/** jose's verdict as the refusal a client reads; infrastructure failures pass through. */
-function asRefusal(error: unknown): unknown {
-  if (error instanceof ProtocolError) return error;
-  if (!(error instanceof errors.JOSEError)) return error;
+/** jose's verdict on the claims, the algorithm or the form. */
+function claimsRefusal(error: errors.JOSEError): InvalidGrant {
   if (error instanceof errors.JWTExpired) return refused('The assertion expired', 'expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.reason === 'missing') {
@@ -292,8 +295,6 @@ function asRefusal(error: unknown): unknown {
     }
     return refused(`The assertion's ${error.claim} is invalid`, 'claims');
   }
-  const keyRefusal = jwsKeyRefusal(error, ASSERTION_KEY_TEXTS, refused);
-  if (keyRefusal !== undefined) return keyRefusal;
   if (error instanceof errors.JOSEAlgNotAllowed) {
     return refused(
       `The assertion must be signed with ${ASSERTION_ALGS.join(', ')} (never HS* or none)`,
