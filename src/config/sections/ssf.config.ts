@@ -18,8 +18,10 @@ export abstract class SsfConfig {
   abstract readonly maxSubjectsPerStream: number;
   /** How long a SET is kept for its stream, undelivered or unacknowledged, then dropped. */
   abstract readonly retentionSeconds: number;
-  /** How often an instance looks for push deliveries that are due. */
+  /** How often an instance looks for push deliveries that are due, while a push stream exists. */
   abstract readonly pollIntervalMs: number;
+  /** How long an instance trusts its read of whether any push stream exists. */
+  abstract readonly pushCheckIntervalMs: number;
   /** The wait after a push delivery's first failure; it doubles with each, up to 5 minutes. */
   abstract readonly firstRetryMs: number;
   /** One push attempt's time limit (name resolution, connection, answer). */
@@ -67,7 +69,17 @@ export const SSF_SETTINGS = settingsSection(
       type: whole(50, 60_000),
       default: 2_000,
       description:
-        'How often each instance looks for push deliveries of Security Event Tokens that are due.',
+        'How often each instance looks for push deliveries of Security Event Tokens that are due, while a push stream ' +
+        'exists (see `SSF_PUSH_CHECK_INTERVAL_MS`); SETs this instance queues are pushed at once.',
+    }),
+    pushCheckIntervalMs: setting({
+      name: 'SSF_PUSH_CHECK_INTERVAL_MS',
+      type: whole(1_000, 300_000),
+      default: 30_000,
+      description:
+        'How long an instance trusts its last read of whether any push stream exists: without one its push poller ' +
+        'sends no database command but this read. An instance that creates a push stream or queues a SET for one ' +
+        'looks at once; the others see the stream within this long.',
     }),
     firstRetryMs: setting({
       name: 'SSF_FIRST_RETRY_MS',
@@ -110,6 +122,7 @@ export function readSsfConfig(env: EnvReader): SsfConfig {
     maxSubjectsPerStream: env.get(SSF_SETTINGS.declared.maxSubjectsPerStream),
     retentionSeconds: env.get(SSF_SETTINGS.declared.retentionSeconds),
     pollIntervalMs: env.get(SSF_SETTINGS.declared.pollIntervalMs),
+    pushCheckIntervalMs: env.get(SSF_SETTINGS.declared.pushCheckIntervalMs),
     firstRetryMs: env.get(SSF_SETTINGS.declared.firstRetryMs),
     timeoutMs: env.get(SSF_SETTINGS.declared.timeoutMs),
     longPollMs: env.get(SSF_SETTINGS.declared.longPollMs),

@@ -7,6 +7,7 @@ import { OutboxPoller } from '../../platform/outbox/outbox-poller';
 import type { SsfEvent } from '../outbox/ssf-event';
 import { SsfEventRepository } from '../outbox/ssf-event.repository';
 import { SsfEventsQueued } from '../signals.events';
+import { StreamPresence } from '../streams/stream-presence';
 import { StreamRepository } from '../streams/stream.repository';
 import { SsfPushSender } from './ssf-push.sender';
 
@@ -33,12 +34,25 @@ interface Claimed {
  * failure is retried with exponential backoff, the stream waiting for its head; the workers go
  * round the streams oldest SET first, so one receiver's backlog or a dead endpoint holds one
  * worker, never the others' streams. A paused stream's SETs wait; a disabled one's are dropped.
+ *
+ * Idle cost: most deployments have no push stream, and then the poller sends no command but one
+ * read every SSF_PUSH_CHECK_INTERVAL_MS (StreamPresence.pushing: "does a push stream exist?").
+ * Chosen over a slow poll of the outbox, which would cost the same read and delay every retry and
+ * every row another process queued to the slow interval: while a push stream exists the poller
+ * polls every SSF_POLL_INTERVAL_MS as before. What it may miss in between is bounded: a push row
+ * is only queued for an existing push stream, and the instance that created the stream or
+ * changed it to push, or queued the row, forgets its "none" at once (StreamPresence.changed) and
+ * polls; another instance only learns of the stream within the interval, and proofgate-admin
+ * (which runs no poller) queues rows that some instance already knowing the stream delivers.
+ * Housekeeping (SETs past retention) runs only while any stream exists: with none, no row waits
+ * (deleting a stream drops its rows).
  */
 @Injectable()
 export class SsfPushPoller extends OutboxPoller<'push', Claimed> {
   constructor(
     private readonly outbox: SsfEventRepository,
     private readonly streams: StreamRepository,
+    private readonly presence: StreamPresence,
     private readonly sender: SsfPushSender,
     private readonly ssf: SsfConfig,
     clock: Clock,
@@ -52,10 +66,18 @@ export class SsfPushPoller extends OutboxPoller<'push', Claimed> {
 
   @OnEvent(SsfEventsQueued.type)
   queued(): void {
+    this.presence.changed();
+    void this.poll();
+  }
+
+  /** Reads at once whether a push stream exists, so its first tick finds it known. */
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
     void this.poll();
   }
 
   protected async claim(): Promise<Claimed | null> {
+    if (!(await this.presence.pushing())) return null;
     const now = this.clock.now();
     if ((await this.outbox.dueStream(now, [])) === null) return null;
     const leaseUntil = new Date(now.getTime() + this.ssf.timeoutMs + LEASE_MARGIN_MS);
@@ -99,6 +121,7 @@ export class SsfPushPoller extends OutboxPoller<'push', Claimed> {
 
   /** SETs past their retention, given up (a receiver down longer misses them). */
   protected async housekeep(now: Date): Promise<void> {
+    if (!(await this.presence.anyForHousekeeping())) return;
     const givenUp = await this.outbox.giveUpOverdue(now);
     if (givenUp > 0) this.logger.warn(`${givenUp} SET(s) given up past SSF_RETENTION_SECONDS`);
   }

@@ -101,7 +101,10 @@ export class SsfStreams {
       updatedAt: this.clock.now(),
     };
     if (!(await this.streams.save(changed))) throw new NotFound('No such stream');
-    if (modeOf(changed) !== modeOf(current)) await this.outbox.setMode(streamId, modeOf(changed));
+    if (modeOf(changed) !== modeOf(current)) {
+      await this.outbox.setMode(streamId, modeOf(changed));
+      this.presence.changed();
+    }
     return changed;
   }
 

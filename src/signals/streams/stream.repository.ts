@@ -36,6 +36,9 @@ export abstract class StreamRepository {
   /** Whether any stream exists, of any receiver and status: one read of at most one id. */
   abstract any(): Promise<boolean>;
 
+  /** The delivery methods the streams use, of any receiver and status: one read, none when none. */
+  abstract deliveryMethods(): Promise<string[]>;
+
   /**
    * The streams not disabled that deliver `event` and cover the account `sub`: default_subjects
    * ALL, or `sub` added to them.

@@ -4,17 +4,9 @@
  * and each cause's SETs, exactly one per stream, polled (RFC 8936) and pushed (RFC 8935) to a
  * loopback receiver that is down and then up, each verified with jose against the JWKS.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { mongo } from 'mongoose';
 import request from 'supertest';
-import {
-  createLocalJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  jwtVerify,
-  type JWTPayload,
-} from 'jose';
+import { decodeJwt, type JWTPayload } from 'jose';
 import { cliCall } from '../../../src/admin/io/cli-call';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
@@ -23,17 +15,22 @@ import { adminCli } from '../../support/admin-cli';
 import { basic, login, refresh, tokensFor } from '../../support/oauth';
 import { registerPasskey } from '../../support/passkeys';
 import { expectRefusal } from '../../support/refusal';
-import type { TestApp } from '../../support/test-app';
 import { useTestApp } from '../../support/use-test-app';
+import {
+  CAEP,
+  POLL,
+  PUSH,
+  RISC,
+  SetReceiver,
+  receiverEntry,
+  ssfTokenOf,
+  verifiedSet,
+} from '../../support/shared-signals';
 
 const RECEIVER = { id: 'ssf-receiver', secret: 'ssf-receiver-secret-1234' };
 const OTHER = { id: 'ssf-other', secret: 'ssf-other-secret-1234' };
 const MACHINE = { id: 'plain-machine', secret: 'plain-machine-secret-1234' };
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-of-the-ssf-spec';
-const PUSH = 'urn:ietf:rfc:8935';
-const POLL = 'urn:ietf:rfc:8936';
-const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
-const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
 const ALL_EVENTS = [
   `${CAEP}session-revoked`,
   `${CAEP}credential-change`,
@@ -41,68 +38,6 @@ const ALL_EVENTS = [
   `${RISC}account-enabled`,
   `${RISC}credential-compromise`,
 ];
-
-/** The OAUTH_CLIENTS entry of a receiver client the operator marked. */
-function receiverEntry(client: { id: string; secret: string }) {
-  return {
-    client_id: client.id,
-    client_secret: client.secret,
-    grant_types: ['client_credentials'],
-    ssf_receiver: true,
-  };
-}
-
-/** A receiver's token for the stream management API. */
-async function ssfTokenOf(t: TestApp, client: { id: string; secret: string }): Promise<string> {
-  const response = await t
-    .http()
-    .post('/token')
-    .type('form')
-    .set('Authorization', basic(client.id, client.secret))
-    .send({ grant_type: 'client_credentials', scope: 'ssf' });
-  expect(response.status).toBe(200);
-  return (response.body as { access_token: string }).access_token;
-}
-
-/** A receiver's push endpoint on loopback: records each SET; answers 503 while `down`. */
-class SetReceiver {
-  readonly received: { set: string; contentType?: string; authorization?: string }[] = [];
-  down = false;
-  url = '';
-  private readonly server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      if (this.down) {
-        res.writeHead(503).end();
-        return;
-      }
-      this.received.push({
-        set: Buffer.concat(chunks).toString('utf8'),
-        contentType: req.headers['content-type'],
-        authorization: req.headers.authorization,
-      });
-      res.writeHead(202).end();
-    });
-  });
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/events`;
-  }
-
-  async waitFor(count: number, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.received.length < count) {
-      if (Date.now() > deadline) throw new Error(`${this.received.length} SETs, ${count} expected`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
   const t = useTestApp({
@@ -138,17 +73,7 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
   });
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-  async function verified(set: string): Promise<JWTPayload> {
-    const jwks = (await t.http().get('/jwks.json').expect(200)).body as Parameters<
-      typeof createLocalJWKSet
-    >[0];
-    expect(decodeProtectedHeader(set).typ).toBe('secevent+jwt');
-    const { payload } = await jwtVerify(set, createLocalJWKSet(jwks), {
-      issuer: issuer(),
-      typ: 'secevent+jwt',
-    });
-    return payload;
-  }
+  const verified = (set: string): Promise<JWTPayload> => verifiedSet(t, set);
 
   async function createStream(token: string, body: Record<string, unknown>) {
     const response = await t.http().post('/ssf/streams').set(as(token)).send(body);

@@ -174,6 +174,10 @@ export class MongoStreamRepository extends StreamRepository {
     return (await this.streams.exists({}).exec()) !== null;
   }
 
+  async deliveryMethods(): Promise<string[]> {
+    return this.streams.distinct('deliveryMethod').exec();
+  }
+
   async covering(event: string, sub: string): Promise<Stream[]> {
     const live = await this.streams
       .find({ status: { $ne: 'disabled' }, eventsDelivered: event })
