@@ -52,3 +52,29 @@ export class SignInMethodUnlinked extends domainEvent('account.method_unlinked')
     super();
   }
 }
+
+/** The password of the account was replaced (an operator set it), the method itself kept. */
+export class PasswordChanged extends domainEvent('account.password_changed') {
+  constructor(
+    readonly sub: string,
+    readonly methodKey: string,
+    readonly at: Date,
+  ) {
+    super();
+  }
+}
+
+/**
+ * The account's email address, as its `email` claim gives it (the first address it verified),
+ * changed: one was added first, or the first removed. `previous` / `current` undefined: none.
+ */
+export class AccountEmailChanged extends domainEvent('account.email_changed') {
+  constructor(
+    readonly sub: string,
+    readonly previous: string | undefined,
+    readonly current: string | undefined,
+    readonly at: Date,
+  ) {
+    super();
+  }
+}

@@ -4,6 +4,7 @@ import { DomainEvents } from '../platform/events/domain-events';
 import {
   AccountLockDownLifted,
   AccountLockedDown,
+  AccountEmailChanged,
   SignInMethodLinked,
   SignInMethodUnlinked,
 } from './account.events';
@@ -241,6 +242,8 @@ export class AccountService {
       }
     }
     const method = { key: methodKey, type, sub, addedAt: now, ...kept };
+    // An address linked first becomes the `email` claim: read what it was (email links only).
+    const emailBefore = type === 'email' ? await this.emailClaimOf(sub) : undefined;
     const outcome = await this.accounts.claim(method);
     if (outcome === 'taken') {
       throw new MethodAlreadyLinked(
@@ -255,6 +258,11 @@ export class AccountService {
     this.logger.log(`Linked a ${METHOD_NOUNS[type]} to ${sub} (${outcome})`);
     if (outcome === 'claimed') {
       await this.events.emitAndWait(new SignInMethodLinked(sub, methodKey, now, kept.passkey));
+      if (type === 'email' && emailBefore === undefined) {
+        await this.events.emitAndWait(
+          new AccountEmailChanged(sub, undefined, emailOf(methodKey), now),
+        );
+      }
     }
     return method;
   }
@@ -270,17 +278,32 @@ export class AccountService {
       methodTypeOf(methodKey) === 'passkey'
         ? (await this.accounts.findMethod(methodKey))?.passkey
         : undefined;
+    const isEmail = methodTypeOf(methodKey) === 'email';
+    // The `email` claim is the first address: removing it makes the next one (if any) the claim.
+    const emailBefore = isEmail ? await this.emailClaimOf(sub) : undefined;
     const now = this.clock.now();
     const outcome = await this.accounts.release(sub, methodKey, now);
     if (outcome === 'released') {
       this.logger.log(`Unlinked a ${METHOD_NOUNS[methodTypeOf(methodKey)!]} from ${sub}`);
       await this.events.emitAndWait(new SignInMethodUnlinked(sub, methodKey, now, passkey));
+      if (isEmail && emailBefore === emailOf(methodKey)) {
+        const emailAfter = await this.emailClaimOf(sub);
+        await this.events.emitAndWait(new AccountEmailChanged(sub, emailBefore, emailAfter, now));
+      }
       return;
     }
     if (outcome === 'last_method' || methodKey === originalMethodKey(sub)) {
       throw new LastSignInMethod('An account keeps at least one sign-in method');
     }
     throw new MethodNotLinked('The account has no such sign-in method');
+  }
+
+  /** The account's `email` claim: the first address its record lists (see `profile`). */
+  private async emailClaimOf(sub: string): Promise<string | undefined> {
+    const key = (await this.accounts.profileOf(sub))?.methods.find(
+      (method) => methodTypeOf(method) === 'email',
+    );
+    return key === undefined ? undefined : emailOf(key);
   }
 
   /**

@@ -19,3 +19,22 @@ export class LoginSessionEnded extends domainEvent('session.ended') {
     super();
   }
 }
+
+/**
+ * A sign-in in a browser signed in to the same account achieved a higher `acr` than the session
+ * it replaces (a step-up, to `phr` or `phrh`): told once, for the new session, before its cookie
+ * is set.
+ */
+export class SessionAssuranceRaised extends domainEvent('session.assurance_raised') {
+  constructor(
+    readonly sub: string,
+    /** The new session's `sid`. */
+    readonly sid: string,
+    /** The replaced session's `acr`; undefined: it had none (a password, a wallet). */
+    readonly previous: string | undefined,
+    readonly current: string,
+    readonly at: Date,
+  ) {
+    super();
+  }
+}

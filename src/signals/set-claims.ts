@@ -7,7 +7,7 @@ const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
 /**
  * RFC 8417 §2.2 and SSF 1.0 §4: a SET's claims but its `jti` (the outbox derives it): this
  * issuer, when it was queued, the stream's audience (its receiver), the account as RFC 9493
- * `iss_sub` in `sub_id`, and one event with `event_timestamp` (CAEP 1.0 §2) and its members.
+ * `iss_sub` in `sub_id` (unless the event names its own subject), and one event with `event_timestamp` (CAEP 1.0 §2) and its members.
  */
 export function setClaims(
   issuer: string,
@@ -19,7 +19,7 @@ export function setClaims(
     iss: issuer,
     iat: seconds(now),
     aud: audience,
-    sub_id: issSubOf(issuer, cause.sub),
+    sub_id: cause.subject ?? issSubOf(issuer, cause.sub),
     events: { [cause.event]: { event_timestamp: seconds(cause.at), ...cause.members } },
   };
 }

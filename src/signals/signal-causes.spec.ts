@@ -1,26 +1,34 @@
 import {
+  AccountEmailChanged,
   AccountLockDownLifted,
   AccountLockedDown,
+  PasswordChanged,
   SignInMethodLinked,
   SignInMethodUnlinked,
 } from '../accounts/account.events';
-import { LoginSessionEnded } from '../sessions/session.events';
+import { LoginSessionEnded, SessionAssuranceRaised } from '../sessions/session.events';
 import { RefreshFamilyRevoked } from '../tokens/grants/grant.events';
 import { setClaims, verificationClaims } from './set-claims';
 import {
   accountDisabled,
   accountEnabled,
+  assuranceLevelChange,
   credentialChange,
   credentialCompromise,
+  emailChange,
   passkeyCredentialType,
+  passwordUpdate,
   sessionRevoked,
 } from './signal-causes';
 import {
   ACCOUNT_DISABLED,
   ACCOUNT_ENABLED,
+  ASSURANCE_LEVEL_CHANGE,
   CREDENTIAL_CHANGE,
   CREDENTIAL_COMPROMISE,
+  IDENTIFIER_CHANGED,
   SESSION_REVOKED,
+  TOKEN_CLAIMS_CHANGE,
   VERIFICATION,
   eventsDelivered,
 } from './ssf-events';
@@ -91,14 +99,70 @@ describe('the cause of each SET (CAEP 1.0, RISC 1.0)', () => {
       expect(removed!.key).not.toBe(added!.key);
     });
 
-    it('tells nothing yet of the other methods (a wallet, an email address)', () => {
-      const wallet = 'eip155:1:0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
+    it('names each other method by its credential_type: the CAEP value where one fits, else the documented one', () => {
+      const typeOf = (methodKey: string) =>
+        credentialChange(new SignInMethodLinked('user0', methodKey, AT), 'create')?.members
+          .credential_type;
+      expect(typeOf('password:ada')).toBe('password');
+      expect(typeOf('credential:c2VjcmV0LWhhc2g')).toBe('verifiable-credential');
+      expect(typeOf('eip155:1:0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266')).toBe('wallet');
+      expect(typeOf('email:ada@example.com')).toBe('email');
+      expect(typeOf('upstream:corp:12345')).toBe('federated');
+      expect(typeOf('no-such-method')).toBeUndefined();
+    });
+
+    it("tells an operator's new password as change_type update, initiated by an admin", () => {
+      expect(passwordUpdate(new PasswordChanged('user0', 'password:user0', AT))).toEqual({
+        key: `credential-change:update:password:user0:${AT.getTime()}`,
+        sub: 'user0',
+        event: CREDENTIAL_CHANGE,
+        members: { credential_type: 'password', change_type: 'update', initiating_entity: 'admin' },
+        at: AT,
+      });
+    });
+  });
+
+  describe('an email change (CAEP token-claims-change, RISC identifier-changed)', () => {
+    it('tells a first address as the email claim only: nothing was replaced', () => {
+      const causes = emailChange(new AccountEmailChanged('acct', undefined, 'ada@example.com', AT));
+      expect(causes.map((cause) => [cause.event, cause.members])).toEqual([
+        [TOKEN_CLAIMS_CHANGE, { claims: { email: 'ada@example.com', email_verified: true } }],
+      ]);
+    });
+
+    it('tells an address that took the place of another as identifier-changed, its subject the old address', () => {
+      const causes = emailChange(
+        new AccountEmailChanged('acct', 'ada@example.com', 'lovelace@example.com', AT),
+      );
+      expect(causes).toHaveLength(2);
+      const changed = causes.find((cause) => cause.event === IDENTIFIER_CHANGED)!;
+      expect(changed.members).toEqual({ 'new-value': 'lovelace@example.com' });
+      const claims = setClaims('https://issuer.example', 'rp', changed, LATER);
+      expect(claims.sub_id).toEqual({ format: 'email', email: 'ada@example.com' });
+    });
+
+    it('tells nothing when the last address went (no new value to give)', () => {
       expect(
-        credentialChange(new SignInMethodLinked('user0', wallet, AT), 'create'),
-      ).toBeUndefined();
-      expect(
-        credentialChange(new SignInMethodUnlinked('user0', 'email:ada@example.com', AT), 'delete'),
-      ).toBeUndefined();
+        emailChange(new AccountEmailChanged('acct', 'ada@example.com', undefined, AT)),
+      ).toEqual([]);
+    });
+  });
+
+  it('tells a step-up as assurance-level-change, increase, in the OIDC-acr namespace, once per new session', () => {
+    const cause = assuranceLevelChange(
+      new SessionAssuranceRaised('user0', 'sid-1', 'urn:proofgate:acr:1fa', 'phr', AT),
+    );
+    expect(cause).toEqual({
+      key: 'assurance-level-change:sid-1',
+      sub: 'user0',
+      event: ASSURANCE_LEVEL_CHANGE,
+      members: {
+        namespace: 'OIDC-acr',
+        current_level: 'phr',
+        previous_level: 'urn:proofgate:acr:1fa',
+        change_direction: 'increase',
+      },
+      at: AT,
     });
   });
 

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import {
+  AccountEmailChanged,
   AccountLockDownLifted,
   AccountLockedDown,
+  PasswordChanged,
   SignInMethodLinked,
   SignInMethodUnlinked,
 } from '../accounts/account.events';
@@ -10,7 +12,7 @@ import { ServerConfig } from '../config/sections/server.config';
 import { SsfConfig } from '../config/sections/ssf.config';
 import { Clock } from '../platform/clock/clock';
 import { DomainEvents } from '../platform/events/domain-events';
-import { LoginSessionEnded } from '../sessions/session.events';
+import { LoginSessionEnded, SessionAssuranceRaised } from '../sessions/session.events';
 import { RefreshFamilyRevoked } from '../tokens/grants/grant.events';
 import type { NewSsfEvent } from './outbox/ssf-event';
 import { SsfEventRepository } from './outbox/ssf-event.repository';
@@ -19,8 +21,11 @@ import {
   type SignalCause,
   accountDisabled,
   accountEnabled,
+  assuranceLevelChange,
   credentialChange,
   credentialCompromise,
+  emailChange,
+  passwordUpdate,
   sessionRevoked,
 } from './signal-causes';
 import { SsfEventsQueued } from './signals.events';
@@ -64,6 +69,21 @@ export class SsfEventWriter {
   @OnEvent(SignInMethodUnlinked.type, AWAITED)
   methodUnlinked(event: SignInMethodUnlinked): Promise<void> {
     return this.write(credentialChange(event, 'delete'));
+  }
+
+  @OnEvent(PasswordChanged.type, AWAITED)
+  passwordChanged(event: PasswordChanged): Promise<void> {
+    return this.write(passwordUpdate(event));
+  }
+
+  @OnEvent(AccountEmailChanged.type, AWAITED)
+  async emailChanged(event: AccountEmailChanged): Promise<void> {
+    for (const cause of emailChange(event)) await this.write(cause);
+  }
+
+  @OnEvent(SessionAssuranceRaised.type, AWAITED)
+  assuranceRaised(event: SessionAssuranceRaised): Promise<void> {
+    return this.write(assuranceLevelChange(event));
   }
 
   @OnEvent(AccountLockedDown.type, AWAITED)

@@ -7,19 +7,28 @@ const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
 
 export const SESSION_REVOKED = `${CAEP}session-revoked`;
 export const CREDENTIAL_CHANGE = `${CAEP}credential-change`;
+export const ASSURANCE_LEVEL_CHANGE = `${CAEP}assurance-level-change`;
+export const TOKEN_CLAIMS_CHANGE = `${CAEP}token-claims-change`;
 export const ACCOUNT_DISABLED = `${RISC}account-disabled`;
 export const ACCOUNT_ENABLED = `${RISC}account-enabled`;
 export const CREDENTIAL_COMPROMISE = `${RISC}credential-compromise`;
+export const IDENTIFIER_CHANGED = `${RISC}identifier-changed`;
 /** SSF 1.0 §8.1.4.1: sent on a receiver's request, whatever its stream asked for. */
 export const VERIFICATION = 'https://schemas.openid.net/secevent/ssf/event-type/verification';
 
-/** What a stream may ask for (`events_supported`): the events this version queues. */
+/**
+ * What a stream may ask for (`events_supported`): the events this version queues. RISC
+ * `account-purged` is not among them: Proofgate removes no account.
+ */
 export const SUPPORTED_EVENTS: readonly string[] = [
   SESSION_REVOKED,
   CREDENTIAL_CHANGE,
+  ASSURANCE_LEVEL_CHANGE,
+  TOKEN_CLAIMS_CHANGE,
   ACCOUNT_DISABLED,
   ACCOUNT_ENABLED,
   CREDENTIAL_COMPROMISE,
+  IDENTIFIER_CHANGED,
 ];
 
 /** SSF 1.0 §6.1.1: RFC 8935 push delivery; §6.1.2: RFC 8936 poll delivery. */

@@ -31,12 +31,24 @@ const RECEIVER = { id: 'ssf-receiver', secret: 'ssf-receiver-secret-1234' };
 const OTHER = { id: 'ssf-other', secret: 'ssf-other-secret-1234' };
 const MACHINE = { id: 'plain-machine', secret: 'plain-machine-secret-1234' };
 const INITIAL_ACCESS_TOKEN = 'initial-access-token-of-the-ssf-spec';
+/** The events of the causes this spec makes (account-changes.e2e-spec.ts makes the others). */
 const ALL_EVENTS = [
   `${CAEP}session-revoked`,
   `${CAEP}credential-change`,
   `${RISC}account-disabled`,
   `${RISC}account-enabled`,
   `${RISC}credential-compromise`,
+];
+/** Every event Proofgate transmits (`events_supported`), in the order it lists them. */
+const SUPPORTED_EVENTS = [
+  `${CAEP}session-revoked`,
+  `${CAEP}credential-change`,
+  `${CAEP}assurance-level-change`,
+  `${CAEP}token-claims-change`,
+  `${RISC}account-disabled`,
+  `${RISC}account-enabled`,
+  `${RISC}credential-compromise`,
+  `${RISC}identifier-changed`,
 ];
 
 describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
@@ -176,7 +188,7 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
       expect(created).toMatchObject({
         iss: issuer(),
         aud: RECEIVER.id,
-        events_supported: ALL_EVENTS,
+        events_supported: SUPPORTED_EVENTS,
         events_delivered: [`${RISC}account-disabled`],
         delivery: { method: POLL, endpoint_url: `${issuer()}/ssf/poll/${id}` },
         description: 'mine',
