@@ -148,7 +148,12 @@ export class SsfEventWriter {
       new Date(now.getTime() + this.ssf.retentionSeconds * 1000),
     );
     const pushed = rows.filter((row) => row.mode === 'push').length;
-    if (pushed > 0) this.events.emit(new SsfEventsQueued(pushed));
+    this.events.emit(
+      new SsfEventsQueued(
+        rows.map(({ receiver, streamId }) => ({ receiver, streamId })),
+        pushed,
+      ),
+    );
   }
 }
 

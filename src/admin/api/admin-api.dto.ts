@@ -13,7 +13,7 @@ const NEXT = {
 };
 
 /** A list's page of `Item`s, as every list of the admin API answers (`{ items, next }`). */
-function pageDto<Item>(item: Type<Item>) {
+export function pageDto<Item>(item: Type<Item>) {
   class Page {
     @ApiProperty({ type: [item] })
     items!: Item[];

@@ -6,7 +6,8 @@ import { exponentialBackoffMs } from '../../platform/concurrency/backoff';
 import { OutboxPoller } from '../../platform/outbox/outbox-poller';
 import type { SsfEvent } from '../outbox/ssf-event';
 import { SsfEventRepository } from '../outbox/ssf-event.repository';
-import { SsfEventsQueued } from '../signals.events';
+import { DomainEvents } from '../../platform/events/domain-events';
+import { SsfBacklogRead, SsfDeliveriesSettled, SsfEventsQueued } from '../signals.events';
 import { StreamPresence } from '../streams/stream-presence';
 import { StreamRepository } from '../streams/stream.repository';
 import { SsfPushSender } from './ssf-push.sender';
@@ -19,6 +20,8 @@ export const MAX_RETRY_DELAY_MS = 5 * 60 * 1000;
 const LEASE_MARGIN_MS = 30_000;
 /** Streams one claim looks at before it says nothing is due (others took them meanwhile). */
 const CLAIM_TRIES = 4;
+
+const OUTCOMES = { done: 'delivered', retrying: 'retrying', dead: 'given_up' } as const;
 
 interface Claimed {
   readonly event: SsfEvent;
@@ -55,6 +58,7 @@ export class SsfPushPoller extends OutboxPoller<'push', Claimed> {
     private readonly presence: StreamPresence,
     private readonly sender: SsfPushSender,
     private readonly ssf: SsfConfig,
+    private readonly events: DomainEvents,
     clock: Clock,
   ) {
     super(new Logger(SsfPushPoller.name), clock, outbox, {
@@ -65,7 +69,8 @@ export class SsfPushPoller extends OutboxPoller<'push', Claimed> {
   }
 
   @OnEvent(SsfEventsQueued.type)
-  queued(): void {
+  queued(event: SsfEventsQueued): void {
+    if (event.push === 0) return;
     this.presence.changed();
     void this.poll();
   }
@@ -114,15 +119,37 @@ export class SsfPushPoller extends OutboxPoller<'push', Claimed> {
           `SET ${event.jti} of stream ${event.streamId} given up after ${event.attempts} attempt(s)`,
         );
       }
+      if (settled !== null) {
+        const stream = { receiver: event.receiver, streamId: event.streamId };
+        this.events.emit(new SsfDeliveriesSettled(stream, OUTCOMES[settled], 1));
+      }
     } finally {
       await this.streams.release(event.streamId, this.owner, this.clock.now());
     }
   }
 
-  /** SETs past their retention, given up (a receiver down longer misses them). */
+  /**
+   * SETs past their retention, given up (a receiver down longer misses them); then what waits
+   * for each stream, for its metrics (one aggregation, every OUTBOX_HOUSEKEEPING_INTERVAL_MS,
+   * only while a stream exists: with none, nothing waits).
+   */
   protected async housekeep(now: Date): Promise<void> {
-    if (!(await this.presence.anyForHousekeeping())) return;
+    if (!(await this.presence.anyForHousekeeping())) {
+      this.events.emit(new SsfBacklogRead([]));
+      return;
+    }
     const givenUp = await this.outbox.giveUpOverdue(now);
     if (givenUp > 0) this.logger.warn(`${givenUp} SET(s) given up past SSF_RETENTION_SECONDS`);
+    const backlog = await this.outbox.backlog();
+    this.events.emit(
+      new SsfBacklogRead(
+        backlog.map(({ receiver, streamId, pending, oldest }) => ({
+          receiver,
+          streamId,
+          pending,
+          lagSeconds: Math.max(0, (now.getTime() - oldest.getTime()) / 1000),
+        })),
+      ),
+    );
   }
 }

@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SsfConfig } from '../../config/sections/ssf.config';
 import { Clock } from '../../platform/clock/clock';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { DomainEvents } from '../../platform/events/domain-events';
+import { SsfDeliveriesSettled } from '../signals.events';
 import type { SetError } from '../outbox/ssf-event';
 import { SsfEventRepository } from '../outbox/ssf-event.repository';
 import { SetSigner } from '../set-signer';
@@ -55,6 +57,7 @@ export class SsfPolls {
     private readonly signer: SetSigner,
     private readonly ssf: SsfConfig,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   async poll(receiver: string, streamId: string, request: PollRequest): Promise<PollAnswer> {
@@ -64,8 +67,13 @@ export class SsfPolls {
     }
     const errors = setErrorsOf(request.setErrs);
     const now = this.clock.now();
-    await this.outbox.acknowledge(streamId, request.ack ?? [], now);
-    await this.outbox.refuse(streamId, errors, now);
+    const acknowledged = await this.outbox.acknowledge(streamId, request.ack ?? [], now);
+    const refused = await this.outbox.refuse(streamId, errors, now);
+    const settled = { receiver, streamId };
+    if (acknowledged > 0) {
+      this.events.emit(new SsfDeliveriesSettled(settled, 'delivered', acknowledged));
+    }
+    if (refused > 0) this.events.emit(new SsfDeliveriesSettled(settled, 'given_up', refused));
     const max = Math.min(request.maxEvents ?? MAX_EVENTS, MAX_EVENTS);
     if (max === 0 || stream.status !== 'enabled') return { sets: {}, moreAvailable: false };
     const deadline =

@@ -11,6 +11,12 @@ export abstract class StreamRepository {
   /** The stream `streamId` of `receiver`, or null (none, or another receiver's). */
   abstract find(receiver: string, streamId: string): Promise<Stream | null>;
 
+  /**
+   * Every receiver's streams, oldest first (creation time, then id), after `after`: at most
+   * `limit` (an operator's list).
+   */
+  abstract page(after: { at: Date; id: string } | undefined, limit: number): Promise<Stream[]>;
+
   /** Every stream of `receiver`, oldest first. */
   abstract list(receiver: string): Promise<Stream[]>;
 

@@ -4,7 +4,7 @@ import type { Model } from 'mongoose';
 import { sha256Base64Url } from '../../../platform/crypto/hashing';
 import { MongoOutbox } from '../../../platform/outbox/mongo-outbox';
 import type { NewSsfEvent, SetError, SsfEvent, SsfEventMode } from '../ssf-event';
-import { SsfEventRepository } from '../ssf-event.repository';
+import { SsfEventRepository, type StreamBacklog } from '../ssf-event.repository';
 import { SsfEventRecord } from './ssf-event.schema';
 
 /** How long a finished row is kept past its give-up time (for an operator to look at). */
@@ -112,19 +112,20 @@ export class MongoSsfEventRepository extends SsfEventRepository {
     return rows.map(toEvent);
   }
 
-  async acknowledge(streamId: string, jtis: readonly string[], now: Date): Promise<void> {
-    if (jtis.length === 0) return;
-    await this.model
+  async acknowledge(streamId: string, jtis: readonly string[], now: Date): Promise<number> {
+    if (jtis.length === 0) return 0;
+    const result = await this.model
       .updateMany(
         { _id: { $in: [...jtis] }, streamId: { $eq: streamId }, status: 'pending' },
         { $set: { status: 'delivered', finishedAt: now, leaseUntil: now } },
       )
       .exec();
+    return result.modifiedCount;
   }
 
-  async refuse(streamId: string, errors: readonly SetError[], now: Date): Promise<void> {
-    if (errors.length === 0) return;
-    await this.model.bulkWrite(
+  async refuse(streamId: string, errors: readonly SetError[], now: Date): Promise<number> {
+    if (errors.length === 0) return 0;
+    const result = await this.model.bulkWrite(
       errors.map((error) => ({
         updateOne: {
           filter: { _id: { $eq: error.jti }, streamId: { $eq: streamId }, status: 'pending' },
@@ -140,6 +141,7 @@ export class MongoSsfEventRepository extends SsfEventRepository {
       })),
       { ordered: false },
     );
+    return result.modifiedCount;
   }
 
   async dropPending(streamId: string, now: Date, reason: string): Promise<number> {
@@ -156,6 +158,29 @@ export class MongoSsfEventRepository extends SsfEventRepository {
     await this.model
       .updateMany({ streamId: { $eq: streamId }, status: 'pending' }, { $set: { mode } })
       .exec();
+  }
+
+  async backlog(streamIds?: readonly string[]): Promise<StreamBacklog[]> {
+    const streams = streamIds === undefined ? {} : { streamId: { $in: [...streamIds] } };
+    const groups = await this.model
+      .aggregate<{ _id: string; receiver: string; pending: number; oldest: Date }>([
+        { $match: { ...streams, status: 'pending' } },
+        {
+          $group: {
+            _id: '$streamId',
+            receiver: { $first: '$receiver' },
+            pending: { $sum: 1 },
+            oldest: { $min: '$createdAt' },
+          },
+        },
+      ])
+      .exec();
+    return groups.map(({ _id, receiver, pending, oldest }) => ({
+      streamId: _id,
+      receiver,
+      pending,
+      oldest,
+    }));
   }
 
   giveUpOverdue(now: Date): Promise<number> {

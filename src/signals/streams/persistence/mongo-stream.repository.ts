@@ -96,6 +96,25 @@ export class MongoStreamRepository extends StreamRepository {
     return records.map(toStream);
   }
 
+  async page(after: { at: Date; id: string } | undefined, limit: number): Promise<Stream[]> {
+    const records = await this.streams
+      .find(
+        after === undefined
+          ? {}
+          : {
+              $or: [
+                { createdAt: { $gt: after.at } },
+                { createdAt: { $eq: after.at }, _id: { $gt: after.id } },
+              ],
+            },
+      )
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<SsfStreamRecord[]>()
+      .exec();
+    return records.map(toStream);
+  }
+
   async save(stream: Stream): Promise<boolean> {
     const { set, unset } = definedOnly(settingsOf(stream));
     const result = await this.streams
