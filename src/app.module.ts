@@ -26,6 +26,7 @@ import { ProofRegistryModule } from './proof-registry.module';
 import { MailModule } from './mail/mail.module';
 import { ApprovalProofsModule } from './approval-proofs/approval-proofs.module';
 import { AdminApiModule } from './admin/api/admin-api.module';
+import { SignalsModule } from './signals/signals.module';
 
 @Module({
   imports: [
@@ -53,6 +54,7 @@ import { AdminApiModule } from './admin/api/admin-api.module';
     MailModule,
     ApprovalProofsModule,
     AdminApiModule,
+    SignalsModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProtocolErrorFilter },

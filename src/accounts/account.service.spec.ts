@@ -1,4 +1,5 @@
 import { Clock } from '../platform/clock/clock';
+import type { DomainEvents } from '../platform/events/domain-events';
 import type { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import type { AccountProfileRecord, AccountRepository, SignInState } from './account.repository';
 import { AccountService } from './account.service';
@@ -14,6 +15,7 @@ function serviceOver(state: SignInState): AccountService {
       now = () => new Date();
     })(),
     {} as unknown as RateLimiter,
+    {} as unknown as DomainEvents,
   );
 }
 
@@ -62,6 +64,7 @@ describe('AccountService.profile: the username an account has, and when its meth
       repository as AccountRepository,
       {} as unknown as Clock,
       {} as unknown as RateLimiter,
+      {} as unknown as DomainEvents,
     );
   }
 

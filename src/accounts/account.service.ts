@@ -1,5 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../platform/clock/clock';
+import { DomainEvents } from '../platform/events/domain-events';
+import {
+  AccountLockDownLifted,
+  AccountLockedDown,
+  AccountEmailChanged,
+  SignInMethodLinked,
+  SignInMethodUnlinked,
+} from './account.events';
 import type { MethodType } from '../proofs/proof-vocabulary';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import {
@@ -84,6 +92,7 @@ export class AccountService {
     private readonly accounts: AccountRepository,
     private readonly clock: Clock,
     private readonly limiter: RateLimiter,
+    private readonly events: DomainEvents,
   ) {}
 
   /**
@@ -233,6 +242,8 @@ export class AccountService {
       }
     }
     const method = { key: methodKey, type, sub, addedAt: now, ...kept };
+    // An address linked first becomes the `email` claim: read what it was (email links only).
+    const emailBefore = type === 'email' ? await this.emailClaimOf(sub) : undefined;
     const outcome = await this.accounts.claim(method);
     if (outcome === 'taken') {
       throw new MethodAlreadyLinked(
@@ -245,6 +256,14 @@ export class AccountService {
       );
     }
     this.logger.log(`Linked a ${METHOD_NOUNS[type]} to ${sub} (${outcome})`);
+    if (outcome === 'claimed') {
+      await this.events.emitAndWait(new SignInMethodLinked(sub, methodKey, now, kept.passkey));
+      if (type === 'email' && emailBefore === undefined) {
+        await this.events.emitAndWait(
+          new AccountEmailChanged(sub, undefined, emailOf(methodKey), now),
+        );
+      }
+    }
     return method;
   }
 
@@ -254,15 +273,37 @@ export class AccountService {
    */
   async unlink(sub: string, methodKey: string): Promise<void> {
     assertRemovable(sub, methodKey);
-    const outcome = await this.accounts.release(sub, methodKey, this.clock.now());
+    // What a passkey's authenticator was, for those told of its removal (read before it goes).
+    const passkey =
+      methodTypeOf(methodKey) === 'passkey'
+        ? (await this.accounts.findMethod(methodKey))?.passkey
+        : undefined;
+    const isEmail = methodTypeOf(methodKey) === 'email';
+    // The `email` claim is the first address: removing it makes the next one (if any) the claim.
+    const emailBefore = isEmail ? await this.emailClaimOf(sub) : undefined;
+    const now = this.clock.now();
+    const outcome = await this.accounts.release(sub, methodKey, now);
     if (outcome === 'released') {
       this.logger.log(`Unlinked a ${METHOD_NOUNS[methodTypeOf(methodKey)!]} from ${sub}`);
+      await this.events.emitAndWait(new SignInMethodUnlinked(sub, methodKey, now, passkey));
+      if (isEmail && emailBefore === emailOf(methodKey)) {
+        const emailAfter = await this.emailClaimOf(sub);
+        await this.events.emitAndWait(new AccountEmailChanged(sub, emailBefore, emailAfter, now));
+      }
       return;
     }
     if (outcome === 'last_method' || methodKey === originalMethodKey(sub)) {
       throw new LastSignInMethod('An account keeps at least one sign-in method');
     }
     throw new MethodNotLinked('The account has no such sign-in method');
+  }
+
+  /** The account's `email` claim: the first address its record lists (see `profile`). */
+  private async emailClaimOf(sub: string): Promise<string | undefined> {
+    const key = (await this.accounts.profileOf(sub))?.methods.find(
+      (method) => methodTypeOf(method) === 'email',
+    );
+    return key === undefined ? undefined : emailOf(key);
   }
 
   /**
@@ -307,14 +348,22 @@ export class AccountService {
     return refusal ? { sub: state.sub, refusal } : { sub: state.sub };
   }
 
-  /** Locks the account of `sub` down; false when it already was. See assertMaySignIn. */
-  disable(sub: string): Promise<boolean> {
-    return this.accounts.disable(sub, this.clock.now());
+  /**
+   * Locks the account of `sub` down; false when it already was. See assertMaySignIn. A change is
+   * told (AccountLockedDown) before this resolves: its subscribers' writes are done by then.
+   */
+  async disable(sub: string): Promise<boolean> {
+    const now = this.clock.now();
+    const changed = await this.accounts.disable(sub, now);
+    if (changed) await this.events.emitAndWait(new AccountLockedDown(sub, now));
+    return changed;
   }
 
-  /** Lifts a lock-down; false when the account was not disabled. */
-  enable(sub: string): Promise<boolean> {
-    return this.accounts.enable(sub);
+  /** Lifts a lock-down; false when the account was not disabled. Told as `disable` is. */
+  async enable(sub: string): Promise<boolean> {
+    const changed = await this.accounts.enable(sub);
+    if (changed) await this.events.emitAndWait(new AccountLockDownLifted(sub, this.clock.now()));
+    return changed;
   }
 
   /** Of `subs`, the disabled ones with when. */

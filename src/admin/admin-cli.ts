@@ -12,6 +12,7 @@ import type { CommandDeps } from './io/command-output';
 import { registerKeysCommands } from './keys/keys.command';
 import { registerMigrationsCommands } from './migrations/migrations.command';
 import { registerOutboxesCommands } from './outboxes/outboxes.command';
+import { registerStreamsCommands } from './streams/streams.command';
 import { registerUsersCommands } from './users/users.command';
 import { registerOperatorsCommands } from './operators/operators.command';
 import { registerSecurityEventsCommands } from './security-events/security-events.command';
@@ -52,6 +53,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
   registerAccountsCommands(program, deps);
   registerSessionsCommands(program, deps);
   registerOutboxesCommands(program, deps);
+  registerStreamsCommands(program, deps);
   registerOperatorsCommands(program, deps);
   registerSecurityEventsCommands(program, deps);
   registerMigrationsCommands(program, deps);

@@ -11,6 +11,7 @@ import { RateLimitModule } from '../platform/rate-limit/rate-limit.module';
 import { GRANT_TYPE_RULES } from '../oauth/token/token-grants';
 import { RegistrableGrantTypesModule } from '../clients/registration/registrable-grant-types';
 import { AdministrationModule } from './administration.module';
+import { SignalsWriterModule } from '../signals/signals-writer.module';
 /** The CLI's configuration, validated before Nest starts, available everywhere like AppConfigModule's. */
 @Module({})
 class AdminConfigModule {
@@ -53,6 +54,8 @@ export class AdminModule {
         // The grants' registration rules: OAUTH_CLIENTS' check at start, and `clients add`.
         RegistrableGrantTypesModule.forRules(GRANT_TYPE_RULES),
         AdministrationModule,
+        // A lock-down from the CLI queues its Security Event Tokens (issue #80).
+        SignalsWriterModule,
       ],
     };
   }

@@ -21,6 +21,9 @@ import { ConsentAdministration } from './consents/consent-administration.service
 import { GrantAdministration } from './grants/grant-administration.service';
 import { KeyAdministration } from './keys/key-administration.service';
 import { OutboxAdministration } from './outboxes/outbox-administration.service';
+import { StreamAdministration } from './streams/stream-administration.service';
+import { StreamPersistenceModule } from '../signals/streams/persistence/stream-persistence.module';
+import { SsfEventPersistenceModule } from '../signals/outbox/persistence/ssf-event-persistence.module';
 import { SessionAdministration } from './sessions/session-administration.service';
 import { UserAdministration } from './users/user-administration.service';
 import { OperatorAdministration } from './operators/operator-administration.service';
@@ -40,6 +43,7 @@ export const ADMINISTRATION_SERVICES = [
   OperatorAdministration,
   SecurityEventAdministration,
   SessionAdministration,
+  StreamAdministration,
   UserAdministration,
 ] as const;
 
@@ -65,6 +69,8 @@ export const ADMINISTRATION_SERVICES = [
     CibaNotificationPersistenceModule,
     OperatorPersistenceModule,
     SecurityEventsModule,
+    StreamPersistenceModule,
+    SsfEventPersistenceModule,
   ],
   providers: [PasswordHasher, MethodRemoval, AdminAuditTrail, ...ADMINISTRATION_SERVICES],
   exports: [AdminAuditTrail, ...ADMINISTRATION_SERVICES],

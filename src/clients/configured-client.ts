@@ -35,6 +35,7 @@ const CONFIGURED_FIELDS = [
   'policyUri',
   'tosUri',
   'adminScopes',
+  'ssfReceiver',
 ] as const satisfies readonly (keyof OAuthClient & keyof ClientConfig)[];
 
 export type ConfiguredClientFields = Pick<OAuthClient, (typeof CONFIGURED_FIELDS)[number]>;
@@ -68,6 +69,7 @@ export function configuredClientFields(entry: ClientConfig): ConfiguredClientFie
       : {}),
     ...clientPageFields(entry),
     ...(entry.adminScopes?.length ? { adminScopes: [...entry.adminScopes] } : {}),
+    ...(entry.ssfReceiver ? { ssfReceiver: true } : {}),
   };
 }
 

@@ -125,6 +125,12 @@ export interface OAuthClient extends ClientLogoutMetadata {
    */
   adminScopes?: AdminScope[];
   /**
+   * Issue #80: a Shared Signals receiver, which may get the `ssf` scope for itself by
+   * client_credentials and manage its own streams; only an operator marks one (OAUTH_CLIENTS
+   * `ssf_receiver`, `clients add --ssf-receiver`), never a client that registered itself.
+   */
+  ssfReceiver?: boolean;
+  /**
    * OpenID Connect Registration §2 `request_object_signing_alg`: every request object (RFC 9101)
    * of this client must be signed with this algorithm by one of its keys (`jwks` or `jwksUri`);
    * an unsigned one is refused.

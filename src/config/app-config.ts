@@ -15,6 +15,7 @@ import { PasskeyConfig, readPasskeyConfig } from './sections/passkeys.config';
 import { ParConfig, readParConfig } from './sections/par.config';
 import { AdminConsoleConfig, readAdminConsoleConfig } from './sections/admin-console.config';
 import { LogoutConfig, readLogoutConfig } from './sections/logout.config';
+import { SsfConfig, readSsfConfig } from './sections/ssf.config';
 import { MailConfig, mailProductionRefusal, readMailConfig } from './sections/mail.config';
 import { StepUpConfig, readStepUpConfig } from './sections/step-up.config';
 import { RateLimitConfig, readRateLimitConfig } from './sections/rate-limits.config';
@@ -50,6 +51,7 @@ export class AppConfig {
   readonly par!: ParConfig;
   readonly adminConsole!: AdminConsoleConfig;
   readonly logout!: LogoutConfig;
+  readonly ssf!: SsfConfig;
   readonly ciba!: CibaConfig;
   readonly stepUp!: StepUpConfig;
   readonly operator!: OperatorConfig;
@@ -103,6 +105,7 @@ export class AppConfig {
       dpop: readDpopConfig(env),
       par: readParConfig(env),
       logout,
+      ssf: readSsfConfig(env),
       ciba: readCibaConfig(env, server),
       stepUp: readStepUpConfig(env, server),
       operator,

@@ -15,6 +15,7 @@ import { OperatorConfig } from './sections/operator.config';
 import { ParConfig } from './sections/par.config';
 import { AdminConsoleConfig } from './sections/admin-console.config';
 import { LogoutConfig } from './sections/logout.config';
+import { SsfConfig } from './sections/ssf.config';
 import { MailConfig } from './sections/mail.config';
 import { StepUpConfig } from './sections/step-up.config';
 import { RateLimitConfig } from './sections/rate-limits.config';
@@ -48,6 +49,7 @@ export const CONFIG_SECTIONS = {
   dpop: DpopConfig,
   par: ParConfig,
   logout: LogoutConfig,
+  ssf: SsfConfig,
   ciba: CibaConfig,
   stepUp: StepUpConfig,
   operator: OperatorConfig,

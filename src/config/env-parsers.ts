@@ -1,4 +1,5 @@
 import { adminScopesProblem, type AdminScope } from '../protocol-rules/admin-scopes';
+import { ssfReceiverProblem } from '../protocol-rules/ssf';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -263,6 +264,7 @@ export interface ClientEntry {
   policy_uri?: unknown;
   tos_uri?: unknown;
   admin_scopes?: unknown;
+  ssf_receiver?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -315,6 +317,8 @@ export interface ClientEntryConfig {
   tosUri?: string;
   /** Issue #77: the admin API scopes it may get by client_credentials (an admin client). */
   adminScopes?: AdminScope[];
+  /** Issue #80: a Shared Signals receiver, which may get the `ssf` scope by client_credentials. */
+  ssfReceiver?: boolean;
 }
 
 /**
@@ -609,6 +613,11 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
           grantTypes,
         });
   if (adminProblem) throw new ConfigError(`${where}admin_scopes ${adminProblem}`);
+  const ssfProblem =
+    entry.ssf_receiver === undefined
+      ? undefined
+      : ssfReceiverProblem(entry.ssf_receiver, { confidential, grantTypes });
+  if (ssfProblem) throw new ConfigError(`${where}ssf_receiver ${ssfProblem}`);
   return {
     clientId: entry.client_id,
     ...(typeof entry.client_secret === 'string' ? { clientSecret: entry.client_secret } : {}),
@@ -641,6 +650,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     ...(Array.isArray(adminScopes) && adminScopes.length
       ? { adminScopes: [...new Set(adminScopes as AdminScope[])] }
       : {}),
+    ...(entry.ssf_receiver === true ? { ssfReceiver: true } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { JWT_BEARER_SETTINGS } from './sections/jwt-bearer.config';
 import { LAB_SETTINGS } from './sections/lab.config';
 import { LOGIN_THROTTLE_SETTINGS } from './sections/login-throttle.config';
 import { LOGOUT_SETTINGS } from './sections/logout.config';
+import { SSF_SETTINGS } from './sections/ssf.config';
 import { MAIL_SETTINGS } from './sections/mail.config';
 import { OAUTH_SETTINGS } from './sections/oauth.config';
 import { OPERATOR_SETTINGS } from './sections/operator.config';
@@ -45,6 +46,7 @@ const BY_SECTION = {
   stepUp: STEP_UP_SETTINGS,
   jwtBearer: JWT_BEARER_SETTINGS,
   logout: LOGOUT_SETTINGS,
+  ssf: SSF_SETTINGS,
   ciba: CIBA_SETTINGS,
   mail: MAIL_SETTINGS,
   wallet: WALLET_SETTINGS,

@@ -6,7 +6,9 @@ import { randomToken, sha256Base64Url } from '../platform/crypto/hashing';
 import { OAuthConfig } from '../config/sections/oauth.config';
 import { InvalidRequest } from '../platform/errors/protocol-error';
 import { type WithHeaders, readCookies, usesSecureCookies } from '../platform/http/cookies';
-import { acrOfAuthentication } from '../protocol-rules/acr';
+import { acrOfAuthentication, meetsAcr } from '../protocol-rules/acr';
+import { DomainEvents } from '../platform/events/domain-events';
+import { SessionAssuranceRaised } from './session.events';
 import {
   MAX_REPLACED_SESSIONS,
   sessionIdOf,
@@ -80,6 +82,7 @@ export class SessionService {
     private readonly accounts: AccountService,
     private readonly passkeys: PasskeyConfig,
     private readonly proofs: ProofList,
+    private readonly events: DomainEvents,
   ) {
     this.cookieName = usesSecureCookies(server) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
   }
@@ -172,12 +175,20 @@ export class SessionService {
         await this.sessions.delete(session.idHash);
         throw error;
       });
+    const started = toLoginSession(session);
+    // CAEP 1.0 §3.5: a sign-in of the same account that the browser's session's acr does not meet
+    // is a step-up; told before the cookie is set, as every cause of a SET is before it answers.
+    if (previous && previous.sub === identity.sub && !meetsAcr(previous.acr, acr)) {
+      await this.events.emitAndWait(
+        new SessionAssuranceRaised(identity.sub, started.sid, previous.acr, acr, now),
+      );
+    }
     this.clearOtherCookie(req, res);
     res.cookie(this.cookieName, value, {
       ...this.cookieOptions(),
       maxAge: ttlSeconds * 1000,
     });
-    return toLoginSession(session);
+    return started;
   }
 
   /**

@@ -207,6 +207,34 @@ export class MetricsService {
     ['purpose', 'outcome'],
   );
 
+  // Shared Signals (issue #80): per stream, `client` its receiver (an operator-registered client)
+  // and `stream` its id, both bounded by SSF_MAX_STREAMS_PER_RECEIVER.
+  readonly ssfSetsQueued = this.counter(
+    'proofgate_ssf_sets_queued_total',
+    'Security Event Tokens queued in the ssf_events outbox, by receiver client and stream',
+    ['client', 'stream'],
+  );
+
+  readonly ssfDeliveries = this.counter(
+    'proofgate_ssf_deliveries_total',
+    'Security Event Tokens settled, by receiver client, stream and outcome: delivered (pushed and accepted, or acknowledged by a poll), retrying (a push failed, another attempt is due), given_up (the receiver refused it: a push answered 400, or setErrs)',
+    ['client', 'stream', 'outcome'],
+  );
+
+  readonly ssfStreamPending = new Gauge({
+    name: 'proofgate_ssf_stream_pending',
+    help: 'Security Event Tokens waiting for their stream (not yet accepted or acknowledged), by receiver client and stream, as read every minute while a stream exists',
+    labelNames: ['client', 'stream'],
+    registers: [this.own],
+  });
+
+  readonly ssfStreamLag = new Gauge({
+    name: 'proofgate_ssf_stream_lag_seconds',
+    help: 'Age of the oldest Security Event Token waiting for its stream, by receiver client and stream (absent: none waits), as read every minute while a stream exists',
+    labelNames: ['client', 'stream'],
+    registers: [this.own],
+  });
+
   readonly rateLimited = this.counter(
     'proofgate_rate_limited_total',
     'Requests refused with 429 by a rate-limit rule (the rule names a route family, never a key)',

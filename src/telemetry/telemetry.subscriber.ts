@@ -29,6 +29,12 @@ import { SecurityEventLog } from './security-events/security-event.log';
 import { MailDeliveryAttempted, MailQueued } from '../mail/mail.events';
 import { AdminActionRecorded, AdminCallRefused } from '../platform/events/admin.events';
 import { CibaNotificationAttempted } from '../oauth/ciba/notifications/ciba-notifications.events';
+import {
+  SsfBacklogRead,
+  SsfDeliveriesSettled,
+  SsfEventsQueued,
+  type SetStream,
+} from '../signals/signals.events';
 
 /** Reason labels are a closed vocabulary; anything else is `other` (bounded metric labels). */
 const REASON = /^[a-z][a-z0-9_]{0,39}$/;
@@ -39,6 +45,14 @@ const ACTION = /^[a-z][a-z_]{0,30}\.[a-z][a-z_]{0,30}$/;
 const actionLabel = (action: string) => (ACTION.test(action) ? action : 'other');
 /** Client labels are configured client ids or `registered` (see clientLabel); else `other`. */
 const CLIENT = /^[\x21-\x7e]{1,100}$/;
+
+/** A SET's stream as labels: its receiver (an operator-registered client) and its random id. */
+function streamLabels(stream: SetStream): { client: string; stream: string } {
+  return {
+    client: CLIENT.test(stream.receiver) ? stream.receiver : 'other',
+    stream: CLIENT.test(stream.streamId) ? stream.streamId : 'other',
+  };
+}
 
 /**
  * The one place that listens to what the protocols report and turns it into Prometheus metrics,
@@ -155,6 +169,30 @@ export class TelemetrySubscriber {
   @OnEvent(CibaNotificationAttempted.type)
   cibaNotificationAttempted(event: CibaNotificationAttempted): void {
     this.metrics.cibaNotifications.inc({ kind: event.kind, outcome: event.outcome });
+  }
+
+  @OnEvent(SsfEventsQueued.type)
+  ssfEventsQueued(event: SsfEventsQueued): void {
+    for (const stream of event.streams) this.metrics.ssfSetsQueued.inc(streamLabels(stream));
+  }
+
+  @OnEvent(SsfDeliveriesSettled.type)
+  ssfDeliveriesSettled(event: SsfDeliveriesSettled): void {
+    this.metrics.ssfDeliveries.inc(
+      { ...streamLabels(event.stream), outcome: event.outcome },
+      event.count,
+    );
+  }
+
+  /** Each read replaces the last: a stream that waits for nothing (or is gone) has no series. */
+  @OnEvent(SsfBacklogRead.type)
+  ssfBacklogRead(event: SsfBacklogRead): void {
+    this.metrics.ssfStreamPending.reset();
+    this.metrics.ssfStreamLag.reset();
+    for (const stream of event.streams) {
+      this.metrics.ssfStreamPending.set(streamLabels(stream), stream.pending);
+      this.metrics.ssfStreamLag.set(streamLabels(stream), stream.lagSeconds);
+    }
   }
 
   @OnEvent(MailQueued.type)

@@ -1,5 +1,6 @@
 import { InvalidScope } from '../platform/errors/protocol-error';
 import { ADMIN_SCOPES, isAdminScope, namesAdminScope } from '../protocol-rules/admin-scopes';
+import { SSF_SCOPE } from '../protocol-rules/ssf';
 
 /**
  * The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). `email`:
@@ -56,6 +57,12 @@ export function checkScope(requested: string | undefined): string {
       `${unknown.filter(namesAdminScope).join(' ')}: the admin API's scopes are granted only to an admin client, for itself, by client_credentials`,
     ).because('admin_scope');
   }
+  if (unknown.includes(SSF_SCOPE)) {
+    // Issue #80: the transmitter's scope is a receiver client's own, never a user's to grant.
+    throw new InvalidScope(
+      `${SSF_SCOPE}: the Shared Signals scope is granted only to a receiver client, for itself, by client_credentials`,
+    ).because('ssf_scope');
+  }
   if (unknown.length > 0) {
     // The fix with the refusal: what may be asked for (scopes_supported, RFC 8414 §2).
     throw new InvalidScope(
@@ -88,16 +95,18 @@ export const CLIENT_SCOPES: readonly string[] = ['api'];
  * when none is asked for. An admin client (issue #77) may also ask for the admin scopes the
  * operator gave it (`adminScopes`), alone: a token for the admin API is for nothing else. This is
  * the one place an admin scope is granted; every other grant checks `checkScope`, which refuses
- * them.
+ * them. A Shared Signals receiver (issue #80, `ssfReceiver`) may likewise ask for `ssf`, alone.
  */
 export function checkClientScope(
   requested: string | undefined,
   adminScopes: readonly string[] = [],
+  ssfReceiver = false,
 ): string {
   if (requested === undefined) return CLIENT_SCOPES.join(' ');
   const values = requested.split(' ');
   const admin = values.filter(namesAdminScope);
   if (admin.length > 0) return checkAdminScope(values, admin, adminScopes);
+  if (values.includes(SSF_SCOPE)) return checkSsfScope(values, ssfReceiver);
   const scope = checkScope(requested);
   const beyond = scope.split(' ').filter((value) => !CLIENT_SCOPES.includes(value));
   if (beyond.length > 0) {
@@ -149,4 +158,19 @@ function checkAdminScope(
     );
   }
   return [...new Set(admin)].join(' ');
+}
+
+/** A receiver's token for the transmitter's stream management API: `ssf`, nothing else. */
+function checkSsfScope(values: readonly string[], ssfReceiver: boolean): string {
+  if (!ssfReceiver) {
+    throw new InvalidScope(
+      `${SSF_SCOPE}: this client is not a Shared Signals receiver (the operator marks one with ssf_receiver in OAUTH_CLIENTS or clients add --ssf-receiver)`,
+    ).because('ssf_scope');
+  }
+  if (values.some((value) => value !== SSF_SCOPE)) {
+    throw new InvalidScope(
+      'A token for the Shared Signals transmitter carries the ssf scope only: ask for the other scopes in a token of their own',
+    );
+  }
+  return SSF_SCOPE;
 }

@@ -1,3 +1,4 @@
+import type { DomainEvents } from '../../platform/events/domain-events';
 import { TestClock } from '../../../test/support/test-clock';
 import { TestPasswordHasher } from '../../../test/support/test-password-hasher';
 import { InMemoryUserRepository } from './testing/in-memory-user.repository';
@@ -19,7 +20,9 @@ describe('UserAccountService', () => {
 
   beforeEach(() => {
     repository = new InMemoryUserRepository();
-    accounts = new UserAccountService(repository, hasher, new TestClock());
+    accounts = new UserAccountService(repository, hasher, new TestClock(), {
+      emitAndWait: () => Promise.resolve(),
+    } as unknown as DomainEvents);
     login = new UserService(repository, hasher);
   });
 

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
+import { DomainEvents } from '../../platform/events/domain-events';
+import { passwordMethodKey } from '../account';
+import { PasswordChanged } from '../account.events';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
 import { DYNAMIC_CLIENT_ID_PREFIX } from '../../protocol-rules/client-id';
 import { UserRepository, type UserPageQuery } from './user.repository';
@@ -78,6 +81,7 @@ export class UserAccountService {
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   async register(username: string, password: string): Promise<UserAccount> {
@@ -150,11 +154,18 @@ export class UserAccountService {
     await this.users.removeOfAccount(username, sub);
   }
 
+  /** Replaces the password of `username` (an operator's act), told (PasswordChanged) before it resolves. */
   async setPassword(username: string, password: string): Promise<void> {
     checkPassword(password);
     const passwordHash = await this.hasher.hash(password);
     if (!(await this.users.updatePasswordHash(username, passwordHash))) {
       throw new UserAccountError(`no user ${username}`, 'not_found');
+    }
+    const sub = await this.subjectOf(username);
+    if (sub !== null) {
+      await this.events.emitAndWait(
+        new PasswordChanged(sub, passwordMethodKey(username), this.clock.now()),
+      );
     }
   }
 

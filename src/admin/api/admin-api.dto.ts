@@ -52,6 +52,9 @@ export class AdminClientDto {
   @ApiProperty({ required: false, type: [String], example: ['admin:read'] })
   admin_scopes?: string[];
 
+  @ApiProperty({ required: false, example: true })
+  ssf_receiver?: boolean;
+
   @ApiProperty({
     enum: ['OAUTH_CLIENTS', 'built-in', 'database', 'dynamic registration'],
     example: 'database',

@@ -10,6 +10,7 @@ import { GrantsAdminController } from '../grants/grants.controller';
 import { KeysAdminController } from '../keys/keys.controller';
 import { OutboxesAdminController } from '../outboxes/outboxes.controller';
 import { SessionsAdminController } from '../sessions/sessions.controller';
+import { StreamsAdminController } from '../streams/streams.controller';
 import { UsersAdminController } from '../users/users.controller';
 import { OperatorsAdminController } from '../operators/operators.controller';
 import { SecurityEventsAdminController } from '../security-events/security-events.controller';
@@ -34,6 +35,7 @@ import { AdminErrorsInterceptor } from './admin-errors.interceptor';
     ApprovalsAdminController,
     AuditAdminController,
     OutboxesAdminController,
+    StreamsAdminController,
     OperatorsAdminController,
     SecurityEventsAdminController,
     ConsolePageController,

@@ -111,6 +111,8 @@ export interface RegisteredClient extends OptionalClientMetadata {
   readonly postLogoutRedirectUris: readonly string[];
   /** Issue #77: the admin API scopes it may get by client_credentials (none: not an admin client). */
   readonly adminScopes: readonly AdminScope[];
+  /** Issue #80: a Shared Signals receiver (the `ssf` scope by client_credentials); absent: not. */
+  readonly ssfReceiver?: true;
   readonly source: ClientSource;
   /** OAuthClient.revision (0: never changed): what a change made on this reading names. */
   readonly revision: number;
@@ -173,6 +175,8 @@ export interface NewClient extends OptionalClientMetadata {
   readonly postLogoutRedirectUris?: readonly string[];
   /** Issue #77: an admin client's scopes (checked as OAUTH_CLIENTS' `admin_scopes`). */
   readonly adminScopes?: readonly string[];
+  /** Issue #80: a Shared Signals receiver (checked as OAUTH_CLIENTS' `ssf_receiver`). */
+  readonly ssfReceiver?: boolean;
 }
 
 /**
@@ -372,6 +376,7 @@ export class ClientAdministration {
       ...(client.policyUri ? { policyUri: client.policyUri } : {}),
       ...(client.tosUri ? { tosUri: client.tosUri } : {}),
       ...(client.adminScopes?.length ? { adminScopes: client.adminScopes } : {}),
+      ...(client.ssfReceiver ? { ssfReceiver: true } : {}),
     };
   }
 
@@ -734,6 +739,7 @@ export class ClientAdministration {
         : {}),
       ...clientPageFields(client),
       adminScopes: [...(client.adminScopes ?? [])],
+      ...(client.ssfReceiver ? { ssfReceiver: true as const } : {}),
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
       ...(client.registeredWithInitialAccessToken
@@ -812,6 +818,7 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
       ...(wanted.policyUri !== undefined ? { policy_uri: wanted.policyUri } : {}),
       ...(wanted.tosUri !== undefined ? { tos_uri: wanted.tosUri } : {}),
       ...(wanted.adminScopes !== undefined ? { admin_scopes: [...wanted.adminScopes] } : {}),
+      ...(wanted.ssfReceiver !== undefined ? { ssf_receiver: wanted.ssfReceiver } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);

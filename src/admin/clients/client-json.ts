@@ -60,6 +60,8 @@ export function clientJson(client: RegisteredClient) {
     ...(client.tosUri ? { tos_uri: client.tosUri } : {}),
     // Issue #77: an admin client's scopes at the admin API, shown when set.
     ...(client.adminScopes.length ? { admin_scopes: client.adminScopes } : {}),
+    // Issue #80: a Shared Signals receiver, shown when marked.
+    ...(client.ssfReceiver ? { ssf_receiver: true } : {}),
     source: client.source,
     ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
     ...(client.registeredWithInitialAccessToken

@@ -79,6 +79,7 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ...(client.adminScopes.length
       ? [['admin API', `may get ${client.adminScopes.join(' ')}`] as const]
       : []),
+    ...(client.ssfReceiver ? [['shared signals', 'a receiver: may get ssf'] as const] : []),
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
     ...(client.registeredWithInitialAccessToken
@@ -385,6 +386,10 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       collectOneOf(ADMIN_SCOPES),
     )
     .option(
+      '--ssf-receiver',
+      'a Shared Signals receiver (/ssf): it may get the ssf scope for itself by client_credentials and manage its own streams (with --grant-type client_credentials)',
+    )
+    .option(
       '--profile <profile>',
       `hold the client to a profile: ${CLIENT_PROFILES.join(', ')} (FAPI 2.0 Security Profile: a private_key_jwt client, PAR and DPoP required, codes of at most ${FAPI2_MAX_CODE_LIFETIME_SECONDS} s, PS256/ES256/EdDSA only)`,
       (value: string) => {
@@ -425,6 +430,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           policyUri?: string;
           tosUri?: string;
           adminScope?: AdminScope[];
+          ssfReceiver?: boolean;
         },
         command: Command,
       ) => {
@@ -471,6 +477,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
                 tosUri: 'tosUri',
                 adminScopes: 'adminScope',
               }),
+              ...(options.ssfReceiver === true ? { ssfReceiver: true } : {}),
               ...keys,
             },
             cliCall(),

@@ -182,6 +182,11 @@ export class NewClientDto {
   @IsArray()
   @IsIn(ADMIN_SCOPES, { each: true })
   admin_scopes?: string[];
+
+  @optional('A Shared Signals receiver: it may get the ssf scope by client_credentials', false)
+  @IsOptional()
+  @IsBoolean()
+  ssf_receiver?: boolean;
 }
 
 /** The request as the service takes it (the CLI's flags map to the same fields). */
@@ -243,5 +248,6 @@ function metadataOf(body: ClientChangesDto): ClientChanges {
     tosUri: 'tos_uri',
     profile: 'profile',
     adminScopes: 'admin_scopes',
+    ssfReceiver: 'ssf_receiver',
   });
 }

@@ -161,6 +161,10 @@ export class ClientRecord extends KeyedRecord {
   @Prop({ type: [String], enum: ADMIN_SCOPES, default: undefined })
   adminScopes?: AdminScope[];
 
+  /** Issue #80: a Shared Signals receiver an operator marked (client_credentials only). */
+  @Prop({ type: Boolean })
+  ssfReceiver?: boolean;
+
   /** Set for clients that registered themselves (RFC 7591): when they did. */
   @Prop({ type: Date })
   dynamicallyRegisteredAt?: Date;

@@ -70,6 +70,7 @@ function toClient(record: ClientRecord): OAuthClient {
       : {}),
     ...clientPageFields(record),
     ...(record.adminScopes?.length ? { adminScopes: record.adminScopes } : {}),
+    ...(record.ssfReceiver ? { ssfReceiver: true } : {}),
     ...(record.revision ? { revision: record.revision } : {}),
   };
 }

@@ -68,6 +68,8 @@ export interface ClientConfig {
   readonly tosUri?: string;
   /** Issue #77 `admin_scopes`: the admin API scopes it may get by client_credentials. */
   readonly adminScopes?: readonly AdminScope[];
+  /** Issue #80 `ssf_receiver`: a Shared Signals receiver (the `ssf` scope by client_credentials). */
+  readonly ssfReceiver?: boolean;
   /**
    * OpenID Connect Registration §2 `application_type`; absent: a public client is native. Only
    * the demo seed sets it: `demo-client` runs on the developer's machine, as a native app does.

@@ -29,6 +29,10 @@ export abstract class RateLimitConfig {
   abstract readonly adminApiPerIp: number;
   /** Admin API calls per minute per admin client (its token checked). */
   abstract readonly adminApiPerClient: number;
+  /** Shared Signals stream management and poll calls (/ssf) per minute per IP, refused ones included. */
+  abstract readonly ssfPerIp: number;
+  /** Shared Signals calls per minute per receiver client (its token checked). */
+  abstract readonly ssfPerReceiver: number;
   /** Passkey ceremonies (options and verify, anonymous or not) per minute per IP. */
   abstract readonly passkeyPerIp: number;
   /** Sign-ins at an upstream identity provider (start and callback) per minute per IP. */
@@ -157,6 +161,22 @@ export const RATE_LIMIT_SETTINGS = settingsSection(
       default: 300,
       description: 'Admin API calls per admin client, counted once its token is checked.',
     }),
+    ssfPerIp: setting({
+      name: 'RATE_LIMIT_SSF_PER_IP',
+      type: whole(1),
+      default: 600,
+      description:
+        'Shared Signals calls (`/ssf`: the stream management API and polls) per IP, refused ones ' +
+        'included: what a caller without a valid token can try.',
+    }),
+    ssfPerReceiver: setting({
+      name: 'RATE_LIMIT_SSF_PER_RECEIVER',
+      type: whole(1),
+      default: 300,
+      description:
+        'Shared Signals calls per receiver client, counted once its token is checked (a long poll ' +
+        'is one call).',
+    }),
     passkeyPerIp: setting({
       name: 'RATE_LIMIT_PASSKEY_PER_IP',
       type: whole(1),
@@ -271,6 +291,8 @@ export function readRateLimitConfig(env: EnvReader): RateLimitConfig {
     registerPerIp: env.get(RATE_LIMIT_SETTINGS.declared.registerPerIp),
     adminApiPerIp: env.get(RATE_LIMIT_SETTINGS.declared.adminApiPerIp),
     adminApiPerClient: env.get(RATE_LIMIT_SETTINGS.declared.adminApiPerClient),
+    ssfPerIp: env.get(RATE_LIMIT_SETTINGS.declared.ssfPerIp),
+    ssfPerReceiver: env.get(RATE_LIMIT_SETTINGS.declared.ssfPerReceiver),
     passkeyPerIp: env.get(RATE_LIMIT_SETTINGS.declared.passkeyPerIp),
     upstreamPerIp: env.get(RATE_LIMIT_SETTINGS.declared.upstreamPerIp),
     oid4vpPerIp: env.get(RATE_LIMIT_SETTINGS.declared.oid4vpPerIp),

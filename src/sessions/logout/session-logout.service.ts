@@ -9,6 +9,7 @@ import { DomainEvents } from '../../platform/events/domain-events';
 import { GrantRevoked } from '../../tokens/grants/grant.events';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { sessionIdOf } from '../session';
+import { LoginSessionEnded } from '../session.events';
 import { SessionRepository } from '../session.repository';
 import { LogoutDeliveriesDropped, LogoutDeliveriesQueued } from './backchannel-logout.events';
 import { laneOf, type NewLogoutDelivery } from './logout-delivery';
@@ -238,6 +239,11 @@ export class SessionLogout {
     await this.capSelfRegistered(deliveries, now);
     const count = await this.grants.revokeAll({ sid: session.sid }, session.reason, now);
     for (let i = 0; i < count; i++) this.events.emit(new GrantRevoked(session.reason));
+    // Before the ending is marked finished: a sweep that finishes it again tells it again, and
+    // what subscribers write is keyed by the sid (one Security Event Token per session).
+    await this.events.emitAndWait(
+      new LoginSessionEnded(session.sub, session.sid, session.reason, now),
+    );
     await this.endings.finish(session.sid, this.clock.now());
     if (deliveries.length) this.events.emit(new LogoutDeliveriesQueued(deliveries.length));
     this.logger.log(

@@ -13,3 +13,19 @@ export class GrantRevoked extends domainEvent('grant.revoked') {
     super();
   }
 }
+
+/**
+ * A refresh token was presented again after its rotation and its grant (the token family) was
+ * revoked for it (RFC 9700 §4.14.2): whose grant, which client's. Emitted with `emitAndWait`
+ * before the refusal is answered; ids only, never the token.
+ */
+export class RefreshFamilyRevoked extends domainEvent('grant.refresh_family_revoked') {
+  constructor(
+    readonly sub: string,
+    readonly clientId: string,
+    readonly grantId: string,
+    readonly at: Date,
+  ) {
+    super();
+  }
+}

@@ -6,7 +6,7 @@ import { randomToken, redact, sha256Base64Url } from '../../platform/crypto/hash
 import { InvalidGrant, InvalidScope } from '../../platform/errors/protocol-error';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
 import { DpopBinding, Grant } from './grant';
-import { GrantRevoked } from './grant.events';
+import { GrantRevoked, RefreshFamilyRevoked } from './grant.events';
 import { checkRequestedResource, grantedResources } from './grant-resource';
 import { GrantRepository } from './grant.repository';
 
@@ -159,6 +159,9 @@ export class RefreshTokenRotation {
           grant_id: grant.grantId,
           token: redact(presented),
         }),
+      );
+      await this.events.emitAndWait(
+        new RefreshFamilyRevoked(grant.sub, grant.clientId, grant.grantId, now),
       );
     }
     throw new InvalidGrant('Refresh token reuse detected; the grant has been revoked');

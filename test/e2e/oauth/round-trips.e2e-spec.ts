@@ -46,7 +46,7 @@ import { backchannelRequest, cibaTokenRequest } from '../../support/ciba';
 import { CibaNotificationPoller } from '../../../src/oauth/ciba/notifications/ciba-notification.poller';
 
 /**
- * Figures are written, and the logout, mail and CIBA outboxes polled, by timers off the request
+ * Figures are written, and the logout, mail, CIBA and SET outboxes polled, by timers off the request
  * path: kept out of the counts.
  */
 const OFF_THE_REQUEST_PATH = {
@@ -54,6 +54,7 @@ const OFF_THE_REQUEST_PATH = {
   BACKCHANNEL_LOGOUT_POLL_INTERVAL_MS: '60000',
   MAIL_POLL_INTERVAL_MS: '60000',
   CIBA_NOTIFICATION_POLL_INTERVAL_MS: '60000',
+  SSF_POLL_INTERVAL_MS: '60000',
 };
 
 /**

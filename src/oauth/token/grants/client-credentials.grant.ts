@@ -4,6 +4,7 @@ import { checkClientScope } from '../../../tokens/scopes';
 import { ServerConfig } from '../../../config/sections/server.config';
 import { InvalidTarget } from '../../../platform/errors/protocol-error';
 import { adminApiAudience, isAdminScope } from '../../../protocol-rules/admin-scopes';
+import { SSF_SCOPE, ssfAudience } from '../../../protocol-rules/ssf';
 import type { OAuthClient } from '../../../clients/oauth-client';
 import type { ClientCharge } from '../../client-budget';
 import { type GrantEntry, GrantHandler, type TokenRequest } from '../grant';
@@ -35,21 +36,25 @@ export class ClientCredentialsGrant extends GrantHandler {
     dpopJkt?: string,
   ): Promise<TokenResponse> {
     // §4.4: "MUST only be used by confidential clients": checkGrantType, before any handler.
-    const scope = checkClientScope(request.scope, client.adminScopes);
+    const scope = checkClientScope(request.scope, client.adminScopes, client.ssfReceiver === true);
     const resource = scope.split(' ').some(isAdminScope)
-      ? this.adminResource(request.resource)
-      : this.target.resourceFor(client, request.resource);
+      ? this.onlyResource(adminApiAudience(this.server.issuer), request.resource, 'admin scopes')
+      : scope === SSF_SCOPE
+        ? this.onlyResource(ssfAudience(this.server.issuer), request.resource, 'the ssf scope')
+        : this.target.resourceFor(client, request.resource);
     await this.target.check(client, { resource, scope });
     return this.issuer.issueToClient({ clientId: client.clientId, scope, resource }, dpopJkt);
   }
 
-  /** Issue #77: an admin token is for the admin API (RFC 8707: named or not), nothing else. */
-  private adminResource(requested: string | undefined): string {
-    const admin = adminApiAudience(this.server.issuer);
-    if (requested !== undefined && requested !== admin) {
-      throw new InvalidTarget(`A token with admin scopes is for the admin API alone: ${admin}`);
+  /**
+   * Issue #77: an admin token is for the admin API (RFC 8707: named or not), nothing else; issue
+   * #80: an `ssf` token is for the Shared Signals transmitter alone, likewise.
+   */
+  private onlyResource(only: string, requested: string | undefined, what: string): string {
+    if (requested !== undefined && requested !== only) {
+      throw new InvalidTarget(`A token with ${what} is for ${only} alone`);
     }
-    return admin;
+    return only;
   }
 }
 

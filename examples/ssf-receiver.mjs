@@ -1,0 +1,91 @@
+// A Shared Signals receiver in poll mode (SSF 1.0, RFC 8936): takes an `ssf` token as an
+// operator-registered receiver client, creates a poll stream for every event Proofgate supports,
+// then polls it, verifies each Security Event Token with jose against Proofgate's JWKS, prints
+// it and acknowledges it. Stop it with Ctrl-C (the stream is deleted on the way out).
+//
+//   SSF_RECEIVER_ID=my-receiver SSF_RECEIVER_SECRET=... node examples/ssf-receiver.mjs
+//
+// The client needs `"ssf_receiver": true` and `"grant_types": ["client_credentials"]` in its
+// OAUTH_CLIENTS entry (or `proofgate-admin clients add --ssf-receiver ...`): docs/SHARED-SIGNALS.md.
+
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+
+const base = process.env.PROOFGATE_URL ?? 'http://localhost:25000';
+const id = process.env.SSF_RECEIVER_ID;
+const secret = process.env.SSF_RECEIVER_SECRET;
+if (!id || !secret) {
+  console.error('Set SSF_RECEIVER_ID and SSF_RECEIVER_SECRET (a client marked ssf_receiver).');
+  process.exit(1);
+}
+
+/** The answer's JSON, or the error envelope printed and the process ended. */
+async function call(url, init) {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  const body = text ? JSON.parse(text) : {};
+  if (!response.ok) {
+    console.error(
+      `${init?.method ?? 'GET'} ${url}: ${response.status} ${body.error}: ${body.error_description}`,
+    );
+    process.exit(1);
+  }
+  return body;
+}
+
+const metadata = await call(new URL('/.well-known/ssf-configuration', base));
+const token = await call(new URL('/token', base), {
+  method: 'POST',
+  headers: {
+    authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+    'content-type': 'application/x-www-form-urlencoded',
+  },
+  body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'ssf' }),
+});
+const auth = { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' };
+const stream = await call(metadata.configuration_endpoint, {
+  method: 'POST',
+  headers: auth,
+  body: JSON.stringify({
+    delivery: { method: 'urn:ietf:rfc:8936' },
+    events_requested: [
+      'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
+      'https://schemas.openid.net/secevent/caep/event-type/credential-change',
+      'https://schemas.openid.net/secevent/risc/event-type/account-disabled',
+      'https://schemas.openid.net/secevent/risc/event-type/account-enabled',
+      'https://schemas.openid.net/secevent/risc/event-type/credential-compromise',
+    ],
+    description: 'examples/ssf-receiver.mjs',
+  }),
+});
+console.log(`Stream ${stream.stream_id}: polling ${stream.delivery.endpoint_url}`);
+const jwks = createRemoteJWKSet(new URL(metadata.jwks_uri));
+
+let stopping = false;
+process.on('SIGINT', async () => {
+  stopping = true;
+  await fetch(`${metadata.configuration_endpoint}?stream_id=${stream.stream_id}`, {
+    method: 'DELETE',
+    headers: auth,
+  });
+  process.exit(0);
+});
+
+let ack = [];
+while (!stopping) {
+  // returnImmediately false: Proofgate holds the poll up to SSF_LONG_POLL_MS while none waits.
+  const { sets } = await call(stream.delivery.endpoint_url, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ ack, maxEvents: 10, returnImmediately: false }),
+  });
+  ack = [];
+  for (const [jti, set] of Object.entries(sets)) {
+    const { payload } = await jwtVerify(set, jwks, {
+      issuer: metadata.issuer,
+      audience: id,
+      typ: 'secevent+jwt',
+    });
+    console.log(JSON.stringify(payload, null, 2));
+    ack.push(jti);
+  }
+}

@@ -1,0 +1,105 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+  applyDecorators,
+  Header,
+  UseGuards,
+  createParamDecorator,
+} from '@nestjs/common';
+import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ServerConfig } from '../../config/sections/server.config';
+import { InsufficientScope, ProtocolError } from '../../platform/errors/protocol-error';
+import { clientAddress } from '../../platform/http/client-address';
+import {
+  type HttpRequest,
+  type HttpResponse,
+  requestPath,
+} from '../../platform/http/http-exchange';
+import { ApiBearerProtected } from '../../platform/openapi/api-decorators';
+import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
+import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
+import { SSF_SCOPE, ssfAudience } from '../../protocol-rules/ssf';
+import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
+import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
+import { hasScope } from '../../tokens/scopes';
+import { SSF_PER_IP, SSF_PER_RECEIVER } from './ssf.rate-limits';
+
+type ReceiverRequest = HttpRequest & { ssfReceiver?: string };
+
+/**
+ * Who may call the stream management API (SSF 1.0 §8, `authorization_schemes` OAuth 2.0): a live
+ * access token of Proofgate's own for `<ISSUER>/ssf` (verified as the admin API's are, DPoP-bound
+ * ones with their proof) carrying the `ssf` scope, which only a receiver client gets. No token or
+ * a bad one: `401`; a token without the scope: `403 insufficient_scope`. The receiver is the
+ * token's client: it sees and changes its own streams only. Then the rate limits of the caller's
+ * address and of the receiver, in one count, as the admin API's (AdminApiGuard): a refused call
+ * counts against its address alone (RATE_LIMIT_SSF_PER_IP), a long poll is one call.
+ */
+@Injectable()
+export class SsfReceiverGuard implements CanActivate {
+  constructor(
+    private readonly authenticator: BearerTokenAuthenticator,
+    private readonly server: ServerConfig,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<ReceiverRequest>();
+    const ipKey = `ip:${clientAddress(request)}`;
+    let receiver: string;
+    try {
+      receiver = await this.receiverOf(request, http.getResponse<HttpResponse>());
+    } catch (error) {
+      // Past the address's limit, the limit's 429 is the answer rather than the refusal.
+      if (error instanceof ProtocolError) await this.limiter.charge(SSF_PER_IP, ipKey, 'closed');
+      throw error;
+    }
+    await this.limiter.hit(
+      [
+        { rule: SSF_PER_IP, key: ipKey },
+        { rule: SSF_PER_RECEIVER, key: `ssf-receiver:${receiver}` },
+      ],
+      'closed',
+    );
+    request.ssfReceiver = receiver;
+    return true;
+  }
+
+  /** The receiver client of the request's token, or the refusal (401, 403). */
+  private async receiverOf(request: ReceiverRequest, response: HttpResponse): Promise<string> {
+    const { claims, dpopNonce } = await this.authenticator.authenticate({
+      authorization: request.headers.authorization,
+      dpop: request.headers.dpop as string | undefined,
+      method: request.method,
+      path: requestPath(request),
+      audience: ssfAudience(this.server.issuer),
+    });
+    if (dpopNonce !== undefined) response.header('DPoP-Nonce', dpopNonce);
+    if (!hasScope(claims.scope, SSF_SCOPE)) {
+      const refusal = new InsufficientScope(`This call needs the scope ${SSF_SCOPE}`, SSF_SCOPE);
+      throw claims.cnf === undefined ? refusal : inDpopScheme(refusal);
+    }
+    return claims.client_id;
+  }
+}
+
+/** A route of the stream management API: a receiver's token, and no caching of the answer. */
+export const ReceiverRoute = () =>
+  applyDecorators(
+    Header('Cache-Control', 'no-store'),
+    UseGuards(SsfReceiverGuard),
+    ApiBearerProtected({
+      unauthorized: 'No token, or one that is not a live token for <ISSUER>/ssf',
+      forbidden: 'insufficient_scope: the call needs the ssf scope',
+    }),
+    ApiTooManyRequestsResponse({ type: ErrorResponseDto }),
+  );
+
+/** The receiver client the guard authenticated. */
+export const Receiver = createParamDecorator((_data: unknown, context: ExecutionContext) => {
+  const receiver = context.switchToHttp().getRequest<ReceiverRequest>().ssfReceiver;
+  if (receiver === undefined) throw new Error('A receiver route without its guard');
+  return receiver;
+});

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { signCompactJws } from '../tokens/compact-jws';
+import { SigningKeyService } from '../tokens/signing-keys/signing-key.service';
+import { SET_TYP } from './ssf-events';
+
+/**
+ * Signs a Security Event Token with the issuer's current key (the one its JWKS publishes), `typ`
+ * `secevent+jwt` (RFC 8417 §2.3). A SET is signed when it is sent: a retry or a second poll of the
+ * same SET carries the same claims (its `jti`) under a fresh signature.
+ */
+@Injectable()
+export class SetSigner {
+  constructor(private readonly keys: SigningKeyService) {}
+
+  async sign(claims: Readonly<Record<string, unknown>>): Promise<string> {
+    const key = await this.keys.signingKey();
+    return signCompactJws(
+      { alg: key.alg, kid: key.kid, typ: SET_TYP },
+      { ...claims },
+      key.privateKey,
+    );
+  }
+}
