@@ -9,6 +9,7 @@ import type { mongo } from 'mongoose';
 import { cliCall } from '../../../src/admin/io/cli-call';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
 import { ClientAdministration } from '../../../src/admin/clients/client-administration.service';
+import { AccountAdministration } from '../../../src/admin/accounts/account-administration.service';
 import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
 import request from 'supertest';
 import { basic, login } from '../../support/oauth';
@@ -534,6 +535,43 @@ describe('the admin API (/admin/v1)', () => {
         'last_sign_in_method',
         'An account keeps at least one sign-in method',
       );
+    });
+    it('makes If-Match on an account a compare-and-set: of two removals with one ETag, read together, one is made', async () => {
+      await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(admin))
+        .send({ username: 'raced-account', password: PASSWORD });
+      const emails = ['email:one@raced.example', 'email:two@raced.example'];
+      for (const email of emails) {
+        await t
+          .http()
+          .post('/admin/v1/accounts/raced-account/methods')
+          .set(as(admin))
+          .send({ email: email.slice('email:'.length) });
+      }
+      const read = await t.http().get('/admin/v1/accounts/raced-account').set(as(reader));
+      const unlink = (method: string) => () =>
+        t
+          .http()
+          .delete(`/admin/v1/accounts/raced-account/methods/${method}`)
+          .set(as(admin))
+          .set('If-Match', read.headers.etag);
+      const service = t.app.get(AccountAdministration, { strict: false });
+      const answers = await readTogether(service, 'account', [
+        unlink(emails[0]),
+        unlink(emails[1]),
+      ]);
+      const { winner } = oneWinner(
+        answers,
+        'account raced-account changed since you read it (If-Match names another version): GET it again',
+      );
+      const after = await t.http().get('/admin/v1/accounts/raced-account').set(as(reader));
+      const left = (after.body.methods as { method: string }[]).map(({ method }) => method);
+      expect(left).toEqual([
+        'password:raced-account',
+        emails.find((email) => email !== (winner.body as { removed: string }).removed),
+      ]);
     });
   });
 
