@@ -865,6 +865,55 @@ describe('the admin API (/admin/v1)', () => {
       expect(JSON.stringify(trail.body)).not.toContain(first.secret);
     });
 
+    it('makes a rotation with If-Match a compare-and-set: of two with one ETag, read together, one adds its secret', async () => {
+      const created = await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({ client_id: 'raced-secrets', grant_types: ['client_credentials'] });
+      const first = { id: 'raced-secrets', secret: created.body.client_secret as string };
+      const url = '/admin/v1/clients/raced-secrets/secrets';
+      const listed = await t.http().get(url).set(as(reader));
+      const rotate = () =>
+        t
+          .http()
+          .post(url)
+          .set(as(admin))
+          .set('If-Match', listed.headers.etag)
+          .send({ previous_expires_in: 3600 });
+      const service = t.app.get(ClientAdministration, { strict: false });
+      const answers = await readTogether(service, 'secretsRead', [rotate, rotate]);
+      const { winner } = oneWinner(
+        answers,
+        'the secret list of client raced-secrets changed since you read it (If-Match names another version): GET it again',
+        201,
+      );
+      // Two secrets, never three: the winner's and the first, which both work.
+      const after = await t.http().get(url).set(as(reader));
+      expect(itemsOf<{ id: string }>(after).map((secret) => secret.id)).toEqual([
+        winner.body.id,
+        listed.body.items[0].id,
+      ]);
+      const second = { id: 'raced-secrets', secret: winner.body.secret as string };
+      expect((await tokenRequest(first, {})).status).toBe(200);
+      expect((await tokenRequest(second, {})).status).toBe(200);
+
+      // The CLI's rotate-secret names no state read: it lands, and the tag read before is stale.
+      const byCli = await service.addSecret('raced-secrets', { previousExpiresIn: 60 }, cliCall());
+      const latest = await t.http().get(url).set(as(reader));
+      expect(itemsOf<{ id: string }>(latest).map((secret) => secret.id)).toEqual([
+        byCli.id,
+        winner.body.id,
+      ]);
+      const stale = await t
+        .http()
+        .post(url)
+        .set(as(admin))
+        .set('If-Match', after.headers.etag)
+        .send({ previous_expires_in: 60 });
+      expect(stale.status).toBe(412);
+    });
+
     it('refuses to remove a client of OAUTH_CLIENTS, as the CLI does', async () => {
       const shown = await t.http().get(`/admin/v1/clients/${MACHINE.id}`).set(as(reader));
       const refused = await t
