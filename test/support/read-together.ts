@@ -37,12 +37,16 @@ export async function readTogether<T extends object, R>(
  */
 export function oneWinner<R extends { status: number; body: unknown }>(
   answers: readonly R[],
-  description: string,
+  description: string | RegExp,
   status = 200,
 ): { winner: R; loser: R } {
   expect(answers.map((answer) => answer.status).sort()).toEqual([status, 412].sort());
   const winner = answers.find((answer) => answer.status === status)!;
   const loser = answers.find((answer) => answer.status === 412)!;
-  expect(loser.body).toEqual({ error: 'precondition_failed', error_description: description });
+  expect(loser.body).toEqual({
+    error: 'precondition_failed',
+    error_description:
+      typeof description === 'string' ? description : expect.stringMatching(description),
+  });
   return { winner, loser };
 }
