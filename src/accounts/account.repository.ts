@@ -9,8 +9,11 @@ export type ClaimOutcome = 'claimed' | 'already_yours' | 'taken' | 'full';
  */
 export const MAX_METHODS_PER_ACCOUNT = 20;
 
-/** How a release of a method ended. */
-export type ReleaseOutcome = 'released' | 'last_method' | 'not_linked';
+/**
+ * How a release of a method ended (`stale`: the account is no longer at the revision the release
+ * named).
+ */
+export type ReleaseOutcome = 'released' | 'last_method' | 'not_linked' | 'stale';
 
 /** See AccountRepository.signInStateOf. */
 export interface SignInState {
@@ -25,6 +28,8 @@ export interface AccountProfileRecord {
   readonly createdAt: Date;
   /** When a method was last added or removed (absent on records from before it was kept). */
   readonly updatedAt?: Date;
+  /** One more at each change of the record (absent: 0, never changed since it was kept). */
+  readonly revision?: number;
 }
 
 /** See AccountRepository.methodSignInStateOf: the account a method signs in, and its state. */
@@ -61,9 +66,15 @@ export abstract class AccountRepository {
   /**
    * Removes `key` from `sub` at `at`, unless it is the account's last method: one conditional
    * update of the account's record decides (so two removals racing for the last two methods
-   * cannot both pass), then the index entry goes.
+   * cannot both pass), then the index entry goes. Given `expectedRevision`, the same update
+   * also names the account's revision: `stale` when it moved on.
    */
-  abstract release(sub: string, key: string, at: Date): Promise<ReleaseOutcome>;
+  abstract release(
+    sub: string,
+    key: string,
+    at: Date,
+    expectedRevision?: number,
+  ): Promise<ReleaseOutcome>;
 
   /**
    * Records a passkey's new signature counter if it is higher than the stored one (one

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../platform/clock/clock';
 import { DomainEvents } from '../platform/events/domain-events';
+import { PreconditionFailed } from '../platform/errors/protocol-error';
 import {
   AccountLockDownLifted,
   AccountLockedDown,
@@ -115,15 +116,17 @@ export class AccountService {
    * subject came from.
    */
   async account(sub: string): Promise<Account> {
-    const [methods, createdAt] = await Promise.all([
+    const [methods, record] = await Promise.all([
       this.accounts.methodsOf(sub),
-      this.accounts.accountCreatedAt(sub),
+      this.accounts.profileOf(sub),
     ]);
-    if (methods.length > 0) return { sub, ...(createdAt ? { createdAt } : {}), methods };
+    const revision = record?.revision ?? 0;
+    const created = record ? { createdAt: record.createdAt } : {};
+    if (methods.length > 0) return { sub, ...created, methods, revision };
     const key = originalMethodKey(sub);
     // A minted subject with no method listed: a lock-down that came before anything was linked.
-    if (key === undefined) return { sub, ...(createdAt ? { createdAt } : {}), methods: [] };
-    return { sub, methods: [{ key, type: methodTypeOf(key)!, sub }] };
+    if (key === undefined) return { sub, ...created, methods: [], revision };
+    return { sub, methods: [{ key, type: methodTypeOf(key)!, sub }], revision };
   }
 
   /**
@@ -270,8 +273,10 @@ export class AccountService {
   /**
    * Removes a method from the account of `sub`: never its last one or the wallet its subject is
    * (see whyNotRemovable). A password's record in `users` is its caller's to remove after.
+   * Given `expectedRevision` (the admin API's If-Match), only while the account is at it: else
+   * 412, and nothing removed.
    */
-  async unlink(sub: string, methodKey: string): Promise<void> {
+  async unlink(sub: string, methodKey: string, expectedRevision?: number): Promise<void> {
     assertRemovable(sub, methodKey);
     // What a passkey's authenticator was, for those told of its removal (read before it goes).
     const passkey =
@@ -282,7 +287,7 @@ export class AccountService {
     // The `email` claim is the first address: removing it makes the next one (if any) the claim.
     const emailBefore = isEmail ? await this.emailClaimOf(sub) : undefined;
     const now = this.clock.now();
-    const outcome = await this.accounts.release(sub, methodKey, now);
+    const outcome = await this.accounts.release(sub, methodKey, now, expectedRevision);
     if (outcome === 'released') {
       this.logger.log(`Unlinked a ${METHOD_NOUNS[methodTypeOf(methodKey)!]} from ${sub}`);
       await this.events.emitAndWait(new SignInMethodUnlinked(sub, methodKey, now, passkey));
@@ -291,6 +296,11 @@ export class AccountService {
         await this.events.emitAndWait(new AccountEmailChanged(sub, emailBefore, emailAfter, now));
       }
       return;
+    }
+    if (outcome === 'stale') {
+      throw new PreconditionFailed(
+        `account ${sub} changed since you read it (If-Match names another version): GET it again`,
+      );
     }
     if (outcome === 'last_method' || methodKey === originalMethodKey(sub)) {
       throw new LastSignInMethod('An account keeps at least one sign-in method');

@@ -214,4 +214,6 @@ export interface Account {
   /** Absent for an account that has never linked anything (it has no record yet). */
   readonly createdAt?: Date;
   readonly methods: readonly SignInMethod[];
+  /** Its record's revision (AccountRecord.revision; 0 without a record): what a change names. */
+  readonly revision: number;
 }

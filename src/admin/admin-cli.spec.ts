@@ -148,6 +148,7 @@ describe('proofgate-admin command line', () => {
         username,
         sub: username,
         createdAt: new Date('2026-01-02T03:04:05.678Z'),
+        revision: 0,
       }),
     );
 
@@ -171,12 +172,18 @@ describe('proofgate-admin command line', () => {
   it('prints a table by default and JSON with --json, before or after the command', async () => {
     const list = () =>
       Promise.resolve([
-        { username: 'alice', sub: 'alice', createdAt: new Date('2026-01-02T03:04:05Z') },
+        {
+          username: 'alice',
+          sub: 'alice',
+          createdAt: new Date('2026-01-02T03:04:05Z'),
+          revision: 0,
+        },
         {
           username: 'bob',
           sub: 'bob',
           createdAt: new Date('2026-01-02T03:04:05Z'),
           disabledAt: new Date('2026-02-03T04:05:06Z'),
+          revision: 2,
         },
       ]);
     const app = appWith({ list });

@@ -36,10 +36,14 @@ export class AdminConflict extends AdminError {
   }
 }
 
-/** What a compare-and-set that found the thing at another revision refuses with (`412`). */
-export function staleRevision(what: string): AdminError {
+/**
+ * What a compare-and-set that found the thing at another revision refuses with (`412`); `now`:
+ * what it is now, when that helps the caller see why.
+ */
+export function staleRevision(what: string, now?: string): AdminError {
+  const state = now === undefined ? '' : `it is ${now} now; `;
   return new AdminError(
-    `${what} changed since you read it (If-Match names another version): GET it again`,
+    `${what} changed since you read it (If-Match names another version): ${state}GET it again`,
     'stale',
   );
 }

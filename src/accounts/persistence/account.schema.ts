@@ -35,6 +35,13 @@ export class AccountRecord extends KeyedRecord {
    */
   @Prop({ type: Date })
   disabledAt?: Date;
+
+  /**
+   * `$inc`ed by each change of the record (a method listed or removed, a lock-down or its lift);
+   * absent: 0. The admin API's changes of the account name the one they read (If-Match).
+   */
+  @Prop({ type: Number })
+  revision?: number;
 }
 
 export const AccountSchema = SchemaFactory.createForClass(AccountRecord);

@@ -18,6 +18,7 @@ import {
 import { AccountMethodRecord } from './account-method.schema';
 import { AccountRecord } from './account.schema';
 import { isDuplicateKey } from '../../platform/database/duplicate-key';
+import { atRevision } from '../../platform/database/revision';
 
 /**
  * A sign-in check: of the subject `sub`, or of a sign-in by the method `key`, whose subject is
@@ -131,11 +132,16 @@ export class MongoAccountRepository extends AccountRepository {
   async profileOf(sub: string): Promise<AccountProfileRecord | null> {
     const record = await this.records.findOne(
       { _id: sub },
-      { projection: { methods: 1, createdAt: 1, updatedAt: 1 } },
+      { projection: { methods: 1, createdAt: 1, updatedAt: 1, revision: 1 } },
     );
     if (record === null) return null;
-    const { methods, createdAt, updatedAt } = record;
-    return { methods, createdAt, ...(updatedAt ? { updatedAt } : {}) };
+    const { methods, createdAt, updatedAt, revision } = record;
+    return {
+      methods,
+      createdAt,
+      ...(updatedAt ? { updatedAt } : {}),
+      ...(revision ? { revision } : {}),
+    };
   }
 
   async claim(method: SignInMethod & { addedAt: Date }): Promise<ClaimOutcome> {
@@ -167,11 +173,17 @@ export class MongoAccountRepository extends AccountRepository {
     return 'full';
   }
 
-  async release(sub: string, key: string, at: Date): Promise<ReleaseOutcome> {
-    // The guard and the removal in one update: only while another method stays listed.
+  async release(
+    sub: string,
+    key: string,
+    at: Date,
+    expectedRevision?: number,
+  ): Promise<ReleaseOutcome> {
+    // The guard and the removal in one update: only while another method stays listed (and,
+    // when the caller names one, while the account is at the revision it read).
     const pulled = await this.records.updateOne(
-      { _id: sub, methods: key, 'methods.1': { $exists: true } },
-      { $pull: { methods: key }, $set: { updatedAt: at } },
+      { _id: sub, methods: key, 'methods.1': { $exists: true }, ...atRevision(expectedRevision) },
+      { $pull: { methods: key }, $set: { updatedAt: at }, $inc: { revision: 1 } },
       SINGLE_USE_WRITE,
     );
     if (pulled.modifiedCount === 1) {
@@ -182,6 +194,9 @@ export class MongoAccountRepository extends AccountRepository {
       .findOne({ _id: { $eq: sub } })
       .lean<AccountRecord>()
       .exec();
+    if (expectedRevision !== undefined && (account?.revision ?? 0) !== expectedRevision) {
+      return 'stale';
+    }
     return account?.methods.includes(key) ? 'last_method' : 'not_linked';
   }
 
@@ -248,7 +263,11 @@ export class MongoAccountRepository extends AccountRepository {
     const lock = () =>
       this.records.updateOne(
         { _id: sub, disabledAt: { $exists: false } },
-        { $set: { disabledAt: at }, $setOnInsert: { createdAt: at, methods: [] } },
+        {
+          $set: { disabledAt: at },
+          $setOnInsert: { createdAt: at, methods: [] },
+          $inc: { revision: 1 },
+        },
         { upsert: true, ...SINGLE_USE_WRITE },
       );
     try {
@@ -259,7 +278,7 @@ export class MongoAccountRepository extends AccountRepository {
       if (!isDuplicateKey(error)) throw error;
       const again = await this.records.updateOne(
         { _id: sub, disabledAt: { $exists: false } },
-        { $set: { disabledAt: at } },
+        { $set: { disabledAt: at }, $inc: { revision: 1 } },
         SINGLE_USE_WRITE,
       );
       return again.modifiedCount === 1;
@@ -269,7 +288,7 @@ export class MongoAccountRepository extends AccountRepository {
   async enable(sub: string): Promise<boolean> {
     const result = await this.records.updateOne(
       { _id: sub, disabledAt: { $exists: true } },
-      { $unset: { disabledAt: 1 } },
+      { $unset: { disabledAt: 1 }, $inc: { revision: 1 } },
       SINGLE_USE_WRITE,
     );
     return result.modifiedCount === 1;
@@ -346,7 +365,12 @@ export class MongoAccountRepository extends AccountRepository {
             { methods: key },
           ],
         },
-        { $setOnInsert: { createdAt: at }, $set: { updatedAt: at }, $addToSet: { methods: key } },
+        {
+          $setOnInsert: { createdAt: at },
+          $set: { updatedAt: at },
+          $addToSet: { methods: key },
+          $inc: { revision: 1 },
+        },
         { upsert: true, ...SINGLE_USE_WRITE },
       );
     for (let attempt = 1; ; attempt++) {

@@ -29,7 +29,12 @@ describe('UserAccountService', () => {
   it('registers an account that logs in with its password, storing only a scrypt hash', async () => {
     const account = await accounts.register('alice', 'correct horse');
 
-    expect(account).toEqual({ username: 'alice', sub: 'alice', createdAt: expect.any(Date) });
+    expect(account).toEqual({
+      username: 'alice',
+      sub: 'alice',
+      createdAt: expect.any(Date),
+      revision: 0,
+    });
     const stored = repository.users.get('alice')!;
     expect(stored.passwordHash).toMatch(/^scrypt\$/);
     expect(stored.passwordHash).not.toContain('correct horse');
@@ -113,6 +118,21 @@ describe('UserAccountService', () => {
     await expect(login.authenticate('alice', 'correct horse')).resolves.toEqual({ sub: 'alice' });
   });
 
+  it('sets a password only at the revision the caller read, when it names one (If-Match)', async () => {
+    await accounts.register('alice', 'correct horse');
+    await expect(accounts.setPassword('alice', 'battery staple', 0)).resolves.toBe('changed');
+    // Read at revision 0, written after the change above: refused, and nothing changed.
+    await expect(accounts.setPassword('alice', 'another staple', 0)).resolves.toBe('stale');
+    await expect(login.authenticate('alice', 'battery staple')).resolves.toEqual({ sub: 'alice' });
+    await expect(accounts.claimRevision('alice', 0)).resolves.toBe('stale');
+    await expect(accounts.claimRevision('alice', 1)).resolves.toBe('changed');
+    await expect(accounts.claimRevision('nobody', 0)).rejects.toThrow('no user nobody');
+    // A change that names none (the CLI) lands whatever the revision, and moves it on.
+    await expect(accounts.setPassword('alice', 'cli staple')).resolves.toBe('changed');
+    await accounts.accountChanged('alice');
+    await expect(accounts.find('alice')).resolves.toMatchObject({ revision: 4 });
+  });
+
   it('refuses a password disabled on its own (before lock-downs were per account) until enabled', async () => {
     // Today `users disable` locks the whole account (AccountService); a password disabled
     // before keeps being refused until `users enable` lifts both.
@@ -148,8 +168,14 @@ describe('UserAccountService', () => {
     const listed = await accounts.list();
 
     expect(listed).toEqual([
-      { username: 'alice', sub: 'alice', createdAt: expect.any(Date) },
-      { username: 'bob', sub: 'bob', createdAt: expect.any(Date), disabledAt: expect.any(Date) },
+      { username: 'alice', sub: 'alice', createdAt: expect.any(Date), revision: 0 },
+      {
+        username: 'bob',
+        sub: 'bob',
+        createdAt: expect.any(Date),
+        disabledAt: expect.any(Date),
+        revision: 1,
+      },
     ]);
     expect(JSON.stringify(listed)).not.toContain('scrypt');
   });

@@ -68,11 +68,22 @@ export interface UserAccount {
   readonly sub: string;
   readonly createdAt: Date;
   readonly disabledAt?: Date;
+  /** StoredUser.revision (0: never changed): what a change made on this reading names. */
+  readonly revision: number;
 }
 
-function toAccount({ username, sub, createdAt, disabledAt }: StoredUser): UserAccount {
-  return { username, sub: sub ?? username, createdAt, ...(disabledAt ? { disabledAt } : {}) };
+function toAccount({ username, sub, createdAt, disabledAt, revision }: StoredUser): UserAccount {
+  return {
+    username,
+    sub: sub ?? username,
+    createdAt,
+    ...(disabledAt ? { disabledAt } : {}),
+    revision: revision ?? 0,
+  };
 }
+
+/** How a change that named the revision it read ended (the admin API's If-Match). */
+export type RevisedChange = 'changed' | 'stale';
 
 /** Managing password accounts: creating them, setting passwords, disabling and listing them. */
 @Injectable()
@@ -154,19 +165,46 @@ export class UserAccountService {
     await this.users.removeOfAccount(username, sub);
   }
 
-  /** Replaces the password of `username` (an operator's act), told (PasswordChanged) before it resolves. */
-  async setPassword(username: string, password: string): Promise<void> {
+  /**
+   * Replaces the password of `username` (an operator's act), told (PasswordChanged) before it
+   * resolves; given `expectedRevision`, only while the user is at it (one conditional update):
+   * `stale` when it is not, and nothing changed nor told.
+   */
+  async setPassword(
+    username: string,
+    password: string,
+    expectedRevision?: number,
+  ): Promise<RevisedChange> {
     checkPassword(password);
     const passwordHash = await this.hasher.hash(password);
-    if (!(await this.users.updatePasswordHash(username, passwordHash))) {
+    if (await this.users.updatePasswordHash(username, passwordHash, expectedRevision)) {
+      const sub = await this.subjectOf(username);
+      if (sub !== null) {
+        await this.events.emitAndWait(
+          new PasswordChanged(sub, passwordMethodKey(username), this.clock.now()),
+        );
+      }
+      return 'changed';
+    }
+    if ((await this.users.findByUsername(username))?.passwordHash === undefined) {
       throw new UserAccountError(`no user ${username}`, 'not_found');
     }
-    const sub = await this.subjectOf(username);
-    if (sub !== null) {
-      await this.events.emitAndWait(
-        new PasswordChanged(sub, passwordMethodKey(username), this.clock.now()),
-      );
-    }
+    return 'stale';
+  }
+
+  /**
+   * Admits one change of `username` made on the revision `expectedRevision` (see
+   * UserRepository.advanceRevision): `stale` when another change came first.
+   */
+  async claimRevision(username: string, expectedRevision: number): Promise<RevisedChange> {
+    if (await this.users.advanceRevision(username, expectedRevision)) return 'changed';
+    await this.existing(username);
+    return 'stale';
+  }
+
+  /** See UserRepository.advanceRevisionsOf. */
+  accountChanged(sub: string): Promise<void> {
+    return this.users.advanceRevisionsOf(sub);
   }
 
   /**

@@ -65,8 +65,28 @@ export abstract class UserRepository {
    */
   abstract page(page: UserPageQuery): Promise<StoredUser[]>;
 
-  /** Replaces the password hash; false when there is no such user (or its password was removed). */
-  abstract updatePasswordHash(username: string, passwordHash: string): Promise<boolean>;
+  /**
+   * Replaces the password hash; false when there is no such user (or its password was removed),
+   * or (given `expectedRevision`) when it is no longer at that revision. Its revision goes up.
+   */
+  abstract updatePasswordHash(
+    username: string,
+    passwordHash: string,
+    expectedRevision?: number,
+  ): Promise<boolean>;
+
+  /**
+   * Moves the user `username` from `expectedRevision` to the next, changing nothing else: the
+   * compare-and-set that admits one change made in another record (its account's lock-down).
+   * False when there is no such user, or it is at another revision.
+   */
+  abstract advanceRevision(username: string, expectedRevision: number): Promise<boolean>;
+
+  /**
+   * Moves on the revision of the passwords that sign in the account `sub` (its own username's,
+   * or one set for it): its lock-down or its lift changed what they show.
+   */
+  abstract advanceRevisionsOf(sub: string): Promise<void>;
 
   /** Marks the account disabled at `at`; false when there is no such user or it already was. */
   abstract disable(username: string, at: Date): Promise<boolean>;

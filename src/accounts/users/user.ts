@@ -15,6 +15,12 @@ export interface StoredUser {
   readonly createdAt: Date;
   /** Set by an administrator: the account can no longer log in. */
   readonly disabledAt?: Date;
+  /**
+   * One more at each change of the record (its password, its disablement) and at each lock-down
+   * or lift of its account (absent: 0, as stored before revisions): the admin API's changes name
+   * the one they read (If-Match), a compare-and-set.
+   */
+  readonly revision?: number;
 }
 
 /** What a successful password check proves: who the user is. */

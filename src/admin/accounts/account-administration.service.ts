@@ -32,24 +32,34 @@ export class AccountAdministration {
    * The account `who` names (see subjectOf), with its sign-in methods and whether it holds the
    * operator role (`operators add`).
    */
-  async account(
-    who: string,
-  ): Promise<{ sub: string; operator: boolean; methods: readonly SignInMethod[] }> {
+  async account(who: string): Promise<{
+    sub: string;
+    operator: boolean;
+    methods: readonly SignInMethod[];
+    revision: number;
+  }> {
     const sub = await this.subjectOf(who);
     const [account, operator] = await Promise.all([
       this.accounts.account(sub),
       this.operators.isOperator(sub),
     ]);
-    return { sub, operator, methods: account.methods };
+    return { sub, operator, methods: account.methods, revision: account.revision };
   }
 
   /**
    * Removes a sign-in method from the account `sub` (never its last, see AccountService.unlink),
-   * ending the sessions and grants its sign-ins started (MethodRemoval).
+   * ending the sessions and grants its sign-ins started (MethodRemoval). Given
+   * `expectedRevision` (the admin API's If-Match), only while the account is at that revision:
+   * the guard of "never the last" and the revision are one conditional update.
    */
-  unlink(sub: string, methodKey: string, call: AdminCall): Promise<MethodRemoved> {
+  unlink(
+    sub: string,
+    methodKey: string,
+    call: AdminCall,
+    expectedRevision?: number,
+  ): Promise<MethodRemoved> {
     return this.audit.around(call, 'accounts.unlink', { sub, method: methodKey }, () =>
-      this.removal.remove(sub, methodKey),
+      this.removal.remove(sub, methodKey, expectedRevision),
     );
   }
 

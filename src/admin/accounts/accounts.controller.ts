@@ -37,10 +37,10 @@ export class LinkMethodDto {
 export class AccountsAdminController {
   constructor(private readonly accounts: AccountAdministration) {}
 
-  /** The account as answered, and what its ETag is of. */
+  /** The account as answered, and its record's revision: its ETag is of both. */
   private async current(account: string) {
-    const { sub, operator, methods } = await this.accounts.account(account);
-    return { sub, operator, methods: methods.map(methodJson) };
+    const { sub, operator, methods, revision } = await this.accounts.account(account);
+    return { shown: { sub, operator, methods: methods.map(methodJson) }, revision };
   }
 
   @Get(':account')
@@ -51,7 +51,8 @@ export class AccountsAdminController {
     ACCOUNT,
   )
   async show(@Param('account') account: string, @Exchange() admin: AdminExchange) {
-    return admin.tagged(await this.current(account));
+    const { shown, revision } = await this.current(account);
+    return admin.tagged(shown, revision);
   }
 
   @Post(':account/methods')
@@ -90,8 +91,11 @@ export class AccountsAdminController {
     @Param('method') method: string,
     @Exchange() admin: AdminExchange,
   ) {
-    const current = await this.current(account);
-    admin.ifMatch(current);
-    return methodRemovedJson(method, await this.accounts.unlink(current.sub, method, admin.call));
+    // The removal names the revision read with the tag: of two callers holding the same ETag,
+    // one changes the account, the other gets 412 (a compare-and-set).
+    const { shown, revision } = await this.current(account);
+    admin.ifMatch(shown, revision);
+    const removed = await this.accounts.unlink(shown.sub, method, admin.call, revision);
+    return methodRemovedJson(method, removed);
   }
 }

@@ -11,10 +11,13 @@ import type { AdminApiRequest } from './admin-route-spec';
  */
 export interface AdminExchange {
   readonly call: AdminCall;
-  /** Refuses the change (`428`, `412`) unless If-Match names `current`'s tag (checkIfMatch). */
-  ifMatch(current: unknown): void;
-  /** Answers `representation`'s tag as ETag (RFC 9110 §8.8.3), and returns it. */
-  tagged<T>(representation: T): T;
+  /**
+   * Refuses the change (`428`, `412`) unless If-Match names `current`'s tag (checkIfMatch); with
+   * `revision`, the tag of both (etagOf).
+   */
+  ifMatch(current: unknown, revision?: number): void;
+  /** Answers `representation`'s tag (with `revision`'s) as ETag (RFC 9110 §8.8.3), returns it. */
+  tagged<T>(representation: T, revision?: number): T;
   /** Where a new resource is (`Location`, RFC 9110 §10.2.2), its path segments encoded. */
   locate(...segments: string[]): void;
 }
@@ -27,9 +30,9 @@ export const Exchange = createParamDecorator(
     const ifMatch = request.headers['if-match'];
     return {
       call: request.adminCall,
-      ifMatch: (current) => checkIfMatch(ifMatch, current),
-      tagged: (representation) => {
-        response.header('ETag', etagOf(representation));
+      ifMatch: (current, revision) => checkIfMatch(ifMatch, current, revision),
+      tagged: (representation, revision) => {
+        response.header('ETag', etagOf(representation, revision));
         return representation;
       },
       locate: (...segments) => {

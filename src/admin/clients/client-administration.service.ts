@@ -13,7 +13,7 @@ import {
 import { Clock } from '../../platform/clock/clock';
 import { randomToken } from '../../platform/crypto/hashing';
 import { PasswordHasher } from '../../platform/crypto/password-hasher';
-import { ClientRepository } from '../../clients/client.repository';
+import { ClientRepository, type SecretsRevision } from '../../clients/client.repository';
 import {
   isLive,
   usesPrivateKeyJwt,
@@ -531,21 +531,25 @@ export class ClientAdministration {
    * CLIENT_SECRET_OVERLAP_MAX_SECONDS; at most that when given; 0 stops it now), and any older
    * one goes: at most two remain (client-secrets.ts). Two rotations at once both land, one after
    * the other: each write names the state it read (no transactions), and one that lost retries on
-   * the state that won, with the same new secret.
+   * the state that won, with the same new secret (the CLI's `rotate-secret`). Given `read` (the
+   * admin API's If-Match: the secrets as secretsRead found them), the rotation is made on that
+   * state only, once: of two made on one reading one lands, the other is `stale` and adds nothing.
    */
   addSecret(
     clientId: string,
     options: { readonly previousExpiresIn?: number },
     call: AdminCall,
+    read?: SecretsRevision,
   ): Promise<AddedClientSecret> {
     return this.audit.around(call, 'clients.add_secret', { client_id: clientId }, () =>
-      this.newSecret(clientId, options),
+      this.newSecret(clientId, options, read),
     );
   }
 
   private async newSecret(
     clientId: string,
     options: { readonly previousExpiresIn?: number },
+    read: SecretsRevision | undefined,
   ): Promise<AddedClientSecret> {
     this.refuseManaged(clientId, 'change the secret of');
     const overlapSeconds = this.overlapSeconds(options.previousExpiresIn);
@@ -558,7 +562,7 @@ export class ClientAdministration {
       const stored = await this.clients.readSecrets(clientId);
       if (!stored) throw new AdminError(`no client ${clientId}`, 'not_found');
       const secrets = secretsAfterRotation(stored.secrets, added, now, overlapSeconds * 1000);
-      if (await this.clients.replaceSecrets(clientId, stored.revision, secrets)) {
+      if (await this.clients.replaceSecrets(clientId, read ?? stored.revision, secrets)) {
         this.registry.forgetChanged(client);
         return {
           id: added.id,
@@ -568,6 +572,7 @@ export class ClientAdministration {
           secrets: this.secretViews(secrets),
         };
       }
+      if (read !== undefined) throw staleRevision(`the secret list of client ${clientId}`);
     }
     throw new AdminConflict(
       `the secrets of client ${clientId} changed ${SECRET_CHANGE_ATTEMPTS} times during this rotation: nothing was changed, try again`,
@@ -576,9 +581,21 @@ export class ClientAdministration {
 
   /** A confidential client's stored secrets, newest first: ids and dates, never a value or hash. */
   async listSecrets(clientId: string): Promise<ClientSecretView[]> {
+    return (await this.secretsRead(clientId)).secrets;
+  }
+
+  /**
+   * listSecrets, with the state the secrets were read at: what a rotation made on this reading
+   * names (addSecret's `read`).
+   */
+  async secretsRead(
+    clientId: string,
+  ): Promise<{ secrets: ClientSecretView[]; read: SecretsRevision }> {
     const client = await this.existing(clientId);
     this.refuseWithoutSecret(client);
-    return this.secretViews(client.secrets ?? []);
+    const stored = await this.clients.readSecrets(clientId);
+    if (!stored) throw new AdminError(`no client ${clientId}`, 'not_found');
+    return { secrets: this.secretViews(stored.secrets), read: stored.revision };
   }
 
   /** The overlap asked for, checked; none asked: 24 h, or the configured maximum if less. */

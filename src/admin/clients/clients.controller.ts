@@ -220,13 +220,16 @@ export class ClientsAdminController {
     @Exchange() admin: AdminExchange,
   ) {
     // A retry after a lost answer finds the list changed (412), never makes a second secret
-    // that would end the first one's overlap.
-    admin.ifMatch(await this.secretList(clientId));
+    // that would end the first one's overlap. The rotation is made on the secrets as read with
+    // the tag (a compare-and-set): of two made with one ETag, one adds its secret, the other 412.
+    const { secrets: current, read } = await this.clients.secretsRead(clientId);
+    admin.ifMatch(current.map(secretJson));
     const { previous_expires_in: previousExpiresIn } = body;
     const added = await this.clients.addSecret(
       clientId,
       previousExpiresIn === undefined ? {} : { previousExpiresIn },
       admin.call,
+      read,
     );
     admin.locate('clients', clientId, 'secrets');
     const secrets = admin.tagged(added.secrets.map(secretJson));

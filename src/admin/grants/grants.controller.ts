@@ -84,6 +84,9 @@ export class GrantsAdminController {
     GRANT_ID,
   )
   async revoke(@Param('grantId') grantId: string, @Exchange() admin: AdminExchange) {
+    // A check, then the write, and no compare-and-set: a revocation cannot lose another's change.
+    // A grant only ever goes from live to revoked (nothing makes it live again), so of two callers
+    // holding one tag the second revokes what is revoked, which changes nothing.
     admin.ifMatch(grantJson(await this.grants.show(grantId)));
     return revocationJson(await this.grants.revoke(grantId, admin.call));
   }

@@ -6,6 +6,7 @@ import type { CibaNotificationTarget } from '../../oauth/ciba/notifications/ciba
 import { CibaNotificationRepository } from '../../oauth/ciba/notifications/ciba-notification.repository';
 import { Clock } from '../../platform/clock/clock';
 import {
+  isSameGiveUp,
   retryRefusal,
   type OutboxPosition,
   type OutboxRow,
@@ -14,7 +15,7 @@ import {
 } from '../../platform/outbox/outbox-rows';
 import type { LogoutDeliveryTarget } from '../../sessions/logout/logout-delivery.repository';
 import { LogoutDeliveryRepository } from '../../sessions/logout/logout-delivery.repository';
-import { AdminError } from '../admin.errors';
+import { AdminError, staleRevision } from '../admin.errors';
 import type { AdminCall } from '../audit/admin-audit';
 import { AdminAuditTrail } from '../audit/admin-audit.service';
 
@@ -94,16 +95,27 @@ export class OutboxAdministration {
   /**
    * Puts a given-up row back to pending, attempts from zero, due at once: the next poll of any
    * instance attempts it. Refused (conflict) for a row that is not given up, or whose content
-   * expired; not found for an unknown id.
+   * expired; not found for an unknown id. Given `read` (the admin API's If-Match: the row as the
+   * caller read it), only while the row is still that give-up: one retried by someone else since
+   * (pending again, or delivered, or given up anew) is `stale`.
    */
-  retry(kind: string, id: string, call: AdminCall): Promise<ListedOutboxRow> {
+  retry(
+    kind: string,
+    id: string,
+    call: AdminCall,
+    read?: ListedOutboxRow,
+  ): Promise<ListedOutboxRow> {
     return this.audit.around(call, 'outboxes.retry', { outbox: kind, row_id: id }, async () => {
       const outbox = this.outboxOf(kind);
       const now = this.clock.now();
       const renewed = this.renewedGiveUpAt(outbox, now);
-      const retried = await this.rowsOf(outbox).retry(id, now, renewed);
+      const giveUp = read?.state === 'given_up' ? read : undefined;
+      const retried = await this.rowsOf(outbox).retry(id, now, renewed, giveUp);
       if (retried) return { ...retried, outbox };
       const row = await this.show(outbox, id);
+      if (giveUp !== undefined && !isSameGiveUp(row, giveUp)) {
+        throw staleRevision(`row ${id} of the ${outbox} outbox`, row.state ?? 'done');
+      }
       throw new AdminError(
         retryRefusal(row, now, renewed !== undefined) ??
           `row ${id} changed while it was retried: read it again`,

@@ -90,8 +90,11 @@ export class OutboxesAdminController {
     @Param('id') id: string,
     @Exchange() admin: AdminExchange,
   ) {
-    admin.ifMatch(outboxRowJson(await this.outboxes.show(outbox, id)));
-    return admin.tagged(outboxRowJson(await this.outboxes.retry(outbox, id, admin.call)));
+    // The retry names the give-up read with the tag: a row retried by someone else since (or
+    // delivered, or given up anew) is 412, whatever the interleaving.
+    const read = await this.outboxes.show(outbox, id);
+    admin.ifMatch(outboxRowJson(read));
+    return admin.tagged(outboxRowJson(await this.outboxes.retry(outbox, id, admin.call, read)));
   }
 
   @Post(':outbox/retry')

@@ -77,6 +77,9 @@ export class SessionsAdminController {
     @Query() { user }: SessionOwnerDto,
     @Exchange() admin: AdminExchange,
   ) {
+    // A check, then the write, and no compare-and-set: ending a session cannot lose another's
+    // change. A session only ever goes from live to ended, so of two callers holding one tag the
+    // second ends what is ended, which changes nothing.
     admin.ifMatch(sessionJson(await this.sessions.show(user, sid)));
     return revokedSessionJson(await this.sessions.revoke(user, sid, admin.call));
   }

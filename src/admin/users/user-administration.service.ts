@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { UserPageQuery } from '../../accounts/users/user.repository';
-import { AdminError } from '../admin.errors';
+import { AdminError, staleRevision } from '../admin.errors';
 import { usernameOf } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { Clock } from '../../platform/clock/clock';
@@ -71,10 +71,20 @@ export class UserAdministration {
     });
   }
 
-  setPassword(username: string, password: string, call: AdminCall): Promise<void> {
-    return this.audit.around(call, 'users.set_password', { username }, () =>
-      this.users.setPassword(username, password),
-    );
+  /**
+   * Replaces the password of `username`; given `expectedRevision` (the admin API's If-Match), only
+   * while the user is at it: of two changes made on one reading, one lands, the other is `stale`.
+   */
+  setPassword(
+    username: string,
+    password: string,
+    call: AdminCall,
+    expectedRevision?: number,
+  ): Promise<void> {
+    return this.audit.around(call, 'users.set_password', { username }, async () => {
+      const outcome = await this.users.setPassword(username, password, expectedRevision);
+      if (outcome === 'stale') throw staleRevision(`user ${username}`);
+    });
   }
 
   /**
@@ -84,9 +94,37 @@ export class UserAdministration {
    * a token issued before keeps it signed in. The flag first: a login that passed the check
    * before it opened its session or grant before this ends them. Run again, it ends whatever
    * was opened meanwhile.
+   *
+   * Given `expectedRevision` (the admin API's If-Match on the user `who`), the change is first
+   * admitted by a compare-and-set of the user's revision (revised): of two callers holding one
+   * reading, only the winner locks the account down; the other is `stale` and nothing is done.
    */
-  disable(who: string, call: AdminCall): Promise<UserDisabled> {
-    return this.audit.around(call, 'users.disable', { account: who }, () => this.lockDown(who));
+  disable(who: string, call: AdminCall, expectedRevision?: number): Promise<UserDisabled> {
+    return this.audit.around(call, 'users.disable', { account: who }, () =>
+      this.revised(who, expectedRevision, () => this.lockDown(who)),
+    );
+  }
+
+  /**
+   * `change` of the account of `who`, made on the user `who` at `expectedRevision` when one is
+   * named (its revision moved on first, by one conditional update: the lock-down itself is in the
+   * account's record, which no write of the user's can guard), else made whatever the user's
+   * revision and moving on the revisions of the account's passwords (the CLI).
+   */
+  private async revised<T extends { readonly sub: string }>(
+    who: string,
+    expectedRevision: number | undefined,
+    change: () => Promise<T>,
+  ): Promise<T> {
+    if (expectedRevision === undefined) {
+      const done = await change();
+      await this.users.accountChanged(done.sub);
+      return done;
+    }
+    if ((await this.users.claimRevision(who, expectedRevision)) === 'stale') {
+      throw staleRevision(`user ${who}`);
+    }
+    return change();
   }
 
   private async lockDown(who: string): Promise<UserDisabled> {
@@ -106,8 +144,10 @@ export class UserAdministration {
    * Lifts the lock-down of the account `who` names (and a disablement of one of its passwords
    * from before lock-downs were per account). Sign-in works again; the grants stay revoked.
    */
-  enable(who: string, call: AdminCall): Promise<UserEnabled> {
-    return this.audit.around(call, 'users.enable', { account: who }, () => this.liftLockDown(who));
+  enable(who: string, call: AdminCall, expectedRevision?: number): Promise<UserEnabled> {
+    return this.audit.around(call, 'users.enable', { account: who }, () =>
+      this.revised(who, expectedRevision, () => this.liftLockDown(who)),
+    );
   }
 
   private async liftLockDown(who: string): Promise<UserEnabled> {

@@ -73,7 +73,7 @@ export class UsersAdminController {
   async create(@Body() body: NewUserDto, @Exchange() admin: AdminExchange) {
     const user = await this.users.add(body.username, body.password, admin.call);
     admin.locate('users', user.username);
-    return admin.tagged(userJson(user));
+    return admin.tagged(userJson(user), user.revision);
   }
 
   @Get()
@@ -92,9 +92,21 @@ export class UsersAdminController {
     );
   }
 
-  /** The user as answered, and what its ETag is of. */
-  private async current(username: string) {
-    return userJson(await this.users.show(username));
+  /** The user as answered, tagged: its ETag is of the representation and the user's revision. */
+  private async tagged(username: string, admin: AdminExchange) {
+    const user = await this.users.show(username);
+    return admin.tagged(userJson(user), user.revision);
+  }
+
+  /**
+   * The revision of the user whose tag If-Match names (the tag carries it: a new password shows
+   * nowhere in the representation): the change that follows is made only on that revision, so of
+   * two callers holding the same ETag one changes the user and the other gets 412.
+   */
+  private async revisionMatching(username: string, admin: AdminExchange): Promise<number> {
+    const user = await this.users.show(username);
+    admin.ifMatch(userJson(user), user.revision);
+    return user.revision;
   }
 
   @Get(':username')
@@ -104,8 +116,8 @@ export class UsersAdminController {
     AdminUserDto,
     USERNAME,
   )
-  async show(@Param('username') username: string, @Exchange() admin: AdminExchange) {
-    return admin.tagged(await this.current(username));
+  show(@Param('username') username: string, @Exchange() admin: AdminExchange) {
+    return this.tagged(username, admin);
   }
 
   @Patch(':username')
@@ -120,15 +132,16 @@ export class UsersAdminController {
     @Body() body: UserStatusDto,
     @Exchange() admin: AdminExchange,
   ) {
-    admin.ifMatch(await this.current(username));
+    const revision = await this.revisionMatching(username, admin);
     let effect: Record<string, unknown>;
     if (body.status === 'disabled') {
-      const disabled = await this.users.disable(username, admin.call);
+      const disabled = await this.users.disable(username, admin.call, revision);
       effect = { changed: disabled.changed, ...endedJson(disabled) };
     } else {
-      effect = { changed: (await this.users.enable(username, admin.call)).changed };
+      const enabled = await this.users.enable(username, admin.call, revision);
+      effect = { changed: enabled.changed };
     }
-    return { ...admin.tagged(await this.current(username)), ...effect };
+    return { ...(await this.tagged(username, admin)), ...effect };
   }
 
   @Put(':username/password')
@@ -143,8 +156,8 @@ export class UsersAdminController {
     @Body() body: NewPasswordDto,
     @Exchange() admin: AdminExchange,
   ) {
-    admin.ifMatch(await this.current(username));
-    await this.users.setPassword(username, body.password, admin.call);
-    return this.current(username);
+    const revision = await this.revisionMatching(username, admin);
+    await this.users.setPassword(username, body.password, admin.call, revision);
+    return this.tagged(username, admin);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type AnyBulkWriteOperation, type Model } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
+import { atRevision } from '../../platform/database/revision';
 import { ClientRepository, type SecretsRevision, type StoredSecrets } from '../client.repository';
 import { type ClientSecret, singleStoredSecret } from '../client-secrets';
 import {
@@ -73,15 +74,6 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.ssfReceiver ? { ssfReceiver: true } : {}),
     ...(record.revision ? { revision: record.revision } : {}),
   };
-}
-
-/**
- * The filter part of a compare-and-set on a client's revision: the one read (0: the field absent,
- * as never changed or stored before revisions); nothing when the caller names none (the CLI).
- */
-function atRevision(expected: number | undefined): Record<string, unknown> {
-  if (expected === undefined) return {};
-  return { revision: expected === 0 ? { $exists: false } : { $eq: expected } };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { QueryFilter, UpdateQuery } from 'mongoose';
 import type { MongoOutbox } from './mongo-outbox';
 import { PENDING, type OutboxRecord } from './outbox-record';
 import {
+  type GiveUpRead,
   outboxStateOf,
   type OutboxPosition,
   type OutboxRow,
@@ -47,10 +48,19 @@ export class MongoOutboxRows<
     return record ? this.rowOf(record) : null;
   }
 
-  async retry(id: string, now: Date, renewedGiveUpAt?: Date): Promise<OutboxRow<Target> | null> {
+  async retry(
+    id: string,
+    now: Date,
+    renewedGiveUpAt?: Date,
+    read?: GiveUpRead,
+  ): Promise<OutboxRow<Target> | null> {
     const record = await this.outbox.model
       .findOneAndUpdate(
-        { _id: { $eq: id }, ...this.retryable(now, renewedGiveUpAt) } as QueryFilter<R>,
+        {
+          _id: { $eq: id },
+          ...this.retryable(now, renewedGiveUpAt),
+          ...(read === undefined ? {} : this.giveUp(read)),
+        } as QueryFilter<R>,
         this.retried(now, renewedGiveUpAt),
         { returnDocument: 'after' },
       )
@@ -109,6 +119,21 @@ export class MongoOutboxRows<
             giveUpAt: { $gt: now },
             ...Object.fromEntries(this.payloadFields().map((field) => [field, { $exists: true }])),
           }),
+    };
+  }
+
+  /**
+   * The filter of the give-up `read` saw: its attempts, and when it was given up as rowOf reads
+   * it (the finish stamp of an outbox that keeps one, else the lease its finish set). A retry
+   * changes both (attempts from zero, a new lease); a later give-up has later ones.
+   */
+  private giveUp(read: GiveUpRead): Record<string, unknown> {
+    const at = read.givenUpAt ?? null;
+    return {
+      attempts: read.attempts,
+      ...(this.outbox.shape.stampFinished
+        ? { $or: [{ finishedAt: at }, { finishedAt: { $exists: false }, leaseUntil: at }] }
+        : { leaseUntil: at }),
     };
   }
 

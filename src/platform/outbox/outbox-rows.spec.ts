@@ -1,4 +1,4 @@
-import { outboxStateOf, retryRefusal } from './outbox-rows';
+import { isSameGiveUp, outboxStateOf, retryRefusal, type OutboxRow } from './outbox-rows';
 
 const LOGOUT_GIVEN_UP = ['failed', 'dropped'];
 const NOW = new Date('2026-11-28T09:00:00Z');
@@ -70,5 +70,32 @@ describe('retryRefusal: which rows a retry takes', () => {
     expect(retryRefusal({ ...givenUp, holdsPayload: false }, NOW, false)).toMatch(
       /cannot be retried/,
     );
+  });
+});
+
+describe('isSameGiveUp: whether a row is still the give-up a caller read (the If-Match of a retry)', () => {
+  const givenUp: OutboxRow<unknown> = {
+    id: 'row-1',
+    state: 'given_up',
+    status: 'failed',
+    target: {},
+    attempts: 3,
+    createdAt: EARLIER,
+    nextAttemptAt: NOW,
+    giveUpAt: NOW,
+    givenUpAt: NOW,
+    holdsPayload: true,
+  };
+
+  it('is the same give-up: given up when read, after as many attempts', () => {
+    expect(isSameGiveUp(givenUp, { givenUpAt: new Date(NOW), attempts: 3 })).toBe(true);
+  });
+
+  it('is not once retried (pending again), delivered, or given up anew', () => {
+    const read = { givenUpAt: NOW, attempts: 3 };
+    expect(isSameGiveUp({ ...givenUp, state: 'pending', attempts: 0 }, read)).toBe(false);
+    expect(isSameGiveUp({ ...givenUp, state: undefined, status: 'delivered' }, read)).toBe(false);
+    expect(isSameGiveUp({ ...givenUp, givenUpAt: LATER }, read)).toBe(false);
+    expect(isSameGiveUp({ ...givenUp, attempts: 1 }, read)).toBe(false);
   });
 });

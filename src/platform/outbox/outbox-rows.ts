@@ -45,6 +45,21 @@ export interface OutboxRow<Target> {
   readonly holdsPayload: boolean;
 }
 
+/**
+ * One give-up of a row, as a caller read it (OutboxRows.retry's `read`): a row is given up once
+ * per round of attempts, so when and after how many attempts tell that give-up from a later one.
+ */
+export type GiveUpRead = Pick<OutboxRow<unknown>, 'givenUpAt' | 'attempts'>;
+
+/** Whether `row` is still the given-up row `read` saw (the same give-up, not retried since). */
+export function isSameGiveUp(row: OutboxRow<unknown>, read: GiveUpRead): boolean {
+  return (
+    row.state === 'given_up' &&
+    row.attempts === read.attempts &&
+    row.givenUpAt?.getTime() === read.givenUpAt?.getTime()
+  );
+}
+
 /** Where a page of rows starts: after this row in queue order (created, then id). */
 export interface OutboxPosition {
   readonly createdAt: Date;
@@ -70,9 +85,15 @@ export interface OutboxRows<Target> {
    * Retries one given-up row: the row as the retry left it (before any poller claimed it), or
    * null when the row is not given up or may not be retried (retryRefusal). `renewedGiveUpAt`: the row's new give-up time, for an outbox whose
    * rows stay worth delivering; absent, the row keeps its own, and only a row still before it
-   * and holding its payload is retried.
+   * and holding its payload is retried. `read`: only while it is the give-up the caller read
+   * (the admin API's If-Match), in the same conditional update.
    */
-  retry(id: string, now: Date, renewedGiveUpAt?: Date): Promise<OutboxRow<Target> | null>;
+  retry(
+    id: string,
+    now: Date,
+    renewedGiveUpAt?: Date,
+    read?: GiveUpRead,
+  ): Promise<OutboxRow<Target> | null>;
 
   /** Retries every given-up row that may be (as `retry`); how many. */
   retryAll(now: Date, renewedGiveUpAt?: Date): Promise<number>;

@@ -32,8 +32,9 @@ export class MethodRemoval {
     private readonly sessionLogout: SessionLogout,
   ) {}
 
-  async remove(sub: string, methodKey: string): Promise<MethodRemoved> {
-    await this.accounts.unlink(sub, methodKey);
+  /** `expectedRevision`: the account's revision the caller read (AccountService.unlink). */
+  async remove(sub: string, methodKey: string, expectedRevision?: number): Promise<MethodRemoved> {
+    await this.accounts.unlink(sub, methodKey, expectedRevision);
     // After the listing went (the rules passed): a password that no longer signs in.
     if (methodTypeOf(methodKey) === 'password') {
       await this.users.removePassword(sub, usernameOf(methodKey));

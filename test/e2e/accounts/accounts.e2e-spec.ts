@@ -51,10 +51,13 @@ describe('accounts: one subject, many sign-in methods', () => {
     await expect(accounts.account('user1')).resolves.toEqual({
       sub: 'user1',
       methods: [{ key: passwordMethodKey('user1'), type: 'password', sub: 'user1' }],
+      // No record yet: revision 0, as a record stored before revisions were kept.
+      revision: 0,
     });
     await expect(accounts.account(walletOf(wallet))).resolves.toEqual({
       sub: walletOf(wallet),
       methods: [{ key: walletOf(wallet), type: 'wallet', sub: walletOf(wallet) }],
+      revision: 0,
     });
   });
 

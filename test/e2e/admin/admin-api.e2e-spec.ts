@@ -9,10 +9,13 @@ import type { mongo } from 'mongoose';
 import { cliCall } from '../../../src/admin/io/cli-call';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
 import { ClientAdministration } from '../../../src/admin/clients/client-administration.service';
+import { AccountAdministration } from '../../../src/admin/accounts/account-administration.service';
+import { PasswordHasher } from '../../../src/platform/crypto/password-hasher';
 import request from 'supertest';
 import { basic, login } from '../../support/oauth';
 import { dpopKey, signProof } from '../../support/dpop';
 import { expectRefusal } from '../../support/refusal';
+import { oneWinner, readTogether } from '../../support/read-together';
 import { useTestApp } from '../../support/use-test-app';
 import { adminCli } from '../../support/admin-cli';
 
@@ -86,6 +89,22 @@ describe('the admin API (/admin/v1)', () => {
   });
 
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  /** A live grant of the account `sub`, as a sign-in leaves one: what disabling it revokes. */
+  async function insertLiveGrant(id: string, sub: string): Promise<void> {
+    const now = t.clock.now();
+    await t.connection.db!.collection('grants').insertOne({
+      _id: id,
+      sub,
+      clientId: 'demo-client',
+      scope: 'openid',
+      resource: t.config.tokens.audience,
+      authMethod: 'password',
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 3_600_000),
+      refresh: { current: 'x' },
+    } as unknown as mongo.OptionalId<mongo.Document>);
+  }
 
   describe('who may get admin scopes', () => {
     it('gives a marked client its admin scopes, in a token for <ISSUER>/admin/v1 alone', () => {
@@ -322,18 +341,7 @@ describe('the admin API (/admin/v1)', () => {
       const sub = read.body.sub as string;
       // A live grant of erin's account: disabling revokes it, as `users disable` does.
       const grants = t.connection.db!.collection('grants');
-      const now = t.clock.now();
-      await grants.insertOne({
-        _id: 'erin-grant-1',
-        sub,
-        clientId: 'demo-client',
-        scope: 'openid',
-        resource: t.config.tokens.audience,
-        authMethod: 'password',
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + 3_600_000),
-        refresh: { current: 'x' },
-      } as unknown as mongo.OptionalId<mongo.Document>);
+      await insertLiveGrant('erin-grant-1', sub);
 
       expectRefusal(
         await t.http().patch('/admin/v1/users/erin').set(as(admin)).send({ status: 'disabled' }),
@@ -379,6 +387,92 @@ describe('the admin API (/admin/v1)', () => {
         .set('If-Match', disabled.headers.etag)
         .send({ status: 'active' });
       expect(enabled.body).toMatchObject({ status: 'active', changed: true });
+    });
+
+    it('makes If-Match on a user a compare-and-set: of two changes with one ETag, read together, only one is made', async () => {
+      await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(admin))
+        .send({ username: 'raced-user', password: PASSWORD });
+      const read = await t.http().get('/admin/v1/users/raced-user').set(as(reader));
+      const sub = read.body.sub as string;
+      await insertLiveGrant('raced-user-grant', sub);
+      const service = t.app.get(UserAdministration, { strict: false });
+      const stale =
+        'user raced-user changed since you read it (If-Match names another version): GET it again';
+      const disable = () =>
+        t
+          .http()
+          .patch('/admin/v1/users/raced-user')
+          .set(as(admin))
+          .set('If-Match', read.headers.etag)
+          .send({ status: 'disabled' });
+
+      // Two lock-downs on one reading: one is made (its grant revoked by it), the other is 412
+      // and did nothing (no second audit record of a lock-down done).
+      const disabled = oneWinner(await readTogether(service, 'show', [disable, disable]), stale);
+      expect(disabled.winner.body).toMatchObject({
+        status: 'disabled',
+        changed: true,
+        grants_revoked: 1,
+      });
+      const audit = t.connection.db!.collection('admin_audit');
+      const lockDowns = await audit
+        .find({ action: 'users.disable', 'targets.account': 'raced-user' })
+        .toArray();
+      expect(lockDowns.map(({ outcome }) => outcome as string).sort()).toEqual(['done', 'refused']);
+
+      // Two new passwords on one reading (the representation shows neither: the tag carries the
+      // revision): one is stored, the other is 412.
+      const passwords = ['first new password', 'second new password'];
+      const current = await t.http().get('/admin/v1/users/raced-user').set(as(reader));
+      const setPassword = (password: string) => () =>
+        t
+          .http()
+          .put('/admin/v1/users/raced-user/password')
+          .set(as(admin))
+          .set('If-Match', current.headers.etag)
+          .send({ password });
+      const answers = await readTogether(service, 'show', [
+        setPassword(passwords[0]),
+        setPassword(passwords[1]),
+      ]);
+      const { winner } = oneWinner(answers, stale);
+      const stored = await t.connection
+        .db!.collection('users')
+        .findOne({ _id: 'raced-user' as never });
+      const hasher = t.app.get(PasswordHasher);
+      const won = passwords[answers.indexOf(winner)];
+      const lost = passwords[1 - answers.indexOf(winner)];
+      expect(await hasher.verify(won, stored!.passwordHash as string)).toBe(true);
+      expect(await hasher.verify(lost, stored!.passwordHash as string)).toBe(false);
+      // The answer's ETag is the new revision's: unchanged as the representation is, the tag
+      // read before the password changed no longer matches.
+      expect(winner.headers.etag).not.toBe(current.headers.etag);
+      const after = await t.http().get('/admin/v1/users/raced-user').set(as(reader));
+      expect(after.headers.etag).toBe(winner.headers.etag);
+
+      // The CLI names no revision: its changes land and move the revision on.
+      await service.setPassword('raced-user', 'a password from the CLI', cliCall());
+      expectRefusal(
+        await t
+          .http()
+          .patch('/admin/v1/users/raced-user')
+          .set(as(admin))
+          .set('If-Match', after.headers.etag)
+          .send({ status: 'active' }),
+        412,
+        'precondition_failed',
+        'The resource changed since you read it (If-Match names another version): GET it again',
+      );
+      const beforeCli = await t.http().get('/admin/v1/users/raced-user').set(as(reader));
+      await service.enable(sub, cliCall());
+      await service.disable(sub, cliCall());
+      const afterCli = await t.http().get('/admin/v1/users/raced-user').set(as(reader));
+      // Disabled before and after, with one disabled_at: only the revision tells them apart.
+      expect(afterCli.body.status).toBe('disabled');
+      expect(afterCli.headers.etag).not.toBe(beforeCli.headers.etag);
     });
 
     it('answers 404 not_found for a user that does not exist', async () => {
@@ -442,6 +536,43 @@ describe('the admin API (/admin/v1)', () => {
         'last_sign_in_method',
         'An account keeps at least one sign-in method',
       );
+    });
+    it('makes If-Match on an account a compare-and-set: of two removals with one ETag, read together, one is made', async () => {
+      await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(admin))
+        .send({ username: 'raced-account', password: PASSWORD });
+      const emails = ['email:one@raced.example', 'email:two@raced.example'];
+      for (const email of emails) {
+        await t
+          .http()
+          .post('/admin/v1/accounts/raced-account/methods')
+          .set(as(admin))
+          .send({ email: email.slice('email:'.length) });
+      }
+      const read = await t.http().get('/admin/v1/accounts/raced-account').set(as(reader));
+      const unlink = (method: string) => () =>
+        t
+          .http()
+          .delete(`/admin/v1/accounts/raced-account/methods/${method}`)
+          .set(as(admin))
+          .set('If-Match', read.headers.etag);
+      const service = t.app.get(AccountAdministration, { strict: false });
+      const answers = await readTogether(service, 'account', [
+        unlink(emails[0]),
+        unlink(emails[1]),
+      ]);
+      const { winner } = oneWinner(
+        answers,
+        'account raced-account changed since you read it (If-Match names another version): GET it again',
+      );
+      const after = await t.http().get('/admin/v1/accounts/raced-account').set(as(reader));
+      const left = (after.body.methods as { method: string }[]).map(({ method }) => method);
+      expect(left).toEqual([
+        'password:raced-account',
+        emails.find((email) => email !== (winner.body as { removed: string }).removed),
+      ]);
     });
   });
 
@@ -552,46 +683,19 @@ describe('the admin API (/admin/v1)', () => {
         .set(as(admin))
         .send({ client_id: 'raced-app', redirect_uris: ['https://raced.example/cb'] });
       const { etag } = (await t.http().get('/admin/v1/clients/raced-app').set(as(reader))).headers;
-      // Both requests read the client (and pass the If-Match check) before either writes: the
-      // interleaving a check-then-write lets both through, forced rather than hoped for.
       const service = t.app.get(ClientAdministration, { strict: false });
-      const show = service.show.bind(service);
-      let arrive!: () => void;
-      const bothRead = new Promise<void>((resolve) => {
-        let waiting = 2;
-        arrive = () => {
-          waiting -= 1;
-          if (waiting === 0) resolve();
-        };
-      });
-      const spy = jest.spyOn(service, 'show').mockImplementation(async (clientId) => {
-        const client = await show(clientId);
-        arrive();
-        await bothRead;
-        return client;
-      });
-      const patch = (name: string) =>
+      const patch = (name: string) => () =>
         t
           .http()
           .patch('/admin/v1/clients/raced-app')
           .set(as(admin))
           .set('If-Match', etag)
           .send({ client_name: name });
-      let answers;
-      try {
-        answers = await Promise.all([patch('First'), patch('Second')]);
-      } finally {
-        spy.mockRestore();
-      }
-      const statuses = answers.map((answer) => answer.status).sort();
-      expect(statuses).toEqual([200, 412]);
-      const winner = answers.find((answer) => answer.status === 200)!;
-      const loser = answers.find((answer) => answer.status === 412)!;
-      expect(loser.body).toEqual({
-        error: 'precondition_failed',
-        error_description:
-          'client raced-app changed since you read it (If-Match names another version): GET it again',
-      });
+      const answers = await readTogether(service, 'show', [patch('First'), patch('Second')]);
+      const { winner } = oneWinner(
+        answers,
+        'client raced-app changed since you read it (If-Match names another version): GET it again',
+      );
       const after = await t.http().get('/admin/v1/clients/raced-app').set(as(reader));
       expect(after.body.client_name).toBe(winner.body.client_name);
       expect(after.headers.etag).toBe(winner.headers.etag);
@@ -760,6 +864,55 @@ describe('the admin API (/admin/v1)', () => {
         expect.objectContaining({ outcome: 'refused' }),
       ]);
       expect(JSON.stringify(trail.body)).not.toContain(first.secret);
+    });
+
+    it('makes a rotation with If-Match a compare-and-set: of two with one ETag, read together, one adds its secret', async () => {
+      const created = await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({ client_id: 'raced-secrets', grant_types: ['client_credentials'] });
+      const first = { id: 'raced-secrets', secret: created.body.client_secret as string };
+      const url = '/admin/v1/clients/raced-secrets/secrets';
+      const listed = await t.http().get(url).set(as(reader));
+      const rotate = () =>
+        t
+          .http()
+          .post(url)
+          .set(as(admin))
+          .set('If-Match', listed.headers.etag)
+          .send({ previous_expires_in: 3600 });
+      const service = t.app.get(ClientAdministration, { strict: false });
+      const answers = await readTogether(service, 'secretsRead', [rotate, rotate]);
+      const { winner } = oneWinner(
+        answers,
+        'the secret list of client raced-secrets changed since you read it (If-Match names another version): GET it again',
+        201,
+      );
+      // Two secrets, never three: the winner's and the first, which both work.
+      const after = await t.http().get(url).set(as(reader));
+      expect(itemsOf<{ id: string }>(after).map((secret) => secret.id)).toEqual([
+        winner.body.id,
+        listed.body.items[0].id,
+      ]);
+      const second = { id: 'raced-secrets', secret: winner.body.secret as string };
+      expect((await tokenRequest(first, {})).status).toBe(200);
+      expect((await tokenRequest(second, {})).status).toBe(200);
+
+      // The CLI's rotate-secret names no state read: it lands, and the tag read before is stale.
+      const byCli = await service.addSecret('raced-secrets', { previousExpiresIn: 60 }, cliCall());
+      const latest = await t.http().get(url).set(as(reader));
+      expect(itemsOf<{ id: string }>(latest).map((secret) => secret.id)).toEqual([
+        byCli.id,
+        winner.body.id,
+      ]);
+      const stale = await t
+        .http()
+        .post(url)
+        .set(as(admin))
+        .set('If-Match', after.headers.etag)
+        .send({ previous_expires_in: 60 });
+      expect(stale.status).toBe(412);
     });
 
     it('refuses to remove a client of OAUTH_CLIENTS, as the CLI does', async () => {

@@ -19,6 +19,9 @@ import { adminCli } from '../../support/admin-cli';
 import { LogoutReceiver } from '../../support/logout-receiver';
 import { basic } from '../../support/oauth';
 import { expectRefusal } from '../../support/refusal';
+import { oneWinner, readTogether } from '../../support/read-together';
+import { OutboxAdministration } from '../../../src/admin/outboxes/outbox-administration.service';
+import { cliCall } from '../../../src/admin/io/cli-call';
 import { eventually, startTestSmtpServer, type TestSmtpServer } from '../../support/smtp-server';
 import { createTestApp, type TestApp } from '../../support/test-app';
 
@@ -244,6 +247,40 @@ describe('the outboxes through the admin API and proofgate-admin', () => {
       expect(sent.text).toContain(code);
       expect(await rowWhen('mail', row.id, 'done')).toMatchObject({ status: 'sent', attempts: 1 });
     });
+    it('retries only the give-up read with the tag: a mail retried and given up anew since is 412', async () => {
+      smtpRefuses = true;
+      await t.app
+        .get(MailOutbox)
+        .queue(
+          { to: 'bob.outbox@example.test', subject: 'Code', text: 'code', html: '<p>code</p>' },
+          'email_code',
+          new Date(t.clock.now().getTime() + 600_000),
+        );
+      const row = await eventually(
+        async () =>
+          (await listed('mail', 'given_up')).find(
+            (given) => given.target.recipient === 'b***@example.test',
+          ),
+        'a given-up mail',
+      );
+      const service = t.app.get(OutboxAdministration, { strict: false });
+      const read = await service.show('mail', row.id);
+      // Someone else retries it (the CLI), and the server refuses it again: given up anew.
+      await service.retry('mail', row.id, cliCall());
+      const anew = await eventually(async () => {
+        const now = await service.show('mail', row.id);
+        return now.state === 'given_up' ? now : undefined;
+      }, 'the mail given up anew');
+      expect(anew.givenUpAt).not.toEqual(read.givenUpAt);
+      // The retry made on the first reading matches nothing: the row stays as it is.
+      await expect(service.retry('mail', row.id, cliCall(), read)).rejects.toThrow(
+        `row ${row.id} of the mail outbox changed since you read it (If-Match names another version): it is given_up now; GET it again`,
+      );
+      expect(await service.show('mail', row.id)).toEqual(anew);
+      smtpRefuses = false;
+      await service.retry('mail', row.id, cliCall(), anew);
+      await rowWhen('mail', row.id, 'done');
+    });
   });
 
   describe('the CIBA outbox', () => {
@@ -367,6 +404,54 @@ describe('the outboxes through the admin API and proofgate-admin', () => {
       await rowWhen('logout', id, 'done');
     });
 
+    it('makes a retry with If-Match a compare-and-set: of two with one ETag, read together, one retries the row', async () => {
+      rp.reset();
+      rp.failNext = 1_000;
+      const id = await logoutQueued();
+      await rowWhen('logout', id, 'given_up');
+      const read = await get(`/admin/v1/outboxes/logout/${id}`).expect(200);
+      const retry = () =>
+        post(`/admin/v1/outboxes/logout/${id}/retry`).set('If-Match', read.headers.etag);
+      const service = t.app.get(OutboxAdministration, { strict: false });
+      const answers = await readTogether(service, 'show', [retry, retry]);
+      // The loser finds the row retried by the winner: pending again (or already attempted).
+      const { winner } = oneWinner(
+        answers,
+        new RegExp(
+          `^row ${id} of the logout outbox changed since you read it \\(If-Match names another version\\): ` +
+            'it is (pending|retrying|done) now; GET it again$',
+        ),
+      );
+      expect((winner.body as Row).state).toBe('pending');
+      const trail = await get(`/admin/v1/audit?action=outboxes.retry`, reader).expect(200);
+      const records = (trail.body as { items: { targets: Json; outcome: string }[] }).items;
+      expect(
+        records
+          .filter((record) => record.targets.row_id === id)
+          .map((record) => record.outcome)
+          .sort(),
+      ).toEqual(['done', 'refused']);
+      // The CLI names no give-up: its retry of a given-up row lands as before, and changes the
+      // row, so a tag read before it is stale.
+      const again = await logoutQueued();
+      await rowWhen('logout', again, 'given_up');
+      const before = await get(`/admin/v1/outboxes/logout/${again}`).expect(200);
+      await expect(service.retry('logout', again, cliCall())).resolves.toMatchObject({
+        state: 'pending',
+      });
+      expect(
+        (
+          await post(`/admin/v1/outboxes/logout/${again}/retry`).set(
+            'If-Match',
+            before.headers.etag,
+          )
+        ).status,
+      ).toBe(412);
+      rp.failNext = 0;
+      await rowWhen('logout', id, 'done');
+      await rowWhen('logout', again, 'done');
+    });
+
     it('a row that is not given up is 409; an unknown row or outbox 404; a bad state 400', async () => {
       // A receiver that holds its answer: the row stays pending (its first attempt under way).
       rp.reset();
@@ -454,12 +539,13 @@ describe('the outboxes through the admin API and proofgate-admin', () => {
       expect(json.stdout).not.toContain(rp.received[0].logoutToken!);
 
       rp.failNext = 0;
-      const retry = await adminCli(t, ['outboxes', 'retry', 'logout', id, '--json']);
+      // `--`: a row id may start with `-` (base64url), which would read as an option.
+      const retry = await adminCli(t, ['outboxes', 'retry', 'logout', '--json', '--', id]);
       expect(retry.code).toBe(0);
       expect(JSON.parse(retry.stdout)).toMatchObject({ id, state: 'pending', attempts: 0 });
       await rowWhen('logout', id, 'done');
 
-      const again = await adminCli(t, ['outboxes', 'retry', 'logout', id]);
+      const again = await adminCli(t, ['outboxes', 'retry', 'logout', '--', id]);
       expect(again.code).toBe(1);
       expect(again.stderr).toBe(
         `proofgate-admin: row ${id} is finished (delivered), not given up: only a given-up row is retried\n`,

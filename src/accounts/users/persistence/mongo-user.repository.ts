@@ -5,6 +5,7 @@ import { type StoredUser, usernameKey } from '../user';
 import { UserRepository, type UserPageQuery } from '../user.repository';
 import { UserRecord } from './user.schema';
 import { firstWriteWins } from '../../../platform/database/duplicate-key';
+import { atRevision } from '../../../platform/database/revision';
 
 function toUser(record: UserRecord): StoredUser {
   return {
@@ -13,6 +14,7 @@ function toUser(record: UserRecord): StoredUser {
     createdAt: record.createdAt,
     ...(record.sub !== undefined ? { sub: record.sub } : {}),
     ...(record.disabledAt ? { disabledAt: record.disabledAt } : {}),
+    ...(record.revision ? { revision: record.revision } : {}),
   };
 }
 
@@ -82,7 +84,7 @@ export class MongoUserRepository extends UserRepository {
     const result = await this.model
       .updateOne(
         { _id: { $eq: username }, sub: { $exists: false }, passwordHash: { $exists: true } },
-        { $unset: { passwordHash: 1 } },
+        { $unset: { passwordHash: 1 }, $inc: { revision: 1 } },
       )
       .exec();
     return result.modifiedCount === 1;
@@ -100,7 +102,7 @@ export class MongoUserRepository extends UserRepository {
           sub: { $exists: false },
           passwordHash: seen === undefined ? { $exists: false } : { $eq: seen },
         },
-        { $set: { passwordHash } },
+        { $set: { passwordHash }, $inc: { revision: 1 } },
       )
       .exec();
     return result.modifiedCount === 1;
@@ -127,21 +129,49 @@ export class MongoUserRepository extends UserRepository {
     return records.map(toUser);
   }
 
-  async updatePasswordHash(username: string, passwordHash: string): Promise<boolean> {
+  async updatePasswordHash(
+    username: string,
+    passwordHash: string,
+    expectedRevision?: number,
+  ): Promise<boolean> {
     const result = await this.model
       .updateOne(
-        { _id: { $eq: username }, passwordHash: { $exists: true } },
-        { $set: { passwordHash } },
+        {
+          _id: { $eq: username },
+          passwordHash: { $exists: true },
+          ...atRevision(expectedRevision),
+        },
+        { $set: { passwordHash }, $inc: { revision: 1 } },
       )
       .exec();
     return result.matchedCount === 1;
+  }
+
+  async advanceRevision(username: string, expectedRevision: number): Promise<boolean> {
+    const result = await this.model
+      .updateOne(
+        { _id: { $eq: username }, ...atRevision(expectedRevision) },
+        { $inc: { revision: 1 } },
+      )
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  async advanceRevisionsOf(sub: string): Promise<void> {
+    // By `_id` (the account's own username) and by the `sub` index (a password set for it).
+    await Promise.all([
+      this.model
+        .updateOne({ _id: { $eq: sub }, sub: { $exists: false } }, { $inc: { revision: 1 } })
+        .exec(),
+      this.model.updateOne({ sub: { $eq: sub } }, { $inc: { revision: 1 } }).exec(),
+    ]);
   }
 
   async disable(username: string, at: Date): Promise<boolean> {
     const result = await this.model
       .updateOne(
         { _id: { $eq: username }, disabledAt: { $exists: false } },
-        { $set: { disabledAt: at } },
+        { $set: { disabledAt: at }, $inc: { revision: 1 } },
       )
       .exec();
     return result.modifiedCount === 1;
@@ -151,7 +181,7 @@ export class MongoUserRepository extends UserRepository {
     const result = await this.model
       .updateOne(
         { _id: { $eq: username }, disabledAt: { $exists: true } },
-        { $unset: { disabledAt: 1 } },
+        { $unset: { disabledAt: 1 }, $inc: { revision: 1 } },
       )
       .exec();
     return result.modifiedCount === 1;

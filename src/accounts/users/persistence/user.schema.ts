@@ -28,6 +28,10 @@ export class UserRecord extends KeyedRecord {
 
   @Prop({ type: Date })
   disabledAt?: Date;
+
+  /** StoredUser.revision: `$inc`ed by each change of the record. Absent: 0. */
+  @Prop({ type: Number })
+  revision?: number;
 }
 
 export const UserSchema = SchemaFactory.createForClass(UserRecord);

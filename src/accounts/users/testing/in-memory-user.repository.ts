@@ -76,17 +76,40 @@ export class InMemoryUserRepository extends UserRepository {
     );
   }
 
-  updatePasswordHash(username: string, passwordHash: string): Promise<boolean> {
+  updatePasswordHash(
+    username: string,
+    passwordHash: string,
+    expectedRevision?: number,
+  ): Promise<boolean> {
     const user = this.users.get(username);
     if (user?.passwordHash === undefined) return Promise.resolve(false);
-    this.users.set(username, { ...user, passwordHash });
+    if (expectedRevision !== undefined && (user.revision ?? 0) !== expectedRevision) {
+      return Promise.resolve(false);
+    }
+    this.users.set(username, { ...user, passwordHash, revision: (user.revision ?? 0) + 1 });
     return Promise.resolve(true);
+  }
+
+  advanceRevision(username: string, expectedRevision: number): Promise<boolean> {
+    const user = this.users.get(username);
+    if (!user || (user.revision ?? 0) !== expectedRevision) return Promise.resolve(false);
+    this.users.set(username, { ...user, revision: expectedRevision + 1 });
+    return Promise.resolve(true);
+  }
+
+  advanceRevisionsOf(sub: string): Promise<void> {
+    for (const user of this.users.values()) {
+      if ((user.sub ?? user.username) === sub) {
+        this.users.set(user.username, { ...user, revision: (user.revision ?? 0) + 1 });
+      }
+    }
+    return Promise.resolve();
   }
 
   disable(username: string, at: Date): Promise<boolean> {
     const user = this.users.get(username);
     if (!user || user.disabledAt) return Promise.resolve(false);
-    this.users.set(username, { ...user, disabledAt: at });
+    this.users.set(username, { ...user, disabledAt: at, revision: (user.revision ?? 0) + 1 });
     return Promise.resolve(true);
   }
 
@@ -95,7 +118,7 @@ export class InMemoryUserRepository extends UserRepository {
     if (!user?.disabledAt) return Promise.resolve(false);
     const enabled: { disabledAt?: Date } & Omit<StoredUser, 'disabledAt'> = { ...user };
     delete enabled.disabledAt;
-    this.users.set(username, enabled);
+    this.users.set(username, { ...enabled, revision: (user.revision ?? 0) + 1 });
     return Promise.resolve(true);
   }
 }
