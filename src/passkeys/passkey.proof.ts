@@ -105,7 +105,7 @@ export const PASSKEY_PROOF = {
           does_not_stop: [
             'a flawed authenticator model whose maker certified it: attestation proves the maker vouched for the model, not that this device is sound',
             'a key extracted from hardware later (a side channel, a firmware bug): the verdict is taken once, at registration',
-            'the backup-eligible flag is the authenticator’s own word, trusted only as far as its attested model is',
+            'an authenticator that misstates its backup-eligible flag: the flag is its own word, trusted only as far as its attested model is',
             'who holds the device: whoever holds it and passes its user verification (a PIN, a fingerprint) signs in',
           ],
         },
