@@ -8,7 +8,7 @@ import { EMAIL_PROOF } from './email/email.proof';
 import { PAR_PROOF } from './oauth/par/par.proof';
 import { PKCE_PROOF } from './oauth/pkce/pkce.proof';
 import { PASSKEY_PROOF } from './passkeys/passkey.proof';
-import type { ProofDescriptor } from './proofs/proof-descriptor';
+import type { ModelVariant, ProofDescriptor } from './proofs/proof-descriptor';
 import {
   ALL_MODEL_IDS,
   AUTH_METHODS,
@@ -74,6 +74,15 @@ export const WALLET_PROOFS = AUTH_METHODS.filter(isWalletMethod).map((id) => PRO
 export const MODEL_OF_KIND: Readonly<Record<ChallengeKind, ChallengeModel>> = Object.fromEntries(
   ALL_MODEL_IDS.flatMap((id) => PROOFS[id].challengeKinds.map((kind) => [kind, id])),
 ) as Record<ChallengeKind, ChallengeModel>;
+
+/**
+ * A login model's variants (a hardware-bound passkey beside the passkey), from its descriptor:
+ * each shares the model's challenges and figures, so none is a model of its own.
+ */
+export function variantsOf(model: ChallengeModel): readonly ModelVariant[] {
+  const { comparison } = PROOFS[model];
+  return 'variants' in comparison ? (comparison.variants ?? []) : [];
+}
 
 /** The kind whose figures stand for the model: a passkey's sign-in, not its registration. */
 export function kindOfModel(model: ChallengeModel): ChallengeKind {

@@ -186,6 +186,73 @@ export class ClientUseDto {
   standards!: string[];
 }
 
+/** What a variant's sign-ins say that its model's others do not. */
+export class VariantAchievesDto {
+  @ApiProperty({ description: 'The `acr` its sign-ins achieve', example: 'phrh' })
+  acr!: string;
+
+  @ApiProperty({
+    description: 'RFC 8176 `amr` values its sign-ins say (and `user` when the user was verified)',
+    type: [String],
+    example: ['hwk'],
+  })
+  amr!: readonly string[];
+}
+
+/**
+ * A variant of a login model, beside it: its ceremonies, challenges and figures are the model's
+ * (counted once, under the model); what the server stores and verifies besides earns it a stronger
+ * claim.
+ */
+export class ModelVariantDto {
+  @ApiProperty({ example: 'passkey_hardware_bound' })
+  id!: string;
+
+  @ApiProperty({ enum: MODEL_IDS, example: 'passkey', description: 'The model it is a variant of' })
+  variant_of!: ChallengeModel;
+
+  @ApiProperty({ example: 'Hardware-bound passkeys (verified attestation)' })
+  label!: string;
+
+  @ApiProperty({ type: VariantAchievesDto })
+  achieves!: VariantAchievesDto;
+
+  @ApiProperty({
+    description:
+      "What it shares with its model: the challenge kinds, lifetime and figures, which are the model's",
+    example:
+      'the challenges (webauthn_authentication, webauthn_registration), lifetime and figures of passkey: counted once, under passkey',
+  })
+  shares!: string;
+
+  @ApiProperty({ type: ProtocolShapeDto, description: "Its model's shape with its own fields" })
+  protocol!: ProtocolShapeDto;
+
+  @ApiProperty({
+    description: "The fields of `protocol` that differ from its model's",
+    type: [String],
+    example: ['name', 'server_stores', 'server_verifies'],
+  })
+  differs_in!: string[];
+
+  @ApiProperty({
+    type: ThreatModelDto,
+    description: "What it stops that its model's other sign-ins do not, and what it does not prove",
+  })
+  threats!: ThreatModelDto;
+
+  @ApiProperty({ type: [ClientUseDto] })
+  used_by!: ClientUseDto[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: "This deployment's settings of the variant",
+    example: { registration: 'PASSKEY_REQUIRE_HARDWARE=false: any verified passkey registers' },
+  })
+  settings!: Record<string, string>;
+}
+
 /** One challenge model: protocol shape, live policy and live figures. */
 export class ChallengeModelViewDto {
   @ApiProperty({ enum: MODEL_IDS, example: 'pkce' })
@@ -205,6 +272,13 @@ export class ChallengeModelViewDto {
 
   @ApiProperty({ type: ModelFiguresDto })
   figures!: ModelFiguresDto;
+
+  @ApiProperty({
+    description:
+      'Its variants (a hardware-bound passkey beside the passkey), each with what differs; none for most models',
+    type: [ModelVariantDto],
+  })
+  variants!: ModelVariantDto[];
 }
 
 /** What a proof of possession keeps in the challenge store, and what that costs per request. */

@@ -1,5 +1,9 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
-import type { ChallengeModelsResponseDto, ChallengeModelViewDto } from './challenge-models.dto';
+import type {
+  ChallengeModelsResponseDto,
+  ChallengeModelViewDto,
+  ModelVariantDto,
+} from './challenge-models.dto';
 import {
   chartFrame,
   chartKeys,
@@ -10,6 +14,7 @@ import {
   type FigurePath,
   list,
   protocolRows,
+  settingLines,
   text,
   type Cell as ComparisonCell,
 } from './comparison-cells';
@@ -21,31 +26,95 @@ export const SERIES_MINUTES = 60;
 /** How often the page asks for fresh figures. */
 export const POLL_MS = 5000;
 
-type Cell = ComparisonCell<ChallengeModelViewDto>;
+/** A column of the comparison: a login model, or a variant of one beside it. */
+type Column = ChallengeModelViewDto | ModelVariantDto;
+type Cell = ComparisonCell<Column>;
+type ModelCell = ComparisonCell<ChallengeModelViewDto>;
+
+const isVariant = (column: Column): column is ModelVariantDto => 'variant_of' in column;
+
+/** A variant's cell of what it takes unchanged from its model. */
+const asItsModel = (variant: ModelVariantDto) =>
+  `<span class="muted">as ${escapeHtml(PROOFS[variant.variant_of].label)}</span>`;
+
+/** A row of the model's own policy: a variant has its model's. */
+const modelOnly =
+  (cell: ModelCell): Cell =>
+  (column) =>
+    isVariant(column) ? asItsModel(column) : cell(column);
 
 /** Each kind of client, then what it uses (with the live settings) and its standards. */
-const uses: Cell = (model) =>
-  `<ul class="used-by">${model.used_by
+const uses: Cell = (column) =>
+  `<ul class="used-by">${column.used_by
     .map(
       (use) =>
         `<li><strong>${escapeHtml(use.clients)}</strong>: ${escapeHtml(use.through.join('; '))} <span class="muted">(${escapeHtml(use.standards.join(', '))})</span></li>`,
     )
     .join('')}</ul>`;
 
+/**
+ * The protocol's rows: a variant's column shows the fields it changes, and says of the others
+ * that they are its model's.
+ */
+const protocol: [string, Cell][] = protocolRows<Column>([
+  'Bound to',
+  modelOnly(codes((m) => m.policy.bound_to)),
+]).map(([aspect, cell, field]) => [
+  aspect,
+  (column) =>
+    isVariant(column) && field !== undefined && !column.differs_in.includes(field)
+      ? asItsModel(column)
+      : cell(column),
+]);
+
+/**
+ * The `acr` and `amr` a column's sign-ins get: a variant's, or a login method's as its descriptor
+ * declares them (a model that signs nobody in by itself, PKCE say, has none).
+ */
+const achieves: Cell = (column) => {
+  const proof = isVariant(column) ? undefined : PROOFS[column.id];
+  const claims = isVariant(column)
+    ? column.achieves
+    : proof && 'acr' in proof
+      ? { acr: proof.acr.achieves, amr: proof.amr }
+      : undefined;
+  if (claims === undefined) return '<span class="muted">those of the sign-in behind it</span>';
+  const amr = claims.amr.map((value) => `<code>${escapeHtml(value)}</code>`).join(', ');
+  return `acr <code>${escapeHtml(claims.acr)}</code>, amr ${amr}`;
+};
+
+const threats = (column: Column) => (isVariant(column) ? column.threats : column.policy.threats);
+
 /** The rows of the side-by-side table: protocol shape, then this deployment's policy. */
 const COMPARISON: [string, Cell][] = [
-  ...protocolRows<ChallengeModelViewDto>(['Bound to', codes((m) => m.policy.bound_to)]),
+  ...protocol,
   ['Used by', uses],
-  ['Lifetime', text((m) => `${m.policy.lifetime_seconds} s`)],
+  [
+    'Lifetime',
+    (column) =>
+      isVariant(column)
+        ? `<span class="muted">${escapeHtml(column.shares)}</span>`
+        : escapeHtml(`${column.policy.lifetime_seconds} s`),
+  ],
   [
     'Single use',
-    text(
-      (m) =>
-        `deleted on use from ${m.policy.storage.collection} (keyed by ${m.policy.storage.key}); expiry checked in the same atomic consume`,
+    modelOnly(
+      text(
+        (m) =>
+          `deleted on use from ${m.policy.storage.collection} (keyed by ${m.policy.storage.key}); expiry checked in the same atomic consume`,
+      ),
     ),
   ],
-  ['Stops', list((m) => m.policy.threats.stops)],
-  ['Does not stop', list((m) => m.policy.threats.does_not_stop)],
+  ['Sign-ins achieve', achieves],
+  [
+    'This deployment',
+    (column) =>
+      isVariant(column)
+        ? settingLines((v: ModelVariantDto) => v.settings)(column)
+        : '<span class="muted">its lifetime and settings above</span>',
+  ],
+  ['Stops', list((c: Column) => threats(c).stops)],
+  ['Does not stop', list((c: Column) => threats(c).does_not_stop)],
 ];
 
 /** The live figures table, one row per figure: its name, its path under `figures.<window>`. */
@@ -87,8 +156,8 @@ export function renderChallengeModelsPage(view: ChallengeModelsResponseDto): str
 ${comparisonTable({
   className: 'compare',
   caption: 'The challenge-response login models, as specified and as this deployment runs them',
-  models: view.models,
-  label: (m) => PROOFS[m.id].label,
+  models: view.models.flatMap((model): Column[] => [model, ...model.variants]),
+  label: (column) => (isVariant(column) ? column.label : PROOFS[column.id].label),
   rows: COMPARISON,
 })}
 <section id="live" aria-labelledby="live-heading" data-series-url="/challenge-models/series?minutes=${SERIES_MINUTES}" data-poll-ms="${POLL_MS}" data-proofs="${chartPalette([...LOGIN_MODEL_PROOFS, ...POSSESSION_MODEL_PROOFS])}">

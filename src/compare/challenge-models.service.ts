@@ -16,8 +16,9 @@ import {
   POSSESSION_MODEL_PROOFS,
   PROOFS,
   kindOfModel,
+  variantsOf,
 } from '../proof-registry';
-import type { ProofSettings } from '../proofs/proof-descriptor';
+import type { ModelVariant, ProofSettings } from '../proofs/proof-descriptor';
 import { Oid4vpConfig } from '../config/sections/oid4vp.config';
 import { UpstreamConfig } from '../config/sections/upstream.config';
 import type { LoginModel, PossessionModel } from '../proofs/proof-vocabulary';
@@ -27,6 +28,7 @@ import type {
   ChallengeModelsResponseDto,
   ChallengeModelViewDto,
   LiveChallengeDto,
+  ModelVariantDto,
   PossessionModelViewDto,
 } from './challenge-models.dto';
 
@@ -136,6 +138,24 @@ export class ChallengeModelsService {
       },
       used_by: clientUsesOf(comparison.usedBy, this.settings),
       figures: await this.figures.of(id),
+      variants: variantsOf(id).map((variant) => this.describeVariant(id, variant)),
+    };
+  }
+
+  /** A variant beside its model: the model's shape with its own fields, and what it shares. */
+  private describeVariant(model: LoginModel, variant: ModelVariant): ModelVariantDto {
+    const { comparison, challengeKinds } = PROOFS[model];
+    return {
+      id: variant.id,
+      variant_of: model,
+      label: variant.label,
+      achieves: { acr: variant.achieves.acr, amr: [...variant.achieves.amr] },
+      shares: `the challenges (${challengeKinds.join(', ')}), lifetime and figures of ${model}: counted once, under ${model}`,
+      protocol: { ...comparison.protocol, ...variant.protocol },
+      differs_in: Object.keys(variant.protocol),
+      threats: variant.threats,
+      used_by: clientUsesOf(variant.usedBy, this.settings),
+      settings: variant.settings(this.settings),
     };
   }
 

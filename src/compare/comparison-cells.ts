@@ -22,7 +22,16 @@ export const codes =
       .map((item) => `<code>${escapeHtml(item)}</code>`)
       .join(', ');
 
-type Row<M> = [aspect: string, cell: Cell<M>];
+/** Settings, one line each: its name, then what it is set to here. */
+export const settingLines =
+  <M>(pick: (model: M) => Readonly<Record<string, string>>): Cell<M> =>
+  (model) =>
+    `<ul>${Object.entries(pick(model))
+      .map(([name, value]) => `<li><strong>${escapeHtml(name)}</strong>: ${escapeHtml(value)}</li>`)
+      .join('')}</ul>`;
+
+/** A row: its heading, its cell, and the field of the protocol's shape it shows, if it is one. */
+export type Row<M> = [aspect: string, cell: Cell<M>, field?: keyof ProtocolShapeDto];
 
 /**
  * The rows every comparison opens with, from the protocol's shape as its specs define it;
@@ -30,16 +39,16 @@ type Row<M> = [aspect: string, cell: Cell<M>];
  */
 export function protocolRows<M extends { protocol: ProtocolShapeDto }>(binding: Row<M>): Row<M>[] {
   return [
-    ['Protocol', text((m) => m.protocol.name)],
-    ['Standards', text((m) => m.protocol.standard.join(', '))],
-    ['The client generates', text((m) => m.protocol.client_generates)],
-    ['Sent up front', text((m) => m.protocol.sent_up_front)],
-    ['The server stores', text((m) => m.protocol.server_stores)],
+    ['Protocol', text((m) => m.protocol.name), 'name'],
+    ['Standards', text((m) => m.protocol.standard.join(', ')), 'standard'],
+    ['The client generates', text((m) => m.protocol.client_generates), 'client_generates'],
+    ['Sent up front', text((m) => m.protocol.sent_up_front), 'sent_up_front'],
+    ['The server stores', text((m) => m.protocol.server_stores), 'server_stores'],
     binding,
-    ['The client proves later', text((m) => m.protocol.client_proves_later)],
-    ['The server verifies', text((m) => m.protocol.server_verifies)],
-    ['Cryptography', text((m) => m.protocol.cryptography)],
-    ['Endpoints', codes((m) => m.protocol.endpoints)],
+    ['The client proves later', text((m) => m.protocol.client_proves_later), 'client_proves_later'],
+    ['The server verifies', text((m) => m.protocol.server_verifies), 'server_verifies'],
+    ['Cryptography', text((m) => m.protocol.cryptography), 'cryptography'],
+    ['Endpoints', codes((m) => m.protocol.endpoints), 'endpoints'],
   ];
 }
 

@@ -1,4 +1,3 @@
-import { escapeHtml } from '../platform/http/html';
 import {
   chartFrame,
   chartKeys,
@@ -7,8 +6,9 @@ import {
   liveFiguresTable,
   list,
   protocolRows,
+  settingLines,
   text,
-  type Cell as ComparisonCell,
+  type Row,
 } from './comparison-cells';
 import { POSSESSION_MODEL_PROOFS, PROOFS } from '../proof-registry';
 import type { ChallengeModelsResponseDto, PossessionModelViewDto } from './challenge-models.dto';
@@ -21,15 +21,7 @@ import type { ChallengeModelsResponseDto, PossessionModelViewDto } from './chall
  * name their model and JSON path, as the login models' figures do.
  */
 
-type Cell = ComparisonCell<PossessionModelViewDto>;
-
-/** This deployment's settings of the mechanism, one line each. */
-const settings: Cell = (model) =>
-  `<ul>${Object.entries(model.store.settings)
-    .map(([name, value]) => `<li><strong>${escapeHtml(name)}</strong>: ${escapeHtml(value)}</li>`)
-    .join('')}</ul>`;
-
-const COMPARISON: [string, Cell][] = [
+const COMPARISON: Row<PossessionModelViewDto>[] = [
   ...protocolRows<PossessionModelViewDto>(['Binds', codes((m) => m.protocol.bound_to)]),
   [
     'In the challenge store',
@@ -39,7 +31,7 @@ const COMPARISON: [string, Cell][] = [
     ),
   ],
   ['Database cost per request', text((m) => m.store.cost_per_request)],
-  ['This deployment', settings],
+  ['This deployment', settingLines((m) => m.store.settings)],
   ['Stops', list((m) => m.threats.stops)],
   ['Does not stop', list((m) => m.threats.does_not_stop)],
 ];

@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import { isIP } from 'node:net';
 import {
   ErrorAnswer,
   LabStepFailed,
@@ -8,7 +7,7 @@ import {
   describeReply,
   errorOutcome,
 } from './expectations';
-import { HttpClient, Reply, field } from './http';
+import { HttpClient, Reply, anotherAddress, field } from './http';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** RFC 8628 §6.1's alphabet, as the service issues user codes: consonants, no vowels or digits. */
@@ -66,14 +65,8 @@ export class DeviceLab {
    * own account's, and a network of its own leaves the next run the network's budget.
    */
   static fromAnotherAddress(baseUrl: string, signal?: AbortSignal, user = USER): DeviceLab {
-    const url = new URL(baseUrl);
-    const loopback =
-      url.hostname === 'localhost' || (isIP(url.hostname) === 4 && url.hostname.startsWith('127.'));
-    if (!loopback) return new DeviceLab(baseUrl, signal, undefined, user);
-    // An IPv4 source needs an IPv4 destination: localhost may resolve to ::1 first.
-    url.hostname = '127.0.0.1';
-    const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
-    return new DeviceLab(url.origin, signal, address, user);
+    const from = anotherAddress(baseUrl);
+    return new DeviceLab(from.baseUrl, signal, from.address, user);
   }
 
   /** Two public clients registered for the device grant: the CLI, and another one. */

@@ -4,6 +4,8 @@
  * Redirects are never followed (every 302/303 is something the lab asserts), cookies are kept
  * per name, as a browser would for one origin.
  */
+import { randomInt } from 'node:crypto';
+import { isIP } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
 
 export interface Reply {
@@ -114,4 +116,21 @@ export function field(json: unknown, name: string): string | undefined {
   if (typeof json !== 'object' || json === null) return undefined;
   const value = (json as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Where a client of its own reaches the service from: when the service is on this machine, a
+ * random loopback address of 127.0.0.0/8 (almost surely in a /24 of its own), so the service
+ * counts its requests apart from the lab's others, as it would a person elsewhere; else the lab's
+ * own address (`address` undefined).
+ */
+export function anotherAddress(baseUrl: string): { baseUrl: string; address?: string } {
+  const url = new URL(baseUrl);
+  const loopback =
+    url.hostname === 'localhost' || (isIP(url.hostname) === 4 && url.hostname.startsWith('127.'));
+  if (!loopback) return { baseUrl };
+  // An IPv4 source needs an IPv4 destination: localhost may resolve to ::1 first.
+  url.hostname = '127.0.0.1';
+  const address = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+  return { baseUrl: url.origin, address };
 }

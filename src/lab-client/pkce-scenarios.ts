@@ -65,9 +65,11 @@ export class PkceLab {
     /** `issuer` from the RFC 8414 metadata: what `iss` must say (RFC 9207). */
     private readonly issuer: string,
     signal?: AbortSignal,
+    /** The browser and the client connect from this local address (see HttpClient). */
+    address?: string,
   ) {
-    this.browser = new HttpClient(baseUrl, signal);
-    this.api = new HttpClient(baseUrl, signal);
+    this.browser = new HttpClient(baseUrl, signal, undefined, address);
+    this.api = new HttpClient(baseUrl, signal, undefined, address);
   }
 
   authorizePath(overrides: Record<string, string | undefined>): string {

@@ -378,6 +378,23 @@ export async function runLab({
   await attempt('passkey', 'removed passkey', 'DELETE 200; 401 unknown_credential', () =>
     passkey.removedPasskey(),
   );
+  // Hardware-bound passkeys (phrh): what this instance states of them decides what a passkey
+  // that is not one gets (GET /challenge-models/passkey, its variant's settings). Their logins
+  // come from an address of their own, beside the run's login budget.
+  const hardwareLab = PasskeyLab.fromAnotherAddress(baseUrl, issuer, signal);
+  const hardware = await hardwareLab.hardwarePolicy();
+  await attempt(
+    'passkey',
+    'synced passkey at a phrh request',
+    `${hardware.source}: 302 to /login?acr_values=phrh, no code (or, where hardware is required, 400 untrusted_attestation)`,
+    () => hardwareLab.syncedPasskeyAtPhrh(hardware),
+  );
+  await attempt(
+    'passkey',
+    'attestation from a root outside the trust list',
+    `${hardware.source}: 400 untrusted_attestation where hardware is required, else 201 not hardware-bound`,
+    () => hardwareLab.unlistedRootAttestation(hardware),
+  );
 
   // Identity wallets (OpenID4VP 1.0): a presentation bound to its request's nonce and client_id,
   // its state redeemed once; the same-device response_code only by the browser that asked.

@@ -224,6 +224,28 @@ export interface LoginComparison extends StoredChallenges {
   readonly usedBy: readonly ClientUse[];
   /** Settings of its policy beyond the lifetime (a passkey's recent-login window). */
   readonly policy?: (settings: ProofSettings) => { readonly recent_login_seconds?: number };
+  /** Its variants, each a column of its own beside it (a hardware-bound passkey). */
+  readonly variants?: readonly ModelVariant[];
+}
+
+/**
+ * A variant of a login model: the model's own ceremonies and challenges (so its figures are the
+ * model's, counted once, under the model), and a stronger claim from what the server stores and
+ * checks besides. It states only what differs; the rest of its column is the model's.
+ */
+export interface ModelVariant {
+  /** Its id in the comparison (`<model>_<what it adds>`): not a model id, never a metric label. */
+  readonly id: string;
+  readonly label: string;
+  /** What its sign-ins say that the model's others do not (`acr`; `amr` beside `user`). */
+  readonly achieves: { readonly acr: string; readonly amr: readonly string[] };
+  /** The fields of the model's protocol shape it changes; every other field is the model's. */
+  readonly protocol: Partial<ProtocolShape>;
+  /** What it stops that the model's other sign-ins do not, and what it still does not prove. */
+  readonly threats: ThreatCard;
+  readonly usedBy: readonly ClientUse[];
+  /** This deployment's settings of the variant, one line each (whether any sign-in reaches it). */
+  readonly settings: (settings: ProofSettings) => Readonly<Record<string, string>>;
 }
 
 /** A path under a model's `figures.<window>`. */

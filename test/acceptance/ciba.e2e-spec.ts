@@ -29,8 +29,8 @@ import {
   waitInterval,
   cibaMetadata,
 } from './ciba-client';
+import { addPasskey } from './people-passkeys';
 import {
-  addPasskey,
   authorizeLocation,
   basic,
   DEMO_CLIENT,

@@ -1,11 +1,11 @@
 /**
  * The people of the acceptance suite, through the service's pages and JSON only: a browser signed
  * in with a password (the demo users), or with a wallet at /login/siwe; an `account`-scoped access
- * token of the first-party demo-client (the code flow with PKCE), and a passkey added with it.
+ * token of the first-party demo-client (the code flow with PKCE); a passkey added with it is in
+ * people-passkeys.ts (the lab's software authenticator), so that this file imports nothing of src/.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrivateKeyAccount } from 'viem/accounts';
-import { SoftwareAuthenticator } from '../../src/lab-client/software-authenticator';
 import { CookieBrowser, passwordSignIn } from '../support/cookie-browser';
 import { csrfOf } from '../support/login-form';
 
@@ -61,7 +61,7 @@ export async function walletBrowser(
  * Where /authorize sends a signed-in browser for demo-client's code flow (PKCE S256) of `scope`
  * (first-party: no consent screen): its Location, and the request's verifier.
  */
-async function authorize(
+export async function authorize(
   issuer: string,
   browser: CookieBrowser,
   scope: string,
@@ -127,39 +127,4 @@ export async function subjectOf(issuer: string, accountToken: string): Promise<s
   });
   expect(methods.status).toBe(200);
   return ((await methods.json()) as { sub: string }).sub;
-}
-
-/**
- * The origin the service expects ceremonies from: the issuer's when its host lies under the RP
- * ID, else the RP ID's host on the issuer's scheme and port (examples/passkey-login.ts).
- */
-function ceremonyOrigin(issuer: string, rpId: string): string {
-  const url = new URL(issuer);
-  if (url.hostname === rpId || url.hostname.endsWith(`.${rpId}`)) return url.origin;
-  return `${url.protocol}//${rpId}${url.port ? `:${url.port}` : ''}`;
-}
-
-/** A software passkey added to the account of `accountToken` (/passkeys/registration/*). */
-export async function addPasskey(
-  issuer: string,
-  accountToken: string,
-): Promise<SoftwareAuthenticator> {
-  const post = (path: string, body: unknown) =>
-    fetch(`${issuer}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${accountToken}` },
-      body: JSON.stringify(body),
-    });
-  const options = await post('/passkeys/registration/options', {});
-  expect(options.status).toBe(200);
-  const creation = (await options.json()) as Parameters<SoftwareAuthenticator['register']>[0] & {
-    rp: { id: string };
-  };
-  const authenticator = new SoftwareAuthenticator({
-    rpId: creation.rp.id,
-    origin: ceremonyOrigin(issuer, creation.rp.id),
-  });
-  const added = await post('/passkeys/registration/verify', authenticator.register(creation));
-  expect(added.status).toBe(201);
-  return authenticator;
 }

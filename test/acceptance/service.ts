@@ -8,7 +8,7 @@
  * The folder's suite (folder.e2e-suite.ts) holds it for the whole folder; each spec file holds it
  * too, so that a spec file run alone (E2E_EACH_FILE=1) starts one of its own.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { join, relative } from 'node:path';
@@ -77,7 +77,7 @@ export interface AcceptanceService {
 
 let holders = 0;
 let starting: Promise<AcceptanceService> | undefined;
-let child: ChildProcess | undefined;
+let stopService: (() => Promise<void>) | undefined;
 let receiverServer: Server | undefined;
 
 async function startReceiver(
@@ -140,15 +140,26 @@ async function machineClients(): Promise<{ machines: MachineClients; entries: un
   return { machines, entries };
 }
 
-async function start(): Promise<AcceptanceService> {
-  const received: Received[] = [];
-  const served: AcceptanceService['served'] = new Map();
-  const fetched: string[] = [];
-  const receiver = await startReceiver(received, served, fetched);
+/** A built service running as a process of its own, on a database of its own. */
+export interface ServiceProcess {
+  /** `http://localhost:<port>` (ISSUER's default). */
+  readonly issuer: string;
+  /** The environment it runs with. */
+  readonly env: Readonly<Record<string, string>>;
+  /** SIGTERM, and its exit. */
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * The build (test/support/build.ts) started as `npm start` runs it, in development with the demo
+ * data, on a fresh database, with `settings` (documented settings only) over that base: ready
+ * once /health/ready answers 200.
+ */
+export async function startServiceProcess(
+  settings: Readonly<Record<string, string>>,
+): Promise<ServiceProcess> {
   const dist = await sharedBuild();
   const port = await freePort();
-  const initialAccessToken = randomBytes(32).toString('base64url');
-  const { machines, entries } = await machineClients();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     // What `npm start` runs: development, the demo data seeded (SEED_DEMO_DATA's default there).
@@ -161,6 +172,52 @@ async function start(): Promise<AcceptanceService> {
       `proofgate_test_acceptance_${randomBytes(4).toString('hex')}`,
     ),
     KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
+    ...settings,
+  };
+  const running = spawn(process.execPath, [join(dist, 'main.js')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  running.stdout.on('data', keep);
+  running.stderr.on('data', keep);
+  const stop = async () => {
+    if (running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGTERM');
+    await exited;
+  };
+  const issuer = `http://localhost:${port}`;
+  const ready = await waitFor(
+    async () => {
+      if (running.exitCode !== null) return -1;
+      try {
+        return (await fetch(`${issuer}/health/ready`)).status;
+      } catch {
+        return 0;
+      }
+    },
+    (status) => status === 200 || status === -1,
+    90_000,
+  );
+  if (ready !== 200) {
+    await stop();
+    throw new Error(`the service did not start (${ready}):\n${output}`);
+  }
+  return { issuer, env, stop };
+}
+
+async function start(): Promise<AcceptanceService> {
+  const received: Received[] = [];
+  const served: AcceptanceService['served'] = new Map();
+  const fetched: string[] = [];
+  const receiver = await startReceiver(received, served, fetched);
+  const dist = await sharedBuild();
+  const initialAccessToken = randomBytes(32).toString('base64url');
+  const { machines, entries } = await machineClients();
+  const service = await startServiceProcess({
     REGISTRATION_INITIAL_ACCESS_TOKEN: initialAccessToken,
     // The issue's example type: a JSON Schema and the template the page renders.
     AUTHORIZATION_DETAILS_TYPES: JSON.stringify({ payment_initiation: PAYMENT_INITIATION }),
@@ -190,35 +247,9 @@ async function start(): Promise<AcceptanceService> {
     CLIENT_SECRET_OVERLAP_MAX_SECONDS: String(SECRET_OVERLAP_MAX_SECONDS),
     RATE_LIMIT_ADMIN_API_PER_IP: '100000',
     RATE_LIMIT_ADMIN_API_PER_CLIENT: '100000',
-  };
-  child = spawn(process.execPath, [join(dist, 'main.js')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout!.on(
-    'data',
-    (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)),
-  );
-  child.stderr!.on(
-    'data',
-    (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)),
-  );
-  const issuer = `http://localhost:${port}`;
-  const ready = await waitFor(
-    async () => {
-      if (child?.exitCode !== null) return -1;
-      try {
-        return (await fetch(`${issuer}/health/ready`)).status;
-      } catch {
-        return 0;
-      }
-    },
-    (status) => status === 200 || status === -1,
-    90_000,
-  );
-  if (ready !== 200) throw new Error(`the service did not start (${ready}):\n${output}`);
+  stopService = service.stop;
+  const { env, issuer } = service;
   // The operator's CLI: the build's, on the service's database and secret.
   const admin = (args: readonly string[], stdin = '') =>
     new Promise<ScriptRun>((resolve) => {
@@ -258,13 +289,9 @@ export function useAcceptanceService(): () => AcceptanceService {
     holders -= 1;
     if (holders > 0) return;
     starting = undefined;
-    const stopping = child;
-    child = undefined;
-    if (stopping && stopping.exitCode === null) {
-      const exited = new Promise((resolve) => stopping.once('exit', resolve));
-      stopping.kill('SIGTERM');
-      await exited;
-    }
+    const stopping = stopService;
+    stopService = undefined;
+    await stopping?.();
     await new Promise((resolve) =>
       receiverServer ? receiverServer.close(resolve) : resolve(null),
     );

@@ -28,7 +28,7 @@ import {
   MODEL_IDS,
   POSSESSION_MODEL_IDS,
 } from '../../src/proofs/proof-vocabulary';
-import { PROOFS } from '../../src/proof-registry';
+import { PROOFS, variantsOf } from '../../src/proof-registry';
 import { MAX_RESOURCES_PER_REQUEST } from '../../src/oauth/resource/check-resource';
 import { STATUS_LIST_LIMITS } from '../../src/oid4vp/status-list-token';
 import { POLLED_KEY_MEMORY_SECONDS } from '../../src/oauth/polling/polled-authorization-state';
@@ -306,9 +306,14 @@ describe("counts of models and proofs are the registry's", () => {
     expect(wrong).toEqual([]);
   });
 
-  it("the README's models table has a row per model of the registry, in the order of GET /challenge-models", () => {
+  it("the README's models table has a row per model of the registry, in the order of GET /challenge-models, each variant after its model", () => {
     const rows = tableAfter(readme(), /^# Proofgate$/);
-    expect(rows.map((cells) => cells[0])).toEqual(ALL_MODEL_IDS.map((id) => PROOFS[id].label));
+    expect(rows.map((cells) => cells[0])).toEqual(
+      ALL_MODEL_IDS.flatMap((id) => [
+        PROOFS[id].label,
+        ...variantsOf(id).map((variant) => variant.label),
+      ]),
+    );
   });
 
   it('package.json names every login model', () => {

@@ -61,6 +61,8 @@ describe('GET /challenge-models in a browser', () => {
         'OAuth 2.1 + PKCE',
         'Sign-In with Ethereum',
         'Passkeys (WebAuthn)',
+        // The passkey's variant, beside it (no figures of its own).
+        'Hardware-bound passkeys (verified attestation)',
         'Sign In With Solana',
         'Sign in with Bitcoin',
         'Device authorization (RFC 8628)',
@@ -73,7 +75,14 @@ describe('GET /challenge-models in a browser', () => {
         cells.map((c) => c.textContent),
       );
       expect(rowHeaders).toEqual(
-        expect.arrayContaining(['Stops', 'Does not stop', 'Lifetime', 'Used by']),
+        expect.arrayContaining([
+          'Stops',
+          'Does not stop',
+          'Lifetime',
+          'Used by',
+          'Sign-ins achieve',
+          'This deployment',
+        ]),
       );
 
       // The first poll draws every chart, each an SVG image with a text alternative.

@@ -122,6 +122,72 @@ describe('GET /challenge-models: live figures from two instances sharing one dat
     expect(page.text).toContain('a phished code yields the account');
   });
 
+  it('puts the hardware-bound passkey beside the passkey as its variant: what differs, its figures counted once, under passkey', async () => {
+    const overview = (await a.http().get('/challenge-models').expect(200)).body as {
+      models: (ModelView & { variants: Record<string, unknown>[] })[];
+    };
+    // Not a model of its own: the models, their order and their figures are unchanged.
+    expect(overview.models.map((m) => m.id)).toEqual(LOGIN_MODEL_IDS);
+    const passkey = overview.models.find((m) => m.id === 'passkey')!;
+    for (const other of overview.models.filter((m) => m.id !== 'passkey')) {
+      expect({ id: other.id, variants: other.variants }).toEqual({ id: other.id, variants: [] });
+    }
+    expect(passkey.variants).toHaveLength(1);
+    const [variant] = passkey.variants as [
+      {
+        protocol: Record<string, unknown>;
+        differs_in: string[];
+        threats: { stops: string[]; does_not_stop: string[] };
+      } & Record<string, unknown>,
+    ];
+    expect(variant).toMatchObject({
+      id: 'passkey_hardware_bound',
+      variant_of: 'passkey',
+      achieves: { acr: 'phrh', amr: ['hwk'] },
+      shares: expect.stringMatching(
+        /^the challenges \(webauthn_authentication, webauthn_registration\), lifetime and figures of passkey: counted once, under passkey$/,
+      ) as string,
+      // A default deployment asks for no attestation and trusts no root: nothing reaches phrh.
+      settings: {
+        attestation: expect.stringMatching(
+          /^PASSKEY_ATTESTATION=none: .*no new passkey is hardware-bound/,
+        ) as string,
+        trust_list: 'empty: no attestation chains to it, so no passkey is hardware-bound',
+        registration: expect.stringMatching(/^PASSKEY_REQUIRE_HARDWARE=false: /) as string,
+        models: 'any authenticator model (PASSKEY_ALLOWED_AAGUIDS unset)',
+      },
+    });
+    // What differs is stored and verified at registration; the rest of the shape is the passkey's.
+    expect(variant.differs_in).toEqual(
+      expect.arrayContaining(['server_stores', 'server_verifies']),
+    );
+    expect(variant.differs_in).not.toContain('endpoints');
+    expect(variant.protocol.server_stores).toMatch(/attestation's verdict/);
+    expect(variant.protocol.server_verifies).toMatch(/trust list.*backup-eligible flag clear/);
+    expect(variant.protocol.endpoints).toEqual(
+      (passkey as unknown as { protocol: { endpoints: string[] } }).protocol.endpoints,
+    );
+    expect(variant.threats.stops[0]).toMatch(/^a key exported through a sync provider account/);
+    expect(variant.threats.does_not_stop.join(' ')).toMatch(/not that this device is sound/);
+    // GET /challenge-models/passkey carries it too.
+    const one = (await a.http().get('/challenge-models/passkey').expect(200)).body as {
+      variants: unknown[];
+    };
+    expect(one.variants).toEqual([{ ...variant }]);
+
+    // The page: its own column right after the passkey's, the shared cells said so.
+    const page = await a.http().get('/challenge-models').set('Accept', 'text/html').expect(200);
+    const head = /<table class="compare">[\s\S]*?<thead>([\s\S]*?)<\/thead>/.exec(page.text)![1];
+    expect(head).toContain(
+      '<th scope="col">Passkeys (WebAuthn)</th><th scope="col">Hardware-bound passkeys (verified attestation)</th>',
+    );
+    expect(page.text).toContain('<span class="muted">as Passkeys (WebAuthn)</span>');
+    expect(page.text).toContain('acr <code>phrh</code>, amr <code>hwk</code>');
+    expect(page.text).toContain('a key exported through a sync provider account');
+    // No figures of its own: the figures table has no column for it.
+    expect(page.text).not.toContain('data-model="passkey_hardware_bound"');
+  });
+
   it('answers one proof of possession by its id, as the overview lists it', async () => {
     const overview = (await a.http().get('/challenge-models').expect(200)).body as {
       proof_of_possession: { id: string }[];

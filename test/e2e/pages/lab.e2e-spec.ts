@@ -13,11 +13,13 @@ import { createSiweMessage, parseSiweMessage } from 'viem/siwe';
 import { createSignInMessageText, parseSignInMessageText } from '@solana/wallet-standard-util';
 import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
 import { DpopLab } from '../../../src/lab-client/dpop-scenarios';
+import { PasskeyLab } from '../../../src/lab-client/passkey-scenarios';
 import { PkceLab } from '../../../src/lab-client/pkce-scenarios';
 import { LabPlan, LabRow, LabWait, WAITING_ROWS, runLab } from '../../../src/lab-client/scenarios';
 import { LAB_UPSTREAM_PROVIDER } from '../../../src/lab-client/upstream-scenarios';
 import { LAB_AUTHORIZATION_DETAILS_TYPES } from '../../../src/lab-client/ciba-scenarios';
 import { planText, waitText } from '../../../tools/lab/progress';
+import { pemOf, rootCa, settingFile } from '../../support/attestation-ca';
 import { sharedBuild, startBuiltService } from '../../support/build';
 import { exitOf, freePort } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -211,6 +213,10 @@ const SCENARIOS: ReadonlyArray<readonly [LabRow['model'], string, string | RegEx
       /^400 invalid_grant "[^"]+"; its access token 401 at \/api\/me$/,
   }),
   ...rows('passkey', {
+    'synced passkey at a phrh request': '302 to /login?acr_values=phrh, no code',
+    'attestation from a root outside the trust list': '201, hardware_bound false',
+  }),
+  ...rows('passkey', {
     'password session required to have phr (essential acr)':
       '302 to /login?acr_values=phr, no code',
     'prompt=none with a session too weak for an essential phr':
@@ -291,6 +297,16 @@ const EXPECTED: ReadonlyArray<readonly [LabRow['model'], string, string | RegExp
     'missing nonce',
     'DPOP_REQUIRE_NONCE=false (GET /challenge-models): 200, the proof accepted without a nonce',
   ],
+  [
+    'passkey',
+    'synced passkey at a phrh request',
+    'PASSKEY_REQUIRE_HARDWARE=false (GET /challenge-models): 302 to /login?acr_values=phrh, no code',
+  ],
+  [
+    'passkey',
+    'attestation from a root outside the trust list',
+    'PASSKEY_REQUIRE_HARDWARE=false (GET /challenge-models): 201, hardware_bound false',
+  ],
 ];
 
 /**
@@ -306,6 +322,12 @@ const GULLIBLE_ANSWERS: ReadonlyArray<readonly [LabRow['model'], string, string 
   ['passkey', 'signature counter not moved forward', '200'],
   ['passkey', 'removed passkey', 'DELETE 200; 200'],
   ['passkey', 'registration without a fresh login', '200'],
+  [
+    'passkey',
+    'synced passkey at a phrh request',
+    /^302 with a code http:\/\/localhost:25001\/callback\?code=/,
+  ],
+  ['passkey', 'attestation from a root outside the trust list', '201, hardware_bound true'],
   ['pkce', 'replayed code', '200; first token 200 at /api/me'],
   ['pkce', '50 concurrent redemptions', /^50× 200 \(in \d+ ms\)$/],
   ['siwe', 'wrong chain', '200'],
@@ -500,6 +522,41 @@ describe('the attack lab', () => {
           answered: expect.not.stringContaining('nonce'),
         });
       }
+    });
+  });
+
+  describe('the hardware-bound passkey rows against a service that requires hardware (PASSKEY_REQUIRE_HARDWARE=true)', () => {
+    let t: TestApp;
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      // A trust list of a root of the test's own: the lab's root is not on it.
+      const root = await rootCa('Proofgate Test Attestation Root');
+      ({ t, issuer: baseUrl } = await startListeningApp({
+        PASSKEY_ATTESTATION: 'direct',
+        PASSKEY_TRUSTED_ATTESTATION_ROOTS: settingFile('roots.pem', pemOf(root)),
+        PASSKEY_REQUIRE_HARDWARE: 'true',
+      }));
+    });
+    afterAll(() => t.close());
+
+    it('reads the policy from the comparison, and sees the unlisted root and the synced passkey refused at registration', async () => {
+      const passkey = new PasskeyLab(baseUrl, baseUrl);
+      const policy = await passkey.hardwarePolicy();
+      const source = 'PASSKEY_REQUIRE_HARDWARE=true (GET /challenge-models)';
+      expect(policy).toEqual({ requireHardware: true, refusesUntrusted: true, source });
+      expect(await passkey.unlistedRootAttestation(policy)).toEqual({
+        expected: `${source}: 400 untrusted_attestation`,
+        answered:
+          '400 untrusted_attestation "This service registers only hardware-bound passkeys (PASSKEY_REQUIRE_HARDWARE), and this one is not: its attestation does not chain to a root this service trusts"',
+        passed: true,
+      });
+      expect(await passkey.syncedPasskeyAtPhrh(policy)).toEqual({
+        expected: `${source}: 400 untrusted_attestation`,
+        answered:
+          '400 untrusted_attestation "This service registers only hardware-bound passkeys (PASSKEY_REQUIRE_HARDWARE), and this one is not: the authenticator gave no attestation, so nothing shows what holds the key"',
+        passed: true,
+      });
     });
   });
 
@@ -778,15 +835,31 @@ async function gullible(issuer: string, req: IncomingMessage, res: ServerRespons
     case 'GET /challenge-models/siwe':
       return json(200, { policy: { lifetime_seconds: 0 } });
     case 'GET /challenge-models/passkey':
-      return json(200, { policy: { lifetime_seconds: 0, recent_login_seconds: 0 } });
+      return json(200, {
+        policy: { lifetime_seconds: 0, recent_login_seconds: 0 },
+        variants: [
+          {
+            id: 'passkey_hardware_bound',
+            settings: { registration: 'PASSKEY_REQUIRE_HARDWARE=false', models: 'any model' },
+          },
+        ],
+      });
     case 'POST /passkeys/registration/options':
       return json(200, {
         challenge: randomBytes(16).toString('base64url'),
         rp: { id: url.hostname },
         user: { id: randomBytes(16).toString('base64url') },
       });
+    // Every passkey is hardware-bound here, whatever its attestation.
     case 'POST /passkeys/registration/verify':
-      return json(201, { credential_id: 'any', created_at: new Date().toISOString() });
+      return json(201, {
+        credential_id: 'any',
+        created_at: new Date().toISOString(),
+        hardware_bound: true,
+      });
+    case 'POST /login/passkey':
+      res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'session=1' });
+      return void res.end(JSON.stringify({ redirect: '/' }));
     case 'POST /passkeys/authentication/options':
       return json(200, { challenge: randomBytes(16).toString('base64url') });
     case 'POST /passkeys/authentication/verify':

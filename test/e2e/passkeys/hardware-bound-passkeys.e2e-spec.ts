@@ -275,6 +275,19 @@ describe('PASSKEY_REQUIRE_HARDWARE and PASSKEY_ALLOWED_AAGUIDS: registrations re
     return verified.body.error_description as string;
   }
 
+  it("the comparison's hardware-bound passkey states these settings (GET /challenge-models/passkey)", async () => {
+    const passkey = await t.http().get('/challenge-models/passkey').expect(200);
+    expect(passkey.body.variants[0]).toMatchObject({
+      id: 'passkey_hardware_bound',
+      settings: {
+        attestation: 'PASSKEY_ATTESTATION=direct: registrations ask for the attestation',
+        trust_list: '1 root certificate (PASSKEY_TRUSTED_ATTESTATION_ROOTS)',
+        registration: 'PASSKEY_REQUIRE_HARDWARE=true: only hardware-bound passkeys register',
+        models: '1 authenticator model (PASSKEY_ALLOWED_AAGUIDS), proven by a trusted attestation',
+      },
+    });
+  });
+
   it('a chain outside the trust list: 400 untrusted_attestation, naming why', async () => {
     const outsider = await rootCa('Unlisted Root');
     await expect(refusal(authenticator(await packedAttestation(outsider, MODEL)))).resolves.toMatch(
