@@ -1,10 +1,12 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { AdminKeyPageDto, AdminKeyRotationDto } from '../api/admin-api.dto';
 import { type AdminExchange, Exchange } from '../api/admin-exchange';
+import { instantKey, instantPosition, PageQueryDto, readPage } from '../api/admin-pages';
 import { AdminAction, AdminRead } from '../api/admin-route';
 import { KeyAdministration } from './key-administration.service';
+import type { SigningKeyStatus } from '../../tokens/signing-keys/signing-key.service';
 import { keyJson, rotatedKeyJson, scheduledKeyJson } from './key-json';
 
 export class RotateKeysDto {
@@ -27,10 +29,34 @@ export class KeysAdminController {
 
   @Get()
   @AdminRead('keys.list', 'Every signing key, of every alg: next, active, retired', AdminKeyPageDto)
-  async list() {
+  async list(@Query() query: PageQueryDto) {
     const { keys, now } = await this.keys.list();
-    // A handful of keys: one page, always.
-    return { items: keys.map((key) => keyJson(key, keys, now)), next: null };
+    // Oldest first, by creation then kid. Retired keys stay on record, one more per alg at each
+    // rotation: the list is paged like every other, over one read of them all (a key's state
+    // is told against the others', and a deployment rotates a few times a year, not thousands).
+    const position = (key: SigningKeyStatus) => ({ at: key.createdAt, id: key.kid });
+    const ordered = [...keys].sort(
+      (a, b) =>
+        a.createdAt.getTime() - b.createdAt.getTime() ||
+        (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0),
+    );
+    return readPage(
+      query,
+      ({ after, limit }) => {
+        const from = after === undefined ? undefined : instantPosition(after);
+        const rest =
+          from === undefined
+            ? ordered
+            : ordered.filter(
+                (key) =>
+                  key.createdAt.getTime() > from.at.getTime() ||
+                  (key.createdAt.getTime() === from.at.getTime() && key.kid > from.id),
+              );
+        return Promise.resolve(rest.slice(0, limit));
+      },
+      (key) => instantKey(position(key)),
+      (key) => keyJson(key, keys, now),
+    );
   }
 
   @Post('rotate')

@@ -1,10 +1,11 @@
 /**
- * Every list of the admin API is a keyset of pages (issue #77 item 3): consents, CIBA approvals
- * and an account's sessions walked to the end with a small limit, each item once and none missed,
+ * Every list of the admin API is a keyset of pages (issue #77 item 3): consents, CIBA approvals,
+ * an account's sessions and the signing keys walked to the end with a small limit, each item once and none missed,
  * in the documented order, with their filters; a cursor this API did not give is 400.
  */
 import { createHash } from 'node:crypto';
 import { sessionIdOf } from '../../../src/sessions/session';
+import { SigningKeyService } from '../../../src/tokens/signing-keys/signing-key.service';
 import { basic } from '../../support/oauth';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
@@ -226,6 +227,26 @@ describe('the admin API pages every list', () => {
       expect(shown.status).toBe(200);
       expect(shown.body).toMatchObject({ sid: last, sub: SUB });
       await badCursor('/admin/v1/sessions', { user: SUB });
+    });
+  });
+
+  describe('signing keys', () => {
+    it('walks every key, retired ones included, oldest first, each once, as the one page has them', async () => {
+      // Rotations leave retired keys on record: one more per alg each time.
+      const keys = t.app.get(SigningKeyService);
+      for (let i = 0; i < 3; i++) await keys.rotate();
+      type Key = { kid: string; state: string; created_at: string };
+      const whole = await walk<Key>('/admin/v1/keys', {}, 1000);
+      expect(whole.pages).toBe(1);
+      expect(whole.items.filter((key) => key.state === 'retired').length).toBeGreaterThanOrEqual(3);
+
+      const paged = await walk<Key>('/admin/v1/keys', {}, 2);
+      expect(paged.pages).toBe(Math.ceil(whole.items.length / 2));
+      expect(paged.items).toEqual(whole.items);
+      expect(new Set(paged.items.map((key) => key.kid)).size).toBe(whole.items.length);
+      const created = paged.items.map((key) => Date.parse(key.created_at));
+      expect(created).toEqual([...created].sort((a, b) => a - b));
+      await badCursor('/admin/v1/keys', {});
     });
   });
 });
