@@ -61,11 +61,17 @@ const common = {
   // under jest the TypeScript source answers for it.
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // The workspace packages by their names, from their sources (as tsconfig.json's `paths`).
+    '^@proofgate/resource-server$': '<rootDir>/packages/resource-server/src/index.ts',
+    '^@proofgate/resource-server/nest$': '<rootDir>/packages/resource-server/src/nest.ts',
     '^wagmi/actions$': '@wagmi/core/actions',
   },
   // The kits' own install (`npm ci --prefix examples/dapp-kits`) is invisible to the tests: they
   // run on the root's install alone, as on a fresh clone.
-  modulePathIgnorePatterns: ['<rootDir>/examples/dapp-kits/node_modules/'],
+  modulePathIgnorePatterns: [
+    '<rootDir>/examples/dapp-kits/node_modules/',
+    '<rootDir>/packages/[^/]+/dist/',
+  ],
 };
 
 // What the command line names to run: jest's positional arguments and --testPathPattern's values.
@@ -159,13 +165,23 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/test/setup/global-teardown.js',
   testTimeout: 30_000,
-  collectCoverageFrom: ['src/**/*.ts', '!src/main.ts', '!src/**/*.spec.ts'],
+  collectCoverageFrom: [
+    'src/**/*.ts',
+    'packages/*/src/**/*.ts',
+    '!src/main.ts',
+    '!src/**/*.spec.ts',
+    '!packages/*/src/**/*.spec.ts',
+  ],
   projects: [
     {
       ...common,
       displayName: 'unit',
       testMatch: unitEachFile
-        ? ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts']
+        ? [
+            '<rootDir>/src/**/*.spec.ts',
+            '<rootDir>/test/**/*.spec.ts',
+            '<rootDir>/packages/*/src/**/*.spec.ts',
+          ]
         : ['<rootDir>/test/unit/*.unit-suite.ts'],
     },
     {

@@ -8,7 +8,8 @@
 // files as suites of their own (jest.config.js), as does UNIT_EACH_FILE=1.
 //
 // A spec goes to the first bundle naming a prefix of its path (from the repository's root):
-// `service` takes whatever src/ spec the bundles before it leave, `tooling` every spec in test/.
+// `service` takes whatever src/ spec the bundles before it leave, `packages` the workspace packages'
+// (packages/<name>/src/), `tooling` every spec in test/.
 const { readdirSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -18,12 +19,17 @@ const BUNDLES = {
   wallet: ['src/wallet/', 'src/passkeys/'],
   protocol: ['src/oauth/', 'src/oid4vp/', 'src/tokens/', 'src/clients/', 'src/protocol-rules/'],
   service: ['src/'],
+  packages: ['packages/'],
   tooling: ['test/'],
 };
 
-/** Every unit spec (`*.spec.ts` under src/ and test/, as jest.config.js matches them), sorted. */
+/**
+ * Every unit spec (`*.spec.ts` under src/ and test/, and the workspace packages' under
+ * packages/<name>/src/, as jest.config.js matches them), sorted.
+ */
 function unitSpecs() {
-  return ['src', 'test']
+  const packages = readdirSync(join(ROOT, 'packages')).map((name) => `packages/${name}/src`);
+  return ['src', 'test', ...packages]
     .flatMap((top) =>
       readdirSync(join(ROOT, top), { recursive: true })
         .filter((path) => path.endsWith('.spec.ts'))

@@ -646,10 +646,13 @@ interface LockEntry {
 }
 
 describe('the install figures are those of the lockfiles', () => {
-  /** Every package a lockfile lists (its `packages`, the project itself aside). */
+  /**
+   * Every package a lockfile installs (its `packages` under node_modules/: the project itself and
+   * its workspaces' own folders, `packages/<name>`, aside; a workspace's link is one of them).
+   */
   const lockPackages = (...path: string[]): LockEntry[] =>
     Object.entries((JSON.parse(read(...path)) as { packages: Record<string, LockEntry> }).packages)
-      .filter(([key]) => key !== '')
+      .filter(([key]) => key.startsWith('node_modules/'))
       .map(([, entry]) => entry);
   /** Whether npm installs it on Linux x64 with glibc: its os, cpu and libc allow that platform. */
   const onLinuxX64 = ({ os, cpu, libc }: LockEntry) =>

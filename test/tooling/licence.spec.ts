@@ -45,6 +45,15 @@ describe('the licence', () => {
     },
   );
 
+  it.each(readdirSync(join(ROOT, 'packages')))(
+    'is Apache-2.0 in the workspace package packages/%s, whose tarball carries the LICENSE',
+    (name) => {
+      const manifest = JSON.parse(read('packages', name, 'package.json')) as { license?: string };
+      expect(manifest.license).toBe('Apache-2.0');
+      expect(read('packages', name, 'LICENSE')).toBe(read('LICENSE'));
+    },
+  );
+
   it('goes into the image with the NOTICE, and the image says so in its label', () => {
     const dockerfile = read('Dockerfile');
     expect(dockerfile).toMatch(/^COPY LICENSE NOTICE \.\/$/m);

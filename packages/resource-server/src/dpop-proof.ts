@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { EmbeddedJWK, calculateJwkThumbprint, errors, jwtVerify, type JWK } from 'jose';
+import type { DpopNonces } from './dpop-nonces';
+import { Refused, invalidDpopProof } from './refusal';
+import type { ReplayCache } from './replay-cache';
+
+/** A proof is a few hundred bytes (an RSA-4096 key and signature: under 2 KiB). */
+const MAX_PROOF_LENGTH = 8192;
+const MAX_JTI_LENGTH = 256;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** How a resource server checks DPoP proofs. */
+export interface DpopPolicy {
+  algs: readonly string[];
+  /** How long after its `iat` a proof is accepted. */
+  proofMaxAgeSeconds: number;
+  /** How far ahead of this server's clock a proof's `iat` may be (a client clock a little fast). */
+  clockToleranceSeconds: number;
+  replays: ReplayCache;
+  /** RFC 9449 §9: when set, every proof must carry a nonce this server issued. */
+  nonces?: DpopNonces;
+}
+
+/** What the proof of one request must match (RFC 9449 §4.3). */
+export interface ProofContext {
+  /** The `DPoP` header, undefined when absent. */
+  proof: string | undefined;
+  /** `htm`: the request's method. */
+  method: string;
+  /** `htu`: the URL the request reached, query and fragment aside. */
+  url: string;
+  /** `ath`: the access token the proof goes with. */
+  accessToken: string;
+  /** `cnf.jkt` of that token: the proof must be signed by that key. */
+  jkt: string;
+  nowSeconds: number;
+}
+
+/**
+ * RFC 9449 §4.3 and §7.1: checks the proof of a request made with a DPoP-bound token, in the
+ * order the spec lists them: one well-formed JWT, `typ` dpop+jwt, an allowed asymmetric `alg`,
+ * the signature by the public key in its own `jwk` header (jose's EmbeddedJWK, which refuses a
+ * private key), that key being the token's (`cnf.jkt`), `htm`, `htu`, `iat` within the window,
+ * `ath`, the server's nonce when it asks for one, and last the `jti` recorded once. Returns the
+ * nonce to send with the answer when the proof's was the previous one.
+ */
+export async function checkDpopProof(
+  context: ProofContext,
+  policy: DpopPolicy,
+): Promise<{ nextNonce?: string }> {
+  const { proof } = context;
+  if (proof === undefined) {
+    throw invalidDpopProof('A DPoP-bound access token needs a DPoP proof header');
+  }
+  // Node joins repeated headers with ", ": a value that is not one compact JWS is refused.
+  if (proof.length > MAX_PROOF_LENGTH || !COMPACT_JWS.test(proof)) {
+    throw invalidDpopProof('The DPoP header must hold exactly one proof JWT');
+  }
+  let payload: Record<string, unknown>;
+  let jwk: JWK | undefined;
+  try {
+    ({
+      payload,
+      protectedHeader: { jwk },
+    } = await jwtVerify(proof, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      algorithms: [...policy.algs],
+      requiredClaims: ['iat', 'jti', 'htm', 'htu', 'ath'],
+      currentDate: new Date(context.nowSeconds * 1000),
+      clockTolerance: policy.clockToleranceSeconds,
+    }));
+  } catch (error) {
+    if (!(error instanceof errors.JOSEError)) throw error;
+    throw invalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`);
+  }
+  const { jti, htm, htu, iat, ath, nonce } = payload;
+  if (jwk === undefined || (await calculateJwkThumbprint(jwk)) !== context.jkt) {
+    throw invalidDpopProof('The DPoP proof is signed by another key than the token is bound to');
+  }
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
+    throw invalidDpopProof('The DPoP proof needs a jti of 1-256 characters');
+  }
+  if (htm !== context.method) {
+    throw invalidDpopProof('The DPoP proof is for another HTTP method (htm)');
+  }
+  if (typeof htu !== 'string' || !sameResource(htu, context.url)) {
+    throw invalidDpopProof('The DPoP proof is for another URI (htu)');
+  }
+  const now = context.nowSeconds;
+  if (
+    typeof iat !== 'number' ||
+    iat < now - policy.proofMaxAgeSeconds ||
+    iat > now + policy.clockToleranceSeconds
+  ) {
+    throw invalidDpopProof(
+      `The DPoP proof iat must be at most ${policy.proofMaxAgeSeconds} seconds before and ${policy.clockToleranceSeconds} seconds after the server's time`,
+    );
+  }
+  if (ath !== createHash('sha256').update(context.accessToken).digest('base64url')) {
+    throw invalidDpopProof('The DPoP proof does not carry the hash of this access token (ath)');
+  }
+  const nextNonce = checkNonce(nonce, policy.nonces, now);
+  // §11.1: recorded for as long as the proof could be accepted; keyed by the key too, so nobody
+  // can spend another key's jti in advance.
+  const lifetime = policy.proofMaxAgeSeconds + policy.clockToleranceSeconds;
+  if (!policy.replays.recordOnce(`${context.jkt}:${jti}`, now * 1000, lifetime * 1000)) {
+    throw invalidDpopProof('The DPoP proof was already used (jti replay)');
+  }
+  return nextNonce === undefined ? {} : { nextNonce };
+}
+
+/** RFC 9449 §9: a nonce of this server's, required when it issues them. */
+function checkNonce(
+  nonce: unknown,
+  nonces: DpopNonces | undefined,
+  nowSeconds: number,
+): string | undefined {
+  if (nonces === undefined) return undefined;
+  const verdict = nonce === undefined ? 'missing' : nonces.check(nonce, nowSeconds);
+  if (verdict === 'missing' || verdict === 'invalid') {
+    throw new Refused(
+      401,
+      'use_dpop_nonce',
+      verdict === 'missing'
+        ? 'A DPoP nonce is required: retry with the one in DPoP-Nonce'
+        : 'The DPoP nonce is stale or unknown: retry with the one in DPoP-Nonce',
+      {},
+      'DPoP',
+      { 'DPoP-Nonce': nonces.current(nowSeconds) },
+    );
+  }
+  return verdict === 'previous' ? nonces.current(nowSeconds) : undefined;
+}
+
+/** RFC 9449 §4.3 (9): `htu` names the request's URI, query and fragment aside, normalised. */
+export function sameResource(htu: string, expected: string): boolean {
+  const normal = (text: string) => {
+    const url = new URL(text);
+    url.search = '';
+    url.hash = '';
+    return url.href;
+  };
+  try {
+    return normal(htu) === normal(expected);
+  } catch {
+    return false;
+  }
+}
+
+/** What jose found wrong, in words that quote nothing of the proof. */
+function joseReason(error: errors.JOSEError): string {
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'alg not allowed';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature';
+  if (error instanceof errors.JWTClaimValidationFailed) return `claim ${error.claim}`;
+  if (error instanceof errors.JWTExpired) return 'expired';
+  return 'header, key or encoding';
+}

@@ -1,0 +1,23 @@
+export { createResourceServer, type CheckRequest } from './create-resource-server';
+export {
+  ResourceServer,
+  DEFAULT_TOKEN_ALGS,
+  type Admitted,
+  type DpopOptions,
+  type ProtectedRequest,
+  type Requirements,
+  type ResourceServerOptions,
+  type Verdict,
+} from './resource-server';
+export type { Refusal } from './refusal';
+export type { ApprovalClaim, AuthorizationDetail, VerifiedClaims } from './claims';
+export type { JwksOptions } from './issuer-keys';
+export { PROOFGATE_ACR_ORDER } from './acr';
+export {
+  DEFAULT_DPOP_ALGS,
+  protectedResourceMetadata,
+  resourceMetadataPath,
+  resourceMetadataUrl,
+  type ProtectedResourceMetadata,
+  type ProtectedResourceMetadataInput,
+} from './metadata';

@@ -1,0 +1,202 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  SignJWT,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
+import { ResourceServer, type ResourceServerOptions } from './resource-server';
+
+/**
+ * The core against an issuer of the spec's own: a local HTTP server publishing RFC 8414 metadata
+ * and a JWKS, whose keys sign the tokens. No mocked fetch: the core reads both over HTTP.
+ */
+describe('ResourceServer (the core both faces share)', () => {
+  let server: Server;
+  let issuer: string;
+  let signing: { privateKey: CryptoKey; kid: string };
+  const published: JWK[] = [];
+  let jwksFetches = 0;
+  let jwksUp = true;
+  const resource = 'https://api.example/notes';
+
+  beforeAll(async () => {
+    signing = await newKey('k1');
+    server = createServer((req, res) => {
+      if (req.url === '/.well-known/oauth-authorization-server') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks.json` }));
+      } else if (req.url === '/jwks.json' && jwksUp) {
+        jwksFetches += 1;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ keys: published }));
+      } else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  async function newKey(kid: string) {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    published.push({ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' });
+    return { privateKey, kid };
+  }
+
+  function token(claims: Record<string, unknown> = {}, typ = 'at+jwt', key = signing) {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      iss: issuer,
+      sub: 'user1',
+      aud: resource,
+      client_id: 'notes-app',
+      scope: 'notes:read',
+      iat: now,
+      exp: now + 300,
+      jti: randomUUID(),
+      ...claims,
+    })
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ })
+      .sign(key.privateKey);
+  }
+
+  const core = (options: Partial<ResourceServerOptions> = {}) =>
+    new ResourceServer({ issuer, resource, jwks: { cooldownMs: 0 }, ...options });
+  const get = (authorization?: string, headers: Record<string, string> = {}) => ({
+    method: 'GET',
+    url: '/notes/1?x=y',
+    headers: { ...(authorization ? { authorization } : {}), ...headers },
+  });
+
+  it('admits a good token and hands the handler its claims, CIBA approval and details included', async () => {
+    const approval = { method: 'passkey', hash: 'h', time: 1 };
+    const details = [{ type: 'payment_initiation', amount: '10' }];
+    const verdict = await core({ scopes: ['notes:read'] }).authenticate(
+      get(`Bearer ${await token({ approval, authorization_details: details, acr: 'phr' })}`),
+    );
+    expect(verdict).toMatchObject({
+      ok: true,
+      claims: {
+        sub: 'user1',
+        client_id: 'notes-app',
+        scopes: ['notes:read'],
+        acr: 'phr',
+        approval,
+        authorization_details: details,
+      },
+    });
+  });
+
+  it('refuses a JWT that is not an access token (typ)', async () => {
+    const verdict = await core().authenticate(get(`Bearer ${await token({}, 'JWT')}`));
+    expect(verdict).toMatchObject({ ok: false, status: 401, body: { error: 'invalid_token' } });
+  });
+
+  it('refuses a token from another issuer and one signed by an unpublished key', async () => {
+    const other = await core().authenticate(get(`Bearer ${await token({ iss: 'https://evil' })}`));
+    expect(other).toMatchObject({
+      status: 401,
+      body: { error_description: 'The access token is from another issuer' },
+    });
+    const { privateKey } = await generateKeyPair('ES256');
+    const forged = await core().authenticate(
+      get(`Bearer ${await token({}, 'at+jwt', { privateKey, kid: 'k1' })}`),
+    );
+    expect(forged).toMatchObject({
+      status: 401,
+      body: { error_description: 'The access token is invalid' },
+    });
+  });
+
+  it('allows the configured skew on exp, and no more', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const justExpired = await token({ exp: now - 3 });
+    await expect(core().authenticate(get(`Bearer ${justExpired}`))).resolves.toMatchObject({
+      ok: true,
+    });
+    await expect(
+      core({ clockToleranceSeconds: 0 }).authenticate(get(`Bearer ${justExpired}`)),
+    ).resolves.toMatchObject({ body: { error_description: 'The access token expired' } });
+  });
+
+  it('asks for a recent sign-in when auth_time is older than maxAge (RFC 9470 max_age)', async () => {
+    const old = await token({ auth_time: Math.floor(Date.now() / 1000) - 3600 });
+    const verdict = await core({ maxAge: 600 }).authenticate(get(`Bearer ${old}`));
+    expect(verdict).toMatchObject({
+      status: 401,
+      body: { error: 'insufficient_user_authentication' },
+    });
+    expect(!verdict.ok && verdict.headers['WWW-Authenticate']).toContain('max_age="600"');
+    const fresh = await token({ auth_time: Math.floor(Date.now() / 1000) - 60 });
+    await expect(core({ maxAge: 600 }).authenticate(get(`Bearer ${fresh}`))).resolves.toMatchObject(
+      { ok: true },
+    );
+  });
+
+  it('refuses a route’s acr it does not know, at once', () => {
+    expect(() => core({ acr: 'gold' })).toThrow('acr gold is not one of');
+  });
+
+  it('fetches a rotated key when a token names a kid it has not seen', async () => {
+    const checker = core();
+    await expect(checker.authenticate(get(`Bearer ${await token()}`))).resolves.toMatchObject({
+      ok: true,
+    });
+    const before = jwksFetches;
+    const rotated = await newKey('k2');
+    await expect(
+      checker.authenticate(get(`Bearer ${await token({}, 'at+jwt', rotated)}`)),
+    ).resolves.toMatchObject({ ok: true });
+    expect(jwksFetches).toBe(before + 1);
+  });
+
+  it('answers 503, not a refusal of the token, when the issuer’s keys cannot be read', async () => {
+    jwksUp = false;
+    try {
+      const verdict = await core().authenticate(get(`Bearer ${await token()}`));
+      expect(verdict).toMatchObject({
+        ok: false,
+        status: 503,
+        body: { error: 'temporarily_unavailable' },
+      });
+    } finally {
+      jwksUp = true;
+    }
+  });
+
+  describe('DPoP nonces (RFC 9449 §9)', () => {
+    it('asks for a nonce, then accepts the proof that carries it', async () => {
+      const dpop = await generateKeyPair('ES256', { extractable: true });
+      const jwk = await exportJWK(dpop.publicKey);
+      const bound = await token({ cnf: { jkt: await calculateJwkThumbprint(jwk) } });
+      const proof = (nonce?: string) =>
+        new SignJWT({
+          htm: 'GET',
+          htu: 'https://api.example/notes/1',
+          iat: Math.floor(Date.now() / 1000),
+          jti: randomUUID(),
+          ath: createHash('sha256').update(bound).digest('base64url'),
+          ...(nonce ? { nonce } : {}),
+        })
+          .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+          .sign(dpop.privateKey);
+      const checker = core({ dpop: { nonces: true } });
+      const first = await checker.authenticate(get(`DPoP ${bound}`, { dpop: await proof() }));
+      expect(first).toMatchObject({ ok: false, status: 401, body: { error: 'use_dpop_nonce' } });
+      const nonce = !first.ok ? first.headers['DPoP-Nonce'] : '';
+      expect(!first.ok && first.headers['WWW-Authenticate']).toMatch(
+        /^DPoP error="use_dpop_nonce", .*algs="ES256 EdDSA Ed25519 RS256 PS256"/,
+      );
+      await expect(
+        checker.authenticate(get(`DPoP ${bound}`, { dpop: await proof(nonce) })),
+      ).resolves.toMatchObject({ ok: true, claims: { sub: 'user1' } });
+    });
+  });
+});

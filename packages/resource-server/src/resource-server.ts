@@ -1,0 +1,320 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { errors, jwtVerify } from 'jose';
+import { PROOFGATE_ACR_ORDER, meetsAcr } from './acr';
+import { claimsOf, type VerifiedClaims } from './claims';
+import { DpopNonces } from './dpop-nonces';
+import { checkDpopProof, type DpopPolicy } from './dpop-proof';
+import { IssuerKeys, KeysUnavailable, type JwksOptions } from './issuer-keys';
+import { DEFAULT_DPOP_ALGS, resourceMetadataUrl } from './metadata';
+import {
+  Refused,
+  answer,
+  invalidToken,
+  noCredentials,
+  type ChallengeContext,
+  type Refusal,
+  type Scheme,
+} from './refusal';
+import { ReplayCache } from './replay-cache';
+
+/** The JWS algorithms of access tokens accepted by default: those Proofgate signs with, and PS256/EdDSA. */
+export const DEFAULT_TOKEN_ALGS = ['ES256', 'RS256', 'PS256', 'EdDSA'] as const;
+
+/** RFC 9068 §2.2: the claims a JWT access token always carries. */
+const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'];
+
+/** RFC 6750 §2.1 (b64token) in the Bearer scheme, and RFC 9449 §7.1's DPoP scheme. */
+const CREDENTIALS = /^(Bearer|DPoP) ([A-Za-z0-9\-._~+/]+=*)$/i;
+
+export interface DpopOptions {
+  /** Only DPoP-bound tokens are accepted (RFC 9728 `dpop_bound_access_tokens_required`). */
+  required?: boolean;
+  /** Default: ES256, EdDSA, Ed25519, RS256, PS256. */
+  algs?: readonly string[];
+  /** How long after its `iat` a proof is accepted, in seconds. Default 60. */
+  proofMaxAgeSeconds?: number;
+  /** How many proofs' `jti`s are remembered against replay (RFC 9449 §11.1). Default 10 000. */
+  replayCacheSize?: number;
+  /**
+   * RFC 9449 §9: require a nonce of this API's in every proof. `true`: a random key per process;
+   * a key of 32 bytes or more: shared by the instances that are given it.
+   */
+  nonces?: boolean | { key: string | Uint8Array };
+}
+
+/** What every request to the API must present, unless a route asks for more. */
+export interface Requirements {
+  /** Scopes the token must all carry. */
+  scopes?: readonly string[];
+  /** The minimum `acr` of the sign-in behind the token (RFC 9470). */
+  acr?: string;
+  /** At most this many seconds since the sign-in (`auth_time`; RFC 9470 `max_age`). */
+  maxAge?: number;
+}
+
+export interface ResourceServerOptions extends Requirements {
+  /** The Proofgate issuer, as its discovery document names it (`iss` of its tokens). */
+  issuer: string;
+  /** This API's resource identifier (RFC 8707): the `aud` its tokens must carry. */
+  resource: string;
+  /**
+   * The public URL the API's request paths are relative to, for DPoP's `htu` (behind a proxy:
+   * `https://api.example.com`, or `https://example.com/prefix` when the proxy strips a prefix).
+   * Default: the origin of `resource`. The request's own Host header is never trusted for it.
+   */
+  url?: string;
+  /** RFC 6750 §3 `realm` of the challenges; none by default. */
+  realm?: string;
+  /** Skew allowed on `exp`, `nbf` and `iat` of tokens and proofs, in seconds. Default 5. */
+  clockToleranceSeconds?: number;
+  /** JWS algorithms of access tokens. Default DEFAULT_TOKEN_ALGS. */
+  algorithms?: readonly string[];
+  /** The `acr` values, weakest first. Default PROOFGATE_ACR_ORDER. */
+  acrOrder?: readonly string[];
+  jwks?: JwksOptions;
+  dpop?: DpopOptions;
+  /** RFC 9728 §5.1 `resource_metadata` of the challenges. Default: derived from `resource` (§3.1). */
+  resourceMetadataUrl?: string;
+  /** The clock, in milliseconds since the epoch (tests). Default Date.now. */
+  now?: () => number;
+}
+
+/** A request as the core reads it: any Node framework's request has these. */
+export interface ProtectedRequest {
+  method?: string;
+  /** The path and query the request reached (Node's `req.url`, Express's `req.originalUrl`). */
+  url?: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** A request let through: the token's claims, and headers to send with the answer (DPoP-Nonce). */
+export interface Admitted {
+  ok: true;
+  claims: VerifiedClaims;
+  headers: Record<string, string>;
+}
+
+export type Verdict = Admitted | Refusal;
+
+/**
+ * The one core both faces stand on: checks a request's access token against this API's
+ * requirements and answers either the token's claims or the exact refusal (RFC 6750 §3, RFC 9470
+ * §3, RFC 9449 §7.1 and §9), every challenge naming the resource's metadata (RFC 9728 §5.1).
+ */
+export class ResourceServer {
+  private readonly keys: IssuerKeys;
+  private readonly challenges: ChallengeContext;
+  private readonly dpop: DpopPolicy;
+  private readonly dpopRequired: boolean;
+  private readonly base: URL;
+  private readonly tolerance: number;
+  private readonly acrOrder: readonly string[];
+  private readonly now: () => number;
+
+  constructor(readonly options: ResourceServerOptions) {
+    new URL(options.issuer);
+    this.acrOrder = options.acrOrder ?? PROOFGATE_ACR_ORDER;
+    this.checkRequirements(options);
+    this.base = new URL(options.url ?? new URL(options.resource).origin);
+    this.keys = new IssuerKeys(options.issuer, options.jwks);
+    this.tolerance = options.clockToleranceSeconds ?? 5;
+    this.now = options.now ?? Date.now;
+    const dpop = options.dpop ?? {};
+    this.dpopRequired = dpop.required ?? false;
+    const nonces = dpop.nonces;
+    this.dpop = {
+      algs: dpop.algs ?? DEFAULT_DPOP_ALGS,
+      proofMaxAgeSeconds: dpop.proofMaxAgeSeconds ?? 60,
+      clockToleranceSeconds: this.tolerance,
+      replays: new ReplayCache(dpop.replayCacheSize ?? 10_000),
+      ...(nonces ? { nonces: new DpopNonces(nonces === true ? undefined : nonces.key) } : {}),
+    };
+    this.challenges = {
+      ...(options.realm === undefined ? {} : { realm: options.realm }),
+      resourceMetadata: options.resourceMetadataUrl ?? resourceMetadataUrl(options.resource),
+      dpopAlgs: this.dpop.algs,
+    };
+  }
+
+  /** Checks `request` against the options' requirements, and a route's on top (`route`). */
+  async authenticate(request: ProtectedRequest, route: Requirements = {}): Promise<Verdict> {
+    this.checkRequirements(route);
+    const authorization = request.headers.authorization;
+    if (!authorization)
+      return noCredentials(this.dpopRequired ? 'DPoP' : 'Bearer', this.challenges);
+    const match = CREDENTIALS.exec(authorization.trim());
+    if (!match) {
+      return this.refuse(
+        invalidToken("The Authorization header must be 'Bearer <token>' or 'DPoP <token>'"),
+      );
+    }
+    const scheme: Scheme = match[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+    const token = match[2];
+    try {
+      const claims = await this.verifyToken(token, scheme);
+      const headers = await this.checkBinding(claims, scheme, token, request);
+      try {
+        this.checkRequirementsMet(claims, route);
+      } catch (error) {
+        throw error instanceof Refused && claims.cnf ? error.inDpopScheme() : error;
+      }
+      return { ok: true, claims, headers };
+    } catch (error) {
+      if (error instanceof Refused) return this.refuse(error);
+      if (error instanceof KeysUnavailable) return unavailable();
+      throw error;
+    }
+  }
+
+  /** RFC 9068 §4: signature by the issuer's key, `typ`, `iss`, `aud`, `exp`/`nbf` with skew. */
+  private async verifyToken(token: string, scheme: Scheme): Promise<VerifiedClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.keys.getKey, {
+        typ: 'at+jwt',
+        algorithms: [...(this.options.algorithms ?? DEFAULT_TOKEN_ALGS)],
+        issuer: this.options.issuer,
+        audience: this.options.resource,
+        requiredClaims: REQUIRED_CLAIMS,
+        clockTolerance: this.tolerance,
+        currentDate: new Date(this.now()),
+      });
+      const claims = claimsOf(payload);
+      if ('malformed' in claims) throw invalidToken('The access token is invalid', scheme);
+      return claims;
+    } catch (error) {
+      if (error instanceof Refused || error instanceof KeysUnavailable) throw error;
+      // The key lookup is jwtVerify's only I/O: a failed fetch of the JWKS (a network error, a
+      // non-200, a timeout, a broken set) is the issuer's trouble, not the token's.
+      if (
+        !(error instanceof errors.JOSEError) ||
+        error.constructor === errors.JOSEError ||
+        error instanceof errors.JWKSTimeout ||
+        error instanceof errors.JWKSInvalid
+      ) {
+        throw new KeysUnavailable("The issuer's keys could not be read");
+      }
+      throw invalidToken(tokenProblem(error), scheme);
+    }
+  }
+
+  /** RFC 9449 §7: a bound token comes with the DPoP scheme and a proof of its key; no other. */
+  private async checkBinding(
+    claims: VerifiedClaims,
+    scheme: Scheme,
+    token: string,
+    request: ProtectedRequest,
+  ): Promise<Record<string, string>> {
+    if (claims.cnf === undefined) {
+      if (scheme === 'DPoP') {
+        throw invalidToken('The access token is not DPoP-bound: send it as a Bearer token');
+      }
+      if (this.dpopRequired) {
+        throw invalidToken('This API accepts DPoP-bound access tokens only', 'DPoP');
+      }
+      return {};
+    }
+    if (scheme === 'Bearer') {
+      // §7.2: a bound token sent as a bearer token is refused, the client pointed at DPoP.
+      throw invalidToken('The access token is DPoP-bound: send it with the DPoP scheme', 'DPoP');
+    }
+    const dpop = request.headers.dpop;
+    const { nextNonce } = await checkDpopProof(
+      {
+        proof: Array.isArray(dpop) ? dpop.join(', ') : dpop,
+        method: (request.method ?? 'GET').toUpperCase(),
+        url: this.requestUrl(request),
+        accessToken: token,
+        jkt: claims.cnf.jkt,
+        nowSeconds: Math.floor(this.now() / 1000),
+      },
+      this.dpop,
+    );
+    return nextNonce === undefined ? {} : { 'DPoP-Nonce': nextNonce };
+  }
+
+  /** RFC 9470 §3 (`acr`, `auth_time`), then RFC 6750 §3.1 (scope). */
+  private checkRequirementsMet(claims: VerifiedClaims, route: Requirements): void {
+    const acr = route.acr ?? this.options.acr;
+    const maxAge = route.maxAge ?? this.options.maxAge;
+    const stepUp = { acr_values: acr, max_age: maxAge };
+    if (acr !== undefined && !meetsAcr(claims.acr, acr, this.acrOrder)) {
+      throw new Refused(
+        401,
+        'insufficient_user_authentication',
+        `This resource needs a sign-in of acr ${acr}; authorize again with acr_values=${acr}`,
+        withoutUndefined(stepUp),
+      );
+    }
+    const nowSeconds = this.now() / 1000;
+    if (
+      maxAge !== undefined &&
+      (claims.auth_time === undefined || nowSeconds - claims.auth_time > maxAge + this.tolerance)
+    ) {
+      throw new Refused(
+        401,
+        'insufficient_user_authentication',
+        `This resource needs a sign-in within the last ${maxAge} seconds; authorize again with max_age=${maxAge}`,
+        withoutUndefined(stepUp),
+      );
+    }
+    const scopes = [...new Set([...(this.options.scopes ?? []), ...(route.scopes ?? [])])];
+    const missing = scopes.filter((scope) => !claims.scopes.includes(scope));
+    if (missing.length > 0) {
+      throw new Refused(
+        403,
+        'insufficient_scope',
+        `The access token lacks the scope ${missing.join(' ')}`,
+        { scope: scopes.join(' ') },
+      );
+    }
+  }
+
+  /** The URL the request reached, as the client named it: `url` (or the resource's origin) + path. */
+  private requestUrl(request: ProtectedRequest): string {
+    const path = (request.url ?? '/').split(/[?#]/)[0];
+    const prefix = this.base.pathname.replace(/\/$/, '');
+    return `${this.base.origin}${prefix}${path.startsWith('/') ? path : `/${path}`}`;
+  }
+
+  private refuse(refused: Refused): Refusal {
+    return answer(refused, this.challenges);
+  }
+
+  private checkRequirements(requirements: Requirements): void {
+    const { acr, maxAge } = requirements;
+    if (acr !== undefined && !this.acrOrder.includes(acr)) {
+      throw new TypeError(`acr ${acr} is not one of ${this.acrOrder.join(', ')}`);
+    }
+    if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0)) {
+      throw new TypeError('maxAge must be a whole number of seconds');
+    }
+  }
+}
+
+function withoutUndefined(params: { acr_values?: string; max_age?: number }) {
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
+}
+
+/** What is wrong with the token, in words that quote nothing of it. */
+function tokenProblem(error: errors.JOSEError): string {
+  if (error instanceof errors.JWTExpired) return 'The access token expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return 'The access token is for another resource';
+    if (error.claim === 'iss') return 'The access token is from another issuer';
+    if (error.claim === 'nbf') return 'The access token is not valid yet';
+  }
+  return 'The access token is invalid';
+}
+
+/** The issuer's keys could not be read: a 503 the client may retry, not its fault. */
+function unavailable(): Refusal {
+  return {
+    ok: false,
+    status: 503,
+    headers: { 'Retry-After': '5', 'Cache-Control': 'no-store' },
+    body: {
+      error: 'temporarily_unavailable',
+      error_description: "The authorization server's keys could not be read; try again shortly",
+    },
+  };
+}
