@@ -18,11 +18,20 @@ export const RP_NAME = 'Proofgate';
  */
 @Injectable()
 export class RelyingParty {
-  constructor(private readonly passkeys: PasskeyConfig) {}
+  /** Made once: every ceremony reads it (no caller changes it). */
+  private readonly relyingParty: RelyingPartySettings;
+
+  constructor(private readonly passkeys: PasskeyConfig) {
+    const { rpId, origins, relatedOrigins } = passkeys;
+    this.relyingParty = Object.freeze({
+      id: rpId,
+      name: RP_NAME,
+      origins: [...new Set([...origins, ...relatedOrigins])],
+    });
+  }
 
   settings(): RelyingPartySettings {
-    const { rpId, origins, relatedOrigins } = this.passkeys;
-    return { id: rpId, name: RP_NAME, origins: [...new Set([...origins, ...relatedOrigins])] };
+    return this.relyingParty;
   }
 
   /** The origins `/.well-known/webauthn` publishes (none: it answers 404). */
