@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { signCompactJws } from '../tokens/compact-jws';
-import { SigningKeyService } from '../tokens/signing-keys/signing-key.service';
+import { IssuerJwtSigner } from '../tokens/issuer-jwt.signer';
 import { SET_TYP } from './ssf-events';
 
 /**
@@ -10,14 +9,9 @@ import { SET_TYP } from './ssf-events';
  */
 @Injectable()
 export class SetSigner {
-  constructor(private readonly keys: SigningKeyService) {}
+  constructor(private readonly signer: IssuerJwtSigner) {}
 
-  async sign(claims: Readonly<Record<string, unknown>>): Promise<string> {
-    const key = await this.keys.signingKey();
-    return signCompactJws(
-      { alg: key.alg, kid: key.kid, typ: SET_TYP },
-      { ...claims },
-      key.privateKey,
-    );
+  sign(claims: Readonly<Record<string, unknown>>): Promise<string> {
+    return this.signer.signAsIs({ typ: SET_TYP }, claims);
   }
 }

@@ -27,14 +27,33 @@ export class IssuerJwtSigner {
   ) {}
 
   async sign(
-    { alg, typ }: IssuerJwtHeader,
+    header: IssuerJwtHeader,
     claims: (iat: number, alg: SigningAlg) => Record<string, unknown>,
   ): Promise<string> {
-    const key = await this.keys.signingKey(alg);
     const iat = this.clock.nowSeconds();
+    return this.signWith(header, (alg) => ({
+      ...claims(iat, alg),
+      iss: this.server.issuer,
+      iat,
+    }));
+  }
+
+  /**
+   * Signs `claims` as they are, `iss` and `iat` included: a JWT whose claims were fixed when
+   * it was issued and that is signed again each time it is sent (a Security Event Token).
+   */
+  signAsIs(header: IssuerJwtHeader, claims: Readonly<Record<string, unknown>>): Promise<string> {
+    return this.signWith(header, () => ({ ...claims }));
+  }
+
+  private async signWith(
+    { alg, typ }: IssuerJwtHeader,
+    claims: (alg: SigningAlg) => Record<string, unknown>,
+  ): Promise<string> {
+    const key = await this.keys.signingKey(alg);
     return signCompactJws(
       { alg: key.alg, kid: key.kid, ...(typ === undefined ? {} : { typ }) },
-      { ...claims(iat, key.alg), iss: this.server.issuer, iat },
+      claims(key.alg),
       key.privateKey,
     );
   }
