@@ -20,13 +20,20 @@ import { MigrationLease } from '../../../src/platform/database/migrations/migrat
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Migrations that count their runs in `runs` and mark the data, each taking `ms`. */
-function countingMigrations(count: number, runs: number[], ms = 0): Migration[] {
+/** `first`: what the first migration awaits before it does its work (default: nothing). */
+function countingMigrations(
+  count: number,
+  runs: number[],
+  ms = 0,
+  first: () => Promise<void> = () => Promise.resolve(),
+): Migration[] {
   return Array.from({ length: count }, (_, index) => ({
     id: index + 1,
     name: `step-${index + 1}`,
     description: `step ${index + 1}`,
     async up({ db }) {
       runs.push(index + 1);
+      if (index === 0) await first();
       await sleep(ms);
       await db
         .collection<{ _id: string; steps: number[] }>('marks')
@@ -131,9 +138,18 @@ describe('migrations: the runner', () => {
   it('runs each migration exactly once when four instances start at once; the others wait and say so once', async () => {
     await earlierRelease();
     const runs: number[] = [];
+    // The runner's first step holds until the three others say they wait (at most 8 s, inside
+    // their 10 s): on a loaded machine one could otherwise first look after the runner finished,
+    // and find the database current rather than wait.
+    const othersWaiting = async () => {
+      for (let waited = 0; waited < 8000; waited += 20) {
+        if (lines.filter((line) => line.includes('Waiting for')).length >= 3) return;
+        await sleep(20);
+      }
+    };
     const outcomes = await Promise.all(
       ['a', 'b', 'c', 'd'].map((holder) =>
-        migrateDatabase(db, countingMigrations(3, runs, 150), options(holder)),
+        migrateDatabase(db, countingMigrations(3, runs, 150, othersWaiting), options(holder)),
       ),
     );
     expect(runs).toEqual([1, 2, 3]);
