@@ -15,7 +15,9 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:22-bookworm-slim
 LABEL org.opencontainers.image.title="Proofgate" org.opencontainers.image.licenses="Apache-2.0"
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=25000 NPM_CONFIG_UPDATE_NOTIFIER=false
+# WORKERS=auto: a container is sized per machine (or by its --cpus), and one process would run on
+# one core of it (docs/DEPLOYMENT.md#workers).
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=25000 WORKERS=auto NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

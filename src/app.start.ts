@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -65,7 +66,8 @@ export async function startApp(config: AppConfig): Promise<string | undefined> {
         `ALLOW_INSECURE_ISSUER=true: serving the http issuer ${config.server.issuer} in production; cookies are not Secure and codes and tokens cross the network in clear text`,
       );
     }
-  } else if (config.server.logLevel !== 'silent') {
+  } else if (config.server.logLevel !== 'silent' && (cluster.worker?.id ?? 1) === 1) {
+    // One banner per instance: the first worker's, where there are several (WORKERS).
     process.stdout.write(`\n${banner.join('\n')}\n\n`);
   }
   return undefined;

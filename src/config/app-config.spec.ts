@@ -360,6 +360,19 @@ describe('AppConfig.fromEnv', () => {
     expect(message).not.toContain('s3cret');
   });
 
+  it('reads WORKERS: 1 unless set, a whole number up to 64 or auto, and refuses anything else', () => {
+    const workers = (value?: string) =>
+      AppConfig.fromEnv({ ...base, ...(value === undefined ? {} : { WORKERS: value }) }).server
+        .workers;
+    expect(workers()).toBe(1);
+    expect(workers('4')).toBe(4);
+    expect(workers('auto')).toBe('auto');
+    expect(workers('AUTO')).toBe('auto');
+    for (const bad of ['0', '65', 'two', '1.5', '-1']) {
+      expect(() => workers(bad)).toThrow(/WORKERS must be a whole number from 1 to 64, or auto/);
+    }
+  });
+
   it('derives the issuer from PORT and strips a trailing slash from ISSUER', () => {
     expect(AppConfig.fromEnv({ ...base, PORT: '8080' }).server.issuer).toBe(
       'http://localhost:8080',

@@ -12,6 +12,7 @@ import type { HttpResponse } from '../platform/http/http-exchange';
 import { OperatorConfig } from '../config/sections/operator.config';
 import { assertOperatorAccess } from '../platform/http/operator-access';
 import { ErrorResponseDto } from '../platform/openapi/error-response.dto';
+import { TemporarilyUnavailable } from '../platform/errors/protocol-error';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
@@ -25,7 +26,7 @@ export class MetricsController {
   /** Prometheus text exposition format. */
   @Get()
   @ApiOperation({
-    summary: 'Prometheus metrics of this instance',
+    summary: 'Prometheus metrics of this instance (every worker of it summed)',
     description:
       'Open when METRICS_ENABLED (the default outside production); otherwise only with the admin token.',
   })
@@ -39,7 +40,12 @@ export class MetricsController {
     @Res() response: HttpResponse,
   ): Promise<void> {
     assertOperatorAccess(this.operator, this.operator.metricsEnabled, authorization);
-    const text = await this.metrics.registry.metrics();
+    const text = await this.metrics.exposition().catch((error: Error) => {
+      // A worker whose primary did not gather the instance's series: scrape again.
+      throw new TemporarilyUnavailable(
+        `The instance's metrics could not be gathered: ${error.message}`,
+      );
+    });
     void response
       .code(200)
       .header('Content-Type', this.metrics.registry.contentType)

@@ -10,6 +10,11 @@ import { ALL_MODEL_IDS, AUTH_METHODS, MODEL_IDS } from '../proofs/proof-vocabula
 import { PROOFS } from '../proof-registry';
 import { wordList } from '../platform/text/word-list';
 import type { MailOutcome } from '../mail/mail';
+import {
+  instanceMetrics,
+  isClusterWorker,
+  shareWithPrimary,
+} from '../platform/cluster/instance-metrics';
 
 /** `A, B and C`: the short labels of the proofs whose descriptor says they feed a series. */
 function feeding(feeds: (metrics: ProofMetrics) => boolean): string {
@@ -46,8 +51,16 @@ function processMetrics(): Registry {
 export class MetricsService {
   /** This instance's series. */
   private readonly own = new Registry();
-  /** What GET /metrics serves: this instance's series, then the process's. */
+  /** This process's series: the instance's own, then the process's. */
   readonly registry: Registry;
+
+  /**
+   * What GET /metrics serves, in the Prometheus text format: this process's series, or in a worker
+   * of a WORKERS instance, every worker's summed (src/platform/cluster): an instance is one target.
+   */
+  exposition(): Promise<string> {
+    return isClusterWorker() ? instanceMetrics() : this.registry.metrics();
+  }
 
   /** A counter of this instance's; `labelNames` bounded enumerations only. */
   private counter<L extends string = string>(
@@ -226,6 +239,8 @@ export class MetricsService {
     help: 'Security Event Tokens waiting for their stream (not yet accepted or acknowledged), by receiver client and stream, as read every minute while a stream exists',
     labelNames: ['client', 'stream'],
     registers: [this.own],
+    // Read from the database by each worker of an instance: the same figure, not a part of it.
+    aggregator: 'max',
   });
 
   readonly ssfStreamLag = new Gauge({
@@ -233,6 +248,7 @@ export class MetricsService {
     help: 'Age of the oldest Security Event Token waiting for its stream, by receiver client and stream (absent: none waits), as read every minute while a stream exists',
     labelNames: ['client', 'stream'],
     registers: [this.own],
+    aggregator: 'max',
   });
 
   readonly rateLimited = this.counter(
@@ -245,6 +261,8 @@ export class MetricsService {
     name: 'proofgate_database_up',
     help: "1 while the database driver's last heartbeat succeeded, 0 after a failed one",
     registers: [this.own],
+    // An instance of several workers is up while every worker's driver is.
+    aggregator: 'min',
   });
 
   /** The series a proof's descriptor names beyond the shared ones (ProofMetrics), by name. */
@@ -266,6 +284,8 @@ export class MetricsService {
     name: 'proofgate_signing_key_created_timestamp_seconds',
     help: 'When the signing key this instance signs with was created (Unix seconds)',
     registers: [this.own],
+    // Workers that have not all seen a rotation yet: the oldest key still in use.
+    aggregator: 'min',
     // Read at each scrape from what the instance already knows: no database read.
     collect: () => {
       const createdAt = this.signingKeyCreatedAt();
@@ -287,6 +307,7 @@ export class MetricsService {
 
   constructor() {
     this.registry = Registry.merge([this.own, processMetrics()]);
+    if (isClusterWorker()) shareWithPrimary(this.registry);
     // Every model's series from the start: a ratio over a series that does not exist yet is no
     // value at all, and an outage that fails every proof would otherwise never alert.
     for (const model of MODEL_IDS) {

@@ -1,5 +1,5 @@
 import { EnvReader } from '../env-reader';
-import { TrustProxy, trustProxy } from '../env-parsers';
+import { ConfigError, type Env, TrustProxy, str, trustProxy } from '../env-parsers';
 import { BOOLEAN, setting, settingsSection, choice, text, whole, httpUrl } from '../setting';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -38,6 +38,27 @@ export abstract class ServerConfig {
   abstract readonly requestTimeoutSeconds: number;
   /** The most connections the instance holds open at once; further ones are closed at once. */
   abstract readonly maxConnections: number;
+  /**
+   * Service processes of this instance (node:cluster workers sharing the listening socket), or
+   * `auto`: the CPUs the process may use (src/platform/cluster/usable-cpus.ts). 1: no cluster.
+   */
+  abstract readonly workers: Workers;
+}
+
+/** The most workers an instance starts. */
+export const MAX_WORKERS = 64;
+export type Workers = number | 'auto';
+
+/** WORKERS: a whole number from 1 to MAX_WORKERS, or `auto`. */
+function workers(env: Env, name: string): Workers | undefined {
+  const value = str(env, name);
+  if (value === undefined) return undefined;
+  if (value.toLowerCase() === 'auto') return 'auto';
+  const count = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(count >= 1 && count <= MAX_WORKERS)) {
+    throw new ConfigError(`${name} must be a whole number from 1 to ${MAX_WORKERS}, or auto`);
+  }
+  return count;
 }
 
 /** The settings this section reads, each declared once for its reader and the reference. */
@@ -127,6 +148,23 @@ export const SERVER_SETTINGS = settingsSection(
         'keep-alive connection is kept (5 s, or this if shorter); see [Behind a reverse ' +
         'proxy](DEPLOYMENT.md#behind-a-reverse-proxy).',
     }),
+    workers: setting({
+      name: 'WORKERS',
+      type: text(`a whole number from 1 to ${MAX_WORKERS}, or \`auto\``, workers),
+      default: 1,
+      defaultNote: '(`auto` in the Docker image)',
+      description:
+        "How many service processes this instance runs, sharing its port (Node's `cluster`): " +
+        'JavaScript runs on one core per process, so on a machine of several cores one process ' +
+        'leaves the others idle. `auto` starts one per CPU the process may use, counting a ' +
+        "container's CPU limit (cgroup `cpu.max`), not the host's cores. Each worker has its own " +
+        "database pool (the driver's: up to 100 connections) and its own `MAX_CONNECTIONS` (a " +
+        "process's open-file limit is its own); a worker that " +
+        'dies is replaced and logged; SIGTERM drains every worker as one instance drains. Nothing ' +
+        "that decides a single-use redeem or a rate limit is held in one worker's memory (they are " +
+        'in the database), so workers are as safe as instances of a fleet. See ' +
+        '[Workers](DEPLOYMENT.md#workers).',
+    }),
     maxConnections: setting({
       name: 'MAX_CONNECTIONS',
       type: whole(1, 1_000_000),
@@ -156,5 +194,6 @@ export function readServerConfig(env: EnvReader): ServerConfig {
     shutdownGraceSeconds: env.get(SERVER_SETTINGS.declared.shutdownGraceSeconds),
     requestTimeoutSeconds: env.get(SERVER_SETTINGS.declared.requestTimeoutSeconds),
     maxConnections: env.get(SERVER_SETTINGS.declared.maxConnections),
+    workers: env.get(SERVER_SETTINGS.declared.workers, 1),
   });
 }
