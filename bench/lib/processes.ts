@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -278,4 +278,36 @@ export function sourceDescription(root: string): string {
 export function mongoJavaServerVersion(root: string): string {
   const pom = readFileSync(join(root, 'tools', 'mongo-server', 'pom.xml'), 'utf8');
   return /<mongo-java-server.version>([^<]+)</.exec(pom)?.[1] ?? 'unknown';
+}
+
+/** The direct children of `pid` (Linux: /proc/<pid>/task/<tid>/children). */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** `pid` and every process below it: an instance of several workers (WORKERS) is all of them. */
+export function processTree(pid: number): number[] {
+  return [pid, ...childPids(pid).flatMap(processTree)];
+}
+
+/** The memory of `pid`'s whole tree: RSS summed, and the sum of each process's peak. */
+export function treeMemory(pid: number): Memory | undefined {
+  const each = processTree(pid)
+    .map(readMemory)
+    .filter((memory): memory is Memory => memory !== undefined);
+  if (each.length === 0) return undefined;
+  return {
+    rssMiB: each.reduce((sum, m) => sum + m.rssMiB, 0),
+    peakMiB: each.reduce((sum, m) => sum + m.peakMiB, 0),
+  };
 }
