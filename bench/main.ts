@@ -31,6 +31,7 @@ import * as oidc from './lib/oidc';
 import { PARTNER_CLIENT } from './lib/pkce';
 import * as admin from './lib/admin';
 import * as ciba from './lib/ciba';
+import * as signals from './lib/shared-signals';
 import {
   NONCE_PHASE_FACTOR,
   USAGE,
@@ -56,7 +57,16 @@ import * as proofgate from './lib/proofgate';
 import * as identityWallet from './lib/identity-wallet';
 import { writeReport, writeReportSection } from './lib/report-section';
 import { phasesSectionName, renderPhasesSection, renderReport, renderSummary } from './lib/report';
-import type { BenchReport, Calibration, PhaseKey, PhaseRecord, Side } from './lib/results';
+import {
+  signalsKey,
+  type BenchReport,
+  type Calibration,
+  type PhaseKey,
+  type PhaseRecord,
+  type Side,
+  type SignalsCount,
+  type SignalsState,
+} from './lib/results';
 import { roundTripsBetween, type CountSnapshot } from './lib/wire-counter';
 import { CountingProxy } from './lib/wire-proxy';
 import { wantsHelp } from './lib/command-line';
@@ -279,6 +289,9 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   const agent = ciba.cibaAgent();
   // The admin client of the admin API's phases (Proofgate only).
   const adminClient = admin.adminClient();
+  // The Shared Signals receiver and the admin client whose lock-downs are its causes.
+  const withSignals = options.phases.includes('ssf');
+  const signalsClients = signals.signalsClients();
   // The trust list and the attesting model of the hardware-bound passkey's phase.
   const attestation = options.phases.includes('passkey')
     ? await passkeys.benchAttestation()
@@ -321,7 +334,9 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
           ciba.cibaAgentMetadata(agent),
           admin.adminClientMetadata(adminClient),
           proofgate.partnerClientMetadata(),
+          ...(withSignals ? signals.signalsClientsMetadata(signalsClients) : []),
         ]),
+        ...(withSignals ? signals.SIGNALS_ENV : {}),
         OID4VP_TRUSTED_ISSUERS: identityWallet.BENCH_TRUSTED_ISSUERS,
         ...(attestation
           ? {
@@ -432,6 +447,18 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   const holder = runs('oid4vp') && pg ? await identityWallet.newBenchHolder(pg.origin) : undefined;
   // The person whose grants the admin phases list, written once into the service's database.
   if (runs('admin') && pg) await admin.seedListedGrants(`${database.uri}/proofgate_bench`);
+  // The Shared Signals phases' receiver, and the accounts their causes lock down and lift.
+  const endpoint = runs('ssf') && pg ? new signals.PushEndpoint() : undefined;
+  const signalsCounts: SignalsCount[] = [];
+  let signalsAccounts: string[] = [];
+  if (endpoint) {
+    await endpoint.start();
+    bench.onCleanup(() => endpoint.close());
+    const accounts = Math.min(options.phaseRequests, signals.CAUSES_PER_PHASE);
+    signalsAccounts = await timed(`created ${accounts} accounts for the SSF causes`, () =>
+      signals.createAccounts(pg!.origin, signalsClients, accounts),
+    );
+  }
   const signer = dpopSigner();
   // RFC 9449: the same exchange and the same API call, with DPoP proofs (signed just before
   // each phase: a proof is accepted for 60 s after its iat). Run before the bearer phases in even
@@ -478,6 +505,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     }
     if (runs('siws')) await solanaPhases(round, m);
     if (runs('siwb')) await bitcoinPhases(round, m);
+    if (runs('ssf')) await signalsPhases(round, m);
   };
   // The authorization request, a signed-in browser's: its codes are the exchange's.
   const oauthPhases = async (round: number, n: number, m: number) => {
@@ -650,6 +678,58 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     return timed(`presented ${m} times`, () =>
       identityWallet.presentationAnswers(holder!, requests),
     );
+  };
+  // Issue #80: the code exchange, wallet verify and an operator's lock-down and lift, with a push
+  // stream of every account to a loopback receiver and without one, the order alternating by
+  // round. A lock-down or a lift is one cause (one SET); its phase counts until the receiver has
+  // them all and the server's database traffic stops, so the push is the phase's too.
+  const signalsPhases = async (round: number, m: number) => {
+    const target = pg!;
+    const states: SignalsState[] = round % 2 === 1 ? ['off', 'on'] : ['on', 'off'];
+    for (const state of states) {
+      const streamId =
+        state === 'on'
+          ? await signals.createPushStream(target.origin, signalsClients, endpoint!)
+          : undefined;
+      const counted = async (
+        work: 'exchange' | 'verify' | 'disable' | 'enable',
+        requests: Parameters<typeof bench.phase>[3],
+        sets: number,
+      ) => {
+        const key = signalsKey(state, work);
+        const before = endpoint!.received;
+        await bench.phase(key, round, target, requests, 200, undefined, {
+          untilQuiet: true,
+          until: () => endpoint!.waitFor(before + (state === 'on' ? sets : 0)),
+        });
+        const received = endpoint!.received - before;
+        if (round > 0) signalsCounts.push({ key, round, sets: received });
+        if (state === 'on' && received !== sets) {
+          throw new Error(`${key}: the receiver got ${received} SETs, ${sets} expected`);
+        }
+      };
+      const codes = await timed(`minted ${m} Proofgate codes`, () =>
+        proofgate.mintCodes(pgBrowser!, m),
+      );
+      await counted('exchange', proofgate.exchangeRequests(codes), 0);
+      const verifies = await timed(`asked and signed ${m} SIWE messages`, () =>
+        proofgate.walletVerifyRequests(target.origin, m),
+      );
+      await counted('verify', verifies, 0);
+      const accounts = signalsAccounts.slice(0, m);
+      const locks = await signals.statusRequests(
+        target.origin,
+        signalsClients,
+        accounts,
+        'disabled',
+      );
+      await counted('disable', locks, accounts.length);
+      const lifts = await signals.statusRequests(target.origin, signalsClients, accounts, 'active');
+      await counted('enable', lifts, accounts.length);
+      if (streamId !== undefined) {
+        await signals.deleteStream(target.origin, signalsClients, streamId);
+      }
+    }
   };
   const solanaPhases = async (round: number, m: number) => {
     const target = pg!;
@@ -827,6 +907,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       jose: version('jose'),
       undici: version('undici'),
     },
+    ...(signalsCounts.length > 0 ? { signals: signalsCounts } : {}),
   };
 }
 

@@ -51,7 +51,9 @@ export interface BenchOptions {
  * presentation (compared with SIWE verify, so it brings `siwe` along); `ciba` a backchannel
  * request, its pending poll, the person's approval and the poll that redeems it (compared with
  * the refresh and the code exchange, so it brings `oauth` along); `admin` a page of the admin API's
- * list of a person's 1,000 grants (compared with /api/me, so it brings `oauth` along).
+ * list of a person's 1,000 grants (compared with /api/me, so it brings `oauth` along); `ssf` the
+ * code exchange, wallet verify and an operator's lock-down and lift, each with a Shared Signals
+ * push stream and without (issue #80), compared with each other within the round.
  */
 export const PHASE_GROUPS = [
   'oauth',
@@ -63,6 +65,7 @@ export const PHASE_GROUPS = [
   'oid4vp',
   'ciba',
   'admin',
+  'ssf',
 ] as const;
 export type PhaseGroup = (typeof PHASE_GROUPS)[number];
 

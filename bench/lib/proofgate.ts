@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519';
 import bs58 from 'bs58';
 import { type Address, getAddress } from 'viem';
-import type { PrivateKeyAccount } from 'viem/accounts';
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import type { RequestSpec } from '../loadgen/protocol';
 import { Browser, basicAuth, inBatches } from './browser';
 import { dpopProof, type DpopSigner } from './dpop';
@@ -416,4 +416,25 @@ export async function signMessages(
       }),
     })),
   );
+}
+
+/**
+ * `n` SIWE sign-ins of new wallets, ready for the load generator: each wallet's nonce asked at
+ * `origin` (POST /wallet/nonce, not measured) and its message signed.
+ */
+export async function walletVerifyRequests(origin: string, n: number): Promise<RequestSpec[]> {
+  const wallets = Array.from({ length: n }, () => privateKeyToAccount(generatePrivateKey()));
+  const messages = await inBatches(n, 16, async (i) => {
+    const response = await fetch(`${origin}/wallet/nonce`, {
+      method: 'POST',
+      headers: { 'content-type': JSON_TYPE },
+      body: JSON.stringify({ address: wallets[i].address, chainId: 1 }),
+    });
+    const body = (await response.json()) as { message?: string };
+    if (response.status !== 201 || typeof body.message !== 'string') {
+      throw new Error(`nonce: ${response.status} ${JSON.stringify(body)}`);
+    }
+    return body.message;
+  });
+  return signMessages(wallets, messages);
 }

@@ -2,6 +2,7 @@ import { ADMIN_LISTED_GRANTS, ADMIN_LONE_PAGES, ADMIN_PAGE_SIZE } from './admin'
 import { CIBA_LONE_POLLS } from './ciba';
 import { NONCE_PHASE_FACTOR, somePhasesOnly } from './options';
 import { PRODUCTION_NODE_FLAGS } from './proofgate';
+import { SIGNALS_PHASE, signalsSection } from './signals-report';
 import { median as medianOf } from './stats';
 import {
   PHASES,
@@ -11,6 +12,7 @@ import {
   machineClientRatio,
   roundRatio,
   cpuRatio,
+  signalsKey,
   summarizePhase,
   type BenchReport,
   type PhaseKey,
@@ -92,6 +94,10 @@ const PROOFGATE_PHASES: PhaseKey[] = [
   'proofgate.oid4vp-verify',
   ...CIBA_PHASES_IN_ORDER,
   ...ADMIN_PAGE_PHASES,
+  ...(['exchange', 'verify', 'disable', 'enable'] as const).flatMap((work) => [
+    signalsKey('off', work),
+    signalsKey('on', work),
+  ]),
 ];
 /** node-oidc-provider's phases, each the counterpart of a Proofgate phase. */
 const OIDC_PHASES: PhaseKey[] = [
@@ -678,7 +684,7 @@ ${comparisonSection(report)}
 ## Proofgate, every phase (medians over the rounds)
 
 ${phaseTable(report, PROOFGATE_PHASES)}
-${report.options.phases.includes('ciba') ? `\nCIBA (#51), each phase against one of the same round:\n\n${cibaRatios(report)}\n` : ''}${report.options.phases.includes('admin') ? `\nThe admin API (#77):\n\n${adminRatio(report)}\n` : ''}
+${report.options.phases.includes('ciba') ? `\nCIBA (#51), each phase against one of the same round:\n\n${cibaRatios(report)}\n` : ''}${report.options.phases.includes('admin') ? `\nThe admin API (#77):\n\n${adminRatio(report)}\n` : ''}${report.options.phases.includes('ssf') ? `\n${signalsSection(report)}\n` : ''}
 Memory of the Proofgate process after the whole run: ${mem('proofgate')}; of the oidc-provider
 process: ${mem('oidc')} (VmRSS and VmHWM from \`/proc/<pid>/status\`). At the last answer the
 heap still holds the garbage of the last phases: V8 lets the old generation grow under load and
@@ -739,6 +745,7 @@ ${distanceFromFloor(report)}
   phase per key type, each compared with SIWE verify round by round. ${PRESENTATION_PHASE}
   ${CIBA_PHASE}
   ${ADMIN_PHASE}
+  ${SIGNALS_PHASE}
   The DPoP phases send the
   same code exchanges and \`/api/me\` calls, each with a proof of its own (a fresh \`jti\`, an
   \`iat\` of the moment it is signed, \`ath\` at \`/api/me\`), all signed with node:crypto just
@@ -827,7 +834,7 @@ ${busyWarning(report)}
 ${targetsSection(report)}
 
 ${phaseTable(report, PROOFGATE_PHASES)}
-${report.options.phases.includes('oid4vp') ? `\n${PRESENTATION_PHASE.replace(/\n {2}/g, '\n')}\n` : ''}${report.options.phases.includes('ciba') ? `\n${CIBA_PHASE.replace(/\n {2}/g, '\n')}\n\n${cibaRatios(report)}\n` : ''}${report.options.phases.includes('admin') ? `\n${ADMIN_PHASE.replace(/\n {2}/g, '\n')}\n\n${adminRatio(report)}\n` : ''}
+${report.options.phases.includes('oid4vp') ? `\n${PRESENTATION_PHASE.replace(/\n {2}/g, '\n')}\n` : ''}${report.options.phases.includes('ciba') ? `\n${CIBA_PHASE.replace(/\n {2}/g, '\n')}\n\n${cibaRatios(report)}\n` : ''}${report.options.phases.includes('admin') ? `\n${ADMIN_PHASE.replace(/\n {2}/g, '\n')}\n\n${adminRatio(report)}\n` : ''}${report.options.phases.includes('ssf') ? `\n${SIGNALS_PHASE.replace(/\n {2}/g, '\n')}\n\n${signalsSection(report)}\n` : ''}
 <!-- /bench:${name} -->
 `;
 }

@@ -38,6 +38,18 @@ export const PHASES = {
     "Proofgate GET /admin/v1/grants (admin:read, a page of 100 of a person's 1,000 grants)",
   'proofgate.admin-grants-lone':
     "Proofgate GET /admin/v1/grants (admin:read, a page of 100 of a person's 1,000 grants, one connection)",
+  'proofgate.ssf-off-exchange': 'Proofgate POST /token (authorization_code + PKCE), no SSF stream',
+  'proofgate.ssf-on-exchange':
+    'Proofgate POST /token (authorization_code + PKCE), a push stream of every account',
+  'proofgate.ssf-off-verify': 'Proofgate POST /wallet/verify, no SSF stream',
+  'proofgate.ssf-on-verify': 'Proofgate POST /wallet/verify, a push stream of every account',
+  'proofgate.ssf-off-disable':
+    'Proofgate PATCH /admin/v1/users/{username} (lock-down), no SSF stream',
+  'proofgate.ssf-on-disable':
+    'Proofgate PATCH /admin/v1/users/{username} (lock-down), a push stream: one SET each, pushed',
+  'proofgate.ssf-off-enable': 'Proofgate PATCH /admin/v1/users/{username} (lift), no SSF stream',
+  'proofgate.ssf-on-enable':
+    'Proofgate PATCH /admin/v1/users/{username} (lift), a push stream: one SET each, pushed',
   'oidc.authorize': 'oidc-provider GET /auth (signed in, grant stored: 303 with a code)',
   'oidc.authorize_browsers':
     'oidc-provider GET /auth (a browser a connection, each a person who allowed a partner; openid + nonce: 303 with a code)',
@@ -93,6 +105,22 @@ export interface BenchReport {
   /** New wallet accounts per round, whose nonces the verify phase redeems. */
   readonly walletAccounts: number;
   readonly versions: Readonly<Record<string, string>>;
+  /** The SETs the Shared Signals phases' receiver accepted, per phase and round (`ssf`). */
+  readonly signals?: readonly SignalsCount[];
+}
+
+/** The SETs a receiver accepted over one phase of one round. */
+export interface SignalsCount {
+  readonly key: PhaseKey;
+  readonly round: number;
+  readonly sets: number;
+}
+
+/** The Shared Signals A/B phases: the same requests with a push stream (`on`) and without. */
+export type SignalsState = 'on' | 'off';
+export type SignalsWork = 'exchange' | 'verify' | 'disable' | 'enable';
+export function signalsKey(state: SignalsState, work: SignalsWork): PhaseKey {
+  return `proofgate.ssf-${state}-${work}`;
 }
 
 export interface PhaseSummary {

@@ -2,7 +2,7 @@
 import type { LatencySummary } from '../lib/stats';
 
 export interface RequestSpec {
-  readonly method: 'GET' | 'POST' | 'OPTIONS';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'OPTIONS';
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;

@@ -45,12 +45,14 @@ export interface SecretClient {
 /**
  * The operator's machine clients (`OAUTH_CLIENTS`, `client_credentials`): two admin clients of
  * issue #77 (`admin_scopes` admin:read and admin:write), one with a jose-made ES256 key
- * (`private_key_jwt`, the recommended one) and one with a secret, and one without the mark.
+ * (`private_key_jwt`, the recommended one) and one with a secret, one without the mark, and two
+ * Shared Signals receivers of issue #80 (`ssf_receiver`).
  */
 export interface MachineClients {
   readonly adminKeyed: { readonly clientId: string; readonly privateKey: CryptoKey };
   readonly adminSecret: SecretClient;
   readonly unmarked: SecretClient;
+  readonly receivers: readonly [SecretClient, SecretClient];
 }
 
 /** CLIENT_SECRET_OVERLAP_MAX_SECONDS: the longest overlap a rotation may give the previous secret. */
@@ -114,6 +116,10 @@ async function machineClients(): Promise<{ machines: MachineClients; entries: un
       secret: randomBytes(32).toString('base64url'),
     },
     unmarked: { clientId: 'acceptance-machine', secret: randomBytes(32).toString('base64url') },
+    receivers: [
+      { clientId: 'acceptance-ssf-a', secret: randomBytes(32).toString('base64url') },
+      { clientId: 'acceptance-ssf-b', secret: randomBytes(32).toString('base64url') },
+    ],
   };
   const admin_scopes = ['admin:read', 'admin:write'];
   const grant_types = ['client_credentials'];
@@ -136,6 +142,12 @@ async function machineClients(): Promise<{ machines: MachineClients; entries: un
       client_secret: machines.unmarked.secret,
       grant_types,
     },
+    ...machines.receivers.map((receiver) => ({
+      client_id: receiver.clientId,
+      client_secret: receiver.secret,
+      grant_types,
+      ssf_receiver: true,
+    })),
   ];
   return { machines, entries };
 }

@@ -1,6 +1,6 @@
 import { parseOptions } from '../../bench/lib/options';
 import { renderPhasesSection, renderReport, renderSummary } from '../../bench/lib/report';
-import type { BenchReport, PhaseRecord } from '../../bench/lib/results';
+import { signalsKey, type BenchReport, type PhaseRecord } from '../../bench/lib/results';
 import { record } from './records';
 
 /** A run of three rounds with the given phases. */
@@ -330,5 +330,49 @@ describe('bench report', () => {
   it('leaves the machine-client row out of a run without it', () => {
     expect(renderReport(report(records))).not.toMatch(/\| Machine client|\*\*Machine client/);
     expect(renderSummary(report(records))).not.toContain('Machine client');
+  });
+
+  it('tells the Shared Signals outbox work per event as a cause with the stream minus without, per SET, paired by round (#80)', () => {
+    const measured = (r: PhaseRecord, cpuUsPerRequest: number): PhaseRecord => ({
+      ...r,
+      cpuUsPerRequest,
+    });
+    const rounds = [1, 2, 3];
+    const run: BenchReport = {
+      ...report(
+        rounds.flatMap((round) => [
+          measured(record(signalsKey('off', 'exchange'), round, 1000, 13), 1000),
+          measured(
+            record(signalsKey('on', 'exchange'), round, [1000, 900, 1100][round - 1], 13),
+            1000,
+          ),
+          measured(record(signalsKey('off', 'verify'), round, 800, 12), 1200),
+          measured(record(signalsKey('on', 'verify'), round, 800, 12), 1500),
+          // 10 requests a phase: 100 and 250 commands are 10 and 25 a request.
+          measured(record(signalsKey('off', 'disable'), round, 200, 100), 5000),
+          measured(
+            record(signalsKey('on', 'disable'), round, 100, 250),
+            [13000, 12000, 14000][round - 1],
+          ),
+          measured(record(signalsKey('off', 'enable'), round, 200, 120), 4000),
+          measured(record(signalsKey('on', 'enable'), round, 100, 260), 10000),
+        ]),
+      ),
+      options: parseOptions(['--rounds', '3', '--phases', 'ssf', '--only', 'proofgate']),
+      signals: rounds.flatMap((round) => [
+        { key: signalsKey('on', 'disable'), round, sets: 10 },
+        { key: signalsKey('on', 'enable'), round, sets: 10 },
+      ]),
+    };
+    const section = renderPhasesSection(run);
+    expect(section).toMatch(/^<!-- bench:phases-ssf -->\n\n## Some phases: ssf\n/);
+    expect(section).toMatch(
+      /\| Code exchange \(`POST \/token`\) +\| 1\.00 \(1\.00, 0\.90, 1\.10\) +\| 1\.00 \(1\.00, 1\.00, 1\.00\) +\| 0\.00 +\| 0\.00 +\|/,
+    );
+    expect(section).toMatch(/\| Wallet verify [^|]+\| [^|]+\| 0\.80 \(0\.80, 0\.80, 0\.80\) +\|/);
+    expect(section).toMatch(
+      /\| Lock-down \(`PATCH \/admin\/v1\/users\/\{username\}`\) +\| 8\.000 \(8\.000, 7\.000, 9\.000\) +\| 15\.00 \(15\.00, 15\.00, 15\.00\) +\|/,
+    );
+    expect(section).toMatch(/\| Lift [^|]+\| 6\.000 \(6\.000, 6\.000, 6\.000\) +\| 14\.00 /);
   });
 });

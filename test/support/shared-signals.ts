@@ -145,6 +145,18 @@ export class SetReceiver {
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/events`;
   }
 
+  /** Stops listening, its open connections cut: a push is then refused (ECONNREFUSED). */
+  async refuse(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Listens again at the same URL after `refuse`. */
+  async resume(): Promise<void> {
+    const port = Number(new URL(this.url).port);
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+  }
+
   async waitFor(count: number, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.received.length < count) {
@@ -154,6 +166,8 @@ export class SetReceiver {
   }
 
   close(): Promise<void> {
+    if (!this.server.listening) return Promise.resolve();
+    this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
