@@ -2,6 +2,8 @@
  * The Security Event Tokens Proofgate transmits (issue #80): their event type URIs (CAEP 1.0 §3,
  * RISC 1.0 §2, SSF 1.0 §8.1.4), and how SSF names delivery (RFC 8935 push, RFC 8936 poll).
  */
+import type { SigningAlg } from '../protocol-rules/signing-algs';
+
 const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';
 const RISC = 'https://schemas.openid.net/secevent/risc/event-type/';
 
@@ -39,6 +41,8 @@ export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
 
 /** RFC 8417 §2.3 (and RFC 8725 §3.11 explicit typing): the `typ` of every SET. */
 export const SET_TYP = 'secevent+jwt';
+/** CAEP Interoperability Profile 1.0 §2.6: the alg of every SET, whatever TOKEN_SIGNING_ALG is. */
+export const SET_ALG = 'RS256' satisfies SigningAlg;
 /** RFC 8935 §2: the media type of a pushed SET. */
 export const SET_MEDIA_TYPE = 'application/secevent+jwt';
 

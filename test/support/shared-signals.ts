@@ -46,10 +46,11 @@ export async function verifiedSet(t: TestApp, set: string): Promise<JWTPayload> 
   const jwks = (await t.http().get('/jwks.json').expect(200)).body as Parameters<
     typeof createLocalJWKSet
   >[0];
-  expect(decodeProtectedHeader(set).typ).toBe('secevent+jwt');
+  expect(decodeProtectedHeader(set)).toMatchObject({ alg: 'RS256', typ: 'secevent+jwt' });
   const { payload } = await jwtVerify(set, createLocalJWKSet(jwks), {
     issuer: t.config.server.issuer,
     typ: 'secevent+jwt',
+    algorithms: ['RS256'],
   });
   return payload;
 }

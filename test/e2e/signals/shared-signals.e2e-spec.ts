@@ -6,7 +6,7 @@
  */
 import type { mongo } from 'mongoose';
 import request from 'supertest';
-import { decodeJwt, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { cliCall } from '../../../src/admin/io/cli-call';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
@@ -278,6 +278,22 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
           },
         },
       });
+      await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(receiver)).expect(204);
+    });
+
+    it('signs every SET RS256 by a key of the JWKS, whatever TOKEN_SIGNING_ALG is (CAEP Interoperability Profile §2.6)', async () => {
+      expect(t.config.tokens.signingAlg).toBe('ES256');
+      expect(decodeProtectedHeader(receiver).alg).toBe('ES256');
+      const { stream_id: id } = await createStream(receiver, {});
+      await t.http().post('/ssf/verify').set(as(receiver)).send({ stream_id: id }).expect(204);
+      const { sets } = await poll(receiver, id);
+      const [set] = Object.values(sets);
+      const header = decodeProtectedHeader(set);
+      expect(header).toMatchObject({ alg: 'RS256', typ: 'secevent+jwt' });
+      const jwks = (await t.http().get('/jwks.json').expect(200)).body as {
+        keys: Array<{ kid: string; alg: string }>;
+      };
+      expect(jwks.keys.find((key) => key.kid === header.kid)?.alg).toBe('RS256');
       await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(receiver)).expect(204);
     });
   });
