@@ -28,30 +28,26 @@ export class AccountLockDownLifted extends domainEvent('account.lock_down_lifted
   }
 }
 
-/** A sign-in method was added to the account (not one it already listed). */
-export class SignInMethodLinked extends domainEvent('account.method_linked') {
-  constructor(
-    readonly sub: string,
-    readonly methodKey: string,
-    readonly at: Date,
-    /** A passkey's record: what its authenticator said of itself. */
-    readonly passkey?: Pick<PasskeyCredential, 'transports' | 'deviceType'>,
-  ) {
-    super();
-  }
+/** The base of a sign-in method's change on an account: the method's key, and a passkey's record. */
+function methodChange<T extends string>(type: T) {
+  return class extends domainEvent(type) {
+    constructor(
+      readonly sub: string,
+      readonly methodKey: string,
+      readonly at: Date,
+      /** A passkey's record: what its authenticator said of itself. */
+      readonly passkey?: Pick<PasskeyCredential, 'transports' | 'deviceType'>,
+    ) {
+      super();
+    }
+  };
 }
 
+/** A sign-in method was added to the account (not one it already listed). */
+export class SignInMethodLinked extends methodChange('account.method_linked') {}
+
 /** A sign-in method was removed from the account. */
-export class SignInMethodUnlinked extends domainEvent('account.method_unlinked') {
-  constructor(
-    readonly sub: string,
-    readonly methodKey: string,
-    readonly at: Date,
-    readonly passkey?: Pick<PasskeyCredential, 'transports' | 'deviceType'>,
-  ) {
-    super();
-  }
-}
+export class SignInMethodUnlinked extends methodChange('account.method_unlinked') {}
 
 /** The password of the account was replaced (an operator set it), the method itself kept. */
 export class PasswordChanged extends domainEvent('account.password_changed') {

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { AdminTextField } from './admin-text-field';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -23,14 +24,11 @@ export class PageQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiProperty({
-    required: false,
+  @AdminTextField({
     description: 'The `next` of the page before (opaque); absent: the first page',
     example: 'eyJrIjoiYmlsbGluZyJ9',
+    optional: true,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
   cursor?: string;
 }
 

@@ -1,16 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { AdminApprovalPageDto } from '../api/admin-api.dto';
 import { instantKey, instantPosition, PageQueryDto, readPage } from '../api/admin-pages';
 import { AdminRead } from '../api/admin-route';
 import { ApprovalAdministration } from './approval-administration.service';
 import { approvalJson } from './approval-json';
+import { AdminTextField } from '../api/admin-text-field';
 
 export class ApprovalQueryDto extends PageQueryDto {
-  @ApiProperty({ description: 'The account subject whose answers', example: 'alice' })
-  @IsString()
-  @MaxLength(512)
+  @AdminTextField({ description: 'The account subject whose answers', example: 'alice' })
   account!: string;
 
   @ApiProperty({

@@ -1,31 +1,27 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { AdminAuditPageDto } from '../api/admin-api.dto';
 import { PageQueryDto, readPage } from '../api/admin-pages';
 import { AdminRead } from '../api/admin-route';
 import type { AdminActor, AdminAuditRecord, AdminOutcome } from './admin-audit';
 import { AdminAuditTrail } from './admin-audit.service';
+import { AdminTextField } from '../api/admin-text-field';
 
 export class AuditQueryDto extends PageQueryDto {
-  @ApiProperty({
-    required: false,
+  @AdminTextField({
     description: 'An action: clients.create, users.disable, ...',
     example: 'users.disable',
+    optional: true,
+    maxLength: 64,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
   action?: string;
 
-  @ApiProperty({
-    required: false,
+  @AdminTextField({
     description: "An admin client's id, an operator's account (the console), or cli",
     example: 'cli',
+    optional: true,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
   actor?: string;
 
   @ApiProperty({ required: false, enum: ['done', 'refused', 'failed'], example: 'refused' })

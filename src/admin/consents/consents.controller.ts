@@ -1,53 +1,42 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { consentKey } from '../../oauth/consent/consent';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { PageQueryDto, readPage } from '../api/admin-pages';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AdminConsentPageDto, AdminRevokedCountDto } from '../api/admin-api.dto';
 import { type AdminExchange, Exchange } from '../api/admin-exchange';
 import { AdminAction, AdminRead } from '../api/admin-route';
 import { ConsentAdministration } from './consent-administration.service';
 import { consentJson } from './consent-json';
+import { AdminTextField } from '../api/admin-text-field';
 
 export class ConsentUserDto {
-  @ApiProperty({ description: 'The subject whose consents', example: 'alice' })
-  @IsString()
-  @MaxLength(512)
+  @AdminTextField({ description: 'The subject whose consents', example: 'alice' })
   user!: string;
 }
 
 export class ConsentRevocationDto extends ConsentUserDto {
-  @ApiProperty({
-    required: false,
+  @AdminTextField({
     description: 'Only at this client (default: every client)',
     example: 'partner-app',
+    optional: true,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
   client?: string;
 }
 
 export class ConsentListQueryDto extends PageQueryDto {
-  @ApiProperty({
-    required: false,
+  @AdminTextField({
     description: 'The subject whose consents (this, client, or both)',
     example: 'alice',
+    optional: true,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
   user?: string;
 
-  @ApiProperty({
-    required: false,
+  @AdminTextField({
     description: 'The client whose consents (this, user, or both)',
     example: 'partner-app',
+    optional: true,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
   client?: string;
 }
 

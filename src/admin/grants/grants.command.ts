@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { cliCall } from '../io/cli-call';
 import type { GrantFilter } from '../../tokens/grants/grant';
 import { UsageError } from '../admin.errors';
-import { answer, answerRows, type CommandDeps, wholeNumberUpTo } from '../io/command-output';
+import { answer, answerRows, type CommandDeps, limitOption } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
 import { GrantAdministration, type ListedGrant } from './grant-administration.service';
 import { grantFilterOf, grantJson, revocationJson } from './grant-json';
@@ -21,8 +21,6 @@ const GRANT_COLUMNS: readonly Column<ListedGrant>[] = [
   { header: 'EXPIRES', cell: (grant) => formatDate(grant.expiresAt) },
 ];
 
-const limit = wholeNumberUpTo(MAX_LIMIT);
-
 function describeFilter({ sub, clientId }: GrantFilter): string {
   return [sub !== undefined && `user ${sub}`, clientId !== undefined && `client ${clientId}`]
     .filter(Boolean)
@@ -40,7 +38,7 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
     .option('--user <sub>', 'of this subject (a username, or eip155:<chain>:<address>)')
     .option('--client <client_id>', 'at this client')
     .option('--all', 'include revoked and expired grants')
-    .option('--limit <n>', `at most this many (default ${DEFAULT_LIMIT})`, limit, DEFAULT_LIMIT)
+    .addOption(limitOption(DEFAULT_LIMIT, MAX_LIMIT))
     .action(
       async (
         options: { user?: string; client?: string; all?: boolean; limit: number },
@@ -52,10 +50,8 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
             limit: options.limit,
           }),
         );
-        if (list.length === options.limit) {
-          deps.io.stderr.write(`Showing the first ${options.limit}; --limit shows more.\n`);
-        }
-        answerRows(deps, command, list, GRANT_COLUMNS, grantJson);
+        const cut = { limit: options.limit, shown: 'first' } as const;
+        answerRows(deps, command, list, GRANT_COLUMNS, grantJson, cut);
       },
     );
 

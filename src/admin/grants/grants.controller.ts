@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiProperty, ApiTags, IntersectionType } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiTags, IntersectionType } from '@nestjs/swagger';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import type { GrantFilter } from '../../tokens/grants/grant';
 import {
@@ -15,26 +14,21 @@ import { PageQueryDto, readPage } from '../api/admin-pages';
 import { AdminAction, AdminChange, AdminRead } from '../api/admin-route';
 import { GrantAdministration } from './grant-administration.service';
 import { grantFilterOf, grantJson, revocationJson } from './grant-json';
+import { AdminTextField } from '../api/admin-text-field';
 
 export class GrantOwnerDto {
-  @ApiProperty({
-    required: false,
+  @AdminTextField({
     description: 'The subject whose grants (this, client, or both)',
     example: 'alice',
+    optional: true,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
   user?: string;
 
-  @ApiProperty({
-    required: false,
+  @AdminTextField({
     description: 'The client whose grants (this, user, or both)',
     example: 'billing',
+    optional: true,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
   client?: string;
 }
 

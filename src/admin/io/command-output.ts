@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { WithAdminContext } from '../admin-context';
 import type { PasswordInputStream } from './password-input';
 import { type Column, renderJson, renderTable } from './output';
@@ -25,17 +25,37 @@ export function answer(deps: CommandDeps, command: Command, human: string, json:
   deps.io.stdout.write(wantsJson(command) ? renderJson(json) : human);
 }
 
-/** A listing's answer on stdout: a table of `columns`, or with --json each row as `json` has it. */
+/**
+ * A listing's answer on stdout: a table of `columns`, or with --json each row as `json` has it;
+ * on stderr, when the listing fills its `cut`, that there may be more.
+ */
 export function answerRows<Row>(
   deps: CommandDeps,
   command: Command,
   rows: readonly Row[],
   columns: readonly Column<Row>[],
   json: (row: Row) => unknown,
+  cut?: ListingCut,
 ): void {
+  if (cut !== undefined && rows.length === cut.limit) {
+    deps.io.stderr.write(`Showing the ${cut.shown} ${cut.limit}; --limit shows more.\n`);
+  }
   deps.io.stdout.write(
     wantsJson(command) ? renderJson(rows.map(json)) : renderTable(columns, rows),
   );
+}
+
+/** Where a listing was cut: its `--limit`, and which rows it shows (as the listing is ordered). */
+export interface ListingCut {
+  readonly limit: number;
+  readonly shown: 'first' | 'newest';
+}
+
+/** A listing's `--limit <n>`: at most this many rows, `byDefault` when left out, `max` at most. */
+export function limitOption(byDefault: number, max: number): Option {
+  return new Option('--limit <n>', `at most this many (default ${byDefault})`)
+    .argParser(wholeNumberUpTo(max))
+    .default(byDefault);
 }
 
 /** A `--limit`-like option's parser: a whole number from 1 to `max` (commander's usage error otherwise). */

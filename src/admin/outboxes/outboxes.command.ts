@@ -2,7 +2,7 @@ import { Argument, type Command, Option } from 'commander';
 import { OUTBOX_STATES, type OutboxState } from '../../platform/outbox/outbox-rows';
 import { UsageError } from '../admin.errors';
 import { cliCall } from '../io/cli-call';
-import { answer, answerRows, type CommandDeps, wholeNumberUpTo } from '../io/command-output';
+import { answer, answerRows, type CommandDeps, limitOption } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
 import {
   type ListedOutboxRow,
@@ -43,21 +43,14 @@ export function registerOutboxesCommands(program: Command, deps: CommandDeps): v
     .description('unfinished rows of an outbox, oldest first: never a token, a body or an address')
     .addArgument(outboxArgument())
     .addOption(new Option('--state <state>', 'only rows in this state').choices([...OUTBOX_STATES]))
-    .option(
-      '--limit <n>',
-      `at most this many (default ${DEFAULT_LIMIT})`,
-      wholeNumberUpTo(MAX_LIMIT),
-      DEFAULT_LIMIT,
-    )
+    .addOption(limitOption(DEFAULT_LIMIT, MAX_LIMIT))
     .action(
       async (kind: string, options: { state?: OutboxState; limit: number }, command: Command) => {
         const rows = await deps.withContext((app) =>
           app.get(OutboxAdministration).page(kind, options.state, { limit: options.limit }),
         );
-        if (rows.length === options.limit) {
-          deps.io.stderr.write(`Showing the first ${options.limit}; --limit shows more.\n`);
-        }
-        answerRows(deps, command, rows, ROW_COLUMNS, outboxRowJson);
+        const cut = { limit: options.limit, shown: 'first' } as const;
+        answerRows(deps, command, rows, ROW_COLUMNS, outboxRowJson, cut);
       },
     );
 

@@ -5,7 +5,7 @@ import {
   SECURITY_EVENT_TYPES,
   type SecurityEventType,
 } from '../../telemetry/security-events/security-event.log';
-import { answerRows, type CommandDeps, wholeNumberUpTo } from '../io/command-output';
+import { answerRows, type CommandDeps, limitOption } from '../io/command-output';
 import { parseDuration } from '../io/duration';
 import { type Column, formatDate } from '../io/output';
 import { SecurityEventAdministration } from './security-event-administration.service';
@@ -60,12 +60,7 @@ export function registerSecurityEventsCommands(program: Command, deps: CommandDe
       'only those since this time (RFC 3339), or this long ago (24h, 7d)',
       sinceOption(() => new Date()),
     )
-    .option(
-      '--limit <n>',
-      `at most this many (default ${DEFAULT_LIMIT})`,
-      wholeNumberUpTo(MAX_LIMIT),
-      DEFAULT_LIMIT,
-    )
+    .addOption(limitOption(DEFAULT_LIMIT, MAX_LIMIT))
     .action(
       async (
         options: { type?: SecurityEventType; since?: Date; limit: number },
@@ -78,10 +73,8 @@ export function registerSecurityEventsCommands(program: Command, deps: CommandDe
         const rows = await deps.withContext((app) =>
           app.get(SecurityEventAdministration).page(filter, { limit: options.limit }),
         );
-        if (rows.length === options.limit) {
-          deps.io.stderr.write(`Showing the newest ${options.limit}; --limit shows more.\n`);
-        }
-        answerRows(deps, command, rows, EVENT_COLUMNS, securityEventJson);
+        const cut = { limit: options.limit, shown: 'newest' } as const;
+        answerRows(deps, command, rows, EVENT_COLUMNS, securityEventJson, cut);
       },
     );
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { answerRows, type CommandDeps, wholeNumberUpTo } from '../io/command-output';
+import { answerRows, type CommandDeps, limitOption } from '../io/command-output';
 import { type Column, formatDate } from '../io/output';
 import { type ListedStream, StreamAdministration } from './stream-administration.service';
 import { streamJson } from './stream-json';
@@ -35,19 +35,12 @@ export function registerStreamsCommands(program: Command, deps: CommandDeps): vo
       'every stream, oldest first: receiver, push endpoint or poll, status, SETs waiting and ' +
         'how long the oldest has waited; never a SET or an authorization header',
     )
-    .option(
-      '--limit <n>',
-      `at most this many (default ${DEFAULT_LIMIT})`,
-      wholeNumberUpTo(MAX_LIMIT),
-      DEFAULT_LIMIT,
-    )
+    .addOption(limitOption(DEFAULT_LIMIT, MAX_LIMIT))
     .action(async (options: { limit: number }, command: Command) => {
       const rows = await deps.withContext((app) =>
         app.get(StreamAdministration).page({ limit: options.limit }),
       );
-      if (rows.length === options.limit) {
-        deps.io.stderr.write(`Showing the first ${options.limit}; --limit shows more.\n`);
-      }
-      answerRows(deps, command, rows, STREAM_COLUMNS, streamJson);
+      const cut = { limit: options.limit, shown: 'first' } as const;
+      answerRows(deps, command, rows, STREAM_COLUMNS, streamJson, cut);
     });
 }

@@ -1,9 +1,7 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param } from '@nestjs/common';
 import {
-  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
-  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -11,6 +9,7 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { CallerAddress } from '../../platform/http/client-address';
+import { AccountAction } from './account-routes.decorator';
 import { ApiBearerProtected } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
@@ -56,16 +55,15 @@ export class AccountMethodsController {
     return this.methods.list(presented);
   }
 
-  @Post('wallet/nonce')
-  @RateLimit('closed', ...WALLET_LIMITS)
-  @ApiOperation({
+  @AccountAction({
+    path: 'wallet/nonce',
+    limits: WALLET_LIMITS,
     summary: `A nonce and the ${anyChain((chain) => chain.message)} message that links this wallet to the account (and does nothing else)`,
     description:
       'Bound to the bearer’s account and to linking: only POST /account/methods/wallet with a token of the same account redeems it; POST /wallet/verify and POST /login/siwe refuse it.',
+    status: 201,
+    type: WalletNonceResponseDto,
   })
-  @ApiCreatedResponse({ type: WalletNonceResponseDto })
-  @HttpCode(201)
-  @Header('Cache-Control', 'no-store')
   walletNonce(
     @Body() body: LinkWalletNonceDto,
     @PresentedAccessToken() presented: PresentedToken,
@@ -73,20 +71,19 @@ export class AccountMethodsController {
     return this.methods.walletNonce(presented, body.address, body.chainId);
   }
 
-  @Post('wallet')
-  @RateLimit('closed', ...WALLET_PROOF_LIMITS)
-  @ApiOperation({
+  @AccountAction({
+    path: 'wallet',
+    limits: WALLET_PROOF_LIMITS,
     summary:
       'Link a wallet: the link message of POST /account/methods/wallet/nonce, signed by it (both proofs fresh)',
+    status: 201,
+    type: AccountMethodDto,
   })
-  @ApiCreatedResponse({ type: AccountMethodDto })
   @ApiConflictResponse({
     description:
       'method_already_linked: the wallet signs in another account, or its own account is signed in anywhere; too_many_sign_in_methods',
     type: ErrorResponseDto,
   })
-  @HttpCode(201)
-  @Header('Cache-Control', 'no-store')
   linkWallet(
     @Body() body: LinkWalletDto,
     @PresentedAccessToken() presented: PresentedToken,
@@ -99,16 +96,15 @@ export class AccountMethodsController {
     );
   }
 
-  @Post('email/code')
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiOperation({
+  @AccountAction({
+    path: 'email/code',
+    limits: [perIp(LOGIN_PER_IP)],
     summary: 'Add an email address, first step: a code mailed to it (RATE_LIMIT_EMAIL_CODES_*)',
     description:
       'The code (8 digits, 10 minutes, 5 attempts) is bound to this account; POST /account/methods/email with it adds the address. A new request replaces the pending one.',
+    status: 202,
+    type: EmailLoginStartResponseDto,
   })
-  @ApiAcceptedResponse({ type: EmailLoginStartResponseDto })
-  @HttpCode(202)
-  @Header('Cache-Control', 'no-store')
   async sendEmailCode(
     @Body() body: LinkEmailCodeDto,
     @PresentedAccessToken() presented: PresentedToken,
@@ -117,20 +113,19 @@ export class AccountMethodsController {
     return { sent: true };
   }
 
-  @Post('email')
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiOperation({
+  @AccountAction({
+    path: 'email',
+    limits: [perIp(LOGIN_PER_IP)],
     summary:
       'Add an email address: the code of POST /account/methods/email/code (both proofs fresh)',
+    status: 201,
+    type: AccountMethodDto,
   })
-  @ApiCreatedResponse({ type: AccountMethodDto })
   @ApiConflictResponse({
     description:
       'method_already_linked: the address signs in another account; too_many_sign_in_methods',
     type: ErrorResponseDto,
   })
-  @HttpCode(201)
-  @Header('Cache-Control', 'no-store')
   linkEmail(
     @Body() body: LinkEmailDto,
     @PresentedAccessToken() presented: PresentedToken,
@@ -139,13 +134,14 @@ export class AccountMethodsController {
     return this.methods.linkEmail(presented, body.code, callerAddress);
   }
 
-  @Post('password')
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiOperation({
+  @AccountAction({
+    path: 'password',
+    limits: [perIp(LOGIN_PER_IP)],
     summary:
       'Set a password (and its username) for an account without one, e.g. a wallet account; it keeps its subject',
+    status: 201,
+    type: AccountMethodDto,
   })
-  @ApiCreatedResponse({ type: AccountMethodDto })
   @ApiBadRequestResponse({
     description:
       'invalid_request: a username or password the rules refuse (e.g. too short), or another name than its own for an account a password created',
@@ -156,8 +152,6 @@ export class AccountMethodsController {
       'username_taken: another user has the name, in any case; password_already_set: the account has one; too_many_sign_in_methods',
     type: ErrorResponseDto,
   })
-  @HttpCode(201)
-  @Header('Cache-Control', 'no-store')
   linkPassword(
     @Body() body: LinkPasswordDto,
     @PresentedAccessToken() presented: PresentedToken,

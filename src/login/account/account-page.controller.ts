@@ -1,21 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, Query, Req, Res, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
-  ApiCreatedResponse,
   ApiNotFoundResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiQuery,
   ApiResponse,
@@ -32,6 +19,7 @@ import { ProtocolError } from '../../platform/errors/protocol-error';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { CallerAddress } from '../../platform/http/client-address';
 import { CsrfFormPost } from '../../platform/http/csrf-form-post';
+import { AccountAction, AccountForm } from './account-routes.decorator';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -121,12 +109,13 @@ export class AccountPageController {
     sendHtml(res, 200, renderAccountPage(view, this.wallets, this.providers));
   }
 
-  @Post('passkeys/options')
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiOperation({ summary: 'Creation options for a new passkey of the signed-in account' })
-  @ApiOkResponse({ type: PasskeyCreationOptionsDto })
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
+  @AccountAction({
+    path: 'passkeys/options',
+    limits: [perIp(LOGIN_PER_IP)],
+    summary: 'Creation options for a new passkey of the signed-in account',
+    status: 200,
+    type: PasskeyCreationOptionsDto,
+  })
   passkeyOptions(
     @Body() body: AccountPageRequestDto,
     @Req() req: HttpRequest,
@@ -134,12 +123,13 @@ export class AccountPageController {
     return this.page.passkeyOptions(req, body.csrf_token);
   }
 
-  @Post('passkeys')
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiOperation({ summary: 'Add the passkey the browser created to the signed-in account' })
-  @ApiCreatedResponse({ type: PasskeyRegisteredDto })
-  @HttpCode(201)
-  @Header('Cache-Control', 'no-store')
+  @AccountAction({
+    path: 'passkeys',
+    limits: [perIp(LOGIN_PER_IP)],
+    summary: 'Add the passkey the browser created to the signed-in account',
+    status: 201,
+    type: PasskeyRegisteredDto,
+  })
   async addPasskey(
     @Body() body: AccountPasskeyDto,
     @Req() req: HttpRequest,
@@ -148,14 +138,13 @@ export class AccountPageController {
     return passkeyRegisteredJson(added);
   }
 
-  @Post('wallets/nonce')
-  @RateLimit('closed', ...WALLET_LIMITS)
-  @ApiOperation({
+  @AccountAction({
+    path: 'wallets/nonce',
+    limits: WALLET_LIMITS,
     summary: `A nonce and the ${anyChain((chain) => chain.message)} message that links this wallet to the signed-in account (and does nothing else)`,
+    status: 201,
+    type: WalletNonceResponseDto,
   })
-  @ApiCreatedResponse({ type: WalletNonceResponseDto })
-  @HttpCode(201)
-  @Header('Cache-Control', 'no-store')
   walletNonce(
     @Body() body: AccountWalletNonceDto,
     @Req() req: HttpRequest,
@@ -163,15 +152,16 @@ export class AccountPageController {
     return this.page.walletNonce(req, body.csrf_token, body.address, body.chainId);
   }
 
-  @Post('oid4vp/requests')
-  @RateLimit('closed', perIp(OID4VP_PER_IP))
-  @ApiOperation({
+  @AccountAction({
+    path: 'oid4vp/requests',
+    limits: [perIp(OID4VP_PER_IP)],
     summary:
       'Link an identity wallet’s credential to the signed-in account: a presentation request (OpenID4VP 1.0), as the login page’s',
     description:
       'Needs the page’s CSRF token and a recent login, as every change of the account. The wallet’s answer signs nobody in: its redirect (GET /account/oid4vp/complete) links the credential, in a browser signed in to this account; GET /oid4vp/requests/{id} (this browser) answers presented until then, and linked, with redirect /account, after. A credential that signs in another account is refused (the wallet is told method_already_linked; the poll answers refused).',
+    status: 201,
+    type: Oid4vpRequestCreatedDto,
   })
-  @ApiCreatedResponse({ type: Oid4vpRequestCreatedDto })
   @ApiUnauthorizedResponse({
     description:
       'insufficient_user_authentication: no login within ACCOUNT_RECENT_LOGIN_SECONDS (RFC 9470), or not the passkey sign-in the account’s changes need',
@@ -181,8 +171,6 @@ export class AccountPageController {
     description: 'not_found: no trusted issuer is configured',
     type: ErrorResponseDto,
   })
-  @HttpCode(201)
-  @Header('Cache-Control', 'no-store')
   identityWalletRequest(
     @Body() body: AccountPageRequestDto,
     @Req() req: HttpRequest,
@@ -251,19 +239,18 @@ export class AccountPageController {
     redirect(req, res, 303, ACCOUNT_PAGE);
   }
 
-  @Post('wallets')
-  @RateLimit('closed', ...WALLET_PROOF_LIMITS)
-  @ApiOperation({
+  @AccountAction({
+    path: 'wallets',
+    limits: WALLET_PROOF_LIMITS,
     summary:
       'Link a wallet to the signed-in account: the link message of POST /account/wallets/nonce, signed by it',
+    status: 201,
+    type: AccountMethodDto,
   })
-  @ApiCreatedResponse({ type: AccountMethodDto })
   @ApiConflictResponse({
     description: 'method_already_linked: the wallet signs in another account',
     type: ErrorResponseDto,
   })
-  @HttpCode(201)
-  @Header('Cache-Control', 'no-store')
   async linkWallet(
     @Body() body: AccountWalletDto,
     @Req() req: HttpRequest,
@@ -273,16 +260,13 @@ export class AccountPageController {
     return methodView(await this.page.linkWallet(req, body.csrf_token, proof, callerAddress));
   }
 
-  @CsrfFormPost({
-    path: 'methods/remove',
-    summary: 'Remove a sign-in method (form; never the last)',
-  })
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiResponse({ status: 303, description: 'Removed: back to /account' })
-  @ApiResponse({
-    status: 409,
-    description: 'The account page, with why (e.g. last_sign_in_method)',
-  })
+  @AccountForm(
+    { path: 'methods/remove', summary: 'Remove a sign-in method (form; never the last)' },
+    {
+      303: 'Removed: back to /account',
+      409: 'The account page, with why (e.g. last_sign_in_method)',
+    },
+  )
   async removeMethod(
     @Body() form: RemoveMethodFormDto,
     @Req() req: HttpRequest,
@@ -292,15 +276,14 @@ export class AccountPageController {
     await this.answerForm(req, res, refused);
   }
 
-  @CsrfFormPost({
-    path: 'sign-out-everywhere',
-    summary:
-      'Sign out everywhere (form): end every login session and revoke every grant of the signed-in account, this session included',
-  })
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiHtmlPage()
-  @ApiResponse({ status: 303, description: 'No session: to /login' })
-  @HttpCode(200)
+  @AccountForm(
+    {
+      path: 'sign-out-everywhere',
+      summary:
+        'Sign out everywhere (form): end every login session and revoke every grant of the signed-in account, this session included',
+    },
+    { 200: 'Signed out: a page saying what ended', 303: 'No session: to /login' },
+  )
   async signOutEverywhere(
     @Body() form: AccountPageRequestDto,
     @Req() req: HttpRequest,
@@ -317,17 +300,17 @@ export class AccountPageController {
     sendHtml(res, 200, renderSignedOutEverywhere(ended));
   }
 
-  @CsrfFormPost({
-    path: 'password',
-    summary:
-      'Set a password and its username (form), for an account without one (a wallet account); it keeps its subject',
-  })
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiResponse({ status: 303, description: 'Set: back to /account' })
-  @ApiResponse({
-    status: 409,
-    description: 'The account page, with why: username_taken, password_already_set',
-  })
+  @AccountForm(
+    {
+      path: 'password',
+      summary:
+        'Set a password and its username (form), for an account without one (a wallet account); it keeps its subject',
+    },
+    {
+      303: 'Set: back to /account',
+      409: 'The account page, with why: username_taken, password_already_set',
+    },
+  )
   async setPassword(
     @Body() form: SetPasswordFormDto,
     @Req() req: HttpRequest,
@@ -342,14 +325,17 @@ export class AccountPageController {
     await this.answerForm(req, res, refused, form.username);
   }
 
-  @CsrfFormPost({
-    path: 'email/code',
-    summary:
-      'Add an email address (form), first step: a code mailed to it; the page then asks for it',
-  })
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiHtmlPage()
-  @ApiResponse({ status: 429, description: 'The account page, with why: too many codes' })
+  @AccountForm(
+    {
+      path: 'email/code',
+      summary:
+        'Add an email address (form), first step: a code mailed to it; the page then asks for it',
+    },
+    {
+      200: 'Sent: the account page, asking for the code',
+      429: 'The account page, with why: too many codes',
+    },
+  )
   async sendEmailCode(
     @Body() form: AddEmailFormDto,
     @Req() req: HttpRequest,
@@ -360,16 +346,13 @@ export class AccountPageController {
     await this.answerForm(req, res, refused, undefined, { emailCodeSent: true });
   }
 
-  @CsrfFormPost({
-    path: 'email',
-    summary: 'Add an email address (form): the code mailed to it',
-  })
-  @RateLimit('closed', perIp(LOGIN_PER_IP))
-  @ApiResponse({ status: 303, description: 'Added: back to /account' })
-  @ApiResponse({
-    status: 401,
-    description: 'The account page, with why: invalid_code (wrong, expired, used)',
-  })
+  @AccountForm(
+    { path: 'email', summary: 'Add an email address (form): the code mailed to it' },
+    {
+      303: 'Added: back to /account',
+      401: 'The account page, with why: invalid_code (wrong, expired, used)',
+    },
+  )
   async addEmail(
     @Body() form: ConfirmEmailFormDto,
     @Req() req: HttpRequest,

@@ -14,7 +14,7 @@ import {
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { pageWallets } from '../../proofs/proof-descriptor';
 import { ProofList } from '../../proofs/proof-list';
-import { CsrfFormPost } from '../../platform/http/csrf-form-post';
+import { ApprovalAnswerPost } from './approval-answer.decorator';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -120,22 +120,18 @@ export class CibaApprovalsController {
     );
   }
 
-  @CsrfFormPost({
-    path: ':id/approve',
-    summary:
-      'Approve a pending request: with a proof over it (passkey or wallet), or by the session alone (only a request without authorization_details)',
-    body: ApprovalDecisionDto,
-  })
-  @HttpCode(200)
-  @ApiOkResponse({ type: ApprovalAnsweredDto, description: 'JSON: approved' })
-  @ApiResponse({ status: 303, description: 'Form: back to /account/approvals' })
+  @ApprovalAnswerPost(
+    {
+      path: ':id/approve',
+      summary:
+        'Approve a pending request: with a proof over it (passkey or wallet), or by the session alone (only a request without authorization_details)',
+      body: ApprovalDecisionDto,
+    },
+    'approved',
+  )
   @ApiForbiddenResponse({
     description:
       'proof_required: the request carries authorization_details; passkey_required: its scope or resource needs acr phr, which only a passkey achieves',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({
-    description: 'not_found: no pending request of this account',
     type: ErrorResponseDto,
   })
   approve(
@@ -195,14 +191,10 @@ export class CibaApprovalsController {
     return this.proofs.challenge(session, params.id, body);
   }
 
-  @CsrfFormPost({ path: ':id/deny', summary: 'Deny a pending request', body: ApprovalAnswerDto })
-  @HttpCode(200)
-  @ApiOkResponse({ type: ApprovalAnsweredDto, description: 'JSON: denied' })
-  @ApiResponse({ status: 303, description: 'Form: back to /account/approvals' })
-  @ApiNotFoundResponse({
-    description: 'not_found: no pending request of this account',
-    type: ErrorResponseDto,
-  })
+  @ApprovalAnswerPost(
+    { path: ':id/deny', summary: 'Deny a pending request', body: ApprovalAnswerDto },
+    'denied',
+  )
   deny(
     @Param() params: ApprovalIdDto,
     @Body() body: ApprovalAnswerDto,

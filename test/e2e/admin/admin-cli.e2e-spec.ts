@@ -796,6 +796,21 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       expect(table.stdout.split('\n')[0]).toMatch(/^GRANT ID\s+USER\s+CLIENT\s+SCOPE/);
     });
 
+    it('list --limit cuts the listing and says so on stderr; a limit out of range is a usage error', async () => {
+      await signIn(await loggedIn('gina', password), client);
+
+      const cut = await admin(['grants', 'list', '--user', 'gina', '--limit', '1', '--json']);
+      expect(cut.code).toBe(0);
+      expect(JSON.parse(cut.stdout)).toHaveLength(1);
+      expect(cut.stderr).toBe('Showing the first 1; --limit shows more.\n');
+      const whole = await admin(['grants', 'list', '--user', 'gina', '--json']);
+      expect(JSON.parse(whole.stdout)).toHaveLength(2);
+      expect(whole.stderr).toBe('');
+      const none = await admin(['grants', 'list', '--limit', '0']);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('a whole number from 1 to 10000');
+    });
+
     it('revoke <grant_id> ends that session: /api/me 401, refresh invalid_grant', async () => {
       const tokens = await signIn(await loggedIn('gina', password), client);
       const other = await signIn(await loggedIn('gina', password), client);
