@@ -11,7 +11,7 @@
  * `max_age`; a replayed DPoP proof 401 `invalid_dpop_proof`; a rotated signing key followed.
  */
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { decodeProtectedHeader } from 'jose';
 import { CookieBrowser, passwordSignIn } from '../support/cookie-browser';
 import { dpopKey, signProof, type DpopKey } from '../support/dpop-proof';
 import { freePort, type ScriptRun, waitFor } from '../support/processes';
+import { authorize } from './people';
 import { type ServiceProcess, startServiceProcess } from './service';
 
 const ROOT = join(__dirname, '..', '..');
@@ -194,21 +195,19 @@ describe('@proofgate/resource-server installed from npm pack, in a scratch proje
     const { issuer } = service;
     const browser = new CookieBrowser();
     await passwordSignIn(browser, issuer);
-    const verifier = randomBytes(32).toString('base64url');
-    const authorized = await browser.get(
-      `${issuer}/authorize?${new URLSearchParams({
-        response_type: 'code',
+    // demo-client's code flow (people.ts), as the notes app: its id and redirect URI override.
+    const { status, location, verifier } = await authorize(
+      issuer,
+      browser,
+      options.scope ?? 'openid profile',
+      {
         client_id: NOTES_APP.clientId,
         redirect_uri: NOTES_APP.redirectUri,
-        scope: options.scope ?? 'openid profile',
-        state: randomBytes(8).toString('hex'),
-        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-        code_challenge_method: 'S256',
         ...(options.resource === undefined ? {} : { resource: options.resource }),
-      }).toString()}`,
+      },
     );
-    const code = new URL(authorized.headers.get('location') ?? '', issuer).searchParams.get('code');
-    expect({ status: authorized.status, code: typeof code }).toEqual({
+    const code = location.searchParams.get('code');
+    expect({ status, code: typeof code }).toEqual({
       status: 302,
       code: 'string',
     });
