@@ -1,12 +1,14 @@
 # syntax=docker/dockerfile:1
-# Node 22 LTS on Debian 12. Only package files, build configuration and src/ go in (see
-# .dockerignore); the image runs dist/ with production dependencies, as the node user.
+# Node 22 LTS on Debian 12. Only package files, build configuration, src/ and the workspace
+# packages go in (see .dockerignore); the image runs dist/ with production dependencies, as the
+# node user. The build compiles the workspace packages the service imports into dist/node_modules.
 FROM node:22-bookworm-slim AS build
 # No update check, audit, funding message or install-time analytics while building.
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_AUDIT=false NPM_CONFIG_FUND=false \
     DO_NOT_TRACK=1 SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages ./packages
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY tools/build-service.js tools/swc-options.js ./tools/

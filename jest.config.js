@@ -64,6 +64,7 @@ const common = {
     // The workspace packages by their names, from their sources (as tsconfig.json's `paths`).
     '^@proofgate/resource-server$': '<rootDir>/packages/resource-server/src/index.ts',
     '^@proofgate/resource-server/nest$': '<rootDir>/packages/resource-server/src/nest.ts',
+    '^@proofgate/resource-server/acr$': '<rootDir>/packages/resource-server/src/acr.ts',
     '^wagmi/actions$': '@wagmi/core/actions',
   },
   // The kits' own install (`npm ci --prefix examples/dapp-kits`) is invisible to the tests: they

@@ -28,6 +28,10 @@ function sourceSignature() {
     }
   };
   walk(SRC);
+  for (const pkg of workspacePackages(ROOT)) {
+    walk(pkg.src);
+    files.push(path.join(pkg.dir, 'package.json'));
+  }
   for (const name of ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json']) {
     files.push(path.join(ROOT, name));
   }
@@ -77,6 +81,56 @@ function serviceSources(src) {
     .sort();
 }
 
+/**
+ * The workspace packages (packages/*) the service may import by their names: each one's folder,
+ * its sources and its package.json's `name` and `main` (the compiled entry, e.g. dist/index.js).
+ * None in a tree without packages/ (another commit's, for a comparison).
+ */
+function workspacePackages(root) {
+  const dir = path.join(root, 'packages');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => path.join(dir, entry.name))
+    .filter((pkg) => fs.existsSync(path.join(pkg, 'package.json')))
+    .sort()
+    .map((pkg) => {
+      const manifest = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8'));
+      return { dir: pkg, src: path.join(pkg, 'src'), name: manifest.name, main: manifest.main };
+    });
+}
+
+/**
+ * What a build compiles: the service's sources into `outDir`, and each workspace package's into
+ * `outDir/node_modules/<name>/` beside its package.json, where Node resolves the service's
+ * `require('<name>')` first: the build runs alone, without the package's own build.
+ */
+function compilations(outDir, root) {
+  const src = path.join(root, 'src');
+  const units = serviceSources(src).map((file) => ({
+    source: path.join(src, file),
+    outFile: outputOf(outDir, file),
+  }));
+  for (const pkg of workspacePackages(root)) {
+    const packageOut = path.join(outDir, 'node_modules', ...pkg.name.split('/'));
+    const compiled = path.join(packageOut, path.dirname(pkg.main));
+    for (const file of serviceSources(pkg.src)) {
+      units.push({ source: path.join(pkg.src, file), outFile: outputOf(compiled, file) });
+    }
+  }
+  return units;
+}
+
+/** Copies each workspace package's package.json beside its compiled sources. */
+function copyManifests(outDir, root) {
+  for (const pkg of workspacePackages(root)) {
+    const packageOut = path.join(outDir, 'node_modules', ...pkg.name.split('/'));
+    fs.mkdirSync(packageOut, { recursive: true });
+    fs.copyFileSync(path.join(pkg.dir, 'package.json'), path.join(packageOut, 'package.json'));
+  }
+}
+
 /** SWC's options for one source file compiled to `outFile`: CommonJS, as tsconfig.json's node20 emits. */
 function transformOptions(source, outFile) {
   return {
@@ -112,33 +166,30 @@ function copyAssets(src, outDir) {
 
 /**
  * Compiles the whole service (`root`'s src/: this checkout's, or another tree's for a
- * comparison) into `outDir` (emptied first) with its static assets, on libuv's threads: the
- * caller's event loop keeps running (`npm start` starts its database meanwhile). Rejects with
- * SWC's message, which names the file and line, when a source does not parse.
+ * comparison) into `outDir` (emptied first) with its static assets and the workspace packages it
+ * imports, on libuv's threads: the caller's event loop keeps running (`npm start` starts its
+ * database meanwhile). Rejects with SWC's message, which names the file and line, when a source
+ * does not parse.
  */
 async function compileService(outDir, root = ROOT) {
-  const src = path.join(root, 'src');
   fs.rmSync(outDir, { recursive: true, force: true });
   await Promise.all(
-    serviceSources(src).map(async (file) => {
-      const source = path.join(src, file);
-      const outFile = outputOf(outDir, file);
+    compilations(outDir, root).map(async ({ source, outFile }) => {
       writeOutput(outFile, await swc.transformFile(source, transformOptions(source, outFile)));
     }),
   );
-  copyAssets(src, outDir);
+  copyManifests(outDir, root);
+  copyAssets(path.join(root, 'src'), outDir);
 }
 
 /** compileService, blocking: for scripts that build before anything else happens (the benchmarks). */
 function compileServiceSync(outDir, root = ROOT) {
-  const src = path.join(root, 'src');
   fs.rmSync(outDir, { recursive: true, force: true });
-  for (const file of serviceSources(src)) {
-    const source = path.join(src, file);
-    const outFile = outputOf(outDir, file);
+  for (const { source, outFile } of compilations(outDir, root)) {
     writeOutput(outFile, swc.transformFileSync(source, transformOptions(source, outFile)));
   }
-  copyAssets(src, outDir);
+  copyManifests(outDir, root);
+  copyAssets(path.join(root, 'src'), outDir);
 }
 
 /**
@@ -192,6 +243,7 @@ if (require.main === module) {
 }
 
 module.exports = {
+  workspacePackages,
   build,
   compileService,
   compileServiceSync,

@@ -1,3 +1,4 @@
+import { PROOFGATE_ACR_ORDER, meetsAcr as meetsInOrder } from '@proofgate/resource-server/acr';
 import { DEVICE_CODE_GRANT_TYPE } from './grant-types';
 import type { AcrClaimRequest } from './claims-request';
 /**
@@ -32,16 +33,13 @@ import type { AcrClaimRequest } from './claims-request';
  * A grant that no sign-in here opened carries no `acr` (a client's own token, a device grant:
  * RFC 8628 §5.4), nor does a session or grant from before `acr` was recorded.
  */
-export const PHISHING_RESISTANT = 'phr';
-export const PHISHING_RESISTANT_HARDWARE = 'phrh';
-export const SIGNED_IN = 'urn:proofgate:acr:1fa';
-
-/** The values `acr_values_supported` lists, weakest first: each meets itself and those before. */
-export const SUPPORTED_ACR_VALUES = [
-  SIGNED_IN,
-  PHISHING_RESISTANT,
-  PHISHING_RESISTANT_HARDWARE,
-] as const;
+/**
+ * The values `acr_values_supported` lists, weakest first: each meets itself and those before.
+ * The resource-server package's table (packages/resource-server/src/acr.ts), so that an API it
+ * guards orders a token's `acr` as the service orders a sign-in's: one order, not two.
+ */
+export const SUPPORTED_ACR_VALUES = PROOFGATE_ACR_ORDER;
+export const [SIGNED_IN, PHISHING_RESISTANT, PHISHING_RESISTANT_HARDWARE] = SUPPORTED_ACR_VALUES;
 export type AcrValue = (typeof SUPPORTED_ACR_VALUES)[number];
 
 export function isAcrValue(value: unknown): value is AcrValue {
@@ -91,12 +89,11 @@ export function bestAcrOf(method: SignInAcr): AcrValue {
 /**
  * Whether an achieved `acr` (absent: none) meets `required` (absent: no requirement): the one
  * comparison of the service (`phrh` meets `phr`, never the reverse), for every caller that holds
- * an `acr` to a requirement (authorization requests, token minimums, account changes, admin tokens).
+ * an `acr` to a requirement (authorization requests, token minimums, account changes, admin tokens),
+ * and the resource-server package's (`meetsAcr` of packages/resource-server/src/acr.ts).
  */
 export function meetsAcr(achieved: string | undefined, required: AcrValue | undefined): boolean {
-  if (required === undefined) return true;
-  if (!isAcrValue(achieved)) return false;
-  return SUPPORTED_ACR_VALUES.indexOf(achieved) >= SUPPORTED_ACR_VALUES.indexOf(required);
+  return required === undefined || meetsInOrder(achieved, required, SUPPORTED_ACR_VALUES);
 }
 
 /** The stronger of two requirements (absent: none). */

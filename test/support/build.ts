@@ -11,7 +11,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
-import { compileService, isCurrent, writeSignature } from '../../tools/build-service';
+import {
+  compileService,
+  isCurrent,
+  workspacePackages,
+  writeSignature,
+} from '../../tools/build-service';
 import { freePort, waitFor } from './processes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -30,6 +35,11 @@ function sourceDigest(): string {
   const hash = createHash('sha256');
   const inputs = [
     ...filesUnder(join(ROOT, 'src')).filter((file) => !file.endsWith('.spec.ts')),
+    // The workspace packages the service imports, compiled into its node_modules/.
+    ...workspacePackages(ROOT).flatMap((pkg) => [
+      join(pkg.dir, 'package.json'),
+      ...filesUnder(pkg.src).filter((file) => !file.endsWith('.spec.ts')),
+    ]),
     join(ROOT, 'tsconfig.json'),
     join(ROOT, 'tsconfig.build.json'),
     join(ROOT, 'tools', 'build-service.js'),

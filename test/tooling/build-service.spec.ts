@@ -96,6 +96,46 @@ describe('the service build', () => {
     expect(Reflect.getMetadata('design:paramtypes', compiled.Greeter)).toEqual([compiled.Clock]);
   });
 
+  it("compiles a workspace package into the build's node_modules, where the service requires it by name", async () => {
+    const root = tree({
+      'main.ts': "import { order } from '@example/ranks/ranks';\nexport const first = order[0];\n",
+    });
+    made.push(root);
+    const pkg = join(root, 'packages', 'ranks');
+    mkdirSync(join(pkg, 'src'), { recursive: true });
+    writeFileSync(
+      join(pkg, 'package.json'),
+      JSON.stringify({
+        name: '@example/ranks',
+        main: 'dist/index.js',
+        exports: { '.': './dist/index.js', './ranks': './dist/ranks.js' },
+      }),
+    );
+    writeFileSync(join(pkg, 'src', 'ranks.ts'), "export const order = ['low', 'high'] as const;\n");
+    writeFileSync(join(pkg, 'src', 'index.ts'), "export * from './ranks';\n");
+    writeFileSync(join(pkg, 'src', 'ranks.spec.ts'), "it('orders', () => undefined);\n");
+    const out = join(root, 'dist');
+
+    await compileService(out, root);
+
+    expect(readdirSync(join(out, 'node_modules'), { recursive: true }).map(String).sort()).toEqual([
+      '@example',
+      '@example/ranks',
+      '@example/ranks/dist',
+      '@example/ranks/dist/index.js',
+      '@example/ranks/dist/index.js.map',
+      '@example/ranks/dist/ranks.js',
+      '@example/ranks/dist/ranks.js.map',
+      '@example/ranks/package.json',
+    ]);
+    const run = spawnSync(
+      process.execPath,
+      ['-e', 'console.log(require(process.argv[1]).first)', join(out, 'main.js')],
+      { encoding: 'utf8' },
+    );
+    expect({ stdout: run.stdout, stderr: run.stderr }).toEqual({ stdout: 'low\n', stderr: '' });
+  });
+
   it('refuses a source that does not parse, naming the file', async () => {
     const root = tree({ 'main.ts': 'export const broken = (;\n' });
     made.push(root);

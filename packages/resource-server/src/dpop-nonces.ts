@@ -4,12 +4,23 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export const DPOP_NONCE_STEP_SECONDS = 60;
 
 /**
+ * Where the nonces of RFC 9449 §9 come from: `current` to hand out (in `DPoP-Nonce`), `check` of
+ * a proof's: `current`, `previous` (still accepted; the current one is sent along) or
+ * `invalid`. DpopNonces by default; an API with nonces of its own (shared with its token
+ * endpoint, say) passes an object of these two methods.
+ */
+export interface DpopNonceSource {
+  current(nowSeconds: number): string;
+  check(nonce: unknown, nowSeconds: number): 'current' | 'previous' | 'invalid';
+}
+
+/**
  * RFC 9449 §9 resource server nonces, stateless: `<step>.<HMAC-SHA256(key, step)>` where the
  * step is the time in DPOP_NONCE_STEP_SECONDS. A nonce is accepted while its step is the
  * current or the previous one. The key is random per process unless given: instances of one API
  * that share a key accept each other's nonces.
  */
-export class DpopNonces {
+export class DpopNonces implements DpopNonceSource {
   private readonly key: Buffer;
 
   constructor(key?: string | Uint8Array) {

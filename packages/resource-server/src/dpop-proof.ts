@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { EmbeddedJWK, calculateJwkThumbprint, errors, jwtVerify, type JWK } from 'jose';
-import type { DpopNonces } from './dpop-nonces';
+import type { DpopNonceSource } from './dpop-nonces';
 import { Refused, invalidDpopProof } from './refusal';
-import type { ReplayCache } from './replay-cache';
+import type { ReplayStore } from './replay-cache';
 
 /** A proof is a few hundred bytes (an RSA-4096 key and signature: under 2 KiB). */
 const MAX_PROOF_LENGTH = 8192;
@@ -16,9 +16,9 @@ export interface DpopPolicy {
   proofMaxAgeSeconds: number;
   /** How far ahead of this server's clock a proof's `iat` may be (a client clock a little fast). */
   clockToleranceSeconds: number;
-  replays: ReplayCache;
+  replays: ReplayStore;
   /** RFC 9449 §9: when set, every proof must carry a nonce this server issued. */
-  nonces?: DpopNonces;
+  nonces?: DpopNonceSource;
 }
 
 /** What the proof of one request must match (RFC 9449 §4.3). */
@@ -103,7 +103,7 @@ export async function checkDpopProof(
   // §11.1: recorded for as long as the proof could be accepted; keyed by the key too, so nobody
   // can spend another key's jti in advance.
   const lifetime = policy.proofMaxAgeSeconds + policy.clockToleranceSeconds;
-  if (!policy.replays.recordOnce(`${context.jkt}:${jti}`, now * 1000, lifetime * 1000)) {
+  if (!(await policy.replays.recordOnce(`${context.jkt}:${jti}`, now * 1000, lifetime * 1000))) {
     throw invalidDpopProof('The DPoP proof was already used (jti replay)');
   }
   return nextNonce === undefined ? {} : { nextNonce };
@@ -112,7 +112,7 @@ export async function checkDpopProof(
 /** RFC 9449 §9: a nonce of this server's, required when it issues them. */
 function checkNonce(
   nonce: unknown,
-  nonces: DpopNonces | undefined,
+  nonces: DpopNonceSource | undefined,
   nowSeconds: number,
 ): string | undefined {
   if (nonces === undefined) return undefined;

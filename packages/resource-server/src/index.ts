@@ -7,12 +7,15 @@ export {
   type ProtectedRequest,
   type Requirements,
   type ResourceServerOptions,
+  type TokenRefusal,
   type Verdict,
 } from './resource-server';
 export type { Refusal } from './refusal';
 export type { ApprovalClaim, AuthorizationDetail, VerifiedClaims } from './claims';
 export type { JwksOptions } from './issuer-keys';
-export { PROOFGATE_ACR_ORDER } from './acr';
+export type { ReplayStore } from './replay-cache';
+export { DpopNonces, type DpopNonceSource } from './dpop-nonces';
+export { PROOFGATE_ACR_ORDER, meetsAcr } from './acr';
 export {
   DEFAULT_DPOP_ALGS,
   protectedResourceMetadata,

@@ -1,11 +1,23 @@
 /**
+ * Where the `jti`s of accepted DPoP proofs are recorded (RFC 9449 §11.1), so that a second use is
+ * refused. `recordOnce` answers true the first time a key is recorded within its lifetime and
+ * false for a replay, atomically: two concurrent calls with one key never both get true. The
+ * default is ReplayCache, in this process's memory; an API of several instances passes a store
+ * they share (a database's unique insert, Redis `SET NX PX`), so that a proof replayed at another
+ * instance is refused too.
+ */
+export interface ReplayStore {
+  recordOnce(key: string, nowMs: number, lifetimeMs: number): boolean | Promise<boolean>;
+}
+
+/**
  * RFC 9449 §11.1: the `jti` of each DPoP proof accepted, remembered for as long as the proof
  * could be accepted, so a second use is refused. Bounded: at most `capacity` entries, expired ones
  * dropped first; when it is full of live ones, the oldest goes (it is the nearest to expiry, all
  * entries living equally long). One process only: behind several instances, a proof replayed at
- * another instance is not seen (server nonces, `dpop.nonces`, narrow that window to one step).
+ * another instance is not seen (a shared ReplayStore, `dpop.replays`, closes that window).
  */
-export class ReplayCache {
+export class ReplayCache implements ReplayStore {
   /** Key -> expiry (ms), in insertion order, which is expiry order for one lifetime. */
   private readonly entries = new Map<string, number>();
 

@@ -4,11 +4,13 @@ import type { AddressInfo } from 'node:net';
 import {
   SignJWT,
   calculateJwkThumbprint,
+  createLocalJWKSet,
   exportJWK,
   generateKeyPair,
   type CryptoKey,
   type JWK,
 } from 'jose';
+import type { ReplayStore } from './replay-cache';
 import { ResourceServer, type ResourceServerOptions } from './resource-server';
 
 /**
@@ -171,22 +173,28 @@ describe('ResourceServer (the core both faces share)', () => {
     }
   });
 
+  /** A DPoP key of the client's, a token bound to it, and proofs of it for GET /notes/1. */
+  async function boundClient() {
+    const dpop = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(dpop.publicKey);
+    const bound = await token({ cnf: { jkt: await calculateJwkThumbprint(jwk) } });
+    const proof = (nonce?: string) =>
+      new SignJWT({
+        htm: 'GET',
+        htu: 'https://api.example/notes/1',
+        iat: Math.floor(Date.now() / 1000),
+        jti: randomUUID(),
+        ath: createHash('sha256').update(bound).digest('base64url'),
+        ...(nonce ? { nonce } : {}),
+      })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+        .sign(dpop.privateKey);
+    return { bound, proof };
+  }
+
   describe('DPoP nonces (RFC 9449 §9)', () => {
     it('asks for a nonce, then accepts the proof that carries it', async () => {
-      const dpop = await generateKeyPair('ES256', { extractable: true });
-      const jwk = await exportJWK(dpop.publicKey);
-      const bound = await token({ cnf: { jkt: await calculateJwkThumbprint(jwk) } });
-      const proof = (nonce?: string) =>
-        new SignJWT({
-          htm: 'GET',
-          htu: 'https://api.example/notes/1',
-          iat: Math.floor(Date.now() / 1000),
-          jti: randomUUID(),
-          ath: createHash('sha256').update(bound).digest('base64url'),
-          ...(nonce ? { nonce } : {}),
-        })
-          .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
-          .sign(dpop.privateKey);
+      const { bound, proof } = await boundClient();
       const checker = core({ dpop: { nonces: true } });
       const first = await checker.authenticate(get(`DPoP ${bound}`, { dpop: await proof() }));
       expect(first).toMatchObject({ ok: false, status: 401, body: { error: 'use_dpop_nonce' } });
@@ -197,6 +205,127 @@ describe('ResourceServer (the core both faces share)', () => {
       await expect(
         checker.authenticate(get(`DPoP ${bound}`, { dpop: await proof(nonce) })),
       ).resolves.toMatchObject({ ok: true, claims: { sub: 'user1' } });
+    });
+
+    it("takes the API's own nonces (a DpopNonceSource) when given one", async () => {
+      const { bound, proof } = await boundClient();
+      const checker = core({
+        dpop: {
+          nonces: {
+            current: () => 'api-nonce-7',
+            check: (nonce) => (nonce === 'api-nonce-7' ? 'current' : 'invalid'),
+          },
+        },
+      });
+      const first = await checker.authenticate(get(`DPoP ${bound}`, { dpop: await proof('x') }));
+      expect(first).toMatchObject({
+        ok: false,
+        body: { error: 'use_dpop_nonce' },
+        headers: { 'DPoP-Nonce': 'api-nonce-7' },
+      });
+      await expect(
+        checker.authenticate(get(`DPoP ${bound}`, { dpop: await proof('api-nonce-7') })),
+      ).resolves.toMatchObject({ ok: true });
+    });
+  });
+
+  describe('what an API injects', () => {
+    it('verifies with a key resolver of its own, never reading discovery or the JWKS', async () => {
+      const before = jwksFetches;
+      const checker = new ResourceServer({
+        issuer,
+        resource,
+        keys: createLocalJWKSet({ keys: published }),
+      });
+      await expect(checker.authenticate(get(`Bearer ${await token()}`))).resolves.toMatchObject({
+        ok: true,
+      });
+      expect(jwksFetches).toBe(before);
+    });
+
+    it('answers 503 when its key resolver fails, and invalid_token when it knows no such key', async () => {
+      const failing = new ResourceServer({
+        issuer,
+        resource,
+        keys: () => Promise.reject(new Error('keyset not loaded')),
+      });
+      await expect(failing.authenticate(get(`Bearer ${await token()}`))).resolves.toMatchObject({
+        status: 503,
+      });
+      const empty = new ResourceServer({ issuer, resource, keys: createLocalJWKSet({ keys: [] }) });
+      await expect(empty.authenticate(get(`Bearer ${await token()}`))).resolves.toMatchObject({
+        status: 401,
+        body: { error: 'invalid_token' },
+      });
+    });
+
+    it('records DPoP jtis in a store the instances share: a proof replayed at another instance is refused', async () => {
+      const recorded = new Map<string, number>();
+      const shared: ReplayStore = {
+        // As a database's unique insert would answer: asynchronously, once per key.
+        recordOnce: async (key, nowMs, lifetimeMs) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          if ((recorded.get(key) ?? 0) > nowMs) return false;
+          recorded.set(key, nowMs + lifetimeMs);
+          return true;
+        },
+      };
+      const [one, two] = [core({ dpop: { replays: shared } }), core({ dpop: { replays: shared } })];
+      const { bound, proof } = await boundClient();
+      const request = get(`DPoP ${bound}`, { dpop: await proof() });
+      await expect(one.authenticate(request)).resolves.toMatchObject({ ok: true });
+      await expect(two.authenticate(request)).resolves.toMatchObject({
+        ok: false,
+        status: 401,
+        body: {
+          error: 'invalid_dpop_proof',
+          error_description: 'The DPoP proof was already used (jti replay)',
+        },
+      });
+      expect(recorded.size).toBe(1);
+    });
+
+    it("refuses by the API's own check after verification, in the scheme the token calls for", async () => {
+      const seen: string[] = [];
+      const checker = core({
+        scopes: ['notes:write'],
+        check: (claims) => {
+          seen.push(claims.sub);
+          return claims.payload.gid === 'revoked'
+            ? { error: 'invalid_token', description: 'The access token has been revoked' }
+            : undefined;
+        },
+      });
+      const revoked = await checker.authenticate(get(`Bearer ${await token({ gid: 'revoked' })}`));
+      // Before the route's requirements: the token lacks notes:write, but is refused as revoked.
+      expect(revoked).toEqual({
+        ok: false,
+        status: 401,
+        headers: {
+          'WWW-Authenticate': `Bearer error="invalid_token", error_description="The access token has been revoked", resource_metadata="https://api.example/.well-known/oauth-protected-resource/notes"`,
+          'Cache-Control': 'no-store',
+        },
+        body: { error: 'invalid_token', error_description: 'The access token has been revoked' },
+      });
+      const live = await checker.authenticate(get(`Bearer ${await token({ gid: 'live' })}`));
+      expect(live).toMatchObject({ status: 403, body: { error: 'insufficient_scope' } });
+      expect(seen).toEqual(['user1', 'user1']);
+    });
+
+    it('answers a DPoP-bound token refused by the check in the DPoP scheme, with its auth-params', async () => {
+      const { bound, proof } = await boundClient();
+      const checker = core({
+        check: () => ({
+          error: 'insufficient_user_authentication',
+          description: 'A passkey sign-in is needed',
+          acr_values: 'phr',
+        }),
+      });
+      const verdict = await checker.authenticate(get(`DPoP ${bound}`, { dpop: await proof() }));
+      expect(verdict).toMatchObject({ ok: false, status: 401 });
+      expect(!verdict.ok && verdict.headers['WWW-Authenticate']).toBe(
+        'DPoP error="insufficient_user_authentication", error_description="A passkey sign-in is needed", acr_values="phr", algs="ES256 EdDSA Ed25519 RS256 PS256", resource_metadata="https://api.example/.well-known/oauth-protected-resource/notes"',
+      );
     });
   });
 });

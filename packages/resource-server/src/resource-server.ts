@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { errors, jwtVerify } from 'jose';
+import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { PROOFGATE_ACR_ORDER, meetsAcr } from './acr';
 import { claimsOf, type VerifiedClaims } from './claims';
-import { DpopNonces } from './dpop-nonces';
+import { DpopNonces, type DpopNonceSource } from './dpop-nonces';
 import { checkDpopProof, type DpopPolicy } from './dpop-proof';
 import { IssuerKeys, KeysUnavailable, type JwksOptions } from './issuer-keys';
 import { DEFAULT_DPOP_ALGS, resourceMetadataUrl } from './metadata';
@@ -12,10 +12,11 @@ import {
   invalidToken,
   noCredentials,
   type ChallengeContext,
+  type ChallengeParams,
   type Refusal,
   type Scheme,
 } from './refusal';
-import { ReplayCache } from './replay-cache';
+import { ReplayCache, type ReplayStore } from './replay-cache';
 
 /** The JWS algorithms of access tokens accepted by default: those Proofgate signs with, and PS256/EdDSA. */
 export const DEFAULT_TOKEN_ALGS = ['ES256', 'RS256', 'PS256', 'EdDSA'] as const;
@@ -33,13 +34,30 @@ export interface DpopOptions {
   algs?: readonly string[];
   /** How long after its `iat` a proof is accepted, in seconds. Default 60. */
   proofMaxAgeSeconds?: number;
-  /** How many proofs' `jti`s are remembered against replay (RFC 9449 §11.1). Default 10 000. */
+  /**
+   * Where the proofs' `jti`s are recorded against replay (RFC 9449 §11.1). Default: a bounded
+   * cache in this process's memory (`replayCacheSize`); several instances of one API pass a
+   * store they share, so that a proof replayed at another instance is refused too.
+   */
+  replays?: ReplayStore;
+  /** How many proofs' `jti`s the default cache remembers. Default 10 000. */
   replayCacheSize?: number;
   /**
    * RFC 9449 §9: require a nonce of this API's in every proof. `true`: a random key per process;
-   * a key of 32 bytes or more: shared by the instances that are given it.
+   * a key of 32 bytes or more: shared by the instances that are given it; a DpopNonceSource:
+   * the API's own nonces (`current` and `check`).
    */
-  nonces?: boolean | { key: string | Uint8Array };
+  nonces?: boolean | { key: string | Uint8Array } | DpopNonceSource;
+}
+
+/**
+ * A refusal of a verified token by the API's own rule (a revoked grant, say): the wire `error`
+ * (RFC 6750 §3.1, RFC 9470 §3) and its description, with the auth-params the client needs.
+ * `insufficient_scope` is answered 403, the others 401, in the scheme the token calls for.
+ */
+export interface TokenRefusal extends ChallengeParams {
+  error: 'invalid_token' | 'insufficient_scope' | 'insufficient_user_authentication';
+  description: string;
 }
 
 /** What every request to the API must present, unless a route asks for more. */
@@ -72,7 +90,22 @@ export interface ResourceServerOptions extends Requirements {
   /** The `acr` values, weakest first. Default PROOFGATE_ACR_ORDER. */
   acrOrder?: readonly string[];
   jwks?: JwksOptions;
+  /**
+   * The issuer's keys, resolved by the API itself (jose's `JWTVerifyGetKey`: a key set it holds
+   * in process, `createLocalJWKSet`, or a JWKS it fetches its own way). Replaces discovery and
+   * `jwks`; a resolver that throws anything but a jose error answers 503, as a failed fetch does.
+   */
+  keys?: JWTVerifyGetKey;
   dpop?: DpopOptions;
+  /**
+   * The API's own check of a token that passed all of this package's (its signature, claims and
+   * DPoP proof), before the scopes and `acr` are: e.g. that its grant was not revoked since.
+   * A TokenRefusal refuses the request with it; undefined lets it through.
+   */
+  check?: (
+    claims: VerifiedClaims,
+    request: ProtectedRequest,
+  ) => TokenRefusal | undefined | Promise<TokenRefusal | undefined>;
   /** RFC 9728 §5.1 `resource_metadata` of the challenges. Default: derived from `resource` (§3.1). */
   resourceMetadataUrl?: string;
   /** The clock, in milliseconds since the epoch (tests). Default Date.now. */
@@ -102,7 +135,7 @@ export type Verdict = Admitted | Refusal;
  * §3, RFC 9449 §7.1 and §9), every challenge naming the resource's metadata (RFC 9728 §5.1).
  */
 export class ResourceServer {
-  private readonly keys: IssuerKeys;
+  private readonly getKey: JWTVerifyGetKey;
   private readonly challenges: ChallengeContext;
   private readonly dpop: DpopPolicy;
   private readonly dpopRequired: boolean;
@@ -116,7 +149,7 @@ export class ResourceServer {
     this.acrOrder = options.acrOrder ?? PROOFGATE_ACR_ORDER;
     this.checkRequirements(options);
     this.base = new URL(options.url ?? new URL(options.resource).origin);
-    this.keys = new IssuerKeys(options.issuer, options.jwks);
+    this.getKey = options.keys ?? new IssuerKeys(options.issuer, options.jwks).getKey;
     this.tolerance = options.clockToleranceSeconds ?? 5;
     this.now = options.now ?? Date.now;
     const dpop = options.dpop ?? {};
@@ -126,8 +159,8 @@ export class ResourceServer {
       algs: dpop.algs ?? DEFAULT_DPOP_ALGS,
       proofMaxAgeSeconds: dpop.proofMaxAgeSeconds ?? 60,
       clockToleranceSeconds: this.tolerance,
-      replays: new ReplayCache(dpop.replayCacheSize ?? 10_000),
-      ...(nonces ? { nonces: new DpopNonces(nonces === true ? undefined : nonces.key) } : {}),
+      replays: dpop.replays ?? new ReplayCache(dpop.replayCacheSize ?? 10_000),
+      ...(nonces ? { nonces: nonceSource(nonces) } : {}),
     };
     this.challenges = {
       ...(options.realm === undefined ? {} : { realm: options.realm }),
@@ -154,6 +187,7 @@ export class ResourceServer {
       const claims = await this.verifyToken(token, scheme);
       const headers = await this.checkBinding(claims, scheme, token, request);
       try {
+        await this.checkOwnRule(claims, request);
         this.checkRequirementsMet(claims, route);
       } catch (error) {
         throw error instanceof Refused && claims.cnf ? error.inDpopScheme() : error;
@@ -169,7 +203,7 @@ export class ResourceServer {
   /** RFC 9068 §4: signature by the issuer's key, `typ`, `iss`, `aud`, `exp`/`nbf` with skew. */
   private async verifyToken(token: string, scheme: Scheme): Promise<VerifiedClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.keys.getKey, {
+      const { payload } = await jwtVerify(token, this.getKey, {
         typ: 'at+jwt',
         algorithms: [...(this.options.algorithms ?? DEFAULT_TOKEN_ALGS)],
         issuer: this.options.issuer,
@@ -232,6 +266,14 @@ export class ResourceServer {
     return nextNonce === undefined ? {} : { 'DPoP-Nonce': nextNonce };
   }
 
+  /** The API's `check`, its refusal answered as this package's own. */
+  private async checkOwnRule(claims: VerifiedClaims, request: ProtectedRequest): Promise<void> {
+    const refusal = await this.options.check?.(claims, request);
+    if (refusal === undefined) return;
+    const { error, description, ...params } = refusal;
+    throw new Refused(error === 'insufficient_scope' ? 403 : 401, error, description, params);
+  }
+
   /** RFC 9470 §3 (`acr`, `auth_time`), then RFC 6750 §3.1 (scope). */
   private checkRequirementsMet(claims: VerifiedClaims, route: Requirements): void {
     const acr = route.acr ?? this.options.acr;
@@ -289,6 +331,13 @@ export class ResourceServer {
       throw new TypeError('maxAge must be a whole number of seconds');
     }
   }
+}
+
+function nonceSource(
+  nonces: true | { key: string | Uint8Array } | DpopNonceSource,
+): DpopNonceSource {
+  if (nonces === true) return new DpopNonces();
+  return 'check' in nonces ? nonces : new DpopNonces(nonces.key);
 }
 
 function withoutUndefined(params: { acr_values?: string; max_age?: number }) {

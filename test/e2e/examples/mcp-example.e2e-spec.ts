@@ -22,6 +22,7 @@ import type {
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -30,6 +31,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { startMcpServer, type RunningMcpServer } from '../../../examples/mcp-server/mcp-server';
 import { ClientRepository } from '../../../src/clients/client.repository';
+import { AccessTokenService } from '../../../src/tokens/access-token.service';
 import { CookieBrowser } from '../../support/cookie-browser';
 import { clientEntry, exchangeCode, login, obtainCode, getMe } from '../../support/oauth';
 import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
@@ -502,7 +504,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
       expect(res.headers.get('www-authenticate')).toContain(challenge(mcp.resourceMetadataUrl));
     });
 
-    it("a request with 500 server_error, not 401, when Proofgate's keys cannot be fetched", async () => {
+    it("a request with 503 temporarily_unavailable, not 401, when Proofgate's keys cannot be fetched", async () => {
       // An issuer whose RFC 8414 document names a JWKS that nobody serves.
       const nowhere = `http://127.0.0.1:${await freePort()}/jwks.json`;
       const fakeIssuer = createServer((_req, res) => {
@@ -523,10 +525,13 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
         const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
         const jwt = `${part({ alg: 'ES256', typ: 'at+jwt', kid: 'k1' })}.${part({ sub: 'x' })}.AAAA`;
         const res = await initialize(`Bearer ${jwt}`, lonely.resource);
-        expect(res.status).toBe(500);
+        // The package's answer: not the client's fault, so no 401 that would send it to sign
+        // in again; a 503 it may retry.
+        expect(res.status).toBe(503);
+        expect(res.headers.get('retry-after')).toBe('5');
         expect(await res.json()).toEqual({
-          error: 'server_error',
-          error_description: "The authorization server's keys could not be fetched",
+          error: 'temporarily_unavailable',
+          error_description: "The authorization server's keys could not be read; try again shortly",
         });
       } finally {
         await lonely.close();
@@ -557,7 +562,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
       const weak = await initialize(`Bearer ${await tokenOf()}`, stepUpResource);
       expect(weak.status).toBe(401);
       const description =
-        'This server needs a login of acr phr (a passkey sign-in); authorize again with acr_values=phr';
+        'This resource needs a sign-in of acr phr; authorize again with acr_values=phr';
       expect(await weak.json()).toEqual({
         error: 'insufficient_user_authentication',
         error_description: description,
@@ -581,6 +586,30 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
       const strong = await tokenOf({ acr_values: acrValues });
       expect(claimsOf(strong)).toMatchObject({ acr: 'phr', aud: stepUpResource });
       expect((await initialize(`Bearer ${strong}`, stepUpResource)).status).toBe(200);
+    });
+
+    it('admits a hardware-bound passkey sign-in (acr phrh) where a passkey sign-in (phr) is required, by the order of acr values', async () => {
+      // Signed by the service's own key, as its token endpoint signs one after a sign-in with a
+      // passkey proven hardware-bound (test/acceptance/hardware-bound-passkeys).
+      const tokenOf = async (acr: string) =>
+        (
+          await t.app.get(AccessTokenService).sign({
+            audience: stepUpResource,
+            sub: 'user1',
+            clientId: STEP_UP_CLIENT.id,
+            scope: 'openid',
+            authMethod: 'passkey',
+            grantId: randomUUID(),
+            authTime: Math.floor(Date.now() / 1000),
+            acr,
+          })
+        ).token;
+      const hardware = await initialize(`Bearer ${await tokenOf('phrh')}`, stepUpResource);
+      expect(hardware.status).toBe(200);
+      // ...whereas a value the order does not know meets nothing.
+      const unknown = await initialize(`Bearer ${await tokenOf('phrx')}`, stepUpResource);
+      expect(unknown.status).toBe(401);
+      expect(await unknown.json()).toMatchObject({ error: 'insufficient_user_authentication' });
     });
 
     it('a token that is not a Proofgate access token', async () => {
