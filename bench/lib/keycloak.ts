@@ -100,6 +100,8 @@ export async function startKeycloak(
 ): Promise<{ server: ServerProcess; origin: string; javaPid: number }> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
+  // A new dev-file database each run: every run starts from the same empty server.
+  rmSync(join(home, 'data'), { recursive: true, force: true });
   const server = await startServer({
     name: 'keycloak',
     command: join(home, 'bin', 'kc.sh'),
