@@ -2,19 +2,20 @@
  * `npm run bench:keycloak`: Proofgate's code exchange against Keycloak's on the same machine
  * (issue #82). Keycloak comes from Maven Central and runs in production mode (bench/lib/keycloak.ts);
  * Proofgate from its build, in production mode on the embedded database, with WORKERS set (each
- * `--workers` value an instance of its own, started in turn). The same request on both: the
+ * `--workers` value an instance of its own, all running). The same request on both: the
  * authorization code + PKCE exchange with client_secret_basic and no scope (an access and a
  * refresh token each), `--requests` per round at `--connections` concurrent, from the separate
- * load-generator process. Rounds alternate which server goes first; the first `--warmup` rounds
- * warm Keycloak's JIT (and Proofgate's) and are not counted. Codes are minted through each
- * server's login and authorization endpoint before each round, off the clock.
+ * load-generator process. Every configuration runs in every round, in an order that turns each
+ * round; the first `--warmup` rounds warm Keycloak's JIT (and Proofgate's) and are not counted.
+ * Codes are minted through each server's login and authorization endpoint before each round, off
+ * the clock.
  *
  * Reported per server: exchanges per second, CPU per exchange (every process of the instance),
  * p50 and p99, and the peak RSS (every process of the instance: the sum of each one's peak), with
  * the medians of the rounds and the ratios. Writes its section of docs/BENCHMARKS.md only with
  * `--write`.
  *
- * Options: `--rounds 6`, `--warmup 2`, `--requests 2000`, `--connections 50`, `--workers 1,2`,
+ * Options: `--rounds 6`, `--warmup 3`, `--requests 2000`, `--connections 50`, `--workers 1,2`,
  * `--keycloak 26.4.7`, `--skip-build`, `--write`.
  */
 import { existsSync } from 'node:fs';
@@ -50,7 +51,7 @@ const option = (name: string, fallback: string) => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
 const ROUNDS = Number(option('--rounds', '6'));
-const WARMUP = Number(option('--warmup', '2'));
+const WARMUP = Number(option('--warmup', '3'));
 const REQUESTS = Number(option('--requests', '2000'));
 const CONNECTIONS = Number(option('--connections', '50'));
 const WORKERS = option('--workers', '1,2')
@@ -170,7 +171,9 @@ async function main(): Promise<void> {
       rounds: [],
     };
 
-    const comparisons: { workers: number; pg: Side; kc: Round[]; kcPeakMiB: number }[] = [];
+    // Every Proofgate configuration runs beside Keycloak in the same rounds, in an order that
+    // turns each round, so that each is compared with Keycloak as warm as it is then.
+    const pgs: { workers: number; side: Side; server: ServerProcess }[] = [];
     for (const workers of WORKERS) {
       const service = await proofgate.startService({
         distDir: DIST,
@@ -179,9 +182,11 @@ async function main(): Promise<void> {
         env: { WORKERS: String(workers) },
       });
       const server: ServerProcess = service.server;
+      cleanups.push(() => server.stop());
       const pgBrowser = new Browser(service.origin);
+      cleanups.push(() => pgBrowser.close());
       await proofgate.login(pgBrowser);
-      const pg: Side = {
+      const side: Side = {
         name: `Proofgate, WORKERS=${workers}`,
         origin: service.origin,
         warmPath: '/.well-known/oauth-authorization-server',
@@ -190,22 +195,23 @@ async function main(): Promise<void> {
         exchanges: proofgate.exchangeRequests,
         rounds: [],
       };
-      log(`proofgate on ${service.origin} (pids ${pg.pids().join(', ')})`);
-      kcSide.rounds.length = 0;
-      for (let round = 1; round <= WARMUP + ROUNDS; round++) {
-        const order = round % 2 === 1 ? [pg, kcSide] : [kcSide, pg];
-        for (const side of order) await measure(loadgen, side, round);
-      }
-      pg.peakMiB = treeMemory(server.pid)?.peakMiB;
-      comparisons.push({
-        workers,
-        pg,
-        kc: [...kcSide.rounds],
-        kcPeakMiB: readMemory(kc.javaPid)?.peakMiB ?? Number.NaN,
-      });
-      await pgBrowser.close();
-      await server.stop();
+      pgs.push({ workers, side, server });
+      log(`proofgate on ${service.origin} (pids ${side.pids().join(', ')})`);
     }
+    const sides = [...pgs.map((pg) => pg.side), kcSide];
+    for (let round = 1; round <= WARMUP + ROUNDS; round++) {
+      const turn = round % sides.length;
+      for (const side of [...sides.slice(turn), ...sides.slice(0, turn)]) {
+        await measure(loadgen, side, round);
+      }
+    }
+    const kcPeakMiB = readMemory(kc.javaPid)?.peakMiB ?? Number.NaN;
+    const comparisons = pgs.map(({ workers, side, server }) => ({
+      workers,
+      pg: { ...side, peakMiB: treeMemory(server.pid)?.peakMiB },
+      kc: kcSide.rounds,
+      kcPeakMiB,
+    }));
 
     const section = render(comparisons, {
       startedAt,
@@ -256,7 +262,8 @@ function render(
       `\`start --optimized --cache=local\`, kc.sh's JVM flags, ${run.javaHome}). The same exchange on ` +
       `both: authorization code + PKCE, client_secret_basic, no scope (an access and a refresh token), ` +
       `${REQUESTS} exchanges a round at ${CONNECTIONS} concurrent from a separate load-generator ` +
-      `process, ${WARMUP} warm-up rounds then ${ROUNDS} counted, alternating which server goes first. ` +
+      `process, ${WARMUP} warm-up rounds then ${ROUNDS} counted, every configuration in every round, in an order that ` +
+      'turns each round. ' +
       'CPU and peak RSS count every process of the instance (the primary and its workers).',
     '',
     `Command: \`npm run bench:keycloak -- ${argv.filter((a) => a !== '--write').join(' ')}\``.replace(
