@@ -57,7 +57,7 @@ describe('renderLoginPage', () => {
       csrfToken: hostile,
       returnTo: hostile,
       username: hostile,
-      error: hostile,
+      error: { id: 'login.provider', values: { name: hostile } },
     });
 
     expect(html).not.toContain('<script>');
@@ -100,7 +100,11 @@ describe('renderLoginPage', () => {
   });
 
   it('has no inline script, style or event handler (the CSP would block them)', () => {
-    const html = renderLoginPage({ csrfToken: 't', returnTo: '/', error: 'e' });
+    const html = renderLoginPage({
+      csrfToken: 't',
+      returnTo: '/',
+      error: { id: 'login.error.invalid_credentials' },
+    });
 
     expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
     // The only scripts are files under /static, with nothing inline; the shared helpers first.
@@ -183,14 +187,14 @@ describe('renderLoginPage', () => {
     const html = renderWith({ csrfToken: 't', returnTo: '/' }, [
       {
         id: 'one',
-        text: 'Sign in with One',
+        text: { id: 'login.button.wallet', values: { chain: 'One' } },
         scripts: ['/static/shared.js', '/static/one.js'],
         until: 'disabled',
         acr: ANY_SIGN_IN,
       },
       {
         id: 'two',
-        text: 'Sign in with Two',
+        text: { id: 'login.button.wallet', values: { chain: 'Two' } },
         scripts: ['/static/shared.js'],
         until: 'hidden',
         acr: ANY_SIGN_IN,

@@ -1,0 +1,90 @@
+import type { Catalogue } from './en';
+
+/** Deutsch. Passkey heißt hier, wie auf den Plattformen, „Passkey“. */
+export const de = {
+  'frame.brand': 'Proofgate',
+  'frame.title': '{title} · Proofgate',
+  'frame.nav.models': 'Modelle',
+  'frame.nav.demo': 'dApp-Demo',
+  'frame.nav.sign_in': 'Anmelden',
+  'frame.nav.signed_in_as': 'Angemeldet als <strong>{subject}</strong>',
+  'frame.nav.sign_out': 'Abmelden',
+
+  'login.title': 'Anmelden',
+  'login.username': 'Benutzername',
+  'login.password': 'Passwort',
+  'login.submit': 'Anmelden',
+  'login.or': 'oder',
+  'login.email': 'E-Mail',
+  'login.email.submit': 'Code per E-Mail senden',
+  'login.provider': 'Mit {name} anmelden',
+  'login.button.wallet': 'Mit {chain} anmelden',
+  'login.button.passkey': 'Mit einem Passkey anmelden',
+  'login.button.oid4vp': 'Mit Ihrer Identitäts-Wallet anmelden',
+  'login.signed_in': 'Angemeldet als <strong>{subject}</strong>.',
+  'login.sign_out': 'Abmelden',
+  'login.pending': '{client} {clientId} bittet Sie, sich anzumelden.',
+  'login.pending.scopes': '{client} {clientId} bittet Sie, sich anzumelden, für: {scopes}.',
+  'login.cancel': 'Abbrechen und zurück zu {client}',
+  'login.step_up.phr':
+    'Diese Anwendung verlangt eine <strong>Phishing-resistente</strong> Anmeldung ({acr}): Melden Sie sich mit einem <strong>Passkey</strong> an. Ein Passwort oder eine Wallet-Signatur genügt dafür nicht.',
+  'login.step_up.phrh':
+    'Diese Anwendung verlangt einen <strong>hardwaregebundenen</strong> Passkey ({acr}): Melden Sie sich mit einem Passkey an, der auf einem Sicherheitsschlüssel oder einem Gerät liegt, dem dieser Dienst vertraut, und dessen Schlüssel nicht synchronisiert werden kann. Ein synchronisierter Passkey, ein Passwort oder eine Wallet-Signatur genügt dafür nicht.',
+  'login.step_up.offer':
+    'Diese Anwendung bittet um eine <strong>Phishing-resistente</strong> Anmeldung ({acr}): Ein <strong>Passkey</strong> erfüllt sie. Sie können sich auch anders anmelden: Die Anwendung erfährt dann, dass die Anmeldung nicht Phishing-resistent war.',
+  'login.step_up.continue': 'Als {subject} ohne Passkey fortfahren',
+  'login.error.missing':
+    '{missing, select, username {Geben Sie Ihren Benutzernamen ein.} password {Geben Sie Ihr Passwort ein.} other {Geben Sie Ihren Benutzernamen und Ihr Passwort ein.}}',
+  'login.error.invalid_credentials': 'Benutzername oder Passwort ist falsch.',
+  'login.error.too_many':
+    '{unit, select, minutes {Zu viele fehlgeschlagene Anmeldeversuche. Versuchen Sie es in {count, plural, one {# Minute} other {# Minuten}} erneut.} other {Zu viele fehlgeschlagene Anmeldeversuche. Versuchen Sie es in {count, plural, one {# Sekunde} other {# Sekunden}} erneut.}}',
+  'login.error.account_disabled':
+    'Dieses Konto ist gesperrt: Keine Anmeldemethode meldet es an, bis ein Betreiber es wieder freigibt.',
+  'login.error.method_removed':
+    'Diese Anmeldemethode wurde während der Anmeldung aus dem Konto entfernt; melden Sie sich mit einer anderen an.',
+  'login.error.csrf.missing_cookie':
+    'Ihr Browser hat das Sicherheits-Cookie des Anmeldeformulars nicht gesendet. Prüfen Sie, ob Cookies erlaubt sind, und melden Sie sich erneut an.',
+  'login.error.csrf.missing_token':
+    'Das Sicherheitstoken des Anmeldeformulars fehlt. Melden Sie sich auf dieser Seite erneut an.',
+  'login.error.csrf.mismatch':
+    'Das Sicherheitstoken des Anmeldeformulars stimmt nicht überein. Melden Sie sich auf dieser Seite erneut an.',
+  'login.error.csrf.invalid':
+    'Das Sicherheitstoken des Anmeldeformulars gilt nicht für diesen Browser. Melden Sie sich auf dieser Seite erneut an.',
+
+  'upstream.refusal.unknown_provider':
+    'Diesen Anmeldeanbieter gibt es hier nicht. Wählen Sie auf dieser Seite eine Art der Anmeldung.',
+  'upstream.refusal.cancelled':
+    'Die Anmeldung wurde beim Anbieter abgebrochen. Wählen Sie eine Art der Anmeldung.',
+  'upstream.refusal.refused':
+    'Der Anbieter hat Sie nicht angemeldet. Versuchen Sie es erneut oder wählen Sie eine andere Art der Anmeldung.',
+  'upstream.refusal.state_unknown':
+    'Diese Anmeldung hat nicht auf dieser Seite begonnen oder ist abgelaufen. Beginnen Sie auf dieser Seite neu.',
+  'upstream.refusal.state_expired':
+    'Die Anmeldung beim Anbieter hat zu lange gedauert. Beginnen Sie auf dieser Seite neu.',
+  'upstream.refusal.state_used':
+    'Diese Anmeldung wurde bereits abgeschlossen oder abgebrochen und zählt nur einmal. Beginnen Sie auf dieser Seite neu.',
+  'upstream.refusal.other_browser':
+    'Diese Anmeldung wurde in einem anderen Browser begonnen, oder die Cookies dieses Browsers wurden inzwischen gelöscht. Beginnen Sie auf dieser Seite neu, in diesem Browser.',
+  'upstream.refusal.mix_up':
+    'Die Antwort nennt einen anderen Anbieter als den, an den diese Anmeldung geschickt wurde, und wurde daher abgelehnt. Beginnen Sie auf dieser Seite neu.',
+  'upstream.refusal.missing_iss':
+    'Die Antwort des Anbieters sagt nicht, welcher Anbieter sie gesendet hat, obwohl dieser Anbieter es immer sagt, und wurde daher abgelehnt. Beginnen Sie auf dieser Seite neu.',
+  'upstream.refusal.id_token_invalid':
+    'Das ID-Token des Anbieters ließ sich nicht prüfen (Signatur, Zielgruppe, Ablauf oder Nonce) und wurde daher abgelehnt. Versuchen Sie es erneut oder wählen Sie eine andere Art der Anmeldung.',
+  'upstream.refusal.provider_unavailable':
+    'Der Anbieter war nicht erreichbar. Versuchen Sie es später erneut oder wählen Sie eine andere Art der Anmeldung.',
+  'upstream.refusal.provider_answer_invalid':
+    'Die Antwort des Anbieters ist keine gültige Anmeldung. Versuchen Sie es später erneut oder wählen Sie eine andere Art der Anmeldung.',
+  'upstream.refusal.too_many_accounts':
+    'In der letzten Stunde wurden aus Ihrem Netz zu viele neue Konten angelegt. Versuchen Sie es später erneut oder melden Sie sich mit einem bestehenden Konto an.',
+  'upstream.refusal.account_disabled':
+    'Dieses Konto ist gesperrt. Wenden Sie sich an den Betreiber dieses Dienstes.',
+  'upstream.refusal.method_removed':
+    'Dieses Anbieterkonto meldet das verknüpfte Konto nicht mehr an. Melden Sie sich anders an.',
+  'upstream.refusal.already_linked':
+    'Dieses Anbieterkonto ist bereits mit einem anderen Konto verknüpft.',
+  'upstream.refusal.too_many_methods':
+    'Dieses Konto hat bereits so viele Anmeldemethoden, wie es haben darf. Entfernen Sie zuerst eine.',
+  'upstream.refusal.link_needs_recent_sign_in':
+    'Zum Verknüpfen eines Anbieterkontos ist eine kürzliche Anmeldung an diesem Konto nötig (mit seinem Passkey, falls es einen hat). Melden Sie sich erneut an und verknüpfen Sie es dann.',
+} satisfies Catalogue;

@@ -1,0 +1,96 @@
+/**
+ * The English catalogue, which defines the message ids: ICU MessageFormat (FormatJS), keys by
+ * page and purpose. `<strong>`, `<code>` and `<em>` are the only tags a message may hold
+ * (PageLocale.html); a value is text, escaped, unless the page passes trusted HTML.
+ */
+export const en = {
+  'frame.brand': 'Proofgate',
+  'frame.title': '{title} · Proofgate',
+  'frame.nav.models': 'Models',
+  'frame.nav.demo': 'dApp demo',
+  'frame.nav.sign_in': 'Sign in',
+  'frame.nav.signed_in_as': 'Signed in as <strong>{subject}</strong>',
+  'frame.nav.sign_out': 'Sign out',
+
+  'login.title': 'Sign in',
+  'login.username': 'Username',
+  'login.password': 'Password',
+  'login.submit': 'Sign in',
+  'login.or': 'or',
+  'login.email': 'Email',
+  'login.email.submit': 'Email me a code',
+  'login.provider': 'Sign in with {name}',
+  'login.button.wallet': 'Sign in with {chain}',
+  'login.button.passkey': 'Sign in with a passkey',
+  'login.button.oid4vp': 'Sign in with your identity wallet',
+  'login.signed_in': 'Signed in as <strong>{subject}</strong>.',
+  'login.sign_out': 'Sign out',
+  'login.pending': '{client} {clientId} asks you to sign in.',
+  'login.pending.scopes': '{client} {clientId} asks you to sign in, for: {scopes}.',
+  'login.cancel': 'Cancel and go back to {client}',
+  'login.step_up.phr':
+    'This application asks for a <strong>phishing-resistant</strong> sign-in ({acr}): sign in with a <strong>passkey</strong>. A password or a wallet signature does not meet it.',
+  'login.step_up.phrh':
+    'This application asks for a <strong>hardware-bound</strong> passkey ({acr}): sign in with a passkey held in a security key or a device this service trusts, whose key cannot be synced. A synced passkey, a password or a wallet signature does not meet it.',
+  'login.step_up.offer':
+    'This application asks for a <strong>phishing-resistant</strong> sign-in ({acr}): a <strong>passkey</strong> meets it. You may sign in another way: the application is then told that the sign-in was not phishing-resistant.',
+  'login.step_up.continue': 'Continue as {subject} without a passkey',
+  'login.error.missing':
+    '{missing, select, username {Enter your username.} password {Enter your password.} other {Enter your username and password.}}',
+  'login.error.invalid_credentials': 'Invalid username or password.',
+  'login.error.too_many':
+    '{unit, select, minutes {Too many failed sign-in attempts. Try again in {count, plural, one {# minute} other {# minutes}}.} other {Too many failed sign-in attempts. Try again in {count, plural, one {# second} other {# seconds}}.}}',
+  'login.error.account_disabled':
+    'This account is disabled: no sign-in method signs it in until an operator enables it again.',
+  'login.error.method_removed':
+    'This sign-in method was removed from the account while signing in; sign in with another one.',
+  'login.error.csrf.missing_cookie':
+    'Your browser did not send the login form’s security cookie. Make sure cookies are enabled, then sign in again.',
+  'login.error.csrf.missing_token':
+    'The login form’s security token is missing. Sign in again from this page.',
+  'login.error.csrf.mismatch':
+    'The login form’s security token does not match. Sign in again from this page.',
+  'login.error.csrf.invalid':
+    'The login form’s security token is not valid for this browser. Sign in again from this page.',
+
+  'upstream.refusal.unknown_provider':
+    'There is no such sign-in provider here. Choose a way to sign in on this page.',
+  'upstream.refusal.cancelled':
+    'The sign-in was cancelled at the provider. Choose a way to sign in.',
+  'upstream.refusal.refused':
+    'The provider did not sign you in. Try again, or choose another way to sign in.',
+  'upstream.refusal.state_unknown':
+    'This sign-in did not start on this page, or it has expired. Start again from this page.',
+  'upstream.refusal.state_expired':
+    'The sign-in at the provider took too long. Start again from this page.',
+  'upstream.refusal.state_used':
+    'This sign-in was already completed or abandoned, and it counts once. Start again from this page.',
+  'upstream.refusal.other_browser':
+    'This sign-in was started in another browser, or this browser’s cookies were cleared since. Start again from this page, in this browser.',
+  'upstream.refusal.mix_up':
+    'The answer names another provider than the one this sign-in was sent to, so it was refused. Start again from this page.',
+  'upstream.refusal.missing_iss':
+    'The provider’s answer does not say which provider sent it, though this provider always says so, so it was refused. Start again from this page.',
+  'upstream.refusal.id_token_invalid':
+    'The provider’s ID token could not be verified (its signature, audience, expiry or nonce), so it was refused. Try again, or choose another way to sign in.',
+  'upstream.refusal.provider_unavailable':
+    'The provider could not be reached. Try again later, or choose another way to sign in.',
+  'upstream.refusal.provider_answer_invalid':
+    'The provider answered something that is not a valid sign-in. Try again later, or choose another way to sign in.',
+  'upstream.refusal.too_many_accounts':
+    'Too many new accounts were created from your network in the last hour. Try again later, or sign in with an account you already have.',
+  'upstream.refusal.account_disabled':
+    'This account is disabled. Contact the operator of this service.',
+  'upstream.refusal.method_removed':
+    'This provider account no longer signs in to the account it was linked to. Sign in another way.',
+  'upstream.refusal.already_linked': 'This provider account is already linked to another account.',
+  'upstream.refusal.too_many_methods':
+    'This account has as many sign-in methods as it may have. Remove one first.',
+  'upstream.refusal.link_needs_recent_sign_in':
+    'Linking a provider account needs a recent sign-in of this account (with its passkey, if it has one). Sign in again, then link it.',
+} as const;
+
+export type MessageId = keyof typeof en;
+
+/** A catalogue of another language: every id of `en`, no other (checked by the compiler). */
+export type Catalogue = Record<MessageId, string>;

@@ -1,0 +1,89 @@
+import type { Catalogue } from './en';
+
+/** Español. Passkey se dice «llave de acceso», como en las plataformas. */
+export const es = {
+  'frame.brand': 'Proofgate',
+  'frame.title': '{title} · Proofgate',
+  'frame.nav.models': 'Modelos',
+  'frame.nav.demo': 'Demo de dApp',
+  'frame.nav.sign_in': 'Iniciar sesión',
+  'frame.nav.signed_in_as': 'Sesión iniciada como <strong>{subject}</strong>',
+  'frame.nav.sign_out': 'Cerrar sesión',
+
+  'login.title': 'Iniciar sesión',
+  'login.username': 'Nombre de usuario',
+  'login.password': 'Contraseña',
+  'login.submit': 'Iniciar sesión',
+  'login.or': 'o',
+  'login.email': 'Correo electrónico',
+  'login.email.submit': 'Enviarme un código por correo',
+  'login.provider': 'Iniciar sesión con {name}',
+  'login.button.wallet': 'Iniciar sesión con {chain}',
+  'login.button.passkey': 'Iniciar sesión con una llave de acceso',
+  'login.button.oid4vp': 'Iniciar sesión con tu cartera de identidad',
+  'login.signed_in': 'Sesión iniciada como <strong>{subject}</strong>.',
+  'login.sign_out': 'Cerrar sesión',
+  'login.pending': '{client} {clientId} te pide que inicies sesión.',
+  'login.pending.scopes': '{client} {clientId} te pide que inicies sesión, para: {scopes}.',
+  'login.cancel': 'Cancelar y volver a {client}',
+  'login.step_up.phr':
+    'Esta aplicación pide un inicio de sesión <strong>resistente al phishing</strong> ({acr}): inicia sesión con una <strong>llave de acceso</strong>. Una contraseña o una firma de cartera no basta.',
+  'login.step_up.phrh':
+    'Esta aplicación pide una llave de acceso <strong>ligada al hardware</strong> ({acr}): inicia sesión con una llave de acceso guardada en una llave de seguridad o en un dispositivo en el que este servicio confía, cuya clave no se puede sincronizar. Una llave de acceso sincronizada, una contraseña o una firma de cartera no basta.',
+  'login.step_up.offer':
+    'Esta aplicación pide un inicio de sesión <strong>resistente al phishing</strong> ({acr}): una <strong>llave de acceso</strong> lo cumple. Puedes iniciar sesión de otra forma: la aplicación sabrá entonces que el inicio de sesión no fue resistente al phishing.',
+  'login.step_up.continue': 'Continuar como {subject} sin llave de acceso',
+  'login.error.missing':
+    '{missing, select, username {Escribe tu nombre de usuario.} password {Escribe tu contraseña.} other {Escribe tu nombre de usuario y tu contraseña.}}',
+  'login.error.invalid_credentials': 'Nombre de usuario o contraseña incorrectos.',
+  'login.error.too_many':
+    '{unit, select, minutes {Demasiados intentos fallidos de inicio de sesión. Vuelve a intentarlo en {count, plural, one {# minuto} other {# minutos}}.} other {Demasiados intentos fallidos de inicio de sesión. Vuelve a intentarlo en {count, plural, one {# segundo} other {# segundos}}.}}',
+  'login.error.account_disabled':
+    'Esta cuenta está desactivada: ningún método de inicio de sesión da acceso a ella hasta que un operador la vuelva a activar.',
+  'login.error.method_removed':
+    'Este método de inicio de sesión se quitó de la cuenta mientras iniciabas sesión; inicia sesión con otro.',
+  'login.error.csrf.missing_cookie':
+    'Tu navegador no envió la cookie de seguridad del formulario de inicio de sesión. Comprueba que las cookies estén permitidas y vuelve a iniciar sesión.',
+  'login.error.csrf.missing_token':
+    'Falta el token de seguridad del formulario de inicio de sesión. Vuelve a iniciar sesión desde esta página.',
+  'login.error.csrf.mismatch':
+    'El token de seguridad del formulario de inicio de sesión no coincide. Vuelve a iniciar sesión desde esta página.',
+  'login.error.csrf.invalid':
+    'El token de seguridad del formulario de inicio de sesión no es válido para este navegador. Vuelve a iniciar sesión desde esta página.',
+
+  'upstream.refusal.unknown_provider':
+    'Aquí no existe ese proveedor de inicio de sesión. Elige una forma de iniciar sesión en esta página.',
+  'upstream.refusal.cancelled':
+    'El inicio de sesión se canceló en el proveedor. Elige una forma de iniciar sesión.',
+  'upstream.refusal.refused':
+    'El proveedor no inició tu sesión. Vuelve a intentarlo o elige otra forma de iniciar sesión.',
+  'upstream.refusal.state_unknown':
+    'Este inicio de sesión no empezó en esta página o ha caducado. Empieza de nuevo desde esta página.',
+  'upstream.refusal.state_expired':
+    'El inicio de sesión en el proveedor tardó demasiado. Empieza de nuevo desde esta página.',
+  'upstream.refusal.state_used':
+    'Este inicio de sesión ya se completó o se abandonó, y solo cuenta una vez. Empieza de nuevo desde esta página.',
+  'upstream.refusal.other_browser':
+    'Este inicio de sesión empezó en otro navegador, o las cookies de este navegador se borraron desde entonces. Empieza de nuevo desde esta página, en este navegador.',
+  'upstream.refusal.mix_up':
+    'La respuesta nombra a otro proveedor distinto de aquel al que se envió este inicio de sesión, así que se rechazó. Empieza de nuevo desde esta página.',
+  'upstream.refusal.missing_iss':
+    'La respuesta del proveedor no dice qué proveedor la envió, aunque este proveedor siempre lo dice, así que se rechazó. Empieza de nuevo desde esta página.',
+  'upstream.refusal.id_token_invalid':
+    'No se pudo verificar el token de ID del proveedor (su firma, audiencia, caducidad o nonce), así que se rechazó. Vuelve a intentarlo o elige otra forma de iniciar sesión.',
+  'upstream.refusal.provider_unavailable':
+    'No se pudo contactar con el proveedor. Vuelve a intentarlo más tarde o elige otra forma de iniciar sesión.',
+  'upstream.refusal.provider_answer_invalid':
+    'El proveedor respondió algo que no es un inicio de sesión válido. Vuelve a intentarlo más tarde o elige otra forma de iniciar sesión.',
+  'upstream.refusal.too_many_accounts':
+    'Se crearon demasiadas cuentas nuevas desde tu red en la última hora. Vuelve a intentarlo más tarde o inicia sesión con una cuenta que ya tengas.',
+  'upstream.refusal.account_disabled':
+    'Esta cuenta está desactivada. Ponte en contacto con el operador de este servicio.',
+  'upstream.refusal.method_removed':
+    'Esta cuenta del proveedor ya no da acceso a la cuenta a la que estaba vinculada. Inicia sesión de otra forma.',
+  'upstream.refusal.already_linked': 'Esta cuenta del proveedor ya está vinculada a otra cuenta.',
+  'upstream.refusal.too_many_methods':
+    'Esta cuenta ya tiene tantos métodos de inicio de sesión como puede tener. Quita uno primero.',
+  'upstream.refusal.link_needs_recent_sign_in':
+    'Vincular una cuenta de proveedor requiere un inicio de sesión reciente en esta cuenta (con su llave de acceso, si tiene una). Vuelve a iniciar sesión y vincúlala.',
+} satisfies Catalogue;

@@ -1,0 +1,89 @@
+import type { Catalogue } from './en';
+
+/** Français. Passkey se dit « clé d’accès », comme sur les plateformes. */
+export const fr = {
+  'frame.brand': 'Proofgate',
+  'frame.title': '{title} · Proofgate',
+  'frame.nav.models': 'Modèles',
+  'frame.nav.demo': 'Démo dApp',
+  'frame.nav.sign_in': 'Se connecter',
+  'frame.nav.signed_in_as': 'Connecté en tant que <strong>{subject}</strong>',
+  'frame.nav.sign_out': 'Se déconnecter',
+
+  'login.title': 'Connexion',
+  'login.username': 'Nom d’utilisateur',
+  'login.password': 'Mot de passe',
+  'login.submit': 'Se connecter',
+  'login.or': 'ou',
+  'login.email': 'E-mail',
+  'login.email.submit': 'M’envoyer un code par e-mail',
+  'login.provider': 'Se connecter avec {name}',
+  'login.button.wallet': 'Se connecter avec {chain}',
+  'login.button.passkey': 'Se connecter avec une clé d’accès',
+  'login.button.oid4vp': 'Se connecter avec votre portefeuille d’identité',
+  'login.signed_in': 'Connecté en tant que <strong>{subject}</strong>.',
+  'login.sign_out': 'Se déconnecter',
+  'login.pending': '{client} {clientId} vous demande de vous connecter.',
+  'login.pending.scopes': '{client} {clientId} vous demande de vous connecter, pour : {scopes}.',
+  'login.cancel': 'Annuler et revenir à {client}',
+  'login.step_up.phr':
+    'Cette application demande une connexion <strong>résistante à l’hameçonnage</strong> ({acr}) : connectez-vous avec une <strong>clé d’accès</strong>. Un mot de passe ou une signature de portefeuille ne suffit pas.',
+  'login.step_up.phrh':
+    'Cette application demande une clé d’accès <strong>liée au matériel</strong> ({acr}) : connectez-vous avec une clé d’accès conservée sur une clé de sécurité ou un appareil auquel ce service fait confiance, et dont la clé ne peut pas être synchronisée. Une clé d’accès synchronisée, un mot de passe ou une signature de portefeuille ne suffit pas.',
+  'login.step_up.offer':
+    'Cette application demande une connexion <strong>résistante à l’hameçonnage</strong> ({acr}) : une <strong>clé d’accès</strong> y répond. Vous pouvez vous connecter autrement : l’application apprend alors que la connexion n’était pas résistante à l’hameçonnage.',
+  'login.step_up.continue': 'Continuer en tant que {subject} sans clé d’accès',
+  'login.error.missing':
+    '{missing, select, username {Saisissez votre nom d’utilisateur.} password {Saisissez votre mot de passe.} other {Saisissez votre nom d’utilisateur et votre mot de passe.}}',
+  'login.error.invalid_credentials': 'Nom d’utilisateur ou mot de passe incorrect.',
+  'login.error.too_many':
+    '{unit, select, minutes {Trop de tentatives de connexion échouées. Réessayez dans {count, plural, one {# minute} other {# minutes}}.} other {Trop de tentatives de connexion échouées. Réessayez dans {count, plural, one {# seconde} other {# secondes}}.}}',
+  'login.error.account_disabled':
+    'Ce compte est désactivé : aucune méthode de connexion n’y donne accès tant qu’un opérateur ne l’a pas réactivé.',
+  'login.error.method_removed':
+    'Cette méthode de connexion a été retirée du compte pendant la connexion ; connectez-vous avec une autre.',
+  'login.error.csrf.missing_cookie':
+    'Votre navigateur n’a pas envoyé le cookie de sécurité du formulaire de connexion. Vérifiez que les cookies sont autorisés, puis reconnectez-vous.',
+  'login.error.csrf.missing_token':
+    'Le jeton de sécurité du formulaire de connexion manque. Reconnectez-vous depuis cette page.',
+  'login.error.csrf.mismatch':
+    'Le jeton de sécurité du formulaire de connexion ne correspond pas. Reconnectez-vous depuis cette page.',
+  'login.error.csrf.invalid':
+    'Le jeton de sécurité du formulaire de connexion n’est pas valable pour ce navigateur. Reconnectez-vous depuis cette page.',
+
+  'upstream.refusal.unknown_provider':
+    'Ce fournisseur de connexion n’existe pas ici. Choisissez un moyen de connexion sur cette page.',
+  'upstream.refusal.cancelled':
+    'La connexion a été annulée chez le fournisseur. Choisissez un moyen de connexion.',
+  'upstream.refusal.refused':
+    'Le fournisseur ne vous a pas connecté. Réessayez, ou choisissez un autre moyen de connexion.',
+  'upstream.refusal.state_unknown':
+    'Cette connexion n’a pas commencé sur cette page, ou elle a expiré. Recommencez depuis cette page.',
+  'upstream.refusal.state_expired':
+    'La connexion chez le fournisseur a pris trop de temps. Recommencez depuis cette page.',
+  'upstream.refusal.state_used':
+    'Cette connexion a déjà été menée à bien ou abandonnée, et elle ne compte qu’une fois. Recommencez depuis cette page.',
+  'upstream.refusal.other_browser':
+    'Cette connexion a commencé dans un autre navigateur, ou les cookies de ce navigateur ont été effacés depuis. Recommencez depuis cette page, dans ce navigateur.',
+  'upstream.refusal.mix_up':
+    'La réponse nomme un autre fournisseur que celui auquel cette connexion a été envoyée ; elle a donc été refusée. Recommencez depuis cette page.',
+  'upstream.refusal.missing_iss':
+    'La réponse du fournisseur ne dit pas quel fournisseur l’a envoyée, alors que celui-ci le dit toujours ; elle a donc été refusée. Recommencez depuis cette page.',
+  'upstream.refusal.id_token_invalid':
+    'Le jeton d’identité du fournisseur n’a pas pu être vérifié (signature, audience, expiration ou nonce) ; il a donc été refusé. Réessayez, ou choisissez un autre moyen de connexion.',
+  'upstream.refusal.provider_unavailable':
+    'Le fournisseur est injoignable. Réessayez plus tard, ou choisissez un autre moyen de connexion.',
+  'upstream.refusal.provider_answer_invalid':
+    'Le fournisseur a répondu autre chose qu’une connexion valable. Réessayez plus tard, ou choisissez un autre moyen de connexion.',
+  'upstream.refusal.too_many_accounts':
+    'Trop de nouveaux comptes ont été créés depuis votre réseau au cours de la dernière heure. Réessayez plus tard, ou connectez-vous avec un compte existant.',
+  'upstream.refusal.account_disabled':
+    'Ce compte est désactivé. Contactez l’opérateur de ce service.',
+  'upstream.refusal.method_removed':
+    'Ce compte du fournisseur ne donne plus accès au compte auquel il était lié. Connectez-vous autrement.',
+  'upstream.refusal.already_linked': 'Ce compte du fournisseur est déjà lié à un autre compte.',
+  'upstream.refusal.too_many_methods':
+    'Ce compte a déjà autant de méthodes de connexion qu’il peut en avoir. Retirez-en une d’abord.',
+  'upstream.refusal.link_needs_recent_sign_in':
+    'Lier un compte de fournisseur demande une connexion récente à ce compte (avec sa clé d’accès, s’il en a une). Reconnectez-vous, puis liez-le.',
+} satisfies Catalogue;

@@ -1,0 +1,142 @@
+/**
+ * The login page in the person's language (OpenID Connect Core §3.1.2.1 `ui_locales`, then
+ * Accept-Language, then English): from /authorize's query, a pushed request (RFC 9126) and a
+ * request object (RFC 9101) alike, kept when the form is shown again after a refusal; an
+ * unknown language is English, never an error; discovery lists the languages.
+ */
+import { UnsecuredJWT } from 'jose';
+import request from 'supertest';
+import {
+  DEMO_SPA,
+  authorizePath,
+  codeRequestOf,
+  pushAuthorizationRequest,
+} from '../../support/oauth';
+import { pageLanguage } from '../../support/untranslated-text';
+import { TestApp, createTestApp } from '../../support/test-app';
+import { hiddenField } from '../../support/login-form';
+
+describe('the login page’s language', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  /** Follows /authorize to the login page it sends a signed-out browser to. */
+  async function loginPageFor(authorize: string, acceptLanguage?: string) {
+    const agent = request.agent(t.app.getHttpServer());
+    const sent = agent.get(authorize).set('Accept', 'text/html');
+    if (acceptLanguage !== undefined) sent.set('Accept-Language', acceptLanguage);
+    const res = await sent;
+    expect(res.status).toBe(302);
+    const location = res.headers.location;
+    expect(location).toMatch(/^\/login\?/);
+    const page = agent.get(location);
+    if (acceptLanguage !== undefined) page.set('Accept-Language', acceptLanguage);
+    return { agent, page: await page.expect(200), location };
+  }
+
+  const heading = (html: string) => /<h1>([^<]*)<\/h1>/.exec(html)?.[1];
+
+  it('ui_locales=de on /authorize gives the German login page, lang="de"', async () => {
+    const { page } = await loginPageFor(
+      authorizePath(codeRequestOf(DEMO_SPA, { state: 's', ui_locales: 'de' })),
+    );
+    expect(pageLanguage(page.text)).toBe('de');
+    expect(heading(page.text)).toBe('Anmelden');
+    expect(page.text).toContain('<label for="username">Benutzername</label>');
+    expect(page.text).toContain('<title>Anmelden · Proofgate</title>');
+  });
+
+  it('takes the first supported of several, and a region finds its language', async () => {
+    const { page } = await loginPageFor(
+      authorizePath(codeRequestOf(DEMO_SPA, { state: 's', ui_locales: 'pt-BR es-MX de' })),
+    );
+    expect(pageLanguage(page.text)).toBe('es');
+    expect(heading(page.text)).toBe('Iniciar sesión');
+  });
+
+  it('without ui_locales, Accept-Language fr gives the French page', async () => {
+    const { page } = await loginPageFor(
+      authorizePath(codeRequestOf(DEMO_SPA, { state: 's' })),
+      'fr-CH, fr;q=0.9, en;q=0.8',
+    );
+    expect(pageLanguage(page.text)).toBe('fr');
+    expect(heading(page.text)).toBe('Connexion');
+    expect(page.text).toContain('<label for="password">Mot de passe</label>');
+  });
+
+  it('ui_locales comes before Accept-Language', async () => {
+    const { page } = await loginPageFor(
+      authorizePath(codeRequestOf(DEMO_SPA, { state: 's', ui_locales: 'es' })),
+      'de',
+    );
+    expect(pageLanguage(page.text)).toBe('es');
+  });
+
+  it('an unknown language is English, never an error', async () => {
+    const { page } = await loginPageFor(
+      authorizePath(codeRequestOf(DEMO_SPA, { state: 's', ui_locales: 'xx' })),
+      'tlh',
+    );
+    expect(pageLanguage(page.text)).toBe('en');
+    expect(heading(page.text)).toBe('Sign in');
+    const direct = await t.http().get('/login?ui_locales=%25%25%25%20not-a-tag!').expect(200);
+    expect(pageLanguage(direct.text)).toBe('en');
+  });
+
+  it('a pushed request (PAR) carries its ui_locales to the login page', async () => {
+    const uri = await pushAuthorizationRequest(t, DEMO_SPA, { ui_locales: 'fr' });
+    const { page, location } = await loginPageFor(
+      `/authorize?client_id=${DEMO_SPA.id}&request_uri=${encodeURIComponent(uri)}`,
+      'de',
+    );
+    // The way back names the pushed request only; its language rides beside it.
+    expect(new URLSearchParams(location.slice('/login?'.length)).get('ui_locales')).toBe('fr');
+    expect(pageLanguage(page.text)).toBe('fr');
+  });
+
+  it('a request object carries its ui_locales; the query’s own is ignored beside it', async () => {
+    const claims = { ...codeRequestOf(DEMO_SPA, { state: 's', ui_locales: 'de' }) };
+    const object = new UnsecuredJWT(claims)
+      .setIssuer(DEMO_SPA.id)
+      .setAudience(t.config.server.issuer)
+      .encode();
+    const { page } = await loginPageFor(
+      `/authorize?client_id=${DEMO_SPA.id}&ui_locales=es&request=${encodeURIComponent(object)}`,
+    );
+    expect(pageLanguage(page.text)).toBe('de');
+  });
+
+  it('keeps the language when the form is shown again after a wrong password', async () => {
+    const agent = request.agent(t.app.getHttpServer());
+    const form = await agent.get('/login?ui_locales=es').expect(200);
+    expect(hiddenField(form.text, 'ui_locales')).toBe('es');
+    const refused = await agent
+      .post('/login')
+      .type('form')
+      .set('Accept-Language', 'de')
+      .send({
+        csrf_token: hiddenField(form.text, 'csrf_token'),
+        return_to: '/',
+        ui_locales: hiddenField(form.text, 'ui_locales'),
+        username: 'user0',
+        password: 'not-the-password',
+      })
+      .expect(401);
+    expect(pageLanguage(refused.text)).toBe('es');
+    expect(refused.text).toContain('Nombre de usuario o contraseña incorrectos.');
+  });
+
+  it('discovery lists ui_locales_supported', async () => {
+    for (const path of [
+      '/.well-known/openid-configuration',
+      '/.well-known/oauth-authorization-server',
+    ]) {
+      const res = await t.http().get(path).expect(200);
+      expect(res.body.ui_locales_supported).toEqual(['en', 'de', 'fr', 'es']);
+    }
+  });
+});
