@@ -108,7 +108,12 @@ describe('renderLoginPage', () => {
 
     expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
     // The only scripts are files under /static, with nothing inline; the shared helpers first.
-    expect(html.match(/<script[^>]*>[^<]*<\/script>/g)).toEqual([
+    // Besides them, one JSON data block (the scripts' texts), which a browser never runs.
+    const [messages, ...others] =
+      html.match(/<script type="application\/json"[^>]*>[^<]*<\/script>/g) ?? [];
+    expect(others).toEqual([]);
+    expect(messages).toMatch(/^<script type="application\/json" id="page-messages">\{"script\./);
+    expect(html.match(/<script(?! type="application\/json")[^>]*>[^<]*<\/script>/g)).toEqual([
       '<script src="/static/proofgate.js" defer></script>',
       '<script src="/static/siwe-wallet.js" defer></script>',
       '<script src="/static/wallet-login.js" defer></script>',
@@ -118,7 +123,7 @@ describe('renderLoginPage', () => {
       '<script src="/static/passkey-login.js" defer></script>',
       '<script src="/static/identity-wallet-login.js" defer></script>',
     ]);
-    expect(html.match(/<script/g)).toHaveLength(8);
+    expect(html.match(/<script/g)).toHaveLength(9);
   });
 
   it('offers Sign in with Ethereum below a divider, disabled until its script finds a wallet', () => {

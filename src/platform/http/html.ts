@@ -64,7 +64,13 @@ export function renderPage({
   locale = PageLocale.of(DEFAULT_LOCALE),
 }: PageOptions): string {
   const loaded = scripts.length > 0 ? [PAGE_HELPERS_SCRIPT, ...scripts] : [];
-  const tags = loaded.map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('\n');
+  const tags = loaded.map((src) => `<script src="${escapeHtml(src)}" defer></script>`);
+  // The scripts' texts in the page's language: a JSON data block, which the CSP lets through
+  // (it is never run), read by proofgate.js `text`. `<` escaped: no `</script>` inside.
+  if (loaded.length > 0) {
+    const messages = JSON.stringify(locale.scriptMessages()).replace(/</g, '\\u003c');
+    tags.push(`<script type="application/json" id="page-messages">${messages}</script>`);
+  }
   return `<!DOCTYPE html>
 <html lang="${escapeHtml(locale.locale)}">
 <head>
@@ -73,7 +79,7 @@ export function renderPage({
 <title>${escapeHtml(locale.t('frame.title', { title }))}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/proofgate.css">
-${tags}
+${tags.join('\n')}
 </head>
 <body>
 <header class="site"><a class="brand" href="/">${escapeHtml(locale.t('frame.brand'))}</a>

@@ -1,5 +1,6 @@
 import {
   type MessageFormatElement,
+  isArgumentElement,
   isLiteralElement,
   isPluralElement,
   isPoundElement,
@@ -11,7 +12,13 @@ import { de } from './messages/de';
 import { en } from './messages/en';
 import { es } from './messages/es';
 import { fr } from './messages/fr';
-import { PageLocale, SUPPORTED_LOCALES, TrustedHtml, chooseLocale } from './page-locale';
+import {
+  PageLocale,
+  SCRIPT_MESSAGES,
+  SUPPORTED_LOCALES,
+  TrustedHtml,
+  chooseLocale,
+} from './page-locale';
 
 const CATALOGUES = { en, de, fr, es } as Record<string, Record<string, string>>;
 
@@ -64,6 +71,15 @@ describe('the message catalogues', () => {
           expect(['tag:strong', 'tag:code', 'tag:em']).toContain(tag);
         }
         expect(message.replace(/<\/?(strong|code|em)>/g, '')).not.toMatch(/[&<>]/);
+      }
+    }
+  });
+
+  it('gives the page scripts messages with plain {name} arguments only (proofgate.js fills them)', () => {
+    for (const catalogue of Object.values(CATALOGUES)) {
+      for (const [id, message] of Object.entries(catalogue)) {
+        if (!id.startsWith(SCRIPT_MESSAGES)) continue;
+        expect(parse(message).every((e) => isLiteralElement(e) || isArgumentElement(e))).toBe(true);
       }
     }
   });

@@ -32,6 +32,9 @@ export interface PageText {
   readonly values?: Readonly<Record<string, string | number>>;
 }
 
+/** The ids of the messages the page scripts show; they take plain `{name}` arguments only. */
+export const SCRIPT_MESSAGES = 'script.';
+
 /** The tags a catalogue's message may hold (en.ts), and nothing else. */
 const TAGS = ['strong', 'code', 'em'] as const;
 const tagValues: Record<string, FormatXMLElementFn<TrustedHtml>> = Object.fromEntries(
@@ -57,7 +60,7 @@ export class PageLocale {
   constructor(
     /** The BCP 47 tag: `<html lang>`, and what Intl formats with. */
     readonly locale: string,
-    messages: Catalogue,
+    private readonly messages: Catalogue,
   ) {
     const cache = createIntlCache();
     this.intl = createIntl<TrustedHtml>(
@@ -101,6 +104,16 @@ export class PageLocale {
     );
     const parts = this.intl.formatMessage({ id }, { ...escaped, ...tagValues });
     return Array.isArray(parts) ? parts.map(htmlOf).join('') : htmlOf(parts);
+  }
+
+  /**
+   * The page scripts' messages (`script.*`), unformatted, for the page's JSON data block: the
+   * scripts fill their `{name}` arguments themselves (src/public/proofgate.js `text`).
+   */
+  scriptMessages(): Record<string, string> {
+    return Object.fromEntries(
+      Object.entries(this.messages).filter(([id]) => id.startsWith(SCRIPT_MESSAGES)),
+    );
   }
 
   /** A `PageText` chosen elsewhere, as plain text. */

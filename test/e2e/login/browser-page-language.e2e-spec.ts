@@ -1,13 +1,14 @@
 /**
  * The login page in each language, as the project's Chromium asks for it: the browser's own
- * locale sets its Accept-Language, and the page answers in it, with `<html lang>`, its texts from
- * the catalogues and no console problem. Screenshots go to docs/images/login-{en,de,fr,es}.png
- * (docs/LANGUAGES.md shows them).
+ * locale sets its Accept-Language, and the page answers in it, with `<html lang>`, its texts and
+ * its scripts' texts from the catalogues, and no console problem (the CSP lets the JSON block
+ * by). Screenshots go to docs/images/login-{en,de,fr,es}.png (docs/LANGUAGES.md shows them).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { startBrowserApp, watchConsoleProblems } from '../../support/browser-app';
+import { until } from '../../support/browser';
 import { PageLocale, SUPPORTED_LOCALES } from '../../../src/platform/i18n/page-locale';
 import type { TestApp } from '../../support/test-app';
 
@@ -47,6 +48,10 @@ describe('the login page’s language in the browser', () => {
         expect(await page.title()).toBe(
           locale.t('frame.title', { title: locale.t('login.title') }),
         );
+        // The scripts' texts too: the wallet button says, in the page's language, that no wallet
+        // was found (this browser has none).
+        const noWallet = locale.t('script.wallet.none', { chain: 'Ethereum' });
+        await until(async () => (await page.textContent('#siwe-login')) === noWallet, 5000);
         await page.screenshot({ path: join(IMAGES, `login-${tag}.png`), fullPage: true });
         expect(problems).toEqual([]);
       } finally {

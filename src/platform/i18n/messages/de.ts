@@ -51,6 +51,44 @@ export const de = {
   'login.error.csrf.invalid':
     'Das Sicherheitstoken des Anmeldeformulars gilt nicht für diesen Browser. Melden Sie sich auf dieser Seite erneut an.',
 
+  // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
+  'script.signing_in': 'Anmeldung läuft…',
+  'script.signed_in': 'Angemeldet. Es geht weiter…',
+  'script.sign_in': 'Anmelden',
+  'script.unexpected_redirect': 'Unerwartete Weiterleitung.',
+  'script.wallet.none': 'Keine {chain}-Wallet in diesem Browser gefunden',
+  'script.wallet.waiting': 'Warte auf Ihre {chain}-Wallet…',
+  'script.wallet.sign': 'Signieren Sie die Nachricht in Ihrer Wallet…',
+  'script.wallet.checking': 'Signatur wird geprüft…',
+  'script.wallet.failed': 'Die Anmeldung mit {chain} ist fehlgeschlagen.',
+  'script.wallet.cancelled': 'Sie haben die Anfrage in Ihrer Wallet abgebrochen.',
+  'script.wallet.no_account': 'Die Wallet hat kein Konto freigegeben.',
+  'script.wallet.no_chain_account': 'Die Wallet hat kein {chain}-Konto freigegeben.',
+  'script.wallet.no_chain': 'Die Wallet hat ihre Chain nicht genannt.',
+  'script.wallet.no_network': 'Die Wallet bietet kein {chain}-Netz an, das diese Seite kennt.',
+  'script.wallet.signed_other': 'Die Wallet hat einen anderen Text signiert als den ausgegebenen.',
+  'script.wallet.refused': 'Die Wallet hat {method} abgelehnt.',
+  'script.passkey.waiting': 'Warte auf Ihren Passkey…',
+  'script.passkey.failed': 'Die Anmeldung mit einem Passkey ist fehlgeschlagen.',
+  'script.passkey.cancelled': 'Die Passkey-Anfrage wurde abgebrochen oder ist abgelaufen.',
+  'script.oid4vp.asking': 'Präsentationsanfrage wird angefordert…',
+  'script.oid4vp.open':
+    'Öffnen Sie Ihre Identitäts-Wallet auf diesem Gerät oder scannen Sie den Code mit Ihrem Telefon…',
+  'script.oid4vp.failed': 'Die Anmeldung mit Ihrer Identitäts-Wallet ist fehlgeschlagen.',
+  'script.oid4vp.open_link': 'Wallet auf diesem Gerät öffnen',
+  'script.oid4vp.qr_alt':
+    'QR-Code der Präsentationsanfrage: Scannen Sie ihn mit der Identitäts-Wallet auf Ihrem Telefon',
+  'script.oid4vp.expired': 'Die Anfrage ist abgelaufen. Versuchen Sie es erneut.',
+  'script.oid4vp.expired_or_used':
+    'Die Anfrage ist abgelaufen oder wurde schon verwendet. Versuchen Sie es erneut.',
+  'script.oid4vp.poll_failed': 'Die Abfrage antwortete {status}.',
+  'script.oid4vp.linked': 'Verknüpft.',
+  'script.oid4vp.finish_elsewhere':
+    'Ihre Wallet hat geantwortet. Schließen Sie im Browser ab, den sie geöffnet hat (an diesem Konto angemeldet): Prüfen Sie den Nachweis und verknüpfen Sie ihn dann.',
+  'script.oid4vp.not_linked':
+    'Nicht verknüpft: Die Wallet hat abgelehnt, ihr Nachweis meldet ein anderes Konto an, oder der Browser, den sie geöffnet hat, ist nicht an diesem Konto angemeldet.',
+  'script.oid4vp.declined': 'Die Wallet hat die Anfrage abgelehnt.',
+
   'upstream.refusal.unknown_provider':
     'Diesen Anmeldeanbieter gibt es hier nicht. Wählen Sie auf dieser Seite eine Art der Anmeldung.',
   'upstream.refusal.cancelled':

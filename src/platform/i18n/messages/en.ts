@@ -53,6 +53,43 @@ export const en = {
   'login.error.csrf.invalid':
     'The login form’s security token is not valid for this browser. Sign in again from this page.',
 
+  // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
+  'script.signing_in': 'Signing in…',
+  'script.signed_in': 'Signed in. Continuing…',
+  'script.sign_in': 'Sign in',
+  'script.unexpected_redirect': 'Unexpected redirect.',
+  'script.wallet.none': 'No {chain} wallet found in this browser',
+  'script.wallet.waiting': 'Waiting for your {chain} wallet…',
+  'script.wallet.sign': 'Sign the message in your wallet…',
+  'script.wallet.checking': 'Checking the signature…',
+  'script.wallet.failed': 'Signing in with {chain} failed.',
+  'script.wallet.cancelled': 'You cancelled the request in your wallet.',
+  'script.wallet.no_account': 'The wallet did not share an account.',
+  'script.wallet.no_chain_account': 'The wallet did not share a {chain} account.',
+  'script.wallet.no_chain': 'The wallet did not name its chain.',
+  'script.wallet.no_network': 'The wallet offers no {chain} network this page knows.',
+  'script.wallet.signed_other': 'The wallet signed another text than the one issued.',
+  'script.wallet.refused': 'The wallet refused {method}.',
+  'script.passkey.waiting': 'Waiting for your passkey…',
+  'script.passkey.failed': 'Signing in with a passkey failed.',
+  'script.passkey.cancelled': 'The passkey request was cancelled or timed out.',
+  'script.oid4vp.asking': 'Asking for a presentation request…',
+  'script.oid4vp.open':
+    'Open your identity wallet on this device, or scan the code with your phone…',
+  'script.oid4vp.failed': 'Signing in with your identity wallet failed.',
+  'script.oid4vp.open_link': 'Open the wallet on this device',
+  'script.oid4vp.qr_alt':
+    'QR code of the presentation request: scan it with the identity wallet on your phone',
+  'script.oid4vp.expired': 'The request expired. Try again.',
+  'script.oid4vp.expired_or_used': 'The request expired or was used. Try again.',
+  'script.oid4vp.poll_failed': 'The poll answered {status}.',
+  'script.oid4vp.linked': 'Linked.',
+  'script.oid4vp.finish_elsewhere':
+    'Your wallet answered. Finish in the browser it opened (signed in to this account): check the credential, then Link it.',
+  'script.oid4vp.not_linked':
+    'Not linked: the wallet declined, its credential signs in another account, or the browser it opened is not signed in to this account.',
+  'script.oid4vp.declined': 'The wallet declined the request.',
+
   'upstream.refusal.unknown_provider':
     'There is no such sign-in provider here. Choose a way to sign in on this page.',
   'upstream.refusal.cancelled':

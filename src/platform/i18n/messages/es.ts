@@ -51,6 +51,44 @@ export const es = {
   'login.error.csrf.invalid':
     'El token de seguridad del formulario de inicio de sesión no es válido para este navegador. Vuelve a iniciar sesión desde esta página.',
 
+  // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
+  'script.signing_in': 'Iniciando sesión…',
+  'script.signed_in': 'Sesión iniciada. Continuando…',
+  'script.sign_in': 'Iniciar sesión',
+  'script.unexpected_redirect': 'Redirección inesperada.',
+  'script.wallet.none': 'No se encontró ninguna cartera de {chain} en este navegador',
+  'script.wallet.waiting': 'Esperando a tu cartera de {chain}…',
+  'script.wallet.sign': 'Firma el mensaje en tu cartera…',
+  'script.wallet.checking': 'Comprobando la firma…',
+  'script.wallet.failed': 'No se pudo iniciar sesión con {chain}.',
+  'script.wallet.cancelled': 'Cancelaste la solicitud en tu cartera.',
+  'script.wallet.no_account': 'La cartera no compartió ninguna cuenta.',
+  'script.wallet.no_chain_account': 'La cartera no compartió ninguna cuenta de {chain}.',
+  'script.wallet.no_chain': 'La cartera no indicó su cadena.',
+  'script.wallet.no_network':
+    'La cartera no ofrece ninguna red de {chain} que esta página conozca.',
+  'script.wallet.signed_other': 'La cartera firmó un texto distinto del emitido.',
+  'script.wallet.refused': 'La cartera rechazó {method}.',
+  'script.passkey.waiting': 'Esperando a tu llave de acceso…',
+  'script.passkey.failed': 'No se pudo iniciar sesión con una llave de acceso.',
+  'script.passkey.cancelled': 'La solicitud de la llave de acceso se canceló o caducó.',
+  'script.oid4vp.asking': 'Pidiendo una solicitud de presentación…',
+  'script.oid4vp.open':
+    'Abre tu cartera de identidad en este dispositivo o escanea el código con tu teléfono…',
+  'script.oid4vp.failed': 'No se pudo iniciar sesión con tu cartera de identidad.',
+  'script.oid4vp.open_link': 'Abrir la cartera en este dispositivo',
+  'script.oid4vp.qr_alt':
+    'Código QR de la solicitud de presentación: escanéalo con la cartera de identidad de tu teléfono',
+  'script.oid4vp.expired': 'La solicitud caducó. Vuelve a intentarlo.',
+  'script.oid4vp.expired_or_used': 'La solicitud caducó o ya se usó. Vuelve a intentarlo.',
+  'script.oid4vp.poll_failed': 'La consulta respondió {status}.',
+  'script.oid4vp.linked': 'Vinculada.',
+  'script.oid4vp.finish_elsewhere':
+    'Tu cartera respondió. Termina en el navegador que abrió (con sesión iniciada en esta cuenta): comprueba la credencial y vincúlala.',
+  'script.oid4vp.not_linked':
+    'No vinculada: la cartera lo rechazó, su credencial inicia sesión en otra cuenta o el navegador que abrió no tiene sesión iniciada en esta cuenta.',
+  'script.oid4vp.declined': 'La cartera rechazó la solicitud.',
+
   'upstream.refusal.unknown_provider':
     'Aquí no existe ese proveedor de inicio de sesión. Elige una forma de iniciar sesión en esta página.',
   'upstream.refusal.cancelled':

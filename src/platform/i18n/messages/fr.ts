@@ -51,6 +51,44 @@ export const fr = {
   'login.error.csrf.invalid':
     'Le jeton de sécurité du formulaire de connexion n’est pas valable pour ce navigateur. Reconnectez-vous depuis cette page.',
 
+  // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
+  'script.signing_in': 'Connexion en cours…',
+  'script.signed_in': 'Connecté. Suite…',
+  'script.sign_in': 'Se connecter',
+  'script.unexpected_redirect': 'Redirection inattendue.',
+  'script.wallet.none': 'Aucun portefeuille {chain} trouvé dans ce navigateur',
+  'script.wallet.waiting': 'En attente de votre portefeuille {chain}…',
+  'script.wallet.sign': 'Signez le message dans votre portefeuille…',
+  'script.wallet.checking': 'Vérification de la signature…',
+  'script.wallet.failed': 'La connexion avec {chain} a échoué.',
+  'script.wallet.cancelled': 'Vous avez annulé la demande dans votre portefeuille.',
+  'script.wallet.no_account': 'Le portefeuille n’a partagé aucun compte.',
+  'script.wallet.no_chain_account': 'Le portefeuille n’a partagé aucun compte {chain}.',
+  'script.wallet.no_chain': 'Le portefeuille n’a pas indiqué sa chaîne.',
+  'script.wallet.no_network':
+    'Le portefeuille ne propose aucun réseau {chain} connu de cette page.',
+  'script.wallet.signed_other': 'Le portefeuille a signé un autre texte que celui émis.',
+  'script.wallet.refused': 'Le portefeuille a refusé {method}.',
+  'script.passkey.waiting': 'En attente de votre clé d’accès…',
+  'script.passkey.failed': 'La connexion avec une clé d’accès a échoué.',
+  'script.passkey.cancelled': 'La demande de clé d’accès a été annulée ou a expiré.',
+  'script.oid4vp.asking': 'Demande de présentation en cours…',
+  'script.oid4vp.open':
+    'Ouvrez votre portefeuille d’identité sur cet appareil, ou scannez le code avec votre téléphone…',
+  'script.oid4vp.failed': 'La connexion avec votre portefeuille d’identité a échoué.',
+  'script.oid4vp.open_link': 'Ouvrir le portefeuille sur cet appareil',
+  'script.oid4vp.qr_alt':
+    'Code QR de la demande de présentation : scannez-le avec le portefeuille d’identité de votre téléphone',
+  'script.oid4vp.expired': 'La demande a expiré. Réessayez.',
+  'script.oid4vp.expired_or_used': 'La demande a expiré ou a déjà servi. Réessayez.',
+  'script.oid4vp.poll_failed': 'L’interrogation a répondu {status}.',
+  'script.oid4vp.linked': 'Lié.',
+  'script.oid4vp.finish_elsewhere':
+    'Votre portefeuille a répondu. Terminez dans le navigateur qu’il a ouvert (connecté à ce compte) : vérifiez l’attestation, puis liez-la.',
+  'script.oid4vp.not_linked':
+    'Non lié : le portefeuille a refusé, son attestation connecte un autre compte, ou le navigateur qu’il a ouvert n’est pas connecté à ce compte.',
+  'script.oid4vp.declined': 'Le portefeuille a refusé la demande.',
+
   'upstream.refusal.unknown_provider':
     'Ce fournisseur de connexion n’existe pas ici. Choisissez un moyen de connexion sur cette page.',
   'upstream.refusal.cancelled':
