@@ -3,6 +3,7 @@ import type { FormatXMLElementFn } from 'intl-messageformat';
 import { match } from '@formatjs/intl-localematcher';
 import accepts from 'accepts';
 import type { IncomingMessage } from 'node:http';
+import type { WithHeaders } from '../http/cookies';
 import { escapeHtml } from '../http/escape-html';
 import { de } from './messages/de';
 import { en, type Catalogue, type MessageId } from './messages/en';
@@ -162,7 +163,9 @@ export function chooseLocale(
 }
 
 /** The request's page locale: `uiLocales` (the authorization request's, or the page's query). */
-export function pageLocaleOf(req: IncomingMessage, uiLocales?: string): PageLocale {
-  const languages = req.headers['accept-language'] === undefined ? [] : accepts(req).languages();
+export function pageLocaleOf(req: WithHeaders, uiLocales?: string): PageLocale {
+  // `accepts` reads the request's headers only.
+  const languages =
+    req.headers['accept-language'] === undefined ? [] : accepts(req as IncomingMessage).languages();
   return PageLocale.of(chooseLocale(uiLocales, languages));
 }

@@ -10,6 +10,7 @@ import {
   DEMO_SPA,
   authorizePath,
   codeRequestOf,
+  login,
   pushAuthorizationRequest,
 } from '../../support/oauth';
 import { pageLanguage } from '../../support/untranslated-text';
@@ -128,6 +129,37 @@ describe('the login page’s language', () => {
       .expect(401);
     expect(pageLanguage(refused.text)).toBe('es');
     expect(refused.text).toContain('Nombre de usuario o contraseña incorrectos.');
+  });
+
+  it('the logout confirmation is in the request’s ui_locales, and so is the page after it', async () => {
+    const agent = request.agent(t.app.getHttpServer());
+    await login(agent);
+    const confirm = await agent.get('/end_session?ui_locales=fr').expect(200);
+    expect(pageLanguage(confirm.text)).toBe('fr');
+    expect(heading(confirm.text)).toBe('Se déconnecter ?');
+    const stay = await agent
+      .post('/end_session/confirm')
+      .type('form')
+      .set('Accept-Language', 'de')
+      .send({
+        csrf_token: hiddenField(confirm.text, 'csrf_token'),
+        ui_locales: hiddenField(confirm.text, 'ui_locales'),
+        decision: 'stay',
+      })
+      .expect(200);
+    expect(pageLanguage(stay.text)).toBe('fr');
+    expect(stay.text).toContain('<h1 id="still-signed-in">Vous êtes toujours connecté</h1>');
+  });
+
+  it('the authorization error page is in the request’s language; the error itself as sent', async () => {
+    const res = await t
+      .http()
+      .get('/authorize?client_id=no-such-client&response_type=code&ui_locales=es')
+      .set('Accept', 'text/html')
+      .expect(400);
+    expect(pageLanguage(res.text)).toBe('es');
+    expect(heading(res.text)).toBe('Solicitud de autorización rechazada');
+    expect(res.text).toContain('<dd id="error">invalid_request</dd>');
   });
 
   it('discovery lists ui_locales_supported', async () => {

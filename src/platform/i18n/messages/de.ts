@@ -51,6 +51,31 @@ export const de = {
   'login.error.csrf.invalid':
     'Das Sicherheitstoken des Anmeldeformulars gilt nicht für diesen Browser. Melden Sie sich auf dieser Seite erneut an.',
 
+  'logout.confirm.title': 'Abmelden?',
+  'logout.confirm.asks':
+    'Eine Anwendung bittet darum, Sie von Proofgate abzumelden. Sie sind angemeldet als <strong>{subject}</strong>.',
+  'logout.confirm.client_asks':
+    '<strong>{client}</strong> bittet darum, Sie von Proofgate abzumelden. Sie sind angemeldet als <strong>{subject}</strong>.',
+  'logout.confirm.other_session':
+    'Die Anfrage gilt einer anderen Anmeldung als der in diesem Browser.',
+  'logout.confirm.sign_out': 'Abmelden',
+  'logout.confirm.stay': 'Angemeldet bleiben',
+  'logout.signed_out.title': 'Abgemeldet',
+  'logout.signed_out.heading': 'Sie sind abgemeldet',
+  'logout.signed_out.close': 'Sie können dieses Fenster schließen.',
+  'logout.signed_out.return': 'Zurück zu {client} ({host})',
+  'logout.signed_out.return_unnamed': 'Zurück zur Anwendung ({host})',
+  'logout.still_signed_in.title': 'Weiterhin angemeldet',
+  'logout.still_signed_in.heading': 'Sie sind weiterhin angemeldet',
+  'logout.still_signed_in.account': 'Ihr Konto',
+  'error_page.title': 'Autorisierungsfehler',
+  'error_page.heading': 'Autorisierungsanfrage abgelehnt',
+  'error_page.unsafe':
+    'Die Anwendung, die Sie hierher geschickt hat, hat eine Anfrage gestellt, die Proofgate nicht sicher beantworten kann. Deshalb wurden Sie nicht zu ihr zurückgeschickt.',
+  'error_page.not_granted':
+    'Die Anwendung, die Sie hierher geschickt hat, hat eine Anfrage gestellt, die Proofgate nicht gewährt hat. Sie hat sich selbst bei Proofgate registriert, daher werden Sie nicht automatisch zu ihr zurückgeschickt.',
+  'error_page.return': 'Zurück zu {host}',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Anmeldung läuft…',
   'script.signed_in': 'Angemeldet. Es geht weiter…',

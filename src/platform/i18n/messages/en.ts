@@ -53,6 +53,31 @@ export const en = {
   'login.error.csrf.invalid':
     'The login form’s security token is not valid for this browser. Sign in again from this page.',
 
+  'logout.confirm.title': 'Sign out?',
+  'logout.confirm.asks':
+    'An application asks to sign you out of Proofgate. You are signed in as <strong>{subject}</strong>.',
+  'logout.confirm.client_asks':
+    '<strong>{client}</strong> asks to sign you out of Proofgate. You are signed in as <strong>{subject}</strong>.',
+  'logout.confirm.other_session':
+    'The request was made for another sign-in than the one in this browser.',
+  'logout.confirm.sign_out': 'Sign out',
+  'logout.confirm.stay': 'Stay signed in',
+  'logout.signed_out.title': 'Signed out',
+  'logout.signed_out.heading': 'You are signed out',
+  'logout.signed_out.close': 'You can close this window.',
+  'logout.signed_out.return': 'Return to {client} ({host})',
+  'logout.signed_out.return_unnamed': 'Return to the application ({host})',
+  'logout.still_signed_in.title': 'Still signed in',
+  'logout.still_signed_in.heading': 'You are still signed in',
+  'logout.still_signed_in.account': 'Your account',
+  'error_page.title': 'Authorization error',
+  'error_page.heading': 'Authorization request rejected',
+  'error_page.unsafe':
+    'The application that sent you here made a request Proofgate cannot safely answer, so you were not sent back to it.',
+  'error_page.not_granted':
+    'The application that sent you here made a request Proofgate did not grant. It registered itself with Proofgate, so you are not sent back to it automatically.',
+  'error_page.return': 'Return to {host}',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Signing in…',
   'script.signed_in': 'Signed in. Continuing…',

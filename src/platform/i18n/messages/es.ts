@@ -51,6 +51,31 @@ export const es = {
   'login.error.csrf.invalid':
     'El token de seguridad del formulario de inicio de sesión no es válido para este navegador. Vuelve a iniciar sesión desde esta página.',
 
+  'logout.confirm.title': '¿Cerrar sesión?',
+  'logout.confirm.asks':
+    'Una aplicación pide cerrar tu sesión en Proofgate. Has iniciado sesión como <strong>{subject}</strong>.',
+  'logout.confirm.client_asks':
+    '<strong>{client}</strong> pide cerrar tu sesión en Proofgate. Has iniciado sesión como <strong>{subject}</strong>.',
+  'logout.confirm.other_session':
+    'La solicitud se hizo para otro inicio de sesión distinto del de este navegador.',
+  'logout.confirm.sign_out': 'Cerrar sesión',
+  'logout.confirm.stay': 'Mantener la sesión',
+  'logout.signed_out.title': 'Sesión cerrada',
+  'logout.signed_out.heading': 'Has cerrado sesión',
+  'logout.signed_out.close': 'Puedes cerrar esta ventana.',
+  'logout.signed_out.return': 'Volver a {client} ({host})',
+  'logout.signed_out.return_unnamed': 'Volver a la aplicación ({host})',
+  'logout.still_signed_in.title': 'Sesión mantenida',
+  'logout.still_signed_in.heading': 'Sigues con la sesión iniciada',
+  'logout.still_signed_in.account': 'Tu cuenta',
+  'error_page.title': 'Error de autorización',
+  'error_page.heading': 'Solicitud de autorización rechazada',
+  'error_page.unsafe':
+    'La aplicación que te envió aquí hizo una solicitud que Proofgate no puede responder de forma segura, así que no se te devolvió a ella.',
+  'error_page.not_granted':
+    'La aplicación que te envió aquí hizo una solicitud que Proofgate no concedió. Se registró por su cuenta en Proofgate, así que no se te devuelve a ella automáticamente.',
+  'error_page.return': 'Volver a {host}',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Iniciando sesión…',
   'script.signed_in': 'Sesión iniciada. Continuando…',

@@ -51,6 +51,30 @@ export const fr = {
   'login.error.csrf.invalid':
     'Le jeton de sécurité du formulaire de connexion n’est pas valable pour ce navigateur. Reconnectez-vous depuis cette page.',
 
+  'logout.confirm.title': 'Se déconnecter ?',
+  'logout.confirm.asks':
+    'Une application demande à vous déconnecter de Proofgate. Vous êtes connecté en tant que <strong>{subject}</strong>.',
+  'logout.confirm.client_asks':
+    '<strong>{client}</strong> demande à vous déconnecter de Proofgate. Vous êtes connecté en tant que <strong>{subject}</strong>.',
+  'logout.confirm.other_session': 'La demande vise une autre connexion que celle de ce navigateur.',
+  'logout.confirm.sign_out': 'Se déconnecter',
+  'logout.confirm.stay': 'Rester connecté',
+  'logout.signed_out.title': 'Déconnecté',
+  'logout.signed_out.heading': 'Vous êtes déconnecté',
+  'logout.signed_out.close': 'Vous pouvez fermer cette fenêtre.',
+  'logout.signed_out.return': 'Revenir à {client} ({host})',
+  'logout.signed_out.return_unnamed': 'Revenir à l’application ({host})',
+  'logout.still_signed_in.title': 'Toujours connecté',
+  'logout.still_signed_in.heading': 'Vous êtes toujours connecté',
+  'logout.still_signed_in.account': 'Votre compte',
+  'error_page.title': 'Erreur d’autorisation',
+  'error_page.heading': 'Demande d’autorisation refusée',
+  'error_page.unsafe':
+    'L’application qui vous a envoyé ici a fait une demande à laquelle Proofgate ne peut pas répondre sans risque ; vous n’y avez donc pas été renvoyé.',
+  'error_page.not_granted':
+    'L’application qui vous a envoyé ici a fait une demande que Proofgate n’a pas accordée. Elle s’est inscrite elle-même auprès de Proofgate ; vous n’y êtes donc pas renvoyé automatiquement.',
+  'error_page.return': 'Revenir à {host}',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Connexion en cours…',
   'script.signed_in': 'Connecté. Suite…',
