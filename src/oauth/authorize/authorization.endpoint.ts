@@ -91,6 +91,8 @@ export type AuthorizationOutcome =
       resources: string[];
       /** RFC 9396: the authorization details asked for, each rendered for the user. */
       authorizationDetails: RenderedAuthorizationDetail[];
+      /** OpenID Connect Core §3.1.2.1: the request's languages, for the consent screen. */
+      uiLocales?: string;
     }
   | { kind: 'redirect'; location: string; error?: string };
 
@@ -266,6 +268,7 @@ export class AuthorizationEndpoint {
           kind: 'consent',
           client,
           scope: consentScope,
+          uiLocales: request.ui_locales,
           alreadyAllowed: consent.allowed,
           session,
           // The marker this request redeemed is spent: the way back from the consent screen

@@ -176,6 +176,7 @@ export class AuthorizeController {
             signedInAs: outcome.session.sub,
             returnTo: outcome.returnTo,
             csrfToken: this.csrf.issue(request, cookieWriter(response)),
+            locale: pageLocaleOf(request.raw, outcome.uiLocales),
           }),
         );
         return;

@@ -67,6 +67,11 @@ describe('the message catalogues', () => {
   it('uses no tag but strong, code and em, and no raw & or < outside them', () => {
     for (const catalogue of Object.values(CATALOGUES)) {
       for (const message of Object.values(catalogue)) {
+        // An argument named as a tag would be the tag's function (PageLocale.html).
+        const args = argumentsOf(message).filter((a) => a.startsWith('arg:'));
+        expect(args).not.toEqual(expect.arrayContaining(['arg:strong']));
+        expect(args).not.toEqual(expect.arrayContaining(['arg:code']));
+        expect(args).not.toEqual(expect.arrayContaining(['arg:em']));
         for (const tag of argumentsOf(message).filter((a) => a.startsWith('tag:'))) {
           expect(['tag:strong', 'tag:code', 'tag:em']).toContain(tag);
         }

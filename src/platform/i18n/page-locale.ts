@@ -97,6 +97,8 @@ export class PageLocale {
 
   /** The message as HTML: its own tags kept, its text values escaped, trusted HTML values as is. */
   html(id: MessageId, values: MessageValues = {}): string {
+    const clash = Object.keys(values).find((name) => (TAGS as readonly string[]).includes(name));
+    if (clash !== undefined) throw new Error(`${id}: the value ${clash} is named as a tag`);
     const escaped = Object.fromEntries(
       Object.entries(values).map(([name, value]) => [
         name,

@@ -17,11 +17,18 @@ import { pageLanguage } from '../../support/untranslated-text';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { hiddenField } from '../../support/login-form';
 
-describe('the login page’s language', () => {
+/** A client that is not first-party: it gets the consent screen. */
+const THIRD_PARTY = { id: 'third-party', redirectUri: 'http://127.0.0.1:25012/callback' };
+
+describe('the pages’ language', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({
+      OAUTH_CLIENTS: JSON.stringify([
+        { client_id: THIRD_PARTY.id, redirect_uris: [THIRD_PARTY.redirectUri] },
+      ]),
+    });
   });
   afterAll(() => t.close());
 
@@ -160,6 +167,24 @@ describe('the login page’s language', () => {
     expect(pageLanguage(res.text)).toBe('es');
     expect(heading(res.text)).toBe('Solicitud de autorización rechazada');
     expect(res.text).toContain('<dd id="error">invalid_request</dd>');
+  });
+
+  it('a pushed request’s ui_locales reaches the consent screen, which posts it on', async () => {
+    const agent = request.agent(t.app.getHttpServer());
+    await login(agent);
+    const uri = await pushAuthorizationRequest(t, THIRD_PARTY, {
+      ui_locales: 'de',
+      scope: 'profile',
+    });
+    const screen = await agent
+      .get(`/authorize?client_id=${THIRD_PARTY.id}&request_uri=${encodeURIComponent(uri)}`)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'fr')
+      .expect(200);
+    expect(pageLanguage(screen.text)).toBe('de');
+    expect(heading(screen.text)).toBe('Zugriff erlauben?');
+    expect(screen.text).toContain('<li data-scope="profile">Wissen, wer Sie sind (Ihr Kontoname)');
+    expect(hiddenField(screen.text, 'ui_locales')).toBe('de');
   });
 
   it('discovery lists ui_locales_supported', async () => {

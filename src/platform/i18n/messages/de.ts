@@ -76,6 +76,84 @@ export const de = {
     'Die Anwendung, die Sie hierher geschickt hat, hat eine Anfrage gestellt, die Proofgate nicht gewährt hat. Sie hat sich selbst bei Proofgate registriert, daher werden Sie nicht automatisch zu ihr zurückgeschickt.',
   'error_page.return': 'Zurück zu {host}',
 
+  'consent.title': 'Zugriff erlauben?',
+  'consent.wants': '{client} {clientId} möchte:',
+  'consent.self_asserted':
+    'Diese Anwendung hat sich selbst registriert: Name, Logo und Seiten sind ihre eigenen Angaben, von Proofgate nicht geprüft. Erlauben Sie nur eine Anwendung, die Sie erwartet haben.',
+  'consent.logo_alt': 'Logo von {client}',
+  'consent.privacy_policy': 'Datenschutzerklärung',
+  'consent.terms': 'Nutzungsbedingungen',
+  'consent.client_pages': 'Die eigenen Seiten der Anwendung: {links}',
+  'consent.exactly': 'und zwar genau:',
+  'consent.already_allowed': 'Bereits erlaubt, bleibt bestehen:',
+  'consent.resources':
+    '{count, plural, one {bei diesem Server, nicht bei Proofgates eigener API (der Zugriff gilt ihm):} other {bei diesen # Servern, nicht bei Proofgates eigener API (der Zugriff gilt jedem von ihnen):}}',
+  'consent.signed_in_as':
+    'Angemeldet als <strong>{subject}</strong>. Ihre Antwort bleibt für diese Anwendung gespeichert, bis sie um mehr bittet.',
+  'consent.allow': 'Erlauben',
+  'consent.deny': 'Ablehnen',
+  'consent.denied.title': 'Anfrage abgelehnt',
+  'consent.denied.heading': 'Sie haben die Anfrage abgelehnt',
+  'consent.denied.text':
+    '<strong>{client}</strong> erhält nichts. Die Anwendung hat sich selbst bei Proofgate registriert, daher werden Sie nicht automatisch zu ihr zurückgeschickt.',
+  'consent.scope.openid':
+    'Sie mit Ihrem Proofgate-Konto anmelden (sie erfährt, wer Sie sind und wann Sie sich angemeldet haben)',
+  'consent.scope.profile': 'Wissen, wer Sie sind (Ihr Kontoname)',
+  'consent.scope.email':
+    'Ihre E-Mail-Adresse kennen, bestätigt durch einen dorthin gesendeten Code',
+  'consent.scope.api': 'Die Proofgate-API in Ihrem Namen aufrufen',
+  'consent.scope.account':
+    'Ihre Anmeldemethoden verwalten: Passkeys und verknüpfte Wallets hinzufügen oder entfernen',
+  'consent.scope.offline_access':
+    'Diesen Zugriff behalten, während Sie nicht da sind, bis Sie ihn widerrufen (ein Refresh-Token)',
+  'consent.scope.identity':
+    'Ihren Namen und Ihr Geburtsdatum kennen, wie der Nachweis Ihrer Identitäts-Wallet sie offengelegt hat',
+  'consent.scope.age':
+    'Wissen, dass Sie über 18 sind, wie der Nachweis Ihrer Identitäts-Wallet sagt, und sonst nichts',
+  'consent.claim.name': 'Ihren Kontonamen kennen',
+  'consent.claim.preferred_username': 'Ihren Benutzernamen kennen',
+  'consent.claim.updated_at': 'Wissen, wann sich Ihre Anmeldemethoden zuletzt geändert haben',
+  'consent.claim.email': 'Ihre E-Mail-Adresse kennen',
+  'consent.claim.email_verified': 'Wissen, dass Ihre E-Mail-Adresse bestätigt ist',
+  'consent.claim.given_name':
+    'Ihren Vornamen kennen, wie der Nachweis Ihrer Identitäts-Wallet ihn offengelegt hat',
+  'consent.claim.family_name':
+    'Ihren Nachnamen kennen, wie der Nachweis Ihrer Identitäts-Wallet ihn offengelegt hat',
+  'consent.claim.birthdate':
+    'Ihr Geburtsdatum kennen, wie der Nachweis Ihrer Identitäts-Wallet es offengelegt hat',
+  'consent.claim.age_over_18':
+    'Wissen, ob Sie über 18 sind, wie der Nachweis Ihrer Identitäts-Wallet sagt',
+
+  'device.code.title': 'Gerät verbinden',
+  'device.code.intro':
+    'Geben Sie den Code ein, den Ihr Gerät (eine Kommandozeile, ein Fernseher, eine App) anzeigt.',
+  'device.code.label': 'Code',
+  'device.code.continue': 'Weiter',
+  'device.signed_in_as': 'Angemeldet als <strong>{subject}</strong>.',
+  'device.error.not_valid':
+    'Dieser Code ist ungültig oder abgelaufen. Prüfen Sie den Code, den Ihr Gerät anzeigt.',
+  'device.error.answered': 'Dieser Code wurde bereits beantwortet.',
+  'device.confirm.title': 'Ein Gerät anmelden?',
+  'device.confirm.asks': '{client} {clientId} auf einem Gerät möchte:',
+  'device.confirm.self_asserted':
+    'Diese Anwendung hat sich selbst registriert: Ihr Name ist ihre eigene Angabe, von Proofgate nicht geprüft.',
+  'device.confirm.resource': 'bei {resource} (nicht Proofgates eigene API).',
+  'device.confirm.compare': 'Prüfen Sie, ob Ihr Gerät genau diesen Code anzeigt: {userCode}',
+  'device.confirm.warning':
+    'Bestätigen Sie nur, wenn Sie dies selbst begonnen haben, auf einem Gerät vor Ihnen. Wenn Ihnen jemand diesen Code geschickt hat, lehnen Sie ab.',
+  'device.confirm.approve': 'Bestätigen und Gerät anmelden',
+  'device.confirm.deny': 'Ablehnen',
+  'device.done.approved.title': 'Gerät angemeldet',
+  'device.done.denied.title': 'Gerät abgelehnt',
+  'device.done.approved':
+    'Fertig: {client} meldet sich auf Ihrem Gerät an. Sie können diese Seite schließen und zum Gerät zurückkehren.',
+  'device.done.approved_unnamed':
+    'Fertig: Die Anwendung meldet sich auf Ihrem Gerät an. Sie können diese Seite schließen und zum Gerät zurückkehren.',
+  'device.done.denied':
+    'Abgelehnt: {client} hat keinen Zugriff erhalten. Sie können diese Seite schließen.',
+  'device.done.denied_unnamed':
+    'Abgelehnt: Die Anwendung hat keinen Zugriff erhalten. Sie können diese Seite schließen.',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Anmeldung läuft…',
   'script.signed_in': 'Angemeldet. Es geht weiter…',

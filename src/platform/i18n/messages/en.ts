@@ -78,6 +78,80 @@ export const en = {
     'The application that sent you here made a request Proofgate did not grant. It registered itself with Proofgate, so you are not sent back to it automatically.',
   'error_page.return': 'Return to {host}',
 
+  'consent.title': 'Allow access?',
+  'consent.wants': '{client} {clientId} wants to:',
+  'consent.self_asserted':
+    'This application registered itself: its name, logo and pages are its own claims, not checked by Proofgate. Allow only an application you expected.',
+  'consent.logo_alt': 'Logo of {client}',
+  'consent.privacy_policy': 'Privacy policy',
+  'consent.terms': 'Terms of service',
+  'consent.client_pages': 'The application’s own pages: {links}',
+  'consent.exactly': 'and, exactly:',
+  'consent.already_allowed': 'Already allowed, kept:',
+  'consent.resources':
+    '{count, plural, one {at this server, not Proofgate’s own API (the access is for it):} other {at these # servers, not Proofgate’s own API (the access is for each of them):}}',
+  'consent.signed_in_as':
+    'Signed in as <strong>{subject}</strong>. Your answer is remembered for this application until it asks for more.',
+  'consent.allow': 'Allow',
+  'consent.deny': 'Deny',
+  'consent.denied.title': 'Request denied',
+  'consent.denied.heading': 'You denied the request',
+  'consent.denied.text':
+    '<strong>{client}</strong> gets nothing. It registered itself with Proofgate, so you are not sent back to it automatically.',
+  'consent.scope.openid':
+    'Sign you in with your Proofgate account (it learns who you are and when you signed in)',
+  'consent.scope.profile': 'Know who you are (your account name)',
+  'consent.scope.email': 'Know your email address, verified by a code sent to it',
+  'consent.scope.api': 'Call the Proofgate API on your behalf',
+  'consent.scope.account': 'Manage your sign-in methods: add or remove passkeys and linked wallets',
+  'consent.scope.offline_access':
+    'Keep this access while you are away, until you revoke it (a refresh token)',
+  'consent.scope.identity':
+    'Know your name and date of birth, as your identity wallet’s credential disclosed them',
+  'consent.scope.age':
+    'Know that you are over 18, as your identity wallet’s credential said, and nothing else',
+  'consent.claim.name': 'Know your account name',
+  'consent.claim.preferred_username': 'Know your username',
+  'consent.claim.updated_at': 'Know when your sign-in methods last changed',
+  'consent.claim.email': 'Know your email address',
+  'consent.claim.email_verified': 'Know that your email address is verified',
+  'consent.claim.given_name':
+    'Know your given name, as your identity wallet’s credential disclosed it',
+  'consent.claim.family_name':
+    'Know your family name, as your identity wallet’s credential disclosed it',
+  'consent.claim.birthdate':
+    'Know your date of birth, as your identity wallet’s credential disclosed it',
+  'consent.claim.age_over_18':
+    'Know whether you are over 18, as your identity wallet’s credential said',
+
+  'device.code.title': 'Connect a device',
+  'device.code.intro': 'Type the code your device (a command line, a TV, an app) shows.',
+  'device.code.label': 'Code',
+  'device.code.continue': 'Continue',
+  'device.signed_in_as': 'Signed in as <strong>{subject}</strong>.',
+  'device.error.not_valid':
+    'That code is not valid, or it has expired. Check the code your device shows.',
+  'device.error.answered': 'That code has already been answered.',
+  'device.confirm.title': 'Sign in a device?',
+  'device.confirm.asks': '{client} {clientId} on a device asks to:',
+  'device.confirm.self_asserted':
+    'This application registered itself: its name is its own claim, not checked by Proofgate.',
+  'device.confirm.resource': 'at {resource} (not Proofgate’s own API).',
+  'device.confirm.compare': 'Check that your device shows this same code: {userCode}',
+  'device.confirm.warning':
+    'Confirm only if you started this yourself, on a device in front of you. If someone sent you this code, deny.',
+  'device.confirm.approve': 'Confirm and sign in the device',
+  'device.confirm.deny': 'Deny',
+  'device.done.approved.title': 'Device signed in',
+  'device.done.denied.title': 'Device denied',
+  'device.done.approved':
+    'Done: {client} is signing in on your device. You can close this page and go back to it.',
+  'device.done.approved_unnamed':
+    'Done: the application is signing in on your device. You can close this page and go back to it.',
+  'device.done.denied': 'Denied: {client} was not given access. You can close this page.',
+  'device.done.denied_unnamed':
+    'Denied: the application was not given access. You can close this page.',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Signing in…',
   'script.signed_in': 'Signed in. Continuing…',

@@ -76,6 +76,83 @@ export const es = {
     'La aplicación que te envió aquí hizo una solicitud que Proofgate no concedió. Se registró por su cuenta en Proofgate, así que no se te devuelve a ella automáticamente.',
   'error_page.return': 'Volver a {host}',
 
+  'consent.title': '¿Permitir el acceso?',
+  'consent.wants': '{client} {clientId} quiere:',
+  'consent.self_asserted':
+    'Esta aplicación se registró por su cuenta: su nombre, su logotipo y sus páginas son afirmaciones suyas, no comprobadas por Proofgate. Permite solo una aplicación que esperabas.',
+  'consent.logo_alt': 'Logotipo de {client}',
+  'consent.privacy_policy': 'Política de privacidad',
+  'consent.terms': 'Condiciones del servicio',
+  'consent.client_pages': 'Las páginas de la aplicación: {links}',
+  'consent.exactly': 'y, exactamente:',
+  'consent.already_allowed': 'Ya permitido, se mantiene:',
+  'consent.resources':
+    '{count, plural, one {en este servidor, no en la API de Proofgate (el acceso es para él):} other {en estos # servidores, no en la API de Proofgate (el acceso es para cada uno de ellos):}}',
+  'consent.signed_in_as':
+    'Sesión iniciada como <strong>{subject}</strong>. Tu respuesta se recuerda para esta aplicación hasta que pida más.',
+  'consent.allow': 'Permitir',
+  'consent.deny': 'Denegar',
+  'consent.denied.title': 'Solicitud denegada',
+  'consent.denied.heading': 'Has denegado la solicitud',
+  'consent.denied.text':
+    '<strong>{client}</strong> no obtiene nada. Se registró por su cuenta en Proofgate, así que no se te devuelve a ella automáticamente.',
+  'consent.scope.openid':
+    'Iniciar tu sesión con tu cuenta de Proofgate (sabrá quién eres y cuándo iniciaste sesión)',
+  'consent.scope.profile': 'Saber quién eres (el nombre de tu cuenta)',
+  'consent.scope.email': 'Conocer tu dirección de correo, verificada con un código enviado a ella',
+  'consent.scope.api': 'Llamar a la API de Proofgate en tu nombre',
+  'consent.scope.account':
+    'Gestionar tus métodos de inicio de sesión: añadir o quitar llaves de acceso y carteras vinculadas',
+  'consent.scope.offline_access':
+    'Mantener este acceso mientras no estás, hasta que lo revoques (un token de actualización)',
+  'consent.scope.identity':
+    'Conocer tu nombre y tu fecha de nacimiento, tal como los reveló la credencial de tu cartera de identidad',
+  'consent.scope.age':
+    'Saber que eres mayor de 18 años, como dijo la credencial de tu cartera de identidad, y nada más',
+  'consent.claim.name': 'Conocer el nombre de tu cuenta',
+  'consent.claim.preferred_username': 'Conocer tu nombre de usuario',
+  'consent.claim.updated_at':
+    'Saber cuándo cambiaron por última vez tus métodos de inicio de sesión',
+  'consent.claim.email': 'Conocer tu dirección de correo',
+  'consent.claim.email_verified': 'Saber que tu dirección de correo está verificada',
+  'consent.claim.given_name':
+    'Conocer tu nombre de pila, tal como lo reveló la credencial de tu cartera de identidad',
+  'consent.claim.family_name':
+    'Conocer tus apellidos, tal como los reveló la credencial de tu cartera de identidad',
+  'consent.claim.birthdate':
+    'Conocer tu fecha de nacimiento, tal como la reveló la credencial de tu cartera de identidad',
+  'consent.claim.age_over_18':
+    'Saber si eres mayor de 18 años, como dijo la credencial de tu cartera de identidad',
+
+  'device.code.title': 'Conectar un dispositivo',
+  'device.code.intro':
+    'Escribe el código que muestra tu dispositivo (una línea de comandos, una televisión, una aplicación).',
+  'device.code.label': 'Código',
+  'device.code.continue': 'Continuar',
+  'device.signed_in_as': 'Sesión iniciada como <strong>{subject}</strong>.',
+  'device.error.not_valid':
+    'Ese código no es válido o ha caducado. Comprueba el código que muestra tu dispositivo.',
+  'device.error.answered': 'Ese código ya se respondió.',
+  'device.confirm.title': '¿Iniciar sesión en un dispositivo?',
+  'device.confirm.asks': '{client} {clientId} en un dispositivo pide:',
+  'device.confirm.self_asserted':
+    'Esta aplicación se registró por su cuenta: su nombre es una afirmación suya, no comprobada por Proofgate.',
+  'device.confirm.resource': 'en {resource} (no en la API de Proofgate).',
+  'device.confirm.compare': 'Comprueba que tu dispositivo muestra este mismo código: {userCode}',
+  'device.confirm.warning':
+    'Confirma solo si lo iniciaste tú, en un dispositivo que tienes delante. Si alguien te envió este código, deniégalo.',
+  'device.confirm.approve': 'Confirmar e iniciar sesión en el dispositivo',
+  'device.confirm.deny': 'Denegar',
+  'device.done.approved.title': 'Dispositivo con sesión iniciada',
+  'device.done.denied.title': 'Dispositivo denegado',
+  'device.done.approved':
+    'Listo: {client} está iniciando sesión en tu dispositivo. Puedes cerrar esta página y volver a él.',
+  'device.done.approved_unnamed':
+    'Listo: la aplicación está iniciando sesión en tu dispositivo. Puedes cerrar esta página y volver a él.',
+  'device.done.denied': 'Denegado: {client} no obtuvo acceso. Puedes cerrar esta página.',
+  'device.done.denied_unnamed':
+    'Denegado: la aplicación no obtuvo acceso. Puedes cerrar esta página.',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Iniciando sesión…',
   'script.signed_in': 'Sesión iniciada. Continuando…',

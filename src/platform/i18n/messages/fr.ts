@@ -75,6 +75,83 @@ export const fr = {
     'L’application qui vous a envoyé ici a fait une demande que Proofgate n’a pas accordée. Elle s’est inscrite elle-même auprès de Proofgate ; vous n’y êtes donc pas renvoyé automatiquement.',
   'error_page.return': 'Revenir à {host}',
 
+  'consent.title': 'Autoriser l’accès ?',
+  'consent.wants': '{client} {clientId} souhaite :',
+  'consent.self_asserted':
+    'Cette application s’est inscrite elle-même : son nom, son logo et ses pages sont ses propres déclarations, non vérifiées par Proofgate. N’autorisez qu’une application que vous attendiez.',
+  'consent.logo_alt': 'Logo de {client}',
+  'consent.privacy_policy': 'Politique de confidentialité',
+  'consent.terms': 'Conditions d’utilisation',
+  'consent.client_pages': 'Les pages de l’application : {links}',
+  'consent.exactly': 'et, précisément :',
+  'consent.already_allowed': 'Déjà autorisé, conservé :',
+  'consent.resources':
+    '{count, plural, one {sur ce serveur, et non sur l’API de Proofgate (l’accès est pour lui) :} other {sur ces # serveurs, et non sur l’API de Proofgate (l’accès est pour chacun d’eux) :}}',
+  'consent.signed_in_as':
+    'Connecté en tant que <strong>{subject}</strong>. Votre réponse est retenue pour cette application jusqu’à ce qu’elle demande davantage.',
+  'consent.allow': 'Autoriser',
+  'consent.deny': 'Refuser',
+  'consent.denied.title': 'Demande refusée',
+  'consent.denied.heading': 'Vous avez refusé la demande',
+  'consent.denied.text':
+    '<strong>{client}</strong> n’obtient rien. Elle s’est inscrite elle-même auprès de Proofgate ; vous n’y êtes donc pas renvoyé automatiquement.',
+  'consent.scope.openid':
+    'Vous connecter avec votre compte Proofgate (elle apprend qui vous êtes et quand vous vous êtes connecté)',
+  'consent.scope.profile': 'Savoir qui vous êtes (le nom de votre compte)',
+  'consent.scope.email': 'Connaître votre adresse e-mail, vérifiée par un code qui y a été envoyé',
+  'consent.scope.api': 'Appeler l’API Proofgate en votre nom',
+  'consent.scope.account':
+    'Gérer vos méthodes de connexion : ajouter ou retirer des clés d’accès et des portefeuilles liés',
+  'consent.scope.offline_access':
+    'Garder cet accès en votre absence, jusqu’à ce que vous le révoquiez (un jeton d’actualisation)',
+  'consent.scope.identity':
+    'Connaître votre nom et votre date de naissance, tels que l’attestation de votre portefeuille d’identité les a divulgués',
+  'consent.scope.age':
+    'Savoir que vous avez plus de 18 ans, comme l’a dit l’attestation de votre portefeuille d’identité, et rien d’autre',
+  'consent.claim.name': 'Connaître le nom de votre compte',
+  'consent.claim.preferred_username': 'Connaître votre nom d’utilisateur',
+  'consent.claim.updated_at':
+    'Savoir quand vos méthodes de connexion ont changé pour la dernière fois',
+  'consent.claim.email': 'Connaître votre adresse e-mail',
+  'consent.claim.email_verified': 'Savoir que votre adresse e-mail est vérifiée',
+  'consent.claim.given_name':
+    'Connaître votre prénom, tel que l’attestation de votre portefeuille d’identité l’a divulgué',
+  'consent.claim.family_name':
+    'Connaître votre nom de famille, tel que l’attestation de votre portefeuille d’identité l’a divulgué',
+  'consent.claim.birthdate':
+    'Connaître votre date de naissance, telle que l’attestation de votre portefeuille d’identité l’a divulguée',
+  'consent.claim.age_over_18':
+    'Savoir si vous avez plus de 18 ans, comme l’a dit l’attestation de votre portefeuille d’identité',
+
+  'device.code.title': 'Connecter un appareil',
+  'device.code.intro':
+    'Saisissez le code qu’affiche votre appareil (une ligne de commande, une télévision, une application).',
+  'device.code.label': 'Code',
+  'device.code.continue': 'Continuer',
+  'device.signed_in_as': 'Connecté en tant que <strong>{subject}</strong>.',
+  'device.error.not_valid':
+    'Ce code n’est pas valable, ou il a expiré. Vérifiez le code qu’affiche votre appareil.',
+  'device.error.answered': 'Ce code a déjà reçu une réponse.',
+  'device.confirm.title': 'Connecter un appareil ?',
+  'device.confirm.asks': '{client} {clientId} sur un appareil demande à :',
+  'device.confirm.self_asserted':
+    'Cette application s’est inscrite elle-même : son nom est sa propre déclaration, non vérifiée par Proofgate.',
+  'device.confirm.resource': 'sur {resource} (et non l’API de Proofgate).',
+  'device.confirm.compare': 'Vérifiez que votre appareil affiche ce même code : {userCode}',
+  'device.confirm.warning':
+    'Ne confirmez que si vous l’avez lancé vous-même, sur un appareil devant vous. Si quelqu’un vous a envoyé ce code, refusez.',
+  'device.confirm.approve': 'Confirmer et connecter l’appareil',
+  'device.confirm.deny': 'Refuser',
+  'device.done.approved.title': 'Appareil connecté',
+  'device.done.denied.title': 'Appareil refusé',
+  'device.done.approved':
+    'C’est fait : {client} se connecte sur votre appareil. Vous pouvez fermer cette page et y revenir.',
+  'device.done.approved_unnamed':
+    'C’est fait : l’application se connecte sur votre appareil. Vous pouvez fermer cette page et y revenir.',
+  'device.done.denied': 'Refusé : {client} n’a reçu aucun accès. Vous pouvez fermer cette page.',
+  'device.done.denied_unnamed':
+    'Refusé : l’application n’a reçu aucun accès. Vous pouvez fermer cette page.',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Connexion en cours…',
   'script.signed_in': 'Connecté. Suite…',
