@@ -1,3 +1,4 @@
+import { en } from '../platform/i18n/messages/en';
 import { Injectable, Logger } from '@nestjs/common';
 import { type SignInMethod, emailMethodKey, mintSubject } from '../accounts/account';
 import { AccountService } from '../accounts/account.service';
@@ -35,8 +36,7 @@ export function refusalOf(redemption: Exclude<EmailRedemption, { ok: true }>): I
 }
 
 /** What a refused code or link answers (see refusalOf). */
-export const INVALID_CODE =
-  'This code is not valid here: it is wrong, expired or used, or was sent for another browser. Check the newest mail, or ask for a new code';
+export const INVALID_CODE = en['email.error.invalid_code'];
 
 /**
  * Email sign-in (the `email` proof): a code and a link sent to an address, redeemed once in the

@@ -215,6 +215,7 @@ function emailForm(view: LoginPageView, locale: PageLocale): string {
 <form method="post" action="/login/email/start" id="email-login">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
+<input type="hidden" name="ui_locales" value="${escapeHtml(locale.locale)}">
 <p>
 <label for="email">${escapeHtml(locale.t('login.email'))}</label>
 <input id="email" name="email" type="email" autocomplete="email" autocapitalize="none" spellcheck="false" required maxlength="${EMAIL_MAX_LENGTH}">

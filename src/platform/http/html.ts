@@ -98,10 +98,12 @@ export function renderRefusalPage(view: {
   readonly alertId: string;
   readonly description: string;
   readonly back: { readonly href: string; readonly text: string };
+  readonly locale?: PageLocale;
 }): string {
   return renderPage({
     title: view.title,
     narrow: true,
+    ...(view.locale === undefined ? {} : { locale: view.locale }),
     body: `<h1>${escapeHtml(view.title)}</h1>
 <p id="${view.alertId}" role="alert">${escapeHtml(view.description)}</p>
 <div class="card">

@@ -187,6 +187,30 @@ describe('the pages’ language', () => {
     expect(hiddenField(screen.text, 'ui_locales')).toBe('de');
   });
 
+  it('email sign-in’s code page keeps the login page’s language', async () => {
+    const agent = request.agent(t.app.getHttpServer());
+    const form = await agent.get('/login?ui_locales=fr').expect(200);
+    const email =
+      /<form method="post" action="\/login\/email\/start" id="email-login">[\s\S]*?<\/form>/.exec(
+        form.text,
+      )?.[0];
+    expect(email).toBeDefined();
+    const codePage = await agent
+      .post('/login/email/start')
+      .type('form')
+      .set('Accept', 'text/html')
+      .send({
+        csrf_token: hiddenField(email!, 'csrf_token'),
+        return_to: hiddenField(email!, 'return_to'),
+        ui_locales: hiddenField(email!, 'ui_locales'),
+        email: 'someone@example.com',
+      })
+      .expect(200);
+    expect(pageLanguage(codePage.text)).toBe('fr');
+    expect(heading(codePage.text)).toBe('Consultez votre boîte de réception');
+    expect(codePage.text).toContain('pendant 10 minutes.');
+  });
+
   it('discovery lists ui_locales_supported', async () => {
     for (const path of [
       '/.well-known/openid-configuration',

@@ -154,6 +154,22 @@ export const de = {
   'device.done.denied_unnamed':
     'Abgelehnt: Die Anwendung hat keinen Zugriff erhalten. Sie können diese Seite schließen.',
 
+  'email.code.title': 'Prüfen Sie Ihr Postfach',
+  'email.code.sent':
+    'Wenn die Adresse E-Mails empfangen kann, ist ein Anmeldecode unterwegs. Geben Sie ihn hier ein oder öffnen Sie den Link in der E-Mail in diesem Browser. Beides funktioniert einmal, {minutes, plural, one {# Minute} other {# Minuten}} lang.',
+  'email.code.dev_mailbox':
+    'Dies ist eine Entwicklungsinstanz: Die E-Mail liegt im {mailbox}. Öffnen Sie ihren Link in diesem Browser oder kopieren Sie ihren Code hierher.',
+  'email.code.dev_mailbox.link': 'Entwicklungspostfach',
+  'email.code.label': 'Code',
+  'email.continue': 'Weiter',
+  'email.code.other_way': 'Eine andere Adresse oder Anmeldeart verwenden',
+  'email.error.invalid_code':
+    'Dieser Code gilt hier nicht: Er ist falsch, abgelaufen oder verbraucht, oder er wurde für einen anderen Browser gesendet. Prüfen Sie die neueste E-Mail oder fordern Sie einen neuen Code an',
+  'email.link.title': 'Per E-Mail anmelden',
+  'email.link.intro':
+    'Fahren Sie fort, um sich mit dem Link aus Ihrer E-Mail anzumelden. Er funktioniert in dem Browser, in dem Sie den Code angefordert haben.',
+  'email.back_to_login': 'Zurück zur Anmeldeseite',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Anmeldung läuft…',
   'script.signed_in': 'Angemeldet. Es geht weiter…',

@@ -152,6 +152,22 @@ export const en = {
   'device.done.denied_unnamed':
     'Denied: the application was not given access. You can close this page.',
 
+  'email.code.title': 'Check your inbox',
+  'email.code.sent':
+    'If the address can receive mail, a sign-in code is on its way. Enter it here, or open the link in the mail in this browser. Both work once, for {minutes, plural, one {# minute} other {# minutes}}.',
+  'email.code.dev_mailbox':
+    'This is a development instance: the mail is in the {mailbox}. Open its link in this browser, or copy its code here.',
+  'email.code.dev_mailbox.link': 'development mailbox',
+  'email.code.label': 'Code',
+  'email.continue': 'Continue',
+  'email.code.other_way': 'Use another address or way to sign in',
+  'email.error.invalid_code':
+    'This code is not valid here: it is wrong, expired or used, or was sent for another browser. Check the newest mail, or ask for a new code',
+  'email.link.title': 'Sign in by email',
+  'email.link.intro':
+    'Continue to sign in with the link from your mail. It works in the browser where you asked for the code.',
+  'email.back_to_login': 'Back to the sign-in page',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Signing in…',
   'script.signed_in': 'Signed in. Continuing…',

@@ -153,6 +153,22 @@ export const es = {
   'device.done.denied_unnamed':
     'Denegado: la aplicación no obtuvo acceso. Puedes cerrar esta página.',
 
+  'email.code.title': 'Revisa tu bandeja de entrada',
+  'email.code.sent':
+    'Si la dirección puede recibir correo, hay un código de inicio de sesión en camino. Escríbelo aquí o abre el enlace del correo en este navegador. Ambos sirven una vez, durante {minutes, plural, one {# minuto} other {# minutos}}.',
+  'email.code.dev_mailbox':
+    'Esta es una instancia de desarrollo: el correo está en el {mailbox}. Abre su enlace en este navegador o copia aquí su código.',
+  'email.code.dev_mailbox.link': 'buzón de desarrollo',
+  'email.code.label': 'Código',
+  'email.continue': 'Continuar',
+  'email.code.other_way': 'Usar otra dirección u otra forma de iniciar sesión',
+  'email.error.invalid_code':
+    'Este código no es válido aquí: es incorrecto, ha caducado o ya se usó, o se envió para otro navegador. Revisa el correo más reciente o pide un código nuevo',
+  'email.link.title': 'Iniciar sesión por correo',
+  'email.link.intro':
+    'Continúa para iniciar sesión con el enlace de tu correo. Funciona en el navegador en el que pediste el código.',
+  'email.back_to_login': 'Volver a la página de inicio de sesión',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Iniciando sesión…',
   'script.signed_in': 'Sesión iniciada. Continuando…',

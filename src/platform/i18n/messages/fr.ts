@@ -152,6 +152,22 @@ export const fr = {
   'device.done.denied_unnamed':
     'Refusé : l’application n’a reçu aucun accès. Vous pouvez fermer cette page.',
 
+  'email.code.title': 'Consultez votre boîte de réception',
+  'email.code.sent':
+    'Si l’adresse peut recevoir des e-mails, un code de connexion est en route. Saisissez-le ici, ou ouvrez le lien de l’e-mail dans ce navigateur. L’un comme l’autre fonctionne une fois, pendant {minutes, plural, one {# minute} other {# minutes}}.',
+  'email.code.dev_mailbox':
+    'Ceci est une instance de développement : l’e-mail se trouve dans la {mailbox}. Ouvrez son lien dans ce navigateur, ou copiez son code ici.',
+  'email.code.dev_mailbox.link': 'boîte aux lettres de développement',
+  'email.code.label': 'Code',
+  'email.continue': 'Continuer',
+  'email.code.other_way': 'Utiliser une autre adresse ou un autre moyen de connexion',
+  'email.error.invalid_code':
+    'Ce code n’est pas valable ici : il est erroné, expiré ou déjà utilisé, ou il a été envoyé pour un autre navigateur. Consultez le dernier e-mail, ou demandez un nouveau code',
+  'email.link.title': 'Connexion par e-mail',
+  'email.link.intro':
+    'Continuez pour vous connecter avec le lien de votre e-mail. Il fonctionne dans le navigateur où vous avez demandé le code.',
+  'email.back_to_login': 'Retour à la page de connexion',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Connexion en cours…',
   'script.signed_in': 'Connecté. Suite…',
