@@ -159,7 +159,11 @@ export class EmailLoginController {
     sendHtml(
       res,
       200,
-      renderEmailLinkPage({ csrfToken, token: query.token, locale: pageLocaleOf(req.raw) }),
+      renderEmailLinkPage({
+        csrfToken,
+        token: query.token,
+        locale: pageLocaleOf(req.raw, query.ui_locales),
+      }),
     );
   }
 

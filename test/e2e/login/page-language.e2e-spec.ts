@@ -16,6 +16,7 @@ import {
 import { pageLanguage } from '../../support/untranslated-text';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { hiddenField } from '../../support/login-form';
+import { deliveredTo, mailTo } from '../../support/email';
 
 /** A client that is not first-party: it gets the consent screen. */
 const THIRD_PARTY = { id: 'third-party', redirectUri: 'http://127.0.0.1:25012/callback' };
@@ -187,7 +188,7 @@ describe('the pages’ language', () => {
     expect(hiddenField(screen.text, 'ui_locales')).toBe('de');
   });
 
-  it('email sign-in’s code page keeps the login page’s language', async () => {
+  it('email sign-in’s code page, its mail and the mail’s link page keep the login page’s language', async () => {
     const agent = request.agent(t.app.getHttpServer());
     const form = await agent.get('/login?ui_locales=fr').expect(200);
     const email =
@@ -209,6 +210,14 @@ describe('the pages’ language', () => {
     expect(pageLanguage(codePage.text)).toBe('fr');
     expect(heading(codePage.text)).toBe('Consultez votre boîte de réception');
     expect(codePage.text).toContain('pendant 10 minutes.');
+    // The mail is in the page's language, and so is the page its link opens.
+    const mail = await mailTo(t, deliveredTo('someone@example.com'));
+    expect(mail.subject).toMatch(/^Votre code de connexion pour /);
+    expect(mail.text).toContain('Le code et le lien fonctionnent une fois, pendant 10 minutes');
+    const link = /https?:\/\/\S+\/login\/email\/link\?\S+/.exec(mail.text)![0];
+    const linkPage = await agent.get(new URL(link).pathname + new URL(link).search).expect(200);
+    expect(pageLanguage(linkPage.text)).toBe('fr');
+    expect(heading(linkPage.text)).toBe('Connexion par e-mail');
   });
 
   it('discovery lists ui_locales_supported', async () => {

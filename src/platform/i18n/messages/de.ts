@@ -170,6 +170,16 @@ export const de = {
     'Fahren Sie fort, um sich mit dem Link aus Ihrer E-Mail anzumelden. Er funktioniert in dem Browser, in dem Sie den Code angefordert haben.',
   'email.back_to_login': 'Zurück zur Anmeldeseite',
 
+  'mail.sign_in.subject': 'Ihr Anmeldecode für {host}',
+  'mail.sign_in.intro': 'Ihr Anmeldecode für {host} lautet:',
+  'mail.sign_in.enter':
+    'Geben Sie ihn auf der Seite ein, auf der Sie ihn angefordert haben, oder öffnen Sie diesen Link im selben Browser:',
+  'mail.sign_in.link': 'Bei {host} anmelden',
+  'mail.sign_in.rules':
+    'Code und Link funktionieren einmal, {minutes, plural, one {# Minute} other {# Minuten}} lang, und nur in dem Browser, der sie angefordert hat.',
+  'mail.sign_in.ignore':
+    'Wenn Sie keine Anmeldung angefordert haben, ignorieren Sie diese E-Mail und geben Sie den Code niemals weiter.',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Anmeldung läuft…',
   'script.signed_in': 'Angemeldet. Es geht weiter…',

@@ -168,6 +168,16 @@ export const en = {
     'Continue to sign in with the link from your mail. It works in the browser where you asked for the code.',
   'email.back_to_login': 'Back to the sign-in page',
 
+  'mail.sign_in.subject': 'Your sign-in code for {host}',
+  'mail.sign_in.intro': 'Your sign-in code for {host} is:',
+  'mail.sign_in.enter':
+    'Enter it on the page where you asked for it, or open this link in the same browser:',
+  'mail.sign_in.link': 'Sign in to {host}',
+  'mail.sign_in.rules':
+    'The code and the link work once, for {minutes, plural, one {# minute} other {# minutes}}, and only in the browser that asked for them.',
+  'mail.sign_in.ignore':
+    'If you did not ask to sign in, ignore this mail, and never share the code with anyone.',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Signing in…',
   'script.signed_in': 'Signed in. Continuing…',

@@ -169,6 +169,16 @@ export const es = {
     'Continúa para iniciar sesión con el enlace de tu correo. Funciona en el navegador en el que pediste el código.',
   'email.back_to_login': 'Volver a la página de inicio de sesión',
 
+  'mail.sign_in.subject': 'Tu código de inicio de sesión para {host}',
+  'mail.sign_in.intro': 'Tu código de inicio de sesión para {host} es:',
+  'mail.sign_in.enter':
+    'Escríbelo en la página donde lo pediste o abre este enlace en el mismo navegador:',
+  'mail.sign_in.link': 'Iniciar sesión en {host}',
+  'mail.sign_in.rules':
+    'El código y el enlace sirven una vez, durante {minutes, plural, one {# minuto} other {# minutos}}, y solo en el navegador que los pidió.',
+  'mail.sign_in.ignore':
+    'Si no pediste iniciar sesión, ignora este correo y no compartas nunca el código con nadie.',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Iniciando sesión…',
   'script.signed_in': 'Sesión iniciada. Continuando…',

@@ -168,6 +168,16 @@ export const fr = {
     'Continuez pour vous connecter avec le lien de votre e-mail. Il fonctionne dans le navigateur où vous avez demandé le code.',
   'email.back_to_login': 'Retour à la page de connexion',
 
+  'mail.sign_in.subject': 'Votre code de connexion pour {host}',
+  'mail.sign_in.intro': 'Votre code de connexion pour {host} est :',
+  'mail.sign_in.enter':
+    'Saisissez-le sur la page où vous l’avez demandé, ou ouvrez ce lien dans le même navigateur :',
+  'mail.sign_in.link': 'Se connecter à {host}',
+  'mail.sign_in.rules':
+    'Le code et le lien fonctionnent une fois, pendant {minutes, plural, one {# minute} other {# minutes}}, et seulement dans le navigateur qui les a demandés.',
+  'mail.sign_in.ignore':
+    'Si vous n’avez pas demandé à vous connecter, ignorez cet e-mail et ne communiquez jamais le code à personne.',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Connexion en cours…',
   'script.signed_in': 'Connecté. Suite…',
