@@ -180,6 +180,18 @@ export const de = {
   'mail.sign_in.ignore':
     'Wenn Sie keine Anmeldung angefordert haben, ignorieren Sie diese E-Mail und geben Sie den Code niemals weiter.',
 
+  'wallet_link.title': 'Identitäts-Wallet verknüpfen',
+  'wallet_link.question':
+    'Diesen Nachweis mit dem Konto {account} verknüpfen? Er meldet Sie von da an bei diesem Konto an.',
+  'wallet_link.issued_by': 'Ausgestellt von',
+  'wallet_link.type': 'Typ',
+  'wallet_link.name': 'Name',
+  'wallet_link.born': 'Geboren',
+  'wallet_link.warning':
+    'Verknüpfen Sie ihn nur, wenn Sie ihn gerade eben aus Ihrer eigenen Wallet vorgelegt haben: Andernfalls hat jemand anderes auf Ihre Anfrage geantwortet, und das Verknüpfen würde dieser Person die Anmeldung bei Ihrem Konto erlauben.',
+  'wallet_link.confirm': 'Verknüpfen',
+  'wallet_link.not_mine': 'Nicht meiner: zurück zur Kontoseite',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Anmeldung läuft…',
   'script.signed_in': 'Angemeldet. Es geht weiter…',

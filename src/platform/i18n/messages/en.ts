@@ -178,6 +178,18 @@ export const en = {
   'mail.sign_in.ignore':
     'If you did not ask to sign in, ignore this mail, and never share the code with anyone.',
 
+  'wallet_link.title': 'Link your identity wallet',
+  'wallet_link.question':
+    'Link this credential to the account {account}? It signs in to this account from then on.',
+  'wallet_link.issued_by': 'Issued by',
+  'wallet_link.type': 'Type',
+  'wallet_link.name': 'Name',
+  'wallet_link.born': 'Born',
+  'wallet_link.warning':
+    'Link it only if you presented it from your own wallet just now: if not, someone else answered your request, and linking would let them sign in to your account.',
+  'wallet_link.confirm': 'Link it',
+  'wallet_link.not_mine': 'Not mine: back to the account page',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Signing in…',
   'script.signed_in': 'Signed in. Continuing…',

@@ -179,6 +179,18 @@ export const es = {
   'mail.sign_in.ignore':
     'Si no pediste iniciar sesión, ignora este correo y no compartas nunca el código con nadie.',
 
+  'wallet_link.title': 'Vincular tu cartera de identidad',
+  'wallet_link.question':
+    '¿Vincular esta credencial a la cuenta {account}? A partir de entonces inicia sesión en esta cuenta.',
+  'wallet_link.issued_by': 'Emitida por',
+  'wallet_link.type': 'Tipo',
+  'wallet_link.name': 'Nombre',
+  'wallet_link.born': 'Fecha de nacimiento',
+  'wallet_link.warning':
+    'Vincúlala solo si acabas de presentarla desde tu propia cartera: si no, otra persona respondió a tu solicitud, y vincularla le permitiría iniciar sesión en tu cuenta.',
+  'wallet_link.confirm': 'Vincularla',
+  'wallet_link.not_mine': 'No es mía: volver a la página de la cuenta',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Iniciando sesión…',
   'script.signed_in': 'Sesión iniciada. Continuando…',

@@ -178,6 +178,18 @@ export const fr = {
   'mail.sign_in.ignore':
     'Si vous n’avez pas demandé à vous connecter, ignorez cet e-mail et ne communiquez jamais le code à personne.',
 
+  'wallet_link.title': 'Lier votre portefeuille d’identité',
+  'wallet_link.question':
+    'Lier cette attestation au compte {account} ? Elle donnera ensuite accès à ce compte.',
+  'wallet_link.issued_by': 'Émise par',
+  'wallet_link.type': 'Type',
+  'wallet_link.name': 'Nom',
+  'wallet_link.born': 'Né(e) le',
+  'wallet_link.warning':
+    'Ne la liez que si vous venez de la présenter depuis votre propre portefeuille : sinon, quelqu’un d’autre a répondu à votre demande, et la lier lui permettrait de se connecter à votre compte.',
+  'wallet_link.confirm': 'La lier',
+  'wallet_link.not_mine': 'Ce n’est pas la mienne : retour à la page du compte',
+
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Connexion en cours…',
   'script.signed_in': 'Connecté. Suite…',
