@@ -4,7 +4,8 @@
 // job. ESM-only dependencies (jose 6, oauth4webapi, openid-client 6) are compiled to CommonJS too.
 // @modelcontextprotocol/sdk needs no entry: its exports map gives `require` a CommonJS build
 // (dist/cjs); the one ESM-only package it loads, jose (lazily, for private_key_jwt), is above.
-// @wagmi/core (the dApp-kit adapters' e2e drives a real wagmi config) is ESM-only too. The kits
+// @wagmi/core (the dApp-kit adapters' e2e drives a real wagmi config) is ESM-only too.
+// FormatJS (@formatjs/*, intl-messageformat: the pages' catalogues) is ESM-only too. The kits
 // themselves are examples/dapp-kits' own dependencies, not the root's: RainbowKit's and Reown's
 // packages are imported by the adapters as types only (erased here), and the one value the
 // RainbowKit adapter imports, `wagmi/actions`, is wagmi's re-export of `@wagmi/core/actions`,
@@ -14,6 +15,8 @@
 const { swcCompilerOptions } = require('./tools/swc-options');
 
 const esmOnly = [
+  '@formatjs',
+  'intl-messageformat',
   'jose',
   'oauth4webapi',
   'openid-client',

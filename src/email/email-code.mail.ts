@@ -1,6 +1,7 @@
 import { escapeHtml } from '../platform/http/html';
 import type { OutgoingMail } from '../mail/mail';
 import { EMAIL_CODE_TTL_SECONDS } from './email.proof';
+import type { MessageId, PageLocale } from '../platform/i18n/page-locale';
 
 const MINUTES = EMAIL_CODE_TTL_SECONDS / 60;
 
@@ -10,32 +11,35 @@ function codeBlock(code: string): string {
 }
 
 /**
- * The sign-in mail: the code, and the link on the issuer's origin carrying the separate token.
+ * The sign-in mail, in the language of the login page it was asked from: the code, and the link
+ * on the issuer's origin carrying the separate token (and that language, for the link's page).
  * Neither is worth anything in another browser, and the mail says not to share them.
  */
 export function signInCodeMail(
   to: string,
   { issuer, code, link }: { issuer: string; code: string; link: string },
+  locale: PageLocale,
 ): OutgoingMail {
   const host = new URL(issuer).host;
-  const text = `Your sign-in code for ${host} is:
+  const t = (id: MessageId) => locale.t(id, { host, minutes: MINUTES });
+  const text = `${t('mail.sign_in.intro')}
 
     ${code}
 
-Enter it on the page where you asked for it, or open this link in the same browser:
+${t('mail.sign_in.enter')}
 
 ${link}
 
-The code and the link work once, for ${MINUTES} minutes, and only in the browser that asked for them.
-If you did not ask to sign in, ignore this mail, and never share the code with anyone.
+${t('mail.sign_in.rules')}
+${t('mail.sign_in.ignore')}
 `;
-  const html = `<p>Your sign-in code for ${escapeHtml(host)} is:</p>
+  const html = `<p>${escapeHtml(t('mail.sign_in.intro'))}</p>
 ${codeBlock(code)}
-<p>Enter it on the page where you asked for it, or open this link in the same browser:</p>
-<p><a href="${escapeHtml(link)}">Sign in to ${escapeHtml(host)}</a></p>
-<p>The code and the link work once, for ${MINUTES} minutes, and only in the browser that asked for them.
-If you did not ask to sign in, ignore this mail, and never share the code with anyone.</p>`;
-  return { to, subject: `Your sign-in code for ${host}`, text, html };
+<p>${escapeHtml(t('mail.sign_in.enter'))}</p>
+<p><a href="${escapeHtml(link)}">${escapeHtml(t('mail.sign_in.link'))}</a></p>
+<p>${escapeHtml(t('mail.sign_in.rules'))}
+${escapeHtml(t('mail.sign_in.ignore'))}</p>`;
+  return { to, subject: t('mail.sign_in.subject'), text, html };
 }
 
 /** The mail that adds the address to a signed-in account: a code only. */

@@ -1,3 +1,5 @@
+import { en } from '../platform/i18n/messages/en';
+import type { PageLocale } from '../platform/i18n/page-locale';
 import { Injectable, Logger } from '@nestjs/common';
 import { type SignInMethod, emailMethodKey, mintSubject } from '../accounts/account';
 import { AccountService } from '../accounts/account.service';
@@ -35,8 +37,7 @@ export function refusalOf(redemption: Exclude<EmailRedemption, { ok: true }>): I
 }
 
 /** What a refused code or link answers (see refusalOf). */
-export const INVALID_CODE =
-  'This code is not valid here: it is wrong, expired or used, or was sent for another browser. Check the newest mail, or ask for a new code';
+export const INVALID_CODE = en['email.error.invalid_code'];
 
 /**
  * Email sign-in (the `email` proof): a code and a link sent to an address, redeemed once in the
@@ -72,7 +73,12 @@ export class EmailSignIn {
    * the login page's CSRF token checked), replacing the browser's earlier code. The address's and
    * the browser's budgets are charged first: past either, 429 and no mail.
    */
-  async start(address: string, presession: string, returnTo: string): Promise<void> {
+  async start(
+    address: string,
+    presession: string,
+    returnTo: string,
+    locale: PageLocale,
+  ): Promise<void> {
     this.assertEnabled();
     const to = canonicalEmail(address);
     await this.limiter.hit(
@@ -87,9 +93,9 @@ export class EmailSignIn {
       to,
       returnTo,
     );
-    const link = `${this.server.issuer}/login/email/link?token=${linkToken}`;
+    const link = `${this.server.issuer}/login/email/link?token=${linkToken}&ui_locales=${locale.locale}`;
     await this.outbox.queue(
-      signInCodeMail(to, { issuer: this.server.issuer, code, link }),
+      signInCodeMail(to, { issuer: this.server.issuer, code, link }, locale),
       'email_code',
       expiresAt,
     );

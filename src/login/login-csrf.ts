@@ -3,6 +3,8 @@ import type { WithHeaders } from '../platform/http/cookies';
 import type { CookieWriter } from '../platform/http/http-exchange';
 import { CsrfProtection, type CsrfVerdict } from '../platform/csrf/csrf-protection';
 import { InvalidRequest } from '../platform/errors/protocol-error';
+import type { MessageId } from '../platform/i18n/page-locale';
+import { en } from '../platform/i18n/messages/en';
 
 export type CsrfCheck = CsrfVerdict;
 
@@ -13,14 +15,17 @@ export type LoginExchange = {
 };
 
 /** What the user is told when a login (password form or wallet button) fails the CSRF check. */
-export const CSRF_FAILURES: Readonly<Record<Exclude<CsrfCheck, 'ok'>, string>> = {
-  missing_cookie:
-    'Your browser did not send the login form’s security cookie. Make sure cookies are enabled, then sign in again.',
-  missing_token: 'The login form’s security token is missing. Sign in again from this page.',
-  mismatch: 'The login form’s security token does not match. Sign in again from this page.',
-  invalid:
-    'The login form’s security token is not valid for this browser. Sign in again from this page.',
+export const CSRF_FAILURE_MESSAGES: Readonly<Record<Exclude<CsrfCheck, 'ok'>, MessageId>> = {
+  missing_cookie: 'login.error.csrf.missing_cookie',
+  missing_token: 'login.error.csrf.missing_token',
+  mismatch: 'login.error.csrf.mismatch',
+  invalid: 'login.error.csrf.invalid',
 };
+
+/** The same in English: the `error_description` of a script's JSON refusal. */
+export const CSRF_FAILURES = Object.fromEntries(
+  Object.entries(CSRF_FAILURE_MESSAGES).map(([check, id]) => [check, en[id]]),
+) as Readonly<Record<Exclude<CsrfCheck, 'ok'>, string>>;
 
 /**
  * Login CSRF protection for the login page, password form and wallet sign-in alike: the page's

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { CsrfTokenField, ReturnToField } from '../platform/http/form-fields';
+import { CsrfTokenField, ReturnToField, UiLocalesField } from '../platform/http/form-fields';
 import { USERNAME_MAX_LENGTH } from './login.page';
 import { PASSWORD_MAX_LENGTH } from '../accounts/users/user-account.service';
 
@@ -27,4 +27,8 @@ export class LoginFormDto {
 
   @ReturnToField()
   return_to?: string;
+
+  /** The language the form was shown in: the page shown again after a refusal keeps it. */
+  @UiLocalesField()
+  ui_locales?: string;
 }

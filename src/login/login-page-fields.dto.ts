@@ -2,6 +2,7 @@ import {
   CSRF_TOKEN_DESCRIPTION,
   CsrfTokenField,
   ReturnToField,
+  UiLocalesField,
 } from '../platform/http/form-fields';
 
 /**
@@ -17,4 +18,8 @@ export class LoginPageFieldsDto {
 
   @ReturnToField()
   return_to?: string;
+
+  /** The login page's language, for the page a form post answers with (email sign-in's). */
+  @UiLocalesField()
+  ui_locales?: string;
 }

@@ -1,6 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
-import { FORM_FIELD_EXAMPLE, RETURN_TO_DESCRIPTION } from '../platform/http/form-fields';
+import {
+  FORM_FIELD_EXAMPLE,
+  RETURN_TO_DESCRIPTION,
+  UiLocalesField,
+} from '../platform/http/form-fields';
 
 export class LoginPageQueryDto {
   /** Checked by `safeReturnTo`: an unsafe value is replaced, not refused. */
@@ -49,4 +53,11 @@ export class LoginPageQueryDto {
   @IsOptional()
   @IsString()
   upstream_error?: string;
+
+  /**
+   * Set by /authorize from the authorization request's own `ui_locales` (its query, a request
+   * object's claims or a pushed request's), or by anyone linking to the page.
+   */
+  @UiLocalesField()
+  ui_locales?: string;
 }

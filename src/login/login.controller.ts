@@ -32,12 +32,13 @@ import { LoginOutcome, PasswordLoginService } from './password-login.service';
 import { SessionService } from '../sessions/session.service';
 import { UpstreamConfig } from '../config/sections/upstream.config';
 import { Oid4vpConfig } from '../config/sections/oid4vp.config';
-import { UPSTREAM_REFUSALS, isUpstreamRefusalReason } from '../upstream/upstream.errors';
+import { isUpstreamRefusalReason, upstreamRefusalMessage } from '../upstream/upstream.errors';
+import { pageLocaleOf } from '../platform/i18n/page-locale';
 import { EmailSignIn } from '../email/email-sign-in.service';
 
 type PageExtras = Pick<
   LoginPageView,
-  'signedInAs' | 'pending' | 'requiredAcr' | 'preferredAcr' | 'error' | 'emailLogin'
+  'signedInAs' | 'pending' | 'requiredAcr' | 'preferredAcr' | 'error' | 'emailLogin' | 'locale'
 >;
 
 /** The login page's ways to sign in besides the password: the proofs' buttons, the providers. */
@@ -78,7 +79,12 @@ function send(
           res,
           error.status,
           renderLoginPage(
-            { ...outcome.view, pending: extras.pending, emailLogin: extras.emailLogin },
+            {
+              ...outcome.view,
+              pending: extras.pending,
+              emailLogin: extras.emailLogin,
+              locale: extras.locale,
+            },
             buttons,
             providers,
             proofs,
@@ -129,7 +135,7 @@ export class LoginController {
     const preferredAcr = acrRequestedBy(query.acr_preferred);
     // A sign-in at a provider that ended without one says why (a fixed text, never the query's).
     const upstreamError = isUpstreamRefusalReason(query.upstream_error)
-      ? UPSTREAM_REFUSALS[query.upstream_error]
+      ? { id: upstreamRefusalMessage(query.upstream_error) }
       : undefined;
     send(
       req,
@@ -140,6 +146,7 @@ export class LoginController {
         signedInAs: session?.sub,
         pending,
         emailLogin: this.email.enabled,
+        locale: pageLocaleOf(req.raw, query.ui_locales),
         ...(requiredAcr === undefined ? {} : { requiredAcr }),
         ...(preferredAcr === undefined ? {} : { preferredAcr }),
         ...(upstreamError === undefined ? {} : { error: upstreamError }),
@@ -184,6 +191,7 @@ export class LoginController {
     send(req, res, this.offers, await this.login.submit(form, { req, res: cookieWriter(res) }), {
       pending,
       emailLogin: this.email.enabled,
+      locale: pageLocaleOf(req.raw, form.ui_locales),
     });
   }
 }

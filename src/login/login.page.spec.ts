@@ -57,7 +57,7 @@ describe('renderLoginPage', () => {
       csrfToken: hostile,
       returnTo: hostile,
       username: hostile,
-      error: hostile,
+      error: { id: 'login.provider', values: { name: hostile } },
     });
 
     expect(html).not.toContain('<script>');
@@ -100,11 +100,20 @@ describe('renderLoginPage', () => {
   });
 
   it('has no inline script, style or event handler (the CSP would block them)', () => {
-    const html = renderLoginPage({ csrfToken: 't', returnTo: '/', error: 'e' });
+    const html = renderLoginPage({
+      csrfToken: 't',
+      returnTo: '/',
+      error: { id: 'login.error.invalid_credentials' },
+    });
 
     expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
     // The only scripts are files under /static, with nothing inline; the shared helpers first.
-    expect(html.match(/<script[^>]*>[^<]*<\/script>/g)).toEqual([
+    // Besides them, one JSON data block (the scripts' texts), which a browser never runs.
+    const [messages, ...others] =
+      html.match(/<script type="application\/json"[^>]*>[^<]*<\/script>/g) ?? [];
+    expect(others).toEqual([]);
+    expect(messages).toMatch(/^<script type="application\/json" id="page-messages">\{"script\./);
+    expect(html.match(/<script(?! type="application\/json")[^>]*>[^<]*<\/script>/g)).toEqual([
       '<script src="/static/proofgate.js" defer></script>',
       '<script src="/static/siwe-wallet.js" defer></script>',
       '<script src="/static/wallet-login.js" defer></script>',
@@ -114,7 +123,7 @@ describe('renderLoginPage', () => {
       '<script src="/static/passkey-login.js" defer></script>',
       '<script src="/static/identity-wallet-login.js" defer></script>',
     ]);
-    expect(html.match(/<script/g)).toHaveLength(8);
+    expect(html.match(/<script/g)).toHaveLength(9);
   });
 
   it('offers Sign in with Ethereum below a divider, disabled until its script finds a wallet', () => {
@@ -183,14 +192,14 @@ describe('renderLoginPage', () => {
     const html = renderWith({ csrfToken: 't', returnTo: '/' }, [
       {
         id: 'one',
-        text: 'Sign in with One',
+        text: { id: 'login.button.wallet', values: { chain: 'One' } },
         scripts: ['/static/shared.js', '/static/one.js'],
         until: 'disabled',
         acr: ANY_SIGN_IN,
       },
       {
         id: 'two',
-        text: 'Sign in with Two',
+        text: { id: 'login.button.wallet', values: { chain: 'Two' } },
         scripts: ['/static/shared.js'],
         until: 'hidden',
         acr: ANY_SIGN_IN,

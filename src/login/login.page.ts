@@ -1,4 +1,10 @@
 import { escapeHtml, renderPage } from '../platform/http/html';
+import {
+  PageLocale,
+  TrustedHtml,
+  type MessageId,
+  type PageText,
+} from '../platform/i18n/page-locale';
 import type { LoginButton, LoginButtonSettings } from '../proofs/proof-descriptor';
 import { signInAcrOf } from '../proofs/proof-list';
 import type { PendingAuthorizationView } from './pending-authorization';
@@ -26,7 +32,7 @@ export interface LoginPageView {
   readonly returnTo: string;
   /** Echoed back after a failed attempt; the password never is. */
   readonly username?: string;
-  readonly error?: string;
+  readonly error?: PageText;
   /** The `sub` of the browser's live session, if any: shown with a Sign out control. */
   readonly signedInAs?: string;
   /** The application whose authorization request the login continues, if any. */
@@ -48,6 +54,11 @@ export interface LoginPageView {
    * the only ones the passkey button asks the browser for (WebAuthn `allowCredentials`).
    */
   readonly hardwareBoundCredentials?: readonly string[];
+  /**
+   * The person's language (English when left out); the password form posts it back as
+   * `ui_locales`, so the page shown again after a refusal keeps it.
+   */
+  readonly locale?: PageLocale;
 }
 
 /** Longest username the form accepts. */
@@ -91,15 +102,16 @@ export interface OfferedProvider {
  * "Sign in with <name>": a plain link to GET /login/upstream/{id}, which sends the browser on to
  * the provider; the page's return_to rides along (left out when it is the default).
  */
-function providerHtml({ id, name }: OfferedProvider, returnTo: string): string {
+function providerHtml({ id, name }: OfferedProvider, returnTo: string, locale: PageLocale): string {
   const query = returnTo === DEFAULT_RETURN_TO ? '' : `?return_to=${encodeURIComponent(returnTo)}`;
   const path = `/login/upstream/${encodeURIComponent(id)}${query}`;
-  return `<p><a href="${escapeHtml(path)}" id="upstream-${escapeHtml(id)}-login" class="button secondary">Sign in with ${escapeHtml(name)}</a></p>`;
+  return `<p><a href="${escapeHtml(path)}" id="upstream-${escapeHtml(id)}-login" class="button secondary">${escapeHtml(locale.t('login.provider', { name }))}</a></p>`;
 }
 
 function buttonHtml(
   { id, text, until }: LoginPageButton,
   allowCredentials: readonly string[] | undefined,
+  locale: PageLocale,
 ): string {
   const name = escapeHtml(id);
   // Read by the passkey's script (passkey-login.js): only these credentials are asked for.
@@ -107,7 +119,7 @@ function buttonHtml(
     allowCredentials === undefined
       ? ''
       : ` data-allow-credentials="${escapeHtml(allowCredentials.join(' '))}"`;
-  return `<p><button type="button" id="${name}-login" class="secondary" ${until}${allow}>${escapeHtml(text)}</button></p>
+  return `<p><button type="button" id="${name}-login" class="secondary" ${until}${allow}>${escapeHtml(locale.text(text))}</button></p>
 <p id="${name}-status" class="muted" aria-live="polite" hidden></p>
 <p id="${name}-error" role="alert" hidden></p>`;
 }
@@ -125,55 +137,49 @@ export function renderLoginPage(
   allProviders: readonly OfferedProvider[] = [],
   proofs: readonly { readonly id: string; readonly acr?: SignInAcr }[] = [],
 ): string {
+  const locale = view.locale ?? PageLocale.of('en');
+  const t = (id: MessageId) => escapeHtml(locale.t(id));
   // What the methods without a button achieve (password, email, providers), from the registry.
   const offered = (method: string) => achieves(signInAcrOf(proofs, method), view.requiredAcr);
   const buttons = allButtons.filter((button) => achieves(button.acr, view.requiredAcr));
   // A provider's sign-in is never phishing-resistant here: none is offered where phr is required.
   const providers = offered('upstream') ? allProviders : [];
   const others = [
-    ...buttons.map((button) => buttonHtml(button, view.hardwareBoundCredentials)),
-    ...providers.map((provider) => providerHtml(provider, view.returnTo)),
+    ...buttons.map((button) => buttonHtml(button, view.hardwareBoundCredentials, locale)),
+    ...providers.map((provider) => providerHtml(provider, view.returnTo, locale)),
   ];
   const passwordOffered = offered('password');
-  const email = view.emailLogin === true && offered('email') ? emailForm(view) : '';
+  const email = view.emailLogin === true && offered('email') ? emailForm(view, locale) : '';
+  const acr = (value: string) => new TrustedHtml(`<code>${escapeHtml(value)}</code>`);
   const stepUp =
     view.requiredAcr === PHISHING_RESISTANT
       ? `
 <div class="card" id="step-up">
-<p>This application asks for a <strong>phishing-resistant</strong> sign-in (<code>${escapeHtml(view.requiredAcr)}</code>): sign in with a <strong>passkey</strong>. A password or a wallet signature does not meet it.</p>
+<p>${locale.html('login.step_up.phr', { acr: acr(view.requiredAcr) })}</p>
 </div>`
       : view.requiredAcr === PHISHING_RESISTANT_HARDWARE
         ? `
 <div class="card" id="step-up">
-<p>This application asks for a <strong>hardware-bound</strong> passkey (<code>${escapeHtml(view.requiredAcr)}</code>): sign in with a passkey held in a security key or a device this service trusts, whose key cannot be synced. A synced passkey, a password or a wallet signature does not meet it.</p>
+<p>${locale.html('login.step_up.phrh', { acr: acr(view.requiredAcr) })}</p>
 </div>`
         : view.preferredAcr !== undefined && meetsAcr(view.preferredAcr, PHISHING_RESISTANT)
-          ? stepUpOffer(view)
+          ? stepUpOffer(view, locale)
           : '';
   const error = view.error
-    ? `\n<p id="login-error" role="alert">${escapeHtml(view.error)}</p>`
+    ? `\n<p id="login-error" role="alert">${escapeHtml(locale.text(view.error))}</p>`
     : '';
   const described = view.error ? ' aria-describedby="login-error"' : '';
   const signedIn = view.signedInAs
     ? `
 <div class="card" id="signed-in">
-<p>Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>.</p>
+<p>${locale.html('login.signed_in', { subject: view.signedInAs })}</p>
 <form method="post" action="/logout">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
-<button type="submit" class="secondary">Sign out</button>
+<button type="submit" class="secondary">${t('login.sign_out')}</button>
 </form>
 </div>`
     : '';
-  const pending = view.pending
-    ? `
-<div class="card" id="pending-authorization">
-<p><strong id="pending-client">${escapeHtml(view.pending.clientName)}</strong> <span class="muted">(${escapeHtml(view.pending.clientId)})</span> asks you to sign in${
-        view.pending.scopes.length > 0
-          ? `, for: <span id="pending-scopes">${view.pending.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}</span>`
-          : ''
-      }.</p>
-</div>`
-    : '';
+  const pending = view.pending ? pendingHtml(view.pending, locale) : '';
   // Last on the page, after every way to sign in: scripts that answer the first form (the
   // password form) and its first hidden fields keep working.
   const cancel = view.pending
@@ -182,19 +188,20 @@ export function renderLoginPage(
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
 <input type="hidden" name="decision" value="deny">
-<p><button type="submit" class="secondary">Cancel and go back to ${escapeHtml(view.pending.clientName)}</button></p>
+<p><button type="submit" class="secondary">${escapeHtml(locale.t('login.cancel', { client: view.pending.clientName }))}</button></p>
 </form>`
     : '';
   return renderPage({
-    title: 'Sign in',
+    title: locale.t('login.title'),
     narrow: true,
+    locale,
     session: view.signedInAs
       ? { subject: view.signedInAs, csrfToken: view.csrfToken, returnTo: '/login' }
       : null,
     scripts: [...new Set(buttons.flatMap((button) => button.scripts))],
-    body: `<h1>Sign in</h1>${error}${pending}${stepUp}${signedIn}
-<div class="card">${loginForm(view, described, passwordOffered)}
-${others.length > 0 ? `${passwordOffered ? '<p class="divider">or</p>\n' : ''}${others.join('\n')}\n` : ''}${email}</div>${cancel}`,
+    body: `<h1>${t('login.title')}</h1>${error}${pending}${stepUp}${signedIn}
+<div class="card">${loginForm(view, described, passwordOffered, locale)}
+${others.length > 0 ? `${passwordOffered ? `<p class="divider">${t('login.or')}</p>\n` : ''}${others.join('\n')}\n` : ''}${email}</div>${cancel}`,
   });
 }
 
@@ -203,16 +210,17 @@ ${others.length > 0 ? `${passwordOffered ? '<p class="divider">or</p>\n' : ''}${
  * /login/email/start (a plain form: the answer is the page that takes the code). Its button says
  * "Email me a code", never "Sign in": scripts find the password form's button by that text.
  */
-function emailForm(view: LoginPageView): string {
-  return `<p class="divider">or</p>
+function emailForm(view: LoginPageView, locale: PageLocale): string {
+  return `<p class="divider">${escapeHtml(locale.t('login.or'))}</p>
 <form method="post" action="/login/email/start" id="email-login">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
+<input type="hidden" name="ui_locales" value="${escapeHtml(locale.locale)}">
 <p>
-<label for="email">Email</label>
+<label for="email">${escapeHtml(locale.t('login.email'))}</label>
 <input id="email" name="email" type="email" autocomplete="email" autocapitalize="none" spellcheck="false" required maxlength="${EMAIL_MAX_LENGTH}">
 </p>
-<p><button type="submit" class="secondary">Email me a code</button></p>
+<p><button type="submit" class="secondary">${escapeHtml(locale.t('login.email.submit'))}</button></p>
 </form>
 `;
 }
@@ -222,14 +230,14 @@ function emailForm(view: LoginPageView): string {
  * stay, and the client is told what the sign-in achieved (the ID token's `acr`). A user already
  * signed in may go on as they are: back to the request, whose marker says they were offered it.
  */
-function stepUpOffer(view: LoginPageView): string {
+function stepUpOffer(view: LoginPageView, locale: PageLocale): string {
   const goOn = view.signedInAs
     ? `
-<p><a href="${escapeHtml(view.returnTo)}" id="continue-without-passkey">Continue as ${escapeHtml(view.signedInAs)} without a passkey</a></p>`
+<p><a href="${escapeHtml(view.returnTo)}" id="continue-without-passkey">${escapeHtml(locale.t('login.step_up.continue', { subject: view.signedInAs }))}</a></p>`
     : '';
   return `
 <div class="card" id="step-up-offer">
-<p>This application asks for a <strong>phishing-resistant</strong> sign-in (<code>${PHISHING_RESISTANT}</code>): a <strong>passkey</strong> meets it. You may sign in another way: the application is then told that the sign-in was not phishing-resistant.</p>${goOn}
+<p>${locale.html('login.step_up.offer', { acr: new TrustedHtml(`<code>${PHISHING_RESISTANT}</code>`) })}</p>${goOn}
 </div>`;
 }
 
@@ -238,21 +246,45 @@ function stepUpOffer(view: LoginPageView): string {
  * proof's script reads (proofgate.js `loginField`): a step-up page that offers no password keeps
  * them, in a hidden form without the password fields.
  */
-function loginForm(view: LoginPageView, described: string, passwordOffered: boolean): string {
+function loginForm(
+  view: LoginPageView,
+  described: string,
+  passwordOffered: boolean,
+  locale: PageLocale,
+): string {
   const fields = `
 <form method="post" action="/login" id="login-form"${passwordOffered ? '' : ' hidden'}>
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
-<input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">`;
+<input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
+<input type="hidden" name="ui_locales" value="${escapeHtml(locale.locale)}">`;
   if (!passwordOffered) return `${fields}\n</form>`;
   return `${fields}
 <p>
-<label for="username">Username</label>
+<label for="username">${escapeHtml(locale.t('login.username'))}</label>
 <input id="username" name="username" type="text" autocomplete="username webauthn" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}"${described}>
 </p>
 <p>
-<label for="password">Password</label>
+<label for="password">${escapeHtml(locale.t('login.password'))}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="${PASSWORD_MAX_LENGTH}"${described}>
 </p>
-<p><button type="submit">Sign in</button></p>
+<p><button type="submit">${escapeHtml(locale.t('login.submit'))}</button></p>
 </form>`;
+}
+
+/** Who asks the person to sign in (the registered client's name and id), and for which scopes. */
+function pendingHtml(pending: PendingAuthorizationView, locale: PageLocale): string {
+  const values = {
+    client: new TrustedHtml(
+      `<strong id="pending-client">${escapeHtml(pending.clientName)}</strong>`,
+    ),
+    clientId: new TrustedHtml(`<span class="muted">(${escapeHtml(pending.clientId)})</span>`),
+    scopes: new TrustedHtml(
+      `<span id="pending-scopes">${pending.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}</span>`,
+    ),
+  };
+  const text = pending.scopes.length > 0 ? 'login.pending.scopes' : 'login.pending';
+  return `
+<div class="card" id="pending-authorization">
+<p>${locale.html(text, values)}</p>
+</div>`;
 }

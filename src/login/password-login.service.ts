@@ -3,24 +3,25 @@ import { redact } from '../platform/crypto/hashing';
 import { passwordMethodKey } from '../accounts/account';
 import { AccountDisabled, SignInMethodRemoved } from '../accounts/accounts.errors';
 import { ProtocolError, TooManyRequests } from '../platform/errors/protocol-error';
+import { PageLocale, type MessageId, type PageText } from '../platform/i18n/page-locale';
 import { clientAddress } from '../platform/http/client-address';
 import { UserService } from '../accounts/users/user.service';
-import { CSRF_FAILURES, LoginCsrf, type LoginExchange } from './login-csrf';
+import { CSRF_FAILURE_MESSAGES, LoginCsrf, type LoginExchange } from './login-csrf';
 import type { LoginFormDto } from './login-form.dto';
 import type { LoginPageView } from './login.page';
 import { safeReturnTo } from '../sessions/return-to';
 import { SessionService } from '../sessions/session.service';
 import { LoginThrottle } from './throttle/login-throttle';
 
-export const INVALID_CREDENTIALS = 'Invalid username or password.';
+export const INVALID_CREDENTIALS = 'login.error.invalid_credentials' satisfies MessageId;
 
 /** The message of a throttled attempt, on the page and in the JSON envelope alike. */
-export function tooManyFailures(retryAfterSeconds: number): string {
-  const wait =
+export function tooManyFailures(retryAfterSeconds: number): PageText {
+  const values =
     retryAfterSeconds < 120
-      ? `${retryAfterSeconds} seconds`
-      : `${Math.ceil(retryAfterSeconds / 60)} minutes`;
-  return `Too many failed sign-in attempts. Try again in ${wait}.`;
+      ? { unit: 'seconds', count: retryAfterSeconds }
+      : { unit: 'minutes', count: Math.ceil(retryAfterSeconds / 60) };
+  return { id: 'login.error.too_many', values };
 }
 
 export type LoginOutcome =
@@ -55,12 +56,16 @@ export class PasswordLoginService {
     const csrf = this.csrf.check(http.req, form.csrf_token);
     if (csrf !== 'ok') {
       this.logger.warn(`Password login refused: CSRF check failed (${csrf})`);
-      return this.form(400, http, { returnTo, username, error: CSRF_FAILURES[csrf] });
+      return this.form(400, http, {
+        returnTo,
+        username,
+        error: { id: CSRF_FAILURE_MESSAGES[csrf] },
+      });
     }
 
     if (!username || !password) {
-      const missing = [!username && 'username', !password && 'password'].filter(Boolean);
-      const error = `Enter your ${missing.join(' and ')}.`;
+      const missing = !username && !password ? 'both' : !username ? 'username' : 'password';
+      const error = { id: 'login.error.missing', values: { missing } } as const;
       return this.form(400, http, { returnTo, username, error });
     }
 
@@ -75,13 +80,13 @@ export class PasswordLoginService {
       const error = tooManyFailures(attempt.retryAfterSeconds);
       return {
         kind: 'refused',
-        error: new TooManyRequests(error, attempt.retryAfterSeconds),
+        error: new TooManyRequests(PageLocale.of('en').text(error), attempt.retryAfterSeconds),
         view: { returnTo, username, error, csrfToken: this.csrf.token(http.req, http.res) },
       };
     }
     if (attempt.kind === 'failed') {
       this.logger.warn(`Password login failed for username ${redact(username)}`);
-      return this.form(401, http, { returnTo, username, error: INVALID_CREDENTIALS });
+      return this.form(401, http, { returnTo, username, error: { id: INVALID_CREDENTIALS } });
     }
 
     const user = attempt.value;
@@ -95,7 +100,8 @@ export class PasswordLoginService {
       // Said only after the password proved right, as every other method says it.
       if (!(error instanceof AccountDisabled || error instanceof SignInMethodRemoved)) throw error;
       this.logger.warn(`Password login refused for ${user.sub}: ${error.reason ?? error.error}`);
-      const view = { returnTo, username, error: error.description };
+      const text = error instanceof AccountDisabled ? 'account_disabled' : 'method_removed';
+      const view = { returnTo, username, error: { id: `login.error.${text}` } as const };
       return {
         kind: 'refused',
         error,

@@ -16,7 +16,7 @@ export const OID4VP_PROOF = {
   challengeKinds: ['oid4vp_request', 'oid4vp_state', 'oid4vp_response_code', 'oid4vp_link_code'],
   // A link for this device, a QR code for a phone, then polling; shown once its script runs.
   loginButton: {
-    text: 'Sign in with your identity wallet',
+    text: { id: 'login.button.oid4vp' },
     scripts: ['/static/identity-wallet-login.js'],
     until: 'hidden',
     offered: ({ oid4vp }) => oid4vp.enabled,

@@ -30,7 +30,7 @@ export const PASSKEY_PROOF = {
   challengeKinds: ['webauthn_authentication', 'webauthn_registration'],
   // @simplewebauthn/browser (served by login/passkey/webauthn-browser.controller.ts), then the button.
   loginButton: {
-    text: 'Sign in with a passkey',
+    text: { id: 'login.button.passkey' },
     scripts: [WEBAUTHN_BROWSER_SCRIPT, '/static/passkey-login.js'],
     until: 'hidden',
   },

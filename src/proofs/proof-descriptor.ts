@@ -1,3 +1,4 @@
+import type { PageText } from '../platform/i18n/page-locale';
 import type { AppConfig } from '../config/app-config';
 import { ANY_SIGN_IN, type SignInAcr } from '../protocol-rules/acr';
 import type {
@@ -64,7 +65,8 @@ interface SignsIn {
  * its script drives. Plain HTML with no inline script: the strict Content-Security-Policy.
  */
 export interface LoginButton {
-  readonly text: string;
+  /** Its text, from the pages' catalogues. */
+  readonly text: PageText;
   /** The scripts it needs, served under /static, in load order (one two buttons share loads once). */
   readonly scripts: readonly string[];
   /**
@@ -106,7 +108,7 @@ export const WALLET_LOGIN_SCRIPT = '/static/wallet-login.js';
  * message; wallet-login.js drives the button, as every chain's. Shown disabled until a wallet
  * answers.
  */
-export function walletLoginButton(text: string, { script }: BrowserWallet): LoginButton {
+export function walletLoginButton(text: PageText, { script }: BrowserWallet): LoginButton {
   return { text, scripts: [script, WALLET_LOGIN_SCRIPT], until: 'disabled' };
 }
 

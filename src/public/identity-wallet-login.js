@@ -15,7 +15,7 @@
 'use strict';
 
 (function () {
-  const { show, postJson, describe, continueTo, loginField } = window.Proofgate;
+  const { show, postJson, describe, continueTo, loginField, text } = window.Proofgate;
   const linking = document.getElementById('link-oid4vp');
   const button = linking || document.getElementById('oid4vp-login');
   const ids = linking ? 'link-oid4vp' : 'oid4vp';
@@ -44,14 +44,14 @@
     const attempt = ++current;
     button.disabled = true;
     show(alertBox, '');
-    show(status, 'Asking for a presentation request…');
+    show(status, text('script.oid4vp.asking'));
     try {
       const created = await ask();
       offer(created);
-      show(status, 'Open your identity wallet on this device, or scan the code with your phone…');
+      show(status, text('script.oid4vp.open'));
       await poll(attempt, created.id, Date.now() + created.expires_in * 1000);
     } catch (error) {
-      fail(describe(error, 'Signing in with your identity wallet failed.'));
+      fail(describe(error, text('script.oid4vp.failed')));
     }
   }
 
@@ -64,11 +64,11 @@
     link.id = 'oid4vp-link';
     link.className = 'button secondary';
     link.href = created.authorization_request;
-    link.textContent = 'Open the wallet on this device';
+    link.textContent = text('script.oid4vp.open_link');
     const qr = document.createElement('img');
     qr.id = 'oid4vp-qr';
     qr.src = created.qr_code;
-    qr.alt = 'QR code of the presentation request: scan it with the identity wallet on your phone';
+    qr.alt = text('script.oid4vp.qr_alt');
     qr.width = 220;
     qr.height = 220;
     const linkLine = document.createElement('p');
@@ -82,46 +82,43 @@
   /** Polls until the request is signed in, refused, gone or past its lifetime. */
   async function poll(attempt, id, deadline) {
     while (attempt === current) {
-      if (Date.now() >= deadline) return fail('The request expired. Try again.');
+      if (Date.now() >= deadline) return fail(text('script.oid4vp.expired'));
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       const response = await fetch(`/oid4vp/requests/${encodeURIComponent(id)}`, {
         headers: { accept: 'application/json' },
         credentials: 'same-origin',
       });
       const data = await response.json().catch(() => null);
-      if (response.status === 404) return fail('The request expired or was used. Try again.');
+      if (response.status === 404) return fail(text('script.oid4vp.expired_or_used'));
       if (!response.ok) {
         throw new Error(
-          (data && data.error_description) || `The poll answered ${response.status}.`,
+          (data && data.error_description) ||
+            text('script.oid4vp.poll_failed', { status: response.status }),
         );
       }
       if (data.status === 'signed_in' || data.status === 'linked') {
-        show(status, data.status === 'linked' ? 'Linked.' : 'Signed in. Continuing…');
+        show(
+          status,
+          data.status === 'linked' ? text('script.oid4vp.linked') : text('script.signed_in'),
+        );
         return continueTo(data.redirect);
       }
       if (data.status === 'presented') {
         if (panel) panel.remove();
         panel = null;
-        show(
-          status,
-          'Your wallet answered. Finish in the browser it opened (signed in to this account): check the credential, then Link it.',
-        );
+        show(status, text('script.oid4vp.finish_elsewhere'));
       }
       if (data.status === 'refused') {
-        return fail(
-          linking
-            ? 'Not linked: the wallet declined, its credential signs in another account, or the browser it opened is not signed in to this account.'
-            : 'The wallet declined the request.',
-        );
+        return fail(linking ? text('script.oid4vp.not_linked') : text('script.oid4vp.declined'));
       }
     }
   }
 
-  function fail(text) {
+  function fail(message) {
     if (panel) panel.remove();
     panel = null;
     show(status, '');
-    show(alertBox, text);
+    show(alertBox, message);
     button.disabled = false;
   }
 })();

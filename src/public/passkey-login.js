@@ -17,7 +17,7 @@
   const status = document.getElementById('passkey-status');
   const alertBox = document.getElementById('passkey-error');
   const lib = window.SimpleWebAuthnBrowser;
-  const { show, postJson, describe, finishLogin } = window.Proofgate;
+  const { show, postJson, describe, finishLogin, text } = window.Proofgate;
   if (!button || !status || !alertBox || !lib || !lib.browserSupportsWebAuthn()) return;
 
   const allowed = button.dataset.allowCredentials;
@@ -43,15 +43,15 @@
     if (!autofill) {
       button.disabled = true;
       show(alertBox, '');
-      show(status, 'Waiting for your passkey…');
+      show(status, text('script.passkey.waiting'));
     }
     try {
       const options = await postJson('/passkeys/authentication/options', {});
       const optionsJSON =
         allowCredentials === undefined ? options : { ...options, allowCredentials };
       const response = await lib.startAuthentication({ optionsJSON, useBrowserAutofill: autofill });
-      show(status, 'Signing in…');
-      await finishLogin('/login/passkey', { response }, (text) => show(status, text)).catch(
+      show(status, text('script.signing_in'));
+      await finishLogin('/login/passkey', { response }, (said) => show(status, said)).catch(
         (error) => {
           if (error && error.error === 'unknown_credential') forget(options.rpId, response.id);
           throw error;
@@ -61,7 +61,7 @@
       // An autofill request is aborted when the button starts its own: nothing to say.
       if (autofill) return;
       show(status, '');
-      show(alertBox, describe(error, 'Signing in with a passkey failed.'));
+      show(alertBox, describe(error, text('script.passkey.failed')));
       button.disabled = false;
     }
   }

@@ -7,6 +7,27 @@
 
 window.Proofgate = Object.freeze(
   (function () {
+    /**
+     * The page's texts in its language: the JSON data block renderPage writes
+     * (`#page-messages`, the catalogues' `script.*` messages), never English literals here.
+     */
+    const pageMessages = (() => {
+      const block = document.getElementById('page-messages');
+      try {
+        return block ? JSON.parse(block.textContent) : {};
+      } catch {
+        return {};
+      }
+    })();
+
+    /** The message `id` of the page's language, its `{name}` arguments filled from `values`. */
+    function text(id, values = {}) {
+      const message = Object.hasOwn(pageMessages, id) ? pageMessages[id] : id;
+      return message.replace(/\{(\w+)\}/g, (whole, name) =>
+        Object.hasOwn(values, name) ? String(values[name]) : whole,
+      );
+    }
+
     /** Sets an alert or status line's text; an empty text hides it. */
     function show(element, text) {
       element.textContent = text;
@@ -50,10 +71,10 @@ window.Proofgate = Object.freeze(
     /** What to tell the user of a failure; `fallback` when nothing better is known. */
     function describe(error, fallback) {
       // EIP-1193: 4001 is the user rejecting the request in the wallet.
-      if (error && error.code === 4001) return 'You cancelled the request in your wallet.';
+      if (error && error.code === 4001) return text('script.wallet.cancelled');
       // WebAuthn: the user dismissed the authenticator's prompt, or it timed out.
       if (error && error.name === 'NotAllowedError') {
-        return 'The passkey request was cancelled or timed out.';
+        return text('script.passkey.cancelled');
       }
       if (error && typeof error.message === 'string' && error.message) return error.message;
       return fallback;
@@ -62,7 +83,8 @@ window.Proofgate = Object.freeze(
     /** Follows the server's `redirect` answer, refusing any other origin all the same. */
     function continueTo(redirect) {
       const next = new URL(redirect, window.location.origin);
-      if (next.origin !== window.location.origin) throw new Error('Unexpected redirect.');
+      if (next.origin !== window.location.origin)
+        throw new Error(text('script.unexpected_redirect'));
       window.location.assign(next.href);
     }
 
@@ -77,7 +99,7 @@ window.Proofgate = Object.freeze(
         csrf_token: loginField('csrf_token'),
         return_to: loginField('return_to'),
       });
-      say('Signed in. Continuing…');
+      say(text('script.signed_in'));
       continueTo(done.redirect);
     }
 
@@ -135,7 +157,7 @@ window.Proofgate = Object.freeze(
      */
     function walletButton(chain, button, options) {
       const { status, alertBox, noncePath, extra = {}, finish, failure, foundClass } = options;
-      const text = button.textContent;
+      const label = button.textContent;
       const say = (said) => show(status, said);
       let busy = false;
 
@@ -144,7 +166,7 @@ window.Proofgate = Object.freeze(
         const found = chain.find() !== null;
         button.disabled = !found;
         if (foundClass) button.classList.toggle(foundClass, found);
-        button.textContent = found ? text : `No ${chain.name} wallet found in this browser`;
+        button.textContent = found ? label : text('script.wallet.none', { chain: chain.name });
       }
 
       async function signAndFinish() {
@@ -154,14 +176,14 @@ window.Proofgate = Object.freeze(
         button.disabled = true;
         show(alertBox, '');
         try {
-          say(`Waiting for your ${chain.name} wallet…`);
+          say(text('script.wallet.waiting', { chain: chain.name }));
           const wallet = await chain.connect(found);
           const issued = await postJson(noncePath, {
             address: wallet.address,
             chainId: wallet.chainId,
             ...extra,
           });
-          say('Sign the message in your wallet…');
+          say(text('script.wallet.sign'));
           const signature = await wallet.sign(issued.message);
           await finish({ message: issued.message, signature }, say);
         } catch (error) {
@@ -240,6 +262,7 @@ window.Proofgate = Object.freeze(
     }
 
     return {
+      text,
       show,
       loginField,
       postJson,

@@ -9,7 +9,7 @@
 'use strict';
 
 (function () {
-  const { addWalletChain, discoverWallets, sameBytes, base64 } = window.Proofgate;
+  const { addWalletChain, discoverWallets, sameBytes, base64, text } = window.Proofgate;
 
   /** Sign in with Bitcoin's networks, by CAIP-2 id. */
   const BITCOIN_CHAINS = Object.freeze({
@@ -33,7 +33,7 @@
       const failure = new Error(
         typeof error.message === 'string' && error.message
           ? error.message
-          : `The wallet refused ${method}.`,
+          : text('script.wallet.refused', { method }),
       );
       if (error.code === -32000 || error.code === 4001) failure.code = 4001;
       return failure;
@@ -57,13 +57,13 @@
   async function connectSatsConnect(provider) {
     const accounts = await walletRpc(provider, 'getAccounts', {
       purposes: ['payment'],
-      message: 'Sign in',
+      message: text('script.sign_in'),
     });
     const account = Array.isArray(accounts)
       ? accounts.find((item) => item && item.purpose === 'payment') || accounts[0]
       : undefined;
     const address = account && account.address;
-    if (typeof address !== 'string') throw new Error('The wallet did not share an account.');
+    if (typeof address !== 'string') throw new Error(text('script.wallet.no_account'));
     const protocol = /^[1mn]/.test(address) ? 'ECDSA' : 'BIP322';
     return {
       address,
@@ -82,7 +82,7 @@
     const account =
       bitcoin.find((item) => item.type === 'p2wpkh') ||
       bitcoin.find((item) => item.type === 'p2tr');
-    if (!account) throw new Error('The wallet did not share a Bitcoin account.');
+    if (!account) throw new Error(text('script.wallet.no_chain_account', { chain: 'Bitcoin' }));
     return {
       address: account.address,
       chainId: bitcoinChainOf(account.address),
@@ -116,7 +116,7 @@
     });
     const account = accounts && accounts[0];
     if (!account || typeof account.address !== 'string') {
-      throw new Error('The wallet did not share an account.');
+      throw new Error(text('script.wallet.no_account'));
     }
     return {
       address: account.address,
@@ -130,7 +130,7 @@
         // The text as issued, byte for byte, or no signature at all.
         const signed = output && output.signedMessage;
         if (signed && !sameBytes(signed, bytes)) {
-          throw new Error('The wallet signed another text than the one issued.');
+          throw new Error(text('script.wallet.signed_other'));
         }
         return base64(output.signature);
       },
@@ -180,7 +180,7 @@
     if (found.kind === 'leather') return connectLeather(found.provider);
     const provider = found.provider;
     const [address] = await provider.requestAccounts();
-    if (typeof address !== 'string') throw new Error('The wallet did not share an account.');
+    if (typeof address !== 'string') throw new Error(text('script.wallet.no_account'));
     const network = typeof provider.getNetwork === 'function' ? await provider.getNetwork() : '';
     const chainId = network === 'testnet' ? BITCOIN_CHAINS.testnet : BITCOIN_CHAINS.mainnet;
     const kind = /^[1mn]/.test(address) ? 'ecdsa' : 'bip322-simple';

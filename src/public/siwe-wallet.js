@@ -8,7 +8,7 @@
 'use strict';
 
 (function () {
-  const { addWalletChain, utf8Hex } = window.Proofgate;
+  const { addWalletChain, text, utf8Hex } = window.Proofgate;
 
   /**
    * The provider an EIP-6963 wallet announces when asked, else window.ethereum, else null.
@@ -37,9 +37,9 @@
   async function connect(ethereum) {
     const accounts = await ethereum.request({ method: 'eth_requestAccounts' });
     const address = Array.isArray(accounts) ? accounts[0] : undefined;
-    if (typeof address !== 'string') throw new Error('The wallet did not share an account.');
+    if (typeof address !== 'string') throw new Error(text('script.wallet.no_account'));
     const chainId = Number.parseInt(await ethereum.request({ method: 'eth_chainId' }), 16);
-    if (!Number.isSafeInteger(chainId)) throw new Error('The wallet did not name its chain.');
+    if (!Number.isSafeInteger(chainId)) throw new Error(text('script.wallet.no_chain'));
     return {
       address,
       chainId,

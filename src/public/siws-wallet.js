@@ -9,7 +9,7 @@
 'use strict';
 
 (function () {
-  const { addWalletChain, discoverWallets, sameBytes, base64 } = window.Proofgate;
+  const { addWalletChain, discoverWallets, sameBytes, base64, text } = window.Proofgate;
 
   /** The clusters a page asks a wallet for: the first it offers, mainnet first. */
   const CLUSTERS = Object.freeze(['solana:mainnet', 'solana:devnet', 'solana:testnet']);
@@ -34,12 +34,12 @@
     const { accounts } = await wallet.features['standard:connect'].connect();
     const account = accounts && accounts[0];
     if (!account || typeof account.address !== 'string') {
-      throw new Error('The wallet did not share an account.');
+      throw new Error(text('script.wallet.no_account'));
     }
     const chains =
       Array.isArray(account.chains) && account.chains.length ? account.chains : wallet.chains;
     const chainId = CLUSTERS.find((cluster) => chains.includes(cluster));
-    if (!chainId) throw new Error('The wallet offers no Solana cluster this page knows.');
+    if (!chainId) throw new Error(text('script.wallet.no_network', { chain: 'Solana' }));
     return {
       address: account.address,
       chainId,
@@ -52,7 +52,7 @@
         });
         // A wallet that signed other bytes (a prefix, an envelope) did not sign what was issued.
         if (!signed || !sameBytes(signed.signedMessage, bytes)) {
-          throw new Error('The wallet signed something other than the message.');
+          throw new Error(text('script.wallet.signed_other'));
         }
         return base64(signed.signature);
       },

@@ -10,7 +10,7 @@
 'use strict';
 
 (function () {
-  const { finishLogin, onWalletChain, walletButton } = window.Proofgate;
+  const { finishLogin, onWalletChain, text, walletButton } = window.Proofgate;
 
   onWalletChain((chain) => {
     const button = document.getElementById(`${chain.id}-login`);
@@ -23,9 +23,9 @@
       noncePath: '/wallet/nonce',
       // The outlined style reads better on an enabled button.
       foundClass: 'secondary',
-      failure: `Signing in with ${chain.name} failed.`,
+      failure: text('script.wallet.failed', { chain: chain.name }),
       finish: (proof, say) => {
-        say('Checking the signature…');
+        say(text('script.wallet.checking'));
         return finishLogin('/login/siwe', proof, say);
       },
     });

@@ -1,40 +1,39 @@
+import { en, type MessageId } from '../platform/i18n/messages/en';
 /**
  * Why a sign-in at an upstream provider ended without one, as the login page (or the account
  * page, for a link) tells it: a bounded set, so a callback's query can name one (the page shows
  * the fixed text, never words from the request) and a metric can count it. No text names a
  * secret: not the state, the code or a token.
  */
-export const UPSTREAM_REFUSALS = {
-  unknown_provider: 'There is no such sign-in provider here. Choose a way to sign in on this page.',
-  cancelled: 'The sign-in was cancelled at the provider. Choose a way to sign in.',
-  refused: 'The provider did not sign you in. Try again, or choose another way to sign in.',
-  state_unknown:
-    'This sign-in did not start on this page, or it has expired. Start again from this page.',
-  state_expired: 'The sign-in at the provider took too long. Start again from this page.',
-  state_used:
-    'This sign-in was already completed or abandoned, and it counts once. Start again from this page.',
-  other_browser:
-    'This sign-in was started in another browser, or this browser’s cookies were cleared since. Start again from this page, in this browser.',
-  mix_up:
-    'The answer names another provider than the one this sign-in was sent to, so it was refused. Start again from this page.',
-  missing_iss:
-    'The provider’s answer does not say which provider sent it, though this provider always says so, so it was refused. Start again from this page.',
-  id_token_invalid:
-    'The provider’s ID token could not be verified (its signature, audience, expiry or nonce), so it was refused. Try again, or choose another way to sign in.',
-  provider_unavailable:
-    'The provider could not be reached. Try again later, or choose another way to sign in.',
-  provider_answer_invalid:
-    'The provider answered something that is not a valid sign-in. Try again later, or choose another way to sign in.',
-  too_many_accounts:
-    'Too many new accounts were created from your network in the last hour. Try again later, or sign in with an account you already have.',
-  account_disabled: 'This account is disabled. Contact the operator of this service.',
-  method_removed:
-    'This provider account no longer signs in to the account it was linked to. Sign in another way.',
-  already_linked: 'This provider account is already linked to another account.',
-  too_many_methods: 'This account has as many sign-in methods as it may have. Remove one first.',
-  link_needs_recent_sign_in:
-    'Linking a provider account needs a recent sign-in of this account (with its passkey, if it has one). Sign in again, then link it.',
-} as const;
+const REASONS = [
+  'unknown_provider',
+  'cancelled',
+  'refused',
+  'state_unknown',
+  'state_expired',
+  'state_used',
+  'other_browser',
+  'mix_up',
+  'missing_iss',
+  'id_token_invalid',
+  'provider_unavailable',
+  'provider_answer_invalid',
+  'too_many_accounts',
+  'account_disabled',
+  'method_removed',
+  'already_linked',
+  'too_many_methods',
+  'link_needs_recent_sign_in',
+] as const;
+
+export const UPSTREAM_REFUSALS = Object.fromEntries(
+  REASONS.map((reason) => [reason, en[upstreamRefusalMessage(reason)]]),
+) as Readonly<Record<(typeof REASONS)[number], string>>;
+
+/** The reason's text in the catalogues (the English one is UPSTREAM_REFUSALS'). */
+export function upstreamRefusalMessage(reason: (typeof REASONS)[number]) {
+  return `upstream.refusal.${reason}` as const satisfies MessageId;
+}
 
 export type UpstreamRefusalReason = keyof typeof UPSTREAM_REFUSALS;
 

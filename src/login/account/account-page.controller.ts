@@ -13,6 +13,7 @@ import { OID4VP_PER_IP } from '../../oid4vp/oid4vp.rate-limits';
 import { Oid4vpCompleteQueryDto, Oid4vpRequestCreatedDto } from '../oid4vp/oid4vp-login.dto';
 import { IdentityWalletLinkErrorPages } from './identity-wallet-link-error.filter';
 import { renderIdentityWalletLinkPage } from './identity-wallet-link.page';
+import { pageLocaleOf } from '../../platform/i18n/page-locale';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { ProtocolError } from '../../platform/errors/protocol-error';
@@ -206,7 +207,7 @@ export class AccountPageController {
     @Res() res: HttpResponse,
   ): Promise<void> {
     const page = this.page.identityWalletLinkPage(req, cookieWriter(res), query.response_code);
-    sendHtml(res, 200, renderIdentityWalletLinkPage(await page));
+    sendHtml(res, 200, renderIdentityWalletLinkPage(await page, pageLocaleOf(req.raw)));
   }
 
   @CsrfFormPost({

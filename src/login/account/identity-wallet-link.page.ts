@@ -1,5 +1,6 @@
 import type { CredentialClaims, CredentialIssuer } from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
+import { PageLocale, TrustedHtml, type MessageId } from '../../platform/i18n/page-locale';
 
 /** What the wallet's redirect asks the person to confirm. */
 export interface IdentityWalletLinkView {
@@ -12,36 +13,49 @@ export interface IdentityWalletLinkView {
   readonly csrfToken: string;
 }
 
+/** An ISO 8601 date (`YYYY-MM-DD`, as SD-JWT VCs disclose `birthdate`) written for the locale. */
+function dateOf(value: string, locale: PageLocale): string {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
+  return date === undefined || Number.isNaN(date.getTime())
+    ? value
+    : locale.formatDate(date, { dateStyle: 'long', timeZone: 'UTC' });
+}
+
 /**
  * "Link your identity wallet", the last step: the credential the wallet presented, for the person
  * to recognise as theirs, and a form that links it (its CSRF token). Opening the wallet's link
  * links nothing: another site could send this browser to a code its maker's credential answered.
  */
-export function renderIdentityWalletLinkPage(view: IdentityWalletLinkView): string {
+export function renderIdentityWalletLinkPage(
+  view: IdentityWalletLinkView,
+  locale: PageLocale,
+): string {
   const { claims } = view;
+  const t = (id: MessageId) => escapeHtml(locale.t(id));
   const name = [claims.given_name, claims.family_name].filter((part) => part !== undefined);
-  const row = (term: string, value: string) => `<dt>${term}</dt><dd>${escapeHtml(value)}</dd>`;
+  const row = (term: MessageId, value: string) =>
+    `<dt>${t(term)}</dt><dd>${escapeHtml(value)}</dd>`;
+  const account = new TrustedHtml(`<strong id="link-account">${escapeHtml(view.account)}</strong>`);
   return renderPage({
-    title: 'Link your identity wallet',
+    title: locale.t('wallet_link.title'),
     narrow: true,
-    body: `<h1>Link your identity wallet</h1>
+    locale,
+    body: `<h1>${t('wallet_link.title')}</h1>
 <div class="card">
-<p>Link this credential to the account <strong id="link-account">${escapeHtml(view.account)}</strong>?
-It signs in to this account from then on.</p>
+<p>${locale.html('wallet_link.question', { account })}</p>
 <dl id="link-credential">
-${row('Issued by', view.issuedBy.issuer)}
-${row('Type', view.issuedBy.vct)}
-${name.length > 0 ? row('Name', name.join(' ')) : ''}
-${claims.birthdate === undefined ? '' : row('Born', claims.birthdate)}
+${row('wallet_link.issued_by', view.issuedBy.issuer)}
+${row('wallet_link.type', view.issuedBy.vct)}
+${name.length > 0 ? row('wallet_link.name', name.join(' ')) : ''}
+${claims.birthdate === undefined ? '' : row('wallet_link.born', dateOf(claims.birthdate, locale))}
 </dl>
-<p>Link it only if you presented it from your own wallet just now: if not, someone else answered
-your request, and linking would let them sign in to your account.</p>
+<p>${t('wallet_link.warning')}</p>
 <form method="post" action="/account/oid4vp/complete">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="response_code" value="${escapeHtml(view.responseCode)}">
-<button type="submit" id="link-oid4vp-confirm">Link it</button>
+<button type="submit" id="link-oid4vp-confirm">${t('wallet_link.confirm')}</button>
 </form>
-<p><a href="/account">Not mine: back to the account page</a></p>
+<p><a href="/account">${t('wallet_link.not_mine')}</a></p>
 </div>`,
   });
 }

@@ -2,6 +2,8 @@ import { Catch } from '@nestjs/common';
 import type { ProtocolError } from '../../platform/errors/protocol-error';
 import { RefusalPagesFilter } from '../../platform/errors/protocol-error.filter';
 import { renderEmailErrorPage } from './email-login.page';
+import { pageLocaleOf } from '../../platform/i18n/page-locale';
+import type { HttpRequest } from '../../platform/http/http-exchange';
 
 /**
  * The email sign-in's forms are read by a person when a browser posts them without the page's
@@ -10,7 +12,9 @@ import { renderEmailErrorPage } from './email-login.page';
  */
 @Catch()
 export class EmailLoginErrorPages extends RefusalPagesFilter {
-  protected refusalPage(error: ProtocolError): string {
-    return renderEmailErrorPage(error);
+  protected refusalPage(error: ProtocolError, request: HttpRequest): string {
+    const body = request.body as { ui_locales?: unknown } | undefined;
+    const uiLocales = typeof body?.ui_locales === 'string' ? body.ui_locales : undefined;
+    return renderEmailErrorPage(error, pageLocaleOf(request.raw, uiLocales));
   }
 }

@@ -34,6 +34,7 @@ import {
   EmailLoginVerifyDto,
 } from './email-login.dto';
 import { renderEmailCodePage, renderEmailLinkPage } from './email-login.page';
+import { pageLocaleOf } from '../../platform/i18n/page-locale';
 import { EmailSessionLogin } from './email-session-login.service';
 
 /** A browser posting the page's form without its script: it reads pages, not JSON. */
@@ -80,7 +81,8 @@ export class EmailLoginController {
     @Res() res: HttpResponse,
   ): Promise<void> {
     const requested = await this.login.start(body, { req, res: cookieWriter(res) });
-    if (wantsPage(req)) sendHtml(res, 200, renderEmailCodePage(requested));
+    const locale = pageLocaleOf(req.raw, body.ui_locales);
+    if (wantsPage(req)) sendHtml(res, 200, renderEmailCodePage({ ...requested, locale }));
     else sendJson(res, 200, { sent: true } satisfies EmailLoginStartResponseDto);
   }
 
@@ -124,7 +126,11 @@ export class EmailLoginController {
     } catch (error) {
       if (!(error instanceof InvalidCode)) throw error;
       // The code form again, saying why: the user may have mistyped a digit.
-      const page = { ...this.login.codePage(http, body.return_to), error: error.description };
+      const page = {
+        ...this.login.codePage(http, body.return_to),
+        error: 'email.error.invalid_code' as const,
+        locale: pageLocaleOf(req.raw, body.ui_locales),
+      };
       sendHtml(res, error.status, renderEmailCodePage(page));
     }
   }
@@ -150,7 +156,15 @@ export class EmailLoginController {
     @Res() res: HttpResponse,
   ): void {
     const csrfToken = this.login.linkPage({ req, res: cookieWriter(res) });
-    sendHtml(res, 200, renderEmailLinkPage({ csrfToken, token: query.token }));
+    sendHtml(
+      res,
+      200,
+      renderEmailLinkPage({
+        csrfToken,
+        token: query.token,
+        locale: pageLocaleOf(req.raw, query.ui_locales),
+      }),
+    );
   }
 
   @Post('link')

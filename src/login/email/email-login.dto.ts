@@ -9,7 +9,7 @@ import {
 } from 'class-validator';
 import { EMAIL_MAX_LENGTH, emailProblemOf, isNormalizableEmail } from '../../email/email-address';
 import { EMAIL_CODE, EMAIL_LINK_TOKEN } from '../../email/email-challenges';
-import { CsrfTokenField } from '../../platform/http/form-fields';
+import { CsrfTokenField, UiLocalesField } from '../../platform/http/form-fields';
 import { LoginPageFieldsDto } from '../login-page-fields.dto';
 
 /**
@@ -73,6 +73,10 @@ export class EmailLinkQueryDto {
   @Matches(EMAIL_LINK_TOKEN, { message: 'token must be the link’s token, as the mail has it' })
   @IsString()
   token!: string;
+
+  /** The language of the login page the mail was asked from: the link's page is in it. */
+  @UiLocalesField()
+  ui_locales?: string;
 }
 
 /** POST /login/email/link: the confirmation form of the link's page. */

@@ -1,13 +1,16 @@
 import { escapeHtml, renderPage, renderRefusalPage } from '../../platform/http/html';
+import { TrustedHtml, type MessageId, type PageLocale } from '../../platform/i18n/page-locale';
 import { EMAIL_CODE_TTL_SECONDS } from '../../email/email.proof';
 
 /** The page after asking for a code: enter the code, or open the mail's link here. */
 export interface EmailCodePageView {
   readonly csrfToken: string;
   readonly returnTo: string;
-  readonly error?: string;
+  readonly error?: MessageId;
   /** Outside production with the embedded catcher: where the mail shows. */
   readonly mailbox: boolean;
+  /** The login page's language, posted on with the code. */
+  readonly locale: PageLocale;
 }
 
 /**
@@ -15,28 +18,32 @@ export interface EmailCodePageView {
  * on a development instance, the way to the mailbox. Plain HTML, no script, as the login page.
  */
 export function renderEmailCodePage(view: EmailCodePageView): string {
-  const error = view.error
-    ? `\n<p id="email-error" role="alert">${escapeHtml(view.error)}</p>`
-    : '';
+  const { locale } = view;
+  const t = (id: MessageId) => escapeHtml(locale.t(id));
+  const error = view.error ? `\n<p id="email-error" role="alert">${t(view.error)}</p>` : '';
+  const link = `<a href="/dev/mailbox" target="_blank">${t('email.code.dev_mailbox.link')}</a>`;
   const mailbox = view.mailbox
-    ? `\n<p id="dev-mailbox" class="muted">This is a development instance: the mail is in the <a href="/dev/mailbox" target="_blank">development mailbox</a>. Open its link in this browser, or copy its code here.</p>`
+    ? `\n<p id="dev-mailbox" class="muted">${locale.html('email.code.dev_mailbox', { mailbox: new TrustedHtml(link) })}</p>`
     : '';
+  const back = `/login?return_to=${encodeURIComponent(view.returnTo)}&ui_locales=${encodeURIComponent(locale.locale)}`;
   return renderPage({
-    title: 'Check your inbox',
+    title: locale.t('email.code.title'),
     narrow: true,
-    body: `<h1>Check your inbox</h1>${error}
+    locale,
+    body: `<h1>${t('email.code.title')}</h1>${error}
 <div class="card">
-<p>If the address can receive mail, a sign-in code is on its way. Enter it here, or open the link in the mail in this browser. Both work once, for ${EMAIL_CODE_TTL_SECONDS / 60} minutes.</p>${mailbox}
+<p>${escapeHtml(locale.t('email.code.sent', { minutes: EMAIL_CODE_TTL_SECONDS / 60 }))}</p>${mailbox}
 <form method="post" action="/login/email/verify" id="email-verify">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
+<input type="hidden" name="ui_locales" value="${escapeHtml(locale.locale)}">
 <p>
-<label for="code">Code</label>
+<label for="code">${t('email.code.label')}</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{8}" maxlength="8" required${view.error ? ' aria-describedby="email-error"' : ''}>
 </p>
-<p><button type="submit">Continue</button></p>
+<p><button type="submit">${t('email.continue')}</button></p>
 </form>
-<p><a href="/login?return_to=${encodeURIComponent(view.returnTo)}">Use another address or way to sign in</a></p>
+<p><a href="${escapeHtml(back)}">${t('email.code.other_way')}</a></p>
 </div>`,
   });
 }
@@ -46,6 +53,7 @@ export interface EmailLinkPageView {
   readonly csrfToken: string;
   readonly token: string;
   readonly error?: string;
+  readonly locale: PageLocale;
 }
 
 /**
@@ -54,31 +62,41 @@ export interface EmailLinkPageView {
  * nothing and signs nobody in.
  */
 export function renderEmailLinkPage(view: EmailLinkPageView): string {
+  const { locale } = view;
+  const t = (id: MessageId) => escapeHtml(locale.t(id));
   const error = view.error
     ? `\n<p id="email-error" role="alert">${escapeHtml(view.error)}</p>`
     : '';
   return renderPage({
-    title: 'Sign in by email',
+    title: locale.t('email.link.title'),
     narrow: true,
-    body: `<h1>Sign in by email</h1>${error}
+    locale,
+    body: `<h1>${t('email.link.title')}</h1>${error}
 <div class="card">
-<p>Continue to sign in with the link from your mail. It works in the browser where you asked for the code.</p>
+<p>${t('email.link.intro')}</p>
 <form method="post" action="/login/email/link" id="email-link">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="token" value="${escapeHtml(view.token)}">
-<p><button type="submit">Continue</button></p>
+<p><button type="submit">${t('email.continue')}</button></p>
 </form>
-<p><a href="/login">Back to the sign-in page</a></p>
+<p><a href="/login">${t('email.back_to_login')}</a></p>
 </div>`,
   });
 }
 
-/** A refusal of an email sign-in read by a person (a form post or the link page). */
-export function renderEmailErrorPage(error: { error: string; description: string }): string {
+/**
+ * A refusal of an email sign-in read by a person (a form post or the link page): the page in the
+ * person's language, the refusal's description as the server states it (English).
+ */
+export function renderEmailErrorPage(
+  error: { error: string; description: string },
+  locale: PageLocale,
+): string {
   return renderRefusalPage({
-    title: 'Sign in by email',
+    title: locale.t('email.link.title'),
     alertId: 'email-error',
     description: error.description,
-    back: { href: '/login', text: 'Back to the sign-in page' },
+    back: { href: '/login', text: locale.t('email.back_to_login') },
+    locale,
   });
 }

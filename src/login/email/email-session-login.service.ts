@@ -1,3 +1,4 @@
+import { pageLocaleOf } from '../../platform/i18n/page-locale';
 import { Injectable } from '@nestjs/common';
 import { MailConfig } from '../../config/sections/mail.config';
 import { EmailSignIn } from '../../email/email-sign-in.service';
@@ -42,7 +43,8 @@ export class EmailSessionLogin {
     const returnTo = safeReturnTo(body.return_to);
     this.signIn.assertEnabled();
     this.csrf.assertValid(http.req, body.csrf_token, 'Email');
-    await this.signIn.start(body.email, this.presession(http), returnTo);
+    const locale = pageLocaleOf(http.req, body.ui_locales);
+    await this.signIn.start(body.email, this.presession(http), returnTo, locale);
     return {
       returnTo,
       csrfToken: this.csrf.token(http.req, http.res),

@@ -91,6 +91,8 @@ export type AuthorizationOutcome =
       resources: string[];
       /** RFC 9396: the authorization details asked for, each rendered for the user. */
       authorizationDetails: RenderedAuthorizationDetail[];
+      /** OpenID Connect Core §3.1.2.1: the request's languages, for the consent screen. */
+      uiLocales?: string;
     }
   | { kind: 'redirect'; location: string; error?: string };
 
@@ -220,7 +222,13 @@ export class AuthorizationEndpoint {
       // Before the login page: nobody signs in for a request that cannot get a code.
       const pkce = codeChallengeBinding(checked.pkce);
       if (!session || !verdict.ok) {
-        return this.toLogin(client.clientId, await wayBack(), browser, required);
+        return this.toLogin(
+          client.clientId,
+          await wayBack(),
+          browser,
+          required,
+          request.ui_locales,
+        );
       }
       // Issue #77: the console's code only for an operator's recent passkey sign-in. Never a
       // consent screen (the console is first-party): access_denied back to the console.
@@ -260,6 +268,7 @@ export class AuthorizationEndpoint {
           kind: 'consent',
           client,
           scope: consentScope,
+          uiLocales: request.ui_locales,
           alreadyAllowed: consent.allowed,
           session,
           // The marker this request redeemed is spent: the way back from the consent screen
@@ -432,13 +441,15 @@ export class AuthorizationEndpoint {
    * to this browser and request (SignInMarkers), so a sign-in made from here counts as the fresh
    * one `prompt=login` and `max_age` ask for, and as the answer to the `acr` offered. With an
    * `acr` to achieve (`acr_values` on the login page), the page offers only what achieves it; with
-   * one offered (`acr_preferred`), it offers that first and the other ways too.
+   * one offered (`acr_preferred`), it offers that first and the other ways too; in the request's
+   * `ui_locales`.
    */
   private async toLogin(
     clientId: string,
     wayBack: string,
     browser: RequestingBrowser,
     required: AuthenticationRequirements,
+    uiLocales: string | undefined,
   ): Promise<AuthorizationOutcome> {
     let returnTo = wayBack;
     // Only a request that asks for a fresh sign-in, or offers an acr, needs the marker; others
@@ -457,9 +468,12 @@ export class AuthorizationEndpoint {
       required.preferredAcr === undefined
         ? ''
         : `&acr_preferred=${encodeURIComponent(required.preferredAcr)}`;
+    // OpenID Connect Core §3.1.2.1: the page in the request's languages, wherever it came from
+    // (its query, a request object, a pushed request).
+    const locales = uiLocales === undefined ? '' : `&ui_locales=${encodeURIComponent(uiLocales)}`;
     return {
       kind: 'login',
-      location: `/login?return_to=${encodeURIComponent(returnTo)}${acr}${preferred}`,
+      location: `/login?return_to=${encodeURIComponent(returnTo)}${acr}${preferred}${locales}`,
     };
   }
 

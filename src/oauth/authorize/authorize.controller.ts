@@ -39,6 +39,7 @@ import { OAuthConfig } from '../../config/sections/oauth.config';
 import { contentSecurityPolicyWithImagesFrom } from '../../platform/http/security-headers';
 import { isSelfRegistered } from '../../clients/oauth-client';
 import { renderErrorPage } from './error-page';
+import { pageLocaleOf } from '../../platform/i18n/page-locale';
 import { AuthorizationEndpoint, type RequestArrival } from './authorization.endpoint';
 import { AuthorizationRequestDto } from '../request-rules/authorization-request.dto';
 import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
@@ -138,7 +139,15 @@ export class AuthorizeController {
             error_description: outcome.error.description,
           });
         } else {
-          sendHtml(response, outcome.error.status, renderErrorPage(outcome.error, outcome.back));
+          sendHtml(
+            response,
+            outcome.error.status,
+            renderErrorPage(
+              outcome.error,
+              outcome.back,
+              pageLocaleOf(request.raw, parameters.ui_locales),
+            ),
+          );
         }
         return;
       case 'consent': {
@@ -167,6 +176,7 @@ export class AuthorizeController {
             signedInAs: outcome.session.sub,
             returnTo: outcome.returnTo,
             csrfToken: this.csrf.issue(request, cookieWriter(response)),
+            locale: pageLocaleOf(request.raw, outcome.uiLocales),
           }),
         );
         return;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { CsrfTokenField, ReturnToField } from '../../platform/http/form-fields';
+import { CsrfTokenField, ReturnToField, UiLocalesField } from '../../platform/http/form-fields';
 
 export const CONSENT_DECISIONS = ['allow', 'deny'] as const;
 export type ConsentDecision = (typeof CONSENT_DECISIONS)[number];
@@ -16,4 +16,8 @@ export class ConsentFormDto {
 
   @ReturnToField('The pending authorization request (a relative /authorize? path), from the page')
   return_to?: string;
+
+  /** The consent screen's language: the page after it keeps it. */
+  @UiLocalesField()
+  ui_locales?: string;
 }

@@ -12,6 +12,7 @@ import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
 import { ConsentDecisionService } from './consent-decision.service';
 import { ConsentFormDto } from './consent-form.dto';
 import { renderConsentDeniedPage } from '../consent/consent.page';
+import { pageLocaleOf } from '../../platform/i18n/page-locale';
 
 @RateLimit('closed', perIp(AUTHORIZE_PER_IP))
 @ApiTags('oauth')
@@ -43,6 +44,6 @@ export class ConsentController {
     const outcome = await this.decision.decide(form, req);
     // 303: the browser follows with a GET.
     if (outcome.kind === 'redirect') redirect(req, res, 303, outcome.location);
-    else sendHtml(res, 200, renderConsentDeniedPage(outcome));
+    else sendHtml(res, 200, renderConsentDeniedPage(outcome, pageLocaleOf(req, form.ui_locales)));
   }
 }

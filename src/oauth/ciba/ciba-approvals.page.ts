@@ -1,3 +1,4 @@
+import { PageLocale } from '../../platform/i18n/page-locale';
 import { escapeHtml, renderPage } from '../../platform/http/html';
 import { scopeListItems } from '../consent/consent.page';
 import type { PendingApproval } from './ciba-approvals.service';
@@ -99,7 +100,7 @@ function approvalCard(approval: PendingApproval, csrfToken: string): string {
   return `<div class="card approval" data-approval-id="${id}">
 <p><strong class="approval-client">${escapeHtml(approval.client_name)}</strong> <span class="muted">(${escapeHtml(approval.client_id)})</span> asks to:</p>
 <ul class="approval-scopes">
-${scopeListItems(approval.scope.split(' '))}
+${scopeListItems(approval.scope.split(' '), PageLocale.of('en'))}
 </ul>
 ${
   approval.resource === undefined

@@ -1,5 +1,6 @@
 import type { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { escapeHtml, renderPage } from '../../platform/http/html';
+import { TrustedHtml, type MessageId, type PageLocale } from '../../platform/i18n/page-locale';
 import type { UserClaim } from '../../protocol-rules/claims-request';
 import type { OAuthClient } from '../../clients/oauth-client';
 import {
@@ -40,6 +41,8 @@ export interface ConsentPageView {
   /** The pending GET /authorize request, path and query, to come back to. */
   readonly returnTo: string;
   readonly csrfToken: string;
+  /** The person's language: the authorization request's ui_locales, else Accept-Language. */
+  readonly locale: PageLocale;
 }
 
 /** What the consent screen shows of a client's own pages. */
@@ -82,38 +85,39 @@ function pageLink(id: string, uri: string, text: string): string {
 /** The client's logo, and its policy and terms as links: what `pages` holds of them. */
 function clientPages(view: ConsentPageView): { logo: string; links: string } {
   const pages = view.pages ?? {};
+  const { locale } = view;
   const logo =
     pages.logoUri === undefined
       ? ''
-      : `<p><img id="consent-logo" src="${escapeHtml(pages.logoUri)}" alt="Logo of ${escapeHtml(view.clientName)}" width="64" height="64"></p>\n`;
+      : `<p><img id="consent-logo" src="${escapeHtml(pages.logoUri)}" alt="${escapeHtml(locale.t('consent.logo_alt', { client: view.clientName }))}" width="64" height="64"></p>\n`;
   const links = [
     ...(pages.policyUri === undefined
       ? []
-      : [pageLink('consent-policy', pages.policyUri, 'Privacy policy')]),
+      : [pageLink('consent-policy', pages.policyUri, locale.t('consent.privacy_policy'))]),
     ...(pages.tosUri === undefined
       ? []
-      : [pageLink('consent-tos', pages.tosUri, 'Terms of service')]),
+      : [pageLink('consent-tos', pages.tosUri, locale.t('consent.terms'))]),
   ];
   return {
     logo,
     links:
       links.length === 0
         ? ''
-        : `<p id="consent-client-pages">The application's own pages: ${links.join(' · ')}</p>\n`,
+        : `<p id="consent-client-pages">${locale.html('consent.client_pages', { links: new TrustedHtml(links.join(' · ')) })}</p>\n`,
   };
 }
 
 /** What each scope lets the client do, in the user's words: every scope this server grants. */
-export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], string>> = {
-  openid: 'Sign you in with your Proofgate account (it learns who you are and when you signed in)',
-  profile: 'Know who you are (your account name)',
-  email: 'Know your email address, verified by a code sent to it',
-  api: 'Call the Proofgate API on your behalf',
+export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], MessageId>> = {
+  openid: 'consent.scope.openid',
+  profile: 'consent.scope.profile',
+  email: 'consent.scope.email',
+  api: 'consent.scope.api',
   // Granted to first-party clients only, which never show this screen; said plainly all the same.
-  account: 'Manage your sign-in methods: add or remove passkeys and linked wallets',
-  offline_access: 'Keep this access while you are away, until you revoke it (a refresh token)',
-  identity: 'Know your name and date of birth, as your identity wallet’s credential disclosed them',
-  age: 'Know that you are over 18, as your identity wallet’s credential said, and nothing else',
+  account: 'consent.scope.account',
+  offline_access: 'consent.scope.offline_access',
+  identity: 'consent.scope.identity',
+  age: 'consent.scope.age',
 };
 
 /**
@@ -121,33 +125,33 @@ export const SCOPE_MEANINGS: Readonly<Record<(typeof SUPPORTED_SCOPES)[number], 
  * catalogue (protocol-rules/claims-request.ts), shown when a client asks for it by name, outside
  * the scope that releases it (OpenID Connect Core §5.5).
  */
-export const CLAIM_MEANINGS: Readonly<Record<UserClaim, string>> = {
-  name: 'Know your account name',
-  preferred_username: 'Know your username',
-  updated_at: 'Know when your sign-in methods last changed',
-  email: 'Know your email address',
-  email_verified: 'Know that your email address is verified',
-  given_name: 'Know your given name, as your identity wallet’s credential disclosed it',
-  family_name: 'Know your family name, as your identity wallet’s credential disclosed it',
-  birthdate: 'Know your date of birth, as your identity wallet’s credential disclosed it',
-  age_over_18: 'Know whether you are over 18, as your identity wallet’s credential said',
+export const CLAIM_MEANINGS: Readonly<Record<UserClaim, MessageId>> = {
+  name: 'consent.claim.name',
+  preferred_username: 'consent.claim.preferred_username',
+  updated_at: 'consent.claim.updated_at',
+  email: 'consent.claim.email',
+  email_verified: 'consent.claim.email_verified',
+  given_name: 'consent.claim.given_name',
+  family_name: 'consent.claim.family_name',
+  birthdate: 'consent.claim.birthdate',
+  age_over_18: 'consent.claim.age_over_18',
 };
 
 /**
  * The `<li>` of each scope, with what it means in words where it has a meaning, and of each claim
  * asked for by name (`data-claim`).
  */
-export function scopeListItems(scopes: readonly string[]): string {
+export function scopeListItems(scopes: readonly string[], locale: PageLocale): string {
   return scopes
     .filter((scope) => !scope.startsWith(DETAILS_CONSENT_PREFIX))
     .map((scope) => {
       const claim = claimOfConsentValue(scope);
       if (claim !== undefined) {
-        return `<li data-claim="${escapeHtml(claim)}">${escapeHtml(CLAIM_MEANINGS[claim])} (<code>${escapeHtml(claim)}</code>)</li>`;
+        return `<li data-claim="${escapeHtml(claim)}">${escapeHtml(locale.t(CLAIM_MEANINGS[claim]))} (<code>${escapeHtml(claim)}</code>)</li>`;
       }
-      const meaning = (SCOPE_MEANINGS as Readonly<Record<string, string>>)[scope];
+      const meaning = (SCOPE_MEANINGS as Readonly<Record<string, MessageId>>)[scope];
       const text = meaning
-        ? `${escapeHtml(meaning)} (<code>${escapeHtml(scope)}</code>)`
+        ? `${escapeHtml(locale.t(meaning))} (<code>${escapeHtml(scope)}</code>)`
         : `<code>${escapeHtml(scope)}</code>`;
       return `<li data-scope="${escapeHtml(scope)}">${text}</li>`;
     })
@@ -158,7 +162,7 @@ export function scopeListItems(scopes: readonly string[]): string {
  * Where the access is for, when not (only) Proofgate's own API: every such server, in the
  * request's order, each in a `<code data-resource>`.
  */
-function resourceList(resources: readonly string[]): string {
+function resourceList(resources: readonly string[], locale: PageLocale): string {
   if (resources.length === 0) return '';
   const items = resources
     .map(
@@ -166,11 +170,8 @@ function resourceList(resources: readonly string[]): string {
         `<li><strong><code data-resource="${escapeHtml(resource)}">${escapeHtml(resource)}</code></strong></li>`,
     )
     .join('\n');
-  const where =
-    resources.length === 1
-      ? "at this server, not Proofgate's own API (the access is for it)"
-      : `at these ${resources.length} servers, not Proofgate's own API (the access is for each of them)`;
-  return `<p>${where}:</p>\n<ul id="consent-resources">\n${items}\n</ul>\n`;
+  const where = locale.t('consent.resources', { count: resources.length });
+  return `<p>${escapeHtml(where)}</p>\n<ul id="consent-resources">\n${items}\n</ul>\n`;
 }
 
 /**
@@ -197,36 +198,44 @@ export function authorizationDetailsList(
  * client cannot overlay it to click Allow for the user.
  */
 export function renderConsentPage(view: ConsentPageView): string {
-  const items = scopeListItems(view.scopes);
+  const { locale } = view;
+  const t = (id: MessageId) => escapeHtml(locale.t(id));
+  const items = scopeListItems(view.scopes, locale);
   const { logo, links } = clientPages(view);
+  const wants = locale.html('consent.wants', {
+    client: new TrustedHtml(`<strong id="consent-client">${escapeHtml(view.clientName)}</strong>`),
+    clientId: new TrustedHtml(`<span class="muted">(${escapeHtml(view.clientId)})</span>`),
+  });
   return renderPage({
-    title: 'Allow access?',
+    title: locale.t('consent.title'),
     narrow: true,
-    body: `<h1>Allow access?</h1>
+    locale,
+    body: `<h1>${t('consent.title')}</h1>
 <div class="card" id="consent">
-${logo}<p><strong id="consent-client">${escapeHtml(view.clientName)}</strong> <span class="muted">(${escapeHtml(view.clientId)})</span> wants to:</p>
+${logo}<p>${wants}</p>
 ${
   view.selfAsserted
-    ? '<p class="muted" id="consent-self-asserted">This application registered itself: its name, logo and pages are its own claims, not checked by Proofgate. Allow only an application you expected.</p>\n'
+    ? `<p class="muted" id="consent-self-asserted">${t('consent.self_asserted')}</p>\n`
     : ''
 }${links}<ul id="consent-scopes">
 ${items}
 </ul>
 ${
   view.authorizationDetails?.length
-    ? `<p>and, exactly:</p>\n${authorizationDetailsList(view.authorizationDetails, 'consent-authorization-details')}`
+    ? `<p>${t('consent.exactly')}</p>\n${authorizationDetailsList(view.authorizationDetails, 'consent-authorization-details')}`
     : ''
 }${
       view.alreadyAllowed?.length
-        ? `<p class="muted">Already allowed, kept:</p>\n<ul id="consent-already-allowed" class="muted">\n${scopeListItems(view.alreadyAllowed)}\n</ul>\n`
+        ? `<p class="muted">${t('consent.already_allowed')}</p>\n<ul id="consent-already-allowed" class="muted">\n${scopeListItems(view.alreadyAllowed, locale)}\n</ul>\n`
         : ''
-    }${resourceList(view.resources ?? [])}<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>. Your answer is remembered for this application until it asks for more.</p>
+    }${resourceList(view.resources ?? [], locale)}<p class="muted">${locale.html('consent.signed_in_as', { subject: view.signedInAs })}</p>
 <form method="post" action="/consent">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">
+<input type="hidden" name="ui_locales" value="${escapeHtml(locale.locale)}">
 <p>
-<button type="submit" name="decision" value="allow">Allow</button>
-<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+<button type="submit" name="decision" value="allow">${t('consent.allow')}</button>
+<button type="submit" name="decision" value="deny" class="secondary">${t('consent.deny')}</button>
 </p>
 </form>
 </div>`,
@@ -237,14 +246,19 @@ ${
  * After Deny, for a client that registered itself (RFC 9700 §4.11.2): not sent on to its site
  * automatically; the error response is a link the user may follow.
  */
-export function renderConsentDeniedPage(view: { clientName: string; back: string }): string {
+export function renderConsentDeniedPage(
+  view: { clientName: string; back: string },
+  locale: PageLocale,
+): string {
+  const host = new URL(view.back).host || view.back;
   return renderPage({
-    title: 'Request denied',
+    title: locale.t('consent.denied.title'),
     narrow: true,
-    body: `<h1 id="consent-denied">You denied the request</h1>
+    locale,
+    body: `<h1 id="consent-denied">${escapeHtml(locale.t('consent.denied.heading'))}</h1>
 <div class="card">
-<p><strong>${escapeHtml(view.clientName)}</strong> gets nothing. It registered itself with Proofgate, so you are not sent back to it automatically.</p>
-<p><a id="back-to-client" href="${escapeHtml(view.back)}">Return to ${escapeHtml(new URL(view.back).host || view.back)}</a></p>
+<p>${locale.html('consent.denied.text', { client: view.clientName })}</p>
+<p><a id="back-to-client" href="${escapeHtml(view.back)}">${escapeHtml(locale.t('error_page.return', { host }))}</a></p>
 </div>`,
   });
 }

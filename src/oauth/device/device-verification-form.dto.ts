@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { CsrfTokenField } from '../../platform/http/form-fields';
+import { CsrfTokenField, UiLocalesField } from '../../platform/http/form-fields';
 
 export const DEVICE_ACTIONS = ['lookup', 'approve', 'deny'] as const;
 export type DeviceAction = (typeof DEVICE_ACTIONS)[number];
@@ -12,6 +12,10 @@ export class DeviceVerificationQueryDto {
   @IsString()
   @MaxLength(32)
   user_code?: string;
+
+  /** The page's language (OpenID Connect Core §3.1.2.1 ui_locales), posted on by its forms. */
+  @UiLocalesField()
+  ui_locales?: string;
 }
 
 /** POST /device: the code the user typed, and what they chose. */
@@ -35,4 +39,8 @@ export class DeviceVerificationFormDto {
 
   @CsrfTokenField()
   csrf_token?: string;
+
+  /** The page's language (OpenID Connect Core §3.1.2.1 ui_locales), posted on by its forms. */
+  @UiLocalesField()
+  ui_locales?: string;
 }

@@ -25,6 +25,7 @@ import {
   DeviceVerificationFormDto,
   DeviceVerificationQueryDto,
 } from './device-verification-form.dto';
+import { pageLocaleOf } from '../../platform/i18n/page-locale';
 import {
   renderDeviceCodePage,
   renderDeviceConfirmPage,
@@ -80,6 +81,7 @@ export class DeviceVerificationController {
         userCode: query.user_code ?? '',
         csrfToken: this.csrf.issue(req, cookieWriter(res)),
         signedInAs: session.sub,
+        locale: pageLocaleOf(req, query.ui_locales),
       }),
     );
   }
@@ -116,6 +118,7 @@ export class DeviceVerificationController {
       clientAddress(req),
     );
     const csrfToken = () => this.csrf.issue(req, cookieWriter(res));
+    const locale = pageLocaleOf(req, form.ui_locales);
     switch (outcome.kind) {
       case 'form':
         sendHtml(
@@ -126,6 +129,7 @@ export class DeviceVerificationController {
             error: outcome.error,
             csrfToken: csrfToken(),
             signedInAs: session.sub,
+            locale,
           }),
         );
         return;
@@ -137,6 +141,7 @@ export class DeviceVerificationController {
             ...outcome,
             csrfToken: csrfToken(),
             signedInAs: session.sub,
+            locale,
           }),
         );
         return;
@@ -147,6 +152,7 @@ export class DeviceVerificationController {
           renderDeviceDonePage({
             decision: outcome.decision,
             ...(outcome.client ? { clientName: outcome.client.name } : {}),
+            locale,
           }),
         );
     }

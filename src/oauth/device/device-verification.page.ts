@@ -1,4 +1,5 @@
 import { escapeHtml, renderPage } from '../../platform/http/html';
+import { TrustedHtml, type MessageId, type PageLocale } from '../../platform/i18n/page-locale';
 import { scopeListItems } from '../consent/consent.page';
 import { isSelfRegistered, type OAuthClient } from '../../clients/oauth-client';
 
@@ -7,21 +8,26 @@ export function renderDeviceCodePage(view: {
   userCode: string;
   csrfToken: string;
   signedInAs: string;
-  error?: string;
+  error?: MessageId;
+  locale: PageLocale;
 }): string {
+  const { locale } = view;
+  const t = (id: MessageId) => escapeHtml(locale.t(id));
   return renderPage({
-    title: 'Connect a device',
+    title: locale.t('device.code.title'),
     narrow: true,
-    body: `<h1>Connect a device</h1>
+    locale,
+    body: `<h1>${t('device.code.title')}</h1>
 <div class="card" id="device">
-<p>Type the code your device (a command line, a TV, an app) shows.</p>
-${view.error === undefined ? '' : `<p id="device-error" role="alert">${escapeHtml(view.error)}</p>\n`}<form method="post" action="/device">
+<p>${t('device.code.intro')}</p>
+${view.error === undefined ? '' : `<p id="device-error" role="alert">${t(view.error)}</p>\n`}<form method="post" action="/device">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
-<label for="user_code">Code</label>
+<input type="hidden" name="ui_locales" value="${escapeHtml(locale.locale)}">
+<label for="user_code">${t('device.code.label')}</label>
 <input id="user_code" name="user_code" value="${escapeHtml(view.userCode)}" autocomplete="off" autocapitalize="characters" spellcheck="false" required maxlength="32">
-<p><button type="submit" name="action" value="lookup">Continue</button></p>
+<p><button type="submit" name="action" value="lookup">${t('device.code.continue')}</button></p>
 </form>
-<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>.</p>
+<p class="muted">${locale.html('device.signed_in_as', { subject: view.signedInAs })}</p>
 </div>`,
   });
 }
@@ -37,34 +43,52 @@ export function renderDeviceConfirmPage(view: {
   resource?: string;
   csrfToken: string;
   signedInAs: string;
+  locale: PageLocale;
 }): string {
-  const items = scopeListItems(view.scopes);
+  const { locale } = view;
+  const t = (id: MessageId) => escapeHtml(locale.t(id));
+  const items = scopeListItems(view.scopes, locale);
+  const asks = locale.html('device.confirm.asks', {
+    client: new TrustedHtml(`<strong id="device-client">${escapeHtml(view.client.name)}</strong>`),
+    clientId: new TrustedHtml(`<span class="muted">(${escapeHtml(view.client.clientId)})</span>`),
+  });
+  const resource =
+    view.resource === undefined
+      ? ''
+      : `<p>${locale.html('device.confirm.resource', {
+          resource: new TrustedHtml(
+            `<strong><code id="device-resource">${escapeHtml(view.resource)}</code></strong>`,
+          ),
+        })}</p>\n`;
+  const compare = locale.html('device.confirm.compare', {
+    userCode: new TrustedHtml(
+      `<strong><code id="device-user-code">${escapeHtml(view.userCode)}</code></strong>`,
+    ),
+  });
   return renderPage({
-    title: 'Sign in a device?',
+    title: locale.t('device.confirm.title'),
     narrow: true,
-    body: `<h1>Sign in a device?</h1>
+    locale,
+    body: `<h1>${t('device.confirm.title')}</h1>
 <div class="card" id="device-confirm">
-<p><strong id="device-client">${escapeHtml(view.client.name)}</strong> <span class="muted">(${escapeHtml(view.client.clientId)})</span> on a device asks to:</p>
+<p>${asks}</p>
 ${
   isSelfRegistered(view.client)
-    ? '<p class="muted" id="device-self-asserted">This application registered itself: its name is its own claim, not checked by Proofgate.</p>\n'
+    ? `<p class="muted" id="device-self-asserted">${t('device.confirm.self_asserted')}</p>\n`
     : ''
 }<ul id="device-scopes">
 ${items}
 </ul>
-${
-  view.resource === undefined
-    ? ''
-    : `<p>at <strong><code id="device-resource">${escapeHtml(view.resource)}</code></strong> (not Proofgate's own API).</p>\n`
-}<p>Check that your device shows this same code: <strong><code id="device-user-code">${escapeHtml(view.userCode)}</code></strong></p>
-<p class="muted">Confirm only if you started this yourself, on a device in front of you. If someone sent you this code, deny.</p>
-<p class="muted">Signed in as <strong>${escapeHtml(view.signedInAs)}</strong>.</p>
+${resource}<p>${compare}</p>
+<p class="muted">${t('device.confirm.warning')}</p>
+<p class="muted">${locale.html('device.signed_in_as', { subject: view.signedInAs })}</p>
 <form method="post" action="/device">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="user_code" value="${escapeHtml(view.userCode)}">
+<input type="hidden" name="ui_locales" value="${escapeHtml(locale.locale)}">
 <p>
-<button type="submit" name="action" value="approve" id="device-approve">Confirm and sign in the device</button>
-<button type="submit" name="action" value="deny" id="device-deny" class="secondary">Deny</button>
+<button type="submit" name="action" value="approve" id="device-approve">${t('device.confirm.approve')}</button>
+<button type="submit" name="action" value="deny" id="device-deny" class="secondary">${t('device.confirm.deny')}</button>
 </p>
 </form>
 </div>`,
@@ -75,18 +99,22 @@ ${
 export function renderDeviceDonePage(view: {
   decision: 'approve' | 'deny';
   clientName?: string;
+  locale: PageLocale;
 }): string {
-  const name = escapeHtml(view.clientName ?? 'the application');
+  const { locale, clientName } = view;
+  const approved = view.decision === 'approve';
   const text =
-    view.decision === 'approve'
-      ? `Done: ${name} is signing in on your device. You can close this page and go back to it.`
-      : `Denied: ${name} was not given access. You can close this page.`;
+    clientName === undefined
+      ? locale.t(approved ? 'device.done.approved_unnamed' : 'device.done.denied_unnamed')
+      : locale.t(approved ? 'device.done.approved' : 'device.done.denied', { client: clientName });
+  const title = locale.t(approved ? 'device.done.approved.title' : 'device.done.denied.title');
   return renderPage({
-    title: view.decision === 'approve' ? 'Device signed in' : 'Device denied',
+    title,
     narrow: true,
-    body: `<h1>${view.decision === 'approve' ? 'Device signed in' : 'Device denied'}</h1>
+    locale,
+    body: `<h1>${escapeHtml(title)}</h1>
 <div class="card" id="device-done" data-decision="${view.decision}">
-<p>${text}</p>
+<p>${escapeHtml(text)}</p>
 </div>`,
   });
 }

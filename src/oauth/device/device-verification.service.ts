@@ -1,3 +1,4 @@
+import type { MessageId } from '../../platform/i18n/page-locale';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
@@ -21,7 +22,7 @@ import { formatUserCode, normalizeUserCode } from './user-code';
 /** What the verification page shows next. */
 export type DeviceVerificationOutcome =
   /** The form again, with why the code was not taken. */
-  | { kind: 'form'; userCode: string; error: string }
+  | { kind: 'form'; userCode: string; error: MessageId }
   /** RFC 8628 §5.4: what the code asks for, and an explicit confirm or deny. */
   | {
       kind: 'confirm';
@@ -33,7 +34,7 @@ export type DeviceVerificationOutcome =
     }
   | { kind: 'done'; decision: 'approve' | 'deny'; client: OAuthClient | null };
 
-const NOT_VALID = 'That code is not valid, or it has expired. Check the code your device shows.';
+const NOT_VALID = 'device.error.not_valid' satisfies MessageId;
 
 /**
  * The user's side of RFC 8628 (§3.3): a signed-in user types the code their device shows, sees
@@ -107,7 +108,7 @@ export class DeviceVerificationService {
     this.events.emit(
       new ChallengeRejected('device_user_code', replayed ? 'replay' : 'unknown_user_code'),
     );
-    const error = replayed ? 'That code has already been answered.' : NOT_VALID;
+    const error = replayed ? 'device.error.answered' : NOT_VALID;
     return { kind: 'form', userCode: formatUserCode(code), error };
   }
 

@@ -187,6 +187,14 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({
     type: [String],
     description:
+      'RFC 8414 §2 / OpenID Connect Discovery §3: the languages of the pages and mails a person sees, as `ui_locales` chooses them (then Accept-Language, then en)',
+    example: ['en', 'de', 'fr', 'es'],
+  })
+  ui_locales_supported!: readonly string[];
+
+  @ApiProperty({
+    type: [String],
+    description:
       'draft-ietf-oauth-identity-assertion-authz-grant: the JWT-bearer grant accepts Identity Assertion JWT Authorization Grants (ID-JAG) from the issuers in JWT_BEARER_ISSUERS',
     example: ['urn:ietf:params:oauth:grant-profile:id-jag'],
   })

@@ -1,3 +1,4 @@
+import { SUPPORTED_LOCALES } from '../../platform/i18n/page-locale';
 import { CIBA_DELIVERY_MODES } from '../ciba/ciba-request';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ID_JAG_PROFILE } from '../token/grants/jwt-bearer/check-assertion';
@@ -94,6 +95,8 @@ export class MetadataController {
       ...(this.clientMetadata.enabled ? { client_id_metadata_document_supported: true } : {}),
       // RFC 9470 §6 step-up: the acr_values /authorize honours (protocol-rules/acr.ts).
       acr_values_supported: SUPPORTED_ACR_VALUES,
+      // RFC 8414 §2, OpenID Connect Discovery §3: the languages of the pages (platform/i18n).
+      ui_locales_supported: SUPPORTED_LOCALES,
       // The ID-JAG draft: the JWT-bearer grant's profile (MCP enterprise-managed authorization).
       authorization_grant_profiles_supported: [ID_JAG_PROFILE],
       // RFC 9396 §10: the operator's AUTHORIZATION_DETAILS_TYPES.

@@ -19,6 +19,7 @@ export const AUTHORIZATION_PARAMETERS = [
   'acr_values',
   'claims',
   'authorization_details',
+  'ui_locales',
 ] as const;
 
 export type AuthorizationParameterName = (typeof AUTHORIZATION_PARAMETERS)[number];

@@ -5,6 +5,7 @@ import { OptionalOAuthParam, RepeatableOAuthParam } from '../oauth-params';
 import { CODE_CHALLENGE_METHODS } from '../pkce/check-pkce';
 import { SUPPORTED_SCOPES } from '../../tokens/scopes';
 import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
+import { SUPPORTED_LOCALES } from '../../platform/i18n/page-locale';
 import { MAX_CLAIMS_PARAMETER_LENGTH, USER_CLAIMS } from '../../protocol-rules/claims-request';
 import {
   HELD_REQUEST_PARAM,
@@ -126,6 +127,13 @@ export class AuthorizationRequestDto {
   })
   @OptionalOAuthParam()
   authorization_details?: string;
+
+  @ApiPropertyOptional({
+    description: `OpenID Connect Core §3.1.2.1: the languages of the pages the user sees, space-separated BCP 47 tags in order of preference, of ui_locales_supported (${SUPPORTED_LOCALES.join(', ')}); others are passed over (then the browser's Accept-Language, then en), never refused`,
+    example: 'de en',
+  })
+  @OptionalOAuthParam()
+  ui_locales?: string;
 
   /**
    * Set by Proofgate on the request it sends the user to sign in for (oauth/authorize/

@@ -234,12 +234,12 @@ export class ProtocolErrorFilter implements ExceptionFilter {
  * get what every route does. Each such route extends it with its page (`@Catch()`, `@UseFilters`).
  */
 export abstract class RefusalPagesFilter extends ProtocolErrorFilter {
-  protected abstract refusalPage(error: ProtocolError): string;
+  protected abstract refusalPage(error: ProtocolError, request: HttpRequest): string;
 
   protected override pageFor(error: ProtocolError, request: HttpRequest): string | undefined {
     // `json` first: a wildcard (`*/*`, or no Accept at all) picks it.
     if (error.status < 500 && acceptedType(request, ['json', 'html']) === 'html') {
-      return this.refusalPage(error);
+      return this.refusalPage(error, request);
     }
     return super.pageFor(error, request);
   }

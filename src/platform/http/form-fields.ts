@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CSRF_TOKEN_MAX_LENGTH } from '../csrf/csrf-protection';
+import { SUPPORTED_LOCALES } from '../i18n/page-locale';
 
 /** Example values of a page's form fields, for the OpenAPI description. */
 export const FORM_FIELD_EXAMPLE = {
@@ -50,5 +51,26 @@ export function ReturnToField(description = RETURN_TO_DESCRIPTION): PropertyDeco
     ApiPropertyOptional({ description, example: FORM_FIELD_EXAMPLE.returnTo }),
     IsOptional(),
     IsString(),
+  );
+}
+
+/** Longest `ui_locales` read: far above a list of every language a person could prefer. */
+export const UI_LOCALES_MAX_LENGTH = 256;
+
+/**
+ * A page's `ui_locales` (OpenID Connect Core §3.1.2.1): the languages to show it in, in order of
+ * preference, space-separated. A tag that names no supported language is passed over, never
+ * refused (`chooseLocale`).
+ */
+export function UiLocalesField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      description: `The page's language, as OpenID Connect's ui_locales: space-separated BCP 47 tags in order of preference, of: ${SUPPORTED_LOCALES.join(', ')}; others are passed over (then Accept-Language, then en)`,
+      example: 'de en',
+      maxLength: UI_LOCALES_MAX_LENGTH,
+    }),
+    IsOptional(),
+    IsString(),
+    MaxLength(UI_LOCALES_MAX_LENGTH),
   );
 }

@@ -1,15 +1,7 @@
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+import { DEFAULT_LOCALE, PageLocale } from '../i18n/page-locale';
+import { escapeHtml } from './escape-html';
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
+export { escapeHtml } from './escape-html';
 
 /** Served from src/public: window.Proofgate, the helpers every page script uses. */
 export const PAGE_HELPERS_SCRIPT = '/static/proofgate.js';
@@ -32,6 +24,8 @@ export interface PageOptions {
    * link. Left out, the header says nothing about it (a page that did not look it up).
    */
   session?: PageSession | null;
+  /** The person's language: `<html lang>` and the header's texts (English when left out). */
+  locale?: PageLocale;
 }
 
 /** What the header needs to show a live login session and sign it out. */
@@ -43,13 +37,15 @@ export interface PageSession {
   readonly returnTo: string;
 }
 
-function sessionNav(session: PageSession | null | undefined): string {
+function sessionNav(session: PageSession | null | undefined, locale: PageLocale): string {
   if (session === undefined) return '';
-  if (session === null) return '<a href="/login" id="nav-sign-in">Sign in</a>';
-  return `<span id="nav-session">Signed in as <strong>${escapeHtml(session.subject)}</strong></span><form method="post" action="/logout" class="nav-sign-out">
+  if (session === null) {
+    return `<a href="/login" id="nav-sign-in">${escapeHtml(locale.t('frame.nav.sign_in'))}</a>`;
+  }
+  return `<span id="nav-session">${locale.html('frame.nav.signed_in_as', { subject: session.subject })}</span><form method="post" action="/logout" class="nav-sign-out">
 <input type="hidden" name="csrf_token" value="${escapeHtml(session.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(session.returnTo)}">
-<button type="submit" class="link">Sign out</button>
+<button type="submit" class="link">${escapeHtml(locale.t('frame.nav.sign_out'))}</button>
 </form>`;
 }
 
@@ -65,22 +61,29 @@ export function renderPage({
   narrow = false,
   wide = false,
   session,
+  locale = PageLocale.of(DEFAULT_LOCALE),
 }: PageOptions): string {
   const loaded = scripts.length > 0 ? [PAGE_HELPERS_SCRIPT, ...scripts] : [];
-  const tags = loaded.map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('\n');
+  const tags = loaded.map((src) => `<script src="${escapeHtml(src)}" defer></script>`);
+  // The scripts' texts in the page's language: a JSON data block, which the CSP lets through
+  // (it is never run), read by proofgate.js `text`. `<` escaped: no `</script>` inside.
+  if (loaded.length > 0) {
+    const messages = JSON.stringify(locale.scriptMessages()).replace(/</g, '\\u003c');
+    tags.push(`<script type="application/json" id="page-messages">${messages}</script>`);
+  }
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(locale.locale)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Proofgate</title>
+<title>${escapeHtml(locale.t('frame.title', { title }))}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/proofgate.css">
-${tags}
+${tags.join('\n')}
 </head>
 <body>
-<header class="site"><a class="brand" href="/">Proofgate</a>
-<nav><a href="/challenge-models">Models</a><a href="/demo/wallet">dApp demo</a>${sessionNav(session)}</nav></header>
+<header class="site"><a class="brand" href="/">${escapeHtml(locale.t('frame.brand'))}</a>
+<nav><a href="/challenge-models">${escapeHtml(locale.t('frame.nav.models'))}</a><a href="/demo/wallet">${escapeHtml(locale.t('frame.nav.demo'))}</a>${sessionNav(session, locale)}</nav></header>
 <main${narrow ? ' class="narrow"' : wide ? ' class="wide"' : ''}>
 ${body}
 </main>
@@ -95,10 +98,12 @@ export function renderRefusalPage(view: {
   readonly alertId: string;
   readonly description: string;
   readonly back: { readonly href: string; readonly text: string };
+  readonly locale?: PageLocale;
 }): string {
   return renderPage({
     title: view.title,
     narrow: true,
+    ...(view.locale === undefined ? {} : { locale: view.locale }),
     body: `<h1>${escapeHtml(view.title)}</h1>
 <p id="${view.alertId}" role="alert">${escapeHtml(view.description)}</p>
 <div class="card">

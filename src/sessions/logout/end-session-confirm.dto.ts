@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { CsrfTokenField } from '../../platform/http/form-fields';
+import { CsrfTokenField, UiLocalesField } from '../../platform/http/form-fields';
 import { EndSessionParam } from './end-session-params';
 
 export const END_SESSION_DECISIONS = ['sign_out', 'stay'] as const;
@@ -36,4 +36,8 @@ export class EndSessionConfirmDto {
     'eyJhbGciOiJFUzI1NiIsImtpZCI6ImV4YW1wbGUiLCJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ1c2VyMCJ9.c2lnbmF0dXJl',
   )
   id_token_hint?: string;
+
+  /** The confirmation page's language: the page after it keeps it. */
+  @UiLocalesField()
+  ui_locales?: string;
 }

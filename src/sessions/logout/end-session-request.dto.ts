@@ -23,7 +23,10 @@ export class EndSessionRequestDto {
   @EndSessionParam('Echoed to post_logout_redirect_uri', 'af0ifjsldkj')
   state?: string;
 
-  @EndSessionParam('Accepted and ignored (the pages are in English)', 'en')
+  @EndSessionParam(
+    'The languages of the confirmation and signed-out pages, space-separated, in order of preference (OpenID Connect Core §3.1.2.1); others are passed over',
+    'de en',
+  )
   ui_locales?: string;
 
   @EndSessionParam('Accepted and ignored: id_token_hint says whose session it is', 'user0')

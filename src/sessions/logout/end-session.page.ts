@@ -1,4 +1,5 @@
 import { escapeHtml, renderPage } from '../../platform/http/html';
+import type { PageLocale } from '../../platform/i18n/page-locale';
 
 /** What the confirmation page shows and carries on to POST /end_session/confirm. */
 export interface ConfirmLogoutView {
@@ -14,6 +15,8 @@ export interface ConfirmLogoutView {
   readonly state?: string;
   /** The request's valid id_token_hint, carried on so the confirmation may redirect too. */
   readonly idTokenHint?: string;
+  /** The page's language, posted on as `ui_locales` so the page after it keeps it. */
+  readonly locale: PageLocale;
 }
 
 function hidden(name: string, value: string | undefined): string {
@@ -27,18 +30,23 @@ function hidden(name: string, value: string | undefined): string {
  * user. A plain form: two buttons, the page's CSRF token, the request's parameters.
  */
 export function renderConfirmLogoutPage(view: ConfirmLogoutView): string {
-  const asker =
+  const { locale } = view;
+  const asks =
     view.clientName === undefined
-      ? 'An application asks'
-      : `<strong>${escapeHtml(view.clientName)}</strong> asks`;
+      ? locale.html('logout.confirm.asks', { subject: view.subject })
+      : locale.html('logout.confirm.client_asks', {
+          client: view.clientName,
+          subject: view.subject,
+        });
   const other = view.otherSession
-    ? '<p id="other-session">The request was made for another sign-in than the one in this browser.</p>'
+    ? `<p id="other-session">${escapeHtml(locale.t('logout.confirm.other_session'))}</p>`
     : '';
   return renderPage({
-    title: 'Sign out?',
+    title: locale.t('logout.confirm.title'),
     narrow: true,
-    body: `<h1>Sign out?</h1>
-<p>${asker} to sign you out of Proofgate. You are signed in as <strong>${escapeHtml(view.subject)}</strong>.</p>
+    locale,
+    body: `<h1>${escapeHtml(locale.t('logout.confirm.title'))}</h1>
+<p>${asks}</p>
 ${other}
 <form method="post" action="/end_session/confirm" id="end-session-confirm">
 ${hidden('csrf_token', view.csrfToken)}
@@ -46,8 +54,9 @@ ${hidden('client_id', view.clientId)}
 ${hidden('post_logout_redirect_uri', view.postLogoutRedirectUri)}
 ${hidden('state', view.state)}
 ${hidden('id_token_hint', view.idTokenHint)}
-<button type="submit" name="decision" value="sign_out">Sign out</button>
-<button type="submit" name="decision" value="stay">Stay signed in</button>
+${hidden('ui_locales', locale.locale)}
+<button type="submit" name="decision" value="sign_out">${escapeHtml(locale.t('logout.confirm.sign_out'))}</button>
+<button type="submit" name="decision" value="stay">${escapeHtml(locale.t('logout.confirm.stay'))}</button>
 </form>`,
   });
 }
@@ -56,24 +65,37 @@ ${hidden('id_token_hint', view.idTokenHint)}
  * After a logout: with nowhere to go back to (no registered post_logout_redirect_uri asked), or
  * with one that no valid id_token_hint vouched for (RP-Initiated Logout 1.0 §3), offered as a link.
  */
-export function renderSignedOutPage(back?: { href: string; clientName?: string }): string {
+export function renderSignedOutPage(
+  locale: PageLocale,
+  back?: { href: string; clientName?: string },
+): string {
+  const host = back === undefined ? '' : new URL(back.href).host || back.href;
+  const text =
+    back === undefined
+      ? ''
+      : back.clientName === undefined
+        ? locale.t('logout.signed_out.return_unnamed', { host })
+        : locale.t('logout.signed_out.return', { client: back.clientName, host });
   const next =
     back === undefined
-      ? '<p>You can close this window.</p>'
-      : `<p><a id="post-logout-link" href="${escapeHtml(back.href)}">Return to ${escapeHtml(back.clientName ?? 'the application')} (${escapeHtml(new URL(back.href).host || back.href)})</a></p>`;
+      ? `<p>${escapeHtml(locale.t('logout.signed_out.close'))}</p>`
+      : `<p><a id="post-logout-link" href="${escapeHtml(back.href)}">${escapeHtml(text)}</a></p>`;
   return renderPage({
-    title: 'Signed out',
+    title: locale.t('logout.signed_out.title'),
     narrow: true,
     session: null,
-    body: `<h1 id="signed-out">You are signed out</h1>\n${next}`,
+    locale,
+    body: `<h1 id="signed-out">${escapeHtml(locale.t('logout.signed_out.heading'))}</h1>\n${next}`,
   });
 }
 
 /** The user chose to stay signed in. */
-export function renderStillSignedInPage(): string {
+export function renderStillSignedInPage(locale: PageLocale): string {
   return renderPage({
-    title: 'Still signed in',
+    title: locale.t('logout.still_signed_in.title'),
     narrow: true,
-    body: '<h1 id="still-signed-in">You are still signed in</h1>\n<p><a href="/account">Your account</a></p>',
+    locale,
+    body: `<h1 id="still-signed-in">${escapeHtml(locale.t('logout.still_signed_in.heading'))}</h1>
+<p><a href="/account">${escapeHtml(locale.t('logout.still_signed_in.account'))}</a></p>`,
   });
 }

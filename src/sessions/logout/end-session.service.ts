@@ -11,6 +11,7 @@ import type { LoginSession } from '../session';
 import { SessionService } from '../session.service';
 import type { EndSessionConfirmDto } from './end-session-confirm.dto';
 import type { EndSessionRequestDto } from './end-session-request.dto';
+import { PageLocale, pageLocaleOf } from '../../platform/i18n/page-locale';
 import {
   renderConfirmLogoutPage,
   renderSignedOutPage,
@@ -100,17 +101,19 @@ export class EndSessionService {
       hint,
     );
     const session = await this.sessions.current(http.req);
+    const locale = pageLocaleOf(http.req, params.ui_locales);
     if (!session) {
       // Nothing to end here (signed out already, or elsewhere): the request is still answered.
-      return this.finish(back);
+      return this.finish(back, locale);
     }
     // Without asking: the client's own user's sessions only (SessionLogout.end).
-    if (hint && namesSession(hint, session)) return this.signOut(http, back, true);
+    if (hint && namesSession(hint, session)) return this.signOut(http, back, locale, true);
     return {
       kind: 'page',
       html: renderConfirmLogoutPage({
         csrfToken: this.csrf.issue(http.req, http.res),
         subject: session.sub,
+        locale,
         ...(back.client ? { clientName: back.client.name, clientId: back.client.clientId } : {}),
         otherSession: hint !== undefined,
         ...(back.uri === undefined ? {} : { postLogoutRedirectUri: back.uri }),
@@ -134,17 +137,21 @@ export class EndSessionService {
       form.state,
       hint,
     );
-    if (form.decision === 'stay') return { kind: 'page', html: renderStillSignedInPage() };
-    return this.signOut(http, back);
+    const locale = pageLocaleOf(http.req, form.ui_locales);
+    if (form.decision === 'stay') {
+      return { kind: 'page', html: renderStillSignedInPage(locale) };
+    }
+    return this.signOut(http, back, locale);
   }
 
   private async signOut(
     http: Exchange,
     back: Return,
+    locale: PageLocale,
     sameAccountOnly = false,
   ): Promise<EndSessionOutcome> {
     await this.endSessions(http, 'rp_initiated_logout', sameAccountOnly);
-    return this.finish(back);
+    return this.finish(back, locale);
   }
 
   /**
@@ -163,15 +170,15 @@ export class EndSessionService {
     return ended;
   }
 
-  private finish(back: Return): EndSessionOutcome {
-    if (back.uri === undefined) return { kind: 'page', html: renderSignedOutPage() };
+  private finish(back: Return, locale: PageLocale): EndSessionOutcome {
+    if (back.uri === undefined) return { kind: 'page', html: renderSignedOutPage(locale) };
     const location = new URL(back.uri);
     // §3: state is passed back as a query parameter, added to the registered URI's own query.
     if (back.state !== undefined) location.searchParams.append('state', back.state);
     if (back.hinted) return { kind: 'redirect', location: location.href };
     return {
       kind: 'page',
-      html: renderSignedOutPage({
+      html: renderSignedOutPage(locale, {
         href: location.href,
         ...(back.client ? { clientName: back.client.name } : {}),
       }),

@@ -20,7 +20,7 @@ export function walletSignIn<Id extends WalletMethod>(id: Id, chain: string) {
     amr: AMR[id],
     acr: ANY_SIGN_IN,
     wallet,
-    loginButton: walletLoginButton(`Sign in with ${chain}`, wallet),
+    loginButton: walletLoginButton({ id: 'login.button.wallet', values: { chain } }, wallet),
     metrics: { verified: WALLET_VERIFICATION_METRICS },
   };
 }

@@ -1,0 +1,270 @@
+/**
+ * The English catalogue, which defines the message ids: ICU MessageFormat (FormatJS), keys by
+ * page and purpose. `<strong>`, `<code>` and `<em>` are the only tags a message may hold
+ * (PageLocale.html); a value is text, escaped, unless the page passes trusted HTML.
+ */
+export const en = {
+  'frame.brand': 'Proofgate',
+  'frame.title': '{title} · Proofgate',
+  'frame.nav.models': 'Models',
+  'frame.nav.demo': 'dApp demo',
+  'frame.nav.sign_in': 'Sign in',
+  'frame.nav.signed_in_as': 'Signed in as <strong>{subject}</strong>',
+  'frame.nav.sign_out': 'Sign out',
+
+  'login.title': 'Sign in',
+  'login.username': 'Username',
+  'login.password': 'Password',
+  'login.submit': 'Sign in',
+  'login.or': 'or',
+  'login.email': 'Email',
+  'login.email.submit': 'Email me a code',
+  'login.provider': 'Sign in with {name}',
+  'login.button.wallet': 'Sign in with {chain}',
+  'login.button.passkey': 'Sign in with a passkey',
+  'login.button.oid4vp': 'Sign in with your identity wallet',
+  'login.signed_in': 'Signed in as <strong>{subject}</strong>.',
+  'login.sign_out': 'Sign out',
+  'login.pending': '{client} {clientId} asks you to sign in.',
+  'login.pending.scopes': '{client} {clientId} asks you to sign in, for: {scopes}.',
+  'login.cancel': 'Cancel and go back to {client}',
+  'login.step_up.phr':
+    'This application asks for a <strong>phishing-resistant</strong> sign-in ({acr}): sign in with a <strong>passkey</strong>. A password or a wallet signature does not meet it.',
+  'login.step_up.phrh':
+    'This application asks for a <strong>hardware-bound</strong> passkey ({acr}): sign in with a passkey held in a security key or a device this service trusts, whose key cannot be synced. A synced passkey, a password or a wallet signature does not meet it.',
+  'login.step_up.offer':
+    'This application asks for a <strong>phishing-resistant</strong> sign-in ({acr}): a <strong>passkey</strong> meets it. You may sign in another way: the application is then told that the sign-in was not phishing-resistant.',
+  'login.step_up.continue': 'Continue as {subject} without a passkey',
+  'login.error.missing':
+    '{missing, select, username {Enter your username.} password {Enter your password.} other {Enter your username and password.}}',
+  'login.error.invalid_credentials': 'Invalid username or password.',
+  'login.error.too_many':
+    '{unit, select, minutes {Too many failed sign-in attempts. Try again in {count, plural, one {# minute} other {# minutes}}.} other {Too many failed sign-in attempts. Try again in {count, plural, one {# second} other {# seconds}}.}}',
+  'login.error.account_disabled':
+    'This account is disabled: no sign-in method signs it in until an operator enables it again.',
+  'login.error.method_removed':
+    'This sign-in method was removed from the account while signing in; sign in with another one.',
+  'login.error.csrf.missing_cookie':
+    'Your browser did not send the login form’s security cookie. Make sure cookies are enabled, then sign in again.',
+  'login.error.csrf.missing_token':
+    'The login form’s security token is missing. Sign in again from this page.',
+  'login.error.csrf.mismatch':
+    'The login form’s security token does not match. Sign in again from this page.',
+  'login.error.csrf.invalid':
+    'The login form’s security token is not valid for this browser. Sign in again from this page.',
+
+  'logout.confirm.title': 'Sign out?',
+  'logout.confirm.asks':
+    'An application asks to sign you out of Proofgate. You are signed in as <strong>{subject}</strong>.',
+  'logout.confirm.client_asks':
+    '<strong>{client}</strong> asks to sign you out of Proofgate. You are signed in as <strong>{subject}</strong>.',
+  'logout.confirm.other_session':
+    'The request was made for another sign-in than the one in this browser.',
+  'logout.confirm.sign_out': 'Sign out',
+  'logout.confirm.stay': 'Stay signed in',
+  'logout.signed_out.title': 'Signed out',
+  'logout.signed_out.heading': 'You are signed out',
+  'logout.signed_out.close': 'You can close this window.',
+  'logout.signed_out.return': 'Return to {client} ({host})',
+  'logout.signed_out.return_unnamed': 'Return to the application ({host})',
+  'logout.still_signed_in.title': 'Still signed in',
+  'logout.still_signed_in.heading': 'You are still signed in',
+  'logout.still_signed_in.account': 'Your account',
+  'error_page.title': 'Authorization error',
+  'error_page.heading': 'Authorization request rejected',
+  'error_page.unsafe':
+    'The application that sent you here made a request Proofgate cannot safely answer, so you were not sent back to it.',
+  'error_page.not_granted':
+    'The application that sent you here made a request Proofgate did not grant. It registered itself with Proofgate, so you are not sent back to it automatically.',
+  'error_page.return': 'Return to {host}',
+
+  'consent.title': 'Allow access?',
+  'consent.wants': '{client} {clientId} wants to:',
+  'consent.self_asserted':
+    'This application registered itself: its name, logo and pages are its own claims, not checked by Proofgate. Allow only an application you expected.',
+  'consent.logo_alt': 'Logo of {client}',
+  'consent.privacy_policy': 'Privacy policy',
+  'consent.terms': 'Terms of service',
+  'consent.client_pages': 'The application’s own pages: {links}',
+  'consent.exactly': 'and, exactly:',
+  'consent.already_allowed': 'Already allowed, kept:',
+  'consent.resources':
+    '{count, plural, one {at this server, not Proofgate’s own API (the access is for it):} other {at these # servers, not Proofgate’s own API (the access is for each of them):}}',
+  'consent.signed_in_as':
+    'Signed in as <strong>{subject}</strong>. Your answer is remembered for this application until it asks for more.',
+  'consent.allow': 'Allow',
+  'consent.deny': 'Deny',
+  'consent.denied.title': 'Request denied',
+  'consent.denied.heading': 'You denied the request',
+  'consent.denied.text':
+    '<strong>{client}</strong> gets nothing. It registered itself with Proofgate, so you are not sent back to it automatically.',
+  'consent.scope.openid':
+    'Sign you in with your Proofgate account (it learns who you are and when you signed in)',
+  'consent.scope.profile': 'Know who you are (your account name)',
+  'consent.scope.email': 'Know your email address, verified by a code sent to it',
+  'consent.scope.api': 'Call the Proofgate API on your behalf',
+  'consent.scope.account': 'Manage your sign-in methods: add or remove passkeys and linked wallets',
+  'consent.scope.offline_access':
+    'Keep this access while you are away, until you revoke it (a refresh token)',
+  'consent.scope.identity':
+    'Know your name and date of birth, as your identity wallet’s credential disclosed them',
+  'consent.scope.age':
+    'Know that you are over 18, as your identity wallet’s credential said, and nothing else',
+  'consent.claim.name': 'Know your account name',
+  'consent.claim.preferred_username': 'Know your username',
+  'consent.claim.updated_at': 'Know when your sign-in methods last changed',
+  'consent.claim.email': 'Know your email address',
+  'consent.claim.email_verified': 'Know that your email address is verified',
+  'consent.claim.given_name':
+    'Know your given name, as your identity wallet’s credential disclosed it',
+  'consent.claim.family_name':
+    'Know your family name, as your identity wallet’s credential disclosed it',
+  'consent.claim.birthdate':
+    'Know your date of birth, as your identity wallet’s credential disclosed it',
+  'consent.claim.age_over_18':
+    'Know whether you are over 18, as your identity wallet’s credential said',
+
+  'device.code.title': 'Connect a device',
+  'device.code.intro': 'Type the code your device (a command line, a TV, an app) shows.',
+  'device.code.label': 'Code',
+  'device.code.continue': 'Continue',
+  'device.signed_in_as': 'Signed in as <strong>{subject}</strong>.',
+  'device.error.not_valid':
+    'That code is not valid, or it has expired. Check the code your device shows.',
+  'device.error.answered': 'That code has already been answered.',
+  'device.confirm.title': 'Sign in a device?',
+  'device.confirm.asks': '{client} {clientId} on a device asks to:',
+  'device.confirm.self_asserted':
+    'This application registered itself: its name is its own claim, not checked by Proofgate.',
+  'device.confirm.resource': 'at {resource} (not Proofgate’s own API).',
+  'device.confirm.compare': 'Check that your device shows this same code: {userCode}',
+  'device.confirm.warning':
+    'Confirm only if you started this yourself, on a device in front of you. If someone sent you this code, deny.',
+  'device.confirm.approve': 'Confirm and sign in the device',
+  'device.confirm.deny': 'Deny',
+  'device.done.approved.title': 'Device signed in',
+  'device.done.denied.title': 'Device denied',
+  'device.done.approved':
+    'Done: {client} is signing in on your device. You can close this page and go back to it.',
+  'device.done.approved_unnamed':
+    'Done: the application is signing in on your device. You can close this page and go back to it.',
+  'device.done.denied': 'Denied: {client} was not given access. You can close this page.',
+  'device.done.denied_unnamed':
+    'Denied: the application was not given access. You can close this page.',
+
+  'email.code.title': 'Check your inbox',
+  'email.code.sent':
+    'If the address can receive mail, a sign-in code is on its way. Enter it here, or open the link in the mail in this browser. Both work once, for {minutes, plural, one {# minute} other {# minutes}}.',
+  'email.code.dev_mailbox':
+    'This is a development instance: the mail is in the {mailbox}. Open its link in this browser, or copy its code here.',
+  'email.code.dev_mailbox.link': 'development mailbox',
+  'email.code.label': 'Code',
+  'email.continue': 'Continue',
+  'email.code.other_way': 'Use another address or way to sign in',
+  'email.error.invalid_code':
+    'This code is not valid here: it is wrong, expired or used, or was sent for another browser. Check the newest mail, or ask for a new code',
+  'email.link.title': 'Sign in by email',
+  'email.link.intro':
+    'Continue to sign in with the link from your mail. It works in the browser where you asked for the code.',
+  'email.back_to_login': 'Back to the sign-in page',
+
+  'mail.sign_in.subject': 'Your sign-in code for {host}',
+  'mail.sign_in.intro': 'Your sign-in code for {host} is:',
+  'mail.sign_in.enter':
+    'Enter it on the page where you asked for it, or open this link in the same browser:',
+  'mail.sign_in.link': 'Sign in to {host}',
+  'mail.sign_in.rules':
+    'The code and the link work once, for {minutes, plural, one {# minute} other {# minutes}}, and only in the browser that asked for them.',
+  'mail.sign_in.ignore':
+    'If you did not ask to sign in, ignore this mail, and never share the code with anyone.',
+
+  'wallet_link.title': 'Link your identity wallet',
+  'wallet_link.question':
+    'Link this credential to the account {account}? It signs in to this account from then on.',
+  'wallet_link.issued_by': 'Issued by',
+  'wallet_link.type': 'Type',
+  'wallet_link.name': 'Name',
+  'wallet_link.born': 'Born',
+  'wallet_link.warning':
+    'Link it only if you presented it from your own wallet just now: if not, someone else answered your request, and linking would let them sign in to your account.',
+  'wallet_link.confirm': 'Link it',
+  'wallet_link.not_mine': 'Not mine: back to the account page',
+
+  // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
+  'script.signing_in': 'Signing in…',
+  'script.signed_in': 'Signed in. Continuing…',
+  'script.sign_in': 'Sign in',
+  'script.unexpected_redirect': 'Unexpected redirect.',
+  'script.wallet.none': 'No {chain} wallet found in this browser',
+  'script.wallet.waiting': 'Waiting for your {chain} wallet…',
+  'script.wallet.sign': 'Sign the message in your wallet…',
+  'script.wallet.checking': 'Checking the signature…',
+  'script.wallet.failed': 'Signing in with {chain} failed.',
+  'script.wallet.cancelled': 'You cancelled the request in your wallet.',
+  'script.wallet.no_account': 'The wallet did not share an account.',
+  'script.wallet.no_chain_account': 'The wallet did not share a {chain} account.',
+  'script.wallet.no_chain': 'The wallet did not name its chain.',
+  'script.wallet.no_network': 'The wallet offers no {chain} network this page knows.',
+  'script.wallet.signed_other': 'The wallet signed another text than the one issued.',
+  'script.wallet.refused': 'The wallet refused {method}.',
+  'script.passkey.waiting': 'Waiting for your passkey…',
+  'script.passkey.failed': 'Signing in with a passkey failed.',
+  'script.passkey.cancelled': 'The passkey request was cancelled or timed out.',
+  'script.oid4vp.asking': 'Asking for a presentation request…',
+  'script.oid4vp.open':
+    'Open your identity wallet on this device, or scan the code with your phone…',
+  'script.oid4vp.failed': 'Signing in with your identity wallet failed.',
+  'script.oid4vp.open_link': 'Open the wallet on this device',
+  'script.oid4vp.qr_alt':
+    'QR code of the presentation request: scan it with the identity wallet on your phone',
+  'script.oid4vp.expired': 'The request expired. Try again.',
+  'script.oid4vp.expired_or_used': 'The request expired or was used. Try again.',
+  'script.oid4vp.poll_failed': 'The poll answered {status}.',
+  'script.oid4vp.linked': 'Linked.',
+  'script.oid4vp.finish_elsewhere':
+    'Your wallet answered. Finish in the browser it opened (signed in to this account): check the credential, then Link it.',
+  'script.oid4vp.not_linked':
+    'Not linked: the wallet declined, its credential signs in another account, or the browser it opened is not signed in to this account.',
+  'script.oid4vp.declined': 'The wallet declined the request.',
+
+  'upstream.refusal.unknown_provider':
+    'There is no such sign-in provider here. Choose a way to sign in on this page.',
+  'upstream.refusal.cancelled':
+    'The sign-in was cancelled at the provider. Choose a way to sign in.',
+  'upstream.refusal.refused':
+    'The provider did not sign you in. Try again, or choose another way to sign in.',
+  'upstream.refusal.state_unknown':
+    'This sign-in did not start on this page, or it has expired. Start again from this page.',
+  'upstream.refusal.state_expired':
+    'The sign-in at the provider took too long. Start again from this page.',
+  'upstream.refusal.state_used':
+    'This sign-in was already completed or abandoned, and it counts once. Start again from this page.',
+  'upstream.refusal.other_browser':
+    'This sign-in was started in another browser, or this browser’s cookies were cleared since. Start again from this page, in this browser.',
+  'upstream.refusal.mix_up':
+    'The answer names another provider than the one this sign-in was sent to, so it was refused. Start again from this page.',
+  'upstream.refusal.missing_iss':
+    'The provider’s answer does not say which provider sent it, though this provider always says so, so it was refused. Start again from this page.',
+  'upstream.refusal.id_token_invalid':
+    'The provider’s ID token could not be verified (its signature, audience, expiry or nonce), so it was refused. Try again, or choose another way to sign in.',
+  'upstream.refusal.provider_unavailable':
+    'The provider could not be reached. Try again later, or choose another way to sign in.',
+  'upstream.refusal.provider_answer_invalid':
+    'The provider answered something that is not a valid sign-in. Try again later, or choose another way to sign in.',
+  'upstream.refusal.too_many_accounts':
+    'Too many new accounts were created from your network in the last hour. Try again later, or sign in with an account you already have.',
+  'upstream.refusal.account_disabled':
+    'This account is disabled. Contact the operator of this service.',
+  'upstream.refusal.method_removed':
+    'This provider account no longer signs in to the account it was linked to. Sign in another way.',
+  'upstream.refusal.already_linked': 'This provider account is already linked to another account.',
+  'upstream.refusal.too_many_methods':
+    'This account has as many sign-in methods as it may have. Remove one first.',
+  'upstream.refusal.link_needs_recent_sign_in':
+    'Linking a provider account needs a recent sign-in of this account (with its passkey, if it has one). Sign in again, then link it.',
+} as const;
+
+export type MessageId = keyof typeof en;
+
+/** A catalogue of another language: every id of `en`, no other (checked by the compiler). */
+export type Catalogue = Record<MessageId, string>;

@@ -1,0 +1,267 @@
+import type { Catalogue } from './en';
+
+/** Español. Passkey se dice «llave de acceso», como en las plataformas. */
+export const es = {
+  'frame.brand': 'Proofgate',
+  'frame.title': '{title} · Proofgate',
+  'frame.nav.models': 'Modelos',
+  'frame.nav.demo': 'Demo de dApp',
+  'frame.nav.sign_in': 'Iniciar sesión',
+  'frame.nav.signed_in_as': 'Sesión iniciada como <strong>{subject}</strong>',
+  'frame.nav.sign_out': 'Cerrar sesión',
+
+  'login.title': 'Iniciar sesión',
+  'login.username': 'Nombre de usuario',
+  'login.password': 'Contraseña',
+  'login.submit': 'Iniciar sesión',
+  'login.or': 'o',
+  'login.email': 'Correo electrónico',
+  'login.email.submit': 'Enviarme un código por correo',
+  'login.provider': 'Iniciar sesión con {name}',
+  'login.button.wallet': 'Iniciar sesión con {chain}',
+  'login.button.passkey': 'Iniciar sesión con una llave de acceso',
+  'login.button.oid4vp': 'Iniciar sesión con tu cartera de identidad',
+  'login.signed_in': 'Sesión iniciada como <strong>{subject}</strong>.',
+  'login.sign_out': 'Cerrar sesión',
+  'login.pending': '{client} {clientId} te pide que inicies sesión.',
+  'login.pending.scopes': '{client} {clientId} te pide que inicies sesión, para: {scopes}.',
+  'login.cancel': 'Cancelar y volver a {client}',
+  'login.step_up.phr':
+    'Esta aplicación pide un inicio de sesión <strong>resistente al phishing</strong> ({acr}): inicia sesión con una <strong>llave de acceso</strong>. Una contraseña o una firma de cartera no basta.',
+  'login.step_up.phrh':
+    'Esta aplicación pide una llave de acceso <strong>ligada al hardware</strong> ({acr}): inicia sesión con una llave de acceso guardada en una llave de seguridad o en un dispositivo en el que este servicio confía, cuya clave no se puede sincronizar. Una llave de acceso sincronizada, una contraseña o una firma de cartera no basta.',
+  'login.step_up.offer':
+    'Esta aplicación pide un inicio de sesión <strong>resistente al phishing</strong> ({acr}): una <strong>llave de acceso</strong> lo cumple. Puedes iniciar sesión de otra forma: la aplicación sabrá entonces que el inicio de sesión no fue resistente al phishing.',
+  'login.step_up.continue': 'Continuar como {subject} sin llave de acceso',
+  'login.error.missing':
+    '{missing, select, username {Escribe tu nombre de usuario.} password {Escribe tu contraseña.} other {Escribe tu nombre de usuario y tu contraseña.}}',
+  'login.error.invalid_credentials': 'Nombre de usuario o contraseña incorrectos.',
+  'login.error.too_many':
+    '{unit, select, minutes {Demasiados intentos fallidos de inicio de sesión. Vuelve a intentarlo en {count, plural, one {# minuto} other {# minutos}}.} other {Demasiados intentos fallidos de inicio de sesión. Vuelve a intentarlo en {count, plural, one {# segundo} other {# segundos}}.}}',
+  'login.error.account_disabled':
+    'Esta cuenta está desactivada: ningún método de inicio de sesión da acceso a ella hasta que un operador la vuelva a activar.',
+  'login.error.method_removed':
+    'Este método de inicio de sesión se quitó de la cuenta mientras iniciabas sesión; inicia sesión con otro.',
+  'login.error.csrf.missing_cookie':
+    'Tu navegador no envió la cookie de seguridad del formulario de inicio de sesión. Comprueba que las cookies estén permitidas y vuelve a iniciar sesión.',
+  'login.error.csrf.missing_token':
+    'Falta el token de seguridad del formulario de inicio de sesión. Vuelve a iniciar sesión desde esta página.',
+  'login.error.csrf.mismatch':
+    'El token de seguridad del formulario de inicio de sesión no coincide. Vuelve a iniciar sesión desde esta página.',
+  'login.error.csrf.invalid':
+    'El token de seguridad del formulario de inicio de sesión no es válido para este navegador. Vuelve a iniciar sesión desde esta página.',
+
+  'logout.confirm.title': '¿Cerrar sesión?',
+  'logout.confirm.asks':
+    'Una aplicación pide cerrar tu sesión en Proofgate. Has iniciado sesión como <strong>{subject}</strong>.',
+  'logout.confirm.client_asks':
+    '<strong>{client}</strong> pide cerrar tu sesión en Proofgate. Has iniciado sesión como <strong>{subject}</strong>.',
+  'logout.confirm.other_session':
+    'La solicitud se hizo para otro inicio de sesión distinto del de este navegador.',
+  'logout.confirm.sign_out': 'Cerrar sesión',
+  'logout.confirm.stay': 'Mantener la sesión',
+  'logout.signed_out.title': 'Sesión cerrada',
+  'logout.signed_out.heading': 'Has cerrado sesión',
+  'logout.signed_out.close': 'Puedes cerrar esta ventana.',
+  'logout.signed_out.return': 'Volver a {client} ({host})',
+  'logout.signed_out.return_unnamed': 'Volver a la aplicación ({host})',
+  'logout.still_signed_in.title': 'Sesión mantenida',
+  'logout.still_signed_in.heading': 'Sigues con la sesión iniciada',
+  'logout.still_signed_in.account': 'Tu cuenta',
+  'error_page.title': 'Error de autorización',
+  'error_page.heading': 'Solicitud de autorización rechazada',
+  'error_page.unsafe':
+    'La aplicación que te envió aquí hizo una solicitud que Proofgate no puede responder de forma segura, así que no se te devolvió a ella.',
+  'error_page.not_granted':
+    'La aplicación que te envió aquí hizo una solicitud que Proofgate no concedió. Se registró por su cuenta en Proofgate, así que no se te devuelve a ella automáticamente.',
+  'error_page.return': 'Volver a {host}',
+
+  'consent.title': '¿Permitir el acceso?',
+  'consent.wants': '{client} {clientId} quiere:',
+  'consent.self_asserted':
+    'Esta aplicación se registró por su cuenta: su nombre, su logotipo y sus páginas son afirmaciones suyas, no comprobadas por Proofgate. Permite solo una aplicación que esperabas.',
+  'consent.logo_alt': 'Logotipo de {client}',
+  'consent.privacy_policy': 'Política de privacidad',
+  'consent.terms': 'Condiciones del servicio',
+  'consent.client_pages': 'Las páginas de la aplicación: {links}',
+  'consent.exactly': 'y, exactamente:',
+  'consent.already_allowed': 'Ya permitido, se mantiene:',
+  'consent.resources':
+    '{count, plural, one {en este servidor, no en la API de Proofgate (el acceso es para él):} other {en estos # servidores, no en la API de Proofgate (el acceso es para cada uno de ellos):}}',
+  'consent.signed_in_as':
+    'Sesión iniciada como <strong>{subject}</strong>. Tu respuesta se recuerda para esta aplicación hasta que pida más.',
+  'consent.allow': 'Permitir',
+  'consent.deny': 'Denegar',
+  'consent.denied.title': 'Solicitud denegada',
+  'consent.denied.heading': 'Has denegado la solicitud',
+  'consent.denied.text':
+    '<strong>{client}</strong> no obtiene nada. Se registró por su cuenta en Proofgate, así que no se te devuelve a ella automáticamente.',
+  'consent.scope.openid':
+    'Iniciar tu sesión con tu cuenta de Proofgate (sabrá quién eres y cuándo iniciaste sesión)',
+  'consent.scope.profile': 'Saber quién eres (el nombre de tu cuenta)',
+  'consent.scope.email': 'Conocer tu dirección de correo, verificada con un código enviado a ella',
+  'consent.scope.api': 'Llamar a la API de Proofgate en tu nombre',
+  'consent.scope.account':
+    'Gestionar tus métodos de inicio de sesión: añadir o quitar llaves de acceso y carteras vinculadas',
+  'consent.scope.offline_access':
+    'Mantener este acceso mientras no estás, hasta que lo revoques (un token de actualización)',
+  'consent.scope.identity':
+    'Conocer tu nombre y tu fecha de nacimiento, tal como los reveló la credencial de tu cartera de identidad',
+  'consent.scope.age':
+    'Saber que eres mayor de 18 años, como dijo la credencial de tu cartera de identidad, y nada más',
+  'consent.claim.name': 'Conocer el nombre de tu cuenta',
+  'consent.claim.preferred_username': 'Conocer tu nombre de usuario',
+  'consent.claim.updated_at':
+    'Saber cuándo cambiaron por última vez tus métodos de inicio de sesión',
+  'consent.claim.email': 'Conocer tu dirección de correo',
+  'consent.claim.email_verified': 'Saber que tu dirección de correo está verificada',
+  'consent.claim.given_name':
+    'Conocer tu nombre de pila, tal como lo reveló la credencial de tu cartera de identidad',
+  'consent.claim.family_name':
+    'Conocer tus apellidos, tal como los reveló la credencial de tu cartera de identidad',
+  'consent.claim.birthdate':
+    'Conocer tu fecha de nacimiento, tal como la reveló la credencial de tu cartera de identidad',
+  'consent.claim.age_over_18':
+    'Saber si eres mayor de 18 años, como dijo la credencial de tu cartera de identidad',
+
+  'device.code.title': 'Conectar un dispositivo',
+  'device.code.intro':
+    'Escribe el código que muestra tu dispositivo (una línea de comandos, una televisión, una aplicación).',
+  'device.code.label': 'Código',
+  'device.code.continue': 'Continuar',
+  'device.signed_in_as': 'Sesión iniciada como <strong>{subject}</strong>.',
+  'device.error.not_valid':
+    'Ese código no es válido o ha caducado. Comprueba el código que muestra tu dispositivo.',
+  'device.error.answered': 'Ese código ya se respondió.',
+  'device.confirm.title': '¿Iniciar sesión en un dispositivo?',
+  'device.confirm.asks': '{client} {clientId} en un dispositivo pide:',
+  'device.confirm.self_asserted':
+    'Esta aplicación se registró por su cuenta: su nombre es una afirmación suya, no comprobada por Proofgate.',
+  'device.confirm.resource': 'en {resource} (no en la API de Proofgate).',
+  'device.confirm.compare': 'Comprueba que tu dispositivo muestra este mismo código: {userCode}',
+  'device.confirm.warning':
+    'Confirma solo si lo iniciaste tú, en un dispositivo que tienes delante. Si alguien te envió este código, deniégalo.',
+  'device.confirm.approve': 'Confirmar e iniciar sesión en el dispositivo',
+  'device.confirm.deny': 'Denegar',
+  'device.done.approved.title': 'Dispositivo con sesión iniciada',
+  'device.done.denied.title': 'Dispositivo denegado',
+  'device.done.approved':
+    'Listo: {client} está iniciando sesión en tu dispositivo. Puedes cerrar esta página y volver a él.',
+  'device.done.approved_unnamed':
+    'Listo: la aplicación está iniciando sesión en tu dispositivo. Puedes cerrar esta página y volver a él.',
+  'device.done.denied': 'Denegado: {client} no obtuvo acceso. Puedes cerrar esta página.',
+  'device.done.denied_unnamed':
+    'Denegado: la aplicación no obtuvo acceso. Puedes cerrar esta página.',
+
+  'email.code.title': 'Revisa tu bandeja de entrada',
+  'email.code.sent':
+    'Si la dirección puede recibir correo, hay un código de inicio de sesión en camino. Escríbelo aquí o abre el enlace del correo en este navegador. Ambos sirven una vez, durante {minutes, plural, one {# minuto} other {# minutos}}.',
+  'email.code.dev_mailbox':
+    'Esta es una instancia de desarrollo: el correo está en el {mailbox}. Abre su enlace en este navegador o copia aquí su código.',
+  'email.code.dev_mailbox.link': 'buzón de desarrollo',
+  'email.code.label': 'Código',
+  'email.continue': 'Continuar',
+  'email.code.other_way': 'Usar otra dirección u otra forma de iniciar sesión',
+  'email.error.invalid_code':
+    'Este código no es válido aquí: es incorrecto, ha caducado o ya se usó, o se envió para otro navegador. Revisa el correo más reciente o pide un código nuevo',
+  'email.link.title': 'Iniciar sesión por correo',
+  'email.link.intro':
+    'Continúa para iniciar sesión con el enlace de tu correo. Funciona en el navegador en el que pediste el código.',
+  'email.back_to_login': 'Volver a la página de inicio de sesión',
+
+  'mail.sign_in.subject': 'Tu código de inicio de sesión para {host}',
+  'mail.sign_in.intro': 'Tu código de inicio de sesión para {host} es:',
+  'mail.sign_in.enter':
+    'Escríbelo en la página donde lo pediste o abre este enlace en el mismo navegador:',
+  'mail.sign_in.link': 'Iniciar sesión en {host}',
+  'mail.sign_in.rules':
+    'El código y el enlace sirven una vez, durante {minutes, plural, one {# minuto} other {# minutos}}, y solo en el navegador que los pidió.',
+  'mail.sign_in.ignore':
+    'Si no pediste iniciar sesión, ignora este correo y no compartas nunca el código con nadie.',
+
+  'wallet_link.title': 'Vincular tu cartera de identidad',
+  'wallet_link.question':
+    '¿Vincular esta credencial a la cuenta {account}? A partir de entonces inicia sesión en esta cuenta.',
+  'wallet_link.issued_by': 'Emitida por',
+  'wallet_link.type': 'Tipo',
+  'wallet_link.name': 'Nombre',
+  'wallet_link.born': 'Fecha de nacimiento',
+  'wallet_link.warning':
+    'Vincúlala solo si acabas de presentarla desde tu propia cartera: si no, otra persona respondió a tu solicitud, y vincularla le permitiría iniciar sesión en tu cuenta.',
+  'wallet_link.confirm': 'Vincularla',
+  'wallet_link.not_mine': 'No es mía: volver a la página de la cuenta',
+
+  // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
+  'script.signing_in': 'Iniciando sesión…',
+  'script.signed_in': 'Sesión iniciada. Continuando…',
+  'script.sign_in': 'Iniciar sesión',
+  'script.unexpected_redirect': 'Redirección inesperada.',
+  'script.wallet.none': 'No se encontró ninguna cartera de {chain} en este navegador',
+  'script.wallet.waiting': 'Esperando a tu cartera de {chain}…',
+  'script.wallet.sign': 'Firma el mensaje en tu cartera…',
+  'script.wallet.checking': 'Comprobando la firma…',
+  'script.wallet.failed': 'No se pudo iniciar sesión con {chain}.',
+  'script.wallet.cancelled': 'Cancelaste la solicitud en tu cartera.',
+  'script.wallet.no_account': 'La cartera no compartió ninguna cuenta.',
+  'script.wallet.no_chain_account': 'La cartera no compartió ninguna cuenta de {chain}.',
+  'script.wallet.no_chain': 'La cartera no indicó su cadena.',
+  'script.wallet.no_network':
+    'La cartera no ofrece ninguna red de {chain} que esta página conozca.',
+  'script.wallet.signed_other': 'La cartera firmó un texto distinto del emitido.',
+  'script.wallet.refused': 'La cartera rechazó {method}.',
+  'script.passkey.waiting': 'Esperando a tu llave de acceso…',
+  'script.passkey.failed': 'No se pudo iniciar sesión con una llave de acceso.',
+  'script.passkey.cancelled': 'La solicitud de la llave de acceso se canceló o caducó.',
+  'script.oid4vp.asking': 'Pidiendo una solicitud de presentación…',
+  'script.oid4vp.open':
+    'Abre tu cartera de identidad en este dispositivo o escanea el código con tu teléfono…',
+  'script.oid4vp.failed': 'No se pudo iniciar sesión con tu cartera de identidad.',
+  'script.oid4vp.open_link': 'Abrir la cartera en este dispositivo',
+  'script.oid4vp.qr_alt':
+    'Código QR de la solicitud de presentación: escanéalo con la cartera de identidad de tu teléfono',
+  'script.oid4vp.expired': 'La solicitud caducó. Vuelve a intentarlo.',
+  'script.oid4vp.expired_or_used': 'La solicitud caducó o ya se usó. Vuelve a intentarlo.',
+  'script.oid4vp.poll_failed': 'La consulta respondió {status}.',
+  'script.oid4vp.linked': 'Vinculada.',
+  'script.oid4vp.finish_elsewhere':
+    'Tu cartera respondió. Termina en el navegador que abrió (con sesión iniciada en esta cuenta): comprueba la credencial y vincúlala.',
+  'script.oid4vp.not_linked':
+    'No vinculada: la cartera lo rechazó, su credencial inicia sesión en otra cuenta o el navegador que abrió no tiene sesión iniciada en esta cuenta.',
+  'script.oid4vp.declined': 'La cartera rechazó la solicitud.',
+
+  'upstream.refusal.unknown_provider':
+    'Aquí no existe ese proveedor de inicio de sesión. Elige una forma de iniciar sesión en esta página.',
+  'upstream.refusal.cancelled':
+    'El inicio de sesión se canceló en el proveedor. Elige una forma de iniciar sesión.',
+  'upstream.refusal.refused':
+    'El proveedor no inició tu sesión. Vuelve a intentarlo o elige otra forma de iniciar sesión.',
+  'upstream.refusal.state_unknown':
+    'Este inicio de sesión no empezó en esta página o ha caducado. Empieza de nuevo desde esta página.',
+  'upstream.refusal.state_expired':
+    'El inicio de sesión en el proveedor tardó demasiado. Empieza de nuevo desde esta página.',
+  'upstream.refusal.state_used':
+    'Este inicio de sesión ya se completó o se abandonó, y solo cuenta una vez. Empieza de nuevo desde esta página.',
+  'upstream.refusal.other_browser':
+    'Este inicio de sesión empezó en otro navegador, o las cookies de este navegador se borraron desde entonces. Empieza de nuevo desde esta página, en este navegador.',
+  'upstream.refusal.mix_up':
+    'La respuesta nombra a otro proveedor distinto de aquel al que se envió este inicio de sesión, así que se rechazó. Empieza de nuevo desde esta página.',
+  'upstream.refusal.missing_iss':
+    'La respuesta del proveedor no dice qué proveedor la envió, aunque este proveedor siempre lo dice, así que se rechazó. Empieza de nuevo desde esta página.',
+  'upstream.refusal.id_token_invalid':
+    'No se pudo verificar el token de ID del proveedor (su firma, audiencia, caducidad o nonce), así que se rechazó. Vuelve a intentarlo o elige otra forma de iniciar sesión.',
+  'upstream.refusal.provider_unavailable':
+    'No se pudo contactar con el proveedor. Vuelve a intentarlo más tarde o elige otra forma de iniciar sesión.',
+  'upstream.refusal.provider_answer_invalid':
+    'El proveedor respondió algo que no es un inicio de sesión válido. Vuelve a intentarlo más tarde o elige otra forma de iniciar sesión.',
+  'upstream.refusal.too_many_accounts':
+    'Se crearon demasiadas cuentas nuevas desde tu red en la última hora. Vuelve a intentarlo más tarde o inicia sesión con una cuenta que ya tengas.',
+  'upstream.refusal.account_disabled':
+    'Esta cuenta está desactivada. Ponte en contacto con el operador de este servicio.',
+  'upstream.refusal.method_removed':
+    'Esta cuenta del proveedor ya no da acceso a la cuenta a la que estaba vinculada. Inicia sesión de otra forma.',
+  'upstream.refusal.already_linked': 'Esta cuenta del proveedor ya está vinculada a otra cuenta.',
+  'upstream.refusal.too_many_methods':
+    'Esta cuenta ya tiene tantos métodos de inicio de sesión como puede tener. Quita uno primero.',
+  'upstream.refusal.link_needs_recent_sign_in':
+    'Vincular una cuenta de proveedor requiere un inicio de sesión reciente en esta cuenta (con su llave de acceso, si tiene una). Vuelve a iniciar sesión y vincúlala.',
+} satisfies Catalogue;

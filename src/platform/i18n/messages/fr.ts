@@ -1,0 +1,266 @@
+import type { Catalogue } from './en';
+
+/** Français. Passkey se dit « clé d’accès », comme sur les plateformes. */
+export const fr = {
+  'frame.brand': 'Proofgate',
+  'frame.title': '{title} · Proofgate',
+  'frame.nav.models': 'Modèles',
+  'frame.nav.demo': 'Démo dApp',
+  'frame.nav.sign_in': 'Se connecter',
+  'frame.nav.signed_in_as': 'Connecté en tant que <strong>{subject}</strong>',
+  'frame.nav.sign_out': 'Se déconnecter',
+
+  'login.title': 'Connexion',
+  'login.username': 'Nom d’utilisateur',
+  'login.password': 'Mot de passe',
+  'login.submit': 'Se connecter',
+  'login.or': 'ou',
+  'login.email': 'E-mail',
+  'login.email.submit': 'M’envoyer un code par e-mail',
+  'login.provider': 'Se connecter avec {name}',
+  'login.button.wallet': 'Se connecter avec {chain}',
+  'login.button.passkey': 'Se connecter avec une clé d’accès',
+  'login.button.oid4vp': 'Se connecter avec votre portefeuille d’identité',
+  'login.signed_in': 'Connecté en tant que <strong>{subject}</strong>.',
+  'login.sign_out': 'Se déconnecter',
+  'login.pending': '{client} {clientId} vous demande de vous connecter.',
+  'login.pending.scopes': '{client} {clientId} vous demande de vous connecter, pour : {scopes}.',
+  'login.cancel': 'Annuler et revenir à {client}',
+  'login.step_up.phr':
+    'Cette application demande une connexion <strong>résistante à l’hameçonnage</strong> ({acr}) : connectez-vous avec une <strong>clé d’accès</strong>. Un mot de passe ou une signature de portefeuille ne suffit pas.',
+  'login.step_up.phrh':
+    'Cette application demande une clé d’accès <strong>liée au matériel</strong> ({acr}) : connectez-vous avec une clé d’accès conservée sur une clé de sécurité ou un appareil auquel ce service fait confiance, et dont la clé ne peut pas être synchronisée. Une clé d’accès synchronisée, un mot de passe ou une signature de portefeuille ne suffit pas.',
+  'login.step_up.offer':
+    'Cette application demande une connexion <strong>résistante à l’hameçonnage</strong> ({acr}) : une <strong>clé d’accès</strong> y répond. Vous pouvez vous connecter autrement : l’application apprend alors que la connexion n’était pas résistante à l’hameçonnage.',
+  'login.step_up.continue': 'Continuer en tant que {subject} sans clé d’accès',
+  'login.error.missing':
+    '{missing, select, username {Saisissez votre nom d’utilisateur.} password {Saisissez votre mot de passe.} other {Saisissez votre nom d’utilisateur et votre mot de passe.}}',
+  'login.error.invalid_credentials': 'Nom d’utilisateur ou mot de passe incorrect.',
+  'login.error.too_many':
+    '{unit, select, minutes {Trop de tentatives de connexion échouées. Réessayez dans {count, plural, one {# minute} other {# minutes}}.} other {Trop de tentatives de connexion échouées. Réessayez dans {count, plural, one {# seconde} other {# secondes}}.}}',
+  'login.error.account_disabled':
+    'Ce compte est désactivé : aucune méthode de connexion n’y donne accès tant qu’un opérateur ne l’a pas réactivé.',
+  'login.error.method_removed':
+    'Cette méthode de connexion a été retirée du compte pendant la connexion ; connectez-vous avec une autre.',
+  'login.error.csrf.missing_cookie':
+    'Votre navigateur n’a pas envoyé le cookie de sécurité du formulaire de connexion. Vérifiez que les cookies sont autorisés, puis reconnectez-vous.',
+  'login.error.csrf.missing_token':
+    'Le jeton de sécurité du formulaire de connexion manque. Reconnectez-vous depuis cette page.',
+  'login.error.csrf.mismatch':
+    'Le jeton de sécurité du formulaire de connexion ne correspond pas. Reconnectez-vous depuis cette page.',
+  'login.error.csrf.invalid':
+    'Le jeton de sécurité du formulaire de connexion n’est pas valable pour ce navigateur. Reconnectez-vous depuis cette page.',
+
+  'logout.confirm.title': 'Se déconnecter ?',
+  'logout.confirm.asks':
+    'Une application demande à vous déconnecter de Proofgate. Vous êtes connecté en tant que <strong>{subject}</strong>.',
+  'logout.confirm.client_asks':
+    '<strong>{client}</strong> demande à vous déconnecter de Proofgate. Vous êtes connecté en tant que <strong>{subject}</strong>.',
+  'logout.confirm.other_session': 'La demande vise une autre connexion que celle de ce navigateur.',
+  'logout.confirm.sign_out': 'Se déconnecter',
+  'logout.confirm.stay': 'Rester connecté',
+  'logout.signed_out.title': 'Déconnecté',
+  'logout.signed_out.heading': 'Vous êtes déconnecté',
+  'logout.signed_out.close': 'Vous pouvez fermer cette fenêtre.',
+  'logout.signed_out.return': 'Revenir à {client} ({host})',
+  'logout.signed_out.return_unnamed': 'Revenir à l’application ({host})',
+  'logout.still_signed_in.title': 'Toujours connecté',
+  'logout.still_signed_in.heading': 'Vous êtes toujours connecté',
+  'logout.still_signed_in.account': 'Votre compte',
+  'error_page.title': 'Erreur d’autorisation',
+  'error_page.heading': 'Demande d’autorisation refusée',
+  'error_page.unsafe':
+    'L’application qui vous a envoyé ici a fait une demande à laquelle Proofgate ne peut pas répondre sans risque ; vous n’y avez donc pas été renvoyé.',
+  'error_page.not_granted':
+    'L’application qui vous a envoyé ici a fait une demande que Proofgate n’a pas accordée. Elle s’est inscrite elle-même auprès de Proofgate ; vous n’y êtes donc pas renvoyé automatiquement.',
+  'error_page.return': 'Revenir à {host}',
+
+  'consent.title': 'Autoriser l’accès ?',
+  'consent.wants': '{client} {clientId} souhaite :',
+  'consent.self_asserted':
+    'Cette application s’est inscrite elle-même : son nom, son logo et ses pages sont ses propres déclarations, non vérifiées par Proofgate. N’autorisez qu’une application que vous attendiez.',
+  'consent.logo_alt': 'Logo de {client}',
+  'consent.privacy_policy': 'Politique de confidentialité',
+  'consent.terms': 'Conditions d’utilisation',
+  'consent.client_pages': 'Les pages de l’application : {links}',
+  'consent.exactly': 'et, précisément :',
+  'consent.already_allowed': 'Déjà autorisé, conservé :',
+  'consent.resources':
+    '{count, plural, one {sur ce serveur, et non sur l’API de Proofgate (l’accès est pour lui) :} other {sur ces # serveurs, et non sur l’API de Proofgate (l’accès est pour chacun d’eux) :}}',
+  'consent.signed_in_as':
+    'Connecté en tant que <strong>{subject}</strong>. Votre réponse est retenue pour cette application jusqu’à ce qu’elle demande davantage.',
+  'consent.allow': 'Autoriser',
+  'consent.deny': 'Refuser',
+  'consent.denied.title': 'Demande refusée',
+  'consent.denied.heading': 'Vous avez refusé la demande',
+  'consent.denied.text':
+    '<strong>{client}</strong> n’obtient rien. Elle s’est inscrite elle-même auprès de Proofgate ; vous n’y êtes donc pas renvoyé automatiquement.',
+  'consent.scope.openid':
+    'Vous connecter avec votre compte Proofgate (elle apprend qui vous êtes et quand vous vous êtes connecté)',
+  'consent.scope.profile': 'Savoir qui vous êtes (le nom de votre compte)',
+  'consent.scope.email': 'Connaître votre adresse e-mail, vérifiée par un code qui y a été envoyé',
+  'consent.scope.api': 'Appeler l’API Proofgate en votre nom',
+  'consent.scope.account':
+    'Gérer vos méthodes de connexion : ajouter ou retirer des clés d’accès et des portefeuilles liés',
+  'consent.scope.offline_access':
+    'Garder cet accès en votre absence, jusqu’à ce que vous le révoquiez (un jeton d’actualisation)',
+  'consent.scope.identity':
+    'Connaître votre nom et votre date de naissance, tels que l’attestation de votre portefeuille d’identité les a divulgués',
+  'consent.scope.age':
+    'Savoir que vous avez plus de 18 ans, comme l’a dit l’attestation de votre portefeuille d’identité, et rien d’autre',
+  'consent.claim.name': 'Connaître le nom de votre compte',
+  'consent.claim.preferred_username': 'Connaître votre nom d’utilisateur',
+  'consent.claim.updated_at':
+    'Savoir quand vos méthodes de connexion ont changé pour la dernière fois',
+  'consent.claim.email': 'Connaître votre adresse e-mail',
+  'consent.claim.email_verified': 'Savoir que votre adresse e-mail est vérifiée',
+  'consent.claim.given_name':
+    'Connaître votre prénom, tel que l’attestation de votre portefeuille d’identité l’a divulgué',
+  'consent.claim.family_name':
+    'Connaître votre nom de famille, tel que l’attestation de votre portefeuille d’identité l’a divulgué',
+  'consent.claim.birthdate':
+    'Connaître votre date de naissance, telle que l’attestation de votre portefeuille d’identité l’a divulguée',
+  'consent.claim.age_over_18':
+    'Savoir si vous avez plus de 18 ans, comme l’a dit l’attestation de votre portefeuille d’identité',
+
+  'device.code.title': 'Connecter un appareil',
+  'device.code.intro':
+    'Saisissez le code qu’affiche votre appareil (une ligne de commande, une télévision, une application).',
+  'device.code.label': 'Code',
+  'device.code.continue': 'Continuer',
+  'device.signed_in_as': 'Connecté en tant que <strong>{subject}</strong>.',
+  'device.error.not_valid':
+    'Ce code n’est pas valable, ou il a expiré. Vérifiez le code qu’affiche votre appareil.',
+  'device.error.answered': 'Ce code a déjà reçu une réponse.',
+  'device.confirm.title': 'Connecter un appareil ?',
+  'device.confirm.asks': '{client} {clientId} sur un appareil demande à :',
+  'device.confirm.self_asserted':
+    'Cette application s’est inscrite elle-même : son nom est sa propre déclaration, non vérifiée par Proofgate.',
+  'device.confirm.resource': 'sur {resource} (et non l’API de Proofgate).',
+  'device.confirm.compare': 'Vérifiez que votre appareil affiche ce même code : {userCode}',
+  'device.confirm.warning':
+    'Ne confirmez que si vous l’avez lancé vous-même, sur un appareil devant vous. Si quelqu’un vous a envoyé ce code, refusez.',
+  'device.confirm.approve': 'Confirmer et connecter l’appareil',
+  'device.confirm.deny': 'Refuser',
+  'device.done.approved.title': 'Appareil connecté',
+  'device.done.denied.title': 'Appareil refusé',
+  'device.done.approved':
+    'C’est fait : {client} se connecte sur votre appareil. Vous pouvez fermer cette page et y revenir.',
+  'device.done.approved_unnamed':
+    'C’est fait : l’application se connecte sur votre appareil. Vous pouvez fermer cette page et y revenir.',
+  'device.done.denied': 'Refusé : {client} n’a reçu aucun accès. Vous pouvez fermer cette page.',
+  'device.done.denied_unnamed':
+    'Refusé : l’application n’a reçu aucun accès. Vous pouvez fermer cette page.',
+
+  'email.code.title': 'Consultez votre boîte de réception',
+  'email.code.sent':
+    'Si l’adresse peut recevoir des e-mails, un code de connexion est en route. Saisissez-le ici, ou ouvrez le lien de l’e-mail dans ce navigateur. L’un comme l’autre fonctionne une fois, pendant {minutes, plural, one {# minute} other {# minutes}}.',
+  'email.code.dev_mailbox':
+    'Ceci est une instance de développement : l’e-mail se trouve dans la {mailbox}. Ouvrez son lien dans ce navigateur, ou copiez son code ici.',
+  'email.code.dev_mailbox.link': 'boîte aux lettres de développement',
+  'email.code.label': 'Code',
+  'email.continue': 'Continuer',
+  'email.code.other_way': 'Utiliser une autre adresse ou un autre moyen de connexion',
+  'email.error.invalid_code':
+    'Ce code n’est pas valable ici : il est erroné, expiré ou déjà utilisé, ou il a été envoyé pour un autre navigateur. Consultez le dernier e-mail, ou demandez un nouveau code',
+  'email.link.title': 'Connexion par e-mail',
+  'email.link.intro':
+    'Continuez pour vous connecter avec le lien de votre e-mail. Il fonctionne dans le navigateur où vous avez demandé le code.',
+  'email.back_to_login': 'Retour à la page de connexion',
+
+  'mail.sign_in.subject': 'Votre code de connexion pour {host}',
+  'mail.sign_in.intro': 'Votre code de connexion pour {host} est :',
+  'mail.sign_in.enter':
+    'Saisissez-le sur la page où vous l’avez demandé, ou ouvrez ce lien dans le même navigateur :',
+  'mail.sign_in.link': 'Se connecter à {host}',
+  'mail.sign_in.rules':
+    'Le code et le lien fonctionnent une fois, pendant {minutes, plural, one {# minute} other {# minutes}}, et seulement dans le navigateur qui les a demandés.',
+  'mail.sign_in.ignore':
+    'Si vous n’avez pas demandé à vous connecter, ignorez cet e-mail et ne communiquez jamais le code à personne.',
+
+  'wallet_link.title': 'Lier votre portefeuille d’identité',
+  'wallet_link.question':
+    'Lier cette attestation au compte {account} ? Elle donnera ensuite accès à ce compte.',
+  'wallet_link.issued_by': 'Émise par',
+  'wallet_link.type': 'Type',
+  'wallet_link.name': 'Nom',
+  'wallet_link.born': 'Né(e) le',
+  'wallet_link.warning':
+    'Ne la liez que si vous venez de la présenter depuis votre propre portefeuille : sinon, quelqu’un d’autre a répondu à votre demande, et la lier lui permettrait de se connecter à votre compte.',
+  'wallet_link.confirm': 'La lier',
+  'wallet_link.not_mine': 'Ce n’est pas la mienne : retour à la page du compte',
+
+  // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
+  'script.signing_in': 'Connexion en cours…',
+  'script.signed_in': 'Connecté. Suite…',
+  'script.sign_in': 'Se connecter',
+  'script.unexpected_redirect': 'Redirection inattendue.',
+  'script.wallet.none': 'Aucun portefeuille {chain} trouvé dans ce navigateur',
+  'script.wallet.waiting': 'En attente de votre portefeuille {chain}…',
+  'script.wallet.sign': 'Signez le message dans votre portefeuille…',
+  'script.wallet.checking': 'Vérification de la signature…',
+  'script.wallet.failed': 'La connexion avec {chain} a échoué.',
+  'script.wallet.cancelled': 'Vous avez annulé la demande dans votre portefeuille.',
+  'script.wallet.no_account': 'Le portefeuille n’a partagé aucun compte.',
+  'script.wallet.no_chain_account': 'Le portefeuille n’a partagé aucun compte {chain}.',
+  'script.wallet.no_chain': 'Le portefeuille n’a pas indiqué sa chaîne.',
+  'script.wallet.no_network':
+    'Le portefeuille ne propose aucun réseau {chain} connu de cette page.',
+  'script.wallet.signed_other': 'Le portefeuille a signé un autre texte que celui émis.',
+  'script.wallet.refused': 'Le portefeuille a refusé {method}.',
+  'script.passkey.waiting': 'En attente de votre clé d’accès…',
+  'script.passkey.failed': 'La connexion avec une clé d’accès a échoué.',
+  'script.passkey.cancelled': 'La demande de clé d’accès a été annulée ou a expiré.',
+  'script.oid4vp.asking': 'Demande de présentation en cours…',
+  'script.oid4vp.open':
+    'Ouvrez votre portefeuille d’identité sur cet appareil, ou scannez le code avec votre téléphone…',
+  'script.oid4vp.failed': 'La connexion avec votre portefeuille d’identité a échoué.',
+  'script.oid4vp.open_link': 'Ouvrir le portefeuille sur cet appareil',
+  'script.oid4vp.qr_alt':
+    'Code QR de la demande de présentation : scannez-le avec le portefeuille d’identité de votre téléphone',
+  'script.oid4vp.expired': 'La demande a expiré. Réessayez.',
+  'script.oid4vp.expired_or_used': 'La demande a expiré ou a déjà servi. Réessayez.',
+  'script.oid4vp.poll_failed': 'L’interrogation a répondu {status}.',
+  'script.oid4vp.linked': 'Lié.',
+  'script.oid4vp.finish_elsewhere':
+    'Votre portefeuille a répondu. Terminez dans le navigateur qu’il a ouvert (connecté à ce compte) : vérifiez l’attestation, puis liez-la.',
+  'script.oid4vp.not_linked':
+    'Non lié : le portefeuille a refusé, son attestation connecte un autre compte, ou le navigateur qu’il a ouvert n’est pas connecté à ce compte.',
+  'script.oid4vp.declined': 'Le portefeuille a refusé la demande.',
+
+  'upstream.refusal.unknown_provider':
+    'Ce fournisseur de connexion n’existe pas ici. Choisissez un moyen de connexion sur cette page.',
+  'upstream.refusal.cancelled':
+    'La connexion a été annulée chez le fournisseur. Choisissez un moyen de connexion.',
+  'upstream.refusal.refused':
+    'Le fournisseur ne vous a pas connecté. Réessayez, ou choisissez un autre moyen de connexion.',
+  'upstream.refusal.state_unknown':
+    'Cette connexion n’a pas commencé sur cette page, ou elle a expiré. Recommencez depuis cette page.',
+  'upstream.refusal.state_expired':
+    'La connexion chez le fournisseur a pris trop de temps. Recommencez depuis cette page.',
+  'upstream.refusal.state_used':
+    'Cette connexion a déjà été menée à bien ou abandonnée, et elle ne compte qu’une fois. Recommencez depuis cette page.',
+  'upstream.refusal.other_browser':
+    'Cette connexion a commencé dans un autre navigateur, ou les cookies de ce navigateur ont été effacés depuis. Recommencez depuis cette page, dans ce navigateur.',
+  'upstream.refusal.mix_up':
+    'La réponse nomme un autre fournisseur que celui auquel cette connexion a été envoyée ; elle a donc été refusée. Recommencez depuis cette page.',
+  'upstream.refusal.missing_iss':
+    'La réponse du fournisseur ne dit pas quel fournisseur l’a envoyée, alors que celui-ci le dit toujours ; elle a donc été refusée. Recommencez depuis cette page.',
+  'upstream.refusal.id_token_invalid':
+    'Le jeton d’identité du fournisseur n’a pas pu être vérifié (signature, audience, expiration ou nonce) ; il a donc été refusé. Réessayez, ou choisissez un autre moyen de connexion.',
+  'upstream.refusal.provider_unavailable':
+    'Le fournisseur est injoignable. Réessayez plus tard, ou choisissez un autre moyen de connexion.',
+  'upstream.refusal.provider_answer_invalid':
+    'Le fournisseur a répondu autre chose qu’une connexion valable. Réessayez plus tard, ou choisissez un autre moyen de connexion.',
+  'upstream.refusal.too_many_accounts':
+    'Trop de nouveaux comptes ont été créés depuis votre réseau au cours de la dernière heure. Réessayez plus tard, ou connectez-vous avec un compte existant.',
+  'upstream.refusal.account_disabled':
+    'Ce compte est désactivé. Contactez l’opérateur de ce service.',
+  'upstream.refusal.method_removed':
+    'Ce compte du fournisseur ne donne plus accès au compte auquel il était lié. Connectez-vous autrement.',
+  'upstream.refusal.already_linked': 'Ce compte du fournisseur est déjà lié à un autre compte.',
+  'upstream.refusal.too_many_methods':
+    'Ce compte a déjà autant de méthodes de connexion qu’il peut en avoir. Retirez-en une d’abord.',
+  'upstream.refusal.link_needs_recent_sign_in':
+    'Lier un compte de fournisseur demande une connexion récente à ce compte (avec sa clé d’accès, s’il en a une). Reconnectez-vous, puis liez-le.',
+} satisfies Catalogue;
