@@ -364,12 +364,19 @@ describe('every setting a page names exists, and every setting is in the referen
       (m) => m[1],
     );
     const listed = new Set([...SETTING_NAMES, ...tools, ...composes]);
-    // Constants of the code a page names (`MODEL_IDS`): identifiers, not settings.
+    // Constants of the code a page names (`MODEL_IDS`, the resource-server package's
+    // `PROOFGATE_ACR_ORDER`): identifiers, not settings.
+    const sources = [
+      'src',
+      ...readdirSync(join(ROOT, 'packages')).map((name) => join('packages', name, 'src')),
+    ];
     const constants = new Set(
-      readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
-        .filter((name) => name.endsWith('.ts'))
-        .flatMap((name) => [...read('src', name).matchAll(/export const ([A-Z][A-Z0-9_]*)\b/g)])
-        .map((m) => m[1]),
+      sources.flatMap((dir) =>
+        readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+          .filter((name) => name.endsWith('.ts'))
+          .flatMap((name) => [...read(dir, name).matchAll(/export const ([A-Z][A-Z0-9_]*)\b/g)])
+          .map((m) => m[1]),
+      ),
     );
     // Read by something other than Proofgate: shells, Node, Compose, the OpenTelemetry SDK.
     const foreign =
