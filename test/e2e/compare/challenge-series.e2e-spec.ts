@@ -102,7 +102,11 @@ describe('GET /challenge-models/series and the HTML form of GET /challenge-model
     expect(page.text).toContain('<th scope="row">Does not stop</th>');
     expect(page.text).toContain('code_verifier: 43-128 characters');
     expect(page.text).toContain('src="/static/challenge-models.js"');
-    expect(page.text).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>/);
+    // Scripts by src only; the one other script element is the page's texts, a JSON data block
+    // (never run).
+    expect(page.text).not.toMatch(
+      /<script>|<script(?![^>]*\bsrc=)(?![^>]*\btype="application\/json")[^>]*>/,
+    );
     expect(page.text).toContain('data-series-url="/challenge-models/series?minutes=60"');
   });
 
