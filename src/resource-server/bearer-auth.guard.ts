@@ -4,7 +4,7 @@ import { DpopConfig } from '../config/sections/dpop.config';
 import { ServerConfig } from '../config/sections/server.config';
 import { InsufficientUserAuthentication, ProtocolError } from '../platform/errors/protocol-error';
 import type { AccessTokenClaims } from '../tokens/access-token';
-import { DpopResourceChallenge, inDpopScheme } from '../tokens/dpop/dpop.errors';
+import { DpopResourceChallenge, inTokenScheme } from '../tokens/dpop/dpop.errors';
 import { StepUpConfig } from '../config/sections/step-up.config';
 import { unmetAcr } from '../protocol-rules/acr';
 import { BearerTokenAuthenticator } from '../tokens/grants/grant-bearer.authenticator';
@@ -51,7 +51,7 @@ export class BearerAuthGuard implements CanActivate {
             : `This resource needs a login of acr ${acr} (a passkey sign-in), which a device grant never carries (RFC 8628 §5.4); authorize at /authorize with acr_values=${acr}`,
           { acrValues: acr },
         ).because('acr_unmet');
-        throw claims.cnf === undefined ? refusal : inDpopScheme(refusal);
+        throw inTokenScheme(claims, refusal);
       }
       request.accessToken = claims;
     } catch (error) {

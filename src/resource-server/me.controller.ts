@@ -3,7 +3,7 @@ import { isFederatedSubject, isWorkloadSubject } from '../tokens/access-token';
 import { ApiBearerProtected } from '../platform/openapi/api-decorators';
 import { Controller, Get, Header, Req, UseGuards } from '@nestjs/common';
 import { InsufficientScope } from '../platform/errors/protocol-error';
-import { inDpopScheme } from '../tokens/dpop/dpop.errors';
+import { inTokenScheme } from '../tokens/dpop/dpop.errors';
 import { AuthenticatedRequest, BearerAuthGuard } from './bearer-auth.guard';
 import { MeResponseDto } from './me-response.dto';
 
@@ -33,7 +33,7 @@ export class MeController {
             ? 'The access token names a workload a trusted issuer vouched for (JWT-bearer grant), no user'
             : 'The access token names no user: it was issued to the client itself (client_credentials)',
       );
-      throw token.cnf === undefined ? refusal : inDpopScheme(refusal);
+      throw inTokenScheme(token, refusal);
     }
     return {
       sub: token.sub,

@@ -14,7 +14,7 @@ import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { ADMIN_CONSOLE_CLIENT_ID, adminApiAudience } from '../../protocol-rules/admin-scopes';
 import type { AdminActor } from '../audit/admin-audit';
 import { OperatorAdministration } from '../operators/operator-administration.service';
-import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
+import { inTokenScheme } from '../../tokens/dpop/dpop.errors';
 import { hasScope } from '../../tokens/scopes';
 import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
 import {
@@ -78,7 +78,7 @@ export class AdminApiGuard implements CanActivate {
           `This call needs the scope ${route.scope}`,
           route.scope,
         );
-        throw claims.cnf === undefined ? refusal : inDpopScheme(refusal);
+        throw inTokenScheme(claims, refusal);
       }
       const clientId = claims.client_id;
       actor = { kind: 'client', clientId };
@@ -87,7 +87,7 @@ export class AdminApiGuard implements CanActivate {
         // taken away (operators remove) stops the token at once, not when it ends.
         if (!(await this.operators.isOperator(claims.sub))) {
           const refusal = new InvalidToken('The account of this token is no longer an operator');
-          throw claims.cnf === undefined ? refusal : inDpopScheme(refusal);
+          throw inTokenScheme(claims, refusal);
         }
         actor = { kind: 'operator', account: claims.sub, clientId };
       }

@@ -4,7 +4,7 @@ import {
   BearerTokenAuthenticator,
   type PresentedToken,
 } from '../../tokens/grants/grant-bearer.authenticator';
-import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
+import { inTokenScheme } from '../../tokens/dpop/dpop.errors';
 import { OPENID_SCOPE, hasScope } from '../../tokens/scopes';
 import { UserProfiles } from '../../accounts/users/user-profile.service';
 import { ClientRegistry } from '../../clients/client-registry.service';
@@ -44,7 +44,7 @@ export class UserInfoService {
         'openid',
       );
       // RFC 9449 §7.1: a bound token's refusal is a DPoP challenge.
-      throw token.cnf === undefined ? refusal : inDpopScheme(refusal);
+      throw inTokenScheme(token, refusal);
     }
     // Core §5.4: each scope asks for the claims it releases that the account has (`profile`
     // its profile, `email` its verified address, `identity` and `age` what a credential

@@ -20,7 +20,7 @@ import { ApiBearerProtected } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { SSF_SCOPE, ssfAudience } from '../../protocol-rules/ssf';
-import { inDpopScheme } from '../../tokens/dpop/dpop.errors';
+import { inTokenScheme } from '../../tokens/dpop/dpop.errors';
 import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
 import { hasScope } from '../../tokens/scopes';
 import { SSF_PER_IP, SSF_PER_RECEIVER } from './ssf.rate-limits';
@@ -79,7 +79,7 @@ export class SsfReceiverGuard implements CanActivate {
     if (dpopNonce !== undefined) response.header('DPoP-Nonce', dpopNonce);
     if (!hasScope(claims.scope, SSF_SCOPE)) {
       const refusal = new InsufficientScope(`This call needs the scope ${SSF_SCOPE}`, SSF_SCOPE);
-      throw claims.cnf === undefined ? refusal : inDpopScheme(refusal);
+      throw inTokenScheme(claims, refusal);
     }
     return claims.client_id;
   }

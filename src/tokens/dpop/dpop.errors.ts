@@ -45,6 +45,17 @@ export function inDpopScheme<E extends ProtocolError>(error: E): E {
 }
 
 /**
+ * A resource's refusal of a request made with `token`: in the DPoP scheme when the token is
+ * DPoP-bound (`cnf`, accepted only as `DPoP <token>`: RFC 9449 §7.1), else as it is (Bearer).
+ */
+export function inTokenScheme<E extends ProtocolError>(
+  token: { readonly cnf?: unknown },
+  error: E,
+): E {
+  return token.cnf === undefined ? error : inDpopScheme(error);
+}
+
+/**
  * RFC 9449 §7.1: a resource's refusal of a DPoP-bound request, and of a DPoP-bound token sent
  * as a bearer token (§7.2): `invalid_token`, `invalid_dpop_proof` or `use_dpop_nonce`.
  */

@@ -13,10 +13,8 @@ import { Clock } from '../../platform/clock/clock';
 import {
   InsufficientScope,
   InsufficientUserAuthentication,
-  type ProtocolError,
 } from '../../platform/errors/protocol-error';
-import type { AccessTokenClaims } from '../access-token';
-import { inDpopScheme } from '../dpop/dpop.errors';
+import { inTokenScheme } from '../dpop/dpop.errors';
 import { ACCOUNT_SCOPE, hasScope } from '../scopes';
 import { BearerTokenAuthenticator, type PresentedToken } from './grant-bearer.authenticator';
 
@@ -61,7 +59,7 @@ export class AccountBearerAuthenticator {
     // RFC 9068 §5: a token with no local sign-in names no account here (a client's own, a
     // workload's or a user a trusted issuer vouched for: the machine grants), whatever its scope.
     if (claims.auth_method === undefined) {
-      throw challenged(
+      throw inTokenScheme(
         claims,
         new InsufficientScope(
           'The access token names no account here (a client, a workload, or a user of a trusted issuer): only a sign-in here changes an account',
@@ -72,7 +70,7 @@ export class AccountBearerAuthenticator {
     // RFC 8628 §5.4: whoever started a device flow may have phished the user code's approval;
     // its tokens never reach the account (/device_authorization never grants the scope either).
     if (grant.grantType === DEVICE_CODE_GRANT_TYPE) {
-      throw challenged(
+      throw inTokenScheme(
         claims,
         new InsufficientScope(
           'Tokens of a device grant cannot read or change the account (RFC 8628 §5.4: a user code can be phished)',
@@ -81,7 +79,7 @@ export class AccountBearerAuthenticator {
       );
     }
     if (!hasScope(claims.scope, ACCOUNT_SCOPE)) {
-      throw challenged(
+      throw inTokenScheme(
         claims,
         new InsufficientScope(
           `The access token lacks the ${ACCOUNT_SCOPE} scope, which changing the account requires`,
@@ -92,7 +90,7 @@ export class AccountBearerAuthenticator {
     const maxAge = this.passkeys.recentLoginSeconds;
     const age = this.clock.nowSeconds() - (claims.auth_time ?? Number.NEGATIVE_INFINITY);
     if (recentLogin && !(age <= maxAge)) {
-      throw challenged(
+      throw inTokenScheme(
         claims,
         new InsufficientUserAuthentication(
           `Changing the account needs a login at most ${maxAge} seconds old; sign in again`,
@@ -110,14 +108,14 @@ export class AccountBearerAuthenticator {
         : [];
     const methodTypes = methods.map((m) => m.type);
     if (emailAlone && emailAloneMayNotChange({ authMethod: claims.auth_method }, methodTypes)) {
-      throw challenged(
+      throw inTokenScheme(
         claims,
         new InsufficientUserAuthentication(EMAIL_ALONE_REFUSAL, maxAge).because('email_alone'),
       );
     }
     const acr = acrForAccountChange(methods, level);
     if (!meetsAcr(claims.acr, acr)) {
-      throw challenged(
+      throw inTokenScheme(
         claims,
         new InsufficientUserAuthentication(
           acr === 'phrh'
@@ -133,9 +131,4 @@ export class AccountBearerAuthenticator {
       authTime: new Date((claims.auth_time ?? 0) * 1000),
     };
   }
-}
-
-/** RFC 9449 §7.1: a bound token (accepted only as `DPoP <token>`) gets a DPoP challenge. */
-function challenged(claims: AccessTokenClaims, error: ProtocolError): ProtocolError {
-  return claims.cnf === undefined ? error : inDpopScheme(error);
 }
