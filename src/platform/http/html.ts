@@ -66,10 +66,11 @@ export function renderPage({
   const loaded = scripts.length > 0 ? [PAGE_HELPERS_SCRIPT, ...scripts] : [];
   const tags = loaded.map((src) => `<script src="${escapeHtml(src)}" defer></script>`);
   // The scripts' texts in the page's language: a JSON data block, which the CSP lets through
-  // (it is never run), read by proofgate.js `text`. `<` escaped: no `</script>` inside.
+  // (it is never run), read by proofgate.js `text`.
   if (loaded.length > 0) {
-    const messages = JSON.stringify(locale.scriptMessages()).replace(/</g, '\\u003c');
-    tags.push(`<script type="application/json" id="page-messages">${messages}</script>`);
+    tags.push(
+      `<script type="application/json" id="page-messages">${locale.scriptMessagesJson()}</script>`,
+    );
   }
   return `<!DOCTYPE html>
 <html lang="${escapeHtml(locale.locale)}">

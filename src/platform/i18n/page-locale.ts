@@ -109,14 +109,20 @@ export class PageLocale {
     return Array.isArray(parts) ? parts.map(htmlOf).join('') : htmlOf(parts);
   }
 
+  private scriptMessagesBlock: string | undefined;
+
   /**
-   * The page scripts' messages (`script.*`), unformatted, for the page's JSON data block: the
-   * scripts fill their `{name}` arguments themselves (src/public/proofgate.js `text`).
+   * The page scripts' messages (`script.*`), unformatted, as the text of the page's JSON data
+   * block (`<` escaped: no `</script>` inside), made once per language: the scripts fill their
+   * `{name}` arguments themselves (src/public/proofgate.js `text`).
    */
-  scriptMessages(): Record<string, string> {
-    return Object.fromEntries(
-      Object.entries(this.messages).filter(([id]) => id.startsWith(SCRIPT_MESSAGES)),
-    );
+  scriptMessagesJson(): string {
+    this.scriptMessagesBlock ??= JSON.stringify(
+      Object.fromEntries(
+        Object.entries(this.messages).filter(([id]) => id.startsWith(SCRIPT_MESSAGES)),
+      ),
+    ).replace(/</g, '\\u003c');
+    return this.scriptMessagesBlock;
   }
 
   /** A `PageText` chosen elsewhere, as plain text. */
