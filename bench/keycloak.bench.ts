@@ -15,14 +15,14 @@
  * the medians of the rounds and the ratios. Writes its section of docs/BENCHMARKS.md only with
  * `--write`.
  *
- * Options: `--rounds 6`, `--warmup 3`, `--requests 2000`, `--connections 50`, `--workers 1,2`,
- * `--keycloak 26.4.7`, `--skip-build`, `--write`.
+ * Options: `npm run bench:keycloak -- --help`.
  */
 import { existsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startMongoServer } from '../tools/mongo-server/launch';
 import { Browser } from './lib/browser';
+import { readOptions, wantsHelp } from './lib/command-line';
 import * as keycloak from './lib/keycloak';
 import { LoadGenerator } from './lib/load-generator';
 import {
@@ -45,21 +45,56 @@ import { cpuTimeUs } from './profile/cpu-time';
 
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist-bench');
+const USAGE = `npm run bench:keycloak -- [options]
+
+  --rounds N          counted rounds (default 6)
+  --warmup N          warm-up rounds, not counted (default 3)
+  --requests N        code exchanges per configuration and round (default 2000)
+  --connections N     concurrent connections of the load generator (default 50)
+  --workers LIST      Proofgate's WORKERS values, comma-separated, each an instance (default 1,2)
+  --keycloak VERSION  Keycloak's version on Maven Central (default 26.4.7)
+  --skip-build        reuse the service build in dist-bench/
+  --write             write the section of docs/BENCHMARKS.md
+  --help              this text`;
+
 const argv = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+if (wantsHelp(argv)) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const options = {
+  rounds: 6,
+  warmup: 3,
+  requests: 2000,
+  connections: 50,
+  workers: [1, 2],
+  keycloakVersion: '26.4.7',
+  skipBuild: false,
+  write: false,
 };
-const ROUNDS = Number(option('--rounds', '6'));
-const WARMUP = Number(option('--warmup', '3'));
-const REQUESTS = Number(option('--requests', '2000'));
-const CONNECTIONS = Number(option('--connections', '50'));
-const WORKERS = option('--workers', '1,2')
-  .split(',')
-  .map((value) => Number(value.trim()));
-const KEYCLOAK_VERSION = option('--keycloak', '26.4.7');
-const SKIP_BUILD = argv.includes('--skip-build');
-const WRITE = argv.includes('--write');
+try {
+  readOptions(argv, {
+    '--rounds': (value) => (options.rounds = value.integer(1, 100)),
+    '--warmup': (value) => (options.warmup = value.integer(0, 100)),
+    '--requests': (value) => (options.requests = value.integer(1, 1_000_000)),
+    '--connections': (value) => (options.connections = value.integer(1, 1_000)),
+    '--workers': (value) => (options.workers = value.integers(1, 64)),
+    '--keycloak': (value) => (options.keycloakVersion = value.version()),
+    '--skip-build': () => (options.skipBuild = true),
+    '--write': () => (options.write = true),
+  });
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+const ROUNDS = options.rounds;
+const WARMUP = options.warmup;
+const REQUESTS = options.requests;
+const CONNECTIONS = options.connections;
+const WORKERS = options.workers;
+const KEYCLOAK_VERSION = options.keycloakVersion;
+const SKIP_BUILD = options.skipBuild;
+const WRITE = options.write;
 const CODE_TTL_SECONDS = 600;
 
 const T0 = performance.now();

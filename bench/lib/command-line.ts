@@ -8,6 +8,10 @@
 export interface OptionValue {
   /** An integer from `min` to `max`. */
   integer(min: number, max: number): number;
+  /** A comma-separated list of integers, each from `min` to `max`, at least one. */
+  integers(min: number, max: number): number[];
+  /** A version number (`26.4.7`): digits and dots. */
+  version(): string;
   /** A file name, or `-` for none. */
   file(): string;
   /** One of `choices`. */
@@ -48,6 +52,24 @@ function optionValue(name: string, next: () => string | undefined): OptionValue 
         );
       }
       return n;
+    },
+    integers(min, max) {
+      const value = next();
+      const words = value === undefined || value === '' ? [] : value.split(',');
+      const numbers = words.map(Number);
+      if (words.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < min || n > max)) {
+        throw new Error(
+          `${name} needs a comma-separated list of integers from ${min} to ${max}, got ${value ?? 'nothing'}`,
+        );
+      }
+      return numbers;
+    },
+    version() {
+      const value = next();
+      if (value === undefined || !/^\d+(\.\d+)*$/.test(value)) {
+        throw new Error(`${name} needs a version number like 26.4.7, got ${value ?? 'nothing'}`);
+      }
+      return value;
     },
     file() {
       const value = next();

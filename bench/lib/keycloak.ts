@@ -259,9 +259,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): void
 }
 
 async function fetchBytes(url: string): Promise<Buffer> {
-  const res = await request(url, { maxRedirections: 3 } as Parameters<typeof request>[1]);
-  if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
-  return Buffer.from(await res.body.arrayBuffer());
+  // fetch follows a mirror's redirects (undici 7's request no longer takes maxRedirections).
+  const res = await fetch(url, { redirect: 'follow' });
+  if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+  return Buffer.from(await res.arrayBuffer());
 }
 
 async function fetchText(url: string): Promise<string> {
