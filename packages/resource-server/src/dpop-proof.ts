@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { EmbeddedJWK, calculateJwkThumbprint, errors, jwtVerify, type JWK } from 'jose';
+import { errors, type JWTPayload } from 'jose';
 import type { DpopNonceSource } from './dpop-nonces';
+import type { ProofKeys } from './proof-keys';
 import { Refused, invalidDpopProof } from './refusal';
 import type { ReplayStore } from './replay-cache';
 
@@ -17,6 +18,8 @@ export interface DpopPolicy {
   /** How far ahead of this server's clock a proof's `iat` may be (a client clock a little fast). */
   clockToleranceSeconds: number;
   replays: ReplayStore;
+  /** The proofs' keys, each imported once and remembered once a request is admitted. */
+  keys: ProofKeys;
   /** RFC 9449 §9: when set, a proof's nonce must be one this server issued. */
   nonces?: DpopNonceSource;
   /** With `nonces`: a proof without a nonce is refused (else only a nonce sent is checked). */
@@ -51,13 +54,15 @@ export interface CheckedProof {
   nextNonce?: string;
   /** Records the proof's `jti`; refuses a replay (RFC 9449 §11.1). */
   recordOnce(): Promise<void>;
+  /** The request was admitted: the proof's key, if it was new, is kept for the next proofs. */
+  admitted(): void;
 }
 
 /**
  * RFC 9449 §4.3 and §7.1: checks the proof of a request made with a DPoP-bound token, in the
  * order the spec lists them: one well-formed JWT, `typ` dpop+jwt, an allowed asymmetric `alg`,
- * the signature by the public key in its own `jwk` header (jose's EmbeddedJWK, which refuses a
- * private key), that key being the token's (`cnf.jkt`) and its `alg` one the token's client may
+ * the signature by the public key in its own `jwk` header (meeting the key rules; jose's
+ * EmbeddedJWK, which refuses a private key, imports it once: ProofKeys), that key being the token's (`cnf.jkt`) and its `alg` one the token's client may
  * use, `htm`, `htu`, `iat` within the window, `ath`, and the server's nonce. What is left is the
  * `jti`'s single use, the one write: `recordOnce` of the answer, which the caller may run beside
  * its own reads.
@@ -74,14 +79,12 @@ export async function checkDpopProof(
   if (proof.length > MAX_PROOF_LENGTH || !COMPACT_JWS.test(proof)) {
     throw invalidDpopProof('The DPoP header must hold exactly one proof JWT').because('malformed');
   }
-  let payload: Record<string, unknown>;
-  let jwk: JWK | undefined;
+  let payload: JWTPayload;
+  let jkt: string;
   let alg: string;
+  let admitted = () => {};
   try {
-    ({
-      payload,
-      protectedHeader: { jwk, alg },
-    } = await jwtVerify(proof, EmbeddedJWK, {
+    const verified = await policy.keys.verify(proof, {
       typ: 'dpop+jwt',
       algorithms: [...policy.algs],
       requiredClaims: ['iat', 'jti', 'htm', 'htu'],
@@ -89,7 +92,10 @@ export async function checkDpopProof(
       // An `nbf` (RFC 9449 defines none; a client may send one) up to the future window ahead is
       // a client clock a little fast, as for `iat`.
       clockTolerance: policy.clockToleranceSeconds,
-    }));
+    });
+    ({ payload, jkt, alg } = verified);
+    const { imported } = verified;
+    if (imported) admitted = () => policy.keys.remember(imported);
   } catch (error) {
     if (!(error instanceof errors.JOSEError)) throw error;
     throw invalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
@@ -97,7 +103,7 @@ export async function checkDpopProof(
     );
   }
   const { jti, htm, htu, iat, ath, nonce } = payload;
-  if (jwk === undefined || (await calculateJwkThumbprint(jwk)) !== context.jkt) {
+  if (jkt !== context.jkt) {
     throw invalidDpopProof(
       'The DPoP proof is signed by another key than the access token is bound to',
     ).because('jkt_mismatch');
@@ -143,7 +149,7 @@ export async function checkDpopProof(
       throw invalidDpopProof('The DPoP proof was already used (jti replay)').because('replay');
     }
   };
-  return nextNonce === undefined ? { recordOnce } : { nextNonce, recordOnce };
+  return nextNonce === undefined ? { recordOnce, admitted } : { nextNonce, recordOnce, admitted };
 }
 
 /**

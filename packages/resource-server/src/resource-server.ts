@@ -18,6 +18,7 @@ import {
   type RefusalEvent,
   type Scheme,
 } from './refusal';
+import { ProofKeys } from './proof-keys';
 import { ReplayCache, type ReplayStore } from './replay-cache';
 import { hasLowS } from './low-s';
 
@@ -61,6 +62,11 @@ export interface DpopOptions {
   replays?: ReplayStore;
   /** How many proofs' `jti`s the default cache remembers. Default 10 000. */
   replayCacheSize?: number;
+  /**
+   * How many clients' proof keys are kept imported (a key is kept once a request proven by it is
+   * admitted; the least recently used goes first). Default 1000.
+   */
+  proofKeyCacheSize?: number;
   /**
    * RFC 9449 §9: require a nonce of this API's in every proof. `true`: a random key per process;
    * a key of 32 bytes or more: shared by the instances that are given it; a DpopNonceSource:
@@ -198,6 +204,7 @@ export class ResourceServer {
       proofMaxAgeSeconds: dpop.proofMaxAgeSeconds ?? 60,
       clockToleranceSeconds: dpop.proofFutureSeconds ?? this.tolerance,
       replays: dpop.replays ?? new ReplayCache(dpop.replayCacheSize ?? 10_000),
+      keys: new ProofKeys(dpop.proofKeyCacheSize ?? 1000),
       ...(nonces ? { nonces: nonceSource(nonces) } : {}),
       requireNonce: dpop.requireNonce ?? true,
     };
@@ -252,6 +259,7 @@ export class ResourceServer {
       } catch (error) {
         throw error instanceof Refused && claims.cnf ? error.inDpopScheme() : error;
       }
+      proof?.admitted();
       const headers: Record<string, string> =
         proof?.nextNonce === undefined ? {} : { 'DPoP-Nonce': proof.nextNonce };
       return { ok: true, claims, headers };
