@@ -68,6 +68,11 @@ const common = {
     '^@proofgate/resource-server$': '<rootDir>/packages/resource-server/src/index.ts',
     '^@proofgate/resource-server/nest$': '<rootDir>/packages/resource-server/src/nest.ts',
     '^@proofgate/resource-server/acr$': '<rootDir>/packages/resource-server/src/acr.ts',
+    '^@proofgate/resource-server/public-key-rules$':
+      '<rootDir>/packages/resource-server/src/public-key-rules.ts',
+    '^@proofgate/resource-server/proof-keys$':
+      '<rootDir>/packages/resource-server/src/proof-keys.ts',
+    '^@proofgate/resource-server/low-s$': '<rootDir>/packages/resource-server/src/low-s.ts',
     '^wagmi/actions$': '@wagmi/core/actions',
   },
   // The kits' own install (`npm ci --prefix examples/dapp-kits`) is invisible to the tests: they

@@ -1,5 +1,6 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Header } from '@nestjs/common';
+import { protectedResourceMetadata } from '@proofgate/resource-server';
 import { DpopConfig } from '../config/sections/dpop.config';
 import { TokenConfig } from '../config/sections/tokens.config';
 import { ServerConfig } from '../config/sections/server.config';
@@ -34,18 +35,19 @@ export class ProtectedResourceMetadataController {
   @Header('Cache-Control', 'public, max-age=300')
   metadata(): ProtectedResourceMetadataDto {
     const issuer = this.server.issuer;
+    // The package's document of an API it guards (header tokens only, RFC 6750 §2.1).
     return {
-      resource: this.tokens.audience,
-      authorization_servers: [issuer],
-      // RFC 6750 §2.1 only: no form-body or query tokens.
-      bearer_methods_supported: ['header'],
+      ...protectedResourceMetadata({
+        resource: this.tokens.audience,
+        authorizationServers: [issuer],
+        // RFC 9728 §2, RFC 9449 §7.1: DPoP-bound tokens are accepted (and, if so set, required).
+        dpopSigningAlgs: DPOP_SIGNING_ALGS,
+        dpopBoundAccessTokensRequired: this.dpop.requiredAtApi,
+      }),
       // offline_access asks the authorization server for a refresh token: no scope of this API.
       scopes_supported: RESOURCE_SCOPES,
       jwks_uri: `${issuer}/jwks.json`,
       resource_name: 'Proofgate API',
-      // RFC 9728 §2, RFC 9449 §7.1: DPoP-bound tokens are accepted (and, if so set, required).
-      dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
-      ...(this.dpop.requiredAtApi ? { dpop_bound_access_tokens_required: true } : {}),
     };
   }
 }

@@ -38,7 +38,12 @@ function isAuthMethod(value: unknown): value is AuthMethod {
   return (AUTH_METHODS as readonly unknown[]).includes(value);
 }
 
-function toClaims(payload: JWTPayload): AccessTokenClaims | undefined {
+/**
+ * The claims of a verified access token as Proofgate issues them (`gid`, a known `auth_method`
+ * or a subject that may go without one, `act`, `authorization_details`, `approval`), or
+ * undefined when one is not what Proofgate writes: such a token is refused as invalid.
+ */
+export function accessTokenClaimsOf(payload: JWTPayload): AccessTokenClaims | undefined {
   const { iss, sub, aud, exp, iat, jti } = payload;
   const { client_id, scope, auth_method, gid, auth_time, acr } = payload;
   if (
@@ -208,7 +213,7 @@ export class AccessTokenService {
       this.logger.debug('Access token rejected: a high-s (non-canonical) ES256 signature');
       throw new InvalidToken(ACCESS_TOKEN_INVALID);
     }
-    const claims = toClaims(payload);
+    const claims = accessTokenClaimsOf(payload);
     if (!claims) {
       this.logger.debug('Access token rejected: claims of the wrong type');
       throw new InvalidToken(ACCESS_TOKEN_INVALID);
@@ -216,7 +221,11 @@ export class AccessTokenService {
     return claims;
   }
 
-  private readonly resolveKey: JWTVerifyGetKey = async (header) => {
+  /**
+   * jose's key lookup for the service's access tokens: the published key of the header's `kid`,
+   * whose own alg must be the header's. /api's resource server (the package) verifies with it too.
+   */
+  readonly resolveKey: JWTVerifyGetKey = async (header) => {
     const key = header.kid === undefined ? undefined : await this.keys.verificationKey(header.kid);
     // The header's alg must be the key's own, not merely one on the allow-list.
     if (!key || key.alg !== header.alg) throw new errors.JWKSNoMatchingKey();

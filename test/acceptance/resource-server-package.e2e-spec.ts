@@ -281,7 +281,7 @@ describe('@proofgate/resource-server installed from npm pack, in a scratch proje
     expect(res.challenge).toBe(`Bearer resource_metadata="${metadataUrl}"`);
     expect(res.body).toEqual({
       error: 'invalid_request',
-      error_description: 'An access token is required',
+      error_description: 'A bearer access token is required',
     });
     const metadata = (await (await fetch(metadataUrl)).json()) as Json;
     expect(metadata).toMatchObject({ resource, authorization_servers: [service.issuer] });

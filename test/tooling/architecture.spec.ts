@@ -7,6 +7,11 @@ import { AUTH_METHODS } from '../../src/proofs/proof-vocabulary';
  * so the shape cannot drift back one import at a time.
  */
 const SRC = resolve(__dirname, '..', '..', 'src');
+/** The resource-server package's modules protocol-rules/ shares (Node's built-ins only). */
+const SHARED_RULES = [
+  '@proofgate/resource-server/acr',
+  '@proofgate/resource-server/public-key-rules',
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -365,12 +370,13 @@ describe('layout: dependencies point one way', () => {
     );
     expect(violations(['protocol-rules'], (area) => area !== 'platform')).toEqual([]);
     // Node's built-ins only: no Nest, no validation or HTTP library; a rule is a function of its input.
-    // And the resource-server package's acr table, a module of no imports: the service and the APIs
-    // the package guards order `acr` values by one rule.
+    // And the resource-server package's acr table and public-key rules, modules of Node's built-ins
+    // only: the service and the APIs the package guards order `acr` values and refuse keys by one
+    // rule.
     const packages = rules.flatMap((file) =>
       [...readFileSync(join(SRC, file.path), 'utf8').matchAll(/from '([^.'][^']*)'/g)]
         .map((match) => match[1])
-        .filter((name) => !name.startsWith('node:') && name !== '@proofgate/resource-server/acr')
+        .filter((name) => !name.startsWith('node:') && !SHARED_RULES.includes(name))
         .map((name) => `${file.path} imports ${name}`),
     );
     expect(packages).toEqual([]);

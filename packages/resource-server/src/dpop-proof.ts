@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { EmbeddedJWK, calculateJwkThumbprint, errors, jwtVerify, type JWK } from 'jose';
+import { errors, type JWTPayload } from 'jose';
 import type { DpopNonceSource } from './dpop-nonces';
+import type { ProofKeys } from './proof-keys';
 import { Refused, invalidDpopProof } from './refusal';
 import type { ReplayStore } from './replay-cache';
 
@@ -17,8 +18,12 @@ export interface DpopPolicy {
   /** How far ahead of this server's clock a proof's `iat` may be (a client clock a little fast). */
   clockToleranceSeconds: number;
   replays: ReplayStore;
-  /** RFC 9449 §9: when set, every proof must carry a nonce this server issued. */
+  /** The proofs' keys, each imported once and remembered once a request is admitted. */
+  keys: ProofKeys;
+  /** RFC 9449 §9: when set, a proof's nonce must be one this server issued. */
   nonces?: DpopNonceSource;
+  /** With `nonces`: a proof without a nonce is refused (else only a nonce sent is checked). */
+  requireNonce: boolean;
 }
 
 /** What the proof of one request must match (RFC 9449 §4.3). */
@@ -34,57 +39,91 @@ export interface ProofContext {
   /** `cnf.jkt` of that token: the proof must be signed by that key. */
   jkt: string;
   nowSeconds: number;
+  /**
+   * The algorithms this token's proofs may be signed with when narrower than the policy's (a
+   * client's profile), asked with the proof's own `alg`; undefined: any of the policy's.
+   */
+  allowedAlgs?: (
+    proofAlg: string,
+  ) => readonly string[] | undefined | Promise<readonly string[] | undefined>;
+}
+
+/** A proof that passed every check but its single use: record `replayKey` once to accept it. */
+export interface CheckedProof {
+  /** The nonce to send with the answer, when the proof's was the previous one (RFC 9449 §9). */
+  nextNonce?: string;
+  /** Records the proof's `jti`; refuses a replay (RFC 9449 §11.1). */
+  recordOnce(): Promise<void>;
+  /** The request was admitted: the proof's key, if it was new, is kept for the next proofs. */
+  admitted(): void;
 }
 
 /**
  * RFC 9449 §4.3 and §7.1: checks the proof of a request made with a DPoP-bound token, in the
  * order the spec lists them: one well-formed JWT, `typ` dpop+jwt, an allowed asymmetric `alg`,
- * the signature by the public key in its own `jwk` header (jose's EmbeddedJWK, which refuses a
- * private key), that key being the token's (`cnf.jkt`), `htm`, `htu`, `iat` within the window,
- * `ath`, the server's nonce when it asks for one, and last the `jti` recorded once. Returns the
- * nonce to send with the answer when the proof's was the previous one.
+ * the signature by the public key in its own `jwk` header (meeting the key rules; jose's
+ * EmbeddedJWK, which refuses a private key, imports it once: ProofKeys), that key being the token's (`cnf.jkt`) and its `alg` one the token's client may
+ * use, `htm`, `htu`, `iat` within the window, `ath`, and the server's nonce. What is left is the
+ * `jti`'s single use, the one write: `recordOnce` of the answer, which the caller may run beside
+ * its own reads.
  */
 export async function checkDpopProof(
   context: ProofContext,
   policy: DpopPolicy,
-): Promise<{ nextNonce?: string }> {
+): Promise<CheckedProof> {
   const { proof } = context;
   if (proof === undefined) {
-    throw invalidDpopProof('A DPoP-bound access token needs a DPoP proof header');
+    throw invalidDpopProof('A DPoP proof is required with the DPoP scheme').because('missing');
   }
   // Node joins repeated headers with ", ": a value that is not one compact JWS is refused.
   if (proof.length > MAX_PROOF_LENGTH || !COMPACT_JWS.test(proof)) {
-    throw invalidDpopProof('The DPoP header must hold exactly one proof JWT');
+    throw invalidDpopProof('The DPoP header must hold exactly one proof JWT').because('malformed');
   }
-  let payload: Record<string, unknown>;
-  let jwk: JWK | undefined;
+  let payload: JWTPayload;
+  let jkt: string;
+  let alg: string;
+  let admitted = () => {};
   try {
-    ({
-      payload,
-      protectedHeader: { jwk },
-    } = await jwtVerify(proof, EmbeddedJWK, {
+    const verified = await policy.keys.verify(proof, {
       typ: 'dpop+jwt',
       algorithms: [...policy.algs],
-      requiredClaims: ['iat', 'jti', 'htm', 'htu', 'ath'],
+      requiredClaims: ['iat', 'jti', 'htm', 'htu'],
       currentDate: new Date(context.nowSeconds * 1000),
+      // An `nbf` (RFC 9449 defines none; a client may send one) up to the future window ahead is
+      // a client clock a little fast, as for `iat`.
       clockTolerance: policy.clockToleranceSeconds,
-    }));
+    });
+    ({ payload, jkt, alg } = verified);
+    const { imported } = verified;
+    if (imported) admitted = () => policy.keys.remember(imported);
   } catch (error) {
     if (!(error instanceof errors.JOSEError)) throw error;
-    throw invalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`);
+    throw invalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
+      'invalid_signature',
+    );
   }
   const { jti, htm, htu, iat, ath, nonce } = payload;
-  if (jwk === undefined || (await calculateJwkThumbprint(jwk)) !== context.jkt) {
-    throw invalidDpopProof('The DPoP proof is signed by another key than the token is bound to');
+  if (jkt !== context.jkt) {
+    throw invalidDpopProof(
+      'The DPoP proof is signed by another key than the access token is bound to',
+    ).because('jkt_mismatch');
+  }
+  const allowed = await context.allowedAlgs?.(alg);
+  if (allowed !== undefined && !allowed.includes(alg)) {
+    throw invalidDpopProof(
+      `The DPoP proof must be signed with ${allowed.join(', ')} for this client, not ${alg}`,
+    ).because('profile_alg');
   }
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
-    throw invalidDpopProof('The DPoP proof needs a jti of 1-256 characters');
+    throw invalidDpopProof('The DPoP proof needs a jti of 1-256 characters').because('malformed');
   }
   if (htm !== context.method) {
-    throw invalidDpopProof('The DPoP proof is for another HTTP method (htm)');
+    throw invalidDpopProof('The DPoP proof is for another HTTP method (htm)').because(
+      'htm_mismatch',
+    );
   }
   if (typeof htu !== 'string' || !sameResource(htu, context.url)) {
-    throw invalidDpopProof('The DPoP proof is for another URI (htu)');
+    throw invalidDpopProof('The DPoP proof is for another URI (htu)').because('htu_mismatch');
   }
   const now = context.nowSeconds;
   if (
@@ -94,28 +133,35 @@ export async function checkDpopProof(
   ) {
     throw invalidDpopProof(
       `The DPoP proof iat must be at most ${policy.proofMaxAgeSeconds} seconds before and ${policy.clockToleranceSeconds} seconds after the server's time`,
-    );
+    ).because('stale_iat');
   }
   if (ath !== createHash('sha256').update(context.accessToken).digest('base64url')) {
-    throw invalidDpopProof('The DPoP proof does not carry the hash of this access token (ath)');
+    throw invalidDpopProof(
+      'The DPoP proof does not carry the hash of this access token (ath)',
+    ).because('ath_mismatch');
   }
-  const nextNonce = checkNonce(nonce, policy.nonces, now);
+  const nextNonce = checkNonce(nonce, policy, now);
   // §11.1: recorded for as long as the proof could be accepted; keyed by the key too, so nobody
   // can spend another key's jti in advance.
   const lifetime = policy.proofMaxAgeSeconds + policy.clockToleranceSeconds;
-  if (!(await policy.replays.recordOnce(`${context.jkt}:${jti}`, now * 1000, lifetime * 1000))) {
-    throw invalidDpopProof('The DPoP proof was already used (jti replay)');
-  }
-  return nextNonce === undefined ? {} : { nextNonce };
+  const recordOnce = async () => {
+    if (!(await policy.replays.recordOnce(`${context.jkt}:${jti}`, now * 1000, lifetime * 1000))) {
+      throw invalidDpopProof('The DPoP proof was already used (jti replay)').because('replay');
+    }
+  };
+  return nextNonce === undefined ? { recordOnce, admitted } : { nextNonce, recordOnce, admitted };
 }
 
-/** RFC 9449 §9: a nonce of this server's, required when it issues them. */
+/**
+ * RFC 9449 §9: a nonce of this server's, required when it issues them and asks for them, and
+ * checked whenever a proof carries one.
+ */
 function checkNonce(
   nonce: unknown,
-  nonces: DpopNonceSource | undefined,
+  { nonces, requireNonce }: DpopPolicy,
   nowSeconds: number,
 ): string | undefined {
-  if (nonces === undefined) return undefined;
+  if (nonces === undefined || (nonce === undefined && !requireNonce)) return undefined;
   const verdict = nonce === undefined ? 'missing' : nonces.check(nonce, nowSeconds);
   if (verdict === 'missing' || verdict === 'invalid') {
     throw new Refused(
@@ -127,7 +173,7 @@ function checkNonce(
       {},
       'DPoP',
       { 'DPoP-Nonce': nonces.current(nowSeconds) },
-    );
+    ).because(verdict === 'missing' ? 'nonce_missing' : 'nonce_stale');
   }
   return verdict === 'previous' ? nonces.current(nowSeconds) : undefined;
 }

@@ -10,7 +10,7 @@ export {
   type TokenRefusal,
   type Verdict,
 } from './resource-server';
-export type { Refusal } from './refusal';
+export type { Refusal, RefusalEvent, Scheme } from './refusal';
 export type { ApprovalClaim, AuthorizationDetail, VerifiedClaims } from './claims';
 export type { JwksOptions } from './issuer-keys';
 export type { ReplayStore } from './replay-cache';

@@ -18,11 +18,13 @@ describe('refusals as RFC 6750 §3 challenges', () => {
         'WWW-Authenticate': `Bearer realm="api", resource_metadata="${context.resourceMetadata}"`,
         'Cache-Control': 'no-store',
       },
-      body: { error: 'invalid_request', error_description: 'An access token is required' },
+      body: { error: 'invalid_request', error_description: 'A bearer access token is required' },
     });
-    expect(noCredentials('DPoP', context).headers['WWW-Authenticate']).toBe(
+    const dpopOnly = noCredentials('DPoP', context);
+    expect(dpopOnly.headers['WWW-Authenticate']).toBe(
       `DPoP realm="api", algs="ES256 EdDSA", resource_metadata="${context.resourceMetadata}"`,
     );
+    expect(dpopOnly.body.error_description).toBe('A DPoP-bound access token is required');
   });
 
   it('writes insufficient_user_authentication with acr_values and max_age (RFC 9470 §3)', () => {
@@ -45,10 +47,14 @@ describe('refusals as RFC 6750 §3 challenges', () => {
         `algs="ES256 EdDSA", resource_metadata="${context.resourceMetadata}"`,
     );
     expect(answered.body).toEqual({ error: 'insufficient_scope', error_description: 'Lacks api' });
+    expect(refused.because('scope_missing').inDpopScheme().reason).toBe('scope_missing');
   });
 
-  it('keeps quotes and backslashes out of a header value', () => {
-    expect(headerSafe('say "hi" \\ now\n')).toBe("say 'hi'   now ");
+  it('keeps quotes, backslashes and non-ASCII out of a header value', () => {
+    expect(headerSafe('say "hi" \\ now\n')).toBe("say 'hi'  now");
+    expect(headerSafe('RFC 8628 §5.4: the device’s grant')).toBe(
+      "RFC 8628 5.4: the device's grant",
+    );
     const answered = answer(invalidToken('a "quoted" word'), { ...context, realm: undefined });
     expect(answered.headers['WWW-Authenticate']).toMatch(
       /^Bearer error="invalid_token", error_description="a 'quoted' word", /,

@@ -22,6 +22,9 @@ export interface ChallengeParams {
  * scheme of the challenge is the one the client should use next: DPoP for a bound token.
  */
 export class Refused extends Error {
+  /** A bounded label of why, for the API's figures (RefusalEvent); never shown to the client. */
+  reason: string;
+
   constructor(
     readonly status: number,
     readonly error: string,
@@ -31,6 +34,13 @@ export class Refused extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(description);
+    this.reason = error;
+  }
+
+  /** Tags the refusal with its reason: `throw invalidToken('...').because('expired')`. */
+  because(reason: string): this {
+    this.reason = reason;
+    return this;
   }
 
   /** The same refusal answered in the DPoP scheme (RFC 9449 §7.1: a bound token's request). */
@@ -42,7 +52,7 @@ export class Refused extends Error {
       this.params,
       'DPoP',
       this.headers,
-    );
+    ).because(this.reason);
   }
 }
 
@@ -53,6 +63,18 @@ export const invalidToken = (description: string, scheme: Scheme = 'Bearer') =>
 /** RFC 9449 §7.1: a DPoP proof that fails a check of §4.3, or that is missing. */
 export const invalidDpopProof = (description: string) =>
   new Refused(401, 'invalid_dpop_proof', description, {}, 'DPoP');
+
+/**
+ * What the API's `onRefusal` is told of each refusal, for its figures or audit: the status, the
+ * wire `error`, a bounded `reason` (`expired`, `replay`, `htu_mismatch`, ...; the `error` itself
+ * where there is no finer one) and the challenge's scheme. Nothing of the token or the proof.
+ */
+export interface RefusalEvent {
+  status: number;
+  error: string;
+  reason: string;
+  scheme: Scheme;
+}
 
 /** What the challenges of one resource server say beside each refusal's own auth-params. */
 export interface ChallengeContext {
@@ -65,10 +87,14 @@ export interface ChallengeContext {
 
 /**
  * RFC 6750 §3 allows only %x20-21 / %x23-5B / %x5D-7E in `error_description`: no `"` and no `\`,
- * not even escaped. Anything else becomes `'` or a space, so the header always parses.
+ * not even escaped. Quotes (straight or typographic) become `'` and anything else is left out
+ * (a `§` of a section number, a line break), so the header always parses; the JSON body keeps
+ * the description as it is.
  */
 export function headerSafe(text: string): string {
-  return text.replace(/"/g, "'").replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, ' ');
+  return text
+    .replace(/["\u201C\u201D\u2018\u2019]/g, "'")
+    .replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '');
 }
 
 function challenge(scheme: Scheme, params: ReadonlyArray<[string, string | undefined]>): string {
@@ -102,7 +128,7 @@ export function answer(refused: Refused, context: ChallengeContext): Refusal {
 /**
  * RFC 6750 §3.1: a request with no credentials at all is answered with a bare challenge, no
  * error code (the body still says what is missing); in the DPoP scheme when only DPoP-bound
- * tokens are accepted.
+ * tokens are accepted (RFC 9449 §7.1).
  */
 export function noCredentials(scheme: Scheme, context: ChallengeContext): Refusal {
   const header = challenge(scheme, [
@@ -114,6 +140,12 @@ export function noCredentials(scheme: Scheme, context: ChallengeContext): Refusa
     ok: false,
     status: 401,
     headers: { 'WWW-Authenticate': header, 'Cache-Control': 'no-store' },
-    body: { error: 'invalid_request', error_description: 'An access token is required' },
+    body: {
+      error: 'invalid_request',
+      error_description:
+        scheme === 'DPoP'
+          ? 'A DPoP-bound access token is required'
+          : 'A bearer access token is required',
+    },
   };
 }

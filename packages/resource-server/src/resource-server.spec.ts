@@ -10,6 +10,8 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
+import { P256_ORDER, P256_SCALAR_BYTES, hasLowS } from './low-s';
+import type { RefusalEvent } from './refusal';
 import type { ReplayStore } from './replay-cache';
 import { ResourceServer, type ResourceServerOptions } from './resource-server';
 
@@ -52,7 +54,18 @@ describe('ResourceServer (the core both faces share)', () => {
     return { privateKey, kid };
   }
 
-  function token(claims: Record<string, unknown> = {}, typ = 'at+jwt', key = signing) {
+  /** An access token signed as Proofgate signs: ES256 with the low s (`high` gives the other). */
+  async function token(
+    claims: Record<string, unknown> = {},
+    typ = 'at+jwt',
+    key = signing,
+    { high = false } = {},
+  ) {
+    const signed = await unnormalised(claims, typ, key);
+    return hasLowS(signed) === high ? otherS(signed) : signed;
+  }
+
+  function unnormalised(claims: Record<string, unknown>, typ: string, key: typeof signing) {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({
       iss: issuer,
@@ -67,6 +80,19 @@ describe('ResourceServer (the core both faces share)', () => {
     })
       .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ })
       .sign(key.privateKey);
+  }
+
+  /** SEC 1 §4.1.4: the same ES256 signature with s replaced by n - s, which verifies as well. */
+  function otherS(jws: string): string {
+    const dot = jws.lastIndexOf('.');
+    const signature = Buffer.from(jws.slice(dot + 1), 'base64url');
+    const s = BigInt(`0x${signature.subarray(P256_SCALAR_BYTES).toString('hex')}`);
+    const flipped = Buffer.from(
+      (P256_ORDER - s).toString(16).padStart(2 * P256_SCALAR_BYTES, '0'),
+      'hex',
+    );
+    const other = Buffer.concat([signature.subarray(0, P256_SCALAR_BYTES), flipped]);
+    return `${jws.slice(0, dot)}.${other.toString('base64url')}`;
   }
 
   const core = (options: Partial<ResourceServerOptions> = {}) =>
@@ -326,6 +352,154 @@ describe('ResourceServer (the core both faces share)', () => {
       expect(!verdict.ok && verdict.headers['WWW-Authenticate']).toBe(
         'DPoP error="insufficient_user_authentication", error_description="A passkey sign-in is needed", acr_values="phr", algs="ES256 EdDSA Ed25519 RS256 PS256", resource_metadata="https://api.example/.well-known/oauth-protected-resource/notes"',
       );
+    });
+  });
+
+  it('refuses the high-s twin of an ES256 token unless told the issuer does not normalise', async () => {
+    const events: RefusalEvent[] = [];
+    const high = await token({}, 'at+jwt', signing, { high: true });
+    await expect(
+      core({ onRefusal: (event) => events.push(event) }).authenticate(get(`Bearer ${high}`)),
+    ).resolves.toMatchObject({
+      status: 401,
+      body: { error: 'invalid_token', error_description: 'The access token is invalid' },
+    });
+    expect(events).toEqual([
+      { status: 401, error: 'invalid_token', reason: 'high_s', scheme: 'Bearer' },
+    ]);
+    await expect(
+      core({ requireLowS: false }).authenticate(get(`Bearer ${high}`)),
+    ).resolves.toMatchObject({ ok: true });
+    await expect(core().authenticate(get(`Bearer ${otherS(high)}`))).resolves.toMatchObject({
+      ok: true,
+    });
+  });
+
+  describe('what an API adds to the DPoP rules', () => {
+    it("narrows a token's proof algorithms by the API's rule, asked with the proof's alg", async () => {
+      const { bound, proof } = await boundClient();
+      const asked: string[] = [];
+      const checker = (allowed: readonly string[] | undefined) =>
+        core({
+          dpop: {
+            allowedAlgs: (claims, alg) => {
+              asked.push(`${claims.client_id} ${alg}`);
+              return allowed;
+            },
+          },
+        });
+      await expect(
+        checker(['PS256', 'EdDSA']).authenticate(get(`DPoP ${bound}`, { dpop: await proof() })),
+      ).resolves.toMatchObject({
+        status: 401,
+        body: {
+          error: 'invalid_dpop_proof',
+          error_description:
+            'The DPoP proof must be signed with PS256, EdDSA for this client, not ES256',
+        },
+      });
+      await expect(
+        checker(undefined).authenticate(get(`DPoP ${bound}`, { dpop: await proof() })),
+      ).resolves.toMatchObject({ ok: true });
+      expect(asked).toEqual(['notes-app ES256', 'notes-app ES256']);
+    });
+
+    it('tells onRefusal each refusal by a bounded reason, nothing of the token or proof', async () => {
+      const events: RefusalEvent[] = [];
+      const checker = core({ onRefusal: (event) => events.push(event) });
+      const { bound, proof } = await boundClient();
+      const once = await proof();
+      await checker.authenticate(get());
+      await checker.authenticate(get(`DPoP ${bound}`, { dpop: once }));
+      await checker.authenticate(get(`DPoP ${bound}`, { dpop: once }));
+      await checker.authenticate({ ...get(`DPoP ${bound}`, { dpop: await proof() }), url: '/x' });
+      await checker.authenticate(get(`Bearer ${bound}`));
+      expect(events).toEqual([
+        { status: 401, error: 'invalid_request', reason: 'no_token', scheme: 'Bearer' },
+        { status: 401, error: 'invalid_dpop_proof', reason: 'replay', scheme: 'DPoP' },
+        { status: 401, error: 'invalid_dpop_proof', reason: 'htu_mismatch', scheme: 'DPoP' },
+        { status: 401, error: 'invalid_token', reason: 'bound_as_bearer', scheme: 'DPoP' },
+      ]);
+    });
+
+    it('refuses the DPoP scheme without a proof before it reads the token', async () => {
+      const verdict = await core().authenticate(get('DPoP not-even-a-jwt'));
+      expect(verdict).toMatchObject({
+        status: 401,
+        body: {
+          error: 'invalid_dpop_proof',
+          error_description: 'A DPoP proof is required with the DPoP scheme',
+        },
+      });
+      expect(!verdict.ok && verdict.headers['WWW-Authenticate']).toMatch(/^DPoP error=/);
+    });
+
+    it('with requireNonce false, accepts a proof without a nonce and checks one that is sent', async () => {
+      const { bound, proof } = await boundClient();
+      const checker = core({ dpop: { nonces: true, requireNonce: false } });
+      await expect(
+        checker.authenticate(get(`DPoP ${bound}`, { dpop: await proof() })),
+      ).resolves.toMatchObject({ ok: true });
+      await expect(
+        checker.authenticate(
+          get(`DPoP ${bound}`, { dpop: await proof('0.stale-nonce-of-22-chars') }),
+        ),
+      ).resolves.toMatchObject({
+        status: 401,
+        body: {
+          error: 'use_dpop_nonce',
+          error_description: 'The DPoP nonce is stale or unknown: retry with the one in DPoP-Nonce',
+        },
+      });
+    });
+
+    it('accepts a proof from up to proofFutureSeconds ahead, and says its window when refused', async () => {
+      const { bound, proof } = await boundClient();
+      const ahead = Date.now() - 8_000;
+      const checker = (proofFutureSeconds?: number) =>
+        core({ now: () => ahead, clockToleranceSeconds: 30, dpop: { proofFutureSeconds } });
+      await expect(
+        checker(10).authenticate(get(`DPoP ${bound}`, { dpop: await proof() })),
+      ).resolves.toMatchObject({ ok: true });
+      await expect(
+        checker(5).authenticate(get(`DPoP ${bound}`, { dpop: await proof() })),
+      ).resolves.toMatchObject({
+        body: {
+          error_description:
+            "The DPoP proof iat must be at most 60 seconds before and 5 seconds after the server's time",
+        },
+      });
+    });
+
+    it("runs the API's check beside the proof's single use, and tells a replay first", async () => {
+      const { bound, proof } = await boundClient();
+      let checks = 0;
+      const checker = core({
+        check: async () => {
+          checks += 1;
+          await new Promise((resolve) => setImmediate(resolve));
+          return checks > 1
+            ? { error: 'invalid_token', description: 'The access token has been revoked' }
+            : undefined;
+        },
+      });
+      const once = await proof();
+      await expect(
+        checker.authenticate(get(`DPoP ${bound}`, { dpop: once })),
+      ).resolves.toMatchObject({ ok: true });
+      await expect(
+        checker.authenticate(get(`DPoP ${bound}`, { dpop: once })),
+      ).resolves.toMatchObject({
+        body: {
+          error: 'invalid_dpop_proof',
+          error_description: 'The DPoP proof was already used (jti replay)',
+        },
+      });
+      await expect(
+        checker.authenticate(get(`DPoP ${bound}`, { dpop: await proof() })),
+      ).resolves.toMatchObject({
+        body: { error_description: 'The access token has been revoked' },
+      });
     });
   });
 });

@@ -3,20 +3,24 @@ import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { PROOFGATE_ACR_ORDER, meetsAcr } from './acr';
 import { claimsOf, type VerifiedClaims } from './claims';
 import { DpopNonces, type DpopNonceSource } from './dpop-nonces';
-import { checkDpopProof, type DpopPolicy } from './dpop-proof';
+import { checkDpopProof, type CheckedProof, type DpopPolicy } from './dpop-proof';
 import { IssuerKeys, KeysUnavailable, type JwksOptions } from './issuer-keys';
 import { DEFAULT_DPOP_ALGS, resourceMetadataUrl } from './metadata';
 import {
   Refused,
   answer,
+  invalidDpopProof,
   invalidToken,
   noCredentials,
   type ChallengeContext,
   type ChallengeParams,
   type Refusal,
+  type RefusalEvent,
   type Scheme,
 } from './refusal';
+import { ProofKeys } from './proof-keys';
 import { ReplayCache, type ReplayStore } from './replay-cache';
+import { hasLowS } from './low-s';
 
 /** The JWS algorithms of access tokens accepted by default: those Proofgate signs with, and PS256/EdDSA. */
 export const DEFAULT_TOKEN_ALGS = ['ES256', 'RS256', 'PS256', 'EdDSA'] as const;
@@ -32,8 +36,24 @@ export interface DpopOptions {
   required?: boolean;
   /** Default: ES256, EdDSA, Ed25519, RS256, PS256. */
   algs?: readonly string[];
+  /**
+   * The algorithms the proofs of this token may be signed with, when narrower than `algs`: a
+   * client's profile (FAPI 2.0 §5.4.1-1: PS256, ES256 or EdDSA, never RS256), say. Asked with
+   * the proof's own `alg` once its signature is verified, so that it can answer at once for an
+   * `alg` every client may use; undefined: any of `algs`. A proof signed otherwise is refused
+   * `invalid_dpop_proof`.
+   */
+  allowedAlgs?: (
+    claims: VerifiedClaims,
+    proofAlg: string,
+  ) => readonly string[] | undefined | Promise<readonly string[] | undefined>;
   /** How long after its `iat` a proof is accepted, in seconds. Default 60. */
   proofMaxAgeSeconds?: number;
+  /**
+   * How far ahead of this server's clock a proof's `iat` may be (a client clock a little fast), in
+   * seconds. Default: clockToleranceSeconds.
+   */
+  proofFutureSeconds?: number;
   /**
    * Where the proofs' `jti`s are recorded against replay (RFC 9449 §11.1). Default: a bounded
    * cache in this process's memory (`replayCacheSize`); several instances of one API pass a
@@ -43,11 +63,21 @@ export interface DpopOptions {
   /** How many proofs' `jti`s the default cache remembers. Default 10 000. */
   replayCacheSize?: number;
   /**
+   * How many clients' proof keys are kept imported (a key is kept once a request proven by it is
+   * admitted; the least recently used goes first). Default 1000.
+   */
+  proofKeyCacheSize?: number;
+  /**
    * RFC 9449 §9: require a nonce of this API's in every proof. `true`: a random key per process;
    * a key of 32 bytes or more: shared by the instances that are given it; a DpopNonceSource:
    * the API's own nonces (`current` and `check`).
    */
   nonces?: boolean | { key: string | Uint8Array } | DpopNonceSource;
+  /**
+   * With `nonces`: false accepts a proof without a nonce, checking only one a proof carries (an
+   * API that hands nonces out without insisting yet). Default true.
+   */
+  requireNonce?: boolean;
 }
 
 /**
@@ -58,6 +88,8 @@ export interface DpopOptions {
 export interface TokenRefusal extends ChallengeParams {
   error: 'invalid_token' | 'insufficient_scope' | 'insufficient_user_authentication';
   description: string;
+  /** A bounded label for `onRefusal` (`revoked`, `acr_unmet`...). Default: `error`. */
+  reason?: string;
 }
 
 /** What every request to the API must present, unless a route asks for more. */
@@ -87,6 +119,12 @@ export interface ResourceServerOptions extends Requirements {
   clockToleranceSeconds?: number;
   /** JWS algorithms of access tokens. Default DEFAULT_TOKEN_ALGS. */
   algorithms?: readonly string[];
+  /**
+   * An ES256 token must carry the low-s signature (low-s.ts: the one encoding of two that
+   * Proofgate signs with), the other refused as `invalid_token`. Default true; false for an
+   * issuer that does not normalise its ECDSA signatures.
+   */
+  requireLowS?: boolean;
   /** The `acr` values, weakest first. Default PROOFGATE_ACR_ORDER. */
   acrOrder?: readonly string[];
   jwks?: JwksOptions;
@@ -108,6 +146,12 @@ export interface ResourceServerOptions extends Requirements {
   ) => TokenRefusal | undefined | Promise<TokenRefusal | undefined>;
   /** RFC 9728 §5.1 `resource_metadata` of the challenges. Default: derived from `resource` (§3.1). */
   resourceMetadataUrl?: string;
+  /**
+   * Told of every refusal before it is answered (RefusalEvent: status, `error`, a bounded
+   * `reason` and the scheme), for the API's metrics or audit; nothing of the token or proof. It
+   * runs on the request's path: keep it quick, and let it not throw.
+   */
+  onRefusal?: (refusal: RefusalEvent) => void;
   /** The clock, in milliseconds since the epoch (tests). Default Date.now. */
   now?: () => number;
 }
@@ -158,9 +202,11 @@ export class ResourceServer {
     this.dpop = {
       algs: dpop.algs ?? DEFAULT_DPOP_ALGS,
       proofMaxAgeSeconds: dpop.proofMaxAgeSeconds ?? 60,
-      clockToleranceSeconds: this.tolerance,
+      clockToleranceSeconds: dpop.proofFutureSeconds ?? this.tolerance,
       replays: dpop.replays ?? new ReplayCache(dpop.replayCacheSize ?? 10_000),
+      keys: new ProofKeys(dpop.proofKeyCacheSize ?? 1000),
       ...(nonces ? { nonces: nonceSource(nonces) } : {}),
+      requireNonce: dpop.requireNonce ?? true,
     };
     this.challenges = {
       ...(options.realm === undefined ? {} : { realm: options.realm }),
@@ -173,25 +219,49 @@ export class ResourceServer {
   async authenticate(request: ProtectedRequest, route: Requirements = {}): Promise<Verdict> {
     this.checkRequirements(route);
     const authorization = request.headers.authorization;
-    if (!authorization)
-      return noCredentials(this.dpopRequired ? 'DPoP' : 'Bearer', this.challenges);
+    if (!authorization) {
+      const scheme = this.dpopRequired ? 'DPoP' : 'Bearer';
+      this.options.onRefusal?.({
+        status: 401,
+        error: 'invalid_request',
+        reason: 'no_token',
+        scheme,
+      });
+      return noCredentials(scheme, this.challenges);
+    }
     const match = CREDENTIALS.exec(authorization.trim());
     if (!match) {
       return this.refuse(
-        invalidToken("The Authorization header must be 'Bearer <token>' or 'DPoP <token>'"),
+        invalidToken('The Authorization header must be "Bearer <token>" or "DPoP <token>"').because(
+          'malformed_authorization',
+        ),
       );
     }
     const scheme: Scheme = match[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
     const token = match[2];
     try {
+      // RFC 9449 §7.1: the DPoP scheme without a proof is refused before the token is read.
+      if (scheme === 'DPoP' && request.headers.dpop === undefined) {
+        throw invalidDpopProof('A DPoP proof is required with the DPoP scheme').because('missing');
+      }
       const claims = await this.verifyToken(token, scheme);
-      const headers = await this.checkBinding(claims, scheme, token, request);
+      const proof = await this.checkBinding(claims, scheme, token, request);
       try {
-        await this.checkOwnRule(claims, request);
+        // The proof's single use (a write) and the API's own check (a read, as a rule) at once:
+        // both must hold, and a replay is told first.
+        const [recorded, checked] = await Promise.allSettled([
+          proof?.recordOnce(),
+          this.checkOwnRule(claims, request),
+        ]);
+        if (recorded.status === 'rejected') throw recorded.reason;
+        if (checked.status === 'rejected') throw checked.reason;
         this.checkRequirementsMet(claims, route);
       } catch (error) {
         throw error instanceof Refused && claims.cnf ? error.inDpopScheme() : error;
       }
+      proof?.admitted();
+      const headers: Record<string, string> =
+        proof?.nextNonce === undefined ? {} : { 'DPoP-Nonce': proof.nextNonce };
       return { ok: true, claims, headers };
     } catch (error) {
       if (error instanceof Refused) return this.refuse(error);
@@ -203,7 +273,7 @@ export class ResourceServer {
   /** RFC 9068 §4: signature by the issuer's key, `typ`, `iss`, `aud`, `exp`/`nbf` with skew. */
   private async verifyToken(token: string, scheme: Scheme): Promise<VerifiedClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.getKey, {
+      const { payload, protectedHeader } = await jwtVerify(token, this.getKey, {
         typ: 'at+jwt',
         algorithms: [...(this.options.algorithms ?? DEFAULT_TOKEN_ALGS)],
         issuer: this.options.issuer,
@@ -212,8 +282,17 @@ export class ResourceServer {
         clockTolerance: this.tolerance,
         currentDate: new Date(this.now()),
       });
+      if (
+        this.options.requireLowS !== false &&
+        protectedHeader.alg === 'ES256' &&
+        !hasLowS(token)
+      ) {
+        throw invalidToken('The access token is invalid', scheme).because('high_s');
+      }
       const claims = claimsOf(payload);
-      if ('malformed' in claims) throw invalidToken('The access token is invalid', scheme);
+      if ('malformed' in claims) {
+        throw invalidToken('The access token is invalid', scheme).because('malformed_claims');
+      }
       return claims;
     } catch (error) {
       if (error instanceof Refused || error instanceof KeysUnavailable) throw error;
@@ -227,32 +306,46 @@ export class ResourceServer {
       ) {
         throw new KeysUnavailable("The issuer's keys could not be read");
       }
-      throw invalidToken(tokenProblem(error), scheme);
+      const [description, reason] = tokenProblem(error);
+      throw invalidToken(description, scheme).because(reason);
     }
   }
 
-  /** RFC 9449 §7: a bound token comes with the DPoP scheme and a proof of its key; no other. */
+  /**
+   * RFC 9449 §7: a bound token comes with the DPoP scheme and a proof of its key; no other. A
+   * bound token's proof is checked but for its single use, which `recordOnce` of the answer does.
+   */
   private async checkBinding(
     claims: VerifiedClaims,
     scheme: Scheme,
     token: string,
     request: ProtectedRequest,
-  ): Promise<Record<string, string>> {
+  ): Promise<CheckedProof | undefined> {
     if (claims.cnf === undefined) {
       if (scheme === 'DPoP') {
-        throw invalidToken('The access token is not DPoP-bound: send it as a Bearer token');
+        // The client chose DPoP: the refusal answers in its scheme (§7.1), and says which to use.
+        throw invalidToken(
+          'The access token is not DPoP-bound: send it as "Bearer <token>"',
+          'DPoP',
+        ).because('not_bound');
       }
       if (this.dpopRequired) {
-        throw invalidToken('This API accepts DPoP-bound access tokens only', 'DPoP');
+        throw invalidToken('This API accepts DPoP-bound access tokens only', 'DPoP').because(
+          'dpop_required',
+        );
       }
-      return {};
+      return undefined;
     }
     if (scheme === 'Bearer') {
       // §7.2: a bound token sent as a bearer token is refused, the client pointed at DPoP.
-      throw invalidToken('The access token is DPoP-bound: send it with the DPoP scheme', 'DPoP');
+      throw invalidToken(
+        'The access token is DPoP-bound: send it as "DPoP <token>" with a proof of its key',
+        'DPoP',
+      ).because('bound_as_bearer');
     }
     const dpop = request.headers.dpop;
-    const { nextNonce } = await checkDpopProof(
+    const { allowedAlgs } = this.options.dpop ?? {};
+    return checkDpopProof(
       {
         proof: Array.isArray(dpop) ? dpop.join(', ') : dpop,
         method: (request.method ?? 'GET').toUpperCase(),
@@ -260,18 +353,23 @@ export class ResourceServer {
         accessToken: token,
         jkt: claims.cnf.jkt,
         nowSeconds: Math.floor(this.now() / 1000),
+        ...(allowedAlgs ? { allowedAlgs: (alg: string) => allowedAlgs(claims, alg) } : {}),
       },
       this.dpop,
     );
-    return nextNonce === undefined ? {} : { 'DPoP-Nonce': nextNonce };
   }
 
   /** The API's `check`, its refusal answered as this package's own. */
   private async checkOwnRule(claims: VerifiedClaims, request: ProtectedRequest): Promise<void> {
     const refusal = await this.options.check?.(claims, request);
     if (refusal === undefined) return;
-    const { error, description, ...params } = refusal;
-    throw new Refused(error === 'insufficient_scope' ? 403 : 401, error, description, params);
+    const { error, description, reason, ...params } = refusal;
+    throw new Refused(
+      error === 'insufficient_scope' ? 403 : 401,
+      error,
+      description,
+      params,
+    ).because(reason ?? error);
   }
 
   /** RFC 9470 §3 (`acr`, `auth_time`), then RFC 6750 §3.1 (scope). */
@@ -285,7 +383,7 @@ export class ResourceServer {
         'insufficient_user_authentication',
         `This resource needs a sign-in of acr ${acr}; authorize again with acr_values=${acr}`,
         withoutUndefined(stepUp),
-      );
+      ).because('acr_unmet');
     }
     const nowSeconds = this.now() / 1000;
     if (
@@ -297,7 +395,7 @@ export class ResourceServer {
         'insufficient_user_authentication',
         `This resource needs a sign-in within the last ${maxAge} seconds; authorize again with max_age=${maxAge}`,
         withoutUndefined(stepUp),
-      );
+      ).because('max_age');
     }
     const scopes = [...new Set([...(this.options.scopes ?? []), ...(route.scopes ?? [])])];
     const missing = scopes.filter((scope) => !claims.scopes.includes(scope));
@@ -307,7 +405,7 @@ export class ResourceServer {
         'insufficient_scope',
         `The access token lacks the scope ${missing.join(' ')}`,
         { scope: scopes.join(' ') },
-      );
+      ).because('scope_missing');
     }
   }
 
@@ -319,6 +417,8 @@ export class ResourceServer {
   }
 
   private refuse(refused: Refused): Refusal {
+    const { status, error, reason, scheme } = refused;
+    this.options.onRefusal?.({ status, error, reason, scheme });
     return answer(refused, this.challenges);
   }
 
@@ -344,15 +444,16 @@ function withoutUndefined(params: { acr_values?: string; max_age?: number }) {
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
 }
 
-/** What is wrong with the token, in words that quote nothing of it. */
-function tokenProblem(error: errors.JOSEError): string {
-  if (error instanceof errors.JWTExpired) return 'The access token expired';
+/** What is wrong with the token, in words that quote nothing of it, and its reason label. */
+function tokenProblem(error: errors.JOSEError): [description: string, reason: string] {
+  if (error instanceof errors.JWTExpired) return ['The access token expired', 'expired'];
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'aud') return 'The access token is for another resource';
-    if (error.claim === 'iss') return 'The access token is from another issuer';
-    if (error.claim === 'nbf') return 'The access token is not valid yet';
+    if (error.claim === 'aud')
+      return ['The access token is for another resource', 'wrong_audience'];
+    if (error.claim === 'iss') return ['The access token is from another issuer', 'wrong_issuer'];
+    if (error.claim === 'nbf') return ['The access token is not valid yet', 'not_yet_valid'];
   }
-  return 'The access token is invalid';
+  return ['The access token is invalid', 'invalid'];
 }
 
 /** The issuer's keys could not be read: a 503 the client may retry, not its fault. */

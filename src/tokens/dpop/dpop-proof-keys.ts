@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { KeyObject, verify } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import {
   EmbeddedJWK,
   calculateJwkThumbprint,
@@ -9,6 +9,11 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
+import {
+  es256SignatureVerifies,
+  jsonObjectOf,
+  thumbprintInput,
+} from '@proofgate/resource-server/proof-keys';
 import { LruCache } from '../../platform/cache/lru-cache';
 import { sha256Base64Url } from '../../platform/crypto/hashing';
 import { checkProofKey } from './check-proof-key';
@@ -18,13 +23,6 @@ import { checkProofKey } from './check-proof-key';
  * key (only one that has signed a valid proof is kept): bounded, see docs/SECURITY.md.
  */
 export const DPOP_PROOF_KEYS_REMEMBERED = 1000;
-
-/** RFC 7638 §3.2: each key type's required members, in the lexicographic order of the input. */
-const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
-  EC: ['crv', 'kty', 'x', 'y'],
-  OKP: ['crv', 'kty', 'x'],
-  RSA: ['e', 'kty', 'n'],
-};
 
 interface KnownKey {
   readonly key: CryptoKey;
@@ -51,8 +49,6 @@ export interface KnownKeyProof {
 
 /** RFC 7518 §3.4: an ES256 signature is R ‖ S, 64 bytes: 86 base64url characters. */
 const ES256_SIGNATURE_CHARS = 86;
-/** jose decodes headers and claims as strict UTF-8; so does the quick path. */
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** jwtVerify's key resolver, as jose calls it with the proof's protected header. */
 export type ProofKeyResolver = (
@@ -179,54 +175,5 @@ export class DpopProofKeys {
   }
 }
 
-/**
- * The quick path's signature check (RFC 7518 §3.4): ES256, R ‖ S of 64 bytes, by node:crypto's
- * one-shot verify with the remembered key. False for anything else: the proof then goes to jose,
- * which decides. The Wycheproof spec drives it beside jose's own check, and holds it to accept
- * only what jose accepts.
- */
-export function es256SignatureVerifies(
-  key: KeyObject,
-  signingInput: Uint8Array,
-  signature: Uint8Array,
-): boolean {
-  if (signature.length !== 64) return false;
-  try {
-    return verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature);
-  } catch {
-    return false;
-  }
-}
-
-/** The JSON object a base64url segment holds (as jose reads one), or undefined. */
-function jsonObjectOf(segment: string): Record<string, unknown> | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(STRICT_UTF8.decode(Buffer.from(segment, 'base64url')));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return value as Record<string, unknown>;
-}
-
-/**
- * RFC 7638 §3: the JSON of the key's required members in lexicographic order, when `jwk` is an
- * object with exactly those members, all strings; undefined for anything else.
- */
-function thumbprintInput(jwk: unknown): string | undefined {
-  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return undefined;
-  const record = jwk as Record<string, unknown>;
-  const kty = record.kty;
-  if (typeof kty !== 'string' || !Object.hasOwn(THUMBPRINT_MEMBERS, kty)) return undefined;
-  const members = THUMBPRINT_MEMBERS[kty];
-  const present = Object.keys(record);
-  if (present.length !== members.length) return undefined;
-  const canonical: Record<string, string> = {};
-  for (const member of members) {
-    const value = record[member];
-    if (typeof value !== 'string') return undefined;
-    canonical[member] = value;
-  }
-  return JSON.stringify(canonical);
-}
+/** The quick path's signature check is the resource-server package's (its Wycheproof spec here). */
+export { es256SignatureVerifies };

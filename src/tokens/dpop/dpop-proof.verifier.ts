@@ -209,7 +209,7 @@ export class DpopProofVerifier {
         this.nonces.current(),
       ).because('nonce_missing');
     }
-    const verdict = typeof nonce === 'string' ? this.nonces.check(nonce) : 'invalid';
+    const verdict = this.nonces.check(nonce);
     if (verdict === 'invalid') {
       throw new UseDpopNonce(
         'The DPoP nonce is stale or unknown: retry with the one in DPoP-Nonce',

@@ -8,6 +8,6 @@ import { DpopProofVerifier } from './dpop-proof.verifier';
 @Module({
   imports: [ChallengeStoreModule],
   providers: [DpopNonces, DpopProofKeys, DpopProofVerifier],
-  exports: [DpopProofVerifier],
+  exports: [DpopProofVerifier, DpopNonces],
 })
 export class DpopModule {}

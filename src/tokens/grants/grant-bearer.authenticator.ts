@@ -5,10 +5,9 @@ import { InvalidToken, ProtocolError } from '../../platform/errors/protocol-erro
 import { AccessTokenService } from '../access-token.service';
 import type { AccessTokenClaims } from '../access-token';
 import { DpopError, DpopResourceChallenge, InvalidDpopProof } from '../dpop/dpop.errors';
-import { DpopProofVerifier, type DpopProof } from '../dpop/dpop-proof.verifier';
+import { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
 import { ClientRegistry } from '../../clients/client-registry.service';
-import { isOperatorClientId } from '../../protocol-rules/client-id';
-import { FAPI2_SIGNING_ALGS, profileSigningAlgs } from '../../protocol-rules/client-profile';
+import { clientProofAlgs } from '../dpop/client-proof-algs';
 import type { ActiveGrant } from './grant';
 import { GrantRepository } from './grant.repository';
 
@@ -115,24 +114,15 @@ export class BearerTokenAuthenticator {
         'The DPoP proof is signed by another key than the access token is bound to',
       ).because('jkt_mismatch');
     }
-    await this.checkProfileAlgorithm(claims.client_id, proof);
+    this.dpop.requireAlgorithm(
+      proof,
+      await clientProofAlgs(this.clients, claims.client_id, proof.alg),
+    );
     // The grant's check (a read) and the proof's single use, in parallel: both must hold before
     // the resource does anything.
     const [grant] = await Promise.all([this.checkActive(claims), this.dpop.recordJti(proof)]);
     this.dpop.rememberKey(proof);
     return { claims, grant, ...(proof.nextNonce ? { dpopNonce: proof.nextNonce } : {}) };
-  }
-
-  /**
-   * FAPI 2.0 §5.4.1-1: the token of a client of the fapi2 profile is presented with proofs signed
-   * as at /token (PS256, ES256 or EdDSA), never RS256 with the same RSA key. The client is looked
-   * up only for a proof signed with an algorithm the profile refuses, and only when an operator
-   * registered it (no other client has a profile): the common proof costs nothing here.
-   */
-  private async checkProfileAlgorithm(clientId: string, proof: DpopProof): Promise<void> {
-    if (FAPI2_SIGNING_ALGS.includes(proof.alg) || !isOperatorClientId(clientId)) return;
-    const client = await this.clients.find(clientId);
-    if (client) this.dpop.requireAlgorithm(proof, profileSigningAlgs(client));
   }
 
   /** Signature-valid claims are active only while their grant is and the jti is not revoked. */

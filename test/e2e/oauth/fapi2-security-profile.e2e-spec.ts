@@ -379,20 +379,23 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
     const bound = await redeemByHand(code);
     expect(bound.status).toBe(200);
     const accessToken = bound.body.access_token as string;
-    const call = async (alg: string) =>
-      t
-        .http()
-        .get('/userinfo')
-        .set('Authorization', `DPoP ${accessToken}`)
-        .set(
-          'DPoP',
-          await proof(dpopKey, { htu: `${issuer}/userinfo`, htm: 'GET', alg, accessToken }),
-        );
-    const rs256 = await call('RS256');
-    expect(rs256.status).toBe(401);
-    expect(rs256.headers['www-authenticate']).toMatch(/^DPoP .*error="invalid_dpop_proof"/);
-    expect(rs256.body).toEqual(refusal);
-    expect((await call('PS256')).status).toBe(200);
+    // /userinfo by the service's authenticator, /api/me by the resource-server package's core.
+    for (const path of ['/userinfo', '/api/me']) {
+      const call = async (alg: string) =>
+        t
+          .http()
+          .get(path)
+          .set('Authorization', `DPoP ${accessToken}`)
+          .set(
+            'DPoP',
+            await proof(dpopKey, { htu: `${issuer}${path}`, htm: 'GET', alg, accessToken }),
+          );
+      const rs256 = await call('RS256');
+      expect({ path, status: rs256.status }).toEqual({ path, status: 401 });
+      expect(rs256.headers['www-authenticate']).toMatch(/^DPoP .*error="invalid_dpop_proof"/);
+      expect(rs256.body).toEqual(refusal);
+      expect({ path, status: (await call('PS256')).status }).toEqual({ path, status: 200 });
+    }
   });
 
   // §5.3.2.1-13: "shall accept JWTs with an iat ... between 0 and 10 seconds in the future".

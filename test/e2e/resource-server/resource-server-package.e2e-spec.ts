@@ -141,7 +141,7 @@ describe('@proofgate/resource-server against a started Proofgate', () => {
 
       const none = await send().expect(401);
       expect(none.headers['www-authenticate']).toBe(
-        'DPoP error="invalid_dpop_proof", error_description="A DPoP-bound access token needs a DPoP proof header", ' +
+        'DPoP error="invalid_dpop_proof", error_description="A DPoP proof is required with the DPoP scheme", ' +
           `${ALGS}, ${METADATA}`,
       );
 

@@ -353,6 +353,12 @@ describe('DPoP nonces and DPoP-only at /api/me', () => {
       .set('Authorization', `Bearer ${await token(false)}`);
     expectRefusal(res, 401, 'invalid_token', 'This API accepts DPoP-bound access tokens only');
     expect(String(res.headers['www-authenticate'])).toContain(DPOP_CHALLENGE_ALGS);
+    // RFC 9449 §7.1: no token at all is answered in the one scheme accepted, naming its algs.
+    const none = await t.http().get('/api/me');
+    expectRefusal(none, 401, 'invalid_request', 'A DPoP-bound access token is required');
+    expect(String(none.headers['www-authenticate'])).toBe(
+      `DPoP realm="proofgate", ${DPOP_CHALLENGE_ALGS}, resource_metadata="${issuer}/.well-known/oauth-protected-resource/api"`,
+    );
     const metadata = await t.http().get('/.well-known/oauth-protected-resource/api').expect(200);
     expect(metadata.body.dpop_bound_access_tokens_required).toBe(true);
   });
