@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   ResourceServer,
   type ProtectedRequest,
@@ -48,6 +48,7 @@ export interface ApiRequest extends ProtectedRequest {
 @Injectable()
 export class ApiResourceServer {
   readonly core: ResourceServer;
+  private readonly logger = new Logger(ApiResourceServer.name);
 
   constructor(
     accessTokens: AccessTokenService,
@@ -131,7 +132,9 @@ export class ApiResourceServer {
   }
 
   /** A refused DPoP proof counts in the figures as at /token (kind `dpop_jti`, by reason). */
-  private report({ error, reason }: RefusalEvent): void {
+  private report({ status, error, reason }: RefusalEvent): void {
+    // The reason is one of the package's bounded words: never the token or the proof.
+    this.logger.debug(`/api/me refused (${status} ${error}): ${reason}`);
     if (error === 'invalid_dpop_proof' || error === 'use_dpop_nonce') {
       this.events.emit(new ChallengeRejected('dpop_jti', reason));
     }
