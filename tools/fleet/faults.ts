@@ -33,8 +33,8 @@ export interface KillHooks {
   readonly readyWithinMs: number;
   readonly killed: (killedAt: number, pids: readonly number[]) => void;
 }
-/** How long a killed worker's replacement is given to serve (the primary waits 1 s, then it starts). */
-const REPLACEMENT_PATIENCE_MS = 60_000;
+/** How long a killed worker's replacement is given to serve (1 s of the primary's wait, then a start: as long as a start). */
+const REPLACEMENT_PATIENCE_MS = 120_000;
 /** Refresh families checked concurrently after a fault. */
 const SWEEP_CONCURRENCY = 3;
 /** A fault waits this long at most for every instance to answer 200 again. */
