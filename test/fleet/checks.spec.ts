@@ -34,7 +34,47 @@ function outage(stoppedAt: number, backAt: number, recoveryMs: number[]): FaultR
   };
 }
 
-function kill(cut: number): FaultRecord {
+/** Instance 1, two workers: pids 201 and 202 beside its primary 101. */
+const WORKERS = [1, 2, 1];
+
+function workerKill(
+  cut: number,
+  worker: Partial<NonNullable<FaultRecord['worker']>> = {},
+): FaultRecord {
+  return {
+    kind: 'worker-kill',
+    victim: 1,
+    scheduledAt: 34_000,
+    startedAt: 34_000,
+    kill: {
+      killedAt: 35_000,
+      burst: 10,
+      answeredBeforeKill: 10 - cut,
+      cut,
+      redeemedUnseen: 0,
+      redeemedOnRetry: cut,
+    },
+    worker: {
+      pid: 201,
+      connections: 5,
+      logged: true,
+      replacement: { pid: 203, servingAt: 38_500 },
+      workersAfter: 2,
+      ...worker,
+    },
+    recoveryFrom: 35_000,
+    recoveryFromLabel: 'worker killed',
+    recoveryMs: [null, 20, null],
+    bootMs: [3500],
+    endedAt: 39_000,
+    redeemedUnseen: 0,
+    held: { codes: 3, codesRedeemed: 3, nonces: 3, noncesRedeemed: 3 },
+    families: { checked: 10, alive: 10 },
+    jwks: [JWKS, JWKS, JWKS],
+  };
+}
+
+function kill(cut: number, orphans: number[] = []): FaultRecord {
   return {
     kind: 'instance-kill',
     victim: 1,
@@ -47,6 +87,8 @@ function kill(cut: number): FaultRecord {
       cut,
       redeemedUnseen: 0,
       redeemedOnRetry: cut,
+      workers: [202, 203],
+      orphans,
     },
     recoveryFrom: 43_000,
     recoveryFromLabel: 'killed instance started again',
@@ -90,12 +132,25 @@ function answered(sentAt: number, endedAt: number, status: number, error?: strin
   };
 }
 
-/** A flat memory trace for three processes: 140 MiB with a ±10 MiB collector saw-tooth. */
+/**
+ * A flat memory trace for three instances: 140 MiB with a ±10 MiB collector saw-tooth; instance
+ * 1 is a 40 MiB primary and two workers sharing the rest.
+ */
 function flatMemory(): MemorySample[] {
   const samples: MemorySample[] = [];
   for (let at = 0; at <= 90_000; at += 1000) {
     for (const slot of [0, 1, 2]) {
-      samples.push({ slot, pid: 100 + slot, at, rssMiB: 140 + ((at / 1000) % 4) * 5 - 10 });
+      const pid = 100 + slot;
+      const rssMiB = 140 + ((at / 1000) % 4) * 5 - 10;
+      const processes =
+        slot === 1
+          ? [
+              { pid, rssMiB: 40 },
+              { pid: 201, rssMiB: (rssMiB - 40) / 2 },
+              { pid: 202, rssMiB: (rssMiB - 40) / 2 },
+            ]
+          : [{ pid, rssMiB }];
+      samples.push({ slot, pid, at, rssMiB, processes });
     }
   }
   return samples;
@@ -200,7 +255,8 @@ function logoutFigures(): FleetFigures['logout'] {
 
 function figures(overrides: Partial<FleetFigures> = {}): FleetFigures {
   return {
-    faults: [outage(20_000, 32_000, [900, 1000, 1100]), kill(3), restart(false)],
+    instanceWorkers: WORKERS,
+    faults: [outage(20_000, 32_000, [900, 1000, 1100]), workerKill(2), kill(3), restart(false)],
     attempts: [
       answered(19_000, 19_050, 200),
       answered(21_000, 22_000, 503, 'temporarily_unavailable'),
@@ -302,7 +358,14 @@ describe('fleet checks', () => {
   it('recovery beyond 5 s, or none, fails', () => {
     expect(
       failed(
-        figures({ faults: [outage(20_000, 32_000, [900, 5200, 1100]), kill(3), restart(false)] }),
+        figures({
+          faults: [
+            outage(20_000, 32_000, [900, 5200, 1100]),
+            workerKill(2),
+            kill(3),
+            restart(false),
+          ],
+        }),
       ),
     ).toEqual(['database-recovery']);
   });
@@ -338,9 +401,60 @@ describe('fleet checks', () => {
     expect(check?.detail).toContain('1 not served');
   });
 
-  it('a kill that cut nothing did not hit a redemption', () => {
-    const faults = [outage(20_000, 32_000, [900, 1000, 1100]), kill(0), restart(false)];
+  it("a kill that cut nothing did not hit a redemption, an instance's or a worker's", () => {
+    const faults = [
+      outage(20_000, 32_000, [900, 1000, 1100]),
+      workerKill(2),
+      kill(0),
+      restart(false),
+    ];
     expect(failed(figures({ faults }))).toEqual(['kill-mid-redemption']);
+    const workerCutNothing = [
+      outage(20_000, 32_000, [900, 1000, 1100]),
+      workerKill(0),
+      kill(3),
+      restart(false),
+    ];
+    expect(failed(figures({ faults: workerCutNothing }))).toEqual(['kill-mid-redemption']);
+  });
+
+  it('a killed worker must be logged and replaced by one that serves, the instance answering', () => {
+    const withWorkerKill = (fault: FaultRecord) =>
+      figures({
+        faults: [outage(20_000, 32_000, [900, 1000, 1100]), fault, kill(3), restart(false)],
+      });
+    expect(failed(withWorkerKill(workerKill(2, { logged: false })))).toEqual(['workers-replaced']);
+    expect(failed(withWorkerKill(workerKill(2, { replacement: undefined })))).toEqual([
+      'workers-replaced',
+    ]);
+    expect(failed(withWorkerKill(workerKill(2, { workersAfter: 1 })))).toEqual([
+      'workers-replaced',
+    ]);
+    expect(failed(withWorkerKill({ ...workerKill(2), recoveryMs: [null, null, null] }))).toEqual([
+      'workers-replaced',
+    ]);
+    const check = fleetChecks(figures()).find((c) => c.id === 'workers-replaced');
+    expect(check?.detail).toBe(
+      'instance 1: worker pid 201 (5 connections) logged as exited, replacement pid 203 serving ' +
+        "3.5 s after the kill, 2/2 workers after; the instance's first 200 0.02 s after the kill; " +
+        'instance 1 killed: its 2 workers ended with it',
+    );
+  });
+
+  it('a worker that outlives its killed primary is an orphan, and fails', () => {
+    const faults = [
+      outage(20_000, 32_000, [900, 1000, 1100]),
+      workerKill(2),
+      kill(3, [203]),
+      restart(false),
+    ];
+    expect(failed(figures({ faults }))).toEqual(['workers-replaced']);
+  });
+
+  it('workers on and no worker killed fails; a fleet of single processes has none to kill', () => {
+    const noWorkerKill = [outage(20_000, 32_000, [900, 1000, 1100]), kill(3), restart(false)];
+    expect(failed(figures({ faults: noWorkerKill }))).toEqual(['workers-replaced']);
+    expect(failed(figures({ faults: noWorkerKill, instanceWorkers: [1, 1, 1] }))).toEqual([]);
   });
 
   it('an instance that had to be killed after SIGTERM did not stop gracefully', () => {
@@ -499,6 +613,13 @@ describe('memory segments', () => {
     expect(memorySegments(short, 0, 10_000).every((s) => !s.judged)).toBe(true);
     const longEnough = flatMemory().filter((s) => s.at <= 40_000);
     expect(memorySegments(longEnough, 0, 10_000).every((s) => s.judged)).toBe(true);
+  });
+
+  it("sum an instance of several processes, and keep the largest one process's peak", () => {
+    const one = memorySegments(flatMemory(), 0, 10_000).find((s) => s.slot === 1);
+    expect(one).toMatchObject({ processes: 3, peakMiB: 145, peakProcessMiB: 52.5 });
+    const single = memorySegments(flatMemory(), 0, 10_000).find((s) => s.slot === 0);
+    expect(single).toMatchObject({ processes: 1, peakMiB: 145, peakProcessMiB: 145 });
   });
 
   it('one segment per process: a restarted instance starts afresh', () => {

@@ -35,6 +35,8 @@ export interface RateLimitObservation {
 }
 
 export interface FleetFigures {
+  /** Each instance's WORKERS, by slot. */
+  readonly instanceWorkers: readonly number[];
   readonly faults: readonly FaultRecord[];
   readonly attempts: readonly Attempt[];
   readonly codes: RedemptionSummary;
@@ -90,6 +92,10 @@ export interface MemorySegment {
   /** Median RSS over the last window. */
   readonly endMiB: number;
   readonly peakMiB: number;
+  /** The most processes the instance had at once (a primary and its workers). */
+  readonly processes: number;
+  /** The peak RSS of any one of its processes. */
+  readonly peakProcessMiB: number;
   /** Least-squares slope after warm-up, MiB per minute (information, not judged). */
   readonly slopeMiBPerMinute: number | null;
   /** Long enough after warm-up to judge (MIN_JUDGED_SPAN_MS, and six samples, at least). */
@@ -113,7 +119,8 @@ function slope(points: readonly { x: number; y: number }[]): number | null {
 }
 
 /**
- * One segment per process (an instance restarted is a new process). The baseline is the median
+ * One segment per life of an instance (an instance restarted is a new process; a worker replaced
+ * is not a new life: samples are of every process of the instance, summed). The baseline is the median
  * RSS over a window starting `warmupMs` after the load (or the process, if later) started; the
  * end is the median over the last window of the same length (a quarter of the judged span, at least
  * 5 s). Medians of windows, not single samples: RSS saw-tooths with every garbage collection.
@@ -152,6 +159,8 @@ export function memorySegments(
       baselineMiB,
       endMiB,
       peakMiB: Math.max(...list.map((s) => s.rssMiB)),
+      processes: Math.max(...list.map((s) => s.processes.length)),
+      peakProcessMiB: Math.max(...list.flatMap((s) => s.processes.map((p) => p.rssMiB))),
       slopeMiBPerMinute: perMinute,
       judged: judged && baselineMiB !== null,
       ratio: baselineMiB ? endMiB / baselineMiB : null,
@@ -538,17 +547,63 @@ export function fleetChecks(f: FleetFigures): Check[] {
   );
 
   const kills = f.faults.filter((fault) => fault.kill);
+  const killed = (fault: FaultRecord) =>
+    fault.worker ? `a worker of instance ${fault.victim}` : `instance ${fault.victim}`;
   add(
     'kill-mid-redemption',
-    'The SIGKILL cut redemptions in flight (and none was redeemed twice)',
+    'Each SIGKILL (of an instance, of one worker) cut redemptions in flight (and none was redeemed twice)',
     kills.length > 0 && kills.every((fault) => (fault.kill?.cut ?? 0) > 0),
     kills
       .map(
         (fault) =>
-          `instance ${fault.victim}: ${fault.kill?.cut}/${fault.kill?.burst} cut, ` +
+          `${killed(fault)}: ${fault.kill?.cut}/${fault.kill?.burst} cut, ` +
           `${fault.kill?.redeemedUnseen} of them already redeemed by the victim, ${fault.kill?.redeemedOnRetry} redeemed on retry`,
       )
       .join('; ') || 'no kill in this run',
+  );
+
+  // With WORKERS, a worker killed alone is the primary's to replace, and a primary killed takes
+  // its workers with it: an orphan would keep serving, polling and holding leases unseen.
+  const withWorkers = f.instanceWorkers.some((workers) => workers > 1);
+  const workerKills = f.faults.filter((fault) => fault.worker);
+  const workerKillOk = (fault: FaultRecord) =>
+    !!fault.worker?.logged &&
+    fault.worker.replacement !== undefined &&
+    fault.worker.workersAfter === f.instanceWorkers[fault.victim ?? -1] &&
+    fault.recoveryMs.some((ms) => ms !== null);
+  const primaryKills = kills.filter((fault) => fault.kill?.workers);
+  add(
+    'workers-replaced',
+    'A worker killed alone is logged and replaced by its primary, the replacement serving and the instance answering meanwhile; a primary killed takes its workers with it',
+    withWorkers
+      ? workerKills.length > 0 &&
+          workerKills.every(workerKillOk) &&
+          primaryKills.every((fault) => fault.kill?.orphans?.length === 0)
+      : workerKills.length === 0,
+    withWorkers
+      ? [
+          ...workerKills.map((fault) => {
+            const w = fault.worker!;
+            const first = fault.recoveryMs.find((ms) => ms !== null);
+            return (
+              `instance ${fault.victim}: worker pid ${w.pid} (${w.connections} connections) ` +
+              `${w.logged ? 'logged' : 'NOT logged'} as exited, ` +
+              (w.replacement
+                ? `replacement pid ${w.replacement.pid} serving ${((w.replacement.servingAt - (fault.kill?.killedAt ?? 0)) / 1000).toFixed(1)} s after the kill`
+                : 'no replacement serving') +
+              `, ${w.workersAfter}/${f.instanceWorkers[fault.victim ?? -1]} workers after; ` +
+              `the instance's first 200 ${first === undefined ? 'never came' : `${(first / 1000).toFixed(2)} s after the kill`}`
+            );
+          }),
+          ...primaryKills.map(
+            (fault) =>
+              `instance ${fault.victim} killed: its ${fault.kill?.workers?.length} workers ` +
+              (fault.kill?.orphans?.length
+                ? `outlived it (${fault.kill.orphans.join(', ')})`
+                : 'ended with it'),
+          ),
+        ].join('; ') || 'no worker killed in this run'
+      : 'no instance runs several workers (--workers 1): nothing to kill',
   );
 
   const restarts = f.faults.filter((fault) => fault.stops);
@@ -588,7 +643,7 @@ export function fleetChecks(f: FleetFigures): Check[] {
     judged
       .map(
         (s) =>
-          `instance ${s.slot} pid ${s.pid}: ${s.baselineMiB?.toFixed(0)} → ${s.endMiB.toFixed(0)} MiB (×${s.ratio?.toFixed(2)})`,
+          `instance ${s.slot} pid ${s.pid}${s.processes > 1 ? ` (${s.processes} processes)` : ''}: ${s.baselineMiB?.toFixed(0)} → ${s.endMiB.toFixed(0)} MiB (×${s.ratio?.toFixed(2)})`,
       )
       .join('; ') || 'no process lived long enough to judge',
   );

@@ -1,14 +1,16 @@
 /**
  * The faults, each made while the traffic runs, and what is checked after each: the challenges
  * issued before it are still redeemable, every followed refresh family still rotates, and every
- * instance publishes the same signing key.
+ * instance publishes the same signing key. The kills (an instance's process, or one worker of an
+ * instance of several) come mid-redemption.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MintedCode } from '../../bench/lib/pkce';
 import type { FleetClient } from './client';
 import type { Fleet } from './fleet';
 import type { FaultKind } from './options';
-import type { Elapsed } from './processes';
+import type { Elapsed, FleetInstance } from './processes';
+import { connectionsHeld } from './socket-owner';
 import type { RedemptionOutcome, SignedNonce, Traffic } from './traffic';
 
 /** Challenges issued before a fault, redeemed after it. */
@@ -24,13 +26,15 @@ const KILL_AFTER_ANSWERS = 6;
 /**
  * What else a kill should cut (the logout traffic's deliveries from the victim): the kill waits
  * at most `readyWithinMs` for `ready` before its burst of exchanges, and prefers a moment when it
- * still holds; `killed` is told when the victim is gone.
+ * still holds; `killed` is told when the victim is gone, with every process it had.
  */
 export interface KillHooks {
   readonly ready: () => boolean;
   readonly readyWithinMs: number;
-  readonly killed: (killedAt: number, pid: number | undefined) => void;
+  readonly killed: (killedAt: number, pids: readonly number[]) => void;
 }
+/** How long a killed worker's replacement is given to serve (1 s of the primary's wait, then a start: as long as a start). */
+const REPLACEMENT_PATIENCE_MS = 120_000;
 /** Refresh families checked concurrently after a fault. */
 const SWEEP_CONCURRENCY = 3;
 /** A fault waits this long at most for every instance to answer 200 again. */
@@ -50,7 +54,10 @@ export interface FaultRecord {
     readonly restartedAt: number;
     readonly backAt: number;
   };
-  /** The kill: when the process was gone, and what the code exchanges sent to it became. */
+  /**
+   * A kill (an instance's, or one of its workers'): when the process was gone, and what the code
+   * exchanges sent to the instance became.
+   */
   readonly kill?: {
     readonly killedAt: number;
     /** Code exchanges sent to the victim (KILL_LOOPS at a time) until it was killed. */
@@ -63,6 +70,22 @@ export interface FaultRecord {
     readonly redeemedUnseen: number;
     /** Of those, redeemed by the retry. */
     readonly redeemedOnRetry: number;
+    /** The instance's workers when it was killed (instance-kill of an instance of several). */
+    readonly workers?: readonly number[];
+    /** Of those, still running ORPHAN_PATIENCE_MS after their primary died (then killed). */
+    readonly orphans?: readonly number[];
+  };
+  /** The worker kill: which worker, and the one the primary started in its place. */
+  readonly worker?: {
+    readonly pid: number;
+    /** Connections of the harness the worker held when it was killed (how it was chosen). */
+    readonly connections: number;
+    /** The primary logged its exit ("Worker … (pid …) exited (signal SIGKILL); starting another"). */
+    readonly logged: boolean;
+    /** The replacement, and when it first served a request (elapsed ms); absent if none in time. */
+    readonly replacement?: { readonly pid: number; readonly servingAt: number };
+    /** The instance's workers once replaced (the survivors and the replacement). */
+    readonly workersAfter: number;
   };
   /** The moment recovery is measured from (database back, instance or fleet started again). */
   readonly recoveryFrom: number;
@@ -120,6 +143,9 @@ export class FaultRunner {
         break;
       case 'instance-kill':
         measured = await this.instanceKill(victim ?? 1, hooks);
+        break;
+      case 'worker-kill':
+        measured = await this.workerKill(victim ?? 1);
         break;
       case 'fleet-restart':
         measured = await this.fleetRestart();
@@ -228,6 +254,86 @@ export class FaultRunner {
   private async instanceKill(victim: number, hooks?: KillHooks) {
     const instance = this.fleet.instances[victim];
     const scanFrom = this.client.attempts.length;
+    let killed: Awaited<ReturnType<FleetInstance['kill']>> | undefined;
+    const burst = await this.burstThenKill(
+      victim,
+      async () => {
+        killed = await instance.kill();
+        hooks?.killed(killed.at, killed.pids);
+        return killed.at;
+      },
+      hooks,
+    );
+    const downFor = this.settings.killDownSeconds * 1000 - (this.elapsed() - burst.killedAt);
+    await sleep(Math.max(0, downFor), undefined, { signal: this.signal });
+    const started = await this.fleet.startInstance(instance);
+    const recoveryMs = await this.recovery(started.spawnedAt, [victim], scanFrom);
+    const workers = killed?.pids.slice(1) ?? [];
+    return {
+      kind: 'instance-kill' as const,
+      victim,
+      kill: {
+        ...burst,
+        ...(workers.length > 0 ? { workers, orphans: killed?.orphans ?? [] } : {}),
+      },
+      recoveryFrom: started.spawnedAt,
+      recoveryFromLabel: 'killed instance started again',
+      recoveryMs: [0, 1, 2].map((slot) => (slot === victim ? recoveryMs[0] : null)),
+      bootMs: [started.readyAt - started.spawnedAt],
+    };
+  }
+
+  /**
+   * One worker of `victim` SIGKILLed mid-redemption, not its primary: the worker holding most of
+   * the burst's connections (so that exchanges are in flight in it). The instance answers
+   * meanwhile from its other workers; the primary logs the death and starts a replacement, which
+   * must serve.
+   */
+  private async workerKill(victim: number) {
+    const instance = this.fleet.instances[victim];
+    const scanFrom = this.client.attempts.length;
+    const before = instance.workerPids();
+    let chosen = { pid: before[0] ?? -1, connections: 0 };
+    const burst = await this.burstThenKill(victim, () => {
+      const held = connectionsHeld(instance.port, instance.workerPids());
+      for (const [pid, connections] of held) {
+        if (connections > chosen.connections) chosen = { pid, connections };
+      }
+      return instance.killWorker(chosen.pid);
+    });
+    const served = await instance.workersServing(REPLACEMENT_PATIENCE_MS);
+    const replacement = [...(served ?? new Map<number, number>())].find(
+      ([pid]) => !before.includes(pid),
+    );
+    const recoveryMs = await this.recovery(burst.killedAt, [victim], scanFrom);
+    return {
+      kind: 'worker-kill' as const,
+      victim,
+      kill: burst,
+      worker: {
+        pid: chosen.pid,
+        connections: chosen.connections,
+        logged: instance.loggedWorkerExit(chosen.pid),
+        ...(replacement ? { replacement: { pid: replacement[0], servingAt: replacement[1] } } : {}),
+        workersAfter: instance.workerPids().length,
+      },
+      recoveryFrom: burst.killedAt,
+      recoveryFromLabel: 'worker killed',
+      recoveryMs: [0, 1, 2].map((slot) => (slot === victim ? recoveryMs[0] : null)),
+      bootMs: replacement ? [replacement[1] - burst.killedAt] : [],
+    };
+  }
+
+  /**
+   * KILL_LOOPS loops exchange codes at `victim` without pause until `kill` is judged due, then
+   * `kill` runs (and resolves when its process is gone) while the others' exchanges are in
+   * flight; the cut ones are retried elsewhere by the client.
+   */
+  private async burstThenKill(
+    victim: number,
+    kill: () => Promise<number>,
+    hooks?: KillHooks,
+  ): Promise<NonNullable<FaultRecord['kill']>> {
     const codes = await this.mintMany(KILL_CODES);
     const ready = hooks?.ready ?? (() => true);
     await this.waitFor(ready, hooks?.readyWithinMs ?? 0);
@@ -261,30 +367,16 @@ export class FaultRunner {
     clearTimeout(cap);
     this.signal.removeEventListener('abort', signalKill);
     killing = true;
-    const pid = instance.pid;
-    const killedAt = await instance.kill();
-    hooks?.killed(killedAt, pid);
+    const killedAt = await kill();
     await Promise.all(loops);
     const cut = outcomes.filter((o) => o.lost);
-    const downFor = this.settings.killDownSeconds * 1000 - (this.elapsed() - killedAt);
-    await sleep(Math.max(0, downFor), undefined, { signal: this.signal });
-    const started = await this.fleet.startInstance(instance);
-    const recoveryMs = await this.recovery(started.spawnedAt, [victim], scanFrom);
     return {
-      kind: 'instance-kill' as const,
-      victim,
-      kill: {
-        killedAt,
-        burst: outcomes.length,
-        answeredBeforeKill: outcomes.length - cut.length,
-        cut: cut.length,
-        redeemedUnseen: cut.filter((o) => o.redeemedUnseen).length,
-        redeemedOnRetry: cut.filter((o) => o.ok === 1).length,
-      },
-      recoveryFrom: started.spawnedAt,
-      recoveryFromLabel: 'killed instance started again',
-      recoveryMs: [0, 1, 2].map((slot) => (slot === victim ? recoveryMs[0] : null)),
-      bootMs: [started.readyAt - started.spawnedAt],
+      killedAt,
+      burst: outcomes.length,
+      answeredBeforeKill: outcomes.length - cut.length,
+      cut: cut.length,
+      redeemedUnseen: cut.filter((o) => o.redeemedUnseen).length,
+      redeemedOnRetry: cut.filter((o) => o.ok === 1).length,
     };
   }
 

@@ -1,5 +1,6 @@
 /**
- * A fleet: three Proofgate instances, started from one build, on one database server, with the
+ * A fleet: three Proofgate instances (each one process, or a primary and its workers), started
+ * from one build, on one database server, with the
  * settings a fleet shares (issuer, key-encryption secret, database) and the harness's own: limits
  * out of the way except the login limit (see the rate-limit check), database outages answered
  * fast, and a code lifetime long enough to hold codes across a fault.
@@ -7,9 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort, stablePorts } from '../../bench/lib/processes';
-import { FleetDatabase, FleetInstance, residentMiB, type Elapsed } from './processes';
+import { INSTANCES } from './options';
+import { FleetDatabase, FleetInstance, type Elapsed, type ProcessMemory } from './processes';
 
-export const INSTANCES = 3;
 /** The one issuer every instance signs as, as behind a load balancer (a name, never contacted). */
 export const ISSUER = 'http://proofgate.fleet.localhost';
 export const DATABASE_NAME = 'proofgate_fleet';
@@ -29,9 +30,13 @@ export const REFRESH_TOKEN_GRACE_SECONDS = 60;
 
 export interface MemorySample {
   readonly slot: number;
+  /** The instance's own process (the primary of workers): one pid is one life of the instance. */
   readonly pid: number;
   readonly at: number;
+  /** Every process of the instance summed: what its host must have room for. */
   readonly rssMiB: number;
+  /** Each process's share, the instance's own first (one entry without workers). */
+  readonly processes: readonly ProcessMemory[];
 }
 
 export class Fleet {
@@ -49,15 +54,17 @@ export class Fleet {
     private readonly elapsed: Elapsed,
   ) {}
 
-  /** Starts the database (H2 file in `runDir`), then the first instance from `distDir`, then the others at once. */
   /**
-   * `inspect`: each instance listens for the inspector on a loopback port of its own, so that
-   * `startSampling` can force garbage collections (the soak).
+   * Starts the database (H2 file in `runDir`), then the first instance from `distDir`, then the
+   * others at once, each with its WORKERS from `instanceWorkers` (by slot). `inspect`: each
+   * instance listens for the inspector on a loopback port of its own (its workers on the ports
+   * after it), so that `startSampling` can force garbage collections (the soak).
    */
   static async start(
     distDir: string,
     runDir: string,
     elapsed: Elapsed,
+    instanceWorkers: readonly number[],
     inspect = false,
     /** Settings of the run's own (OAUTH_CLIENTS naming the harness's relying parties). */
     extraEnv: NodeJS.ProcessEnv = {},
@@ -71,11 +78,25 @@ export class Fleet {
       const ports = await stablePorts(INSTANCES);
       for (let slot = 0; slot < INSTANCES; slot++) {
         const port = ports[slot];
-        const env = { ...serviceEnv(port, database.uri(DATABASE_NAME), secret), ...extraEnv };
+        const workers = instanceWorkers[slot] ?? 1;
+        const env = {
+          ...serviceEnv(port, database.uri(DATABASE_NAME), secret),
+          WORKERS: String(workers),
+          ...extraEnv,
+        };
         const log = join(runDir, `instance-${slot}.log`);
         const inspectPort = inspect ? await freePort() : undefined;
         fleet.instances.push(
-          new FleetInstance(slot, port, join(distDir, 'main.js'), env, log, elapsed, inspectPort),
+          new FleetInstance(
+            slot,
+            port,
+            workers,
+            join(distDir, 'main.js'),
+            env,
+            log,
+            elapsed,
+            inspectPort,
+          ),
         );
       }
       // The first instance alone creates the collections and indexes; then the others, at once.
@@ -104,7 +125,10 @@ export class Fleet {
     return started;
   }
 
-  /** RSS every `everyMs`; with `gcEveryMs` > 0, also RSS after a forced GC that often. */
+  /**
+   * RSS every `everyMs`; with `gcEveryMs` > 0, also RSS after a forced GC that often. Each is of
+   * an instance's every process (a primary and its workers), summed.
+   */
   startSampling(everyMs: number, gcEveryMs = 0): void {
     if (gcEveryMs > 0) {
       let busy = false;
@@ -119,11 +143,8 @@ export class Fleet {
     const sample = () => {
       const at = this.elapsed();
       for (const instance of this.instances) {
-        const pid = instance.ready ? instance.pid : undefined;
-        const rss = pid === undefined ? undefined : residentMiB(pid);
-        if (pid !== undefined && rss !== undefined) {
-          this.memory.push({ slot: instance.slot, pid, at, rssMiB: rss });
-        }
+        const resident = instance.ready ? instance.resident() : undefined;
+        if (resident) this.memory.push({ slot: instance.slot, at, ...resident });
       }
     };
     sample();
@@ -137,7 +158,7 @@ export class Fleet {
     this.gcSampler = undefined;
   }
 
-  /** One forced collection per running instance, one after the other, then its RSS. */
+  /** Forced collections in each running instance, one after the other, then its RSS. */
   private async sampleAfterGc(): Promise<void> {
     for (const instance of this.instances) {
       const sample = await instance.residentAfterGc();

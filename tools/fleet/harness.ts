@@ -75,9 +75,14 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
   log(`run folder (database file, instance logs): ${runDir}`);
   const logout = new LogoutTraffic(elapsed);
   const rpClients = await logout.startReceivers();
-  const fleet = await Fleet.start(settings.distDir, runDir, elapsed, options.gcSampleMs > 0, {
-    OAUTH_CLIENTS: rpClients,
-  }).catch(async (error: unknown) => {
+  const fleet = await Fleet.start(
+    settings.distDir,
+    runDir,
+    elapsed,
+    options.instanceWorkers,
+    options.gcSampleMs > 0,
+    { OAUTH_CLIENTS: rpClients },
+  ).catch(async (error: unknown) => {
     await logout.close();
     throw error;
   });
@@ -111,6 +116,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     const bootMs = fleet.starts.map((s) => s.readyAt - s.spawnedAt);
     log(
       `database on port ${fleet.database.port}; instances on ${fleet.instances.map((i) => i.port).join(', ')} ` +
+        `(WORKERS ${options.instanceWorkers.join(', ')}) ` +
         `(ready in ${bootMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s)`,
     );
 
@@ -125,16 +131,16 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
 
     fleet.startSampling(options.sampleMs, options.gcSampleMs);
     const loadStartedAt = elapsed();
-    traffic.start(options.workers, options.scenariosPerSecond);
+    traffic.start(options.loops, options.scenariosPerSecond);
     device.start(options.deviceLoops);
     logout.start(options.logoutLoops, {
       client,
       traffic,
       ledger,
-      pids: () => fleet.instances.map((instance) => instance.pid),
+      pids: () => fleet.instances.map((instance) => instance.processes()),
     });
     log(
-      `load: ${options.workers} workers, at most ${options.inFlight} requests in flight, ` +
+      `load: ${options.loops} loops, at most ${options.inFlight} requests in flight, ` +
         (options.scenariosPerSecond > 0
           ? `${options.scenariosPerSecond} scenarios a second`
           : 'unpaced'),
@@ -159,8 +165,8 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
         hooks = {
           ready: () => logout.deliveryInFlightFrom(victim),
           readyWithinMs: LOGOUT_READY_WITHIN_MS,
-          killed: (at, pid) => {
-            logout.killedTarget(pid);
+          killed: (at, pids) => {
+            logout.killedTarget(pids);
             logout.endSessionsUntil(at + LOGOUT_AFTER_KILL_MS);
           },
         };
@@ -190,7 +196,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     await logout.settle(BACKCHANNEL_LOGOUT_TIMEOUT_MS + 40_000);
     await logout.tryRefreshTokens();
     logout.settleCuts();
-    const killRecord = records.find((r) => r.kill);
+    const killRecord = records.find((r) => r.kind === 'instance-kill');
     const killedAt = killRecord?.kill?.killedAt ?? NaN;
     const sent = logout.sentBy(killRecord?.victim ?? -1);
     const near = (at: number) => Math.abs(at - killedAt) < 3000;
@@ -204,6 +210,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
     );
 
     const figures: FleetFigures = {
+      instanceWorkers: options.instanceWorkers,
       faults: records,
       attempts: client.attempts,
       codes: ledger.summarize(ledger.codes),

@@ -145,8 +145,8 @@ export class LogoutTraffic {
   private client?: FleetClient;
   private traffic?: Traffic;
   private ledger?: Ledger;
-  /** Each instance's pid, by slot (undefined while it is down). */
-  private pids: () => readonly (number | undefined)[] = () => [];
+  /** Each instance's processes (its own, then its workers'), by slot (none while it is down). */
+  private pids: () => readonly (readonly number[])[] = () => [];
   private stopAt = Infinity;
   private stopping = false;
   private loops: Promise<void>[] = [];
@@ -157,8 +157,8 @@ export class LogoutTraffic {
   private readonly endingAt = new Map<string, number>();
   /** The instance sessions are ended at (`endSessionsAt`) has been killed. */
   private targetKilled = false;
-  /** The pid of the target when it was SIGKILLed. */
-  private killedPid: number | undefined;
+  /** The target's processes when it was SIGKILLed (its own, and its workers'). */
+  private killedPids: ReadonlySet<number> = new Set();
   /** POSTs an RP holds, not answered yet. */
   private readonly unanswered = new Set<ReceivedLogoutToken>();
 
@@ -236,7 +236,7 @@ export class LogoutTraffic {
       client: FleetClient;
       traffic: Traffic;
       ledger: Ledger;
-      pids: () => readonly (number | undefined)[];
+      pids: () => readonly (readonly number[])[];
     },
   ): void {
     Object.assign(this, deps);
@@ -265,19 +265,18 @@ export class LogoutTraffic {
     );
   }
 
-  /** The instance whose process holds the connection from `port` to the RP's `rpPort`. */
+  /**
+   * The instance one of whose processes (a worker, with WORKERS) holds the connection from `port`
+   * to the RP's `rpPort`, and that process.
+   */
   private senderOf(
     port: number | undefined,
     rpPort: number | undefined,
   ): { slot: number; pid: number } | undefined {
     if (port === undefined || rpPort === undefined) return undefined;
-    const pids = this.pids();
-    const pid = socketOwner(
-      port,
-      rpPort,
-      pids.filter((p): p is number => p !== undefined),
-    );
-    const slot = pid === undefined ? -1 : pids.indexOf(pid);
+    const bySlot = this.pids();
+    const pid = socketOwner(port, rpPort, bySlot.flat());
+    const slot = pid === undefined ? -1 : bySlot.findIndex((pids) => pids.includes(pid));
     return pid === undefined || slot < 0 ? undefined : { slot, pid };
   }
 
@@ -292,8 +291,8 @@ export class LogoutTraffic {
   }
 
   /** The instance sessions were ended at was killed: the slow RP holds nothing more for it. */
-  killedTarget(pid: number | undefined): void {
-    this.killedPid = pid;
+  killedTarget(pids: readonly number[]): void {
+    this.killedPids = new Set(pids);
     this.targetKilled = true;
   }
 
@@ -303,7 +302,7 @@ export class LogoutTraffic {
    */
   settleCuts(): void {
     for (const r of this.received) {
-      if (r.cut && r.sender?.pid !== this.killedPid) {
+      if (r.cut && (r.sender === undefined || !this.killedPids.has(r.sender.pid))) {
         r.cut = false;
         r.abandoned = true;
       }

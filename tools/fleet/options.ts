@@ -1,7 +1,10 @@
 /** Command-line options of `npm run fleet` and `npm run soak`, and the fault schedule they imply. */
 import { type Mutable, readOptions } from '../../bench/lib/command-line';
 
-export type FaultKind = 'database-outage' | 'instance-kill' | 'fleet-restart';
+export type FaultKind = 'database-outage' | 'instance-kill' | 'worker-kill' | 'fleet-restart';
+
+/** Proofgate instances in a fleet, on one database. */
+export const INSTANCES = 3;
 
 export interface FleetOptions {
   readonly mode: 'fleet' | 'soak';
@@ -16,7 +19,12 @@ export interface FleetOptions {
   /** How long a killed instance stays down before it is started again. */
   readonly killDownSeconds: number;
   /** Traffic loops running at once; each runs one scenario (login, refresh...) at a time. */
-  readonly workers: number;
+  readonly loops: number;
+  /**
+   * Each instance's WORKERS (by slot): service processes sharing its port (node:cluster). An
+   * instance with more than one is where a worker is killed.
+   */
+  readonly instanceWorkers: readonly number[];
   /** Device authorizations (RFC 8628) under way at once, each polled at its interval. */
   readonly deviceLoops: number;
   /** Login sessions signed in, given tokens for two RPs and ended at once (back-channel logout). */
@@ -41,15 +49,25 @@ export interface FleetOptions {
   readonly skipBuild: boolean;
 }
 
+/**
+ * A mixed fleet: instance 1 runs two workers, the others one. One run then checks both ways an
+ * instance runs, at about the cost of a fleet of single processes (one process more); instance 1
+ * is where the worker is killed, and then the instance (worker-kill comes first, so that its
+ * memory trace spans enough of the run to be judged).
+ */
+export const MIXED_WORKERS: readonly number[] = [1, 2, 1];
+
 /** The CI profile: about 80 s of load with one fault of each kind. */
 export const FLEET_DEFAULTS: FleetOptions = {
   mode: 'fleet',
   seconds: 80,
-  faultIntervalSeconds: 20,
+  // Four faults in the 80 s (the worker kill made it four): one every 16 s, the last at 64 s.
+  faultIntervalSeconds: 16,
   warmupSeconds: 10,
   outageSeconds: 10,
   killDownSeconds: 2,
-  workers: 6,
+  loops: 6,
+  instanceWorkers: MIXED_WORKERS,
   deviceLoops: 2,
   logoutLoops: 3,
   inFlight: 12,
@@ -72,7 +90,8 @@ export const SOAK_DEFAULTS: FleetOptions = {
   warmupSeconds: 60,
   outageSeconds: 10,
   killDownSeconds: 5,
-  workers: 8,
+  loops: 8,
+  instanceWorkers: MIXED_WORKERS,
   deviceLoops: 3,
   logoutLoops: 3,
   inFlight: 16,
@@ -87,7 +106,9 @@ export const USAGE = `npm run fleet -- [options]      about 80 s, one fault of e
 npm run soak -- --minutes N [options]   N minutes, faults at intervals; writes docs/RELIABILITY.md
   --minutes N       minutes of load (soak; at least 2)
   --seconds N       seconds of load (fleet; at least 60)
-  --workers N       traffic loops (fleet ${FLEET_DEFAULTS.workers}, soak ${SOAK_DEFAULTS.workers})
+  --loops N         traffic loops (fleet ${FLEET_DEFAULTS.loops}, soak ${SOAK_DEFAULTS.loops})
+  --workers N[,N,N] each instance's WORKERS, one number for all or one per instance (default ${MIXED_WORKERS.join(',')});
+                    a worker is killed when an instance has more than one
   --in-flight N     most requests in flight at once (fleet ${FLEET_DEFAULTS.inFlight}, soak ${SOAK_DEFAULTS.inFlight})
   --rate N          scenarios started per second, 0 for as fast as answered (fleet ${FLEET_DEFAULTS.scenariosPerSecond}, soak ${SOAK_DEFAULTS.scenariosPerSecond})
   --out FILE        report file (soak default ${SOAK_DEFAULTS.out}); - for none
@@ -106,7 +127,15 @@ export function parseOptions(argv: readonly string[]): FleetOptions {
       if (soak) throw new Error('--seconds is for `npm run fleet`; use --minutes here');
       options.seconds = value.integer(60, 3600);
     },
-    '--workers': (value) => (options.workers = value.integer(1, 64)),
+    '--loops': (value) => (options.loops = value.integer(1, 64)),
+    '--workers': (value) => {
+      const workers = value.integers(1, 8);
+      if (workers.length !== 1 && workers.length !== INSTANCES) {
+        throw new Error(`--workers needs one number or ${INSTANCES}, got ${workers.join(',')}`);
+      }
+      options.instanceWorkers =
+        workers.length === 1 ? Array.from({ length: INSTANCES }, () => workers[0]) : workers;
+    },
     '--in-flight': (value) => (options.inFlight = value.integer(3, 256)),
     '--rate': (value) => (options.scenariosPerSecond = value.integer(0, 10_000)),
     '--out': (value) => (options.out = value.file()),
@@ -122,7 +151,10 @@ export function commandLine(options: FleetOptions): string {
   const parts: string[] = [];
   if (options.mode === 'soak') parts.push(`--minutes ${options.seconds / 60}`);
   else if (options.seconds !== defaults.seconds) parts.push(`--seconds ${options.seconds}`);
-  if (options.workers !== defaults.workers) parts.push(`--workers ${options.workers}`);
+  if (options.loops !== defaults.loops) parts.push(`--loops ${options.loops}`);
+  if (options.instanceWorkers.join(',') !== defaults.instanceWorkers.join(',')) {
+    parts.push(`--workers ${options.instanceWorkers.join(',')}`);
+  }
   if (options.inFlight !== defaults.inFlight) parts.push(`--in-flight ${options.inFlight}`);
   if (options.scenariosPerSecond !== defaults.scenariosPerSecond) {
     parts.push(`--rate ${options.scenariosPerSecond}`);
@@ -137,27 +169,45 @@ export interface ScheduledFault {
   /** Seconds after the load starts; a fault starts then or when the previous one has ended. */
   readonly atSeconds: number;
   readonly kind: FaultKind;
-  /** The instance killed (instance-kill only). Instance 0 is never killed: its memory trace spans the run. */
+  /**
+   * The instance killed (instance-kill), or whose worker is killed (worker-kill). Instance 0 is
+   * never killed: its memory trace spans the run.
+   */
   readonly victim?: number;
 }
 
+/** The instances that run more than one worker: where a worker can be killed. */
+export function workerInstances(options: FleetOptions): number[] {
+  return options.instanceWorkers.flatMap((workers, slot) => (workers > 1 ? [slot] : []));
+}
+
 /**
- * Faults every interval, leaving half an interval of quiet load at the end: database outages and
- * instance kills in turn (victims 1 and 2 alternately), and a restart of the whole fleet last, so
- * that instance 0 runs from the start to that last fault and its memory is seen over most of the
- * run. At least one fault of each kind.
+ * Faults every interval, leaving half an interval of quiet load at the end: a database outage, a
+ * worker's kill (when an instance runs several) and an instance's kill in turn (instances 1 and 2
+ * alternately; the workers' instances in turn), and a restart of the whole fleet last, so that
+ * instance 0 runs from the start to that last fault and its memory is seen over most of the run.
+ * At least one fault of each kind.
  */
 export function faultSchedule(options: FleetOptions): ScheduledFault[] {
   const interval = options.faultIntervalSeconds;
-  const slots = Math.max(3, Math.floor((options.seconds - interval / 2) / interval));
+  const withWorkers = workerInstances(options);
+  const cycle: FaultKind[] =
+    withWorkers.length > 0
+      ? ['database-outage', 'worker-kill', 'instance-kill']
+      : ['database-outage', 'instance-kill'];
+  const slots = Math.max(cycle.length + 1, Math.floor((options.seconds - interval / 2) / interval));
   const faults: ScheduledFault[] = [];
   let kills = 0;
+  let workerKills = 0;
   for (let slot = 1; slot < slots; slot++) {
     const atSeconds = slot * interval;
-    if (slot % 2 === 1) {
-      faults.push({ atSeconds, kind: 'database-outage' });
+    const kind = cycle[(slot - 1) % cycle.length];
+    if (kind === 'instance-kill') {
+      faults.push({ atSeconds, kind, victim: 1 + (kills++ % 2) });
+    } else if (kind === 'worker-kill') {
+      faults.push({ atSeconds, kind, victim: withWorkers[workerKills++ % withWorkers.length] });
     } else {
-      faults.push({ atSeconds, kind: 'instance-kill', victim: 1 + (kills++ % 2) });
+      faults.push({ atSeconds, kind });
     }
   }
   faults.push({ atSeconds: slots * interval, kind: 'fleet-restart' });

@@ -1,17 +1,18 @@
 /**
  * The processes of a fleet: one database server (mongo-java-server, H2 backend on a file, so a
- * restart on the same port finds the data again) and Proofgate instances, each its own Node
- * process on its own port, started from one build. Every output line of an instance goes to its
- * log file in the run folder.
+ * restart on the same port finds the data again) and Proofgate instances, each on its own port,
+ * started from one build: one Node process, or a primary and its workers (WORKERS). Every output
+ * line of an instance goes to its log file in the run folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import { stablePorts } from '../../bench/lib/processes';
+import { childPids, processTree, stablePorts } from '../../bench/lib/processes';
 import { PRODUCTION_NODE_FLAGS } from '../../bench/lib/proofgate';
 import { InspectorSession } from '../../bench/profile/inspector-session';
 import { startMongoServer, type MongoServerHandle } from '../mongo-server/launch';
+import { servingPid } from './serving-process';
 
 /** Milliseconds since the run started: the one time axis of every record. */
 export type Elapsed = () => number;
@@ -77,6 +78,28 @@ export interface InstanceStop {
   readonly forced: boolean;
 }
 
+/** What a SIGKILL of an instance's process took with it. */
+export interface InstanceKill {
+  /** When the process was gone (its workers, if any, are gone by then or counted in `orphans`). */
+  readonly at: number;
+  /** Every process of the instance when it was killed: the primary, then its workers. */
+  readonly pids: readonly number[];
+  /**
+   * Workers still running ORPHAN_PATIENCE_MS after their primary died (a worker exits when its
+   * IPC channel to the primary closes), then killed by the harness.
+   */
+  readonly orphans: readonly number[];
+}
+
+/** How long a killed primary's workers may outlive it. */
+export const ORPHAN_PATIENCE_MS = 5000;
+
+/** A process's resident set, and each process's of an instance of several. */
+export interface ProcessMemory {
+  readonly pid: number;
+  readonly rssMiB: number;
+}
+
 export interface InstanceStart {
   readonly pid: number;
   /** When the process was spawned. */
@@ -85,18 +108,27 @@ export interface InstanceStart {
   readonly readyAt: number;
 }
 
-/** One Proofgate process on a fixed port; started again on the same port after a stop or kill. */
+/**
+ * One Proofgate instance on a fixed port, one process or a primary and its `workers`; started
+ * again on the same port after a stop or kill.
+ */
 export class FleetInstance {
   private child?: ChildProcess;
   private exited?: Promise<void>;
-  /** The pid whose start saw /health answer 200. */
+  /** The pid whose start saw /health answer 200 (and, with workers, every worker serve). */
   private readyPid?: number;
   private readonly log: WriteStream;
   private tail = '';
+  /** The output's last line, not ended yet. */
+  private partialLine = '';
+  /** Workers whose exit the primary logged ("Worker 2 (pid …) exited (signal SIGKILL); …"). */
+  private readonly loggedWorkerExits = new Set<number>();
 
   constructor(
     readonly slot: number,
     readonly port: number,
+    /** WORKERS: more than one makes the process a primary that forks them (node:cluster). */
+    readonly workers: number,
     private readonly mainJs: string,
     private readonly env: NodeJS.ProcessEnv,
     logFile: string,
@@ -108,32 +140,71 @@ export class FleetInstance {
   }
 
   /**
-   * Forces a full garbage collection through the inspector and reads RSS after it: what the
-   * process keeps, without the garbage the collector had not reached yet. Undefined when the
-   * instance is down, starting, or has no inspector.
+   * Forces a full garbage collection through the inspector in each of the instance's processes
+   * and reads their RSS after it: what the instance keeps, without the garbage the collectors had
+   * not reached yet. A worker's inspector listens on the port node:cluster gave it (the primary's
+   * and one more per worker forked, `--inspect-port` on its command line). Undefined when the
+   * instance is down, starting, has no inspector, or a process could not be collected.
    */
-  async residentAfterGc(): Promise<{ pid: number; rssMiB: number } | undefined> {
+  async residentAfterGc(): Promise<
+    { pid: number; rssMiB: number; processes: ProcessMemory[] } | undefined
+  > {
     const pid = this.pid;
     if (this.inspectPort === undefined || pid === undefined) return undefined;
-    let session: InspectorSession | undefined;
-    try {
-      session = await InspectorSession.connect(this.inspectPort, 3);
-      // A process killed meanwhile never answers: give up on this sample after 10 s.
-      const giveUp = new AbortController();
-      const timeout = sleep(10_000, 'timeout' as const, { signal: giveUp.signal }).catch(
-        () => 'cancelled' as const,
-      );
-      const answer = await Promise.race([session.send('HeapProfiler.collectGarbage'), timeout]);
-      giveUp.abort();
-      if (answer === 'timeout') return undefined;
-      const rssMiB = this.pid === pid ? residentMiB(pid) : undefined;
-      return rssMiB === undefined ? undefined : { pid, rssMiB };
-    } catch {
-      // Killed or restarting meanwhile: no sample this time.
-      return undefined;
-    } finally {
-      session?.close();
+    const pids = this.processes();
+    for (const each of pids) {
+      const port = each === pid ? this.inspectPort : inspectPortOf(each);
+      if (port === undefined || !(await collectGarbage(port, each))) return undefined;
     }
+    if (this.pid !== pid) return undefined;
+    const processes = residentEach(pids);
+    if (processes === undefined) return undefined;
+    return { pid, rssMiB: sumOf(processes), processes };
+  }
+
+  /** RSS of the instance now, every process of it summed; undefined while it is down. */
+  resident(): { pid: number; rssMiB: number; processes: ProcessMemory[] } | undefined {
+    const pid = this.pid;
+    if (pid === undefined) return undefined;
+    const processes = residentEach(this.processes());
+    return processes === undefined ? undefined : { pid, rssMiB: sumOf(processes), processes };
+  }
+
+  /** The instance's processes: its own pid, then its workers'; none while it is down. */
+  processes(): number[] {
+    const pid = this.pid;
+    return pid === undefined ? [] : processTree(pid);
+  }
+
+  /** The pids of its workers (none for an instance of one process). */
+  workerPids(): number[] {
+    const pid = this.pid;
+    return pid === undefined || this.workers <= 1 ? [] : childPids(pid);
+  }
+
+  /** Whether the primary logged the exit of worker `pid`. */
+  loggedWorkerExit(pid: number): boolean {
+    return this.loggedWorkerExits.has(pid);
+  }
+
+  /**
+   * Waits until `workers` workers run and each has served a request of its own (servingPid), or
+   * `timeoutMs` has passed. Resolves with when each served first (elapsed ms, by pid), or
+   * undefined when not all of them served in time.
+   */
+  async workersServing(timeoutMs: number): Promise<Map<number, number> | undefined> {
+    const deadline = this.elapsed() + timeoutMs;
+    const served = new Map<number, number>();
+    while (this.elapsed() < deadline && this.running) {
+      const workers = this.workerPids();
+      for (const pid of served.keys()) if (!workers.includes(pid)) served.delete(pid);
+      if (workers.length === this.workers && workers.every((pid) => served.has(pid))) return served;
+      const pid = workers.length > 0 ? await servingPid(this.port, workers) : undefined;
+      if (pid !== undefined && !served.has(pid)) served.set(pid, this.elapsed());
+      // Nothing new: a worker still starting. Ask again shortly, not at once.
+      else await sleep(100);
+    }
+    return undefined;
   }
 
   get origin(): string {
@@ -202,7 +273,11 @@ export class FleetInstance {
           `instance ${this.slot} exited before it was ready\n${this.tail}`,
         );
       }
-      if ((await this.health()) === 200) {
+      // With workers, /health answers once the first listens; the others start after it.
+      if (
+        (await this.health()) === 200 &&
+        (this.workers <= 1 || (await this.workersServing(deadline - Date.now())))
+      ) {
         this.readyPid = pid;
         return { pid, spawnedAt, readyAt: this.elapsed() };
       }
@@ -212,14 +287,42 @@ export class FleetInstance {
     throw new Error(`instance ${this.slot} was not ready within ${timeoutMs} ms\n${this.tail}`);
   }
 
-  /** SIGKILL: no shutdown hook runs, in-flight requests are cut. Resolves once it is gone. */
-  async kill(): Promise<number> {
+  /**
+   * SIGKILL of the instance's process: no shutdown hook runs, in-flight requests are cut. Its
+   * workers, if any, end with it (each exits as its channel to the primary closes); one still
+   * running ORPHAN_PATIENCE_MS later is killed too, and named. Resolves once all are gone.
+   */
+  async kill(): Promise<InstanceKill> {
+    const pids = this.processes();
     if (this.running) {
       this.child?.kill('SIGKILL');
       await this.exited;
     }
     const at = this.elapsed();
     this.write(`--- instance ${this.slot} killed (SIGKILL) at +${(at / 1000).toFixed(1)} s\n`);
+    const workers = pids.slice(1);
+    const patience = at + ORPHAN_PATIENCE_MS;
+    while (this.elapsed() < patience && !workers.every(processGone)) await sleep(20);
+    const orphans = workers.filter((pid) => !processGone(pid));
+    for (const pid of orphans) {
+      this.write(`--- worker pid ${pid} still running after its primary died: SIGKILL\n`);
+      process.kill(pid, 'SIGKILL');
+    }
+    return { at, pids, orphans };
+  }
+
+  /** SIGKILL of one worker (`pid`), not the primary. Resolves once it is gone. */
+  async killWorker(pid: number): Promise<number> {
+    // process.kill(-1) or (0) would signal every process of the user, or of the group.
+    if (!this.workerPids().includes(pid)) {
+      throw new Error(`instance ${this.slot} has no worker ${pid} to kill`);
+    }
+    process.kill(pid, 'SIGKILL');
+    while (!processGone(pid)) await sleep(5);
+    const at = this.elapsed();
+    this.write(
+      `--- instance ${this.slot}: worker pid ${pid} killed (SIGKILL) at +${(at / 1000).toFixed(1)} s\n`,
+    );
     return at;
   }
 
@@ -247,7 +350,10 @@ export class FleetInstance {
   }
 
   async close(): Promise<void> {
+    const pids = this.processes();
     await this.stop(5000);
+    // A primary killed after the grace leaves workers that exit on their own; none may outlive the run.
+    for (const pid of pids.slice(1)) if (!processGone(pid)) process.kill(pid, 'SIGKILL');
     await new Promise<void>((resolve) => this.log.end(() => resolve()));
   }
 
@@ -267,7 +373,76 @@ export class FleetInstance {
   private write(text: string): void {
     this.log.write(text);
     this.tail = (this.tail + text).slice(-8000);
+    const lines = (this.partialLine + text).split('\n');
+    this.partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      const exit = WORKER_EXIT.exec(line);
+      if (exit) this.loggedWorkerExits.add(Number(exit[1]));
+    }
   }
+}
+
+/** The primary's line for a worker that died (src/platform/cluster/primary.ts). */
+const WORKER_EXIT = /Worker \d+ \(pid (\d+)\) exited /;
+
+/** The inspector port on a process's command line (a worker's `--inspect-port`, the last one given). */
+export function inspectPortOf(pid: number): number | undefined {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const ports = args.flatMap((arg) => {
+      const match = /^--inspect(?:-port)?=(?:[^:]*:)?(\d+)$/.exec(arg);
+      return match ? [Number(match[1])] : [];
+    });
+    return ports.at(-1);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A full collection in the process whose inspector is on `port`, checked to be `pid` (two
+ * instances' workers could be given neighbouring ports); false if it was not done within 10 s.
+ */
+async function collectGarbage(port: number, pid: number): Promise<boolean> {
+  let session: InspectorSession | undefined;
+  try {
+    session = await InspectorSession.connect(port, 3);
+    // A process killed meanwhile never answers: give up on this sample after 10 s.
+    const giveUp = new AbortController();
+    const timeout = sleep(10_000, 'timeout' as const, { signal: giveUp.signal }).catch(
+      () => 'cancelled' as const,
+    );
+    const collected = (async () => {
+      const answer = await session.send<{ result: { value?: unknown } }>('Runtime.evaluate', {
+        expression: 'process.pid',
+        returnByValue: true,
+      });
+      if (answer.result.value !== pid) return false;
+      await session.send('HeapProfiler.collectGarbage');
+      return true;
+    })();
+    const answer = await Promise.race([collected, timeout]);
+    giveUp.abort();
+    return answer === true;
+  } catch {
+    // Killed or restarting meanwhile: no sample this time.
+    return false;
+  } finally {
+    session?.close();
+  }
+}
+
+/** RSS of each of `pids`; undefined if the first (the instance's own process) is gone. */
+function residentEach(pids: readonly number[]): ProcessMemory[] | undefined {
+  const each = pids.flatMap((pid) => {
+    const rssMiB = residentMiB(pid);
+    return rssMiB === undefined ? [] : [{ pid, rssMiB }];
+  });
+  return each[0]?.pid === pids[0] && pids.length > 0 ? each : undefined;
+}
+
+function sumOf(processes: readonly ProcessMemory[]): number {
+  return processes.reduce((sum, p) => sum + p.rssMiB, 0);
 }
 
 /** Resident set size of a process in MiB, from /proc/<pid>/status (Linux); undefined if gone. */

@@ -6,7 +6,6 @@ import {
   AUTH_CODE_TTL_SECONDS,
   REFRESH_TOKEN_GRACE_SECONDS,
   DATABASE_NAME,
-  INSTANCES,
   DEVICE_CODE_INTERVAL_SECONDS,
   LOGIN_LIMIT,
   SERVER_SELECTION_TIMEOUT_MS,
@@ -20,7 +19,8 @@ import {
   SLOW_RP_MS,
 } from './logout';
 import type { FleetRun } from './harness';
-import { commandLine } from './options';
+import { ORPHAN_PATIENCE_MS } from './processes';
+import { INSTANCES, commandLine } from './options';
 
 export interface Environment {
   readonly cpus: string;
@@ -44,6 +44,7 @@ const at = (ms: number) => {
 const FAULT_NAMES: Record<FaultRecord['kind'], string> = {
   'database-outage': 'database stopped, restarted on the same port and file',
   'instance-kill': 'instance killed (SIGKILL) mid-redemption, restarted',
+  'worker-kill': 'one worker killed (SIGKILL) mid-redemption, replaced by its primary',
   'fleet-restart': 'all instances stopped (SIGTERM) and started again',
 };
 
@@ -66,10 +67,17 @@ const ENDPOINTS: Record<Endpoint, string> = {
 };
 
 type Phase = 'steady' | FaultRecord['kind'];
-const PHASES: Phase[] = ['steady', 'database-outage', 'instance-kill', 'fleet-restart'];
+const PHASES: Phase[] = [
+  'steady',
+  'database-outage',
+  'worker-kill',
+  'instance-kill',
+  'fleet-restart',
+];
 const PHASE_NAMES: Record<Phase, string> = {
   steady: 'steady',
   'database-outage': 'database outage',
+  'worker-kill': 'worker kill',
   'instance-kill': 'instance kill',
   'fleet-restart': 'fleet restart',
 };
@@ -102,13 +110,12 @@ function answersTable(run: FleetRun): string {
   const counts = new Map<string, Record<Phase | 'total', number>>();
   for (const a of loadAttempts(run)) {
     const key = answerClass(a);
-    const row = counts.get(key) ?? {
-      steady: 0,
-      'database-outage': 0,
-      'instance-kill': 0,
-      'fleet-restart': 0,
-      total: 0,
-    };
+    const row =
+      counts.get(key) ??
+      (Object.fromEntries([...PHASES, 'total'].map((p) => [p, 0])) as Record<
+        Phase | 'total',
+        number
+      >);
     row[phaseOf(a, windows)]++;
     row.total++;
     counts.set(key, row);
@@ -163,19 +170,25 @@ function faultTable(run: FleetRun): string {
     const at = s1(fault.startedAt - run.loadStartedAt);
     const what =
       FAULT_NAMES[fault.kind] + (fault.victim === undefined ? '' : ` (instance ${fault.victim})`);
+    const replacement = fault.worker?.replacement;
     const downtime = fault.outage
       ? `database away ${s1(fault.outage.backAt - fault.outage.stoppedAt)} s (stopped ${s1(fault.outage.restartedAt - fault.outage.stoppedAt)} s, then ${s1(fault.outage.backAt - fault.outage.restartedAt)} s to start)`
-      : fault.kill
-        ? `down ${s1(fault.recoveryFrom - fault.kill.killedAt)} s, boot ${fault.bootMs.map(s1).join(', ')} s`
-        : `${(fault.stops ?? [])
-            .map((stop) =>
-              stop.forced ? `SIGKILL after ${s1(stop.ms)} s` : `exited in ${s1(stop.ms)} s`,
-            )
-            .join(', ')}; boot ${fault.bootMs.map(s1).join(', ')} s`;
+      : fault.worker
+        ? `none (its other workers answered); worker pid ${fault.worker.pid} replaced by ` +
+          (replacement
+            ? `pid ${replacement.pid}, serving ${s1(replacement.servingAt - (fault.kill?.killedAt ?? 0))} s after the kill`
+            : '**none in time**')
+        : fault.kill
+          ? `down ${s1(fault.recoveryFrom - fault.kill.killedAt)} s, boot ${fault.bootMs.map(s1).join(', ')} s`
+          : `${(fault.stops ?? [])
+              .map((stop) =>
+                stop.forced ? `SIGKILL after ${s1(stop.ms)} s` : `exited in ${s1(stop.ms)} s`,
+              )
+              .join(', ')}; boot ${fault.bootMs.map(s1).join(', ')} s`;
     // A kill touches its victim only; the other faults, every instance.
     const recovery = fault.recoveryMs
       .map((ms, slot) =>
-        fault.kind === 'instance-kill' && slot !== fault.victim
+        (fault.kind === 'instance-kill' || fault.kind === 'worker-kill') && slot !== fault.victim
           ? null
           : `${slot}: ${ms === null ? '**none**' : `${s2(ms)} s`}`,
       )
@@ -197,11 +210,22 @@ function killLines(run: FleetRun): string {
   return kills
     .map(
       (f) =>
-        `- Instance ${f.victim}, killed at +${s1((f.kill?.killedAt ?? 0) - run.loadStartedAt)} s with ` +
-        `${f.kill?.burst} code exchanges sent to it, ${KILL_LOOPS} at a time: ${f.kill?.answeredBeforeKill} answered before it died, ` +
+        (f.worker
+          ? `- A worker of instance ${f.victim} (pid ${f.worker.pid}, holding ${f.worker.connections} of the harness's connections), killed`
+          : `- Instance ${f.victim}, killed`) +
+        ` at +${s1((f.kill?.killedAt ?? 0) - run.loadStartedAt)} s with ` +
+        `${f.kill?.burst} code exchanges sent to the instance, ${KILL_LOOPS} at a time: ${f.kill?.answeredBeforeKill} answered before it died, ` +
         `${f.kill?.cut} cut mid-request and retried on another instance; of those, ` +
         `${f.kill?.redeemedUnseen} were refused as already used (the victim had redeemed them and died before answering) ` +
-        `and ${f.kill?.redeemedOnRetry} were redeemed by the retry.`,
+        `and ${f.kill?.redeemedOnRetry} were redeemed by the retry.` +
+        (f.worker
+          ? ` The primary ${f.worker.logged ? 'logged its exit' : '**did not log its exit**'}; ` +
+            `${f.worker.replacement ? `its replacement, pid ${f.worker.replacement.pid}, served ${s1(f.worker.replacement.servingAt - (f.kill?.killedAt ?? 0))} s after the kill` : '**no replacement served in time**'}` +
+            ` (${f.worker.workersAfter} workers after).`
+          : '') +
+        (f.kill?.workers
+          ? ` Its ${f.kill.workers.length} workers ${f.kill.orphans?.length ? `outlived it: ${f.kill.orphans.join(', ')} still running ${ORPHAN_PATIENCE_MS / 1000} s later` : 'ended with it'}.`
+          : ''),
     )
     .join('\n');
 }
@@ -212,11 +236,11 @@ function memoryTable(run: FleetRun, samples = run.figures.memory): string {
   );
   const f0 = (n: number | null) => (n === null ? '–' : n.toFixed(0));
   return [
-    '| Instance | pid | sampled from → to | first sample (MiB) | after warm-up (median) | end (median) | peak | end / after warm-up | slope after warm-up (MiB/min) |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+    '| Instance | pid | processes | sampled from → to | first sample (MiB) | after warm-up (median) | end (median) | peak | largest one process | end / after warm-up | slope after warm-up (MiB/min) |',
+    '|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
     ...segments.map(
       (seg) =>
-        `| ${seg.slot} | ${seg.pid} | ${at(seg.firstAt - run.loadStartedAt)} → ${at(seg.lastAt - run.loadStartedAt)} s | ${f0(seg.startMiB)} | ${f0(seg.baselineMiB)} | ${f0(seg.endMiB)} | ${f0(seg.peakMiB)} | ${seg.judged && seg.ratio !== null ? `×${seg.ratio.toFixed(2)}` : 'too short to judge'} | ${seg.slopeMiBPerMinute === null ? '–' : seg.slopeMiBPerMinute.toFixed(1)} |`,
+        `| ${seg.slot} | ${seg.pid} | ${seg.processes} | ${at(seg.firstAt - run.loadStartedAt)} → ${at(seg.lastAt - run.loadStartedAt)} s | ${f0(seg.startMiB)} | ${f0(seg.baselineMiB)} | ${f0(seg.endMiB)} | ${f0(seg.peakMiB)} | ${f0(seg.peakProcessMiB)} | ${seg.judged && seg.ratio !== null ? `×${seg.ratio.toFixed(2)}` : 'too short to judge'} | ${seg.slopeMiBPerMinute === null ? '–' : seg.slopeMiBPerMinute.toFixed(1)} |`,
     ),
   ].join('\n');
 }
@@ -351,13 +375,13 @@ while the database is away, quick recovery, state that survives every restart, f
 - Command: \`${commandLine(o)}\`, started ${run.startedAt.toISOString()}.
 - Load: ${loadSeconds.toFixed(0)} s (${(loadSeconds / 60).toFixed(1)} min), ${attempts.length} requests sent (${answered} answered), about ${(attempts.length / loadSeconds).toFixed(0)} per second.
 - Machine: ${env.cpus} CPUs (${env.cpuModel}), ${env.memory}, Node ${env.node}. Load average ${env.loadAverageBefore} before the run and ${env.loadAverageAfter} after: the machine is shared with other work, so latencies here say little about Proofgate itself.
-- Source: ${env.source}, built once into its own folder and started as ${INSTANCES} separate Node processes (\`NODE_ENV=production\`).
+- Source: ${env.source}, built once into its own folder and started as ${INSTANCES} instances (\`NODE_ENV=production\`), with \`WORKERS\` ${o.instanceWorkers.join(', ')} (instance by instance): an instance of one worker is one Node process, one of several a primary that forks them on its port (node:cluster).
 - Database: ${env.database}, on a file in a temporary folder (database \`${DATABASE_NAME}\`), so a restart on the same port finds the data again.
 - Settings every instance shares: one \`ISSUER\` and one \`KEY_ENCRYPTION_SECRET\`, \`MONGODB_SERVER_SELECTION_TIMEOUT_MS=${SERVER_SELECTION_TIMEOUT_MS}\` (outage answers come after 1 s, not 3), \`AUTH_CODE_TTL_SECONDS=${AUTH_CODE_TTL_SECONDS}\` (codes held across a fault stay valid), \`REFRESH_TOKEN_GRACE_SECONDS=${REFRESH_TOKEN_GRACE_SECONDS}\` (a refresh retried after a fault, its first answer lost, still gets its successor), \`RATE_LIMIT_*\` raised out of the way except \`RATE_LIMIT_LOGIN_PER_IP=${LOGIN_LIMIT}\` (see [Rate limits](#rate-limits)).
-- Traffic: ${o.workers} loops, at most ${o.inFlight} requests in flight${o.scenariosPerSecond > 0 ? `, ${o.scenariosPerSecond} scenarios started a second in all` : ''}, sent to the instances in turn (round robin) by the client; a refused connection (an instance down) goes to the next instance, a request cut mid-flight is retried on another, a 5xx is retried after 300 ms. Each loop picks: a code login (\`/authorize\` with the real login session, then \`/token\`; every 10th code sent three times at once; every 4th with a DPoP proof, a fresh one per try, its family then refreshing and calling \`/api/me\` with proofs of the same key), a refresh (every 3rd with a concurrent duplicate), a SIWE login (nonce, signed by a viem wallet, verify; every 10th sent three times at once), or \`/api/me\`. It did ${c.codes} code exchanges (${c.codeReplayGroups} replay groups), ${c.logins} SIWE logins (${c.siweReplayGroups} replay groups), ${c.refreshes} refreshes (${c.refreshDuplicates} with a duplicate) and ${c.meCalls} \`/api/me\` calls; of these, ${c.dpopExchanges} code exchanges, ${c.dpopRefreshes} refreshes and ${c.dpopMeCalls} \`/api/me\` calls with DPoP proofs.
+- Traffic: ${o.loops} loops, at most ${o.inFlight} requests in flight${o.scenariosPerSecond > 0 ? `, ${o.scenariosPerSecond} scenarios started a second in all` : ''}, sent to the instances in turn (round robin) by the client; a refused connection (an instance down) goes to the next instance, a request cut mid-flight is retried on another, a 5xx is retried after 300 ms. Each loop picks: a code login (\`/authorize\` with the real login session, then \`/token\`; every 10th code sent three times at once; every 4th with a DPoP proof, a fresh one per try, its family then refreshing and calling \`/api/me\` with proofs of the same key), a refresh (every 3rd with a concurrent duplicate), a SIWE login (nonce, signed by a viem wallet, verify; every 10th sent three times at once), or \`/api/me\`. It did ${c.codes} code exchanges (${c.codeReplayGroups} replay groups), ${c.logins} SIWE logins (${c.siweReplayGroups} replay groups), ${c.refreshes} refreshes (${c.refreshDuplicates} with a duplicate) and ${c.meCalls} \`/api/me\` calls; of these, ${c.dpopExchanges} code exchanges, ${c.dpopRefreshes} refreshes and ${c.dpopMeCalls} \`/api/me\` calls with DPoP proofs.
 - Device authorization (RFC 8628): ${o.deviceLoops} more loops, each a CLI starting a device authorization (\`DEVICE_CODE_INTERVAL_SECONDS=${DEVICE_CODE_INTERVAL_SECONDS}\`), polling \`/token\` at once and then every \`interval\` after the last answer (5 s more after each \`slow_down\`), while its user's browser, signed in as user0, looks the code up and approves it at \`/device\` from an \`X-Forwarded-For\` address of its own (the verification page's throttle, \`RATE_LIMIT_DEVICE_USER_CODES_*\`, raised out of the way: every approval is user0's). Every 4th flow also polls once at once, on purpose, and must get \`slow_down\` (unless the service could not see it as early: refused by an instance that was down and sent again later, or right after a poll answered 503 or cut; these are listed, not judged); every 2nd sends its first poll after the approval as two concurrent copies to two instances. It did ${d.flows} device authorizations (${d.approved} approved and polled to the end), ${d.polls} polls, ${d.duplicatePairs} concurrent pairs, ${d.slowDowns} \`slow_down\` answers.
 - Back-Channel Logout: ${o.logoutLoops} more loops, each signing in on the login page (from an \`X-Forwarded-For\` address of its own: the loop's wallet with a SIWE message, and every ${PASSWORD_EVERY}th session user1 with the password form), getting tokens in that session for two relying parties, then ending it with \`GET /end_session\` and the first RP's ID token as \`id_token_hint\`, on the instances in turn, then for ${LOGOUT_LEAD_MS / 1000} s at the first kill's victim before it dies (the kill waits up to ${LOGOUT_READY_WITHIN_MS / 1000} s for a logout token on its way from the victim to the slow RP, which holds the tokens the victim sends until the kill, telling the sender by the process holding the connection), and until ${LOGOUT_AFTER_KILL_MS / 1000} s after that kill. The RPs are HTTP servers of the harness on loopback, in every instance's \`OAUTH_CLIENTS\` with a \`backchannel_logout_uri\` (\`BACKCHANNEL_LOGOUT_ALLOW_PRIVATE=true\`); one answers at once, the other after ${SLOW_RP_MS / 1000} s, so deliveries are in flight when the instance is killed. \`BACKCHANNEL_LOGOUT_TIMEOUT_MS=${BACKCHANNEL_LOGOUT_TIMEOUT_MS}\`: a delivery leased by the killed instance is claimed again ${(BACKCHANNEL_LOGOUT_TIMEOUT_MS + 30_000) / 1000} s after its claim, before the end of the run. It ended ${l.sessions} sessions; the RPs received ${l.received} logout tokens (${l.cut} cut before the RP answered, ${l.duplicates} session × RP pairs more than once); afterwards ${l.refreshRefused} of ${l.refreshTried} refresh tokens of those sessions were refused.
-- Faults: one every ${o.faultIntervalSeconds} s from the start of the load (or as soon as the previous one has ended and been checked), the database outage lasting ${o.outageSeconds} s, a killed instance down ${o.killDownSeconds} s, the whole fleet restarted last. Before each, ${f.faults[0]?.held.codes ?? 0} codes and ${f.faults[0]?.held.nonces ?? 0} signed SIWE messages are issued and kept; after it they are redeemed, every followed refresh family is rotated once, and every instance's JWKS is read.
+- Faults: one every ${o.faultIntervalSeconds} s from the start of the load (or as soon as the previous one has ended and been checked), the database outage lasting ${o.outageSeconds} s, a killed instance down ${o.killDownSeconds} s${o.instanceWorkers.some((w) => w > 1) ? ', a worker of an instance of several killed alone (its primary replaces it)' : ''}, the whole fleet restarted last. Before each, ${f.faults[0]?.held.codes ?? 0} codes and ${f.faults[0]?.held.nonces ?? 0} signed SIWE messages are issued and kept; after it they are redeemed, every followed refresh family is rotated once, and every instance's JWKS is read.
 
 ## Checks
 
@@ -407,8 +431,10 @@ ${killLines(run)}
 
 ## Memory
 
-RSS from \`/proc/<pid>/status\` every ${o.sampleMs / 1000} s, one row per process (a restarted
-instance is a new process). "After warm-up" is the median over the first quarter of a process's
+RSS from \`/proc/<pid>/status\` every ${o.sampleMs / 1000} s, one row per life of an instance (a
+restarted instance is a new process), each sample the sum of the instance's processes (a primary
+and its workers, a replaced worker's successor included); "largest one process" is the peak of any
+one of them. "After warm-up" is the median over the first quarter of a process's
 life after its warm-up (${o.warmupSeconds} s after the load, or the process, started); "end" the median over
 its last quarter (windows of at least 5 s). The check: end ≤ 1.5 × after warm-up, for every
 process with at least 30 s of life after its warm-up (shorter ones are shown, not judged). Why this

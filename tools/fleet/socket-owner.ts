@@ -3,7 +3,8 @@
  * (/proc/net/tcp, Linux) names the socket's inode, and the process holding that inode among its
  * file descriptors is the sender. The fleet's relying parties use it to tell which instance is
  * delivering a logout token: any instance's poller may claim a delivery, not only the one that
- * ended the session.
+ * ended the session. The same table tells which worker of an instance (WORKERS) holds the
+ * connections the harness opened to it.
  */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
@@ -50,6 +51,36 @@ export function socketOwner(
     }
   }
   return undefined;
+}
+
+/**
+ * How many open loopback connections whose local end is `localPort` (the server's end, at an
+ * instance's port) each of `pids` holds; a pid holding none is absent.
+ */
+export function connectionsHeld(localPort: number, pids: readonly number[]): Map<number, number> {
+  const local = `${LOOPBACK_HEX}:${hexPort(localPort)}`;
+  const inodes = new Set<string>();
+  try {
+    for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // State 01 is ESTABLISHED: the listening socket and closing ones are not connections.
+      if (fields[1] === local && fields[3] === '01') inodes.add(`socket:[${fields[9]}]`);
+    }
+  } catch {
+    return new Map();
+  }
+  const held = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const count = readdirSync(`/proc/${pid}/fd`).filter((fd) =>
+        inodes.has(readlinkSafe(`/proc/${pid}/fd/${fd}`) ?? ''),
+      ).length;
+      if (count > 0) held.set(pid, count);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return held;
 }
 
 function readlinkSafe(path: string): string | undefined {

@@ -43,6 +43,14 @@ export class ClusterPrimary {
   }
 
   start(): void {
+    // The workers accept connections from the shared socket themselves. Node's default on Linux
+    // (SCHED_RR) has the primary accept each one and hand it to a worker in turn; one handed to a
+    // worker that had just died, before the primary saw it go, is neither answered nor closed:
+    // the primary holds it until the client gives up (the fleet harness's worker kill hung one
+    // for 45 s; test/e2e/platform/workers.e2e-spec.ts). Accepted by the workers, a connection the
+    // dead worker held is reset as one to a killed instance is, and the others wait in the
+    // socket's queue for a live worker.
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.on('listening', (worker) => this.onListening(worker));
     cluster.on('exit', (worker, code, signal) => this.onExit(worker, code, signal));
     cluster.on('message', (worker, message: unknown) => this.onMessage(worker, message));

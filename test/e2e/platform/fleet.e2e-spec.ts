@@ -1,10 +1,11 @@
 /**
- * A fleet under faults (tools/fleet, the `npm run fleet` profile): three Proofgate processes built
- * from src/ on one database server (H2 file), mixed traffic spread round robin (device-code
- * polling and login sessions ended with back-channel logout to two loopback RPs included), and
- * while it runs the database stopped for 10 s and restarted on the same port, one instance
- * SIGKILLed mid-redemption and mid-delivery and restarted, then every instance restarted. Three
- * to four minutes.
+ * A fleet under faults (tools/fleet, the `npm run fleet` profile): three Proofgate instances built
+ * from src/ on one database server (H2 file), a mixed fleet (instance 1 with WORKERS=2, the others
+ * one process), mixed traffic spread round robin (device-code polling and login sessions ended
+ * with back-channel logout to two loopback RPs included), and while it runs the database stopped
+ * for 10 s and restarted on the same port, one worker of instance 1 SIGKILLed mid-redemption and
+ * replaced by its primary, then instance 1 itself SIGKILLed mid-redemption and mid-delivery and
+ * restarted, then every instance restarted. Three to four minutes.
  */
 import { join } from 'node:path';
 import {
@@ -109,6 +110,22 @@ describe('a fleet of three instances on one database, under faults', () => {
     const [kill] = run.figures.faults.filter((f) => f.kind === 'instance-kill');
     expect(kill.kill!.cut).toBeGreaterThan(0);
     expect(kill.recoveryMs[kill.victim!]).not.toBeNull();
+    // The victim is the instance of two workers: both ended with their primary.
+    expect(kill.kill!.workers).toHaveLength(2);
+    expect(kill.kill!.orphans).toEqual([]);
+  });
+
+  it('kills one worker while it redeems: requests cut, the worker logged and replaced, none redeemed twice', () => {
+    const [kill] = run.figures.faults.filter((f) => f.kind === 'worker-kill');
+    expect(run.options.instanceWorkers[kill.victim!]).toBe(2);
+    expect(kill.kill!.cut).toBeGreaterThan(0);
+    expect(kill.worker!.logged).toBe(true);
+    expect(kill.worker!.replacement?.pid).not.toBe(kill.worker!.pid);
+    expect(kill.worker!.workersAfter).toBe(2);
+    // Its instance kept answering (from its other worker) while the replacement started.
+    expect(kill.recoveryMs[kill.victim!]).not.toBeNull();
+    passes('kill-mid-redemption');
+    passes('workers-replaced');
   });
 
   it('stops every instance gracefully on SIGTERM, under load', () => {
@@ -123,6 +140,8 @@ describe('a fleet of three instances on one database, under faults', () => {
     );
     // Instance 0 runs from the start to the fleet restart: always long enough to judge.
     expect(segments.some((s) => s.slot === 0 && s.judged)).toBe(true);
+    // Instance 1, a primary and two workers summed, lives until its kill: long enough too.
+    expect(segments.some((s) => s.slot === 1 && s.processes === 3 && s.judged)).toBe(true);
     passes('memory-flat');
   });
 
