@@ -18,8 +18,6 @@ export interface OptionValue {
   oneOf<const T extends string>(choices: readonly T[]): T;
   /** A comma-separated list of some of `choices`, at least one. */
   list<const T extends string>(choices: readonly T[]): T[];
-  /** A comma-separated list of integers from `min` to `max`, at least one. */
-  integers(min: number, max: number): number[];
 }
 
 /** Option name (`--rounds`) to what it sets; a flag's handler reads no value. */
@@ -96,17 +94,6 @@ function optionValue(name: string, next: () => string | undefined): OptionValue 
         );
       }
       return chosen as T[];
-    },
-    integers(min, max) {
-      const value = next();
-      const words = value === undefined || value === '' ? [] : value.split(',');
-      const numbers = words.map(Number);
-      if (words.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < min || n > max)) {
-        throw new Error(
-          `${name} needs a comma-separated list of integers from ${min} to ${max}, got ${value ?? 'nothing'}`,
-        );
-      }
-      return numbers;
     },
   };
 }
