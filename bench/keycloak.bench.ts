@@ -191,7 +191,7 @@ async function main(): Promise<void> {
 
     const kc = await keycloak.startKeycloak(home, javaHome);
     cleanups.push(() => kc.server.stop());
-    await keycloak.setUpRealm(kc.origin);
+    await keycloak.setUpRealm(kc.origin, CODE_TTL_SECONDS);
     const kcBrowser = new Browser(kc.origin);
     cleanups.push(() => kcBrowser.close());
     await keycloak.login(kcBrowser);
