@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse as parseQueryString } from 'node:querystring';
 import { Logger } from 'nestjs-pino';
 import { ServerConfig } from './config/sections/server.config';
+import type { TrustProxy } from './config/env-parsers';
 import { CrossOriginPolicy } from './clients/cross-origin.policy';
 import { TokenRequestOutcome } from './oauth/token/token-request-outcome.step';
 import { registerBodyParsers } from './platform/http/body-parsers';
@@ -41,13 +42,27 @@ export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParse
  * REQUEST_TIMEOUT_SECONDS and MAX_CONNECTIONS (`connectionLimits`): Node's own would let a client
  * that trickles its headers hold a connection for ~82 s, and any number of them.
  */
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count is given as the function Fastify made of it up to
+ * 5.11 (and Express does): the `hops` nearest addresses of the chain are trusted proxies. Fastify
+ * 5.12 reads a bare number as "trust no proxy", which would silently key the rate limits to the
+ * proxy's own address.
+ */
+function fastifyTrustProxy(
+  trustProxy: TrustProxy,
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trustProxy === false) return false;
+  if (typeof trustProxy === 'number') return (_address, hop) => hop < trustProxy;
+  return [...trustProxy];
+}
+
 export function httpAdapter(
   server: Pick<ServerConfig, 'trustProxy' | 'requestTimeoutSeconds' | 'maxConnections'>,
 ): FastifyAdapter {
   const { trustProxy } = server;
   const limits = connectionLimits(server);
   return new FastifyAdapter({
-    trustProxy: typeof trustProxy === 'object' ? [...trustProxy] : trustProxy,
+    trustProxy: fastifyTrustProxy(trustProxy),
     routerOptions: {
       caseSensitive: false,
       ignoreTrailingSlash: true,

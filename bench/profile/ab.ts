@@ -4,12 +4,15 @@
  * take turns under the same closed-loop load, as `npm run bench` does with oidc-provider, so a
  * drift of the shared machine moves both. Per round it prints req/s and the CPU time (user +
  * system) each process spent per request; at the end, the median ratio B / A of both, and each
- * process's RSS now and at its peak (VmHWM).
+ * system) each instance spent per request; at the end, the median ratio B / A of both, and each
  *
  *   npm run bench:ab -- --a dist-bench --b dist-bench-x
  *                       [--phase authorize|exchange|me|refresh|nonce|verify|siws-verify|siwb-verify|
  *                                siwb-p2tr-verify|passkey|dpop-exchange|dpop-me|machine]
- *                       [--rounds N] [--requests N] [--warmup N] [--connections N]
+ *                       [--rounds N] [--requests N] [--warmup N] [--connections N] [--workers N]
+ *
+ * With --workers N both sides run N workers (WORKERS=N), and a side's CPU is that of every
+ * process of its instance (the primary and its workers).
  *
  * Build a tree into a directory with `node tools/build-service.js DIR` (this checkout's src/) or
  * `node tools/build-service.js DIR --from TREE` (another commit's worktree, compiled the same
@@ -31,7 +34,7 @@ import {
   machineClientKey,
   machineClientMetadata,
 } from '../lib/machine-client';
-import { readMemory, type ServerProcess } from '../lib/processes';
+import { processTree, treeMemory, type ServerProcess } from '../lib/processes';
 import * as proofgate from '../lib/proofgate';
 import { DEFAULTS } from '../lib/options';
 import { median } from '../lib/stats';
@@ -64,6 +67,7 @@ interface Options {
   requests: number;
   warmup: number;
   connections: number;
+  workers: number;
 }
 
 function parse(argv: string[]): Options {
@@ -79,12 +83,16 @@ function parse(argv: string[]): Options {
       warmup: { type: 'string', default: '1000' },
       // Default: npm run bench's (--connections; --authorize-connections for authorize).
       connections: { type: 'string' },
+      workers: { type: 'string', default: '1' },
     },
   });
   const { a, b, phase } = values;
   if (!a || !b) throw new Error('--a DIR and --b DIR are both required');
   if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`unknown phase ${phase}`);
-  const count = (name: 'rounds' | 'requests' | 'warmup' | 'connections', text?: string) => {
+  const count = (
+    name: 'rounds' | 'requests' | 'warmup' | 'connections' | 'workers',
+    text?: string,
+  ) => {
     const value = Number(text);
     if (!Number.isInteger(value) || value < 1)
       throw new Error(`--${name} needs a positive integer`);
@@ -102,6 +110,7 @@ function parse(argv: string[]): Options {
       values.connections ??
         String(phase === 'authorize' ? DEFAULTS.authorizeConnections : DEFAULTS.connections),
     ),
+    workers: count('workers', values.workers),
   };
 }
 
@@ -135,7 +144,10 @@ async function main(): Promise<void> {
         mongoUri: `${database.uri}/proofgate_ab_${label.toLowerCase()}`,
         codeTtlSeconds: 600,
         nodeFlags: nodeFlags(label),
-        env: { OAUTH_CLIENTS: JSON.stringify([machineClientMetadata(machineKey)]) },
+        env: {
+          OAUTH_CLIENTS: JSON.stringify([machineClientMetadata(machineKey)]),
+          WORKERS: String(options.workers),
+        },
       });
       cleanups.push(() => server.stop());
       const browser = new Browser(origin);
@@ -209,6 +221,9 @@ async function main(): Promise<void> {
       }
       return proofgate.refreshRequests(capturedField(exchanged.captured, 'refresh_token'));
     };
+    /** The CPU of a side's instance: its one process, or the primary and its workers. */
+    const sideCpu = (side: Side) =>
+      processTree(side.server.pid).reduce((sum, pid) => sum + cpuTimeUs(pid), 0);
     const drive = async (side: Side, requests: RequestSpec[], expectStatus = phaseStatus) => {
       let cpuBefore = 0;
       const result = await loadgen.run(
@@ -221,7 +236,7 @@ async function main(): Promise<void> {
           capture: ['access_token', 'refresh_token', 'message'],
         },
         () => {
-          cpuBefore = cpuTimeUs(side.server.pid);
+          cpuBefore = sideCpu(side);
         },
       );
       if (result.ok !== result.requests) {
@@ -229,7 +244,7 @@ async function main(): Promise<void> {
           `${side.label}: ${result.requests - result.ok} answers were not ${expectStatus}`,
         );
       }
-      const cpuUs = (cpuTimeUs(side.server.pid) - cpuBefore) / result.requests;
+      const cpuUs = (sideCpu(side) - cpuBefore) / result.requests;
       return { rps: result.rps, cpuUs, captured: result.captured };
     };
 
@@ -264,7 +279,7 @@ async function main(): Promise<void> {
     // Both processes took the same load, so their high-water marks compare (flags such as
     // --max-semi-space-size, or a change that holds less, show here).
     for (const side of sides) {
-      const memory = readMemory(side.server.pid);
+      const memory = treeMemory(side.server.pid);
       if (memory) {
         process.stdout.write(
           `${side.label}: RSS ${memory.rssMiB.toFixed(0)} MiB now, peak ${memory.peakMiB.toFixed(0)} MiB\n`,

@@ -4,7 +4,7 @@
  * in bytes per request. Garbage is what the collector spends its time on (a tenth of a code
  * exchange's CPU), and the CPU profile cannot say who made it.
  */
-import { componentOf, functionKey, rankedTables, type Row } from './summary';
+import { addRows, componentOf, functionKey, rankedTables, type Row } from './summary';
 import type { CpuProfileNode } from './inspector-session';
 
 export interface SamplingHeapProfileNode {
@@ -66,6 +66,16 @@ export function summariseAllocations(profile: SamplingHeapProfile): AllocationSu
   const rows = (map: typeof components): Row[] =>
     [...map].map(([name, { self, total }]) => ({ name, selfUs: self, totalUs: total }));
   return { totalBytes, components: rows(components), functions: rows(functions) };
+}
+
+/** The allocations of several workers of one instance, taken over the same load, as one. */
+export function mergeAllocations(summaries: readonly AllocationSummary[]): AllocationSummary {
+  if (summaries.length === 1) return summaries[0];
+  return {
+    totalBytes: summaries.reduce((sum, s) => sum + s.totalBytes, 0),
+    components: addRows(summaries.map((s) => s.components)),
+    functions: addRows(summaries.map((s) => s.functions)),
+  };
 }
 
 /** Plain-text tables: the top rows by bytes allocated in the row itself and beneath it. */

@@ -13,6 +13,12 @@
  *                            [--skip-build] [--out DIR] [--interval US] [--top N] [--cpu-only]
  *                            [--allocations]
  *                            [--dist DIR (a build of another tree, implies --skip-build)]
+ *                            [--workers N]
+ *
+ * With --workers N the instance runs N workers (WORKERS=N): every worker is profiled (Node's
+ * cluster gives worker i the inspector port of the primary plus i), each worker's raw profile is
+ * written, and the tables are of all the workers together, per request of the phase. The
+ * primary serves nothing and is not profiled; with --cpu-only its CPU counts with the workers'.
  *
  * With --allocations the heap is sampled instead of the CPU (garbage included): per phase, the
  * bytes allocated per request by component and by function, and the raw .heapprofile.
@@ -35,16 +41,17 @@ import {
   machineClientKey,
   machineClientMetadata,
 } from '../lib/machine-client';
-import { freePort, readMemory } from '../lib/processes';
+import { freePort, processTree, readMemory, treeMemory } from '../lib/processes';
 import * as identityWallet from '../lib/identity-wallet';
 import * as passkeys from '../lib/passkeys';
 import * as proofgate from '../lib/proofgate';
 import { DEFAULTS } from '../lib/options';
 import { cpuTimeUs } from './cpu-time';
 import { InspectorSession, type CpuProfile } from './inspector-session';
-import { renderSummary, summarise } from './summary';
+import { mergeSummaries, renderSummary, summarise } from './summary';
 import {
   ALLOCATION_SAMPLING,
+  mergeAllocations,
   renderAllocations,
   summariseAllocations,
   type SamplingHeapProfile,
@@ -86,6 +93,8 @@ interface Options {
   allocations: boolean;
   /** The build to run (default dist-bench/, built from src/ unless --skip-build). */
   dist: string;
+  /** WORKERS: the service processes of the instance, each profiled. */
+  workers: number;
 }
 
 function parse(argv: readonly string[]): Options {
@@ -101,6 +110,7 @@ function parse(argv: readonly string[]): Options {
     cpuOnly: false,
     allocations: false,
     dist: 'dist-bench',
+    workers: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -148,6 +158,12 @@ function parse(argv: readonly string[]): Options {
       case '--connections':
         options.connections = Number(value());
         break;
+      case '--workers':
+        options.workers = Number(value());
+        if (!Number.isInteger(options.workers) || options.workers < 1) {
+          throw new Error('--workers needs a positive integer');
+        }
+        break;
       default:
         throw new Error(`unknown option ${argv[i]}`);
     }
@@ -180,14 +196,33 @@ async function main(): Promise<void> {
           proofgate.partnerClientMetadata(),
         ]),
         OID4VP_TRUSTED_ISSUERS: identityWallet.BENCH_TRUSTED_ISSUERS,
+        WORKERS: String(options.workers),
       },
     });
     cleanups.push(() => server.stop());
-    const inspector = await InspectorSession.connect(inspectPort);
-    cleanups.push(() => inspector.close());
-    await inspector.send('Profiler.enable');
-    await inspector.send('Profiler.setSamplingInterval', { interval: options.intervalUs });
-    if (options.allocations) await inspector.send('HeapProfiler.enable');
+    // One process serves (WORKERS=1), or the primary's workers do, on its port plus 1, 2, ...
+    const inspectPorts =
+      options.workers === 1
+        ? [inspectPort]
+        : Array.from({ length: options.workers }, (_, i) => inspectPort + 1 + i);
+    const inspectors: InspectorSession[] = [];
+    for (const port of inspectPorts) {
+      const inspector = await InspectorSession.connect(port);
+      cleanups.push(() => inspector.close());
+      await inspector.send('Profiler.enable');
+      await inspector.send('Profiler.setSamplingInterval', { interval: options.intervalUs });
+      if (options.allocations) await inspector.send('HeapProfiler.enable');
+      inspectors.push(inspector);
+    }
+    const onEach = <T>(method: string, params?: Record<string, unknown>) =>
+      Promise.all(inspectors.map((inspector) => inspector.send<T>(method, params)));
+    /** Where worker i's raw profile of `phase` goes (no worker number for one process). */
+    const profileFile = (phase: Phase, i: number, extension: string) =>
+      join(
+        resolve(ROOT, options.out),
+        inspectors.length === 1 ? `${phase}.${extension}` : `${phase}.worker${i + 1}.${extension}`,
+      );
+    const serverCpu = () => processTree(server.pid).reduce((sum, pid) => sum + cpuTimeUs(pid), 0);
     const sampling: 'cpu' | 'allocations' | 'none' = options.cpuOnly
       ? 'none'
       : options.allocations
@@ -229,8 +264,7 @@ async function main(): Promise<void> {
     ) => {
       let cpuBefore = 0;
       let machineBefore = 0;
-      const machineCpu = () =>
-        cpuTimeUs(server.pid) + cpuTimeUs(database.pid) + cpuTimeUs(loadgen.pid);
+      const machineCpu = () => serverCpu() + cpuTimeUs(database.pid) + cpuTimeUs(loadgen.pid);
       const run = loadgen.run(
         {
           origin,
@@ -242,11 +276,11 @@ async function main(): Promise<void> {
           ...(shape.captureLocation ? { captureLocation: true } : {}),
         },
         () => {
-          cpuBefore = cpuTimeUs(server.pid);
+          cpuBefore = serverCpu();
           machineBefore = machineCpu();
-          if (profiled && sampling === 'cpu') void inspector.send('Profiler.start');
+          if (profiled && sampling === 'cpu') void onEach('Profiler.start');
           if (profiled && sampling === 'allocations') {
-            void inspector.send('HeapProfiler.startSampling', { ...ALLOCATION_SAMPLING });
+            void onEach('HeapProfiler.startSampling', { ...ALLOCATION_SAMPLING });
           }
         },
       );
@@ -254,7 +288,7 @@ async function main(): Promise<void> {
       if (result.ok !== result.requests) {
         throw new Error(`${phase}: ${result.requests - result.ok} answers were not ${expect}`);
       }
-      const cpuPerRequest = (cpuTimeUs(server.pid) - cpuBefore) / result.requests;
+      const cpuPerRequest = (serverCpu() - cpuBefore) / result.requests;
       const machinePerRequest = (machineCpu() - machineBefore) / result.requests;
       if (profiled && options.cpuOnly) {
         process.stdout.write(
@@ -263,23 +297,33 @@ async function main(): Promise<void> {
             `${machinePerRequest.toFixed(0)} µs with the database and the load generator\n`,
         );
       } else if (profiled && sampling === 'allocations') {
-        const { profile } = await inspector.send<{ profile: SamplingHeapProfile }>(
+        const profiles = await onEach<{ profile: SamplingHeapProfile }>(
           'HeapProfiler.stopSampling',
         );
-        const file = join(resolve(ROOT, options.out), `${phase}.heapprofile`);
-        writeFileSync(file, JSON.stringify(profile));
+        const files = profiles.map(({ profile }, i) => {
+          const file = profileFile(phase, i, 'heapprofile');
+          writeFileSync(file, JSON.stringify(profile));
+          return file;
+        });
+        const summary = mergeAllocations(
+          profiles.map(({ profile }) => summariseAllocations(profile)),
+        );
         process.stdout.write(
           `\n=== ${phase}: ${result.requests} requests, ${result.rps.toFixed(0)} req/s with the ` +
-            `heap sampled (${file})\n` +
-            `${renderAllocations(summariseAllocations(profile), result.requests, options.top)}\n`,
+            `heap sampled (${files.join(', ')})\n` +
+            `${renderAllocations(summary, result.requests, options.top)}\n`,
         );
       } else if (profiled) {
-        const { profile } = await inspector.send<{ profile: CpuProfile }>('Profiler.stop');
-        const file = join(resolve(ROOT, options.out), `${phase}.cpuprofile`);
-        writeFileSync(file, JSON.stringify(profile));
+        const profiles = await onEach<{ profile: CpuProfile }>('Profiler.stop');
+        const files = profiles.map(({ profile }, i) => {
+          const file = profileFile(phase, i, 'cpuprofile');
+          writeFileSync(file, JSON.stringify(profile));
+          return file;
+        });
+        const summary = mergeSummaries(profiles.map(({ profile }) => summarise(profile)));
         process.stdout.write(
           `\n=== ${phase}: ${result.requests} requests, ${result.rps.toFixed(0)} req/s with the ` +
-            `profiler on (${file})\n${renderSummary(summarise(profile), result.requests, options.top)}\n`,
+            `profiler on (${files.join(', ')})\n${renderSummary(summary, result.requests, options.top)}\n`,
         );
       } else {
         log(`warm-up ${phase}: ${result.rps.toFixed(0)} req/s`);
@@ -401,7 +445,7 @@ async function main(): Promise<void> {
     };
     if (options.warmup > 0) await pass(options.warmup, false);
     await pass(options.requests, true);
-    const memory = readMemory(server.pid);
+    const memory = options.workers === 1 ? readMemory(server.pid) : treeMemory(server.pid);
     if (memory) {
       process.stdout.write(
         `\nProofgate RSS ${memory.rssMiB.toFixed(0)} MiB (peak ${memory.peakMiB.toFixed(0)} MiB)\n`,

@@ -156,6 +156,30 @@ export function summarise(profile: CpuProfile): ProfileSummary {
   };
 }
 
+/** Rows of the same name added up: several processes' tables as one. */
+export function addRows(tables: readonly (readonly Row[])[]): Row[] {
+  const sums = new Map<string, { selfUs: number; totalUs: number }>();
+  for (const row of tables.flat()) {
+    const sum = sums.get(row.name) ?? { selfUs: 0, totalUs: 0 };
+    sum.selfUs += row.selfUs;
+    sum.totalUs += row.totalUs;
+    sums.set(row.name, sum);
+  }
+  return [...sums].map(([name, sum]) => ({ name, ...sum }));
+}
+
+/** The profiles of several workers of one instance, taken over the same load, as one. */
+export function mergeSummaries(summaries: readonly ProfileSummary[]): ProfileSummary {
+  if (summaries.length === 1) return summaries[0];
+  return {
+    sampledUs: summaries.reduce((sum, s) => sum + s.sampledUs, 0),
+    busyUs: summaries.reduce((sum, s) => sum + s.busyUs, 0),
+    components: addRows(summaries.map((s) => s.components)),
+    functions: addRows(summaries.map((s) => s.functions)),
+    areas: addRows(summaries.map((s) => s.areas)),
+  };
+}
+
 /**
  * A table-maker for `top` rows, largest first: each row's share of `whole` and its amount per
  * request (`perRequest` formats it).
