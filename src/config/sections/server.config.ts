@@ -122,7 +122,11 @@ export const SERVER_SETTINGS = settingsSection(
         'Behind a reverse proxy: the number of proxy hops (`1`), or a comma-separated list of ' +
         "the proxies' addresses, CIDR subnets, `loopback`, `linklocal`, `uniquelocal` (Fastify's " +
         '`trustProxy`). Rate limits and logs then take the client address from ' +
-        '`X-Forwarded-For`; unset, they use the TCP peer and ignore the header.',
+        '`X-Forwarded-For`; unset, they use the TCP peer and ignore the header. A hop count ' +
+        'believes whoever connects (Fastify 5.12 dropped it for that reason, GHSA-3m5p-2c4r-xxw2; ' +
+        'Proofgate keeps it for the client address only: its URLs come from `ISSUER`, never from ' +
+        '`X-Forwarded-Host` or `-Proto`): use it only where the instance is reachable through the ' +
+        "proxy alone, and prefer the proxies' addresses.",
     }),
     shutdownGraceSeconds: setting({
       name: 'SHUTDOWN_GRACE_SECONDS',
