@@ -72,6 +72,9 @@ describe('migrations: an upgrade from the 1.0.0 fixture', () => {
       SEED_DEMO_DATA: 'false',
       LOG_LEVEL: 'info',
       SHUTDOWN_GRACE_SECONDS: '1',
+      // The start's database check, not what this spec is about: a test database on a loaded CI
+      // machine once took over the default 3 s to answer the refusal's run.
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: '20000',
     };
     // Two instances at once, as a rolling deployment starts them.
     const started = await Promise.all(

@@ -623,7 +623,9 @@ describe('a stream of default_subjects NONE (SSF_DEFAULT_SUBJECTS)', () => {
 });
 
 describe('a cause while no stream exists (command monitoring)', () => {
-  const CACHE_MS = 5_000;
+  // Long enough that the three causes below fall in one cache window on a loaded CI machine (5 s
+  // did not, once), short enough for the creation that waits it out.
+  const CACHE_MS = 10_000;
   const t = useTestApp({
     SSF_STREAM_CHECK_CACHE_MS: String(CACHE_MS),
     OAUTH_CLIENTS: JSON.stringify([receiverEntry(RECEIVER)]),
@@ -679,5 +681,5 @@ describe('a cause while no stream exists (command monitoring)', () => {
     expect(Object.values(sets).map((set) => decodeJwt(set).events)).toEqual([
       { [`${RISC}account-enabled`]: { event_timestamp: expect.any(Number) } },
     ]);
-  }, 30_000);
+  }, 45_000);
 });
