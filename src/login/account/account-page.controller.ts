@@ -338,7 +338,12 @@ export class AccountPageController {
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
   ): Promise<void> {
-    const refused = await this.page.sendEmailCode(req, form.csrf_token, form.email);
+    const refused = await this.page.sendEmailCode(
+      req,
+      form.csrf_token,
+      form.email,
+      this.localeOf(req, form),
+    );
     // Sent: the page again, asking for the code (not a redirect: the code form shows now).
     await this.answerForm(req, res, form, refused, undefined, { emailCodeSent: true });
   }

@@ -29,6 +29,7 @@ import {
 import type { LoginSession } from '../../sessions/session';
 import { SessionService } from '../../sessions/session.service';
 import type { AccountPageView } from './account.page';
+import type { PageLocale } from '../../platform/i18n/page-locale';
 import { AccountActivityService, type SignedOutEverywhere } from './account-activity.service';
 import { MethodRemoval } from '../../sessions/logout/method-removal.service';
 import { PasswordLinkService } from './password-link.service';
@@ -221,14 +222,18 @@ export class AccountPageService {
     return ended;
   }
 
-  /** "Add an email address", first step: a code sent to it (fresh login; see EmailAccountLink). */
+  /**
+   * "Add an email address", first step: a code sent to it (fresh login; see EmailAccountLink), in
+   * the language of the page it was asked from.
+   */
   sendEmailCode(
     req: PageRequest,
     csrfToken: string | undefined,
     email: string,
+    locale: PageLocale,
   ): Promise<AccountRefusal | undefined> {
     return this.formChange(req, csrfToken, async (session) => {
-      await this.emailLink.sendCode(session.sub, email);
+      await this.emailLink.sendCode(session.sub, email, locale);
     });
   }
 

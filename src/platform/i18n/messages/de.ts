@@ -68,6 +68,13 @@ export const de = {
   'logout.still_signed_in.title': 'Weiterhin angemeldet',
   'logout.still_signed_in.heading': 'Sie sind weiterhin angemeldet',
   'logout.still_signed_in.account': 'Ihr Konto',
+  'logout.error.title': 'Abmeldeanfrage abgelehnt',
+  'logout.error.text':
+    'Die Anwendung, die Sie hierher geschickt hat, hat Proofgate mit einer Anfrage, die Proofgate nicht annehmen kann, gebeten, Sie abzumelden. Deshalb wurde nichts geändert, und Sie wurden nicht zu ihr zurückgeschickt.',
+  'logout.error.home': 'Startseite von Proofgate',
+  'not_found.title': 'Nicht gefunden',
+  'not_found.text': 'Unter {path} gibt es auf dieser Instanz keine Seite.',
+  'not_found.home': 'Startseite von Proofgate',
   'error_page.title': 'Autorisierungsfehler',
   'error_page.heading': 'Autorisierungsanfrage abgelehnt',
   'error_page.unsafe':
@@ -191,6 +198,7 @@ export const de = {
     'Verknüpfen Sie ihn nur, wenn Sie ihn gerade eben aus Ihrer eigenen Wallet vorgelegt haben: Andernfalls hat jemand anderes auf Ihre Anfrage geantwortet, und das Verknüpfen würde dieser Person die Anmeldung bei Ihrem Konto erlauben.',
   'wallet_link.confirm': 'Verknüpfen',
   'wallet_link.not_mine': 'Nicht meiner: zurück zur Kontoseite',
+  'wallet_link.back': 'Ihre Kontoseite',
 
   'account.title': 'Ihr Konto',
   'account.signed_in_as': 'Angemeldet als {subject}.',
@@ -320,6 +328,24 @@ export const de = {
   'approvals.approve_passkey': 'Mit Passkey freigeben',
   'approvals.approve_wallet': 'Mit Wallet freigeben',
   'approvals.deny': 'Ablehnen',
+
+  'mail.add_address.subject': 'Diese Adresse zu Ihrem Konto bei {host} hinzufügen',
+  'mail.add_address.intro':
+    'Ihr Code, um diese Adresse zu Ihrem Konto bei {host} hinzuzufügen, lautet:',
+  'mail.add_address.enter':
+    'Geben Sie ihn dort ein, wo Sie ihn angefordert haben. Er funktioniert einmal, {minutes, plural, one {# Minute} other {# Minuten}} lang.',
+  'mail.add_address.ignore':
+    'Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese E-Mail und geben Sie den Code niemals weiter.',
+
+  'mail.ciba.subject': '{client} möchte in Ihrem Namen handeln',
+  'mail.ciba.asks': '{client} möchte bei {host} in Ihrem Namen handeln.',
+  'mail.ciba.message': 'Die Nachricht der Anwendung: {message}',
+  'mail.ciba.answer':
+    'Geben Sie die Anfrage auf {page} frei oder lehnen Sie sie ab (melden Sie sich zuerst an, wenn Sie dazu aufgefordert werden).',
+  'mail.ciba.page': 'Ihrer Freigabeseite',
+  'mail.ciba.unexpected': 'Wenn Sie das nicht erwartet haben, lehnen Sie ab.',
+  'mail.ciba.never_by_mail':
+    'Niemand von {host} wird Sie jemals per E-Mail oder Telefon um eine Freigabe bitten.',
 
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Anmeldung läuft…',

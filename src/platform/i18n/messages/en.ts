@@ -70,6 +70,13 @@ export const en = {
   'logout.still_signed_in.title': 'Still signed in',
   'logout.still_signed_in.heading': 'You are still signed in',
   'logout.still_signed_in.account': 'Your account',
+  'logout.error.title': 'Sign-out request rejected',
+  'logout.error.text':
+    'The application that sent you here asked Proofgate to sign you out with a request Proofgate cannot accept, so nothing was changed and you were not sent back to it.',
+  'logout.error.home': 'Proofgate home',
+  'not_found.title': 'Not found',
+  'not_found.text': 'There is no page at {path} on this instance.',
+  'not_found.home': 'Proofgate home',
   'error_page.title': 'Authorization error',
   'error_page.heading': 'Authorization request rejected',
   'error_page.unsafe':
@@ -189,6 +196,7 @@ export const en = {
     'Link it only if you presented it from your own wallet just now: if not, someone else answered your request, and linking would let them sign in to your account.',
   'wallet_link.confirm': 'Link it',
   'wallet_link.not_mine': 'Not mine: back to the account page',
+  'wallet_link.back': 'Your account page',
 
   'account.title': 'Your account',
   'account.signed_in_as': 'Signed in as {subject}.',
@@ -315,6 +323,21 @@ export const en = {
   'approvals.approve_passkey': 'Approve with passkey',
   'approvals.approve_wallet': 'Approve with wallet',
   'approvals.deny': 'Deny',
+
+  'mail.add_address.subject': 'Add this address to your account at {host}',
+  'mail.add_address.intro': 'Your code to add this address to your account at {host} is:',
+  'mail.add_address.enter':
+    'Enter it where you asked for it. It works once, for {minutes, plural, one {# minute} other {# minutes}}.',
+  'mail.add_address.ignore':
+    'If you did not ask for it, ignore this mail, and never share the code with anyone.',
+
+  'mail.ciba.subject': '{client} asks to act for you',
+  'mail.ciba.asks': '{client} asks to act for you at {host}.',
+  'mail.ciba.message': 'Its message: {message}',
+  'mail.ciba.answer': 'Approve or deny it on {page} (sign in first if asked).',
+  'mail.ciba.page': 'your approvals page',
+  'mail.ciba.unexpected': 'If you did not expect this, deny it.',
+  'mail.ciba.never_by_mail': 'Nobody from {host} will ever ask you to approve by mail or phone.',
 
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Signing in…',

@@ -68,6 +68,13 @@ export const es = {
   'logout.still_signed_in.title': 'Sesión mantenida',
   'logout.still_signed_in.heading': 'Sigues con la sesión iniciada',
   'logout.still_signed_in.account': 'Tu cuenta',
+  'logout.error.title': 'Solicitud de cierre de sesión rechazada',
+  'logout.error.text':
+    'La aplicación que te envió aquí pidió a Proofgate que cerrara tu sesión con una solicitud que Proofgate no puede aceptar, así que no se cambió nada y no se te devolvió a ella.',
+  'logout.error.home': 'Inicio de Proofgate',
+  'not_found.title': 'No encontrado',
+  'not_found.text': 'No hay ninguna página en {path} en esta instancia.',
+  'not_found.home': 'Inicio de Proofgate',
   'error_page.title': 'Error de autorización',
   'error_page.heading': 'Solicitud de autorización rechazada',
   'error_page.unsafe':
@@ -190,6 +197,7 @@ export const es = {
     'Vincúlala solo si acabas de presentarla desde tu propia cartera: si no, otra persona respondió a tu solicitud, y vincularla le permitiría iniciar sesión en tu cuenta.',
   'wallet_link.confirm': 'Vincularla',
   'wallet_link.not_mine': 'No es mía: volver a la página de la cuenta',
+  'wallet_link.back': 'Tu página de cuenta',
 
   'account.title': 'Tu cuenta',
   'account.signed_in_as': 'Sesión iniciada como {subject}.',
@@ -320,6 +328,23 @@ export const es = {
   'approvals.approve_passkey': 'Aprobar con llave de acceso',
   'approvals.approve_wallet': 'Aprobar con billetera',
   'approvals.deny': 'Denegar',
+
+  'mail.add_address.subject': 'Añadir esta dirección a tu cuenta en {host}',
+  'mail.add_address.intro': 'Tu código para añadir esta dirección a tu cuenta en {host} es:',
+  'mail.add_address.enter':
+    'Escríbelo donde lo pediste. Sirve una vez, durante {minutes, plural, one {# minuto} other {# minutos}}.',
+  'mail.add_address.ignore':
+    'Si no lo pediste, ignora este correo y no compartas nunca el código con nadie.',
+
+  'mail.ciba.subject': '{client} pide actuar en tu nombre',
+  'mail.ciba.asks': '{client} pide actuar en tu nombre en {host}.',
+  'mail.ciba.message': 'Su mensaje: {message}',
+  'mail.ciba.answer':
+    'Aprueba o deniega la solicitud en {page} (inicia sesión primero si se te pide).',
+  'mail.ciba.page': 'tu página de aprobaciones',
+  'mail.ciba.unexpected': 'Si no lo esperabas, deniégala.',
+  'mail.ciba.never_by_mail':
+    'Nadie de {host} te pedirá nunca que apruebes por correo o por teléfono.',
 
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Iniciando sesión…',

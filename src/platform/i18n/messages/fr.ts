@@ -67,6 +67,13 @@ export const fr = {
   'logout.still_signed_in.title': 'Toujours connecté',
   'logout.still_signed_in.heading': 'Vous êtes toujours connecté',
   'logout.still_signed_in.account': 'Votre compte',
+  'logout.error.title': 'Demande de déconnexion rejetée',
+  'logout.error.text':
+    'L’application qui vous a envoyé ici a demandé à Proofgate de vous déconnecter par une requête que Proofgate ne peut pas accepter : rien n’a donc été modifié et vous n’avez pas été renvoyé vers elle.',
+  'logout.error.home': 'Accueil de Proofgate',
+  'not_found.title': 'Page introuvable',
+  'not_found.text': 'Il n’y a pas de page à l’adresse {path} sur cette instance.',
+  'not_found.home': 'Accueil de Proofgate',
   'error_page.title': 'Erreur d’autorisation',
   'error_page.heading': 'Demande d’autorisation refusée',
   'error_page.unsafe':
@@ -189,6 +196,7 @@ export const fr = {
     'Ne la liez que si vous venez de la présenter depuis votre propre portefeuille : sinon, quelqu’un d’autre a répondu à votre demande, et la lier lui permettrait de se connecter à votre compte.',
   'wallet_link.confirm': 'La lier',
   'wallet_link.not_mine': 'Ce n’est pas la mienne : retour à la page du compte',
+  'wallet_link.back': 'Votre page de compte',
 
   'account.title': 'Votre compte',
   'account.signed_in_as': 'Connecté en tant que {subject}.',
@@ -318,6 +326,23 @@ export const fr = {
   'approvals.approve_passkey': 'Approuver avec une clé d’accès',
   'approvals.approve_wallet': 'Approuver avec un portefeuille',
   'approvals.deny': 'Refuser',
+
+  'mail.add_address.subject': 'Ajouter cette adresse à votre compte sur {host}',
+  'mail.add_address.intro': 'Votre code pour ajouter cette adresse à votre compte sur {host} est :',
+  'mail.add_address.enter':
+    'Saisissez-le là où vous l’avez demandé. Il fonctionne une fois, pendant {minutes, plural, one {# minute} other {# minutes}}.',
+  'mail.add_address.ignore':
+    'Si vous ne l’avez pas demandé, ignorez cet e-mail et ne communiquez jamais le code à personne.',
+
+  'mail.ciba.subject': '{client} demande à agir en votre nom',
+  'mail.ciba.asks': '{client} demande à agir en votre nom sur {host}.',
+  'mail.ciba.message': 'Son message : {message}',
+  'mail.ciba.answer':
+    'Approuvez ou refusez la demande sur {page} (connectez-vous d’abord si on vous le demande).',
+  'mail.ciba.page': 'votre page d’approbations',
+  'mail.ciba.unexpected': 'Si vous ne vous y attendiez pas, refusez-la.',
+  'mail.ciba.never_by_mail':
+    'Personne de {host} ne vous demandera jamais d’approuver par e-mail ou par téléphone.',
 
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Connexion en cours…',
