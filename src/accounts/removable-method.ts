@@ -24,5 +24,8 @@ export function whyNotRemovable(sub: string, methodKey: string): string | undefi
 
 export function assertRemovable(sub: string, methodKey: string): void {
   const reason = whyNotRemovable(sub, methodKey);
-  if (reason) throw new InvalidRequest(reason);
+  if (reason) {
+    const own = methodTypeOf(methodKey) === 'wallet' ? 'own_wallet' : 'own_provider';
+    throw new InvalidRequest(reason).because(own);
+  }
 }

@@ -1,4 +1,4 @@
-import { escapeHtml, renderPage } from '../platform/http/html';
+import { ENGLISH_ONLY, escapeHtml, renderPage } from '../platform/http/html';
 import type {
   ChallengeModelsResponseDto,
   ChallengeModelViewDto,
@@ -148,6 +148,7 @@ function chart(metric: string, title: string): string {
 export function renderChallengeModelsPage(view: ChallengeModelsResponseDto): string {
   return renderPage({
     title: 'Challenge models side by side',
+    locale: ENGLISH_ONLY,
     wide: true,
     scripts: [CHALLENGE_MODELS_SCRIPT],
     body: `<h1>Challenge models side by side</h1>

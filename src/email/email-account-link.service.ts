@@ -7,6 +7,7 @@ import { RateLimiter } from '../platform/rate-limit/rate-limiter';
 import { canonicalEmail } from './email-address';
 import { EmailChallenges } from './email-challenges';
 import { linkCodeMail } from './email-code.mail';
+import type { PageLocale } from '../platform/i18n/page-locale';
 import { EmailSignIn, refusalOf } from './email-sign-in.service';
 import { EMAIL_CODES_PER_BROWSER } from './email.rate-limits';
 
@@ -28,8 +29,11 @@ export class EmailAccountLink {
     private readonly server: ServerConfig,
   ) {}
 
-  /** Sends the code that adds `address` to the account `sub` (the address's budget charged first). */
-  async sendCode(sub: string, address: string): Promise<void> {
+  /**
+   * Sends the code that adds `address` to the account `sub` (the address's budget charged first),
+   * in `locale`: the language of the page it was asked from.
+   */
+  async sendCode(sub: string, address: string, locale: PageLocale): Promise<void> {
     this.signIn.assertEnabled();
     const to = canonicalEmail(address);
     await this.limiter.hit(
@@ -41,7 +45,7 @@ export class EmailAccountLink {
     );
     const { code, expiresAt } = await this.challenges.issueLink(sub, to);
     await this.outbox.queue(
-      linkCodeMail(to, { issuer: this.server.issuer, code }),
+      linkCodeMail(to, { issuer: this.server.issuer, code }, locale),
       'email_code',
       expiresAt,
     );

@@ -1,6 +1,6 @@
 import { PageLocale } from '../platform/i18n/page-locale';
 import { pseudoLocale, untranslatedText } from '../../test/support/untranslated-text';
-import { signInCodeMail } from './email-code.mail';
+import { linkCodeMail, signInCodeMail } from './email-code.mail';
 
 const mail = (locale: PageLocale) =>
   signInCodeMail(
@@ -24,5 +24,27 @@ describe('the sign-in mail in the person’s language', () => {
     expect(text).toContain('    12345678\n');
     expect(text).toContain('durante 10 minutos');
     expect(text).toContain('https://auth.example/l?t=x');
+  });
+
+  it('adds an address in the language of the page it was asked from: no text outside the catalogues', () => {
+    const { html, text, subject } = linkCodeMail(
+      'someone@example.com',
+      { issuer: 'https://auth.example', code: '87654321' },
+      pseudoLocale(),
+    );
+    expect(untranslatedText(html, ['87654321'])).toEqual([]);
+    expect(untranslatedText(text, ['87654321'])).toEqual([]);
+    expect(untranslatedText(subject, [])).toEqual([]);
+  });
+
+  it('adds an address in German, the code as issued', () => {
+    const { subject, text } = linkCodeMail(
+      'someone@example.com',
+      { issuer: 'https://auth.example', code: '87654321' },
+      PageLocale.of('de'),
+    );
+    expect(subject).toBe('Diese Adresse zu Ihrem Konto bei auth.example hinzufügen');
+    expect(text).toContain('    87654321\n');
+    expect(text).toContain('10 Minuten lang');
   });
 });

@@ -42,22 +42,27 @@ ${escapeHtml(t('mail.sign_in.ignore'))}</p>`;
   return { to, subject: t('mail.sign_in.subject'), text, html };
 }
 
-/** The mail that adds the address to a signed-in account: a code only. */
+/**
+ * The mail that adds the address to a signed-in account: a code only, in the language of the
+ * account page it was asked from.
+ */
 export function linkCodeMail(
   to: string,
   { issuer, code }: { issuer: string; code: string },
+  locale: PageLocale,
 ): OutgoingMail {
   const host = new URL(issuer).host;
-  const text = `Your code to add this address to your account at ${host} is:
+  const t = (id: MessageId) => locale.t(id, { host, minutes: MINUTES });
+  const text = `${t('mail.add_address.intro')}
 
     ${code}
 
-Enter it where you asked for it. It works once, for ${MINUTES} minutes.
-If you did not ask for it, ignore this mail, and never share the code with anyone.
+${t('mail.add_address.enter')}
+${t('mail.add_address.ignore')}
 `;
-  const html = `<p>Your code to add this address to your account at ${escapeHtml(host)} is:</p>
+  const html = `<p>${escapeHtml(t('mail.add_address.intro'))}</p>
 ${codeBlock(code)}
-<p>Enter it where you asked for it. It works once, for ${MINUTES} minutes.
-If you did not ask for it, ignore this mail, and never share the code with anyone.</p>`;
-  return { to, subject: `Add this address to your account at ${host}`, text, html };
+<p>${escapeHtml(t('mail.add_address.enter'))}
+${escapeHtml(t('mail.add_address.ignore'))}</p>`;
+  return { to, subject: t('mail.add_address.subject'), text, html };
 }

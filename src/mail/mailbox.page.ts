@@ -1,4 +1,4 @@
-import { escapeHtml, renderPage } from '../platform/http/html';
+import { ENGLISH_ONLY, escapeHtml, renderPage } from '../platform/http/html';
 import type { CaughtMail } from './mail-catcher';
 
 /** An http(s) URL in a mail's text: shown as a link, so the mail's sign-in link is one click. */
@@ -37,6 +37,7 @@ export function renderMailbox(mails: readonly CaughtMail[]): string {
       : mails.map(mailHtml).join('\n');
   return renderPage({
     title: 'Mailbox',
+    locale: ENGLISH_ONLY,
     body: `<h1>Mailbox <span class="muted">(development)</span></h1>
 <p>The mail this instance sent, newest first. Outside production, with <code>SMTP_URL</code> unset, mail goes to an SMTP server built into Proofgate, on this machine only, and shows here instead of in a real inbox. Open a sign-in link in the browser where you asked for the code, or type the code there.</p>
 ${list}`,

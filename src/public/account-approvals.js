@@ -10,7 +10,8 @@
 'use strict';
 
 (function () {
-  const PAGE = '/account/approvals';
+  // The page's own address, its language (`ui_locales`) included: the cards swapped in are in it.
+  const PAGE = `/account/approvals${window.location.search}`;
   const EVERY_MS = 4000;
   const list = document.getElementById('approvals-list');
   if (!list) return;

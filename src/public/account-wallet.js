@@ -11,7 +11,7 @@
 (function () {
   const status = document.getElementById('wallet-status');
   const alertBox = document.getElementById('wallet-error');
-  const { postJson, onWalletChain, walletButton } = window.Proofgate;
+  const { postJson, onWalletChain, walletButton, text } = window.Proofgate;
   if (!status || !alertBox) return;
 
   onWalletChain((chain) => {
@@ -23,9 +23,9 @@
       alertBox,
       noncePath: '/account/wallets/nonce',
       extra: { csrf_token: csrfToken },
-      failure: 'Linking the wallet failed.',
+      failure: text('script.account.wallet_failed'),
       finish: async (proof, say) => {
-        say('Linking the wallet…');
+        say(text('script.account.wallet_linking'));
         await postJson('/account/wallets', { ...proof, csrf_token: csrfToken });
         window.location.reload();
       },

@@ -29,7 +29,7 @@
   const status = document.getElementById('passkey-status');
   const alertBox = document.getElementById('passkey-error');
   const lib = window.SimpleWebAuthnBrowser;
-  const { show, postJson, describe } = window.Proofgate;
+  const { show, postJson, describe, text } = window.Proofgate;
   if (!button || !status || !alertBox || !lib || !lib.browserSupportsWebAuthn()) return;
   const csrfToken = button.dataset.csrfToken || '';
 
@@ -41,16 +41,16 @@
   async function addPasskey() {
     button.disabled = true;
     show(alertBox, '');
-    show(status, 'Waiting for your authenticator…');
+    show(status, text('script.account.passkey_waiting'));
     try {
       const optionsJSON = await postJson('/account/passkeys/options', { csrf_token: csrfToken });
       const response = await lib.startRegistration({ optionsJSON });
-      show(status, 'Saving the passkey…');
+      show(status, text('script.account.passkey_saving'));
       await postJson('/account/passkeys', { csrf_token: csrfToken, response });
       window.location.reload();
     } catch (error) {
       show(status, '');
-      show(alertBox, describe(error, 'Adding a passkey failed.'));
+      show(alertBox, describe(error, text('script.account.passkey_failed')));
       button.disabled = false;
     }
   }

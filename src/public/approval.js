@@ -8,7 +8,7 @@
 'use strict';
 
 (function () {
-  const { show, postJson, describe, onWalletChain } = window.Proofgate;
+  const { show, postJson, describe, onWalletChain, text } = window.Proofgate;
   const lib = window.SimpleWebAuthnBrowser;
   const chains = [];
   onWalletChain((chain) => {
@@ -35,16 +35,16 @@
     async function approveWith(prove) {
       buttons.forEach((button) => (button.disabled = true));
       show(alertBox, '');
-      show(status, 'Waiting for your proof…');
+      show(status, text('script.approval.waiting'));
       try {
         const proof = await prove();
-        show(status, 'Approving…');
+        show(status, text('script.approval.approving'));
         await postJson(path('approve'), { csrf_token: csrf(), ...proof });
-        show(status, 'Approved.');
+        show(status, text('script.approval.approved'));
         card.querySelectorAll('form, button').forEach((element) => (element.hidden = true));
       } catch (error) {
         show(status, '');
-        show(alertBox, describe(error, 'The approval failed.'));
+        show(alertBox, describe(error, text('script.approval.failed')));
         buttons.forEach((button) => (button.disabled = false));
       }
     }
@@ -68,7 +68,7 @@
       walletButton.addEventListener('click', () => {
         void approveWith(async () => {
           const chain = chains.find((candidate) => candidate.find());
-          if (!chain) throw new Error('No wallet found in this browser.');
+          if (!chain) throw new Error(text('script.approval.no_wallet'));
           const wallet = await chain.connect(chain.find());
           const asked = {
             method: chain.namespace,

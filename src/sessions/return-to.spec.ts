@@ -7,6 +7,9 @@ describe('safeReturnTo', () => {
     '/device',
     '/device?user_code=WDJB-MJHT',
     '/device?user_code=wdjb%20mjht',
+    '/device?user_code=WDJB-MJHT&ui_locales=es',
+    '/device?ui_locales=de',
+    '/account/approvals?ui_locales=fr',
   ])('keeps an authorization request or the device page on this server: %s', (value) => {
     expect(safeReturnTo(value)).toBe(value);
   });
@@ -31,6 +34,9 @@ describe('safeReturnTo', () => {
     ['a leading space', ' /authorize?x=1'],
     ['the device page with another parameter', '/device?return_to=//evil.example'],
     ['the device page with a path after it', '/device/../token'],
+    ['the device page with a language and more', '/device?ui_locales=de&return_to=//evil.example'],
+    ['the device page with a language that is no tag', '/device?ui_locales=de%0d%0a'],
+    ['the approvals page with another parameter', '/account/approvals?x=//evil.example'],
     ['an over-long value', `/authorize?x=${'a'.repeat(RETURN_TO_MAX_LENGTH)}`],
   ])('replaces %s with the default', (_label, value) => {
     expect(safeReturnTo(value)).toBe(DEFAULT_RETURN_TO);

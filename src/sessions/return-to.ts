@@ -7,8 +7,17 @@ export const APPROVALS_PAGE = '/account/approvals';
 export const RETURN_TO_MAX_LENGTH = 4096;
 /** A path-absolute reference to our own /authorize with a query of printable ASCII only. */
 const AUTHORIZE_REQUEST = /^\/authorize\?[\x21-\x7E]*$/;
-/** The device verification page (RFC 8628 §3.3), with its prefilled user code if any. */
-const DEVICE_PAGE = /^\/device(\?user_code=[A-Za-z0-9%-]{0,32})?$/;
+/** A page's language as pages hand it on (`ui_locales`): one supported language's tag. */
+const LANGUAGE = 'ui_locales=[a-z]{2}';
+/**
+ * The device verification page (RFC 8628 §3.3), with its prefilled user code if any, and the
+ * language it was asked in if any.
+ */
+const DEVICE_PAGE = new RegExp(
+  `^/device(\\?(user_code=[A-Za-z0-9%-]{0,32}(&${LANGUAGE})?|${LANGUAGE}))?$`,
+);
+/** The approvals page in the language it was asked in (the CIBA mail's link has it). */
+const APPROVALS_IN_A_LANGUAGE = new RegExp(`^${APPROVALS_PAGE}\\?${LANGUAGE}$`);
 
 /**
  * Where the login form may send the browser afterwards: back to an authorization request on this
@@ -25,7 +34,11 @@ export function safeReturnTo(candidate: string | null | undefined): string {
     candidate === null ||
     candidate.length > RETURN_TO_MAX_LENGTH ||
     candidate.includes('\\') ||
-    !(AUTHORIZE_REQUEST.test(candidate) || DEVICE_PAGE.test(candidate))
+    !(
+      AUTHORIZE_REQUEST.test(candidate) ||
+      DEVICE_PAGE.test(candidate) ||
+      APPROVALS_IN_A_LANGUAGE.test(candidate)
+    )
   ) {
     return DEFAULT_RETURN_TO;
   }

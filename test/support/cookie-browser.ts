@@ -8,10 +8,13 @@ export class CookieBrowser {
   }
 
   /** A GET as a browser's navigation sends it: asking for HTML first, as Chromium and Firefox do. */
-  async navigate(url: string): Promise<Response> {
+  async navigate(url: string, headers: Record<string, string> = {}): Promise<Response> {
     return this.send(url, {
       method: 'GET',
-      headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+      headers: {
+        accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+        ...headers,
+      },
     });
   }
 

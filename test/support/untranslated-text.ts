@@ -79,3 +79,16 @@ export function pageLanguage(html: string): string | undefined {
   );
   return root !== undefined && DomUtils.isTag(root) ? root.attribs.lang : undefined;
 }
+
+/**
+ * The English messages (ids starting with `prefix`, without arguments or tags) that `locale` says
+ * otherwise but that the page still shows as a whole line of text: `[]` on a translated page.
+ */
+export function englishLeft(html: string, locale: PageLocale, prefix: string): string[] {
+  const english = Object.entries(en)
+    .filter(([id, text]) => id.startsWith(prefix) && !/[{<]/.test(text))
+    .filter(([id, text]) => locale.t(id as keyof typeof en) !== text)
+    .map(([, text]) => text);
+  const lines = html.replace(/<[^>]*>/g, '\n').split('\n');
+  return english.filter((message) => lines.includes(message));
+}

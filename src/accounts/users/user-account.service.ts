@@ -19,12 +19,21 @@ export const PASSWORD_MAX_LENGTH = 1024;
  */
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$/;
 
+/** Which rule of a username or password a request broke: what a page says in its own words. */
+export type AccountRule =
+  | 'username_format'
+  | 'username_reserved'
+  | 'password_too_short'
+  | 'password_too_long'
+  | 'password_lines';
+
 /** A request the account rules refuse, or an account that is not there; safe to show as is. */
 export class UserAccountError extends Error {
   constructor(
     message: string,
     /** What the refusal is about: the request (`invalid`), nobody (`not_found`), a taken name. */
     readonly refusal: 'invalid' | 'not_found' | 'conflict' = 'invalid',
+    readonly rule?: AccountRule,
   ) {
     super(message);
     this.name = 'UserAccountError';
@@ -35,12 +44,16 @@ export function checkUsername(username: string): void {
   if (!USERNAME.test(username)) {
     throw new UserAccountError(
       'username must be 1-64 characters of letters, digits and . _ @ + -, starting with a letter or digit',
+      'invalid',
+      'username_format',
     );
   }
   // RFC 9700 §4.15: the prefix of registered client ids, so no user's sub can equal one.
   if (username.toLowerCase().startsWith(DYNAMIC_CLIENT_ID_PREFIX)) {
     throw new UserAccountError(
       `username must not start with "${DYNAMIC_CLIENT_ID_PREFIX}" (reserved for registered clients)`,
+      'invalid',
+      'username_reserved',
     );
   }
 }
@@ -51,13 +64,21 @@ export function checkUsername(username: string): void {
  */
 export function checkPassword(password: string): void {
   if (password.length < PASSWORD_MIN_LENGTH) {
-    throw new UserAccountError(`password must be at least ${PASSWORD_MIN_LENGTH} characters`);
+    throw new UserAccountError(
+      `password must be at least ${PASSWORD_MIN_LENGTH} characters`,
+      'invalid',
+      'password_too_short',
+    );
   }
   if (password.length > PASSWORD_MAX_LENGTH) {
-    throw new UserAccountError(`password must be at most ${PASSWORD_MAX_LENGTH} characters`);
+    throw new UserAccountError(
+      `password must be at most ${PASSWORD_MAX_LENGTH} characters`,
+      'invalid',
+      'password_too_long',
+    );
   }
   if (/[\r\n]/.test(password)) {
-    throw new UserAccountError('password must be a single line');
+    throw new UserAccountError('password must be a single line', 'invalid', 'password_lines');
   }
 }
 

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminConsoleConfig } from '../../config/sections/admin-console.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { NotFound } from '../../platform/errors/protocol-error';
-import { escapeHtml, renderPage } from '../../platform/http/html';
+import { ENGLISH_ONLY, escapeHtml, renderPage } from '../../platform/http/html';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { SECURITY_EVENT_TYPES } from '../../telemetry/security-events/security-event.log';
 import {
@@ -31,6 +31,7 @@ function consolePage(issuer: string, maxAuthAgeSeconds: number): string {
     .join(' ');
   return renderPage({
     title: 'Admin console',
+    locale: ENGLISH_ONLY,
     wide: true,
     scripts: [ADMIN_CONSOLE_SCRIPT],
     body: `<div id="admin-console" ${attributes}>

@@ -1,4 +1,5 @@
 import { EmailAddressField, EmailCodeField } from '../email/email-login.dto';
+import { UiLocalesField } from '../../platform/http/form-fields';
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { NonceRequestDto } from '../../wallet/nonce-request.dto';
 import { IsString, MaxLength } from 'class-validator';
@@ -109,6 +110,10 @@ export class LinkPasswordDto {
 export class LinkEmailCodeDto {
   @EmailAddressField()
   email!: string;
+
+  /** The mail's language (OpenID Connect Core §3.1.2.1 ui_locales), else Accept-Language. */
+  @UiLocalesField()
+  ui_locales?: string;
 }
 
 /** POST /account/methods/email: the code mailed to that address. */

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -30,6 +30,8 @@ import type { PresentedToken } from '../../tokens/grants/grant-bearer.authentica
 import { PresentedAccessToken } from '../../tokens/grants/presented-token.decorator';
 import { anyChain } from '../../wallet/wallet-chains';
 import { EmailLoginStartResponseDto } from '../email/email-login.dto';
+import type { HttpRequest } from '../../platform/http/http-exchange';
+import { pageLocaleOf } from '../../platform/i18n/page-locale';
 
 const BEARER_REFUSALS =
   '401 without a token or with a login older than ACCOUNT_RECENT_LOGIN_SECONDS (insufficient_user_authentication, RFC 9470); 403 insufficient_scope without the account scope. A DPoP-bound token comes as "DPoP <token>" with a DPoP proof; its refusals carry a WWW-Authenticate: DPoP challenge (RFC 9449 §7.1)';
@@ -108,8 +110,10 @@ export class AccountMethodsController {
   async sendEmailCode(
     @Body() body: LinkEmailCodeDto,
     @PresentedAccessToken() presented: PresentedToken,
+    @Req() req: HttpRequest,
   ): Promise<EmailLoginStartResponseDto> {
-    await this.methods.sendEmailCode(presented, body.email);
+    // The mail's language: the body's ui_locales, else the caller's Accept-Language.
+    await this.methods.sendEmailCode(presented, body.email, pageLocaleOf(req, body.ui_locales));
     return { sent: true };
   }
 

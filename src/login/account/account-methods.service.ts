@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PageLocale } from '../../platform/i18n/page-locale';
 import type { Account, SignInMethod } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
 import { AccountBearerAuthenticator } from '../../tokens/grants/account-bearer.authenticator';
@@ -76,10 +77,10 @@ export class AccountMethodsService {
     return methodView(await this.wallets.link(sub, proof, callerAddress));
   }
 
-  /** Mails the code that adds `email` to the bearer's account. */
-  async sendEmailCode(presented: PresentedToken, email: string): Promise<void> {
+  /** Mails the code that adds `email` to the bearer's account, in `locale`. */
+  async sendEmailCode(presented: PresentedToken, email: string, locale: PageLocale): Promise<void> {
     const { sub } = await this.bearer.authenticate(presented);
-    await this.emails.sendCode(sub, email);
+    await this.emails.sendCode(sub, email, locale);
   }
 
   /** Adds the address whose code the bearer's account presents. */

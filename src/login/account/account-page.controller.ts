@@ -4,7 +4,6 @@ import {
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOperation,
-  ApiQuery,
   ApiResponse,
   ApiTags,
   ApiUnauthorizedResponse,
@@ -13,10 +12,9 @@ import { OID4VP_PER_IP } from '../../oid4vp/oid4vp.rate-limits';
 import { Oid4vpCompleteQueryDto, Oid4vpRequestCreatedDto } from '../oid4vp/oid4vp-login.dto';
 import { IdentityWalletLinkErrorPages } from './identity-wallet-link-error.filter';
 import { renderIdentityWalletLinkPage } from './identity-wallet-link.page';
-import { pageLocaleOf } from '../../platform/i18n/page-locale';
+import { type PageLocale, pageLocaleOf } from '../../platform/i18n/page-locale';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
-import { ProtocolError } from '../../platform/errors/protocol-error';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { CallerAddress } from '../../platform/http/client-address';
 import { CsrfFormPost } from '../../platform/http/csrf-form-post';
@@ -35,6 +33,8 @@ import { PasskeyRegisteredDto, passkeyRegisteredJson } from '../../passkeys/pass
 import { LOGIN_PER_IP, WALLET_PROOF_LIMITS } from '../login.rate-limits';
 import { ACCOUNT_PAGE } from '../../sessions/return-to';
 import {
+  AccountFormDto,
+  AccountPageQueryDto,
   AccountPageRequestDto,
   AccountPasskeyDto,
   AccountWalletDto,
@@ -51,7 +51,8 @@ import { WALLET_LIMITS } from '../../wallet/wallet.rate-limits';
 import { type AccountPageView, renderAccountPage, renderSignedOutEverywhere } from './account.page';
 import type { OfferedProvider } from '../login.page';
 import { UpstreamConfig } from '../../config/sections/upstream.config';
-import { UPSTREAM_REFUSALS, isUpstreamRefusalReason } from '../../upstream/upstream.errors';
+import { isUpstreamRefusalReason, upstreamRefusalMessage } from '../../upstream/upstream.errors';
+import type { AccountRefusal } from './account-refusal';
 import { anyChain } from '../../wallet/wallet-chains';
 import { type PageWallet, pageWallets } from '../../proofs/proof-descriptor';
 import { ProofList } from '../../proofs/proof-list';
@@ -82,26 +83,21 @@ export class AccountPageController {
   @ApiOperation({ summary: 'The account page: sign-in methods, add a passkey, remove, sign out' })
   @ApiHtmlPage()
   @ApiResponse({ status: 303, description: 'No session: to /login, and back here after' })
-  @ApiQuery({
-    name: 'upstream_error',
-    required: false,
-    example: 'already_linked',
-    description:
-      'Why a link of an upstream provider account ended without one (e.g. already_linked): the page shows its text in an element with role="alert"',
-  })
   @Header('Cache-Control', 'no-store')
   async show(
-    @Query('upstream_error') upstreamError: unknown,
+    @Query() query: AccountPageQueryDto,
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
   ): Promise<void> {
+    const upstreamError = query.upstream_error;
     // A fixed text for a known reason, never the query's own words.
     const error = isUpstreamRefusalReason(upstreamError)
-      ? UPSTREAM_REFUSALS[upstreamError]
+      ? { id: upstreamRefusalMessage(upstreamError) }
       : undefined;
+    const locale = pageLocaleOf(req.raw, query.ui_locales);
     const view = await this.page.view(
       { req, res: cookieWriter(res) },
-      error === undefined ? {} : { error },
+      error === undefined ? { locale } : { locale, error },
     );
     if (!view) {
       redirect(req, res, 303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
@@ -274,7 +270,7 @@ export class AccountPageController {
     @Res() res: HttpResponse,
   ): Promise<void> {
     const refused = await this.page.removeMethod(req, form.csrf_token, form.method);
-    await this.answerForm(req, res, refused);
+    await this.answerForm(req, res, form, refused);
   }
 
   @AccountForm(
@@ -286,7 +282,7 @@ export class AccountPageController {
     { 200: 'Signed out: a page saying what ended', 303: 'No session: to /login' },
   )
   async signOutEverywhere(
-    @Body() form: AccountPageRequestDto,
+    @Body() form: AccountFormDto,
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
   ): Promise<void> {
@@ -298,7 +294,7 @@ export class AccountPageController {
       redirect(req, res, 303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
       return;
     }
-    sendHtml(res, 200, renderSignedOutEverywhere(ended));
+    sendHtml(res, 200, renderSignedOutEverywhere(ended, this.localeOf(req, form)));
   }
 
   @AccountForm(
@@ -323,7 +319,7 @@ export class AccountPageController {
       form.username ?? '',
       form.password ?? '',
     );
-    await this.answerForm(req, res, refused, form.username);
+    await this.answerForm(req, res, form, refused, form.username);
   }
 
   @AccountForm(
@@ -342,9 +338,14 @@ export class AccountPageController {
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
   ): Promise<void> {
-    const refused = await this.page.sendEmailCode(req, form.csrf_token, form.email);
+    const refused = await this.page.sendEmailCode(
+      req,
+      form.csrf_token,
+      form.email,
+      this.localeOf(req, form),
+    );
     // Sent: the page again, asking for the code (not a redirect: the code form shows now).
-    await this.answerForm(req, res, refused, undefined, { emailCodeSent: true });
+    await this.answerForm(req, res, form, refused, undefined, { emailCodeSent: true });
   }
 
   @AccountForm(
@@ -360,7 +361,7 @@ export class AccountPageController {
     @Res() res: HttpResponse,
   ): Promise<void> {
     const refused = await this.page.addEmail(req, form.csrf_token, form.code);
-    await this.answerForm(req, res, refused);
+    await this.answerForm(req, res, form, refused);
   }
 
   /**
@@ -370,18 +371,25 @@ export class AccountPageController {
   private async answerForm(
     req: HttpRequest,
     res: HttpResponse,
-    refused: ProtocolError | undefined,
+    form: AccountFormDto,
+    refused: AccountRefusal | undefined,
     username?: string,
     done?: Pick<AccountPageView, 'emailCodeSent'>,
   ): Promise<void> {
+    const locale = this.localeOf(req, form);
     const shown = refused
-      ? { error: refused.description, ...(username ? { username } : {}) }
-      : done;
+      ? { locale, error: refused.text, ...(username ? { username } : {}) }
+      : done && { locale, ...done };
     const view = shown ? await this.page.view({ req, res: cookieWriter(res) }, shown) : null;
     if (shown && view) {
       sendHtml(res, refused?.status ?? 200, renderAccountPage(view, this.wallets, this.providers));
       return;
     }
     redirect(req, res, 303, ACCOUNT_PAGE);
+  }
+
+  /** The language of the page a form was posted from (its `ui_locales`), else Accept-Language. */
+  private localeOf(req: HttpRequest, form: AccountFormDto): PageLocale {
+    return pageLocaleOf(req.raw, form.ui_locales);
   }
 }

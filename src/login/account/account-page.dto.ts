@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { RegistrationResponseDto } from '../../passkeys/passkey-request.dto';
 import { PASSKEY_EXAMPLE } from '../../passkeys/passkeys.examples';
-import { CsrfTokenField } from '../../platform/http/form-fields';
+import { CsrfTokenField, UiLocalesField } from '../../platform/http/form-fields';
 import { USERNAME_MAX_LENGTH } from '../login.page';
 import { PASSWORD_MAX_LENGTH } from '../../accounts/users/user-account.service';
 import { LinkWalletDto, LinkWalletNonceDto } from './account-method.dto';
@@ -13,6 +13,32 @@ import { EmailAddressField, EmailCodeField } from '../email/email-login.dto';
 export class AccountPageRequestDto {
   @CsrfTokenField({ required: true })
   csrf_token?: string;
+}
+
+/** GET /account: why a link of a provider account failed, and the page's language. */
+export class AccountPageQueryDto {
+  @ApiPropertyOptional({
+    example: 'already_linked',
+    description:
+      'Why a link of an upstream provider account ended without one (e.g. already_linked): the page shows its text in an element with role="alert"; an unknown reason shows nothing',
+  })
+  @IsOptional()
+  @IsString()
+  upstream_error?: string;
+
+  /** The page's language (OpenID Connect Core §3.1.2.1 ui_locales), posted on by its forms. */
+  @UiLocalesField()
+  ui_locales?: string;
+}
+
+/**
+ * A form of the account page (HTML, no script): its CSRF token and the page's language, so that
+ * the page shown after it (a refusal, the code form) stays in that language.
+ */
+export class AccountFormDto extends AccountPageRequestDto {
+  /** The page's language (OpenID Connect Core §3.1.2.1 ui_locales), posted on by its forms. */
+  @UiLocalesField()
+  ui_locales?: string;
 }
 
 /** POST /account/passkeys: the browser's new passkey. */
@@ -36,7 +62,7 @@ export class AccountPasskeyDto extends AccountPageRequestDto {
 }
 
 /** POST /account/methods/remove (form). */
-export class RemoveMethodFormDto extends AccountPageRequestDto {
+export class RemoveMethodFormDto extends AccountFormDto {
   @ApiProperty({
     description: 'The method key',
     example: `passkey:${PASSKEY_EXAMPLE.credentialId}`,
@@ -50,7 +76,7 @@ export class RemoveMethodFormDto extends AccountPageRequestDto {
  * POST /account/password (form). Fields optional here on purpose, as on the login form: a missing
  * one is a user's mistake answered on the page, not with the JSON envelope.
  */
-export class SetPasswordFormDto extends AccountPageRequestDto {
+export class SetPasswordFormDto extends AccountFormDto {
   @ApiPropertyOptional({ example: 'alice', maxLength: USERNAME_MAX_LENGTH })
   @IsOptional()
   @IsString()
@@ -77,13 +103,13 @@ export class AccountWalletNonceDto extends IntersectionType(
 ) {}
 
 /** POST /account/email/code (form): the address to add; a code is mailed to it. */
-export class AddEmailFormDto extends AccountPageRequestDto {
+export class AddEmailFormDto extends AccountFormDto {
   @EmailAddressField()
   email!: string;
 }
 
 /** POST /account/email (form): the code mailed to the address being added. */
-export class ConfirmEmailFormDto extends AccountPageRequestDto {
+export class ConfirmEmailFormDto extends AccountFormDto {
   @EmailCodeField()
   code!: string;
 }

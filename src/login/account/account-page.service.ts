@@ -29,6 +29,7 @@ import {
 import type { LoginSession } from '../../sessions/session';
 import { SessionService } from '../../sessions/session.service';
 import type { AccountPageView } from './account.page';
+import type { PageLocale } from '../../platform/i18n/page-locale';
 import { AccountActivityService, type SignedOutEverywhere } from './account-activity.service';
 import { MethodRemoval } from '../../sessions/logout/method-removal.service';
 import { PasswordLinkService } from './password-link.service';
@@ -39,6 +40,7 @@ import { Oid4vpSessionLogin } from '../oid4vp/oid4vp-session-login.service';
 import type { CreatedRequest } from '../../oid4vp/oid4vp-sign-in.service';
 import { LINK_NEEDS_ITS_ACCOUNT } from '../../oid4vp/oid4vp.errors';
 import type { IdentityWalletLinkView } from './identity-wallet-link.page';
+import { type AccountRefusal, accountRefusal } from './account-refusal';
 
 /** The page's request (its cookies, the caller's address) and what sets its cookies. */
 type PageRequest = WithHeaders & { readonly ip?: string };
@@ -71,7 +73,7 @@ export class AccountPageService {
   /** The page's view, or null without a session (the caller sends the browser to sign in). */
   async view(
     http: Exchange,
-    shown: Pick<AccountPageView, 'error' | 'username' | 'emailCodeSent'> = {},
+    shown: Pick<AccountPageView, 'locale' | 'error' | 'username' | 'emailCodeSent'>,
   ): Promise<AccountPageView | null> {
     const session = await this.sessions.current(http.req);
     if (!session) return null;
@@ -196,7 +198,7 @@ export class AccountPageService {
     req: PageRequest,
     csrfToken: string | undefined,
     method: string,
-  ): Promise<ProtocolError | undefined> {
+  ): Promise<AccountRefusal | undefined> {
     return this.formChange(req, csrfToken, async (session) => {
       await this.removal.remove(session.sub, method);
     });
@@ -220,14 +222,18 @@ export class AccountPageService {
     return ended;
   }
 
-  /** "Add an email address", first step: a code sent to it (fresh login; see EmailAccountLink). */
+  /**
+   * "Add an email address", first step: a code sent to it (fresh login; see EmailAccountLink), in
+   * the language of the page it was asked from.
+   */
   sendEmailCode(
     req: PageRequest,
     csrfToken: string | undefined,
     email: string,
-  ): Promise<ProtocolError | undefined> {
+    locale: PageLocale,
+  ): Promise<AccountRefusal | undefined> {
     return this.formChange(req, csrfToken, async (session) => {
-      await this.emailLink.sendCode(session.sub, email);
+      await this.emailLink.sendCode(session.sub, email, locale);
     });
   }
 
@@ -236,7 +242,7 @@ export class AccountPageService {
     req: PageRequest,
     csrfToken: string | undefined,
     code: string,
-  ): Promise<ProtocolError | undefined> {
+  ): Promise<AccountRefusal | undefined> {
     return this.formChange(req, csrfToken, async (session) => {
       await this.emailLink.link(session.sub, code, clientAddress(req));
     });
@@ -248,7 +254,7 @@ export class AccountPageService {
     csrfToken: string | undefined,
     username: string,
     password: string,
-  ): Promise<ProtocolError | undefined> {
+  ): Promise<AccountRefusal | undefined> {
     return this.formChange(req, csrfToken, async (session) => {
       await this.passwords.link(session.sub, username, password, clientAddress(req));
     });
@@ -263,14 +269,20 @@ export class AccountPageService {
     req: PageRequest,
     csrfToken: string | undefined,
     change: (session: LoginSession) => Promise<void>,
-  ): Promise<ProtocolError | undefined> {
+  ): Promise<AccountRefusal | undefined> {
     this.csrf.assertValid(req, csrfToken);
+    let subject = '';
     try {
-      await change(await this.recentLoginSession(req));
+      const session = await this.recentLoginSession(req);
+      subject = session.sub;
+      await change(session);
       return undefined;
     } catch (error) {
       if (error instanceof ProtocolError && error.status < 500 && error.status !== 429) {
-        return error;
+        return accountRefusal(error, {
+          recentLoginSeconds: this.passkeys.recentLoginSeconds,
+          subject,
+        });
       }
       throw error;
     }
@@ -294,7 +306,7 @@ export class AccountPageService {
       throw new InsufficientUserAuthentication(
         `Changing the account needs a login at most ${maxAge} seconds old; sign in again`,
         maxAge,
-      );
+      ).because('login_not_recent');
     }
     // A relayed QR code signs its shower in: such a session adds no way in (cross-device.ts).
     if (crossDeviceMayNotChange(session)) {
@@ -324,7 +336,7 @@ export class AccountPageService {
           ? 'This account has a hardware-bound passkey: changing its sign-in methods needs a sign-in with one; sign in again with it'
           : 'This account has a passkey: changing its sign-in methods needs a passkey sign-in; sign in again with the passkey',
         { acrValues: acr, maxAge: this.passkeys.recentLoginSeconds },
-      );
+      ).because(acr === 'phrh' ? 'hardware_passkey_needed' : 'passkey_needed');
     }
     return session;
   }

@@ -5,6 +5,7 @@ import {
   originalMethodKey,
 } from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
+import { type PageLocale, type PageText, TrustedHtml } from '../../platform/i18n/page-locale';
 import { visible } from '../../platform/text/visible';
 import { type OfferedProvider, USERNAME_MAX_LENGTH } from '../login.page';
 import type { PageWallet } from '../../proofs/proof-descriptor';
@@ -16,7 +17,6 @@ import {
 import { whyNotRemovable } from '../../accounts/removable-method';
 import { EMAIL_MAX_LENGTH } from '../../email/email-address';
 import type { AccountActivity, SignedOutEverywhere } from './account-activity.service';
-import { SIGNED_OUT_EVERYWHERE } from './account-sessions.dto';
 import { APPROVALS_PAGE } from '../../sessions/return-to';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
@@ -42,13 +42,15 @@ export interface AccountPageView {
   readonly strongerNeeded?: boolean;
   /** The session was proven on another device (a wallet answering a QR code, cross-device.ts). */
   readonly thisDeviceNeeded?: boolean;
+  /** The person's language: the page's `ui_locales`, else Accept-Language. */
+  readonly locale: PageLocale;
   /** Email sign-in is on: the page offers to add an address. */
   readonly emailLogin?: boolean;
   /** Identity wallets are on (a trusted issuer): the page offers to link one's credential. */
   readonly identityWallet?: boolean;
   /** A code was just sent to add an address: the page asks for it. */
   readonly emailCodeSent?: boolean;
-  readonly error?: string;
+  readonly error?: PageText;
   /** The username of a refused "Set a password", shown again (the password never is). */
   readonly username?: string;
   /**
@@ -58,14 +60,55 @@ export interface AccountPageView {
   readonly passkeySignal: { readonly rpId: string; readonly userId: string };
 }
 
-const TYPE_NAMES = {
-  password: 'Password',
-  wallet: 'Wallet',
-  passkey: 'Passkey',
-  email: 'Email',
-  upstream: 'Provider',
-  credential: 'Identity credential',
-} as const;
+/**
+ * The hidden fields of the page's own forms: the CSRF token, and the page's language, posted on
+ * so that the page shown after a refusal stays in it.
+ */
+function formFields(csrfToken: string, locale: PageLocale): string {
+  return `<input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}"><input type="hidden" name="ui_locales" value="${escapeHtml(locale.locale)}">`;
+}
+
+/** `text` as a link: a value of a message that holds the link in its sentence. */
+function link(href: string, text: string): TrustedHtml {
+  return new TrustedHtml(`<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`);
+}
+
+/** Where a change needs another sign-in first (RFC 9470 step-up), the login page asking for it. */
+const SIGN_IN_AGAIN = '/login?return_to=%2Faccount';
+
+/** Why this session may not change the account, and how to sign in so that it may. */
+function changeNeeds(view: AccountPageView): string {
+  const { locale } = view;
+  const [id, linkId, href, elementId] = view.thisDeviceNeeded
+    ? ([
+        'account.change.this_device',
+        'account.change.this_device.link',
+        SIGN_IN_AGAIN,
+        'this-device-needed',
+      ] as const)
+    : view.strongerNeeded
+      ? ([
+          'account.change.stronger',
+          'account.change.stronger.link',
+          SIGN_IN_AGAIN,
+          'stronger-needed',
+        ] as const)
+      : view.passkeyNeeded
+        ? ([
+            'account.change.passkey',
+            'account.change.passkey.link',
+            `${SIGN_IN_AGAIN}&acr_values=${view.passkeyNeeded}`,
+            'passkey-needed',
+          ] as const)
+        : ([
+            'account.change.recent',
+            'account.change.recent.link',
+            SIGN_IN_AGAIN,
+            undefined,
+          ] as const);
+  const attribute = elementId === undefined ? '' : ` id="${elementId}"`;
+  return `<p class="muted"${attribute}>${locale.html(id, { link: link(href, locale.t(linkId)) })}</p>`;
+}
 
 /**
  * GET /account: the signed-in account's sign-in methods, with Remove (never the last), Add a
@@ -77,25 +120,27 @@ export function renderAccountPage(
   wallets: readonly PageWallet[],
   providers: readonly OfferedProvider[] = [],
 ): string {
-  const { account, csrfToken } = view;
-  const csrf = `<input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}">`;
+  const { account, csrfToken, locale } = view;
+  const csrf = formFields(csrfToken, locale);
+  const logoutCsrf = `<input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}">`;
   const removable = account.methods.length > 1;
   const rows = account.methods
     .map((method) => {
       const remove =
         removable && whyNotRemovable(account.sub, method.key) === undefined
-          ? `<form method="post" action="/account/methods/remove">${csrf}<input type="hidden" name="method" value="${escapeHtml(method.key)}"><button type="submit" class="secondary">Remove</button></form>`
+          ? `<form method="post" action="/account/methods/remove">${csrf}<input type="hidden" name="method" value="${escapeHtml(method.key)}"><button type="submit" class="secondary">${escapeHtml(locale.t('account.method.remove'))}</button></form>`
           : '';
       const email = method.upstream?.email;
       const verified =
         email === undefined
-          ? `${issuedBy(method)}${passkeyKind(method)}`
+          ? `${issuedBy(method, locale)}${passkeyKind(method, locale)}`
           : ` <span class="muted">${escapeHtml(email)}</span>`;
-      return `<tr data-method-type="${method.type}"><td>${TYPE_NAMES[method.type]}</td><td><code>${escapeHtml(visible(method.key))}</code>${verified}</td><td>${added(account.sub, method)}</td><td>${remove}</td></tr>`;
+      const type = escapeHtml(locale.t('account.method.type', { type: method.type }));
+      return `<tr data-method-type="${method.type}"><td>${type}</td><td><code>${escapeHtml(visible(method.key))}</code>${verified}</td><td>${added(account.sub, method, locale)}</td><td>${remove}</td></tr>`;
     })
     .join('\n');
   const error = view.error
-    ? `<p id="account-error" role="alert">${escapeHtml(view.error)}</p>`
+    ? `<p id="account-error" role="alert">${escapeHtml(locale.text(view.error))}</p>`
     : '';
   // Every passkey the account holds now, for signalAllAcceptedCredentials: an authenticator
   // hides those of this user handle that are not listed (removed here, by an operator, or never
@@ -105,8 +150,12 @@ export function renderAccountPage(
     .map((method) => credentialIdOf(method.key))
     .join(' ');
   const signal = `<div id="passkey-signal" hidden data-rp-id="${escapeHtml(view.passkeySignal.rpId)}" data-user-id="${escapeHtml(view.passkeySignal.userId)}" data-credential-ids="${escapeHtml(accepted)}"></div>`;
+  const title = locale.t('account.title');
+  const subject = new TrustedHtml(`<strong id="account-sub">${escapeHtml(account.sub)}</strong>`);
+  const th = (id: Parameters<PageLocale['t']>[0]) => `<th>${escapeHtml(locale.t(id))}</th>`;
   return renderPage({
-    title: 'Your account',
+    title,
+    locale,
     scripts: [
       WEBAUTHN_BROWSER_SCRIPT,
       ACCOUNT_SCRIPT,
@@ -114,19 +163,19 @@ export function renderAccountPage(
       ACCOUNT_WALLET_SCRIPT,
       ...(view.identityWallet ? [IDENTITY_WALLET_SCRIPT] : []),
     ],
-    body: `<h1>Your account</h1>${error}${signal}
+    body: `<h1>${escapeHtml(title)}</h1>${error}${signal}
 <div class="card">
-<p>Signed in as <strong id="account-sub">${escapeHtml(account.sub)}</strong>.</p>
+<p>${locale.html('account.signed_in_as', { subject })}</p>
 <table id="account-methods">
-<thead><tr><th>Method</th><th>Key</th><th>Added</th><th></th></tr></thead>
+<thead><tr>${th('account.methods.method')}${th('account.methods.key')}${th('account.methods.added')}<th></th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
 </table>
-${view.recentLogin ? addMethods(view, csrf, wallets, providers) : view.thisDeviceNeeded ? `<p class="muted" id="this-device-needed">You signed in with a wallet on another device: to add or remove a sign-in method of this account, <a href="/login?return_to=%2Faccount">sign in again on this device</a> (a sign-in proven on another device cannot change it).</p>` : view.strongerNeeded ? `<p class="muted" id="stronger-needed">You signed in with an email code: to add or remove a sign-in method of this account, <a href="/login?return_to=%2Faccount">sign in with its passkey, wallet or password</a> (an email code alone cannot change it).</p>` : view.passkeyNeeded ? `<p class="muted" id="passkey-needed">This account has a passkey: to add or remove a sign-in method, <a href="/login?return_to=%2Faccount&amp;acr_values=${view.passkeyNeeded}">sign in with your passkey</a> (a password or wallet sign-in cannot change it).</p>` : `<p class="muted">To add a sign-in method, <a href="/login?return_to=%2Faccount">sign in again</a> (a change of the account needs a recent login).</p>`}
-<form method="post" action="/logout">${csrf}<button type="submit" class="secondary" id="sign-out">Sign out</button></form>
+${view.recentLogin ? addMethods(view, csrf, wallets, providers) : changeNeeds(view)}
+<form method="post" action="/logout">${logoutCsrf}<button type="submit" class="secondary" id="sign-out">${escapeHtml(locale.t('account.sign_out'))}</button></form>
 </div>
-${activitySection(view.activity, csrf)}`,
+${activitySection(view.activity, csrf, locale)}`,
   });
 }
 
@@ -134,11 +183,12 @@ ${activitySection(view.activity, csrf)}`,
  * A passkey's kind: hardware-bound (its attestation trusted, not backup eligible: `phrh`) or not,
  * and its authenticator's name where the FIDO metadata gives one.
  */
-function passkeyKind({ passkey }: SignInMethod): string {
+function passkeyKind({ passkey }: SignInMethod, locale: PageLocale): string {
   if (passkey === undefined) return '';
   const name =
     passkey.authenticatorName === undefined ? '' : `${escapeHtml(passkey.authenticatorName)}, `;
-  const kind = passkey.hardwareBound === true ? 'hardware-bound' : 'not hardware-bound';
+  const bound = passkey.hardwareBound === true ? 'yes' : 'no';
+  const kind = escapeHtml(locale.t('account.method.hardware_bound', { bound }));
   return ` <span class="muted passkey-kind" data-hardware-bound="${passkey.hardwareBound === true}">${name}${kind}</span>`;
 }
 
@@ -146,18 +196,34 @@ function passkeyKind({ passkey }: SignInMethod): string {
  * An identity credential's issuer and type (`iss`, `vct`), never its claims: which credential it
  * is, for its owner to tell it from another.
  */
-function issuedBy({ issuedBy }: SignInMethod): string {
+function issuedBy({ issuedBy }: SignInMethod, locale: PageLocale): string {
   if (issuedBy === undefined) return '';
-  return ` <span class="muted credential-issuer">issued by <code>${escapeHtml(issuedBy.issuer)}</code> as <code>${escapeHtml(issuedBy.vct)}</code></span>`;
+  const code = (value: string) => new TrustedHtml(`<code>${escapeHtml(value)}</code>`);
+  const text = locale.html('account.method.issued_by', {
+    issuer: code(issuedBy.issuer),
+    type: code(issuedBy.vct),
+  });
+  return ` <span class="muted credential-issuer">${text}</span>`;
 }
 
+/** How the page writes a time: the locale's date and time, in UTC, saying so. */
+export const ACCOUNT_TIME_FORMAT: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZone: 'UTC',
+  timeZoneName: 'short',
+};
+
 /**
- * A time as people read it, in UTC (the server knows no reader's zone): `2026-01-31 14:05 UTC`,
- * the exact instant in the `<time>` element's `datetime`.
+ * A time as people read it in their language, in UTC (the server knows no reader's zone):
+ * `31 Jan 2026, 14:05 UTC` as the locale writes it, the exact instant in `<time datetime>`.
  */
-const when = (date: Date) =>
+const when = (date: Date, locale: PageLocale) =>
   `<time datetime="${escapeHtml(date.toISOString())}">${escapeHtml(
-    `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    locale.formatDate(date, ACCOUNT_TIME_FORMAT),
   )}</time>`;
 
 /**
@@ -165,52 +231,59 @@ const when = (date: Date) =>
  * there before the account had a record: the date stored with it is that of the first link,
  * when it was listed, not when it was added, so it is not shown as one.
  */
-function added(sub: string, method: SignInMethod): string {
-  if (method.key === originalMethodKey(sub)) return '<span class="muted">with the account</span>';
-  return method.addedAt ? when(method.addedAt) : '';
+function added(sub: string, method: SignInMethod, locale: PageLocale): string {
+  if (method.key === originalMethodKey(sub)) {
+    return `<span class="muted">${escapeHtml(locale.t('account.method.with_account'))}</span>`;
+  }
+  return method.addedAt ? when(method.addedAt, locale) : '';
 }
 
-const methodCell = (key: string | undefined) =>
-  key === undefined ? '<span class="muted">not recorded</span>' : `<code>${escapeHtml(key)}</code>`;
+const methodCell = (key: string | undefined, locale: PageLocale) =>
+  key === undefined
+    ? `<span class="muted">${escapeHtml(locale.t('account.method.not_recorded'))}</span>`
+    : `<code>${escapeHtml(key)}</code>`;
 
 /**
  * Where the account is signed in (login sessions: browsers; grants: apps with its tokens), with
  * the method each began with, and "Sign out everywhere", which ends them all, this one included.
  */
-function activitySection(activity: AccountActivity, csrf: string): string {
+function activitySection(activity: AccountActivity, csrf: string, locale: PageLocale): string {
+  const t = (id: Parameters<PageLocale['t']>[0]) => escapeHtml(locale.t(id));
+  // The method a sign-in began with is named by its identifier (`password`, `siwe`, ...), as the
+  // tokens' `auth_method` names it: data, not a word of the page.
   const sessions = activity.sessions
     .map(
       (session) =>
-        `<tr><td>${escapeHtml(session.authMethod)}</td><td>${methodCell(session.methodKey)}</td><td>${when(session.authTime)}</td><td>${when(session.expiresAt)}</td></tr>`,
+        `<tr><td>${escapeHtml(session.authMethod)}</td><td>${methodCell(session.methodKey, locale)}</td><td>${when(session.authTime, locale)}</td><td>${when(session.expiresAt, locale)}</td></tr>`,
     )
     .join('\n');
   const grants = activity.grants
     .map(
       (grant) =>
-        `<tr><td>${escapeHtml(grant.clientId)}</td><td>${escapeHtml(grant.scope)}</td><td>${escapeHtml(grant.authMethod)}</td><td>${methodCell(grant.methodKey)}</td><td>${when(grant.createdAt)}</td></tr>`,
+        `<tr><td>${escapeHtml(grant.clientId)}</td><td>${escapeHtml(grant.scope)}</td><td>${escapeHtml(grant.authMethod)}</td><td>${methodCell(grant.methodKey, locale)}</td><td>${when(grant.createdAt, locale)}</td></tr>`,
     )
     .join('\n');
   return `<div class="card" id="account-activity">
-<h2>Where you are signed in</h2>
+<h2>${t('account.activity.title')}</h2>
 <table id="account-sessions">
-<caption>Login sessions (browsers)</caption>
-<thead><tr><th>Signed in with</th><th>Method</th><th>Since</th><th>Until</th></tr></thead>
+<caption>${t('account.activity.sessions')}</caption>
+<thead><tr><th>${t('account.activity.signed_in_with')}</th><th>${t('account.activity.method')}</th><th>${t('account.activity.since')}</th><th>${t('account.activity.until')}</th></tr></thead>
 <tbody>
 ${sessions}
 </tbody>
 </table>
 <table id="account-grants">
-<caption>Apps holding tokens of this account</caption>
-<thead><tr><th>App</th><th>Scope</th><th>Signed in with</th><th>Method</th><th>Since</th></tr></thead>
+<caption>${t('account.activity.grants')}</caption>
+<thead><tr><th>${t('account.activity.app')}</th><th>${t('account.activity.scope')}</th><th>${t('account.activity.signed_in_with')}</th><th>${t('account.activity.method')}</th><th>${t('account.activity.since')}</th></tr></thead>
 <tbody>
 ${grants}
 </tbody>
 </table>
-<p><a href="${APPROVALS_PAGE}" id="account-approvals">Requests waiting for your approval</a> <span class="muted">(apps that asked from elsewhere)</span></p>
-${approvalAnswers(activity)}
+<p><a href="${APPROVALS_PAGE}" id="account-approvals">${t('account.activity.approvals')}</a> <span class="muted">${t('account.activity.approvals_note')}</span></p>
+${approvalAnswers(activity, locale)}
 <form method="post" action="/account/sign-out-everywhere" id="sign-out-everywhere">${csrf}
-<p class="muted">Ends every session above and revokes every app’s tokens, this browser’s session included.</p>
-<button type="submit" class="secondary">Sign out everywhere</button>
+<p class="muted">${t('account.activity.sign_out_everywhere_note')}</p>
+<button type="submit" class="secondary">${t('account.activity.sign_out_everywhere')}</button>
 </form>
 </div>`;
 }
@@ -219,7 +292,7 @@ ${approvalAnswers(activity)}
  * The account's answers to backchannel requests (issue #51's audit record): when, which app,
  * what it asked (binding message, details, the request's hash), the answer and the proof.
  */
-function approvalAnswers(activity: AccountActivity): string {
+function approvalAnswers(activity: AccountActivity, locale: PageLocale): string {
   if (activity.approvals.length === 0) return '';
   const rows = activity.approvals
     .map((record) => {
@@ -231,12 +304,16 @@ function approvalAnswers(activity: AccountActivity): string {
         record.method === undefined
           ? ''
           : `${escapeHtml(record.method)}${record.methodKey === undefined ? '' : ` <code>${escapeHtml(record.methodKey)}</code>`}`;
-      return `<tr><td>${when(record.at)}</td><td>${escapeHtml(record.clientId)}</td><td>${what}<br><code class="muted">${escapeHtml(record.requestHash)}</code></td><td>${record.decision}</td><td>${how}</td></tr>`;
+      const decision = escapeHtml(
+        locale.t('account.answers.decision', { decision: record.decision }),
+      );
+      return `<tr><td>${when(record.at, locale)}</td><td>${escapeHtml(record.clientId)}</td><td>${what}<br><code class="muted">${escapeHtml(record.requestHash)}</code></td><td>${decision}</td><td>${how}</td></tr>`;
     })
     .join('\n');
+  const t = (id: Parameters<PageLocale['t']>[0]) => escapeHtml(locale.t(id));
   return `<table id="account-approval-answers">
-<caption>Your answers to requests from elsewhere (kept a year)</caption>
-<thead><tr><th>When</th><th>App</th><th>What (and its hash)</th><th>Answer</th><th>Proof</th></tr></thead>
+<caption>${t('account.answers.caption')}</caption>
+<thead><tr><th>${t('account.answers.when')}</th><th>${t('account.answers.app')}</th><th>${t('account.answers.what')}</th><th>${t('account.answers.answer')}</th><th>${t('account.answers.proof')}</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -244,15 +321,22 @@ ${rows}
 }
 
 /** The answer to "Sign out everywhere": what ended, and a way back in. */
-export function renderSignedOutEverywhere(ended: SignedOutEverywhere): string {
+export function renderSignedOutEverywhere(ended: SignedOutEverywhere, locale: PageLocale): string {
+  const title = locale.t('account.signed_out.title');
+  const count = (id: string, value: number) =>
+    new TrustedHtml(`<strong id="${id}">${escapeHtml(locale.formatNumber(value))}</strong>`);
   return renderPage({
-    title: 'Signed out everywhere',
+    title,
     narrow: true,
-    body: `<h1>Signed out everywhere</h1>
+    locale,
+    body: `<h1>${escapeHtml(title)}</h1>
 <div class="card">
-<p id="signed-out-everywhere" role="status">${escapeHtml(SIGNED_OUT_EVERYWHERE)}</p>
-<p>Login sessions ended: <strong id="sessions-ended">${ended.sessionsEnded}</strong>. Grants revoked: <strong id="grants-revoked">${ended.grantsRevoked}</strong>.</p>
-<p><a href="/login?return_to=%2Faccount">Sign in again</a></p>
+<p id="signed-out-everywhere" role="status">${escapeHtml(locale.t('account.signed_out.text'))}</p>
+<p>${locale.html('account.signed_out.counts', {
+      sessions: count('sessions-ended', ended.sessionsEnded),
+      grants: count('grants-revoked', ended.grantsRevoked),
+    })}</p>
+<p><a href="${SIGN_IN_AGAIN}">${escapeHtml(locale.t('account.signed_out.sign_in_again'))}</a></p>
 </div>`,
   });
 }
@@ -262,25 +346,26 @@ export function renderSignedOutEverywhere(ended: SignedOutEverywhere): string {
  * The code form shows once a code was sent.
  */
 function addEmail(view: AccountPageView, csrf: string): string {
+  const t = (id: Parameters<PageLocale['t']>[0]) => escapeHtml(view.locale.t(id));
   const code = view.emailCodeSent
     ? `
 <form method="post" action="/account/email" id="confirm-email">${csrf}
-<p id="email-code-sent" role="status">A code is on its way to the address: enter it to add the address.</p>
+<p id="email-code-sent" role="status">${t('account.email.code_sent')}</p>
 <p>
-<label for="email-code">Code</label>
+<label for="email-code">${t('account.email.code')}</label>
 <input id="email-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{8}" maxlength="8" required>
 </p>
-<p><button type="submit" class="secondary">Add the address</button></p>
+<p><button type="submit" class="secondary">${t('account.email.confirm')}</button></p>
 </form>`
     : '';
   return `<form method="post" action="/account/email/code" id="add-email">${csrf}
-<h2>Add an email address</h2>
-<p class="muted">Then sign in with a code sent to it too (a recovery: alone, it cannot change this account's other methods).</p>
+<h2>${t('account.email.title')}</h2>
+<p class="muted">${t('account.email.intro')}</p>
 <p>
-<label for="new-email">Email</label>
+<label for="new-email">${t('account.email.label')}</label>
 <input id="new-email" name="email" type="email" autocomplete="email" autocapitalize="none" spellcheck="false" required maxlength="${EMAIL_MAX_LENGTH}">
 </p>
-<p><button type="submit" class="secondary">Email me a code</button></p>
+<p><button type="submit" class="secondary">${t('account.email.submit')}</button></p>
 </form>${code}`;
 }
 
@@ -292,14 +377,16 @@ function addMethods(
   providers: readonly OfferedProvider[],
 ): string {
   const token = escapeHtml(view.csrfToken);
+  const { locale } = view;
+  const t = (id: Parameters<PageLocale['t']>[0]) => escapeHtml(locale.t(id));
   // Enabled by the chain's script once the browser has such a wallet.
   const link = wallets
     .map(
       ({ id, wallet }) =>
-        `<button type="button" id="link-${escapeHtml(id)}" class="secondary" data-csrf-token="${token}" disabled>Link ${escapeHtml(wallet.chain)} wallet</button>`,
+        `<button type="button" id="link-${escapeHtml(id)}" class="secondary" data-csrf-token="${token}" disabled>${escapeHtml(locale.t('account.link_wallet', { chain: wallet.chain }))}</button>`,
     )
     .join('\n');
-  const passkeyAndWallet = `<p><button type="button" id="add-passkey" data-csrf-token="${token}" hidden>Add a passkey</button></p>
+  const passkeyAndWallet = `<p><button type="button" id="add-passkey" data-csrf-token="${token}" hidden>${t('account.add_passkey')}</button></p>
 <p id="passkey-status" class="muted" aria-live="polite" hidden></p>
 <p id="passkey-error" role="alert" hidden></p>
 <p>${link}</p>
@@ -307,14 +394,14 @@ function addMethods(
 <p id="wallet-error" role="alert" hidden></p>${
     view.identityWallet
       ? `
-<p><button type="button" id="link-oid4vp" class="secondary" data-csrf-token="${token}" hidden>Link your identity wallet</button></p>
+<p><button type="button" id="link-oid4vp" class="secondary" data-csrf-token="${token}" hidden>${t('account.link_oid4vp')}</button></p>
 <p id="link-oid4vp-status" class="muted" aria-live="polite" hidden></p>
 <p id="link-oid4vp-error" role="alert" hidden></p>`
       : ''
   }${providers
     .map(
       ({ id, name }) => `
-<form method="post" action="/account/upstream/${escapeHtml(encodeURIComponent(id))}">${csrf}<button type="submit" class="secondary" id="link-upstream-${escapeHtml(id)}">Link ${escapeHtml(name)}</button></form>`,
+<form method="post" action="/account/upstream/${escapeHtml(encodeURIComponent(id))}">${csrf}<button type="submit" class="secondary" id="link-upstream-${escapeHtml(id)}">${escapeHtml(locale.t('account.link_provider', { name }))}</button></form>`,
     )
     .join('')}`;
   const withEmail = view.emailLogin
@@ -323,16 +410,16 @@ function addMethods(
   if (view.account.methods.some((method) => method.type === 'password')) return withEmail;
   return `${withEmail}
 <form method="post" action="/account/password" id="set-password">${csrf}
-<h2>Set a password</h2>
-<p class="muted">Then sign in with this username and password too; the account stays the same.</p>
+<h2>${t('account.password.title')}</h2>
+<p class="muted">${t('account.password.intro')}</p>
 <p>
-<label for="new-username">Username</label>
+<label for="new-username">${t('account.password.username')}</label>
 <input id="new-username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="${USERNAME_MAX_LENGTH}" value="${escapeHtml(view.username ?? '')}">
 </p>
 <p>
-<label for="new-password">Password (at least ${PASSWORD_MIN_LENGTH} characters)</label>
+<label for="new-password">${escapeHtml(locale.t('account.password.password', { min: PASSWORD_MIN_LENGTH }))}</label>
 <input id="new-password" name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_MIN_LENGTH}" maxlength="${PASSWORD_MAX_LENGTH}">
 </p>
-<p><button type="submit" class="secondary">Set a password</button></p>
+<p><button type="submit" class="secondary">${t('account.password.submit')}</button></p>
 </form>`;
 }

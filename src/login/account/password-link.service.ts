@@ -81,7 +81,7 @@ export class PasswordLinkService {
     if (username !== sub) {
       throw new InvalidRequest(
         `This account is named ${sub}: its password signs in with that username`,
-      );
+      ).because('username_is_subject');
     }
     await underTheRules(Promise.resolve().then(() => checkPassword(password)));
     const method = await this.accounts.link(sub, key, { callerAddress });
@@ -97,12 +97,17 @@ function alreadySet(): PasswordAlreadySet {
   return new PasswordAlreadySet('This account signs in with a password already');
 }
 
-/** A user record's write, its rules' refusal a 400 in their own words (never the password). */
+/**
+ * A user record's write, its rules' refusal a 400 in their own words (never the password), tagged
+ * with the rule it broke (the account page says it in the person's language).
+ */
 async function underTheRules<T>(write: Promise<T>): Promise<T> {
   try {
     return await write;
   } catch (error) {
-    if (error instanceof UserAccountError) throw new InvalidRequest(error.message);
+    if (error instanceof UserAccountError) {
+      throw new InvalidRequest(error.message).because(error.rule ?? 'account_rules');
+    }
     throw error;
   }
 }

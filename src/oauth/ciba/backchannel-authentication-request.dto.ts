@@ -1,4 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MaxLength } from 'class-validator';
+import { UI_LOCALES_MAX_LENGTH } from '../../platform/http/form-fields';
+import { SUPPORTED_LOCALES } from '../../platform/i18n/page-locale';
 import { IgnoreUnknownParameters } from '../../platform/validation/validation.pipe';
 import { ClientAuthenticationDto } from '../client-authentication.dto';
 import { EXAMPLE } from '../oauth.examples';
@@ -77,6 +80,14 @@ export class BackchannelAuthenticationRequestDto extends ClientAuthenticationDto
   })
   @OptionalOAuthParam()
   client_notification_token?: string;
+
+  @ApiPropertyOptional({
+    description: `OpenID Connect Core §3.1.2.1, as at /authorize: the languages of the mail that tells the person of the request, space-separated BCP 47 tags in order of preference, of ui_locales_supported (${SUPPORTED_LOCALES.join(', ')}); others are passed over (then en), never refused. At most ${UI_LOCALES_MAX_LENGTH} characters`,
+    example: 'de en',
+  })
+  @OptionalOAuthParam()
+  @MaxLength(UI_LOCALES_MAX_LENGTH)
+  ui_locales?: string;
 
   @ApiPropertyOptional({
     description: 'RFC 8707: the resource the tokens are for (default ACCESS_TOKEN_AUDIENCE)',

@@ -17,6 +17,7 @@ import { InvalidBindingMessage } from './ciba.errors';
 import { CibaHintResolver } from './ciba-hint.resolver';
 import { type BackchannelAuthenticationResponse, CibaRequestService } from './ciba-request.service';
 import { CibaNotifications } from './notifications/ciba-notifications';
+import { chooseLocale } from '../../platform/i18n/page-locale';
 
 /**
  * Plain text a person can read and compare: no control characters (line breaks included), and no
@@ -92,6 +93,8 @@ export class BackchannelAuthenticationEndpoint {
         {
           ...(account === undefined ? {} : { sub: account }),
           ...(bindingMessage === undefined ? {} : { bindingMessage }),
+          // The mail's language: the request's ui_locales (no browser asks here), else English.
+          locale: chooseLocale(request.ui_locales, []),
         },
         issued.expiresAt,
       );

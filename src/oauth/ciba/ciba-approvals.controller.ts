@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiExtraModels,
@@ -32,6 +43,7 @@ import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import type { LoginSession } from '../../sessions/session';
 import { SessionService } from '../../sessions/session.service';
 import { APPROVALS_PAGE } from '../../sessions/return-to';
+import { type PageLocale, askedLocaleOf, pageLocaleOf } from '../../platform/i18n/page-locale';
 import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
 import {
   ApprovalAnswerDto,
@@ -39,6 +51,7 @@ import {
   ApprovalChallengeRequestDto,
   ApprovalDecisionDto,
   ApprovalIdDto,
+  ApprovalsPageQueryDto,
   MessageApprovalChallengeDto,
   PasskeyApprovalChallengeDto,
   TypedDataApprovalChallengeDto,
@@ -50,7 +63,19 @@ import { MAX_LISTED_APPROVALS } from './ciba-request';
 import { type ApprovalDecision, CibaApprovalsService } from './ciba-approvals.service';
 import { type ApprovalChallenge, CibaApprovalProofService } from './ciba-approval-proof.service';
 
-const SIGN_IN_FIRST = `/login?return_to=${encodeURIComponent(APPROVALS_PAGE)}`;
+/**
+ * The approvals page in the language it was asked in (the mail's link, the page's forms), if
+ * any: the browser's Accept-Language chooses it otherwise.
+ */
+function approvalsPage(locale: PageLocale | undefined): string {
+  return locale === undefined ? APPROVALS_PAGE : `${APPROVALS_PAGE}?ui_locales=${locale.locale}`;
+}
+
+/** To /login, and back to the approvals page after, both in the language asked for. */
+function signInFirst(locale: PageLocale | undefined): string {
+  const locales = locale === undefined ? '' : `&ui_locales=${locale.locale}`;
+  return `/login?return_to=${encodeURIComponent(approvalsPage(locale))}${locales}`;
+}
 
 /**
  * Whether the caller asked for JSON rather than the page (RFC 9110 §12.5.1), or sent JSON: a
@@ -94,11 +119,15 @@ export class CibaApprovalsController {
     type: ErrorResponseDto,
   })
   @Header('Cache-Control', 'no-store')
-  async page(@Req() req: HttpRequest, @Res() res: HttpResponse): Promise<void> {
+  async page(
+    @Query() query: ApprovalsPageQueryDto,
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+  ): Promise<void> {
     varyOn(res, 'Accept');
     const session = await this.sessions.current(req);
     if (!session) {
-      this.signInFirst(req, res);
+      this.signInFirst(req, res, askedLocaleOf(req, query.ui_locales));
       return;
     }
     const { approvals, total } = await this.approvals.listed(session.sub);
@@ -116,6 +145,7 @@ export class CibaApprovalsController {
         csrfToken,
         signedInAs: session.sub,
         walletScripts: this.walletScripts,
+        locale: pageLocaleOf(req.raw, query.ui_locales),
       }),
     );
   }
@@ -215,7 +245,7 @@ export class CibaApprovalsController {
     this.csrf.assertValid(req, body.csrf_token);
     const session: LoginSession | null = await this.sessions.currentOrRefuse(req);
     if (!session) {
-      this.signInFirst(req, res);
+      this.signInFirst(req, res, askedLocaleOf(req, body.ui_locales));
       return;
     }
     if (decision === 'approve' && body.method !== undefined) {
@@ -231,11 +261,11 @@ export class CibaApprovalsController {
       sendJson(res, 200, answered);
       return;
     }
-    redirect(req, res, 303, APPROVALS_PAGE);
+    redirect(req, res, 303, approvalsPage(askedLocaleOf(req, body.ui_locales)));
   }
 
-  private signInFirst(req: HttpRequest, res: HttpResponse): void {
+  private signInFirst(req: HttpRequest, res: HttpResponse, locale: PageLocale | undefined): void {
     if (wantsJson(req)) throw new LoginRequired('Sign in first: no login session');
-    redirect(req, res, 303, SIGN_IN_FIRST);
+    redirect(req, res, 303, signInFirst(locale));
   }
 }

@@ -9,13 +9,23 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { CsrfTokenField } from '../../platform/http/form-fields';
+import { CsrfTokenField, UiLocalesField } from '../../platform/http/form-fields';
 import { MAX_LISTED_APPROVALS } from './ciba-request';
 
 /** POST /account/approvals/{id}/approve and /deny: the page's CSRF token (form or JSON). */
 export class ApprovalAnswerDto {
   @CsrfTokenField()
   csrf_token?: string;
+
+  /** The page's language (OpenID Connect Core §3.1.2.1 ui_locales): the page after it keeps it. */
+  @UiLocalesField()
+  ui_locales?: string;
+}
+
+/** GET /account/approvals: the page's language (the CIBA mail's link carries the mail's). */
+export class ApprovalsPageQueryDto {
+  @UiLocalesField()
+  ui_locales?: string;
 }
 
 /** `passkey`, or a wallet chain's CAIP-2 namespace (its CAIP-10 account ids' first part). */

@@ -25,7 +25,7 @@ import {
   DeviceVerificationFormDto,
   DeviceVerificationQueryDto,
 } from './device-verification-form.dto';
-import { pageLocaleOf } from '../../platform/i18n/page-locale';
+import { type PageLocale, askedLocaleOf, pageLocaleOf } from '../../platform/i18n/page-locale';
 import {
   renderDeviceCodePage,
   renderDeviceConfirmPage,
@@ -36,9 +36,19 @@ import { DeviceVerificationService } from './device-verification.service';
 /** The verification page's own path (RFC 8628 §3.2 `verification_uri`). */
 const DEVICE_PAGE = '/device';
 
-function loginFirst(userCode: string | undefined): string {
-  const back = userCode ? `${DEVICE_PAGE}?user_code=${encodeURIComponent(userCode)}` : DEVICE_PAGE;
-  return `/login?return_to=${encodeURIComponent(back)}`;
+/**
+ * To /login, and back to the device page after. A language the device page was asked in
+ * (`ui_locales`, of its query or its form) goes along: the login page, and the device page after
+ * it, are in it too. Without one, both follow the browser's Accept-Language, as this page did.
+ */
+function loginFirst(userCode: string | undefined, locale: PageLocale | undefined): string {
+  const query = [
+    ...(userCode ? [`user_code=${encodeURIComponent(userCode)}`] : []),
+    ...(locale === undefined ? [] : [`ui_locales=${locale.locale}`]),
+  ].join('&');
+  const back = query === '' ? DEVICE_PAGE : `${DEVICE_PAGE}?${query}`;
+  const locales = locale === undefined ? '' : `&ui_locales=${locale.locale}`;
+  return `/login?return_to=${encodeURIComponent(back)}${locales}`;
 }
 
 /**
@@ -71,7 +81,7 @@ export class DeviceVerificationController {
   ): Promise<void> {
     const session = await this.sessions.current(req);
     if (!session) {
-      redirect(req, res, 302, loginFirst(query.user_code));
+      redirect(req, res, 302, loginFirst(query.user_code, askedLocaleOf(req, query.ui_locales)));
       return;
     }
     sendHtml(
@@ -108,7 +118,7 @@ export class DeviceVerificationController {
     this.csrf.assertValid(req, form.csrf_token);
     const session = await this.sessions.currentOrRefuse(req);
     if (!session) {
-      redirect(req, res, 303, loginFirst(form.user_code));
+      redirect(req, res, 303, loginFirst(form.user_code, askedLocaleOf(req, form.ui_locales)));
       return;
     }
     const outcome = await this.verification.submit(

@@ -1,4 +1,4 @@
-import { escapeHtml, renderPage } from '../../platform/http/html';
+import { ENGLISH_ONLY, escapeHtml, renderPage } from '../../platform/http/html';
 import type { PageWallet } from '../../proofs/proof-descriptor';
 import { wordList } from '../../platform/text/word-list';
 
@@ -29,6 +29,7 @@ export function renderWalletDemoPage(view: WalletDemoView, wallets: readonly Pag
     .join('\n');
   return renderPage({
     title: 'Wallet dApp demo',
+    locale: ENGLISH_ONLY,
     scripts: [...wallets.map(({ wallet }) => wallet.script), WALLET_DEMO_SCRIPT],
     body: `<h1>Wallet dApp demo</h1>
 <p class="muted">A dApp signing in with a wallet (${escapeHtml(chains)}): it gets a nonce bound to the wallet's address and chain, has the wallet sign the message, and trades the signature for tokens at <code>POST /wallet/verify</code>. The tokens live in this page's memory only.</p>

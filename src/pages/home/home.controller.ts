@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LabConfig } from '../../config/sections/lab.config';
 import { OperatorConfig } from '../../config/sections/operator.config';
 import { PageSessions } from '../../login/page-session';
-import { type PageSession, renderPage } from '../../platform/http/html';
+import { ENGLISH_ONLY, renderPage, type PageSession } from '../../platform/http/html';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -37,6 +37,7 @@ function sideBySideLinks(on: OptionalPages): string {
 const homePage = (session: PageSession | null, on: OptionalPages) =>
   renderPage({
     title: 'Every proof you carry, side by side',
+    locale: ENGLISH_ONLY,
     session,
     body: `<h1>Proofgate</h1>
 <p class="muted">An authorization server built on challenge-response: a PKCE verifier, a wallet (${wordList(

@@ -1,7 +1,7 @@
 import { figuresTable } from '../../compare/challenge-models.page';
 import type { ChallengeModelsResponseDto } from '../../compare/challenge-models.dto';
 import { possessionFigures } from '../../compare/possession-models.page';
-import { type PageSession, escapeHtml, renderPage } from '../../platform/http/html';
+import { ENGLISH_ONLY, escapeHtml, renderPage, type PageSession } from '../../platform/http/html';
 
 /**
  * The lab page; `csrfToken` goes with the POST that starts a run (read by /static/lab.js). In
@@ -29,6 +29,7 @@ export function renderLabPage(
     : '';
   return renderPage({
     title: 'Attack lab',
+    locale: ENGLISH_ONLY,
     session,
     scripts: ['/static/lab.js'],
     body: `<h1>Attack lab</h1>

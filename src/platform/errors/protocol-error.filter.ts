@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type PageLocale, TrustedHtml, pageLocaleOf } from '../i18n/page-locale';
 import { mongo } from 'mongoose';
 import {
   InvalidRequest,
@@ -200,7 +201,7 @@ export class ProtocolErrorFilter implements ExceptionFilter {
    */
   protected pageFor(error: ProtocolError, request: HttpRequest): string | undefined {
     return error instanceof NotFound && browserNavigation(request)
-      ? notFoundPage(requestPath(request))
+      ? notFoundPage(requestPath(request), pageLocaleOf(request.raw))
       : undefined;
   }
 
@@ -321,14 +322,17 @@ export function browserNavigation(request: HttpRequest): boolean {
   return acceptedType(request, ['json', 'html']) === 'html';
 }
 
-/** The 404 a browser reads: what was not found, and the way home. */
-function notFoundPage(path: string): string {
+/** The 404 a browser reads, in its language: what was not found, and the way home. */
+function notFoundPage(path: string, locale: PageLocale): string {
+  const title = locale.t('not_found.title');
+  const code = new TrustedHtml(`<code>${escapeHtml(path)}</code>`);
   return renderPage({
-    title: 'Not found',
+    title,
     narrow: true,
-    body: `<h1>Not found</h1>
-<p>There is no page at <code>${escapeHtml(path)}</code> on this instance.</p>
-<p><a href="/">Proofgate home</a></p>`,
+    locale,
+    body: `<h1>${escapeHtml(title)}</h1>
+<p>${locale.html('not_found.text', { path: code })}</p>
+<p><a href="/">${escapeHtml(locale.t('not_found.home'))}</a></p>`,
   });
 }
 

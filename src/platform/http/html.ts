@@ -24,9 +24,19 @@ export interface PageOptions {
    * link. Left out, the header says nothing about it (a page that did not look it up).
    */
   session?: PageSession | null;
-  /** The person's language: `<html lang>` and the header's texts (English when left out). */
-  locale?: PageLocale;
+  /**
+   * The person's language: `<html lang>`, the header's and the scripts' texts. Required, so no
+   * page forgets it: a page that stays English by design passes ENGLISH_ONLY.
+   */
+  locale: PageLocale;
 }
+
+/**
+ * The locale of the pages that stay English by design: a developer's or an operator's (the lab,
+ * the admin console, the challenge models, the demo dApp, the development mailbox, the landing
+ * page), whose words are the protocols' and the code's (docs/LANGUAGES.md).
+ */
+export const ENGLISH_ONLY: PageLocale = PageLocale.of(DEFAULT_LOCALE);
 
 /** What the header needs to show a live login session and sign it out. */
 export interface PageSession {
@@ -61,7 +71,7 @@ export function renderPage({
   narrow = false,
   wide = false,
   session,
-  locale = PageLocale.of(DEFAULT_LOCALE),
+  locale,
 }: PageOptions): string {
   const loaded = scripts.length > 0 ? [PAGE_HELPERS_SCRIPT, ...scripts] : [];
   const tags = loaded.map((src) => `<script src="${escapeHtml(src)}" defer></script>`);
@@ -99,12 +109,12 @@ export function renderRefusalPage(view: {
   readonly alertId: string;
   readonly description: string;
   readonly back: { readonly href: string; readonly text: string };
-  readonly locale?: PageLocale;
+  readonly locale: PageLocale;
 }): string {
   return renderPage({
     title: view.title,
     narrow: true,
-    ...(view.locale === undefined ? {} : { locale: view.locale }),
+    locale: view.locale,
     body: `<h1>${escapeHtml(view.title)}</h1>
 <p id="${view.alertId}" role="alert">${escapeHtml(view.description)}</p>
 <div class="card">

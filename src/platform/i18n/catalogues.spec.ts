@@ -8,6 +8,8 @@ import {
   isTagElement,
   parse,
 } from '@formatjs/icu-messageformat-parser';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { de } from './messages/de';
 import { en } from './messages/en';
 import { es } from './messages/es';
@@ -87,6 +89,18 @@ describe('the message catalogues', () => {
         expect(parse(message).every((e) => isLiteralElement(e) || isArgumentElement(e))).toBe(true);
       }
     }
+  });
+
+  it('has every message the page scripts ask for (src/public/*.js, Proofgate.text)', () => {
+    const scripts = join(__dirname, '..', '..', 'public');
+    const asked = readdirSync(scripts)
+      .filter((file) => file.endsWith('.js'))
+      .flatMap((file) => [
+        ...readFileSync(join(scripts, file), 'utf8').matchAll(/\btext\('([^']+)'/g),
+      ])
+      .map(([, id]) => id);
+    expect(asked).toEqual(expect.arrayContaining(['script.approval.approved']));
+    expect(asked.filter((id) => !id.startsWith(SCRIPT_MESSAGES) || !(id in en))).toEqual([]);
   });
 
   it('finds that the argument check fails for a missing argument (the check itself can fail)', () => {

@@ -170,6 +170,18 @@ export function chooseLocale(
   }) as SupportedLocale;
 }
 
+/**
+ * The language a page was explicitly asked in (its `ui_locales`), to hand on where it sends the
+ * browser (the login page, and back); undefined without one: the browser's Accept-Language
+ * chooses on the next page as it did on this one.
+ */
+export function askedLocaleOf(
+  req: WithHeaders,
+  uiLocales: string | undefined,
+): PageLocale | undefined {
+  return uiLocales === undefined ? undefined : pageLocaleOf(req, uiLocales);
+}
+
 /** The request's page locale: `uiLocales` (the authorization request's, or the page's query). */
 export function pageLocaleOf(req: WithHeaders, uiLocales?: string): PageLocale {
   // `accepts` reads the request's headers only.

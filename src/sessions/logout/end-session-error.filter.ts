@@ -2,6 +2,8 @@ import { Catch } from '@nestjs/common';
 import type { ProtocolError } from '../../platform/errors/protocol-error';
 import { RefusalPagesFilter } from '../../platform/errors/protocol-error.filter';
 import { escapeHtml, renderPage } from '../../platform/http/html';
+import type { HttpRequest } from '../../platform/http/http-exchange';
+import { type PageLocale, pageLocaleOf } from '../../platform/i18n/page-locale';
 
 /**
  * `/end_session` is where a relying party sends the user's browser: a refused logout request (a
@@ -12,25 +14,32 @@ import { escapeHtml, renderPage } from '../../platform/http/html';
 @Catch()
 export class EndSessionErrorPages extends RefusalPagesFilter {
   // GET is a navigation, POST the form an RP's page posts: either from a browser that wants HTML.
-  protected refusalPage(error: ProtocolError): string {
-    return renderEndSessionErrorPage(error);
+  protected refusalPage(error: ProtocolError, request: HttpRequest): string {
+    // The request's own ui_locales (RP-Initiated Logout 1.0 §2), from the query or the form.
+    const sent = (request.body ?? request.query) as { ui_locales?: unknown } | undefined;
+    const uiLocales = typeof sent?.ui_locales === 'string' ? sent.ui_locales : undefined;
+    return renderEndSessionErrorPage(error, pageLocaleOf(request.raw, uiLocales));
   }
 }
 
-/** The refusal as a person reads it: the request was not acted on, and why, in the envelope's words. */
-export function renderEndSessionErrorPage(error: ProtocolError): string {
+/**
+ * The refusal as a person reads it, in their language: the request was not acted on, and why, in
+ * the envelope's words (its `error` and `error_description`, for the developer, as stated).
+ */
+export function renderEndSessionErrorPage(error: ProtocolError, locale: PageLocale): string {
+  const title = locale.t('logout.error.title');
   return renderPage({
-    title: 'Sign-out request rejected',
+    title,
     narrow: true,
-    body: `<h1>Sign-out request rejected</h1>
+    locale,
+    body: `<h1>${escapeHtml(title)}</h1>
 <div class="card">
-<p>The application that sent you here asked Proofgate to sign you out with a request Proofgate
-cannot accept, so nothing was changed and you were not sent back to it.</p>
+<p>${escapeHtml(locale.t('logout.error.text'))}</p>
 <dl>
 <dt>error</dt><dd id="error">${escapeHtml(error.error)}</dd>
 <dt>error_description</dt><dd id="error_description">${escapeHtml(error.description)}</dd>
 </dl>
-<p><a href="/">Proofgate home</a></p>
+<p><a href="/">${escapeHtml(locale.t('logout.error.home'))}</a></p>
 </div>`,
   });
 }

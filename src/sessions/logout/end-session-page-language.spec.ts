@@ -9,6 +9,8 @@ import {
   renderSignedOutPage,
   renderStillSignedInPage,
 } from './end-session.page';
+import { renderEndSessionErrorPage } from './end-session-error.filter';
+import { InvalidRequest } from '../../platform/errors/protocol-error';
 
 const DATA = ['user0', 'Partner App', 'rp.example'];
 const confirm = (locale: PageLocale, clientName?: string) =>
@@ -47,5 +49,17 @@ describe('the logout pages in the person’s language', () => {
     expect(html).toContain('<h1>Abmelden?</h1>');
     expect(html).toContain('<input type="hidden" name="ui_locales" value="de">');
     expect(html).toContain('<strong>Partner App</strong> bittet darum');
+  });
+
+  it('says a refused sign-out request in the person’s language, the refusal itself as stated', () => {
+    const refused = new InvalidRequest('id_token_hint is not valid');
+    const html = renderEndSessionErrorPage(refused, pseudoLocale());
+    // `error` and `error_description` are the envelope's field names, with its values: data.
+    const data = ['error', 'error_description', 'invalid_request', 'id_token_hint is not valid'];
+    expect(untranslatedText(html, data)).toEqual([]);
+    const german = renderEndSessionErrorPage(refused, PageLocale.of('de'));
+    expect(pageLanguage(german)).toBe('de');
+    expect(german).toContain('<h1>Abmeldeanfrage abgelehnt</h1>');
+    expect(german).toContain('<dd id="error_description">id_token_hint is not valid</dd>');
   });
 });

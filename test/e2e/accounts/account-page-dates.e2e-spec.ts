@@ -1,5 +1,6 @@
 /**
- * The /account page's times: readable, in UTC, with the exact instant in `<time datetime>`; and
+ * The /account page's times: readable, as the person's language writes them, in UTC, with the
+ * exact instant in `<time datetime>`; and
  * the account's original method (the password of a password user) is not dated by the link
  * that first listed it, which is not when it was added.
  */
@@ -9,8 +10,17 @@ import { AccountService } from '../../../src/accounts/account.service';
 import { login } from '../../support/oauth';
 import { useTestApp } from '../../support/use-test-app';
 
-/** `2026-01-31 14:05 UTC` of an instant. */
-const readable = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** `Jan 31, 2026, 2:05 PM UTC` of an instant, as `locale` writes it (`31. Jan. 2026, 14:05 UTC`). */
+const readable = (date: Date, locale = 'en') =>
+  new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  }).format(date);
 
 describe('GET /account: dates', () => {
   const t = useTestApp();
@@ -38,10 +48,16 @@ describe('GET /account: dates', () => {
 
     // The login session's times too: never a bare ISO timestamp in the text.
     const sessions = page.slice(page.indexOf('<table id="account-sessions">'));
-    expect(sessions).toMatch(
-      /<td><time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z">\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time><\/td>/,
-    );
+    const [, instant, shown] = /<td><time datetime="([^"]+)">([^<]+)<\/time><\/td>/.exec(sessions)!;
+    expect(shown).toBe(readable(new Date(instant)));
     const text = page.replace(/<[^>]*>/g, ' ');
     expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+
+    // In German, as German writes it.
+    const german = (await browser.get('/account').set('Accept-Language', 'de').expect(200)).text;
+    expect(german).toContain(
+      `<time datetime="${linked.addedAt.toISOString()}">${readable(linked.addedAt, 'de')}</time>`,
+    );
+    expect(readable(linked.addedAt, 'de')).toMatch(/^\d{1,2}\. \S+ \d{4}, \d\d:\d\d UTC$/);
   });
 });

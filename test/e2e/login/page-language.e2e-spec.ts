@@ -220,6 +220,47 @@ describe('the pages’ language', () => {
     expect(heading(linkPage.text)).toBe('Connexion par e-mail');
   });
 
+  it('the device page hands its language to /login, and the person comes back to it in that language', async () => {
+    const agent = request.agent(t.app.getHttpServer());
+    const sent = await agent
+      .get('/device?user_code=WDJB-MJHT&ui_locales=es')
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'de')
+      .expect(302);
+    const back = '/device?user_code=WDJB-MJHT&ui_locales=es';
+    expect(sent.headers.location).toBe(
+      `/login?return_to=${encodeURIComponent(back)}&ui_locales=es`,
+    );
+    // The browser prefers German: the device page's Spanish is kept all the way.
+    const form = await agent.get(sent.headers.location).set('Accept-Language', 'de').expect(200);
+    expect(pageLanguage(form.text)).toBe('es');
+    expect(hiddenField(form.text, 'ui_locales')).toBe('es');
+    const signedIn = await agent
+      .post('/login')
+      .type('form')
+      .set('Accept-Language', 'de')
+      .send({
+        csrf_token: hiddenField(form.text, 'csrf_token'),
+        return_to: hiddenField(form.text, 'return_to').replace(/&amp;/g, '&'),
+        ui_locales: hiddenField(form.text, 'ui_locales'),
+        username: 'user0',
+        password: 'password0',
+      })
+      .expect(303);
+    expect(signedIn.headers.location).toBe(back);
+    const device = await agent.get(back).set('Accept-Language', 'de').expect(200);
+    expect(pageLanguage(device.text)).toBe('es');
+    expect(device.text).toContain('value="WDJB-MJHT"');
+
+    // Asked in no language of its own, the page hands none on: the browser's is the same.
+    const plain = await request(t.app.getHttpServer())
+      .get('/device?user_code=WDJB-MJHT')
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'fr')
+      .expect(302);
+    expect(plain.headers.location).toBe('/login?return_to=%2Fdevice%3Fuser_code%3DWDJB-MJHT');
+  });
+
   it('discovery lists ui_locales_supported', async () => {
     for (const path of [
       '/.well-known/openid-configuration',

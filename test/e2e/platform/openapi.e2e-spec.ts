@@ -362,10 +362,13 @@ describe('GET /docs (OpenAPI)', () => {
         'unauthorized_client',
         'The client is not registered for the urn:ietf:params:oauth:grant-type:device_code grant type',
       ),
-      // Not logged in yet: on to the login page, the prefilled code kept for afterwards.
+      // Not logged in yet: on to the login page, the prefilled code and the language asked in
+      // (the example's `de en`: German) kept for afterwards.
       'get /device': (res) => {
         expect(res.status).toBe(302);
-        expect(res.headers.location).toBe('/login?return_to=%2Fdevice%3Fuser_code%3DWDJB-MJHT');
+        expect(res.headers.location).toBe(
+          '/login?return_to=%2Fdevice%3Fuser_code%3DWDJB-MJHT%26ui_locales%3Dde&ui_locales=de',
+        );
       },
       'post /device': error(400, 'invalid_request', CSRF_REFUSALS.missing_cookie),
       // CIBA: the example client is a browser client, not registered for the grant.
@@ -483,6 +486,13 @@ describe('GET /docs (OpenAPI)', () => {
       'get /account': (res) => {
         expect(res.status).toBe(303);
         expect(res.headers.location).toBe('/login?return_to=%2Faccount');
+      },
+      // No session: on to the login page and back, in the language asked in (German).
+      'get /account/approvals': (res) => {
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toBe(
+          '/login?return_to=%2Faccount%2Fapprovals%3Fui_locales%3Dde&ui_locales=de',
+        );
       },
       // The example provider is not configured here: the login page says so, never an error status.
       'get /login/upstream/{id}': (res) => {

@@ -26,6 +26,7 @@ import { CibaNotificationSeal } from './ciba-notification.seal';
 import { CibaNotifications } from './ciba-notifications';
 import { CibaNotificationAttempted, CibaNotificationsQueued } from './ciba-notifications.events';
 import { cibaRequestMail } from './ciba-request.mail';
+import { DEFAULT_LOCALE, PageLocale } from '../../../platform/i18n/page-locale';
 import { CibaNotifyToken } from './ciba-notify.token';
 
 /** Notifications attempted at once by one instance. */
@@ -164,15 +165,20 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
     if (this.ciba.notifyUrl === undefined && addresses.length === 0) return { ok: true };
     if (!(await this.mayAnnounce(announced.sub))) return { ok: true };
     if (this.ciba.notifyUrl !== undefined) await this.notifications.notify(deliveryId, announced);
+    const locale = PageLocale.of(announced.locale ?? DEFAULT_LOCALE);
     for (const to of addresses) {
       await this.mail.queue(
-        cibaRequestMail(to, {
-          clientName: announced.clientName,
-          ...(announced.bindingMessage === undefined
-            ? {}
-            : { bindingMessage: announced.bindingMessage }),
-          link: `${this.server.issuer}${APPROVALS_PAGE}`,
-        }),
+        cibaRequestMail(
+          to,
+          {
+            clientName: announced.clientName,
+            ...(announced.bindingMessage === undefined
+              ? {}
+              : { bindingMessage: announced.bindingMessage }),
+            link: `${this.server.issuer}${APPROVALS_PAGE}?ui_locales=${locale.locale}`,
+          },
+          locale,
+        ),
         'ciba_request',
         new Date(announced.expiresAt * 1000),
       );

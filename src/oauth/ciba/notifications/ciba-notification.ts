@@ -23,6 +23,8 @@ export interface PingContent {
   readonly clientNotificationToken: string;
 }
 
+import type { SupportedLocale } from '../../../platform/i18n/page-locale';
+
 /** A new request as its person is told of it: never its auth_req_id. */
 export interface AnnouncedRequest {
   /** The account asked; absent when the hint named nobody who may be asked (told nothing). */
@@ -30,6 +32,11 @@ export interface AnnouncedRequest {
   readonly clientId: string;
   readonly clientName: string;
   readonly bindingMessage?: string;
+  /**
+   * The language of the mail that tells the person: the request's `ui_locales`, chosen when it
+   * was made (English when it named none supported; absent in a row written before, English too).
+   */
+  readonly locale?: SupportedLocale;
   /** When the request expires, seconds since the epoch. */
   readonly expiresAt: number;
 }

@@ -7,6 +7,7 @@ import { randomToken } from '../../../platform/crypto/hashing';
 import { DomainEvents } from '../../../platform/events/domain-events';
 import type { CibaRequestPayload } from '../ciba-request';
 import type { AnnouncedRequest } from './ciba-notification';
+import type { SupportedLocale } from '../../../platform/i18n/page-locale';
 import { CibaNotificationRepository } from './ciba-notification.repository';
 import { CibaNotificationSeal } from './ciba-notification.seal';
 import { CibaNotificationsQueued } from './ciba-notifications.events';
@@ -36,7 +37,7 @@ export class CibaNotifications {
    */
   async requested(
     client: OAuthClient,
-    request: { sub?: string; bindingMessage?: string },
+    request: { sub?: string; bindingMessage?: string; locale: SupportedLocale },
     expiresAt: Date,
   ): Promise<void> {
     const deliveryId = randomToken(16);
@@ -45,6 +46,7 @@ export class CibaNotifications {
       clientId: client.clientId,
       clientName: client.name,
       ...(request.bindingMessage === undefined ? {} : { bindingMessage: request.bindingMessage }),
+      locale: request.locale,
       expiresAt: Math.floor(expiresAt.getTime() / 1000),
     };
     await this.queue('announce', client.clientId, announced, deliveryId, expiresAt);

@@ -68,6 +68,13 @@ export const de = {
   'logout.still_signed_in.title': 'Weiterhin angemeldet',
   'logout.still_signed_in.heading': 'Sie sind weiterhin angemeldet',
   'logout.still_signed_in.account': 'Ihr Konto',
+  'logout.error.title': 'Abmeldeanfrage abgelehnt',
+  'logout.error.text':
+    'Die Anwendung, die Sie hierher geschickt hat, hat Proofgate mit einer Anfrage, die Proofgate nicht annehmen kann, gebeten, Sie abzumelden. Deshalb wurde nichts geändert, und Sie wurden nicht zu ihr zurückgeschickt.',
+  'logout.error.home': 'Startseite von Proofgate',
+  'not_found.title': 'Nicht gefunden',
+  'not_found.text': 'Unter {path} gibt es auf dieser Instanz keine Seite.',
+  'not_found.home': 'Startseite von Proofgate',
   'error_page.title': 'Autorisierungsfehler',
   'error_page.heading': 'Autorisierungsanfrage abgelehnt',
   'error_page.unsafe':
@@ -191,6 +198,154 @@ export const de = {
     'Verknüpfen Sie ihn nur, wenn Sie ihn gerade eben aus Ihrer eigenen Wallet vorgelegt haben: Andernfalls hat jemand anderes auf Ihre Anfrage geantwortet, und das Verknüpfen würde dieser Person die Anmeldung bei Ihrem Konto erlauben.',
   'wallet_link.confirm': 'Verknüpfen',
   'wallet_link.not_mine': 'Nicht meiner: zurück zur Kontoseite',
+  'wallet_link.back': 'Ihre Kontoseite',
+
+  'account.title': 'Ihr Konto',
+  'account.signed_in_as': 'Angemeldet als {subject}.',
+  'account.methods.method': 'Methode',
+  'account.methods.key': 'Schlüssel',
+  'account.methods.added': 'Hinzugefügt',
+  'account.method.type':
+    '{type, select, password {Passwort} wallet {Wallet} passkey {Passkey} email {E-Mail} upstream {Anbieter} credential {Identitätsnachweis} other {Andere}}',
+  'account.method.remove': 'Entfernen',
+  'account.method.hardware_bound':
+    '{bound, select, yes {hardwaregebunden} other {nicht hardwaregebunden}}',
+  'account.method.issued_by': 'ausgestellt von {issuer} als {type}',
+  'account.method.with_account': 'mit dem Konto',
+  'account.method.not_recorded': 'nicht erfasst',
+  'account.change.this_device':
+    'Sie haben sich mit einer Wallet auf einem anderen Gerät angemeldet: Um eine Anmeldemethode dieses Kontos hinzuzufügen oder zu entfernen, {link} (eine auf einem anderen Gerät nachgewiesene Anmeldung kann es nicht ändern).',
+  'account.change.this_device.link': 'melden Sie sich auf diesem Gerät erneut an',
+  'account.change.stronger':
+    'Sie haben sich mit einem E-Mail-Code angemeldet: Um eine Anmeldemethode dieses Kontos hinzuzufügen oder zu entfernen, {link} (ein E-Mail-Code allein kann es nicht ändern).',
+  'account.change.stronger.link':
+    'melden Sie sich mit seinem Passkey, seiner Wallet oder seinem Passwort an',
+  'account.change.passkey':
+    'Dieses Konto hat einen Passkey: Um eine Anmeldemethode hinzuzufügen oder zu entfernen, {link} (eine Anmeldung mit Passwort oder Wallet kann es nicht ändern).',
+  'account.change.passkey.link': 'melden Sie sich mit Ihrem Passkey an',
+  'account.change.recent':
+    'Um eine Anmeldemethode hinzuzufügen, {link} (eine Änderung des Kontos verlangt eine frische Anmeldung).',
+  'account.change.recent.link': 'melden Sie sich erneut an',
+  'account.sign_out': 'Abmelden',
+  'account.add_passkey': 'Passkey hinzufügen',
+  'account.link_wallet': '{chain}-Wallet verknüpfen',
+  'account.link_oid4vp': 'Identitäts-Wallet verknüpfen',
+  'account.link_provider': '{name} verknüpfen',
+  'account.email.title': 'E-Mail-Adresse hinzufügen',
+  'account.email.intro':
+    'Danach können Sie sich auch mit einem Code anmelden, der an sie gesendet wird (zur Wiederherstellung: Allein kann sie die anderen Methoden dieses Kontos nicht ändern).',
+  'account.email.label': 'E-Mail',
+  'account.email.submit': 'Code per E-Mail senden',
+  'account.email.code_sent':
+    'Ein Code ist an die Adresse unterwegs: Geben Sie ihn ein, um die Adresse hinzuzufügen.',
+  'account.email.code': 'Code',
+  'account.email.confirm': 'Adresse hinzufügen',
+  'account.password.title': 'Passwort festlegen',
+  'account.password.intro':
+    'Danach können Sie sich auch mit diesem Benutzernamen und Passwort anmelden; das Konto bleibt dasselbe.',
+  'account.password.username': 'Benutzername',
+  'account.password.password':
+    'Passwort (mindestens {min, plural, one {# Zeichen} other {# Zeichen}})',
+  'account.password.submit': 'Passwort festlegen',
+  'account.activity.title': 'Wo Sie angemeldet sind',
+  'account.activity.sessions': 'Anmeldesitzungen (Browser)',
+  'account.activity.signed_in_with': 'Angemeldet mit',
+  'account.activity.method': 'Methode',
+  'account.activity.since': 'Seit',
+  'account.activity.until': 'Bis',
+  'account.activity.grants': 'Apps mit Tokens dieses Kontos',
+  'account.activity.app': 'App',
+  'account.activity.scope': 'Umfang',
+  'account.activity.approvals': 'Anfragen, die auf Ihre Freigabe warten',
+  'account.activity.approvals_note': '(Apps, die von anderswo gefragt haben)',
+  'account.activity.sign_out_everywhere_note':
+    'Beendet alle Sitzungen oben und widerruft die Tokens aller Apps, auch die Sitzung dieses Browsers.',
+  'account.activity.sign_out_everywhere': 'Überall abmelden',
+  'account.answers.caption': 'Ihre Antworten auf Anfragen von anderswo (ein Jahr lang aufbewahrt)',
+  'account.answers.when': 'Wann',
+  'account.answers.app': 'App',
+  'account.answers.what': 'Was (und sein Hash)',
+  'account.answers.answer': 'Antwort',
+  'account.answers.proof': 'Nachweis',
+  'account.answers.decision': '{decision, select, approved {freigegeben} other {abgelehnt}}',
+  'account.signed_out.title': 'Überall abgemeldet',
+  'account.signed_out.text':
+    'Überall abgemeldet: Alle Anmeldesitzungen des Kontos wurden beendet und alle Berechtigungen widerrufen, auch diese; melden Sie sich erneut an, um fortzufahren',
+  'account.signed_out.counts':
+    'Beendete Anmeldesitzungen: {sessions}. Widerrufene Berechtigungen: {grants}.',
+  'account.signed_out.sign_in_again': 'Erneut anmelden',
+  'account.refusal.username_taken': 'Dieser Benutzername ist vergeben; wählen Sie einen anderen',
+  'account.refusal.password_already_set': 'Dieses Konto hat bereits ein Passwort',
+  'account.refusal.method_already_linked':
+    'Diese Anmeldemethode ist bereits mit einem anderen Konto verknüpft',
+  'account.refusal.too_many_methods':
+    'Ein Konto hat höchstens {max} Anmeldemethoden; entfernen Sie zuerst eine',
+  'account.refusal.last_method': 'Ein Konto behält immer mindestens eine Anmeldemethode',
+  'account.refusal.not_linked': 'Das Konto hat keine solche Anmeldemethode',
+  'account.refusal.own_wallet':
+    'Diese Wallet ist das eigene Subjekt des Kontos und meldet es immer an; sie wird nicht entfernt',
+  'account.refusal.own_provider':
+    'Dieses Anbieterkonto ist das eigene Subjekt des Kontos und meldet es immer an; es wird nicht entfernt',
+  'account.refusal.login_not_recent':
+    'Eine Änderung des Kontos verlangt eine Anmeldung, die höchstens {seconds, plural, one {# Sekunde} other {# Sekunden}} zurückliegt; melden Sie sich erneut an',
+  'account.refusal.cross_device':
+    'Diese Sitzung wurde von einer Wallet auf einem anderen Gerät angemeldet: Eine Änderung der Anmeldemethoden des Kontos verlangt eine Anmeldung auf diesem Gerät; melden Sie sich hier erneut an',
+  'account.refusal.email_alone':
+    'Dieses Konto hat einen Passkey, eine Wallet oder ein Passwort: Eine Anmeldung allein per E-Mail kann seine Anmeldemethoden nicht ändern; melden Sie sich zuerst mit einer davon an',
+  'account.refusal.passkey_needed':
+    'Dieses Konto hat einen Passkey: Eine Änderung seiner Anmeldemethoden verlangt eine Anmeldung mit Passkey; melden Sie sich erneut mit dem Passkey an',
+  'account.refusal.hardware_passkey_needed':
+    'Dieses Konto hat einen hardwaregebundenen Passkey: Eine Änderung seiner Anmeldemethoden verlangt eine Anmeldung mit einem solchen; melden Sie sich erneut damit an',
+  'account.refusal.username_format':
+    'Der Benutzername muss 1 bis 64 Zeichen lang sein, aus Buchstaben, Ziffern und . _ @ + - bestehen und mit einem Buchstaben oder einer Ziffer beginnen',
+  'account.refusal.username_reserved':
+    'Der Benutzername darf nicht mit „{prefix}“ beginnen (für registrierte Clients reserviert)',
+  'account.refusal.password_too_short':
+    'Das Passwort muss mindestens {min, plural, one {# Zeichen} other {# Zeichen}} lang sein',
+  'account.refusal.password_too_long':
+    'Das Passwort darf höchstens {max, plural, one {# Zeichen} other {# Zeichen}} lang sein',
+  'account.refusal.password_lines': 'Das Passwort muss aus einer einzigen Zeile bestehen',
+  'account.refusal.username_is_subject':
+    'Dieses Konto heißt {subject}: Sein Passwort meldet mit diesem Benutzernamen an',
+  'account.refusal.other': 'Die Änderung wurde abgelehnt: {description}',
+
+  'approvals.title': 'Freigaben',
+  'approvals.intro':
+    'Anwendungen, die von anderswo darum gebeten haben, für Sie zu handeln (OpenID CIBA). Geben Sie nur frei, was Sie erwarten, und prüfen Sie, ob die Nachricht mit der übereinstimmt, die die Anwendung anzeigt.',
+  'approvals.none': 'Keine Anfrage wartet auf Sie.',
+  'approvals.unlisted':
+    '<strong>{listed} von {total} offenen Anfragen werden angezeigt</strong>: Beantworten Sie diese, um die übrigen zu sehen.',
+  'approvals.signed_in_as': 'Angemeldet als <strong>{subject}</strong>.',
+  'approvals.account': 'Ihr Konto',
+  'approvals.asks': '{client} {clientId} möchte:',
+  'approvals.resource': 'bei {resource} (nicht Proofgates eigene API).',
+  'approvals.binding_message': 'Nachricht: {message}',
+  'approvals.passkey_only':
+    'Diese Anfrage braucht Ihren Passkey: Sie verlangt, was nur eine Phishing-resistente Anmeldung erlauben darf.',
+  'approvals.details_need_proof':
+    'Um diese Angaben freizugeben, müssen Sie sie mit Ihrem Passkey oder Ihrer Wallet signieren.',
+  'approvals.approve': 'Freigeben',
+  'approvals.approve_passkey': 'Mit Passkey freigeben',
+  'approvals.approve_wallet': 'Mit Wallet freigeben',
+  'approvals.deny': 'Ablehnen',
+
+  'mail.add_address.subject': 'Diese Adresse zu Ihrem Konto bei {host} hinzufügen',
+  'mail.add_address.intro':
+    'Ihr Code, um diese Adresse zu Ihrem Konto bei {host} hinzuzufügen, lautet:',
+  'mail.add_address.enter':
+    'Geben Sie ihn dort ein, wo Sie ihn angefordert haben. Er funktioniert einmal, {minutes, plural, one {# Minute} other {# Minuten}} lang.',
+  'mail.add_address.ignore':
+    'Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese E-Mail und geben Sie den Code niemals weiter.',
+
+  'mail.ciba.subject': '{client} möchte in Ihrem Namen handeln',
+  'mail.ciba.asks': '{client} möchte bei {host} in Ihrem Namen handeln.',
+  'mail.ciba.message': 'Die Nachricht der Anwendung: {message}',
+  'mail.ciba.answer':
+    'Geben Sie die Anfrage auf {page} frei oder lehnen Sie sie ab (melden Sie sich zuerst an, wenn Sie dazu aufgefordert werden).',
+  'mail.ciba.page': 'Ihrer Freigabeseite',
+  'mail.ciba.unexpected': 'Wenn Sie das nicht erwartet haben, lehnen Sie ab.',
+  'mail.ciba.never_by_mail':
+    'Niemand von {host} wird Sie jemals per E-Mail oder Telefon um eine Freigabe bitten.',
 
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Anmeldung läuft…',
@@ -229,6 +384,16 @@ export const de = {
   'script.oid4vp.not_linked':
     'Nicht verknüpft: Die Wallet hat abgelehnt, ihr Nachweis meldet ein anderes Konto an, oder der Browser, den sie geöffnet hat, ist nicht an diesem Konto angemeldet.',
   'script.oid4vp.declined': 'Die Wallet hat die Anfrage abgelehnt.',
+  'script.account.passkey_waiting': 'Warten auf Ihren Authenticator…',
+  'script.account.passkey_saving': 'Der Passkey wird gespeichert…',
+  'script.account.passkey_failed': 'Der Passkey konnte nicht hinzugefügt werden.',
+  'script.account.wallet_linking': 'Die Wallet wird verknüpft…',
+  'script.account.wallet_failed': 'Die Wallet konnte nicht verknüpft werden.',
+  'script.approval.waiting': 'Warten auf Ihren Nachweis…',
+  'script.approval.approving': 'Wird freigegeben…',
+  'script.approval.approved': 'Freigegeben.',
+  'script.approval.failed': 'Die Freigabe ist fehlgeschlagen.',
+  'script.approval.no_wallet': 'In diesem Browser wurde keine Wallet gefunden.',
 
   'upstream.refusal.unknown_provider':
     'Diesen Anmeldeanbieter gibt es hier nicht. Wählen Sie auf dieser Seite eine Art der Anmeldung.',

@@ -70,6 +70,13 @@ export const en = {
   'logout.still_signed_in.title': 'Still signed in',
   'logout.still_signed_in.heading': 'You are still signed in',
   'logout.still_signed_in.account': 'Your account',
+  'logout.error.title': 'Sign-out request rejected',
+  'logout.error.text':
+    'The application that sent you here asked Proofgate to sign you out with a request Proofgate cannot accept, so nothing was changed and you were not sent back to it.',
+  'logout.error.home': 'Proofgate home',
+  'not_found.title': 'Not found',
+  'not_found.text': 'There is no page at {path} on this instance.',
+  'not_found.home': 'Proofgate home',
   'error_page.title': 'Authorization error',
   'error_page.heading': 'Authorization request rejected',
   'error_page.unsafe':
@@ -189,6 +196,148 @@ export const en = {
     'Link it only if you presented it from your own wallet just now: if not, someone else answered your request, and linking would let them sign in to your account.',
   'wallet_link.confirm': 'Link it',
   'wallet_link.not_mine': 'Not mine: back to the account page',
+  'wallet_link.back': 'Your account page',
+
+  'account.title': 'Your account',
+  'account.signed_in_as': 'Signed in as {subject}.',
+  'account.methods.method': 'Method',
+  'account.methods.key': 'Key',
+  'account.methods.added': 'Added',
+  'account.method.type':
+    '{type, select, password {Password} wallet {Wallet} passkey {Passkey} email {Email} upstream {Provider} credential {Identity credential} other {Other}}',
+  'account.method.remove': 'Remove',
+  'account.method.hardware_bound':
+    '{bound, select, yes {hardware-bound} other {not hardware-bound}}',
+  'account.method.issued_by': 'issued by {issuer} as {type}',
+  'account.method.with_account': 'with the account',
+  'account.method.not_recorded': 'not recorded',
+  'account.change.this_device':
+    'You signed in with a wallet on another device: to add or remove a sign-in method of this account, {link} (a sign-in proven on another device cannot change it).',
+  'account.change.this_device.link': 'sign in again on this device',
+  'account.change.stronger':
+    'You signed in with an email code: to add or remove a sign-in method of this account, {link} (an email code alone cannot change it).',
+  'account.change.stronger.link': 'sign in with its passkey, wallet or password',
+  'account.change.passkey':
+    'This account has a passkey: to add or remove a sign-in method, {link} (a password or wallet sign-in cannot change it).',
+  'account.change.passkey.link': 'sign in with your passkey',
+  'account.change.recent':
+    'To add a sign-in method, {link} (a change of the account needs a recent login).',
+  'account.change.recent.link': 'sign in again',
+  'account.sign_out': 'Sign out',
+  'account.add_passkey': 'Add a passkey',
+  'account.link_wallet': 'Link {chain} wallet',
+  'account.link_oid4vp': 'Link your identity wallet',
+  'account.link_provider': 'Link {name}',
+  'account.email.title': 'Add an email address',
+  'account.email.intro':
+    'Then sign in with a code sent to it too (a recovery: alone, it cannot change this account’s other methods).',
+  'account.email.label': 'Email',
+  'account.email.submit': 'Email me a code',
+  'account.email.code_sent': 'A code is on its way to the address: enter it to add the address.',
+  'account.email.code': 'Code',
+  'account.email.confirm': 'Add the address',
+  'account.password.title': 'Set a password',
+  'account.password.intro':
+    'Then sign in with this username and password too; the account stays the same.',
+  'account.password.username': 'Username',
+  'account.password.password':
+    'Password (at least {min, plural, one {# character} other {# characters}})',
+  'account.password.submit': 'Set a password',
+  'account.activity.title': 'Where you are signed in',
+  'account.activity.sessions': 'Login sessions (browsers)',
+  'account.activity.signed_in_with': 'Signed in with',
+  'account.activity.method': 'Method',
+  'account.activity.since': 'Since',
+  'account.activity.until': 'Until',
+  'account.activity.grants': 'Apps holding tokens of this account',
+  'account.activity.app': 'App',
+  'account.activity.scope': 'Scope',
+  'account.activity.approvals': 'Requests waiting for your approval',
+  'account.activity.approvals_note': '(apps that asked from elsewhere)',
+  'account.activity.sign_out_everywhere_note':
+    'Ends every session above and revokes every app’s tokens, this browser’s session included.',
+  'account.activity.sign_out_everywhere': 'Sign out everywhere',
+  'account.answers.caption': 'Your answers to requests from elsewhere (kept a year)',
+  'account.answers.when': 'When',
+  'account.answers.app': 'App',
+  'account.answers.what': 'What (and its hash)',
+  'account.answers.answer': 'Answer',
+  'account.answers.proof': 'Proof',
+  'account.answers.decision': '{decision, select, approved {approved} other {denied}}',
+  'account.signed_out.title': 'Signed out everywhere',
+  'account.signed_out.text':
+    'Signed out everywhere: every login session of the account ended and every grant revoked, this one included; sign in again to go on',
+  'account.signed_out.counts': 'Login sessions ended: {sessions}. Grants revoked: {grants}.',
+  'account.signed_out.sign_in_again': 'Sign in again',
+  'account.refusal.username_taken': 'This username is taken; choose another',
+  'account.refusal.password_already_set': 'This account has a password already',
+  'account.refusal.method_already_linked':
+    'This sign-in method is already linked to another account',
+  'account.refusal.too_many_methods':
+    'An account has at most {max} sign-in methods; remove one first',
+  'account.refusal.last_method': 'An account keeps at least one sign-in method',
+  'account.refusal.not_linked': 'The account has no such sign-in method',
+  'account.refusal.own_wallet':
+    'This wallet is the account’s own subject and always signs in to it; it is not removed',
+  'account.refusal.own_provider':
+    'This provider account is the account’s own subject and always signs in to it; it is not removed',
+  'account.refusal.login_not_recent':
+    'Changing the account needs a login at most {seconds, plural, one {# second} other {# seconds}} old; sign in again',
+  'account.refusal.cross_device':
+    'This session was signed in by a wallet on another device: changing the account’s sign-in methods needs a sign-in on this device; sign in again here',
+  'account.refusal.email_alone':
+    'This account has a passkey, a wallet or a password: a sign-in by email alone cannot change its sign-in methods; sign in with one of those first',
+  'account.refusal.passkey_needed':
+    'This account has a passkey: changing its sign-in methods needs a passkey sign-in; sign in again with the passkey',
+  'account.refusal.hardware_passkey_needed':
+    'This account has a hardware-bound passkey: changing its sign-in methods needs a sign-in with one; sign in again with it',
+  'account.refusal.username_format':
+    'username must be 1-64 characters of letters, digits and . _ @ + -, starting with a letter or digit',
+  'account.refusal.username_reserved':
+    'username must not start with "{prefix}" (reserved for registered clients)',
+  'account.refusal.password_too_short':
+    'password must be at least {min, plural, one {# character} other {# characters}}',
+  'account.refusal.password_too_long':
+    'password must be at most {max, plural, one {# character} other {# characters}}',
+  'account.refusal.password_lines': 'password must be a single line',
+  'account.refusal.username_is_subject':
+    'This account is named {subject}: its password signs in with that username',
+  'account.refusal.other': 'The change was refused: {description}',
+
+  'approvals.title': 'Approvals',
+  'approvals.intro':
+    'Applications that asked to act for you from elsewhere (OpenID CIBA). Approve only what you expect, and check that the message matches the one the application shows.',
+  'approvals.none': 'No request is waiting for you.',
+  'approvals.unlisted':
+    '<strong>Showing {listed} of {total} pending requests</strong>: answer these to see the rest.',
+  'approvals.signed_in_as': 'Signed in as <strong>{subject}</strong>.',
+  'approvals.account': 'Your account',
+  'approvals.asks': '{client} {clientId} asks to:',
+  'approvals.resource': "at {resource} (not Proofgate's own API).",
+  'approvals.binding_message': 'Message: {message}',
+  'approvals.passkey_only':
+    'This request needs your passkey: it asks for what only a phishing-resistant sign-in may allow.',
+  'approvals.details_need_proof':
+    'Approving these details needs your passkey or wallet to sign them.',
+  'approvals.approve': 'Approve',
+  'approvals.approve_passkey': 'Approve with passkey',
+  'approvals.approve_wallet': 'Approve with wallet',
+  'approvals.deny': 'Deny',
+
+  'mail.add_address.subject': 'Add this address to your account at {host}',
+  'mail.add_address.intro': 'Your code to add this address to your account at {host} is:',
+  'mail.add_address.enter':
+    'Enter it where you asked for it. It works once, for {minutes, plural, one {# minute} other {# minutes}}.',
+  'mail.add_address.ignore':
+    'If you did not ask for it, ignore this mail, and never share the code with anyone.',
+
+  'mail.ciba.subject': '{client} asks to act for you',
+  'mail.ciba.asks': '{client} asks to act for you at {host}.',
+  'mail.ciba.message': 'Its message: {message}',
+  'mail.ciba.answer': 'Approve or deny it on {page} (sign in first if asked).',
+  'mail.ciba.page': 'your approvals page',
+  'mail.ciba.unexpected': 'If you did not expect this, deny it.',
+  'mail.ciba.never_by_mail': 'Nobody from {host} will ever ask you to approve by mail or phone.',
 
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Signing in…',
@@ -226,6 +375,16 @@ export const en = {
   'script.oid4vp.not_linked':
     'Not linked: the wallet declined, its credential signs in another account, or the browser it opened is not signed in to this account.',
   'script.oid4vp.declined': 'The wallet declined the request.',
+  'script.account.passkey_waiting': 'Waiting for your authenticator…',
+  'script.account.passkey_saving': 'Saving the passkey…',
+  'script.account.passkey_failed': 'Adding a passkey failed.',
+  'script.account.wallet_linking': 'Linking the wallet…',
+  'script.account.wallet_failed': 'Linking the wallet failed.',
+  'script.approval.waiting': 'Waiting for your proof…',
+  'script.approval.approving': 'Approving…',
+  'script.approval.approved': 'Approved.',
+  'script.approval.failed': 'The approval failed.',
+  'script.approval.no_wallet': 'No wallet found in this browser.',
 
   'upstream.refusal.unknown_provider':
     'There is no such sign-in provider here. Choose a way to sign in on this page.',

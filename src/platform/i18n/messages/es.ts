@@ -68,6 +68,13 @@ export const es = {
   'logout.still_signed_in.title': 'Sesión mantenida',
   'logout.still_signed_in.heading': 'Sigues con la sesión iniciada',
   'logout.still_signed_in.account': 'Tu cuenta',
+  'logout.error.title': 'Solicitud de cierre de sesión rechazada',
+  'logout.error.text':
+    'La aplicación que te envió aquí pidió a Proofgate que cerrara tu sesión con una solicitud que Proofgate no puede aceptar, así que no se cambió nada y no se te devolvió a ella.',
+  'logout.error.home': 'Inicio de Proofgate',
+  'not_found.title': 'No encontrado',
+  'not_found.text': 'No hay ninguna página en {path} en esta instancia.',
+  'not_found.home': 'Inicio de Proofgate',
   'error_page.title': 'Error de autorización',
   'error_page.heading': 'Solicitud de autorización rechazada',
   'error_page.unsafe':
@@ -190,6 +197,154 @@ export const es = {
     'Vincúlala solo si acabas de presentarla desde tu propia cartera: si no, otra persona respondió a tu solicitud, y vincularla le permitiría iniciar sesión en tu cuenta.',
   'wallet_link.confirm': 'Vincularla',
   'wallet_link.not_mine': 'No es mía: volver a la página de la cuenta',
+  'wallet_link.back': 'Tu página de cuenta',
+
+  'account.title': 'Tu cuenta',
+  'account.signed_in_as': 'Sesión iniciada como {subject}.',
+  'account.methods.method': 'Método',
+  'account.methods.key': 'Clave',
+  'account.methods.added': 'Añadido',
+  'account.method.type':
+    '{type, select, password {Contraseña} wallet {Billetera} passkey {Llave de acceso} email {Correo electrónico} upstream {Proveedor} credential {Credencial de identidad} other {Otro}}',
+  'account.method.remove': 'Quitar',
+  'account.method.hardware_bound':
+    '{bound, select, yes {vinculada al hardware} other {no vinculada al hardware}}',
+  'account.method.issued_by': 'emitida por {issuer} como {type}',
+  'account.method.with_account': 'con la cuenta',
+  'account.method.not_recorded': 'no registrado',
+  'account.change.this_device':
+    'Iniciaste sesión con una billetera en otro dispositivo: para añadir o quitar un método de inicio de sesión de esta cuenta, {link} (un inicio de sesión demostrado en otro dispositivo no puede cambiarla).',
+  'account.change.this_device.link': 'vuelve a iniciar sesión en este dispositivo',
+  'account.change.stronger':
+    'Iniciaste sesión con un código por correo: para añadir o quitar un método de inicio de sesión de esta cuenta, {link} (un código por correo por sí solo no puede cambiarla).',
+  'account.change.stronger.link':
+    'inicia sesión con su llave de acceso, su billetera o su contraseña',
+  'account.change.passkey':
+    'Esta cuenta tiene una llave de acceso: para añadir o quitar un método de inicio de sesión, {link} (un inicio de sesión con contraseña o billetera no puede cambiarla).',
+  'account.change.passkey.link': 'inicia sesión con tu llave de acceso',
+  'account.change.recent':
+    'Para añadir un método de inicio de sesión, {link} (un cambio de la cuenta requiere un inicio de sesión reciente).',
+  'account.change.recent.link': 'vuelve a iniciar sesión',
+  'account.sign_out': 'Cerrar sesión',
+  'account.add_passkey': 'Añadir una llave de acceso',
+  'account.link_wallet': 'Vincular una billetera de {chain}',
+  'account.link_oid4vp': 'Vincular tu billetera de identidad',
+  'account.link_provider': 'Vincular {name}',
+  'account.email.title': 'Añadir una dirección de correo',
+  'account.email.intro':
+    'Después podrás iniciar sesión también con un código enviado a ella (una recuperación: por sí sola no puede cambiar los demás métodos de esta cuenta).',
+  'account.email.label': 'Correo electrónico',
+  'account.email.submit': 'Enviarme un código por correo',
+  'account.email.code_sent':
+    'Hay un código en camino a la dirección: escríbelo para añadir la dirección.',
+  'account.email.code': 'Código',
+  'account.email.confirm': 'Añadir la dirección',
+  'account.password.title': 'Establecer una contraseña',
+  'account.password.intro':
+    'Después podrás iniciar sesión también con este nombre de usuario y esta contraseña; la cuenta sigue siendo la misma.',
+  'account.password.username': 'Nombre de usuario',
+  'account.password.password':
+    'Contraseña (al menos {min, plural, one {# carácter} other {# caracteres}})',
+  'account.password.submit': 'Establecer una contraseña',
+  'account.activity.title': 'Dónde tienes la sesión iniciada',
+  'account.activity.sessions': 'Sesiones (navegadores)',
+  'account.activity.signed_in_with': 'Sesión iniciada con',
+  'account.activity.method': 'Método',
+  'account.activity.since': 'Desde',
+  'account.activity.until': 'Hasta',
+  'account.activity.grants': 'Aplicaciones con tokens de esta cuenta',
+  'account.activity.app': 'Aplicación',
+  'account.activity.scope': 'Alcance',
+  'account.activity.approvals': 'Solicitudes que esperan tu aprobación',
+  'account.activity.approvals_note': '(aplicaciones que lo pidieron desde otro lugar)',
+  'account.activity.sign_out_everywhere_note':
+    'Cierra todas las sesiones de arriba y revoca los tokens de todas las aplicaciones, incluida la sesión de este navegador.',
+  'account.activity.sign_out_everywhere': 'Cerrar sesión en todas partes',
+  'account.answers.caption': 'Tus respuestas a solicitudes desde otro lugar (se conservan un año)',
+  'account.answers.when': 'Cuándo',
+  'account.answers.app': 'Aplicación',
+  'account.answers.what': 'Qué (y su hash)',
+  'account.answers.answer': 'Respuesta',
+  'account.answers.proof': 'Prueba',
+  'account.answers.decision': '{decision, select, approved {aprobada} other {denegada}}',
+  'account.signed_out.title': 'Sesión cerrada en todas partes',
+  'account.signed_out.text':
+    'Sesión cerrada en todas partes: todas las sesiones de la cuenta terminaron y todas las autorizaciones se revocaron, incluida esta; vuelve a iniciar sesión para continuar',
+  'account.signed_out.counts':
+    'Sesiones terminadas: {sessions}. Autorizaciones revocadas: {grants}.',
+  'account.signed_out.sign_in_again': 'Volver a iniciar sesión',
+  'account.refusal.username_taken': 'Este nombre de usuario ya está en uso; elige otro',
+  'account.refusal.password_already_set': 'Esta cuenta ya tiene una contraseña',
+  'account.refusal.method_already_linked':
+    'Este método de inicio de sesión ya está vinculado a otra cuenta',
+  'account.refusal.too_many_methods':
+    'Una cuenta tiene como máximo {max} métodos de inicio de sesión; quita uno primero',
+  'account.refusal.last_method':
+    'Una cuenta conserva siempre al menos un método de inicio de sesión',
+  'account.refusal.not_linked': 'La cuenta no tiene ese método de inicio de sesión',
+  'account.refusal.own_wallet':
+    'Esta billetera es el propio sujeto de la cuenta y siempre inicia sesión en ella; no se quita',
+  'account.refusal.own_provider':
+    'Esta cuenta del proveedor es el propio sujeto de la cuenta y siempre inicia sesión en ella; no se quita',
+  'account.refusal.login_not_recent':
+    'Cambiar la cuenta requiere un inicio de sesión de hace como máximo {seconds, plural, one {# segundo} other {# segundos}}; vuelve a iniciar sesión',
+  'account.refusal.cross_device':
+    'Esta sesión la inició una billetera en otro dispositivo: cambiar los métodos de inicio de sesión de la cuenta requiere iniciar sesión en este dispositivo; vuelve a iniciar sesión aquí',
+  'account.refusal.email_alone':
+    'Esta cuenta tiene una llave de acceso, una billetera o una contraseña: un inicio de sesión solo por correo no puede cambiar sus métodos de inicio de sesión; inicia sesión primero con uno de ellos',
+  'account.refusal.passkey_needed':
+    'Esta cuenta tiene una llave de acceso: cambiar sus métodos de inicio de sesión requiere iniciar sesión con una llave de acceso; vuelve a iniciar sesión con ella',
+  'account.refusal.hardware_passkey_needed':
+    'Esta cuenta tiene una llave de acceso vinculada al hardware: cambiar sus métodos de inicio de sesión requiere iniciar sesión con una de ellas; vuelve a iniciar sesión con ella',
+  'account.refusal.username_format':
+    'El nombre de usuario debe tener de 1 a 64 caracteres entre letras, dígitos y . _ @ + -, y empezar por una letra o un dígito',
+  'account.refusal.username_reserved':
+    'El nombre de usuario no puede empezar por «{prefix}» (reservado para clientes registrados)',
+  'account.refusal.password_too_short':
+    'La contraseña debe tener al menos {min, plural, one {# carácter} other {# caracteres}}',
+  'account.refusal.password_too_long':
+    'La contraseña debe tener como máximo {max, plural, one {# carácter} other {# caracteres}}',
+  'account.refusal.password_lines': 'La contraseña debe ocupar una sola línea',
+  'account.refusal.username_is_subject':
+    'Esta cuenta se llama {subject}: su contraseña inicia sesión con ese nombre de usuario',
+  'account.refusal.other': 'Se rechazó el cambio: {description}',
+
+  'approvals.title': 'Aprobaciones',
+  'approvals.intro':
+    'Aplicaciones que pidieron actuar en tu nombre desde otro lugar (OpenID CIBA). Aprueba solo lo que esperas y comprueba que el mensaje coincide con el que muestra la aplicación.',
+  'approvals.none': 'No hay ninguna solicitud esperándote.',
+  'approvals.unlisted':
+    '<strong>Se muestran {listed} de {total} solicitudes pendientes</strong>: responde a estas para ver las demás.',
+  'approvals.signed_in_as': 'Sesión iniciada como <strong>{subject}</strong>.',
+  'approvals.account': 'Tu cuenta',
+  'approvals.asks': '{client} {clientId} pide:',
+  'approvals.resource': 'en {resource} (no en la API de Proofgate).',
+  'approvals.binding_message': 'Mensaje: {message}',
+  'approvals.passkey_only':
+    'Esta solicitud necesita tu llave de acceso: pide lo que solo un inicio de sesión resistente al phishing puede permitir.',
+  'approvals.details_need_proof':
+    'Para aprobar estos detalles tienes que firmarlos con tu llave de acceso o tu billetera.',
+  'approvals.approve': 'Aprobar',
+  'approvals.approve_passkey': 'Aprobar con llave de acceso',
+  'approvals.approve_wallet': 'Aprobar con billetera',
+  'approvals.deny': 'Denegar',
+
+  'mail.add_address.subject': 'Añadir esta dirección a tu cuenta en {host}',
+  'mail.add_address.intro': 'Tu código para añadir esta dirección a tu cuenta en {host} es:',
+  'mail.add_address.enter':
+    'Escríbelo donde lo pediste. Sirve una vez, durante {minutes, plural, one {# minuto} other {# minutos}}.',
+  'mail.add_address.ignore':
+    'Si no lo pediste, ignora este correo y no compartas nunca el código con nadie.',
+
+  'mail.ciba.subject': '{client} pide actuar en tu nombre',
+  'mail.ciba.asks': '{client} pide actuar en tu nombre en {host}.',
+  'mail.ciba.message': 'Su mensaje: {message}',
+  'mail.ciba.answer':
+    'Aprueba o deniega la solicitud en {page} (inicia sesión primero si se te pide).',
+  'mail.ciba.page': 'tu página de aprobaciones',
+  'mail.ciba.unexpected': 'Si no lo esperabas, deniégala.',
+  'mail.ciba.never_by_mail':
+    'Nadie de {host} te pedirá nunca que apruebes por correo o por teléfono.',
 
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Iniciando sesión…',
@@ -228,6 +383,16 @@ export const es = {
   'script.oid4vp.not_linked':
     'No vinculada: la cartera lo rechazó, su credencial inicia sesión en otra cuenta o el navegador que abrió no tiene sesión iniciada en esta cuenta.',
   'script.oid4vp.declined': 'La cartera rechazó la solicitud.',
+  'script.account.passkey_waiting': 'Esperando a tu autenticador…',
+  'script.account.passkey_saving': 'Guardando la llave de acceso…',
+  'script.account.passkey_failed': 'No se pudo añadir la llave de acceso.',
+  'script.account.wallet_linking': 'Vinculando la billetera…',
+  'script.account.wallet_failed': 'No se pudo vincular la billetera.',
+  'script.approval.waiting': 'Esperando tu prueba…',
+  'script.approval.approving': 'Aprobando…',
+  'script.approval.approved': 'Aprobada.',
+  'script.approval.failed': 'La aprobación falló.',
+  'script.approval.no_wallet': 'No se encontró ninguna billetera en este navegador.',
 
   'upstream.refusal.unknown_provider':
     'Aquí no existe ese proveedor de inicio de sesión. Elige una forma de iniciar sesión en esta página.',

@@ -67,6 +67,13 @@ export const fr = {
   'logout.still_signed_in.title': 'Toujours connecté',
   'logout.still_signed_in.heading': 'Vous êtes toujours connecté',
   'logout.still_signed_in.account': 'Votre compte',
+  'logout.error.title': 'Demande de déconnexion rejetée',
+  'logout.error.text':
+    'L’application qui vous a envoyé ici a demandé à Proofgate de vous déconnecter par une requête que Proofgate ne peut pas accepter : rien n’a donc été modifié et vous n’avez pas été renvoyé vers elle.',
+  'logout.error.home': 'Accueil de Proofgate',
+  'not_found.title': 'Page introuvable',
+  'not_found.text': 'Il n’y a pas de page à l’adresse {path} sur cette instance.',
+  'not_found.home': 'Accueil de Proofgate',
   'error_page.title': 'Erreur d’autorisation',
   'error_page.heading': 'Demande d’autorisation refusée',
   'error_page.unsafe':
@@ -189,6 +196,153 @@ export const fr = {
     'Ne la liez que si vous venez de la présenter depuis votre propre portefeuille : sinon, quelqu’un d’autre a répondu à votre demande, et la lier lui permettrait de se connecter à votre compte.',
   'wallet_link.confirm': 'La lier',
   'wallet_link.not_mine': 'Ce n’est pas la mienne : retour à la page du compte',
+  'wallet_link.back': 'Votre page de compte',
+
+  'account.title': 'Votre compte',
+  'account.signed_in_as': 'Connecté en tant que {subject}.',
+  'account.methods.method': 'Méthode',
+  'account.methods.key': 'Clé',
+  'account.methods.added': 'Ajoutée',
+  'account.method.type':
+    '{type, select, password {Mot de passe} wallet {Portefeuille} passkey {Clé d’accès} email {E-mail} upstream {Fournisseur} credential {Attestation d’identité} other {Autre}}',
+  'account.method.remove': 'Supprimer',
+  'account.method.hardware_bound':
+    '{bound, select, yes {liée au matériel} other {non liée au matériel}}',
+  'account.method.issued_by': 'émise par {issuer} comme {type}',
+  'account.method.with_account': 'avec le compte',
+  'account.method.not_recorded': 'non enregistrée',
+  'account.change.this_device':
+    'Vous vous êtes connecté avec un portefeuille sur un autre appareil : pour ajouter ou supprimer une méthode de connexion de ce compte, {link} (une connexion prouvée sur un autre appareil ne peut pas le modifier).',
+  'account.change.this_device.link': 'reconnectez-vous sur cet appareil',
+  'account.change.stronger':
+    'Vous vous êtes connecté avec un code reçu par e-mail : pour ajouter ou supprimer une méthode de connexion de ce compte, {link} (un code par e-mail seul ne peut pas le modifier).',
+  'account.change.stronger.link':
+    'connectez-vous avec sa clé d’accès, son portefeuille ou son mot de passe',
+  'account.change.passkey':
+    'Ce compte a une clé d’accès : pour ajouter ou supprimer une méthode de connexion, {link} (une connexion par mot de passe ou par portefeuille ne peut pas le modifier).',
+  'account.change.passkey.link': 'connectez-vous avec votre clé d’accès',
+  'account.change.recent':
+    'Pour ajouter une méthode de connexion, {link} (une modification du compte demande une connexion récente).',
+  'account.change.recent.link': 'reconnectez-vous',
+  'account.sign_out': 'Se déconnecter',
+  'account.add_passkey': 'Ajouter une clé d’accès',
+  'account.link_wallet': 'Associer un portefeuille {chain}',
+  'account.link_oid4vp': 'Associer votre portefeuille d’identité',
+  'account.link_provider': 'Associer {name}',
+  'account.email.title': 'Ajouter une adresse e-mail',
+  'account.email.intro':
+    'Vous pourrez ensuite aussi vous connecter avec un code envoyé à cette adresse (une récupération : seule, elle ne peut pas modifier les autres méthodes de ce compte).',
+  'account.email.label': 'E-mail',
+  'account.email.submit': 'M’envoyer un code par e-mail',
+  'account.email.code_sent':
+    'Un code est en route vers l’adresse : saisissez-le pour ajouter l’adresse.',
+  'account.email.code': 'Code',
+  'account.email.confirm': 'Ajouter l’adresse',
+  'account.password.title': 'Définir un mot de passe',
+  'account.password.intro':
+    'Vous pourrez ensuite aussi vous connecter avec ce nom d’utilisateur et ce mot de passe ; le compte reste le même.',
+  'account.password.username': 'Nom d’utilisateur',
+  'account.password.password':
+    'Mot de passe (au moins {min, plural, one {# caractère} other {# caractères}})',
+  'account.password.submit': 'Définir un mot de passe',
+  'account.activity.title': 'Où vous êtes connecté',
+  'account.activity.sessions': 'Sessions de connexion (navigateurs)',
+  'account.activity.signed_in_with': 'Connecté avec',
+  'account.activity.method': 'Méthode',
+  'account.activity.since': 'Depuis',
+  'account.activity.until': 'Jusqu’au',
+  'account.activity.grants': 'Applications détenant des jetons de ce compte',
+  'account.activity.app': 'Application',
+  'account.activity.scope': 'Portée',
+  'account.activity.approvals': 'Demandes en attente de votre approbation',
+  'account.activity.approvals_note': '(des applications qui ont demandé depuis ailleurs)',
+  'account.activity.sign_out_everywhere_note':
+    'Met fin à toutes les sessions ci-dessus et révoque les jetons de toutes les applications, y compris la session de ce navigateur.',
+  'account.activity.sign_out_everywhere': 'Se déconnecter partout',
+  'account.answers.caption': 'Vos réponses aux demandes venues d’ailleurs (conservées un an)',
+  'account.answers.when': 'Quand',
+  'account.answers.app': 'Application',
+  'account.answers.what': 'Quoi (et son empreinte)',
+  'account.answers.answer': 'Réponse',
+  'account.answers.proof': 'Preuve',
+  'account.answers.decision': '{decision, select, approved {approuvée} other {refusée}}',
+  'account.signed_out.title': 'Déconnecté partout',
+  'account.signed_out.text':
+    'Déconnecté partout : toutes les sessions de connexion du compte ont pris fin et toutes les autorisations ont été révoquées, y compris celle-ci ; reconnectez-vous pour continuer',
+  'account.signed_out.counts':
+    'Sessions de connexion terminées : {sessions}. Autorisations révoquées : {grants}.',
+  'account.signed_out.sign_in_again': 'Se reconnecter',
+  'account.refusal.username_taken': 'Ce nom d’utilisateur est déjà pris ; choisissez-en un autre',
+  'account.refusal.password_already_set': 'Ce compte a déjà un mot de passe',
+  'account.refusal.method_already_linked':
+    'Cette méthode de connexion est déjà associée à un autre compte',
+  'account.refusal.too_many_methods':
+    'Un compte a au plus {max} méthodes de connexion ; supprimez-en une d’abord',
+  'account.refusal.last_method': 'Un compte garde toujours au moins une méthode de connexion',
+  'account.refusal.not_linked': 'Le compte n’a pas cette méthode de connexion',
+  'account.refusal.own_wallet':
+    'Ce portefeuille est le sujet même du compte et le connecte toujours ; il n’est pas supprimé',
+  'account.refusal.own_provider':
+    'Ce compte chez le fournisseur est le sujet même du compte et le connecte toujours ; il n’est pas supprimé',
+  'account.refusal.login_not_recent':
+    'Modifier le compte demande une connexion datant d’au plus {seconds, plural, one {# seconde} other {# secondes}} ; reconnectez-vous',
+  'account.refusal.cross_device':
+    'Cette session a été ouverte par un portefeuille sur un autre appareil : modifier les méthodes de connexion du compte demande une connexion sur cet appareil ; reconnectez-vous ici',
+  'account.refusal.email_alone':
+    'Ce compte a une clé d’accès, un portefeuille ou un mot de passe : une connexion par e-mail seule ne peut pas modifier ses méthodes de connexion ; connectez-vous d’abord avec l’un d’eux',
+  'account.refusal.passkey_needed':
+    'Ce compte a une clé d’accès : modifier ses méthodes de connexion demande une connexion avec une clé d’accès ; reconnectez-vous avec la clé d’accès',
+  'account.refusal.hardware_passkey_needed':
+    'Ce compte a une clé d’accès liée au matériel : modifier ses méthodes de connexion demande une connexion avec celle-ci ; reconnectez-vous avec elle',
+  'account.refusal.username_format':
+    'Le nom d’utilisateur doit compter de 1 à 64 caractères parmi les lettres, les chiffres et . _ @ + -, et commencer par une lettre ou un chiffre',
+  'account.refusal.username_reserved':
+    'Le nom d’utilisateur ne doit pas commencer par « {prefix} » (réservé aux clients enregistrés)',
+  'account.refusal.password_too_short':
+    'Le mot de passe doit compter au moins {min, plural, one {# caractère} other {# caractères}}',
+  'account.refusal.password_too_long':
+    'Le mot de passe doit compter au plus {max, plural, one {# caractère} other {# caractères}}',
+  'account.refusal.password_lines': 'Le mot de passe doit tenir sur une seule ligne',
+  'account.refusal.username_is_subject':
+    'Ce compte s’appelle {subject} : son mot de passe se connecte avec ce nom d’utilisateur',
+  'account.refusal.other': 'La modification a été refusée : {description}',
+
+  'approvals.title': 'Approbations',
+  'approvals.intro':
+    'Des applications qui ont demandé depuis ailleurs à agir en votre nom (OpenID CIBA). N’approuvez que ce que vous attendez, et vérifiez que le message correspond à celui qu’affiche l’application.',
+  'approvals.none': 'Aucune demande ne vous attend.',
+  'approvals.unlisted':
+    '<strong>{listed} demandes en attente affichées sur {total}</strong> : répondez à celles-ci pour voir les autres.',
+  'approvals.signed_in_as': 'Connecté en tant que <strong>{subject}</strong>.',
+  'approvals.account': 'Votre compte',
+  'approvals.asks': '{client} {clientId} demande à :',
+  'approvals.resource': 'sur {resource} (et non l’API de Proofgate).',
+  'approvals.binding_message': 'Message : {message}',
+  'approvals.passkey_only':
+    'Cette demande requiert votre clé d’accès : elle demande ce que seule une connexion résistante à l’hameçonnage peut autoriser.',
+  'approvals.details_need_proof':
+    'Pour approuver ces détails, signez-les avec votre clé d’accès ou votre portefeuille.',
+  'approvals.approve': 'Approuver',
+  'approvals.approve_passkey': 'Approuver avec une clé d’accès',
+  'approvals.approve_wallet': 'Approuver avec un portefeuille',
+  'approvals.deny': 'Refuser',
+
+  'mail.add_address.subject': 'Ajouter cette adresse à votre compte sur {host}',
+  'mail.add_address.intro': 'Votre code pour ajouter cette adresse à votre compte sur {host} est :',
+  'mail.add_address.enter':
+    'Saisissez-le là où vous l’avez demandé. Il fonctionne une fois, pendant {minutes, plural, one {# minute} other {# minutes}}.',
+  'mail.add_address.ignore':
+    'Si vous ne l’avez pas demandé, ignorez cet e-mail et ne communiquez jamais le code à personne.',
+
+  'mail.ciba.subject': '{client} demande à agir en votre nom',
+  'mail.ciba.asks': '{client} demande à agir en votre nom sur {host}.',
+  'mail.ciba.message': 'Son message : {message}',
+  'mail.ciba.answer':
+    'Approuvez ou refusez la demande sur {page} (connectez-vous d’abord si on vous le demande).',
+  'mail.ciba.page': 'votre page d’approbations',
+  'mail.ciba.unexpected': 'Si vous ne vous y attendiez pas, refusez-la.',
+  'mail.ciba.never_by_mail':
+    'Personne de {host} ne vous demandera jamais d’approuver par e-mail ou par téléphone.',
 
   // The page scripts' texts (src/public/*.js, Proofgate.text): `{name}` arguments only.
   'script.signing_in': 'Connexion en cours…',
@@ -227,6 +381,16 @@ export const fr = {
   'script.oid4vp.not_linked':
     'Non lié : le portefeuille a refusé, son attestation connecte un autre compte, ou le navigateur qu’il a ouvert n’est pas connecté à ce compte.',
   'script.oid4vp.declined': 'Le portefeuille a refusé la demande.',
+  'script.account.passkey_waiting': 'En attente de votre authentificateur…',
+  'script.account.passkey_saving': 'Enregistrement de la clé d’accès…',
+  'script.account.passkey_failed': 'L’ajout de la clé d’accès a échoué.',
+  'script.account.wallet_linking': 'Association du portefeuille…',
+  'script.account.wallet_failed': 'L’association du portefeuille a échoué.',
+  'script.approval.waiting': 'En attente de votre preuve…',
+  'script.approval.approving': 'Approbation en cours…',
+  'script.approval.approved': 'Approuvée.',
+  'script.approval.failed': 'L’approbation a échoué.',
+  'script.approval.no_wallet': 'Aucun portefeuille trouvé dans ce navigateur.',
 
   'upstream.refusal.unknown_provider':
     'Ce fournisseur de connexion n’existe pas ici. Choisissez un moyen de connexion sur cette page.',
