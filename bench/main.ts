@@ -48,8 +48,9 @@ import {
   sourceDescription,
   freePort,
   loadAverage,
-  readMemory,
+  processTree,
   startServer,
+  treeMemory,
   type ServerProcess,
 } from './lib/processes';
 import * as passkeys from './lib/passkeys';
@@ -97,10 +98,13 @@ function log(message: string): void {
   process.stderr.write(`[bench +${seconds}s] ${message}\n`);
 }
 
-/** A server's CPU time so far (µs), undefined where /proc cannot tell (not Linux). */
+/**
+ * A server's CPU time so far (µs), summed over its processes (a primary and its workers),
+ * undefined where /proc cannot tell (not Linux).
+ */
 function cpuOf(pid: number): number | undefined {
   try {
-    return cpuTimeUs(pid);
+    return processTree(pid).reduce((sum, each) => sum + cpuTimeUs(each), 0);
   } catch {
     return undefined;
   }
@@ -329,6 +333,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       mongoUri: `${uri}/proofgate_bench`,
       codeTtlSeconds: options.codeTtlSeconds,
       env: {
+        WORKERS: String(options.workers),
         OAUTH_CLIENTS: JSON.stringify([
           machineClientMetadata(machineKey),
           ciba.cibaAgentMetadata(agent),
@@ -370,6 +375,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
         MONGODB_URI: `${uri}/oidc_provider_bench`,
         AUTH_CODE_TTL_SECONDS: String(options.codeTtlSeconds),
         MACHINE_CLIENT: machineClient,
+        WORKERS: String(options.workers),
       }),
       warmPath: '/.well-known/openid-configuration',
     });
@@ -841,8 +847,8 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
   // RSS at the last answer holds garbage V8 has not collected yet: its memory reducer collects
   // and returns it once a process has been idle for a while. Both figures are reported.
   const atEnd = {
-    ...(pg ? { proofgate: readMemory(pg.server.pid) } : {}),
-    ...(op ? { oidc: readMemory(op.server.pid) } : {}),
+    ...(pg ? { proofgate: treeMemory(pg.server.pid) } : {}),
+    ...(op ? { oidc: treeMemory(op.server.pid) } : {}),
   };
   const lowest: Partial<Record<Side, { rssMiB: number; seconds: number }>> = {};
   // A run of some phases reports no memory (its targets are of the whole run): no settling.
@@ -853,7 +859,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
       ['proofgate', pg?.server],
       ['oidc', op?.server],
     ] as const) {
-      const now = server ? readMemory(server.pid) : undefined;
+      const now = server ? treeMemory(server.pid) : undefined;
       const seen = lowest[side];
       if (now && (!seen || now.rssMiB < seen.rssMiB))
         lowest[side] = { rssMiB: now.rssMiB, seconds: second };

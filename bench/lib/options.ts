@@ -42,6 +42,12 @@ export interface BenchOptions {
    * A run of some writes a section of its own into the report file, not the whole report.
    */
   readonly phases: readonly PhaseGroup[];
+  /**
+   * Processes per server (`--workers`): Proofgate's WORKERS, and node-oidc-provider in as many
+   * `cluster` workers, so that the comparison is of two instances of the same shape. CPU and
+   * memory count every process of an instance.
+   */
+  readonly workers: number;
 }
 
 /**
@@ -105,6 +111,7 @@ export const DEFAULTS: BenchOptions = {
   timeoutMinutes: 30,
   tracing: false,
   phases: PHASE_GROUPS,
+  workers: 1,
 };
 
 export const USAGE = `npm run bench -- [options]
@@ -126,7 +133,9 @@ export const USAGE = `npm run bench -- [options]
   --tracing         Proofgate with OpenTelemetry traces on, exported to a local OTLP sink (its cost)
   --phases LIST     only these of Proofgate's phase groups, comma-separated (with those their targets
                     compare them with): ${PHASE_GROUPS.join(', ')}; --write then writes their own
-                    section of ${BENCHMARKS_FILE}, not the whole report (with --only proofgate --no-floor)`;
+                    section of ${BENCHMARKS_FILE}, not the whole report (with --only proofgate --no-floor)
+  --workers N       processes per server: Proofgate's WORKERS, node-oidc-provider's cluster workers
+                    (default ${DEFAULTS.workers})`;
 
 /** Parses argv (without node and the script); throws with a message naming the bad option. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -147,6 +156,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     '--timeout': (value) => (options.timeoutMinutes = value.integer(1, 240)),
     '--tracing': () => (options.tracing = true),
     '--phases': (value) => (options.phases = phaseGroups(value.list(PHASE_GROUPS))),
+    '--workers': (value) => (options.workers = value.integer(1, 64)),
   });
   // Refresh tokens and access tokens come from the exchange phase: there are --requests of them.
   options.phaseRequests = Math.min(options.phaseRequests, options.requests);
@@ -178,6 +188,7 @@ export function commandLine(options: BenchOptions): string {
   add('--timeout', options.timeoutMinutes, DEFAULTS.timeoutMinutes);
   add('--tracing', options.tracing, false);
   if (somePhasesOnly(options)) parts.push(`--phases ${options.phases.join(',')}`);
+  add('--workers', options.workers, DEFAULTS.workers);
   return parts.length ? `npm run bench -- ${parts.join(' ')}` : 'npm run bench';
 }
 

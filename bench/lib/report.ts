@@ -664,7 +664,7 @@ ${machine.memory}
 
 - Service: ${report.source}, compiled as \`npm run build\` compiles it (\`tools/build-service.js\`, SWC) into \`dist-bench/\`${report.buildReused ? ' by an earlier run (`--skip-build`: it may predate src/)' : ''}, run as \`node dist-bench/main.js\` with \`NODE_ENV=production\`, \`SEED_DEMO_DATA=true\`, \`LOG_LEVEL=warn\`, every rate limit raised (still counted in MongoDB, in leases of 16 counts: \`RATE_LIMIT_LEASE\`'s default)
 - Compared with: node-oidc-provider ${report.versions['oidc-provider']} (\`bench/oidc-provider/server.mjs\`, \`NODE_ENV=production\`)
-- Database: ${report.database}, one server for every process of the run, each with its own database
+${workersLine(report)}- Database: ${report.database}, one server for every process of the run, each with its own database
 - Versions: ${Object.entries(report.versions)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}
@@ -808,8 +808,22 @@ ${distanceFromFloor(report)}
 }
 
 /** The report file's section a run of some phases writes (`<!-- bench:phases-siwe-oid4vp -->`). */
+/**
+ * How many processes each server ran (`--workers`), as a report line ending in a newline; none
+ * for one process each.
+ */
+function workersLine(report: BenchReport): string {
+  const n = report.options.workers;
+  if (n <= 1) return '';
+  return (
+    `- Processes: ${n} per server: Proofgate with \`WORKERS=${n}\`, node-oidc-provider as ${n} \`cluster\` ` +
+    'workers sharing its port; CPU and memory count every process of a server (its primary too)\n'
+  );
+}
+
 export function phasesSectionName(options: BenchReport['options']): string {
-  return `phases-${options.phases.join('-')}`;
+  const workers = options.workers > 1 ? `-workers-${options.workers}` : '';
+  return `phases-${options.phases.join('-')}${workers}`;
 }
 
 /**
@@ -830,7 +844,7 @@ ${busyWarning(report)}
 - Command: \`${report.command}\`
 - Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpuModel}; Node ${machine.node}; load average ${machine.loadAverage} before the run, ${report.loadAverageAfter} after
 - Service: ${report.source}${report.buildReused ? ' (`--skip-build`: an earlier build, it may predate src/)' : ''}
-
+${workersLine(report)}
 ${targetsSection(report)}
 
 ${phaseTable(report, PROOFGATE_PHASES)}
