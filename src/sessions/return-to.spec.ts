@@ -10,9 +10,14 @@ describe('safeReturnTo', () => {
     '/device?user_code=WDJB-MJHT&ui_locales=es',
     '/device?ui_locales=de',
     '/account/approvals?ui_locales=fr',
-  ])('keeps an authorization request or the device page on this server: %s', (value) => {
-    expect(safeReturnTo(value)).toBe(value);
-  });
+    '/account',
+    '/account?ui_locales=de',
+  ])(
+    'keeps an authorization request, the device, account or approvals page on this server: %s',
+    (value) => {
+      expect(safeReturnTo(value)).toBe(value);
+    },
+  );
 
   it.each([
     ['missing', undefined],
@@ -37,6 +42,9 @@ describe('safeReturnTo', () => {
     ['the device page with a language and more', '/device?ui_locales=de&return_to=//evil.example'],
     ['the device page with a language that is no tag', '/device?ui_locales=de%0d%0a'],
     ['the approvals page with another parameter', '/account/approvals?x=//evil.example'],
+    ['the account page with another parameter', '/account?x=//evil.example'],
+    ['the account page with a language and more', '/account?ui_locales=de&x=1'],
+    ['another page below the account page', '/account/passkeys?ui_locales=de'],
     ['an over-long value', `/authorize?x=${'a'.repeat(RETURN_TO_MAX_LENGTH)}`],
   ])('replaces %s with the default', (_label, value) => {
     expect(safeReturnTo(value)).toBe(DEFAULT_RETURN_TO);

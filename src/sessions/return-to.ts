@@ -16,14 +16,18 @@ const LANGUAGE = 'ui_locales=[a-z]{2}';
 const DEVICE_PAGE = new RegExp(
   `^/device(\\?(user_code=[A-Za-z0-9%-]{0,32}(&${LANGUAGE})?|${LANGUAGE}))?$`,
 );
-/** The approvals page in the language it was asked in (the CIBA mail's link has it). */
-const APPROVALS_IN_A_LANGUAGE = new RegExp(`^${APPROVALS_PAGE}\\?${LANGUAGE}$`);
+/**
+ * The account or approvals page in the language it was asked in (the CIBA mail's link has it; a
+ * page in a language sends a browser without a session to sign in and back in it).
+ */
+const ACCOUNT_IN_A_LANGUAGE = new RegExp(`^(${ACCOUNT_PAGE}|${APPROVALS_PAGE})\\?${LANGUAGE}$`);
 
 /**
  * Where the login form may send the browser afterwards: back to an authorization request on this
- * server or to the device verification page, else `/`. Anything else (absolute URLs, `//host`, `/\host`, which browsers treat as
- * `//host`, other paths) is replaced, never followed: an open redirect would lend our origin to
- * phishing and could leak codes to other sites.
+ * server, to the device verification page, or to the account or approvals page, else `/`.
+ * Anything else (absolute URLs, `//host`, `/\host`, which browsers treat as `//host`, other
+ * paths) is replaced, never followed: an open redirect would lend our origin to phishing and could
+ * leak codes to other sites.
  */
 export function safeReturnTo(candidate: string | null | undefined): string {
   // The account and approvals pages send a browser without a session to sign in, and back.
@@ -37,7 +41,7 @@ export function safeReturnTo(candidate: string | null | undefined): string {
     !(
       AUTHORIZE_REQUEST.test(candidate) ||
       DEVICE_PAGE.test(candidate) ||
-      APPROVALS_IN_A_LANGUAGE.test(candidate)
+      ACCOUNT_IN_A_LANGUAGE.test(candidate)
     )
   ) {
     return DEFAULT_RETURN_TO;

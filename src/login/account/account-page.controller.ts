@@ -12,7 +12,7 @@ import { OID4VP_PER_IP } from '../../oid4vp/oid4vp.rate-limits';
 import { Oid4vpCompleteQueryDto, Oid4vpRequestCreatedDto } from '../oid4vp/oid4vp-login.dto';
 import { IdentityWalletLinkErrorPages } from './identity-wallet-link-error.filter';
 import { renderIdentityWalletLinkPage } from './identity-wallet-link.page';
-import { type PageLocale, pageLocaleOf } from '../../platform/i18n/page-locale';
+import { type PageLocale, askedLocaleOf, pageLocaleOf } from '../../platform/i18n/page-locale';
 import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
@@ -32,6 +32,7 @@ import { PasskeyCreationOptionsDto } from '../../passkeys/passkey-options.dto';
 import { PasskeyRegisteredDto, passkeyRegisteredJson } from '../../passkeys/passkey-request.dto';
 import { LOGIN_PER_IP, WALLET_PROOF_LIMITS } from '../login.rate-limits';
 import { ACCOUNT_PAGE } from '../../sessions/return-to';
+import { inAskedLanguage, signInFirst } from '../../sessions/sign-in-first';
 import {
   AccountFormDto,
   AccountPageQueryDto,
@@ -100,7 +101,8 @@ export class AccountPageController {
       error === undefined ? { locale } : { locale, error },
     );
     if (!view) {
-      redirect(req, res, 303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
+      const asked = askedLocaleOf(req.raw, query.ui_locales);
+      redirect(req, res, 303, signInFirst(inAskedLanguage(ACCOUNT_PAGE, asked), asked));
       return;
     }
     sendHtml(res, 200, renderAccountPage(view, this.wallets, this.providers));
@@ -291,7 +293,8 @@ export class AccountPageController {
       form.csrf_token,
     );
     if (!ended) {
-      redirect(req, res, 303, `/login?return_to=${encodeURIComponent(ACCOUNT_PAGE)}`);
+      const asked = askedLocaleOf(req.raw, form.ui_locales);
+      redirect(req, res, 303, signInFirst(inAskedLanguage(ACCOUNT_PAGE, asked), asked));
       return;
     }
     sendHtml(res, 200, renderSignedOutEverywhere(ended, this.localeOf(req, form)));
@@ -385,7 +388,7 @@ export class AccountPageController {
       sendHtml(res, refused?.status ?? 200, renderAccountPage(view, this.wallets, this.providers));
       return;
     }
-    redirect(req, res, 303, ACCOUNT_PAGE);
+    redirect(req, res, 303, inAskedLanguage(ACCOUNT_PAGE, askedLocaleOf(req.raw, form.ui_locales)));
   }
 
   /** The language of the page a form was posted from (its `ui_locales`), else Accept-Language. */

@@ -17,7 +17,8 @@ import {
 import { whyNotRemovable } from '../../accounts/removable-method';
 import { EMAIL_MAX_LENGTH } from '../../email/email-address';
 import type { AccountActivity, SignedOutEverywhere } from './account-activity.service';
-import { APPROVALS_PAGE } from '../../sessions/return-to';
+import { ACCOUNT_PAGE, APPROVALS_PAGE } from '../../sessions/return-to';
+import { inAskedLanguage, signInFirst } from '../../sessions/sign-in-first';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
 export const ACCOUNT_SCRIPT = '/static/account.js';
@@ -73,39 +74,39 @@ function link(href: string, text: string): TrustedHtml {
   return new TrustedHtml(`<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`);
 }
 
-/** Where a change needs another sign-in first (RFC 9470 step-up), the login page asking for it. */
-const SIGN_IN_AGAIN = '/login?return_to=%2Faccount';
+/**
+ * Where a change needs another sign-in first (RFC 9470 step-up), the login page asking for it,
+ * and back to this page after, both in the page's language.
+ */
+const signInAgain = (locale: PageLocale) =>
+  signInFirst(inAskedLanguage(ACCOUNT_PAGE, locale), locale);
 
 /** Why this session may not change the account, and how to sign in so that it may. */
 function changeNeeds(view: AccountPageView): string {
   const { locale } = view;
+  const again = signInAgain(locale);
   const [id, linkId, href, elementId] = view.thisDeviceNeeded
     ? ([
         'account.change.this_device',
         'account.change.this_device.link',
-        SIGN_IN_AGAIN,
+        again,
         'this-device-needed',
       ] as const)
     : view.strongerNeeded
       ? ([
           'account.change.stronger',
           'account.change.stronger.link',
-          SIGN_IN_AGAIN,
+          again,
           'stronger-needed',
         ] as const)
       : view.passkeyNeeded
         ? ([
             'account.change.passkey',
             'account.change.passkey.link',
-            `${SIGN_IN_AGAIN}&acr_values=${view.passkeyNeeded}`,
+            `${again}&acr_values=${view.passkeyNeeded}`,
             'passkey-needed',
           ] as const)
-        : ([
-            'account.change.recent',
-            'account.change.recent.link',
-            SIGN_IN_AGAIN,
-            undefined,
-          ] as const);
+        : (['account.change.recent', 'account.change.recent.link', again, undefined] as const);
   const attribute = elementId === undefined ? '' : ` id="${elementId}"`;
   return `<p class="muted"${attribute}>${locale.html(id, { link: link(href, locale.t(linkId)) })}</p>`;
 }
@@ -336,7 +337,7 @@ export function renderSignedOutEverywhere(ended: SignedOutEverywhere, locale: Pa
       sessions: count('sessions-ended', ended.sessionsEnded),
       grants: count('grants-revoked', ended.grantsRevoked),
     })}</p>
-<p><a href="${SIGN_IN_AGAIN}">${escapeHtml(locale.t('account.signed_out.sign_in_again'))}</a></p>
+<p><a href="${escapeHtml(signInAgain(locale))}">${escapeHtml(locale.t('account.signed_out.sign_in_again'))}</a></p>
 </div>`,
   });
 }

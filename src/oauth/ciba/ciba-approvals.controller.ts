@@ -62,19 +62,19 @@ import { LoginRequired } from './ciba.errors';
 import { MAX_LISTED_APPROVALS } from './ciba-request';
 import { type ApprovalDecision, CibaApprovalsService } from './ciba-approvals.service';
 import { type ApprovalChallenge, CibaApprovalProofService } from './ciba-approval-proof.service';
+import { inAskedLanguage, signInFirst } from '../../sessions/sign-in-first';
 
 /**
  * The approvals page in the language it was asked in (the mail's link, the page's forms), if
  * any: the browser's Accept-Language chooses it otherwise.
  */
 function approvalsPage(locale: PageLocale | undefined): string {
-  return locale === undefined ? APPROVALS_PAGE : `${APPROVALS_PAGE}?ui_locales=${locale.locale}`;
+  return inAskedLanguage(APPROVALS_PAGE, locale);
 }
 
 /** To /login, and back to the approvals page after, both in the language asked for. */
-function signInFirst(locale: PageLocale | undefined): string {
-  const locales = locale === undefined ? '' : `&ui_locales=${locale.locale}`;
-  return `/login?return_to=${encodeURIComponent(approvalsPage(locale))}${locales}`;
+function loginFirst(locale: PageLocale | undefined): string {
+  return signInFirst(approvalsPage(locale), locale);
 }
 
 /**
@@ -266,6 +266,6 @@ export class CibaApprovalsController {
 
   private signInFirst(req: HttpRequest, res: HttpResponse, locale: PageLocale | undefined): void {
     if (wantsJson(req)) throw new LoginRequired('Sign in first: no login session');
-    redirect(req, res, 303, signInFirst(locale));
+    redirect(req, res, 303, loginFirst(locale));
   }
 }

@@ -32,23 +32,18 @@ import {
   renderDeviceDonePage,
 } from './device-verification.page';
 import { DeviceVerificationService } from './device-verification.service';
+import { inAskedLanguage, signInFirst } from '../../sessions/sign-in-first';
 
 /** The verification page's own path (RFC 8628 §3.2 `verification_uri`). */
 const DEVICE_PAGE = '/device';
 
 /**
- * To /login, and back to the device page after. A language the device page was asked in
- * (`ui_locales`, of its query or its form) goes along: the login page, and the device page after
- * it, are in it too. Without one, both follow the browser's Accept-Language, as this page did.
+ * To /login, and back to the device page after, with its user code. A language the device page
+ * was asked in (`ui_locales`, of its query or its form) goes along to both.
  */
 function loginFirst(userCode: string | undefined, locale: PageLocale | undefined): string {
-  const query = [
-    ...(userCode ? [`user_code=${encodeURIComponent(userCode)}`] : []),
-    ...(locale === undefined ? [] : [`ui_locales=${locale.locale}`]),
-  ].join('&');
-  const back = query === '' ? DEVICE_PAGE : `${DEVICE_PAGE}?${query}`;
-  const locales = locale === undefined ? '' : `&ui_locales=${locale.locale}`;
-  return `/login?return_to=${encodeURIComponent(back)}${locales}`;
+  const query = userCode ? [`user_code=${encodeURIComponent(userCode)}`] : [];
+  return signInFirst(inAskedLanguage(DEVICE_PAGE, locale, query), locale);
 }
 
 /**

@@ -261,6 +261,44 @@ describe('the pages’ language', () => {
     expect(plain.headers.location).toBe('/login?return_to=%2Fdevice%3Fuser_code%3DWDJB-MJHT');
   });
 
+  it('the account page, asked in a language while signed out, hands it to /login and comes back in it', async () => {
+    const agent = request.agent(t.app.getHttpServer());
+    const sent = await agent
+      .get('/account?ui_locales=fr')
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'de')
+      .expect(303);
+    const back = '/account?ui_locales=fr';
+    expect(sent.headers.location).toBe(
+      `/login?return_to=${encodeURIComponent(back)}&ui_locales=fr`,
+    );
+    const form = await agent.get(sent.headers.location).set('Accept-Language', 'de').expect(200);
+    expect(pageLanguage(form.text)).toBe('fr');
+    const signedIn = await agent
+      .post('/login')
+      .type('form')
+      .set('Accept-Language', 'de')
+      .send({
+        csrf_token: hiddenField(form.text, 'csrf_token'),
+        return_to: hiddenField(form.text, 'return_to'),
+        ui_locales: hiddenField(form.text, 'ui_locales'),
+        username: 'user0',
+        password: 'password0',
+      })
+      .expect(303);
+    expect(signedIn.headers.location).toBe(back);
+    const account = await agent.get(back).set('Accept-Language', 'de').expect(200);
+    expect(pageLanguage(account.text)).toBe('fr');
+
+    // Asked in no language of its own, it hands none on: the browser's is the same.
+    const plain = await request(t.app.getHttpServer())
+      .get('/account')
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'fr')
+      .expect(303);
+    expect(plain.headers.location).toBe('/login?return_to=%2Faccount');
+  });
+
   it('discovery lists ui_locales_supported', async () => {
     for (const path of [
       '/.well-known/openid-configuration',

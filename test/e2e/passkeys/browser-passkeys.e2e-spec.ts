@@ -167,13 +167,14 @@ describe('passkeys in the browser (virtual authenticator)', () => {
     // Removed on the account page: that ends the sessions it signed in (this one), and the next
     // load of the page, signed in with the password, accepts none of this account's.
     await Promise.all([
-      page.waitForURL(`${issuer}/login?return_to=%2Faccount`),
+      // The page's language goes along (its forms post it): English here.
+      page.waitForURL(`${issuer}/login?return_to=%2Faccount%3Fui_locales%3Den&ui_locales=en`),
       page.locator('tr[data-method-type="passkey"] button:has-text("Remove")').click(),
     ]);
     await page.fill('#username', 'user0');
     await page.fill('#password', 'password0');
     await Promise.all([
-      page.waitForURL(`${issuer}/account`),
+      page.waitForURL(`${issuer}/account?ui_locales=en`),
       page.click('button[type="submit"]:has-text("Sign in")'),
     ]);
     await expect(page.locator('tr[data-method-type="passkey"]').count()).resolves.toBe(0);

@@ -482,10 +482,13 @@ describe('GET /docs (OpenAPI)', () => {
         'unknown_credential',
         'No account has this passkey',
       ),
-      // No session: on to the login page and back; the reason is shown once signed in.
+      // No session: on to the login page and back, in the language asked in (German); the
+      // reason is shown once signed in.
       'get /account': (res) => {
         expect(res.status).toBe(303);
-        expect(res.headers.location).toBe('/login?return_to=%2Faccount');
+        expect(res.headers.location).toBe(
+          '/login?return_to=%2Faccount%3Fui_locales%3Dde&ui_locales=de',
+        );
       },
       // No session: on to the login page and back, in the language asked in (German).
       'get /account/approvals': (res) => {
