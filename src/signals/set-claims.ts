@@ -4,6 +4,11 @@ import { VERIFICATION } from './ssf-events';
 
 const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
 
+/** RFC 8417 §2.2: what every SET of this issuer says first: who issued it, when, and for whom. */
+function envelope(issuer: string, audience: string, now: Date): Record<string, unknown> {
+  return { iss: issuer, iat: seconds(now), aud: audience };
+}
+
 /**
  * RFC 8417 §2.2 and SSF 1.0 §4: a SET's claims but its `jti` (the outbox derives it): this
  * issuer, when it was queued, the stream's audience (its receiver), the account as RFC 9493
@@ -16,9 +21,7 @@ export function setClaims(
   now: Date,
 ): Record<string, unknown> {
   return {
-    iss: issuer,
-    iat: seconds(now),
-    aud: audience,
+    ...envelope(issuer, audience, now),
     sub_id: cause.subject ?? issSubOf(issuer, cause.sub),
     events: { [cause.event]: { event_timestamp: seconds(cause.at), ...cause.members } },
   };
@@ -36,9 +39,7 @@ export function verificationClaims(
   now: Date,
 ): Record<string, unknown> {
   return {
-    iss: issuer,
-    iat: seconds(now),
-    aud: audience,
+    ...envelope(issuer, audience, now),
     sub_id: { format: 'opaque', id: streamId },
     events: { [VERIFICATION]: state === undefined ? {} : { state } },
   };

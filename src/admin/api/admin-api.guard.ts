@@ -3,20 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { ServerConfig } from '../../config/sections/server.config';
 import { AdminCallRefused } from '../../platform/events/admin.events';
 import { DomainEvents } from '../../platform/events/domain-events';
-import {
-  InsufficientScope,
-  InvalidToken,
-  ProtocolError,
-  TooManyRequests,
-} from '../../platform/errors/protocol-error';
-import { type HttpResponse, requestPath } from '../../platform/http/http-exchange';
+import { InvalidToken, ProtocolError, TooManyRequests } from '../../platform/errors/protocol-error';
+import type { HttpResponse } from '../../platform/http/http-exchange';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { ADMIN_CONSOLE_CLIENT_ID, adminApiAudience } from '../../protocol-rules/admin-scopes';
 import type { AdminActor } from '../audit/admin-audit';
 import { OperatorAdministration } from '../operators/operator-administration.service';
 import { inTokenScheme } from '../../tokens/dpop/dpop.errors';
-import { hasScope } from '../../tokens/scopes';
 import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
+import { presentedTokenOf } from '../../tokens/grants/presented-token.decorator';
 import {
   ADMIN_API_PER_CLIENT,
   ADMIN_API_PER_IP,
@@ -65,21 +60,10 @@ export class AdminApiGuard implements CanActivate {
     let actor: AdminActor;
     let counted = false;
     try {
-      const { claims, dpopNonce } = await this.authenticator.authenticate({
-        authorization: request.headers.authorization,
-        dpop: request.headers.dpop as string | undefined,
-        method: request.method,
-        path: requestPath(request),
-        audience: adminApiAudience(this.server.issuer),
-      });
-      if (dpopNonce !== undefined) response.header('DPoP-Nonce', dpopNonce);
-      if (!hasScope(claims.scope, route.scope)) {
-        const refusal = new InsufficientScope(
-          `This call needs the scope ${route.scope}`,
-          route.scope,
-        );
-        throw inTokenScheme(claims, refusal);
-      }
+      const { claims } = await this.authenticator.authenticateWithScope(
+        { ...presentedTokenOf(request, response), audience: adminApiAudience(this.server.issuer) },
+        route.scope,
+      );
       const clientId = claims.client_id;
       actor = { kind: 'client', clientId };
       if (clientId === ADMIN_CONSOLE_CLIENT_ID) {

@@ -9,20 +9,15 @@ import {
 } from '@nestjs/common';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { ServerConfig } from '../../config/sections/server.config';
-import { InsufficientScope, ProtocolError } from '../../platform/errors/protocol-error';
+import { ProtocolError } from '../../platform/errors/protocol-error';
 import { clientAddress } from '../../platform/http/client-address';
-import {
-  type HttpRequest,
-  type HttpResponse,
-  requestPath,
-} from '../../platform/http/http-exchange';
+import type { HttpRequest, HttpResponse } from '../../platform/http/http-exchange';
 import { ApiBearerProtected } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { SSF_SCOPE, ssfAudience } from '../../protocol-rules/ssf';
-import { inTokenScheme } from '../../tokens/dpop/dpop.errors';
 import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
-import { hasScope } from '../../tokens/scopes';
+import { presentedTokenOf } from '../../tokens/grants/presented-token.decorator';
 import { SSF_PER_IP, SSF_PER_RECEIVER } from './ssf.rate-limits';
 
 type ReceiverRequest = HttpRequest & { ssfReceiver?: string };
@@ -69,18 +64,10 @@ export class SsfReceiverGuard implements CanActivate {
 
   /** The receiver client of the request's token, or the refusal (401, 403). */
   private async receiverOf(request: ReceiverRequest, response: HttpResponse): Promise<string> {
-    const { claims, dpopNonce } = await this.authenticator.authenticate({
-      authorization: request.headers.authorization,
-      dpop: request.headers.dpop as string | undefined,
-      method: request.method,
-      path: requestPath(request),
-      audience: ssfAudience(this.server.issuer),
-    });
-    if (dpopNonce !== undefined) response.header('DPoP-Nonce', dpopNonce);
-    if (!hasScope(claims.scope, SSF_SCOPE)) {
-      const refusal = new InsufficientScope(`This call needs the scope ${SSF_SCOPE}`, SSF_SCOPE);
-      throw inTokenScheme(claims, refusal);
-    }
+    const { claims } = await this.authenticator.authenticateWithScope(
+      { ...presentedTokenOf(request, response), audience: ssfAudience(this.server.issuer) },
+      SSF_SCOPE,
+    );
     return claims.client_id;
   }
 }

@@ -1,13 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
-import { InvalidToken, ProtocolError } from '../../platform/errors/protocol-error';
+import {
+  InsufficientScope,
+  InvalidToken,
+  ProtocolError,
+} from '../../platform/errors/protocol-error';
 import { AccessTokenService } from '../access-token.service';
 import type { AccessTokenClaims } from '../access-token';
-import { DpopError, DpopResourceChallenge, InvalidDpopProof } from '../dpop/dpop.errors';
+import {
+  DpopError,
+  DpopResourceChallenge,
+  InvalidDpopProof,
+  inTokenScheme,
+} from '../dpop/dpop.errors';
 import { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { clientProofAlgs } from '../dpop/client-proof-algs';
+import { hasScope } from '../scopes';
 import type { ActiveGrant } from './grant';
 import { GrantRepository } from './grant.repository';
 
@@ -80,6 +90,24 @@ export class BearerTokenAuthenticator {
     } catch (error) {
       throw asDpopChallenge(error);
     }
+  }
+
+  /**
+   * `authenticate` for a route that needs `scope` (the admin API's, the SSF stream API's): a due
+   * DPoP nonce goes out first (`sendDpopNonce`), whatever follows; a token without the scope is
+   * `403 insufficient_scope` (RFC 6750 §3.1), in the DPoP scheme for a bound token (RFC 9449 §7.1).
+   */
+  async authenticateWithScope(
+    presented: PresentedToken,
+    scope: string,
+  ): Promise<AuthenticatedToken> {
+    const authenticated = await this.authenticate(presented);
+    if (authenticated.dpopNonce !== undefined) presented.sendDpopNonce?.(authenticated.dpopNonce);
+    if (!hasScope(authenticated.claims.scope, scope)) {
+      const refusal = new InsufficientScope(`This call needs the scope ${scope}`, scope);
+      throw inTokenScheme(authenticated.claims, refusal);
+    }
+    return authenticated;
   }
 
   private async bearer(token: string, audience: string | undefined): Promise<AuthenticatedToken> {

@@ -64,6 +64,20 @@ export interface WalletChainTexts {
 /** A CAIP-10 account id as its chain read it: the method key it names, or why it names none. */
 export type AccountIdReading = { readonly accountId: string } | { readonly refused: string };
 
+/**
+ * An account id on a chain this deployment does not accept: the same sentence for every chain,
+ * naming the setting that lists the accepted ones (`SIWE_CHAIN_IDS`) and what it holds.
+ */
+export function chainNotAccepted(
+  chain: string,
+  setting: string,
+  accepted: readonly (string | number)[],
+): AccountIdReading {
+  return {
+    refused: `chain ${chain} is not one the service accepts (${setting}: ${accepted.join(', ')})`,
+  };
+}
+
 /** A nonce request as its chain reads it: what the message writes, and what the nonce is bound to. */
 export interface ChainNonceRequest {
   /** The address as the message writes it (Ethereum: EIP-55 checksummed; Solana: as sent). */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type BitcoinChainId, WalletConfig } from '../../config/sections/wallet.config';
 import { Caip122Chain, type Caip122Network } from '../core/caip122-chain';
 import type { AccountIdReading, WalletChainEntry, WalletChainSyntax } from '../core/wallet-chain';
+import { chainNotAccepted } from '../core/wallet-chain';
 import { ChainNotAllowed, InvalidMessage, InvalidRequest } from '../core/wallet.errors';
 import {
   BITCOIN_ADDRESS_FORM,
@@ -57,9 +58,7 @@ function bitcoinAccountId(
   wallet: WalletConfig,
 ): AccountIdReading {
   if (!wallet.bitcoinChains.some((allowed) => allowed === chain)) {
-    return {
-      refused: `chain ${chain} is not one the service accepts (SIWB_CHAINS: ${wallet.bitcoinChains.join(', ')})`,
-    };
+    return chainNotAccepted(chain, 'SIWB_CHAINS', wallet.bitcoinChains);
   }
   if (readBitcoinAddress(address)?.chain !== chain) {
     return {

@@ -15,7 +15,7 @@ import type {
   WalletChainSyntax,
   WalletMessageFields,
 } from '../core/wallet-chain';
-import { messageFieldsOf } from '../core/wallet-chain';
+import { chainNotAccepted, messageFieldsOf } from '../core/wallet-chain';
 import type { WalletProof } from '../core/wallet-proof';
 import { ChainNotAllowed, InvalidNonce, InvalidSignature } from '../core/wallet.errors';
 import { eip55 } from './eip55';
@@ -82,9 +82,7 @@ export const EIP155_SYNTAX: WalletChainSyntax = {
  */
 function eip155AccountId(chain: string, address: string, wallet: WalletConfig): AccountIdReading {
   if (!wallet.allowedChainIds.includes(Number(chain))) {
-    return {
-      refused: `chain eip155:${chain} is not one the service accepts (SIWE_CHAIN_IDS: ${wallet.allowedChainIds.join(', ')})`,
-    };
+    return chainNotAccepted(`eip155:${chain}`, 'SIWE_CHAIN_IDS', wallet.allowedChainIds);
   }
   const checksummed = eip55.checksum(address);
   if (address !== address.toLowerCase() && address !== checksummed) {

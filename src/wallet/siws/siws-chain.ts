@@ -3,6 +3,7 @@ import { WalletConfig } from '../../config/sections/wallet.config';
 import { type SolanaCluster, solanaCluster } from '../../protocol-rules/solana-clusters';
 import { Caip122Chain, type Caip122Network } from '../core/caip122-chain';
 import type { AccountIdReading, WalletChainEntry, WalletChainSyntax } from '../core/wallet-chain';
+import { chainNotAccepted } from '../core/wallet-chain';
 import {
   ChainNotAllowed,
   InvalidMessage,
@@ -59,8 +60,8 @@ function solanaAccountId(
 ): AccountIdReading {
   const caip2 = `solana:${reference}`;
   if (!wallet.solanaChains.some((cluster) => cluster.caip2 === caip2)) {
-    const accepted = wallet.solanaChains.map((cluster) => cluster.caip2).join(', ');
-    return { refused: `chain ${caip2} is not one the service accepts (SIWS_CHAINS: ${accepted})` };
+    const accepted = wallet.solanaChains.map((cluster) => cluster.caip2);
+    return chainNotAccepted(caip2, 'SIWS_CHAINS', accepted);
   }
   if (solanaAddressBytes(address) === undefined) {
     return { refused: `${address} is not a Solana address (a base58 32-byte key)` };
