@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { errors, jwtVerify, type JWTPayload } from 'jose';
+import {
+  ProofKeys,
+  Refused,
+  type ImportedProofKey,
+  type VerifiedProof,
+} from '@proofgate/resource-server';
+import { errors } from 'jose';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { DomainEvents } from '../../platform/events/domain-events';
@@ -9,7 +15,6 @@ import { sha256Base64Url } from '../../platform/crypto/hashing';
 import { DPOP_SIGNING_ALGS } from './dpop-algorithms';
 import { DpopError, InvalidDpopProof, UseDpopNonce } from './dpop.errors';
 import { DpopNonces } from './dpop-nonces';
-import { DpopProofKeys, type ImportedProofKey } from './dpop-proof-keys';
 import { DPOP_PROOF_FUTURE_SECONDS, DPOP_PROOF_MAX_AGE_SECONDS } from './dpop.proof';
 
 /** A proof is a few hundred bytes (an RSA-4096 key and signature: under 2 KiB). */
@@ -43,13 +48,13 @@ export interface DpopProof {
 /**
  * Checks DPoP proofs (RFC 9449 §4.3): `typ` dpop+jwt, an asymmetric `alg` of DPOP_SIGNING_ALGS,
  * the signature by the public `jwk` of its header (jose refuses a private key there),
- * `htm`/`htu`, `iat` within the window, `ath`, and the server nonce. The JWS is checked by jose's
- * jwtVerify, with each key imported once (DpopProofKeys), except the common ES256 proof of a key
- * already seen, which DpopProofKeys.verifyKnown checks with node:crypto and hands back to jose
- * whenever anything about it is unusual. `verify` costs no round trip; `recordJti` is the one
- * insert that makes the proof single-use fleet-wide, and must succeed before the request changes
- * anything (a replayed proof spends no code, rotates no refresh token); `rememberKey` once the
- * request is authorised.
+ * `htm`/`htu`, `iat` within the window, `ath`, and the server nonce. The JWS is checked by the
+ * resource-server package's ProofKeys, the proof-key cache /api's proofs go through too: jose's
+ * jwtVerify with each key imported once, except the common ES256 proof of a key already
+ * remembered, which node:crypto checks, handing back to jose whenever anything about it is
+ * unusual. `verify` costs no round trip; `recordJti` is the one insert that makes the proof
+ * single-use fleet-wide, and must succeed before the request changes anything (a replayed proof
+ * spends no code, rotates no refresh token); `rememberKey` once the request is authorised.
  */
 @Injectable()
 export class DpopProofVerifier {
@@ -59,7 +64,7 @@ export class DpopProofVerifier {
     private readonly clock: Clock,
     private readonly dpop: DpopConfig,
     private readonly events: DomainEvents,
-    private readonly keys: DpopProofKeys,
+    private readonly keys: ProofKeys,
   ) {}
 
   async verify(header: string, request: DpopRequest): Promise<DpopProof> {
@@ -77,10 +82,7 @@ export class DpopProofVerifier {
         'malformed',
       );
     }
-    const known = this.keys.verifyKnown(header);
-    const verified: { payload: JWTPayload; jkt: string; alg: string; imported?: ImportedProofKey } =
-      known ? { ...known, alg: 'ES256' } : await this.verifiedByJose(header);
-    const { payload, jkt, alg, imported } = verified;
+    const { payload, jkt, alg, imported } = await this.verifiedSignature(header);
     const { jti, htm, htu, iat, ath, nonce } = payload;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
       throw new InvalidDpopProof('The DPoP proof needs a jti of 1-256 characters').because(
@@ -111,33 +113,26 @@ export class DpopProofVerifier {
     };
   }
 
-  /** jose's jwtVerify: every proof the quick path does not take, and every refusal's reason. */
-  private async verifiedByJose(
-    header: string,
-  ): Promise<{ payload: JWTPayload; jkt: string; alg: string; imported?: ImportedProofKey }> {
+  /**
+   * The proof's signature by the key in its own header (ProofKeys: the key rules, then the quick
+   * path or jose's jwtVerify), with jose's claim checks; every refusal an `invalid_dpop_proof`.
+   */
+  private async verifiedSignature(header: string): Promise<VerifiedProof> {
     try {
-      const {
-        verified: { payload, protectedHeader },
-        jkt,
-        imported,
-      } = await this.keys.verified((key) =>
-        jwtVerify(header, key, {
-          typ: 'dpop+jwt',
-          algorithms: [...DPOP_SIGNING_ALGS],
-          requiredClaims: ['iat', 'jti', 'htm', 'htu'],
-          currentDate: this.clock.now(),
-          // FAPI 2.0 §5.3.2.1-13: an `nbf` (RFC 9449 defines none, a client may send one) up to
-          // the future window ahead is a client clock a little fast, as for `iat`.
-          clockTolerance: DPOP_PROOF_FUTURE_SECONDS,
-        }),
-      );
-      return {
-        payload,
-        jkt,
-        alg: protectedHeader.alg,
-        ...(imported === undefined ? {} : { imported }),
-      };
+      return await this.keys.verify(header, {
+        typ: 'dpop+jwt',
+        algorithms: [...DPOP_SIGNING_ALGS],
+        requiredClaims: ['iat', 'jti', 'htm', 'htu'],
+        currentDate: this.clock.now(),
+        // FAPI 2.0 §5.3.2.1-13: an `nbf` (RFC 9449 defines none, a client may send one) up to
+        // the future window ahead is a client clock a little fast, as for `iat`.
+        clockTolerance: DPOP_PROOF_FUTURE_SECONDS,
+      });
     } catch (error) {
+      // The package's refusal of a key the key rules refuse (`weak_key`), in this service's class.
+      if (error instanceof Refused) {
+        throw new InvalidDpopProof(error.description).because(error.reason);
+      }
       if (!(error instanceof errors.JOSEError)) throw error;
       throw new InvalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
         'invalid_signature',

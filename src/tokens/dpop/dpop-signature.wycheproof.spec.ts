@@ -24,6 +24,7 @@
  * RFC 8017 §8.2.2 says, by building the encoding (with the NULL of §9.2 Note 1) and comparing.
  */
 import { KeyObject } from 'node:crypto';
+import { es256SignatureVerifies } from '@proofgate/resource-server/proof-keys';
 import { EmbeddedJWK, type CryptoKey } from 'jose';
 import { joseSignatureVerifies } from '../../../test/support/jose-signature';
 import {
@@ -36,7 +37,6 @@ import { checkWycheproof } from '../../../test/support/wycheproof-suite';
 import { checkProofKey } from './check-proof-key';
 import { InvalidDpopProof } from './dpop.errors';
 import { DPOP_SIGNING_ALGS } from './dpop-algorithms';
-import { es256SignatureVerifies } from './dpop-proof-keys';
 
 type DpopAlg = (typeof DPOP_SIGNING_ALGS)[number];
 
@@ -49,7 +49,7 @@ const FILES: Record<DpopAlg, keyof typeof JWS_FILES> = {
 };
 
 /**
- * The proof key as DpopProofKeys imports it from the header's `jwk`, or undefined when
+ * The proof key as ProofKeys imports it from the header's `jwk`, or undefined when
  * `checkProofKey` refuses it first: an RSA exponent other than 65537.
  */
 async function proofKey(alg: DpopAlg, group: WycheproofGroup): Promise<CryptoKey | undefined> {
