@@ -15,6 +15,12 @@ export type { ApprovalClaim, AuthorizationDetail, VerifiedClaims } from './claim
 export type { JwksOptions } from './issuer-keys';
 export type { ReplayStore } from './replay-cache';
 export { DpopNonces, type DpopNonceSource } from './dpop-nonces';
+export {
+  checkDpopProof,
+  type CheckedProof,
+  type DpopPolicy,
+  type ProofContext,
+} from './dpop-proof';
 export { ProofKeys, type ImportedProofKey, type VerifiedProof } from './proof-keys';
 export { PROOFGATE_ACR_ORDER, meetsAcr } from './acr';
 export {
