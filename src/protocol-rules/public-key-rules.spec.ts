@@ -13,6 +13,17 @@ function offCurve(jwk: { y?: string }): Record<string, unknown> {
   return { ...jwk, y: y.toString('base64url') };
 }
 
+/** A syntactic RSA JWK whose modulus has exactly `bits` bits (the top one set). */
+function modulusOf(bits: number, leadingZeroBytes = 0): Record<string, unknown> {
+  const bytes = Buffer.alloc(leadingZeroBytes + Math.ceil(bits / 8), 0xff);
+  bytes.fill(0, 0, leadingZeroBytes);
+  bytes[leadingZeroBytes] = 0xff >> ((8 - (bits % 8)) % 8);
+  return { kty: 'RSA', e: 'AQAB', n: bytes.toString('base64url') };
+}
+
+const EXPONENT = 'an RSA key must use the public exponent 65537 (AQAB)';
+const SIZE = 'an RSA modulus must be 2048 to 4096 bits';
+
 describe('publicKeyProblem (the key rules of DPoP proof keys and client keys alike)', () => {
   it('accepts RSA 2048 to 4096 bits with e = 65537, NIST EC points and Ed25519 keys', () => {
     expect(publicKeyProblem(jwkOf('rsa', { modulusLength: 2048 }))).toBeUndefined();
@@ -35,10 +46,39 @@ describe('publicKeyProblem (the key rules of DPoP proof keys and client keys ali
     );
   });
 
+  it('refuses any RSA exponent but 65537 as it is written: 17, a padded 65537, none', () => {
+    const rsa = jwkOf('rsa', { modulusLength: 2048 });
+    expect(publicKeyProblem(jwkOf('rsa', { modulusLength: 2048, publicExponent: 17 }))).toBe(
+      EXPONENT,
+    );
+    expect(publicKeyProblem({ ...rsa, e: 'AAEAAQ' })).toBe(EXPONENT);
+    expect(publicKeyProblem({ ...rsa, e: undefined })).toBe(EXPONENT);
+  });
+
+  it('counts the RSA modulus in bits, at both edges, leading zero bytes aside', () => {
+    expect(publicKeyProblem(modulusOf(2048))).toBeUndefined();
+    expect(publicKeyProblem(modulusOf(4096))).toBeUndefined();
+    expect(publicKeyProblem(modulusOf(4096, 1))).toBeUndefined();
+    for (const bits of [2047, 4097, 1024, 8192]) {
+      expect({ bits, problem: publicKeyProblem(modulusOf(bits)) }).toEqual({ bits, problem: SIZE });
+    }
+  });
+
+  it('refuses an RSA modulus that is missing, empty, not base64url, or all zeros', () => {
+    for (const n of [undefined, '', 'a+b/', 'AAAA', 42]) {
+      expect(publicKeyProblem({ kty: 'RSA', e: 'AQAB', ...(n === undefined ? {} : { n }) })).toBe(
+        SIZE,
+      );
+    }
+  });
+
   it('refuses an EC point off its curve, missing coordinates, and other curves', () => {
     const p256 = jwkOf('ec', { namedCurve: 'P-256' });
     expect(publicKeyProblem(offCurve(p256))).toBe('an EC key must be a point on its curve');
     expect(publicKeyProblem({ ...p256, y: undefined })).toBe(
+      'an EC key must be a point on its curve',
+    );
+    expect(publicKeyProblem({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' })).toBe(
       'an EC key must be a point on its curve',
     );
     // A valid P-256 point named as P-384: not a point of P-384.

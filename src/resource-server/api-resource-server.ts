@@ -3,7 +3,6 @@ import {
   ResourceServer,
   type ProtectedRequest,
   type RefusalEvent,
-  type ReplayStore,
   type TokenRefusal,
   type VerifiedClaims,
 } from '@proofgate/resource-server';
@@ -26,6 +25,7 @@ import {
 } from '../tokens/access-token.service';
 import { clientProofAlgs } from '../tokens/dpop/client-proof-algs';
 import { DPOP_SIGNING_ALGS } from '../tokens/dpop/dpop-algorithms';
+import { dpopJtiReplays } from '../tokens/dpop/dpop-jti-replays';
 import { DpopNonces } from '../tokens/dpop/dpop-nonces';
 import { DPOP_PROOF_FUTURE_SECONDS, DPOP_PROOF_MAX_AGE_SECONDS } from '../tokens/dpop/dpop.proof';
 import { GrantRepository } from '../tokens/grants/grant.repository';
@@ -139,16 +139,4 @@ export class ApiResourceServer {
       this.events.emit(new ChallengeRejected('dpop_jti', reason));
     }
   }
-}
-
-/**
- * RFC 9449 §11.1 fleet-wide: the proofs' `jti`s recorded in the one challenge store (kind
- * `dpop_jti`, keyed as DpopProofVerifier keys those of /token), so that a proof replayed at
- * another instance is refused too.
- */
-function dpopJtiReplays(store: ChallengeStore): ReplayStore {
-  return {
-    recordOnce: (key, _nowMs, lifetimeMs) =>
-      store.recordOnce('dpop_jti', `dpop:${key}`, Math.ceil(lifetimeMs / 1000)),
-  };
 }

@@ -34,10 +34,18 @@ export interface ProofContext {
   method: string;
   /** `htu`: the URL the request reached, query and fragment aside. */
   url: string;
-  /** `ath`: the access token the proof goes with. */
-  accessToken: string;
-  /** `cnf.jkt` of that token: the proof must be signed by that key. */
-  jkt: string;
+  /**
+   * `ath`: the access token presented with the proof (RFC 9449 §4.3), whose hash the proof must
+   * carry. Undefined at an authorization server's /token or /par (§5, §10.1): none is presented.
+   */
+  accessToken: string | undefined;
+  /**
+   * `cnf.jkt` of that token (§7.1): the proof must be signed by that key. Undefined where no key
+   * is bound yet (/token, /par: the answer's `jkt` is the key to bind), or where the caller
+   * compares the answer's `jkt` with its token's itself, having verified the token beside the
+   * proof. Never left out by accident: each caller names it.
+   */
+  jkt: string | undefined;
   nowSeconds: number;
   /**
    * The algorithms this token's proofs may be signed with when narrower than the policy's (a
@@ -48,8 +56,12 @@ export interface ProofContext {
   ) => readonly string[] | undefined | Promise<readonly string[] | undefined>;
 }
 
-/** A proof that passed every check but its single use: record `replayKey` once to accept it. */
+/** A proof that passed every check but its single use: `recordOnce` to accept it. */
 export interface CheckedProof {
+  /** RFC 7638 SHA-256 thumbprint of the proof's key (what a token issued for it is bound to). */
+  jkt: string;
+  /** The JWS `alg` the proof is signed with: one of the policy's. */
+  alg: string;
   /** The nonce to send with the answer, when the proof's was the previous one (RFC 9449 §9). */
   nextNonce?: string;
   /** Records the proof's `jti`; refuses a replay (RFC 9449 §11.1). */
@@ -59,13 +71,15 @@ export interface CheckedProof {
 }
 
 /**
- * RFC 9449 §4.3 and §7.1: checks the proof of a request made with a DPoP-bound token, in the
- * order the spec lists them: one well-formed JWT, `typ` dpop+jwt, an allowed asymmetric `alg`,
- * the signature by the public key in its own `jwk` header (meeting the key rules; jose's
- * EmbeddedJWK, which refuses a private key, imports it once: ProofKeys), that key being the token's (`cnf.jkt`) and its `alg` one the token's client may
- * use, `htm`, `htu`, `iat` within the window, `ath`, and the server's nonce. What is left is the
- * `jti`'s single use, the one write: `recordOnce` of the answer, which the caller may run beside
- * its own reads.
+ * RFC 9449 §4.3: checks the proof of a request, in the order the spec lists them: one
+ * well-formed JWT, `typ` dpop+jwt, an allowed asymmetric `alg`, the signature by the public key
+ * in its own `jwk` header (meeting the key rules; jose's EmbeddedJWK, which refuses a private
+ * key, imports it once: ProofKeys), that key being the token's (`cnf.jkt`, §7.1) and its `alg`
+ * one the token's client may use, `htm`, `htu`, `iat` within the window, `ath`, and the server's
+ * nonce; the token's key and `ath` only when the context names them (not at an authorization
+ * server's /token or /par: §5, §10.1, where the answer's `jkt` is the key to bind). What is left
+ * is the `jti`'s single use, the one write: `recordOnce` of the answer, which the caller may run
+ * beside its own reads.
  */
 export async function checkDpopProof(
   context: ProofContext,
@@ -103,7 +117,7 @@ export async function checkDpopProof(
     );
   }
   const { jti, htm, htu, iat, ath, nonce } = payload;
-  if (jkt !== context.jkt) {
+  if (context.jkt !== undefined && jkt !== context.jkt) {
     throw invalidDpopProof(
       'The DPoP proof is signed by another key than the access token is bound to',
     ).because('jkt_mismatch');
@@ -135,7 +149,10 @@ export async function checkDpopProof(
       `The DPoP proof iat must be at most ${policy.proofMaxAgeSeconds} seconds before and ${policy.clockToleranceSeconds} seconds after the server's time`,
     ).because('stale_iat');
   }
-  if (ath !== createHash('sha256').update(context.accessToken).digest('base64url')) {
+  if (
+    context.accessToken !== undefined &&
+    ath !== createHash('sha256').update(context.accessToken).digest('base64url')
+  ) {
     throw invalidDpopProof(
       'The DPoP proof does not carry the hash of this access token (ath)',
     ).because('ath_mismatch');
@@ -145,11 +162,12 @@ export async function checkDpopProof(
   // can spend another key's jti in advance.
   const lifetime = policy.proofMaxAgeSeconds + policy.clockToleranceSeconds;
   const recordOnce = async () => {
-    if (!(await policy.replays.recordOnce(`${context.jkt}:${jti}`, now * 1000, lifetime * 1000))) {
+    if (!(await policy.replays.recordOnce(`${jkt}:${jti}`, now * 1000, lifetime * 1000))) {
       throw invalidDpopProof('The DPoP proof was already used (jti replay)').because('replay');
     }
   };
-  return nextNonce === undefined ? { recordOnce, admitted } : { nextNonce, recordOnce, admitted };
+  const checked = { jkt, alg, recordOnce, admitted };
+  return nextNonce === undefined ? checked : { ...checked, nextNonce };
 }
 
 /**

@@ -1,21 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { errors, jwtVerify, type JWTPayload } from 'jose';
+import {
+  ProofKeys,
+  Refused,
+  checkDpopProof,
+  type CheckedProof,
+  type DpopPolicy,
+} from '@proofgate/resource-server';
 import { ChallengeRejected } from '../../challenges/challenge.events';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { DpopConfig } from '../../config/sections/dpop.config';
 import { Clock } from '../../platform/clock/clock';
-import { sha256Base64Url } from '../../platform/crypto/hashing';
 import { DPOP_SIGNING_ALGS } from './dpop-algorithms';
 import { DpopError, InvalidDpopProof, UseDpopNonce } from './dpop.errors';
+import { dpopJtiReplays } from './dpop-jti-replays';
 import { DpopNonces } from './dpop-nonces';
-import { DpopProofKeys, type ImportedProofKey } from './dpop-proof-keys';
 import { DPOP_PROOF_FUTURE_SECONDS, DPOP_PROOF_MAX_AGE_SECONDS } from './dpop.proof';
-
-/** A proof is a few hundred bytes (an RSA-4096 key and signature: under 2 KiB). */
-const MAX_PROOF_LENGTH = 8192;
-const MAX_JTI_LENGTH = 256;
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** What a request's proof must match: its method and URI, and the token it presents (§4.3). */
 export interface DpopRequest {
@@ -27,121 +27,68 @@ export interface DpopRequest {
   accessToken?: string;
 }
 
-/** A verified DPoP proof: the key it proves possession of, and what its replay check needs. */
-export interface DpopProof {
-  /** RFC 7638 SHA-256 thumbprint of the proof's public key: `cnf.jkt` of bound tokens. */
-  jkt: string;
-  jti: string;
-  /** The JWS `alg` it is signed with (one of DPOP_SIGNING_ALGS). */
-  alg: string;
-  /** A nonce to hand the client with the answer: its own was stale, or it sent none. */
-  nextNonce?: string;
-  /** The proof's key, imported for it: kept by `rememberKey` once the request is authorised. */
-  imported?: ImportedProofKey;
-}
+/**
+ * A verified DPoP proof (the resource-server package's CheckedProof): `jkt`, the RFC 7638
+ * thumbprint of its key (`cnf.jkt` of bound tokens), the `alg` it is signed with, the nonce to
+ * hand the client with the answer if its own was stale, and what `recordJti` and `rememberKey`
+ * need.
+ */
+export type DpopProof = CheckedProof;
 
 /**
- * Checks DPoP proofs (RFC 9449 §4.3): `typ` dpop+jwt, an asymmetric `alg` of DPOP_SIGNING_ALGS,
- * the signature by the public `jwk` of its header (jose refuses a private key there),
- * `htm`/`htu`, `iat` within the window, `ath`, and the server nonce. The JWS is checked by jose's
- * jwtVerify, with each key imported once (DpopProofKeys), except the common ES256 proof of a key
- * already seen, which DpopProofKeys.verifyKnown checks with node:crypto and hands back to jose
- * whenever anything about it is unusual. `verify` costs no round trip; `recordJti` is the one
- * insert that makes the proof single-use fleet-wide, and must succeed before the request changes
- * anything (a replayed proof spends no code, rotates no refresh token); `rememberKey` once the
- * request is authorised.
+ * Checks DPoP proofs (RFC 9449 §4.3) by the resource-server package's checkDpopProof, the check
+ * /api's proofs go through: `typ` dpop+jwt, an asymmetric `alg` of DPOP_SIGNING_ALGS, the key
+ * rules, the signature by the public `jwk` of its header (ProofKeys: each key imported once, the
+ * common ES256 proof of a remembered key checked by node:crypto), `htm`/`htu`, `iat` within the
+ * window, `ath` (at a resource), and the server nonce. Its refusals become this service's
+ * InvalidDpopProof and UseDpopNonce (a 400 at /token, a 401 challenge at a resource), with the
+ * package's texts and reasons. `verify` costs no round trip; `recordJti` is the one insert that
+ * makes the proof single-use fleet-wide, and must succeed before the request changes anything
+ * (a replayed proof spends no code, rotates no refresh token); `rememberKey` once the request is
+ * authorised.
  */
 @Injectable()
 export class DpopProofVerifier {
+  private readonly policy: DpopPolicy;
+
   constructor(
-    private readonly store: ChallengeStore,
+    store: ChallengeStore,
     private readonly nonces: DpopNonces,
+    keys: ProofKeys,
     private readonly clock: Clock,
     private readonly dpop: DpopConfig,
     private readonly events: DomainEvents,
-    private readonly keys: DpopProofKeys,
-  ) {}
-
-  async verify(header: string, request: DpopRequest): Promise<DpopProof> {
-    try {
-      return await this.check(header, request);
-    } catch (error) {
-      throw this.reported(error);
-    }
-  }
-
-  private async check(header: string, request: DpopRequest): Promise<DpopProof> {
-    // Node joins repeated headers with ", ": a value that is not one compact JWS is refused.
-    if (header.length > MAX_PROOF_LENGTH || !COMPACT_JWS.test(header)) {
-      throw new InvalidDpopProof('The DPoP header must hold exactly one proof JWT').because(
-        'malformed',
-      );
-    }
-    const known = this.keys.verifyKnown(header);
-    const verified: { payload: JWTPayload; jkt: string; alg: string; imported?: ImportedProofKey } =
-      known ? { ...known, alg: 'ES256' } : await this.verifiedByJose(header);
-    const { payload, jkt, alg, imported } = verified;
-    const { jti, htm, htu, iat, ath, nonce } = payload;
-    if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
-      throw new InvalidDpopProof('The DPoP proof needs a jti of 1-256 characters').because(
-        'malformed',
-      );
-    }
-    if (htm !== request.method) {
-      throw new InvalidDpopProof('The DPoP proof is for another HTTP method (htm)').because(
-        'htm_mismatch',
-      );
-    }
-    if (typeof htu !== 'string' || !sameResource(htu, request.url)) {
-      throw new InvalidDpopProof('The DPoP proof is for another URI (htu)').because('htu_mismatch');
-    }
-    this.checkIssuedAt(iat);
-    if (request.accessToken !== undefined && ath !== sha256Base64Url(request.accessToken)) {
-      throw new InvalidDpopProof(
-        'The DPoP proof does not carry the hash of this access token (ath)',
-      ).because('ath_mismatch');
-    }
-    const nextNonce = this.checkNonce(nonce);
-    return {
-      jkt,
-      jti,
-      alg,
-      ...(nextNonce === undefined ? {} : { nextNonce }),
-      ...(imported === undefined ? {} : { imported }),
+  ) {
+    this.policy = {
+      algs: DPOP_SIGNING_ALGS,
+      proofMaxAgeSeconds: DPOP_PROOF_MAX_AGE_SECONDS,
+      // FAPI 2.0 §5.3.2.1-13: an `iat` (or `nbf`) up to the future window ahead is a client
+      // clock a little fast.
+      clockToleranceSeconds: DPOP_PROOF_FUTURE_SECONDS,
+      replays: dpopJtiReplays(store),
+      keys,
+      nonces,
+      requireNonce: dpop.requireNonce,
     };
   }
 
-  /** jose's jwtVerify: every proof the quick path does not take, and every refusal's reason. */
-  private async verifiedByJose(
-    header: string,
-  ): Promise<{ payload: JWTPayload; jkt: string; alg: string; imported?: ImportedProofKey }> {
+  async verify(header: string, request: DpopRequest): Promise<DpopProof> {
     try {
-      const {
-        verified: { payload, protectedHeader },
-        jkt,
-        imported,
-      } = await this.keys.verified((key) =>
-        jwtVerify(header, key, {
-          typ: 'dpop+jwt',
-          algorithms: [...DPOP_SIGNING_ALGS],
-          requiredClaims: ['iat', 'jti', 'htm', 'htu'],
-          currentDate: this.clock.now(),
-          // FAPI 2.0 §5.3.2.1-13: an `nbf` (RFC 9449 defines none, a client may send one) up to
-          // the future window ahead is a client clock a little fast, as for `iat`.
-          clockTolerance: DPOP_PROOF_FUTURE_SECONDS,
-        }),
+      return await checkDpopProof(
+        {
+          proof: header,
+          method: request.method,
+          url: request.url,
+          accessToken: request.accessToken,
+          // At a resource the caller compares its token's `cnf.jkt` with the answer's `jkt`, the
+          // token being verified beside the proof; at /token and /par no key is bound yet.
+          jkt: undefined,
+          nowSeconds: this.clock.nowSeconds(),
+        },
+        this.policy,
       );
-      return {
-        payload,
-        jkt,
-        alg: protectedHeader.alg,
-        ...(imported === undefined ? {} : { imported }),
-      };
     } catch (error) {
-      if (!(error instanceof errors.JOSEError)) throw error;
-      throw new InvalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
-        'invalid_signature',
-      );
+      throw this.reported(error);
     }
   }
 
@@ -151,15 +98,10 @@ export class DpopProofVerifier {
    * nobody can spend another key's `jti` in advance.
    */
   async recordJti(proof: DpopProof): Promise<void> {
-    const fresh = await this.store.recordOnce(
-      'dpop_jti',
-      `dpop:${proof.jkt}:${proof.jti}`,
-      DPOP_PROOF_MAX_AGE_SECONDS + DPOP_PROOF_FUTURE_SECONDS,
-    );
-    if (!fresh) {
-      throw this.reported(
-        new InvalidDpopProof('The DPoP proof was already used (jti replay)').because('replay'),
-      );
+    try {
+      await proof.recordOnce();
+    } catch (error) {
+      throw this.reported(error);
     }
   }
 
@@ -184,47 +126,20 @@ export class DpopProofVerifier {
    * anyone can, neither fills nor churns the cache.
    */
   rememberKey(proof: DpopProof): void {
-    if (proof.imported) this.keys.remember(proof.imported);
+    proof.admitted();
   }
 
-  private checkIssuedAt(iat: unknown): void {
-    const now = this.clock.nowSeconds();
-    if (
-      typeof iat !== 'number' ||
-      iat < now - DPOP_PROOF_MAX_AGE_SECONDS ||
-      iat > now + DPOP_PROOF_FUTURE_SECONDS
-    ) {
-      throw new InvalidDpopProof(
-        `The DPoP proof iat must be at most ${DPOP_PROOF_MAX_AGE_SECONDS} seconds before and ${DPOP_PROOF_FUTURE_SECONDS} seconds after the server's time`,
-      ).because('stale_iat');
-    }
-  }
-
-  /** RFC 9449 §8: the nonce the proof must carry when required, and is checked whenever sent. */
-  private checkNonce(nonce: unknown): string | undefined {
-    if (nonce === undefined) {
-      if (!this.dpop.requireNonce) return undefined;
-      throw new UseDpopNonce(
-        'A DPoP nonce is required: retry with the one in DPoP-Nonce',
-        this.nonces.current(),
-      ).because('nonce_missing');
-    }
-    const verdict = this.nonces.check(nonce);
-    if (verdict === 'invalid') {
-      throw new UseDpopNonce(
-        'The DPoP nonce is stale or unknown: retry with the one in DPoP-Nonce',
-        this.nonces.current(),
-      ).because('nonce_stale');
-    }
-    return verdict === 'previous' ? this.nonces.current() : undefined;
-  }
-
-  /** A refusal, reported to the figures (closed vocabulary of `because`) before it is thrown. */
+  /**
+   * A refusal as this service's error (the package's in its class: InvalidDpopProof or, with the
+   * nonce to retry with, UseDpopNonce), reported to the figures (closed vocabulary of `because`)
+   * before it is thrown.
+   */
   private reported(error: unknown): unknown {
-    if (error instanceof DpopError) {
-      this.events.emit(new ChallengeRejected('dpop_jti', error.reason ?? error.error));
+    const refusal = error instanceof Refused ? dpopErrorOf(error) : error;
+    if (refusal instanceof DpopError) {
+      this.events.emit(new ChallengeRejected('dpop_jti', refusal.reason ?? refusal.error));
     }
-    return error;
+    return refusal;
   }
 
   /** The nonce to offer with an answer when nonces are required (RFC 9449 §8.2). */
@@ -233,24 +148,12 @@ export class DpopProofVerifier {
   }
 }
 
-/** RFC 9449 §4.3 (9): `htu` names the request's URI, query and fragment aside, normalised. */
-function sameResource(htu: string, expected: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(htu);
-  } catch {
-    return false;
-  }
-  url.search = '';
-  url.hash = '';
-  return url.href === expected;
-}
-
-/** What jose found wrong, in words that quote nothing of the proof. */
-function joseReason(error: errors.JOSEError): string {
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'alg not allowed';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature';
-  if (error instanceof errors.JWTClaimValidationFailed) return `claim ${error.claim}`;
-  if (error instanceof errors.JWTExpired) return 'expired';
-  return 'header, key or encoding';
+/** The package's refusal of a proof (`invalid_dpop_proof` or `use_dpop_nonce`), as ours. */
+function dpopErrorOf(refused: Refused): DpopError {
+  const nonce = refused.headers['DPoP-Nonce'];
+  const error =
+    refused.error === 'use_dpop_nonce' && nonce !== undefined
+      ? new UseDpopNonce(refused.description, nonce)
+      : new InvalidDpopProof(refused.description);
+  return error.because(refused.reason);
 }

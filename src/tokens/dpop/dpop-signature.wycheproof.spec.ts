@@ -3,12 +3,13 @@
  * every algorithm of DPOP_SIGNING_ALGS that Wycheproof has vectors for (all of them: ES256 in
  * IEEE P1363 form as RFC 7518 §3.4 has it, EdDSA and Ed25519, RS256, PS256).
  *
- * DpopProofVerifier accepts a proof's signature on one of two paths:
- * - jose: `jwtVerify(proof, resolver)`, the resolver checking the header's `jwk`
- *   (`checkProofKey`) and importing it with jose's `EmbeddedJWK`. jose decides the signature in
- *   its own four lines over `BASE64URL(header) '.' BASE64URL(payload)`; a vector's msg is
- *   arbitrary bytes, so `joseSignatureVerifies` (test/support/jose-signature.ts) runs those four
- *   lines, with jose's own functions and algorithm table, over the vector's msg instead.
+ * DpopProofVerifier accepts a proof's signature through the resource-server package's ProofKeys,
+ * on one of two paths:
+ * - jose: `jwtVerify(proof, resolver)`, the resolver checking the header's `jwk` against the
+ *   key rules (`publicKeyProblem`) and importing it with jose's `EmbeddedJWK`. jose decides the
+ *   signature in its own four lines over `BASE64URL(header) '.' BASE64URL(payload)`; a vector's
+ *   msg is arbitrary bytes, so `joseSignatureVerifies` (test/support/jose-signature.ts) runs those
+ *   four lines, with jose's own functions and algorithm table, over the vector's msg instead.
  * - The quick path, for an ES256 proof by a key already remembered:
  *   `es256SignatureVerifies(keyObject, signingInput, signature)`, node:crypto's one-shot verify
  *   on the KeyObject of the same imported key. When it says false the proof goes to jose, so a
@@ -16,7 +17,7 @@
  *   must never accept what jose refuses.
  *
  * Every valid vector verifies but two, and every invalid one is refused. The two are the RS256
- * vectors of a key with e = 3 (tcIds 258, 259): `checkProofKey` refuses any RSA proof key whose
+ * vectors of a key with e = 3 (tcIds 258, 259): the key rules refuse any RSA proof key whose
  * exponent is not 65537 before importing it (rule `rsa-exponent`: RFC 9449 §4.2 leaves the key's
  * strength to the server, and a small exponent is what Bleichenbacher's 2006 forgery needs from a
  * lax verifier). The one `acceptable` RSA vector
@@ -24,6 +25,7 @@
  * RFC 8017 §8.2.2 says, by building the encoding (with the NULL of §9.2 Note 1) and comparing.
  */
 import { KeyObject } from 'node:crypto';
+import { es256SignatureVerifies } from '@proofgate/resource-server/proof-keys';
 import { EmbeddedJWK, type CryptoKey } from 'jose';
 import { joseSignatureVerifies } from '../../../test/support/jose-signature';
 import {
@@ -33,10 +35,8 @@ import {
   publicJwkOf,
 } from '../../../test/support/wycheproof-vectors';
 import { checkWycheproof } from '../../../test/support/wycheproof-suite';
-import { checkProofKey } from './check-proof-key';
-import { InvalidDpopProof } from './dpop.errors';
+import { publicKeyProblem } from '../../protocol-rules/public-key-rules';
 import { DPOP_SIGNING_ALGS } from './dpop-algorithms';
-import { es256SignatureVerifies } from './dpop-proof-keys';
 
 type DpopAlg = (typeof DPOP_SIGNING_ALGS)[number];
 
@@ -49,17 +49,12 @@ const FILES: Record<DpopAlg, keyof typeof JWS_FILES> = {
 };
 
 /**
- * The proof key as DpopProofKeys imports it from the header's `jwk`, or undefined when
- * `checkProofKey` refuses it first: an RSA exponent other than 65537.
+ * The proof key as ProofKeys imports it from the header's `jwk`, or undefined when the key rules
+ * refuse it first (ProofKeys's `weak_key`): an RSA exponent other than 65537.
  */
 async function proofKey(alg: DpopAlg, group: WycheproofGroup): Promise<CryptoKey | undefined> {
   const jwk = publicJwkOf(group);
-  try {
-    checkProofKey(jwk);
-  } catch (error) {
-    if (error instanceof InvalidDpopProof && error.reason === 'weak_key') return undefined;
-    throw error;
-  }
+  if (publicKeyProblem(jwk) !== undefined) return undefined;
   return EmbeddedJWK({ alg, jwk }, undefined);
 }
 

@@ -5,6 +5,7 @@
  */
 import { generateKeyPairSync, randomBytes, randomUUID, sign as signByNode } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
+import { ProofKeys } from '@proofgate/resource-server';
 import { calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
 import request from 'supertest';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -17,7 +18,6 @@ import {
   type Agent,
 } from '../../support/oauth';
 import { ChallengeStore } from '../../../src/challenges/challenge-store';
-import { DpopProofKeys } from '../../../src/tokens/dpop/dpop-proof-keys';
 import { DPOP_NONCE_STEP_SECONDS } from '../../../src/tokens/dpop/dpop-nonces';
 import {
   dpopKey,
@@ -395,7 +395,7 @@ describe('DPoP proof refusals at /token', () => {
   });
 
   it('remembers a proof key only once the request it came with is authorised', async () => {
-    const keys = t.app.get(DpopProofKeys, { strict: false });
+    const keys = t.app.get(ProofKeys, { strict: false });
     const fresh = await dpopKey();
     // A valid proof with a code that is not one: refused, and the key is not kept.
     const refused = await t
