@@ -11,7 +11,8 @@
  * docs/BENCHMARKS.md only with `--write` (the file is tracked); otherwise prints it.
  *
  * Options: `--clients 10000`, `--samples 20` (registrations timed), `--requests 3000` (per
- * phase), `--connections 8`, `--rev <commit>`, `--write`.
+ * phase), `--connections 8`, `--rev <commit>`, `--label <text>`, `--write`; `npm run bench:cors --
+ * --help` lists them.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -34,22 +35,52 @@ import * as proofgate from './lib/proofgate';
 import { registrationBody, registrationRequests } from './lib/registrations';
 import { writeReportSection } from './lib/report-section';
 import { Cleanups, runScript } from './lib/script';
+import { readCommandLine, readOptions } from './lib/command-line';
 import { median, summarize, type LatencySummary } from './lib/stats';
 
 const ROOT = resolve(__dirname, '..');
+const USAGE = `npm run bench:cors -- [options]
+What the CORS origin check costs with 0 and with --clients registered clients (issue #19).
+
+  --clients N        clients registered for the second size (default 10000)
+  --samples N        registrations timed one at a time, each with its first preflights (default 20)
+  --requests N       requests per phase under load (default 3000)
+  --connections N    concurrent connections of the load generator (default 8)
+  --rev COMMIT       build the service from that commit's src/ (default: this tree's)
+  --label TEXT       the service's description in the report, for a copy outside git
+                     (default: git's description of this tree)
+  --write            write the section of docs/BENCHMARKS.md (default: print it)
+  --help             this text`;
+
 const argv = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
-};
-const CLIENTS = Number(option('--clients', '10000'));
-const SAMPLES = Number(option('--samples', '20'));
-const REQUESTS = Number(option('--requests', '3000'));
-const CONNECTIONS = Number(option('--connections', '8'));
-const REV = argv.includes('--rev') ? option('--rev', 'HEAD') : undefined;
-const WRITE = argv.includes('--write');
+const options: {
+  clients: number;
+  samples: number;
+  requests: number;
+  connections: number;
+  rev?: string;
+  label?: string;
+  write: boolean;
+} = { clients: 10000, samples: 20, requests: 3000, connections: 8, write: false };
+readCommandLine(USAGE, (words) =>
+  readOptions(words, {
+    '--clients': (value) => (options.clients = value.integer(1, 1_000_000)),
+    '--samples': (value) => (options.samples = value.integer(1, 10_000)),
+    '--requests': (value) => (options.requests = value.integer(1, 1_000_000)),
+    '--connections': (value) => (options.connections = value.integer(1, 1_000)),
+    '--rev': (value) => (options.rev = value.text('a commit')),
+    '--label': (value) => (options.label = value.text('a description')),
+    '--write': () => (options.write = true),
+  }),
+);
+const CLIENTS = options.clients;
+const SAMPLES = options.samples;
+const REQUESTS = options.requests;
+const CONNECTIONS = options.connections;
+const REV = options.rev;
+const WRITE = options.write;
 /** Describes the service built, instead of git's description of this tree (a copy outside git). */
-const LABEL = argv.includes('--label') ? option('--label', '') : undefined;
+const LABEL = options.label;
 /** Registrations sent per load-generator run (each body is ~15 KB). */
 const REGISTER_CHUNK = 1000;
 const SPA_ORIGIN = 'http://127.0.0.1:25002';

@@ -22,7 +22,7 @@ import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startMongoServer } from '../tools/mongo-server/launch';
 import { Browser } from './lib/browser';
-import { readOptions, wantsHelp } from './lib/command-line';
+import { readCommandLine, readOptions } from './lib/command-line';
 import * as keycloak from './lib/keycloak';
 import { LoadGenerator } from './lib/load-generator';
 import {
@@ -46,6 +46,7 @@ import { cpuTimeUs } from './profile/cpu-time';
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist-bench');
 const USAGE = `npm run bench:keycloak -- [options]
+Proofgate's code exchange against Keycloak's on this machine, each in production mode.
 
   --rounds N          counted rounds (default 6)
   --warmup N          warm-up rounds, not counted (default 3)
@@ -58,10 +59,6 @@ const USAGE = `npm run bench:keycloak -- [options]
   --help              this text`;
 
 const argv = process.argv.slice(2);
-if (wantsHelp(argv)) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
 const options = {
   rounds: 6,
   warmup: 3,
@@ -72,8 +69,8 @@ const options = {
   skipBuild: false,
   write: false,
 };
-try {
-  readOptions(argv, {
+readCommandLine(USAGE, (words) =>
+  readOptions(words, {
     '--rounds': (value) => (options.rounds = value.integer(1, 100)),
     '--warmup': (value) => (options.warmup = value.integer(0, 100)),
     '--requests': (value) => (options.requests = value.integer(1, 1_000_000)),
@@ -82,11 +79,8 @@ try {
     '--keycloak': (value) => (options.keycloakVersion = value.version()),
     '--skip-build': () => (options.skipBuild = true),
     '--write': () => (options.write = true),
-  });
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
+  }),
+);
 const ROUNDS = options.rounds;
 const WARMUP = options.warmup;
 const REQUESTS = options.requests;

@@ -70,7 +70,7 @@ import {
 } from './lib/results';
 import { roundTripsBetween, type CountSnapshot } from './lib/wire-counter';
 import { CountingProxy } from './lib/wire-proxy';
-import { wantsHelp } from './lib/command-line';
+import { readCommandLine } from './lib/command-line';
 import { cpuTimeUs } from './profile/cpu-time';
 import { Cleanups, runScript } from './lib/script';
 
@@ -1018,18 +1018,7 @@ async function measureFloor(
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (wantsHelp(argv)) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  let options: BenchOptions;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
+  const options = readCommandLine(USAGE, parseOptions);
   const bench = new Bench(options);
   let stopping = false;
   const abort = (why: string) => {

@@ -33,22 +33,33 @@ import {
 } from './lib/processes';
 import * as proofgate from './lib/proofgate';
 import { writeReportSection } from './lib/report-section';
+import { readCommandLine, readOptions } from './lib/command-line';
 import { Cleanups, runScript } from './lib/script';
 import type { RequestSpec } from './loadgen/protocol';
 import { median } from './lib/stats';
 
 const ROOT = join(__dirname, '..');
 const CONNECTIONS = 50;
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: number): number => {
-  const at = argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer`);
-  return value;
-};
-const ROUNDS = option('rounds', 5);
-const REQUESTS = option('requests', 4000);
-const WRITE = argv.includes('--write');
+const USAGE = `npm run bench:platform -- [options]
+How much of Proofgate's code exchange is its HTTP platform: NestJS's floor on Express and on
+Fastify against the exchange's CPU per request (Express is a devDependency for it).
+
+  --rounds N     rounds, the three taking turns in each (default 5)
+  --requests N   requests per floor or exchange and round (default 4000)
+  --write        write the section of docs/BENCHMARKS.md (default: print it)
+  --help         this text`;
+
+const options = { rounds: 5, requests: 4000, write: false };
+readCommandLine(USAGE, (argv) =>
+  readOptions(argv, {
+    '--rounds': (value) => (options.rounds = value.integer(1, 100)),
+    '--requests': (value) => (options.requests = value.integer(1, 1_000_000)),
+    '--write': () => (options.write = true),
+  }),
+);
+const ROUNDS = options.rounds;
+const REQUESTS = options.requests;
+const WRITE = options.write;
 
 const log = (line: string): void => {
   process.stderr.write(`[bench:platform] ${line}\n`);

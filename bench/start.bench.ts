@@ -24,17 +24,29 @@ import {
   statusOf,
 } from './lib/processes';
 import { writeReportSection } from './lib/report-section';
+import { readCommandLine, readOptions } from './lib/command-line';
 import { runScript } from './lib/script';
 import { median } from './lib/stats';
 
 const ROOT = join(__dirname, '..');
+const USAGE = `npm run bench:start -- [options]
+How long \`npm start\` takes to be ready, and to refuse a start that cannot succeed (issue #24).
+
+  --rounds N   rounds of the warm start, the start after an edit and both refusals, each figure
+               the median of the rounds (default 3)
+  --write      write the section of docs/BENCHMARKS.md (default: print it)
+  --help       this text`;
+
 const argv = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const at = argv.indexOf(`--${name}`);
-  return at >= 0 ? Number(argv[at + 1]) : fallback;
-};
-const ROUNDS = option('rounds', 3);
-const WRITE = argv.includes('--write');
+const options = { rounds: 3, write: false };
+readCommandLine(USAGE, (words) =>
+  readOptions(words, {
+    '--rounds': (value) => (options.rounds = value.integer(1, 100)),
+    '--write': () => (options.write = true),
+  }),
+);
+const ROUNDS = options.rounds;
+const WRITE = options.write;
 const T0 = performance.now();
 
 function log(message: string): void {

@@ -1,7 +1,8 @@
 /**
- * How the harness commands read their options (`npm run bench`, and `npm run fleet`/`soak` from
- * tools/fleet): `--flag` and `--name value` words, left to right, each handed to its option's own
- * handler. An unknown option or a bad value throws with a one-line message that names it.
+ * How the harness commands read their options (every `npm run bench*`, and `npm run fleet`/`soak`
+ * from tools/fleet): `--flag` and `--name value` words, left to right, each handed to its option's
+ * own handler. An unknown option or a bad value throws with a one-line message that names it;
+ * `readCommandLine` turns that into the usage and exit code 2, and answers `--help`.
  */
 
 /** The value that follows an option's name, read only when its handler asks for it. */
@@ -14,6 +15,8 @@ export interface OptionValue {
   version(): string;
   /** A file name, or `-` for none. */
   file(): string;
+  /** Any word that is not an option's name: a directory, a commit (`what` says which). */
+  text(what: string): string;
   /** One of `choices`. */
   oneOf<const T extends string>(choices: readonly T[]): T;
   /** A comma-separated list of some of `choices`, at least one. */
@@ -31,13 +34,43 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
 }
 
-/** Reads argv (without node and the script) through `handlers`. */
-export function readOptions(argv: readonly string[], handlers: OptionHandlers): void {
+/**
+ * Reads argv (without node and the script) through `handlers`; a word that is not an option
+ * (does not start with `-`) goes to `operand` when the command takes such words (file names).
+ */
+export function readOptions(
+  argv: readonly string[],
+  handlers: OptionHandlers,
+  operand?: (word: string) => void,
+): void {
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
+    if (operand && !name.startsWith('-')) {
+      operand(name);
+      continue;
+    }
     const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
     if (!handler) throw new Error(`unknown option ${name}`);
     handler(optionValue(name, () => argv[++i]));
+  }
+}
+
+/**
+ * A script's command line, read the same way by every harness command before it starts anything:
+ * `--help` prints `usage` and exits 0; an option `parse` refuses prints the one line that names
+ * it, then the usage, on stderr and exits 2 (a mistake in the command, not a failure: no stack).
+ */
+export function readCommandLine<T>(usage: string, parse: (argv: readonly string[]) => T): T {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  try {
+    return parse(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage}\n`);
+    process.exit(2);
   }
 }
 
@@ -74,6 +107,13 @@ function optionValue(name: string, next: () => string | undefined): OptionValue 
     file() {
       const value = next();
       if (!value) throw new Error(`${name} needs a file name (or -)`);
+      return value;
+    },
+    text(what) {
+      const value = next();
+      if (!value || value.startsWith('--')) {
+        throw new Error(`${name} needs ${what}, got ${value || 'nothing'}`);
+      }
       return value;
     },
     oneOf<const T extends string>(choices: readonly T[]): T {

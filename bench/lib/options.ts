@@ -115,6 +115,8 @@ export const DEFAULTS: BenchOptions = {
 };
 
 export const USAGE = `npm run bench -- [options]
+Proofgate against node-oidc-provider and the floor, phase by phase, on one embedded database.
+
   --rounds N        measured rounds (default ${DEFAULTS.rounds})
   --connections N   concurrent connections of the load generator (default ${DEFAULTS.connections})
   --authorize-connections N  connections of the authorization request phase (default ${DEFAULTS.authorizeConnections})

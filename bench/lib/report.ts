@@ -651,7 +651,8 @@ export function renderReport(report: BenchReport): string {
   const c = report.calibration;
   return `# Benchmarks
 
-Written by \`npm run bench -- --write\` (\`bench/main.ts\`); run it again rather than editing this file.
+Written by \`npm run bench -- --write\` (\`bench/main.ts\`); run it again rather than editing this file. Its options:
+\`npm run bench -- --help\` (its siblings' too: \`npm run bench:ab -- --help\`, and so on).
 ${busyWarning(report)}
 - Date: ${report.startedAt.toISOString()} (the run took ${f0(report.seconds)} s)
 - Command: \`${report.command}\`

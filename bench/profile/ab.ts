@@ -3,13 +3,15 @@
  * change is faster. Both run at once on one database server (each with its own database) and
  * take turns under the same closed-loop load, as `npm run bench` does with oidc-provider, so a
  * drift of the shared machine moves both. Per round it prints req/s and the CPU time (user +
- * system) each process spent per request; at the end, the median ratio B / A of both, and each
  * system) each instance spent per request; at the end, the median ratio B / A of both, and each
+ * instance's RSS now and at its peak (VmHWM).
  *
  *   npm run bench:ab -- --a dist-bench --b dist-bench-x
  *                       [--phase authorize|exchange|me|refresh|nonce|verify|siws-verify|siwb-verify|
  *                                siwb-p2tr-verify|passkey|dpop-exchange|dpop-me|machine]
  *                       [--rounds N] [--requests N] [--warmup N] [--connections N] [--workers N]
+ *
+ * (`npm run bench:ab -- --help` lists them with their defaults.)
  *
  * With --workers N both sides run N workers (WORKERS=N), and a side's CPU is that of every
  * process of its instance (the primary and its workers).
@@ -21,7 +23,6 @@
  * them in AB_NODE_FLAGS_A / AB_NODE_FLAGS_B (e.g. `AB_NODE_FLAGS_B=--max-semi-space-size=32`).
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startMongoServer } from '../../tools/mongo-server/launch';
 import type { RequestSpec } from '../loadgen/protocol';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
@@ -40,6 +41,7 @@ import { DEFAULTS } from '../lib/options';
 import { median } from '../lib/stats';
 import { cpuTimeUs } from './cpu-time';
 import { Cleanups, runScript } from '../lib/script';
+import { readCommandLine, readOptions } from '../lib/command-line';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PHASES = [
@@ -70,48 +72,47 @@ interface Options {
   workers: number;
 }
 
-function parse(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      a: { type: 'string' },
-      b: { type: 'string' },
-      phase: { type: 'string', default: 'exchange' },
-      rounds: { type: 'string', default: '6' },
-      requests: { type: 'string', default: '3000' },
-      warmup: { type: 'string', default: '1000' },
-      // Default: npm run bench's (--connections; --authorize-connections for authorize).
-      connections: { type: 'string' },
-      workers: { type: 'string', default: '1' },
-    },
+/** The options' defaults, but --connections's, which depends on the phase. */
+const DEFAULT_OPTIONS = {
+  phase: 'exchange' as Phase,
+  rounds: 6,
+  requests: 3000,
+  warmup: 1000,
+  workers: 1,
+};
+
+const USAGE = `npm run bench:ab -- --a DIR --b DIR [options]
+Two builds of Proofgate side by side, taking turns under the same load: is B faster than A?
+
+  --a DIR           build A (\`node tools/build-service.js DIR\`), required
+  --b DIR           build B, required (A's again, with AB_NODE_FLAGS_A/_B, to compare Node flags)
+  --phase NAME      the phase compared (default ${DEFAULT_OPTIONS.phase}): ${PHASES.join(', ')}
+  --rounds N        measured rounds (default ${DEFAULT_OPTIONS.rounds})
+  --requests N      requests per side and round (default ${DEFAULT_OPTIONS.requests})
+  --warmup N        requests per side of the unmeasured warm-up (default ${DEFAULT_OPTIONS.warmup})
+  --connections N   concurrent connections of the load generator (default npm run bench's:
+                    ${DEFAULTS.connections}, ${DEFAULTS.authorizeConnections} for authorize)
+  --workers N       both sides' WORKERS (default ${DEFAULT_OPTIONS.workers})
+  --help            this text`;
+
+function parse(argv: readonly string[]): Options {
+  const options: Options = { a: '', b: '', connections: 0, ...DEFAULT_OPTIONS };
+  let connections: number | undefined;
+  readOptions(argv, {
+    '--a': (value) => (options.a = value.text('a directory')),
+    '--b': (value) => (options.b = value.text('a directory')),
+    '--phase': (value) => (options.phase = value.oneOf(PHASES)),
+    '--rounds': (value) => (options.rounds = value.integer(1, 100)),
+    '--requests': (value) => (options.requests = value.integer(1, 1_000_000)),
+    '--warmup': (value) => (options.warmup = value.integer(1, 1_000_000)),
+    '--connections': (value) => (connections = value.integer(1, 1_000)),
+    '--workers': (value) => (options.workers = value.integer(1, 64)),
   });
-  const { a, b, phase } = values;
-  if (!a || !b) throw new Error('--a DIR and --b DIR are both required');
-  if (!(PHASES as readonly string[]).includes(phase)) throw new Error(`unknown phase ${phase}`);
-  const count = (
-    name: 'rounds' | 'requests' | 'warmup' | 'connections' | 'workers',
-    text?: string,
-  ) => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1)
-      throw new Error(`--${name} needs a positive integer`);
-    return value;
-  };
-  return {
-    a,
-    b,
-    phase: phase as Phase,
-    rounds: count('rounds', values.rounds),
-    requests: count('requests', values.requests),
-    warmup: count('warmup', values.warmup),
-    connections: count(
-      'connections',
-      values.connections ??
-        String(phase === 'authorize' ? DEFAULTS.authorizeConnections : DEFAULTS.connections),
-    ),
-    workers: count('workers', values.workers),
-  };
+  if (!options.a || !options.b) throw new Error('--a DIR and --b DIR are both required');
+  options.connections =
+    connections ??
+    (options.phase === 'authorize' ? DEFAULTS.authorizeConnections : DEFAULTS.connections);
+  return options;
 }
 
 /** Node flags for one side, from AB_NODE_FLAGS_A / AB_NODE_FLAGS_B (space-separated). */
@@ -129,7 +130,7 @@ interface Side {
 }
 
 async function main(): Promise<void> {
-  const options = parse(process.argv.slice(2));
+  const options = readCommandLine(USAGE, parse);
   const log = (line: string) => process.stderr.write(`[ab] ${line}\n`);
   const cleanups = new Cleanups(log);
   try {

@@ -8,8 +8,8 @@
  * instance, from `npm run bench:profile -- --workers N`) are added up; with --requests the
  * figures are also in µs per request; with --functions, each category's heaviest leaf functions.
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { existsSync, readFileSync } from 'node:fs';
+import { readCommandLine, readOptions } from '../lib/command-line';
 import type { CpuProfile, CpuProfileNode } from './inspector-session';
 
 /** The categories, each a test of one stack frame's file (package- or src-relative) and name. */
@@ -142,14 +142,35 @@ export function breakdown(profile: CpuProfile): Breakdown {
   return { categories, functions };
 }
 
-function main(): void {
-  const { values, positionals: files } = parseArgs({
-    allowPositionals: true,
-    options: { requests: { type: 'string' }, functions: { type: 'string', default: '0' } },
-  });
-  const requests = values.requests === undefined ? undefined : Number(values.requests);
-  const top = Number(values.functions);
+const USAGE = `npm run bench:breakdown -- FILE.cpuprofile... [options]
+Where a request's CPU goes by what the work is for, from profiles of npm run bench:profile.
+
+  FILE.cpuprofile   one or more profiles (the workers of one instance are added up)
+  --requests N      the requests the profiles cover: figures also in µs per request (default: none)
+  --functions N     each category's heaviest leaf functions listed (default 0)
+  --help            this text`;
+
+function parse(argv: readonly string[]): { files: string[]; requests?: number; top: number } {
+  const files: string[] = [];
+  let requests: number | undefined;
+  let top = 0;
+  readOptions(
+    argv,
+    {
+      '--requests': (value) => (requests = value.integer(1, 100_000_000)),
+      '--functions': (value) => (top = value.integer(0, 10_000)),
+    },
+    (file) => {
+      if (!existsSync(file)) throw new Error(`no file ${file}`);
+      files.push(file);
+    },
+  );
   if (files.length === 0) throw new Error('give one or more .cpuprofile files');
+  return { files, requests, top };
+}
+
+function main(): void {
+  const { files, requests, top } = readCommandLine(USAGE, parse);
   const totals = new Map<string, number>();
   const functions = new Map<string, Map<string, number>>();
   for (const file of files) {

@@ -6,7 +6,7 @@
  * component and by function (self and inclusive) in % of the busy CPU and in µs per request.
  * The raw profiles go to --out (open them in Chrome DevTools or speedscope).
  *
- *   npm run bench:profile -- [--requests N]
+ *   npm run bench:profile -- [--requests N] [--warmup N] [--connections N]
  *                            [--phases authorize,authorize-browsers,exchange,refresh,me,nonce,verify,dpop-exchange,dpop-me,
  *                                      passkey,siws-verify,siwb-verify,siwb-p2tr-verify,machine,
  *                                      oid4vp]
@@ -14,6 +14,8 @@
  *                            [--allocations]
  *                            [--dist DIR (a build of another tree, implies --skip-build)]
  *                            [--workers N]
+ *
+ * (`npm run bench:profile -- --help` lists them with their defaults.)
  *
  * With --workers N the instance runs N workers (WORKERS=N): every worker is profiled (Node's
  * cluster gives worker i the inspector port of the primary plus i), each worker's raw profile is
@@ -57,6 +59,7 @@ import {
   type SamplingHeapProfile,
 } from './allocations';
 import { Cleanups, runScript } from '../lib/script';
+import { readCommandLine, readOptions } from '../lib/command-line';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PHASES = [
@@ -97,82 +100,64 @@ interface Options {
   workers: number;
 }
 
+const DEFAULT_OPTIONS: Options = {
+  requests: 1000,
+  warmup: 300,
+  phases: [...PHASES],
+  skipBuild: false,
+  out: 'bench-profiles',
+  intervalUs: 200,
+  top: 25,
+  connections: 50,
+  cpuOnly: false,
+  allocations: false,
+  dist: 'dist-bench',
+  workers: 1,
+};
+
+const USAGE = `npm run bench:profile -- [options]
+Where Proofgate's CPU goes, phase by phase, under load with the V8 sampling profiler on.
+
+  --requests N      profiled requests per phase (default ${DEFAULT_OPTIONS.requests})
+  --warmup N        requests per phase of the unprofiled warm-up pass, 0 for none
+                    (default ${DEFAULT_OPTIONS.warmup})
+  --phases LIST     the phases to run, comma-separated (default all of them):
+                    ${PHASES.join(', ')}
+  --connections N   concurrent connections of the load generator (default ${DEFAULT_OPTIONS.connections})
+  --skip-build      reuse the service build in ${DEFAULT_OPTIONS.dist}/ instead of compiling src/
+  --dist DIR        run the build in DIR (of another tree; default ${DEFAULT_OPTIONS.dist}), implies --skip-build
+  --out DIR         where the raw profiles go (default ${DEFAULT_OPTIONS.out})
+  --interval US     the profiler's sampling interval, µs (default ${DEFAULT_OPTIONS.intervalUs})
+  --top N           functions listed per phase (default ${DEFAULT_OPTIONS.top})
+  --cpu-only        no profiler: the CPU time per request of Proofgate, and of the whole machine
+  --allocations     sample the heap instead of the CPU: bytes allocated per request
+  --workers N       the instance's WORKERS, every worker profiled (default ${DEFAULT_OPTIONS.workers})
+  --help            this text`;
+
 function parse(argv: readonly string[]): Options {
-  const options: Options = {
-    requests: 1000,
-    warmup: 300,
-    phases: [...PHASES],
-    skipBuild: false,
-    out: 'bench-profiles',
-    intervalUs: 200,
-    top: 25,
-    connections: 50,
-    cpuOnly: false,
-    allocations: false,
-    dist: 'dist-bench',
-    workers: 1,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${argv[i - 1]} needs a value`);
-      return v;
-    };
-    switch (argv[i]) {
-      case '--requests':
-        options.requests = Number(value());
-        break;
-      case '--warmup':
-        options.warmup = Number(value());
-        break;
-      case '--phases':
-        options.phases = value()
-          .split(',')
-          .map((p) => {
-            if (!(PHASES as readonly string[]).includes(p)) throw new Error(`unknown phase ${p}`);
-            return p as Phase;
-          });
-        break;
-      case '--skip-build':
-        options.skipBuild = true;
-        break;
-      case '--out':
-        options.out = value();
-        break;
-      case '--interval':
-        options.intervalUs = Number(value());
-        break;
-      case '--top':
-        options.top = Number(value());
-        break;
-      case '--dist':
-        options.dist = value();
-        options.skipBuild = true;
-        break;
-      case '--cpu-only':
-        options.cpuOnly = true;
-        break;
-      case '--allocations':
-        options.allocations = true;
-        break;
-      case '--connections':
-        options.connections = Number(value());
-        break;
-      case '--workers':
-        options.workers = Number(value());
-        if (!Number.isInteger(options.workers) || options.workers < 1) {
-          throw new Error('--workers needs a positive integer');
-        }
-        break;
-      default:
-        throw new Error(`unknown option ${argv[i]}`);
-    }
-  }
+  const options: Options = { ...DEFAULT_OPTIONS, phases: [...PHASES] };
+  readOptions(argv, {
+    '--requests': (value) => (options.requests = value.integer(1, 1_000_000)),
+    '--warmup': (value) => (options.warmup = value.integer(0, 1_000_000)),
+    '--phases': (value) => (options.phases = value.list(PHASES)),
+    '--skip-build': () => (options.skipBuild = true),
+    '--out': (value) => (options.out = value.text('a directory')),
+    '--interval': (value) => (options.intervalUs = value.integer(1, 1_000_000)),
+    '--top': (value) => (options.top = value.integer(0, 10_000)),
+    '--dist': (value) => {
+      options.dist = value.text('a directory');
+      options.skipBuild = true;
+    },
+    '--cpu-only': () => (options.cpuOnly = true),
+    '--allocations': () => (options.allocations = true),
+    '--connections': (value) => (options.connections = value.integer(1, 1_000)),
+    '--workers': (value) => (options.workers = value.integer(1, 64)),
+  });
   return options;
 }
 
 async function main(): Promise<void> {
-  const options = parse(process.argv.slice(2));
+  const options = readCommandLine(USAGE, parse);
   const log = (line: string) => process.stderr.write(`[profile] ${line}\n`);
   if (!options.skipBuild) {
     log('building the service into dist-bench/');

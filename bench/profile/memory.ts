@@ -16,15 +16,31 @@ import { registrationRequests } from '../lib/registrations';
 import { writeReportSection } from '../lib/report-section';
 import { InspectorSession } from './inspector-session';
 import { Cleanups, runScript } from '../lib/script';
+import { readCommandLine, readOptions } from '../lib/command-line';
 
 const ROOT = resolve(__dirname, '..', '..');
 const REGISTER_CHUNK = 1000;
 
+const USAGE = `npm run bench:memory -- [options]
+Where Proofgate's memory goes (its build in dist-bench/): RSS and the V8 heap after a forced GC,
+at start and after load.
+
+  --requests N        code exchanges before the second reading (default 2000)
+  --registrations N   then N clients registered at the largest size, and a third reading (default 0: none)
+  --write             write the section of docs/BENCHMARKS.md (default: print the figures only)
+  --help              this text`;
+
+const options = { requests: 2000, registrations: 0, write: false };
+readCommandLine(USAGE, (argv) =>
+  readOptions(argv, {
+    '--requests': (value) => (options.requests = value.integer(1, 1_000_000)),
+    '--registrations': (value) => (options.registrations = value.integer(0, 1_000_000)),
+    '--write': () => (options.write = true),
+  }),
+);
+
 async function main(): Promise<void> {
-  const requests = Number(process.argv[process.argv.indexOf('--requests') + 1]) || 2000;
-  const registrations = process.argv.includes('--registrations')
-    ? Number(process.argv[process.argv.indexOf('--registrations') + 1])
-    : 0;
+  const { requests, registrations } = options;
   const cleanups = new Cleanups((line) => process.stderr.write(`[memory] ${line}\n`));
   try {
     const database = await startMongoServer({ optimisingCompiler: true });
@@ -101,7 +117,7 @@ async function main(): Promise<void> {
         throw new Error(`registration: ${result.ok}/${chunk.length} ok`);
     }
     if (registrations > 0) await report(`after ${registrations} registrations`);
-    if (process.argv.includes('--write')) {
+    if (options.write) {
       const command = `npm run bench:memory -- ${process.argv.slice(2).join(' ')}`;
       const machine = describeMachine();
       writeReportSection(
