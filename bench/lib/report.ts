@@ -836,7 +836,7 @@ export function renderPhasesSection(report: BenchReport): string {
   const name = phasesSectionName(report.options);
   return `<!-- bench:${name} -->
 
-## Some phases: ${report.options.phases.join(', ')}
+## Some phases: ${report.options.phases.join(', ')}${report.options.workers > 1 ? `, ${report.options.workers} workers each` : ''}
 
 Written by \`npm run bench -- --phases ... --write\` (\`bench/main.ts\`), measured as the full run above
 ([How it is measured](#how-it-is-measured)); run it again rather than editing this section.
