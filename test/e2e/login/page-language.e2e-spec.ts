@@ -220,21 +220,24 @@ describe('the pages’ language', () => {
     expect(heading(linkPage.text)).toBe('Connexion par e-mail');
   });
 
-  it('the device page hands its language to /login, and the person comes back to it in that language', async () => {
+  /**
+   * `page`, asked in `language` by a browser that prefers German, sends it to /login (`status`)
+   * and back after the password sign-in: the login page and `page` again are in `language` all
+   * the way. Answers `page`'s HTML after the sign-in.
+   */
+  async function signInThroughLogin(page: string, status: number, language: string) {
     const agent = request.agent(t.app.getHttpServer());
     const sent = await agent
-      .get('/device?user_code=WDJB-MJHT&ui_locales=es')
+      .get(page)
       .set('Accept', 'text/html')
       .set('Accept-Language', 'de')
-      .expect(302);
-    const back = '/device?user_code=WDJB-MJHT&ui_locales=es';
+      .expect(status);
     expect(sent.headers.location).toBe(
-      `/login?return_to=${encodeURIComponent(back)}&ui_locales=es`,
+      `/login?return_to=${encodeURIComponent(page)}&ui_locales=${language}`,
     );
-    // The browser prefers German: the device page's Spanish is kept all the way.
     const form = await agent.get(sent.headers.location).set('Accept-Language', 'de').expect(200);
-    expect(pageLanguage(form.text)).toBe('es');
-    expect(hiddenField(form.text, 'ui_locales')).toBe('es');
+    expect(pageLanguage(form.text)).toBe(language);
+    expect(hiddenField(form.text, 'ui_locales')).toBe(language);
     const signedIn = await agent
       .post('/login')
       .type('form')
@@ -247,56 +250,37 @@ describe('the pages’ language', () => {
         password: 'password0',
       })
       .expect(303);
-    expect(signedIn.headers.location).toBe(back);
-    const device = await agent.get(back).set('Accept-Language', 'de').expect(200);
-    expect(pageLanguage(device.text)).toBe('es');
-    expect(device.text).toContain('value="WDJB-MJHT"');
+    expect(signedIn.headers.location).toBe(page);
+    const after = await agent.get(page).set('Accept-Language', 'de').expect(200);
+    expect(pageLanguage(after.text)).toBe(language);
+    return after.text;
+  }
 
-    // Asked in no language of its own, the page hands none on: the browser's is the same.
+  /** Where `page`, asked in no language of its own by a French browser, sends it to sign in. */
+  async function loginWithoutLanguage(page: string, status: number): Promise<string> {
     const plain = await request(t.app.getHttpServer())
-      .get('/device?user_code=WDJB-MJHT')
+      .get(page)
       .set('Accept', 'text/html')
       .set('Accept-Language', 'fr')
-      .expect(302);
-    expect(plain.headers.location).toBe('/login?return_to=%2Fdevice%3Fuser_code%3DWDJB-MJHT');
+      .expect(status);
+    return plain.headers.location;
+  }
+
+  it('the device page hands its language to /login, and the person comes back to it in that language', async () => {
+    const device = await signInThroughLogin('/device?user_code=WDJB-MJHT&ui_locales=es', 302, 'es');
+    expect(device).toContain('value="WDJB-MJHT"');
+    // Asked in no language of its own, the page hands none on: the browser's is the same.
+    await expect(loginWithoutLanguage('/device?user_code=WDJB-MJHT', 302)).resolves.toBe(
+      '/login?return_to=%2Fdevice%3Fuser_code%3DWDJB-MJHT',
+    );
   });
 
   it('the account page, asked in a language while signed out, hands it to /login and comes back in it', async () => {
-    const agent = request.agent(t.app.getHttpServer());
-    const sent = await agent
-      .get('/account?ui_locales=fr')
-      .set('Accept', 'text/html')
-      .set('Accept-Language', 'de')
-      .expect(303);
-    const back = '/account?ui_locales=fr';
-    expect(sent.headers.location).toBe(
-      `/login?return_to=${encodeURIComponent(back)}&ui_locales=fr`,
+    const account = await signInThroughLogin('/account?ui_locales=fr', 303, 'fr');
+    expect(account).toContain('id="sign-out"');
+    await expect(loginWithoutLanguage('/account', 303)).resolves.toBe(
+      '/login?return_to=%2Faccount',
     );
-    const form = await agent.get(sent.headers.location).set('Accept-Language', 'de').expect(200);
-    expect(pageLanguage(form.text)).toBe('fr');
-    const signedIn = await agent
-      .post('/login')
-      .type('form')
-      .set('Accept-Language', 'de')
-      .send({
-        csrf_token: hiddenField(form.text, 'csrf_token'),
-        return_to: hiddenField(form.text, 'return_to'),
-        ui_locales: hiddenField(form.text, 'ui_locales'),
-        username: 'user0',
-        password: 'password0',
-      })
-      .expect(303);
-    expect(signedIn.headers.location).toBe(back);
-    const account = await agent.get(back).set('Accept-Language', 'de').expect(200);
-    expect(pageLanguage(account.text)).toBe('fr');
-
-    // Asked in no language of its own, it hands none on: the browser's is the same.
-    const plain = await request(t.app.getHttpServer())
-      .get('/account')
-      .set('Accept', 'text/html')
-      .set('Accept-Language', 'fr')
-      .expect(303);
-    expect(plain.headers.location).toBe('/login?return_to=%2Faccount');
   });
 
   it('discovery lists ui_locales_supported', async () => {
