@@ -17,11 +17,16 @@ export function inAskedLanguage(
 }
 
 /**
- * To the login page, and back to `back` (a path of this service, with its query) after it. A
- * language the page was asked in goes along: the login page is in it too, and `back` should
- * carry it (`inAskedLanguage`). Without one, both follow the browser's Accept-Language.
+ * To the login page, and back to `path` (a page of this service, with the rest of its query,
+ * already encoded) after it. A language the page was asked in goes along to both: the login page
+ * is in it, and so is `path` again. Without one, both follow the browser's Accept-Language.
  */
-export function signInFirst(back: string, locale: PageLocale | undefined): string {
+export function signInFirst(
+  path: string,
+  locale: PageLocale | undefined,
+  query: readonly string[] = [],
+): string {
+  const back = inAskedLanguage(path, locale, query);
   const locales = locale === undefined ? '' : `&ui_locales=${locale.locale}`;
   return `${LOGIN_PAGE}?return_to=${encodeURIComponent(back)}${locales}`;
 }

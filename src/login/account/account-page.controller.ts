@@ -102,7 +102,7 @@ export class AccountPageController {
     );
     if (!view) {
       const asked = askedLocaleOf(req.raw, query.ui_locales);
-      redirect(req, res, 303, signInFirst(inAskedLanguage(ACCOUNT_PAGE, asked), asked));
+      redirect(req, res, 303, signInFirst(ACCOUNT_PAGE, asked));
       return;
     }
     sendHtml(res, 200, renderAccountPage(view, this.wallets, this.providers));
@@ -294,7 +294,7 @@ export class AccountPageController {
     );
     if (!ended) {
       const asked = askedLocaleOf(req.raw, form.ui_locales);
-      redirect(req, res, 303, signInFirst(inAskedLanguage(ACCOUNT_PAGE, asked), asked));
+      redirect(req, res, 303, signInFirst(ACCOUNT_PAGE, asked));
       return;
     }
     sendHtml(res, 200, renderSignedOutEverywhere(ended, this.localeOf(req, form)));

@@ -18,7 +18,7 @@ import { whyNotRemovable } from '../../accounts/removable-method';
 import { EMAIL_MAX_LENGTH } from '../../email/email-address';
 import type { AccountActivity, SignedOutEverywhere } from './account-activity.service';
 import { ACCOUNT_PAGE, APPROVALS_PAGE } from '../../sessions/return-to';
-import { inAskedLanguage, signInFirst } from '../../sessions/sign-in-first';
+import { signInFirst } from '../../sessions/sign-in-first';
 
 /** Served from src/public: "Add a passkey", on @simplewebauthn/browser. */
 export const ACCOUNT_SCRIPT = '/static/account.js';
@@ -78,8 +78,7 @@ function link(href: string, text: string): TrustedHtml {
  * Where a change needs another sign-in first (RFC 9470 step-up), the login page asking for it,
  * and back to this page after, both in the page's language.
  */
-const signInAgain = (locale: PageLocale) =>
-  signInFirst(inAskedLanguage(ACCOUNT_PAGE, locale), locale);
+const signInAgain = (locale: PageLocale) => signInFirst(ACCOUNT_PAGE, locale);
 
 /** Why this session may not change the account, and how to sign in so that it may. */
 function changeNeeds(view: AccountPageView): string {

@@ -72,11 +72,6 @@ function approvalsPage(locale: PageLocale | undefined): string {
   return inAskedLanguage(APPROVALS_PAGE, locale);
 }
 
-/** To /login, and back to the approvals page after, both in the language asked for. */
-function loginFirst(locale: PageLocale | undefined): string {
-  return signInFirst(approvalsPage(locale), locale);
-}
-
 /**
  * Whether the caller asked for JSON rather than the page (RFC 9110 §12.5.1), or sent JSON: a
  * script's answer gets JSON back, a form's a redirect.
@@ -266,6 +261,6 @@ export class CibaApprovalsController {
 
   private signInFirst(req: HttpRequest, res: HttpResponse, locale: PageLocale | undefined): void {
     if (wantsJson(req)) throw new LoginRequired('Sign in first: no login session');
-    redirect(req, res, 303, loginFirst(locale));
+    redirect(req, res, 303, signInFirst(APPROVALS_PAGE, locale));
   }
 }

@@ -32,7 +32,7 @@ import {
   renderDeviceDonePage,
 } from './device-verification.page';
 import { DeviceVerificationService } from './device-verification.service';
-import { inAskedLanguage, signInFirst } from '../../sessions/sign-in-first';
+import { signInFirst } from '../../sessions/sign-in-first';
 
 /** The verification page's own path (RFC 8628 §3.2 `verification_uri`). */
 const DEVICE_PAGE = '/device';
@@ -43,7 +43,7 @@ const DEVICE_PAGE = '/device';
  */
 function loginFirst(userCode: string | undefined, locale: PageLocale | undefined): string {
   const query = userCode ? [`user_code=${encodeURIComponent(userCode)}`] : [];
-  return signInFirst(inAskedLanguage(DEVICE_PAGE, locale, query), locale);
+  return signInFirst(DEVICE_PAGE, locale, query);
 }
 
 /**
