@@ -171,7 +171,8 @@ interface Redemption {
 /**
  * Challenges in MongoDB, on the driver's collection directly: the hot path carries no mongoose
  * casting or hydration (the schema still defines the collection and its indexes). Every filter
- * starts with `_id`, so each operation is one indexed document, on any MongoDB.
+ * of the single-use path starts with `_id` (a turn's batch with `_id: {$in}`), so each operation
+ * touches only the documents it names, found by index, on any MongoDB.
  */
 @Injectable()
 export class MongoChallengeStore extends ChallengeStore {

@@ -188,7 +188,7 @@ describe('ChallengeStore on the test MongoDB server', () => {
       await Promise.all([good, wrongClient, spent, otherKind].map((key) => issueCode(key)));
       await issueCode(expired, 1);
       expect((await store.consume('authorization_code', spent, binding)).ok).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      t.clock.advance(2);
 
       const results = await Promise.all([
         store.consume('authorization_code', good, binding),
