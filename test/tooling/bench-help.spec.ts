@@ -1,7 +1,7 @@
 /**
- * Every `npm run bench*` tells what it takes before it starts anything: `--help` (or `-h`) prints
- * its usage on stdout and exits 0, and an option it does not know is named on stderr with the
- * usage, exit code 2 and no stack trace. The scripts are read from package.json, so a bench
+ * Every `npm run bench*`, `npm run fleet` and `npm run soak` tells what it takes before it starts
+ * anything: `--help` (or `-h`) prints its usage on stdout and exits 0, and an option it does not
+ * know is named on stderr with the usage, exit code 2 and no stack trace. The scripts are read from package.json, so a harness
  * script added without --help fails here. Each runs as `npm run` runs it, with
  * test/support/nothing-starts.js preloaded: a child process (the database, a server, the load
  * generator), a worker thread or a listening socket would end it with exit code 3 instead.
@@ -17,7 +17,7 @@ const REFUSED = 3;
 const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   scripts: Record<string, string>;
 };
-const benches = Object.keys(scripts).filter((name) => /^bench(:|$)/.test(name));
+const benches = Object.keys(scripts).filter((name) => /^(bench(:|$)|fleet$|soak$)/.test(name));
 
 /** Runs `command` with `args` as `npm run <script> -- <args>` does: through sh, .bin on PATH. */
 function run(command: string, args: readonly string[]) {
@@ -35,9 +35,11 @@ function run(command: string, args: readonly string[]) {
 /** A stack trace's frame line, as Node prints an uncaught error. */
 const STACK_FRAME = /^\s+at /m;
 
-describe('the bench scripts answer --help and refuse unknown options', () => {
-  it("reads every bench script from package.json's scripts", () => {
-    expect(benches).toEqual(expect.arrayContaining(['bench', 'bench:ab', 'bench:keycloak']));
+describe('the harness scripts answer --help and refuse unknown options', () => {
+  it("reads every bench script and the fleet's from package.json's scripts", () => {
+    expect(benches).toEqual(
+      expect.arrayContaining(['bench', 'bench:ab', 'bench:keycloak', 'fleet', 'soak']),
+    );
   });
 
   it('ends a command that starts a process or listens on a port (the check itself works)', () => {

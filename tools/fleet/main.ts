@@ -12,7 +12,8 @@ import {
   sourceDescription,
 } from '../../bench/lib/processes';
 import { runFleet } from './harness';
-import { USAGE, parseOptions, type FleetOptions } from './options';
+import { readCommandLine } from '../../bench/lib/command-line';
+import { USAGE, parseOptions } from './options';
 import { renderReport, renderSummary, type Environment } from './report';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -24,13 +25,7 @@ function log(message: string): void {
 }
 
 async function main(): Promise<void> {
-  let options: FleetOptions;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
+  const options = readCommandLine(USAGE, parseOptions);
   const machine = describeMachine();
   // What is built and run: read now, before anything can change the tree during the run.
   const built = sourceDescription(ROOT);

@@ -40,8 +40,9 @@ export class ChallengeRecord extends ExpiringRecord {
   spentAt?: Date | null;
 
   /**
-   * The random id of the batch of redemptions (`redeemPeeked`) that spent it, set in the same
-   * update: how each batch tells the challenges it redeemed from those another spent.
+   * The random id of the batch of redemptions (`redeemPeeked`, or the consumes of one turn) that
+   * spent it, set in the same update: how each batch tells the challenges it redeemed from those
+   * another spent.
    */
   @Prop({ type: String })
   redeemedBy?: string;

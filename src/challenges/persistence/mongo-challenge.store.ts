@@ -124,6 +124,44 @@ interface Peek {
   readonly at: Date;
 }
 
+/** A consume: the challenge it redeems and how that must be bound. */
+interface Consumption {
+  readonly kind: ChallengeKind;
+  readonly keyHash: string;
+  readonly expectedBinding: ChallengeBinding;
+  readonly optionalBinding: OptionalBinding;
+}
+
+/** What a consume's record must be at `now` to be redeemed: live, of its kind, bound as asked. */
+function redemptionFilter(
+  { kind, keyHash, expectedBinding, optionalBinding }: Consumption,
+  now: Date,
+): mongo.Filter<ChallengeRecord> {
+  const filter: Record<string, unknown> = { _id: keyHash, kind, ...liveAt(now) };
+  Object.assign(filter, bindingFilterOf(expectedBinding));
+  // `null` matches a field the challenge lacks: absent, or equal to the value presented.
+  for (const [field, value] of Object.entries(optionalBinding)) {
+    filter[`binding.${field}`] = value === null ? null : { $in: [value, null] };
+  }
+  return filter;
+}
+
+/** Why a consume did not redeem, from what its key holds now. */
+function consumeRefusal(
+  record: ChallengeRecord | null,
+  { kind, expectedBinding, optionalBinding }: Consumption,
+  now: Date,
+): Refusal {
+  // Live and bound as expected, yet not matched: replaced in between (a `replaces` issue).
+  return (
+    refusalOf(record, kind, now, expectedBinding, optionalBinding) ?? {
+      ok: false,
+      reason: 'binding_mismatch',
+      mismatched: [],
+    }
+  );
+}
+
 /** A redemption of a peeked challenge: its kind and the hash of its key. */
 interface Redemption {
   readonly kind: ChallengeKind;
@@ -133,7 +171,8 @@ interface Redemption {
 /**
  * Challenges in MongoDB, on the driver's collection directly: the hot path carries no mongoose
  * casting or hydration (the schema still defines the collection and its indexes). Every filter
- * starts with `_id`, so each operation is one indexed document, on any MongoDB.
+ * of the single-use path starts with `_id` (a turn's batch with `_id: {$in}`), so each operation
+ * touches only the documents it names, found by index, on any MongoDB.
  */
 @Injectable()
 export class MongoChallengeStore extends ChallengeStore {
@@ -147,6 +186,10 @@ export class MongoChallengeStore extends ChallengeStore {
    */
   private readonly peeks = new TurnBatcher<Peek, ChallengeRecord | null>((peeks) =>
     this.read(peeks),
+  );
+  /** Consumes asked for in the same turn (`consume`). */
+  private readonly consumptions = new TurnBatcher<Consumption, ConsumeResult<unknown>>(
+    (consumptions) => this.consumeAll(consumptions),
   );
   /** Redemptions of peeked challenges asked for in the same turn (`redeemPeeked`). */
   private readonly redemptions = new TurnBatcher<Redemption, RedeemResult>((redemptions) =>
@@ -245,42 +288,103 @@ export class MongoChallengeStore extends ChallengeStore {
   ): Promise<ConsumeResult<P>> {
     assertBindingFields(expectedBinding);
     assertBindingFields(optionalBinding);
-    const keyHash = sha256Base64Url(key);
-    const now = this.clock.now();
-    const bindingFilter: Record<string, unknown> = bindingFilterOf(expectedBinding);
-    // `null` matches a field the challenge lacks: absent, or equal to the value presented.
-    for (const [field, value] of Object.entries(optionalBinding)) {
-      bindingFilter[`binding.${field}`] = value === null ? null : { $in: [value, null] };
-    }
-
-    // The one atomic redemption: unspent, unexpired and bound as expected, or nothing. It drops
-    // the payload and leaves the spent marker that tells a later replay what it is.
-    const filter: mongo.Filter<ChallengeRecord> = {
-      _id: keyHash,
+    const result = await this.consumptions.add({
       kind,
-      ...liveAt(now),
-      ...bindingFilter,
-    };
+      keyHash: sha256Base64Url(key),
+      expectedBinding,
+      optionalBinding,
+    });
+    return result as ConsumeResult<P>;
+  }
+
+  /**
+   * The turn's consumes. One alone, or a key asked for again in the same turn: one
+   * findOneAndUpdate each, as always. Several keys: three commands for all of them, as
+   * `redeemAll` does, each document still spent atomically and by one batch only:
+   * - one updateMany spends every record that matches its own consume's filter (unspent,
+   *   unexpired, bound as asked) and marks it with this batch's random id;
+   * - one find reads them back: a record carrying the id was redeemed by its consume, payload and
+   *   all; any other is refused as `redeem` refuses it;
+   * - one updateMany drops the redeemed records' payloads, before any caller is answered.
+   * A key asked for twice in the turn is redeemed in the batch for its first consume; the others
+   * are tried alone after it, as though they came later.
+   */
+  private async consumeAll(
+    consumptions: readonly Consumption[],
+  ): Promise<ItemOutcome<ConsumeResult<unknown>>[]> {
+    const now = this.clock.now();
+    const first = new Map<string, Consumption>();
+    const again: number[] = [];
+    consumptions.forEach((consumption, i) => {
+      if (first.has(consumption.keyHash)) again.push(i);
+      else first.set(consumption.keyHash, consumption);
+    });
+    const batched =
+      first.size === 1
+        ? new Map([[consumptions[0].keyHash, await this.redeemOne(consumptions[0], now)]])
+        : await this.redeemBatch([...first.values()], now);
+    const outcomes = consumptions.map((consumption) => batched.get(consumption.keyHash)!);
+    await Promise.all(
+      again.map(
+        async (i) => (outcomes[i] = await this.redeemOne(consumptions[i], this.clock.now())),
+      ),
+    );
+    return outcomes.map((value) => ({ value }));
+  }
+
+  /** The one atomic redemption: unspent, unexpired and bound as asked, or nothing. */
+  private async redeemOne(consumption: Consumption, now: Date): Promise<ConsumeResult<unknown>> {
+    // It drops the payload and leaves the spent marker that tells a later replay what it is.
     const redeemed = await this.collection.findOneAndUpdate(
-      filter,
+      redemptionFilter(consumption, now),
       { $set: { spentAt: now }, $unset: { payload: '' } },
       { returnDocument: 'before', ...SINGLE_USE_WRITE },
     );
-    if (redeemed) {
-      this.events.emit(new ChallengeRedeemed(kind, redeemed.createdAt, expiryOf(redeemed), now));
-      return { ok: true, challenge: toChallenge<P>(redeemed) };
-    }
-
+    if (redeemed) return this.redeemed(redeemed, now);
     // Not redeemed: read what is there, only to tell the caller why.
-    const existing = await this.collection.findOne({ _id: keyHash }, SINGLE_USE_READ);
-    // Live and bound as expected, yet not matched: replaced in between (a `replaces` issue).
-    return (
-      refusalOf(existing, kind, now, expectedBinding, optionalBinding) ?? {
-        ok: false,
-        reason: 'binding_mismatch',
-        mismatched: [],
-      }
+    const existing = await this.collection.findOne({ _id: consumption.keyHash }, SINGLE_USE_READ);
+    return consumeRefusal(existing, consumption, now);
+  }
+
+  /** Several keys' redemptions in three commands (`consumeAll`), by key hash. */
+  private async redeemBatch(
+    consumptions: readonly Consumption[],
+    now: Date,
+  ): Promise<Map<string, ConsumeResult<unknown>>> {
+    const batch = randomIdentifier(16);
+    const ids = consumptions.map((consumption) => consumption.keyHash);
+    // `_id: {$in}` at the top, so that any MongoDB finds the candidates by the `_id` index; each
+    // `$or` branch names one `_id`, so a record carrying the batch's id matched its own consume.
+    await this.collection.updateMany(
+      { _id: { $in: ids }, $or: consumptions.map((c) => redemptionFilter(c, now)) },
+      { $set: { spentAt: now, redeemedBy: batch } },
+      SINGLE_USE_WRITE,
     );
+    const records = await this.collection.find({ _id: { $in: ids } }, SINGLE_USE_READ).toArray();
+    const byId = new Map(records.map((record) => [record._id, record]));
+    const won = ids.filter((id) => byId.get(id)?.redeemedBy === batch);
+    if (won.length > 0) {
+      await this.collection.updateMany(
+        { _id: { $in: won }, redeemedBy: batch },
+        { $unset: { payload: '' } },
+        SINGLE_USE_WRITE,
+      );
+    }
+    return new Map(
+      consumptions.map((consumption) => {
+        const record = byId.get(consumption.keyHash) ?? null;
+        const result =
+          record?.redeemedBy === batch
+            ? this.redeemed(record, now)
+            : consumeRefusal(record, consumption, now);
+        return [consumption.keyHash, result];
+      }),
+    );
+  }
+
+  private redeemed(record: ChallengeRecord, now: Date): ConsumeResult<unknown> {
+    this.events.emit(new ChallengeRedeemed(record.kind, record.createdAt, expiryOf(record), now));
+    return { ok: true, challenge: toChallenge(record) };
   }
 
   async inspect<P>(

@@ -141,6 +141,134 @@ describe('ChallengeStore on the test MongoDB server', () => {
     await expect(issueCode(key)).rejects.toThrow(/duplicate key/i);
   });
 
+  describe('consumes asked for in one turn (one batch)', () => {
+    const recordOf = (key: string) =>
+      t.connection.collection(CHALLENGE_COLLECTION).findOne({ _id: sha256Base64Url(key) as never });
+
+    it('redeems each of several codes once with its own payload, and keeps none of the payloads', async () => {
+      const keys = Array.from({ length: 8 }, () => randomToken());
+      await Promise.all(
+        keys.map((key, i) =>
+          store.issue({
+            kind: 'authorization_code',
+            key,
+            binding,
+            payload: { sub: `user${i}` },
+            ttlSeconds: 60,
+          }),
+        ),
+      );
+
+      const results = await Promise.all(
+        keys.map((key) => store.consume<{ sub: string }>('authorization_code', key, binding)),
+      );
+
+      results.forEach((result, i) =>
+        expect(result).toMatchObject({
+          ok: true,
+          challenge: { keyHash: sha256Base64Url(keys[i]), binding, payload: { sub: `user${i}` } },
+        }),
+      );
+      for (const key of keys) {
+        const left = await recordOf(key);
+        expect(left).not.toHaveProperty('payload');
+        expect(left?.spentAt).toEqual(expect.any(Date));
+      }
+      const replays = await Promise.all(
+        keys.map((key) => store.consume('authorization_code', key, binding)),
+      );
+      expect(replays).toEqual(keys.map((key) => replayOf(key)));
+    });
+
+    it('answers each consume of a batch as it would be answered alone, spending only those that match', async () => {
+      const [good, wrongClient, spent, expired, otherKind, unknown] = Array.from(
+        { length: 6 },
+        () => randomToken(),
+      );
+      await Promise.all([good, wrongClient, spent, otherKind].map((key) => issueCode(key)));
+      await issueCode(expired, 1);
+      expect((await store.consume('authorization_code', spent, binding)).ok).toBe(true);
+      t.clock.advance(2);
+
+      const results = await Promise.all([
+        store.consume('authorization_code', good, binding),
+        store.consume('authorization_code', wrongClient, { ...binding, client_id: 'attacker' }),
+        store.consume('authorization_code', spent, binding),
+        store.consume('authorization_code', expired, binding),
+        store.consume('wallet_nonce', otherKind, binding),
+        store.consume('authorization_code', unknown, binding),
+      ]);
+
+      expect(results).toEqual([
+        expect.objectContaining({ ok: true }),
+        { ok: false, reason: 'binding_mismatch', mismatched: ['client_id'] },
+        replayOf(spent),
+        { ok: false, reason: 'expired' },
+        { ok: false, reason: 'unknown' },
+        { ok: false, reason: 'unknown' },
+      ]);
+      // What a batch refused it left as it was: the rightful owner and the right kind still redeem.
+      expect(await recordOf(wrongClient)).toHaveProperty('payload');
+      expect((await store.consume('authorization_code', wrongClient, binding)).ok).toBe(true);
+      expect((await store.consume('authorization_code', otherKind, binding)).ok).toBe(true);
+    });
+
+    it('gives one success per key to 20 consumes of each of 5 keys racing in one turn', async () => {
+      const keys = Array.from({ length: 5 }, () => randomToken());
+      await Promise.all(keys.map((key) => issueCode(key)));
+
+      const results = await Promise.all(
+        keys.flatMap((key) =>
+          Array.from({ length: 20 }, () => store.consume('authorization_code', key, binding)),
+        ),
+      );
+
+      keys.forEach((key, i) => {
+        const ofKey = results.slice(i * 20, (i + 1) * 20);
+        expect(ofKey.filter((r) => r.ok)).toHaveLength(1);
+        expect(ofKey.filter((r) => !r.ok)).toEqual(Array(19).fill(replayOf(key)));
+      });
+    });
+
+    it('redeems a key for the consume bound as asked when a wrongly bound one comes first in the turn', async () => {
+      const [key, other] = [randomToken(), randomToken()];
+      await Promise.all([issueCode(key), issueCode(other)]);
+
+      const [wrong, right, otherResult] = await Promise.all([
+        store.consume('authorization_code', key, { ...binding, client_id: 'attacker' }),
+        store.consume('authorization_code', key, binding),
+        store.consume('authorization_code', other, binding),
+      ]);
+
+      expect(wrong).toEqual({ ok: false, reason: 'binding_mismatch', mismatched: ['client_id'] });
+      expect(right.ok).toBe(true);
+      expect(otherResult.ok).toBe(true);
+    });
+
+    it('redeems a key once however batches of several turns, lone consumes and peeked redemptions race it', async () => {
+      for (let round = 0; round < 5; round++) {
+        const key = randomToken();
+        await issueCode(key);
+        const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+        const withAnother = async () => {
+          const [own] = await Promise.all([
+            store.consume('authorization_code', key, binding),
+            store.consume('authorization_code', randomToken(), binding),
+          ]);
+          return own;
+        };
+        const results = await Promise.all([
+          withAnother(),
+          store.redeemPeeked('authorization_code', key),
+          nextTurn().then(withAnother),
+          nextTurn().then(() => store.consume('authorization_code', key, binding)),
+          new Promise((resolve) => setTimeout(resolve, 1)).then(withAnother),
+        ]);
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+      }
+    });
+  });
+
   it('redeems peeked challenges with the turn: one success per key of 50 racing, alone or in a batch', async () => {
     const keys = [randomToken(), randomToken(), randomToken()];
     await Promise.all(keys.map((key) => issueCode(key)));

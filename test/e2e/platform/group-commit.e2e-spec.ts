@@ -10,7 +10,7 @@ import { useTestApp } from '../../support/use-test-app';
  * command, and each is acknowledged and stored on its own. (Through HTTP, how many requests one
  * turn handles depends on arrival; here the writes are asked for together on purpose.)
  */
-describe('group commit of challenge inserts and grant opens', () => {
+describe('group commit of challenge inserts, redemptions and grant opens', () => {
   let commands: string[];
 
   const t = useTestApp();
@@ -49,6 +49,44 @@ describe('group commit of challenge inserts and grant opens', () => {
     expect(new Set(issued.map((c) => c.keyHash)).size).toBe(30);
     const found = await Promise.all(keys.map((k) => store.peek('wallet_nonce', k)));
     expect(found.every((c) => c !== null)).toBe(true);
+  });
+
+  it('redeems the consumes of one turn in three commands, each with its own payload, one alone in one', async () => {
+    const store = t.app.get(ChallengeStore);
+    const binding = { client_id: 'demo-client' };
+    const keys = Array.from({ length: 20 }, key);
+    await Promise.all(
+      keys.map((k, i) =>
+        store.issue({
+          kind: 'authorization_code',
+          key: k,
+          binding,
+          payload: { i },
+          ttlSeconds: 60,
+        }),
+      ),
+    );
+    commands = [];
+
+    const redeemed = await Promise.all(
+      keys.map((k) => store.consume<{ i: number }>('authorization_code', k, binding)),
+    );
+
+    // Spend and mark, read back, drop the payloads: not one findAndModify each.
+    expect(commands).toEqual(['update challenges', 'find challenges', 'update challenges']);
+    expect(redeemed.map((r) => r.ok && r.challenge.payload.i)).toEqual(keys.map((_, i) => i));
+
+    const alone = key();
+    await store.issue({
+      kind: 'authorization_code',
+      key: alone,
+      binding,
+      payload: {},
+      ttlSeconds: 60,
+    });
+    commands = [];
+    expect((await store.consume('authorization_code', alone, binding)).ok).toBe(true);
+    expect(commands).toEqual(['findAndModify challenges']);
   });
 
   it('opens the grants of one turn in one command, each of them stored', async () => {

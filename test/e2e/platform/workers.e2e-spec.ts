@@ -35,6 +35,15 @@ function childrenOf(parent: number): number[] {
   }
 }
 
+/** SIGKILL, unless the process ended since `ps` listed it (a worker the test killed, say). */
+function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
 /** One request on a connection of its own (no keep-alive): the cluster hands each to a worker. */
 function fresh(
   port: number,
@@ -144,7 +153,7 @@ describe('WORKERS=2: one instance, two processes', () => {
   afterEach(() =>
     started.splice(0).forEach((child) => {
       if (child.exitCode !== null || child.pid === undefined) return;
-      for (const pid of childrenOf(child.pid)) process.kill(pid, 'SIGKILL');
+      for (const pid of childrenOf(child.pid)) killIfAlive(pid);
       child.kill('SIGKILL');
     }),
   );
