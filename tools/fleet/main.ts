@@ -13,7 +13,7 @@ import {
 } from '../../bench/lib/processes';
 import { runFleet } from './harness';
 import { readCommandLine } from '../../bench/lib/command-line';
-import { USAGE, parseOptions } from './options';
+import { parseOptions, usageOf } from './options';
 import { renderReport, renderSummary, type Environment } from './report';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -25,7 +25,7 @@ function log(message: string): void {
 }
 
 async function main(): Promise<void> {
-  const options = readCommandLine(USAGE, parseOptions);
+  const options = readCommandLine(usageOf(process.argv.slice(2)), parseOptions);
   const machine = describeMachine();
   // What is built and run: read now, before anything can change the tree during the run.
   const built = sourceDescription(ROOT);

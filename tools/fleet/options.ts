@@ -102,9 +102,7 @@ export const SOAK_DEFAULTS: FleetOptions = {
   skipBuild: false,
 };
 
-export const USAGE = `npm run fleet -- [options]      about 80 s, one fault of each kind; exits 1 if a check fails
-npm run soak -- --minutes N [options]   N minutes, faults at intervals; writes docs/RELIABILITY.md
-  --minutes N       minutes of load (soak; at least 2)
+const OPTIONS = `  --minutes N       minutes of load (soak; at least 2)
   --seconds N       seconds of load (fleet; at least 60)
   --loops N         traffic loops (fleet ${FLEET_DEFAULTS.loops}, soak ${SOAK_DEFAULTS.loops})
   --workers N[,N,N] each instance's WORKERS, one number for all or one per instance (default ${MIXED_WORKERS.join(',')});
@@ -112,7 +110,21 @@ npm run soak -- --minutes N [options]   N minutes, faults at intervals; writes d
   --in-flight N     most requests in flight at once (fleet ${FLEET_DEFAULTS.inFlight}, soak ${SOAK_DEFAULTS.inFlight})
   --rate N          scenarios started per second, 0 for as fast as answered (fleet ${FLEET_DEFAULTS.scenariosPerSecond}, soak ${SOAK_DEFAULTS.scenariosPerSecond})
   --out FILE        report file (soak default ${SOAK_DEFAULTS.out}); - for none
-  --skip-build      reuse dist-fleet/ instead of compiling src/`;
+  --skip-build      reuse dist-fleet/ instead of compiling src/
+  --help            this text`;
+
+/** `npm run fleet`'s usage, or with `--soak` first (`npm run soak`) the soak's. */
+export function usageOf(argv: readonly string[]): string {
+  return argv[0] === '--soak'
+    ? `npm run soak -- --minutes N [options]
+Three Proofgate instances on one database for N minutes, mixed traffic, faults at intervals; writes docs/RELIABILITY.md.
+
+${OPTIONS}`
+    : `npm run fleet -- [options]
+Three Proofgate instances on one database, mixed traffic, one fault of each kind: about 80 s; exits 1 if a check fails.
+
+${OPTIONS}`;
+}
 
 /** Parses argv (without node and the script); `--soak` first selects the soak profile. */
 export function parseOptions(argv: readonly string[]): FleetOptions {
