@@ -54,9 +54,6 @@ function liveAt(now: Date): mongo.Filter<ChallengeRecord> {
   return { spentAt: null, expiresAt: { $gt: now }, lapsesAt: { $not: { $lte: now } } };
 }
 
-/** The fields the redemptions' events and refusals read. */
-const LIFETIME = { createdAt: 1, expiresAt: 1, lapsesAt: 1 } as const;
-
 function toChallenge<P>(record: ChallengeRecord): StoredChallenge<P> {
   return {
     kind: record.kind,
@@ -66,19 +63,6 @@ function toChallenge<P>(record: ChallengeRecord): StoredChallenge<P> {
     createdAt: record.createdAt,
     expiresAt: expiryOf(record),
   };
-}
-
-/** Why a challenge was not redeemed, from what its key holds now. */
-function notRedeemed(
-  record: Pick<ChallengeRecord, 'kind' | 'spentAt' | 'expiresAt' | 'lapsesAt'> | null,
-  kind: ChallengeKind,
-  now: Date,
-): RedeemResult {
-  if (record === null || record.kind !== kind) return { ok: false, reason: 'unknown' };
-  if (record.spentAt) return { ok: false, reason: 'replayed' };
-  if (expiryOf(record).getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
-  // Live and unspent, yet not matched: issued after the update (a key is random: never).
-  return { ok: false, reason: 'unknown' };
 }
 
 type Refusal = Exclude<ConsumeResult<never>, { ok: true }>;
@@ -162,12 +146,6 @@ function consumeRefusal(
   );
 }
 
-/** A redemption of a peeked challenge: its kind and the hash of its key. */
-interface Redemption {
-  readonly kind: ChallengeKind;
-  readonly keyHash: string;
-}
-
 /**
  * Challenges in MongoDB, on the driver's collection directly: the hot path carries no mongoose
  * casting or hydration (the schema still defines the collection and its indexes). Every filter
@@ -187,13 +165,9 @@ export class MongoChallengeStore extends ChallengeStore {
   private readonly peeks = new TurnBatcher<Peek, ChallengeRecord | null>((peeks) =>
     this.read(peeks),
   );
-  /** Consumes asked for in the same turn (`consume`). */
+  /** Consumes and redemptions of peeked challenges asked for in the same turn. */
   private readonly consumptions = new TurnBatcher<Consumption, ConsumeResult<unknown>>(
     (consumptions) => this.consumeAll(consumptions),
-  );
-  /** Redemptions of peeked challenges asked for in the same turn (`redeemPeeked`). */
-  private readonly redemptions = new TurnBatcher<Redemption, RedeemResult>((redemptions) =>
-    this.redeemAll(redemptions),
   );
 
   constructor(
@@ -299,12 +273,12 @@ export class MongoChallengeStore extends ChallengeStore {
 
   /**
    * The turn's consumes. One alone, or a key asked for again in the same turn: one
-   * findOneAndUpdate each, as always. Several keys: three commands for all of them, as
-   * `redeemAll` does, each document still spent atomically and by one batch only:
+   * findOneAndUpdate each, as always. Several keys: three commands for all of them, each document
+   * still spent atomically and by one batch only:
    * - one updateMany spends every record that matches its own consume's filter (unspent,
    *   unexpired, bound as asked) and marks it with this batch's random id;
    * - one find reads them back: a record carrying the id was redeemed by its consume, payload and
-   *   all; any other is refused as `redeem` refuses it;
+   *   all; any other is refused as `redeemOne` refuses it;
    * - one updateMany drops the redeemed records' payloads, before any caller is answered.
    * A key asked for twice in the turn is redeemed in the batch for its first consume; the others
    * are tried alone after it, as though they came later.
@@ -405,71 +379,18 @@ export class MongoChallengeStore extends ChallengeStore {
     return { ok: true, challenge: toChallenge<P>(existing) };
   }
 
-  redeemPeeked(kind: ChallengeKind, key: string): Promise<RedeemResult> {
-    return this.redemptions.add({ kind, keyHash: sha256Base64Url(key) });
-  }
-
-  /**
-   * The turn's redemptions. One alone: one findOneAndUpdate, as `consume`. Several: one
-   * updateMany that spends every live one (each document atomically, so by one batch only, on any
-   * MongoDB and without a transaction) and marks it with this batch's random id, then one find
-   * that tells each caller whether its challenge carries that id (redeemed), or was spent before
-   * (replayed), or is gone or expired. A key asked for twice in the batch is redeemed by its first
-   * caller only. The find reads what the update wrote (primary, majority acknowledged).
-   */
-  private async redeemAll(
-    redemptions: readonly Redemption[],
-  ): Promise<ItemOutcome<RedeemResult>[]> {
-    const now = this.clock.now();
-    if (redemptions.length === 1) {
-      const [{ kind, keyHash }] = redemptions;
-      const redeemed = await this.collection.findOneAndUpdate(
-        { _id: keyHash, kind, ...liveAt(now) },
-        { $set: { spentAt: now }, $unset: { payload: '' } },
-        { returnDocument: 'before', projection: LIFETIME, ...SINGLE_USE_WRITE },
-      );
-      if (redeemed) {
-        this.events.emit(new ChallengeRedeemed(kind, redeemed.createdAt, expiryOf(redeemed), now));
-        return [{ value: { ok: true } }];
-      }
-      const existing = await this.collection.findOne({ _id: keyHash }, SINGLE_USE_READ);
-      return [{ value: notRedeemed(existing, kind, now) }];
-    }
-    const batch = randomIdentifier(16);
-    const byKind = new Map<ChallengeKind, Set<string>>();
-    for (const { kind, keyHash } of redemptions) {
-      byKind.set(kind, (byKind.get(kind) ?? new Set()).add(keyHash));
-    }
-    await Promise.all(
-      [...byKind].map(([kind, keyHashes]) =>
-        this.collection.updateMany(
-          { _id: { $in: [...keyHashes] }, kind, ...liveAt(now) },
-          { $set: { spentAt: now, redeemedBy: batch }, $unset: { payload: '' } },
-          SINGLE_USE_WRITE,
-        ),
-      ),
-    );
-    const ids = [...new Set(redemptions.map((redemption) => redemption.keyHash))];
-    const records = await this.collection
-      .find(
-        { _id: { $in: ids } },
-        {
-          projection: { kind: 1, ...LIFETIME, spentAt: 1, redeemedBy: 1 },
-          ...SINGLE_USE_READ,
-        },
-      )
-      .toArray();
-    const byId = new Map(records.map((record) => [record._id, record]));
-    const claimed = new Set<string>();
-    return redemptions.map(({ kind, keyHash }) => {
-      const record = byId.get(keyHash) ?? null;
-      if (record?.kind === kind && record.redeemedBy === batch && !claimed.has(keyHash)) {
-        claimed.add(keyHash);
-        this.events.emit(new ChallengeRedeemed(kind, record.createdAt, expiryOf(record), now));
-        return { value: { ok: true } };
-      }
-      return { value: notRedeemed(record, kind, now) };
+  async redeemPeeked(kind: ChallengeKind, key: string): Promise<RedeemResult> {
+    // `consume`'s redemption with no binding to check (what was peeked is what is redeemed),
+    // sent with the turn's consumes.
+    const result = await this.consumptions.add({
+      kind,
+      keyHash: sha256Base64Url(key),
+      expectedBinding: {},
+      optionalBinding: {},
     });
+    if (result.ok) return { ok: true };
+    // Live and unspent, yet not matched: replaced in between (a `replaces` issue).
+    return { ok: false, reason: result.reason === 'binding_mismatch' ? 'unknown' : result.reason };
   }
 
   async countAttempt(
