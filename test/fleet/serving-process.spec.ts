@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, get } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { servingPid } from '../../tools/fleet/serving-process';
 import { connectionsHeld } from '../../tools/fleet/socket-owner';
 
@@ -58,6 +59,38 @@ describe('which process serves a connection', () => {
       expect(connectionsHeld(port, [process.pid, child.pid!])).toEqual(new Map([[child.pid, 3]]));
     } finally {
       agent.destroy();
+    }
+  });
+
+  it('counts the requests a stopped process has not read, and none once it reads them', async () => {
+    const socket = connect(port, '127.0.0.1');
+    const answer = (s: Socket) =>
+      new Promise<string>((resolve) => s.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    const request = 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+    try {
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(request);
+      expect(await answer(socket)).toMatch(/^HTTP\/1\.1 200/);
+      const pids = [process.pid, child.pid!];
+      expect(connectionsHeld(port, pids, { unreadOnly: true })).toEqual(new Map());
+
+      child.kill('SIGSTOP');
+      const answered = answer(socket);
+      try {
+        socket.write(request);
+        // Loopback delivers at once; the stopped process cannot read it.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(connectionsHeld(port, pids, { unreadOnly: true })).toEqual(
+          new Map([[child.pid, 1]]),
+        );
+        expect(connectionsHeld(port, pids)).toEqual(new Map([[child.pid, 1]]));
+      } finally {
+        child.kill('SIGCONT');
+      }
+      expect(await answered).toMatch(/^HTTP\/1\.1 200/);
+      expect(connectionsHeld(port, pids, { unreadOnly: true })).toEqual(new Map());
+    } finally {
+      socket.destroy();
     }
   });
 });

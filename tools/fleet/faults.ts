@@ -9,7 +9,7 @@ import type { MintedCode } from '../../bench/lib/pkce';
 import type { FleetClient } from './client';
 import type { Fleet } from './fleet';
 import type { FaultKind } from './options';
-import type { Elapsed, FleetInstance } from './processes';
+import { processGone, type Elapsed, type FleetInstance } from './processes';
 import { connectionsHeld } from './socket-owner';
 import type { RedemptionOutcome, SignedNonce, Traffic } from './traffic';
 
@@ -33,6 +33,11 @@ export interface KillHooks {
   readonly readyWithinMs: number;
   readonly killed: (killedAt: number, pids: readonly number[]) => void;
 }
+/**
+ * How long a worker kill holds the instance's workers stopped before it picks one: long enough
+ * for every loop to have sent its next request, short beside the client's patience.
+ */
+const WORKER_FREEZE_MS = 200;
 /** How long a killed worker's replacement is given to serve (1 s of the primary's wait, then a start: as long as a start). */
 const REPLACEMENT_PATIENCE_MS = 120_000;
 /** Refresh families checked concurrently after a fault. */
@@ -257,7 +262,8 @@ export class FaultRunner {
     let killed: Awaited<ReturnType<FleetInstance['kill']>> | undefined;
     const burst = await this.burstThenKill(
       victim,
-      async () => {
+      async (stopSending) => {
+        stopSending();
         killed = await instance.kill();
         hooks?.killed(killed.at, killed.pids);
         return killed.at;
@@ -284,22 +290,36 @@ export class FaultRunner {
   }
 
   /**
-   * One worker of `victim` SIGKILLed mid-redemption, not its primary: the worker holding most of
-   * the burst's connections (so that exchanges are in flight in it). The instance answers
-   * meanwhile from its other workers; the primary logs the death and starts a replacement, which
-   * must serve.
+   * One worker of `victim` SIGKILLed mid-redemption, not its primary. Its workers are stopped
+   * (SIGSTOP) first, so that no exchange in flight finishes before the kill: the loops' requests
+   * freeze inside a worker or wait unread in its socket. The one holding the most unread requests
+   * (else the most connections) is killed, which cuts them; the others continue. The instance
+   * answers meanwhile from its other workers; the primary logs the death and starts a replacement,
+   * which must serve.
    */
   private async workerKill(victim: number) {
     const instance = this.fleet.instances[victim];
     const scanFrom = this.client.attempts.length;
     const before = instance.workerPids();
     let chosen = { pid: before[0] ?? -1, connections: 0 };
-    const burst = await this.burstThenKill(victim, () => {
-      const held = connectionsHeld(instance.port, instance.workerPids());
-      for (const [pid, connections] of held) {
-        if (connections > chosen.connections) chosen = { pid, connections };
+    const burst = await this.burstThenKill(victim, async (stopSending) => {
+      const workers = instance.workerPids();
+      for (const pid of workers) process.kill(pid, 'SIGSTOP');
+      try {
+        // Each loop sends once more and waits: its request is now inside a stopped worker too.
+        await sleep(WORKER_FREEZE_MS);
+        stopSending();
+        const unread = connectionsHeld(instance.port, workers, { unreadOnly: true });
+        const held = connectionsHeld(instance.port, workers);
+        const rank = (pid: number) => (unread.get(pid) ?? 0) * 1000 + (held.get(pid) ?? 0);
+        const pid = [...workers].sort((a, b) => rank(b) - rank(a))[0] ?? chosen.pid;
+        chosen = { pid, connections: held.get(pid) ?? 0 };
+        return await instance.killWorker(chosen.pid);
+      } finally {
+        for (const pid of workers) {
+          if (pid !== chosen.pid && !processGone(pid)) process.kill(pid, 'SIGCONT');
+        }
       }
-      return instance.killWorker(chosen.pid);
     });
     const served = await instance.workersServing(REPLACEMENT_PATIENCE_MS);
     const replacement = [...(served ?? new Map<number, number>())].find(
@@ -327,11 +347,12 @@ export class FaultRunner {
   /**
    * KILL_LOOPS loops exchange codes at `victim` without pause until `kill` is judged due, then
    * `kill` runs (and resolves when its process is gone) while the others' exchanges are in
-   * flight; the cut ones are retried elsewhere by the client.
+   * flight; the cut ones are retried elsewhere by the client. The loops send no more once `kill`
+   * calls `stopSending`, or it ends.
    */
   private async burstThenKill(
     victim: number,
-    kill: () => Promise<number>,
+    kill: (stopSending: () => void) => Promise<number>,
     hooks?: KillHooks,
   ): Promise<NonNullable<FaultRecord['kill']>> {
     const codes = await this.mintMany(KILL_CODES);
@@ -366,8 +387,9 @@ export class FaultRunner {
     await killNow;
     clearTimeout(cap);
     this.signal.removeEventListener('abort', signalKill);
-    killing = true;
-    const killedAt = await kill();
+    const stopSending = () => (killing = true);
+    const killedAt = await kill(stopSending);
+    stopSending();
     await Promise.all(loops);
     const cut = outcomes.filter((o) => o.lost);
     return {

@@ -55,16 +55,24 @@ export function socketOwner(
 
 /**
  * How many open loopback connections whose local end is `localPort` (the server's end, at an
- * instance's port) each of `pids` holds; a pid holding none is absent.
+ * instance's port) each of `pids` holds; a pid holding none is absent. With `unreadOnly`, only
+ * those with bytes the process has not read yet: a request waiting in a stopped process's socket.
  */
-export function connectionsHeld(localPort: number, pids: readonly number[]): Map<number, number> {
+export function connectionsHeld(
+  localPort: number,
+  pids: readonly number[],
+  { unreadOnly = false } = {},
+): Map<number, number> {
   const local = `${LOOPBACK_HEX}:${hexPort(localPort)}`;
   const inodes = new Set<string>();
   try {
     for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       // State 01 is ESTABLISHED: the listening socket and closing ones are not connections.
-      if (fields[1] === local && fields[3] === '01') inodes.add(`socket:[${fields[9]}]`);
+      if (fields[1] !== local || fields[3] !== '01') continue;
+      // Field 4 is tx_queue:rx_queue, in hex: rx_queue counts the bytes received, not yet read.
+      if (unreadOnly && parseInt(fields[4]?.split(':')[1] ?? '0', 16) === 0) continue;
+      inodes.add(`socket:[${fields[9]}]`);
     }
   } catch {
     return new Map();
