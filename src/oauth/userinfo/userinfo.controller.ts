@@ -8,13 +8,13 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import {
-  type HttpRequest as Request,
-  type HttpResponse as Response,
-  requestPath,
+import type {
+  HttpRequest as Request,
+  HttpResponse as Response,
 } from '../../platform/http/http-exchange';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { ApiBearerProtected, FORM } from '../../platform/openapi/api-decorators';
+import { presentedTokenOf } from '../../tokens/grants/presented-token.decorator';
 import { UserInfoFormDto } from './userinfo-form.dto';
 import { UserInfoResponseDto } from './userinfo-response.dto';
 import { UserInfoService } from './userinfo.service';
@@ -99,13 +99,10 @@ export class UserInfoController {
     response: Response,
     authorization = request.headers.authorization,
   ): Promise<UserInfoResponseDto | string> {
-    const { answer, dpopNonce } = await this.userInfo.userInfo({
+    const answer = await this.userInfo.userInfo({
+      ...presentedTokenOf(request, response),
       authorization,
-      dpop: request.headers.dpop as string | undefined,
-      method: request.method,
-      path: requestPath(request),
     });
-    if (dpopNonce !== undefined) response.header('DPoP-Nonce', dpopNonce);
     if ('json' in answer) return answer.json;
     // Core §5.3.2: "the UserInfo Response ... MUST be ... application/jwt".
     response.header('Content-Type', 'application/jwt');

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InsufficientScope } from '../../platform/errors/protocol-error';
 import {
   BearerTokenAuthenticator,
   type PresentedToken,
 } from '../../tokens/grants/grant-bearer.authenticator';
-import { inTokenScheme } from '../../tokens/dpop/dpop.errors';
-import { OPENID_SCOPE, hasScope } from '../../tokens/scopes';
+import { OPENID_SCOPE } from '../../tokens/scopes';
 import { UserProfiles } from '../../accounts/users/user-profile.service';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { SignedUserInfoService } from '../../tokens/signed-userinfo.service';
@@ -32,20 +30,16 @@ export class UserInfoService {
     private readonly signed: SignedUserInfoService,
   ) {}
 
-  /** The answer, and the DPoP nonce to send with it (RFC 9449 §9), if one is due. */
-  async userInfo(
-    presented: PresentedToken,
-  ): Promise<{ answer: UserInfoAnswer; dpopNonce?: string }> {
-    const { claims: token, grant, dpopNonce } = await this.bearer.authenticate(presented);
-    // Core §5.3.1: the access token must come from an OpenID Connect request.
-    if (!hasScope(token.scope, OPENID_SCOPE)) {
-      const refusal = new InsufficientScope(
-        'The access token was not issued for the openid scope',
-        'openid',
-      );
-      // RFC 9449 §7.1: a bound token's refusal is a DPoP challenge.
-      throw inTokenScheme(token, refusal);
-    }
+  /**
+   * The answer to `presented`, whose token must come from an OpenID Connect request (Core §5.3.1:
+   * the openid scope); a due DPoP nonce (RFC 9449 §9) goes out through `sendDpopNonce`.
+   */
+  async userInfo(presented: PresentedToken): Promise<UserInfoAnswer> {
+    const { claims: token, grant } = await this.bearer.authenticateWithScope(
+      presented,
+      OPENID_SCOPE,
+      'The access token was not issued for the openid scope',
+    );
     // Core §5.4: each scope asks for the claims it releases that the account has (`profile`
     // its profile, `email` its verified address, `identity` and `age` what a credential
     // disclosed); §5.5: the `claims` parameter of the authorization request may ask for any of
@@ -63,10 +57,8 @@ export class UserInfoService {
     ]);
     const info: UserInfoResponseDto = { sub: token.sub, ...profile };
     const alg = client?.userinfoSignedResponseAlg;
-    const answer: UserInfoAnswer =
-      alg === undefined
-        ? { json: info }
-        : { jwt: await this.signed.sign({ clientId: token.client_id, alg, claims: info }) };
-    return { answer, ...(dpopNonce === undefined ? {} : { dpopNonce }) };
+    return alg === undefined
+      ? { json: info }
+      : { jwt: await this.signed.sign({ clientId: token.client_id, alg, claims: info }) };
   }
 }

@@ -95,17 +95,18 @@ export class BearerTokenAuthenticator {
   /**
    * `authenticate` for a route that needs `scope` (the admin API's, the SSF stream API's): a due
    * DPoP nonce goes out first (`sendDpopNonce`), whatever follows; a token without the scope is
-   * `403 insufficient_scope` (RFC 6750 §3.1), in the DPoP scheme for a bound token (RFC 9449 §7.1).
+   * `403 insufficient_scope` (RFC 6750 §3.1) saying `refusal`, in the DPoP scheme for a bound token
+   * (RFC 9449 §7.1).
    */
   async authenticateWithScope(
     presented: PresentedToken,
     scope: string,
+    refusal = `This call needs the scope ${scope}`,
   ): Promise<AuthenticatedToken> {
     const authenticated = await this.authenticate(presented);
     if (authenticated.dpopNonce !== undefined) presented.sendDpopNonce?.(authenticated.dpopNonce);
     if (!hasScope(authenticated.claims.scope, scope)) {
-      const refusal = new InsufficientScope(`This call needs the scope ${scope}`, scope);
-      throw inTokenScheme(authenticated.claims, refusal);
+      throw inTokenScheme(authenticated.claims, new InsufficientScope(refusal, scope));
     }
     return authenticated;
   }

@@ -3,7 +3,8 @@
  * `/passkeys/registration/*` authenticate an account-scoped token as `/api/me` does. A DPoP-bound
  * token comes as `Authorization: DPoP` with a proof of its key; every refusal of such a request,
  * the account's own (scope, recent login) included, is a `WWW-Authenticate: DPoP` challenge
- * naming the algorithms (§7.1), never a `Bearer` one; a due nonce comes back in `DPoP-Nonce`.
+ * naming the algorithms (§7.1), never a `Bearer` one; a due nonce comes back in `DPoP-Nonce`, as
+ * it does at /userinfo, refusals included.
  */
 import { decodeJwt } from 'jose';
 import { TestApp } from '../../support/test-app';
@@ -185,5 +186,64 @@ describe('DPoP nonces at the account endpoints (DPOP_REQUIRE_NONCE=true, RFC 944
     expect(answered.status).toBe(200);
     expect(answered.headers['dpop-nonce']).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
     expect(answered.headers['dpop-nonce']).not.toBe(nonce);
+  });
+
+  it('hands the next nonce at /userinfo too, with its answer and with its insufficient_scope refusal', async () => {
+    const iat = () => t.clock.nowSeconds();
+    const boundFor = async (scope: string) => {
+      const first = await exchangeWithProof(
+        t,
+        agent,
+        await signProof(key, { htu: `${issuer}/token`, iat: iat() }),
+        { client: DEMO_SPA, scope },
+      );
+      const tokens = await exchangeWithProof(
+        t,
+        agent,
+        await signProof(key, {
+          htu: `${issuer}/token`,
+          iat: iat(),
+          nonce: String(first.headers['dpop-nonce']),
+        }),
+        { client: DEMO_SPA, scope },
+      );
+      return {
+        token: tokens.body.access_token as string,
+        nonce: String(first.headers['dpop-nonce']),
+      };
+    };
+    const userinfo = async (token: string, nonce: string) =>
+      t
+        .http()
+        .get('/userinfo')
+        .set('Authorization', `DPoP ${token}`)
+        .set(
+          'DPoP',
+          await signProof(key, {
+            htm: 'GET',
+            htu: `${issuer}/userinfo`,
+            accessToken: token,
+            iat: iat(),
+            nonce,
+          }),
+        );
+    const openid = await boundFor('openid');
+    const notOpenid = await boundFor('profile');
+    // A step later each proof's nonce is the previous one: accepted, and the current one handed over.
+    t.clock.advance(60);
+    const answered = await userinfo(openid.token, openid.nonce);
+    expect(answered.status).toBe(200);
+    expect(answered.body.sub).toEqual(expect.any(String));
+    expect(answered.headers['dpop-nonce']).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
+    expect(answered.headers['dpop-nonce']).not.toBe(openid.nonce);
+
+    const refused = await userinfo(notOpenid.token, notOpenid.nonce);
+    expectDpopChallenge(
+      refused,
+      403,
+      'insufficient_scope',
+      'The access token was not issued for the openid scope',
+    );
+    expect(refused.headers['dpop-nonce']).toBe(answered.headers['dpop-nonce']);
   });
 });
