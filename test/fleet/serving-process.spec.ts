@@ -65,7 +65,9 @@ describe('which process serves a connection', () => {
   it('counts the requests a stopped process has not read, and none once it reads them', async () => {
     const socket = connect(port, '127.0.0.1');
     const answer = (s: Socket) =>
-      new Promise<string>((resolve) => s.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+      new Promise<string>((resolve) =>
+        s.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+      );
     const request = 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
     try {
       await new Promise((resolve) => socket.once('connect', resolve));
