@@ -24,6 +24,7 @@ import { ChallengeIssued, ChallengeRedeemed, ChallengeSpent } from '../challenge
 import { ChallengeStore } from '../challenge-store';
 import { ChallengeRecord } from './challenge.schema';
 import { firstWriteWins } from '../../platform/database/duplicate-key';
+import { isInterruptedWrite } from '../../platform/database/failover';
 
 const BINDING_FIELD = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -306,12 +307,25 @@ export class MongoChallengeStore extends ChallengeStore {
     return outcomes.map((value) => ({ value }));
   }
 
-  /** The one atomic redemption: unspent, unexpired and bound as asked, or nothing. */
-  private async redeemOne(consumption: Consumption, now: Date): Promise<ConsumeResult<unknown>> {
+  /**
+   * The one atomic redemption: unspent, unexpired and bound as asked, or nothing. With `batch`,
+   * a record that batch marked as its own is taken too: the retry of an interrupted batch.
+   */
+  private async redeemOne(
+    consumption: Consumption,
+    now: Date,
+    batch?: string,
+  ): Promise<ConsumeResult<unknown>> {
+    const filter = redemptionFilter(consumption, now);
     // It drops the payload and leaves the spent marker that tells a later replay what it is.
     const redeemed = await this.collection.findOneAndUpdate(
-      redemptionFilter(consumption, now),
-      { $set: { spentAt: now }, $unset: { payload: '' } },
+      batch === undefined
+        ? filter
+        : { _id: consumption.keyHash, $or: [filter, { redeemedBy: batch }] },
+      {
+        $set: { spentAt: now, ...(batch === undefined ? {} : { redeemedBy: batch }) },
+        $unset: { payload: '' },
+      },
       { returnDocument: 'before', ...SINGLE_USE_WRITE },
     );
     if (redeemed) return this.redeemed(redeemed, now);
@@ -320,29 +334,49 @@ export class MongoChallengeStore extends ChallengeStore {
     return consumeRefusal(existing, consumption, now);
   }
 
-  /** Several keys' redemptions in three commands (`consumeAll`), by key hash. */
+  /**
+   * Several keys' redemptions in three commands (`consumeAll`), by key hash. A failover or a lost
+   * connection under the first two (neither is retried by the driver as a findOneAndUpdate is)
+   * leaves some, all or none of the records marked with the batch's id, their payloads still on
+   * them: each consume is then redeemed alone, taking a record its batch marked as its own
+   * (`redeemOne`). The marks decide, so no record is redeemed twice or lost to its rightful
+   * consume, whether the interrupted write took effect or not.
+   */
   private async redeemBatch(
     consumptions: readonly Consumption[],
     now: Date,
   ): Promise<Map<string, ConsumeResult<unknown>>> {
     const batch = randomIdentifier(16);
     const ids = consumptions.map((consumption) => consumption.keyHash);
-    // `_id: {$in}` at the top, so that any MongoDB finds the candidates by the `_id` index; each
-    // `$or` branch names one `_id`, so a record carrying the batch's id matched its own consume.
-    await this.collection.updateMany(
-      { _id: { $in: ids }, $or: consumptions.map((c) => redemptionFilter(c, now)) },
-      { $set: { spentAt: now, redeemedBy: batch } },
-      SINGLE_USE_WRITE,
-    );
-    const records = await this.collection.find({ _id: { $in: ids } }, SINGLE_USE_READ).toArray();
+    let records: ChallengeRecord[];
+    try {
+      // `_id: {$in}` at the top, so that any MongoDB finds the candidates by the `_id` index; each
+      // `$or` branch names one `_id`, so a record carrying the batch's id matched its own consume.
+      await this.collection.updateMany(
+        { _id: { $in: ids }, $or: consumptions.map((c) => redemptionFilter(c, now)) },
+        { $set: { spentAt: now, redeemedBy: batch } },
+        SINGLE_USE_WRITE,
+      );
+      records = await this.collection.find({ _id: { $in: ids } }, SINGLE_USE_READ).toArray();
+    } catch (error) {
+      if (!isInterruptedWrite(error)) throw error;
+      const each = await Promise.all(consumptions.map((c) => this.redeemOne(c, now, batch)));
+      return new Map(consumptions.map((c, i) => [c.keyHash, each[i]]));
+    }
     const byId = new Map(records.map((record) => [record._id, record]));
     const won = ids.filter((id) => byId.get(id)?.redeemedBy === batch);
     if (won.length > 0) {
-      await this.collection.updateMany(
-        { _id: { $in: won }, redeemedBy: batch },
-        { $unset: { payload: '' } },
-        SINGLE_USE_WRITE,
-      );
+      // Dropping payloads twice is harmless: once more after an interruption, then the error.
+      const dropPayloads = () =>
+        this.collection.updateMany(
+          { _id: { $in: won }, redeemedBy: batch },
+          { $unset: { payload: '' } },
+          SINGLE_USE_WRITE,
+        );
+      await dropPayloads().catch((error: unknown) => {
+        if (!isInterruptedWrite(error)) throw error;
+        return dropPayloads();
+      });
     }
     return new Map(
       consumptions.map((consumption) => {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { type PageLocale, TrustedHtml, pageLocaleOf } from '../i18n/page-locale';
 import { mongo } from 'mongoose';
+import { isFailover } from '../database/failover';
 import {
   InvalidRequest,
   NotFound,
@@ -69,24 +70,6 @@ function* causes(e: unknown): Generator<unknown> {
     if (wrapped === current) return;
     current = wrapped;
   }
-}
-
-/**
- * A replica set's election under way, as the server answers a write sent to the primary that just
- * stepped down (or is shutting down): NotWritablePrimary, NotPrimaryNoSecondaryOk,
- * NotPrimaryOrSecondary, PrimarySteppedDown, InterruptedAtShutdown,
- * InterruptedDueToReplStateChange, ShutdownInProgress. The driver retries such a write once when
- * it may (a retryable write); one it may not retry (an updateMany) fails with it. The new primary
- * takes writes within seconds: an outage to retry after, never a bug of the request.
- */
-const FAILOVER_CODES = new Set([10107, 13435, 13436, 189, 11600, 11602, 91]);
-
-function isFailover(e: unknown): boolean {
-  return (
-    e instanceof mongo.MongoServerError &&
-    (e.hasErrorLabel('RetryableWriteError') ||
-      (typeof e.code === 'number' && FAILOVER_CODES.has(e.code)))
-  );
 }
 
 function isDatabaseUnavailable(e: unknown): boolean {

@@ -1,3 +1,4 @@
+import { mongo } from 'mongoose';
 import { ChallengeStore } from '../../../src/challenges/challenge-store';
 import { CHALLENGE_COLLECTION } from '../../../src/challenges/persistence/challenge.schema';
 import { randomToken, sha256Base64Url } from '../../../src/platform/crypto/hashing';
@@ -266,6 +267,147 @@ describe('ChallengeStore on the test MongoDB server', () => {
         ]);
         expect(results.filter((r) => r.ok)).toHaveLength(1);
       }
+    });
+  });
+
+  /**
+   * A replica set's election, or a lost connection, under a batch: the driver retries neither its
+   * updateMany nor a failed find as it retries a lone findOneAndUpdate. The write is cut here the
+   * way an election cuts it (applied to some, all or none of its records, then the error), and
+   * each consume must still get what it would have got, its payload included.
+   */
+  describe('a batch cut by a failover or a lost connection', () => {
+    const challenges = () => t.connection.collection(CHALLENGE_COLLECTION);
+    const recordOf = (key: string) => challenges().findOne({ _id: sha256Base64Url(key) as never });
+    const failover = (code: number, codeName: string) =>
+      new mongo.MongoServerError({ code, codeName, errmsg: `${codeName} (injected)` });
+    afterEach(() => jest.restoreAllMocks());
+
+    /** The next updateMany on the challenges changes only the records `applyTo` picks, then fails. */
+    function cutNextUpdateMany(error: Error, applyTo: (ids: string[]) => string[]) {
+      const collection = challenges();
+      const real = collection.updateMany.bind(collection);
+      return jest
+        .spyOn(collection, 'updateMany')
+        .mockImplementationOnce(async (filter: Record<string, unknown>, update, options) => {
+          const ids = (filter._id as { $in: string[] }).$in;
+          const applied = applyTo(ids);
+          if (applied.length > 0)
+            await real({ ...filter, _id: { $in: applied as never[] } }, update, options);
+          throw error;
+        });
+    }
+
+    /** Four codes, one asked for with the wrong client, one spent before: all in one turn. */
+    async function consumeMixedBatch() {
+      const good = Array.from({ length: 4 }, () => randomToken());
+      const [wrongClient, spent] = [randomToken(), randomToken()];
+      await Promise.all(
+        [...good, wrongClient, spent].map((key, i) =>
+          store.issue({
+            kind: 'authorization_code',
+            key,
+            binding,
+            payload: { sub: `user${i}` },
+            ttlSeconds: 60,
+          }),
+        ),
+      );
+      expect((await store.consume('authorization_code', spent, binding)).ok).toBe(true);
+      const results = await Promise.all([
+        ...good.map((key) => store.consume<{ sub: string }>('authorization_code', key, binding)),
+        store.consume('authorization_code', wrongClient, { ...binding, client_id: 'attacker' }),
+        store.consume('authorization_code', spent, binding),
+      ]);
+      return { good, wrongClient, spent, results };
+    }
+
+    it.each([
+      ['midway by an election', failover(11602, 'InterruptedDueToReplStateChange'), 2],
+      ['after it took effect, by a lost connection', new mongo.MongoNetworkError('reset'), 6],
+      [
+        'before it took effect, by a primary stepping down',
+        failover(10107, 'NotWritablePrimary'),
+        0,
+      ],
+    ])(
+      'answers each consume as if nothing had happened when the spend is cut %s',
+      async (_when, error, applied) => {
+        const cut = cutNextUpdateMany(error, (ids) => ids.slice(0, applied));
+        const { good, wrongClient, spent, results } = await consumeMixedBatch();
+
+        expect(cut).toHaveBeenCalled();
+        expect(results).toEqual([
+          ...good.map((key, i): unknown =>
+            expect.objectContaining({
+              ok: true,
+              challenge: expect.objectContaining({
+                keyHash: sha256Base64Url(key),
+                payload: { sub: `user${i}` },
+              }),
+            }),
+          ),
+          { ok: false, reason: 'binding_mismatch', mismatched: ['client_id'] },
+          replayOf(spent),
+        ]);
+        for (const key of good) expect(await recordOf(key)).not.toHaveProperty('payload');
+        const replays = await Promise.all(
+          good.map((key) => store.consume('authorization_code', key, binding)),
+        );
+        expect(replays).toEqual(good.map((key) => replayOf(key)));
+        // What the batch refused it left as it was, even where the cut write reached it.
+        expect(await recordOf(wrongClient)).toHaveProperty('payload');
+        expect((await store.consume('authorization_code', wrongClient, binding)).ok).toBe(true);
+      },
+    );
+
+    it('redeems each consume alone, with its payload, when the read-back is cut', async () => {
+      const collection = challenges();
+      const cut = jest.spyOn(collection, 'find').mockImplementationOnce(
+        () =>
+          ({
+            toArray: () => Promise.reject(new mongo.MongoNetworkError('reset')),
+          }) as never,
+      );
+      const { good, results } = await consumeMixedBatch();
+
+      expect(cut).toHaveBeenCalled();
+      results
+        .slice(0, 4)
+        .forEach((result, i) =>
+          expect(result).toMatchObject({ ok: true, challenge: { payload: { sub: `user${i}` } } }),
+        );
+      for (const key of good) expect(await recordOf(key)).not.toHaveProperty('payload');
+    });
+
+    it('drops the payloads again when that update is cut, and answers the batch', async () => {
+      const collection = challenges();
+      const real = collection.updateMany.bind(collection);
+      const updates = jest
+        .spyOn(collection, 'updateMany')
+        .mockImplementationOnce((...call: Parameters<typeof real>) => real(...call))
+        .mockImplementationOnce(() => Promise.reject(new mongo.MongoNetworkError('reset')));
+      const { good, results } = await consumeMixedBatch();
+
+      expect(updates).toHaveBeenCalledTimes(3);
+      expect(results.slice(0, 4).every((result) => result.ok)).toBe(true);
+      for (const key of good) expect(await recordOf(key)).not.toHaveProperty('payload');
+    });
+
+    it('fails the batch on any other error, spending nothing it did not spend', async () => {
+      cutNextUpdateMany(failover(2, 'BadValue'), () => []);
+      const keys = [randomToken(), randomToken()];
+      await Promise.all(keys.map((key) => issueCode(key)));
+
+      const results = await Promise.allSettled(
+        keys.map((key) => store.consume('authorization_code', key, binding)),
+      );
+
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      for (const key of keys) {
+        expect(await recordOf(key)).toMatchObject({ spentAt: null, payload: { sub: 'user0' } });
+      }
+      expect((await store.consume('authorization_code', keys[0], binding)).ok).toBe(true);
     });
   });
 

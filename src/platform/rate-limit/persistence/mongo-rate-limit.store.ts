@@ -5,6 +5,7 @@ import { TurnBatcher } from '../../database/turn-batcher';
 import { RateLimitStore, WindowCounter } from '../rate-limit.store';
 import { RATE_LIMIT_COUNTER_COLLECTION, RateLimitCounterRecord } from './rate-limit-counter.schema';
 import { isDuplicateKey } from '../../database/duplicate-key';
+import { isInterruptedWrite } from '../../database/failover';
 import { RateLimitConfig } from '../../../config/sections/rate-limits.config';
 import { CounterLeases } from './counter-leases';
 
@@ -25,14 +26,6 @@ interface UpdateReply {
 interface Tally {
   readonly counter: WindowCounter;
   readonly requests: number[];
-}
-
-/** A failure the driver would retry a write after (a failover, a dropped connection). */
-function retryable(error: unknown): boolean {
-  return (
-    error instanceof mongo.MongoNetworkError ||
-    (error instanceof mongo.MongoError && error.hasErrorLabel('RetryableWriteError'))
-  );
 }
 
 /**
@@ -179,7 +172,7 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
       // The driver retries a bulk's upserts once after a failover (retryable writes); so does
       // this. A count the first attempt made before failing may be counted twice: a limit
       // slightly stricter for one window, never looser.
-      if (!retryable(error)) throw error;
+      if (!isInterruptedWrite(error)) throw error;
       reply = await this.database().command(command);
     }
     const failed = reply.writeErrors ?? [];
