@@ -55,8 +55,9 @@ export abstract class GrantRepository {
    * The usual refresh in one round trip: atomically replaces `presented` by `successor` if it is
    * the current token of a live grant (unrevoked, unexpired at `now`) issued to `clientId`, whose
    * refresh tokens are bound to no DPoP key or to `dpop.jkt`, and which without `dpop` is not
-   * DPoP-bound; answers the grant as it was, having bound it as `rotateRefresh` does; null when
-   * any of that does not hold, having changed nothing.
+   * DPoP-bound; answers the grant as rotated, having bound it as `rotateRefresh` does; null when
+   * any of that does not hold, having changed nothing. The refreshes of one moment rotate
+   * together, each grant still atomically and once.
    */
   abstract rotateIfCurrent(clientId: string, rotation: RefreshRotation): Promise<Grant | null>;
   /**

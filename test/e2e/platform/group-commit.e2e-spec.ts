@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { mongo } from 'mongoose';
 import { ChallengeStore } from '../../../src/challenges/challenge-store';
 import { GrantRepository } from '../../../src/tokens/grants/grant.repository';
-import type { Grant } from '../../../src/tokens/grants/grant';
+import type { DpopBinding, Grant } from '../../../src/tokens/grants/grant';
 import { useTestApp } from '../../support/use-test-app';
 
 /**
@@ -132,5 +132,127 @@ describe('group commit of challenge inserts, redemptions and grant opens', () =>
     expect(stored?.revokedAt).toBeInstanceOf(Date);
     expect(stored?.revokedReason).toBe('code_replay');
     expect((await grants.findById(others[0].grantId))?.revokedAt).toBeUndefined();
+  });
+
+  describe('refresh rotations of one turn', () => {
+    const grantId = () => randomBytes(16).toString('base64url').slice(0, 22);
+
+    async function opened(fields: Partial<Grant> = {}): Promise<Grant> {
+      const now = t.clock.now();
+      const grant: Grant = {
+        grantId: grantId(),
+        clientId: 'demo-client',
+        sub: 'user0',
+        scope: 'openid',
+        authMethod: 'password',
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + 3_600_000),
+        refresh: { current: key(), retries: 0, spent: [] },
+        ...fields,
+      };
+      await t.app.get(GrantRepository).open(grant);
+      return grant;
+    }
+
+    const rotate = (
+      grant: Grant,
+      { clientId = grant.clientId, presented = grant.refresh.current, successor = key() } = {},
+      dpop?: DpopBinding,
+    ) =>
+      t.app.get(GrantRepository).rotateIfCurrent(clientId, {
+        grantId: grant.grantId,
+        presented,
+        successor,
+        now: t.clock.now(),
+        ...(dpop === undefined ? {} : { dpop }),
+      });
+
+    it('rotates the refreshes of one turn in two commands, each grant once; one alone in one', async () => {
+      const grants = await Promise.all(Array.from({ length: 20 }, () => opened()));
+      const successors = grants.map(() => key());
+      commands = [];
+
+      const rotated = await Promise.all(
+        grants.map((grant, i) => rotate(grant, { successor: successors[i] })),
+      );
+
+      // One bulk of updateOne, each with its own filter and update; one read back.
+      expect(commands).toEqual(['update grants', 'find grants']);
+      expect(rotated.map((grant) => grant?.refresh.current)).toEqual(successors);
+      for (const [i, grant] of grants.entries()) {
+        const stored = await t.app.get(GrantRepository).findById(grant.grantId);
+        expect(stored?.refresh).toMatchObject({
+          current: successors[i],
+          spent: [grant.refresh.current],
+        });
+      }
+
+      const alone = await opened();
+      commands = [];
+      expect(await rotate(alone)).not.toBeNull();
+      expect(commands).toEqual(['findAndModify grants']);
+    });
+
+    it('rotates in a batch only what it would rotate alone, and leaves the rest as it was', async () => {
+      const jkt = 'thumbprint-of-the-bound-key-0000000000000';
+      const [good, other, retried, revoked, expired, bound, keyBound] = await Promise.all([
+        opened(),
+        opened(),
+        opened(),
+        opened(),
+        opened({ expiresAt: new Date(t.clock.now().getTime() + 1000) }),
+        opened({ dpopBound: true }),
+        opened({ dpopJkt: jkt }),
+      ]);
+      // A token rotated already, presented again with the successor it was given (a retry).
+      const retriedSuccessor = key();
+      expect(await rotate(retried, { successor: retriedSuccessor })).not.toBeNull();
+      await t.app.get(GrantRepository).revoke(revoked.grantId, 'test', t.clock.now());
+      t.clock.advance(2);
+
+      const results = await Promise.all([
+        rotate(good),
+        rotate(other, { clientId: 'another-client' }),
+        rotate(retried, { successor: retriedSuccessor }),
+        rotate(revoked),
+        rotate(expired),
+        rotate(bound),
+        rotate(
+          keyBound,
+          {},
+          { jkt: 'another-key-thumbprint-00000000000000000000', bindRefresh: true },
+        ),
+      ]);
+
+      expect(results.map((grant) => grant?.grantId ?? null)).toEqual([
+        good.grantId,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+      ]);
+      for (const grant of [other, revoked, expired, bound, keyBound]) {
+        const stored = await t.app.get(GrantRepository).findById(grant.grantId);
+        expect(stored?.refresh).toMatchObject({ current: grant.refresh.current, spent: [] });
+      }
+    });
+
+    it('gives one rotation per grant to 10 tries of each of 3 grants in one turn', async () => {
+      const grants = await Promise.all(Array.from({ length: 3 }, () => opened()));
+      const successors = grants.map(() => key());
+
+      const results = await Promise.all(
+        grants.flatMap((grant, i) =>
+          Array.from({ length: 10 }, () => rotate(grant, { successor: successors[i] })),
+        ),
+      );
+
+      grants.forEach((_, i) => {
+        const ofGrant = results.slice(i * 10, (i + 1) * 10);
+        expect(ofGrant.filter((grant) => grant !== null)).toHaveLength(1);
+      });
+    });
   });
 });

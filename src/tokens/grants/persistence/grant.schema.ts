@@ -92,6 +92,13 @@ export class GrantRecord extends ExpiringRecord {
   /** The refresh-token family, in the grant's own document: one write opens both. */
   @Prop({ type: MongooseSchema.Types.Mixed })
   refresh?: RefreshState;
+
+  /**
+   * The random id of the last batch of refreshes that rotated this grant: a turn's rotations are
+   * one bulk write, and the grants carrying its id after it are those it rotated.
+   */
+  @Prop({ type: String })
+  rotatedBy?: string;
 }
 
 export const GrantSchema = SchemaFactory.createForClass(GrantRecord);

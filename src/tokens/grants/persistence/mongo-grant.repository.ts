@@ -3,7 +3,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
 import { GroupCommit } from '../../../platform/database/group-commit';
 import { idLookups } from '../../../platform/database/id-lookups';
-import type { TurnBatcher } from '../../../platform/database/turn-batcher';
+import { type ItemOutcome, TurnBatcher } from '../../../platform/database/turn-batcher';
+import { randomIdentifier } from '../../../platform/crypto/hashing';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
 import { ActiveGrant, ClientGrant, Grant, GrantFilter, GrantSummary } from '../grant';
 import { DEVICE_CODE_GRANT_TYPE } from '../../../protocol-rules/grant-types';
@@ -92,6 +93,9 @@ export class MongoGrantRepository extends GrantRepository {
   private readonly collection: mongo.Collection<GrantRecord>;
   private readonly opening: GroupCommit<GrantRecord>;
   private readonly liveChecks: TurnBatcher<string, GrantRecord | null>;
+  private readonly rotations = new TurnBatcher<FastRotation, Grant | null>((rotations) =>
+    this.rotateAll(rotations),
+  );
 
   constructor(@InjectModel(GrantRecord.name) private readonly model: Model<GrantRecord>) {
     super();
@@ -235,24 +239,71 @@ export class MongoGrantRepository extends GrantRepository {
     return result.modifiedCount === 1;
   }
 
-  async rotateIfCurrent(clientId: string, rotation: RefreshRotation): Promise<Grant | null> {
-    const { grantId, presented, now, dpop } = rotation;
-    const before = await this.collection.findOneAndUpdate(
-      {
-        _id: grantId,
-        'refresh.current': presented,
-        clientId,
-        revokedAt: { $exists: false },
-        expiresAt: { $gt: now },
-        // A key-bound family rotates only for its key, a DPoP-bound one only with a proof.
-        ...(dpop === undefined
-          ? { dpopJkt: { $exists: false }, dpopBound: { $ne: true } }
-          : { $or: [{ dpopJkt: { $exists: false } }, { dpopJkt: dpop.jkt }] }),
-      },
-      rotationUpdate(rotation),
-      { returnDocument: 'before', projection: { revokedJtis: 0 }, ...SINGLE_USE_WRITE },
+  rotateIfCurrent(clientId: string, rotation: RefreshRotation): Promise<Grant | null> {
+    return this.rotations.add({ clientId, rotation });
+  }
+
+  /**
+   * The turn's fast-path rotations. One alone, or a grant asked for again in the same turn: one
+   * findOneAndUpdate each. Several grants: two commands for all of them, each grant still rotated
+   * atomically and by one rotation only:
+   * - one bulk of updateOne, each with its own rotation's filter and update, which also marks the
+   *   grant with the batch's random id (a retryable write: the driver sends it again after an
+   *   election, and the server applies each update once);
+   * - one find reads them back: a grant carrying the id was rotated by its own rotation.
+   * A grant asked for again in the turn (a client's retry racing its first try) is tried alone
+   * after the batch, as though it came later.
+   */
+  private async rotateAll(
+    rotations: readonly FastRotation[],
+  ): Promise<ItemOutcome<Grant | null>[]> {
+    const first = new Map<string, FastRotation>();
+    const again: number[] = [];
+    rotations.forEach((item, i) => {
+      if (first.has(item.rotation.grantId)) again.push(i);
+      else first.set(item.rotation.grantId, item);
+    });
+    const batched =
+      first.size === 1
+        ? new Map([[rotations[0].rotation.grantId, await this.rotateOne(rotations[0])]])
+        : await this.rotateBatch([...first.values()]);
+    const outcomes = rotations.map((item) => batched.get(item.rotation.grantId) ?? null);
+    await Promise.all(again.map(async (i) => (outcomes[i] = await this.rotateOne(rotations[i]))));
+    return outcomes.map((value) => ({ value }));
+  }
+
+  private async rotateOne(item: FastRotation): Promise<Grant | null> {
+    const rotated = await this.collection.findOneAndUpdate(
+      fastRotationFilter(item),
+      rotationUpdate(item.rotation),
+      { returnDocument: 'after', projection: { revokedJtis: 0 }, ...SINGLE_USE_WRITE },
     );
-    return before ? toGrant(before) : null;
+    return rotated ? toGrant(rotated) : null;
+  }
+
+  /** Several grants' rotations in two commands (`rotateAll`), by grant id; absent: not rotated. */
+  private async rotateBatch(items: readonly FastRotation[]): Promise<Map<string, Grant | null>> {
+    const batch = randomIdentifier(16);
+    await this.collection.bulkWrite(
+      items.map((item) => ({
+        updateOne: {
+          filter: fastRotationFilter(item),
+          update: rotationUpdate(item.rotation, batch),
+        },
+      })),
+      { ordered: false, ...SINGLE_USE_WRITE },
+    );
+    const records = await this.collection
+      .find(
+        { _id: { $in: items.map((item) => item.rotation.grantId) } },
+        { projection: { revokedJtis: 0 }, ...SINGLE_USE_READ },
+      )
+      .toArray();
+    return new Map(
+      records
+        .filter((record) => record.rotatedBy === batch)
+        .map((record) => [record._id, toGrant(record)]),
+    );
   }
 
   async countGraceRetry(grantId: string, current: string, maxRetries: number): Promise<boolean> {
@@ -329,12 +380,37 @@ export class MongoGrantRepository extends GrantRepository {
  * proof the grant becomes DPoP-bound for good, and a public client's family bound to the key
  * (RFC 9449 §5; the caller's filter admits only an unbound family or one of the same key).
  */
-function rotationUpdate({
-  presented,
-  successor,
-  now,
-  dpop,
-}: RefreshRotation): mongo.UpdateFilter<GrantRecord> {
+/**
+ * A refresh's fast path (`rotateIfCurrent`): rotate if the token presented is the current one of
+ * a live grant of `clientId`, bound as the request is.
+ */
+interface FastRotation {
+  readonly clientId: string;
+  readonly rotation: RefreshRotation;
+}
+
+function fastRotationFilter({
+  clientId,
+  rotation: { grantId, presented, now, dpop },
+}: FastRotation): mongo.Filter<GrantRecord> {
+  return {
+    _id: grantId,
+    'refresh.current': presented,
+    clientId,
+    revokedAt: { $exists: false },
+    expiresAt: { $gt: now },
+    // A key-bound family rotates only for its key, a DPoP-bound one only with a proof.
+    ...(dpop === undefined
+      ? { dpopJkt: { $exists: false }, dpopBound: { $ne: true } }
+      : { $or: [{ dpopJkt: { $exists: false } }, { dpopJkt: dpop.jkt }] }),
+  };
+}
+
+/** The rotation's update; with `batch`, it also marks the grant as that batch's (`rotateBatch`). */
+function rotationUpdate(
+  { presented, successor, now, dpop }: RefreshRotation,
+  batch?: string,
+): mongo.UpdateFilter<GrantRecord> {
   return {
     $set: {
       'refresh.current': successor,
@@ -342,6 +418,7 @@ function rotationUpdate({
       'refresh.retries': 0,
       ...(dpop === undefined ? {} : { dpopBound: true }),
       ...(dpop?.bindRefresh ? { dpopJkt: dpop.jkt } : {}),
+      ...(batch === undefined ? {} : { rotatedBy: batch }),
     },
     $push: { 'refresh.spent': { $each: [presented], $slice: -MAX_SPENT_REFRESH_TOKENS } },
   };
