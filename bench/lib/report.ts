@@ -51,9 +51,10 @@ const CIBA_PHASE = `The CIBA phases (#51, poll mode) run right after the oauth p
   \`authorization_details\`), and the agent's next poll redeems each for tokens (checked: the agent's, for a
   person). node-oidc-provider has a CIBA feature (\`features.ciba\`), but the person's approval is the
   application's code (\`provider.backchannelResult\`) with no HTTP API of its own, and the bench's peer does
-  not enable it: there is no peer here. The pending poll is compared with the refresh in the same round (one
-  conditional write of one document each, at /token with the same client authentication and limiter), the
-  redeeming poll with the code exchange (one atomic redeem, a grant, signed tokens).`;
+  not enable it: there is no peer here. The pending poll is compared with the refresh in the same round (a
+  conditional write of one document each, at /token with the same client authentication and limiter; under
+  load the refreshes of one turn share one bulk write and one read), the redeeming poll with the code exchange
+  (one atomic redeem, a grant, signed tokens).`;
 
 /** The admin API's list pages (#77: under 2 database commands a page), under load and alone. */
 const ADMIN_PAGE_PHASES = ['proofgate.admin-grants', 'proofgate.admin-grants-lone'] as const;
