@@ -376,11 +376,6 @@ export class MongoGrantRepository extends GrantRepository {
 }
 
 /**
- * Makes `successor` the current refresh token and `presented` the latest spent one. With a DPoP
- * proof the grant becomes DPoP-bound for good, and a public client's family bound to the key
- * (RFC 9449 §5; the caller's filter admits only an unbound family or one of the same key).
- */
-/**
  * A refresh's fast path (`rotateIfCurrent`): rotate if the token presented is the current one of
  * a live grant of `clientId`, bound as the request is.
  */
@@ -406,7 +401,12 @@ function fastRotationFilter({
   };
 }
 
-/** The rotation's update; with `batch`, it also marks the grant as that batch's (`rotateBatch`). */
+/**
+ * Makes `successor` the current refresh token and `presented` the latest spent one. With a DPoP
+ * proof the grant becomes DPoP-bound for good, and a public client's family bound to the key
+ * (RFC 9449 §5; the caller's filter admits only an unbound family or one of the same key). With
+ * `batch`, it also marks the grant as that batch's (`rotateBatch`).
+ */
 function rotationUpdate(
   { presented, successor, now, dpop }: RefreshRotation,
   batch?: string,
