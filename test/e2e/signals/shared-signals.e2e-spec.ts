@@ -8,6 +8,9 @@ import type { mongo } from 'mongoose';
 import request from 'supertest';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { cliCall } from '../../../src/admin/io/cli-call';
+import { ssfAudience } from '../../../src/protocol-rules/ssf';
+import { AccessTokenService } from '../../../src/tokens/access-token.service';
+import { GrantRepository } from '../../../src/tokens/grants/grant.repository';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
 import { SoftwareAuthenticator } from '../../../src/lab-client/software-authenticator';
 import { accountToken } from '../../support/accounts';
@@ -157,6 +160,31 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
         access_token: string;
       };
       expect((await t.http().get('/ssf/streams').set(as(api.access_token))).status).toBe(401);
+    });
+
+    it('refuses a live token for <ISSUER>/ssf without the ssf scope: 403 insufficient_scope', async () => {
+      // The token endpoint issues none (the ssf scope alone goes to that audience): signed here,
+      // with a live grant behind it, as a bug elsewhere would issue it.
+      const now = t.clock.now();
+      const grantId = `c${'x'.repeat(21)}`;
+      await t.app.get(GrantRepository).openForClient({
+        grantId,
+        clientId: RECEIVER.id,
+        scope: 'api',
+        resource: ssfAudience(issuer()),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + 3_600_000),
+      });
+      const { token } = await t.app.get(AccessTokenService).sign({
+        audience: ssfAudience(issuer()),
+        sub: RECEIVER.id,
+        clientId: RECEIVER.id,
+        scope: 'api',
+        grantId,
+      });
+      const refused = await t.http().get('/ssf/streams').set(as(token));
+      expectRefusal(refused, 403, 'insufficient_scope', 'This call needs the scope ssf');
+      expect(String(refused.headers['www-authenticate'])).toContain('scope="ssf"');
     });
   });
 
