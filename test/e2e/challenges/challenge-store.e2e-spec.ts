@@ -23,6 +23,20 @@ describe('ChallengeStore on the test MongoDB server', () => {
       ttlSeconds,
     });
 
+  /** Each key as a code whose payload names a user of its own: `user<its index>`. */
+  const issueEachOwn = (keys: readonly string[]) =>
+    Promise.all(
+      keys.map((key, i) =>
+        store.issue({
+          kind: 'authorization_code',
+          key,
+          binding,
+          payload: { sub: `user${i}` },
+          ttlSeconds: 60,
+        }),
+      ),
+    );
+
   const replayOf = (key: string, sameBinding = true) => ({
     ok: false,
     reason: 'replayed',
@@ -148,17 +162,7 @@ describe('ChallengeStore on the test MongoDB server', () => {
 
     it('redeems each of several codes once with its own payload, and keeps none of the payloads', async () => {
       const keys = Array.from({ length: 8 }, () => randomToken());
-      await Promise.all(
-        keys.map((key, i) =>
-          store.issue({
-            kind: 'authorization_code',
-            key,
-            binding,
-            payload: { sub: `user${i}` },
-            ttlSeconds: 60,
-          }),
-        ),
-      );
+      await issueEachOwn(keys);
 
       const results = await Promise.all(
         keys.map((key) => store.consume<{ sub: string }>('authorization_code', key, binding)),
@@ -302,17 +306,7 @@ describe('ChallengeStore on the test MongoDB server', () => {
     async function consumeMixedBatch() {
       const good = Array.from({ length: 4 }, () => randomToken());
       const [wrongClient, spent] = [randomToken(), randomToken()];
-      await Promise.all(
-        [...good, wrongClient, spent].map((key, i) =>
-          store.issue({
-            kind: 'authorization_code',
-            key,
-            binding,
-            payload: { sub: `user${i}` },
-            ttlSeconds: 60,
-          }),
-        ),
-      );
+      await issueEachOwn([...good, wrongClient, spent]);
       expect((await store.consume('authorization_code', spent, binding)).ok).toBe(true);
       const results = await Promise.all([
         ...good.map((key) => store.consume<{ sub: string }>('authorization_code', key, binding)),
