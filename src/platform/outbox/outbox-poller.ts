@@ -2,6 +2,7 @@ import type { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '
 import type { Clock } from '../clock/clock';
 import { WorkerPool } from '../concurrency/worker-pool';
 import { randomToken } from '../crypto/hashing';
+import { RepeatedWarning } from '../logging/repeated-warning';
 import type { OutboxLeases } from './outbox-leases';
 
 /** How often an instance runs an outbox's housekeeping (rows left pending past their give-up time). */
@@ -96,9 +97,14 @@ export abstract class OutboxPoller<Lane extends string, Claimed>
       readonly enabled?: boolean;
     },
   ) {
+    // The database unreachable, say: the next tick tries again. Every tick of every lane fails
+    // alike until it is back, so the same failure is written once a while, with its count.
+    const failures = new RepeatedWarning(
+      (message) => this.logger.warn(message),
+      () => this.clock.now().getTime(),
+    );
     const warn = (error: unknown) => {
-      // The database unreachable, say: the next tick tries again.
-      this.logger.warn(`${poller.name} round failed: ${(error as Error).message}`);
+      failures.warn(`${poller.name} round failed: ${(error as Error).message}`);
     };
     this.rounds = new Rounds(
       () => this.round(),
