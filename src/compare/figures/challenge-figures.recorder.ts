@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
+import { RepeatedWarning } from '../../platform/logging/repeated-warning';
 import type { ChallengeModel } from '../../proofs/proof-vocabulary';
 import {
   ChallengeMinuteRecord,
@@ -38,6 +39,11 @@ interface PendingMinute {
 @Injectable()
 export class ChallengeFiguresRecorder implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChallengeFiguresRecorder.name);
+  /** A flush fails each interval while the database is away: written once a while, counted. */
+  private readonly unwritten = new RepeatedWarning(
+    (message) => this.logger.warn(message),
+    () => Date.now(),
+  );
   private totals = new Map<ChallengeModel, PendingTotals>();
   /**
    * Pending minutes by model, then by the minute's start in ms: a request counts 3 to 5 fields,
@@ -141,7 +147,7 @@ export class ChallengeFiguresRecorder implements OnModuleInit, OnModuleDestroy {
             this.addMinuteAt(pending.model, pending.minute.getTime(), field, n);
         }
       }
-      this.logger.warn(`Figures not written yet, will retry: ${(error as Error).message}`);
+      this.unwritten.warn(`Figures not written yet, will retry: ${(error as Error).message}`);
     }
   }
 
