@@ -31,6 +31,22 @@ describe('group commit of challenge inserts, redemptions and grant opens', () =>
 
   const key = () => randomBytes(32).toString('base64url');
 
+  /** A password login's grant of the demo client, live for an hour, with its first refresh token. */
+  const aGrant = (fields: Partial<Grant> = {}): Grant => {
+    const now = t.clock.now();
+    return {
+      grantId: randomBytes(16).toString('base64url').slice(0, 22),
+      clientId: 'demo-client',
+      sub: 'user0',
+      scope: 'openid',
+      authMethod: 'password',
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 3_600_000),
+      refresh: { current: key(), retries: 0, spent: [] },
+      ...fields,
+    };
+  };
+
   it('inserts the challenges of one turn in one command, each of them stored', async () => {
     const store = t.app.get(ChallengeStore);
     const keys = Array.from({ length: 30 }, key);
@@ -91,17 +107,7 @@ describe('group commit of challenge inserts, redemptions and grant opens', () =>
 
   it('opens the grants of one turn in one command, each of them stored', async () => {
     const grants = t.app.get(GrantRepository);
-    const now = t.clock.now();
-    const opened: Grant[] = Array.from({ length: 20 }, (_, i) => ({
-      grantId: randomBytes(16).toString('base64url').slice(0, 22),
-      clientId: 'demo-client',
-      sub: `user${i}`,
-      scope: 'openid',
-      authMethod: 'password',
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + 3_600_000),
-      refresh: { current: key(), retries: 0, spent: [] },
-    }));
+    const opened = Array.from({ length: 20 }, (_, i) => aGrant({ sub: `user${i}` }));
     await Promise.all(opened.map((g) => grants.open(g)));
     expect(commands).toEqual(['update grants']);
     const found = await Promise.all(opened.map((g) => grants.findById(g.grantId)));
@@ -110,23 +116,11 @@ describe('group commit of challenge inserts, redemptions and grant opens', () =>
 
   it('keeps a grant a replay revoked first, when its open shares a command with others', async () => {
     const grants = t.app.get(GrantRepository);
+    const raced = aGrant();
     const now = t.clock.now();
-    const grant = (id: string): Grant => ({
-      grantId: id,
-      clientId: 'demo-client',
-      sub: 'user1',
-      scope: '',
-      authMethod: 'password',
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + 3_600_000),
-      refresh: { current: key(), retries: 0, spent: [] },
-    });
-    const raced = grant(randomBytes(16).toString('base64url').slice(0, 22));
     const expires = new Date(now.getTime() + 3_600_000);
     await grants.revokeForReplay(raced.grantId, 'demo-client', 'code_replay', now, expires);
-    const others = Array.from({ length: 5 }, () =>
-      grant(randomBytes(16).toString('base64url').slice(0, 22)),
-    );
+    const others = Array.from({ length: 5 }, () => aGrant());
     await Promise.all([raced, ...others].map((g) => grants.open(g)));
     const stored = await grants.findById(raced.grantId);
     expect(stored?.revokedAt).toBeInstanceOf(Date);
@@ -135,21 +129,8 @@ describe('group commit of challenge inserts, redemptions and grant opens', () =>
   });
 
   describe('refresh rotations of one turn', () => {
-    const grantId = () => randomBytes(16).toString('base64url').slice(0, 22);
-
     async function opened(fields: Partial<Grant> = {}): Promise<Grant> {
-      const now = t.clock.now();
-      const grant: Grant = {
-        grantId: grantId(),
-        clientId: 'demo-client',
-        sub: 'user0',
-        scope: 'openid',
-        authMethod: 'password',
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + 3_600_000),
-        refresh: { current: key(), retries: 0, spent: [] },
-        ...fields,
-      };
+      const grant = aGrant(fields);
       await t.app.get(GrantRepository).open(grant);
       return grant;
     }
