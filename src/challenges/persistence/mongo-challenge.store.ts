@@ -6,7 +6,11 @@ import { mongo, type Model } from 'mongoose';
 import { Clock } from '../../platform/clock/clock';
 import { randomIdentifier, sha256Base64Url } from '../../platform/crypto/hashing';
 import { GroupCommit } from '../../platform/database/group-commit';
-import { type ItemOutcome, TurnBatcher } from '../../platform/database/turn-batcher';
+import {
+  type ItemOutcome,
+  TurnBatcher,
+  firstOfEachKey,
+} from '../../platform/database/turn-batcher';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../platform/database/single-use';
 import { DomainEvents } from '../../platform/events/domain-events';
 import {
@@ -284,27 +288,16 @@ export class MongoChallengeStore extends ChallengeStore {
    * A key asked for twice in the turn is redeemed in the batch for its first consume; the others
    * are tried alone after it, as though they came later.
    */
-  private async consumeAll(
+  private consumeAll(
     consumptions: readonly Consumption[],
   ): Promise<ItemOutcome<ConsumeResult<unknown>>[]> {
     const now = this.clock.now();
-    const first = new Map<string, Consumption>();
-    const again: number[] = [];
-    consumptions.forEach((consumption, i) => {
-      if (first.has(consumption.keyHash)) again.push(i);
-      else first.set(consumption.keyHash, consumption);
+    return firstOfEachKey(consumptions, (consumption) => consumption.keyHash, {
+      alone: (consumption) => this.redeemOne(consumption, this.clock.now()),
+      batch: (firsts) => this.redeemBatch(firsts, now),
+      // redeemBatch answers every key it is given.
+      absent: { ok: false, reason: 'unknown' },
     });
-    const batched =
-      first.size === 1
-        ? new Map([[consumptions[0].keyHash, await this.redeemOne(consumptions[0], now)]])
-        : await this.redeemBatch([...first.values()], now);
-    const outcomes = consumptions.map((consumption) => batched.get(consumption.keyHash)!);
-    await Promise.all(
-      again.map(
-        async (i) => (outcomes[i] = await this.redeemOne(consumptions[i], this.clock.now())),
-      ),
-    );
-    return outcomes.map((value) => ({ value }));
   }
 
   /**

@@ -51,3 +51,33 @@ export class TurnBatcher<I, O> {
     });
   }
 }
+
+/**
+ * A turn's single-use writes, one per key at a time: the first item of each key goes in one
+ * `batch` (or `alone` when the turn has one key), and any other item of a key already in it is
+ * done `alone` after the batch, as though it came later. `batch` answers by key; a key it leaves
+ * out is answered `absent`.
+ */
+export async function firstOfEachKey<I, O>(
+  items: readonly I[],
+  keyOf: (item: I) => string,
+  run: {
+    readonly alone: (item: I) => Promise<O>;
+    readonly batch: (items: readonly I[]) => Promise<ReadonlyMap<string, O>>;
+    readonly absent: O;
+  },
+): Promise<ItemOutcome<O>[]> {
+  const first = new Map<string, I>();
+  const again: number[] = [];
+  items.forEach((item, i) => {
+    if (first.has(keyOf(item))) again.push(i);
+    else first.set(keyOf(item), item);
+  });
+  const batched =
+    first.size === 1
+      ? new Map([[keyOf(items[0]), await run.alone(items[0])]])
+      : await run.batch([...first.values()]);
+  const outcomes = items.map((item) => batched.get(keyOf(item)) ?? run.absent);
+  await Promise.all(again.map(async (i) => (outcomes[i] = await run.alone(items[i]))));
+  return outcomes.map((value) => ({ value }));
+}

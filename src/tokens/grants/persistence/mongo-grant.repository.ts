@@ -3,7 +3,11 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
 import { GroupCommit } from '../../../platform/database/group-commit';
 import { idLookups } from '../../../platform/database/id-lookups';
-import { type ItemOutcome, TurnBatcher } from '../../../platform/database/turn-batcher';
+import {
+  type ItemOutcome,
+  TurnBatcher,
+  firstOfEachKey,
+} from '../../../platform/database/turn-batcher';
 import { randomIdentifier } from '../../../platform/crypto/hashing';
 import { SINGLE_USE_READ, SINGLE_USE_WRITE } from '../../../platform/database/single-use';
 import { ActiveGrant, ClientGrant, Grant, GrantFilter, GrantSummary } from '../grant';
@@ -254,22 +258,13 @@ export class MongoGrantRepository extends GrantRepository {
    * A grant asked for again in the turn (a client's retry racing its first try) is tried alone
    * after the batch, as though it came later.
    */
-  private async rotateAll(
-    rotations: readonly FastRotation[],
-  ): Promise<ItemOutcome<Grant | null>[]> {
-    const first = new Map<string, FastRotation>();
-    const again: number[] = [];
-    rotations.forEach((item, i) => {
-      if (first.has(item.rotation.grantId)) again.push(i);
-      else first.set(item.rotation.grantId, item);
+  private rotateAll(rotations: readonly FastRotation[]): Promise<ItemOutcome<Grant | null>[]> {
+    return firstOfEachKey(rotations, (item) => item.rotation.grantId, {
+      alone: (item) => this.rotateOne(item),
+      batch: (items) => this.rotateBatch(items),
+      // A grant the batch did not rotate.
+      absent: null,
     });
-    const batched =
-      first.size === 1
-        ? new Map([[rotations[0].rotation.grantId, await this.rotateOne(rotations[0])]])
-        : await this.rotateBatch([...first.values()]);
-    const outcomes = rotations.map((item) => batched.get(item.rotation.grantId) ?? null);
-    await Promise.all(again.map(async (i) => (outcomes[i] = await this.rotateOne(rotations[i]))));
-    return outcomes.map((value) => ({ value }));
   }
 
   private async rotateOne(item: FastRotation): Promise<Grant | null> {
