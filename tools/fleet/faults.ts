@@ -311,8 +311,10 @@ export class FaultRunner {
         stopSending();
         const unread = connectionsHeld(instance.port, workers, { unreadOnly: true });
         const held = connectionsHeld(instance.port, workers);
-        const rank = (pid: number) => (unread.get(pid) ?? 0) * 1000 + (held.get(pid) ?? 0);
-        const pid = [...workers].sort((a, b) => rank(b) - rank(a))[0] ?? chosen.pid;
+        const count = (of: Map<number, number>, pid: number) => of.get(pid) ?? 0;
+        const [pid = chosen.pid] = [...workers].sort(
+          (a, b) => count(unread, b) - count(unread, a) || count(held, b) - count(held, a),
+        );
         chosen = { pid, connections: held.get(pid) ?? 0 };
         return await instance.killWorker(chosen.pid);
       } finally {
