@@ -2,6 +2,7 @@ import type { Account, SignInMethod } from '../../accounts/account';
 import type { ApprovalAuditRecord } from '../../accounts/approval-audit/approval-audit';
 import { PageLocale, SUPPORTED_LOCALES } from '../../platform/i18n/page-locale';
 import type { PageWallet } from '../../proofs/proof-descriptor';
+import { AUTH_METHODS, isWalletMethod } from '../../proofs/proof-vocabulary';
 import type { StoredSession } from '../../sessions/session';
 import {
   englishLeft,
@@ -106,8 +107,6 @@ const DATA = [
   'ana@corp.example',
   'upstream:corp:42',
   'YubiKey 5',
-  'siwe',
-  'passkey',
   'partner-app',
   'openid api',
   'agent-app',
@@ -180,6 +179,42 @@ describe('the account page in the person’s language', () => {
     expect(html).toContain(`<input type="hidden" name="ui_locales" value="${tag}">`);
     if (tag === 'en') return;
     expect(englishLeft(html, locale, 'account.')).toEqual([]);
+  });
+
+  it('names the method a sign-in or an answer was made with in the person’s words', () => {
+    const html = renderAccountPage(view(PageLocale.of('fr')), WALLETS, PROVIDERS);
+    const sessions = /<table id="account-sessions">[\s\S]*?<\/table>/.exec(html)![0];
+    expect(sessions).toContain('<td data-auth-method="siwe">Portefeuille Ethereum</td>');
+    const grants = /<table id="account-grants">[\s\S]*?<\/table>/.exec(html)![0];
+    expect(grants).toContain('<td data-auth-method="passkey">Clé d’accès</td>');
+    const answers = /<table id="account-approval-answers">[\s\S]*?<\/table>/.exec(html)![0];
+    expect(answers).toContain('<span data-method="passkey">Clé d’accès</span>');
+    const byWallet = [{ ...answer, method: 'eip155', methodKey: WALLET }];
+    const walletAnswer = renderAccountPage(
+      view(PageLocale.of('fr'), { activity: { ...activity, approvals: byWallet } }),
+      WALLETS,
+      PROVIDERS,
+    );
+    expect(walletAnswer).toContain(
+      `<span data-method="eip155">Portefeuille</span> <code>${WALLET}</code>`,
+    );
+    // A method this release has no word for is shown as it is stored.
+    const later = { ...activity, sessions: [{ ...session, authMethod: 'future' }] };
+    const shown = renderAccountPage(
+      view(PageLocale.of('de'), { activity: later as AccountActivity }),
+      WALLETS,
+      PROVIDERS,
+    );
+    expect(shown).toContain('<td data-auth-method="future">future</td>');
+  });
+
+  it.each(SUPPORTED_LOCALES)('%s: has a word for every sign-in method', (tag) => {
+    const locale = PageLocale.of(tag);
+    for (const method of AUTH_METHODS.filter((method) => !isWalletMethod(method))) {
+      expect(locale.t('account.activity.auth_method', { method, chain: '' })).not.toBe(method);
+    }
+    const wallet = locale.t('account.activity.auth_method', { method: 'wallet', chain: 'Nimbus' });
+    expect(wallet).toContain('Nimbus');
   });
 
   it('writes a refusal in the person’s language, a rule’s figure in it', () => {

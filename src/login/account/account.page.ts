@@ -175,7 +175,7 @@ ${rows}
 ${view.recentLogin ? addMethods(view, csrf, wallets, providers) : changeNeeds(view)}
 <form method="post" action="/logout">${logoutCsrf}<button type="submit" class="secondary" id="sign-out">${escapeHtml(locale.t('account.sign_out'))}</button></form>
 </div>
-${activitySection(view.activity, csrf, locale)}`,
+${activitySection(view.activity, csrf, wallets, locale)}`,
   });
 }
 
@@ -247,20 +247,33 @@ const methodCell = (key: string | undefined, locale: PageLocale) =>
  * Where the account is signed in (login sessions: browsers; grants: apps with its tokens), with
  * the method each began with, and "Sign out everywhere", which ends them all, this one included.
  */
-function activitySection(activity: AccountActivity, csrf: string, locale: PageLocale): string {
+function activitySection(
+  activity: AccountActivity,
+  csrf: string,
+  wallets: readonly PageWallet[],
+  locale: PageLocale,
+): string {
   const t = (id: Parameters<PageLocale['t']>[0]) => escapeHtml(locale.t(id));
-  // The method a sign-in began with is named by its identifier (`password`, `siwe`, ...), as the
-  // tokens' `auth_method` names it: data, not a word of the page.
+  const authMethodCell = (method: string) => {
+    // A wallet is named by its chain, as the chain names itself; one not on the page (its chain
+    // turned off since) by its identifier.
+    const chain = wallets.find((wallet) => wallet.id === method)?.wallet.chain;
+    const word = locale.t('account.activity.auth_method', {
+      method: chain === undefined ? method : 'wallet',
+      chain: chain ?? '',
+    });
+    return `<td data-auth-method="${escapeHtml(method)}">${escapeHtml(word)}</td>`;
+  };
   const sessions = activity.sessions
     .map(
       (session) =>
-        `<tr><td>${escapeHtml(session.authMethod)}</td><td>${methodCell(session.methodKey, locale)}</td><td>${when(session.authTime, locale)}</td><td>${when(session.expiresAt, locale)}</td></tr>`,
+        `<tr>${authMethodCell(session.authMethod)}<td>${methodCell(session.methodKey, locale)}</td><td>${when(session.authTime, locale)}</td><td>${when(session.expiresAt, locale)}</td></tr>`,
     )
     .join('\n');
   const grants = activity.grants
     .map(
       (grant) =>
-        `<tr><td>${escapeHtml(grant.clientId)}</td><td>${escapeHtml(grant.scope)}</td><td>${escapeHtml(grant.authMethod)}</td><td>${methodCell(grant.methodKey, locale)}</td><td>${when(grant.createdAt, locale)}</td></tr>`,
+        `<tr><td>${escapeHtml(grant.clientId)}</td><td>${escapeHtml(grant.scope)}</td>${authMethodCell(grant.authMethod)}<td>${methodCell(grant.methodKey, locale)}</td><td>${when(grant.createdAt, locale)}</td></tr>`,
     )
     .join('\n');
   return `<div class="card" id="account-activity">
@@ -303,7 +316,7 @@ function approvalAnswers(activity: AccountActivity, locale: PageLocale): string 
       const how =
         record.method === undefined
           ? ''
-          : `${escapeHtml(record.method)}${record.methodKey === undefined ? '' : ` <code>${escapeHtml(record.methodKey)}</code>`}`;
+          : `<span data-method="${escapeHtml(record.method)}">${escapeHtml(answerMethod(record.method, locale))}</span>${record.methodKey === undefined ? '' : ` <code>${escapeHtml(record.methodKey)}</code>`}`;
       const decision = escapeHtml(
         locale.t('account.answers.decision', { decision: record.decision }),
       );
@@ -318,6 +331,15 @@ function approvalAnswers(activity: AccountActivity, locale: PageLocale): string 
 ${rows}
 </tbody>
 </table>`;
+}
+
+/**
+ * How an answer was proven, in the page's words: a click in a signed-in session, a passkey, or a
+ * wallet (recorded by its chain's CAIP-2 namespace; its key beside it names the chain).
+ */
+function answerMethod(method: string, locale: PageLocale): string {
+  const word = method === 'session' || method === 'passkey' ? method : 'wallet';
+  return locale.t('account.answers.method', { method: word });
 }
 
 /** The answer to "Sign out everywhere": what ended, and a way back in. */

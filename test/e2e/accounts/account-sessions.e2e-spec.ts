@@ -339,9 +339,11 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
 
     const page = await browser.get('/account').expect(200);
     expect(page.text).toContain('<table id="account-sessions">');
-    expect(page.text.match(/<tr><td>siwe<\/td><td><code>eip155:1:0x/g)).toHaveLength(2);
+    // The method each began with, in the page's words, and as the tokens' `auth_method` names it.
+    const wallets = /<tr><td data-auth-method="siwe">Ethereum wallet<\/td><td><code>eip155:1:0x/g;
+    expect(page.text.match(wallets)).toHaveLength(2);
     expect(page.text).toContain(
-      `<tr><td>demo-client</td><td>openid account</td><td>siwe</td><td><code>${walletOf(wallet)}</code>`,
+      `<tr><td>demo-client</td><td>openid account</td><td data-auth-method="siwe">Ethereum wallet</td><td><code>${walletOf(wallet)}</code>`,
     );
     expect(page.text).toContain('action="/account/sign-out-everywhere"');
 

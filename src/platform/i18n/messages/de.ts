@@ -250,6 +250,8 @@ export const de = {
   'account.activity.title': 'Wo Sie angemeldet sind',
   'account.activity.sessions': 'Anmeldesitzungen (Browser)',
   'account.activity.signed_in_with': 'Angemeldet mit',
+  'account.activity.auth_method':
+    '{method, select, password {Passwort} wallet {{chain}-Wallet} passkey {Passkey} email {E-Mail-Code} upstream {Anderer Anbieter} oid4vp {Identitäts-Wallet} other {{method}}}',
   'account.activity.method': 'Methode',
   'account.activity.since': 'Seit',
   'account.activity.until': 'Bis',
@@ -267,6 +269,8 @@ export const de = {
   'account.answers.what': 'Was (und sein Hash)',
   'account.answers.answer': 'Antwort',
   'account.answers.proof': 'Nachweis',
+  'account.answers.method':
+    '{method, select, session {Dieses Konto, angemeldet} passkey {Passkey} wallet {Wallet} other {{method}}}',
   'account.answers.decision': '{decision, select, approved {freigegeben} other {abgelehnt}}',
   'account.signed_out.title': 'Überall abgemeldet',
   'account.signed_out.text':

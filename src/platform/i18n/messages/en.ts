@@ -246,6 +246,8 @@ export const en = {
   'account.activity.title': 'Where you are signed in',
   'account.activity.sessions': 'Login sessions (browsers)',
   'account.activity.signed_in_with': 'Signed in with',
+  'account.activity.auth_method':
+    '{method, select, password {Password} wallet {{chain} wallet} passkey {Passkey} email {Email code} upstream {Another provider} oid4vp {Identity wallet} other {{method}}}',
   'account.activity.method': 'Method',
   'account.activity.since': 'Since',
   'account.activity.until': 'Until',
@@ -263,6 +265,8 @@ export const en = {
   'account.answers.what': 'What (and its hash)',
   'account.answers.answer': 'Answer',
   'account.answers.proof': 'Proof',
+  'account.answers.method':
+    '{method, select, session {This account, signed in} passkey {Passkey} wallet {Wallet} other {{method}}}',
   'account.answers.decision': '{decision, select, approved {approved} other {denied}}',
   'account.signed_out.title': 'Signed out everywhere',
   'account.signed_out.text':

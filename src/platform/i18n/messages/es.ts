@@ -249,6 +249,8 @@ export const es = {
   'account.activity.title': 'Dónde tienes la sesión iniciada',
   'account.activity.sessions': 'Sesiones (navegadores)',
   'account.activity.signed_in_with': 'Sesión iniciada con',
+  'account.activity.auth_method':
+    '{method, select, password {Contraseña} wallet {Billetera de {chain}} passkey {Llave de acceso} email {Código por correo} upstream {Otro proveedor} oid4vp {Billetera de identidad} other {{method}}}',
   'account.activity.method': 'Método',
   'account.activity.since': 'Desde',
   'account.activity.until': 'Hasta',
@@ -266,6 +268,8 @@ export const es = {
   'account.answers.what': 'Qué (y su hash)',
   'account.answers.answer': 'Respuesta',
   'account.answers.proof': 'Prueba',
+  'account.answers.method':
+    '{method, select, session {Esta cuenta, con sesión iniciada} passkey {Llave de acceso} wallet {Billetera} other {{method}}}',
   'account.answers.decision': '{decision, select, approved {aprobada} other {denegada}}',
   'account.signed_out.title': 'Sesión cerrada en todas partes',
   'account.signed_out.text':

@@ -248,6 +248,8 @@ export const fr = {
   'account.activity.title': 'Où vous êtes connecté',
   'account.activity.sessions': 'Sessions de connexion (navigateurs)',
   'account.activity.signed_in_with': 'Connecté avec',
+  'account.activity.auth_method':
+    '{method, select, password {Mot de passe} wallet {Portefeuille {chain}} passkey {Clé d’accès} email {Code par e-mail} upstream {Autre fournisseur} oid4vp {Portefeuille d’identité} other {{method}}}',
   'account.activity.method': 'Méthode',
   'account.activity.since': 'Depuis',
   'account.activity.until': 'Jusqu’au',
@@ -265,6 +267,8 @@ export const fr = {
   'account.answers.what': 'Quoi (et son empreinte)',
   'account.answers.answer': 'Réponse',
   'account.answers.proof': 'Preuve',
+  'account.answers.method':
+    '{method, select, session {Ce compte, connecté} passkey {Clé d’accès} wallet {Portefeuille} other {{method}}}',
   'account.answers.decision': '{decision, select, approved {approuvée} other {refusée}}',
   'account.signed_out.title': 'Déconnecté partout',
   'account.signed_out.text':

@@ -547,8 +547,12 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
     const page = await user1.get('/account').expect(200);
     const table = /<table id="account-approval-answers">[\s\S]*?<\/table>/.exec(page.text)![0];
     expect(table).toContain(`<td>${AGENT}</td><td>passkey 12<br>`);
-    expect(table).toContain(`passkey <code>passkey:${passkey.id}</code>`);
-    expect(table).toContain('solana <code>solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:');
+    expect(table).toContain(
+      `<span data-method="passkey">Passkey</span> <code>passkey:${passkey.id}</code>`,
+    );
+    expect(table).toContain(
+      '<span data-method="solana">Wallet</span> <code>solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:',
+    );
     expect(table).toContain('&quot;amount&quot;:&quot;12.00&quot;');
     expect(table).not.toContain('no uv');
   });
