@@ -30,7 +30,8 @@ class AdminConfigModule {
  * service's own feature modules (users, sessions, clients, grants, consents, signing keys) and
  * database, without HTTP. Loading them runs their start-up
  * work as a service instance would (indexes, the active signing key, OAUTH_CLIENTS registration),
- * except demo seeding, which the admin configuration turns off.
+ * except demo seeding, which the admin configuration turns off, and the admin console's client,
+ * which the service registers for its own ISSUER (AdminApiModule), never the CLI for its.
  */
 @Module({})
 export class AdminModule {

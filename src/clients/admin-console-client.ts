@@ -33,10 +33,11 @@ export function adminConsoleClient(issuer: string): OAuthClient {
 }
 
 /**
- * Registers the console's client at start (ADMIN_CONSOLE, on by default), as its definition says
- * whatever the store held (a change of ISSUER moves its redirect URI); with the console off,
- * removes it, so no person can get admin scopes. Neither the admin API, the CLI nor a
- * registration may add or change it (its id is reserved: operatorClientIdProblem).
+ * Registers the console's client at the service's start (ADMIN_CONSOLE, on by default), as its
+ * definition says whatever the store held (a change of ISSUER moves its redirect URI); with the
+ * console off, removes it, so no person can get admin scopes. Neither the admin API, the CLI nor
+ * a registration may add or change it (its id is reserved: operatorClientIdProblem); the CLI does
+ * not load this (AdminApiModule does), so its own ISSUER never moves the console's.
  */
 @Injectable()
 export class AdminConsoleClientRegistration implements OnModuleInit {

@@ -14,7 +14,6 @@ import { ClientRecord, ClientSchema } from './persistence/client.schema';
 import { ClientOriginRecord, ClientOriginSchema } from './persistence/client-origin.schema';
 import { RegisteredClientSweeper } from './registration/registered-client-sweeper';
 import { MongoClientRepository } from './persistence/mongo-client.repository';
-import { AdminConsoleClientRegistration } from './admin-console-client';
 
 /** Registered OAuth clients and client authentication, used by OAuth and wallet login alike. */
 @Module({
@@ -36,7 +35,6 @@ import { AdminConsoleClientRegistration } from './admin-console-client';
     ClientRegistrationService,
     RegisteredClientSweeper,
     CrossOriginPolicy,
-    AdminConsoleClientRegistration,
   ],
   exports: [
     ClientRegistry,

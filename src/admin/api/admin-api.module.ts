@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AdminConsoleClientRegistration } from '../../clients/admin-console-client';
+import { ClientsModule } from '../../clients/clients.module';
 import { GrantsModule } from '../../tokens/grants/grants.module';
 import { AdministrationModule } from '../administration.module';
 import { AccountsAdminController } from '../accounts/accounts.controller';
@@ -20,10 +22,13 @@ import { AdminErrorsInterceptor } from './admin-errors.interceptor';
 
 /**
  * The admin API under `/admin/v1` (issue #77): the administration services `proofgate-admin`
- * calls, over HTTP, for admin clients' tokens (AdminApiGuard).
+ * calls, over HTTP, for admin clients' tokens (AdminApiGuard); and the console's page, with its
+ * client registered as this service's ISSUER and ADMIN_CONSOLE say. The registration is the
+ * service's alone: a `proofgate-admin` run, whose environment may differ (another PORT, so
+ * another default ISSUER), never rewrites or removes it.
  */
 @Module({
-  imports: [AdministrationModule, GrantsModule],
+  imports: [AdministrationModule, ClientsModule, GrantsModule],
   controllers: [
     AccountsAdminController,
     ClientsAdminController,
@@ -40,6 +45,6 @@ import { AdminErrorsInterceptor } from './admin-errors.interceptor';
     SecurityEventsAdminController,
     ConsolePageController,
   ],
-  providers: [AdminApiGuard, AdminErrorsInterceptor],
+  providers: [AdminApiGuard, AdminErrorsInterceptor, AdminConsoleClientRegistration],
 })
 export class AdminApiModule {}

@@ -276,6 +276,22 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
     });
   });
 
+  describe("the service's own registrations", () => {
+    it("leaves the admin console's client as the service registered it, whatever the CLI's ISSUER or ADMIN_CONSOLE", async () => {
+      const clients = t.connection.db!.collection('oauth_clients');
+      const registered = await clients.findOne({ _id: 'proofgate-console' as never });
+      expect(registered?.redirectUris).toEqual([`${t.config.server.issuer}/admin/`]);
+
+      // The service was started on another PORT than the shell running the CLI knows of: the
+      // CLI's ISSUER defaults to another origin. Nor may its ADMIN_CONSOLE remove the client.
+      for (const env of [{ ISSUER: 'http://localhost:25999' }, { ADMIN_CONSOLE: 'false' }]) {
+        const run = await adminProcess(['users', 'list'], { env });
+        expect(run).toMatchObject({ code: 0, stderr: '' });
+        expect(await clients.findOne({ _id: 'proofgate-console' as never })).toEqual(registered);
+      }
+    });
+  });
+
   describe('a user and a client created with the CLI', () => {
     const password = 'correct horse battery';
     let client: ClientUnderTest;
