@@ -39,8 +39,12 @@ describe('AppConfig.fromEnv', () => {
       /^KEY_ENCRYPTION_SECRET is required: the service's own/,
     );
     expect(() => loadAdminConfig({ KEY_ENCRYPTION_SECRET: 's'.repeat(32) })).toThrow(
-      /^MONGODB_URI is required/,
+      "MONGODB_URI is required: the connection string of the service's MongoDB (in a checkout, `npm run admin -- <command>` uses the running `npm start`'s)",
     );
+    // In production no checkout is assumed.
+    expect(() =>
+      loadAdminConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: 's'.repeat(32) }),
+    ).toThrow(/^MONGODB_URI is required: the connection string of the service's MongoDB$/);
     const config = loadAdminConfig({ ...base, KEY_ENCRYPTION_SECRET: 's'.repeat(32) });
     expect(config.oauth.seedDemoData).toBe(false);
   });

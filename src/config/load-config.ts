@@ -31,8 +31,13 @@ production preflight of a served instance (issuer scheme, lab) is skipped: the C
  */
 export function loadAdminConfig(env: Env = process.env): AppConfig {
   if (str(env, 'MONGODB_URI') === undefined) {
+    // Outside production the reader is likely in a checkout, where `npm run admin` finds it.
+    const checkout =
+      env.NODE_ENV === 'production'
+        ? ''
+        : " (in a checkout, `npm run admin -- <command>` uses the running `npm start`'s)";
     throw new ConfigError(
-      "MONGODB_URI is required: the connection string of the service's MongoDB",
+      `MONGODB_URI is required: the connection string of the service's MongoDB${checkout}`,
     );
   }
   // Also outside production: without it the CLI would seal or open signing keys with a secret of

@@ -216,7 +216,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
 
       expect(run.code).toBe(1);
       expect(run.stderr).toBe(
-        "proofgate-admin: invalid configuration: MONGODB_URI is required: the connection string of the service's MongoDB\n",
+        "proofgate-admin: invalid configuration: MONGODB_URI is required: the connection string of the service's MongoDB (in a checkout, `npm run admin -- <command>` uses the running `npm start`'s)\n",
       );
       expect(run.stdout).toBe('');
     });
