@@ -78,8 +78,19 @@ function findDevDatabase(env, args) {
       secretNote = `, with the KEY_ENCRYPTION_SECRET in ${path.relative(ROOT, path.join(dataDir, SECRET_FILE))}`;
     }
   }
+  // Its ISSUER, unless this command is given one: what a command queues for the service to send
+  // (a Security Event Token's `iss`) names the service, not the default of another PORT.
+  let issuerNote = '';
+  if (!env.ISSUER && database.issuer !== undefined) {
+    env.ISSUER = database.issuer;
+    issuerNote = `, and its ISSUER ${database.issuer}`;
+  } else if (!env.ISSUER && database.port !== (env.PORT || undefined)) {
+    if (database.port === undefined) delete env.PORT;
+    else env.PORT = database.port;
+    issuerNote = `, and its PORT ${database.port ?? '(the default)'}`;
+  }
   note(
-    `MONGODB_URI is unset: using the embedded dev database of \`npm start\`, ${database.uri}${secretNote}`,
+    `MONGODB_URI is unset: using the embedded dev database of \`npm start\`, ${database.uri}${secretNote}${issuerNote}`,
   );
 }
 

@@ -137,14 +137,22 @@ function chooseDatabasePort(preferred) {
 }
 
 /**
- * Notes where this process's embedded database listens (`uri`, with the database name) and
- * whether the service got the data folder's KEY_ENCRYPTION_SECRET, for `npm run admin`. Never
+ * Notes where this process's embedded database listens (`uri`, with the database name), whether
+ * the service got the data folder's KEY_ENCRYPTION_SECRET, and the settings its ISSUER comes from
+ * (`ISSUER`, else `PORT`, as given; absent: the defaults), for `npm run admin`: what the CLI
+ * writes for the service to send (a Security Event Token's `iss`) must name this service. Never
  * the secret itself. Written to a file of its own first, then renamed: nobody reads half a note.
  */
-function writeDatabaseNote(dataDir, { uri, folderSecret }) {
+function writeDatabaseNote(dataDir, { uri, folderSecret, issuer, port }) {
   const file = path.join(dataDir, DATABASE_NOTE_FILE);
   const draft = `${file}.${process.pid}`;
-  const note = { uri, pid: process.pid, folderSecret: folderSecret === true };
+  const note = {
+    uri,
+    pid: process.pid,
+    folderSecret: folderSecret === true,
+    ...(issuer ? { issuer } : {}),
+    ...(port ? { port } : {}),
+  };
   fs.writeFileSync(draft, `${JSON.stringify(note)}\n`, { mode: 0o600 });
   fs.renameSync(draft, file);
   return file;
@@ -158,13 +166,19 @@ function removeDatabaseNote(dataDir) {
 }
 
 /**
- * The embedded database of the `npm start` running on this data folder: `{ uri, folderSecret }`,
- * or undefined when there is none (no note, or its launcher is gone: killed, not stopped).
+ * The embedded database of the `npm start` running on this data folder: `{ uri, folderSecret }`
+ * and, when that start was given them, its `issuer` (ISSUER) and `port` (PORT); undefined when
+ * there is none (no note, or its launcher is gone: killed, not stopped).
  */
 function runningDatabase(dataDir) {
   const note = readNote(path.join(dataDir, DATABASE_NOTE_FILE));
   if (!note || !isAlive(note.pid)) return undefined;
-  return { uri: note.uri, folderSecret: note.folderSecret };
+  return {
+    uri: note.uri,
+    folderSecret: note.folderSecret,
+    ...(note.issuer === undefined ? {} : { issuer: note.issuer }),
+    ...(note.port === undefined ? {} : { port: note.port }),
+  };
 }
 
 /** The data folder's KEY_ENCRYPTION_SECRET if it has one (never creates it). */
@@ -187,9 +201,20 @@ function readNote(file) {
     note.pid > 0 &&
     typeof note.uri === 'string' &&
     /^mongodb:\/\/127\.0\.0\.1:\d{1,5}\/[\w-]+$/.test(note.uri);
-  return valid
-    ? { uri: note.uri, pid: note.pid, folderSecret: note.folderSecret === true }
-    : undefined;
+  if (!valid) return undefined;
+  // The issuer settings as the service's configuration reads them, or none (it checks them).
+  const issuer =
+    typeof note.issuer === 'string' && /^https?:\/\/[^\s]{1,2040}$/.test(note.issuer)
+      ? note.issuer
+      : undefined;
+  const port = typeof note.port === 'string' && /^\d{1,5}$/.test(note.port) ? note.port : undefined;
+  return {
+    uri: note.uri,
+    pid: note.pid,
+    folderSecret: note.folderSecret === true,
+    ...(issuer === undefined ? {} : { issuer }),
+    ...(port === undefined ? {} : { port }),
+  };
 }
 
 function isAlive(pid) {

@@ -180,7 +180,12 @@ async function main() {
     held.splice(0).forEach(log);
     env.MONGODB_URI = `${database.uri}/proofgate`;
     // Removed when this launcher stops; a killed one leaves it, and `npm run admin` sees its pid gone.
-    writeDatabaseNote(dataDir, { uri: env.MONGODB_URI, folderSecret });
+    writeDatabaseNote(dataDir, {
+      uri: env.MONGODB_URI,
+      folderSecret,
+      issuer: env.ISSUER,
+      port: env.PORT,
+    });
     process.on('exit', () => removeDatabaseNote(dataDir));
     log(`MONGODB_URI is unset: started the embedded dev database at ${env.MONGODB_URI}`);
     const secretNote = secretFile ? `, its KEY_ENCRYPTION_SECRET in ${secretFile}` : '';

@@ -96,6 +96,26 @@ describe("the running database's note", () => {
     expect(runningDatabase(dataDir)).toEqual({ uri, folderSecret: false });
   });
 
+  it('names the ISSUER and PORT the service was given, and drops what is not one', () => {
+    writeDatabaseNote(dataDir, {
+      uri,
+      folderSecret: false,
+      issuer: 'http://localhost:25600',
+      port: '25600',
+    });
+    expect(runningDatabase(dataDir)).toEqual({
+      uri,
+      folderSecret: false,
+      issuer: 'http://localhost:25600',
+      port: '25600',
+    });
+    writeFileSync(
+      noteFile(),
+      JSON.stringify({ uri, pid: process.pid, issuer: 'javascript:alert(1)', port: '25600; rm' }),
+    );
+    expect(runningDatabase(dataDir)).toEqual({ uri, folderSecret: false });
+  });
+
   it('never points anywhere but the embedded database on this machine', () => {
     for (const other of [
       'mongodb://db.example.com:27017/proofgate',

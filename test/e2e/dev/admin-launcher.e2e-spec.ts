@@ -27,6 +27,8 @@ process.stdout.write(JSON.stringify({
   argv: process.argv.slice(2),
   uri: process.env.MONGODB_URI || null,
   secret: secret ? createHash('sha256').update(secret).digest('hex') : null,
+  issuer: process.env.ISSUER || null,
+  port: process.env.PORT || null,
 }));
 `;
 
@@ -34,7 +36,14 @@ function npmRunAdmin(args: string[], env: Record<string, string>): Promise<Scrip
   const child = spawn(process.execPath, [LAUNCHER, ...args], {
     cwd: ROOT,
     // Empty, not absent: set, so that a developer's .env cannot fill them in.
-    env: { ...process.env, MONGODB_URI: '', KEY_ENCRYPTION_SECRET: '', ...env },
+    env: {
+      ...process.env,
+      MONGODB_URI: '',
+      KEY_ENCRYPTION_SECRET: '',
+      ISSUER: '',
+      PORT: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return runToEnd(child);
@@ -77,6 +86,8 @@ describe('npm run admin in a checkout', () => {
       argv: ['users', 'list', '--json'],
       uri: testDatabase,
       secret: sha256(folderSecret),
+      issuer: null,
+      port: null,
     });
     expect(run.stderr).toBe(
       `proofgate-admin: MONGODB_URI is unset: using the embedded dev database of \`npm start\`, ${testDatabase}, ` +
@@ -99,6 +110,31 @@ describe('npm run admin in a checkout', () => {
       secret: null,
     });
     expect(given.stderr).toBe('');
+  });
+
+  it("takes that `npm start`'s ISSUER, or its PORT, unless the command is given an ISSUER", async () => {
+    const note = (issuer?: string, port?: string) =>
+      writeDatabaseNote(dataDir, { uri: testDatabase, folderSecret: false, issuer, port });
+    const database = `proofgate-admin: MONGODB_URI is unset: using the embedded dev database of \`npm start\`, ${testDatabase}`;
+
+    // `PORT=25600 npm start`: its ISSUER is http://localhost:25600, so the command's must be too.
+    note(undefined, '25600');
+    const port = await npmRunAdmin(['users', 'disable', 'user1'], env);
+    expect(JSON.parse(port.stdout)).toMatchObject({ issuer: null, port: '25600' });
+    expect(port.stderr).toBe(`${database}, and its PORT 25600\n`);
+    // Started on the default port: a PORT in the command's shell is not the service's.
+    note();
+    const other = await npmRunAdmin(['users', 'list'], { ...env, PORT: '25999' });
+    expect(JSON.parse(other.stdout)).toMatchObject({ issuer: null, port: null });
+    expect(other.stderr).toBe(`${database}, and its PORT (the default)\n`);
+
+    note('https://auth.test.example', '25600');
+    const issuer = await npmRunAdmin(['users', 'list'], env);
+    expect(JSON.parse(issuer.stdout)).toMatchObject({ issuer: 'https://auth.test.example' });
+    expect(issuer.stderr).toBe(`${database}, and its ISSUER https://auth.test.example\n`);
+    const given = await npmRunAdmin(['users', 'list'], { ...env, ISSUER: 'https://mine.example' });
+    expect(JSON.parse(given.stdout)).toMatchObject({ issuer: 'https://mine.example', port: null });
+    expect(given.stderr).toBe(`${database}\n`);
   });
 
   it('looks nothing up in production, nor when no `npm start` runs', async () => {

@@ -117,11 +117,13 @@ describe('npm start without MONGODB_URI', () => {
 
     const first = await npmStart(port, dataDir, distDir, databasePort);
     expect(first.databaseUri).toBe(`mongodb://127.0.0.1:${databasePort}/proofgate`);
-    // Where `npm run admin` finds it, and that the service has the folder's secret: never the secret.
+    // Where `npm run admin` finds it, that the service has the folder's secret (never the
+    // secret), and the PORT its ISSUER comes from.
     expect(JSON.parse(readFileSync(note, 'utf8'))).toEqual({
       uri: first.databaseUri,
       pid: first.child.pid,
       folderSecret: true,
+      port: String(port),
     });
     expect(first.output()).toContain('its data lives in');
     // A first start builds the service, and says so (and about how long that takes) before it does.
