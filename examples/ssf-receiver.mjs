@@ -1,7 +1,9 @@
 // A Shared Signals receiver in poll mode (SSF 1.0, RFC 8936): takes an `ssf` token as an
-// operator-registered receiver client, creates a poll stream for every event Proofgate supports,
-// then polls it, verifies each Security Event Token with jose against Proofgate's JWKS, prints
-// it and acknowledges it. Stop it with Ctrl-C (the stream is deleted on the way out).
+// operator-registered receiver client, creates a poll stream for the events that carry no email
+// address (asking for the others is a trust decision: docs/SHARED-SIGNALS.md), then polls it,
+// verifies each Security Event Token with jose against Proofgate's JWKS, prints it and
+// acknowledges it; one that fails verification is printed and refused (RFC 8936 `setErrs`).
+// Stop it with Ctrl-C (the stream is deleted on the way out).
 //
 //   SSF_RECEIVER_ID=my-receiver SSF_RECEIVER_SECRET=... node examples/ssf-receiver.mjs
 //
@@ -71,21 +73,36 @@ process.on('SIGINT', async () => {
 });
 
 let ack = [];
+let setErrs = {};
 while (!stopping) {
   // returnImmediately false: Proofgate holds the poll up to SSF_LONG_POLL_MS while none waits.
   const { sets } = await call(stream.delivery.endpoint_url, {
     method: 'POST',
     headers: auth,
-    body: JSON.stringify({ ack, maxEvents: 10, returnImmediately: false }),
+    body: JSON.stringify({ ack, setErrs, maxEvents: 10, returnImmediately: false }),
   });
   ack = [];
+  setErrs = {};
   for (const [jti, set] of Object.entries(sets)) {
-    const { payload } = await jwtVerify(set, jwks, {
-      issuer: metadata.issuer,
-      audience: id,
-      typ: 'secevent+jwt',
-    });
-    console.log(JSON.stringify(payload, null, 2));
-    ack.push(jti);
+    try {
+      const { payload } = await jwtVerify(set, jwks, {
+        issuer: metadata.issuer,
+        audience: id,
+        typ: 'secevent+jwt',
+      });
+      console.log(JSON.stringify(payload, null, 2));
+      ack.push(jti);
+    } catch (error) {
+      // RFC 8935 §2.3's codes: the issuer or the audience, else the signature or the form.
+      const claim = error.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? error.claim : undefined;
+      const err =
+        claim === 'iss'
+          ? 'invalid_issuer'
+          : claim === 'aud'
+            ? 'invalid_audience'
+            : 'invalid_request';
+      console.error(`Refused SET ${jti}: ${error.message}`);
+      setErrs[jti] = { err, description: error.message };
+    }
   }
 }

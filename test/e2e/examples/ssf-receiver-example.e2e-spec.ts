@@ -2,11 +2,13 @@
  * examples/ssf-receiver.mjs, run as users run it (its own process) against the service on a real
  * port, in poll mode (RFC 8936): it takes a token as a receiver client, creates a stream, and
  * prints each Security Event Token it verified with jose against the JWKS; an operator's
- * lock-down of an account reaches it. Ctrl-C deletes its stream on the way out.
+ * lock-down of an account reaches it, a SET it cannot verify is refused (setErrs) without ending
+ * it. Ctrl-C deletes its stream on the way out.
  */
 import { join } from 'node:path';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
 import { cliCall } from '../../../src/admin/io/cli-call';
+import { SsfEventRepository } from '../../../src/signals/outbox/ssf-event.repository';
 import { basic } from '../../support/oauth';
 import { exitOf, startScript, waitFor } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -71,6 +73,28 @@ describe('examples/ssf-receiver.mjs', () => {
         }),
       ]);
 
+      // A SET naming another issuer (as a CLI run with another ISSUER once queued): refused by
+      // RFC 8936 setErrs, and the receiver polls on.
+      const now = new Date();
+      const [foreign] = await t.app.get(SsfEventRepository, { strict: false }).enqueue(
+        [
+          {
+            causeKey: 'example-foreign-issuer',
+            streamId: started[1],
+            receiver: RECEIVER.id,
+            mode: 'poll',
+            claims: { iss: 'http://localhost:25999', aud: RECEIVER.id, iat: 1, events: {} },
+          },
+        ],
+        now,
+        new Date(now.getTime() + 60_000),
+      );
+      await waitFor(
+        () => Promise.resolve(run.output.stderr),
+        (stderr) => stderr.includes(`Refused SET ${foreign}`),
+        30_000,
+      );
+
       await t.app.get(UserAdministration, { strict: false }).disable('user1', cliCall());
       const printed = await waitFor(
         () => Promise.resolve(run.output.stdout),
@@ -91,7 +115,15 @@ describe('examples/ssf-receiver.mjs', () => {
 
       run.child.kill('SIGINT');
       expect(await run.closed).toBe(0);
-      expect(run.output.stderr).toBe('');
+      expect(run.output.stderr).toBe(`Refused SET ${foreign}: unexpected "iss" claim value\n`);
+      // Given up with the receiver's reason: no poll sends it again.
+      const row = await t.connection
+        .db!.collection('ssf_events')
+        .findOne({ _id: foreign as never });
+      expect(row).toMatchObject({
+        status: 'failed',
+        lastError: expect.stringMatching(/^invalid_issuer: /),
+      });
       expect(await streamsOfReceiver()).toEqual([]);
     } finally {
       if (run.child.exitCode === null) {
