@@ -28,7 +28,7 @@ export function chooseDatabasePort(preferred: number): Promise<{ port: number; t
 /** Notes (mode 0600) where this process's embedded database listens; returns the file. */
 export function writeDatabaseNote(
   dataDir: string,
-  note: { uri: string; folderSecret: boolean },
+  note: { uri: string; folderSecret: boolean; issuer?: string; port?: string },
 ): string;
 
 /** Removes the note when this process wrote it. */
@@ -37,7 +37,7 @@ export function removeDatabaseNote(dataDir: string): void;
 /** The database of the `npm start` running on this data folder, if one is. */
 export function runningDatabase(
   dataDir: string,
-): { uri: string; folderSecret: boolean } | undefined;
+): { uri: string; folderSecret: boolean; issuer?: string; port?: string } | undefined;
 
 /** The folder's KEY_ENCRYPTION_SECRET if it has one (never creates it). */
 export function folderKeyEncryptionSecret(dataDir: string): string | undefined;
