@@ -46,10 +46,17 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
     ...(client.requirePushedAuthorizationRequests
       ? [['pushed requests', 'required'] as const]
       : []),
-    [
-      'PKCE',
-      client.requirePkce ? 'required' : 'optional for OpenID Connect requests (nonce instead)',
-    ],
+    // Only where it may ask at /authorize: a machine or CIBA client has no authorization request.
+    ...(client.grantTypes.includes('authorization_code')
+      ? [
+          [
+            'PKCE',
+            client.requirePkce
+              ? 'required'
+              : 'optional for OpenID Connect requests (nonce instead)',
+          ] as const,
+        ]
+      : []),
     ...(client.requestObjectSigningAlg || client.requireSignedRequestObject
       ? [['request objects', requestObjectsSummary(client)] as const]
       : []),

@@ -1051,6 +1051,10 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       jwks: { keys: [expect.objectContaining({ kid: 'k1', kty: 'EC' })] },
     });
     expect(added.client_secret).toBeUndefined();
+    // No authorization request, so nothing to say of PKCE.
+    const shown = (await admin(['clients', 'show', 'cli-machine'])).stdout;
+    expect(shown).toMatch(/grant types:\s+client_credentials\n/);
+    expect(shown).not.toContain('PKCE');
 
     const client = { client_id: 'cli-machine' };
     const grant = async (privateKey: CryptoKey, kid: string) =>
