@@ -101,6 +101,12 @@ async function answering(uri: string): Promise<void> {
 /** A TestApp on a database server of its own, which its tests may stop and start again. */
 export interface AppWithOwnDatabase extends TestApp {
   stopDatabase(): Promise<void>;
+  /**
+   * Freezes the database server (SIGSTOP): its connections stay open and nothing answers, as a
+   * hung primary's; `resumeDatabase` lets it go on (SIGCONT).
+   */
+  pauseDatabase(): void;
+  resumeDatabase(): void;
   /** Starts the database server again, on the port the app knows. */
   restartDatabase(): Promise<void>;
 }
@@ -134,6 +140,8 @@ export function useAppWithOwnDatabase(
     bootedTestApp(() => booted().t),
     {
       stopDatabase: () => booted().server.current.stop(),
+      pauseDatabase: () => process.kill(booted().server.current.pid, 'SIGSTOP'),
+      resumeDatabase: () => process.kill(booted().server.current.pid, 'SIGCONT'),
       restartDatabase: async () => {
         const { server } = booted();
         server.current = await startMongoServer({ port: server.current.port });

@@ -98,6 +98,20 @@ describe('DatabaseWatchdog', () => {
     expect(reconnect).not.toHaveBeenCalled();
   });
 
+  it('reports the database gone when the monitor is silent and a fresh client cannot reach it (a hung server)', async () => {
+    const { client, watchdog, reconnect, reported, start } = setup();
+    client.emit('serverHeartbeatSucceeded');
+    // The monitor's heartbeat waits on a server that answers nothing: silence, not a failure.
+    expect(await tick(watchdog, start, start + 2 * HEARTBEAT_MS, outage, reconnect)).toBe(false);
+    expect(reported).toEqual([]);
+    expect(await tick(watchdog, start, start + 4 * HEARTBEAT_MS, outage, reconnect)).toBe(false);
+    expect(reported).toEqual([false]);
+    expect(reconnect).not.toHaveBeenCalled();
+    // Its next heartbeat that succeeds says it is back.
+    client.emit('serverHeartbeatSucceeded');
+    expect(reported).toEqual([false, true]);
+  });
+
   it('a failed heartbeat counts as the monitor working', async () => {
     const { client, watchdog, reconnect } = setup();
     await new Promise((resolve) => setTimeout(resolve, 5));

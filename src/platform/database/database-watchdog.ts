@@ -88,8 +88,15 @@ export class DatabaseWatchdog implements OnApplicationBootstrap, OnModuleDestroy
     this.checking = true;
     try {
       // A real outage keeps the monitor busy failing heartbeats, and a fresh client fails too;
-      // a stuck monitor leaves the service's client failing while a fresh one gets through.
-      if (!(await probes.fresh()) || this.stopped) return false;
+      // a stuck monitor leaves the service's client failing while a fresh one gets through. A
+      // server that holds its connections open and answers nothing (a hung primary) keeps the
+      // monitor's heartbeat waiting for connectTimeoutMS (30 s): a fresh client that cannot
+      // reach it either says it is gone now (database_up, and its alert), not half a minute on.
+      if (!(await probes.fresh())) {
+        if (!this.stopped) this.report(false);
+        return false;
+      }
+      if (this.stopped) return false;
       if (await probes.current()) {
         this.lastHeartbeat = Math.max(now, performance.now());
         return false;

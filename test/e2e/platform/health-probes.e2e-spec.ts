@@ -1,4 +1,6 @@
 /** /health/live and /health/ready (@nestjs/terminus): liveness ignores the database, readiness pings it. */
+import { sample } from '../../support/metrics';
+import { waitFor } from '../../support/processes';
 import { useAppWithOwnDatabase, useTestApp } from '../../support/use-test-app';
 
 describe('GET /health/live and /health/ready with the database up', () => {
@@ -37,4 +39,41 @@ describe('GET /health/live and /health/ready during a database outage', () => {
 
     await t.http().get('/health/live').expect(200);
   });
+});
+
+describe('GET /health and /health/ready while the database hangs (its connections open, nothing answered)', () => {
+  const t = useAppWithOwnDatabase('proofgate_test_hung');
+
+  it('answer 503 "unreachable" from their own deadline, not the request deadline; database_up drops; all back once it answers', async () => {
+    await t.http().get('/health').expect(200);
+    t.pauseDatabase();
+    try {
+      // Concurrent checks share one ping; each is answered by the check's own deadline.
+      const [health, ready] = await Promise.all([
+        t.http().get('/health'),
+        t.http().get('/health/ready'),
+      ]);
+      for (const res of [health, ready]) {
+        expect(res.status).toBe(503);
+        expect(res.body).toMatchObject({
+          error: 'temporarily_unavailable',
+          error_description: 'The database is unreachable',
+        });
+      }
+      await t.http().get('/health/live').expect(200);
+      // The driver's monitor waits 30 s (connectTimeoutMS) on a hung server; the watchdog tells
+      // sooner: its monitor silent, a fresh client gets no answer either.
+      const metric = async () =>
+        sample((await t.http().get('/metrics').expect(200)).text, 'proofgate_database_up');
+      expect(await waitFor(metric, (up) => up === 0, 20_000)).toBe(0);
+    } finally {
+      t.resumeDatabase();
+    }
+    const back = await waitFor(
+      async () => (await t.http().get('/health/ready')).status,
+      (status) => status === 200,
+      30_000,
+    );
+    expect(back).toBe(200);
+  }, 90_000);
 });
