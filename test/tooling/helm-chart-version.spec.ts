@@ -24,6 +24,17 @@ describe('the Helm chart', () => {
     expect(values.image.tag).toBe('');
   });
 
+  it('says in its README the versions Chart.yaml has (a release bumps them together)', () => {
+    const readme = readFileSync(join(CHART, 'README.md'), 'utf8');
+    const said = /Chart version (\S+) deploys Proofgate (\S+)\s/.exec(readme);
+    expect(said?.slice(1)).toEqual([chart.version, chart.appVersion]);
+    // Every release number it writes is one of the two (the image tag is the app's); helm's own
+    // (v3.22.0) and an address (0.0.0.0) are none.
+    const numbers = [...readme.matchAll(/(?<![\d.v])\d+\.\d+\.\d+(?![\d.])/g)].map((m) => m[0]);
+    expect(numbers.length).toBeGreaterThan(2);
+    expect(numbers.filter((n) => n !== chart.version && n !== chart.appVersion)).toEqual([]);
+  });
+
   it('is a Helm 3 application chart with a semantic version of its own', () => {
     expect(chart).toEqual(
       expect.objectContaining({ apiVersion: 'v2', name: 'proofgate', type: 'application' }),

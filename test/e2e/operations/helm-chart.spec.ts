@@ -356,6 +356,44 @@ describe('deploy/helm/proofgate', () => {
     },
   );
 
+  withTools(`keeps the alerts' job under nameOverride${skippedNote}`, () => {
+    const resources = render('nameOverride=auth', 'metrics.serviceMonitor.enabled=true');
+    const monitor = one<{ spec: { jobLabel: string } }>(resources, 'ServiceMonitor').spec;
+    const service = one(resources, 'Service');
+    expect(service.metadata.labels?.['app.kubernetes.io/name']).toBe('auth');
+    expect(service.metadata.labels?.[monitor.jobLabel]).toBe('proofgate');
+  });
+
+  withTools(
+    `refuses a secret in the ConfigMap, and secrets.values beside an existingSecret${skippedNote}`,
+    () => {
+      const refusal = (...sets: string[]) => {
+        const result = run(need().helm, [
+          'template',
+          CHART,
+          ...sets.flatMap((set) => ['--set', set]),
+        ]);
+        expect(result.status).not.toBe(0);
+        return /Error: execution error at \([^)]*\): (.*)/.exec(result.stderr)?.[1];
+      };
+      const inConfig = refusal('config.MONGODB_URI=mongodb://app:hunter2@db.example/proofgate');
+      expect(inConfig).toBe(
+        'config.MONGODB_URI is a secret: set secrets.values.MONGODB_URI, or put it in secrets.existingSecret (a ConfigMap is readable by whoever reads ConfigMaps)',
+      );
+      expect(
+        refusal(
+          'secrets.existingSecret=proofgate-secrets',
+          'secrets.values.ADMIN_TOKEN=an-admin-token-of-32-characters-or-more',
+        ),
+      ).toBe(
+        'secrets.values.ADMIN_TOKEN is ignored with secrets.existingSecret "proofgate-secrets": put ADMIN_TOKEN in that Secret, and leave secrets.values empty',
+      );
+      // The same settings where they belong render.
+      render('secrets.values.MONGODB_URI=mongodb://app:hunter2@db.example/proofgate');
+      render('secrets.existingSecret=proofgate-secrets');
+    },
+  );
+
   withTools(
     `runs the pods as the image's user, unprivileged, on a read-only root${skippedNote}`,
     () => {

@@ -26,6 +26,8 @@ helm.sh/chart: {{ include "proofgate.chart" . }}
 {{ include "proofgate.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- /* The application, whatever nameOverride says: the job the Prometheus rules select. */}}
+app.kubernetes.io/part-of: proofgate
 {{- end }}
 
 {{- define "proofgate.selectorLabels" -}}
@@ -111,4 +113,24 @@ that SIGKILL never cuts an answer already written to the database (docs/DEPLOYME
 {{- fail "shutdown.marginSeconds must be at least 1: the pod's grace period must outlast the drain" }}
 {{- end }}
 {{- add $sleep (include "proofgate.shutdownGraceSeconds" . | atoi) $margin }}
+{{- end }}
+
+{{/*
+Values that can only be mistakes, refused with the line that says what to do: a secret in the
+ConfigMap (readable by whoever reads ConfigMaps), and secrets.values beside an existingSecret (the
+pods would never see them). Included by the Deployment, so every render checks them.
+*/}}
+{{- define "proofgate.checkValues" -}}
+{{- range $name, $value := .Values.config }}
+{{- if and (hasKey $.Values.secrets.values $name) (ne (toString $value) "") }}
+{{- fail (printf "config.%s is a secret: set secrets.values.%s, or put it in secrets.existingSecret (a ConfigMap is readable by whoever reads ConfigMaps)" $name $name) }}
+{{- end }}
+{{- end }}
+{{- if .Values.secrets.existingSecret }}
+{{- range $name, $value := .Values.secrets.values }}
+{{- if ne (toString $value) "" }}
+{{- fail (printf "secrets.values.%s is ignored with secrets.existingSecret %q: put %s in that Secret, and leave secrets.values empty" $name $.Values.secrets.existingSecret $name) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
