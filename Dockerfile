@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# Node 22 LTS on Debian 12. Only package files, build configuration, src/ and the workspace
-# packages go in (see .dockerignore); the image runs dist/ with production dependencies, as the
+# Node 22 LTS on Debian 12. Only package files, build configuration, src/, the workspace
+# packages and bin/ (proofgate-admin) go in (see .dockerignore); the image runs dist/ with production dependencies, as the
 # node user. The build compiles the workspace packages the service imports into dist/node_modules.
 FROM node:22-bookworm-slim AS build
 # No update check, audit, funding message or install-time analytics while building.

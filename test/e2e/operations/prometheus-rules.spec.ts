@@ -103,6 +103,16 @@ describe('deploy/prometheus rules', () => {
     expect(runbooks.filter((path) => !linked.has(path))).toEqual([]);
   });
 
+  it("are each listed in docs/OPERATIONS.md's alerts, with the runbook the rule links", () => {
+    const operations = readFileSync(join(ROOT, 'docs', 'OPERATIONS.md'), 'utf8');
+    const unlisted = alerts.filter((alert) => {
+      const entry = operations.indexOf(`- \`${alert.alert}\``);
+      const runbook = alert.annotations?.runbook_url?.replace(/^docs\//, '');
+      return entry < 0 || !operations.slice(entry, entry + 600).includes(`(${runbook})`);
+    });
+    expect(unlisted.map((alert) => alert.alert)).toEqual([]);
+  });
+
   it('keep alert labels bounded: only model, client, rule, instance, job or flow beside severity', () => {
     for (const alert of alerts) {
       const byLabels = [...alert.expr.matchAll(/\bby \(([^)]*)\)/g)].flatMap((match) =>
