@@ -21,7 +21,9 @@ function resolveClasspath({ quiet = false } = {}) {
   const cached = cachedClasspath();
   if (cached) return cached;
   if (!quiet)
-    process.stderr.write('Resolving mongo-java-server from Maven Central (first run only)...\n');
+    process.stderr.write(
+      "Resolving mongo-java-server's classpath with Maven, once per checkout (downloaded from Maven Central unless ~/.m2 has it)...\n",
+    );
   try {
     // Maven's output is kept, and shown only when it fails: even quiet and in batch mode it
     // writes colour resets that would be glued to the next line of the terminal.
