@@ -72,6 +72,17 @@ process.on('SIGINT', async () => {
   process.exit(0);
 });
 
+/** jose's verdicts on the SET itself; any other error (fetching the keys) is not the SET's fault. */
+const VERDICTS = new Set([
+  'ERR_JWT_CLAIM_VALIDATION_FAILED',
+  'ERR_JWT_EXPIRED',
+  'ERR_JWT_INVALID',
+  'ERR_JWS_INVALID',
+  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+  'ERR_JOSE_ALG_NOT_ALLOWED',
+  'ERR_JOSE_NOT_SUPPORTED',
+]);
+
 let ack = [];
 let setErrs = {};
 while (!stopping) {
@@ -93,6 +104,12 @@ while (!stopping) {
       console.log(JSON.stringify(payload, null, 2));
       ack.push(jti);
     } catch (error) {
+      // Keys not fetched (a timeout, a network error): neither acknowledged nor refused, so the
+      // next poll brings it again.
+      if (!VERDICTS.has(error.code)) {
+        console.error(`SET ${jti} not verified yet (${error.message}): polled again`);
+        continue;
+      }
       // RFC 8935 §2.3's codes: the issuer or the audience, else the signature or the form.
       const claim = error.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? error.claim : undefined;
       const err =
