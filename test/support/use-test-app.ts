@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { type TestApp, createTestApp, startListeningApp } from './test-app';
 import { mongo } from 'mongoose';
 import { startMongoServer } from '../../tools/mongo-server/launch';
@@ -98,6 +99,26 @@ async function answering(uri: string): Promise<void> {
   }
 }
 
+/**
+ * SIGSTOPs `pid` and resolves once each of its threads is stopped (each task's stat under /proc
+ * state T): a thread busy in the kernel (a file write under load) stops only when it returns.
+ */
+async function stopped(pid: number): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const tasks = readdirSync(`/proc/${pid}/task`);
+    const states = tasks.map((task) => {
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    });
+    if (states.every((state) => state === 'T' || state === 't')) return;
+    if (Date.now() > deadline)
+      throw new Error(`database server ${pid} not stopped: ${states.join('')}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** A TestApp on a database server of its own, which its tests may stop and start again. */
 export interface AppWithOwnDatabase extends TestApp {
   stopDatabase(): Promise<void>;
@@ -105,7 +126,7 @@ export interface AppWithOwnDatabase extends TestApp {
    * Freezes the database server (SIGSTOP): its connections stay open and nothing answers, as a
    * hung primary's; `resumeDatabase` lets it go on (SIGCONT).
    */
-  pauseDatabase(): void;
+  pauseDatabase(): Promise<void>;
   resumeDatabase(): void;
   /** Starts the database server again, on the port the app knows. */
   restartDatabase(): Promise<void>;
@@ -140,7 +161,7 @@ export function useAppWithOwnDatabase(
     bootedTestApp(() => booted().t),
     {
       stopDatabase: () => booted().server.current.stop(),
-      pauseDatabase: () => process.kill(booted().server.current.pid, 'SIGSTOP'),
+      pauseDatabase: () => stopped(booted().server.current.pid),
       resumeDatabase: () => process.kill(booted().server.current.pid, 'SIGCONT'),
       restartDatabase: async () => {
         const { server } = booted();

@@ -46,8 +46,16 @@ describe('GET /health and /health/ready while the database hangs (its connection
 
   it('answer 503 "unreachable" from their own deadline, not the request deadline; database_up drops; all back once it answers', async () => {
     await t.http().get('/health').expect(200);
-    t.pauseDatabase();
+    await t.pauseDatabase();
     try {
+      // The first check after the freeze: answered by its own deadline (the request deadline is
+      // 30 s and says something else).
+      const first = await waitFor(
+        async () => t.http().get('/health'),
+        (res) => res.status === 503,
+        10_000,
+      );
+      expect(first.body).toMatchObject({ error_description: 'The database is unreachable' });
       // Concurrent checks share one ping; each is answered by the check's own deadline.
       const [health, ready] = await Promise.all([
         t.http().get('/health'),
