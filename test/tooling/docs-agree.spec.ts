@@ -37,6 +37,9 @@ import { SUPPORTED_SCOPES } from '../../src/tokens/scopes';
 import { ID_TOKEN_CLAIMS } from '../../src/oauth/metadata/openid-provider-metadata.dto';
 import { EMAIL_CLAIMS } from '../../src/protocol-rules/claims-request';
 import { MetricsService } from '../../src/telemetry/metrics.service';
+import { HEALTH_PING_TIMEOUT_MS } from '../../src/platform/health/health.service';
+import { HEARTBEAT_MS } from '../../src/platform/database/database-watchdog';
+import { REPEATED_WARNING_EVERY_MS } from '../../src/platform/logging/repeated-warning';
 import {
   REQUEST_OBJECT_CLOCK_SKEW_SECONDS,
   SIGNED_REQUEST_MAX_AGE_SECONDS,
@@ -628,6 +631,27 @@ describe('the README agrees with CI and the code', () => {
     const seconds = [...flat.matchAll(/(\d+) s\b/g)].map((match) => Number(match[1]));
     expect(seconds.length).toBeGreaterThan(0);
     expect(seconds.filter((figure) => figure !== skew && figure !== timeoutMs / 1000)).toEqual([]);
+  });
+
+  it("the pages state the health checks' ping deadline, under the probes' timeouts, and the watchdog's heartbeat", () => {
+    const deployment = read('docs', 'DEPLOYMENT.md').replace(/\s+/g, ' ');
+    const ping = HEALTH_PING_TIMEOUT_MS / 1000;
+    expect(deployment).toContain(
+      `\`/health\` and \`/health/ready\` give their \`ping\` ${ping} s, under the probes' 5 s`,
+    );
+    expect(deployment).toContain(`three heartbeats missed (one every ${HEARTBEAT_MS / 1000} s)`);
+    // The probes' 5 s: the Helm chart's readiness probe and compose's health check.
+    expect(read('deploy', 'helm', 'proofgate', 'values.yaml')).toMatch(
+      /readiness:\n {4}periodSeconds: \d+\n {4}timeoutSeconds: 5\n/,
+    );
+    expect(read('docker-compose.yml')).toMatch(
+      /127\.0\.0\.1:25000\/health'[^\n]*\n[^\n]*\n {6}timeout: 5s\n/,
+    );
+    expect(ping).toBeLessThan(5);
+    // The runbook's pace of a repeated warning.
+    expect(read('docs', 'runbooks', 'database-down.md').replace(/\s+/g, ' ')).toContain(
+      `at most every ${REPEATED_WARNING_EVERY_MS / 1000} s a process`,
+    );
   });
 
   it('the pages state for how long an expired device code or auth_req_id is still expired_token', () => {
