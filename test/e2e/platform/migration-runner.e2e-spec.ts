@@ -42,6 +42,37 @@ function countingMigrations(
   }));
 }
 
+/**
+ * `db` whose data-version reads call `after` once they have their answer, before the caller sees
+ * it: another instance's writes land between a look and what the runner does next.
+ */
+function afterEachRead(db: mongo.Db, after: () => Promise<void>): mongo.Db {
+  return new Proxy(db, {
+    get(target, property) {
+      if (property !== 'collection') return Reflect.get(target, property, target) as unknown;
+      return (name: string) => {
+        const collection = target.collection(name);
+        if (name !== DATA_VERSION_COLLECTION) return collection;
+        return new Proxy(collection, {
+          get(inner, key) {
+            if (key !== 'find') return Reflect.get(inner, key, inner) as unknown;
+            return (...args: Parameters<typeof inner.find>) => {
+              const cursor = inner.find(...args);
+              return {
+                toArray: async () => {
+                  const documents = await cursor.toArray();
+                  await after();
+                  return documents;
+                },
+              };
+            };
+          },
+        });
+      };
+    },
+  });
+}
+
 describe('migrations: the runner', () => {
   let client: mongo.MongoClient;
   let db: mongo.Db;
@@ -153,8 +184,13 @@ describe('migrations: the runner', () => {
       ),
     );
     expect(runs).toEqual([1, 2, 3]);
-    expect(outcomes.filter(({ kind }) => kind === 'migrated')).toHaveLength(1);
-    expect(outcomes.filter(({ kind }) => kind === 'waited')).toHaveLength(3);
+    // The whole list, so that a failure shows what the odd one out said.
+    expect(outcomes.map(({ kind }) => kind).sort()).toEqual([
+      'migrated',
+      'waited',
+      'waited',
+      'waited',
+    ]);
     const runner = outcomes.findIndex(({ kind }) => kind === 'migrated');
     const holder = ['a', 'b', 'c', 'd'][runner];
     const waits = lines.filter((line) => line.includes('Waiting for'));
@@ -167,6 +203,46 @@ describe('migrations: the runner', () => {
       );
     }
     expect((await db.collection<{ steps: number[] }>('marks').findOne())?.steps).toEqual([1, 2, 3]);
+  });
+
+  it('says it waited when the holder finished between its look and its take of the released lease', async () => {
+    await earlierRelease();
+    await db.collection(DATA_VERSION_COLLECTION).insertOne({
+      _id: 'proofgate',
+      version: 0,
+      since: 0,
+      createdAt: new Date(),
+      migrations: [],
+    } as never);
+    expect(await new MigrationLease(db, 'holder', 30, () => new Date()).take()).toBe(true);
+    // Once this instance says it waits, its next look gets its answer (version 0, the lease held)
+    // and only then does the holder record the last version and release the lease: the take that
+    // follows succeeds on a database already current.
+    let armed = false;
+    const holderFinishes = async () => {
+      await db
+        .collection(DATA_VERSION_COLLECTION)
+        .updateOne({ _id: 'proofgate' } as never, { $set: { version: 1 } });
+      await db.collection(DATA_VERSION_COLLECTION).deleteOne({ _id: 'migration-lease' } as never);
+    };
+    const runs: number[] = [];
+    const outcome = await migrateDatabase(
+      afterEachRead(db, async () => {
+        if (!armed) return;
+        armed = false;
+        await holderFinishes();
+      }),
+      countingMigrations(1, runs),
+      options('next', {
+        log: (line) => {
+          lines.push(`next: ${line}`);
+          armed = true;
+        },
+      }),
+    );
+    expect(outcome).toMatchObject({ kind: 'waited', version: 1 });
+    expect(runs).toEqual([]);
+    expect(lines).toEqual([expect.stringMatching(/^next: Waiting for holder to migrate/)]);
   });
 
   it('keeps the lease while a migration runs longer than the lease, so that no other instance runs it', async () => {

@@ -98,7 +98,12 @@ export async function migrateDatabase(
     }
     if (await lease.take()) {
       try {
-        return await runUnderLease(db, migrations, build, lease, options, now);
+        const outcome = await runUnderLease(db, migrations, build, lease, options, now);
+        // The holder finished and released the lease between this instance's look and its take:
+        // it waited all the same, and its log says so.
+        return outcome.kind === 'current' && announced
+          ? { kind: 'waited', version: build, seconds: waited() }
+          : outcome;
       } finally {
         await lease.release();
       }
