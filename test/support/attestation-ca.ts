@@ -76,9 +76,13 @@ export async function metadataBlob(
     .sign(signer.keys.privateKey);
 }
 
-/** Writes `text` to a new file in a temporary folder: a setting's path (PEM, BLOB). */
+/**
+ * Writes `text` to a new file in a temporary folder: a setting's path (PEM, BLOB). The folder is
+ * inside the run's own (global-setup.js), which the run removes when it ends.
+ */
 export function settingFile(name: string, text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'proofgate-attestation-')), name);
+  const under = process.env.PROOFGATE_TEST_TMPDIR ?? tmpdir();
+  const path = join(mkdtempSync(join(under, 'proofgate-attestation-')), name);
   writeFileSync(path, text);
   return path;
 }

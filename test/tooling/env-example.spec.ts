@@ -22,6 +22,7 @@ const NOT_OURS: Record<string, string> = {
   JEST_WORKER_ID: 'set by Jest',
   UV_THREADPOOL_SIZE: "libuv's pool size, read by the tests that hold every thread of it",
   PROOFGATE_TEST_MONGODB_BASE: "handed by the tests' global setup to each test file",
+  PROOFGATE_TEST_TMPDIR: "the run's folder for files, handed by the tests' global setup",
 };
 
 function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
