@@ -13,8 +13,12 @@ import type { HttpRequest } from '../../platform/http/http-exchange';
 @Catch()
 export class EmailLoginErrorPages extends RefusalPagesFilter {
   protected refusalPage(error: ProtocolError, request: HttpRequest): string {
+    // The form's field, or the link's query (the mail's link carries the language it was sent in).
     const body = request.body as { ui_locales?: unknown } | undefined;
-    const uiLocales = typeof body?.ui_locales === 'string' ? body.ui_locales : undefined;
-    return renderEmailErrorPage(error, pageLocaleOf(request.raw, uiLocales));
+    const query = request.query as { ui_locales?: unknown } | undefined;
+    const asked = [body?.ui_locales, query?.ui_locales].find(
+      (value): value is string => typeof value === 'string',
+    );
+    return renderEmailErrorPage(error, pageLocaleOf(request.raw, asked));
   }
 }

@@ -77,16 +77,24 @@ export function renderEmailLinkPage(view: EmailLinkPageView): string {
 <form method="post" action="/login/email/link" id="email-link">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="token" value="${escapeHtml(view.token)}">
+<input type="hidden" name="ui_locales" value="${escapeHtml(locale.locale)}">
 <p><button type="submit">${t('email.continue')}</button></p>
 </form>
-<p><a href="/login">${t('email.back_to_login')}</a></p>
+<p><a href="${escapeHtml(loginPageIn(locale))}">${t('email.back_to_login')}</a></p>
 </div>`,
   });
 }
 
+/** The login page in `locale`: the way back from the link's pages. */
+function loginPageIn(locale: PageLocale): string {
+  return `/login?ui_locales=${encodeURIComponent(locale.locale)}`;
+}
+
 /**
  * A refusal of an email sign-in read by a person (a form post or the link page): the page in the
- * person's language, the refusal's description as the server states it (English).
+ * person's language. A link that is no longer good (`invalid_code`: only the link's form reaches
+ * this page with it, the code's form shows itself again) is said in that language too; any other
+ * refusal (a form that failed its checks) as the server states it, in English.
  */
 export function renderEmailErrorPage(
   error: { error: string; description: string },
@@ -95,8 +103,9 @@ export function renderEmailErrorPage(
   return renderRefusalPage({
     title: locale.t('email.link.title'),
     alertId: 'email-error',
-    description: error.description,
-    back: { href: '/login', text: locale.t('email.back_to_login') },
+    description:
+      error.error === 'invalid_code' ? locale.t('email.error.invalid_link') : error.description,
+    back: { href: loginPageIn(locale), text: locale.t('email.back_to_login') },
     locale,
   });
 }

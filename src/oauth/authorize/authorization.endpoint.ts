@@ -7,6 +7,7 @@ import { ParConfig } from '../../config/sections/par.config';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { DomainEvents } from '../../platform/events/domain-events';
+import { localeNamedIn } from '../../platform/i18n/page-locale';
 import { isRegisteredRedirectUri } from '../../clients/check-redirect-uri';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { LoginSession } from '../../sessions/session';
@@ -469,8 +470,10 @@ export class AuthorizationEndpoint {
         ? ''
         : `&acr_preferred=${encodeURIComponent(required.preferredAcr)}`;
     // OpenID Connect Core §3.1.2.1: the page in the request's languages, wherever it came from
-    // (its query, a request object, a pushed request).
-    const locales = uiLocales === undefined ? '' : `&ui_locales=${encodeURIComponent(uiLocales)}`;
+    // (its query, a request object, a pushed request). The one of them the pages have goes on,
+    // not the list: /login caps its length, /authorize reads any (it never refuses ui_locales).
+    const asked = localeNamedIn(uiLocales);
+    const locales = asked === undefined ? '' : `&ui_locales=${asked}`;
     return {
       kind: 'login',
       location: `/login?return_to=${encodeURIComponent(returnTo)}${acr}${preferred}${locales}`,

@@ -170,6 +170,21 @@ export function chooseLocale(
   }) as SupportedLocale;
 }
 
+/** What `match` answers when no requested tag finds a supported language. */
+const NONE_SUPPORTED = 'und';
+
+/**
+ * The supported language a `ui_locales` list names first (`de-AT` finds `de`), or undefined when
+ * it names none: what a page hands on to the next instead of the list as it came, which may be
+ * long and is the client's, not the page's, to answer for.
+ */
+export function localeNamedIn(uiLocales: string | undefined): SupportedLocale | undefined {
+  const requested = validTags((uiLocales ?? '').split(' ').filter((tag) => tag !== ''));
+  if (requested.length === 0) return undefined;
+  const found = match(requested, SUPPORTED_LOCALES, NONE_SUPPORTED, { algorithm: 'lookup' });
+  return found === NONE_SUPPORTED ? undefined : (found as SupportedLocale);
+}
+
 /**
  * The language a page was explicitly asked in (its `ui_locales`), to hand on where it sends the
  * browser (the login page, and back); undefined without one: the browser's Accept-Language

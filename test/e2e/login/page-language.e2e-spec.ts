@@ -96,6 +96,27 @@ describe('the pages’ language', () => {
     expect(pageLanguage(direct.text)).toBe('en');
   });
 
+  it('a list longer than the login page reads hands on the one language it finds, not the list', async () => {
+    // 102 tags, 306 characters: /authorize reads any length, /login at most 256.
+    const long = `${'xx '.repeat(100)}de-AT en`;
+    const { page, location } = await loginPageFor(
+      authorizePath(codeRequestOf(DEMO_SPA, { state: 's', ui_locales: long })),
+      'fr',
+    );
+    expect(new URL(location, 'http://x').searchParams.get('ui_locales')).toBe('de');
+    expect(pageLanguage(page.text)).toBe('de');
+    expect(hiddenField(page.text, 'ui_locales')).toBe('de');
+  });
+
+  it('a list that names no language of the pages hands on none: the browser’s then chooses', async () => {
+    const { page, location } = await loginPageFor(
+      authorizePath(codeRequestOf(DEMO_SPA, { state: 's', ui_locales: `${'xx '.repeat(100)}tlh` })),
+      'fr',
+    );
+    expect(new URL(location, 'http://x').searchParams.has('ui_locales')).toBe(false);
+    expect(pageLanguage(page.text)).toBe('fr');
+  });
+
   it('a pushed request (PAR) carries its ui_locales to the login page', async () => {
     const uri = await pushAuthorizationRequest(t, DEMO_SPA, { ui_locales: 'fr' });
     const { page, location } = await loginPageFor(
@@ -218,6 +239,65 @@ describe('the pages’ language', () => {
     const linkPage = await agent.get(new URL(link).pathname + new URL(link).search).expect(200);
     expect(pageLanguage(linkPage.text)).toBe('fr');
     expect(heading(linkPage.text)).toBe('Connexion par e-mail');
+  });
+
+  it('the mail’s link keeps its language through the confirmation, and on a link used or made up', async () => {
+    const agent = request.agent(t.app.getHttpServer());
+    const form = await agent.get('/login?ui_locales=de').expect(200);
+    const email =
+      /<form method="post" action="\/login\/email\/start" id="email-login">[\s\S]*?<\/form>/.exec(
+        form.text,
+      )![0];
+    await agent
+      .post('/login/email/start')
+      .type('form')
+      .set('Accept', 'text/html')
+      .send({
+        csrf_token: hiddenField(email, 'csrf_token'),
+        return_to: hiddenField(email, 'return_to'),
+        ui_locales: hiddenField(email, 'ui_locales'),
+        email: 'linked@example.com',
+      })
+      .expect(200);
+    const mail = await mailTo(t, deliveredTo('linked@example.com'));
+    const link = new URL(/https?:\/\/\S+\/login\/email\/link\?\S+/.exec(mail.text)![0]);
+    // A browser that prefers English opens the German mail's link.
+    const open = () =>
+      agent
+        .get(link.pathname + link.search)
+        .set('Accept-Language', 'en')
+        .expect(200);
+    const confirm = async () => {
+      const page = await open();
+      expect(pageLanguage(page.text)).toBe('de');
+      expect(hiddenField(page.text, 'ui_locales')).toBe('de');
+      expect(page.text).toContain('<a href="/login?ui_locales=de">Zurück zur Anmeldeseite</a>');
+      return agent
+        .post('/login/email/link')
+        .type('form')
+        .set('Accept', 'text/html')
+        .set('Accept-Language', 'en')
+        .send({
+          csrf_token: hiddenField(page.text, 'csrf_token'),
+          token: hiddenField(page.text, 'token'),
+          ui_locales: hiddenField(page.text, 'ui_locales'),
+        });
+    };
+    await confirm().then((res) => expect(res.status).toBe(303));
+    // The same link again: used. The refusal is German, and says it of the link.
+    const used = await confirm();
+    expect(used.status).toBe(401);
+    expect(pageLanguage(used.text)).toBe('de');
+    expect(used.text).toContain('Dieser Link gilt hier nicht');
+    expect(used.text).toContain('<a href="/login?ui_locales=de">Zurück zur Anmeldeseite</a>');
+    // A made-up token in a link of the same form: refused before any page, in the link's language.
+    const madeUp = await agent
+      .get('/login/email/link?token=garbage&ui_locales=fr')
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'en')
+      .expect(400);
+    expect(pageLanguage(madeUp.text)).toBe('fr');
+    expect(madeUp.text).toContain('Retour à la page de connexion');
   });
 
   /**
