@@ -51,6 +51,17 @@ export class ConfigError extends Error {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * A URL-like value as a refusal may quote it: without what may be a credential, its user
+ * information (`user:password@`), query (`?api-key=...`) and fragment, each left as `…`.
+ * Text that is no URL at all is cut the same way: a start's error line must hold no secret.
+ */
+export function quotedUrl(value: string): string {
+  return value
+    .replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#@\s]*@/i, '$1…@')
+    .replace(/([?#]).*$/s, '$1…');
+}
+
 function raw(env: Env, name: string): string | undefined {
   const value = env[name];
   if (value === undefined) return undefined;
@@ -136,13 +147,13 @@ export function httpUrl(env: Env, name: string, fallback: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${value}"`);
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${quotedUrl(value)}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
+    throw new ConfigError(`${name} must be an http(s) URL, got "${quotedUrl(value)}"`);
   }
   if (url.search || url.hash) {
-    throw new ConfigError(`${name} must not carry a query or fragment, got "${value}"`);
+    throw new ConfigError(`${name} must not carry a query or fragment, got "${quotedUrl(value)}"`);
   }
   return value.replace(/\/+$/, '');
 }
@@ -341,7 +352,7 @@ function entryLogout(
     for (const uri of postLogout) {
       const problem = redirectUriProblem(uri);
       if (problem) {
-        throw new ConfigError(`${where}post_logout_redirect_uris ${problem}, got "${uri}"`);
+        throw new ConfigError(`${where}post_logout_redirect_uris ${problem}, got "${quotedUrl(uri)}"`);
       }
     }
   }
@@ -547,14 +558,14 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       throw new ConfigError(`${where}redirect_uris must be strings`);
     }
     const problem = redirectUriProblem(uri);
-    if (problem) throw new ConfigError(`${where}redirect_uris ${problem}, got "${uri}"`);
+    if (problem) throw new ConfigError(`${where}redirect_uris ${problem}, got "${quotedUrl(uri)}"`);
   }
   const resources = entry.resources;
   if (resources !== undefined) {
     if (!Array.isArray(resources)) throw new ConfigError(`${where}resources must be an array`);
     for (const resource of resources) {
       const problem = typeof resource === 'string' ? resourceProblem(resource) : 'must be strings';
-      if (problem) throw new ConfigError(`${where}resources ${problem}, got "${String(resource)}"`);
+      if (problem) throw new ConfigError(`${where}resources ${problem}, got "${quotedUrl(String(resource))}"`);
     }
   }
   const keys = entryKeys(entry, where);
@@ -772,7 +783,7 @@ export function httpsOrigins(env: Env, name: string): string[] | undefined {
     const url = URL.canParse(entry) ? new URL(entry) : undefined;
     if (url === undefined || url.protocol !== 'https:' || url.origin !== entry) {
       throw new ConfigError(
-        `${name} must list bare https origins like "https://cdn.example.com" (no path), got "${entry}"`,
+        `${name} must list bare https origins like "https://cdn.example.com" (no path), got "${quotedUrl(entry)}"`,
       );
     }
     return entry;
@@ -794,16 +805,16 @@ export function webOrigins(env: Env, name: string): string[] | undefined {
     try {
       url = new URL(entry);
     } catch {
-      throw new ConfigError(`${name} must list origins like "https://example.com", got "${entry}"`);
+      throw new ConfigError(`${name} must list origins like "https://example.com", got "${quotedUrl(entry)}"`);
     }
     if (url.origin !== entry) {
       throw new ConfigError(
-        `${name} must list bare origins (scheme, host, port; no path), got "${entry}"`,
+        `${name} must list bare origins (scheme, host, port; no path), got "${quotedUrl(entry)}"`,
       );
     }
     if (url.protocol !== 'https:' && url.hostname !== 'localhost') {
       throw new ConfigError(
-        `${name} must list https origins (http only on localhost), got "${entry}"`,
+        `${name} must list https origins (http only on localhost), got "${quotedUrl(entry)}"`,
       );
     }
     return entry;

@@ -66,7 +66,7 @@ describe('JWT_BEARER_ISSUERS', () => {
       'JWT_BEARER_ISSUERS[1].jwks_uri must be https (http only on 127.0.0.1, [::1] or localhost, outside production), got "http://idp.example/jwks"',
       'JWT_BEARER_ISSUERS[2] has unknown field(s) scope (known: issuer, jwks_uri, audience, scopes, clients)',
       'JWT_BEARER_ISSUERS[3].scopes must be an array of scope values',
-      'JWT_BEARER_ISSUERS[4].jwks_uri must not carry credentials, got "https://user:pw@e.example/jwks"',
+      'JWT_BEARER_ISSUERS[4].jwks_uri must not carry credentials, got "https://…@e.example/jwks"',
       'JWT_BEARER_ISSUERS[6].issuer is listed twice',
       ...['g', 'h', 'i'].map(
         (_, index) =>

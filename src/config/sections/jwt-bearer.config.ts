@@ -1,4 +1,4 @@
-import { ConfigError, type Env, jsonList } from '../env-parsers';
+import { ConfigError, type Env, jsonList, quotedUrl } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
 import { setting, settingsSection, text } from '../setting';
@@ -111,7 +111,7 @@ function trustedIssuer(entry: unknown, where: string, production: boolean): Trus
     throw new ConfigError(`${where}.jwks_uri must be a URL string`);
   }
   const problem = operatorUrlProblem(jwksUri, production);
-  if (problem) throw new ConfigError(`${where}.jwks_uri ${problem}, got "${jwksUri}"`);
+  if (problem) throw new ConfigError(`${where}.jwks_uri ${problem}, got "${quotedUrl(jwksUri)}"`);
   if (audience !== undefined && (typeof audience !== 'string' || audience.trim() === '')) {
     throw new ConfigError(`${where}.audience must be a non-empty string`);
   }

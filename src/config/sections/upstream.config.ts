@@ -1,4 +1,4 @@
-import { ConfigError, type Env, jsonList } from '../env-parsers';
+import { ConfigError, type Env, jsonList, quotedUrl } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
 import { setting, settingsSection, text, whole } from '../setting';
@@ -196,7 +196,7 @@ function upstreamProvider(entry: unknown, where: string, production: boolean): U
       return '';
     }
     const problem = operatorUrlProblem(value, production, options);
-    check(problem && `.${field} ${problem}, got "${value}"`);
+    check(problem && `.${field} ${problem}, got "${quotedUrl(value)}"`);
     return value;
   };
   const scopes = scopesOf(fields.scopes, kind, check);
