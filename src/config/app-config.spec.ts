@@ -377,6 +377,25 @@ describe('AppConfig.fromEnv', () => {
     }
   });
 
+  it('takes a wallet domain with a port, an audience that is a URN, a wallet URL with a query', () => {
+    const config = AppConfig.fromEnv({
+      ...base,
+      WALLET_DOMAIN: 'localhost:25000',
+      ACCESS_TOKEN_AUDIENCE: 'urn:example:api',
+      OID4VP_WALLET_URL: 'https://wallet.example/start?lang=en',
+    });
+    expect(config.wallet.domain).toBe('localhost:25000');
+    expect(config.tokens.audience).toBe('urn:example:api');
+    expect(config.oid4vp.walletUrl).toBe('https://wallet.example/start?lang=en');
+    expect(AppConfig.fromEnv({ ...base, SIWE_DOMAIN: '[::1]:8080' }).wallet.domain).toBe(
+      '[::1]:8080',
+    );
+    // Unset: the host of WALLET_URI, itself the origin of ISSUER.
+    expect(AppConfig.fromEnv({ ...base, ISSUER: 'https://id.example:8443' }).wallet.domain).toBe(
+      'id.example:8443',
+    );
+  });
+
   it('derives the issuer from PORT and strips a trailing slash from ISSUER', () => {
     expect(AppConfig.fromEnv({ ...base, PORT: '8080' }).server.issuer).toBe(
       'http://localhost:8080',
@@ -405,6 +424,13 @@ describe('AppConfig.fromEnv', () => {
       { SIWB_CHAINS: 'mainnet,signet' },
       'SIWB_CHAINS must list Bitcoin chains among mainnet, testnet (or their CAIP-2 ids: bip122:000000000019d6689c085ae165831e93, bip122:000000000933ea01ad0ee984209779ba), got "mainnet,signet"',
     ],
+    [{ WALLET_DOMAIN: 'https://auth.example/x y' }, 'WALLET_DOMAIN must be a lower-case host'],
+    [{ SIWE_DOMAIN: 'Auth.Example.com' }, 'SIWE_DOMAIN must be a lower-case host'],
+    [{ WALLET_DOMAIN: 'user@auth.example' }, 'WALLET_DOMAIN must be a lower-case host'],
+    [{ ACCESS_TOKEN_AUDIENCE: 'not a uri' }, 'ACCESS_TOKEN_AUDIENCE must be an absolute URI'],
+    [{ ACCESS_TOKEN_AUDIENCE: 'https://api.example/#x' }, 'ACCESS_TOKEN_AUDIENCE must be'],
+    [{ OID4VP_WALLET_URL: 'javascript:alert(1)//' }, 'OID4VP_WALLET_URL must be a URL a wallet'],
+    [{ OID4VP_WALLET_URL: 'notaurl' }, 'OID4VP_WALLET_URL must be a URL a wallet app opens'],
     [{ KEY_ENCRYPTION_SECRET: 'short' }, 'KEY_ENCRYPTION_SECRET must be at least 32 characters'],
     [{ METRICS_ENABLED: 'maybe' }, 'METRICS_ENABLED must be true or false'],
     [{ DOCS_ENABLED: '2' }, 'DOCS_ENABLED must be true or false'],

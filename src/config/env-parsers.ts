@@ -158,6 +158,66 @@ export function httpUrl(env: Env, name: string, fallback: string): string {
   return value.replace(/\/+$/, '');
 }
 
+/**
+ * A host as a URL's authority names it, with an optional port: `auth.example.com`,
+ * `localhost:25000`, `[::1]:8080`. Lower-case, as a browser's `location.host` is; no scheme,
+ * path, user information or query (WALLET_DOMAIN: a wallet message's `domain`).
+ */
+export function hostWithPort(env: Env, name: string): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  // A scheme of no special rules: the host is neither lower-cased nor its port dropped.
+  const url = URL.canParse(`x://${value}`) ? new URL(`x://${value}`) : undefined;
+  const bare =
+    url !== undefined &&
+    url.host === value &&
+    url.pathname === '' &&
+    url.username === '' &&
+    url.search === '' &&
+    value === value.toLowerCase();
+  if (!bare) {
+    throw new ConfigError(
+      `${name} must be a lower-case host with an optional port, like "auth.example.com" or "localhost:25000" (no scheme or path), got "${quotedUrl(value)}"`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A resource indicator (RFC 8707 §2): an absolute URI without fragment, written as URL parsing
+ * gives it back (ACCESS_TOKEN_AUDIENCE: the resource asked for when none is).
+ */
+export function resourceUri(env: Env, name: string): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  if (resourceProblem(value) !== undefined) {
+    throw new ConfigError(
+      `${name} must be an absolute URI without fragment, in normalised form, like "https://api.example.com" (an RFC 8707 resource), got "${quotedUrl(value)}"`,
+    );
+  }
+  return value;
+}
+
+/** Schemes a link must not have: a page would run or open them as code or a local file. */
+const UNSAFE_LINK_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:']);
+
+/**
+ * Where a link sends a person's wallet app (OID4VP_WALLET_URL): a URL of any other scheme,
+ * custom (`openid4vp://`, `haip://`) or https, without fragment; a query of its own is kept and
+ * the request's parameters added to it.
+ */
+export function walletLinkUrl(env: Env, name: string): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url === undefined || UNSAFE_LINK_SCHEMES.has(url.protocol) || url.hash !== '') {
+    throw new ConfigError(
+      `${name} must be a URL a wallet app opens, like "openid4vp://" or "https://wallet.example/authorize" (no fragment; not javascript:, data:, vbscript:, file: or blob:), got "${quotedUrl(value)}"`,
+    );
+  }
+  return value;
+}
+
 export function mongoUri(env: Env, name: string): string | undefined {
   const value = raw(env, name);
   if (value === undefined) return undefined;

@@ -180,9 +180,12 @@ export class Oid4vpSignIn {
       // OpenID4VP 1.0 §5.10: the wallet may POST its metadata (and a wallet_nonce) for it.
       request_uri_method: 'post',
     });
+    // Added to the wallet URL's own query, if it has one.
+    const link = new URL(this.config.walletUrl);
+    for (const [name, value] of query) link.searchParams.set(name, value);
     return {
       id,
-      authorization_request: `${this.config.walletUrl}?${query.toString()}`,
+      authorization_request: link.toString(),
       request_uri: requestUri,
       expires_in: ttlSeconds,
     };

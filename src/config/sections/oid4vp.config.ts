@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { ConfigError, type Env, jsonList, str } from '../env-parsers';
+import { ConfigError, type Env, jsonList, str, walletLinkUrl } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { PEM_CERTIFICATE, readSettingFile } from '../pem-file';
 import { ServerConfig } from './server.config';
@@ -146,7 +146,7 @@ export const OID4VP_SETTINGS = settingsSection(
     }),
     walletUrl: setting({
       name: 'OID4VP_WALLET_URL',
-      type: text('a URL'),
+      type: text('a URL', walletLinkUrl),
       default: 'openid4vp://',
       description: 'Where the authorization request is sent: the link and the QR code.',
     }),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resourceUri } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
 import { setting, settingsSection, choice, text, whole } from '../setting';
@@ -73,7 +74,7 @@ export const TOKEN_SETTINGS = settingsSection(
     }),
     audience: setting({
       name: 'ACCESS_TOKEN_AUDIENCE',
-      type: text('a URI'),
+      type: text('an absolute URI (RFC 8707)', resourceUri),
       default: { unset: '`<ISSUER>/api`' },
       description:
         '`aud` of access tokens when no other `resource` is asked for (RFC 8707); the resource ' +

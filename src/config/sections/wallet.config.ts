@@ -1,5 +1,5 @@
 import { EnvReader } from '../env-reader';
-import { chainIds, rpcUrls, solanaChains } from '../env-parsers';
+import { chainIds, hostWithPort, rpcUrls, solanaChains } from '../env-parsers';
 import { SOLANA_CLUSTERS, type SolanaCluster } from '../../protocol-rules/solana-clusters';
 import { ServerConfig } from './server.config';
 import { setting, settingsSection, text, whole } from '../setting';
@@ -74,7 +74,7 @@ export const WALLET_SETTINGS = settingsSection(
   {
     walletDomain: setting({
       name: 'WALLET_DOMAIN',
-      type: text('a host'),
+      type: text('a host, with an optional port', hostWithPort),
       default: { unset: 'the host of `WALLET_URI`' },
       description:
         "The `domain` a wallet message (EIP-4361, SIWS, every chain) names for Proofgate's own " +
@@ -82,7 +82,7 @@ export const WALLET_SETTINGS = settingsSection(
     }),
     siweDomain: setting({
       name: 'SIWE_DOMAIN',
-      type: text('a host'),
+      type: text('a host, with an optional port', hostWithPort),
       default: { unset: 'the host of `WALLET_URI`' },
       description:
         'Older name of `WALLET_DOMAIN`: either works; both set to different values stops the ' +
@@ -162,7 +162,7 @@ export function readWalletConfig(env: EnvReader, server: ServerConfig): WalletCo
     ['SIWE_DOMAIN', env.str('SIWE_DOMAIN')],
   );
   return Object.freeze({
-    domain: env.str(domainName, new URL(uri).host),
+    domain: env.read((e) => hostWithPort(e, domainName), undefined) ?? new URL(uri).host,
     uri,
     allowedChainIds: env.read((e) => chainIds(e, 'SIWE_CHAIN_IDS', [1]), [1]),
     solanaChains: env.read(

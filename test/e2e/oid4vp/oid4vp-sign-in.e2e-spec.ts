@@ -322,3 +322,30 @@ const ALICE_OTHER = {
   personal_administrative_number: 'FAKE-PAN-BOB-0002',
   age_over_18: true,
 };
+
+describe('identity wallet sign-in: a wallet URL with a query of its own', () => {
+  let listening: ListeningApp;
+  beforeAll(async () => {
+    listening = await startListeningApp(
+      { ...FAST, OID4VP_WALLET_URL: 'https://wallet.example/start?lang=en' },
+      'localhost',
+    );
+  });
+  afterAll(() => listening.t.close());
+
+  it('adds the request’s parameters to that query, and the wallet answers it', async () => {
+    const created = await request(listening.t.app.getHttpServer())
+      .post('/oid4vp/requests')
+      .send({ client_id: DEMO_SPA.id, scope: 'openid age' })
+      .expect(201);
+    const { authorization_request: link } = created.body as Record<string, string>;
+    expect(link.split('?')).toHaveLength(2);
+    const url = new URL(link);
+    expect(`${url.origin}${url.pathname}`).toBe('https://wallet.example/start');
+    expect(url.searchParams.get('lang')).toBe('en');
+    expect(url.searchParams.get('request_uri')).toBe(created.body.request_uri);
+    const holder = await newHolder();
+    const answered = await answer(link, holder, await issueCredential({ holder }));
+    expect(answered.status).toBe(200);
+  });
+});
