@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { AppConfig } from '../app-config';
 import { configProblems } from '../../../test/support/config-problems';
 import { upstreamProviders } from './upstream.config';
@@ -7,6 +8,12 @@ const read = (value: unknown, production = false) =>
   upstreamProviders({ [NAME]: JSON.stringify(value) }, NAME, production);
 
 const problems = configProblems;
+
+/** A new private key of `type`, as a JWK. */
+function privateJwk(type: string, options: Record<string, unknown> = {}): Record<string, string> {
+  const { privateKey } = generateKeyPairSync(type as 'ec', options as { namedCurve: string });
+  return privateKey.export({ format: 'jwk' }) as Record<string, string>;
+}
 
 const GOOGLE = {
   id: 'google',
@@ -62,9 +69,50 @@ describe('UPSTREAM_PROVIDERS', () => {
   });
 
   it('takes a private JWK for private_key_jwt instead of a secret', () => {
-    const jwk = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k1' };
+    const jwk = { ...privateJwk('ec', { namedCurve: 'P-256' }), kid: 'k1' };
     const [provider] = read([{ ...GOOGLE, client_secret: undefined, private_key_jwk: jwk }]);
     expect(provider.clientAuth).toEqual({ method: 'private_key_jwt', jwk });
+    for (const key of [
+      privateJwk('rsa', { modulusLength: 2048 }),
+      { ...privateJwk('ed25519'), alg: 'EdDSA' },
+      { ...privateJwk('ec', { namedCurve: 'P-384' }), alg: 'ES384' },
+    ]) {
+      expect(
+        read([{ ...GOOGLE, client_secret: undefined, private_key_jwk: key }])[0].clientAuth,
+      ).toEqual({ method: 'private_key_jwt', jwk: key });
+    }
+  });
+
+  it('refuses at start a private JWK that would not sign, and quotes nothing of it', () => {
+    const ec = privateJwk('ec', { namedCurve: 'P-256' });
+    const keys = [
+      // The stranger's walk: parts that make no key (it then answered every sign-in 500).
+      { kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'BBBB', d: 'CCCC', kid: 'walk-k1' },
+      privateJwk('rsa', { modulusLength: 1024 }),
+      privateJwk('x25519'),
+      privateJwk('ec', { namedCurve: 'secp256k1' }),
+      { ...ec, alg: 'RS256' },
+      { ...ec, alg: 'ES384' },
+    ];
+    const found = problems(() =>
+      read(
+        keys.map((key, index) => ({
+          ...GOOGLE,
+          id: `p${index}`,
+          client_secret: undefined,
+          private_key_jwk: key,
+        })),
+      ),
+    );
+    expect(found).toEqual([
+      'UPSTREAM_PROVIDERS[0].private_key_jwk is not a usable private key: its parts make none (RSA, EC P-256, P-384 or P-521, or Ed25519)',
+      'UPSTREAM_PROVIDERS[1].private_key_jwk is an RSA key of fewer than 2048 bits (RFC 7518 §3.3)',
+      'UPSTREAM_PROVIDERS[2].private_key_jwk is no signing key: RSA, EC P-256, P-384 or P-521, or Ed25519',
+      'UPSTREAM_PROVIDERS[3].private_key_jwk is no signing key: RSA, EC P-256, P-384 or P-521, or Ed25519',
+      'UPSTREAM_PROVIDERS[4].private_key_jwk alg must be one of ES256, ES384, ES512 for kty EC',
+      'UPSTREAM_PROVIDERS[5].private_key_jwk alg ES384 needs crv P-384',
+    ]);
+    expect(found.join('\n')).not.toContain(ec.d);
   });
 
   it('takes http loopback URLs outside production only', () => {

@@ -1,3 +1,4 @@
+import { type JsonWebKey, type KeyObject, createPrivateKey } from 'node:crypto';
 import { ConfigError, type Env, jsonList, quotedUrl } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
@@ -113,7 +114,8 @@ export const UPSTREAM_SETTINGS = settingsSection(
         '- `id`: lower-case letters, digits and dashes (at most 31): in the paths and in the ' +
         'method key `upstream:<id>:<sub>`; never change it once users signed in.\n' +
         '- `client_id`, and `client_secret` or `private_key_jwk` (a private JWK for ' +
-        "`private_key_jwt`): Proofgate as the provider's client, whose redirect URI is " +
+        '`private_key_jwt`: RSA of 2048 bits or more, EC P-256, P-384 or P-521, or Ed25519, ' +
+        "checked at start): Proofgate as the provider's client, whose redirect URI is " +
         '`<ISSUER>/login/upstream/<id>/callback`.\n' +
         '- `scopes`: an array (default `["openid", "email", "profile"]` for OpenID Connect, which ' +
         'must include `openid`; none for OAuth 2.0).\n' +
@@ -267,7 +269,59 @@ function clientAuthOf(
     );
     return undefined;
   }
+  const problem = signingKeyProblem(key);
+  if (problem !== undefined) {
+    check(`.private_key_jwk ${problem}`);
+    return undefined;
+  }
   return { method: 'private_key_jwt', jwk: Object.freeze({ ...key }) };
+}
+
+/** The signing algorithms of each key type (JWA, RFC 7518 §3.1; RFC 8037 for Ed25519). */
+const ALGS_OF_KEY_TYPE: Readonly<Record<string, readonly string[]>> = {
+  RSA: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'],
+  EC: ['ES256', 'ES384', 'ES512'],
+  OKP: ['EdDSA', 'Ed25519'],
+};
+const CURVE_OF_ALG: Readonly<Record<string, string>> = {
+  ES256: 'P-256',
+  ES384: 'P-384',
+  ES512: 'P-521',
+};
+
+/**
+ * Why a private JWK would not sign a client assertion, found at start rather than at the first
+ * sign-in (where it was a 500): its parts make no private key, or one of too few bits (RFC 7518
+ * §3.3: an RSA key of 2048 bits or more), or a curve or `alg` that is no signature's. Quotes
+ * nothing of the key.
+ */
+function signingKeyProblem(jwk: Readonly<Record<string, unknown>>): string | undefined {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  } catch {
+    return 'is not a usable private key: its parts make none (RSA, EC P-256, P-384 or P-521, or Ed25519)';
+  }
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) < 2048) {
+    return 'is an RSA key of fewer than 2048 bits (RFC 7518 §3.3)';
+  }
+  const signing =
+    ['rsa', 'rsa-pss', 'ed25519'].includes(key.asymmetricKeyType ?? '') ||
+    (key.asymmetricKeyType === 'ec' &&
+      ['prime256v1', 'secp384r1', 'secp521r1'].includes(details.namedCurve ?? ''));
+  if (!signing) {
+    return 'is no signing key: RSA, EC P-256, P-384 or P-521, or Ed25519';
+  }
+  const { alg, kty, crv } = jwk;
+  if (alg === undefined) return undefined;
+  if (typeof alg !== 'string' || !(ALGS_OF_KEY_TYPE[String(kty)] ?? []).includes(alg)) {
+    return `alg must be one of ${(ALGS_OF_KEY_TYPE[String(kty)] ?? []).join(', ')} for kty ${String(kty)}`;
+  }
+  if (CURVE_OF_ALG[alg] !== undefined && CURVE_OF_ALG[alg] !== crv) {
+    return `alg ${alg} needs crv ${CURVE_OF_ALG[alg]}`;
+  }
+  return undefined;
 }
 
 function scopesOf(
