@@ -1,7 +1,15 @@
 import type { ArgumentMetadata, Type } from '@nestjs/common';
 import { Type as NestedType } from 'class-transformer';
 import { IntersectionType } from '@nestjs/swagger';
-import { IsArray, IsInt, IsOptional, IsString, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { InvalidRequest } from '../errors/protocol-error';
 import { markTextParameter } from './text-parameters';
 import {
@@ -58,6 +66,13 @@ class OuterDto {
   @ValidateIf((dto: OuterDto) => dto.return_to !== undefined)
   @IsString()
   only_with_return_to?: string;
+}
+
+/** A required text of bounded length, its length rule written below its type's (as most are). */
+class BoundedDto {
+  @IsString()
+  @MaxLength(64)
+  response_code!: string;
 }
 
 /** Text parameters only: read by the compiled path when a request is plainly valid. */
@@ -230,5 +245,15 @@ describe('RequestValidationPipe', () => {
 
   it('answers other failures with the first message, as invalid_request', async () => {
     expect(await refusal(run({ name: 5 }, StrictDto))).toBe('name must be a string');
+  });
+
+  it('says a value is missing or of the wrong type before it says anything of its length', async () => {
+    expect(await refusal(run({}, BoundedDto))).toBe('response_code must be a string');
+    expect(await refusal(run({ response_code: { a: 1 } }, BoundedDto))).toBe(
+      'response_code must be a string',
+    );
+    expect(await refusal(run({ response_code: 'x'.repeat(65) }, BoundedDto))).toBe(
+      'response_code must be shorter than or equal to 64 characters',
+    );
   });
 });

@@ -64,13 +64,36 @@ export function RepeatableParameter(options?: ValidationOptions): PropertyDecora
   );
 }
 
+/**
+ * Rules on a value's size or form: said only when no rule on its presence or type is broken. A
+ * field's rules come out in no order of their own (decorators apply bottom-up), and a missing or
+ * non-text value breaks its length rule too: "must be shorter than 64 characters" was said of a
+ * value that was not there.
+ */
+const FORM_RULES = new Set([
+  'maxLength',
+  'minLength',
+  'isLength',
+  'matches',
+  'min',
+  'max',
+  'arrayMaxSize',
+  'arrayMinSize',
+]);
+
+/** The message of the rule to say first: presence and type before size and form. */
+function firstRuleMessage(constraints: Record<string, string>): string {
+  const rules = Object.keys(constraints);
+  const rule = rules.find((name) => !FORM_RULES.has(name)) ?? rules[0];
+  return constraints[rule];
+}
+
 function firstMessage(errors: ValidationError[], parent = ''): string {
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
     if (error.constraints) {
-      const [message] = Object.values(error.constraints);
       if (error.constraints.whitelistValidation) return `Unknown parameter: ${path}`;
-      return message.replace(error.property, path);
+      return firstRuleMessage(error.constraints).replace(error.property, path);
     }
     if (error.children?.length) return firstMessage(error.children, path);
   }
