@@ -22,6 +22,9 @@ export const DEFAULT_DATABASE_PORT: number;
 /** PROOFGATE_DEV_DATABASE_PORT: a port, 0 for any free one; unset, DEFAULT_DATABASE_PORT. */
 export function databasePort(value: string | undefined): number;
 
+/** PROOFGATE_DEV_DATABASE_START_SECONDS in milliseconds; unset, 120 s. */
+export function databaseStartTimeoutMs(value: string | undefined): number;
+
 /** `preferred` when free on 127.0.0.1, else 0 (any free port) with `taken`. */
 export function chooseDatabasePort(preferred: number): Promise<{ port: number; taken: boolean }>;
 

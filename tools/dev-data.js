@@ -115,6 +115,23 @@ function databasePort(value) {
   return Number(value);
 }
 
+/** How long `npm start` waits for the embedded database's first answer, by default. */
+const DEFAULT_DATABASE_START_SECONDS = 120;
+
+/**
+ * PROOFGATE_DEV_DATABASE_START_SECONDS: how long the embedded database may take to start (a
+ * busy machine's first start is slow: the JVM, the classes, a new data file), in milliseconds.
+ */
+function databaseStartTimeoutMs(value) {
+  if (value === undefined || value === '') return DEFAULT_DATABASE_START_SECONDS * 1000;
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0 || Number(value) > 3600) {
+    throw new Error(
+      `PROOFGATE_DEV_DATABASE_START_SECONDS must be a number of seconds above 0, at most 3600, got "${value}"`,
+    );
+  }
+  return Math.round(Number(value) * 1000);
+}
+
 /**
  * The port the embedded database is to listen on: `preferred` when it is free on 127.0.0.1, else
  * 0 (any free port) with `taken` set, so that the caller can say so. Port 0 stays 0.
@@ -233,6 +250,7 @@ module.exports = {
   DATABASE_NOTE_FILE,
   DEFAULT_DATABASE_PORT,
   databasePort,
+  databaseStartTimeoutMs,
   chooseDatabasePort,
   writeDatabaseNote,
   removeDatabaseNote,

@@ -13,6 +13,7 @@ const { startMongoServer } = require('./mongo-server/launch');
 const {
   chooseDatabasePort,
   databasePort,
+  databaseStartTimeoutMs,
   devKeyEncryptionSecret,
   prepareDataDir,
   removeDatabaseNote,
@@ -71,13 +72,19 @@ function fail(message) {
 }
 
 /** The embedded database's start-up failures, each as the one thing the user can do about it. */
-function databaseStartFailure(error, h2File) {
+function databaseStartFailure(error, h2File, timeoutMs) {
   const file = path.relative(ROOT, h2File);
   switch (error.reason) {
     case 'java-missing':
       return (
         'Java was not found: the embedded dev database needs Java 17 or later on PATH. ' +
         'Install it, or set MONGODB_URI to a MongoDB of your own.'
+      );
+    case 'timeout':
+      return (
+        `The embedded dev database did not answer within ${timeoutMs / 1000} s ` +
+        '(PROOFGATE_DEV_DATABASE_START_SECONDS): a busy machine starts it slowly. Run `npm start` ' +
+        'again, or raise PROOFGATE_DEV_DATABASE_START_SECONDS.'
       );
     case 'data-file-locked':
       return (
@@ -94,8 +101,8 @@ function databaseStartFailure(error, h2File) {
  * when something else listens there, on a free port, saying so: a second checkout's `npm start`
  * still starts, and `npm run admin` finds either through its data folder's note.
  */
-async function startEmbeddedDatabase(h2File, preferred) {
-  const start = (port) => withPrivateFiles(() => startMongoServer({ port, h2File }));
+async function startEmbeddedDatabase(h2File, preferred, startTimeoutMs) {
+  const start = (port) => withPrivateFiles(() => startMongoServer({ port, h2File, startTimeoutMs }));
   const { port, taken } = await chooseDatabasePort(preferred);
   const movedNote = () =>
     `port ${preferred} (PROOFGATE_DEV_DATABASE_PORT) is in use: the embedded dev database ` +
@@ -118,8 +125,10 @@ async function main() {
   let database;
   const env = { ...process.env };
   let preferredDatabasePort;
+  let databaseTimeoutMs;
   try {
     preferredDatabasePort = databasePort(env.PROOFGATE_DEV_DATABASE_PORT);
+    databaseTimeoutMs = databaseStartTimeoutMs(env.PROOFGATE_DEV_DATABASE_START_SECONDS);
   } catch (error) {
     fail(error.message);
   }
@@ -172,9 +181,9 @@ async function main() {
   if (!env.MONGODB_URI) {
     try {
       // Umask 077 for the database process: the H2 file (and anything else it creates) is 0600.
-      database = await startEmbeddedDatabase(h2File, preferredDatabasePort);
+      database = await startEmbeddedDatabase(h2File, preferredDatabasePort, databaseTimeoutMs);
     } catch (error) {
-      fail(databaseStartFailure(error, h2File));
+      fail(databaseStartFailure(error, h2File, databaseTimeoutMs));
     }
     holding = false;
     held.splice(0).forEach(log);

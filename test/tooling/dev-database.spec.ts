@@ -13,6 +13,7 @@ import {
   DEFAULT_DATABASE_PORT,
   chooseDatabasePort,
   databasePort,
+  databaseStartTimeoutMs,
   folderKeyEncryptionSecret,
   removeDatabaseNote,
   runningDatabase,
@@ -36,6 +37,18 @@ describe('the embedded database port', () => {
     for (const bad of ['abc', '70000', '-1', '25017 ', '1e4']) {
       expect(() => databasePort(bad)).toThrow(
         `PROOFGATE_DEV_DATABASE_PORT must be a port number (0 for any free port), got "${bad}"`,
+      );
+    }
+  });
+
+  it('may take 120 s to answer unless PROOFGATE_DEV_DATABASE_START_SECONDS says otherwise', () => {
+    expect(databaseStartTimeoutMs(undefined)).toBe(120_000);
+    expect(databaseStartTimeoutMs('')).toBe(120_000);
+    expect(databaseStartTimeoutMs('300')).toBe(300_000);
+    expect(databaseStartTimeoutMs('0.5')).toBe(500);
+    for (const bad of ['0', '-1', 'abc', '3601', '1e3']) {
+      expect(() => databaseStartTimeoutMs(bad)).toThrow(
+        `PROOFGATE_DEV_DATABASE_START_SECONDS must be a number of seconds above 0, at most 3600, got "${bad}"`,
       );
     }
   });

@@ -144,6 +144,14 @@ describe('npm start refuses to start, in one line', () => {
     expect(existsSync(distDir)).toBe(false);
   });
 
+  it('when the embedded database does not answer in time: says so, and what to do', async () => {
+    const ended = await devStart({ PROOFGATE_DEV_DATABASE_START_SECONDS: '0.01' });
+    expect(ended.code).toBe(1);
+    expect(ended.lines).toEqual([
+      '[proofgate] The embedded dev database did not answer within 0.01 s (PROOFGATE_DEV_DATABASE_START_SECONDS): a busy machine starts it slowly. Run `npm start` again, or raise PROOFGATE_DEV_DATABASE_START_SECONDS.',
+    ]);
+  });
+
   it('without Java, naming it and not printing the classpath', async () => {
     const emptyPath = join(dataDir, 'no-java-here');
     mkdirSync(emptyPath, { recursive: true });
