@@ -1,4 +1,5 @@
 import { AppConfig } from '../../config/app-config';
+import { portUnavailable } from './port-preflight';
 import { listenFailure, readyBanner } from './ready-banner';
 import { SERVICE_VERSION } from '../version';
 
@@ -38,6 +39,12 @@ describe('listenFailure', () => {
   it('turns EADDRINUSE into what to do', () => {
     expect(listenFailure(Object.assign(new Error('x'), { code: 'EADDRINUSE' }), config)).toBe(
       'Port 25000 is already in use on 127.0.0.1 (PORT): stop what is listening on 127.0.0.1:25000, or choose another PORT.',
+    );
+  });
+  it('turns a HOST that does not resolve into what to do', async () => {
+    const named = AppConfig.fromEnv({ ...base, HOST: 'no-such-host.invalid' });
+    expect(await portUnavailable(named)).toBe(
+      'HOST no-such-host.invalid is no name this machine can resolve: set HOST to one of its addresses (127.0.0.1, or 0.0.0.0 for all), or a name that resolves to one.',
     );
   });
   it('leaves other errors alone', () => {

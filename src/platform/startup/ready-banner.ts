@@ -37,6 +37,9 @@ export function listenFailure(error: unknown, config: AppConfig): string | undef
   if (code === 'EACCES') {
     return `Not allowed to listen on ${where} (PORT): choose a PORT above 1023, or run with the right to bind it.`;
   }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+    return `HOST ${config.server.host} is no name this machine can resolve: set HOST to one of its addresses (127.0.0.1, or 0.0.0.0 for all), or a name that resolves to one.`;
+  }
   if (code === 'EADDRNOTAVAIL') {
     return `HOST ${config.server.host} is not an address of this machine: set HOST to one of its addresses (127.0.0.1, or 0.0.0.0 for all).`;
   }
