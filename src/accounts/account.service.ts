@@ -258,7 +258,7 @@ export class AccountService {
         `An account has at most ${MAX_METHODS_PER_ACCOUNT} sign-in methods; remove one first`,
       );
     }
-    this.logger.log(`Linked a ${METHOD_NOUNS[type]} to ${sub} (${outcome})`);
+    this.logger.log(`Linked a sign-in method (${METHOD_NOUNS[type]}) to ${sub} (${outcome})`);
     if (outcome === 'claimed') {
       await this.events.emitAndWait(new SignInMethodLinked(sub, methodKey, now, kept.passkey));
       if (type === 'email' && emailBefore === undefined) {

@@ -27,7 +27,8 @@ const TEXTS: Readonly<Record<PresentationCheck, string>> = {
   signature: 'signature: the issuer’s signature over the credential does not verify',
   vct: 'vct: this credential type is not accepted from this issuer',
   expired: 'expired: the credential is expired or not yet valid',
-  revoked: 'revoked: the credential’s status list entry says it is not valid',
+  revoked:
+    'revoked: the credential’s status list entry says it is not valid, or the list could not be checked',
   disclosure: 'disclosure: a disclosure does not hash to a digest the issuer signed',
   key_binding:
     'key binding: the key-binding JWT is missing or not signed by the credential’s cnf key',

@@ -103,7 +103,7 @@ describe('identity wallet status lists', () => {
     body: {
       error: 'invalid_presentation',
       error_description:
-        'The presentation was refused: revoked: the credential’s status list entry says it is not valid',
+        'The presentation was refused: revoked: the credential’s status list entry says it is not valid, or the list could not be checked',
     },
   };
 
