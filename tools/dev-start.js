@@ -102,7 +102,8 @@ function databaseStartFailure(error, h2File, timeoutMs) {
  * still starts, and `npm run admin` finds either through its data folder's note.
  */
 async function startEmbeddedDatabase(h2File, preferred, startTimeoutMs) {
-  const start = (port) => withPrivateFiles(() => startMongoServer({ port, h2File, startTimeoutMs }));
+  const start = (port) =>
+    withPrivateFiles(() => startMongoServer({ port, h2File, startTimeoutMs }));
   const { port, taken } = await chooseDatabasePort(preferred);
   const movedNote = () =>
     `port ${preferred} (PROOFGATE_DEV_DATABASE_PORT) is in use: the embedded dev database ` +

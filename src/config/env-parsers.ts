@@ -412,7 +412,9 @@ function entryLogout(
     for (const uri of postLogout) {
       const problem = redirectUriProblem(uri);
       if (problem) {
-        throw new ConfigError(`${where}post_logout_redirect_uris ${problem}, got "${quotedUrl(uri)}"`);
+        throw new ConfigError(
+          `${where}post_logout_redirect_uris ${problem}, got "${quotedUrl(uri)}"`,
+        );
       }
     }
   }
@@ -625,7 +627,8 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     if (!Array.isArray(resources)) throw new ConfigError(`${where}resources must be an array`);
     for (const resource of resources) {
       const problem = typeof resource === 'string' ? resourceProblem(resource) : 'must be strings';
-      if (problem) throw new ConfigError(`${where}resources ${problem}, got "${quotedUrl(String(resource))}"`);
+      if (problem)
+        throw new ConfigError(`${where}resources ${problem}, got "${quotedUrl(String(resource))}"`);
     }
   }
   const keys = entryKeys(entry, where);
@@ -865,7 +868,9 @@ export function webOrigins(env: Env, name: string): string[] | undefined {
     try {
       url = new URL(entry);
     } catch {
-      throw new ConfigError(`${name} must list origins like "https://example.com", got "${quotedUrl(entry)}"`);
+      throw new ConfigError(
+        `${name} must list origins like "https://example.com", got "${quotedUrl(entry)}"`,
+      );
     }
     if (url.origin !== entry) {
       throw new ConfigError(
