@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ClientRegistry } from '../../clients/client-registry.service';
 import { Clock } from '../../platform/clock/clock';
 import type { GrantSummary } from '../../tokens/grants/grant';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
@@ -17,6 +18,11 @@ export const MAX_LISTED_ACTIVITY = 100;
 /** A user's grant: one a login opened (a client's own grant names no login method). */
 export type UserGrantSummary = GrantSummary & {
   authMethod: NonNullable<GrantSummary['authMethod']>;
+  /**
+   * The client's name, as the consent screen showed it; absent for a client that is gone, and
+   * for one whose client_id is its metadata document's URL (the page fetches nothing for it).
+   */
+  clientName?: string;
 };
 
 export interface AccountActivity {
@@ -45,6 +51,7 @@ export class AccountActivityService {
     private readonly clock: Clock,
     private readonly sessionLogout: SessionLogout,
     private readonly approvalAudit: ApprovalAuditLog,
+    private readonly clients: ClientRegistry,
   ) {}
 
   async of(sub: string): Promise<AccountActivity> {
@@ -54,11 +61,27 @@ export class AccountActivityService {
       this.grants.list({ sub }, { now, includeEnded: false, limit: MAX_LISTED_ACTIVITY }),
       this.approvalAudit.listOf(sub, APPROVAL_AUDIT_LISTED),
     ]);
+    const users = grants.filter(
+      (grant): grant is UserGrantSummary => grant.authMethod !== undefined,
+    );
+    const names = await this.clientNames(users.map(({ clientId }) => clientId));
     return {
       sessions,
       approvals,
-      grants: grants.filter((grant): grant is UserGrantSummary => grant.authMethod !== undefined),
+      grants: users.map((grant) => {
+        const clientName = names.get(grant.clientId);
+        return clientName === undefined ? grant : { ...grant, clientName };
+      }),
     };
+  }
+
+  /** Each client's name, read once per client (the registry caches them). */
+  private async clientNames(clientIds: readonly string[]): Promise<Map<string, string>> {
+    const stored = [...new Set(clientIds)].filter((clientId) => !/^https?:\/\//.test(clientId));
+    const clients = await Promise.all(stored.map((clientId) => this.clients.find(clientId)));
+    return new Map(
+      clients.flatMap((client) => (client === null ? [] : [[client.clientId, client.name]])),
+    );
   }
 
   /**

@@ -238,6 +238,12 @@ function added(sub: string, method: SignInMethod, locale: PageLocale): string {
   return method.addedAt ? when(method.addedAt, locale) : '';
 }
 
+/** An app by its name, as its consent screen showed it, with its client_id beside it. */
+const appCell = ({ clientId, clientName }: AccountActivity['grants'][number]) =>
+  clientName === undefined || clientName === clientId
+    ? escapeHtml(clientId)
+    : `${escapeHtml(clientName)} <span class="muted">${escapeHtml(clientId)}</span>`;
+
 const methodCell = (key: string | undefined, locale: PageLocale) =>
   key === undefined
     ? `<span class="muted">${escapeHtml(locale.t('account.method.not_recorded'))}</span>`
@@ -273,7 +279,7 @@ function activitySection(
   const grants = activity.grants
     .map(
       (grant) =>
-        `<tr><td>${escapeHtml(grant.clientId)}</td><td>${escapeHtml(grant.scope)}</td>${authMethodCell(grant.authMethod)}<td>${methodCell(grant.methodKey, locale)}</td><td>${when(grant.createdAt, locale)}</td></tr>`,
+        `<tr><td data-client-id="${escapeHtml(grant.clientId)}">${appCell(grant)}</td><td>${escapeHtml(grant.scope)}</td>${authMethodCell(grant.authMethod)}<td>${methodCell(grant.methodKey, locale)}</td><td>${when(grant.createdAt, locale)}</td></tr>`,
     )
     .join('\n');
   return `<div class="card" id="account-activity">

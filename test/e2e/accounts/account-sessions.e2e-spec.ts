@@ -343,7 +343,7 @@ describe('an owner ends sessions and grants: method removal, sign out everywhere
     const wallets = /<tr><td data-auth-method="siwe">Ethereum wallet<\/td><td><code>eip155:1:0x/g;
     expect(page.text.match(wallets)).toHaveLength(2);
     expect(page.text).toContain(
-      `<tr><td>demo-client</td><td>openid account</td><td data-auth-method="siwe">Ethereum wallet</td><td><code>${walletOf(wallet)}</code>`,
+      `<tr><td data-client-id="demo-client">Demo confidential client <span class="muted">demo-client</span></td><td>openid account</td><td data-auth-method="siwe">Ethereum wallet</td><td><code>${walletOf(wallet)}</code>`,
     );
     expect(page.text).toContain('action="/account/sign-out-everywhere"');
 
