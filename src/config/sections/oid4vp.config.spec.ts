@@ -157,3 +157,29 @@ describe('OID4VP_ISSUER_ALLOW_PRIVATE', () => {
     ).toThrow(/OID4VP_TRUSTED_ISSUERS\[0\]\.jwks_uri must be https when NODE_ENV=production/);
   });
 });
+
+describe('OID4VP_TRUSTED_ISSUERS and OID4VP_CREDENTIALS', () => {
+  it('refuse a field their entries do not have, as a misspelt one would be passed over', () => {
+    const issuer = { issuer: 'https://pid.example', jwks_uri: 'https://pid.example/jwks' };
+    expect(() =>
+      AppConfig.fromEnv({
+        ...base,
+        OID4VP_TRUSTED_ISSUERS: JSON.stringify([{ ...issuer, vcts: ['urn:eudi:pid:1'] }]),
+      }),
+    ).toThrow(
+      'OID4VP_TRUSTED_ISSUERS[0] has unknown field(s) vcts (known: issuer, jwks, jwks_uri, x5c_roots, vct)',
+    );
+    expect(() =>
+      AppConfig.fromEnv({
+        ...base,
+        OID4VP_CREDENTIALS: JSON.stringify([{ id: 'pid', vct: ['urn:eudi:pid:1'], extra: 1 }]),
+      }),
+    ).toThrow('OID4VP_CREDENTIALS[0] has unknown field(s) extra (known: id, vct)');
+    expect(
+      AppConfig.fromEnv({
+        ...base,
+        OID4VP_TRUSTED_ISSUERS: JSON.stringify([{ ...issuer, vct: ['urn:eudi:pid:1'] }]),
+      }).oid4vp.trustedIssuers,
+    ).toHaveLength(1);
+  });
+});
