@@ -734,7 +734,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       expect(fragment).toMatchObject({
         code: 1,
         stderr:
-          'proofgate-admin: redirect_uris must not contain a fragment, got "https://x.example/cb#f"\n',
+          'proofgate-admin: redirect_uris must not contain a fragment, got "https://x.example/cb#…"\n',
       });
       const relative = await admin(['clients', 'add', 'rel', '--redirect-uri', '/callback']);
       expect(relative.code).toBe(1);
