@@ -104,8 +104,9 @@ function registerMethodList(
     });
 }
 
-async function methodsOf(deps: CommandDeps, sub: string): Promise<SignInMethod[]> {
-  const methods = await deps.withContext((app) => app.get(AccountAdministration).methodsOf(sub));
+/** The methods of the account `who` names (as `accounts show` finds it): none is no account. */
+async function methodsOf(deps: CommandDeps, who: string): Promise<SignInMethod[]> {
+  const { methods } = await deps.withContext((app) => app.get(AccountAdministration).account(who));
   return [...methods];
 }
 

@@ -195,10 +195,10 @@ describe('proofgate-admin accounts and passkeys', () => {
         code: 1,
         stderr: 'proofgate-admin: no account has the sign-in method passkey:AAAA\n',
       });
-      const methods = await adminCli(t, ['--json', 'accounts', 'methods', '--user', 'nobody']);
-      expect(JSON.parse(methods.stdout)).toEqual([
-        expect.objectContaining({ method: 'password:nobody' }),
-      ]);
+      // Still nobody's: no account came of the refused link.
+      expect(
+        await adminCli(t, ['--json', 'accounts', 'methods', '--user', 'nobody']),
+      ).toMatchObject({ code: 1, stderr: 'proofgate-admin: no user or account nobody\n' });
       expect(
         await t.connection.collection('account_methods').countDocuments({ _id: wallet as never }),
       ).toBe(0);
@@ -225,6 +225,13 @@ describe('proofgate-admin accounts and passkeys', () => {
     expect(listed.stdout).toMatch(/^PROVIDER +SUBJECT +EMAIL +ADDED\n/);
     expect(listed.stdout).toMatch(/\ngithub +583231 +octocat@github\.com +\d{4}-/);
     expect(listed.stdout).toMatch(/\ngoogle +1101 +- +\d{4}-/);
+    // An account nobody has is said to be so, not listed as one without provider accounts.
+    for (const group of ['upstream', 'passkeys']) {
+      expect(await adminCli(t, [group, 'list', '--user', 'nobody'])).toMatchObject({
+        code: 1,
+        stderr: 'proofgate-admin: no user or account nobody\n',
+      });
+    }
     const json = await adminCli(t, ['--json', 'upstream', 'list', '--user', 'user0']);
     expect(JSON.parse(json.stdout)).toEqual([
       expect.objectContaining({
