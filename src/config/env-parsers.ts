@@ -487,6 +487,22 @@ export function entryKeys(
 }
 
 /**
+ * What a JSON list's entry says of the fields its shape does not have (a misspelt one would be
+ * passed over): ` has unknown field(s) a, b (known: ...)`, to follow the entry's name; undefined
+ * when it has none. `known` is named in the line (`known for kind oidc`).
+ */
+export function unknownFieldsProblem(
+  fields: Readonly<Record<string, unknown>>,
+  known: ReadonlySet<string>,
+  knownAs = 'known',
+): string | undefined {
+  const unknown = Object.keys(fields).filter((key) => !known.has(key));
+  return unknown.length === 0
+    ? undefined
+    : ` has unknown field(s) ${unknown.join(', ')} (${knownAs}: ${[...known].join(', ')})`;
+}
+
+/**
  * A setting whose value is a JSON array of entries (`shape` says what, e.g. `a JSON array of {
  * "issuer", ... }`), each read by `readEntry`, which throws a ConfigError naming `where`
  * (`JWT_BEARER_ISSUERS[2]`) and sees the entries read before it (to refuse a repeat). Every

@@ -17,14 +17,20 @@ export function browser(t: TestApp): Agent {
   return request.agent(t.app.getHttpServer());
 }
 
-/** The hidden fields of `form#email-login` on the login page (the browser's cookies set). */
+/**
+ * The hidden fields of `form#email-login` on the login page (the browser's cookies set); with
+ * `uiLocales`, the page asked in that language, and the language it posts on.
+ */
 export async function emailLoginForm(
   agent: Agent,
   returnTo?: string,
-): Promise<{ csrf_token: string; return_to: string }> {
-  const page = await agent
-    .get(returnTo === undefined ? '/login' : `/login?return_to=${encodeURIComponent(returnTo)}`)
-    .expect(200);
+  uiLocales?: string,
+): Promise<{ csrf_token: string; return_to: string; ui_locales?: string }> {
+  const query = new URLSearchParams({
+    ...(returnTo === undefined ? {} : { return_to: returnTo }),
+    ...(uiLocales === undefined ? {} : { ui_locales: uiLocales }),
+  }).toString();
+  const page = await agent.get(query === '' ? '/login' : `/login?${query}`).expect(200);
   const form =
     /<form method="post" action="\/login\/email\/start" id="email-login">[\s\S]*?<\/form>/.exec(
       page.text,
@@ -33,6 +39,7 @@ export async function emailLoginForm(
   return {
     csrf_token: unescapeHtml(hiddenField(form, 'csrf_token')),
     return_to: unescapeHtml(hiddenField(form, 'return_to')),
+    ...(uiLocales === undefined ? {} : { ui_locales: hiddenField(form, 'ui_locales') }),
   };
 }
 
@@ -81,14 +88,18 @@ export async function mailTo(t: TestApp, to: string, nth = 1): Promise<MailedCod
   return { ...mail, ...codeOf(mail.text) };
 }
 
-/** Asks for a code for `email` from `agent`'s login page, and reads the mail it sends. */
+/**
+ * Asks for a code for `email` from `agent`'s login page (asked in `uiLocales`, if given), and
+ * reads the mail it sends.
+ */
 export async function requestCode(
   t: TestApp,
   agent: Agent,
   email: string,
   returnTo?: string,
+  uiLocales?: string,
 ): Promise<MailedCode & { fields: { csrf_token: string; return_to: string } }> {
-  const fields = await emailLoginForm(agent, returnTo);
+  const fields = await emailLoginForm(agent, returnTo, uiLocales);
   const to = deliveredTo(email);
   const before = (await mailbox(t)).filter((m) => m.to === to).length;
   await agent

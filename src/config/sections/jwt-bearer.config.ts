@@ -1,4 +1,4 @@
-import { ConfigError, type Env, jsonList, quotedUrl } from '../env-parsers';
+import { ConfigError, type Env, jsonList, quotedUrl, unknownFieldsProblem } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
 import { setting, settingsSection, text } from '../setting';
@@ -97,12 +97,8 @@ function trustedIssuer(entry: unknown, where: string, production: boolean): Trus
     throw new ConfigError(`${where} must be an object { "issuer", "jwks_uri", ... }`);
   }
   const fields = entry as Record<string, unknown>;
-  const unknown = Object.keys(fields).filter((key) => !FIELDS.has(key));
-  if (unknown.length > 0) {
-    throw new ConfigError(
-      `${where} has unknown field(s) ${unknown.join(', ')} (known: ${[...FIELDS].join(', ')})`,
-    );
-  }
+  const unknown = unknownFieldsProblem(fields, FIELDS);
+  if (unknown !== undefined) throw new ConfigError(`${where}${unknown}`);
   const { issuer, jwks_uri: jwksUri, audience, scopes, clients } = fields;
   if (typeof issuer !== 'string' || issuer.trim() === '' || issuer.length > 2000) {
     throw new ConfigError(`${where}.issuer must be a non-empty string (the assertions' iss)`);

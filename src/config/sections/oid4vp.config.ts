@@ -1,5 +1,12 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { ConfigError, type Env, jsonList, str, walletLinkUrl } from '../env-parsers';
+import {
+  ConfigError,
+  type Env,
+  jsonList,
+  str,
+  unknownFieldsProblem,
+  walletLinkUrl,
+} from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { PEM_CERTIFICATE, readSettingFile } from '../pem-file';
 import { ServerConfig } from './server.config';
@@ -97,18 +104,8 @@ export const PID_VCT = 'urn:eudi:pid:1';
 const ISSUER_SHAPE =
   'a JSON array of { "issuer", "jwks" | "jwks_uri" | "x5c_roots", "vct": [...] }';
 const CREDENTIAL_SHAPE = 'a JSON array of { "id", "vct": [...] }';
-const ISSUER_FIELDS = ['issuer', 'jwks', 'jwks_uri', 'x5c_roots', 'vct'];
-const CREDENTIAL_FIELDS = ['id', 'vct'];
-
-/** Refuses a field the entry's shape does not have: a misspelt one would be passed over. */
-function refuseUnknownFields(fields: Record<string, unknown>, known: string[], where: string) {
-  const unknown = Object.keys(fields).filter((key) => !known.includes(key));
-  if (unknown.length > 0) {
-    throw new ConfigError(
-      `${where} has unknown field(s) ${unknown.join(', ')} (known: ${known.join(', ')})`,
-    );
-  }
-}
+const ISSUER_FIELDS = new Set(['issuer', 'jwks', 'jwks_uri', 'x5c_roots', 'vct']);
+const CREDENTIAL_FIELDS = new Set(['id', 'vct']);
 /** DCQL §6.1: a credential query id is alphanumeric, underscore or hyphen. */
 const CREDENTIAL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -275,7 +272,8 @@ function trustedIssuersOf(env: Env, production: boolean): TrustedIssuer[] {
       throw new ConfigError(`${where} must be an object { "issuer", "jwks" | ..., "vct" }`);
     }
     const fields = entry as Record<string, unknown>;
-    refuseUnknownFields(fields, ISSUER_FIELDS, where);
+    const unknown = unknownFieldsProblem(fields, ISSUER_FIELDS);
+    if (unknown !== undefined) throw new ConfigError(`${where}${unknown}`);
     const { issuer, vct } = fields;
     if (typeof issuer !== 'string' || issuer === '') {
       throw new ConfigError(`${where}.issuer must be the credentials' iss`);
@@ -332,7 +330,8 @@ function credentialsOf(env: Env): RequestedCredential[] {
     CREDENTIAL_SHAPE,
     (entry, where, earlier) => {
       const fields = (entry ?? {}) as Record<string, unknown>;
-      refuseUnknownFields(fields, CREDENTIAL_FIELDS, where);
+      const unknown = unknownFieldsProblem(fields, CREDENTIAL_FIELDS);
+      if (unknown !== undefined) throw new ConfigError(`${where}${unknown}`);
       const { id, vct } = fields;
       if (typeof id !== 'string' || !CREDENTIAL_ID.test(id)) {
         throw new ConfigError(`${where}.id must be 1 to 64 letters, digits, _ or -`);

@@ -1,5 +1,5 @@
 import { type JsonWebKey, type KeyObject, createPrivateKey } from 'node:crypto';
-import { ConfigError, type Env, jsonList, quotedUrl } from '../env-parsers';
+import { ConfigError, type Env, jsonList, quotedUrl, unknownFieldsProblem } from '../env-parsers';
 import { EnvReader } from '../env-reader';
 import { ServerConfig } from './server.config';
 import { setting, settingsSection, text, whole } from '../setting';
@@ -174,12 +174,7 @@ function upstreamProvider(entry: unknown, where: string, production: boolean): U
   const check = (problem: string | undefined) => {
     if (problem !== undefined) problems.push(`${where}${problem}`);
   };
-  const unknown = Object.keys(fields).filter((key) => !FIELDS[kind].has(key));
-  if (unknown.length > 0) {
-    check(
-      ` has unknown field(s) ${unknown.join(', ')} (known for kind ${kind}: ${[...FIELDS[kind]].join(', ')})`,
-    );
-  }
+  check(unknownFieldsProblem(fields, FIELDS[kind], `known for kind ${kind}`));
   const { id, name, client_id: clientId } = fields;
   if (typeof id !== 'string' || !PROVIDER_ID.test(id)) {
     check('.id must be 1 to 31 lower-case letters, digits and dashes (e.g. "google")');

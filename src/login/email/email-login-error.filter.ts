@@ -2,7 +2,6 @@ import { Catch } from '@nestjs/common';
 import type { ProtocolError } from '../../platform/errors/protocol-error';
 import { RefusalPagesFilter } from '../../platform/errors/protocol-error.filter';
 import { renderEmailErrorPage } from './email-login.page';
-import { pageLocaleOf } from '../../platform/i18n/page-locale';
 import type { HttpRequest } from '../../platform/http/http-exchange';
 
 /**
@@ -13,12 +12,7 @@ import type { HttpRequest } from '../../platform/http/http-exchange';
 @Catch()
 export class EmailLoginErrorPages extends RefusalPagesFilter {
   protected refusalPage(error: ProtocolError, request: HttpRequest): string {
-    // The form's field, or the link's query (the mail's link carries the language it was sent in).
-    const body = request.body as { ui_locales?: unknown } | undefined;
-    const query = request.query as { ui_locales?: unknown } | undefined;
-    const asked = [body?.ui_locales, query?.ui_locales].find(
-      (value): value is string => typeof value === 'string',
-    );
-    return renderEmailErrorPage(error, pageLocaleOf(request.raw, asked));
+    // The mail's link carries the language it was sent in; the forms post the page's.
+    return renderEmailErrorPage(error, this.localeOf(request));
   }
 }

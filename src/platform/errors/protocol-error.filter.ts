@@ -227,6 +227,20 @@ export abstract class RefusalPagesFilter extends ProtocolErrorFilter {
     }
     return super.pageFor(error, request);
   }
+
+  /**
+   * The refused page's language: the `ui_locales` its form sent, else its query's (a link that
+   * carries one), else the browser's Accept-Language.
+   */
+  protected localeOf(request: HttpRequest): PageLocale {
+    const sent = [request.body, request.query].map(
+      (fields) => (fields as { ui_locales?: unknown } | undefined)?.ui_locales,
+    );
+    return pageLocaleOf(
+      request.raw,
+      sent.find((value): value is string => typeof value === 'string'),
+    );
+  }
 }
 
 function writeErrorHead(response: HttpResponse, error: ProtocolError): void {

@@ -150,6 +150,21 @@ function validTags(tags: readonly string[]): string[] {
   });
 }
 
+/** What `match` answers when no requested tag finds a supported language. */
+const NONE_SUPPORTED = 'und';
+
+/** The tags of a space-separated list (`ui_locales`). */
+const tagsOf = (list: string | undefined): string[] =>
+  (list ?? '').split(' ').filter((tag) => tag !== '');
+
+/** The supported language the first of `tags` that finds one finds (`de-AT` finds `de`). */
+function firstSupported(tags: readonly string[]): SupportedLocale | undefined {
+  const requested = validTags(tags);
+  if (requested.length === 0) return undefined;
+  const found = match(requested, SUPPORTED_LOCALES, NONE_SUPPORTED, { algorithm: 'lookup' });
+  return found === NONE_SUPPORTED ? undefined : (found as SupportedLocale);
+}
+
 /**
  * OpenID Connect Core §3.1.2.1: `ui_locales` (space-separated, in order of preference) first,
  * then the browser's Accept-Language (RFC 9110 §12.5.4, by weight), then English. A tag that
@@ -160,29 +175,19 @@ export function chooseLocale(
   uiLocales: string | undefined,
   acceptLanguages: readonly string[],
 ): SupportedLocale {
-  const requested = validTags([
-    ...(uiLocales ?? '').split(' ').filter((tag) => tag !== ''),
-    ...acceptLanguages.filter((tag) => tag !== '*'),
-  ]);
-  if (requested.length === 0) return DEFAULT_LOCALE;
-  return match(requested, SUPPORTED_LOCALES, DEFAULT_LOCALE, {
-    algorithm: 'lookup',
-  }) as SupportedLocale;
+  return (
+    firstSupported([...tagsOf(uiLocales), ...acceptLanguages.filter((tag) => tag !== '*')]) ??
+    DEFAULT_LOCALE
+  );
 }
 
-/** What `match` answers when no requested tag finds a supported language. */
-const NONE_SUPPORTED = 'und';
-
 /**
- * The supported language a `ui_locales` list names first (`de-AT` finds `de`), or undefined when
- * it names none: what a page hands on to the next instead of the list as it came, which may be
- * long and is the client's, not the page's, to answer for.
+ * The supported language a `ui_locales` list names first, or undefined when it names none: what a
+ * page hands on to the next instead of the list as it came, which may be long and is the
+ * client's, not the page's, to answer for.
  */
 export function localeNamedIn(uiLocales: string | undefined): SupportedLocale | undefined {
-  const requested = validTags((uiLocales ?? '').split(' ').filter((tag) => tag !== ''));
-  if (requested.length === 0) return undefined;
-  const found = match(requested, SUPPORTED_LOCALES, NONE_SUPPORTED, { algorithm: 'lookup' });
-  return found === NONE_SUPPORTED ? undefined : (found as SupportedLocale);
+  return firstSupported(tagsOf(uiLocales));
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ProtocolError } from '../../platform/errors/protocol-error';
 import { RefusalPagesFilter } from '../../platform/errors/protocol-error.filter';
 import { escapeHtml, renderPage } from '../../platform/http/html';
 import type { HttpRequest } from '../../platform/http/http-exchange';
-import { type PageLocale, pageLocaleOf } from '../../platform/i18n/page-locale';
+import type { PageLocale } from '../../platform/i18n/page-locale';
 
 /**
  * `/end_session` is where a relying party sends the user's browser: a refused logout request (a
@@ -15,10 +15,8 @@ import { type PageLocale, pageLocaleOf } from '../../platform/i18n/page-locale';
 export class EndSessionErrorPages extends RefusalPagesFilter {
   // GET is a navigation, POST the form an RP's page posts: either from a browser that wants HTML.
   protected refusalPage(error: ProtocolError, request: HttpRequest): string {
-    // The request's own ui_locales (RP-Initiated Logout 1.0 §2), from the query or the form.
-    const sent = (request.body ?? request.query) as { ui_locales?: unknown } | undefined;
-    const uiLocales = typeof sent?.ui_locales === 'string' ? sent.ui_locales : undefined;
-    return renderEndSessionErrorPage(error, pageLocaleOf(request.raw, uiLocales));
+    // The request's own ui_locales (RP-Initiated Logout 1.0 §2), from the form or the query.
+    return renderEndSessionErrorPage(error, this.localeOf(request));
   }
 }
 

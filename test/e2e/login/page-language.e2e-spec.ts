@@ -16,7 +16,7 @@ import {
 import { pageLanguage } from '../../support/untranslated-text';
 import { TestApp, createTestApp } from '../../support/test-app';
 import { hiddenField } from '../../support/login-form';
-import { deliveredTo, mailTo } from '../../support/email';
+import { deliveredTo, mailTo, requestCode } from '../../support/email';
 
 /** A client that is not first-party: it gets the consent screen. */
 const THIRD_PARTY = { id: 'third-party', redirectUri: 'http://127.0.0.1:25012/callback' };
@@ -243,23 +243,7 @@ describe('the pages’ language', () => {
 
   it('the mail’s link keeps its language through the confirmation, and on a link used or made up', async () => {
     const agent = request.agent(t.app.getHttpServer());
-    const form = await agent.get('/login?ui_locales=de').expect(200);
-    const email =
-      /<form method="post" action="\/login\/email\/start" id="email-login">[\s\S]*?<\/form>/.exec(
-        form.text,
-      )![0];
-    await agent
-      .post('/login/email/start')
-      .type('form')
-      .set('Accept', 'text/html')
-      .send({
-        csrf_token: hiddenField(email, 'csrf_token'),
-        return_to: hiddenField(email, 'return_to'),
-        ui_locales: hiddenField(email, 'ui_locales'),
-        email: 'linked@example.com',
-      })
-      .expect(200);
-    const mail = await mailTo(t, deliveredTo('linked@example.com'));
+    const mail = await requestCode(t, agent, 'linked@example.com', undefined, 'de');
     const link = new URL(/https?:\/\/\S+\/login\/email\/link\?\S+/.exec(mail.text)![0]);
     // A browser that prefers English opens the German mail's link.
     const open = () =>
