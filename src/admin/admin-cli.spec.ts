@@ -96,7 +96,15 @@ describe('proofgate-admin command line', () => {
     [['grants', 'list', '--limit', '0'], /--limit <n>' argument '0' is invalid/],
     [
       ['grants', 'revoke', '-dtaq0123456789abcdefgh'],
-      /goes after --: proofgate-admin grants revoke --/,
+      /goes after --: proofgate-admin grants revoke -- <grant_id>\)\n/,
+    ],
+    [
+      ['sessions', 'revoke', 'alice', '-Kq3Xn0u0lY8cS3c8mJm7y', '--json'],
+      /^proofgate-admin: unknown option '-Kq3Xn0u0lY8cS3c8mJm7y'\n\(a sid that starts with '-' goes after --: proofgate-admin sessions revoke <account> -- <sid>\)\n/,
+    ],
+    [
+      ['outboxes', 'retry', 'logout', '--kq3Xn0u0lY8cS3c8mJm7y'],
+      /\(an id that starts with '-' goes after --: proofgate-admin outboxes retry <outbox> -- <id>\)/,
     ],
   ])('answers %j with exit code 2 and the usage on stderr', async (argv, message) => {
     const result = await run(argv);

@@ -36,7 +36,7 @@ export function buildAdminProgram(deps: CommandDeps): Command {
     .configureOutput({
       writeOut: (text) => deps.io.stdout.write(text),
       writeErr: (text) => deps.io.stderr.write(text),
-      outputError: (text, write) => write(`${NAME}: ${text.replace(/^error: /, '')}`),
+      outputError: writeError,
     })
     .showHelpAfterError(USAGE_HINT)
     .addHelpText(
@@ -57,7 +57,40 @@ export function buildAdminProgram(deps: CommandDeps): Command {
   registerOperatorsCommands(program, deps);
   registerSecurityEventsCommands(program, deps);
   registerMigrationsCommands(program, deps);
+  for (const command of leavesOf(program)) hintTheDashOf(command);
   return program;
+}
+
+function leavesOf(command: Command): Command[] {
+  return command.commands.length === 0 ? [command] : command.commands.flatMap(leavesOf);
+}
+
+/**
+ * An id may start with '-' (a sid or an outbox row's id is base64url), which reads as an
+ * unknown option: the refusal of a command that takes one says how to pass it, after `--`.
+ */
+function hintTheDashOf(command: Command): void {
+  const last = command.registeredArguments.at(-1);
+  if (!last) return;
+  const path: string[] = [];
+  for (let at: Command | null = command; at?.parent; at = at.parent) path.unshift(at.name());
+  const hint =
+    `(${/^[aeiou]/.test(last.name()) ? 'an' : 'a'} ${last.name()} that starts with '-' goes after --: ` +
+    `${NAME} ${path.join(' ')} ${command.registeredArguments
+      .slice(0, -1)
+      .map((argument) => `<${argument.name()}>`)
+      .concat(`-- <${last.name()}>`)
+      .join(' ')})\n`;
+  command.configureOutput({
+    outputError: (text, write) => {
+      writeError(text, write);
+      if (text.startsWith("error: unknown option '-")) write(hint);
+    },
+  });
+}
+
+function writeError(text: string, write: (text: string) => void): void {
+  write(`${NAME}: ${text.replace(/^error: /, '')}`);
 }
 
 /** Runs one command line; resolves to the exit code. Never prints a stack trace. */

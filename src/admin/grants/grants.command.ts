@@ -62,10 +62,6 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
         'or every live grant of a user, a client, or a user at a client',
     )
     .argument('[grant_id]')
-    // Grants issued before ids avoided a leading '-' may still have one.
-    .showHelpAfterError(
-      "(a grant_id that starts with '-' goes after --: proofgate-admin grants revoke -- <grant_id>)",
-    )
     .option('--user <sub>', 'every live grant of this subject')
     .option('--client <client_id>', 'every live grant at this client')
     .action(

@@ -1099,7 +1099,9 @@ describe('the admin API (/admin/v1)', () => {
         /^SID\s+METHOD\s+AMR\s+ACR\s+SIGNED IN\s+EXPIRES$/,
       );
       expect((await adminCli(t, ['sessions', 'revoke', 'user0'])).code).toBe(2);
-      const ended = await adminCli(t, ['sessions', 'revoke', 'user0', newest.sid, '--json']);
+      // `--`: a sid is base64url and starts with '-' one time in 64, which would read as an option.
+      const ended = await adminCli(t, ['sessions', 'revoke', 'user0', '--json', '--', newest.sid]);
+      expect(ended.stderr).toBe('');
       expect(JSON.parse(ended.stdout)).toMatchObject({ sid: newest.sid, revoked: true });
       expect((await browser.get('/account')).status).not.toBe(200);
       const all = await adminCli(t, ['sessions', 'revoke', 'user0', '--all']);
