@@ -4,6 +4,7 @@ import {
   Logger,
   NotFoundException,
   PayloadTooLargeException,
+  UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { mongo } from 'mongoose';
 import { ProtocolErrorFilter } from './protocol-error.filter';
@@ -135,8 +136,15 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
       map(new BadRequestException("Expected property name or '}' in JSON at position 1")),
     ).toMatchObject({ status: 400, description: 'The request body is not valid JSON' });
     expect(map(new PayloadTooLargeException())).toMatchObject({
-      status: 400,
+      status: 413,
+      error: 'invalid_request',
       description: 'The request body is too large',
+    });
+    expect(map(new UnsupportedMediaTypeException())).toMatchObject({
+      status: 415,
+      error: 'invalid_request',
+      description:
+        'The request body is neither application/x-www-form-urlencoded nor application/json',
     });
   });
 

@@ -3,12 +3,14 @@ import { type PageLocale, TrustedHtml, pageLocaleOf } from '../i18n/page-locale'
 import { mongo } from 'mongoose';
 import { isFailover } from '../database/failover';
 import {
+  ContentTooLarge,
   InvalidRequest,
   NotFound,
   ProtocolError,
   ServerError,
   TemporarilyUnavailable,
   TooManyRequests,
+  UnsupportedMediaType,
 } from './protocol-error';
 import { answeredByDeadline, recordAnsweredError } from './answered-error';
 import { escapeHtml, renderPage } from '../http/html';
@@ -280,9 +282,9 @@ function fromHttpException(e: HttpException, request: RequestLine) {
     case 405:
       return new InvalidRequest(`Method ${request.method} is not allowed here`);
     case 413:
-      return new InvalidRequest('The request body is too large');
+      return new ContentTooLarge(BODY_TOO_LARGE);
     case 415:
-      return new InvalidRequest('Unsupported content type');
+      return new UnsupportedMediaType(UNREAD_TYPE);
     case 429:
       return new TooManyRequests('Too many requests; slow down', 60);
     case 503:
@@ -293,15 +295,24 @@ function fromHttpException(e: HttpException, request: RequestLine) {
   }
 }
 
+const BODY_TOO_LARGE = 'The request body is too large';
+const UNREAD_TYPE =
+  'The request body is neither application/x-www-form-urlencoded nor application/json';
+
 function fromBodyParser(e: BodyParserError): ProtocolError {
   switch (e.type) {
     case 'entity.too.large':
-      return new InvalidRequest('The request body is too large');
+      return new ContentTooLarge(BODY_TOO_LARGE);
+    case 'parameters.too.many':
+      return new ContentTooLarge('The request body has too many fields');
     case 'entity.parse.failed':
       return new InvalidRequest('The request body is not valid JSON');
+    case 'unsupported.type':
+      return new UnsupportedMediaType(UNREAD_TYPE);
     case 'encoding.unsupported':
+      return new UnsupportedMediaType('The request body must not be compressed (Content-Encoding)');
     case 'charset.unsupported':
-      return new InvalidRequest('Unsupported request body encoding');
+      return new UnsupportedMediaType('The request body is not in UTF-8');
     default:
       return e.status < 500
         ? new InvalidRequest('The request body could not be read')

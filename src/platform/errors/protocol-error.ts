@@ -35,6 +35,18 @@ export class UriTooLong extends ProtocolError {
   readonly status = 414;
 }
 
+/** A request body larger than the service reads, or with more form fields (RFC 9110 §15.5.14). */
+export class ContentTooLarge extends ProtocolError {
+  readonly error = 'invalid_request';
+  readonly status = 413;
+}
+
+/** A request body of a type or encoding the service does not read (RFC 9110 §15.5.16). */
+export class UnsupportedMediaType extends ProtocolError {
+  readonly error = 'invalid_request';
+  readonly status = 415;
+}
+
 export class InvalidClient extends ProtocolError {
   readonly error = 'invalid_client';
   readonly status = 401;

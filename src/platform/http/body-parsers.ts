@@ -141,9 +141,10 @@ function readBody(
 
 /**
  * The request bodies the service reads, as Fastify content-type parsers: JSON (UTF-8 only, an
- * object or array at the top, nesting bounded) and flat forms, both limited in size; any other
- * type is left unread with no body, so a guard or the validation pipe refuses it with 400 in the
- * one error envelope (not the platform's own 415 in another shape).
+ * object or array at the top, nesting bounded) and flat forms, both limited in size. A body of
+ * any other type, or of none named, is read off (within the same limit) and refused with 415 in
+ * the one error envelope, rather than read as no body and refused for a missing field; a request
+ * with an empty one goes on with no body.
  */
 export function registerBodyParsers(instance: FastifyInstance, limits: BodyLimits): void {
   const depth = limits.jsonDepth ?? MAX_BODY_DEPTH;
@@ -174,5 +175,12 @@ export function registerBodyParsers(instance: FastifyInstance, limits: BodyLimit
     'application/x-www-form-urlencoded',
     parser((req, body) => parseForm(req, body, limits.formParameters)),
   );
-  instance.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+  instance.addContentTypeParser('*', (req, payload, done) =>
+    readBody(req, payload, limits.bytes, (error, body) => {
+      if (error) done(error);
+      else if (body?.length) {
+        done(refusal(new BodyError(415, 'unsupported.type', 'unsupported content type')));
+      } else done(null, undefined);
+    }),
+  );
 }

@@ -351,7 +351,7 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       token_endpoint_auth_method: 'none',
       padding: 'x'.repeat(17 * 1024),
     });
-    expectRefusal(huge, 400, 'invalid_request', 'The request body is too large');
+    expectRefusal(huge, 413, 'invalid_request', 'The request body is too large');
     const broken = await t
       .http()
       .post('/register')
