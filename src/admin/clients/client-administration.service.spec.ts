@@ -133,7 +133,7 @@ describe('ClientAdministration: client secrets', () => {
     const before = store.client.secrets;
     await expect(admin.addSecret('billing', { previousExpiresIn: 3_601 }, CALL)).rejects.toThrow(
       new AdminError(
-        'the previous secret may keep working at most 3600 s (CLIENT_SECRET_OVERLAP_MAX_SECONDS), not 3601 s',
+        'the previous secret may keep working at most 1h (CLIENT_SECRET_OVERLAP_MAX_SECONDS: 3600 s), not 3601s',
       ),
     );
     for (const bad of [-1, 1.5, Number.NaN]) {

@@ -49,6 +49,7 @@ import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
 import { AdminConflict, AdminError, staleRevision } from '../admin.errors';
 import type { AdminCall } from '../audit/admin-audit';
 import { AdminAuditTrail } from '../audit/admin-audit.service';
+import { formatDuration } from '../io/duration';
 
 /** Who keeps a client registered: the CLI may change only what nothing re-registers at boot. */
 export type ClientSource = 'OAUTH_CLIENTS' | 'built-in' | 'database' | 'dynamic registration';
@@ -609,7 +610,8 @@ export class ClientAdministration {
     }
     if (asked > max) {
       throw new AdminError(
-        `the previous secret may keep working at most ${max} s (CLIENT_SECRET_OVERLAP_MAX_SECONDS), not ${asked} s`,
+        `the previous secret may keep working at most ${formatDuration(max)} ` +
+          `(CLIENT_SECRET_OVERLAP_MAX_SECONDS: ${max} s), not ${formatDuration(asked)}`,
       );
     }
     return asked;

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseDuration } from './duration';
+import { formatDuration, parseDuration } from './duration';
 
 describe('parseDuration', () => {
   it.each([
@@ -19,4 +19,18 @@ describe('parseDuration', () => {
       expect(() => parseDuration(typed)).toThrow(InvalidArgumentError);
     },
   );
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0'],
+    [45, '45s'],
+    [3_601, '3601s'],
+    [5_400, '90m'],
+    [90_000, '25h'],
+    [2_592_000, '30d'],
+  ])('%d s is %s, which parseDuration reads back', (seconds, written) => {
+    expect(formatDuration(seconds)).toBe(written);
+    expect(parseDuration(written)).toBe(seconds);
+  });
 });

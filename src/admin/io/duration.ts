@@ -20,3 +20,15 @@ export function parseDuration(value: string): number {
   }
   return seconds;
 }
+
+/**
+ * Whole seconds as `parseDuration` reads them, in the largest unit that holds them whole (`30d`,
+ * `90m`, `3601s`): how a refusal names a duration to a reader who typed hours or days.
+ */
+export function formatDuration(seconds: number): string {
+  if (seconds === 0) return '0';
+  const [unit, size] = Object.entries(SECONDS_PER_UNIT)
+    .reverse()
+    .find(([, size]) => seconds % size === 0)!;
+  return `${seconds / size}${unit}`;
+}

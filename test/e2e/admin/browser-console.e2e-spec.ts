@@ -197,6 +197,16 @@ describe('the admin console in the browser', () => {
     await page.fill('#client-edit #f-client_name', 'Renamed in the console');
     await page.click('#client-edit button[type="submit"]');
     await page.locator('td', { hasText: 'Renamed in the console' }).waitFor();
+    // An overlap past CLIENT_SECRET_OVERLAP_MAX_SECONDS (30 days) is refused in the units a
+    // person reads, not in the API's seconds alone; no secret is made.
+    await page.click('button[data-rotate="made-in-console"]');
+    await page.fill('#f-overlap_hours', '1000');
+    await page.locator('dialog#rotate-dialog button[type="submit"]').click();
+    await page.locator('#console-alert', { hasText: 'at most' }).waitFor();
+    await expect(page.locator('#console-alert').textContent()).resolves.toBe(
+      'the previous secret may keep working at most 30d (CLIENT_SECRET_OVERLAP_MAX_SECONDS: 2592000 s), not 1000h',
+    );
+    expect((await overApi('/admin/v1/clients/made-in-console/secrets')).body.items).toHaveLength(1);
     // The overlap is asked in the page's own dialog, its field focused first.
     await page.click('button[data-rotate="made-in-console"]');
     const rotation = page.locator('dialog#rotate-dialog');
@@ -248,12 +258,23 @@ describe('the admin console in the browser', () => {
     await shot(page, 'audit');
     const trail = await overApi('/admin/v1/audit?actor=user0');
     expect(
-      (trail.body as { items: { action: string }[] }).items.map((record) => record.action),
-    ).toEqual(['clients.delete', 'clients.add_secret', 'clients.update', 'clients.create']);
+      (trail.body as { items: { action: string; outcome: string }[] }).items.map(
+        (record) => `${record.action} ${record.outcome}`,
+      ),
+    ).toEqual([
+      'clients.delete done',
+      'clients.add_secret done',
+      'clients.add_secret refused',
+      'clients.update done',
+      'clients.create done',
+    ]);
     expect(nativeDialogs).toEqual([]);
+    // Refused: the outboxes nobody configured, and the overlap asked too long (above).
     const outboxes = refused.filter((line) => /^404 \/admin\/v1\/outboxes\//.test(line));
-    expect(refused).toEqual(outboxes);
-    expect(problems.filter((problem) => !/status of 404/.test(problem))).toEqual([]);
-    expect(problems).toHaveLength(outboxes.length);
+    const tooLong = '400 /admin/v1/clients/made-in-console/secrets';
+    expect(refused).toEqual(expect.arrayContaining(outboxes));
+    expect(refused.filter((line) => !outboxes.includes(line))).toEqual([tooLong]);
+    expect(problems.filter((problem) => !/status of (404|400)/.test(problem))).toEqual([]);
+    expect(problems).toHaveLength(outboxes.length + 1);
   });
 });

@@ -240,7 +240,7 @@ describe('client secret rotation with an overlap (rotate-secret --overlap)', () 
     expect(refused).toMatchObject({
       code: 1,
       stderr:
-        'proofgate-admin: the previous secret may keep working at most 2592000 s (CLIENT_SECRET_OVERLAP_MAX_SECONDS), not 2678400 s\n',
+        'proofgate-admin: the previous secret may keep working at most 30d (CLIENT_SECRET_OVERLAP_MAX_SECONDS: 2592000 s), not 31d\n',
     });
     await expectAccepted('capped', secret, 'basic', secret);
     expect(await adminJson<Json[]>(['clients', 'secrets', 'capped'])).toHaveLength(1);
