@@ -208,6 +208,27 @@ describe('the account page in the person’s language', () => {
     expect(shown).toContain('<td data-auth-method="future">future</td>');
   });
 
+  it('names an upstream sign-in by its provider, as its button does, while it is offered', () => {
+    const upstream = (providerId: string): StoredSession => ({
+      ...session,
+      authMethod: 'upstream',
+      methodKey: `upstream:${providerId}:42`,
+    });
+    const html = renderAccountPage(
+      view(PageLocale.of('de'), {
+        activity: { ...activity, sessions: [upstream('corp'), upstream('retired')] },
+      }),
+      WALLETS,
+      PROVIDERS,
+    );
+    const sessions = /<table id="account-sessions">[\s\S]*?<\/table>/.exec(html)![0];
+    expect(sessions.match(/<td data-auth-method="upstream">[^<]*<\/td>/g)).toEqual([
+      '<td data-auth-method="upstream">Example Corp</td>',
+      // A provider turned off since: the method's word.
+      '<td data-auth-method="upstream">Anderer Anbieter</td>',
+    ]);
+  });
+
   it.each(SUPPORTED_LOCALES)('%s: has a word for every sign-in method', (tag) => {
     const locale = PageLocale.of(tag);
     for (const method of AUTH_METHODS.filter((method) => !isWalletMethod(method))) {

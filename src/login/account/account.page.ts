@@ -2,7 +2,9 @@ import {
   type Account,
   type SignInMethod,
   credentialIdOf,
+  methodTypeOf,
   originalMethodKey,
+  upstreamAccountOf,
 } from '../../accounts/account';
 import { escapeHtml, renderPage } from '../../platform/http/html';
 import { type PageLocale, type PageText, TrustedHtml } from '../../platform/i18n/page-locale';
@@ -175,7 +177,7 @@ ${rows}
 ${view.recentLogin ? addMethods(view, csrf, wallets, providers) : changeNeeds(view)}
 <form method="post" action="/logout">${logoutCsrf}<button type="submit" class="secondary" id="sign-out">${escapeHtml(locale.t('account.sign_out'))}</button></form>
 </div>
-${activitySection(view.activity, csrf, wallets, locale)}`,
+${activitySection(view.activity, csrf, wallets, providers, locale)}`,
   });
 }
 
@@ -257,29 +259,36 @@ function activitySection(
   activity: AccountActivity,
   csrf: string,
   wallets: readonly PageWallet[],
+  providers: readonly OfferedProvider[],
   locale: PageLocale,
 ): string {
   const t = (id: Parameters<PageLocale['t']>[0]) => escapeHtml(locale.t(id));
-  const authMethodCell = (method: string) => {
-    // A wallet is named by its chain, as the chain names itself; one not on the page (its chain
-    // turned off since) by its identifier.
+  const authMethodCell = (method: string, key: string | undefined) => {
+    // A wallet is named by its chain, as the chain names itself, and an upstream provider by the
+    // name its button shows; one not on the page (turned off since) by the method's word.
     const chain = wallets.find((wallet) => wallet.id === method)?.wallet.chain;
-    const word = locale.t('account.activity.auth_method', {
-      method: chain === undefined ? method : 'wallet',
-      chain: chain ?? '',
-    });
+    const provider =
+      key !== undefined && methodTypeOf(key) === 'upstream'
+        ? providers.find(({ id }) => id === upstreamAccountOf(key).providerId)?.name
+        : undefined;
+    const word =
+      provider ??
+      locale.t('account.activity.auth_method', {
+        method: chain === undefined ? method : 'wallet',
+        chain: chain ?? '',
+      });
     return `<td data-auth-method="${escapeHtml(method)}">${escapeHtml(word)}</td>`;
   };
   const sessions = activity.sessions
     .map(
       (session) =>
-        `<tr>${authMethodCell(session.authMethod)}<td>${methodCell(session.methodKey, locale)}</td><td>${when(session.authTime, locale)}</td><td>${when(session.expiresAt, locale)}</td></tr>`,
+        `<tr>${authMethodCell(session.authMethod, session.methodKey)}<td>${methodCell(session.methodKey, locale)}</td><td>${when(session.authTime, locale)}</td><td>${when(session.expiresAt, locale)}</td></tr>`,
     )
     .join('\n');
   const grants = activity.grants
     .map(
       (grant) =>
-        `<tr><td data-client-id="${escapeHtml(grant.clientId)}">${appCell(grant)}</td><td>${escapeHtml(grant.scope)}</td>${authMethodCell(grant.authMethod)}<td>${methodCell(grant.methodKey, locale)}</td><td>${when(grant.createdAt, locale)}</td></tr>`,
+        `<tr><td data-client-id="${escapeHtml(grant.clientId)}">${appCell(grant)}</td><td>${escapeHtml(grant.scope)}</td>${authMethodCell(grant.authMethod, grant.methodKey)}<td>${methodCell(grant.methodKey, locale)}</td><td>${when(grant.createdAt, locale)}</td></tr>`,
     )
     .join('\n');
   return `<div class="card" id="account-activity">
