@@ -64,7 +64,7 @@ function send(
     case 'form':
       sendHtml(
         res,
-        outcome.status,
+        200,
         renderLoginPage({ ...outcome.view, ...extras }, buttons, providers, proofs),
       );
       return;
@@ -170,7 +170,16 @@ export class LoginController {
   @ApiOperation({ summary: 'Password login: 303 to return_to, or the form again with an error' })
   @ApiConsumes(FORM)
   @ApiResponse({ status: 303, description: 'Logged in; Location is return_to' })
-  @ApiResponse({ status: 401, description: 'Invalid username or password (HTML page)' })
+  @ApiResponse({
+    status: 400,
+    description:
+      'invalid_request: a missing username or password, or a failed CSRF check: the form with the message, or the JSON error envelope with Accept: application/json',
+  })
+  @ApiResponse({
+    status: 401,
+    description:
+      'invalid_credentials: a wrong password or an unknown username (one answer for both): the form with the message, or the JSON error envelope with Accept: application/json',
+  })
   @ApiResponse({
     status: 403,
     description:

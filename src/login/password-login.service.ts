@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { redact } from '../platform/crypto/hashing';
 import { passwordMethodKey } from '../accounts/account';
 import { AccountDisabled, SignInMethodRemoved } from '../accounts/accounts.errors';
-import { ProtocolError, TooManyRequests } from '../platform/errors/protocol-error';
+import { InvalidRequest, ProtocolError, TooManyRequests } from '../platform/errors/protocol-error';
 import { PageLocale, type MessageId, type PageText } from '../platform/i18n/page-locale';
 import { clientAddress } from '../platform/http/client-address';
 import { UserService } from '../accounts/users/user.service';
@@ -24,12 +24,19 @@ export function tooManyFailures(retryAfterSeconds: number): PageText {
   return { id: 'login.error.too_many', values };
 }
 
+/** A wrong password, or a username nobody has: one answer for both. */
+export class InvalidCredentials extends ProtocolError {
+  readonly error = 'invalid_credentials';
+  readonly status = 401;
+}
+
 export type LoginOutcome =
   | { readonly kind: 'redirect'; readonly location: string }
-  | { readonly kind: 'form'; readonly status: 200 | 400 | 401; readonly view: LoginPageView }
+  | { readonly kind: 'form'; readonly view: LoginPageView }
   /**
-   * A refusal the one error envelope states (429 with Retry-After; 403 for a disabled account):
-   * the form with the error's message, or the error's JSON envelope.
+   * A refusal, stated by the one error envelope (400 for a missing field or a failed CSRF check,
+   * 401 for wrong credentials, 403 for a disabled account, 429 with Retry-After): the form with
+   * its message, or the envelope for a client that asks for JSON.
    */
   | { readonly kind: 'refused'; readonly error: ProtocolError; readonly view: LoginPageView };
 
@@ -46,7 +53,8 @@ export class PasswordLoginService {
   ) {}
 
   showForm(returnTo: string | undefined, http: LoginExchange): LoginOutcome {
-    return this.form(200, http, { returnTo: safeReturnTo(returnTo) });
+    const view = { returnTo: safeReturnTo(returnTo) };
+    return { kind: 'form', view: { ...view, csrfToken: this.csrf.token(http.req, http.res) } };
   }
 
   async submit(form: LoginFormDto, http: LoginExchange): Promise<LoginOutcome> {
@@ -56,7 +64,7 @@ export class PasswordLoginService {
     const csrf = this.csrf.check(http.req, form.csrf_token);
     if (csrf !== 'ok') {
       this.logger.warn(`Password login refused: CSRF check failed (${csrf})`);
-      return this.form(400, http, {
+      return this.refused(InvalidRequest, http, {
         returnTo,
         username,
         error: { id: CSRF_FAILURE_MESSAGES[csrf] },
@@ -66,7 +74,7 @@ export class PasswordLoginService {
     if (!username || !password) {
       const missing = !username && !password ? 'both' : !username ? 'username' : 'password';
       const error = { id: 'login.error.missing', values: { missing } } as const;
-      return this.form(400, http, { returnTo, username, error });
+      return this.refused(InvalidRequest, http, { returnTo, username, error });
     }
 
     const attempt = await this.throttle.attempt(username, clientAddress(http.req), () =>
@@ -86,7 +94,11 @@ export class PasswordLoginService {
     }
     if (attempt.kind === 'failed') {
       this.logger.warn(`Password login failed for username ${redact(username)}`);
-      return this.form(401, http, { returnTo, username, error: { id: INVALID_CREDENTIALS } });
+      return this.refused(InvalidCredentials, http, {
+        returnTo,
+        username,
+        error: { id: INVALID_CREDENTIALS },
+      });
     }
 
     const user = attempt.value;
@@ -112,14 +124,15 @@ export class PasswordLoginService {
     return { kind: 'redirect', location: returnTo };
   }
 
-  private form(
-    status: 200 | 400 | 401,
+  /** The form again with the refusal's message; the envelope says it in English. */
+  private refused(
+    Refusal: new (description: string) => ProtocolError,
     http: LoginExchange,
-    view: Omit<LoginPageView, 'csrfToken'>,
+    view: Omit<LoginPageView, 'csrfToken'> & { readonly error: PageText },
   ): LoginOutcome {
     return {
-      kind: 'form',
-      status,
+      kind: 'refused',
+      error: new Refusal(PageLocale.of('en').text(view.error)),
       view: { ...view, csrfToken: this.csrf.token(http.req, http.res) },
     };
   }

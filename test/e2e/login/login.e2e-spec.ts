@@ -231,6 +231,36 @@ describe('password login (GET/POST /login)', () => {
       expect(await sessionCount()).toBe(before);
     });
 
+    it('answers a client that asks for JSON with the envelope: 401 invalid_credentials, 400 invalid_request', async () => {
+      const { agent, csrfToken } = await browserWithForm();
+      const attempt = (fields: Record<string, string>) =>
+        agent
+          .post('/login')
+          .type('form')
+          .set('Accept', 'application/json')
+          .send({ csrf_token: csrfToken, return_to: RETURN_TO, ...fields });
+
+      for (const username of ['user0', 'user0x']) {
+        const wrong = await attempt({ username, password: 'not-the-password-7f3a' });
+        expectRefusal(wrong, 401, 'invalid_credentials', 'Invalid username or password.');
+        expect(wrong.headers['cache-control']).toBe('no-store');
+        expect(setCookie(wrong, 'pg_session')).toBeUndefined();
+      }
+      const missing = await attempt({ username: 'user0' });
+      expectRefusal(missing, 400, 'invalid_request', 'Enter your password.');
+      const forged = await attempt({
+        username: 'user0',
+        password: 'password0',
+        csrf_token: 'A'.repeat(43),
+      });
+      expect(forged.status).toBe(400);
+      expect(forged.body).toEqual({
+        error: 'invalid_request',
+        error_description: expect.stringMatching(/security token does not match/),
+      });
+      expect(setCookie(forged, 'pg_session')).toBeUndefined();
+    });
+
     it('escapes the echoed username', async () => {
       const { agent, csrfToken } = await browserWithForm();
       const res = await agent
