@@ -142,7 +142,7 @@ describe('npm run probe', () => {
       PROBE_PASSWORD: 'not-the-password',
     });
     expect(run.code).toBe(1);
-    expect(run.output).toMatch(/^pkce login 401 \d+ms FAILED unexpected_status$/m);
+    expect(run.output).toMatch(/^pkce login 401 \d+ms FAILED invalid_credentials$/m);
     expect(run.output).toMatch(/^pkce FAILED in /m);
     expect(run.output).not.toContain('not-the-password');
     const parsed = samples(run.metrics);
