@@ -8,6 +8,7 @@ import type { TrustProxy } from './config/env-parsers';
 import { CrossOriginPolicy } from './clients/cross-origin.policy';
 import { TokenRequestOutcome } from './oauth/token/token-request-outcome.step';
 import { registerBodyParsers } from './platform/http/body-parsers';
+import { singleCredentials } from './platform/http/single-credentials';
 import { limitedServer, connectionLimits } from './platform/http/connection-limits';
 import { crossOriginRequests } from './platform/http/cors';
 import { weakBodyEtags } from './platform/http/etag';
@@ -90,13 +91,15 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   // What every request passes runs as one onRequest hook (`inSequence`): numbered and logged
   // first (`request-log.ts`; a request refused below still gets its line), its deadline
   // (`request-deadline.ts`), then the drain, the security headers, and CORS, whose preflights are
-  // answered here, before any route; and POST /token's outcome report.
+  // answered here, before any route; a repeated credential header refused
+  // (`single-credentials.ts`); and POST /token's outcome report.
   const pipeline = inSequence(
     app.get(RequestLog).step,
     requestDeadline(requestTimeoutSeconds * 1000),
     app.get(HttpDrain).closeConnectionsWhileDraining(),
     securityHeaders(),
     crossOriginRequests(app.get(CrossOriginPolicy).ruleFor),
+    singleCredentials(),
     app.get(TokenRequestOutcome).step(),
   );
   runBeforeFrameworkErrors(fastify, pipeline);
