@@ -199,6 +199,15 @@ describe('RequestValidationPipe', () => {
       );
     });
 
+    it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])(
+      'refuses one named as a member every object has: %s (class-transformer drops it)',
+      async (name) => {
+        const body = JSON.parse(`{"name":"a","${name}":"x"}`) as unknown;
+        expect(await refusal(run(body, StrictDto))).toBe(`Unknown parameter: ${name}`);
+        expect(await refusal(run(body, StrictDto, 'query'))).toBe(`Unknown parameter: ${name}`);
+      },
+    );
+
     it('drops them from a DTO marked @IgnoreUnknownParameters()', async () => {
       const dto = await run({ name: 'a', extra: '1' }, LenientDto);
       expect(dto).toBeInstanceOf(LenientDto);

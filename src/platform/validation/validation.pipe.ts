@@ -152,6 +152,22 @@ function refuseRepeated(value: unknown, { data, metatype }: ArgumentMetadata, dt
   }
 }
 
+/**
+ * An unknown field named as a member every object has (`constructor`, `toString`,
+ * `hasOwnProperty`, `__proto__`…) is refused as any unknown field is: class-transformer leaves
+ * such a name out of the object it builds (it would shadow a method), so whitelisting never saw
+ * it and the request passed with the field silently dropped.
+ */
+function refuseObjectMembers(value: unknown, dto: Type<unknown>): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    const member = key === '__proto__' || key in (dto.prototype as object);
+    if (member && !declaredFields(dto).has(key)) {
+      throw new InvalidRequest(`Unknown parameter: ${key}`);
+    }
+  }
+}
+
 /** A field sent as JSON `null`: told apart from one left out, which is how to send no value. */
 function nullRefusal(path: string): ValidationError {
   return {
@@ -188,6 +204,9 @@ export class RequestValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' || metadata.type === 'query') {
       const dto = this.toValidate(metadata) ? (metadata.metatype as Type<unknown>) : undefined;
       refuseRepeated(value, metadata, dto);
+      if (dto && metadata.data === undefined && !ignoresUnknownParameters(dto)) {
+        refuseObjectMembers(value, dto);
+      }
       const entity = dto && metadata.data === undefined ? this.readerFor(dto)?.(value) : undefined;
       if (entity !== undefined) return entity;
     }

@@ -83,6 +83,22 @@ describe('request bodies', () => {
     expect(empty.body.error_description).toMatch(/address/);
   });
 
+  it('refuses a field named as a member every object has, in JSON and in a form', async () => {
+    const address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    const json = await t
+      .http()
+      .post('/wallet/nonce')
+      .type('json')
+      .send(`{"address":"${address}","chainId":1,"constructor":"x"}`);
+    expectRefusal(json, 400, 'invalid_request', 'Unknown parameter: constructor');
+    const form = await t
+      .http()
+      .post('/wallet/nonce')
+      .type('form')
+      .send(`address=${address}&chainId=eip155%3A1&toString=1`);
+    expectRefusal(form, 400, 'invalid_request', 'Unknown parameter: toString');
+  });
+
   it('keeps the connection open after refusing a body it read off', async () => {
     const agent = t.http();
     const refused = await agent.post('/token').set('Content-Type', 'text/plain').send(tokenForm);
