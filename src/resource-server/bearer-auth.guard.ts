@@ -22,6 +22,7 @@ export class BearerAuthGuard implements CanActivate {
       method: request.method,
       url: request.url,
       headers: request.headers,
+      rawHeaders: request.raw.rawHeaders,
     };
     const verdict = await this.api.core.authenticate(presented);
     if (!verdict.ok) throw new ResourceRefusal(verdict);

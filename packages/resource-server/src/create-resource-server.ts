@@ -8,7 +8,10 @@ import {
 
 /** The plain face: one function per API, for any Node framework. */
 export type CheckRequest = (
-  request: Pick<IncomingMessage, 'method' | 'url' | 'headers'> & { originalUrl?: string },
+  request: Pick<IncomingMessage, 'method' | 'url' | 'headers'> & {
+    originalUrl?: string;
+    rawHeaders?: readonly string[];
+  },
   route?: Requirements,
 ) => Promise<Verdict>;
 
@@ -27,6 +30,7 @@ export function createResourceServer(options: ResourceServerOptions): CheckReque
         // Express rewrites `url` inside a mounted router; `originalUrl` is what the client sent.
         url: request.originalUrl ?? request.url,
         headers: request.headers,
+        rawHeaders: request.rawHeaders,
       },
       route,
     );

@@ -17,6 +17,9 @@ interface GuardedRequest {
   url?: string;
   originalUrl?: string;
   headers: IncomingHttpHeaders;
+  /** Express's request is Node's own; Fastify's has Node's as `raw`. */
+  rawHeaders?: readonly string[];
+  raw?: { rawHeaders?: readonly string[] };
   [CLAIMS]?: VerifiedClaims;
 }
 interface GuardedResponse {
@@ -81,6 +84,7 @@ export class ResourceServerGuard implements CanActivate {
         method: request.method,
         url: request.originalUrl ?? request.url,
         headers: request.headers,
+        rawHeaders: request.rawHeaders ?? request.raw?.rawHeaders,
       },
       requirementsOf(context),
     );

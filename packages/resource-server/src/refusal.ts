@@ -60,6 +60,10 @@ export class Refused extends Error {
 export const invalidToken = (description: string, scheme: Scheme = 'Bearer') =>
   new Refused(401, 'invalid_token', description, {}, scheme);
 
+/** RFC 6750 §3.1 `invalid_request`: a malformed request, with `400`. */
+export const invalidRequest = (description: string) =>
+  new Refused(400, 'invalid_request', description);
+
 /** RFC 9449 §7.1: a DPoP proof that fails a check of §4.3, or that is missing. */
 export const invalidDpopProof = (description: string) =>
   new Refused(401, 'invalid_dpop_proof', description, {}, 'DPoP');

@@ -13,7 +13,11 @@ import {
 import { P256_ORDER, P256_SCALAR_BYTES, hasLowS } from './low-s';
 import type { RefusalEvent } from './refusal';
 import type { ReplayStore } from './replay-cache';
-import { ResourceServer, type ResourceServerOptions } from './resource-server';
+import {
+  type ProtectedRequest,
+  ResourceServer,
+  type ResourceServerOptions,
+} from './resource-server';
 
 /**
  * The core against an issuer of the spec's own: a local HTTP server publishing RFC 8414 metadata
@@ -420,6 +424,49 @@ describe('ResourceServer (the core both faces share)', () => {
         { status: 401, error: 'invalid_dpop_proof', reason: 'htu_mismatch', scheme: 'DPoP' },
         { status: 401, error: 'invalid_token', reason: 'bound_as_bearer', scheme: 'DPoP' },
       ]);
+    });
+
+    it('reads the Authorization header as RFC 6750 §3.1 says: malformed 400, another scheme bare, twice 400', async () => {
+      const events: RefusalEvent[] = [];
+      const checker = core({ onRefusal: (event) => events.push(event) });
+      const malformed = await checker.authenticate(get('Bearer a b'));
+      expect(malformed).toMatchObject({
+        ok: false,
+        status: 400,
+        body: { error: 'invalid_request' },
+      });
+      expect(malformed.headers['WWW-Authenticate']).toMatch(/^Bearer error="invalid_request"/);
+      const basic = await checker.authenticate(get('Basic dXNlcjpwYXNz'));
+      expect(basic).toEqual(await core().authenticate(get()));
+      const { bound, proof } = await boundClient();
+      const good = `DPoP ${bound}`;
+      const dpop = await proof();
+      // An adapter that keeps every line hands an array; Node keeps the first and the raw lines.
+      const asArray = {
+        ...get(undefined, { dpop }),
+        headers: { authorization: [good, 'Bearer x'], dpop },
+      };
+      const asRaw = {
+        ...get(good, { dpop }),
+        rawHeaders: ['Authorization', good, 'authorization', 'Bearer x', 'DPoP', dpop],
+      };
+      for (const request of [asArray, asRaw]) {
+        await expect(checker.authenticate(request as ProtectedRequest)).resolves.toMatchObject({
+          status: 400,
+          body: {
+            error: 'invalid_request',
+            error_description: 'The request has more than one Authorization header: send one',
+          },
+        });
+      }
+      expect(events.map((event) => `${event.status} ${event.reason}`)).toEqual([
+        '400 malformed_authorization',
+        '401 other_scheme',
+        '400 repeated_authorization',
+        '400 repeated_authorization',
+      ]);
+      // The proof was not spent by the refused requests.
+      await expect(checker.authenticate(get(good, { dpop }))).resolves.toMatchObject({ ok: true });
     });
 
     it('refuses the DPoP scheme without a proof before it reads the token', async () => {

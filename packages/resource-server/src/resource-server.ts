@@ -10,6 +10,7 @@ import {
   Refused,
   answer,
   invalidDpopProof,
+  invalidRequest,
   invalidToken,
   noCredentials,
   type ChallengeContext,
@@ -162,6 +163,33 @@ export interface ProtectedRequest {
   /** The path and query the request reached (Node's `req.url`, Express's `req.originalUrl`). */
   url?: string;
   headers: IncomingHttpHeaders;
+  /**
+   * Node's header lines as they came (`req.rawHeaders`, Express's and Fastify's `req.raw` have
+   * them): a repeated Authorization header is refused by them.
+   */
+  rawHeaders?: readonly string[];
+}
+
+const REPEATED = Symbol('repeated');
+
+/**
+ * The request's one Authorization header, or REPEATED when it came twice: as an array (an adapter
+ * that keeps every line), or twice in `rawHeaders` (Node keeps the first line in `headers` and
+ * drops the rest, so a proxy that reads the last would act for another principal).
+ */
+function authorizationOf(request: ProtectedRequest): string | undefined | typeof REPEATED {
+  const header: unknown = request.headers.authorization;
+  if (Array.isArray(header)) {
+    if (header.length > 1) return REPEATED;
+    return typeof header[0] === 'string' ? header[0] : undefined;
+  }
+  const raw = request.rawHeaders ?? [];
+  let lines = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].toLowerCase() === 'authorization') lines += 1;
+  }
+  if (lines > 1) return REPEATED;
+  return typeof header === 'string' ? header : undefined;
 }
 
 /** A request let through: the token's claims, and headers to send with the answer (DPoP-Nonce). */
@@ -218,23 +246,33 @@ export class ResourceServer {
   /** Checks `request` against the options' requirements, and a route's on top (`route`). */
   async authenticate(request: ProtectedRequest, route: Requirements = {}): Promise<Verdict> {
     this.checkRequirements(route);
-    const authorization = request.headers.authorization;
-    if (!authorization) {
+    const authorization = authorizationOf(request);
+    if (authorization === REPEATED) {
+      return this.refuse(
+        invalidRequest('The request has more than one Authorization header: send one').because(
+          'repeated_authorization',
+        ),
+      );
+    }
+    // RFC 6750 §3.1: no credentials, or another scheme's (Basic), get the bare challenge.
+    const schemeSent = authorization?.trim().split(' ', 1)[0].toLowerCase();
+    if (schemeSent !== 'bearer' && schemeSent !== 'dpop') {
       const scheme = this.dpopRequired ? 'DPoP' : 'Bearer';
       this.options.onRefusal?.({
         status: 401,
         error: 'invalid_request',
-        reason: 'no_token',
+        reason: authorization ? 'other_scheme' : 'no_token',
         scheme,
       });
       return noCredentials(scheme, this.challenges);
     }
-    const match = CREDENTIALS.exec(authorization.trim());
+    const match = CREDENTIALS.exec(authorization!.trim());
     if (!match) {
+      // RFC 6750 §3.1: a malformed request is `400 invalid_request`, not a token to replace.
       return this.refuse(
-        invalidToken('The Authorization header must be "Bearer <token>" or "DPoP <token>"').because(
-          'malformed_authorization',
-        ),
+        invalidRequest(
+          'The Authorization header must be "Bearer <token>" or "DPoP <token>"',
+        ).because('malformed_authorization'),
       );
     }
     const scheme: Scheme = match[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';

@@ -130,6 +130,16 @@ function bearerChallenge(
   return `Bearer realm="proofgate", error="${error}", error_description="${headerDescription(description)}"${more}`;
 }
 
+/** RFC 6750 §3.1: an Authorization header of the Bearer or DPoP scheme that does not parse. */
+export class MalformedAuthorization extends ProtocolError {
+  readonly error = 'invalid_request';
+  readonly status = 400;
+  constructor() {
+    super('The Authorization header must be "Bearer <token>" or "DPoP <token>"');
+    this.headers['WWW-Authenticate'] = bearerChallenge(this.error, this.description);
+  }
+}
+
 // RFC 6750 §3.1
 export class InvalidToken extends ProtocolError {
   readonly error = 'invalid_token';

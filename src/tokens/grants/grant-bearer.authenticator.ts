@@ -4,6 +4,7 @@ import { Clock } from '../../platform/clock/clock';
 import {
   InsufficientScope,
   InvalidToken,
+  MalformedAuthorization,
   ProtocolError,
 } from '../../platform/errors/protocol-error';
 import { AccessTokenService } from '../access-token.service';
@@ -78,11 +79,12 @@ export class BearerTokenAuthenticator {
 
   async authenticate(presented: PresentedToken): Promise<AuthenticatedToken> {
     const { authorization } = presented;
-    if (!authorization) throw new BearerTokenMissing();
-    const match = CREDENTIALS.exec(authorization.trim());
-    if (!match) {
-      throw new InvalidToken('The Authorization header must be "Bearer <token>" or "DPoP <token>"');
-    }
+    // RFC 6750 §3.1: no credentials, or another scheme's (Basic), get the bare challenge; a
+    // Bearer or DPoP header that does not parse is a malformed request, not a token to replace.
+    const sent = authorization?.trim().split(' ', 1)[0].toLowerCase();
+    if (sent !== 'bearer' && sent !== 'dpop') throw new BearerTokenMissing();
+    const match = CREDENTIALS.exec(authorization!.trim());
+    if (!match) throw new MalformedAuthorization();
     const [, scheme, token] = match;
     if (scheme.length === 6) return this.bearer(token, presented.audience);
     try {

@@ -28,11 +28,15 @@ function parseChallenge(header: string): { scheme: string; params: Record<string
 describe('WWW-Authenticate on GET /api/me (RFC 6750 §3)', () => {
   const t = useTestApp();
 
+  const resourceMetadata = () =>
+    `${t.config.server.issuer}/.well-known/oauth-protected-resource/api`;
+
   it.each([
-    ['another scheme', 'Basic dXNlcjpwYXNz'],
-    ['Bearer with two values', 'Bearer abc def'],
-    ['a malformed token', 'Bearer ab"c'],
     ['an invalid JWT', 'Bearer not.a.jwt'],
+    [
+      'a token of another server',
+      'Bearer eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1JJJW8opsbCGfG_HACGpVUMN_a9IV7pAx_Zmeo',
+    ],
   ])('answers %s with a challenge that parses', async (_label, authorization) => {
     const res = await t.http().get('/api/me').set('Authorization', authorization).expect(401);
 
@@ -43,18 +47,71 @@ describe('WWW-Authenticate on GET /api/me (RFC 6750 §3)', () => {
       realm: 'proofgate',
       error: 'invalid_token',
       // RFC 9728 §5.1
-      resource_metadata: `${t.config.server.issuer}/.well-known/oauth-protected-resource/api`,
+      resource_metadata: resourceMetadata(),
     });
     expect(params.error_description).toMatch(RFC6750_VALUE);
     expect(params.error_description.length).toBeGreaterThan(10);
     expect(res.body).toMatchObject({ error: 'invalid_token' });
   });
 
-  it('keeps the meaning of the description in the header', async () => {
-    const res = await t.http().get('/api/me').set('Authorization', 'Basic abc').expect(401);
-    const { params } = parseChallenge(String(res.headers['www-authenticate']));
-    expect(params.error_description).toBe(
-      "The Authorization header must be 'Bearer <token>' or 'DPoP <token>'",
+  it.each([
+    ['Bearer with two values', 'Bearer abc def'],
+    ['a token outside RFC 6750 §2.1 b64token', 'Bearer ab"c'],
+    ['Bearer and no token', 'Bearer'],
+    ['two spaces', 'Bearer  abc'],
+  ])(
+    'answers %s as a malformed request (RFC 6750 §3.1): 400 invalid_request, not a token to replace',
+    async (_label, authorization) => {
+      const res = await t.http().get('/api/me').set('Authorization', authorization).expect(400);
+      const { scheme, params } = parseChallenge(String(res.headers['www-authenticate']));
+      expect(scheme).toBe('Bearer');
+      expect(params).toMatchObject({
+        error: 'invalid_request',
+        resource_metadata: resourceMetadata(),
+      });
+      // The header's description keeps its meaning in the RFC 6750 §3 subset.
+      expect(params.error_description).toBe(
+        "The Authorization header must be 'Bearer <token>' or 'DPoP <token>'",
+      );
+      expect(res.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'The Authorization header must be "Bearer <token>" or "DPoP <token>"',
+      });
+    },
+  );
+
+  it('answers another scheme (Basic) as no credentials: the bare challenge, no error code (RFC 6750 §3.1)', async () => {
+    const res = await t
+      .http()
+      .get('/api/me')
+      .set('Authorization', 'Basic dXNlcjpwYXNz')
+      .expect(401);
+    const { scheme, params } = parseChallenge(String(res.headers['www-authenticate']));
+    expect(scheme).toBe('Bearer');
+    expect(params).toEqual({ realm: 'proofgate', resource_metadata: resourceMetadata() });
+    const none = await t.http().get('/api/me').expect(401);
+    expect(res.headers['www-authenticate']).toBe(none.headers['www-authenticate']);
+    expect(res.body).toEqual(none.body);
+  });
+});
+
+describe('the Authorization header at /userinfo (RFC 6750 §3.1)', () => {
+  const t = useTestApp();
+
+  it('answers a malformed Bearer header 400 invalid_request, another scheme the bare challenge', async () => {
+    const malformed = await t.http().get('/userinfo').set('Authorization', 'Bearer abc def');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'The Authorization header must be "Bearer <token>" or "DPoP <token>"',
+    });
+    expect(parseChallenge(String(malformed.headers['www-authenticate'])).params.error).toBe(
+      'invalid_request',
     );
+    const basic = await t.http().get('/userinfo').set('Authorization', 'Basic dXNlcjpwYXNz');
+    const none = await t.http().get('/userinfo');
+    expect(basic.status).toBe(401);
+    expect(basic.headers['www-authenticate']).toBe('Bearer realm="proofgate"');
+    expect(basic.body).toEqual(none.body);
   });
 });
