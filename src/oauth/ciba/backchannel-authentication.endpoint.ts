@@ -59,6 +59,9 @@ export class BackchannelAuthenticationEndpoint {
     checkGrantType(client, CIBA_GRANT_TYPE, this.grantTypes.rules);
     return this.budget.alongside(client.clientId, async () => {
       refuseSignedRequest(request.request);
+      // Before the client's own scope rules: their "first-party clients only" would suggest a
+      // way to have the account scope here, and there is none.
+      refuseAccountScope(request.scope ?? '');
       const { scope, resource } = await this.requests.checkScopeAndResource(client, request);
       refuseScope(scope);
       // A scope or resource that needs more than a sign-in (`phr`, ACR_REQUIRED_BY_*) waits for
@@ -114,6 +117,10 @@ function refuseScope(scope: string): void {
       'openid_scope_missing',
     );
   }
+  refuseAccountScope(scope);
+}
+
+function refuseAccountScope(scope: string): void {
   if (hasScope(scope, ACCOUNT_SCOPE)) {
     throw new InvalidScope(
       `The ${ACCOUNT_SCOPE} scope is never granted through a backchannel request: it starts away from the person`,
@@ -141,7 +148,9 @@ const BINDING_MESSAGE_NOT_PLAIN =
 /** CIBA Core 1.0 §7.1, §13: a short plain text, else `invalid_binding_message`. */
 function checkBindingMessage(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (value.length === 0 || value.length > MAX_BINDING_MESSAGE_LENGTH) {
+  // Characters as a person counts them (code points): an emoji is one, not two UTF-16 units.
+  const characters = [...value].length;
+  if (characters === 0 || characters > MAX_BINDING_MESSAGE_LENGTH) {
     throw new InvalidBindingMessage(
       `binding_message must be 1 to ${MAX_BINDING_MESSAGE_LENGTH} characters`,
     ).because('length');

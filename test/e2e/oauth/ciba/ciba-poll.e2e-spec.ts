@@ -558,12 +558,15 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
     });
 
     it('refuses the account scope (invalid_scope), as for device codes, even to a first-party client', async () => {
-      expectRefusal(
-        await backchannel({ scope: 'openid account', login_hint: 'user1' }, OTHER_AGENT),
-        400,
-        'invalid_scope',
-        'The account scope is never granted through a backchannel request: it starts away from the person',
-      );
+      // A third-party client is told the same, not that being first-party would do.
+      for (const client of [OTHER_AGENT, undefined]) {
+        expectRefusal(
+          await backchannel({ scope: 'openid account', login_hint: 'user1' }, client),
+          400,
+          'invalid_scope',
+          'The account scope is never granted through a backchannel request: it starts away from the person',
+        );
+      }
     });
 
     it('refuses a binding message too long or not plain text (invalid_binding_message)', async () => {
@@ -577,6 +580,17 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
         'invalid_binding_message',
         'binding_message must be 1 to 64 characters',
       );
+      // Characters as a person counts them: 64 emoji (128 UTF-16 units) are 64, 65 are too many.
+      const emoji = (count: number) => ({
+        scope: 'openid',
+        login_hint: 'nobody-counts-emoji',
+        binding_message: '\u{1F511}'.repeat(count),
+      });
+      expect((await backchannel(emoji(64))).status).toBe(200);
+      expect((await backchannel(emoji(65))).body).toEqual({
+        error: 'invalid_binding_message',
+        error_description: 'binding_message must be 1 to 64 characters',
+      });
       // A line break, and a right-to-left override that would show "Pay 100" as "Pay 001".
       for (const message of ['a\nb', 'Pay \u202E001']) {
         expectRefusal(
