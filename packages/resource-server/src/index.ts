@@ -12,7 +12,7 @@ export {
 } from './resource-server';
 export { Refused, type Refusal, type RefusalEvent, type Scheme } from './refusal';
 export type { ApprovalClaim, AuthorizationDetail, VerifiedClaims } from './claims';
-export type { JwksOptions } from './issuer-keys';
+export { IssuerMisconfigured, type JwksOptions } from './issuer-keys';
 export type { ReplayStore } from './replay-cache';
 export { DpopNonces, type DpopNonceSource } from './dpop-nonces';
 export {

@@ -16,6 +16,14 @@ export interface JwksOptions {
 /** The issuer's discovery or JWKS could not be read: no fault of the client's. */
 export class KeysUnavailable extends Error {}
 
+/**
+ * The issuer's metadata answers, and names another issuer (RFC 8414 §3.3) or no `jwks_uri`: the
+ * API's `issuer` option is wrong (a trailing slash the issuer does not write, say), which no retry
+ * mends. Thrown out of `authenticate`, for the API's own error handling to log and answer 500,
+ * rather than answered to every client as a passing outage (503).
+ */
+export class IssuerMisconfigured extends Error {}
+
 /** RFC 8414 §3.1: the metadata URL of an issuer, the well-known path before the issuer's path. */
 export function discoveryUrl(issuer: string): string {
   const url = new URL(issuer);
@@ -61,8 +69,17 @@ export class IssuerKeys {
       throw new KeysUnavailable(`The issuer's metadata could not be read (${reason(error)})`);
     }
     const { issuer, jwks_uri } = (metadata ?? {}) as { issuer?: unknown; jwks_uri?: unknown };
-    if (issuer !== this.issuer || typeof jwks_uri !== 'string') {
-      throw new KeysUnavailable("The issuer's metadata names another issuer or no jwks_uri");
+    if (issuer !== this.issuer) {
+      throw new IssuerMisconfigured(
+        `The issuer's metadata (${discoveryUrl(this.issuer)}) names the issuer ` +
+          `${JSON.stringify(issuer)}, not ${JSON.stringify(this.issuer)}: set the option issuer ` +
+          'to the issuer exactly as its metadata writes it',
+      );
+    }
+    if (typeof jwks_uri !== 'string') {
+      throw new IssuerMisconfigured(
+        `The issuer's metadata (${discoveryUrl(this.issuer)}) names no jwks_uri`,
+      );
     }
     return createRemoteJWKSet(new URL(jwks_uri), {
       cooldownDuration: this.options.cooldownMs ?? 30_000,

@@ -203,6 +203,13 @@ describe('ResourceServer (the core both faces share)', () => {
     }
   });
 
+  it('throws, naming both, when the issuer option is not the issuer its metadata names (no retry mends it)', async () => {
+    const checker = new ResourceServer({ issuer: `${issuer}/`, resource });
+    await expect(checker.authenticate(get(`Bearer ${await token()}`))).rejects.toThrow(
+      `names the issuer "${issuer}", not "${issuer}/": set the option issuer to the issuer exactly`,
+    );
+  });
+
   /** A DPoP key of the client's, a token bound to it, and proofs of it for GET /notes/1. */
   async function boundClient() {
     const dpop = await generateKeyPair('ES256', { extractable: true });

@@ -4,7 +4,7 @@ import { PROOFGATE_ACR_ORDER, meetsAcr } from './acr';
 import { claimsOf, type VerifiedClaims } from './claims';
 import { DpopNonces, type DpopNonceSource } from './dpop-nonces';
 import { checkDpopProof, type CheckedProof, type DpopPolicy } from './dpop-proof';
-import { IssuerKeys, KeysUnavailable, type JwksOptions } from './issuer-keys';
+import { IssuerKeys, IssuerMisconfigured, KeysUnavailable, type JwksOptions } from './issuer-keys';
 import { DEFAULT_DPOP_ALGS, resourceMetadataUrl } from './metadata';
 import {
   Refused,
@@ -333,7 +333,13 @@ export class ResourceServer {
       }
       return claims;
     } catch (error) {
-      if (error instanceof Refused || error instanceof KeysUnavailable) throw error;
+      if (
+        error instanceof Refused ||
+        error instanceof KeysUnavailable ||
+        error instanceof IssuerMisconfigured
+      ) {
+        throw error;
+      }
       // The key lookup is jwtVerify's only I/O: a failed fetch of the JWKS (a network error, a
       // non-200, a timeout, a broken set) is the issuer's trouble, not the token's.
       if (
