@@ -6,12 +6,16 @@ import { InsufficientScope } from '../platform/errors/protocol-error';
 import { inTokenScheme } from '../tokens/dpop/dpop.errors';
 import { AuthenticatedRequest, BearerAuthGuard } from './bearer-auth.guard';
 import { MeResponseDto } from './me-response.dto';
+import { ServerConfig } from '../config/sections/server.config';
+import { protectedResourceMetadataUrl } from './protected-resource-metadata.controller';
 
 /** The protected resource every login model ends at. */
 @ApiTags('api')
 @Controller('api')
 @UseGuards(BearerAuthGuard)
 export class MeController {
+  constructor(private readonly server: ServerConfig) {}
+
   @Get('me')
   @ApiOperation({ summary: 'Who the bearer access token is for, from either login model' })
   @ApiOkResponse({ type: MeResponseDto })
@@ -32,6 +36,8 @@ export class MeController {
           : isWorkloadSubject(token.sub)
             ? 'The access token names a workload a trusted issuer vouched for (JWT-bearer grant), no user'
             : 'The access token names no user: it was issued to the client itself (client_credentials)',
+        undefined,
+        protectedResourceMetadataUrl(this.server.issuer),
       );
       throw inTokenScheme(token, refusal);
     }

@@ -158,13 +158,13 @@ export class InvalidToken extends ProtocolError {
 export class InsufficientScope extends ProtocolError {
   readonly error = 'insufficient_scope';
   readonly status = 403;
-  constructor(description: string, requiredScope?: string) {
+  /** `resourceMetadata`: the resource's RFC 9728 metadata URL, named as its other refusals do. */
+  constructor(description: string, requiredScope?: string, resourceMetadata?: string) {
     super(description);
-    this.headers['WWW-Authenticate'] = bearerChallenge(
-      this.error,
-      description,
-      requiredScope === undefined ? {} : { scope: requiredScope },
-    );
+    this.headers['WWW-Authenticate'] = bearerChallenge(this.error, description, {
+      ...(requiredScope === undefined ? {} : { scope: requiredScope }),
+      ...(resourceMetadata === undefined ? {} : { resource_metadata: resourceMetadata }),
+    });
   }
 }
 

@@ -111,6 +111,10 @@ describe('client_credentials (RFC 6749 §4.4)', () => {
       'The access token names no user: it was issued to the client itself (client_credentials)',
     );
     expect(me.headers['www-authenticate']).toMatch(/^Bearer .*error="insufficient_scope"/);
+    // RFC 9728 §5.1: named as every other refusal of /api/me names it.
+    expect(me.headers['www-authenticate']).toContain(
+      `resource_metadata="${t.config.server.issuer}/.well-known/oauth-protected-resource/api"`,
+    );
 
     await t
       .http()
