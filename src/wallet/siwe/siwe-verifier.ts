@@ -305,19 +305,17 @@ function isRevert({ BaseError, ExecutionRevertedError }: Viem, error: unknown): 
 }
 
 /**
- * The one check of an Ethereum signature's text, where it arrives: 0x-hex (invalid_request, as
- * any malformed parameter), at most MAX_SIGNATURE_BYTES, whole bytes. Past it the signature is
- * bytes (SignatureRecovery) or this checked hex (the contract wallet's eth_call).
+ * The one check of an Ethereum signature's text, where it arrives: 0x-hex of whole bytes, at least
+ * one and at most MAX_SIGNATURE_BYTES (invalid_request, as any malformed parameter: an empty `0x`
+ * is no signature, not a contract wallet's to ask a node about). Past it the signature is bytes
+ * (SignatureRecovery) or this checked hex (the contract wallet's eth_call).
  */
 function readSignature(signature: string): Hex {
-  if (!/^0x[0-9a-fA-F]*$/.test(signature)) {
-    throw new InvalidRequest('The signature must be 0x-prefixed hex');
+  if (!/^0x(?:[0-9a-fA-F]{2})+$/.test(signature)) {
+    throw new InvalidRequest('The signature must be 0x-prefixed hex of whole bytes, not empty');
   }
   if (signature.length > 2 + 2 * MAX_SIGNATURE_BYTES) {
     throw new InvalidRequest(`The signature is longer than ${MAX_SIGNATURE_BYTES} bytes`);
-  }
-  if (signature.length % 2 !== 0) {
-    throw new InvalidSignature('The signature is not a whole number of bytes');
   }
   return signature as Hex;
 }
