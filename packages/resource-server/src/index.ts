@@ -2,6 +2,7 @@ export { createResourceServer, type CheckRequest } from './create-resource-serve
 export {
   ResourceServer,
   DEFAULT_TOKEN_ALGS,
+  repeatsAuthorization,
   type Admitted,
   type DpopOptions,
   type ProtectedRequest,

@@ -183,13 +183,17 @@ function authorizationOf(request: ProtectedRequest): string | undefined | typeof
     if (header.length > 1) return REPEATED;
     return typeof header[0] === 'string' ? header[0] : undefined;
   }
-  const raw = request.rawHeaders ?? [];
-  let lines = 0;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].toLowerCase() === 'authorization') lines += 1;
-  }
-  if (lines > 1) return REPEATED;
+  if (repeatsAuthorization(request.rawHeaders ?? [])) return REPEATED;
   return typeof header === 'string' ? header : undefined;
+}
+
+/** Whether Node's `rawHeaders` (name, value, name, value…) hold an Authorization line twice. */
+export function repeatsAuthorization(rawHeaders: readonly string[]): boolean {
+  let lines = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].toLowerCase() === 'authorization') lines += 1;
+  }
+  return lines > 1;
 }
 
 /** A request let through: the token's claims, and headers to send with the answer (DPoP-Nonce). */
@@ -256,7 +260,7 @@ export class ResourceServer {
     }
     // RFC 6750 §3.1: no credentials, or another scheme's (Basic), get the bare challenge.
     const schemeSent = authorization?.trim().split(' ', 1)[0].toLowerCase();
-    if (schemeSent !== 'bearer' && schemeSent !== 'dpop') {
+    if (authorization === undefined || (schemeSent !== 'bearer' && schemeSent !== 'dpop')) {
       const scheme = this.dpopRequired ? 'DPoP' : 'Bearer';
       this.options.onRefusal?.({
         status: 401,
@@ -266,7 +270,7 @@ export class ResourceServer {
       });
       return noCredentials(scheme, this.challenges);
     }
-    const match = CREDENTIALS.exec(authorization!.trim());
+    const match = CREDENTIALS.exec(authorization.trim());
     if (!match) {
       // RFC 6750 §3.1: a malformed request is `400 invalid_request`, not a token to replace.
       return this.refuse(

@@ -1,3 +1,4 @@
+import { repeatsAuthorization } from '@proofgate/resource-server';
 import { sendErrorEnvelope } from '../errors/protocol-error.filter';
 import { InvalidRequest } from '../errors/protocol-error';
 import type { HttpRequest, HttpResponse } from './http-exchange';
@@ -22,13 +23,4 @@ export function singleCredentials(): RequestStep<HttpRequest, HttpResponse> {
       new InvalidRequest('The request has more than one Authorization header: send one'),
     );
   };
-}
-
-/** Whether `rawHeaders` (name, value, name, value…) has an Authorization line twice. */
-function repeatsAuthorization(rawHeaders: readonly string[]): boolean {
-  let lines = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].toLowerCase() === 'authorization') lines += 1;
-  }
-  return lines > 1;
 }

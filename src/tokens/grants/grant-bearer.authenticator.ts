@@ -82,8 +82,10 @@ export class BearerTokenAuthenticator {
     // RFC 6750 §3.1: no credentials, or another scheme's (Basic), get the bare challenge; a
     // Bearer or DPoP header that does not parse is a malformed request, not a token to replace.
     const sent = authorization?.trim().split(' ', 1)[0].toLowerCase();
-    if (sent !== 'bearer' && sent !== 'dpop') throw new BearerTokenMissing();
-    const match = CREDENTIALS.exec(authorization!.trim());
+    if (authorization === undefined || (sent !== 'bearer' && sent !== 'dpop')) {
+      throw new BearerTokenMissing();
+    }
+    const match = CREDENTIALS.exec(authorization.trim());
     if (!match) throw new MalformedAuthorization();
     const [, scheme, token] = match;
     if (scheme.length === 6) return this.bearer(token, presented.audience);
