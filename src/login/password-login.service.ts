@@ -64,7 +64,7 @@ export class PasswordLoginService {
     const csrf = this.csrf.check(http.req, form.csrf_token);
     if (csrf !== 'ok') {
       this.logger.warn(`Password login refused: CSRF check failed (${csrf})`);
-      return this.refused(InvalidRequest, http, {
+      return this.refused((text) => new InvalidRequest(text), http, {
         returnTo,
         username,
         error: { id: CSRF_FAILURE_MESSAGES[csrf] },
@@ -74,7 +74,7 @@ export class PasswordLoginService {
     if (!username || !password) {
       const missing = !username && !password ? 'both' : !username ? 'username' : 'password';
       const error = { id: 'login.error.missing', values: { missing } } as const;
-      return this.refused(InvalidRequest, http, { returnTo, username, error });
+      return this.refused((text) => new InvalidRequest(text), http, { returnTo, username, error });
     }
 
     const attempt = await this.throttle.attempt(username, clientAddress(http.req), () =>
@@ -86,15 +86,15 @@ export class PasswordLoginService {
         `Password login refused for username ${redact(username)}: too many failures (${attempt.limit})`,
       );
       const error = tooManyFailures(attempt.retryAfterSeconds);
-      return {
-        kind: 'refused',
-        error: new TooManyRequests(PageLocale.of('en').text(error), attempt.retryAfterSeconds),
-        view: { returnTo, username, error, csrfToken: this.csrf.token(http.req, http.res) },
-      };
+      return this.refused((text) => new TooManyRequests(text, attempt.retryAfterSeconds), http, {
+        returnTo,
+        username,
+        error,
+      });
     }
     if (attempt.kind === 'failed') {
       this.logger.warn(`Password login failed for username ${redact(username)}`);
-      return this.refused(InvalidCredentials, http, {
+      return this.refused((text) => new InvalidCredentials(text), http, {
         returnTo,
         username,
         error: { id: INVALID_CREDENTIALS },
@@ -126,13 +126,13 @@ export class PasswordLoginService {
 
   /** The form again with the refusal's message; the envelope says it in English. */
   private refused(
-    Refusal: new (description: string) => ProtocolError,
+    refusal: (description: string) => ProtocolError,
     http: LoginExchange,
     view: Omit<LoginPageView, 'csrfToken'> & { readonly error: PageText },
   ): LoginOutcome {
     return {
       kind: 'refused',
-      error: new Refusal(PageLocale.of('en').text(view.error)),
+      error: refusal(PageLocale.of('en').text(view.error)),
       view: { ...view, csrfToken: this.csrf.token(http.req, http.res) },
     };
   }

@@ -14,7 +14,8 @@ import type { RequestStep } from './in-sequence';
  */
 export function singleCredentials(): RequestStep<HttpRequest, HttpResponse> {
   return (req, res, next) => {
-    if (!repeatsAuthorization(req.raw.rawHeaders)) {
+    // Node keeps one line in `headers`: none there, none twice (no walk of the raw lines).
+    if (req.headers.authorization === undefined || !repeatsAuthorization(req.raw.rawHeaders)) {
       next();
       return;
     }

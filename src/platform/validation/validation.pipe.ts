@@ -204,11 +204,12 @@ export class RequestValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' || metadata.type === 'query') {
       const dto = this.toValidate(metadata) ? (metadata.metatype as Type<unknown>) : undefined;
       refuseRepeated(value, metadata, dto);
+      const entity = dto && metadata.data === undefined ? this.readerFor(dto)?.(value) : undefined;
+      if (entity !== undefined) return entity;
+      // The compiled reader reads declared fields alone: only class-transformer's way needs it.
       if (dto && metadata.data === undefined && !ignoresUnknownParameters(dto)) {
         refuseObjectMembers(value, dto);
       }
-      const entity = dto && metadata.data === undefined ? this.readerFor(dto)?.(value) : undefined;
-      if (entity !== undefined) return entity;
     }
     return super.transform(value, metadata) as Promise<unknown>;
   }
