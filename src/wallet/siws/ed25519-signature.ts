@@ -1,7 +1,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import bs58 from 'bs58';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
-import { InvalidSignature } from '../core/wallet.errors';
 import { isSigningKey } from './solana-address';
 
 /** RFC 8032 §5.1.6: R ‖ S, 32 bytes each. */
@@ -12,10 +11,13 @@ const BASE64_SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
 /** 64 bytes are at most 88 base58 characters; longer is refused before decoding. */
 const BASE58_SIGNATURE = /^[1-9A-HJ-NP-Za-km-z]{1,88}$/;
 
+const MALFORMED = `The signature must be base58 (as Solana wallets return it) or padded base64 of ${ED25519_SIGNATURE_BYTES} bytes`;
+
 /**
  * The signature bytes of a Solana wallet's answer: base58, as `signMessage`/`signIn` results are
- * usually shown, or standard padded base64 (88 characters ending `==`). A text of neither
- * alphabet is a malformed request; the wrong number of bytes is a bad signature.
+ * usually shown, or standard padded base64 (88 characters ending `==`). Ed25519 has one length,
+ * so a text of neither alphabet and one of another length are both malformed requests (400),
+ * whichever side of the base58 length cap the wrong length falls: only 64 bytes can be judged.
  */
 export function readEd25519Signature(signature: string): Uint8Array {
   let bytes: Uint8Array;
@@ -24,12 +26,10 @@ export function readEd25519Signature(signature: string): Uint8Array {
   } else if (BASE58_SIGNATURE.test(signature)) {
     bytes = bs58.decode(signature);
   } else {
-    throw new InvalidRequest(
-      'The signature must be base58 (as Solana wallets return it) or padded base64 of 64 bytes',
-    );
+    throw new InvalidRequest(MALFORMED);
   }
   if (bytes.length !== ED25519_SIGNATURE_BYTES) {
-    throw new InvalidSignature(`An Ed25519 signature is ${ED25519_SIGNATURE_BYTES} bytes`);
+    throw new InvalidRequest(`${MALFORMED}; this one is ${bytes.length} bytes`);
   }
   return bytes;
 }

@@ -5,9 +5,8 @@
  * and the signature text as the wallet sent it; nothing else looks at the signature. A vector's
  * msg is arbitrary bytes (SIWS only ever signs a CAIP-122 text, but Ed25519 signs bytes), and
  * its signature goes in as base58, as Solana wallets return it: a signature of another length
- * than 64 bytes is refused by `readEd25519Signature`, typed (401 invalid_signature, or 400
- * invalid_request when its text is no base58 signature at all: an empty one, or longer than 64
- * bytes can be).
+ * than 64 bytes is refused by `readEd25519Signature`, typed (400 invalid_request: Ed25519 has one
+ * length, so another is a malformed parameter, as a text of no base58 at all is).
  *
  * RFC 8032 §5.1.7 is strict here (node's OpenSSL): an encoded S of S + L and beyond (the
  * SignatureMalleability vectors), an R with a modified bit or no point at all, special values of

@@ -272,7 +272,10 @@ describe('Ed25519 verification (node:crypto), against @noble/curves and verifySi
       'The signature must be base58',
     );
     expect(() => readEd25519Signature(bs58.encode(signature.slice(0, 63)))).toThrow(
-      'An Ed25519 signature is 64 bytes',
+      expect.objectContaining({
+        error: 'invalid_request',
+        message: expect.stringMatching(/of 64 bytes; this one is 63 bytes$/),
+      }),
     );
   });
 });

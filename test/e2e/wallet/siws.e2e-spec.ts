@@ -154,12 +154,27 @@ const SOLANA: WalletChain = {
       'invalid_request',
       BAD_SIGNATURE,
     ],
+    // Ed25519 has one length: one byte short or one too many is the same malformed parameter.
     [
       'a 63-byte',
       (s) => bs58.encode(bs58.decode(s).slice(0, 63)),
-      401,
-      'invalid_signature',
-      'An Ed25519 signature is 64 bytes',
+      400,
+      'invalid_request',
+      `${BAD_SIGNATURE}; this one is 63 bytes`,
+    ],
+    [
+      'a 65-byte',
+      (s) => bs58.encode(Buffer.concat([Buffer.from([0xff]), bs58.decode(s)])),
+      400,
+      'invalid_request',
+      BAD_SIGNATURE,
+    ],
+    [
+      'a 63-byte padded base64',
+      (s) => Buffer.from(bs58.decode(s).slice(0, 63)).toString('base64'),
+      400,
+      'invalid_request',
+      BAD_SIGNATURE,
     ],
   ],
 };
