@@ -6,14 +6,23 @@ import { WALLET_CHAINS, chainSyntaxOf, perChain } from './wallet-chains';
 import { WALLET_EXAMPLE } from './wallet.examples';
 
 /**
- * The address rule of the chain the request names (each chain's syntax has its own). A chain in no chain's namespace has the default chain's rule (its chain is refused by
- * the nonce service).
+ * The address rule of the chain the request names (each chain's syntax has its own). A chainId
+ * in no chain's namespace (`Solana:mainnet`, `mainnet`: refused for itself, by its own rule or the
+ * nonce service) has the rule of the chain the address is one of (else the chain whose alphabet
+ * it has), so that the refusal names the chainId, not an address that is right for its chain; the
+ * default chain's rule otherwise.
  */
 function addressRuleOf(args?: ValidationArguments): WalletChainSyntax {
-  const chainId = (args?.object as { chainId?: unknown } | undefined)?.chainId;
+  const { chainId, address } = (args?.object ?? {}) as { chainId?: unknown; address?: unknown };
   const named =
     typeof chainId === 'number' || typeof chainId === 'string' ? chainSyntaxOf(chainId) : undefined;
-  return named ?? WALLET_CHAINS[0].syntax;
+  if (named !== undefined) return named;
+  if (typeof address !== 'string') return WALLET_CHAINS[0].syntax;
+  const formed =
+    WALLET_CHAINS.find((entry) => entry.syntax.isAddress(address)) ??
+    WALLET_CHAINS.find((entry) => entry.syntax.hasAddressForm(address)) ??
+    WALLET_CHAINS[0];
+  return formed.syntax;
 }
 
 /** The address in the form its chain writes it. */

@@ -96,6 +96,24 @@ const BITCOIN: WalletChain = {
       'chain_not_allowed',
       'Chain bip122:12a765e31ffd4059bada1e25190f6e98 is not accepted by this service',
     ],
+    // The wallet's own address (a legacy one has the base58 of a Solana key's alphabet): the
+    // refusal names the chainId, not the address.
+    ...(
+      [
+        ['mainnet', 'p2wpkh'],
+        ['Bitcoin:mainnet', 'p2pkh'],
+        ['bitcoin', 'p2pkh'],
+      ] as const
+    ).map(
+      ([chainId, type]) =>
+        [
+          `a chainId of no namespace (${chainId}) with a ${type} address`,
+          () => ({ chainId, address: bitcoinWallet(type).address }),
+          400,
+          'invalid_request',
+          'chainId must be an EIP-155 chain id (1) or a CAIP-2 chain id ("eip155:1", "solana:mainnet")',
+        ] as const,
+    ),
     ...[
       `0x${'ab'.repeat(20)}`,
       'bc1q9vza2e8x573nczrlzms0wvx3gsqjx7vavgkx0l'.toUpperCase(),

@@ -97,6 +97,17 @@ const SOLANA: WalletChain = {
       'invalid_request',
       'chainId must be an EIP-155 chain id (1) or a CAIP-2 chain id ("eip155:1", "solana:mainnet")',
     ],
+    // The wallet's own address: the refusal names the chainId, not the address.
+    ...['mainnet', 'Solana:mainnet', 'solana'].map(
+      (chainId) =>
+        [
+          `a chainId of no namespace (${chainId}) with a Solana address`,
+          () => ({ chainId }),
+          400,
+          'invalid_request',
+          'chainId must be an EIP-155 chain id (1) or a CAIP-2 chain id ("eip155:1", "solana:mainnet")',
+        ] as const,
+    ),
     [
       'an Ethereum address',
       () => ({ address: '0x' + 'ab'.repeat(20) }),
