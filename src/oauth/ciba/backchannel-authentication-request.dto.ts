@@ -8,6 +8,13 @@ import { EXAMPLE } from '../oauth.examples';
 import { OptionalOAuthParam } from '../oauth-params';
 
 /**
+ * Longer than any login_hint that can name someone: a username is at most 256 characters, a
+ * CAIP-10 account id at most 170, a subject at most 296 (`upstream:`, a provider id of 31, `:`
+ * and the provider's `sub`, which OpenID Connect caps at 255 ASCII characters).
+ */
+export const LOGIN_HINT_MAX_LENGTH = 512;
+
+/**
  * POST /backchannel (CIBA Core 1.0 §7.1): client authentication as at /token, the scope, exactly
  * one hint of whom to ask, and what to show them. Unrecognized parameters are ignored (§7.1); a
  * signed authentication request (`request`, §7.1.1) is recognized, to be refused.
@@ -22,8 +29,7 @@ export class BackchannelAuthenticationRequestDto extends ClientAuthenticationDto
   scope?: string;
 
   @ApiPropertyOptional({
-    description:
-      'Whom to ask: a username, a wallet account (its CAIP-10 id, as the wallet sign-in names it, an Ethereum address checksummed) or an account subject. Exactly one of login_hint, id_token_hint',
+    description: `Whom to ask: a username, a wallet account (its CAIP-10 id, as the wallet sign-in names it, an Ethereum address checksummed) or an account subject; at most ${LOGIN_HINT_MAX_LENGTH} characters. Exactly one of login_hint, id_token_hint`,
     example: 'user0',
   })
   @OptionalOAuthParam()

@@ -6,6 +6,7 @@ import { UserAccountService } from '../../accounts/users/user-account.service';
 import type { OAuthClient } from '../../clients/oauth-client';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { IdTokenHintVerifier } from '../../tokens/id-token-hint.verifier';
+import { LOGIN_HINT_MAX_LENGTH } from './backchannel-authentication-request.dto';
 
 /** The hints of CIBA Core 1.0 §7.1 a request may carry; exactly one of them. */
 export interface CibaHints {
@@ -76,6 +77,12 @@ export class CibaHintResolver {
       return { account: await this.mayBeAsked(hint.sub), named: hint.sub };
     }
     const loginHint = hints.login_hint as string;
+    // Checked before any read: an unknown hint is kept as the pending request's name.
+    if (loginHint.length > LOGIN_HINT_MAX_LENGTH) {
+      throw new InvalidRequest(
+        `login_hint is longer than any account's name can be (at most ${LOGIN_HINT_MAX_LENGTH} characters)`,
+      ).because('login_hint_length');
+    }
     return { account: await this.loginHintAccount(loginHint), named: loginHint };
   }
 

@@ -293,6 +293,8 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
         'locked-person',
         'account:AAAAAAAAAAAAAAAAAAAAAA',
         'eip155:1:0x0000000000000000000000000000000000000001',
+        // The longest hint taken (one more is refused, below).
+        'n'.repeat(512),
       ].map((login_hint) => backchannel({ scope: 'openid api', login_hint })),
     );
     for (const res of answers) {
@@ -542,6 +544,12 @@ describe('CIBA poll mode (OpenID CIBA Core 1.0)', () => {
         'no openid scope',
         { scope: 'api', login_hint: 'user1' },
         'scope must include openid (CIBA Core 1.0 §7.1)',
+      ],
+      [
+        // It would be kept as the pending request's name: 16 KB each, up to the client's cap.
+        'a login_hint longer than any account name can be',
+        { login_hint: 'u'.repeat(513) },
+        "login_hint is longer than any account's name can be (at most 512 characters)",
       ],
       [
         'a requested_expiry that is no number of seconds',
