@@ -49,6 +49,32 @@ describe('normalizeEmail', () => {
     }
   });
 
+  it('refuses a quoted local part: a mailer unquotes it, so each spelling would be the same inbox', () => {
+    for (const input of [
+      '"bob"@example.net',
+      '"b\\ob"@example.net',
+      '"bob "@example.net',
+      '" bob"@example.net',
+      '"victim@gmail.com"@attacker.example',
+      'bo"b@example.net',
+      'a\\b@example.net',
+    ]) {
+      expect(refusal(input)).toBe(
+        "must have a plain part before the @: letters, digits, dots between them and !#$%&'*+-/=?^_`{|}~ (no quotes, spaces or backslashes)",
+      );
+    }
+    for (const input of ['.bob@example.net', 'bob.@example.net', 'b..ob@example.net']) {
+      expect(normalizeEmail(input).ok).toBe(false);
+    }
+    for (const input of [
+      "o'brien@example.net",
+      'a.b+c-d_e@example.net',
+      'x!#$%&*/=?^`{|}~@example.net',
+    ]) {
+      expect(normalizeEmail(input)).toEqual({ ok: true, address: input });
+    }
+  });
+
   it('refuses what is no address, a domain UTS #46 refuses, and one too long in its ASCII form', () => {
     for (const input of [
       '',

@@ -9,8 +9,18 @@ export const EMAIL_MAX_LENGTH = 254;
 
 /** Unicode controls and format characters (U+202E RIGHT-TO-LEFT OVERRIDE, U+200B, U+00AD...). */
 const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
-/** RFC 5321 §4.1.2's atoms and quoted strings are ASCII; RFC 6531 (SMTPUTF8) is not sent. */
-const ASCII_LOCAL_PART = /^[\x21-\x7e]+$/;
+/** RFC 5321 §4.1.2's local parts are ASCII; RFC 6531 (SMTPUTF8) is not sent. */
+const NON_ASCII = /[^\p{ASCII}]/u;
+/**
+ * RFC 5322 §3.2.3's dot-atom: atext runs joined by single dots. What RFC 5321 §4.1.2 also allows
+ * is a quoted string, which its §4.1.2 says SHOULD NOT be used and which is refused here: mail
+ * libraries unquote it on sending (`"b\ob"@`, `"bob "@` and `bob@` are one inbox), so each
+ * spelling would be one more account and one more mail budget for that inbox, and
+ * `"victim@gmail.com"@attacker.example` would be an `email_verified` claim that a loose reader
+ * takes for another person's address.
+ */
+const DOT_ATOM_LOCAL_PART =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 
 export type NormalizedEmail =
   | { readonly ok: true; readonly address: string }
@@ -27,7 +37,8 @@ export type NormalizedEmail =
  *   the address read otherwise on the account page and in the admin CLI), as `binding_message` is;
  * - refused with a local part that is not ASCII: mail is sent over plain SMTP, never SMTPUTF8
  *   (RFC 6531), which few providers relay, and a Unicode local part could pose as another's
- *   (`pаypal@` with a Cyrillic `а`) where UTS #46 gives the domain no such form.
+ *   (`pаypal@` with a Cyrillic `а`) where UTS #46 gives the domain no such form;
+ * - refused with a quoted local part (DOT_ATOM_LOCAL_PART says why).
  */
 export function normalizeEmail(input: string): NormalizedEmail {
   const trimmed = input.trim();
@@ -37,9 +48,14 @@ export function normalizeEmail(input: string): NormalizedEmail {
   const at = trimmed.lastIndexOf('@');
   if (at <= 0) return refused('must be an email address');
   const local = trimmed.slice(0, at);
-  if (!ASCII_LOCAL_PART.test(local)) {
+  if (NON_ASCII.test(local)) {
     return refused(
       'must have an ASCII part before the @ (internationalised mailboxes are not sent)',
+    );
+  }
+  if (!DOT_ATOM_LOCAL_PART.test(local)) {
+    return refused(
+      "must have a plain part before the @: letters, digits, dots between them and !#$%&'*+-/=?^_`{|}~ (no quotes, spaces or backslashes)",
     );
   }
   const domain = domainToASCII(trimmed.slice(at + 1));
