@@ -80,6 +80,12 @@ export class AdminClientRemovedDto {
 
   @ApiProperty({ example: 3 })
   grants_revoked!: number;
+
+  @ApiProperty({
+    description: "A Shared Signals receiver's streams, deleted with their waiting SETs",
+    example: 0,
+  })
+  streams_removed!: number;
 }
 
 /** One of a client's secrets: never its value. */

@@ -1,4 +1,5 @@
 import type { ClientRegistry } from '../../clients/client-registry.service';
+import type { StreamAdministration } from '../streams/stream-administration.service';
 import type { AdminCall } from '../audit/admin-audit';
 import type { AdminAuditTrail } from '../audit/admin-audit.service';
 import type { ClientAuthConfig } from '../../config/sections/client-auth.config';
@@ -96,6 +97,7 @@ function administration(
         write(),
     } as unknown as AdminAuditTrail,
     { forgetChanged: () => undefined } as unknown as ClientRegistry,
+    {} as StreamAdministration,
   );
 }
 

@@ -48,6 +48,7 @@ import { ClientRegistry } from '../../clients/client-registry.service';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
 import { AdminConflict, AdminError, staleRevision } from '../admin.errors';
 import type { AdminCall } from '../audit/admin-audit';
+import { StreamAdministration } from '../streams/stream-administration.service';
 import { AdminAuditTrail } from '../audit/admin-audit.service';
 import { formatDuration } from '../io/duration';
 
@@ -245,6 +246,7 @@ export class ClientAdministration {
     private readonly clientAuth: ClientAuthConfig,
     private readonly audit: AdminAuditTrail,
     private readonly registry: ClientRegistry,
+    private readonly streams: StreamAdministration,
   ) {}
 
   add(wanted: NewClient, call: AdminCall): Promise<{ client: RegisteredClient; secret?: string }> {
@@ -332,6 +334,11 @@ export class ClientAdministration {
     }
     this.registry.forgetChanged(existing);
     this.registry.forgetChanged(client);
+    if (existing.ssfReceiver === true && client.ssfReceiver !== true) {
+      // No longer trusted with signals: its tokens (which carry `ssf`) end, and its streams go.
+      await this.grants.revokeAll({ clientId }, 'ssf_receiver_removed', this.clock.now());
+      await this.streams.removeReceiver(clientId);
+    }
     return this.view(client);
   }
 
@@ -497,13 +504,14 @@ export class ClientAdministration {
 
   /**
    * Deletes the client, then revokes its grants: without them its access tokens would live on
-   * until they expire (the bearer check reads the grant, not the client).
+   * until they expire (the bearer check reads the grant, not the client). A Shared Signals
+   * receiver's streams go too: nothing is sent to a client that is no more.
    */
   remove(
     clientId: string,
     call: AdminCall,
     expectedRevision?: number,
-  ): Promise<{ grantsRevoked: number }> {
+  ): Promise<{ grantsRevoked: number; streamsRemoved: number }> {
     return this.audit.around(call, 'clients.delete', { client_id: clientId }, () =>
       this.removeClient(clientId, expectedRevision),
     );
@@ -512,7 +520,7 @@ export class ClientAdministration {
   private async removeClient(
     clientId: string,
     expectedRevision: number | undefined,
-  ): Promise<{ grantsRevoked: number }> {
+  ): Promise<{ grantsRevoked: number; streamsRemoved: number }> {
     this.refuseManaged(clientId, 'remove');
     if (!(await this.clients.delete(clientId, expectedRevision))) {
       throw await this.missingOrStale(clientId);
@@ -523,7 +531,7 @@ export class ClientAdministration {
       'client_removed',
       this.clock.now(),
     );
-    return { grantsRevoked };
+    return { grantsRevoked, streamsRemoved: await this.streams.removeReceiver(clientId) };
   }
 
   /**

@@ -85,6 +85,14 @@ export function secretJson(secret: ClientSecretView) {
 }
 
 /** A removed client, as `clients remove --json` and `DELETE /admin/v1/clients/{id}` answer it. */
-export function clientRemovedJson(clientId: string, grantsRevoked: number) {
-  return { client_id: clientId, removed: true, grants_revoked: grantsRevoked };
+export function clientRemovedJson(
+  clientId: string,
+  removed: { grantsRevoked: number; streamsRemoved: number },
+) {
+  return {
+    client_id: clientId,
+    removed: true,
+    grants_revoked: removed.grantsRevoked,
+    streams_removed: removed.streamsRemoved,
+  };
 }

@@ -529,17 +529,19 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
 
   clients
     .command('remove')
-    .description('delete a client and revoke its grants')
+    .description('delete a client, revoke its grants and delete its Shared Signals streams')
     .argument('<client_id>')
     .action(async (clientId: string, _options: unknown, command: Command) => {
-      const { grantsRevoked } = await deps.withContext((app) =>
+      const removed = await deps.withContext((app) =>
         app.get(ClientAdministration).remove(clientId, cliCall()),
       );
+      const streams =
+        removed.streamsRemoved === 0 ? '' : `; deleted ${removed.streamsRemoved} stream(s)`;
       answer(
         deps,
         command,
-        `Removed client ${clientId}; revoked ${grantsRevoked} grant(s).\n`,
-        clientRemovedJson(clientId, grantsRevoked),
+        `Removed client ${clientId}; revoked ${removed.grantsRevoked} grant(s)${streams}.\n`,
+        clientRemovedJson(clientId, removed),
       );
     });
 

@@ -174,14 +174,13 @@ export class ClientsAdminController {
   @Delete(':clientId')
   @AdminChange(
     'clients.delete',
-    'Remove a client and revoke its grants (If-Match required)',
+    'Remove a client, revoke its grants and delete its Shared Signals streams (If-Match required)',
     AdminClientRemovedDto,
     CLIENT_ID,
   )
   async remove(@Param('clientId') clientId: string, @Exchange() admin: AdminExchange) {
     const revision = await this.revisionMatching(clientId, admin);
-    const { grantsRevoked } = await this.clients.remove(clientId, admin.call, revision);
-    return clientRemovedJson(clientId, grantsRevoked);
+    return clientRemovedJson(clientId, await this.clients.remove(clientId, admin.call, revision));
   }
 
   @Put(':clientId/jwks')

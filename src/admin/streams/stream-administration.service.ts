@@ -32,8 +32,9 @@ export interface ListedStream {
 
 /**
  * `proofgate-admin streams list` and `GET /admin/v1/streams` (issue #80): the receivers' Shared
- * Signals streams, oldest first, each with its status and what waits for it. Reads only: a
- * stream is its receiver's to change (SSF 1.0 §8); an operator removes a receiver's client.
+ * Signals streams, oldest first, each with its status and what waits for it. A stream is its
+ * receiver's to change (SSF 1.0 §8); an operator removes a receiver's client, or its
+ * `ssf_receiver`, and its streams go with it (`removeReceiver`).
  */
 @Injectable()
 export class StreamAdministration {
@@ -42,6 +43,22 @@ export class StreamAdministration {
     private readonly outbox: SsfEventRepository,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Deletes every stream of `receiver`, with its subjects and the SETs waiting for it: what an
+   * operator who removes a receiver's client, or takes its `ssf_receiver` away, means (SSF 1.0
+   * §8.1.1.5's deletion, made for the receiver, which can no longer make it). Resolves to how
+   * many streams went.
+   */
+  async removeReceiver(receiver: string): Promise<number> {
+    let removed = 0;
+    for (const stream of await this.streams.list(receiver)) {
+      if (!(await this.streams.delete(receiver, stream.streamId))) continue;
+      removed += 1;
+      await this.outbox.dropPending(stream.streamId, this.clock.now(), 'the receiver was removed');
+    }
+    return removed;
+  }
 
   /** A page of streams after `after`, `limit` of them: two reads (the streams, their backlog). */
   async page(page: { after?: StreamPosition; limit: number }): Promise<ListedStream[]> {

@@ -751,7 +751,12 @@ describe('the admin API (/admin/v1)', () => {
         .delete('/admin/v1/clients/nightly-sync')
         .set(as(admin))
         .set('If-Match', shown.headers.etag);
-      expect(removed.body).toEqual({ client_id: 'nightly-sync', removed: true, grants_revoked: 1 });
+      expect(removed.body).toEqual({
+        client_id: 'nightly-sync',
+        removed: true,
+        grants_revoked: 1,
+        streams_removed: 0,
+      });
       expect((await t.http().get('/admin/v1/clients/nightly-sync').set(as(reader))).status).toBe(
         404,
       );

@@ -967,6 +967,7 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
       client_id: 'short-lived',
       removed: true,
       grants_revoked: 1,
+      streams_removed: 0,
     });
 
     await me(tokens.access_token).expect(401);

@@ -4,7 +4,10 @@
  * with `proofgate-admin streams list` and GET /admin/v1/streams (admin:read), one service under
  * both: a push stream whose receiver is down and a poll stream not yet polled, then both caught up.
  */
+import { ClientAdministration } from '../../../src/admin/clients/client-administration.service';
 import { cliCall } from '../../../src/admin/io/cli-call';
+import { StreamAdministration } from '../../../src/admin/streams/stream-administration.service';
+import { SSF_EVENT_COLLECTION } from '../../../src/signals/outbox/persistence/ssf-event.schema';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
 import { SsfPushPoller } from '../../../src/signals/push/ssf-push.poller';
 import { adminCli } from '../../support/admin-cli';
@@ -142,4 +145,65 @@ describe('operating Shared Signals: metrics per stream, streams list', () => {
     await signals.deleteStream(pushed);
     await signals.deleteStream(polled);
   });
+
+  it.each([
+    ['removes its client', 'remove'],
+    ['takes its ssf_receiver away', 'unmark'],
+  ] as const)(
+    'deletes the streams and waiting SETs of a receiver when the operator %s, and queues it nothing more',
+    async (_what, how) => {
+      const clients = t.app.get(ClientAdministration, { strict: false });
+      const id = `ssf-ops-gone-${how}`;
+      const { secret } = await clients.add(
+        {
+          clientId: id,
+          redirectUris: [],
+          public: false,
+          firstParty: false,
+          grantTypes: ['client_credentials'],
+          ssfReceiver: true,
+        },
+        cliCall(),
+      );
+      const signals = await SignalsReceiver.of(t, { id, secret: secret as string });
+      const events = [`${RISC}account-disabled`, `${RISC}account-enabled`];
+      endpoint.down = true;
+      const streams = [
+        await signals.createStream({
+          delivery: { method: PUSH, endpoint_url: endpoint.url },
+          events_requested: events,
+        }),
+        await signals.createStream({ events_requested: events }),
+      ];
+      const users = t.app.get(UserAdministration, { strict: false });
+      await users.disable('user1', cliCall());
+      const queued = () =>
+        t.connection
+          .collection(SSF_EVENT_COLLECTION)
+          .countDocuments({ streamId: { $in: streams } });
+      const waiting = () =>
+        t.connection
+          .collection(SSF_EVENT_COLLECTION)
+          .countDocuments({ streamId: { $in: streams }, status: 'pending' });
+      expect(await waiting()).toBe(2);
+
+      if (how === 'remove') {
+        expect(await clients.remove(id, cliCall())).toEqual({
+          grantsRevoked: 1,
+          streamsRemoved: 2,
+        });
+      } else {
+        await clients.update(id, { ssfReceiver: false }, cliCall());
+      }
+      const listed = await t.app.get(StreamAdministration, { strict: false }).page({ limit: 100 });
+      expect(listed.filter((stream) => stream.receiver === id)).toEqual([]);
+      expect(await waiting()).toBe(0);
+      // Its token ended with its trust: the stream API refuses it.
+      await t.http().get('/ssf/streams').set(signals.auth).expect(401);
+      const before = await queued();
+      await users.enable('user1', cliCall());
+      expect(await queued()).toBe(before);
+      endpoint.down = false;
+    },
+  );
 });
