@@ -221,7 +221,7 @@ export const OAUTH_SETTINGS = settingsSection(
         '`post_logout_redirect_uris`, `backchannel_logout_uri`, ' +
         '`backchannel_logout_session_required`, `profile`, `request_object_signing_alg`, ' +
         '`require_signed_request_object`, `id_token_signed_response_alg`, ' +
-        '`userinfo_signed_response_alg`, `request_uris`, `logo_uri`, `policy_uri`, `tos_uri` and `admin_scopes`. ' +
+        '`userinfo_signed_response_alg`, `request_uris`, `logo_uri`, `policy_uri`, `tos_uri`, `admin_scopes` and `ssf_receiver` (a Shared Signals receiver, [Shared Signals](SHARED-SIGNALS.md)). ' +
         'No secret means a ' +
         'public client.\n' +
         '\n' +
