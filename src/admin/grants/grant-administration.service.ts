@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
 import type { GrantFilter, GrantSummary } from '../../tokens/grants/grant';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
+import { AccountAdministration } from '../accounts/account-administration.service';
 import { AdminError } from '../admin.errors';
 import type { AdminCall } from '../audit/admin-audit';
 import { AdminAuditTrail } from '../audit/admin-audit.service';
@@ -28,6 +29,7 @@ export class GrantAdministration {
     private readonly grants: GrantRepository,
     private readonly clock: Clock,
     private readonly audit: AdminAuditTrail,
+    private readonly accounts: AccountAdministration,
   ) {}
 
   async list(
@@ -91,15 +93,19 @@ export class GrantAdministration {
     return { grantId, sub, clientId, revoked, revokedAt: revoked ? now : (grant.revokedAt ?? now) };
   }
 
-  /** Revokes every live grant of a subject, a client, or a subject at one client. */
+  /**
+   * Revokes every live grant of a subject, a client, or a subject at one client; AdminError
+   * not_found when the subject names no account (a typo is not "0 revoked").
+   */
   revokeAll(filter: GrantFilter, call: AdminCall): Promise<number> {
     const targets = {
       ...(filter.sub === undefined ? {} : { sub: filter.sub }),
       ...(filter.clientId === undefined ? {} : { client_id: filter.clientId }),
     };
-    return this.audit.around(call, 'grants.revoke_all', targets, () =>
-      this.grants.revokeAll(filter, 'revoked_by_admin', this.clock.now()),
-    );
+    return this.audit.around(call, 'grants.revoke_all', targets, async () => {
+      if (filter.sub !== undefined) await this.accounts.mustName(filter.sub);
+      return this.grants.revokeAll(filter, 'revoked_by_admin', this.clock.now());
+    });
   }
 }
 

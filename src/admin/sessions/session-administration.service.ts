@@ -3,6 +3,7 @@ import { Clock } from '../../platform/clock/clock';
 import { SessionLogout } from '../../sessions/logout/session-logout.service';
 import { sessionIdOf, type StoredSession } from '../../sessions/session';
 import { type SessionPosition, SessionRepository } from '../../sessions/session.repository';
+import { AccountAdministration } from '../accounts/account-administration.service';
 import { AdminError } from '../admin.errors';
 import type { AdminCall } from '../audit/admin-audit';
 import { AdminAuditTrail } from '../audit/admin-audit.service';
@@ -34,22 +35,29 @@ export class SessionAdministration {
     private readonly logout: SessionLogout,
     private readonly clock: Clock,
     private readonly audit: AdminAuditTrail,
+    private readonly accounts: AccountAdministration,
   ) {}
 
-  /** The account's live sessions, newest sign-in first, at most `limit` (MAX_LISTED_SESSIONS). */
+  /**
+   * The account's live sessions, newest sign-in first, at most `limit` (MAX_LISTED_SESSIONS);
+   * AdminError not_found when `sub` names no account (AccountAdministration.mustName).
+   */
   async list(sub: string, limit = MAX_LISTED_SESSIONS): Promise<ListedSession[]> {
+    await this.accounts.mustName(sub);
     const live = await this.sessions.listLive(sub, this.clock.now(), limit);
     return live.map(listed);
   }
 
   /**
    * A page of the account's live sessions, newest sign-in first (those of one instant by sid),
-   * after `after`; possibly more than `limit` (SessionRepository.pageLive).
+   * after `after`; possibly more than `limit` (SessionRepository.pageLive). AdminError not_found
+   * when `sub` names no account.
    */
   async page(
     sub: string,
     page: { readonly after?: SessionPosition; readonly limit: number },
   ): Promise<ListedSession[]> {
+    await this.accounts.mustName(sub);
     return (await this.sessions.pageLive(sub, this.clock.now(), page)).map(listed);
   }
 
@@ -67,14 +75,18 @@ export class SessionAdministration {
     });
   }
 
-  /** Ends every live session of the account, as "Sign out everywhere" does. */
+  /**
+   * Ends every live session of the account, as "Sign out everywhere" does; AdminError not_found
+   * when `sub` names no account (a typo is not "0 sessions ended").
+   */
   revokeAll(
     sub: string,
     call: AdminCall,
   ): Promise<{ sessionsEnded: number; grantsRevoked: number }> {
-    return this.audit.around(call, 'sessions.revoke_all', { sub }, () =>
-      this.logout.endAllOf(sub, 'admin_revoked'),
-    );
+    return this.audit.around(call, 'sessions.revoke_all', { sub }, async () => {
+      await this.accounts.mustName(sub);
+      return this.logout.endAllOf(sub, 'admin_revoked');
+    });
   }
 
   private async liveSession(sub: string, sid: string): Promise<StoredSession> {

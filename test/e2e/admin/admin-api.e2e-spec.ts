@@ -953,6 +953,13 @@ describe('the admin API (/admin/v1)', () => {
         refresh: { current: `r${i}` },
       }));
       await t.connection.db!.collection('grants').insertMany(docs as never[]);
+      // The grants' holder is an account: revoking the grants of one that is none is a 404.
+      const created = await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(admin))
+        .send({ username: SUB, password: PASSWORD });
+      expect(created.status).toBe(201);
     });
 
     it('pages a list of 1,000 grants with one find per page (keyset on _id), 10 pages of 100', async () => {
@@ -1117,6 +1124,80 @@ describe('the admin API (/admin/v1)', () => {
       const refused = await t.http().get('/admin/v1/sessions').set(as(reader));
       expect(refused.status).toBe(400);
       expect(refused.body.error).toBe('invalid_request');
+    });
+  });
+
+  describe('a user that names no account', () => {
+    const GHOST = 'ghost';
+    const refusedAsGhost = (res: { status: number; body: unknown }) =>
+      expectRefusal(res, 404, 'not_found', `no user or account ${GHOST}`);
+
+    it('is 404 not_found at the revocations and lists of sessions, grants and consents, never a silent 0', async () => {
+      const post = (path: string, body: object) => t.http().post(path).set(as(admin)).send(body);
+      refusedAsGhost(await post('/admin/v1/sessions/revoke', { user: GHOST }));
+      refusedAsGhost(await post('/admin/v1/grants/revoke', { user: GHOST }));
+      refusedAsGhost(await post('/admin/v1/grants/revoke', { user: GHOST, client: 'demo-client' }));
+      refusedAsGhost(await post('/admin/v1/consents/revoke', { user: GHOST }));
+      refusedAsGhost(
+        await post('/admin/v1/consents/revoke', { user: GHOST, client: 'demo-client' }),
+      );
+      const get = (path: string, query: object) => t.http().get(path).query(query).set(as(reader));
+      refusedAsGhost(await get('/admin/v1/sessions', { user: GHOST }));
+      refusedAsGhost(await get('/admin/v1/consents', { user: GHOST }));
+      refusedAsGhost(await get('/admin/v1/consents', { user: GHOST, client: 'demo-client' }));
+
+      // Each refused revocation is in the trail as refused, not as done.
+      const trail = await t
+        .http()
+        .get('/admin/v1/audit')
+        .query({ action: 'consents.revoke', outcome: 'refused' })
+        .set(as(reader));
+      expect(itemsOf(trail)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ targets: { sub: GHOST } })]),
+      );
+    });
+
+    it('leaves a known account with nothing to end at 200 and zeros', async () => {
+      const created = await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(admin))
+        .send({ username: 'quiet', password: PASSWORD });
+      expect(created.status).toBe(201);
+      const post = (path: string) => t.http().post(path).set(as(admin)).send({ user: 'quiet' });
+      const sessions = await post('/admin/v1/sessions/revoke');
+      expect({ status: sessions.status, body: sessions.body }).toEqual({
+        status: 200,
+        body: { sessions_ended: 0, grants_revoked: 0 },
+      });
+      expect((await post('/admin/v1/grants/revoke')).body).toEqual({ revoked: 0 });
+      expect((await post('/admin/v1/consents/revoke')).body).toEqual({ revoked: 0 });
+      const listed = await t
+        .http()
+        .get('/admin/v1/sessions')
+        .query({ user: 'quiet' })
+        .set(as(reader));
+      expect(listed.body).toEqual({ items: [], next: null });
+    });
+
+    it('is "no user or account" from proofgate-admin too (exit 1), the same service under both', async () => {
+      const refusal = {
+        code: 1,
+        stdout: '',
+        stderr: `proofgate-admin: no user or account ${GHOST}\n`,
+      };
+      for (const args of [
+        ['sessions', 'list', GHOST],
+        ['sessions', 'revoke', GHOST, '--all'],
+        ['grants', 'revoke', '--user', GHOST],
+        ['consents', 'list', '--user', GHOST],
+        ['consents', 'revoke', '--user', GHOST],
+      ]) {
+        expect({ args, run: await adminCli(t, args) }).toEqual({
+          args,
+          run: expect.objectContaining(refusal),
+        });
+      }
     });
   });
 

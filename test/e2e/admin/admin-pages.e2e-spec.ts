@@ -4,6 +4,8 @@
  * in the documented order, with their filters; a cursor this API did not give is 400.
  */
 import { createHash } from 'node:crypto';
+import { cliCall } from '../../../src/admin/io/cli-call';
+import { UserAdministration } from '../../../src/admin/users/user-administration.service';
 import { sessionIdOf } from '../../../src/sessions/session';
 import { SigningKeyService } from '../../../src/tokens/signing-keys/signing-key.service';
 import { basic } from '../../support/oauth';
@@ -37,6 +39,11 @@ describe('the admin API pages every list', () => {
       .send({ grant_type: 'client_credentials', scope: 'admin:read' });
     expect(response.status).toBe(200);
     token = (response.body as { access_token: string }).access_token;
+    // The accounts whose consents and sessions are walked: a user that names none is a 404.
+    const users = t.app.get(UserAdministration, { strict: false });
+    for (const name of ['pat', 'eve', 'traveller']) {
+      await users.add(name, 'correct horse battery staple', cliCall());
+    }
   });
 
   /** Every item of a list, page by page with `limit`: each page at most `limit`, the last one's next null. */
