@@ -28,7 +28,16 @@ export class AccountLockDownLifted extends domainEvent('account.lock_down_lifted
   }
 }
 
-/** The base of a sign-in method's change on an account: the method's key, and a passkey's record. */
+/**
+ * Who made a change (CAEP 1.0 §2 `initiating_entity`): `admin`, an operator (proofgate-admin, the
+ * admin API); `user`, the account's owner.
+ */
+export type ChangeInitiator = 'admin' | 'user';
+
+/**
+ * The base of a sign-in method's change on an account: the method's key, a passkey's record, and
+ * who made it (`initiator`: `admin` when an operator linked or removed it; absent: told as before).
+ */
 function methodChange<T extends string>(type: T) {
   return class extends domainEvent(type) {
     constructor(
@@ -37,6 +46,7 @@ function methodChange<T extends string>(type: T) {
       readonly at: Date,
       /** A passkey's record: what its authenticator said of itself. */
       readonly passkey?: Pick<PasskeyCredential, 'transports' | 'deviceType'>,
+      readonly initiator?: ChangeInitiator,
     ) {
       super();
     }

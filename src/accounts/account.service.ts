@@ -6,6 +6,7 @@ import {
   AccountLockDownLifted,
   AccountLockedDown,
   AccountEmailChanged,
+  type ChangeInitiator,
   SignInMethodLinked,
   SignInMethodUnlinked,
 } from './account.events';
@@ -260,7 +261,10 @@ export class AccountService {
     }
     this.logger.log(`Linked a sign-in method (${METHOD_NOUNS[type]}) to ${sub} (${outcome})`);
     if (outcome === 'claimed') {
-      await this.events.emitAndWait(new SignInMethodLinked(sub, methodKey, now, kept.passkey));
+      const initiator = requester === 'operator' ? 'admin' : undefined;
+      await this.events.emitAndWait(
+        new SignInMethodLinked(sub, methodKey, now, kept.passkey, initiator),
+      );
       if (type === 'email' && emailBefore === undefined) {
         await this.events.emitAndWait(
           new AccountEmailChanged(sub, undefined, emailOf(methodKey), now),
@@ -274,9 +278,14 @@ export class AccountService {
    * Removes a method from the account of `sub`: never its last one or the wallet its subject is
    * (see whyNotRemovable). A password's record in `users` is its caller's to remove after.
    * Given `expectedRevision` (the admin API's If-Match), only while the account is at it: else
-   * 412, and nothing removed.
+   * 412, and nothing removed. `initiator` `admin`: an operator removes it (told so).
    */
-  async unlink(sub: string, methodKey: string, expectedRevision?: number): Promise<void> {
+  async unlink(
+    sub: string,
+    methodKey: string,
+    expectedRevision?: number,
+    initiator?: ChangeInitiator,
+  ): Promise<void> {
     assertRemovable(sub, methodKey);
     // What a passkey's authenticator was, for those told of its removal (read before it goes).
     const passkey =
@@ -290,7 +299,9 @@ export class AccountService {
     const outcome = await this.accounts.release(sub, methodKey, now, expectedRevision);
     if (outcome === 'released') {
       this.logger.log(`Unlinked a ${METHOD_NOUNS[methodTypeOf(methodKey)!]} from ${sub}`);
-      await this.events.emitAndWait(new SignInMethodUnlinked(sub, methodKey, now, passkey));
+      await this.events.emitAndWait(
+        new SignInMethodUnlinked(sub, methodKey, now, passkey, initiator),
+      );
       if (isEmail && emailBefore === emailOf(methodKey)) {
         const emailAfter = await this.emailClaimOf(sub);
         await this.events.emitAndWait(new AccountEmailChanged(sub, emailBefore, emailAfter, now));

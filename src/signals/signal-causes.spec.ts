@@ -43,6 +43,7 @@ describe('the cause of each SET (CAEP 1.0, RISC 1.0)', () => {
       ['logout', 'user'],
       ['signed_out_everywhere', 'user'],
       ['method_removed', 'user'],
+      ['method_removed_by_admin', 'admin'],
       ['user_disabled', 'admin'],
       ['admin_revoked', 'admin'],
     ])('an ending for %s is initiated by the %s', (reason, entity) => {
@@ -109,6 +110,30 @@ describe('the cause of each SET (CAEP 1.0, RISC 1.0)', () => {
       expect(typeOf('email:ada@example.com')).toBe('email');
       expect(typeOf('upstream:corp:12345')).toBe('federated');
       expect(typeOf('no-such-method')).toBeUndefined();
+    });
+
+    it("tells a method an operator linked or removed as initiated by an admin; the owner's as before", () => {
+      const wallet = 'eip155:1:0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
+      const linked = credentialChange(
+        new SignInMethodLinked('user0', wallet, AT, undefined, 'admin'),
+        'create',
+      );
+      const removed = credentialChange(
+        new SignInMethodUnlinked('user0', 'password:user0', LATER, undefined, 'admin'),
+        'delete',
+      );
+      const own = credentialChange(new SignInMethodUnlinked('user0', wallet, LATER), 'delete');
+      expect(linked?.members).toEqual({
+        credential_type: 'wallet',
+        change_type: 'create',
+        initiating_entity: 'admin',
+      });
+      expect(removed?.members).toEqual({
+        credential_type: 'password',
+        change_type: 'delete',
+        initiating_entity: 'admin',
+      });
+      expect(own?.members).toEqual({ credential_type: 'wallet', change_type: 'delete' });
     });
 
     it("tells an operator's new password as change_type update, initiated by an admin", () => {

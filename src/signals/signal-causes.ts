@@ -36,8 +36,11 @@ export interface SignalCause {
   readonly subject?: Readonly<Record<string, string>>;
 }
 
-/** The endings an operator caused (CAEP 1.0 §3.1 `initiating_entity`); the rest, the user. */
-const ADMIN_REASONS = new Set(['user_disabled', 'admin_revoked']);
+/**
+ * The endings an operator caused (CAEP 1.0 §3.1 `initiating_entity`): a lock-down, a revocation,
+ * a sign-in method an operator removed (MethodRemoval); the rest, the user.
+ */
+const ADMIN_REASONS = new Set(['user_disabled', 'admin_revoked', 'method_removed_by_admin']);
 
 /** CAEP 1.0 §3.1: a login session ended, whoever ended it; one SET per session. */
 export function sessionRevoked(ended: LoginSessionEnded): SignalCause {
@@ -89,7 +92,10 @@ export function credentialTypeOf(
     : CREDENTIAL_TYPES[type];
 }
 
-/** CAEP 1.0 §3.3: a sign-in method added to or removed from an account (`create`, `delete`). */
+/**
+ * CAEP 1.0 §3.3: a sign-in method added to or removed from an account (`create`, `delete`);
+ * `initiating_entity` `admin` when an operator linked or removed it (CAEP 1.0 §2).
+ */
 export function credentialChange(
   changed: SignInMethodLinked | SignInMethodUnlinked,
   changeType: 'create' | 'delete',
@@ -100,7 +106,11 @@ export function credentialChange(
     key: `credential-change:${changeType}:${changed.methodKey}:${changed.at.getTime()}`,
     sub: changed.sub,
     event: CREDENTIAL_CHANGE,
-    members: { credential_type: credentialType, change_type: changeType },
+    members: {
+      credential_type: credentialType,
+      change_type: changeType,
+      ...(changed.initiator === undefined ? {} : { initiating_entity: changed.initiator }),
+    },
     at: changed.at,
   };
 }

@@ -59,7 +59,7 @@ export class AccountAdministration {
     expectedRevision?: number,
   ): Promise<MethodRemoved> {
     return this.audit.around(call, 'accounts.unlink', { sub, method: methodKey }, () =>
-      this.removal.remove(sub, methodKey, expectedRevision),
+      this.removal.remove(sub, methodKey, expectedRevision, 'admin'),
     );
   }
 

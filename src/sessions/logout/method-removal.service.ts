@@ -1,10 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { methodTypeOf, usernameOf } from '../../accounts/account';
+import type { ChangeInitiator } from '../../accounts/account.events';
 import { AccountService } from '../../accounts/account.service';
 import { UserAccountService } from '../../accounts/users/user-account.service';
 import { Clock } from '../../platform/clock/clock';
 import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { SessionLogout } from './session-logout.service';
+
+/**
+ * Why the sessions and grants of a removed method end: its owner removed it, or an operator did
+ * (an ending the Shared Signals tell as the admin's, CAEP 1.0 §3.1 `initiating_entity`).
+ */
+export const METHOD_REMOVED = 'method_removed';
+export const METHOD_REMOVED_BY_ADMIN = 'method_removed_by_admin';
 
 export interface MethodRemoved {
   readonly sessionsEnded: number;
@@ -32,20 +40,34 @@ export class MethodRemoval {
     private readonly sessionLogout: SessionLogout,
   ) {}
 
-  /** `expectedRevision`: the account's revision the caller read (AccountService.unlink). */
-  async remove(sub: string, methodKey: string, expectedRevision?: number): Promise<MethodRemoved> {
-    await this.accounts.unlink(sub, methodKey, expectedRevision);
+  /**
+   * `expectedRevision`: the account's revision the caller read (AccountService.unlink);
+   * `initiator`: who removes it, the account's owner unless an operator (`admin`) says so.
+   */
+  async remove(
+    sub: string,
+    methodKey: string,
+    expectedRevision?: number,
+    initiator: ChangeInitiator = 'user',
+  ): Promise<MethodRemoved> {
+    await this.accounts.unlink(
+      sub,
+      methodKey,
+      expectedRevision,
+      initiator === 'admin' ? 'admin' : undefined,
+    );
+    const reason = initiator === 'admin' ? METHOD_REMOVED_BY_ADMIN : METHOD_REMOVED;
     // After the listing went (the rules passed): a password that no longer signs in.
     if (methodTypeOf(methodKey) === 'password') {
       await this.users.removePassword(sub, usernameOf(methodKey));
     }
     // The sessions that method proved end, and their clients get logout tokens (Back-Channel
     // Logout 1.0); then every grant its logins opened goes, those without a session too.
-    const ended = await this.sessionLogout.endAllOf(sub, 'method_removed', methodKey);
+    const ended = await this.sessionLogout.endAllOf(sub, reason, methodKey);
     const sessionsEnded = ended.sessionsEnded;
     const grantsRevoked =
       ended.grantsRevoked +
-      (await this.grants.revokeAll({ sub, methodKey }, 'method_removed', this.clock.now()));
+      (await this.grants.revokeAll({ sub, methodKey }, reason, this.clock.now()));
     this.logger.log(
       `Removing a ${methodTypeOf(methodKey)} method of ${sub} ended ${sessionsEnded} session(s) and revoked ${grantsRevoked} grant(s)`,
     );

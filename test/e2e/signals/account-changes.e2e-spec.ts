@@ -8,6 +8,7 @@
  */
 import request from 'supertest';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { AccountAdministration } from '../../../src/admin/accounts/account-administration.service';
 import { cliCall } from '../../../src/admin/io/cli-call';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
 import { UserAccountService } from '../../../src/accounts/users/user-account.service';
@@ -253,6 +254,43 @@ describe('Shared Signals of account changes (issue #80 step C)', () => {
           .expect(303),
       ),
     ).toEqual([change('delete')]);
+  });
+
+  it("tells an operator's link and removal as the admin's: credential-change and session-revoked with initiating_entity admin", async () => {
+    const username = 'signals-operator';
+    await t.app.get(UserAccountService).register(username, PASSWORD);
+    // As proofgate-admin accounts link/unlink and the admin API's /admin/v1/accounts make them.
+    const accounts = t.app.get(AccountAdministration, { strict: false });
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    const change = (type: string, changeType: string) => ({
+      event: CREDENTIAL_CHANGE,
+      subject: issSub(username),
+      members: { credential_type: type, change_type: changeType, initiating_entity: 'admin' },
+    });
+    expect(
+      await toldBy([CREDENTIAL_CHANGE], async () => {
+        await accounts.linkEmail(username, `operator-${Date.now()}@example.test`, cliCall());
+        await accounts.linkWallet(username, `eip155:1:${wallet.address}`, cliCall());
+      }),
+    ).toEqual([change('email', 'create'), change('wallet', 'create')]);
+
+    const browser = await passwordBrowser(username, PASSWORD);
+    const SESSION_REVOKED = `${CAEP}session-revoked`;
+    const told = await toldBy([CREDENTIAL_CHANGE, SESSION_REVOKED], () =>
+      accounts.unlink(username, `password:${username}`, cliCall()),
+    );
+    expect([...told].sort((a, b) => a.event.localeCompare(b.event))).toEqual([
+      change('password', 'delete'),
+      {
+        event: SESSION_REVOKED,
+        subject: issSub(username),
+        members: {
+          initiating_entity: 'admin',
+          reason_admin: { en: 'method_removed_by_admin' },
+        },
+      },
+    ]);
+    expect((await browser.get('/account')).status).not.toBe(200);
   });
 
   it("tells a step-up to a passkey's phr as assurance-level-change, once; a sign-in that raises nothing tells none", async () => {
