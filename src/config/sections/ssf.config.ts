@@ -26,7 +26,7 @@ export abstract class SsfConfig {
   abstract readonly firstRetryMs: number;
   /** One push attempt's time limit (name resolution, connection, answer). */
   abstract readonly timeoutMs: number;
-  /** How long a poll with `returnImmediately: false` waits for a SET when none is waiting. */
+  /** How long a poll without `returnImmediately: true` waits for a SET when none is waiting. */
   abstract readonly longPollMs: number;
   /** How long an instance trusts its read of whether any stream exists; 0: it reads each time. */
   abstract readonly streamCheckCacheMs: number;
@@ -101,7 +101,8 @@ export const SSF_SETTINGS = settingsSection(
       type: whole(0, 30_000),
       default: 10_000,
       description:
-        'How long a poll (RFC 8936) with `returnImmediately: false` waits for a Security Event Token when none is waiting.',
+        'How long a poll (RFC 8936) waits for a Security Event Token when none is waiting (or its stream is paused), unless it sends ' +
+        '`returnImmediately: true` (RFC 8936 §2.1: it defaults to false).',
     }),
     streamCheckCacheMs: setting({
       name: 'SSF_STREAM_CHECK_CACHE_MS',

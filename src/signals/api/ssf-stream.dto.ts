@@ -184,7 +184,7 @@ export class PollRequestDto {
   maxEvents?: number;
 
   @ApiPropertyOptional({
-    description: 'false: wait up to SSF_LONG_POLL_MS for a SET when none is waiting',
+    description: 'false (the default): wait up to SSF_LONG_POLL_MS for a SET when none is waiting',
     example: true,
   })
   @IsOptional()

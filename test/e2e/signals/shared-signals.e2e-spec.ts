@@ -309,6 +309,52 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
       await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(receiver)).expect(204);
     });
 
+    it('holds a poll without returnImmediately until a SET comes (RFC 8936 §2.1), a paused stream until enabled', async () => {
+      const { stream_id: id } = await createStream(receiver, {});
+      /** A poll as sent, timed from its start to its answer. */
+      const timedPoll = async (body: Record<string, unknown>) => {
+        const start = Date.now();
+        const response = await t.http().post(`/ssf/poll/${id}`).set(as(receiver)).send(body);
+        expect(response.status).toBe(200);
+        const { sets } = response.body as { sets: Record<string, string> };
+        return { sets, waited: Date.now() - start };
+      };
+      const pause = 800;
+      const later = () => new Promise((resolve) => setTimeout(resolve, pause));
+      // Neither `{}` nor `maxEvents` alone answers at once: the verification SET queued while the
+      // poll waits is its answer.
+      for (const body of [{}, { maxEvents: 5 }]) {
+        const waiting = timedPoll(body);
+        await later();
+        await t.http().post('/ssf/verify').set(as(receiver)).send({ stream_id: id }).expect(204);
+        const { sets, waited } = await waiting;
+        expect(Object.keys(sets)).toHaveLength(1);
+        expect(waited).toBeGreaterThanOrEqual(pause);
+        await poll(receiver, id, { ack: Object.keys(sets), maxEvents: 0 });
+      }
+      // A paused stream holds its SET and the poll: enabled, it answers the SET.
+      await t
+        .http()
+        .post('/ssf/status')
+        .set(as(receiver))
+        .send({ stream_id: id, status: 'paused' })
+        .expect(200);
+      await t.http().post('/ssf/verify').set(as(receiver)).send({ stream_id: id }).expect(204);
+      expect((await poll(receiver, id)).sets).toEqual({});
+      const held = timedPoll({ returnImmediately: false });
+      await later();
+      await t
+        .http()
+        .post('/ssf/status')
+        .set(as(receiver))
+        .send({ stream_id: id, status: 'enabled' })
+        .expect(200);
+      const { sets, waited } = await held;
+      expect(Object.keys(sets)).toHaveLength(1);
+      expect(waited).toBeGreaterThanOrEqual(pause);
+      await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(receiver)).expect(204);
+    });
+
     it('signs every SET RS256 by a key of the JWKS, whatever TOKEN_SIGNING_ALG is (CAEP Interoperability Profile §2.6)', async () => {
       expect(t.config.tokens.signingAlg).toBe('ES256');
       expect(decodeProtectedHeader(receiver).alg).toBe('ES256');
