@@ -10,6 +10,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -22,6 +23,7 @@ import {
   SESSION_REVOKED,
   type DeliveryMethod,
 } from '../ssf-events';
+import { HTTP_FIELD_VALUE } from '../http-field-value';
 import { STREAM_STATUSES, type StreamStatus } from '../streams/stream';
 
 /** The stream a request names (`stream_id`), as the transmitter made it. */
@@ -52,6 +54,9 @@ export class DeliveryDto {
   @IsOptional()
   @IsString()
   @MaxLength(4096)
+  @Matches(HTTP_FIELD_VALUE, {
+    message: '$property must be an HTTP field value (RFC 9110 §5.5): no control character but tab',
+  })
   authorization_header?: string;
 }
 

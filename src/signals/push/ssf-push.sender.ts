@@ -4,6 +4,7 @@ import { SsfConfig } from '../../config/sections/ssf.config';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
 import type { AttemptResult } from '../../platform/outbox/outbox-poller';
 import type { SsfEvent } from '../outbox/ssf-event';
+import { isHttpFieldValue } from '../http-field-value';
 import { SetSigner } from '../set-signer';
 import { SET_MEDIA_TYPE } from '../ssf-events';
 import type { StreamDelivery } from '../streams/stream';
@@ -32,6 +33,16 @@ export class SsfPushSender {
   async send(event: SsfEvent, delivery: StreamDelivery): Promise<AttemptResult> {
     if (delivery.endpointUrl === undefined) {
       return { ok: false, error: 'the stream has no endpoint_url', permanent: true };
+    }
+    if (
+      delivery.authorizationHeader !== undefined &&
+      !isHttpFieldValue(delivery.authorizationHeader)
+    ) {
+      // Stored before the API refused it: no push can carry it, tried again (backing off) until
+      // the receiver replaces the stream's delivery.
+      const error = 'the stream authorization_header is not an HTTP field value: replace it';
+      this.logger.warn(`SET ${event.jti} of stream ${event.streamId} not delivered: ${error}`);
+      return { ok: false, error };
     }
     const set = await this.signer.sign(event.claims);
     const target = new URL(delivery.endpointUrl);

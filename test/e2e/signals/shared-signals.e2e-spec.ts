@@ -287,6 +287,47 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
       }
     });
 
+    it('refuses an authorization_header that is no HTTP field value (CR, LF, any control but tab): 400, never stored', async () => {
+      const { stream_id: id } = await createStream(receiver, {});
+      const refusal =
+        'delivery.authorization_header must be an HTTP field value (RFC 9110 §5.5): no control character but tab';
+      for (const header of [
+        'Bearer x\r\nX-Injected: 1',
+        'Bearer x\n',
+        'Bearer \u0000x',
+        'Bearer x\u007f',
+      ]) {
+        const delivery = {
+          method: PUSH,
+          endpoint_url: 'https://receiver.example/events',
+          authorization_header: header,
+        };
+        const answers = await Promise.all([
+          t.http().post('/ssf/streams').set(as(receiver)).send({ delivery }),
+          t.http().put('/ssf/streams').set(as(receiver)).send({ stream_id: id, delivery }),
+          t.http().patch('/ssf/streams').set(as(receiver)).send({ stream_id: id, delivery }),
+        ]);
+        for (const answer of answers) expectRefusal(answer, 400, 'invalid_request', refusal);
+      }
+      const read = await t.http().get('/ssf/streams').query({ stream_id: id }).set(as(receiver));
+      expect(read.body).toMatchObject({ delivery: { method: POLL } });
+      // A tab is a field value's own.
+      const tabbed = await t
+        .http()
+        .patch('/ssf/streams')
+        .set(as(receiver))
+        .send({
+          stream_id: id,
+          delivery: {
+            method: PUSH,
+            endpoint_url: 'https://receiver.example/events',
+            authorization_header: 'Bearer a\tb',
+          },
+        });
+      expect(tabbed.status).toBe(200);
+      await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(receiver)).expect(204);
+    });
+
     it('sends a verification SET with the receiver state (SSF 1.0 §8.1.4)', async () => {
       const { stream_id: id } = await createStream(receiver, {});
       await t
