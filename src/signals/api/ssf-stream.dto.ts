@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
-  Allow,
   ArrayMaxSize,
   IsArray,
   IsBoolean,
@@ -60,7 +59,7 @@ export class DeliveryDto {
   authorization_header?: string;
 }
 
-/** The receiver-supplied properties of a stream (SSF 1.0 §8.1.1), and the transmitter's, ignored. */
+/** The receiver-supplied properties of a stream (SSF 1.0 §8.1.1), and the transmitter's, checked. */
 export class StreamSettingsDto {
   @ApiPropertyOptional({
     type: DeliveryDto,
@@ -86,13 +85,68 @@ export class StreamSettingsDto {
   @MaxLength(256)
   description?: string;
 
-  // SSF 1.0 §8.1.1: transmitter-supplied properties a receiver may send back as it read them.
-  @Allow() iss?: unknown;
-  @Allow() aud?: unknown;
-  @Allow() events_supported?: unknown;
-  @Allow() events_delivered?: unknown;
-  @Allow() min_verification_interval?: unknown;
-  @Allow() inactivity_timeout?: unknown;
+  // SSF 1.0 §8.1.1.3, §8.1.1.4: the transmitter-supplied properties, which a receiver may send
+  // back as it read them; each sent must match the stream's value (`SsfStreams`), else 400.
+  @ApiPropertyOptional({
+    description: 'Transmitter-supplied: as read, or left out',
+    example: 'https://proofgate.example',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  iss?: string;
+
+  @ApiPropertyOptional({
+    description: 'Transmitter-supplied (a string, or a list of one): as read, or left out',
+    example: 'risk-engine',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value))
+  @IsArray({ message: 'aud must be a string or an array of strings' })
+  @ArrayMaxSize(10)
+  @IsString({ each: true, message: 'aud must be a string or an array of strings' })
+  @MaxLength(256, { each: true })
+  aud?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Transmitter-supplied: as read, or left out',
+    example: [SESSION_REVOKED],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(256, { each: true })
+  events_supported?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Transmitter-supplied: as read, or left out',
+    example: [SESSION_REVOKED],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(256, { each: true })
+  events_delivered?: string[];
+
+  @ApiPropertyOptional({
+    description: 'Transmitter-supplied, not set here: leave it out',
+    example: 60,
+  })
+  @IsOptional()
+  @IsInt()
+  min_verification_interval?: number;
+
+  @ApiPropertyOptional({
+    description: 'Transmitter-supplied, not set here: leave it out',
+    example: 86400,
+  })
+  @IsOptional()
+  @IsInt()
+  inactivity_timeout?: number;
 }
 
 /** SSF 1.0 §8.1.1.3, §8.1.1.4: an update or a replacement names its stream. */

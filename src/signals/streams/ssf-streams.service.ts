@@ -24,6 +24,13 @@ export interface StreamSettingsInput {
   };
   readonly events_requested?: readonly string[];
   readonly description?: string;
+  /** SSF 1.0 §8.1.1.3, §8.1.1.4: transmitter-supplied, sent back as read (`checkTransmitterSupplied`). */
+  readonly iss?: string;
+  readonly aud?: readonly string[];
+  readonly events_supported?: readonly string[];
+  readonly events_delivered?: readonly string[];
+  readonly min_verification_interval?: number;
+  readonly inactivity_timeout?: number;
 }
 
 /**
@@ -48,6 +55,7 @@ export class SsfStreams {
   async create(receiver: string, input: StreamSettingsInput): Promise<Stream> {
     const now = this.clock.now();
     const settings = this.settingsOf(input, undefined);
+    this.checkTransmitterSupplied(input, receiver, eventsDelivered(settings.eventsRequested));
     const stream: Stream = {
       streamId: randomToken(16),
       receiver,
@@ -89,6 +97,7 @@ export class SsfStreams {
     replace: boolean,
   ): Promise<Stream> {
     const current = await this.read(receiver, streamId);
+    this.checkTransmitterSupplied(input, receiver, current.eventsDelivered);
     const settings = this.settingsOf(
       replace ? input : { ...this.inputOf(current), ...sent(input) },
       current.delivery,
@@ -205,6 +214,33 @@ export class SsfStreams {
     }
   }
 
+  /**
+   * SSF 1.0 §8.1.1.3, §8.1.1.4: a transmitter-supplied property may be sent (a configuration read
+   * and sent back as is), but must match the stream's value; one that does not is refused, never
+   * ignored. Lists match whatever their order; `aud` is the receiver's client_id.
+   */
+  private checkTransmitterSupplied(
+    input: StreamSettingsInput,
+    receiver: string,
+    delivered: readonly string[],
+  ): void {
+    const mismatch = (name: string) =>
+      new InvalidRequest(
+        `${name} does not match the stream's: send a transmitter-supplied property as read, or leave it out`,
+      );
+    if (input.iss !== undefined && input.iss !== this.server.issuer) throw mismatch('iss');
+    if (input.aud !== undefined && !sameSet(input.aud, [receiver])) throw mismatch('aud');
+    if (input.events_supported !== undefined && !sameSet(input.events_supported, SUPPORTED_EVENTS))
+      throw mismatch('events_supported');
+    if (input.events_delivered !== undefined && !sameSet(input.events_delivered, delivered))
+      throw mismatch('events_delivered');
+    for (const name of ['min_verification_interval', 'inactivity_timeout'] as const) {
+      if (input[name] !== undefined) {
+        throw new InvalidRequest(`${name} is not set for this stream: leave it out`);
+      }
+    }
+  }
+
   private inputOf(stream: Stream): StreamSettingsInput {
     return {
       delivery: {
@@ -278,4 +314,12 @@ export class SsfStreams {
 /** The properties a request sent: a DTO's absent fields may be there, undefined. */
 function sent(input: StreamSettingsInput): StreamSettingsInput {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+}
+
+/** The same texts, whatever their order and repeats. */
+function sameSet(sent: readonly string[], expected: readonly string[]): boolean {
+  const expectedSet = new Set(expected);
+  return (
+    sent.every((value) => expectedSet.has(value)) && expected.every((value) => sent.includes(value))
+  );
 }

@@ -259,6 +259,88 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
       ).toBe(404);
     });
 
+    it('takes a configuration sent back as read; a transmitter-supplied property that does not match is 400 (SSF 1.0 §8.1.1.3, §8.1.1.4)', async () => {
+      const { stream_id: id } = await createStream(receiver, {
+        events_requested: [`${RISC}account-disabled`],
+        description: 'read back',
+      });
+      const read = await t.http().get('/ssf/streams').query({ stream_id: id }).set(as(receiver));
+      expect(read.status).toBe(200);
+      const configuration = read.body as Record<string, unknown>;
+      for (const method of ['put', 'patch'] as const) {
+        const sentBack = await t
+          .http()
+          [method]('/ssf/streams')
+          .set(as(receiver))
+          .send(configuration);
+        expect({ status: sentBack.status, body: sentBack.body as unknown }).toEqual({
+          status: 200,
+          body: configuration,
+        });
+      }
+      const patched = await t
+        .http()
+        .patch('/ssf/streams')
+        .set(as(receiver))
+        .send({
+          stream_id: id,
+          aud: [RECEIVER.id],
+          events_delivered: [`${RISC}account-disabled`],
+          events_supported: [...SUPPORTED_EVENTS].reverse(),
+        });
+      expect(patched.status).toBe(200);
+
+      const mismatches: [Record<string, unknown>, string, boolean?][] = [
+        [{ iss: 'http://evil' }, 'iss'],
+        [{ aud: 'other' }, 'aud'],
+        [{ aud: [RECEIVER.id, 'other'] }, 'aud'],
+        [{ events_supported: [`${CAEP}session-revoked`] }, 'events_supported'],
+        [{ events_delivered: [`${CAEP}session-revoked`] }, 'events_delivered'],
+        // What a new stream asking nothing would deliver, not what this one does.
+        [{ events_delivered: [] }, 'events_delivered', false],
+      ];
+      for (const [property, name, onCreate = true] of mismatches) {
+        const description = `${name} does not match the stream's: send a transmitter-supplied property as read, or leave it out`;
+        const answers = await Promise.all([
+          t
+            .http()
+            .patch('/ssf/streams')
+            .set(as(receiver))
+            .send({ stream_id: id, ...property }),
+          t
+            .http()
+            .put('/ssf/streams')
+            .set(as(receiver))
+            .send({ ...configuration, ...property }),
+          ...(onCreate ? [t.http().post('/ssf/streams').set(as(receiver)).send(property)] : []),
+        ]);
+        for (const answer of answers) expectRefusal(answer, 400, 'invalid_request', description);
+      }
+      expectRefusal(
+        await t
+          .http()
+          .patch('/ssf/streams')
+          .set(as(receiver))
+          .send({ stream_id: id, inactivity_timeout: 60 }),
+        400,
+        'invalid_request',
+        'inactivity_timeout is not set for this stream: leave it out',
+      );
+      expectRefusal(
+        await t.http().patch('/ssf/streams').set(as(receiver)).send({ stream_id: id, aud: 7 }),
+        400,
+        'invalid_request',
+        'aud must be a string or an array of strings',
+      );
+      const unchanged = await t
+        .http()
+        .get('/ssf/streams')
+        .query({ stream_id: id })
+        .set(as(receiver));
+      expect(unchanged.body).toEqual(configuration);
+      await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(receiver)).expect(204);
+    });
+
     it('refuses bad input in the one error envelope, and a stream past the bound (409)', async () => {
       expectRefusal(
         await t
