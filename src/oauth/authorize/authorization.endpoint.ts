@@ -291,7 +291,8 @@ export class AuthorizationEndpoint {
         };
       }
 
-      // A pushed or held request yields one code: spent (atomically) before the code is issued.
+      // A pushed or held request yields one code: spent (atomically) before the code is issued
+      // (a pushed one the user was sent away for is held by now: it comes back as `held`).
       if (read.source === 'pushed') await this.pushed.redeem(client.clientId, read.requestUri);
       if (read.source === 'held') await this.held.redeem(client.clientId, read.key);
       const code = await this.codes.issue(
@@ -386,8 +387,11 @@ export class AuthorizationEndpoint {
 
   /**
    * The way back to this request from the login and consent pages: the URL it came by, as a GET,
-   * or, for a request sent by POST or in a request object, the request held for it
-   * (HeldAuthorizationRequests), kept once and only when the user is sent away.
+   * or, for a request sent by POST, in a request object or pushed, the request held for it
+   * (HeldAuthorizationRequests), kept once and only when the user is sent away. A pushed request
+   * is moved into the hold: its `request_uri` is redeemed first (one atomic consume, so it
+   * starts one request only, within its `expires_in`), and the held request then lives as long
+   * as the user may take to sign in and consent (RFC 9126 §2.2: `expires_in` bounds the start).
    */
   private wayBack(
     clientId: string,
@@ -395,13 +399,16 @@ export class AuthorizationEndpoint {
     arrival: RequestArrival,
   ): () => Promise<string> {
     const hold =
-      read.source === 'request_object' || (read.source === 'query' && arrival.method === 'POST');
+      read.source === 'pushed' ||
+      read.source === 'request_object' ||
+      (read.source === 'query' && arrival.method === 'POST');
     if (!hold) return () => Promise.resolve(arrival.url);
     let path: Promise<string> | undefined;
-    return () =>
-      (path ??= this.held
-        .hold(clientId, read.parameters)
-        .then((key) => heldRequestPath(clientId, key)));
+    const held = async (): Promise<string> => {
+      if (read.source === 'pushed') await this.pushed.redeem(clientId, read.requestUri);
+      return heldRequestPath(clientId, await this.held.hold(clientId, read.parameters));
+    };
+    return () => (path ??= held());
   }
 
   /**

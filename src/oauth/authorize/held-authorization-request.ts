@@ -9,7 +9,10 @@ import {
 } from '../request-rules/authorization-parameters';
 import { SIGN_IN_MARKER_TTL_SECONDS } from './sign-in-marker';
 
-/** As long as a sign-in marker: the time a user may take on the login and consent pages. */
+/**
+ * As long as a sign-in marker: the time a user may take on the login and consent pages, for a
+ * request held from the start or a pushed one moved here.
+ */
 export const HELD_REQUEST_TTL_SECONDS = SIGN_IN_MARKER_TTL_SECONDS;
 
 /** A key is `randomToken(32)`: 256 bits, 43 base64url characters. */
@@ -23,8 +26,10 @@ export function heldRequestPath(clientId: string, key: string): string {
 /**
  * An authorization request /authorize checked and keeps while the user signs in and consents,
  * when the request cannot simply come back as the same GET: one sent as a form POST (OpenID
- * Connect Core §3.1.2.1), or in a request object (RFC 9101), which would have to be verified
- * again and might expire on the login page (oauth4webapi's live for a minute). Kept in the
+ * Connect Core §3.1.2.1), in a request object (RFC 9101), which would have to be verified
+ * again and might expire on the login page (oauth4webapi's live for a minute), or pushed (RFC
+ * 9126), whose `request_uri` is redeemed as the request moves here: its `expires_in` (60 s)
+ * bounds when the request may start, not how long the user may take. Kept in the
  * challenge store (kind `authorization_request`) under the SHA-256 of a 256-bit key, bound to its
  * client, for HELD_REQUEST_TTL_SECONDS; the way back from /login and the consent screen is
  * `GET /authorize?client_id=…&pg_request=<key>` (heldRequestPath), to which a sign-in marker

@@ -28,9 +28,12 @@ export function isPushedRequestUri(requestUri: string): boolean {
 /**
  * RFC 9126 pushed authorization requests, kept in the challenge store as kind `par_request_uri`:
  * the request is checked as /authorize checks it, stored under the SHA-256 of a 256-bit
- * `request_uri`, bound to its client, and lives PAR_REQUEST_URI_TTL_SECONDS. /authorize reads it
- * while the user signs in and consents, and redeems it (one atomic consume) when it issues the
- * code: a `request_uri` yields at most one code, only for its client, only while it lives.
+ * `request_uri`, bound to its client, and lives PAR_REQUEST_URI_TTL_SECONDS: the time the client
+ * has to start the request at /authorize (RFC 9126 §2.2). /authorize redeems it (one atomic
+ * consume) when it issues the code at once, or when it sends the user to sign in or consent:
+ * then the request is held (HeldAuthorizationRequests) for as long as a held request lives, and
+ * the way back reads the hold. A `request_uri` starts at most one request, which yields at most
+ * one code, only for its client, and only if started while the `request_uri` lives.
  */
 @Injectable()
 export class PushedAuthorizationRequests {
@@ -88,8 +91,8 @@ export class PushedAuthorizationRequests {
   }
 
   /**
-   * The live request behind `requestUri`, pushed by `clientId` (read only: the user may still
-   * have to sign in or consent). Unknown, used, expired or another client's: InvalidRequestUri.
+   * The live request behind `requestUri`, pushed by `clientId` (read only: redeemed by `redeem`,
+   * with its code or as it is held). Unknown, used, expired or another client's: InvalidRequestUri.
    */
   async find(clientId: string, requestUri: string): Promise<PushedParameters> {
     const key = keyOf(requestUri);
@@ -100,7 +103,10 @@ export class PushedAuthorizationRequests {
     throw refusal(await this.store.consume('par_request_uri', key, { client_id: clientId }));
   }
 
-  /** Spends the request as its code is issued: the one atomic redemption. */
+  /**
+   * Spends the request as its code is issued, or as it moves into the hold when the user is sent
+   * to sign in or consent: the one atomic redemption.
+   */
   async redeem(clientId: string, requestUri: string): Promise<void> {
     const result = await this.store.consume('par_request_uri', keyOf(requestUri), {
       client_id: clientId,

@@ -87,19 +87,21 @@ describe('several resources per grant (RFC 8707 §2)', () => {
 
   /**
    * GET `path` as the signed-in user: the consent page when one is shown (then Allow, and the
-   * request again), and where the browser is sent back to the client.
+   * request again, where the consent screen sends the browser), and where the browser is sent
+   * back to the client.
    */
   async function authorize(path: string): Promise<{ consentPage?: string; location: URL }> {
     let res = await agent.get(path);
     let consentPage: string | undefined;
     if (res.status === 200) {
       consentPage = res.text;
-      await agent
+      const allowed = await agent
         .post('/consent')
         .type('form')
         .send({ decision: 'allow', ...consentForm(res.text) })
         .expect(303);
-      res = await agent.get(path);
+      // Back to the request as the consent screen sends the browser (a pushed one is held by now).
+      res = await agent.get(allowed.headers.location);
     }
     expect(res.status).toBe(302);
     return { consentPage, location: new URL(res.headers.location) };

@@ -1,7 +1,8 @@
 /**
  * RFC 9126 pushed authorization requests, driven by oauth4webapi's pushedAuthorizationRequest for
  * a public and a confidential client; then each refusal of a request_uri on its own: reused, used
- * by another client, expired, unknown; and the `require_pushed_authorization_requests` settings.
+ * by another client, expired, unknown; a request_uri started in time that outlives its expires_in
+ * on the login and consent pages; and the `require_pushed_authorization_requests` settings.
  */
 import * as oauth from 'oauth4webapi';
 import { decodeJwt } from 'jose';
@@ -17,7 +18,9 @@ import {
   type Agent,
   UNREGISTERED_REDIRECT,
   codeRequestOf,
+  exchangeCode,
 } from '../../support/oauth';
+import { HELD_REQUEST_TTL_SECONDS } from '../../../src/oauth/authorize/held-authorization-request';
 import { authorizeInBrowser, dpopKey, signProof } from '../../support/dpop';
 import { expectRefusal } from '../../support/refusal';
 import { INSECURE, codeRequest, discover, redeemCode } from '../../support/oauth-discovery';
@@ -298,6 +301,135 @@ describe('request_uri refusals at /authorize', () => {
         })
       ).status,
     ).toBe(302);
+  });
+});
+
+describe('a request_uri started in its lifetime lives on through sign-in and consent', () => {
+  const t = useTestApp({ OAUTH_CLIENTS: CLIENTS });
+
+  /** DEMO_CLIENT's request pushed with a verifier kept, and its /authorize path. */
+  async function push(client: { id: string; secret?: string; redirectUri: string } = DEMO_CLIENT) {
+    const { verifier, challenge } = pkcePair();
+    const req = t.http().post('/par').type('form');
+    if (client.secret) req.set('Authorization', basic(client.id, client.secret));
+    const res = await req
+      .send({
+        ...(client.secret ? {} : { client_id: client.id }),
+        ...codeRequestOf(client, { state: 'st', scope: 'openid profile', nonce: 'n-1' }),
+        code_challenge: challenge,
+      })
+      .expect(201);
+    expect(res.body.expires_in).toBe(60);
+    const requestUri = res.body.request_uri as string;
+    const path = `/authorize?${new URLSearchParams({ client_id: client.id, request_uri: requestUri }).toString()}`;
+    return { verifier, requestUri, path };
+  }
+
+  /** The login page's form, posted `waitSeconds` after the page was shown: where it sends the browser. */
+  async function signInAfter(agent: Agent, loginLocation: string, waitSeconds: number) {
+    const page = await agent.get(loginLocation).expect(200);
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const returnTo = new URL(loginLocation, 'http://x').searchParams.get('return_to');
+    if (!csrf || returnTo === null) throw new Error('no login form');
+    t.clock.advance(waitSeconds);
+    const posted = await agent
+      .post('/login')
+      .type('form')
+      .send({ username: 'user0', password: 'password0', csrf_token: csrf, return_to: returnTo })
+      .expect(303);
+    return posted.headers.location;
+  }
+
+  const asJson = (res: request.Test) => res.set('Accept', 'application/json');
+
+  it('issues one redeemable code after a sign-in that outlasts expires_in, and refuses a replay', async () => {
+    const agent = request.agent(t.app.getHttpServer());
+    const { verifier, path } = await push();
+    const toLogin = await agent.get(path).expect(302);
+    expect(toLogin.headers.location).toMatch(/^\/login\?/);
+    // 65 s on the login page: past the request_uri's 60 s, well within the hold's.
+    const back = await signInAfter(agent, toLogin.headers.location, 65);
+    const answered = await asJson(agent.get(back)).expect(302);
+    const callback = new URL(answered.headers.location);
+    expect(callback.origin + callback.pathname).toBe(DEMO_CLIENT.redirectUri);
+    expect(callback.searchParams.get('state')).toBe('st');
+    const code = callback.searchParams.get('code');
+    expect(code).toBeTruthy();
+    const tokens = await exchangeCode(t.app.getHttpServer(), code!, verifier).expect(200);
+    expect(tokens.body.scope).toBe('openid profile');
+    expect(decodeJwt(tokens.body.id_token as string).nonce).toBe('n-1');
+    // Single-use still: the request_uri, and the way back, yield no second code.
+    expectRefusal(
+      await asJson(agent.get(path)),
+      400,
+      'invalid_request_uri',
+      'request_uri was already used',
+    );
+    expectRefusal(
+      await asJson(agent.get(back)),
+      400,
+      'invalid_request',
+      'The authorization request was already answered: start again from the application',
+    );
+  });
+
+  it('keeps a started request through a consent screen answered after expires_in: one code', async () => {
+    const agent = request.agent(t.app.getHttpServer());
+    await login(agent);
+    const { verifier, path } = await push(THIRD_PARTY);
+    const screen = await agent.get(path).set('Accept', 'text/html').expect(200);
+    const form = consentForm(screen.text);
+    t.clock.advance(65);
+    const allowed = await agent
+      .post('/consent')
+      .type('form')
+      .send({ ...form, decision: 'allow' })
+      .expect(303);
+    const answered = await asJson(agent.get(allowed.headers.location)).expect(302);
+    const code = new URL(answered.headers.location).searchParams.get('code');
+    expect(code).toBeTruthy();
+    await exchangeCode(t.app.getHttpServer(), code!, verifier, THIRD_PARTY).expect(200);
+  });
+
+  it('leaves a started request to its own client only', async () => {
+    const agent = request.agent(t.app.getHttpServer());
+    const { path } = await push();
+    const toLogin = await agent.get(path).expect(302);
+    const back = await signInAfter(agent, toLogin.headers.location, 0);
+    // The way back, presented for another client: refused, and still the owner's.
+    const stolen = back.replace(`client_id=${DEMO_CLIENT.id}`, `client_id=${DEMO_SPA.id}`);
+    expect(stolen).not.toBe(back);
+    expectRefusal(
+      await asJson(agent.get(stolen)),
+      400,
+      'invalid_request',
+      'The pending authorization request is another client’s',
+    );
+    const answered = await asJson(agent.get(back)).expect(302);
+    expect(new URL(answered.headers.location).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('still expires a request_uri not started within expires_in', async () => {
+    const agent = request.agent(t.app.getHttpServer());
+    const started = await push();
+    const unstarted = await push();
+    const toLogin = await agent.get(started.path).expect(302);
+    t.clock.advance(61);
+    expectRefusal(
+      await asJson(agent.get(unstarted.path)),
+      400,
+      'invalid_request_uri',
+      'request_uri expired',
+    );
+    // The started one lives only for the hold: past it, the sign-in comes back to nothing.
+    t.clock.advance(HELD_REQUEST_TTL_SECONDS);
+    const back = await signInAfter(agent, toLogin.headers.location, 0);
+    expectRefusal(
+      await asJson(agent.get(back)),
+      400,
+      'invalid_request',
+      'The authorization request expired: start again from the application',
+    );
   });
 });
 

@@ -501,14 +501,16 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
     expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: MCP_RESOURCE, acr: 'phr' });
   });
 
-  it('through PAR: a pushed prompt=login sends the user to sign in, and the request_uri comes back', async () => {
+  it('through PAR: a pushed prompt=login sends the user to sign in, and the request comes back held', async () => {
     const browser = await passwordBrowser();
     const requestUri = await pushAuthorizationRequest(t, DEMO_CLIENT, { prompt: 'login' });
     const path = `/authorize?client_id=${DEMO_CLIENT.id}&request_uri=${encodeURIComponent(requestUri)}`;
     const toLogin = location(await browser.get(path).expect(302));
     expect(toLogin.pathname).toBe('/login');
     const back = await passwordSignInAt(browser, toLogin);
-    expect(back.searchParams.get('request_uri')).toBe(requestUri);
+    // The request_uri started the request; the way back is the request it was moved into.
+    expect(back.searchParams.get('request_uri')).toBeNull();
+    expect(back.searchParams.get('pg_request')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const callback = location(await browser.get(`${back.pathname}${back.search}`).expect(302));
     expect(callback.searchParams.get('state')).toBe('st');
     expect(callback.searchParams.get('code')).toEqual(expect.any(String));
@@ -524,7 +526,10 @@ describe('step-up authentication at /authorize (max_age, prompt, acr_values=phr)
     const other = await passwordBrowser();
     expect(location(await other.get(back).expect(302)).pathname).toBe('/login');
     const another = pushed(await pushAuthorizationRequest(t, DEMO_CLIENT, { prompt: 'login' }));
-    const borrowed = `${another}&${markerOf(back, path)}`;
+    // The way back is the held request (pg_request), and its marker (pg_signin).
+    const marker = new URL(back, issuer).searchParams.get('pg_signin');
+    expect(marker).toEqual(expect.any(String));
+    const borrowed = `${another}&${new URLSearchParams({ pg_signin: marker! }).toString()}`;
     expect(location(await browser.get(borrowed).expect(302)).pathname).toBe('/login');
 
     const callback = location(await browser.get(back).expect(302));
