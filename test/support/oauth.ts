@@ -98,6 +98,7 @@ export interface AuthorizeParams {
   client_id?: string;
   redirect_uri?: string;
   response_type?: string;
+  response_mode?: string;
   state?: string;
   scope?: string;
   code_challenge?: string;

@@ -6,6 +6,7 @@
  */
 export const AUTHORIZATION_PARAMETERS = [
   'response_type',
+  'response_mode',
   'redirect_uri',
   'state',
   'scope',

@@ -127,6 +127,13 @@ export class AuthorizationRequestCheck {
         ? new UnsupportedResponseType('Only response_type=code is supported')
         : new InvalidRequest('response_type is required');
     }
+    // Answered in the query, as the client asked or by default: a client that asks for another
+    // mode (form_post, fragment, JARM's jwt) would get a response of a shape it does not read.
+    if (request.response_mode !== undefined && request.response_mode !== 'query') {
+      throw new InvalidRequest(
+        `Unsupported response_mode: ${request.response_mode.slice(0, 32)} (this server answers in the query only: response_modes_supported)`,
+      );
+    }
     // RFC 9700 §4.7.1: a client using PKCE may rely on it against CSRF, so `state` is demanded
     // (OAUTH_REQUIRE_STATE) only of a request without PKCE. FAPI 2.0 (authorization endpoint
     // flows, note 4) likewise uses `state` for no CSRF protection.

@@ -92,6 +92,14 @@ export class AuthorizationRequestDto {
 
   @ApiPropertyOptional({
     description:
+      'OAuth 2.0 Multiple Response Type Encoding Practices §2.1: `query`, the only mode this server answers in (response_modes_supported); another is refused',
+    example: 'query',
+  })
+  @OptionalOAuthParam()
+  response_mode?: string;
+
+  @ApiPropertyOptional({
+    description:
       'OpenID Connect: `login` asks for a new sign-in, `none` for no page at all (login_required, consent_required or unmet_authentication_requirements to the redirect URI instead)',
     example: 'login',
   })

@@ -128,6 +128,29 @@ describe('GET /authorize errors (RFC 6749 §4.1.2.1, OAuth 2.1)', () => {
       });
     });
 
+    // The only mode answered in: a client that asked for another would read another response shape.
+    it.each(['form_post', 'fragment', 'query.jwt', 'bogus'])(
+      'refuses response_mode %s, in the query',
+      async (mode) => {
+        const res = await agent.get(authorizePath({ ...valid, response_mode: mode })).expect(302);
+        const location = new URL(res.headers.location);
+        expect(location.origin + location.pathname).toBe(DEMO_CLIENT.redirectUri);
+        expect(Object.fromEntries(location.searchParams)).toEqual({
+          error: 'invalid_request',
+          error_description: `Unsupported response_mode: ${mode} (this server answers in the query only: response_modes_supported)`,
+          state: 'st4te',
+          iss: t.config.server.issuer,
+        });
+      },
+    );
+
+    it('takes response_mode=query, the mode it answers in', async () => {
+      const res = await agent.get(authorizePath({ ...valid, response_mode: 'query' })).expect(302);
+      const location = new URL(res.headers.location);
+      expect(location.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(location.searchParams.get('error')).toBeNull();
+    });
+
     it('requires state by default of a request without PKCE', async () => {
       const res = await agent
         .get(authorizePath({ ...valid, state: undefined, code_challenge: undefined }))

@@ -141,6 +141,11 @@ describe('PAR with oauth4webapi (RFC 9126)', () => {
     await expect(push({ ...base, scope: 'root' })).rejects.toMatchObject({
       error: 'invalid_scope',
     });
+    await expect(push({ ...base, response_mode: 'fragment' })).rejects.toMatchObject({
+      error: 'invalid_request',
+      error_description:
+        'Unsupported response_mode: fragment (this server answers in the query only: response_modes_supported)',
+    });
   });
 });
 
