@@ -39,6 +39,9 @@ function charsetOf(req: FastifyRequest): string | undefined {
   return match?.[1].toLowerCase();
 }
 
+/** `utf8`: no IANA name, but what many clients send for UTF-8 (Node's own name for it). */
+const UTF8_ALIAS = 'utf8';
+
 /** body-parser refuses a compressed body it cannot inflate; here every coding but identity. */
 function refuseContentEncoding(req: FastifyRequest): void {
   const coding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
@@ -50,7 +53,7 @@ function refuseContentEncoding(req: FastifyRequest): void {
 function parseJson(req: FastifyRequest, body: Buffer, depthLimit: number): unknown {
   refuseContentEncoding(req);
   const charset = charsetOf(req) ?? 'utf-8';
-  if (!charset.startsWith('utf-')) {
+  if (!charset.startsWith('utf-') && charset !== UTF8_ALIAS) {
     throw new BodyError(415, 'charset.unsupported', `unsupported charset "${charset}"`);
   }
   // RFC 8259 §8.1: JSON exchanged between systems is UTF-8 (see utf8-body.ts).
@@ -80,7 +83,7 @@ function parseJson(req: FastifyRequest, body: Buffer, depthLimit: number): unkno
 function parseForm(req: FastifyRequest, body: Buffer, parameterLimit: number): unknown {
   refuseContentEncoding(req);
   const charset = charsetOf(req) ?? 'utf-8';
-  if (charset !== 'utf-8') {
+  if (charset !== 'utf-8' && charset !== UTF8_ALIAS) {
     throw new BodyError(415, 'charset.unsupported', `unsupported charset "${charset}"`);
   }
   if (body.length === 0) return {};

@@ -75,6 +75,17 @@ describe('request bodies', () => {
     expectRefusal(latin1, 415, 'invalid_request', 'The request body is not in UTF-8');
   });
 
+  it('reads charset=utf8, a common name for UTF-8, as UTF-8, in a form and in JSON', async () => {
+    const address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    for (const [type, body] of [
+      ['application/x-www-form-urlencoded; charset=utf8', `address=${address}&chainId=eip155%3A1`],
+      ['application/json; charset=UTF8', `{"address":"${address}","chainId":1}`],
+    ]) {
+      const res = await t.http().post('/wallet/nonce').set('Content-Type', type).send(body);
+      expect(res.status).toBe(201);
+    }
+  });
+
   it('reads an empty body of any type as no body: the route refuses what is missing', async () => {
     const empty = await t.http().post('/wallet/nonce').set('Content-Type', 'text/plain').send('');
     const none = await t.http().post('/wallet/nonce');
