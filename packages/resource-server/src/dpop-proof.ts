@@ -215,7 +215,10 @@ export function sameResource(htu: string, expected: string): boolean {
 function joseReason(error: errors.JOSEError): string {
   if (error instanceof errors.JOSEAlgNotAllowed) return 'alg not allowed';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature';
-  if (error instanceof errors.JWTClaimValidationFailed) return `claim ${error.claim}`;
+  // jose reports the `typ` it was told to expect as a claim; it is a header parameter.
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return error.claim === 'typ' ? 'header typ' : `claim ${error.claim}`;
+  }
   if (error instanceof errors.JWTExpired) return 'expired';
   return 'header, key or encoding';
 }

@@ -141,7 +141,11 @@ describe('DPoP at /token with oauth4webapi (RFC 9449)', () => {
       error: 'invalid_grant',
       error_description: 'Authorization code is bound to another DPoP key (dpop_jkt)',
     });
-    await expect(redeem(undefined)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(redeem(undefined)).rejects.toMatchObject({
+      error: 'invalid_grant',
+      error_description:
+        'Authorization code is bound to a DPoP key (dpop_jkt): send a DPoP proof of that key',
+    });
     // The refusals left the code to its key.
     const tokens = await redeem(DPoP);
     expect(tokens.token_type).toBe('dpop');
@@ -269,7 +273,7 @@ describe('DPoP proof refusals at /token', () => {
     expectRefused(
       await exchange(await signProof(key, { htu }, { typ: 'JWT' })),
       'invalid_dpop_proof',
-      'The DPoP proof is invalid (claim typ)',
+      'The DPoP proof is invalid (header typ)',
     );
   });
 

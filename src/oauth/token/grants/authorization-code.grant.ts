@@ -203,8 +203,11 @@ export class AuthorizationCodeGrant extends GrantHandler<typeof PARAMETERS> {
           throw request.code_verifier === undefined ? missingVerifier() : wrongVerifier();
         }
         if (result.mismatched.includes(DPOP_JKT_BINDING_FIELD)) {
+          // Without a proof the binding can only be the code's: it asks for one, of its key.
           throw new InvalidGrant(
-            'Authorization code is bound to another DPoP key (dpop_jkt)',
+            dpopJkt === undefined
+              ? 'Authorization code is bound to a DPoP key (dpop_jkt): send a DPoP proof of that key'
+              : 'Authorization code is bound to another DPoP key (dpop_jkt)',
           ).because('dpop_key_mismatch');
         }
         throw new InvalidGrant('Invalid authorization code').because('unknown_code');
