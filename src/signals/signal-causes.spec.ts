@@ -200,7 +200,7 @@ describe('the cause of each SET (CAEP 1.0, RISC 1.0)', () => {
     expect(enabled.key).not.toBe(disabled.key);
   });
 
-  it('tells a refresh token family revoked for reuse as RISC credential-compromise, keyed by its grant, naming no token', () => {
+  it('tells a refresh token family revoked for reuse as RISC credential-compromise, keyed by its grant, naming no token and no client', () => {
     const cause = credentialCompromise(new RefreshFamilyRevoked('user0', 'billing', 'grant-7', AT));
     expect(cause).toEqual({
       key: 'credential-compromise:grant-7',
@@ -209,11 +209,13 @@ describe('the cause of each SET (CAEP 1.0, RISC 1.0)', () => {
       members: {
         credential_type: 'app',
         reason_admin: {
-          en: 'A refresh token of client billing was used again after rotation: its grant was revoked',
+          en: 'A refresh token was used again after rotation: its grant was revoked',
         },
       },
       at: AT,
     });
+    // Every receiver of the account's signals gets it: which other app the person uses is not theirs.
+    expect(JSON.stringify(cause)).not.toContain('billing');
   });
 });
 

@@ -205,7 +205,9 @@ export function accountEnabled(lifted: AccountLockDownLifted): SignalCause {
 /**
  * RISC 1.0 §2.7: a refresh token presented again after rotation, its family revoked (RFC 9700
  * §4.14.2). `credential_type` `app`: a credential an application holds (CAEP 1.0 §3.3 has no
- * word for a refresh token); the grant is revoked once, so its id is the cause.
+ * word for a refresh token); the grant is revoked once, so its id is the cause. The client is not
+ * named: every receiver of the account's signals gets the SET, and would learn which other apps
+ * the person uses.
  */
 export function credentialCompromise(revoked: RefreshFamilyRevoked): SignalCause {
   return {
@@ -215,7 +217,7 @@ export function credentialCompromise(revoked: RefreshFamilyRevoked): SignalCause
     members: {
       credential_type: 'app',
       reason_admin: {
-        en: `A refresh token of client ${revoked.clientId} was used again after rotation: its grant was revoked`,
+        en: 'A refresh token was used again after rotation: its grant was revoked',
       },
     },
     at: revoked.at,
