@@ -47,7 +47,7 @@ import { GrantRepository } from '../../tokens/grants/grant.repository';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { DEFAULT_WALLET_CLIENT_ID } from '../../wallet/clients/wallet-clients';
 import { AdminConflict, AdminError, staleRevision } from '../admin.errors';
-import type { AdminCall } from '../audit/admin-audit';
+import type { AdminCall, AdminTargets } from '../audit/admin-audit';
 import { StreamAdministration } from '../streams/stream-administration.service';
 import { AdminAuditTrail } from '../audit/admin-audit.service';
 import { formatDuration } from '../io/duration';
@@ -187,6 +187,33 @@ export interface NewClient extends OptionalClientMetadata {
  */
 export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'public' | 'jwks' | 'jwksUri'>>;
 
+/** Each metadata field of ClientChanges by its API name (RFC 7591's, or the admin API's own). */
+export const CLIENT_METADATA_NAMES = {
+  redirectUris: 'redirect_uris',
+  firstParty: 'first_party',
+  name: 'client_name',
+  grantTypes: 'grant_types',
+  resources: 'resources',
+  dpopBoundAccessTokens: 'dpop_bound_access_tokens',
+  requirePushedAuthorizationRequests: 'require_pushed_authorization_requests',
+  requirePkce: 'require_pkce',
+  requestObjectSigningAlg: 'request_object_signing_alg',
+  requireSignedRequestObject: 'require_signed_request_object',
+  requestUris: 'request_uris',
+  idTokenSignedResponseAlg: 'id_token_signed_response_alg',
+  userinfoSignedResponseAlg: 'userinfo_signed_response_alg',
+  postLogoutRedirectUris: 'post_logout_redirect_uris',
+  backchannelLogoutUri: 'backchannel_logout_uri',
+  backchannelClientNotificationEndpoint: 'backchannel_client_notification_endpoint',
+  authorizationDetailsTypes: 'authorization_details_types',
+  logoUri: 'logo_uri',
+  policyUri: 'policy_uri',
+  tosUri: 'tos_uri',
+  profile: 'profile',
+  adminScopes: 'admin_scopes',
+  ssfReceiver: 'ssf_receiver',
+} as const satisfies Record<keyof ClientChanges, string>;
+
 /**
  * Stands for a confidential client's secret in the entry `update` checks, which only asks
  * whether there is one: never hashed, stored or shown.
@@ -250,8 +277,11 @@ export class ClientAdministration {
   ) {}
 
   add(wanted: NewClient, call: AdminCall): Promise<{ client: RegisteredClient; secret?: string }> {
-    return this.audit.around(call, 'clients.create', { client_id: wanted.clientId }, () =>
-      this.register(wanted),
+    return this.audit.around(
+      call,
+      'clients.create',
+      { client_id: wanted.clientId, ...privilegesOf(wanted, true) },
+      () => this.register(wanted),
     );
   }
 
@@ -295,8 +325,14 @@ export class ClientAdministration {
     call: AdminCall,
     expectedRevision?: number,
   ): Promise<RegisteredClient> {
-    return this.audit.around(call, 'clients.update', { client_id: clientId }, () =>
-      this.replaceMetadata(clientId, changes, expectedRevision),
+    const changed = (Object.keys(CLIENT_METADATA_NAMES) as (keyof ClientChanges)[])
+      .filter((name) => changes[name] !== undefined)
+      .map((name) => CLIENT_METADATA_NAMES[name]);
+    return this.audit.around(
+      call,
+      'clients.update',
+      { client_id: clientId, changed: changed.join(' '), ...privilegesOf(changes, false) },
+      () => this.replaceMetadata(clientId, changes, expectedRevision),
     );
   }
 
@@ -851,4 +887,24 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
     if (error instanceof ConfigError) throw new AdminError(error.message);
     throw error;
   }
+}
+
+/**
+ * What a client may do beyond signing people in, as the audit trail records it: an admin client's
+ * scopes and a Shared Signals receiver's mark, so that granting either stands out from a rename.
+ * A creation names those it grants; a change names those it sets (an empty scope list included).
+ */
+function privilegesOf(
+  client: Pick<NewClient, 'adminScopes' | 'ssfReceiver'>,
+  creation: boolean,
+): AdminTargets {
+  const { adminScopes: scopes, ssfReceiver: receiver } = client;
+  return {
+    ...(scopes !== undefined && (!creation || scopes.length > 0)
+      ? { admin_scopes: scopes.join(' ') }
+      : {}),
+    ...(receiver !== undefined && (!creation || receiver)
+      ? { ssf_receiver: String(receiver) }
+      : {}),
+  };
 }

@@ -11,7 +11,11 @@ import {
 import { ADMIN_SCOPES } from '../../protocol-rules/admin-scopes';
 import { CLIENT_PROFILES, type ClientProfile } from '../../protocol-rules/client-profile';
 import type { ClientJwks } from '../../clients/oauth-client';
-import type { ClientChanges, NewClient } from './client-administration.service';
+import {
+  CLIENT_METADATA_NAMES,
+  type ClientChanges,
+  type NewClient,
+} from './client-administration.service';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { definedFields } from '../io/defined-fields';
 
@@ -216,38 +220,13 @@ export class ClientChangesDto extends PartialType(
 
 /** The changes as the service takes them: the fields the caller named, and only those. */
 export function clientChangesOf(body: ClientChangesDto): ClientChanges {
-  return {
-    ...definedFields<ClientChanges, ClientChangesDto>(body, {
-      redirectUris: 'redirect_uris',
-      firstParty: 'first_party',
-    }),
-    ...metadataOf(body),
-  };
+  return metadataOf(body);
 }
 
-/** The metadata fields named in `body`, by the service's names. */
+/**
+ * The metadata fields named in `body`, by the service's names (a new client's redirect URIs and
+ * first-party mark, set before these, come out the same).
+ */
 function metadataOf(body: ClientChangesDto): ClientChanges {
-  return definedFields<ClientChanges, ClientChangesDto>(body, {
-    name: 'client_name',
-    grantTypes: 'grant_types',
-    resources: 'resources',
-    dpopBoundAccessTokens: 'dpop_bound_access_tokens',
-    requirePushedAuthorizationRequests: 'require_pushed_authorization_requests',
-    requirePkce: 'require_pkce',
-    requestObjectSigningAlg: 'request_object_signing_alg',
-    requireSignedRequestObject: 'require_signed_request_object',
-    requestUris: 'request_uris',
-    idTokenSignedResponseAlg: 'id_token_signed_response_alg',
-    userinfoSignedResponseAlg: 'userinfo_signed_response_alg',
-    postLogoutRedirectUris: 'post_logout_redirect_uris',
-    backchannelLogoutUri: 'backchannel_logout_uri',
-    backchannelClientNotificationEndpoint: 'backchannel_client_notification_endpoint',
-    authorizationDetailsTypes: 'authorization_details_types',
-    logoUri: 'logo_uri',
-    policyUri: 'policy_uri',
-    tosUri: 'tos_uri',
-    profile: 'profile',
-    adminScopes: 'admin_scopes',
-    ssfReceiver: 'ssf_receiver',
-  });
+  return definedFields<ClientChanges, ClientChangesDto>(body, CLIENT_METADATA_NAMES);
 }

@@ -1290,6 +1290,50 @@ describe('the admin API (/admin/v1)', () => {
       expect(times).toEqual([...times].sort((a, b) => b - a));
     });
 
+    it('names an admin scope or a receiver mark a write grants, and the fields a change sets: never a bare client_id', async () => {
+      const created = await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({
+          client_id: 'audited-operator',
+          grant_types: ['client_credentials'],
+          admin_scopes: ['admin:read', 'admin:write'],
+        });
+      expect(created.status).toBe(201);
+      const change = async (body: Record<string, unknown>) => {
+        const read = await t.http().get('/admin/v1/clients/audited-operator').set(as(admin));
+        const changed = await t
+          .http()
+          .patch('/admin/v1/clients/audited-operator')
+          .set(as(admin))
+          .set('If-Match', read.headers.etag)
+          .send(body);
+        expect(changed.status).toBe(200);
+      };
+      await change({ client_name: 'Renamed' });
+      await change({ admin_scopes: [], client_name: 'Demoted' });
+      const trail = await t.http().get('/admin/v1/audit').query({ limit: 1000 }).set(as(reader));
+      const targets = (trail.body.items as Array<Record<string, unknown>>)
+        .filter(
+          (record) =>
+            (record.targets as { client_id?: string } | undefined)?.client_id ===
+            'audited-operator',
+        )
+        .map((record) => [record.action, record.targets]);
+      expect(targets).toEqual([
+        [
+          'clients.update',
+          { client_id: 'audited-operator', changed: 'client_name admin_scopes', admin_scopes: '' },
+        ],
+        ['clients.update', { client_id: 'audited-operator', changed: 'client_name' }],
+        [
+          'clients.create',
+          { client_id: 'audited-operator', admin_scopes: 'admin:read admin:write' },
+        ],
+      ]);
+    });
+
     it('filters by action, actor and outcome, and pages', async () => {
       const refused = await t
         .http()
