@@ -2,7 +2,8 @@
 // operator-registered receiver client, creates a poll stream for the events that carry no email
 // address (asking for the others is a trust decision: docs/SHARED-SIGNALS.md), then polls it,
 // verifies each Security Event Token with jose against Proofgate's JWKS, prints it and
-// acknowledges it; one that fails verification is printed and refused (RFC 8936 `setErrs`).
+// acknowledges it; one that fails verification is printed and refused (RFC 8936 `setErrs`). Its
+// token is renewed before it expires, and when a call is refused with 401.
 // Stop it with Ctrl-C (the stream is deleted on the way out).
 //
 //   SSF_RECEIVER_ID=my-receiver SSF_RECEIVER_SECRET=... node examples/ssf-receiver.mjs
@@ -22,7 +23,10 @@ if (!id || !secret) {
 
 /** The answer's JSON, or the error envelope printed and the process ended. */
 async function call(url, init) {
-  const response = await fetch(url, init);
+  return answer(url, init, await fetch(url, init));
+}
+
+async function answer(url, init, response) {
   const text = await response.text();
   const body = text ? JSON.parse(text) : {};
   if (!response.ok) {
@@ -35,18 +39,40 @@ async function call(url, init) {
 }
 
 const metadata = await call(new URL('/.well-known/ssf-configuration', base));
-const token = await call(new URL('/token', base), {
+let token;
+let renewAt = 0;
+/**
+ * A call of the stream API with the receiver's `ssf` token, renewed before it expires, and once
+ * more when the call is refused (401: expired early by another clock, or revoked).
+ */
+async function api(url, init = {}) {
+  let response = await fetch(url, { ...init, headers: await auth() });
+  if (response.status === 401) {
+    renewAt = 0;
+    response = await fetch(url, { ...init, headers: await auth() });
+  }
+  return answer(url, init, response);
+}
+
+/** The headers of a stream API call: a fresh `ssf` token once the last is near its expiry. */
+async function auth() {
+  if (Date.now() >= renewAt) {
+    token = await call(new URL('/token', base), {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'ssf' }),
+    });
+    // A minute before it expires (ACCESS_TOKEN_TTL_SECONDS), or halfway through a shorter life.
+    renewAt = Date.now() + Math.max(token.expires_in - 60, token.expires_in / 2) * 1000;
+  }
+  return { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' };
+}
+
+const stream = await api(metadata.configuration_endpoint, {
   method: 'POST',
-  headers: {
-    authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-    'content-type': 'application/x-www-form-urlencoded',
-  },
-  body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'ssf' }),
-});
-const auth = { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' };
-const stream = await call(metadata.configuration_endpoint, {
-  method: 'POST',
-  headers: auth,
   body: JSON.stringify({
     delivery: { method: 'urn:ietf:rfc:8936' },
     events_requested: [
@@ -67,7 +93,7 @@ process.on('SIGINT', async () => {
   stopping = true;
   await fetch(`${metadata.configuration_endpoint}?stream_id=${stream.stream_id}`, {
     method: 'DELETE',
-    headers: auth,
+    headers: await auth(),
   });
   process.exit(0);
 });
@@ -87,9 +113,8 @@ let ack = [];
 let setErrs = {};
 while (!stopping) {
   // returnImmediately false: Proofgate holds the poll up to SSF_LONG_POLL_MS while none waits.
-  const { sets } = await call(stream.delivery.endpoint_url, {
+  const { sets } = await api(stream.delivery.endpoint_url, {
     method: 'POST',
-    headers: auth,
     body: JSON.stringify({ ack, setErrs, maxEvents: 10, returnImmediately: false }),
   });
   ack = [];

@@ -95,6 +95,9 @@ describe('examples/ssf-receiver.mjs', () => {
         30_000,
       );
 
+      // Its token expires (the service's clock past ACCESS_TOKEN_TTL_SECONDS, its own not): the
+      // next poll is refused 401, and it takes a new token and polls on.
+      t.clock.advance(t.config.tokens.accessTokenTtlSeconds + 1);
       await t.app.get(UserAdministration, { strict: false }).disable('user1', cliCall());
       const printed = await waitFor(
         () => Promise.resolve(run.output.stdout),
