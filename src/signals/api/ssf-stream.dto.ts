@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -30,6 +31,22 @@ export const STREAM_ID = {
   description: 'The stream',
   example: 'f67e39a0a5b2c1d0e9f8a7b6',
 } as const;
+
+/** An optional list of event type URIs, at most `max` of them. */
+function EventTypes(max: number, description?: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: [String],
+      ...(description === undefined ? {} : { description }),
+      example: [SESSION_REVOKED],
+    }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(max),
+    IsString({ each: true }),
+    MaxLength(256, { each: true }),
+  );
+}
 
 /** SSF 1.0 §8.1.1 `delivery`, as a receiver sends it. */
 export class DeliveryDto {
@@ -71,12 +88,7 @@ export class StreamSettingsDto {
   @Type(() => DeliveryDto)
   delivery?: DeliveryDto;
 
-  @ApiPropertyOptional({ type: [String], example: [SESSION_REVOKED] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(256, { each: true })
+  @EventTypes(50)
   events_requested?: string[];
 
   @ApiPropertyOptional({ example: 'Sessions of the risk engine' })
@@ -108,28 +120,10 @@ export class StreamSettingsDto {
   @MaxLength(256, { each: true })
   aud?: string[];
 
-  @ApiPropertyOptional({
-    type: [String],
-    description: 'Transmitter-supplied: as read, or left out',
-    example: [SESSION_REVOKED],
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(256, { each: true })
+  @EventTypes(100, 'Transmitter-supplied: as read, or left out')
   events_supported?: string[];
 
-  @ApiPropertyOptional({
-    type: [String],
-    description: 'Transmitter-supplied: as read, or left out',
-    example: [SESSION_REVOKED],
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(256, { each: true })
+  @EventTypes(100, 'Transmitter-supplied: as read, or left out')
   events_delivered?: string[];
 
   @ApiPropertyOptional({
