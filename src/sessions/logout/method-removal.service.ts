@@ -11,8 +11,8 @@ import { SessionLogout } from './session-logout.service';
  * Why the sessions and grants of a removed method end: its owner removed it, or an operator did
  * (an ending the Shared Signals tell as the admin's, CAEP 1.0 §3.1 `initiating_entity`).
  */
-export const METHOD_REMOVED = 'method_removed';
-export const METHOD_REMOVED_BY_ADMIN = 'method_removed_by_admin';
+const METHOD_REMOVED = 'method_removed';
+const METHOD_REMOVED_BY_ADMIN = 'method_removed_by_admin';
 
 export interface MethodRemoved {
   readonly sessionsEnded: number;
@@ -42,20 +42,15 @@ export class MethodRemoval {
 
   /**
    * `expectedRevision`: the account's revision the caller read (AccountService.unlink);
-   * `initiator`: who removes it, the account's owner unless an operator (`admin`) says so.
+   * `initiator`: `admin` when an operator removes it; absent, the account's owner.
    */
   async remove(
     sub: string,
     methodKey: string,
     expectedRevision?: number,
-    initiator: ChangeInitiator = 'user',
+    initiator?: ChangeInitiator,
   ): Promise<MethodRemoved> {
-    await this.accounts.unlink(
-      sub,
-      methodKey,
-      expectedRevision,
-      initiator === 'admin' ? 'admin' : undefined,
-    );
+    await this.accounts.unlink(sub, methodKey, expectedRevision, initiator);
     const reason = initiator === 'admin' ? METHOD_REMOVED_BY_ADMIN : METHOD_REMOVED;
     // After the listing went (the rules passed): a password that no longer signs in.
     if (methodTypeOf(methodKey) === 'password') {
