@@ -30,6 +30,7 @@ import {
 } from '../../src/proofs/proof-vocabulary';
 import { PROOFS, variantsOf } from '../../src/proof-registry';
 import { MAX_RESOURCES_PER_REQUEST } from '../../src/oauth/resource/check-resource';
+import { LOGIN_HINT_MAX_LENGTH } from '../../src/oauth/ciba/backchannel-authentication-request.dto';
 import { STATUS_LIST_LIMITS } from '../../src/oid4vp/status-list-token';
 import { POLLED_KEY_MEMORY_SECONDS } from '../../src/oauth/polling/polled-authorization-state';
 import { MAX_REPLACED_SESSIONS } from '../../src/sessions/session';
@@ -593,6 +594,16 @@ describe('the README agrees with CI and the code', () => {
     const limit = `at most ${MAX_RESOURCES_PER_REQUEST} times`;
     expect(section(read('docs', 'ENDPOINTS.md'), '### `GET /authorize`')).toContain(limit);
     expect(read('docs', 'OAUTH.md').replace(/\s+/g, ' ')).toContain(limit);
+  });
+
+  it("docs/ENDPOINTS.md and docs/AGENTS.md state CIBA's longest login_hint as the code has it", () => {
+    const flat = (text: string) => text.replace(/\s+/g, ' ');
+    expect(flat(section(read('docs', 'ENDPOINTS.md'), '### `POST /backchannel`'))).toContain(
+      `at most ${LOGIN_HINT_MAX_LENGTH} characters`,
+    );
+    expect(flat(read('docs', 'AGENTS.md'))).toContain(
+      `a \`login_hint\` over ${LOGIN_HINT_MAX_LENGTH} characters`,
+    );
   });
 
   it("docs/IDENTITY-WALLETS.md states the status lists' limits as the code has them", () => {
