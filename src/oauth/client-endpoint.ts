@@ -33,10 +33,11 @@ export interface ClientFormPostOptions {
   /** 200 unless the endpoint creates something (RFC 9126 §2.2: 201). */
   readonly status?: number;
   /**
-   * The request's name (`The token request`) where a body of another type than the form is
-   * refused with 400 invalid_request before it is read.
+   * The request's name (`The token request`): a body of another type than the form is refused
+   * with 400 invalid_request before it is read. Every client endpoint's RFC names the form
+   * alone (RFC 6749 §3.2, 7009 §2.1, 7662 §2.1, 8628 §3.1, 9126 §2.1, CIBA §7.1).
    */
-  readonly formOnly?: string;
+  readonly formOnly: string;
 }
 
 /**
@@ -48,13 +49,9 @@ export function ClientFormPost(options: ClientFormPostOptions): MethodDecorator 
   return applyDecorators(
     Post(),
     ApiClientAuthenticatedForm(summary, response),
-    ...(formOnly === undefined
-      ? []
-      : [
-          UseGuards(
-            new RequireContentType(FORM, `${formOnly} must be application/x-www-form-urlencoded`),
-          ),
-        ]),
+    UseGuards(
+      new RequireContentType(FORM, `${formOnly} must be application/x-www-form-urlencoded`),
+    ),
     HttpCode(status),
     Header('Cache-Control', 'no-store'),
   );

@@ -29,6 +29,7 @@ export class IntrospectionController {
   @ClientFormPost({
     summary: 'RFC 7662 introspection, for confidential clients about their own tokens',
     response: IntrospectionResponseDto,
+    formOnly: 'The introspection request',
   })
   async introspect(
     @Body() request: TokenOperationRequestDto,

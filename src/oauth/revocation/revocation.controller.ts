@@ -30,6 +30,7 @@ export class RevocationController {
   @ClientFormPost({
     summary: 'RFC 7009 revocation: a refresh token ends its grant; an access token alone',
     response: RevocationResponseDto,
+    formOnly: 'The revocation request',
   })
   async revoke(
     @Body() request: TokenOperationRequestDto,

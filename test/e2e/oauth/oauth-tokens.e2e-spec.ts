@@ -134,6 +134,30 @@ describe('token endpoint client authentication, revocation, introspection and /a
         .expect(200);
     });
 
+    it.each([
+      ['/token', 'The token request'],
+      ['/revoke', 'The revocation request'],
+      ['/introspect', 'The introspection request'],
+      ['/par', 'The pushed request'],
+      ['/device_authorization', 'The device authorization request'],
+      ['/backchannel', 'The backchannel authentication request'],
+    ])(
+      'refuses a JSON body at %s before reading it (its RFC names the form alone)',
+      async (path, name) => {
+        const res = await t
+          .http()
+          .post(path)
+          .set('Authorization', auth)
+          .send({ token: 'x', client_id: 'demo-client', scope: 'openid' });
+        expectRefusal(
+          res,
+          400,
+          'invalid_request',
+          `${name} must be application/x-www-form-urlencoded`,
+        );
+      },
+    );
+
     it.each(['/token', '/revoke', '/introspect'])(
       'refuses a parameter sent twice at %s, recognized or not',
       async (path) => {
