@@ -154,9 +154,10 @@ export class SiweVerifier {
     // like to ecrecover, the wallet's contract decides. An EIP-7702 account is one too: its code
     // (0xef0100 ‖ delegate) runs the delegate's isValidSignature at the account's address.
     await beforeRpc?.();
+    const query: ContractSignatureQuery = { transport, hash: hashOf(), fields, signature: checked };
     const valid = isErc8010Signature(checked)
-      ? await this.isValidPreDelegatedSignature(transport, hashOf(), fields, checked)
-      : await this.isValidContractSignature(transport, hashOf(), fields, checked);
+      ? await this.isValidPreDelegatedSignature(query)
+      : await this.isValidContractSignature(query);
     if (valid) {
       return { address: fields.address, kind: 'contract' };
     }
@@ -211,12 +212,8 @@ export class SiweVerifier {
    * the call ourselves because the public client's `verifyMessage` turns every failed call,
    * timeouts included, into `false`, and an outage must not read as a bad signature.
    */
-  private async isValidContractSignature(
-    transport: Transport,
-    hash: Hex,
-    fields: Pick<SiweFields, 'address' | 'chainId'>,
-    signature: Hex,
-  ): Promise<boolean> {
+  private async isValidContractSignature(query: ContractSignatureQuery): Promise<boolean> {
+    const { transport, hash, fields, signature } = query;
     const viem = await viemRpc();
     const { erc6492SignatureValidatorAbi, erc6492SignatureValidatorByteCode } = viem;
     // No CCIP-read: the wallet's contract must not make us fetch URLs of its choosing.
@@ -246,12 +243,8 @@ export class SiweVerifier {
    * as with a delegation on chain. viem reads a call that failed as `false`; the transport
    * watched here tells an outage (503) from the node's answer (a revert is a refusal).
    */
-  private async isValidPreDelegatedSignature(
-    transport: Transport,
-    hash: Hex,
-    fields: Pick<SiweFields, 'address' | 'chainId'>,
-    signature: Hex,
-  ): Promise<boolean> {
+  private async isValidPreDelegatedSignature(query: ContractSignatureQuery): Promise<boolean> {
+    const { transport, hash, fields, signature } = query;
     const viem = await viemRpc();
     let outage: unknown;
     const watched: Transport = (options) => {
@@ -292,10 +285,18 @@ export class SiweVerifier {
   }
 }
 
-/** The node's answer that the call reverted (many wallets revert on a bad signature), as viem reads it. */
+/** What a contract wallet's chain is asked: did the address sign `hash` with `signature`? */
+interface ContractSignatureQuery {
+  readonly transport: Transport;
+  readonly hash: Hex;
+  readonly fields: Pick<SiweFields, 'address' | 'chainId'>;
+  readonly signature: Hex;
+}
+
 /** viem whole, loaded by the first contract wallet check (`viemRpc`). */
 type Viem = Awaited<ReturnType<typeof viemRpc>>;
 
+/** The node's answer that the call reverted (many wallets revert on a bad signature), as viem reads it. */
 function isRevert({ BaseError, ExecutionRevertedError }: Viem, error: unknown): boolean {
   return (
     error instanceof BaseError &&
