@@ -1,3 +1,5 @@
+import { type MachineClientRegistration, machinePrivilegeProblem } from './machine-privilege';
+
 /**
  * The admin API's scopes (issue #77): reading and changing what `proofgate-admin` manages. They
  * are never among the scopes a user's authorization may ask (`SUPPORTED_SCOPES`): only a client
@@ -44,7 +46,7 @@ export function adminApiAudience(issuer: string): string {
  */
 export function adminScopesProblem(
   scopes: unknown,
-  client: { readonly confidential: boolean; readonly grantTypes: readonly string[] | undefined },
+  client: MachineClientRegistration,
 ): string | undefined {
   if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string')) {
     return 'must be an array of strings';
@@ -54,13 +56,12 @@ export function adminScopesProblem(
     return `names ${unknown.map((scope) => `"${scope}"`).join(', ')}: the admin scopes are ${ADMIN_SCOPES.join(', ')}`;
   }
   if (scopes.length === 0) return undefined;
-  if (!client.confidential) {
-    return 'are for a confidential client (a secret or private_key_jwt): a public client never gets them';
-  }
-  if (!client.grantTypes?.includes('client_credentials')) {
-    return 'need grant_types with client_credentials: admin tokens are issued by that grant only';
-  }
-  return undefined;
+  return machinePrivilegeProblem(client, {
+    publicClient:
+      'are for a confidential client (a secret or private_key_jwt): a public client never gets them',
+    noClientCredentials:
+      'need grant_types with client_credentials: admin tokens are issued by that grant only',
+  });
 }
 
 /**

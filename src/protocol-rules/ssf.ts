@@ -1,3 +1,5 @@
+import { type MachineClientRegistration, machinePrivilegeProblem } from './machine-privilege';
+
 /**
  * Shared Signals (issue #80; OpenID Shared Signals Framework 1.0): the scope a receiver's token
  * carries at the transmitter's stream management API, and that API's audience. Like the admin
@@ -26,15 +28,14 @@ export function ssfAudience(issuer: string): string {
  */
 export function ssfReceiverProblem(
   value: unknown,
-  client: { readonly confidential: boolean; readonly grantTypes: readonly string[] | undefined },
+  client: MachineClientRegistration,
 ): string | undefined {
   if (typeof value !== 'boolean') return 'must be true or false';
   if (!value) return undefined;
-  if (!client.confidential) {
-    return 'is for a confidential client (a secret or private_key_jwt): a public client never gets the ssf scope';
-  }
-  if (!client.grantTypes?.includes('client_credentials')) {
-    return 'needs grant_types with client_credentials: ssf tokens are issued by that grant only';
-  }
-  return undefined;
+  return machinePrivilegeProblem(client, {
+    publicClient:
+      'is for a confidential client (a secret or private_key_jwt): a public client never gets the ssf scope',
+    noClientCredentials:
+      'needs grant_types with client_credentials: ssf tokens are issued by that grant only',
+  });
 }
