@@ -1,5 +1,7 @@
 import type { DomainEvents } from '../platform/events/domain-events';
 import { ProtocolError } from '../platform/errors/protocol-error';
+import { ProofVerified } from '../proofs/proof.events';
+import type { ChallengeModel } from '../proofs/proof-vocabulary';
 import type { ChallengeKind } from './challenge';
 import { ChallengeRejected } from './challenge.events';
 
@@ -28,6 +30,29 @@ export async function reportRefusals<T>(
     if (error instanceof ProtocolError && error.status < 500 && (report.counts?.(error) ?? true)) {
       events.emit(new ChallengeRejected(report.kind, error.reason ?? error.error, report.client));
     }
+    throw error;
+  }
+}
+
+/**
+ * Runs a proof's check and tells the rest of the service how it ended, in one ProofVerified of
+ * `proof`: `success`, the error code of a client's mistake (a ProtocolError under 500), else
+ * `server_error`; timed from this call to the answer.
+ */
+export async function reportProofVerified<T>(
+  events: DomainEvents,
+  proof: ChallengeModel,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  const done = (outcome: string) =>
+    events.emit(new ProofVerified(proof, outcome, (performance.now() - started) / 1000));
+  try {
+    const result = await attempt();
+    done('success');
+    return result;
+  } catch (error) {
+    done(error instanceof ProtocolError && error.status < 500 ? error.error : 'server_error');
     throw error;
   }
 }

@@ -4,15 +4,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type SignInMethod, emailMethodKey, mintSubject } from '../accounts/account';
 import { AccountService } from '../accounts/account.service';
 import { MethodAlreadyLinked } from '../accounts/accounts.errors';
-import { reportRefusals } from '../challenges/report-refusals';
+import { reportProofVerified, reportRefusals } from '../challenges/report-refusals';
 import { MailConfig } from '../config/sections/mail.config';
 import { ServerConfig } from '../config/sections/server.config';
 import { MailOutbox } from '../mail/mail-outbox';
 import { sha256Base64Url } from '../platform/crypto/hashing';
-import { ProtocolError } from '../platform/errors/protocol-error';
 import { DomainEvents } from '../platform/events/domain-events';
 import { RateLimiter } from '../platform/rate-limit/rate-limiter';
-import { ProofVerified } from '../proofs/proof.events';
 import type { SessionIdentity } from '../sessions/session';
 import { canonicalEmail, unnormalizedFormOf } from './email-address';
 import { EmailChallenges, type EmailRedemption } from './email-challenges';
@@ -116,24 +114,16 @@ export class EmailSignIn {
     redeem: () => Promise<EmailRedemption>,
   ): Promise<EmailSignInProof> {
     this.assertEnabled();
-    const started = performance.now();
-    const done = (outcome: string) =>
-      this.events.emit(new ProofVerified('email', outcome, (performance.now() - started) / 1000));
-    try {
-      const proof = await reportRefusals(this.events, { kind: 'email_code' }, async () => {
+    return reportProofVerified(this.events, 'email', () =>
+      reportRefusals(this.events, { kind: 'email_code' }, async () => {
         const redemption = await redeem();
         if (!redemption.ok) throw refusalOf(redemption);
         return {
           identity: await this.accountOf(redemption.address, callerAddress),
           ...(redemption.returnTo === undefined ? {} : { returnTo: redemption.returnTo }),
         };
-      });
-      done('success');
-      return proof;
-    } catch (error) {
-      done(error instanceof ProtocolError && error.status < 500 ? error.error : 'server_error');
-      throw error;
-    }
+      }),
+    );
   }
 
   /**

@@ -12,7 +12,8 @@ import type { ProofExpectation } from './audience/wallet-audience';
 import { WalletAudiences } from './audience/wallet-audiences';
 import type { StoredChallenge } from '../challenges/challenge';
 import type { VerifiedSignature, WalletChain } from './core/wallet-chain';
-import { redeemWalletNonce, reportWalletVerification } from './core/wallet-nonce-redemption';
+import { redeemWalletNonce } from './core/wallet-nonce-redemption';
+import { reportProofVerified, reportRefusals } from '../challenges/report-refusals';
 import type {
   VerifiedWalletAccount,
   VerifiedWalletProof,
@@ -193,7 +194,9 @@ export class WalletSignInService {
   private reported<T>(chain: WalletChain, attempt: () => Promise<T>): Promise<T> {
     const { model, nonceKind } = chain;
     return tracedStep(`${model}.verify`, { [STEP_ATTRIBUTES.model]: model }, () =>
-      reportWalletVerification(this.events, { model, nonceKind }, attempt),
+      reportRefusals(this.events, { kind: nonceKind }, () =>
+        reportProofVerified(this.events, model, attempt),
+      ),
     );
   }
 }

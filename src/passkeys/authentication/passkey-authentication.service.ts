@@ -8,7 +8,7 @@ import {
 } from '@simplewebauthn/server';
 import { type SignInMethod, passkeyMethodKey } from '../../accounts/account';
 import { AccountService } from '../../accounts/account.service';
-import { reportRefusals } from '../../challenges/report-refusals';
+import { reportProofVerified, reportRefusals } from '../../challenges/report-refusals';
 import type { ChallengeBinding, ChallengeKind } from '../../challenges/challenge';
 import { ChallengeStore } from '../../challenges/challenge-store';
 import { ChallengeConfig } from '../../config/sections/challenges.config';
@@ -19,7 +19,6 @@ import { isDerAssertionSignature } from '../assertion-signature';
 import { ChallengeRedemption } from '../challenge-redemption';
 import { refusalOf } from '../passkey-response-errors';
 import { CounterRegression, InvalidCredentialResponse, UnknownCredential } from '../passkey.errors';
-import { ProofVerified } from '../../proofs/proof.events';
 import { RelyingParty } from '../relying-party';
 import { encodedUserHandleOf } from '../user-handle';
 import { installWebAuthnKeyImports } from '../webauthn-key-imports';
@@ -144,19 +143,9 @@ export class PasskeyAuthenticationService {
     response: AuthenticationResponseJSON,
     ceremony: PasskeyCeremony = SIGN_IN,
   ): Promise<VerifiedPasskey> {
-    const started = performance.now();
-    const done = (outcome: string) =>
-      this.events.emit(new ProofVerified('passkey', outcome, (performance.now() - started) / 1000));
-    try {
-      const verified = await reportRefusals(this.events, { kind: ceremony.kind }, () =>
-        this.check(response, ceremony),
-      );
-      done('success');
-      return verified;
-    } catch (error) {
-      done(error instanceof ProtocolError && error.status < 500 ? error.error : 'server_error');
-      throw error;
-    }
+    return reportProofVerified(this.events, 'passkey', () =>
+      reportRefusals(this.events, { kind: ceremony.kind }, () => this.check(response, ceremony)),
+    );
   }
 
   /**

@@ -1,12 +1,8 @@
-import { ChallengeRejected } from '../../challenges/challenge.events';
 import type { ChallengeBinding, StoredChallenge } from '../../challenges/challenge';
 import type { ChallengeStore } from '../../challenges/challenge-store';
 import { redact } from '../../platform/crypto/hashing';
-import { ProtocolError } from '../../platform/errors/protocol-error';
 import { DomainEvents, SecurityEventDetected } from '../../platform/events/domain-events';
 import { InvalidNonce, NonceAlreadyUsed } from './wallet.errors';
-import { ProofVerified } from '../../proofs/proof.events';
-import type { LoginModel } from '../../proofs/proof-vocabulary';
 import {
   type ProofExpectation,
   type WalletAudience,
@@ -94,25 +90,4 @@ function bindingRefusal(mismatched: readonly string[], expected: ProofExpectatio
   return new InvalidNonce(
     'The signed message differs from the one issued with its nonce; sign the message exactly as issued',
   ).because('message_mismatch');
-}
-
-/** Runs a wallet verification and tells the rest of the service how it ended. */
-export async function reportWalletVerification<T>(
-  events: DomainEvents,
-  { model, nonceKind: kind }: { model: LoginModel; nonceKind: WalletNonceKind },
-  attempt: () => Promise<T>,
-): Promise<T> {
-  const started = performance.now();
-  const done = (outcome: string) =>
-    events.emit(new ProofVerified(model, outcome, (performance.now() - started) / 1000));
-  try {
-    const result = await attempt();
-    done('success');
-    return result;
-  } catch (error) {
-    const known = error instanceof ProtocolError && error.status < 500;
-    done(known ? error.error : 'server_error');
-    if (known) events.emit(new ChallengeRejected(kind, error.reason ?? error.error));
-    throw error;
-  }
 }
