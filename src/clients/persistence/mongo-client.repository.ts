@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type AnyBulkWriteOperation, type Model } from 'mongoose';
+import { type AnyBulkWriteOperation, type Model, type Query } from 'mongoose';
 import { ensureIndexes } from '../../platform/database/ensure-indexes';
 import { atRevision } from '../../platform/database/revision';
 import { ClientRepository, type SecretsRevision, type StoredSecrets } from '../client.repository';
@@ -224,9 +224,8 @@ export class MongoClientRepository extends ClientRepository {
         .filter((path) => !Object.hasOwn(fields, path))
         .map((path) => [path, '']),
     );
-    await this.raiseOrigins(fields.origins ?? [], client.expiresAt);
-    const before = await this.model
-      .findOneAndUpdate(
+    return this.storeOver(fields.origins ?? [], client.expiresAt, () =>
+      this.model.findOneAndUpdate(
         { _id: { $eq: _id }, ...atRevision(expectedRevision) },
         {
           $set: fields,
@@ -234,30 +233,18 @@ export class MongoClientRepository extends ClientRepository {
           ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
         },
         { returnDocument: 'before' },
-      )
-      .select({ origins: 1, redirectUris: 1 })
-      .lean<Pick<ClientRecord, 'origins' | 'redirectUris'>>()
-      .exec();
-    if (before) {
-      const kept = new Set(fields.origins);
-      await this.settleOrigins(originsOf(before).filter((origin) => !kept.has(origin)));
-    }
-    return before !== null;
+      ),
+    );
   }
 
-  private async replace(client: OAuthClient, upsert: boolean): Promise<boolean> {
+  private replace(client: OAuthClient, upsert: boolean): Promise<boolean> {
     const record = toRecord(client);
-    await this.raiseOrigins(record.origins ?? [], client.expiresAt);
-    const before = await this.model
-      .findOneAndReplace({ _id: record._id }, record, { upsert, returnDocument: 'before' })
-      .select({ origins: 1, redirectUris: 1 })
-      .lean<Pick<ClientRecord, 'origins' | 'redirectUris'>>()
-      .exec();
-    if (before) {
-      const kept = new Set(record.origins);
-      await this.settleOrigins(originsOf(before).filter((origin) => !kept.has(origin)));
-    }
-    return before !== null;
+    return this.storeOver(record.origins ?? [], client.expiresAt, () =>
+      this.model.findOneAndReplace({ _id: record._id }, record, {
+        upsert,
+        returnDocument: 'before',
+      }),
+    );
   }
 
   async insertIfAbsent(client: OAuthClient): Promise<boolean> {
@@ -351,8 +338,8 @@ export class MongoClientRepository extends ClientRepository {
   async delete(clientId: string, expectedRevision?: number): Promise<boolean> {
     const deleted = await this.model
       .findOneAndDelete({ _id: { $eq: clientId }, ...atRevision(expectedRevision) })
-      .select({ origins: 1, redirectUris: 1 })
-      .lean<Pick<ClientRecord, 'origins' | 'redirectUris'>>()
+      .select(ORIGIN_FIELDS)
+      .lean<OriginFields>()
       .exec();
     if (!deleted) return false;
     await this.settleOrigins(originsOf(deleted));
@@ -364,8 +351,8 @@ export class MongoClientRepository extends ClientRepository {
     const ids = [...clientIds];
     const records = await this.model
       .find({ _id: { $in: ids } })
-      .select({ origins: 1, redirectUris: 1 })
-      .lean<Pick<ClientRecord, 'origins' | 'redirectUris'>[]>()
+      .select(ORIGIN_FIELDS)
+      .lean<OriginFields[]>()
       .exec();
     const result = await this.model.deleteMany({ _id: { $in: ids } }).exec();
     await this.settleOrigins([...new Set(records.flatMap(originsOf))]);
@@ -423,6 +410,31 @@ export class MongoClientRepository extends ClientRepository {
 
   countStored(): Promise<number> {
     return this.model.estimatedDocumentCount().exec();
+  }
+
+  /**
+   * Writes a client with `write`, which answers the record it replaced or updated (null: none):
+   * the client's `origins` are raised before it, and the ones only that record had settled after.
+   * Whether there was a record.
+   */
+  private async storeOver(
+    origins: readonly string[],
+    expiresAt: Date | undefined,
+    write: () => Query<
+      unknown,
+      unknown,
+      object,
+      ClientRecord,
+      'findOneAndUpdate' | 'findOneAndReplace'
+    >,
+  ): Promise<boolean> {
+    await this.raiseOrigins(origins, expiresAt);
+    const before = await write().select(ORIGIN_FIELDS).lean<OriginFields>().exec();
+    if (before) {
+      const kept = new Set(origins);
+      await this.settleOrigins(originsOf(before).filter((origin) => !kept.has(origin)));
+    }
+    return before !== null;
   }
 
   private async raiseOrigins(origins: readonly string[], expiresAt = NEVER_EXPIRES, kept = false) {
@@ -491,7 +503,11 @@ export class MongoClientRepository extends ClientRepository {
   }
 }
 
+/** What originsOf reads of a stored record: the fields a write or deletion asks back. */
+const ORIGIN_FIELDS = { origins: 1, redirectUris: 1 } as const;
+type OriginFields = Pick<ClientRecord, 'origins' | 'redirectUris'>;
+
 /** The origins a stored record counts for (computed for one stored before the origin index). */
-function originsOf(record: Pick<ClientRecord, 'origins' | 'redirectUris'>): string[] {
+function originsOf(record: OriginFields): string[] {
   return record.origins ?? webOriginsOf(record.redirectUris);
 }
