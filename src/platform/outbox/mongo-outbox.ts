@@ -13,16 +13,17 @@ export interface OutboxShape {
   readonly claimOrder: Readonly<Record<string, SortOrder>>;
   /** Fields a finished row no longer keeps (a sealed body). */
   readonly dropWhenFinished?: readonly string[];
-  /** Whether a finished row records when it finished (`finishedAt`). */
+  /** Whether a finished row records when it finished (`finishedAt`: FinishStampedOutboxRecord). */
   readonly stampFinished?: boolean;
   /** How long a row is kept past its give-up time, then the TTL index may remove it. */
   readonly keepMs: number;
 }
 
 /**
- * The shape of an outbox whose rows carry a sealed body (`sealed`): claimed by due time, `dead`
- * when given up, the body dropped once finished, and kept a day past the give-up time (no body),
- * then the TTL index may remove them. `done` names the outbox's success (`sent`, `delivered`).
+ * The shape of an outbox whose rows carry a sealed body (SealedBodyOutboxRecord): claimed by due
+ * time, `dead` when given up, the body dropped once finished, and kept a day past the give-up time
+ * (no body), then the TTL index may remove them. `done` names the outbox's success (`sent`,
+ * `delivered`).
  */
 export function sealedBodyOutbox(done: string): OutboxShape {
   return {

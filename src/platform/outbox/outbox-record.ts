@@ -40,6 +40,22 @@ export abstract class OutboxRecord extends ExpiringRecord {
   lastError?: string;
 }
 
+/** A row of an outbox that records when each row finished (OutboxShape.stampFinished). */
+export abstract class FinishStampedOutboxRecord extends OutboxRecord {
+  /** When it was done or given up (unset while pending). */
+  @Prop({ type: Date })
+  finishedAt?: Date;
+}
+
+/**
+ * A row of a sealed-body outbox (sealedBodyOutbox): what it carries, sealed at rest (SecretBox),
+ * is dropped once the row is done, or given up and past its give-up time (forgetSpentPayloads).
+ */
+export abstract class SealedBodyOutboxRecord extends FinishStampedOutboxRecord {
+  @Prop({ type: String })
+  sealed?: string;
+}
+
 /**
  * The indexes every outbox has: pending rows past their give-up time, an operator's pages of one
  * state in queue order (OutboxRows), and the TTL clean-up.

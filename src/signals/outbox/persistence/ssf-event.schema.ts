@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { OutboxRecord, indexOutbox } from '../../../platform/outbox/outbox-record';
+import { FinishStampedOutboxRecord, indexOutbox } from '../../../platform/outbox/outbox-record';
 import type { SsfEventMode } from '../ssf-event';
 
 export const SSF_EVENT_COLLECTION = 'ssf_events';
@@ -11,7 +11,7 @@ export type SsfEventStatus = 'pending' | 'delivered' | 'failed';
  * members, never a secret); `lastError` the fetcher's reason or the receiver's `setErrs` code.
  */
 @Schema({ collection: SSF_EVENT_COLLECTION, versionKey: false, strict: 'throw' })
-export class SsfEventRecord extends OutboxRecord {
+export class SsfEventRecord extends FinishStampedOutboxRecord {
   @Prop({ type: String, required: true })
   streamId!: string;
 
@@ -31,9 +31,6 @@ export class SsfEventRecord extends OutboxRecord {
 
   @Prop({ type: String, required: true, enum: ['pending', 'delivered', 'failed'] })
   status!: SsfEventStatus;
-
-  @Prop({ type: Date })
-  finishedAt?: Date;
 }
 
 export const SsfEventSchema = SchemaFactory.createForClass(SsfEventRecord);

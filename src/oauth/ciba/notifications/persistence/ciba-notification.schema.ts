@@ -1,12 +1,15 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { OutboxRecord, indexOutbox } from '../../../../platform/outbox/outbox-record';
+import { SealedBodyOutboxRecord, indexOutbox } from '../../../../platform/outbox/outbox-record';
 import { CIBA_NOTIFICATION_KINDS, type CibaNotificationKind } from '../ciba-notification';
 
 export const CIBA_NOTIFICATION_COLLECTION = 'ciba_notifications';
 
-/** One CIBA notification in the outbox; `lastError` is the fetcher's reason, no token. */
+/**
+ * One CIBA notification in the outbox; `lastError` is the fetcher's reason, no token. `sealed`:
+ * its content, bound to the row's id; its give-up time is its request's expiry.
+ */
 @Schema({ collection: CIBA_NOTIFICATION_COLLECTION, versionKey: false, strict: 'throw' })
-export class CibaNotificationRecord extends OutboxRecord {
+export class CibaNotificationRecord extends SealedBodyOutboxRecord {
   @Prop({ type: String, required: true, enum: CIBA_NOTIFICATION_KINDS })
   kind!: CibaNotificationKind;
 
@@ -15,16 +18,6 @@ export class CibaNotificationRecord extends OutboxRecord {
 
   @Prop({ type: String, required: true })
   clientId!: string;
-
-  /**
-   * The content (SecretBox, bound to the row's id): removed once delivered, or dead and past its
-   * request's expiry.
-   */
-  @Prop({ type: String })
-  sealed?: string;
-
-  @Prop({ type: Date })
-  finishedAt?: Date;
 }
 
 export const CibaNotificationSchema = SchemaFactory.createForClass(CibaNotificationRecord);
