@@ -89,12 +89,12 @@ export interface InstantPosition {
 }
 
 /** A row's place in a list ordered by time then id, as a cursor key (the instant in ms). */
-export function instantKey({ at, id }: InstantPosition): string {
+function instantKey({ at, id }: InstantPosition): string {
   return `${at.getTime()}.${id}`;
 }
 
 /** The place instantKey wrote; `400 invalid_request` for anything else. */
-export function instantPosition(key: string): InstantPosition {
+function instantPosition(key: string): InstantPosition {
   const match = /^(\d{1,15})\.(.{1,200})$/s.exec(key);
   if (!match)
     throw new InvalidRequest('cursor is not one this API gave (use the `next` of a page)');
@@ -123,4 +123,29 @@ export async function readPage<R, T>(
   const after = decodeCursor(query.cursor);
   const rows = await read({ ...(after === undefined ? {} : { after }), limit: limit + 1 });
   return pageOf(rows, limit, keyOf, view);
+}
+
+/** What a keyset read of one page of a list ordered by time then id asks (as PageRead). */
+export interface InstantPageRead {
+  readonly after?: InstantPosition;
+  readonly limit: number;
+}
+
+/**
+ * readPage over a list ordered by time then id: `read` gets the position the cursor carries, and
+ * `positionOf` says where a row stands (its cursor key is instantKey's).
+ */
+export function readInstantPage<R, T>(
+  query: PageQueryDto,
+  read: (page: InstantPageRead) => Promise<readonly R[]>,
+  positionOf: (row: R) => InstantPosition,
+  view: (row: R) => T,
+): Promise<Page<T>> {
+  return readPage(
+    query,
+    ({ after, limit }) =>
+      read({ ...(after === undefined ? {} : { after: instantPosition(after) }), limit }),
+    (row) => instantKey(positionOf(row)),
+    view,
+  );
 }

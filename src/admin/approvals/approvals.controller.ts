@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { AdminApprovalPageDto } from '../api/admin-api.dto';
-import { instantKey, instantPosition, PageQueryDto, readPage } from '../api/admin-pages';
+import { PageQueryDto, readInstantPage } from '../api/admin-pages';
 import { AdminRead } from '../api/admin-route';
 import { ApprovalAdministration } from './approval-administration.service';
 import { approvalJson } from './approval-json';
@@ -38,14 +38,10 @@ export class ApprovalsAdminController {
   list(@Query() query: ApprovalQueryDto) {
     const { account, outcome } = query;
     const filter = { sub: account, ...(outcome === undefined ? {} : { decision: outcome }) };
-    return readPage(
+    return readInstantPage(
       query,
-      ({ after, limit }) =>
-        this.approvals.page(filter, {
-          ...(after === undefined ? {} : { after: instantPosition(after) }),
-          limit,
-        }),
-      (record) => instantKey(record),
+      (page) => this.approvals.page(filter, page),
+      (record) => record,
       approvalJson,
     );
   }

@@ -3,7 +3,7 @@ import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { AdminKeyPageDto, AdminKeyRotationDto } from '../api/admin-api.dto';
 import { type AdminExchange, Exchange } from '../api/admin-exchange';
-import { instantKey, instantPosition, PageQueryDto, readPage } from '../api/admin-pages';
+import { PageQueryDto, readInstantPage } from '../api/admin-pages';
 import { AdminAction, AdminRead } from '../api/admin-route';
 import { KeyAdministration } from './key-administration.service';
 import type { SigningKeyStatus } from '../../tokens/signing-keys/signing-key.service';
@@ -40,10 +40,9 @@ export class KeysAdminController {
         a.createdAt.getTime() - b.createdAt.getTime() ||
         (a.kid < b.kid ? -1 : a.kid > b.kid ? 1 : 0),
     );
-    return readPage(
+    return readInstantPage(
       query,
-      ({ after, limit }) => {
-        const from = after === undefined ? undefined : instantPosition(after);
+      ({ after: from, limit }) => {
         const rest =
           from === undefined
             ? ordered
@@ -54,7 +53,7 @@ export class KeysAdminController {
               );
         return Promise.resolve(rest.slice(0, limit));
       },
-      (key) => instantKey(position(key)),
+      position,
       (key) => keyJson(key, keys, now),
     );
   }

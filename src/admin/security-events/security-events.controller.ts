@@ -5,7 +5,7 @@ import {
   SECURITY_EVENT_TYPES,
   type SecurityEventType,
 } from '../../telemetry/security-events/security-event.log';
-import { instantKey, instantPosition, PageQueryDto, readPage } from '../api/admin-pages';
+import { PageQueryDto, readInstantPage } from '../api/admin-pages';
 import { AdminRead } from '../api/admin-route';
 import { AdminSecurityEventPageDto } from './security-event.dto';
 import { SecurityEventAdministration } from './security-event-administration.service';
@@ -50,14 +50,10 @@ export class SecurityEventsAdminController {
       ...(type === undefined ? {} : { type }),
       ...(since === undefined ? {} : { since: new Date(since) }),
     };
-    return readPage(
+    return readInstantPage(
       query,
-      ({ after, limit }) =>
-        this.events.page(filter, {
-          ...(after === undefined ? {} : { after: instantPosition(after) }),
-          limit,
-        }),
-      (event) => instantKey(event),
+      (page) => this.events.page(filter, page),
+      (event) => event,
       securityEventJson,
     );
   }

@@ -4,7 +4,7 @@ import { IsString, MaxLength, MinLength } from 'class-validator';
 import { AdminSessionDto, AdminSessionPageDto, AdminSessionsEndedDto } from '../api/admin-api.dto';
 import { type AdminExchange, Exchange } from '../api/admin-exchange';
 import { SESSION_ID } from '../api/admin-openapi';
-import { instantKey, instantPosition, PageQueryDto, readPage } from '../api/admin-pages';
+import { PageQueryDto, readInstantPage } from '../api/admin-pages';
 import { AdminAction, AdminChange, AdminRead } from '../api/admin-route';
 import { endedJson } from '../io/ended-json';
 import {
@@ -36,16 +36,14 @@ export class SessionsAdminController {
     AdminSessionPageDto,
   )
   list(@Query() query: SessionListQueryDto) {
-    return readPage(
+    return readInstantPage(
       query,
-      ({ after, limit }) => {
-        const position = after === undefined ? undefined : instantPosition(after);
-        return this.sessions.page(query.user, {
-          ...(position ? { after: { at: position.at, sid: position.id } } : {}),
+      ({ after, limit }) =>
+        this.sessions.page(query.user, {
+          ...(after === undefined ? {} : { after: { at: after.at, sid: after.id } }),
           limit,
-        });
-      },
-      (session) => instantKey({ at: session.authTime, id: session.sid }),
+        }),
+      (session) => ({ at: session.authTime, id: session.sid }),
       sessionJson,
     );
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { instantKey, instantPosition, PageQueryDto, readPage } from '../api/admin-pages';
+import { PageQueryDto, readInstantPage } from '../api/admin-pages';
 import { AdminRead } from '../api/admin-route';
 import { StreamAdministration } from './stream-administration.service';
 import { streamJson } from './stream-json';
@@ -19,14 +19,10 @@ export class StreamsAdminController {
     AdminStreamPageDto,
   )
   list(@Query() query: PageQueryDto) {
-    return readPage(
+    return readInstantPage(
       query,
-      ({ after, limit }) =>
-        this.streams.page({
-          ...(after === undefined ? {} : { after: instantPosition(after) }),
-          limit,
-        }),
-      (stream) => instantKey({ at: stream.createdAt, id: stream.streamId }),
+      (page) => this.streams.page(page),
+      (stream) => ({ at: stream.createdAt, id: stream.streamId }),
       streamJson,
     );
   }
