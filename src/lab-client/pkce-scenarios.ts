@@ -229,18 +229,20 @@ export class PkceLab {
     });
   }
 
-  async replayedCode(): Promise<Outcome> {
+  /** A code redeemed once by its own client, for the replay rows: the access token it gave. */
+  private async redeemedCode(): Promise<{ code: string; verifier: string; accessToken: string }> {
     const { code, verifier } = await this.issueCode();
     const first = await this.redeem(code, { verifier });
     const accessToken = field(first.json, 'access_token');
     if (first.status !== 200 || !accessToken) {
       throw new LabStepFailed(`first redemption: ${describeReply(first)}`);
     }
-    const replay = errorOutcome(await this.redeem(code, { verifier }), {
-      status: 400,
-      error: 'invalid_grant',
-      description: 'Authorization code already used',
-    });
+    return { code, verifier, accessToken };
+  }
+
+  async replayedCode(): Promise<Outcome> {
+    const { code, verifier, accessToken } = await this.redeemedCode();
+    const replay = errorOutcome(await this.redeem(code, { verifier }), CODE_ALREADY_USED);
     // RFC 6749 §4.1.2: tokens issued from a replayed code are revoked.
     const me = await this.me(accessToken);
     return allOf(replay, {
@@ -252,17 +254,11 @@ export class PkceLab {
 
   /** OAuth 2.1 §4.1.3: only the code's own client revokes by replaying it; anyone else is refused. */
   async replayByOtherClient(): Promise<Outcome> {
-    const { code, verifier } = await this.issueCode();
-    const first = await this.redeem(code, { verifier });
-    const accessToken = field(first.json, 'access_token');
-    if (first.status !== 200 || !accessToken) {
-      throw new LabStepFailed(`first redemption: ${describeReply(first)}`);
-    }
-    const replay = errorOutcome(await this.redeem(code, { verifier, asPublicClient: true }), {
-      status: 400,
-      error: 'invalid_grant',
-      description: 'Authorization code already used',
-    });
+    const { code, verifier, accessToken } = await this.redeemedCode();
+    const replay = errorOutcome(
+      await this.redeem(code, { verifier, asPublicClient: true }),
+      CODE_ALREADY_USED,
+    );
     const me = await this.me(accessToken);
     return allOf(replay, {
       expected: "owner's token 200 at /api/me",
@@ -485,6 +481,13 @@ function describePage(reply: Reply): string {
     return `${reply.status} to an unparsable location`;
   }
 }
+
+/** A code's second redemption (RFC 6749 §4.1.2). */
+const CODE_ALREADY_USED: ErrorAnswer = {
+  status: 400,
+  error: 'invalid_grant',
+  description: 'Authorization code already used',
+};
 
 export const EXPIRED_CODE: ErrorAnswer = {
   status: 400,
