@@ -13,6 +13,7 @@ import {
   allOf,
   describeReply,
   errorOutcome,
+  statusOutcome,
 } from './expectations';
 import { HttpClient, type Reply, field } from './http';
 
@@ -224,11 +225,7 @@ export class CibaLab {
     const first = await this.ask(person, 'Lab: pay 12 EUR', PAY_12);
     const signature = await person.wallet.signTypedData(await this.typedData(person, first));
     const approved = await this.approve(person, first, signature);
-    const approval: Outcome = {
-      expected: 'approve 200',
-      answered: `approve ${describeReply(approved)}`,
-      passed: approved.status === 200,
-    };
+    const approval: Outcome = statusOutcome('approve', approved, 200);
     const twin = await this.ask(person, 'Lab: pay 12 EUR again', PAY_12);
     await this.typedData(person, twin);
     const replayed = errorOutcome(await this.approve(person, twin, signature), BAD_SIGNATURE);
@@ -340,10 +337,9 @@ export class CibaLab {
       });
     const widened = await exchange(PAY_9999);
     const narrowed = await exchange(PAY_12);
-    return allOf(errorOutcome(widened, WIDENED_DETAILS), {
-      expected: 'the granted details then 200',
-      answered: `the granted details then ${describeReply(narrowed)}`,
-      passed: narrowed.status === 200,
-    });
+    return allOf(
+      errorOutcome(widened, WIDENED_DETAILS),
+      statusOutcome('the granted details then', narrowed, 200),
+    );
   }
 }

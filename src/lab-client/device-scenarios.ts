@@ -6,6 +6,7 @@ import {
   allOf,
   describeReply,
   errorOutcome,
+  statusOutcome,
 } from './expectations';
 import { HttpClient, Reply, anotherAddress, field } from './http';
 
@@ -197,11 +198,10 @@ export class DeviceLab {
     const stolen = await this.poll(authorization, other);
     // The owner still gets its tokens: the refused attempt consumed nothing.
     const owner = await this.poll(authorization);
-    return allOf(errorOutcome(stolen, CODE_OF_ANOTHER_CLIENT), {
-      expected: 'the owner then 200',
-      answered: `the owner then ${describeReply(owner)}`,
-      passed: owner.status === 200,
-    });
+    return allOf(
+      errorOutcome(stolen, CODE_OF_ANOTHER_CLIENT),
+      statusOutcome('the owner then', owner, 200),
+    );
   }
 
   /** An answered code cannot be answered again: a replayed approval changes nothing. */

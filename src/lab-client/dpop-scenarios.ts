@@ -17,6 +17,7 @@ import {
   describeReply,
   errorOutcome,
   matchesError,
+  statusOutcome,
 } from './expectations';
 import { HttpClient, Reply, field } from './http';
 import type { PkceLab } from './pkce-scenarios';
@@ -289,11 +290,7 @@ export class DpopLab {
       },
     );
     const owner = await this.honestToken(form, key);
-    return allOf(attack, {
-      expected: "the owner's key then 200",
-      answered: `the owner's key then ${describeReply(owner)}`,
-      passed: owner.status === 200,
-    });
+    return allOf(attack, statusOutcome("the owner's key then", owner, 200));
   }
 
   /** What the service says of its nonces: `DPOP_REQUIRE_NONCE` in GET /challenge-models. */
@@ -378,11 +375,7 @@ export class DpopLab {
       form,
       await key.proof({ htm: 'POST', htu: this.tokenEndpoint, nonce: offered }),
     );
-    const outcome = allOf(refused, {
-      expected: 'retried with it 200',
-      answered: `retried with it ${describeReply(retried)}`,
-      passed: retried.status === 200,
-    });
+    const outcome = allOf(refused, statusOutcome('retried with it', retried, 200));
     return { ...outcome, expected: `${source}: ${outcome.expected}` };
   }
 }

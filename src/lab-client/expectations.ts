@@ -69,6 +69,15 @@ export function errorOutcome(reply: Reply, expected: ErrorAnswer): Outcome {
   };
 }
 
+/** A request that must answer this status: "<label> 200" expected, "<label> <answer>" answered. */
+export function statusOutcome(label: string, reply: Reply, status: number): Outcome {
+  return {
+    expected: `${label} ${status}`,
+    answered: `${label} ${describeReply(reply)}`,
+    passed: reply.status === status,
+  };
+}
+
 /** Several checks read as one row: "a; b" on both sides, passing only if every part passes. */
 export function allOf(...parts: Outcome[]): Outcome {
   return {

@@ -7,6 +7,7 @@ import {
   allOf,
   describeReply,
   errorOutcome,
+  statusOutcome,
 } from './expectations';
 import { HttpClient, Reply, field } from './http';
 import {
@@ -165,11 +166,7 @@ export class Oid4vpLab {
   /** After a refusal: the holder's good answer to the same request (its state still live). */
   private async thenSignsIn(open: OpenRequest): Promise<Outcome> {
     const reply = await this.answer(open, await this.presentation(open));
-    return {
-      expected: 'the same request then 200',
-      answered: `the same request then ${describeReply(reply)}`,
-      passed: reply.status === 200,
-    };
+    return statusOutcome('the same request then', reply, 200);
   }
 
   /** A refusal of a spoiled answer, then the good one to the same request. */

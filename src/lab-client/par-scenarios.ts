@@ -1,4 +1,11 @@
-import { ErrorAnswer, LabStepFailed, Outcome, allOf, describeReply } from './expectations';
+import {
+  ErrorAnswer,
+  LabStepFailed,
+  Outcome,
+  allOf,
+  describeReply,
+  statusOutcome,
+} from './expectations';
 import { HttpClient, Reply, field } from './http';
 import { authorizationRequest } from './authorization-request';
 import type { PkceLab } from './pkce-scenarios';
@@ -91,11 +98,7 @@ export class ParLab {
     const reply = await this.use(pushed);
     const code = codeOf(reply, pushed.state, this.issuer);
     const tokens = await this.exchange(code, pushed);
-    return {
-      expected: '302 with code, state, iss; /token 200',
-      answered: `302 with code, state, iss; /token ${describeReply(tokens)}`,
-      passed: tokens.status === 200,
-    };
+    return statusOutcome('302 with code, state, iss; /token', tokens, 200);
   }
 
   // --- scenarios -------------------------------------------------------------------------

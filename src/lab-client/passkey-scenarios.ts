@@ -7,6 +7,7 @@ import {
   allOf,
   describeReply,
   errorOutcome,
+  statusOutcome,
 } from './expectations';
 import { HttpClient, Reply, anotherAddress, field } from './http';
 import { PkceLab, newPkce } from './pkce-scenarios';
@@ -128,11 +129,7 @@ export class PasskeyLab {
   /** Adds the rows' passkey to the demo user's account, signs in with it, asks /api/me. */
   async normalLogin(): Promise<Outcome> {
     const { reply: registered, authenticator } = await this.attemptRegistration({});
-    const added = {
-      expected: 'registration 201',
-      answered: `registration ${describeReply(registered)}`,
-      passed: registered.status === 201,
-    };
+    const added = statusOutcome('registration', registered, 201);
     if (!added.passed) return added;
     this.authenticator = authenticator;
     const tokens = await this.verify(authenticator.assert(await this.signInOptions()));
@@ -204,11 +201,7 @@ export class PasskeyLab {
   async removedPasskey(): Promise<Outcome> {
     const authenticator = this.registered();
     const removed = await this.deleteMethod(authenticator);
-    const gone = {
-      expected: 'DELETE 200',
-      answered: `DELETE ${describeReply(removed)}`,
-      passed: removed.status === 200,
-    };
+    const gone = statusOutcome('DELETE', removed, 200);
     if (!gone.passed) return gone;
     this.authenticator = undefined;
     return allOf(

@@ -7,6 +7,7 @@ import {
   describeReply,
   errorOutcome,
   raceOutcome,
+  statusOutcome,
 } from './expectations';
 import { HttpClient, Reply, field } from './http';
 
@@ -213,11 +214,7 @@ export class PkceLab {
       description: 'PKCE verification failed',
     });
     const owner = await this.redeem(code, { verifier });
-    return allOf(attack, {
-      expected: 'owner then 200',
-      answered: `owner then ${describeReply(owner)}`,
-      passed: owner.status === 200,
-    });
+    return allOf(attack, statusOutcome('owner then', owner, 200));
   }
 
   async stolenCodeNoVerifier(): Promise<Outcome> {
@@ -289,11 +286,7 @@ export class PkceLab {
   async finishEscalatedRefresh(started: { refused: Outcome; refreshToken?: string }) {
     if (!started.refreshToken) return started.refused;
     const later = await this.refresh(started.refreshToken);
-    return allOf(started.refused, {
-      expected: 'the same refresh token later 200',
-      answered: `the same refresh token later ${describeReply(later)}`,
-      passed: later.status === 200,
-    });
+    return allOf(started.refused, statusOutcome('the same refresh token later', later, 200));
   }
 
   refresh(refreshToken: string, scope?: string): Promise<Reply> {

@@ -11,7 +11,7 @@ import {
   p2tr,
   p2wpkh,
 } from '@scure/btc-signer';
-import { Outcome, describeReply, errorOutcome } from './expectations';
+import { Outcome, errorOutcome, statusOutcome } from './expectations';
 import { IssuedWalletNonce, LabWallet, WalletChain, WalletLab } from './wallet-scenarios';
 
 /** The answer of POST /wallet/nonce for a Bitcoin network (docs/WALLET-LOGIN.md). */
@@ -176,11 +176,7 @@ export class SiwbLab extends WalletLab<string, string, IssuedBitcoinNonce> {
     const wallet = newBitcoinWallet(type);
     const issued = await this.nonceFor(wallet);
     const reply = await this.verify(issued.message, wallet.signText(issued.message));
-    return {
-      expected: '/wallet/verify 200',
-      answered: `/wallet/verify ${describeReply(reply)}`,
-      passed: reply.status === 200,
-    };
+    return statusOutcome('/wallet/verify', reply, 200);
   }
 
   /** A testnet address asking for a mainnet nonce: refused before any nonce is issued. */
