@@ -15,7 +15,7 @@ import {
   errorOutcome,
   statusOutcome,
 } from './expectations';
-import { HttpClient, type Reply, field } from './http';
+import { HttpClient, type Reply, csrfTokenOf, field } from './http';
 
 const CIBA_GRANT = 'urn:openid:params:grant-type:ciba';
 
@@ -102,7 +102,7 @@ export class CibaLab {
     const wallet = privateKeyToAccount(generatePrivateKey());
     const browser = new HttpClient(this.baseUrl, this.signal);
     const page = await browser.get('/login', { headers: { accept: 'text/html' } });
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const csrf = csrfTokenOf(page);
     if (page.status !== 200 || !csrf) throw new LabStepFailed(`GET /login: ${page.status}`);
     const nonce = await browser.post('/wallet/nonce', {
       json: { address: wallet.address, chainId: 1 },

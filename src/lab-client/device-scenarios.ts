@@ -8,7 +8,7 @@ import {
   errorOutcome,
   statusOutcome,
 } from './expectations';
-import { HttpClient, Reply, anotherAddress, field } from './http';
+import { HttpClient, Reply, anotherAddress, csrfTokenOf, field } from './http';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** RFC 8628 §6.1's alphabet, as the service issues user codes: consonants, no vowels or digits. */
@@ -119,7 +119,7 @@ export class DeviceLab {
       throw new LabStepFailed(`GET /device signed out: ${first.status}, not 302 to /login`);
     }
     const page = await this.browser.get(`${login.pathname}${login.search}`);
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const csrf = csrfTokenOf(page);
     if (!csrf) throw new LabStepFailed(`GET /login: ${page.status}, no csrf_token in the form`);
     const done = await this.browser.post('/login', {
       form: { ...this.user, csrf_token: csrf, return_to: back },
@@ -134,7 +134,7 @@ export class DeviceLab {
   async answer(userCode: string, action: 'lookup' | 'approve' | 'deny'): Promise<Reply> {
     await this.signIn(userCode);
     const form = await this.browser.get('/device', { headers: { accept: 'text/html' } });
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(form.text)?.[1];
+    const csrf = csrfTokenOf(form);
     if (form.status !== 200 || !csrf) {
       throw new LabStepFailed(`GET /device: ${form.status}, no csrf_token in the form`);
     }

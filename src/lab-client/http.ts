@@ -118,6 +118,11 @@ export function field(json: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The `csrf_token` hidden field of a form the service rendered (the login page's, /device's). */
+export function csrfTokenOf(page: Reply): string | undefined {
+  return /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+}
+
 /**
  * Where a client of its own reaches the service from: when the service is on this machine, a
  * random loopback address of 127.0.0.0/8 (almost surely in a /24 of its own), so the service

@@ -9,7 +9,7 @@ import {
   errorOutcome,
   statusOutcome,
 } from './expectations';
-import { HttpClient, Reply, anotherAddress, field } from './http';
+import { HttpClient, Reply, anotherAddress, csrfTokenOf, field } from './http';
 import { PkceLab, newPkce } from './pkce-scenarios';
 import { SoftwareAuthenticator, type SoftwareAuthenticatorOptions } from './software-authenticator';
 
@@ -336,7 +336,7 @@ export class PasskeyLab {
     authenticator: SoftwareAuthenticator,
   ): Promise<void> {
     const page = await browser.get('/login', { headers: { accept: 'text/html' } });
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const csrf = csrfTokenOf(page);
     if (page.status !== 200 || !csrf) throw new LabStepFailed(`GET /login: ${page.status}`);
     const options = await browser.post('/passkeys/authentication/options', { json: {} });
     const challenge = field(options.json, 'challenge');

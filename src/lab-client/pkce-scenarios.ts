@@ -9,7 +9,7 @@ import {
   raceOutcome,
   statusOutcome,
 } from './expectations';
-import { HttpClient, Reply, field } from './http';
+import { HttpClient, Reply, csrfTokenOf, field } from './http';
 
 /** The demo data a fresh development database is seeded with (README, Quick start). */
 const USER = { username: 'user0', password: 'password0' };
@@ -102,7 +102,7 @@ export class PkceLab {
     const page = await this.browser.get(loginUrl.pathname + loginUrl.search, {
       headers: { accept: 'text/html' },
     });
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const csrf = csrfTokenOf(page);
     if (page.status !== 200 || !csrf) {
       throw new LabStepFailed(`GET /login: ${page.status}, no csrf_token in the form`);
     }

@@ -1,7 +1,7 @@
 import type { WalletMethod } from '../proofs/proof-vocabulary';
 import { LabStepFailed, Outcome, allOf, describeReply, errorOutcome } from './expectations';
 import type { ErrorAnswer } from './expectations';
-import { HttpClient, Reply, field } from './http';
+import { HttpClient, Reply, csrfTokenOf, field } from './http';
 
 /**
  * The answer of POST /wallet/nonce, for either chain: the nonce, what it is bound to (address and
@@ -123,7 +123,7 @@ export abstract class WalletLab<
   private async loginPage(): Promise<{ browser: HttpClient; csrf: string }> {
     const browser = new HttpClient(this.baseUrl, this.signal);
     const page = await browser.get('/login', { headers: { accept: 'text/html' } });
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1];
+    const csrf = csrfTokenOf(page);
     if (page.status !== 200 || !csrf) {
       throw new LabStepFailed(`GET /login: ${page.status}, no csrf_token in the form`);
     }
