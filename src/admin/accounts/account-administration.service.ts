@@ -64,15 +64,6 @@ export class AccountAdministration {
   }
 
   /**
-   * Refuses (AdminError not_found, as subjectOf) a `user` that names no account, before an
-   * action on what it holds: a typo is "no user", never "nothing to do". The action goes on with
-   * `user` as given (the subject its sessions, grants and consents are stored under).
-   */
-  async mustName(user: string): Promise<void> {
-    await this.subjectOf(user);
-  }
-
-  /**
    * The subject of the account `who` names: a username (its password's account), a method key
    * (a wallet's CAIP-10 id, `passkey:…`, `password:…`: the account it signs in; a wallet no
    * account lists is an account of its own), or a subject with methods listed. AdminError when

@@ -15,10 +15,12 @@ export class ConsentAdministration {
     private readonly accounts: AccountAdministration,
   ) {}
 
-  /** The consents of `sub`; AdminError not_found when it names no account. */
-  async list(sub: string): Promise<Consent[]> {
-    await this.accounts.mustName(sub);
-    return this.consents.list(sub);
+  /**
+   * The consents of the account `user` names (a username, a subject or a method key:
+   * AccountAdministration.subjectOf); AdminError not_found when it names none.
+   */
+  async list(user: string): Promise<Consent[]> {
+    return this.consents.list(await this.accounts.subjectOf(user));
   }
 
   /**
@@ -26,19 +28,18 @@ export class ConsentAdministration {
    * not_found when the user names no account.
    */
   async page(filter: ConsentFilter, page: ConsentPageRead): Promise<Consent[]> {
-    if (filter.sub !== undefined) await this.accounts.mustName(filter.sub);
-    return this.consents.page(filter, page);
+    const sub = filter.sub === undefined ? undefined : await this.accounts.subjectOf(filter.sub);
+    return this.consents.page(sub === undefined ? filter : { ...filter, sub }, page);
   }
 
   /**
-   * Forgets what `sub` allowed `clientId` (or every client); how many consents went. AdminError
-   * not_found when `sub` names no account (a typo is not "0 revoked").
+   * Forgets what the account `user` names (as list) allowed `clientId` (or every client); how
+   * many consents went. AdminError not_found when it names none (a typo is not "0 revoked").
    */
-  revoke(sub: string, clientId: string | undefined, call: AdminCall): Promise<number> {
-    const targets = { sub, ...(clientId === undefined ? {} : { client_id: clientId }) };
+  revoke(user: string, clientId: string | undefined, call: AdminCall): Promise<number> {
+    const targets = { sub: user, ...(clientId === undefined ? {} : { client_id: clientId }) };
     return this.audit.around(call, 'consents.revoke', targets, async () => {
-      await this.accounts.mustName(sub);
-      return this.consents.revoke(sub, clientId);
+      return this.consents.revoke(await this.accounts.subjectOf(user), clientId);
     });
   }
 }

@@ -37,7 +37,11 @@ export class GrantAdministration {
     { includeEnded, limit }: { includeEnded: boolean; limit: number },
   ): Promise<ListedGrant[]> {
     const now = this.clock.now();
-    const grants = await this.grants.list(filter, { now, includeEnded, limit });
+    const grants = await this.grants.list(await this.resolved(filter), {
+      now,
+      includeEnded,
+      limit,
+    });
     return grants.map((grant) => ({ ...grant, status: statusOf(grant, now) }));
   }
 
@@ -60,7 +64,7 @@ export class GrantAdministration {
     page: { readonly after?: string; readonly limit: number },
   ): Promise<ListedGrant[]> {
     const now = this.clock.now();
-    const grants = await this.grants.page(filter, page);
+    const grants = await this.grants.page(await this.resolved(filter), page);
     return grants.map((grant) => ({ ...grant, status: statusOf(grant, now) }));
   }
 
@@ -103,9 +107,22 @@ export class GrantAdministration {
       ...(filter.clientId === undefined ? {} : { client_id: filter.clientId }),
     };
     return this.audit.around(call, 'grants.revoke_all', targets, async () => {
-      if (filter.sub !== undefined) await this.accounts.mustName(filter.sub);
-      return this.grants.revokeAll(filter, 'revoked_by_admin', this.clock.now());
+      return this.grants.revokeAll(
+        await this.resolved(filter),
+        'revoked_by_admin',
+        this.clock.now(),
+      );
     });
+  }
+
+  /**
+   * The filter on the subject of the account its user names (a username, a subject or a method
+   * key: AccountAdministration.subjectOf); AdminError not_found when it names none (a typo is
+   * not "no grants").
+   */
+  private async resolved(filter: GrantFilter): Promise<GrantFilter> {
+    if (filter.sub === undefined) return filter;
+    return { ...filter, sub: await this.accounts.subjectOf(filter.sub) };
   }
 }
 

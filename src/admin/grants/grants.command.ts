@@ -35,7 +35,7 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
   grants
     .command('list')
     .description('live grants, newest first')
-    .option('--user <sub>', 'of this subject (a username, or eip155:<chain>:<address>)')
+    .option('--user <user>', 'of the account it names (a username, a subject or a method key)')
     .option('--client <client_id>', 'at this client')
     .option('--all', 'include revoked and expired grants')
     .addOption(limitOption(DEFAULT_LIMIT, MAX_LIMIT))
@@ -62,7 +62,7 @@ export function registerGrantsCommands(program: Command, deps: CommandDeps): voi
         'or every live grant of a user, a client, or a user at a client',
     )
     .argument('[grant_id]')
-    .option('--user <sub>', 'every live grant of this subject')
+    .option('--user <user>', 'every live grant of the account it names')
     .option('--client <client_id>', 'every live grant at this client')
     .action(
       async (

@@ -40,10 +40,11 @@ export class SessionAdministration {
 
   /**
    * The account's live sessions, newest sign-in first, at most `limit` (MAX_LISTED_SESSIONS);
-   * AdminError not_found when `sub` names no account (AccountAdministration.mustName).
+   * `user` is a username, a subject or a method key (AccountAdministration.subjectOf); AdminError
+   * not_found when it names no account.
    */
-  async list(sub: string, limit = MAX_LISTED_SESSIONS): Promise<ListedSession[]> {
-    await this.accounts.mustName(sub);
+  async list(user: string, limit = MAX_LISTED_SESSIONS): Promise<ListedSession[]> {
+    const sub = await this.accounts.subjectOf(user);
     const live = await this.sessions.listLive(sub, this.clock.now(), limit);
     return live.map(listed);
   }
@@ -51,41 +52,40 @@ export class SessionAdministration {
   /**
    * A page of the account's live sessions, newest sign-in first (those of one instant by sid),
    * after `after`; possibly more than `limit` (SessionRepository.pageLive). AdminError not_found
-   * when `sub` names no account.
+   * when `user` names no account (as list).
    */
   async page(
-    sub: string,
+    user: string,
     page: { readonly after?: SessionPosition; readonly limit: number },
   ): Promise<ListedSession[]> {
-    await this.accounts.mustName(sub);
+    const sub = await this.accounts.subjectOf(user);
     return (await this.sessions.pageLive(sub, this.clock.now(), page)).map(listed);
   }
 
-  /** One live session of the account, by its `sid`; AdminError (not_found) when none. */
-  async show(sub: string, sid: string): Promise<ListedSession> {
-    return listed(await this.liveSession(sub, sid));
+  /** One live session of the account `user` names (as list), by its `sid`; AdminError (not_found) when none. */
+  async show(user: string, sid: string): Promise<ListedSession> {
+    return listed(await this.liveSession(await this.accounts.subjectOf(user), sid));
   }
 
   /** Ends one session of the account (back-channel logout to its clients, its grants revoked). */
-  revoke(sub: string, sid: string, call: AdminCall): Promise<ListedSession> {
-    return this.audit.around(call, 'sessions.revoke', { sub, sid }, async () => {
-      const session = await this.liveSession(sub, sid);
+  revoke(user: string, sid: string, call: AdminCall): Promise<ListedSession> {
+    return this.audit.around(call, 'sessions.revoke', { sub: user, sid }, async () => {
+      const session = await this.liveSession(await this.accounts.subjectOf(user), sid);
       await this.logout.end([session.idHash], 'admin_revoked');
       return listed(session);
     });
   }
 
   /**
-   * Ends every live session of the account, as "Sign out everywhere" does; AdminError not_found
-   * when `sub` names no account (a typo is not "0 sessions ended").
+   * Ends every live session of the account `user` names (as list), as "Sign out everywhere"
+   * does; AdminError not_found when it names none (a typo is not "0 sessions ended").
    */
   revokeAll(
-    sub: string,
+    user: string,
     call: AdminCall,
   ): Promise<{ sessionsEnded: number; grantsRevoked: number }> {
-    return this.audit.around(call, 'sessions.revoke_all', { sub }, async () => {
-      await this.accounts.mustName(sub);
-      return this.logout.endAllOf(sub, 'admin_revoked');
+    return this.audit.around(call, 'sessions.revoke_all', { sub: user }, async () => {
+      return this.logout.endAllOf(await this.accounts.subjectOf(user), 'admin_revoked');
     });
   }
 

@@ -999,11 +999,12 @@ describe('the admin API (/admin/v1)', () => {
       expect(new Set(seen).size).toBe(1000);
       expect(perPage).toHaveLength(10);
       for (const sent of perPage) {
-        // The page is one find; beside it only the token's grant check and the limiter's count.
+        // The page is one find; beside it only the token's grant check, the limiter's count and
+        // the user's lookup (the account its username signs in).
         expect(sent.filter((command) => command === 'page')).toHaveLength(1);
         expect({ sent, length: sent.length }).toEqual({
           sent,
-          length: Math.min(sent.length, 3),
+          length: Math.min(sent.length, 4),
         });
       }
     });
@@ -1143,6 +1144,9 @@ describe('the admin API (/admin/v1)', () => {
       );
       const get = (path: string, query: object) => t.http().get(path).query(query).set(as(reader));
       refusedAsGhost(await get('/admin/v1/sessions', { user: GHOST }));
+      refusedAsGhost(await get('/admin/v1/sessions/abc', { user: GHOST }));
+      refusedAsGhost(await get('/admin/v1/grants', { user: GHOST }));
+      refusedAsGhost(await get('/admin/v1/grants', { user: GHOST, client: 'demo-client' }));
       refusedAsGhost(await get('/admin/v1/consents', { user: GHOST }));
       refusedAsGhost(await get('/admin/v1/consents', { user: GHOST, client: 'demo-client' }));
 
@@ -1178,6 +1182,40 @@ describe('the admin API (/admin/v1)', () => {
         .query({ user: 'quiet' })
         .set(as(reader));
       expect(listed.body).toEqual({ items: [], next: null });
+    });
+
+    it('acts on the account a username signs in, not on the username as a subject', async () => {
+      // A person who signed in by email and then set a password: the username's account is the
+      // email account's minted subject, where its grants are held.
+      const created = await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(admin))
+        .send({ username: 'mailer', password: PASSWORD });
+      expect(created.status).toBe(201);
+      const account = 'account:mailer-minted-subject';
+      await t.connection
+        .db!.collection('users')
+        .updateOne({ _id: 'mailer' as never }, { $set: { sub: account } });
+      await insertLiveGrant('g-mailer', account);
+      const listed = await t
+        .http()
+        .get('/admin/v1/grants')
+        .query({ user: 'mailer' })
+        .set(as(reader));
+      expect(itemsOf<{ grant_id: string; sub: string }>(listed)).toEqual([
+        expect.objectContaining({ grant_id: 'g-mailer', sub: account }),
+      ]);
+      const revoked = await t
+        .http()
+        .post('/admin/v1/grants/revoke')
+        .set(as(admin))
+        .send({ user: 'mailer' });
+      expect(revoked.body).toEqual({ revoked: 1 });
+      const cli = await adminCli(t, ['grants', 'list', '--user', 'mailer', '--all', '--json']);
+      expect(JSON.parse(cli.stdout)).toEqual([
+        expect.objectContaining({ grant_id: 'g-mailer', sub: account, status: 'revoked' }),
+      ]);
     });
 
     it('is "no user or account" from proofgate-admin too (exit 1), the same service under both', async () => {
