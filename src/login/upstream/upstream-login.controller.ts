@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Header, Param, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  Param,
+  Query,
+  Req,
+  Res,
+  applyDecorators,
+} from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   type HttpRequest,
@@ -9,6 +19,7 @@ import {
 import { CsrfFormPost } from '../../platform/http/csrf-form-post';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { UPSTREAM_PER_IP } from '../../upstream/upstream.rate-limits';
+import type { LoginExchange } from '../login-csrf';
 import { AccountPageRequestDto } from '../account/account-page.dto';
 import { UpstreamStartQueryDto } from './upstream-login.dto';
 import { UPSTREAM_ERROR_PARAM, UpstreamSessionLogin } from './upstream-session-login.service';
@@ -21,8 +32,25 @@ const PROVIDER = {
 
 const REFUSED = `A refusal: a 303 to the login page (the account page, for a link) with ${UPSTREAM_ERROR_PARAM}=<reason>, which shows it in an element with role="alert"`;
 
-/** To the provider (302), or, a path of ours, to the page that tells why not (303). */
-function redirectTo(req: HttpRequest, res: HttpResponse, location: string): void {
+/** A sign-in or link that starts at a provider: its id, and where the browser goes (302 or 303). */
+function ToProvider() {
+  return applyDecorators(
+    ApiParam(PROVIDER),
+    ApiResponse({ status: 302, description: 'To the provider' }),
+    ApiResponse({ status: 303, description: REFUSED }),
+  );
+}
+
+/**
+ * Starts the round trip: to the provider (302), or, a path of ours, to the page that tells why
+ * not (303).
+ */
+async function toProvider(
+  req: HttpRequest,
+  res: HttpResponse,
+  start: (http: LoginExchange) => Promise<string>,
+): Promise<void> {
+  const location = await start({ req, res: cookieWriter(res) });
   redirect(req, res, location.startsWith('/') ? 303 : 302, location);
 }
 
@@ -37,37 +65,30 @@ function queryOf(req: HttpRequest): string {
  * PKCE, Proofgate as the relying party). Every refusal (a cancel, a forged or replayed state, a
  * mix-up, a provider down) ends on the login page, never in an error status.
  */
+@RateLimit('closed', perIp(UPSTREAM_PER_IP))
 @ApiTags('login')
 @Controller('login/upstream')
 export class UpstreamLoginController {
   constructor(private readonly login: UpstreamSessionLogin) {}
 
   @Get(':id')
-  @RateLimit('closed', perIp(UPSTREAM_PER_IP))
   @ApiOperation({
     summary: 'Sign in at an upstream provider: a 302 to its authorization endpoint',
     description:
       'Issues the sign-in’s state, nonce and PKCE verifier as one challenge bound to this browser’s pre-login session (pg_presession, set when missing) and to the provider, and sends the browser to the provider with the S256 code_challenge. return_to survives the round trip.',
   })
-  @ApiParam(PROVIDER)
-  @ApiResponse({ status: 302, description: 'To the provider' })
-  @ApiResponse({ status: 303, description: REFUSED })
+  @ToProvider()
   @Header('Cache-Control', 'no-store')
-  async start(
+  start(
     @Param('id') id: string,
     @Query() query: UpstreamStartQueryDto,
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
   ): Promise<void> {
-    redirectTo(
-      req,
-      res,
-      await this.login.start(id, query.return_to, { req, res: cookieWriter(res) }),
-    );
+    return toProvider(req, res, (http) => this.login.start(id, query.return_to, http));
   }
 
   @Get(':id/callback')
-  @RateLimit('closed', perIp(UPSTREAM_PER_IP))
   @ApiOperation({
     summary: 'The provider’s answer (its redirect URI): signed in, then to return_to',
     description:
@@ -102,19 +123,13 @@ export class UpstreamLinkController {
       'Needs the page’s CSRF token and a recent sign-in (ACCOUNT_RECENT_LOGIN_SECONDS; with a passkey where ACCOUNT_CHANGES_REQUIRE_PHR asks it). Then as GET /login/upstream/{id}: the state is also bound to this account, and the callback links the provider account (never one that already signs in another account) and returns to /account.',
   })
   @RateLimit('closed', perIp(UPSTREAM_PER_IP))
-  @ApiParam(PROVIDER)
-  @ApiResponse({ status: 302, description: 'To the provider' })
-  @ApiResponse({ status: 303, description: REFUSED })
-  async link(
+  @ToProvider()
+  link(
     @Param('id') id: string,
     @Body() form: AccountPageRequestDto,
     @Req() req: HttpRequest,
     @Res() res: HttpResponse,
   ): Promise<void> {
-    redirectTo(
-      req,
-      res,
-      await this.login.startLink(id, form.csrf_token, { req, res: cookieWriter(res) }),
-    );
+    return toProvider(req, res, (http) => this.login.startLink(id, form.csrf_token, http));
   }
 }
