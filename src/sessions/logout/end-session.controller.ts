@@ -9,6 +9,7 @@ import {
   Req,
   Res,
   UseFilters,
+  applyDecorators,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -43,6 +44,18 @@ function send(
 ): void {
   if (outcome.kind === 'redirect') redirect(req, res, status, outcome.location);
   else sendHtml(res, 200, outcome.html);
+}
+
+/**
+ * What an RP-initiated logout request is answered with besides its redirect and pages, GET or POST
+ * alike: a refusal, as a page for a browser (EndSessionErrorPages); never cached.
+ */
+function EndSessionAnswers(badRequest: string) {
+  return applyDecorators(
+    ApiBadRequestResponse({ description: badRequest, type: ErrorResponseDto }),
+    Header('Cache-Control', 'no-store'),
+    UseFilters(EndSessionErrorPages),
+  );
 }
 
 /**
@@ -85,13 +98,9 @@ export class EndSessionController {
     description:
       'The confirmation page, or the signed-out page (with post_logout_redirect_uri as a link when no valid id_token_hint vouched for it)',
   })
-  @ApiBadRequestResponse({
-    description:
-      'invalid_request: bad id_token_hint, unregistered post_logout_redirect_uri, …; a browser gets it as a page',
-    type: ErrorResponseDto,
-  })
-  @Header('Cache-Control', 'no-store')
-  @UseFilters(EndSessionErrorPages)
+  @EndSessionAnswers(
+    'invalid_request: bad id_token_hint, unregistered post_logout_redirect_uri, …; a browser gets it as a page',
+  )
   async get(
     @Query() query: EndSessionRequestDto,
     @Req() req: HttpRequest,
@@ -106,12 +115,7 @@ export class EndSessionController {
   @ApiConsumes(FORM)
   @ApiBody({ type: EndSessionRequestDto })
   @ApiResponse({ status: 303, description: 'Signed out; Location is post_logout_redirect_uri' })
-  @ApiBadRequestResponse({
-    description: 'invalid_request; a browser gets it as a page',
-    type: ErrorResponseDto,
-  })
-  @Header('Cache-Control', 'no-store')
-  @UseFilters(EndSessionErrorPages)
+  @EndSessionAnswers('invalid_request; a browser gets it as a page')
   async post(
     @Body() form: EndSessionRequestDto,
     @Req() req: HttpRequest,
