@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Header, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+  applyDecorators,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConsumes,
@@ -23,7 +34,7 @@ import {
 } from '../../platform/http/http-exchange';
 import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
-import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
+import { RateLimit, type RateLimitRule, perIp } from '../../platform/rate-limit/rate-limit';
 import { PageSignInResponseDto } from '../page-sign-in-response.dto';
 import { EmailLoginErrorPages } from './email-login-error.filter';
 import {
@@ -44,6 +55,37 @@ function wantsPage(req: HttpRequest): boolean {
 
 const DISABLED = 'not_found: email sign-in is not enabled here (EMAIL_LOGIN, or no mail transport)';
 
+/** An email sign-in route: what it does, and the limit per IP it is charged to. */
+interface EmailLoginRouteOptions {
+  readonly limit: RateLimitRule;
+  readonly summary: string;
+  readonly description: string;
+}
+
+/**
+ * What every email sign-in route declares: its limit per IP, its documentation, the not_found it
+ * answers where email sign-in is off, and no caching of its answer.
+ */
+function EmailLoginRoute({ limit, summary, description }: EmailLoginRouteOptions) {
+  return applyDecorators(
+    RateLimit('closed', perIp(limit)),
+    ApiOperation({ summary, description }),
+    ApiNotFoundResponse({ description: DISABLED, type: ErrorResponseDto }),
+    Header('Cache-Control', 'no-store'),
+  );
+}
+
+/** A sign-in's answer: where to go next, as JSON for a script, as a 303 for a browser's form. */
+function SignedInAnswers(json: string) {
+  return applyDecorators(
+    ApiOkResponse({ description: json, type: PageSignInResponseDto }),
+    ApiResponse({
+      status: 303,
+      description: 'Logged in (a browser’s form post): Location is return_to',
+    }),
+  );
+}
+
 /**
  * Email sign-in on the login page. Each route answers a script (JSON, or no Accept) as POST
  * /login/siwe does, and a browser's plain form post with pages (the code form, a 303 to
@@ -56,8 +98,8 @@ export class EmailLoginController {
   constructor(private readonly login: EmailSessionLogin) {}
 
   @Post('start')
-  @RateLimit('closed', perIp(EMAIL_CODES_PER_IP))
-  @ApiOperation({
+  @EmailLoginRoute({
+    limit: EMAIL_CODES_PER_IP,
     summary: 'Email a sign-in code and link to an address, for this browser',
     description:
       'Checks the login page CSRF token (bound to the pg_presession cookie), charges the address (RATE_LIMIT_EMAIL_CODES_PER_ADDRESS, 5 per 15 minutes), the browser and the IP, then queues a mail with an 8-digit code and a link, both valid 10 minutes in this browser only; a new request replaces this browser’s earlier code. The answer is the same whether or not an account has the address. JSON or a form; a browser’s form post gets the code page.',
@@ -68,13 +110,11 @@ export class EmailLoginController {
     description: 'invalid_request: a malformed address, or a failed CSRF check',
     type: ErrorResponseDto,
   })
-  @ApiNotFoundResponse({ description: DISABLED, type: ErrorResponseDto })
   @ApiTooManyRequestsResponse({
     description:
       'too_many_requests with Retry-After: the address, the browser or the IP asked for too many codes; no mail is sent',
     type: ErrorResponseDto,
   })
-  @Header('Cache-Control', 'no-store')
   async start(
     @Body() body: EmailLoginStartDto,
     @Req() req: HttpRequest,
@@ -87,18 +127,14 @@ export class EmailLoginController {
   }
 
   @Post('verify')
-  @RateLimit('closed', perIp(EMAIL_VERIFY_PER_IP))
-  @ApiOperation({
+  @EmailLoginRoute({
+    limit: EMAIL_VERIFY_PER_IP,
     summary: 'Sign in with the emailed code: a login session, no tokens',
     description:
       'Checks the login page CSRF token, then redeems this browser’s code once: 5 wrong codes spend it. Every refused code gets the same answer (a code sent to another browser is a wrong code here, and costs that browser nothing). A new address creates an account (ACCOUNT_CREATIONS_PER_IP_PER_HOUR). Starts a login session (auth_method email, amr otp) and answers where to go next, as POST /login/siwe.',
   })
   @ApiConsumes('application/json', FORM)
-  @ApiOkResponse({ description: 'Logged in', type: PageSignInResponseDto })
-  @ApiResponse({
-    status: 303,
-    description: 'Logged in (a browser’s form post): Location is return_to',
-  })
+  @SignedInAnswers('Logged in')
   @ApiBadRequestResponse({
     description: 'invalid_request: not 8 digits, or a failed CSRF check',
     type: ErrorResponseDto,
@@ -108,9 +144,7 @@ export class EmailLoginController {
       'invalid_code: wrong, expired, used, spent by 5 wrong codes, or sent to another browser',
     type: ErrorResponseDto,
   })
-  @ApiNotFoundResponse({ description: DISABLED, type: ErrorResponseDto })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
-  @Header('Cache-Control', 'no-store')
   async verify(
     @Body() body: EmailLoginVerifyDto,
     @Req() req: HttpRequest,
@@ -136,8 +170,8 @@ export class EmailLoginController {
   }
 
   @Get('link')
-  @RateLimit('closed', perIp(EMAIL_VERIFY_PER_IP))
-  @ApiOperation({
+  @EmailLoginRoute({
+    limit: EMAIL_VERIFY_PER_IP,
     summary: 'The mail’s link: a page that confirms the sign-in from this browser',
     description:
       'Signs nobody in by itself (mail scanners open links): its form posts the token with this browser’s CSRF token to POST /login/email/link.',
@@ -147,8 +181,6 @@ export class EmailLoginController {
     description: 'invalid_request: not a link token',
     type: ErrorResponseDto,
   })
-  @ApiNotFoundResponse({ description: DISABLED, type: ErrorResponseDto })
-  @Header('Cache-Control', 'no-store')
   @Header('Referrer-Policy', 'no-referrer')
   showLink(
     @Query() query: EmailLinkQueryDto,
@@ -168,18 +200,14 @@ export class EmailLoginController {
   }
 
   @Post('link')
-  @RateLimit('closed', perIp(EMAIL_VERIFY_PER_IP))
-  @ApiOperation({
+  @EmailLoginRoute({
+    limit: EMAIL_VERIFY_PER_IP,
     summary: 'Sign in with the mail’s link, confirmed from the browser that asked',
     description:
       'Checks the CSRF token, then redeems this browser’s code request by the link’s token (once, as a code would be), starts a login session and goes to the return_to the code was asked with.',
   })
   @ApiConsumes(FORM, 'application/json')
-  @ApiOkResponse({ description: 'Logged in (JSON)', type: PageSignInResponseDto })
-  @ApiResponse({
-    status: 303,
-    description: 'Logged in (a browser’s form post): Location is return_to',
-  })
+  @SignedInAnswers('Logged in (JSON)')
   @ApiBadRequestResponse({
     description: 'invalid_request: a failed CSRF check',
     type: ErrorResponseDto,
@@ -188,8 +216,6 @@ export class EmailLoginController {
     description: 'invalid_code: expired, used, or asked for in another browser',
     type: ErrorResponseDto,
   })
-  @ApiNotFoundResponse({ description: DISABLED, type: ErrorResponseDto })
-  @Header('Cache-Control', 'no-store')
   async confirmLink(
     @Body() body: EmailLinkConfirmDto,
     @Req() req: HttpRequest,
