@@ -1,7 +1,7 @@
 import { Body, Controller } from '@nestjs/common';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SwaggerModule, DocumentBuilder, type OpenAPIObject } from '@nestjs/swagger';
-import { Test } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { documentedRoutes } from '../../../test/support/documented-routes';
 import { FORM } from '../openapi/api-decorators';
 import { CsrfFormPost } from './csrf-form-post';
 
@@ -37,13 +37,7 @@ describe('CsrfFormPost', () => {
   let document: OpenAPIObject;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ controllers: [FormsController] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-      logger: false,
-    });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+    ({ app, document } = await documentedRoutes([FormsController]));
   });
   afterAll(() => app.close());
 
