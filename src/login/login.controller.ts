@@ -2,7 +2,7 @@ import { PHISHING_RESISTANT_HARDWARE, acrRequestedBy } from '../protocol-rules/a
 import { AccountService } from '../accounts/account.service';
 import { credentialIdOf } from '../accounts/account';
 import type { ProofDescriptor } from '../proofs/proof-descriptor';
-import { Body, Controller, Get, Header, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Header, Post, Query, Req, Res } from '@nestjs/common';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -15,7 +15,8 @@ import {
 import { ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RateLimit, perIp } from '../platform/rate-limit/rate-limit';
 import { LOGIN_PER_IP } from './login.rate-limits';
-import { ApiHtmlPage, FORM } from '../platform/openapi/api-decorators';
+import { FORM } from '../platform/openapi/api-decorators';
+import { HtmlPageGet } from '../platform/http/html-page-get';
 import { LoginFormDto } from './login-form.dto';
 import { LoginPageQueryDto } from './login-page-query.dto';
 import { ProofList } from '../proofs/proof-list';
@@ -120,10 +121,7 @@ export class LoginController {
   /** A button per proof that has one, from the registry; a link per upstream provider. */
   private readonly offers: PageOffers;
 
-  @Get()
-  @ApiOperation({ summary: 'The password login form (HTML, with a CSRF token)' })
-  @ApiHtmlPage()
-  @Header('Cache-Control', 'no-store')
+  @HtmlPageGet({ summary: 'The password login form (HTML, with a CSRF token)' })
   async showForm(
     @Query() query: LoginPageQueryDto,
     @Req() req: HttpRequest,

@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Header, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Query, Req, Res, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
-  ApiOperation,
   ApiResponse,
   ApiTags,
   ApiUnauthorizedResponse,
@@ -13,11 +12,11 @@ import { Oid4vpCompleteQueryDto, Oid4vpRequestCreatedDto } from '../oid4vp/oid4v
 import { IdentityWalletLinkErrorPages } from './identity-wallet-link-error.filter';
 import { renderIdentityWalletLinkPage } from './identity-wallet-link.page';
 import { type PageLocale, askedLocaleOf, pageLocaleOf } from '../../platform/i18n/page-locale';
-import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { CallerAddress } from '../../platform/http/client-address';
 import { CsrfFormPost } from '../../platform/http/csrf-form-post';
+import { HtmlPageGet } from '../../platform/http/html-page-get';
 import { AccountAction, AccountForm } from './account-routes.decorator';
 import {
   type HttpRequest,
@@ -80,11 +79,8 @@ export class AccountPageController {
     this.providers = upstream.providers.map(({ id, name }) => ({ id, name }));
   }
 
-  @Get()
-  @ApiOperation({ summary: 'The account page: sign-in methods, add a passkey, remove, sign out' })
-  @ApiHtmlPage()
+  @HtmlPageGet({ summary: 'The account page: sign-in methods, add a passkey, remove, sign out' })
   @ApiResponse({ status: 303, description: 'No session: to /login, and back here after' })
-  @Header('Cache-Control', 'no-store')
   async show(
     @Query() query: AccountPageQueryDto,
     @Req() req: HttpRequest,
@@ -178,16 +174,16 @@ export class AccountPageController {
     return this.page.identityWalletRequest({ req, res: cookieWriter(res) }, body.csrf_token);
   }
 
-  @Get('oid4vp/complete')
-  @RateLimit('closed', perIp(OID4VP_PER_IP))
-  @UseFilters(IdentityWalletLinkErrorPages)
-  @Header('Cache-Control', 'no-store')
-  @ApiOperation({
+  @HtmlPageGet({
+    path: 'oid4vp/complete',
     summary:
       'The wallet’s redirect after “Link your identity wallet”: the credential to link, for the person to confirm',
     description:
       'Links nothing: answers a page that shows the credential (its issuer, type, and the name it disclosed) and posts POST /account/oid4vp/complete with its CSRF token. Only in a browser signed in to the account that asked, whose login may change it now (recent, on this device): the page that showed the QR code may have been a phisher’s. Any other browser spends the code and ends the request refused (its poll answers refused); a browser reading HTML gets a page saying why.',
+    page: 'The credential to link, and the form that links it',
   })
+  @RateLimit('closed', perIp(OID4VP_PER_IP))
+  @UseFilters(IdentityWalletLinkErrorPages)
   @ApiBadRequestResponse({
     description:
       'invalid_request: unknown or used, or this browser is not signed in to the account that asked',
@@ -198,7 +194,6 @@ export class AccountPageController {
       'insufficient_user_authentication: the account’s login is not recent, or not one that may change it',
     type: ErrorResponseDto,
   })
-  @ApiHtmlPage('The credential to link, and the form that links it')
   async identityWalletLinkPage(
     @Query() query: Oid4vpCompleteQueryDto,
     @Req() req: HttpRequest,

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiExtraModels,
@@ -23,6 +12,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
+import { HtmlPageGet } from '../../platform/http/html-page-get';
 import { pageWallets } from '../../proofs/proof-descriptor';
 import { ProofList } from '../../proofs/proof-list';
 import { ApprovalAnswerPost } from './approval-answer.decorator';
@@ -37,7 +27,6 @@ import {
   sendJson,
   varyOn,
 } from '../../platform/http/http-exchange';
-import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import type { LoginSession } from '../../sessions/session';
@@ -101,19 +90,16 @@ export class CibaApprovalsController {
   /** The wallet chains' scripts, for "Approve with wallet". */
   private readonly walletScripts: readonly string[];
 
-  @Get()
-  @ApiOperation({
+  @HtmlPageGet({
     summary: 'The signed-in account’s pending backchannel requests (CIBA): HTML, or JSON',
     description: `With \`Accept: application/json\`: \`{ approvals, total, csrf_token }\`: the newest ${MAX_LISTED_APPROVALS} pending requests, and how many are pending in all (the page says so when some are not listed). Each request’s element on the page carries \`data-approval-id\`, its opaque id (never the auth_req_id).`,
   })
-  @ApiHtmlPage()
   @ApiOkResponse({ type: PendingApprovalsDto, description: 'With Accept: application/json' })
   @ApiResponse({ status: 303, description: 'No session (HTML): to /login, and back here after' })
   @ApiUnauthorizedResponse({
     description: 'No session (JSON): login_required',
     type: ErrorResponseDto,
   })
-  @Header('Cache-Control', 'no-store')
   async page(
     @Query() query: ApprovalsPageQueryDto,
     @Req() req: HttpRequest,

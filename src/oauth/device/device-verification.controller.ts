@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Header, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Query, Req, Res } from '@nestjs/common';
 import {
   ApiFoundResponse,
-  ApiOperation,
   ApiResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -10,6 +9,7 @@ import { SessionService } from '../../sessions/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { clientAddress } from '../../platform/http/client-address';
 import { CsrfFormPost } from '../../platform/http/csrf-form-post';
+import { HtmlPageGet } from '../../platform/http/html-page-get';
 import {
   type HttpRequest,
   type HttpResponse,
@@ -17,7 +17,6 @@ import {
   redirect,
   sendHtml,
 } from '../../platform/http/http-exchange';
-import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
@@ -60,15 +59,13 @@ export class DeviceVerificationController {
     private readonly csrf: CsrfProtection,
   ) {}
 
-  @Get()
-  @ApiOperation({
+  @HtmlPageGet({
     summary: 'The device verification page (RFC 8628 §3.3)',
     description:
       'A form with the `user_code` input, prefilled from `verification_uri_complete`; a signed-out user is sent to /login first and comes back here.',
+    page: 'The code entry form (HTML), posted to POST /device',
   })
-  @ApiHtmlPage('The code entry form (HTML), posted to POST /device')
   @ApiFoundResponse({ description: 'To /login, and back here after it' })
-  @Header('Cache-Control', 'no-store')
   async page(
     @Query() query: DeviceVerificationQueryDto,
     @Req() req: HttpRequest,

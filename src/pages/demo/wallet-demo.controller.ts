@@ -1,8 +1,8 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Header } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { renderWalletDemoPage } from './wallet-demo.page';
-import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
+import { HtmlPageGet } from '../../platform/http/html-page-get';
 import { wordList } from '../../platform/text/word-list';
 import { WALLET_PROOFS } from '../../proof-registry';
 import { pageWallets } from '../../proofs/proof-descriptor';
@@ -13,16 +13,14 @@ import { pageWallets } from '../../proofs/proof-descriptor';
 export class WalletDemoController {
   constructor(private readonly tokens: TokenConfig) {}
 
-  @Get('wallet')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  @ApiOperation({
+  @HtmlPageGet({
+    path: 'wallet',
     summary: `Demo dApp: connect a wallet, sign in with ${wordList(
       WALLET_PROOFS.map((proof) => proof.shortLabel),
       'or',
     )}, call /api/me, sign out`,
   })
-  @ApiHtmlPage()
+  @Header('Content-Type', 'text/html; charset=utf-8')
   page(): string {
     return renderWalletDemoPage(
       { refreshTokenTtlSeconds: this.tokens.refreshTokenTtlSeconds },

@@ -1,5 +1,5 @@
-import { Controller, Get, Header, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Header, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { LabConfig } from '../../config/sections/lab.config';
 import { OperatorConfig } from '../../config/sections/operator.config';
 import { PageSessions } from '../../login/page-session';
@@ -11,7 +11,7 @@ import {
 } from '../../platform/http/http-exchange';
 import { wordList } from '../../platform/text/word-list';
 import { WALLET_PROOFS } from '../../proof-registry';
-import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
+import { HtmlPageGet } from '../../platform/http/html-page-get';
 
 /** The pages an instance may turn off (production does by default: they answer 404 there). */
 interface OptionalPages {
@@ -81,12 +81,8 @@ export class HomeController {
     private readonly operator: OperatorConfig,
   ) {}
 
-  @Get()
+  @HtmlPageGet({ summary: 'Landing page' })
   @Header('Content-Type', 'text/html; charset=utf-8')
-  // The header names whoever is signed in: never cached.
-  @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Landing page' })
-  @ApiHtmlPage()
   async home(
     @Req() request: HttpRequest,
     @Res({ passthrough: true }) response: HttpResponse,

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Post, Req, Res } from '@nestjs/common';
+import { Controller, Header, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -31,7 +31,7 @@ import type { LabRow, LabWait } from '../../lab-client/scenarios';
 import { OperatorConfig } from '../../config/sections/operator.config';
 import { ParConfig } from '../../config/sections/par.config';
 import { PasskeyConfig } from '../../config/sections/passkeys.config';
-import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
+import { HtmlPageGet } from '../../platform/http/html-page-get';
 
 /** One line of the streamed run (NDJSON). */
 type LabEvent =
@@ -57,11 +57,8 @@ export class LabController {
     private readonly sessions: PageSessions,
   ) {}
 
-  @Get()
+  @HtmlPageGet({ summary: 'The attack lab page (outside production)' })
   @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'The attack lab page (outside production)' })
-  @ApiHtmlPage()
   async page(
     @Req() request: HttpRequest,
     @Res({ passthrough: true }) response: HttpResponse,
