@@ -1,22 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  applyDecorators,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConsumes,
-  ApiNotFoundResponse,
   ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -34,9 +20,8 @@ import {
 } from '../../platform/http/http-exchange';
 import { ApiHtmlPage, FORM } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
-import { RateLimit, type RateLimitRule, perIp } from '../../platform/rate-limit/rate-limit';
-import { PageSignInResponseDto } from '../page-sign-in-response.dto';
 import { EmailLoginErrorPages } from './email-login-error.filter';
+import { EmailLoginRoute, SignedInAnswers } from './email-login-routes.decorator';
 import {
   EmailLinkConfirmDto,
   EmailLinkQueryDto,
@@ -51,39 +36,6 @@ import { EmailSessionLogin } from './email-session-login.service';
 /** A browser posting the page's form without its script: it reads pages, not JSON. */
 function wantsPage(req: HttpRequest): boolean {
   return acceptedType(req, ['json', 'html']) === 'html';
-}
-
-const DISABLED = 'not_found: email sign-in is not enabled here (EMAIL_LOGIN, or no mail transport)';
-
-/** An email sign-in route: what it does, and the limit per IP it is charged to. */
-interface EmailLoginRouteOptions {
-  readonly limit: RateLimitRule;
-  readonly summary: string;
-  readonly description: string;
-}
-
-/**
- * What every email sign-in route declares: its limit per IP, its documentation, the not_found it
- * answers where email sign-in is off, and no caching of its answer.
- */
-function EmailLoginRoute({ limit, summary, description }: EmailLoginRouteOptions) {
-  return applyDecorators(
-    RateLimit('closed', perIp(limit)),
-    ApiOperation({ summary, description }),
-    ApiNotFoundResponse({ description: DISABLED, type: ErrorResponseDto }),
-    Header('Cache-Control', 'no-store'),
-  );
-}
-
-/** A sign-in's answer: where to go next, as JSON for a script, as a 303 for a browser's form. */
-function SignedInAnswers(json: string) {
-  return applyDecorators(
-    ApiOkResponse({ description: json, type: PageSignInResponseDto }),
-    ApiResponse({
-      status: 303,
-      description: 'Logged in (a browser’s form post): Location is return_to',
-    }),
-  );
 }
 
 /**
