@@ -89,8 +89,12 @@ console.log(`Stream ${stream.stream_id}: polling ${stream.delivery.endpoint_url}
 const jwks = createRemoteJWKSet(new URL(metadata.jwks_uri));
 
 let stopping = false;
+// Ctrl-C ends the long poll in flight first: answered after the stream is deleted, it would be a
+// 404 that ends the receiver as a failure.
+const polling = new AbortController();
 process.on('SIGINT', async () => {
   stopping = true;
+  polling.abort();
   await fetch(`${metadata.configuration_endpoint}?stream_id=${stream.stream_id}`, {
     method: 'DELETE',
     headers: await auth(),
@@ -113,10 +117,17 @@ let ack = [];
 let setErrs = {};
 while (!stopping) {
   // returnImmediately false: Proofgate holds the poll up to SSF_LONG_POLL_MS while none waits.
-  const { sets } = await api(stream.delivery.endpoint_url, {
-    method: 'POST',
-    body: JSON.stringify({ ack, setErrs, maxEvents: 10, returnImmediately: false }),
-  });
+  let sets;
+  try {
+    ({ sets } = await api(stream.delivery.endpoint_url, {
+      method: 'POST',
+      body: JSON.stringify({ ack, setErrs, maxEvents: 10, returnImmediately: false }),
+      signal: polling.signal,
+    }));
+  } catch (error) {
+    if (stopping) break; // the poll Ctrl-C ended: the stream's deletion ends the process
+    throw error;
+  }
   ack = [];
   setErrs = {};
   for (const [jti, set] of Object.entries(sets)) {
