@@ -169,24 +169,42 @@ export class AccountService {
    * A link that will create the account's record is charged to the requester's address first
    * (ACCOUNT_CREATIONS_PER_IP_PER_HOUR, `429` past it, nothing written): see chargeCreation.
    */
-  link(
+  async link(
     sub: string,
     methodKey: string,
     requester: LinkRequester,
     passkey?: PasskeyCredential,
   ): Promise<SignInMethod & { addedAt: Date }> {
-    return this.linkWith(sub, methodKey, requester, passkey ? { passkey } : {});
+    return (await this.linkWith(sub, methodKey, requester, passkey ? { passkey } : {})).method;
+  }
+
+  /**
+   * `link` by an operator (no proof, no creation charge), telling whether the method was linked
+   * now (`created`) or the account already held it: then `method` is as stored, with the time it
+   * was first added.
+   */
+  async linkByOperator(
+    sub: string,
+    methodKey: string,
+  ): Promise<{ method: SignInMethod & { addedAt: Date }; created: boolean }> {
+    const { method, outcome } = await this.linkWith(sub, methodKey, 'operator', {});
+    if (outcome === 'claimed') return { method, created: true };
+    const stored = await this.accounts.findMethod(methodKey);
+    return {
+      method: stored?.addedAt ? { ...stored, addedAt: stored.addedAt } : method,
+      created: false,
+    };
   }
 
   /** `link` for an identity credential, with the claims its presentation disclosed. */
-  linkCredential(
+  async linkCredential(
     sub: string,
     methodKey: string,
     requester: LinkRequester,
     credential: CredentialClaims,
     issuedBy: CredentialIssuer,
   ): Promise<SignInMethod & { addedAt: Date }> {
-    return this.linkWith(sub, methodKey, requester, { credential, issuedBy });
+    return (await this.linkWith(sub, methodKey, requester, { credential, issuedBy })).method;
   }
 
   /**
@@ -208,13 +226,13 @@ export class AccountService {
   }
 
   /** `link` for an account at an upstream provider, with what the provider said of it. */
-  linkUpstream(
+  async linkUpstream(
     sub: string,
     methodKey: string,
     requester: LinkRequester,
     upstream: UpstreamAccount,
   ): Promise<SignInMethod & { addedAt: Date }> {
-    return this.linkWith(sub, methodKey, requester, { upstream });
+    return (await this.linkWith(sub, methodKey, requester, { upstream })).method;
   }
 
   private async linkWith(
@@ -222,7 +240,7 @@ export class AccountService {
     methodKey: string,
     requester: LinkRequester,
     kept: Pick<SignInMethod, 'passkey' | 'upstream' | 'credential' | 'issuedBy'>,
-  ): Promise<SignInMethod & { addedAt: Date }> {
+  ): Promise<{ method: SignInMethod & { addedAt: Date }; outcome: 'claimed' | 'already_yours' }> {
     const type = methodTypeOf(methodKey);
     if (!type) throw new Error(`not a method key: ${methodKey}`);
     await this.chargeCreation(sub, requester);
@@ -271,7 +289,7 @@ export class AccountService {
         );
       }
     }
-    return method;
+    return { method, outcome };
   }
 
   /**

@@ -11,6 +11,12 @@ import { MethodRemoval, type MethodRemoved } from '../../sessions/logout/method-
 import { walletAccountId } from './wallet-account-id';
 import { OperatorRepository } from '../../accounts/operators/operator';
 
+/** An operator's link: the method as the account holds it, and whether this call linked it. */
+export interface OperatorLink {
+  readonly method: SignInMethod & { addedAt: Date };
+  readonly created: boolean;
+}
+
 /** `proofgate-admin accounts …`: which account an operator means, and linking a wallet to it. */
 @Injectable()
 export class AccountAdministration {
@@ -91,23 +97,16 @@ export class AccountAdministration {
    * the operator has checked by other means): the subject must exist (see subjectOf: a username
    * that is no user is refused), the wallet id is checked (see walletAccountId).
    */
-  linkWallet(
-    user: string,
-    wallet: string,
-    call: AdminCall,
-  ): Promise<SignInMethod & { addedAt: Date }> {
+  linkWallet(user: string, wallet: string, call: AdminCall): Promise<OperatorLink> {
     return this.audit.around(call, 'accounts.link', { account: user, method: wallet }, () =>
       this.linkWalletNow(user, wallet),
     );
   }
 
-  private async linkWalletNow(
-    user: string,
-    wallet: string,
-  ): Promise<SignInMethod & { addedAt: Date }> {
+  private async linkWalletNow(user: string, wallet: string): Promise<OperatorLink> {
     const key = walletAccountId(wallet, this.wallet);
     const sub = await this.subjectOf(user);
-    return this.accounts.link(sub, key, 'operator');
+    return this.accounts.linkByOperator(sub, key);
   }
 
   /**
@@ -115,25 +114,18 @@ export class AccountAdministration {
    * address by other means): from then on it is the account's verified address (`email` claim)
    * and signs in to it by email.
    */
-  linkEmail(
-    user: string,
-    email: string,
-    call: AdminCall,
-  ): Promise<SignInMethod & { addedAt: Date }> {
+  linkEmail(user: string, email: string, call: AdminCall): Promise<OperatorLink> {
     return this.audit.around(call, 'accounts.link', { account: user, method: 'email' }, () =>
       this.linkEmailNow(user, email),
     );
   }
 
-  private async linkEmailNow(
-    user: string,
-    email: string,
-  ): Promise<SignInMethod & { addedAt: Date }> {
+  private async linkEmailNow(user: string, email: string): Promise<OperatorLink> {
     const address = normalizeEmail(email);
     // Not echoed: the refused input may hold the very characters that would garble a terminal.
     if (!address.ok)
       throw new AdminError(`not an email address Proofgate takes: it ${address.problem}`);
     const sub = await this.subjectOf(user);
-    return this.accounts.link(sub, emailMethodKey(address.address), 'operator');
+    return this.accounts.linkByOperator(sub, emailMethodKey(address.address));
   }
 }

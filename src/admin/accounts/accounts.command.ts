@@ -177,12 +177,13 @@ export function registerAccountsCommands(program: Command, deps: CommandDeps): v
         if (options.wallet !== undefined && methodTypeOf(options.wallet) !== 'wallet') {
           throw new UsageError('--wallet must be a CAIP-10 account id like eip155:1:0x…');
         }
-        const method = await deps.withContext((app) =>
+        const { method, created } = await deps.withContext((app) =>
           options.wallet !== undefined
             ? app.get(AccountAdministration).linkWallet(options.user, options.wallet, cliCall())
             : app.get(AccountAdministration).linkEmail(options.user, options.email!, cliCall()),
         );
-        answer(deps, command, `Linked ${method.key} to ${method.sub}.\n`, methodJson(method));
+        const said = created ? 'Linked' : 'Already linked:';
+        answer(deps, command, `${said} ${method.key} to ${method.sub}.\n`, methodJson(method));
       },
     );
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
-import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { AdminAccountDto, AdminMethodDto, AdminMethodRemovedDto } from '../api/admin-api.dto';
@@ -62,6 +62,10 @@ export class AccountsAdminController {
     AdminMethodDto,
     ACCOUNT,
   )
+  @ApiOkResponse({
+    description: 'The account already has it: the method as first added, nothing created',
+    type: AdminMethodDto,
+  })
   async link(
     @Param('account') account: string,
     @Body() body: LinkMethodDto,
@@ -70,11 +74,13 @@ export class AccountsAdminController {
     if ((body.wallet === undefined) === (body.email === undefined)) {
       throw new InvalidRequest('give exactly one of wallet and email');
     }
-    const method =
+    const { method, created } =
       body.wallet !== undefined
         ? await this.accounts.linkWallet(account, body.wallet, admin.call)
         : await this.accounts.linkEmail(account, body.email as string, admin.call);
-    admin.locate('accounts', method.sub, 'methods', method.key);
+    // Linked before: 200 and the method as it was added (nothing created, no signal sent again).
+    if (created) admin.locate('accounts', method.sub, 'methods', method.key);
+    else admin.unchanged();
     return { sub: method.sub, ...methodJson(method) };
   }
 

@@ -20,6 +20,8 @@ export interface AdminExchange {
   tagged<T>(representation: T, revision?: number): T;
   /** Where a new resource is (`Location`, RFC 9110 §10.2.2), its path segments encoded. */
   locate(...segments: string[]): void;
+  /** A create that found the resource there already: `200`, not the route's `201`. */
+  unchanged(): void;
 }
 
 export const Exchange = createParamDecorator(
@@ -37,6 +39,9 @@ export const Exchange = createParamDecorator(
       },
       locate: (...segments) => {
         response.header('Location', `/admin/v1/${segments.map(encodeURIComponent).join('/')}`);
+      },
+      unchanged: () => {
+        response.status(200);
       },
     };
   },

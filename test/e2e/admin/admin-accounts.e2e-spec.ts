@@ -27,6 +27,9 @@ describe('proofgate-admin accounts and passkeys', () => {
 
     const linked = await adminCli(t, ['accounts', 'link', '--user', 'user1', '--wallet', wallet]);
     expect(linked).toMatchObject({ code: 0, stdout: `Linked ${wallet} to user1.\n` });
+    expect(
+      await adminCli(t, ['accounts', 'link', '--user', 'user1', '--wallet', wallet]),
+    ).toMatchObject({ code: 0, stdout: `Already linked: ${wallet} to user1.\n` });
     const again = await adminCli(t, ['accounts', 'link', '--user', 'user0', '--wallet', wallet]);
     expect(again).toMatchObject({
       code: 1,

@@ -503,6 +503,17 @@ describe('the admin API (/admin/v1)', () => {
       expect(linked.headers.location).toBe(
         '/admin/v1/accounts/carol/methods/email%3Acarol%40example.com',
       );
+      // Linked again: nothing is created, so 200 and the method as it was first added.
+      const again = await t
+        .http()
+        .post('/admin/v1/accounts/carol/methods')
+        .set(as(admin))
+        .send({ email: 'carol@example.com' });
+      expect({ status: again.status, body: again.body }).toEqual({
+        status: 200,
+        body: linked.body,
+      });
+      expect(again.headers.location).toBeUndefined();
       // The account changed: the tag read before is stale.
       expect(
         (
