@@ -38,8 +38,8 @@ export class ConsentAdministration {
    */
   revoke(user: string, clientId: string | undefined, call: AdminCall): Promise<number> {
     const targets = { sub: user, ...(clientId === undefined ? {} : { client_id: clientId }) };
-    return this.audit.around(call, 'consents.revoke', targets, async () => {
-      return this.consents.revoke(await this.accounts.subjectOf(user), clientId);
-    });
+    return this.audit.around(call, 'consents.revoke', targets, async () =>
+      this.consents.revoke(await this.accounts.subjectOf(user), clientId),
+    );
   }
 }

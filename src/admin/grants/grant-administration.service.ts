@@ -106,13 +106,9 @@ export class GrantAdministration {
       ...(filter.sub === undefined ? {} : { sub: filter.sub }),
       ...(filter.clientId === undefined ? {} : { client_id: filter.clientId }),
     };
-    return this.audit.around(call, 'grants.revoke_all', targets, async () => {
-      return this.grants.revokeAll(
-        await this.resolved(filter),
-        'revoked_by_admin',
-        this.clock.now(),
-      );
-    });
+    return this.audit.around(call, 'grants.revoke_all', targets, async () =>
+      this.grants.revokeAll(await this.resolved(filter), 'revoked_by_admin', this.clock.now()),
+    );
   }
 
   /**

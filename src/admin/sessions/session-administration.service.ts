@@ -62,7 +62,10 @@ export class SessionAdministration {
     return (await this.sessions.pageLive(sub, this.clock.now(), page)).map(listed);
   }
 
-  /** One live session of the account `user` names (as list), by its `sid`; AdminError (not_found) when none. */
+  /**
+   * One live session of the account `user` names (as list), by its `sid`; AdminError (not_found)
+   * when none.
+   */
   async show(user: string, sid: string): Promise<ListedSession> {
     return listed(await this.liveSession(await this.accounts.subjectOf(user), sid));
   }
@@ -84,9 +87,9 @@ export class SessionAdministration {
     user: string,
     call: AdminCall,
   ): Promise<{ sessionsEnded: number; grantsRevoked: number }> {
-    return this.audit.around(call, 'sessions.revoke_all', { sub: user }, async () => {
-      return this.logout.endAllOf(await this.accounts.subjectOf(user), 'admin_revoked');
-    });
+    return this.audit.around(call, 'sessions.revoke_all', { sub: user }, async () =>
+      this.logout.endAllOf(await this.accounts.subjectOf(user), 'admin_revoked'),
+    );
   }
 
   private async liveSession(sub: string, sid: string): Promise<StoredSession> {
