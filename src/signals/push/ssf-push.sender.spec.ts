@@ -59,4 +59,19 @@ describe('SsfPushSender', () => {
     });
     expect(exchange).not.toHaveBeenCalled();
   });
+
+  it('pushes nothing for a stream whose stored header does not open, and says so, to be tried again', async () => {
+    const { push, exchange } = sender();
+    const delivery = {
+      method: PUSH_DELIVERY,
+      endpointUrl: 'https://receiver.example/events',
+      authorizationHeaderUnreadable: true,
+    } as const;
+    await expect(push.send(EVENT, delivery)).resolves.toEqual({
+      ok: false,
+      error:
+        'the stream authorization_header does not open with this KEY_ENCRYPTION_SECRET: replace it',
+    });
+    expect(exchange).not.toHaveBeenCalled();
+  });
 });

@@ -34,6 +34,14 @@ export class SsfPushSender {
     if (delivery.endpointUrl === undefined) {
       return { ok: false, error: 'the stream has no endpoint_url', permanent: true };
     }
+    if (delivery.authorizationHeaderUnreadable) {
+      // Tried again (backing off) until the receiver gives the stream's delivery anew: a push
+      // without the header its endpoint asked for would only be refused.
+      const error =
+        'the stream authorization_header does not open with this KEY_ENCRYPTION_SECRET: replace it';
+      this.logger.warn(`SET ${event.jti} of stream ${event.streamId} not delivered: ${error}`);
+      return { ok: false, error };
+    }
     if (
       delivery.authorizationHeader !== undefined &&
       !isHttpFieldValue(delivery.authorizationHeader)

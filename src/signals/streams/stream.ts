@@ -12,9 +12,14 @@ export interface StreamDelivery {
   readonly endpointUrl?: string;
   /**
    * Push: the `Authorization` header value to send with each SET, as the receiver gave it. A
-   * secret of the receiver's: stored, sent, never answered back, logged or audited.
+   * secret of the receiver's: stored sealed, sent, never answered back, logged or audited.
    */
   readonly authorizationHeader?: string;
+  /**
+   * Push: the stored `authorization_header` does not open with this KEY_ENCRYPTION_SECRET (it
+   * was sealed under another, or altered): no push is sent until the receiver gives it again.
+   */
+  readonly authorizationHeaderUnreadable?: true;
 }
 
 /**

@@ -9,6 +9,8 @@ import request from 'supertest';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { cliCall } from '../../../src/admin/io/cli-call';
 import { ssfAudience } from '../../../src/protocol-rules/ssf';
+import { SSF_EVENT_COLLECTION } from '../../../src/signals/outbox/persistence/ssf-event.schema';
+import { SSF_STREAM_COLLECTION } from '../../../src/signals/streams/persistence/stream.schema';
 import { AccessTokenService } from '../../../src/tokens/access-token.service';
 import { GrantRepository } from '../../../src/tokens/grants/grant.repository';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
@@ -18,6 +20,7 @@ import { adminCli } from '../../support/admin-cli';
 import { basic, login, refresh, tokensFor } from '../../support/oauth';
 import { registerPasskey } from '../../support/passkeys';
 import { expectRefusal } from '../../support/refusal';
+import { eventually } from '../../support/smtp-server';
 import { useTestApp } from '../../support/use-test-app';
 import {
   CAEP,
@@ -95,6 +98,9 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
     expect(response.status).toBe(201);
     return response.body as { stream_id: string; delivery: { endpoint_url: string } };
   }
+
+  const streams = () => t.connection.collection(SSF_STREAM_COLLECTION);
+  const streamRecord = (id: string) => streams().findOne({ _id: id as never });
 
   async function poll(token: string, streamId: string, body: Record<string, unknown> = {}) {
     const response = await t
@@ -709,6 +715,10 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
         // The receiver never sees its authorization header answered back.
         const read = await t.http().get('/ssf/streams').query({ stream_id: id }).set(as(receiver));
         expect(JSON.stringify(read.body)).not.toContain('receiver-own-secret');
+        // Nor does anyone who reads the database: the header is stored sealed.
+        const stored = await streamRecord(id);
+        expect(stored?.sealedAuthorizationHeader).toEqual(expect.stringMatching(/^v1\./));
+        expect(JSON.stringify(stored)).not.toContain('receiver-own-secret');
         await t
           .http()
           .delete('/ssf/streams')
@@ -716,6 +726,66 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
           .set(as(receiver))
           .expect(204);
       } finally {
+        await endpoint.close();
+      }
+    });
+
+    it('pushes nothing with a sealed header moved from another stream: the row waits with its reason', async () => {
+      const endpoint = new SetReceiver();
+      await endpoint.start();
+      const ids: string[] = [];
+      try {
+        const delivery = (secret: string) => ({
+          method: PUSH,
+          endpoint_url: endpoint.url,
+          authorization_header: `Bearer ${secret}`,
+        });
+        const events_requested = [`${RISC}account-disabled`];
+        for (const secret of ['kept-stream-secret', 'moved-stream-secret']) {
+          ids.push(
+            (await createStream(receiver, { delivery: delivery(secret), events_requested }))
+              .stream_id,
+          );
+        }
+        const [kept, moved] = ids;
+        // Someone with the database alone copies one stream's sealed header onto the other.
+        const { sealedAuthorizationHeader } = (await streamRecord(kept))!;
+        await streams().updateOne({ _id: moved as never }, { $set: { sealedAuthorizationHeader } });
+
+        await users().disable('user0', cliCall());
+        await endpoint.waitFor(1);
+        const waiting = await eventually(async () => {
+          const row = await t.connection
+            .collection(SSF_EVENT_COLLECTION)
+            .findOne({ streamId: moved });
+          return row?.lastError === undefined ? undefined : row;
+        }, "the moved stream's failed push");
+        expect(waiting.lastError).toBe(
+          'the stream authorization_header does not open with this KEY_ENCRYPTION_SECRET: replace it',
+        );
+        expect(endpoint.received.map((received) => received.authorization)).toEqual([
+          'Bearer kept-stream-secret',
+        ]);
+        // The stream still reads (without the header), and takes a new one, which is pushed with.
+        await t
+          .http()
+          .get('/ssf/streams')
+          .query({ stream_id: moved })
+          .set(as(receiver))
+          .expect(200);
+        await t
+          .http()
+          .patch('/ssf/streams')
+          .set(as(receiver))
+          .send({ stream_id: moved, delivery: delivery('moved-stream-secret-2') })
+          .expect(200);
+        await endpoint.waitFor(2);
+        expect(endpoint.received[1].authorization).toBe('Bearer moved-stream-secret-2');
+      } finally {
+        await users().enable('user0', cliCall());
+        for (const id of ids) {
+          await t.http().delete('/ssf/streams').query({ stream_id: id }).set(as(receiver));
+        }
         await endpoint.close();
       }
     });

@@ -1,46 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { TokenConfig } from '../../../config/sections/tokens.config';
 import { sha256Base64Url } from '../../../platform/crypto/hashing';
 import type { Stream, StreamStatus, StreamSubject } from '../stream';
+import { StreamHeaderSeal } from '../stream-header-seal';
 import { StreamRepository } from '../stream.repository';
 import { SsfStreamRecord, SsfStreamSubjectRecord } from './stream.schema';
 
-function toStream(record: SsfStreamRecord): Stream {
-  return {
-    streamId: record._id,
-    receiver: record.receiver,
-    delivery: {
-      method: record.deliveryMethod,
-      ...(record.endpointUrl !== undefined ? { endpointUrl: record.endpointUrl } : {}),
-      ...(record.authorizationHeader !== undefined
-        ? { authorizationHeader: record.authorizationHeader }
-        : {}),
-    },
-    eventsRequested: record.eventsRequested,
-    eventsDelivered: record.eventsDelivered,
-    ...(record.description !== undefined ? { description: record.description } : {}),
-    status: record.status,
-    ...(record.statusReason !== undefined ? { statusReason: record.statusReason } : {}),
-    defaultSubjects: record.defaultSubjects,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-  };
+/** The stored shape of the stream's fields a receiver sets (unset ones removed by `save`). */
+interface StoredSettings {
+  readonly deliveryMethod: string;
+  readonly endpointUrl?: string;
+  readonly sealedAuthorizationHeader?: string;
+  readonly eventsRequested: string[];
+  readonly eventsDelivered: string[];
+  readonly description?: string;
 }
 
-/** The stream's fields a receiver sets, as stored (unset ones removed by `save`). */
-function settingsOf(stream: Stream) {
-  return {
-    deliveryMethod: stream.delivery.method,
-    endpointUrl: stream.delivery.endpointUrl,
-    authorizationHeader: stream.delivery.authorizationHeader,
-    eventsRequested: [...stream.eventsRequested],
-    eventsDelivered: [...stream.eventsDelivered],
-    description: stream.description,
-  };
-}
-
-function definedOnly(fields: Record<string, unknown>) {
+function definedOnly(fields: object) {
   const set: Record<string, unknown> = {};
   const unset: Record<string, 1> = {};
   for (const [name, value] of Object.entries(fields)) {
@@ -54,18 +32,61 @@ const subjectIdOf = (streamId: string, key: string) => sha256Base64Url(`${stream
 
 @Injectable()
 export class MongoStreamRepository extends StreamRepository {
+  private readonly seal: StreamHeaderSeal;
+
   constructor(
     @InjectModel(SsfStreamRecord.name) private readonly streams: Model<SsfStreamRecord>,
     @InjectModel(SsfStreamSubjectRecord.name)
     private readonly subjects: Model<SsfStreamSubjectRecord>,
+    tokens: TokenConfig,
   ) {
     super();
+    this.seal = new StreamHeaderSeal(tokens.keyEncryptionSecret);
+  }
+
+  private toStream(record: SsfStreamRecord): Stream {
+    const sealed = record.sealedAuthorizationHeader;
+    const header = sealed === undefined ? undefined : this.seal.open(sealed, record._id);
+    return {
+      streamId: record._id,
+      receiver: record.receiver,
+      delivery: {
+        method: record.deliveryMethod,
+        ...(record.endpointUrl !== undefined ? { endpointUrl: record.endpointUrl } : {}),
+        ...(header !== undefined ? { authorizationHeader: header } : {}),
+        ...(sealed !== undefined && header === undefined
+          ? { authorizationHeaderUnreadable: true as const }
+          : {}),
+      },
+      eventsRequested: record.eventsRequested,
+      eventsDelivered: record.eventsDelivered,
+      ...(record.description !== undefined ? { description: record.description } : {}),
+      status: record.status,
+      ...(record.statusReason !== undefined ? { statusReason: record.statusReason } : {}),
+      defaultSubjects: record.defaultSubjects,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+    };
+  }
+
+  /** The stream's fields a receiver sets, as stored: its header sealed to the stream. */
+  private settingsOf(stream: Stream): StoredSettings {
+    const header = stream.delivery.authorizationHeader;
+    return {
+      deliveryMethod: stream.delivery.method,
+      endpointUrl: stream.delivery.endpointUrl,
+      sealedAuthorizationHeader:
+        header === undefined ? undefined : this.seal.seal(header, stream.streamId),
+      eventsRequested: [...stream.eventsRequested],
+      eventsDelivered: [...stream.eventsDelivered],
+      description: stream.description,
+    };
   }
 
   async create(stream: Stream, max: number): Promise<boolean> {
     const count = await this.streams.countDocuments({ receiver: { $eq: stream.receiver } }).exec();
     if (count >= max) return false;
-    const { set } = definedOnly(settingsOf(stream));
+    const { set } = definedOnly(this.settingsOf(stream));
     await this.streams.create({
       _id: stream.streamId,
       receiver: stream.receiver,
@@ -84,7 +105,7 @@ export class MongoStreamRepository extends StreamRepository {
       .findOne({ _id: { $eq: streamId }, receiver: { $eq: receiver } })
       .lean<SsfStreamRecord>()
       .exec();
-    return record ? toStream(record) : null;
+    return record ? this.toStream(record) : null;
   }
 
   async list(receiver: string): Promise<Stream[]> {
@@ -93,7 +114,7 @@ export class MongoStreamRepository extends StreamRepository {
       .sort({ createdAt: 1 })
       .lean<SsfStreamRecord[]>()
       .exec();
-    return records.map(toStream);
+    return records.map((record) => this.toStream(record));
   }
 
   async page(after: { at: Date; id: string } | undefined, limit: number): Promise<Stream[]> {
@@ -112,11 +133,11 @@ export class MongoStreamRepository extends StreamRepository {
       .limit(limit)
       .lean<SsfStreamRecord[]>()
       .exec();
-    return records.map(toStream);
+    return records.map((record) => this.toStream(record));
   }
 
   async save(stream: Stream): Promise<boolean> {
-    const { set, unset } = definedOnly(settingsOf(stream));
+    const { set, unset } = definedOnly(this.settingsOf(stream));
     const result = await this.streams
       .updateOne(
         { _id: { $eq: stream.streamId }, receiver: { $eq: stream.receiver } },
@@ -151,7 +172,7 @@ export class MongoStreamRepository extends StreamRepository {
       )
       .lean<SsfStreamRecord>()
       .exec();
-    return record ? toStream(record) : null;
+    return record ? this.toStream(record) : null;
   }
 
   async delete(receiver: string, streamId: string): Promise<boolean> {
@@ -217,7 +238,7 @@ export class MongoStreamRepository extends StreamRepository {
           );
     return live
       .filter((stream) => stream.defaultSubjects === 'ALL' || added.has(stream._id))
-      .map(toStream);
+      .map((record) => this.toStream(record));
   }
 
   async hold(streamId: string, owner: string, now: Date, leaseUntil: Date): Promise<boolean> {

@@ -22,9 +22,12 @@ export class SsfStreamRecord extends KeyedRecord {
   @Prop({ type: String })
   endpointUrl?: string;
 
-  /** The receiver's own secret for its endpoint: never answered back. */
+  /**
+   * The receiver's own secret for its endpoint, sealed (StreamHeaderSeal, bound to `_id`): never
+   * answered back, and not readable from the database alone.
+   */
   @Prop({ type: String })
-  authorizationHeader?: string;
+  sealedAuthorizationHeader?: string;
 
   @Prop({ type: [String], required: true })
   eventsRequested!: string[];
