@@ -4,6 +4,7 @@ import { ClientMetadataDocumentsModule } from '../clients/metadata-document/clie
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { SsfConfigurationController } from './api/ssf-configuration.controller';
+import { SsfResourceMetadataController } from './api/ssf-resource-metadata.controller';
 import { SsfReceiverGuard } from './api/ssf-receiver.guard';
 import { SsfStreamsController } from './api/ssf-streams.controller';
 import { SsfPushPoller } from './push/ssf-push.poller';
@@ -27,7 +28,7 @@ import { SsfStreams } from './streams/ssf-streams.service';
     // GuardedFetcher (the SSRF guard) and its resolver.
     ClientMetadataDocumentsModule,
   ],
-  controllers: [SsfConfigurationController, SsfStreamsController],
+  controllers: [SsfConfigurationController, SsfResourceMetadataController, SsfStreamsController],
   providers: [SsfReceiverGuard, SetSigner, SsfPushSender, SsfPushPoller, SsfStreams, SsfPolls],
 })
 export class SignalsModule {}

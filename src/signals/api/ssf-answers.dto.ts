@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ProtectedResourceMetadataDto } from '../../resource-server/protected-resource-metadata.dto';
 import { DEFAULT_SUBJECTS } from '../../config/sections/ssf.config';
 import { DELIVERY_METHODS, SUPPORTED_EVENTS } from '../ssf-events';
 
@@ -13,6 +14,23 @@ const STREAM_ID = 'f67e39a0a5b2c1d0e9f8a7b6';
 export class SsfAuthorizationSchemeDto {
   @ApiProperty({ example: 'urn:ietf:rfc:6749' })
   spec_urn!: string;
+}
+
+/** RFC 9728 §2: the protected resource metadata of the stream management API. */
+export class SsfResourceMetadataDto extends OmitType(ProtectedResourceMetadataDto, [
+  'resource',
+  'scopes_supported',
+  'resource_name',
+  'dpop_bound_access_tokens_required',
+] as const) {
+  @ApiProperty({ description: "The API's tokens' `aud`", example: `${ISSUER}/ssf` })
+  resource!: string;
+
+  @ApiProperty({ type: [String], example: ['ssf'] })
+  scopes_supported!: string[];
+
+  @ApiProperty({ example: 'Proofgate Shared Signals transmitter' })
+  resource_name!: string;
 }
 
 /** SSF 1.0 §7.1: the transmitter configuration metadata. */

@@ -18,6 +18,7 @@ import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { SSF_SCOPE, ssfAudience } from '../../protocol-rules/ssf';
 import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
 import { presentedTokenOf } from '../../tokens/grants/presented-token.decorator';
+import { ssfResourceMetadataUrl } from './ssf-resource-metadata.controller';
 import { SSF_PER_IP, SSF_PER_RECEIVER } from './ssf.rate-limits';
 
 type ReceiverRequest = HttpRequest & { ssfReceiver?: string };
@@ -47,8 +48,11 @@ export class SsfReceiverGuard implements CanActivate {
     try {
       receiver = await this.receiverOf(request, http.getResponse<HttpResponse>());
     } catch (error) {
-      // Past the address's limit, the limit's 429 is the answer rather than the refusal.
-      if (error instanceof ProtocolError) await this.limiter.charge(SSF_PER_IP, ipKey, 'closed');
+      if (error instanceof ProtocolError) {
+        namingMetadata(error, ssfResourceMetadataUrl(this.server.issuer));
+        // Past the address's limit, the limit's 429 is the answer rather than the refusal.
+        await this.limiter.charge(SSF_PER_IP, ipKey, 'closed');
+      }
       throw error;
     }
     await this.limiter.hit(
@@ -70,6 +74,16 @@ export class SsfReceiverGuard implements CanActivate {
     );
     return claims.client_id;
   }
+}
+
+/**
+ * RFC 9728 §5.1: a refusal's challenge (`Bearer`, or `DPoP`) names the API's metadata, where a
+ * receiver learns the authorization server and the `ssf` scope.
+ */
+function namingMetadata(refusal: ProtocolError, metadataUrl: string): void {
+  const challenge = refusal.headers['WWW-Authenticate'];
+  if (challenge === undefined) return;
+  refusal.headers['WWW-Authenticate'] = `${challenge}, resource_metadata="${metadataUrl}"`;
 }
 
 /** A route of the stream management API: a receiver's token, and no caching of the answer. */

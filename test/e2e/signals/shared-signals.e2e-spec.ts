@@ -161,11 +161,19 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
     });
 
     it('refuses the stream API without a token (401), and with a token of another audience', async () => {
-      expect((await t.http().get('/ssf/streams')).status).toBe(401);
+      const metadata = `resource_metadata="${issuer()}/.well-known/oauth-protected-resource/ssf"`;
+      const bare = await t.http().get('/ssf/streams');
+      expect(bare.status).toBe(401);
+      // RFC 6750 §3.1: no error code without credentials; RFC 9728 §5.1: where to learn more.
+      expect(bare.headers['www-authenticate']).toBe(`Bearer realm="proofgate", ${metadata}`);
       const api = (await tokenRequest(MACHINE, { scope: 'api' }).expect(200)).body as {
         access_token: string;
       };
-      expect((await t.http().get('/ssf/streams').set(as(api.access_token))).status).toBe(401);
+      const foreign = await t.http().get('/ssf/streams').set(as(api.access_token));
+      expect(foreign.status).toBe(401);
+      expect(String(foreign.headers['www-authenticate'])).toMatch(
+        new RegExp(`^Bearer realm="proofgate", error="invalid_token", .*, ${metadata}$`),
+      );
     });
 
     it('refuses a live token for <ISSUER>/ssf without the ssf scope: 403 insufficient_scope', async () => {
@@ -191,6 +199,32 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
       const refused = await t.http().get('/ssf/streams').set(as(token));
       expectRefusal(refused, 403, 'insufficient_scope', 'This call needs the scope ssf');
       expect(String(refused.headers['www-authenticate'])).toContain('scope="ssf"');
+      expect(String(refused.headers['www-authenticate'])).toContain(
+        `resource_metadata="${issuer()}/.well-known/oauth-protected-resource/ssf"`,
+      );
+    });
+
+    it('describes the stream API as a protected resource (RFC 9728): its authorization server and the ssf scope', async () => {
+      const response = await t
+        .http()
+        .get('/.well-known/oauth-protected-resource/ssf')
+        .expect('Cache-Control', 'public, max-age=300')
+        .expect(200);
+      expect(response.body).toEqual({
+        resource: `${issuer()}/ssf`,
+        authorization_servers: [issuer()],
+        bearer_methods_supported: ['header'],
+        scopes_supported: ['ssf'],
+        resource_name: 'Proofgate Shared Signals transmitter',
+        dpop_signing_alg_values_supported: expect.arrayContaining(['ES256']),
+        jwks_uri: `${issuer()}/jwks.json`,
+      });
+      // What it says works: a token for that resource with that scope, from that server.
+      const issued = (await tokenRequest(RECEIVER, { scope: 'ssf' }).expect(200)).body as {
+        access_token: string;
+      };
+      expect(decodeJwt(issued.access_token)).toMatchObject({ aud: response.body.resource });
+      await t.http().get('/ssf/streams').set(as(issued.access_token)).expect(200);
     });
   });
 

@@ -1,0 +1,49 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { protectedResourceMetadata } from '@proofgate/resource-server';
+import { ServerConfig } from '../../config/sections/server.config';
+import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { SSF_PATH, SSF_SCOPE, ssfAudience } from '../../protocol-rules/ssf';
+import { DPOP_SIGNING_ALGS } from '../../tokens/dpop/dpop-algorithms';
+import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
+import { SsfResourceMetadataDto } from './ssf-answers.dto';
+
+const WELL_KNOWN = '.well-known/oauth-protected-resource';
+
+/** RFC 9728 §3.1: the metadata URL of the stream management API, path-suffixed. */
+export function ssfResourceMetadataUrl(issuer: string): string {
+  return `${issuer}/${WELL_KNOWN}${SSF_PATH}`;
+}
+
+/**
+ * RFC 9728 metadata of the stream management API (`<ISSUER>/ssf`): which authorization server
+ * issues its tokens and which scope they need. A receiver that discovers its scopes this way (the
+ * CAEP Interoperability Profile's first choice) learns `ssf`; every refusal of `/ssf` names this
+ * document in its challenge (`resource_metadata`, §5.1).
+ */
+@ApiTags('shared-signals')
+@Controller(WELL_KNOWN)
+@RateLimit('open', ...METADATA_LIMITS)
+export class SsfResourceMetadataController {
+  constructor(private readonly server: ServerConfig) {}
+
+  @Get(SSF_PATH.slice(1))
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: 'RFC 9728 protected resource metadata of /ssf' })
+  @ApiOkResponse({ type: SsfResourceMetadataDto })
+  metadata(): SsfResourceMetadataDto {
+    const issuer = this.server.issuer;
+    return {
+      ...protectedResourceMetadata({
+        resource: ssfAudience(issuer),
+        authorizationServers: [issuer],
+        // The stream API verifies DPoP-bound tokens with their proof, as the admin API does.
+        dpopSigningAlgs: DPOP_SIGNING_ALGS,
+      }),
+      scopes_supported: [SSF_SCOPE],
+      resource_name: 'Proofgate Shared Signals transmitter',
+      // The keys of the SETs it transmits, and of the tokens it accepts.
+      jwks_uri: `${issuer}/jwks.json`,
+    };
+  }
+}
