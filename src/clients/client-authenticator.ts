@@ -178,6 +178,14 @@ export class ClientAuthenticator {
       );
       throw new InvalidClient('Client authentication is required');
     }
+    // Before any hashing: a secret sent another way than the client registered costs no scrypt.
+    const method = credentials.viaBasic ? 'client_secret_basic' : 'client_secret_post';
+    if (client.secretMethod !== undefined && client.secretMethod !== method) {
+      this.events.emit(new ChallengeRejected('client_secret', 'wrong_method', clientLabel(client)));
+      throw new InvalidClient(
+        `This client registered token_endpoint_auth_method ${client.secretMethod}: send its secret that way`,
+      );
+    }
     const failureKey = JSON.stringify([credentials.callerAddress, client.clientId]);
     // Its live secrets, now: an expired one is refused whatever a cache remembers of it.
     const candidates = liveSecrets(client.secrets ?? [], this.clock.now().getTime());

@@ -88,6 +88,13 @@ export interface OAuthClient extends ClientLogoutMetadata {
    */
   grantTypes?: string[];
   /**
+   * RFC 7591 §2 `token_endpoint_auth_method` of a confidential client that registered itself
+   * with a secret (`client_secret_basic` unless it asked for `client_secret_post`): the one way
+   * its secret is taken. Absent (an operator's client, or one registered before it was kept):
+   * either way.
+   */
+  secretMethod?: SecretMethod;
+  /**
    * RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof, so
    * the client never gets a bearer token.
    */
@@ -270,6 +277,10 @@ export function clientLabel(client: OAuthClient): string {
 }
 
 /** RFC 8414 token_endpoint_auth_methods_supported. */
+/** RFC 6749 §2.3.1: the two ways a client sends its secret. */
+export const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export type SecretMethod = (typeof SECRET_METHODS)[number];
+
 export const TOKEN_ENDPOINT_AUTH_METHODS = [
   'client_secret_basic',
   'client_secret_post',

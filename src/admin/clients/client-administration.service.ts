@@ -20,6 +20,7 @@ import {
   type ClientJwks,
   type ClientType,
   type OAuthClient,
+  type SecretMethod,
   clientPageFields,
   signedResponseAlgFields,
 } from '../../clients/oauth-client';
@@ -87,8 +88,12 @@ export interface RegisteredClient extends OptionalClientMetadata {
   readonly resources: readonly string[];
   /** RFC 7591 grant_types: what the client registered, else the browser grants (`DEFAULT_GRANT_TYPES`). */
   readonly grantTypes: readonly string[];
-  /** RFC 7591 token_endpoint_auth_method: how it proves itself at /token. */
-  readonly tokenEndpointAuthMethod: 'none' | 'client_secret_basic' | 'private_key_jwt';
+  /**
+   * RFC 7591 token_endpoint_auth_method: how it proves itself at /token. A secret client that
+   * registered no way of sending its secret (an operator's) shows `client_secret_basic`, and may
+   * send it in the form body too.
+   */
+  readonly tokenEndpointAuthMethod: 'none' | SecretMethod | 'private_key_jwt';
   /** private_key_jwt: its public keys, or where it publishes them. */
   readonly jwks?: ClientJwks;
   readonly jwksUri?: string;
@@ -777,7 +782,7 @@ export class ClientAdministration {
         ? 'private_key_jwt'
         : client.type === 'public'
           ? 'none'
-          : 'client_secret_basic',
+          : (client.secretMethod ?? 'client_secret_basic'),
       ...(client.jwks ? { jwks: client.jwks } : {}),
       ...(client.jwksUri ? { jwksUri: client.jwksUri } : {}),
       firstParty: client.firstParty === true,

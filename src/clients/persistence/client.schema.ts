@@ -9,7 +9,12 @@ import {
   REQUEST_OBJECT_SIGNING_ALGS,
   type RequestObjectSigningAlg,
 } from '../../protocol-rules/request-object';
-import type { ClientJwks, ClientType } from '../oauth-client';
+import {
+  SECRET_METHODS,
+  type ClientJwks,
+  type ClientType,
+  type SecretMethod,
+} from '../oauth-client';
 
 /** One of a confidential client's secrets (clients/client-secrets.ts). */
 @Schema({ _id: false, versionKey: false, strict: 'throw' })
@@ -75,6 +80,10 @@ export class ClientRecord extends KeyedRecord {
 
   @Prop({ type: Boolean })
   firstParty?: boolean;
+
+  /** OAuthClient.secretMethod: how a self-registered client sends its secret. */
+  @Prop({ type: String, enum: SECRET_METHODS })
+  secretMethod?: SecretMethod;
 
   /** RFC 9449 §5.2 dpop_bound_access_tokens: token requests must carry a DPoP proof. */
   @Prop({ type: Boolean })

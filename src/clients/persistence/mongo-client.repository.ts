@@ -32,6 +32,7 @@ function toClient(record: ClientRecord): OAuthClient {
     ...(record.resources?.length ? { resources: record.resources } : {}),
     ...(record.grantTypes ? { grantTypes: record.grantTypes } : {}),
     ...(record.applicationType ? { applicationType: record.applicationType } : {}),
+    ...(record.secretMethod ? { secretMethod: record.secretMethod } : {}),
     ...(record.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
     ...(record.requirePushedAuthorizationRequests
       ? { requirePushedAuthorizationRequests: true }

@@ -113,6 +113,7 @@ export type RegisteredFields = Pick<
   | 'redirectUris'
   | 'grantTypes'
   | 'applicationType'
+  | 'secretMethod'
   | 'dpopBoundAccessTokens'
   | 'requirePushedAuthorizationRequests'
   | 'requirePkce'
@@ -143,6 +144,9 @@ export function registeredFields(
     redirectUris: metadata.redirectUris,
     grantTypes: metadata.grantTypes,
     applicationType: metadata.applicationType,
+    ...(method === 'client_secret_basic' || method === 'client_secret_post'
+      ? { secretMethod: method }
+      : {}),
     ...(metadata.dpopBoundAccessTokens ? { dpopBoundAccessTokens: true } : {}),
     ...(metadata.requirePushedAuthorizationRequests
       ? { requirePushedAuthorizationRequests: true }

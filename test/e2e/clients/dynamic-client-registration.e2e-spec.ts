@@ -431,6 +431,77 @@ describe('POST /register (RFC 7591), open to public clients', () => {
         .send({ token: 'not-a-token' })
         .expect(401);
     });
+
+    it('takes its secret only the way it registered (RFC 7591 §2 token_endpoint_auth_method), before any hashing', async () => {
+      const introspect = () => t.http().post('/introspect').type('form');
+      const registered = async (method?: string) => {
+        const body =
+          method === undefined
+            ? { ...confidential }
+            : { ...confidential, token_endpoint_auth_method: method };
+        if (method === undefined)
+          delete (body as Record<string, unknown>).token_endpoint_auth_method;
+        const res = await register(t, body, INITIAL_ACCESS_TOKEN).expect(201);
+        return res.body as {
+          client_id: string;
+          client_secret: string;
+          token_endpoint_auth_method: string;
+        };
+      };
+      const wrongWay = (method: string) =>
+        `This client registered token_endpoint_auth_method ${method}: send its secret that way`;
+
+      const post = await registered('client_secret_post');
+      expect(post.token_endpoint_auth_method).toBe('client_secret_post');
+      await introspect()
+        .send({ client_id: post.client_id, client_secret: post.client_secret, token: 'x' })
+        .expect(200, { active: false });
+      expectRefusal(
+        await introspect()
+          .set('Authorization', basic(post.client_id, post.client_secret))
+          .send({ token: 'x' }),
+        401,
+        'invalid_client',
+        wrongWay('client_secret_post'),
+      );
+
+      // Omitted: client_secret_basic (RFC 7591 §2), and held to it.
+      const omitted = await registered();
+      expect(omitted.token_endpoint_auth_method).toBe('client_secret_basic');
+      await introspect()
+        .set('Authorization', basic(omitted.client_id, omitted.client_secret))
+        .send({ token: 'x' })
+        .expect(200, { active: false });
+      // A wrong secret the wrong way is refused for the way: no scrypt is spent on it.
+      for (const secret of [omitted.client_secret, 'wrong-secret']) {
+        expectRefusal(
+          await introspect().send({
+            client_id: omitted.client_id,
+            client_secret: secret,
+            token: 'x',
+          }),
+          401,
+          'invalid_client',
+          wrongWay('client_secret_basic'),
+        );
+      }
+      await t
+        .http()
+        .post('/token')
+        .type('form')
+        .send({
+          grant_type: 'client_credentials',
+          client_id: omitted.client_id,
+          client_secret: omitted.client_secret,
+        })
+        .expect(401);
+
+      // The operator sees the way it registered.
+      const shown = await admin(t, ['clients', 'show', post.client_id, '--json']);
+      expect(JSON.parse(shown.stdout)).toMatchObject({
+        token_endpoint_auth_method: 'client_secret_post',
+      });
+    });
   });
 
   describe('require_pkce: a confidential OpenID Connect client may go without PKCE, a public one never', () => {
