@@ -77,6 +77,19 @@ export class AdminAuditTrail {
     return result;
   }
 
+  /**
+   * Records a change refused before its service ran (the admin API's If-Match check: `412`,
+   * `428`), as `around` records a refusal of the service's own.
+   */
+  refusedBefore(
+    call: AdminCall,
+    action: string,
+    targets: AdminTargets,
+    error: ProtocolError,
+  ): Promise<void> {
+    return this.record(call, action, targets, 'refused', error);
+  }
+
   list(
     filter: AdminAuditFilter,
     page: { readonly before?: string; readonly limit: number },

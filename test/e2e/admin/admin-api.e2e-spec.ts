@@ -359,6 +359,25 @@ describe('the admin API (/admin/v1)', () => {
             .send({ status: 'disabled' })
         ).status,
       ).toBe(412);
+      // Both refusals are on the audit trail, under the route's action, newest first.
+      const refusals = await t
+        .http()
+        .get('/admin/v1/audit')
+        .query({ action: 'users.update', outcome: 'refused' })
+        .set(as(reader));
+      expect(itemsOf(refusals)).toEqual([
+        expect.objectContaining({
+          actor: { kind: 'client', client_id: ADMIN.id },
+          targets: { username: 'erin' },
+          reason:
+            'The resource changed since you read it (If-Match names another version): GET it again',
+        }),
+        expect.objectContaining({
+          targets: { username: 'erin' },
+          reason:
+            'A change needs If-Match with the ETag of the resource as you read it (GET it first)',
+        }),
+      ]);
 
       const disabled = await t
         .http()
@@ -871,14 +890,35 @@ describe('the admin API (/admin/v1)', () => {
         .get('/admin/v1/audit')
         .query({ action: 'clients.add_secret' })
         .set(as(reader));
-      expect(itemsOf(trail)).toEqual([
+      // The rotation, and the three refused: too long an overlap (the service's), and the retry's
+      // 412 and the first try's 428 (the If-Match check's, the route's parameter as target). The
+      // rotation and its retry share the frozen clock's millisecond: no order between them.
+      const refusedBefore = (reason: string): unknown =>
         expect.objectContaining({
           targets: { client_id: 'rolling-deploy' },
-          request_id: 'rotate-rolling-deploy-1',
-          outcome: 'done',
-        }),
-        expect.objectContaining({ outcome: 'refused' }),
-      ]);
+          outcome: 'refused',
+          reason,
+        });
+      expect(itemsOf(trail)).toHaveLength(4);
+      expect(itemsOf(trail)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            targets: { client_id: 'rolling-deploy' },
+            request_id: 'rotate-rolling-deploy-1',
+            outcome: 'done',
+          }),
+          expect.objectContaining({
+            outcome: 'refused',
+            reason: expect.stringMatching(/not 400d$/),
+          }),
+          refusedBefore(
+            'The resource changed since you read it (If-Match names another version): GET it again',
+          ),
+          refusedBefore(
+            'A change needs If-Match with the ETag of the resource as you read it (GET it first)',
+          ),
+        ]),
+      );
       expect(JSON.stringify(trail.body)).not.toContain(first.secret);
     });
 
@@ -1106,8 +1146,16 @@ describe('the admin API (/admin/v1)', () => {
         .get('/admin/v1/audit')
         .query({ action: 'sessions.revoke' })
         .set(as(reader));
+      // Newest first: the revocation, and before it the one refused for want of If-Match, which
+      // never reached the service (recorded with the route's parameters).
       expect(itemsOf(trail)).toEqual([
         expect.objectContaining({ targets: { sub: 'user0', sid }, outcome: 'done' }),
+        expect.objectContaining({
+          targets: { sid },
+          outcome: 'refused',
+          reason:
+            'A change needs If-Match with the ETag of the resource as you read it (GET it first)',
+        }),
       ]);
     });
 
