@@ -276,11 +276,11 @@ export function clientLabel(client: OAuthClient): string {
   return isSelfRegistered(client) ? 'registered' : client.clientId;
 }
 
-/** RFC 8414 token_endpoint_auth_methods_supported. */
 /** RFC 6749 §2.3.1: the two ways a client sends its secret. */
 export const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
 export type SecretMethod = (typeof SECRET_METHODS)[number];
 
+/** RFC 8414 token_endpoint_auth_methods_supported. */
 export const TOKEN_ENDPOINT_AUTH_METHODS = [
   'client_secret_basic',
   'client_secret_post',

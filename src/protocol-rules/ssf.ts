@@ -21,6 +21,11 @@ export function ssfAudience(issuer: string): string {
   return `${issuer}${SSF_PATH}`;
 }
 
+/** RFC 9728 §3.1: the stream management API's metadata URL, the resource's path suffixed. */
+export function ssfResourceMetadataUrl(issuer: string): string {
+  return `${issuer}/.well-known/oauth-protected-resource${SSF_PATH}`;
+}
+
 /**
  * What is wrong with an operator's `ssf_receiver` (OAUTH_CLIENTS, `clients add --ssf-receiver`),
  * or undefined: a boolean, and `true` only on a confidential client registered for

@@ -15,10 +15,9 @@ import type { HttpRequest, HttpResponse } from '../../platform/http/http-exchang
 import { ApiBearerProtected } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
-import { SSF_SCOPE, ssfAudience } from '../../protocol-rules/ssf';
+import { SSF_SCOPE, ssfAudience, ssfResourceMetadataUrl } from '../../protocol-rules/ssf';
 import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
 import { presentedTokenOf } from '../../tokens/grants/presented-token.decorator';
-import { ssfResourceMetadataUrl } from './ssf-resource-metadata.controller';
 import { SSF_PER_IP, SSF_PER_RECEIVER } from './ssf.rate-limits';
 
 type ReceiverRequest = HttpRequest & { ssfReceiver?: string };

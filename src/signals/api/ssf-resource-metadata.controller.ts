@@ -8,12 +8,8 @@ import { DPOP_SIGNING_ALGS } from '../../tokens/dpop/dpop-algorithms';
 import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
 import { SsfResourceMetadataDto } from './ssf-answers.dto';
 
+/** RFC 9728 §3.1: the well-known prefix; the resource's path (`/ssf`) follows it. */
 const WELL_KNOWN = '.well-known/oauth-protected-resource';
-
-/** RFC 9728 §3.1: the metadata URL of the stream management API, path-suffixed. */
-export function ssfResourceMetadataUrl(issuer: string): string {
-  return `${issuer}/${WELL_KNOWN}${SSF_PATH}`;
-}
 
 /**
  * RFC 9728 metadata of the stream management API (`<ISSUER>/ssf`): which authorization server
