@@ -280,13 +280,8 @@ export function clientLabel(client: OAuthClient): string {
 export const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
 export type SecretMethod = (typeof SECRET_METHODS)[number];
 
-/** RFC 8414 token_endpoint_auth_methods_supported. */
-export const TOKEN_ENDPOINT_AUTH_METHODS = [
-  'client_secret_basic',
-  'client_secret_post',
-  'none',
-  'private_key_jwt',
-];
+/** RFC 8414 token_endpoint_auth_methods_supported: a secret either way, none, or a key. */
+export const TOKEN_ENDPOINT_AUTH_METHODS = [...SECRET_METHODS, 'none', 'private_key_jwt'];
 
 /** RFC 8414 `*_endpoint_auth_signing_alg_values_supported`: what a client assertion may use. */
 export { CLIENT_ASSERTION_ALGS } from '../protocol-rules/client-jwks';
