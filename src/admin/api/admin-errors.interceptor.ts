@@ -24,7 +24,7 @@ import { type AdminApiRequest, routeOf } from './admin-route-spec';
  *
  * A change refused by its If-Match check (`412`, `428`) never reached its service, whose audit
  * record says what a refusal was: it is recorded here, under the route's action, with the
- * route's parameters as its targets.
+ * request's parameters (its path's, and a session's `?user=`) as its targets.
  */
 @Injectable()
 export class AdminErrorsInterceptor implements NestInterceptor {
@@ -50,14 +50,21 @@ export class AdminErrorsInterceptor implements NestInterceptor {
   }
 }
 
-/** The route's path parameters (ids, never a secret), named as the audit records name them. */
+/**
+ * The change's path parameters (ids, never a secret), named as the audit records name them
+ * (`clientId`: `client_id`), and a session's `?user=`. No other query parameter: whatever a
+ * caller adds there is not the trail's to keep.
+ */
 function targetsOf(request: AdminApiRequest): Record<string, string> {
-  const params = (request.params ?? {}) as Record<string, string>;
+  const { user } = (request.query ?? {}) as Record<string, unknown>;
+  const params = { ...(request.params as object), ...(typeof user === 'string' ? { user } : {}) };
   return Object.fromEntries(
-    Object.entries(params).map(([name, value]) => [
-      name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
-      value,
-    ]),
+    Object.entries(params)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .map(([name, value]) => [
+        name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+        value,
+      ]),
   );
 }
 

@@ -1147,11 +1147,11 @@ describe('the admin API (/admin/v1)', () => {
         .query({ action: 'sessions.revoke' })
         .set(as(reader));
       // Newest first: the revocation, and before it the one refused for want of If-Match, which
-      // never reached the service (recorded with the route's parameters).
+      // never reached the service (recorded with the request's parameters).
       expect(itemsOf(trail)).toEqual([
         expect.objectContaining({ targets: { sub: 'user0', sid }, outcome: 'done' }),
         expect.objectContaining({
-          targets: { sid },
+          targets: { sid, user: 'user0' },
           outcome: 'refused',
           reason:
             'A change needs If-Match with the ETag of the resource as you read it (GET it first)',
