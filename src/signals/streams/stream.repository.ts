@@ -47,7 +47,8 @@ export abstract class StreamRepository {
 
   /**
    * The streams not disabled that deliver `event` and cover the account `sub`: default_subjects
-   * ALL, or `sub` added to them.
+   * ALL, or `sub` added to them. Read for each cause, to queue its SETs: without the push
+   * `authorizationHeader`, which a push reads with its stream, so none is opened here.
    */
   abstract covering(event: string, sub: string): Promise<Stream[]>;
 

@@ -11,6 +11,7 @@ import { cliCall } from '../../../src/admin/io/cli-call';
 import { ssfAudience } from '../../../src/protocol-rules/ssf';
 import { SSF_EVENT_COLLECTION } from '../../../src/signals/outbox/persistence/ssf-event.schema';
 import { SSF_STREAM_COLLECTION } from '../../../src/signals/streams/persistence/stream.schema';
+import { StreamRepository } from '../../../src/signals/streams/stream.repository';
 import { AccessTokenService } from '../../../src/tokens/access-token.service';
 import { GrantRepository } from '../../../src/tokens/grants/grant.repository';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
@@ -753,6 +754,14 @@ describe('the Shared Signals transmitter (SSF 1.0, issue #80)', () => {
         const stored = await streamRecord(id);
         expect(stored?.sealedAuthorizationHeader).toEqual(expect.stringMatching(/^v1\./));
         expect(JSON.stringify(stored)).not.toContain('receiver-own-secret');
+        // A cause reads the streams it covers without the header (a push reads it with its stream).
+        const covering = await t.app
+          .get(StreamRepository)
+          .covering(`${RISC}account-disabled`, 'user0');
+        expect(covering.find((stream) => stream.streamId === id)?.delivery).toEqual({
+          method: PUSH,
+          endpointUrl: endpoint.url,
+        });
         await t
           .http()
           .delete('/ssf/streams')

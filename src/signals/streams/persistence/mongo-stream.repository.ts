@@ -220,7 +220,10 @@ export class MongoStreamRepository extends StreamRepository {
 
   async covering(event: string, sub: string): Promise<Stream[]> {
     const live = await this.streams
-      .find({ status: { $ne: 'disabled' }, eventsDelivered: event })
+      .find(
+        { status: { $ne: 'disabled' }, eventsDelivered: event },
+        { sealedAuthorizationHeader: 0 },
+      )
       .lean<SsfStreamRecord[]>()
       .exec();
     if (live.length === 0) return [];
