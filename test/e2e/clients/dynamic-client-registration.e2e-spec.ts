@@ -434,13 +434,23 @@ describe('POST /register (RFC 7591), open to public clients', () => {
 
     it('takes its secret only the way it registered (RFC 7591 §2 token_endpoint_auth_method), before any hashing', async () => {
       const introspect = () => t.http().post('/introspect').type('form');
+      /** The client secret's refusals by reason, as /challenge-models counts them. */
+      const refusals = async () => {
+        const { body } = await t.http().get('/challenge-models').expect(200);
+        const models = body.proof_of_possession as Array<{
+          id: string;
+          figures: { since_start: { rejected: { by_reason: Record<string, number> } } };
+        }>;
+        return models.find((model) => model.id === 'client_secret')!.figures.since_start.rejected
+          .by_reason;
+      };
+      const before = await refusals();
       const registered = async (method?: string) => {
-        const body =
-          method === undefined
-            ? { ...confidential }
-            : { ...confidential, token_endpoint_auth_method: method };
-        if (method === undefined)
-          delete (body as Record<string, unknown>).token_endpoint_auth_method;
+        const body = {
+          redirect_uris: confidential.redirect_uris,
+          client_name: confidential.client_name,
+          ...(method === undefined ? {} : { token_endpoint_auth_method: method }),
+        };
         const res = await register(t, body, INITIAL_ACCESS_TOKEN).expect(201);
         return res.body as {
           client_id: string;
@@ -495,6 +505,12 @@ describe('POST /register (RFC 7591), open to public clients', () => {
           client_secret: omitted.client_secret,
         })
         .expect(401);
+
+      // Four refused for the way (one post client in Basic, three omitted-method ones in the
+      // body), none of them counted as a wrong secret: the way is checked before the secret.
+      const after = await refusals();
+      expect(after.wrong_method - (before.wrong_method ?? 0)).toBe(4);
+      expect(after.wrong_secret ?? 0).toBe(before.wrong_secret ?? 0);
 
       // The operator sees the way it registered.
       const shown = await admin(t, ['clients', 'show', post.client_id, '--json']);
