@@ -18,6 +18,8 @@ const USER = { username: 'user0', password: 'password0' };
 const GUESSER = { username: 'user1', password: 'password1' };
 /** RATE_LIMIT_DEVICE_USER_CODES_PER_ACCOUNT's default: the codes one account may submit. */
 const USER_CODES_PER_ACCOUNT = 20;
+/** The window those codes are counted in (src/oauth/device/device.rate-limits.ts). */
+const USER_CODE_WINDOW_MS = 10 * 60_000;
 
 /** What POST /device_authorization answers (RFC 8628 §3.2). */
 export interface DeviceAuthorization {
@@ -226,9 +228,16 @@ export class DeviceLab {
   async userCodeBruteForce(): Promise<Outcome> {
     const guesser = DeviceLab.fromAnotherAddress(this.baseUrl, this.signal, GUESSER);
     const address = guesser.address;
+    // The count is per fixed window (epoch-aligned): guesses that straddle a window's end are
+    // counted in two, so the ones that count are those since the newest window began.
+    let window = userCodeWindow();
     let guesses = 0;
     let last: Reply | undefined;
     while (guesses < USER_CODES_PER_ACCOUNT + 3 && last?.status !== 429) {
+      if (userCodeWindow() !== window) {
+        window = userCodeWindow();
+        guesses = 0;
+      }
       last = await guesser.answer(randomUserCode(), 'lookup');
       guesses += 1;
     }
@@ -240,6 +249,11 @@ export class DeviceLab {
       passed: last?.status === 429 && wrong <= USER_CODES_PER_ACCOUNT,
     };
   }
+}
+
+/** The user code throttle's window now: its 10 minutes start at a multiple of 10 minutes. */
+function userCodeWindow(): number {
+  return Math.floor(Date.now() / USER_CODE_WINDOW_MS);
 }
 
 /** A user code of the service's form, almost surely not a live one (20^8 codes). */
