@@ -51,6 +51,8 @@ export class ClientRegistry implements OnModuleInit {
   private readonly recentlyUsed = new ExpiringCache<string, true>(CACHE_ENTRIES);
   private readonly useWrites = new SingleFlight<string, void>();
   private readonly expiry: RegisteredClientExpiry;
+  /** The ids OAUTH_CLIENTS names: a stored client registered from it and not among them is unknown. */
+  private readonly configuredIds: ReadonlySet<string>;
 
   constructor(
     private readonly clients: ClientRepository,
@@ -63,6 +65,7 @@ export class ClientRegistry implements OnModuleInit {
     private readonly grantTypes: RegistrableGrantTypes,
   ) {
     this.expiry = new RegisteredClientExpiry(registration);
+    this.configuredIds = new Set(oauth.clients.map((client) => client.clientId));
   }
 
   async onModuleInit(): Promise<void> {
@@ -74,6 +77,7 @@ export class ClientRegistry implements OnModuleInit {
     // index (existing clients keep CORS) and its registered clients an expiry.
     await this.clients.prepare(this.expiry.afterUse(this.clock.now()));
     for (const client of this.oauth.clients) await this.register(client);
+    await this.reportUnconfigured();
   }
 
   /**
@@ -95,6 +99,16 @@ export class ClientRegistry implements OnModuleInit {
     if (cached && isLive(cached, now)) return cached;
     if (!cached && this.unknown.get(clientId, now)) return null;
     return this.lookups.run(clientId, () => this.load(clientId));
+  }
+
+  /**
+   * Whether the tokens of `clientId` may still be used at a resource: it is a client this instance
+   * knows (a lookup as `find`'s, from memory as a rule). A client ID metadata document's is not
+   * fetched for this: its tokens stand until they end, as a document's client has no removal.
+   */
+  async stillKnown(clientId: string): Promise<boolean> {
+    if (this.documents.handles(clientId)) return true;
+    return (await this.find(clientId)) !== null;
   }
 
   /**
@@ -230,7 +244,9 @@ export class ClientRegistry implements OnModuleInit {
     const now = this.clock.now().getTime();
     const origins = new Set(
       clients
-        .filter((client) => client.type === 'public' && isLive(client, now))
+        .filter(
+          (client) => client.type === 'public' && isLive(client, now) && !this.unconfigured(client),
+        )
         .flatMap((client) => webOriginsOf(client.redirectUris)),
     );
     const ttlMs = this.clientAuth.registryCacheTtlSeconds * 1000;
@@ -241,7 +257,7 @@ export class ClientRegistry implements OnModuleInit {
   private async load(clientId: string): Promise<OAuthClient | null> {
     const stored = await this.clients.findById(clientId);
     const now = this.clock.now().getTime();
-    const client = stored && isLive(stored, now) ? stored : null;
+    const client = stored && isLive(stored, now) && !this.unconfigured(stored) ? stored : null;
     const ttlMs = this.clientAuth.registryCacheTtlSeconds * 1000;
     if (!client) this.known.delete(clientId);
     if (ttlMs > 0) {
@@ -250,6 +266,30 @@ export class ClientRegistry implements OnModuleInit {
       else this.unknown.set(clientId, true, expiresAt);
     }
     return client;
+  }
+
+  /**
+   * A client registered from OAUTH_CLIENTS that this instance's OAUTH_CLIENTS no longer names:
+   * unknown here, whatever the database still holds (its record, grants and streams stay until
+   * an operator removes it, or the entry comes back). Each instance goes by its own configuration,
+   * so a rolling change of OAUTH_CLIENTS never has an instance undo another's.
+   */
+  private unconfigured(client: OAuthClient): boolean {
+    return client.configured === true && !this.configuredIds.has(client.clientId);
+  }
+
+  /** One line per client OAUTH_CLIENTS no longer names, saying what ends it for good. */
+  private async reportUnconfigured(): Promise<void> {
+    const stale = (await this.clients.configuredClientIds()).filter(
+      (clientId) => !this.configuredIds.has(clientId),
+    );
+    for (const clientId of stale.sort()) {
+      this.logger.warn(
+        `Client ${clientId} was registered from OAUTH_CLIENTS, which no longer names it: unknown ` +
+          `here. \`proofgate-admin clients remove ${clientId}\` removes it with its grants and ` +
+          `streams; naming it again in OAUTH_CLIENTS restores it`,
+      );
+    }
   }
 
   private forget(clientId: string, origins: readonly string[]): void {
@@ -272,6 +312,7 @@ export class ClientRegistry implements OnModuleInit {
       type: secretHash || wanted.jwks || wanted.jwksUri ? 'confidential' : 'public',
       // The configuration holds one secret: no rotation here, so no id or dates of its own.
       ...(secretHash ? { secrets: [singleStoredSecret(secretHash)] } : {}),
+      configured: true,
       ...configuredClientFields(wanted),
     };
     const unchanged = existing !== null && sameConfiguredClient(existing, client);

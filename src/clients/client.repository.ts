@@ -80,6 +80,8 @@ export abstract class ClientRepository {
    * list (only operators make such clients).
    */
   abstract firstPartyClients(): Promise<OAuthClient[]>;
+  /** The ids of the clients registered from OAUTH_CLIENTS (`configured`): an indexed read. */
+  abstract configuredClientIds(): Promise<string[]>;
   /** A token was issued to the (registered) client: its last use, and an expiry never lowered. */
   abstract recordUse(client: OAuthClient, usedAt: Date, expiresAt: Date): Promise<void>;
   /**

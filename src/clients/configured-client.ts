@@ -74,11 +74,11 @@ export function configuredClientFields(entry: ClientConfig): ConfiguredClientFie
 }
 
 /**
- * Whether `stored` already is `client`: the same type, secret and configured fields. (Strict:
+ * Whether `stored` already is `client`: the same type, secret, mark and configured fields. (Strict:
  * a value of another realm, as structuredClone makes under jest, is another value.)
  */
 export function sameConfiguredClient(stored: OAuthClient, client: OAuthClient): boolean {
-  return (['type', 'secrets', ...CONFIGURED_FIELDS] as const).every((field) =>
+  return (['type', 'secrets', 'configured', ...CONFIGURED_FIELDS] as const).every((field) =>
     isDeepStrictEqual(stored[field], client[field]),
   );
 }

@@ -59,6 +59,12 @@ export interface OAuthClient extends ClientLogoutMetadata {
    * other client gets the consent screen before its first code (and again for a wider scope).
    */
   firstParty?: boolean;
+  /**
+   * Registered from OAUTH_CLIENTS (set at every start for each entry). An instance whose
+   * OAUTH_CLIENTS no longer names it treats it as unknown: taking an entry out of the
+   * configuration ends the client, as it would if the configuration were the only copy.
+   */
+  configured?: true;
   /** RFC 7591: registered by the client itself at POST /register, at this time. */
   dynamicallyRegisteredAt?: Date;
   /**

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module';
 import { SsfEventPersistenceModule } from './outbox/persistence/ssf-event-persistence.module';
 import { SsfEventWriter } from './ssf-event.writer';
 import { StreamPresence } from './streams/stream-presence';
@@ -10,7 +11,7 @@ import { StreamPersistenceModule } from './streams/persistence/stream-persistenc
  * CLI queues its SETs, which the instances deliver).
  */
 @Module({
-  imports: [StreamPersistenceModule, SsfEventPersistenceModule],
+  imports: [StreamPersistenceModule, SsfEventPersistenceModule, ClientsModule],
   providers: [SsfEventWriter, StreamPresence],
   exports: [SsfEventWriter, StreamPresence, StreamPersistenceModule, SsfEventPersistenceModule],
 })

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
+import { ClientsModule } from '../clients/clients.module';
 import { ClientMetadataDocumentsModule } from '../clients/metadata-document/client-metadata-documents.module';
 import { GrantsModule } from '../tokens/grants/grants.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -23,6 +24,7 @@ import { SsfStreams } from './streams/ssf-streams.service';
   imports: [
     SignalsWriterModule,
     AccountsModule,
+    ClientsModule,
     GrantsModule,
     TokensModule,
     // GuardedFetcher (the SSRF guard) and its resolver.

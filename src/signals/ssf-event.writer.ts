@@ -1,3 +1,4 @@
+import { ClientRegistry } from '../clients/client-registry.service';
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import {
@@ -54,6 +55,7 @@ export class SsfEventWriter {
     private readonly ssf: SsfConfig,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
+    private readonly clients: ClientRegistry,
   ) {}
 
   @OnEvent(LoginSessionEnded.type, AWAITED)
@@ -126,7 +128,9 @@ export class SsfEventWriter {
 
   private async write(cause: SignalCause | undefined): Promise<void> {
     if (cause === undefined || !(await this.presence.any())) return;
-    const covering = await this.streams.covering(cause.event, cause.sub);
+    const covering = await this.ofKnownReceivers(
+      await this.streams.covering(cause.event, cause.sub),
+    );
     if (covering.length === 0) return;
     const now = this.clock.now();
     await this.queue(
@@ -139,6 +143,18 @@ export class SsfEventWriter {
       })),
       now,
     );
+  }
+
+  /**
+   * The streams whose receiver is still a client here: one taken out of OAUTH_CLIENTS gets no
+   * more SETs (its streams stay until an operator removes it, or it is named again). Lookups from
+   * the registry's memory as a rule, one per receiver.
+   */
+  private async ofKnownReceivers(streams: readonly Stream[]): Promise<Stream[]> {
+    const receivers = [...new Set(streams.map((stream) => stream.receiver))];
+    const known = await Promise.all(receivers.map((id) => this.clients.stillKnown(id)));
+    const unknown = new Set(receivers.filter((_, i) => !known[i]));
+    return streams.filter((stream) => !unknown.has(stream.receiver));
   }
 
   private async queue(rows: readonly NewSsfEvent[], now: Date): Promise<void> {

@@ -56,7 +56,13 @@ export class AdminClientDto {
   ssf_receiver?: boolean;
 
   @ApiProperty({
-    enum: ['OAUTH_CLIENTS', 'built-in', 'database', 'dynamic registration'],
+    enum: [
+      'OAUTH_CLIENTS',
+      'removed from OAUTH_CLIENTS',
+      'built-in',
+      'database',
+      'dynamic registration',
+    ],
     example: 'database',
   })
   source!: string;

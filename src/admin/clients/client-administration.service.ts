@@ -54,7 +54,8 @@ import { AdminAuditTrail } from '../audit/admin-audit.service';
 import { formatDuration } from '../io/duration';
 
 /** Who keeps a client registered: the CLI may change only what nothing re-registers at boot. */
-export type ClientSource = 'OAUTH_CLIENTS' | 'built-in' | 'database' | 'dynamic registration';
+export type ClientSource =
+  'OAUTH_CLIENTS' | 'removed from OAUTH_CLIENTS' | 'built-in' | 'database' | 'dynamic registration';
 
 /**
  * Metadata a client may have, the same as added (checked as OAUTH_CLIENTS' and POST /register's
@@ -348,6 +349,7 @@ export class ClientAdministration {
   ): Promise<RegisteredClient> {
     this.refuseManaged(clientId, 'change');
     const existing = await this.existing(clientId);
+    this.refuseUnconfigured(existing, 'change');
     if (existing.dynamicallyRegisteredAt !== undefined) {
       throw new AdminError(
         `client ${clientId} registered itself: its metadata is its own (remove it, or let it expire)`,
@@ -604,6 +606,7 @@ export class ClientAdministration {
     this.refuseManaged(clientId, 'change the secret of');
     const overlapSeconds = this.overlapSeconds(options.previousExpiresIn);
     const client = await this.existing(clientId);
+    this.refuseUnconfigured(client, 'change the secret of');
     this.refuseWithoutSecret(client);
     const secret = randomToken(SECRET_BYTES);
     const now = this.clock.now();
@@ -709,6 +712,7 @@ export class ClientAdministration {
   ): Promise<RegisteredClient> {
     this.refuseManaged(clientId, 'change the keys of');
     const client = await this.existing(clientId);
+    this.refuseUnconfigured(client, 'change the keys of');
     if (!usesPrivateKeyJwt(client)) {
       throw new AdminError(
         `client ${clientId} does not authenticate with private_key_jwt (${client.type === 'public' ? 'a public client' : 'it has a secret: see rotate-secret'})`,
@@ -758,6 +762,19 @@ export class ClientAdministration {
     }
   }
 
+  /**
+   * A client OAUTH_CLIENTS registered and no longer names is unknown to the service
+   * (ClientRegistry): a change here would not bring it back, so only its removal is taken.
+   */
+  private refuseUnconfigured(client: OAuthClient, action: string): void {
+    if (this.sourceOf(client.clientId, client) === 'removed from OAUTH_CLIENTS') {
+      throw new AdminError(
+        `client ${client.clientId} was registered from OAUTH_CLIENTS, which no longer names it: ` +
+          `name it there again, or remove it (cannot ${action} it)`,
+      );
+    }
+  }
+
   private sourceOf(clientId: string, client?: OAuthClient): ClientSource {
     if (clientId === DEFAULT_WALLET_CLIENT_ID || clientId === ADMIN_CONSOLE_CLIENT_ID) {
       return 'built-in';
@@ -766,7 +783,7 @@ export class ClientAdministration {
     if (this.oauth.clients.some((configured) => configured.clientId === clientId)) {
       return 'OAUTH_CLIENTS';
     }
-    return 'database';
+    return client?.configured ? 'removed from OAUTH_CLIENTS' : 'database';
   }
 
   private view(client: OAuthClient): RegisteredClient {

@@ -174,6 +174,10 @@ export class ClientRecord extends KeyedRecord {
   @Prop({ type: Boolean })
   ssfReceiver?: boolean;
 
+  /** Registered from OAUTH_CLIENTS (OAuthClient.configured). */
+  @Prop({ type: Boolean })
+  configured?: true;
+
   /** Set for clients that registered themselves (RFC 7591): when they did. */
   @Prop({ type: Date })
   dynamicallyRegisteredAt?: Date;
@@ -205,3 +209,5 @@ removeOnceExpired(ClientSchema);
 ClientSchema.index({ origins: 1 });
 // The operator's own clients, read for the CORS check of first-party endpoints (passkey sign-in).
 ClientSchema.index({ firstParty: 1 });
+// The clients OAUTH_CLIENTS registered, read at start for those it no longer names.
+ClientSchema.index({ configured: 1 });

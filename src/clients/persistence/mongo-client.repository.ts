@@ -29,6 +29,7 @@ function toClient(record: ClientRecord): OAuthClient {
     redirectUris: record.redirectUris,
     ...(record.secretHash ? { secrets: secretsOf(record) } : {}),
     ...(record.firstParty ? { firstParty: true } : {}),
+    ...(record.configured ? { configured: true } : {}),
     ...(record.resources?.length ? { resources: record.resources } : {}),
     ...(record.grantTypes ? { grantTypes: record.grantTypes } : {}),
     ...(record.applicationType ? { applicationType: record.applicationType } : {}),
@@ -373,6 +374,15 @@ export class MongoClientRepository extends ClientRepository {
     // Exactly the indexed field: the dev database uses an index only for such a query.
     const records = await this.model.find({ firstParty: true }).lean<ClientRecord[]>().exec();
     return records.map(toClient);
+  }
+
+  async configuredClientIds(): Promise<string[]> {
+    // Exactly the indexed field, as above.
+    const records = await this.model
+      .find({ configured: true }, { _id: 1 })
+      .lean<Pick<ClientRecord, '_id'>[]>()
+      .exec();
+    return records.map((record) => record._id);
   }
 
   async recordUse(client: OAuthClient, usedAt: Date, expiresAt: Date): Promise<void> {

@@ -265,7 +265,14 @@ export const OAUTH_SETTINGS = settingsSection(
         '(see [FAPI 2.0 clients](CLIENTS.md#fapi-20-clients-profile-fapi2)).\n' +
         '- `"admin_scopes"`: `["admin:read"]` or `["admin:read", "admin:write"]` makes a confidential ' +
         '`client_credentials` client an admin client, which may get those scopes for the admin API ' +
-        '(see [Administration](ADMINISTRATION.md#the-admin-api)); no other client ever can.',
+        '(see [Administration](ADMINISTRATION.md#the-admin-api)); no other client ever can.\n' +
+        '\n' +
+        'Each start registers these clients in the database. A client taken out of the list is ' +
+        'unknown to an instance started without it: `/token` refuses it, its live access tokens ' +
+        'are refused at every resource, and its Shared Signals streams get nothing more. Its ' +
+        'record, grants and streams stay (the start logs a warning naming it) until ' +
+        '`proofgate-admin clients remove` deletes them; put back in the list, it is as it was ' +
+        '(see [Clients](CLIENTS.md#configured-clients)).',
     }),
     seedDemoData: setting({
       name: 'SEED_DEMO_DATA',

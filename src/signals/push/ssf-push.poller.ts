@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ClientRegistry } from '../../clients/client-registry.service';
 import { OnEvent } from '@nestjs/event-emitter';
 import { SsfConfig } from '../../config/sections/ssf.config';
 import { Clock } from '../../platform/clock/clock';
@@ -59,6 +60,7 @@ export class SsfPushPoller extends OutboxPoller<'push', Claimed> {
     private readonly sender: SsfPushSender,
     private readonly ssf: SsfConfig,
     private readonly events: DomainEvents,
+    private readonly clients: ClientRegistry,
     clock: Clock,
   ) {
     super(new Logger(SsfPushPoller.name), clock, outbox, {
@@ -104,10 +106,21 @@ export class SsfPushPoller extends OutboxPoller<'push', Claimed> {
 
   protected async attempt({ event }: Claimed): Promise<void> {
     try {
-      const stream = await this.streams.find(event.receiver, event.streamId);
-      const result = stream
-        ? await this.sender.send(event, stream.delivery)
-        : { ok: false as const, error: 'the stream was deleted', permanent: true };
+      const [stream, known] = await Promise.all([
+        this.streams.find(event.receiver, event.streamId),
+        this.clients.stillKnown(event.receiver),
+      ]);
+      const result = !stream
+        ? { ok: false as const, error: 'the stream was deleted', permanent: true }
+        : !known
+          ? // Taken out of OAUTH_CLIENTS: nothing more is sent, and the SET waits (retried as a
+            // failure) in case the entry comes back, until it is given up.
+            {
+              ok: false as const,
+              error: 'the receiver is no longer a client here',
+              permanent: false,
+            }
+          : await this.sender.send(event, stream.delivery);
       const settled = await this.settle(
         { ...event, deliveryId: event.jti },
         result,

@@ -158,10 +158,19 @@ export class BearerTokenAuthenticator {
     return { claims, grant, ...(proof.nextNonce ? { dpopNonce: proof.nextNonce } : {}) };
   }
 
-  /** Signature-valid claims are active only while their grant is and the jti is not revoked. */
+  /**
+   * Signature-valid claims are active only while their grant is, the jti is not revoked, and
+   * their client is still known: a client taken out of OAUTH_CLIENTS (or past its expiry) ends
+   * its tokens at once, not when they expire. The client is read from the registry's memory as a
+   * rule, beside the grant's read.
+   */
   private async checkActive(claims: AccessTokenClaims): Promise<ActiveGrant> {
-    const grant = await this.grants.activeGrantOf(claims.gid, claims.jti, this.clock.now());
+    const [grant, known] = await Promise.all([
+      this.grants.activeGrantOf(claims.gid, claims.jti, this.clock.now()),
+      this.clients.stillKnown(claims.client_id),
+    ]);
     if (grant === null) throw new InvalidToken('The access token has been revoked');
+    if (!known) throw new InvalidToken('The client of the access token is no longer known');
     return grant;
   }
 }
