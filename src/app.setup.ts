@@ -12,6 +12,7 @@ import { singleCredentials } from './platform/http/single-credentials';
 import { limitedServer, connectionLimits } from './platform/http/connection-limits';
 import { crossOriginRequests } from './platform/http/cors';
 import { weakBodyEtags } from './platform/http/etag';
+import { copyRoutes } from './platform/http/allowed-methods';
 import {
   MAX_PATH_PARAMETER_LENGTH,
   answerClientError,
@@ -88,6 +89,8 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   const { requestTimeoutSeconds } = app.get(ServerConfig);
+  // Before any route is added: a path whose routes take other methods is a 405 with `Allow`.
+  copyRoutes(fastify);
   // What every request passes runs as one onRequest hook (`inSequence`): numbered and logged
   // first (`request-log.ts`; a request refused below still gets its line), its deadline
   // (`request-deadline.ts`), then the drain, the security headers, and CORS, whose preflights are

@@ -120,6 +120,19 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
     });
   });
 
+  it('maps a 404 at a path other routes take to 405 with Allow (RFC 9110 §15.5.6)', () => {
+    const line = { method: 'DELETE', path: '/items/7', allowed: () => ['GET', 'HEAD', 'PATCH'] };
+    const error = filter.toProtocolError(new NotFoundException('Cannot DELETE /items/7?x=1'), line);
+    expect({ status: error.status, error: error.error, description: error.description }).toEqual({
+      status: 405,
+      error: 'invalid_request',
+      description: 'DELETE is not allowed on /items/7; it takes GET, HEAD, PATCH',
+    });
+    expect(error.headers).toEqual({ Allow: 'GET, HEAD, PATCH' });
+    const none = filter.toProtocolError(new NotFoundException(), { ...line, allowed: () => [] });
+    expect(none).toMatchObject({ status: 404, error: 'not_found', headers: {} });
+  });
+
   it('maps body-parser failures to invalid_request', () => {
     const parse = new BadRequestException('bad', {
       cause: Object.assign(new SyntaxError('Unexpected token'), {

@@ -5,6 +5,7 @@ import { isFailover } from '../database/failover';
 import {
   ContentTooLarge,
   InvalidRequest,
+  MethodNotAllowed,
   NotFound,
   ProtocolError,
   ServerError,
@@ -23,11 +24,14 @@ import {
   requestPath,
 } from '../http/http-exchange';
 import { refusedStaticPath } from '../http/static-files';
+import { allowedMethods } from '../http/allowed-methods';
 
 /** What the filter reads of a request: its method and path (never the query). */
 interface RequestLine {
   readonly method: string;
   readonly path: string;
+  /** The methods other routes take at the path when none takes this one (allowed-methods.ts). */
+  readonly allowed?: () => readonly string[];
 }
 
 /** Driver errors that mean "the database cannot be reached right now", not a bug. */
@@ -151,9 +155,11 @@ export class ProtocolErrorFilter implements ExceptionFilter {
       this.logger.warn(`${requestName(request)} ended after its deadline: ${describe(exception)}`);
       return;
     }
+    const path = requestPath(request);
     const error = this.toProtocolError(exception, {
       method: request.method,
-      path: requestPath(request),
+      path,
+      allowed: () => allowedMethods(request.server, request.method, path),
     });
 
     if (error instanceof ServerError) {
@@ -277,8 +283,7 @@ function fromHttpException(e: HttpException, request: RequestLine) {
         /JSON/.test(e.message) ? 'The request body is not valid JSON' : 'The request is invalid',
       );
     case 404:
-      // Never echo the query string: it may hold a code or a token.
-      return new NotFound(`No route for ${request.method} ${request.path}`);
+      return notFound(request);
     case 405:
       return new InvalidRequest(`Method ${request.method} is not allowed here`);
     case 413:
@@ -293,6 +298,19 @@ function fromHttpException(e: HttpException, request: RequestLine) {
       if (status >= 400 && status < 500) return new InvalidRequest('The request is invalid');
       return new ServerError('An unexpected error occurred');
   }
+}
+
+/**
+ * No route answered: 405 with `Allow` when routes take the path under other methods (RFC 9110
+ * §15.5.6), else 404. Never echo the query string: it may hold a code or a token.
+ */
+function notFound(request: RequestLine): ProtocolError {
+  const allowed = request.allowed?.() ?? [];
+  if (allowed.length === 0) return new NotFound(`No route for ${request.method} ${request.path}`);
+  return new MethodNotAllowed(
+    `${request.method} is not allowed on ${request.path}; it takes ${allowed.join(', ')}`,
+    allowed,
+  );
 }
 
 const BODY_TOO_LARGE = 'The request body is too large';

@@ -191,6 +191,19 @@ export class NotFound extends ProtocolError {
   readonly status = 404;
 }
 
+/**
+ * RFC 9110 §15.5.6: the path has routes, none for the request's method. `Allow` lists the methods
+ * its routes take, as the RFC requires of a 405.
+ */
+export class MethodNotAllowed extends ProtocolError {
+  readonly error = 'invalid_request';
+  readonly status = 405;
+  constructor(description: string, allowed: readonly string[]) {
+    super(description);
+    this.headers['Allow'] = allowed.join(', ');
+  }
+}
+
 /** The request conflicts with work already under way (e.g. a second lab run). */
 export class Conflict extends ProtocolError {
   readonly error = 'conflict';

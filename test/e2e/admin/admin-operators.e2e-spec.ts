@@ -100,14 +100,20 @@ describe('operators (proofgate-admin operators, GET /admin/v1/operators)', () =>
       stderr: 'proofgate-admin: no user or account nobody-here\n',
     });
     const token = await adminToken();
+    // The list is read-only (405, RFC 9110 §15.5.6); there is no path for one operator (404).
+    const answers: Array<{ status: number; allow: unknown }> = [];
     for (const path of ['/admin/v1/operators', '/admin/v1/operators/user0']) {
       const response = await t
         .http()
         .post(path)
         .set('Authorization', `Bearer ${token}`)
         .send({ sub: 'user0' });
-      expect(response.status).toBe(404);
+      answers.push({ status: response.status, allow: response.headers.allow });
     }
+    expect(answers).toEqual([
+      { status: 405, allow: 'GET, HEAD' },
+      { status: 404, allow: undefined },
+    ]);
     expect(JSON.parse((await adminCli(t, ['--json', 'operators', 'list'])).stdout)).toEqual([]);
   });
 });

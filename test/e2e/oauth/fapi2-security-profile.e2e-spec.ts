@@ -668,10 +668,10 @@ describe('fapi2-security-profile-final-test-plan (DPoP, private_key_jwt, OpenID)
 
     it('fapi2-security-profile-final-par-attempt-invalid-http-method: a PUT of the pushed request is refused', async () => {
       // The suite sends its pushed request with PUT and wants a 4xx or 5xx (EnsureParHTTPError).
-      // Only POST has a route at /par, so PUT matches none: 404 in the envelope (RFC 9126 §2.3
-      // names 405 for it, which the suite does not ask for).
+      // Only POST has a route at /par: 405 with Allow, as RFC 9126 §2.3 names, in the envelope.
       const { res } = await pushByHand(await assertion(), 'put');
-      expectRefusal(res, 404, 'not_found', 'No route for PUT /par');
+      expectRefusal(res, 405, 'invalid_request', 'PUT is not allowed on /par; it takes POST');
+      expect(res.headers.allow).toBe('POST');
     });
   });
 

@@ -124,4 +124,11 @@ describe('request logging', () => {
     expect(line.req.url).toBe('/static/%E0%A4%A.js?[redacted]');
     expect(line.res).toEqual({ statusCode: 400, contentLength: expect.any(Number) });
   });
+
+  it('logs a method the path does not take as its 405, the query redacted', async () => {
+    await request(t.app.getHttpServer()).get('/token?code=c').expect(405);
+    const line = await requestRecord('GET', '/token');
+    expect(line.req.url).toBe('/token?[redacted]');
+    expect(line.res).toEqual({ statusCode: 405, contentLength: expect.any(Number) });
+  });
 });

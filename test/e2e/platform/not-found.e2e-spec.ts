@@ -1,6 +1,8 @@
 /**
  * An address nothing answers: a browser (GET, HTML preferred) reads a small page with the way
  * home; an API client keeps the `{ error, error_description }` envelope, whatever else it sends.
+ * An address that is answered, but not under the request's method: `405 Method Not Allowed`
+ * with the `Allow` header, in the envelope.
  */
 import { STATUS_CODES } from 'node:http';
 import { connect } from 'node:net';
@@ -61,6 +63,86 @@ describe('an instance with the default settings', () => {
     it('keeps the JSON envelope for a POST, whatever it accepts', async () => {
       const res = await t.http().post('/no/such/page').set('Accept', BROWSER_ACCEPT);
       expectRefusal(res, 404, 'not_found', 'No route for POST /no/such/page');
+    });
+  });
+
+  describe('a method the path does not take (RFC 9110 §15.5.6)', () => {
+    it('answers GET /token with 405, Allow: POST and the envelope, never the query', async () => {
+      const res = await t.http().get('/token?code=secret-code&state=secret-state');
+      expectRefusal(res, 405, 'invalid_request', 'GET is not allowed on /token; it takes POST');
+      expect(res.headers.allow).toBe('POST');
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-store');
+      // The request pipeline ran, as for any other refusal.
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.text).not.toContain('secret');
+    });
+
+    it('lists GET and HEAD for a GET-only document (POST /jwks.json), with its CORS header', async () => {
+      const res = await t.http().post('/jwks.json').set('Origin', 'https://rp.example.test');
+      expectRefusal(
+        res,
+        405,
+        'invalid_request',
+        'POST is not allowed on /jwks.json; it takes GET, HEAD',
+      );
+      expect(res.headers.allow).toBe('GET, HEAD');
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+    });
+
+    it('lists every method of an admin API resource (DELETE /admin/v1/users/{username})', async () => {
+      const res = await t.http().delete('/admin/v1/users/alice');
+      expectRefusal(
+        res,
+        405,
+        'invalid_request',
+        'DELETE is not allowed on /admin/v1/users/alice; it takes GET, HEAD, PATCH',
+      );
+      expect(res.headers.allow).toBe('GET, HEAD, PATCH');
+    });
+
+    it('matches the path as the router does: any case, a trailing slash', async () => {
+      const res = await t.http().get('/Token/');
+      expectRefusal(res, 405, 'invalid_request', 'GET is not allowed on /Token/; it takes POST');
+      expect(res.headers.allow).toBe('POST');
+    });
+
+    it('answers HEAD with the same status and Allow, and no body', async () => {
+      const res = await t.http().head('/token');
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe('POST');
+      expect(res.text).toBeUndefined();
+    });
+
+    it('answers an OPTIONS that is not a CORS preflight with 405 (OPTIONS is not in Allow)', async () => {
+      const res = await t.http().options('/token');
+      expectRefusal(res, 405, 'invalid_request', 'OPTIONS is not allowed on /token; it takes POST');
+      expect(res.headers.allow).toBe('POST');
+    });
+
+    it('still answers a CORS preflight before routing', async () => {
+      const res = await t
+        .http()
+        .options('/jwks.json')
+        .set('Origin', 'https://rp.example.test')
+        .set('Access-Control-Request-Method', 'GET');
+      expect(res.status).toBe(204);
+      expect(res.headers.allow).toBeUndefined();
+    });
+
+    it('keeps the 404 for a path no route takes, under any method', async () => {
+      const res = await t.http().delete('/no/such/page?code=secret-code');
+      expectRefusal(res, 404, 'not_found', 'No route for DELETE /no/such/page');
+      expect(res.headers.allow).toBeUndefined();
+    });
+
+    it("keeps the 404 where the method's own route refuses the path (an empty parameter)", async () => {
+      // Nest's adapter sends a route with an empty path parameter to the not-found handler;
+      // GET and POST both have a route at /admin/v1/clients/{clientId}/secrets.
+      const res = await t.http().get('/admin/v1/clients//secrets');
+      expectRefusal(res, 404, 'not_found', 'No route for GET /admin/v1/clients//secrets');
+      expect(res.headers.allow).toBeUndefined();
     });
   });
 
