@@ -728,12 +728,13 @@ describe('POST /register refuses misleading or malformed metadata (issue #19)', 
   });
 
   it('refuses a lone surrogate in any registration string: 400 invalid_client_metadata', async () => {
+    const redirect = '"redirect_uris":["https://app.example/cb"]';
     for (const [field, json] of [
-      ['client_name', '"client_name":"Bad \\ud800 name"'],
+      ['client_name', `${redirect},"client_name":"Bad \\ud800 name"`],
       ['redirect_uris', '"client_name":"ok","redirect_uris":["https://app.example/\\udc00"]'],
-      ['software_id', '"client_name":"ok","software_id":"\\ud83d"'],
+      ['software_id', `${redirect},"client_name":"ok","software_id":"\\ud83d"`],
     ]) {
-      const body = `{"redirect_uris":["https://app.example/cb"],"token_endpoint_auth_method":"none",${json}}`;
+      const body = `{"token_endpoint_auth_method":"none",${json}}`;
       const res = await t
         .http()
         .post('/register')
