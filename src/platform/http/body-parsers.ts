@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseQueryString } from 'fast-querystring';
 import { InvalidRequest } from '../errors/protocol-error';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './body-depth';
+import { duplicateMemberName } from './json-duplicate-names';
 
 /** A body refused while it is read, shaped as body-parser's errors (the error filter maps them). */
 class BodyError extends Error {
@@ -50,6 +51,16 @@ function refuseContentEncoding(req: FastifyRequest): void {
   }
 }
 
+/** The longest member name a refusal repeats, in characters; a longer one is cut. */
+const NAME_SHOWN = 64;
+
+/** A member name for an error description: quoted and escaped as JSON, cut when long. */
+function quotedName(name: string): string {
+  const characters = Array.from(name);
+  if (characters.length <= NAME_SHOWN) return JSON.stringify(name);
+  return `${JSON.stringify(characters.slice(0, NAME_SHOWN).join(''))}…`;
+}
+
 function parseJson(req: FastifyRequest, body: Buffer, depthLimit: number): unknown {
   refuseContentEncoding(req);
   const charset = charsetOf(req) ?? 'utf-8';
@@ -76,6 +87,12 @@ function parseJson(req: FastifyRequest, body: Buffer, depthLimit: number): unkno
     throw new InvalidRequest(
       `The request body is nested too deeply (more than ${depthLimit} levels)`,
     );
+  }
+  // RFC 8259 §4: names SHOULD be unique; I-JSON (RFC 7493 §2.3): they MUST NOT be duplicated.
+  // JSON.parse keeps the last silently, so a proxy that keeps the first reads another request.
+  const duplicate = duplicateMemberName(text);
+  if (duplicate !== undefined) {
+    throw new InvalidRequest(`The request body names member ${quotedName(duplicate)} twice`);
   }
   return value;
 }
@@ -144,10 +161,10 @@ function readBody(
 
 /**
  * The request bodies the service reads, as Fastify content-type parsers: JSON (UTF-8 only, an
- * object or array at the top, nesting bounded) and flat forms, both limited in size. A body of
- * any other type, or of none named, is read off (within the same limit) and refused with 415 in
- * the one error envelope, rather than read as no body and refused for a missing field; a request
- * with an empty one goes on with no body.
+ * object or array at the top, nesting bounded, no object naming a member twice) and flat forms,
+ * both limited in size. A body of any other type, or of none named, is read off (within the same
+ * limit) and refused with 415 in the one error envelope, rather than read as no body and refused
+ * for a missing field; a request with an empty one goes on with no body.
  */
 export function registerBodyParsers(instance: FastifyInstance, limits: BodyLimits): void {
   const depth = limits.jsonDepth ?? MAX_BODY_DEPTH;

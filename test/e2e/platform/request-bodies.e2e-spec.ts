@@ -1,6 +1,6 @@
 /**
  * The bodies the service reads: forms and JSON, UTF-8, uncompressed, at most 16 KB and 50 form
- * fields. What it does not read is refused in the one envelope with the status that says why
+ * fields, each JSON object naming a member once. What it does not read is refused in the one envelope with the status that says why
  * (RFC 9110 §15.5.14 and §15.5.16), before any route sees it, rather than read as an empty body
  * and refused for a missing field.
  */
@@ -108,6 +108,66 @@ describe('request bodies', () => {
       .type('form')
       .send(`address=${address}&chainId=eip155%3A1&toString=1`);
     expectRefusal(form, 400, 'invalid_request', 'Unknown parameter: toString');
+  });
+
+  describe('a JSON object that names a member twice', () => {
+    const address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    const other = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+    const nonce = (body: string) => t.http().post('/wallet/nonce').type('json').send(body);
+
+    // RFC 7493 §2.3 (I-JSON): names MUST NOT be duplicated. JSON.parse keeps the last silently,
+    // where a proxy in front may keep the first: the two would read different requests.
+    it('is refused with 400 naming the member, not its values', async () => {
+      const res = await nonce(`{"address":"${address}","chainId":1,"address":"${other}"}`);
+      expectRefusal(res, 400, 'invalid_request', 'The request body names member "address" twice');
+      const once = await nonce(`{"address":"${other}","chainId":1}`);
+      expect(once.status).toBe(201);
+    });
+
+    it('is refused whether the names are written alike or with an escape, at any depth', async () => {
+      const escaped = await nonce(
+        `{"address":"${address}","chainId":1,"\\u0061ddress":"${other}"}`,
+      );
+      expectRefusal(
+        escaped,
+        400,
+        'invalid_request',
+        'The request body names member "address" twice',
+      );
+      const deep = await nonce(`{"address":"${address}","chainId":1,"x":[{"y":{"z":1,"z":2}}]}`);
+      expectRefusal(deep, 400, 'invalid_request', 'The request body names member "z" twice');
+    });
+
+    it('cuts a long name at 64 characters', async () => {
+      const name = 'n'.repeat(200);
+      const res = await nonce(`{"${name}":1,"${name}":2}`);
+      expectRefusal(
+        res,
+        400,
+        'invalid_request',
+        `The request body names member "${'n'.repeat(64)}"… twice`,
+      );
+    });
+
+    it('is refused at /register, where unknown metadata is ignored', async () => {
+      const client =
+        '"redirect_uris":["https://app.example/cb"],"token_endpoint_auth_method":"none"';
+      const register = (body: string) => t.http().post('/register').type('json').send(body);
+      const twice = await register(`{${client},"client_name":"Agenda","client_name":"Proofgate"}`);
+      expectRefusal(
+        twice,
+        400,
+        'invalid_request',
+        'The request body names member "client_name" twice',
+      );
+      // The same name in sibling or nested objects, and a value that reads as a member, are fine.
+      const once = await register(
+        `{${client},"client_name":"Agenda","x":{"client_name":1},` +
+          `"y":[{"client_name":{"client_name":"\\"client_name\\":2"}}]}`,
+      );
+      expect(once.status).toBe(201);
+      expect(once.body.client_name).toBe('Agenda');
+    });
   });
 
   it('keeps the connection open after refusing a body it read off', async () => {

@@ -1,0 +1,73 @@
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c; // \
+const OPEN_OBJECT = 0x7b; // {
+const CLOSE_OBJECT = 0x7d; // }
+const OPEN_ARRAY = 0x5b; // [
+const CLOSE_ARRAY = 0x5d; // ]
+const COMMA = 0x2c; // ,
+
+/**
+ * The index of the quote that closes the string whose opening quote is at `start` (the text's
+ * length if none does, so even text that is not JSON ends the scan).
+ */
+function closingQuote(text: string, start: number): number {
+  let end = text.indexOf('"', start + 1);
+  // A quote after an odd run of backslashes is escaped. Each run is counted once: it lies
+  // between this quote and the one before it, so the whole scan stays linear.
+  while (end !== -1) {
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
+  }
+  return text.length;
+}
+
+/**
+ * The first member name that appears twice in one object of `text`, at any depth, or undefined.
+ * Names are compared as decoded, so `"a"` and `"\u0061"` are the same name (RFC 8259 §8.3).
+ *
+ * `text` must already be valid JSON (it has been through `JSON.parse`): this is a scanner, not a
+ * parser. One pass, no recursion; the names of each open object are kept in a set that is reused
+ * for the next object at the same depth, and only a name written with an escape is decoded.
+ */
+export function duplicateMemberName(text: string): string | undefined {
+  // Per open container, outermost first: the names seen so far, or null for an array.
+  const open: Array<Set<string> | null> = [];
+  // Reused sets, one per depth, so an array of many objects allocates no set per object.
+  const spare: Array<Set<string>> = [];
+  let names: Set<string> | null = null;
+  // The next string is a member name: right after `{`, or after `,` inside an object.
+  let nameNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = closingQuote(text, i);
+      if (nameNext && names) {
+        let name = text.slice(i + 1, end);
+        if (name.includes('\\')) name = JSON.parse(text.slice(i, end + 1)) as string;
+        if (names.has(name)) return name;
+        names.add(name);
+        nameNext = false;
+      }
+      i = end;
+    } else if (c === OPEN_OBJECT) {
+      const depth = open.length;
+      names = spare[depth] ??= new Set<string>();
+      names.clear();
+      open.push(names);
+      nameNext = true;
+    } else if (c === OPEN_ARRAY) {
+      names = null;
+      open.push(null);
+      nameNext = false;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      open.pop();
+      names = open.length > 0 ? open[open.length - 1] : null;
+      nameNext = false;
+    } else if (c === COMMA) {
+      nameNext = names !== null;
+    }
+  }
+  return undefined;
+}
