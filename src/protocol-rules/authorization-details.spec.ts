@@ -26,6 +26,22 @@ describe('authorization details (RFC 9396)', () => {
     expect(renderAuthorizationDetail('{{constructor}}|{{creditor}}', PAY)).toBe('|{"name":"X"}');
   });
 
+  it('refuses a detail that names a member twice, as written or escaped, and not sibling details', () => {
+    expect(
+      parseAuthorizationDetails(
+        '[{"type":"payment_initiation","amount":"1.00","amount":"900.00"}]',
+      ),
+    ).toEqual({ ok: false, problem: 'authorization_details names member "amount" twice' });
+    expect(parseAuthorizationDetails('[{"type":"a","\\u0074ype":"b"}]')).toEqual({
+      ok: false,
+      problem: 'authorization_details names member "type" twice',
+    });
+    expect(parseAuthorizationDetails('[{"type":"a"},{"type":"b"}]')).toEqual({
+      ok: true,
+      details: [{ type: 'a' }, { type: 'b' }],
+    });
+  });
+
   it('parses only a non-empty array of objects that each have a string type', () => {
     expect(parseAuthorizationDetails(JSON.stringify([PAY]))).toEqual({ ok: true, details: [PAY] });
     expect(parseAuthorizationDetails([PAY])).toEqual({ ok: true, details: [PAY] });

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { duplicateMemberName, quotedMemberName } from '../platform/http/json-duplicate-names';
 
 /**
  * RFC 9396 rich authorization requests: the pure rules the configuration, the protocol and the
@@ -43,6 +44,15 @@ export function parseAuthorizationDetails(value: unknown): ParsedAuthorizationDe
       parsed = JSON.parse(value);
     } catch {
       return { ok: false, problem: 'authorization_details is not JSON' };
+    }
+    // What is granted and shown for consent is what the client wrote once: parsed, the last of
+    // two members of one name would win silently (I-JSON, RFC 7493 §2.3).
+    const repeated = duplicateMemberName(value);
+    if (repeated !== undefined) {
+      return {
+        ok: false,
+        problem: `authorization_details names member ${quotedMemberName(repeated)} twice`,
+      };
     }
   }
   if (!Array.isArray(parsed) || parsed.length === 0) {

@@ -50,6 +50,11 @@ describe('parseClaimsRequest (OpenID Connect Core §5.5)', () => {
 
   it.each([
     ['not JSON', '{"userinfo":', 'claims is not valid JSON'],
+    [
+      'a member named twice',
+      '{"id_token":{"acr":{"essential":false,"essential":true}}}',
+      'claims names member "essential" twice',
+    ],
     ['an array', '[]', 'claims must be a JSON object'],
     ['a string', '"name"', 'claims must be a JSON object'],
     [

@@ -1,3 +1,5 @@
+import { duplicateMemberName, quotedMemberName } from '../platform/http/json-duplicate-names';
+
 /**
  * The `claims` request parameter (OpenID Connect Core §5.5): a JSON object whose `id_token` and
  * `userinfo` members name the claims a client asks to be returned there, each `null` (asked for,
@@ -116,6 +118,9 @@ export function parseClaimsRequest(parameter: string): Parsed {
     return refuse('is not valid JSON');
   }
   if (!isObject(parsed)) return refuse('must be a JSON object');
+  // Parsed, it would keep the last of the two silently (I-JSON, RFC 7493 §2.3).
+  const repeated = duplicateMemberName(parameter);
+  if (repeated !== undefined) return refuse(`names member ${quotedMemberName(repeated)} twice`);
   const members: Partial<Record<'id_token' | 'userinfo', Record<string, ClaimRequest>>> = {};
   for (const member of ['id_token', 'userinfo'] as const) {
     const value = parsed[member];

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseQueryString } from 'fast-querystring';
 import { InvalidRequest } from '../errors/protocol-error';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './body-depth';
-import { duplicateMemberName } from './json-duplicate-names';
+import { duplicateMemberName, quotedMemberName } from './json-duplicate-names';
 
 /** A body refused while it is read, shaped as body-parser's errors (the error filter maps them). */
 class BodyError extends Error {
@@ -51,16 +51,6 @@ function refuseContentEncoding(req: FastifyRequest): void {
   }
 }
 
-/** The longest member name a refusal repeats, in characters; a longer one is cut. */
-const NAME_SHOWN = 64;
-
-/** A member name for an error description: quoted and escaped as JSON, cut when long. */
-function quotedName(name: string): string {
-  const characters = Array.from(name);
-  if (characters.length <= NAME_SHOWN) return JSON.stringify(name);
-  return `${JSON.stringify(characters.slice(0, NAME_SHOWN).join(''))}…`;
-}
-
 function parseJson(req: FastifyRequest, body: Buffer, depthLimit: number): unknown {
   refuseContentEncoding(req);
   const charset = charsetOf(req) ?? 'utf-8';
@@ -92,7 +82,7 @@ function parseJson(req: FastifyRequest, body: Buffer, depthLimit: number): unkno
   // JSON.parse keeps the last silently, so a proxy that keeps the first reads another request.
   const duplicate = duplicateMemberName(text);
   if (duplicate !== undefined) {
-    throw new InvalidRequest(`The request body names member ${quotedName(duplicate)} twice`);
+    throw new InvalidRequest(`The request body names member ${quotedMemberName(duplicate)} twice`);
   }
   return value;
 }

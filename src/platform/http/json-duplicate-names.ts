@@ -71,3 +71,13 @@ export function duplicateMemberName(text: string): string | undefined {
   }
   return undefined;
 }
+
+/** The longest member name a refusal repeats, in characters; a longer one is cut. */
+const NAME_SHOWN = 64;
+
+/** A member name for an error description: quoted and escaped as JSON, cut when long. */
+export function quotedMemberName(name: string): string {
+  const characters = Array.from(name);
+  if (characters.length <= NAME_SHOWN) return JSON.stringify(name);
+  return `${JSON.stringify(characters.slice(0, NAME_SHOWN).join(''))}…`;
+}
