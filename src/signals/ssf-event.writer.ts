@@ -146,13 +146,14 @@ export class SsfEventWriter {
   }
 
   /**
-   * The streams whose receiver is still a client here: one taken out of OAUTH_CLIENTS gets no
-   * more SETs (its streams stay until an operator removes it, or it is named again). Lookups from
-   * the registry's memory as a rule, one per receiver.
+   * The streams whose receiver is still a receiver client here: one taken out of OAUTH_CLIENTS,
+   * or whose entry no longer says `ssf_receiver`, gets no more SETs (its streams stay until an
+   * operator removes it, or the entry says so again). Lookups from the registry's memory as a
+   * rule, one per receiver.
    */
   private async ofKnownReceivers(streams: readonly Stream[]): Promise<Stream[]> {
     const receivers = [...new Set(streams.map((stream) => stream.receiver))];
-    const known = await Promise.all(receivers.map((id) => this.clients.stillKnown(id)));
+    const known = await Promise.all(receivers.map((id) => isReceiver(this.clients, id)));
     const unknown = new Set(receivers.filter((_, i) => !known[i]));
     return streams.filter((stream) => !unknown.has(stream.receiver));
   }
@@ -175,4 +176,9 @@ export class SsfEventWriter {
 
 export function modeOf(stream: Stream): 'push' | 'poll' {
   return stream.delivery.method === PUSH_DELIVERY ? 'push' : 'poll';
+}
+
+/** Whether `clientId` is still a Shared Signals receiver client here (ClientRegistry's view). */
+export async function isReceiver(clients: ClientRegistry, clientId: string): Promise<boolean> {
+  return (await clients.find(clientId))?.ssfReceiver === true;
 }

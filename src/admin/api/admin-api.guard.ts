@@ -1,9 +1,15 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { ClientRegistry } from '../../clients/client-registry.service';
 import { randomUUID } from 'node:crypto';
 import { ServerConfig } from '../../config/sections/server.config';
 import { AdminCallRefused } from '../../platform/events/admin.events';
 import { DomainEvents } from '../../platform/events/domain-events';
-import { InvalidToken, ProtocolError, TooManyRequests } from '../../platform/errors/protocol-error';
+import {
+  InsufficientScope,
+  InvalidToken,
+  ProtocolError,
+  TooManyRequests,
+} from '../../platform/errors/protocol-error';
 import type { HttpResponse } from '../../platform/http/http-exchange';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { ADMIN_CONSOLE_CLIENT_ID, adminApiAudience } from '../../protocol-rules/admin-scopes';
@@ -40,6 +46,7 @@ export class AdminApiGuard implements CanActivate {
     private readonly limiter: RateLimiter,
     private readonly events: DomainEvents,
     private readonly operators: OperatorAdministration,
+    private readonly clients: ClientRegistry,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -74,6 +81,14 @@ export class AdminApiGuard implements CanActivate {
           throw inTokenScheme(claims, refusal);
         }
         actor = { kind: 'operator', account: claims.sub, clientId };
+      } else if (!(await this.mayStillHave(clientId, route.scope))) {
+        // An admin scope taken from the client (OAUTH_CLIENTS, or PATCH admin_scopes) ends its
+        // tokens' use of it at once, not when they expire.
+        const refusal = new InsufficientScope(
+          `This client may no longer have the scope ${route.scope}`,
+          route.scope,
+        );
+        throw inTokenScheme(claims, refusal);
       }
       // Both limits in one count (one store round trip): the caller's address and the client.
       counted = true;
@@ -89,6 +104,12 @@ export class AdminApiGuard implements CanActivate {
     }
     request.adminCall = { actor, requestId };
     return true;
+  }
+
+  /** Whether the admin client still holds `scope` (from the registry's memory as a rule). */
+  private async mayStillHave(clientId: string, scope: string): Promise<boolean> {
+    const client = await this.clients.find(clientId);
+    return client?.adminScopes?.some((held) => held === scope) === true;
   }
 
   /**

@@ -8,14 +8,16 @@ import {
   createParamDecorator,
 } from '@nestjs/common';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ClientRegistry } from '../../clients/client-registry.service';
 import { ServerConfig } from '../../config/sections/server.config';
-import { ProtocolError } from '../../platform/errors/protocol-error';
+import { InsufficientScope, ProtocolError } from '../../platform/errors/protocol-error';
 import { clientAddress } from '../../platform/http/client-address';
 import type { HttpRequest, HttpResponse } from '../../platform/http/http-exchange';
 import { ApiBearerProtected } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { SSF_SCOPE, ssfAudience, ssfResourceMetadataUrl } from '../../protocol-rules/ssf';
+import { inTokenScheme } from '../../tokens/dpop/dpop.errors';
 import { BearerTokenAuthenticator } from '../../tokens/grants/grant-bearer.authenticator';
 import { presentedTokenOf } from '../../tokens/grants/presented-token.decorator';
 import { SSF_PER_IP, SSF_PER_RECEIVER } from './ssf.rate-limits';
@@ -37,6 +39,7 @@ export class SsfReceiverGuard implements CanActivate {
     private readonly authenticator: BearerTokenAuthenticator,
     private readonly server: ServerConfig,
     private readonly limiter: RateLimiter,
+    private readonly clients: ClientRegistry,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -65,12 +68,24 @@ export class SsfReceiverGuard implements CanActivate {
     return true;
   }
 
-  /** The receiver client of the request's token, or the refusal (401, 403). */
+  /**
+   * The receiver client of the request's token, or the refusal (401, 403). A client no longer
+   * marked a receiver (OAUTH_CLIENTS' `ssf_receiver` taken away) is refused the scope at once,
+   * whatever its live tokens say.
+   */
   private async receiverOf(request: ReceiverRequest, response: HttpResponse): Promise<string> {
     const { claims } = await this.authenticator.authenticateWithScope(
       { ...presentedTokenOf(request, response), audience: ssfAudience(this.server.issuer) },
       SSF_SCOPE,
     );
+    const client = await this.clients.find(claims.client_id);
+    if (client?.ssfReceiver !== true) {
+      const refusal = new InsufficientScope(
+        `This client may no longer have the scope ${SSF_SCOPE}`,
+        SSF_SCOPE,
+      );
+      throw inTokenScheme(claims, refusal);
+    }
     return claims.client_id;
   }
 }

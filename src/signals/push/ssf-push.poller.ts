@@ -12,6 +12,7 @@ import { SsfBacklogRead, SsfDeliveriesSettled, SsfEventsQueued } from '../signal
 import { StreamPresence } from '../streams/stream-presence';
 import { StreamRepository } from '../streams/stream.repository';
 import { SsfPushSender } from './ssf-push.sender';
+import { isReceiver } from '../ssf-event.writer';
 
 /** Push attempts one instance runs at once, each on a stream of its own. */
 export const PUSH_WORKERS = { push: 4 } as const;
@@ -108,16 +109,16 @@ export class SsfPushPoller extends OutboxPoller<'push', Claimed> {
     try {
       const [stream, known] = await Promise.all([
         this.streams.find(event.receiver, event.streamId),
-        this.clients.stillKnown(event.receiver),
+        isReceiver(this.clients, event.receiver),
       ]);
       const result = !stream
         ? { ok: false as const, error: 'the stream was deleted', permanent: true }
         : !known
-          ? // Taken out of OAUTH_CLIENTS: nothing more is sent, and the SET waits (retried as a
-            // failure) in case the entry comes back, until it is given up.
+          ? // Taken out of OAUTH_CLIENTS, or no longer a receiver there: nothing more is sent, and
+            // the SET waits (retried as a failure) in case the entry comes back, until given up.
             {
               ok: false as const,
-              error: 'the receiver is no longer a client here',
+              error: 'the receiver is no longer a Shared Signals receiver here',
               permanent: false,
             }
           : await this.sender.send(event, stream.delivery);

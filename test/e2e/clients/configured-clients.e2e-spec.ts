@@ -76,6 +76,10 @@ function setsWaitingFor(t: TestApp, streamId: string): Promise<number> {
   return t.connection.collection('ssf_events').countDocuments({ streamId });
 }
 
+/** The admin client's entry with both scopes, and the receiver's once it is no longer one. */
+const WRITER = { ...ENTRIES.admin, admin_scopes: ['admin:read', 'admin:write'] };
+const NO_LONGER_RECEIVER = { ...receiverEntry(RECEIVER), ssf_receiver: false };
+
 describe('a client taken out of OAUTH_CLIENTS', () => {
   it('is unknown to an instance without its entry, its tokens and streams with it, until named again or removed', async () => {
     const first = await startWith([ENTRIES.kept, ENTRIES.admin, ENTRIES.receiver]);
@@ -169,6 +173,41 @@ describe('a client taken out of OAUTH_CLIENTS', () => {
       ).toBe(0);
     } finally {
       await last.close();
+    }
+  });
+
+  it('holds live tokens to what the entry gives now: an admin scope or ssf_receiver taken away ends their use', async () => {
+    const first = await startWith([WRITER, ENTRIES.receiver]);
+    const response = await clientCredentials(first, ADMIN, 'admin:read admin:write').expect(200);
+    const adminToken = (response.body as { access_token: string }).access_token;
+    const receiver = await SignalsReceiver.of(first, RECEIVER);
+    const stream = await receiver.createStream({ events_requested: [DISABLED] });
+    await first.close({ dropDatabase: false });
+
+    // The admin client read-only (ENTRIES.admin), the receiver no longer one.
+    const narrowed = await startWith([ENTRIES.admin, NO_LONGER_RECEIVER]);
+    try {
+      await listClients(narrowed, adminToken).expect(200);
+      const write = await narrowed
+        .http()
+        .post('/admin/v1/users')
+        .set('Authorization', `Bearer ${adminToken}`)
+        .send({ username: 'never-created', password: 'a-password-0123' });
+      expect(write.status).toBe(403);
+      expect(write.body).toEqual({
+        error: 'insufficient_scope',
+        error_description: 'This client may no longer have the scope admin:write',
+      });
+      const streams = await narrowed.http().get('/ssf/streams').set(receiver.auth);
+      expect(streams.status).toBe(403);
+      expect(streams.body.error_description).toBe('This client may no longer have the scope ssf');
+      await disableAnAccount(narrowed, 'signals-no-longer-a-receiver');
+      expect(await setsWaitingFor(narrowed, stream)).toBe(0);
+      const users = await adminCli(narrowed, ['users', 'list', '--json']);
+      expect(users.code).toBe(0);
+      expect(users.stdout).not.toContain('never-created');
+    } finally {
+      await narrowed.close();
     }
   });
 });
