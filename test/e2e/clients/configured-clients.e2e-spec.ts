@@ -10,9 +10,12 @@ import { adminCli } from '../../support/admin-cli';
 import { CapturedLog } from '../../support/captured-log';
 import { basic } from '../../support/oauth';
 import { addOperatorClient } from '../../support/operator-clients';
+import { eventually } from '../../support/smtp-server';
 import {
+  PUSH,
   type ReceiverClient,
   RISC,
+  SetReceiver,
   SignalsReceiver,
   receiverEntry,
 } from '../../support/shared-signals';
@@ -39,6 +42,9 @@ function startWith(entries: readonly object[], log?: CapturedLog): Promise<TestA
   return createTestApp(
     {
       SSF_STREAM_CHECK_CACHE_MS: '0',
+      // Push attempts and their retries come quickly.
+      SSF_POLL_INTERVAL_MS: '50',
+      SSF_FIRST_RETRY_MS: '100',
       OAUTH_CLIENTS: JSON.stringify(entries),
       ...(log ? { LOG_LEVEL: 'warn' } : {}),
     },
@@ -74,6 +80,19 @@ async function disableAnAccount(t: TestApp, username: string): Promise<void> {
 
 function setsWaitingFor(t: TestApp, streamId: string): Promise<number> {
   return t.connection.collection('ssf_events').countDocuments({ streamId });
+}
+
+interface SetRow {
+  readonly attempts: number;
+  readonly lastError?: string;
+}
+
+/** The stream's one SET row once `done` says so of it (10 s at most). */
+function rowOnce(t: TestApp, streamId: string, done: (row: SetRow) => boolean): Promise<SetRow> {
+  return eventually(async () => {
+    const row = await t.connection.collection<SetRow>('ssf_events').findOne({ streamId });
+    return row && done(row) ? row : undefined;
+  }, `the SET row of stream ${streamId}`);
 }
 
 /** The admin client's entry with both scopes, and the receiver's once it is no longer one. */
@@ -208,6 +227,50 @@ describe('a client taken out of OAUTH_CLIENTS', () => {
       expect(users.stdout).not.toContain('never-created');
     } finally {
       await narrowed.close();
+    }
+  });
+
+  it('pushes nothing more to a receiver taken out, and what waited once it is named again', async () => {
+    const endpoint = new SetReceiver();
+    await endpoint.start();
+    try {
+      endpoint.down = true;
+      const first = await startWith([ENTRIES.receiver]);
+      const stream = await (
+        await SignalsReceiver.of(first, RECEIVER)
+      ).createStream({
+        delivery: { method: PUSH, endpoint_url: endpoint.url },
+        events_requested: [DISABLED],
+      });
+      await disableAnAccount(first, 'pushed-while-configured');
+      // Attempted while the receiver was down: it waits for its retry.
+      await rowOnce(first, stream, (row) => row.attempts >= 1);
+      await first.close({ dropDatabase: false });
+
+      endpoint.down = false;
+      const without = await startWith([]);
+      try {
+        // Its next attempt here: pushed (as before this change), or refused for the receiver.
+        const row = await rowOnce(
+          without,
+          stream,
+          (r) => endpoint.received.length > 0 || r.lastError !== 'the receiver answered 503',
+        );
+        expect(row.lastError).toBe('the receiver is no longer a Shared Signals receiver here');
+        expect(endpoint.received).toEqual([]);
+      } finally {
+        await without.close({ dropDatabase: false });
+      }
+
+      const again = await startWith([ENTRIES.receiver]);
+      try {
+        await eventually(() => endpoint.received[0], 'the SET pushed once named again');
+        expect(endpoint.received).toHaveLength(1);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await endpoint.close();
     }
   });
 });
