@@ -92,7 +92,8 @@ export class ApiResourceServer {
 
   /**
    * What the package cannot know: that the token is one Proofgate writes, that its grant is live
-   * and its `jti` not revoked (one read, run beside the proof's `jti` record), and the `acr` its
+   * and its `jti` not revoked (one read, run beside the proof's `jti` record), its client still
+   * known (ClientRegistry, from memory as a rule), and the `acr` its
    * scope and resource need (ACR_REQUIRED_BY_SCOPE / _BY_RESOURCE; a device grant reaches none).
    */
   private async check(
@@ -107,12 +108,24 @@ export class ApiResourceServer {
         reason: 'malformed_claims',
       };
     }
-    const grant = await this.grants.activeGrantOf(claims.gid, claims.jti, this.clock.now());
+    // The client is read from the registry's memory as a rule, beside the grant's read.
+    const [grant, known] = await Promise.all([
+      this.grants.activeGrantOf(claims.gid, claims.jti, this.clock.now()),
+      this.clients.stillKnown(claims.client_id),
+    ]);
     if (grant === null) {
       return {
         error: 'invalid_token',
         description: 'The access token has been revoked',
         reason: 'revoked',
+      };
+    }
+    if (!known) {
+      // A client taken out of OAUTH_CLIENTS (or past its expiry): its tokens end with it.
+      return {
+        error: 'invalid_token',
+        description: 'The client of the access token is no longer known',
+        reason: 'client_unknown',
       };
     }
     const acr = unmetAcr({ ...claims, grantType: grant.grantType }, this.stepUp)?.acr;

@@ -104,6 +104,12 @@ describe('a client taken out of OAUTH_CLIENTS', () => {
     const first = await startWith([ENTRIES.kept, ENTRIES.admin, ENTRIES.receiver]);
     const adminToken = await adminTokenOf(first);
     await listClients(first, adminToken).expect(200);
+    // Its token for /api too: taken there (a machine's token names no user to describe).
+    const apiToken = (
+      (await clientCredentials(first, ADMIN, 'api').expect(200)).body as { access_token: string }
+    ).access_token;
+    const me = (t: TestApp) => t.http().get('/api/me').set('Authorization', `Bearer ${apiToken}`);
+    expect((await me(first)).body.error).toBe('insufficient_scope');
     const receiver = await SignalsReceiver.of(first, RECEIVER);
     const stream = await receiver.createStream({ events_requested: [DISABLED] });
     const operatorSecret = await addOperatorClient(first, {
@@ -136,6 +142,7 @@ describe('a client taken out of OAUTH_CLIENTS', () => {
         error_description: 'The client of the access token is no longer known',
       });
       await without.http().get('/ssf/streams').set(receiver.auth).expect(401);
+      expect((await me(without)).body).toEqual(refused.body);
       await disableAnAccount(without, 'signals-while-unconfigured');
       expect(await setsWaitingFor(without, stream)).toBe(0);
 
