@@ -38,6 +38,8 @@ export function adminClientMetadata(client: AdminClient): Record<string, unknown
 
 /** The person whose grants are listed: one of the bench's own, holding nothing else. */
 export const ADMIN_LISTED_SUBJECT = 'bench-admin-listed';
+/** The wallet the listed account signs in with (no one holds its key: nothing signs in). */
+const LISTED_METHOD = 'eip155:1:0x000000000000000000000000000000000000bE7C';
 /** How many grants the person holds, and how many a page lists. */
 export const ADMIN_LISTED_GRANTS = 1000;
 export const ADMIN_PAGE_SIZE = 100;
@@ -54,6 +56,15 @@ export const ADMIN_LONE_PAGES = 100;
 export async function seedListedGrants(databaseUri: string): Promise<void> {
   const client = new mongo.MongoClient(databaseUri);
   try {
+    // The account the grants are of: `?user=` names an account some method signs in to.
+    await client
+      .db()
+      .collection<{ _id: string }>('account_methods')
+      .updateOne(
+        { _id: LISTED_METHOD },
+        { $set: { type: 'wallet', sub: ADMIN_LISTED_SUBJECT, addedAt: new Date() } },
+        { upsert: true },
+      );
     const grants = client.db().collection<{ _id: string }>('grants');
     await grants.deleteMany({ sub: ADMIN_LISTED_SUBJECT });
     const now = Date.now();

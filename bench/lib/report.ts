@@ -64,10 +64,12 @@ const ADMIN_PHASE = `The admin phases (#77) read the admin API's list of a perso
   a page (\`GET /admin/v1/grants?user=…&limit=${ADMIN_PAGE_SIZE}\`, keyset pages on the grant id), with an \`admin:read\`
   token of the admin client \`bench-admin\` (\`OAUTH_CLIENTS\` with \`admin_scopes\`, \`client_secret_basic\`,
   \`client_credentials\`, a token fetched each round): the grants are written into the service's database once before the
-  first round, directly and uncounted, as refreshable grants of the first-party client; the list is walked once a round by
+  first round, directly and uncounted, as refreshable grants of the first-party client of an account that a wallet method
+  signs in to (\`?user=\` names an account: it is resolved on each page); the list is walked once a round by
   the bench (each page's \`next\` the next one's cursor, every grant seen once, checked), and its pages are then read in
   turn under load and then ${ADMIN_LONE_PAGES} more one at a time on one connection. A page's database commands are the
-  list's one \`find\`, the token's grant check (revocation is immediate: never cached) and the admin client's rate-limit
+  list's one \`find\`, the three reads that resolve \`?user=\` (as a username, an account and its methods), the
+  token's grant check (revocation is immediate: never cached) and the admin client's rate-limit
   count (one write per lease of counts, \`RATE_LIMIT_LEASE\`); under load the grant checks of concurrent calls share
   reads. The page is compared with \`/api/me\` of the same round (a bearer token's check and one read). Its rate is
   the dev database's more than the service's: mongo-java-server uses an index only for a query of exactly its fields, so
