@@ -1,6 +1,6 @@
-import { ClientRegistry } from '../clients/client-registry.service';
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
+import { ClientRegistry } from '../clients/client-registry.service';
 import {
   AccountEmailChanged,
   AccountLockDownLifted,

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { ClientRegistry } from '../../clients/client-registry.service';
 import { randomUUID } from 'node:crypto';
+import { ClientRegistry } from '../../clients/client-registry.service';
 import { ServerConfig } from '../../config/sections/server.config';
 import { AdminCallRefused } from '../../platform/events/admin.events';
 import { DomainEvents } from '../../platform/events/domain-events';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ClientRegistry } from '../../clients/client-registry.service';
 import { OnEvent } from '@nestjs/event-emitter';
+import { ClientRegistry } from '../../clients/client-registry.service';
 import { SsfConfig } from '../../config/sections/ssf.config';
 import { Clock } from '../../platform/clock/clock';
 import { exponentialBackoffMs } from '../../platform/concurrency/backoff';
