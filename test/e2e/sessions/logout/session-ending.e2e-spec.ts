@@ -32,6 +32,7 @@ import { SessionLogout } from '../../../../src/sessions/logout/session-logout.se
 import { SessionRepository } from '../../../../src/sessions/session.repository';
 import { UserAccountService } from '../../../../src/accounts/users/user-account.service';
 import { LogoutReceiver } from '../../../support/logout-receiver';
+import { eventually } from '../../../support/smtp-server';
 import {
   basic,
   exchangeCode,
@@ -187,10 +188,14 @@ describe('Ending a login session: durable before the session is gone', () => {
     expect(decodeJwt(received.logoutToken!)).toMatchObject({ sid, aud: RP.id });
     const refused = await refresh(tokens.refresh_token).expect(400);
     expect(refused.body.error).toBe('invalid_grant');
-    const finished = await t.connection
-      .collection<{ _id: string }>(SESSION_ENDING_COLLECTION)
-      .findOne({ _id: sid });
-    expect(finished).toHaveProperty('finishedAt');
+    // Marked finished last, after the logout is queued and the grants revoked: the outbox's
+    // poller may deliver the logout before that write lands.
+    const finished = await eventually(async () => {
+      const ending = await t.connection
+        .collection<{ _id: string; finishedAt?: Date }>(SESSION_ENDING_COLLECTION)
+        .findOne({ _id: sid });
+      return ending?.finishedAt === undefined ? undefined : ending;
+    }, 'the ending marked finished');
     expect(finished).not.toHaveProperty('idHash');
   });
 
