@@ -38,25 +38,33 @@ export interface Page<T> {
   readonly next: string | null;
 }
 
-/**
- * An opaque cursor: the sort key of a page's last item, base64url-encoded so that nobody reads a
- * meaning into it (a later version may put more in it).
- */
-function encodeCursor(key: string): string {
-  return Buffer.from(JSON.stringify({ k: key }), 'utf8').toString('base64url');
+/** What a cursor carries: the sort key of a page's last item, and whose list it walks. */
+interface Cursor {
+  readonly key: string;
+  /** The list's `user` as its query named it, and the subject its first page found for it. */
+  readonly owner?: { readonly user: string; readonly sub: string };
 }
 
-/** The sort key a cursor carries; `400 invalid_request` for one this API did not give. */
-function decodeCursor(cursor: string | undefined): string | undefined {
+/**
+ * An opaque cursor: base64url-encoded JSON, so that nobody reads a meaning into it (a later
+ * version may put more in it).
+ */
+function encodeCursor({ key, owner }: Cursor): string {
+  const json = owner === undefined ? { k: key } : { k: key, u: owner.user, s: owner.sub };
+  return Buffer.from(JSON.stringify(json), 'utf8').toString('base64url');
+}
+
+/** What a cursor carries; `400 invalid_request` for one this API did not give. */
+function decodeCursor(cursor: string | undefined): Cursor | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      typeof (parsed as { k?: unknown }).k === 'string'
-    ) {
-      return (parsed as { k: string }).k;
+    if (typeof parsed === 'object' && parsed !== null) {
+      const { k, u, s } = parsed as { k?: unknown; u?: unknown; s?: unknown };
+      if (typeof k === 'string' && u === undefined && s === undefined) return { key: k };
+      if (typeof k === 'string' && typeof u === 'string' && typeof s === 'string') {
+        return { key: k, owner: { user: u, sub: s } };
+      }
     }
   } catch {
     // Falls through to the refusal: whatever it was, it is not a cursor of ours.
@@ -73,12 +81,16 @@ function pageOf<R, T>(
   limit: number,
   keyOf: (row: R) => string,
   view: (row: R) => T,
+  owner?: Cursor['owner'],
 ): Page<T> {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return {
     items: items.map(view),
-    next: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
+    next:
+      rows.length > limit && last !== undefined
+        ? encodeCursor({ key: keyOf(last), ...(owner === undefined ? {} : { owner }) })
+        : null,
   };
 }
 
@@ -103,32 +115,66 @@ function instantPosition(key: string): InstantPosition {
 
 const pageSize = (query: PageQueryDto): number => query.limit ?? DEFAULT_PAGE_SIZE;
 
-/** What a keyset read of one page asks: the rows after `after` (absent: from the first), `limit` of them. */
+/**
+ * What a keyset read of one page asks: the rows after `after` (absent: from the first), `limit`
+ * of them; for a list of one account's rows (a PageOwner with a user), `sub`, that account.
+ */
 export interface PageRead {
   readonly after?: string;
   readonly limit: number;
+  readonly sub?: string;
 }
 
 /**
- * The page `query` asks for: `read` gets the key its cursor carries and one row more than the
- * page holds (see pageOf), then each row is answered as `view` has it.
+ * Whose rows a list holds when its query names a user (`?user=`: a username, a subject or a
+ * method key), and how the subject is found (AccountAdministration.subjectOf, not_found for a
+ * typo). The first page finds it; its cursor carries the subject beside the user, so that the
+ * pages after it read their rows and nothing else, and a walk stays with the account it began
+ * with. A cursor given with another user than its own is as a first page's.
+ */
+export interface PageOwner {
+  readonly user: string | undefined;
+  readonly subjectOf: (user: string) => Promise<string>;
+}
+
+/** The list's owner as `sub` for the read (none without a user), and as the cursor carries it. */
+async function ownerOf(
+  owner: PageOwner | undefined,
+  carried: Cursor['owner'],
+): Promise<Cursor['owner']> {
+  if (owner?.user === undefined) return undefined;
+  if (carried?.user === owner.user) return carried;
+  return { user: owner.user, sub: await owner.subjectOf(owner.user) };
+}
+
+/**
+ * The page `query` asks for: `read` gets the key its cursor carries (and, with `owner`, the
+ * subject: see PageOwner) and one row more than the page holds (see pageOf), then each row is
+ * answered as `view` has it.
  */
 export async function readPage<R, T>(
   query: PageQueryDto,
   read: (page: PageRead) => Promise<readonly R[]>,
   keyOf: (row: R) => string,
   view: (row: R) => T,
+  owner?: PageOwner,
 ): Promise<Page<T>> {
   const limit = pageSize(query);
-  const after = decodeCursor(query.cursor);
-  const rows = await read({ ...(after === undefined ? {} : { after }), limit: limit + 1 });
-  return pageOf(rows, limit, keyOf, view);
+  const cursor = decodeCursor(query.cursor);
+  const listOwner = await ownerOf(owner, cursor?.owner);
+  const rows = await read({
+    ...(cursor === undefined ? {} : { after: cursor.key }),
+    limit: limit + 1,
+    ...(listOwner === undefined ? {} : { sub: listOwner.sub }),
+  });
+  return pageOf(rows, limit, keyOf, view, listOwner);
 }
 
 /** What a keyset read of one page of a list ordered by time then id asks (as PageRead). */
 export interface InstantPageRead {
   readonly after?: InstantPosition;
   readonly limit: number;
+  readonly sub?: string;
 }
 
 /**
@@ -140,12 +186,14 @@ export function readInstantPage<R, T>(
   read: (page: InstantPageRead) => Promise<readonly R[]>,
   positionOf: (row: R) => InstantPosition,
   view: (row: R) => T,
+  owner?: PageOwner,
 ): Promise<Page<T>> {
   return readPage(
     query,
-    ({ after, limit }) =>
-      read({ ...(after === undefined ? {} : { after: instantPosition(after) }), limit }),
+    ({ after, ...rest }) =>
+      read({ ...(after === undefined ? {} : { after: instantPosition(after) }), ...rest }),
     (row) => instantKey(positionOf(row)),
     view,
+    owner,
   );
 }

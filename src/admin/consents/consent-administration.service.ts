@@ -24,12 +24,11 @@ export class ConsentAdministration {
   }
 
   /**
-   * A page of the consents that hold, of a user and/or a client, by user then client; AdminError
-   * not_found when the user names no account.
+   * A page of the consents that hold, of a subject and/or a client, by subject then client
+   * (`filter.sub` is a subject already: the admin API's PageOwner found it).
    */
-  async page(filter: ConsentFilter, page: ConsentPageRead): Promise<Consent[]> {
-    const sub = filter.sub === undefined ? undefined : await this.accounts.subjectOf(filter.sub);
-    return this.consents.page(sub === undefined ? filter : { ...filter, sub }, page);
+  page(filter: ConsentFilter, page: ConsentPageRead): Promise<Consent[]> {
+    return this.consents.page(filter, page);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { AccountAdministration } from '../accounts/account-administration.service';
 import { consentKey } from '../../oauth/consent/consent';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import { PageQueryDto, readPage } from '../api/admin-pages';
@@ -44,7 +45,10 @@ export class ConsentListQueryDto extends PageQueryDto {
 @ApiTags('admin')
 @Controller('admin/v1/consents')
 export class ConsentsAdminController {
-  constructor(private readonly consents: ConsentAdministration) {}
+  constructor(
+    private readonly consents: ConsentAdministration,
+    private readonly accounts: AccountAdministration,
+  ) {}
 
   @Get()
   @AdminRead(
@@ -58,15 +62,19 @@ export class ConsentsAdminController {
     if (user === undefined && client === undefined) {
       throw new InvalidRequest('name the user or the client (or both) whose consents');
     }
-    const filter = {
-      ...(user === undefined ? {} : { sub: user }),
-      ...(client === undefined ? {} : { clientId: client }),
-    };
     return readPage(
       query,
-      (page) => this.consents.page(filter, page),
+      ({ sub, ...page }) =>
+        this.consents.page(
+          {
+            ...(sub === undefined ? {} : { sub }),
+            ...(client === undefined ? {} : { clientId: client }),
+          },
+          page,
+        ),
       (consent) => consentKey(consent.sub, consent.clientId),
       consentJson,
+      { user, subjectOf: (who) => this.accounts.subjectOf(who) },
     );
   }
 

@@ -58,13 +58,14 @@ export class GrantAdministration {
   /**
    * A page of grants for the admin API: those of `filter`, ended ones included, by grant id after
    * `after` (keyset pagination: one indexed `find` per page, whatever the page's position).
+   * `filter.sub` is a subject already (the admin API's PageOwner found it).
    */
   async page(
     filter: GrantFilter,
     page: { readonly after?: string; readonly limit: number },
   ): Promise<ListedGrant[]> {
     const now = this.clock.now();
-    const grants = await this.grants.page(await this.resolved(filter), page);
+    const grants = await this.grants.page(filter, page);
     return grants.map((grant) => ({ ...grant, status: statusOf(grant, now) }));
   }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiTags, IntersectionType } from '@nestjs/swagger';
+import { AccountAdministration } from '../accounts/account-administration.service';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
 import type { GrantFilter } from '../../tokens/grants/grant';
 import {
@@ -47,7 +48,10 @@ function ownerOf(owner: GrantOwnerDto): GrantFilter {
 @ApiTags('admin')
 @Controller('admin/v1/grants')
 export class GrantsAdminController {
-  constructor(private readonly grants: GrantAdministration) {}
+  constructor(
+    private readonly grants: GrantAdministration,
+    private readonly accounts: AccountAdministration,
+  ) {}
 
   @Get()
   @AdminRead(
@@ -56,11 +60,14 @@ export class GrantsAdminController {
     AdminGrantPageDto,
   )
   list(@Query() query: GrantListQueryDto) {
+    const filter = ownerOf(query);
     return readPage(
       query,
-      (page) => this.grants.page(ownerOf(query), page),
+      ({ sub, ...page }) =>
+        this.grants.page({ ...filter, ...(sub === undefined ? {} : { sub }) }, page),
       (grant) => grant.grantId,
       grantJson,
+      { user: query.user, subjectOf: (user) => this.accounts.subjectOf(user) },
     );
   }
 

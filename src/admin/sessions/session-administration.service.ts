@@ -50,15 +50,14 @@ export class SessionAdministration {
   }
 
   /**
-   * A page of the account's live sessions, newest sign-in first (those of one instant by sid),
-   * after `after`; possibly more than `limit` (SessionRepository.pageLive). AdminError not_found
-   * when `user` names no account (as list).
+   * A page of the live sessions of the account `sub` (a subject: the admin API's PageOwner found
+   * it), newest sign-in first (those of one instant by sid), after `after`; possibly more than
+   * `limit` (SessionRepository.pageLive).
    */
   async page(
-    user: string,
+    sub: string,
     page: { readonly after?: SessionPosition; readonly limit: number },
   ): Promise<ListedSession[]> {
-    const sub = await this.accounts.subjectOf(user);
     return (await this.sessions.pageLive(sub, this.clock.now(), page)).map(listed);
   }
 

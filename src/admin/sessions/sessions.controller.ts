@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiProperty, ApiTags, IntersectionType } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import { AccountAdministration } from '../accounts/account-administration.service';
 import { AdminSessionDto, AdminSessionPageDto, AdminSessionsEndedDto } from '../api/admin-api.dto';
 import { type AdminExchange, Exchange } from '../api/admin-exchange';
 import { SESSION_ID } from '../api/admin-openapi';
@@ -27,7 +28,10 @@ export class SessionListQueryDto extends IntersectionType(PageQueryDto, SessionO
 @ApiTags('admin')
 @Controller('admin/v1/sessions')
 export class SessionsAdminController {
-  constructor(private readonly sessions: SessionAdministration) {}
+  constructor(
+    private readonly sessions: SessionAdministration,
+    private readonly accounts: AccountAdministration,
+  ) {}
 
   @Get()
   @AdminRead(
@@ -38,13 +42,14 @@ export class SessionsAdminController {
   list(@Query() query: SessionListQueryDto) {
     return readInstantPage(
       query,
-      ({ after, limit }) =>
-        this.sessions.page(query.user, {
+      ({ after, limit, sub }) =>
+        this.sessions.page(sub!, {
           ...(after === undefined ? {} : { after: { at: after.at, sid: after.id } }),
           limit,
         }),
       (session) => ({ at: session.authTime, id: session.sid }),
       sessionJson,
+      { user: query.user, subjectOf: (user) => this.accounts.subjectOf(user) },
     );
   }
 

@@ -4,6 +4,7 @@
  * in the documented order, with their filters; a cursor this API did not give is 400.
  */
 import { createHash } from 'node:crypto';
+import type { mongo } from 'mongoose';
 import { cliCall } from '../../../src/admin/io/cli-call';
 import { UserAdministration } from '../../../src/admin/users/user-administration.service';
 import { sessionIdOf } from '../../../src/sessions/session';
@@ -14,6 +15,7 @@ import { useTestApp } from '../../support/use-test-app';
 
 const ADMIN = { id: 'ops-pager', secret: 'ops-pager-secret-1234' };
 const HOUR = 3_600_000;
+const ACCOUNT_COLLECTIONS = new Set(['users', 'accounts', 'account_methods']);
 
 describe('the admin API pages every list', () => {
   const t = useTestApp({
@@ -46,27 +48,58 @@ describe('the admin API pages every list', () => {
     }
   });
 
-  /** Every item of a list, page by page with `limit`: each page at most `limit`, the last one's next null. */
+  /**
+   * Every item of a list, page by page with `limit`: each page at most `limit`, the last one's next
+   * null; and the reads of the accounts' collections each page sent (who `?user=` names).
+   */
   async function walk<T>(path: string, query: Record<string, string | number>, limit: number) {
     const items: T[] = [];
+    const lookups: string[][] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const response = await t
-        .http()
-        .get(path)
-        .query({ ...query, limit, ...(cursor === null ? {} : { cursor }) })
-        .set('Authorization', `Bearer ${token}`);
+      const sent = await accountLookups(() =>
+        t
+          .http()
+          .get(path)
+          .query({ ...query, limit, ...(cursor === null ? {} : { cursor }) })
+          .set('Authorization', `Bearer ${token}`),
+      );
+      const response = sent.result;
       expect(response.status).toBe(200);
       const page = response.body as { items: T[]; next: string | null };
       expect(page.items.length).toBeLessThanOrEqual(limit);
       if (page.next !== null) expect(page.items).toHaveLength(limit);
       items.push(...page.items);
+      lookups.push(sent.lookups);
       cursor = page.next;
       pages += 1;
       expect(pages).toBeLessThan(100);
     } while (cursor !== null);
-    return { items, pages };
+    return { items, pages, lookups };
+  }
+
+  /** What `call` answers, and the reads of users, accounts and account_methods it sent. */
+  async function accountLookups<R>(call: () => PromiseLike<R>) {
+    const client = t.connection.getClient();
+    const lookups: string[] = [];
+    const listen = (event: mongo.CommandStartedEvent) => {
+      const collection = String(event.command[event.commandName]);
+      if (ACCOUNT_COLLECTIONS.has(collection)) lookups.push(`${event.commandName} ${collection}`);
+    };
+    client.on('commandStarted', listen);
+    try {
+      return { result: await call(), lookups };
+    } finally {
+      client.off('commandStarted', listen);
+    }
+  }
+
+  /** A walk that named a user found who it is on its first page, and on no page after. */
+  function expectFoundOnce(lookups: string[][]) {
+    expect(lookups.length).toBeGreaterThan(1);
+    expect(lookups[0]).toContain('find users');
+    expect(lookups.slice(1)).toEqual(lookups.slice(1).map(() => []));
   }
 
   /** Not a cursor at all; and, where the key has a form (an instant and an id), one without it. */
@@ -117,6 +150,31 @@ describe('the admin API pages every list', () => {
       const clients = items.map((item) => item.client_id);
       expect(pages).toBe(4);
       expect(clients).toEqual(Array.from({ length: 11 }, (_, i) => `app-${i}`).sort());
+    });
+
+    it('finds who the user is on the first page only: its cursor carries the account', async () => {
+      const { lookups } = await walk('/admin/v1/consents', { user: 'pat' }, 3);
+      expectFoundOnce(lookups);
+    });
+
+    it("reads another user's rows when a cursor is given with another user than its own", async () => {
+      const first = await t
+        .http()
+        .get('/admin/v1/consents')
+        .query({ user: 'pat', limit: 1 })
+        .set('Authorization', `Bearer ${token}`);
+      expect(first.body).toMatchObject({ items: [{ sub: 'pat', client_id: 'app-0' }] });
+      // pat's cursor stands after "pat app-0"; with eve, the position applies to eve's consents.
+      const other = await accountLookups(() =>
+        t
+          .http()
+          .get('/admin/v1/consents')
+          .query({ user: 'eve', limit: 5, cursor: (first.body as { next: string }).next })
+          .set('Authorization', `Bearer ${token}`),
+      );
+      expect(other.lookups).toContain('find users');
+      const items = (other.result.body as { items: { sub: string }[] }).items;
+      expect(items.map((item) => item.sub)).toEqual(items.map(() => 'eve'));
     });
 
     it("walks a client's consents across users, and one user's at one client", async () => {
@@ -222,6 +280,12 @@ describe('the admin API pages every list', () => {
       const order = items.map((item) => [-Date.parse(item.auth_time), item.sid] as const);
       const sorted = [...order].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1));
       expect(order).toEqual(sorted);
+    });
+
+    it('finds who the user is on the first page only: its cursor carries the account', async () => {
+      const { lookups, pages } = await walk('/admin/v1/sessions', { user: SUB }, 3);
+      expect(pages).toBe(5);
+      expectFoundOnce(lookups);
     });
 
     it('shows a session of the last page, and refuses a cursor it did not give', async () => {
