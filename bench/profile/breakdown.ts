@@ -59,7 +59,7 @@ const RULES: readonly [string, (file: string, name: string) => boolean][] = [
   [
     'parsing (body, query, headers)',
     (f) =>
-      /^src\/platform\/http\/(body-parsers|body-depth|utf8-body|raw-body|form-fields)/.test(f) ||
+      /^src\/platform\/http\/(body-parsers|body-depth|raw-body|form-fields)/.test(f) ||
       /^(fast-querystring|secure-json-parse|content-type)\//.test(f) ||
       f === 'node:querystring',
   ],

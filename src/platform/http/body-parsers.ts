@@ -57,7 +57,8 @@ function parseJson(req: FastifyRequest, body: Buffer, depthLimit: number): unkno
   if (!charset.startsWith('utf-') && charset !== UTF8_ALIAS) {
     throw new BodyError(415, 'charset.unsupported', `unsupported charset "${charset}"`);
   }
-  // RFC 8259 §8.1: JSON exchanged between systems is UTF-8 (see utf8-body.ts).
+  // RFC 8259 §8.1: JSON exchanged between systems is UTF-8. Without this check the decoder
+  // would read invalid bytes as U+FFFD, and the request would go on with text never sent.
   if (!isUtf8(body)) throw new InvalidRequest('The request body is not valid UTF-8');
   if (body.length === 0) return {};
   const text = body.toString('utf8');
