@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { allowedMethods, copyRoutes } from './allowed-methods';
 
@@ -69,5 +70,15 @@ describe('allowedMethods', () => {
     } finally {
       await Promise.all([other.close(), uncopied.close()]);
     }
+  });
+});
+
+describe('the route copy', () => {
+  it('matches with the router release Fastify itself matches with', () => {
+    const fromFastify = createRequire(require.resolve('fastify'));
+    const fromHere = createRequire(__filename);
+    const ours = (fromHere('find-my-way/package.json') as { version: string }).version;
+    const fastifys = (fromFastify('find-my-way/package.json') as { version: string }).version;
+    expect(ours).toBe(fastifys);
   });
 });
