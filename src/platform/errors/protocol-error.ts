@@ -130,6 +130,22 @@ function bearerChallenge(
   return `Bearer realm="proofgate", error="${error}", error_description="${headerDescription(description)}"${more}`;
 }
 
+/**
+ * RFC 9728 §5.1: a protected resource's refusal names the resource's metadata in its challenge
+ * (`Bearer` or `DPoP`), where a client learns the authorization server and the scopes to ask.
+ * A refusal without a challenge (a `429`, say) is left as it is.
+ */
+export function namingResourceMetadata<E extends ProtocolError>(
+  refusal: E,
+  metadataUrl: string,
+): E {
+  const challenge = refusal.headers['WWW-Authenticate'];
+  if (challenge !== undefined) {
+    refusal.headers['WWW-Authenticate'] = `${challenge}, resource_metadata="${metadataUrl}"`;
+  }
+  return refusal;
+}
+
 /** RFC 6750 §3.1: an Authorization header of the Bearer or DPoP scheme that does not parse. */
 export class MalformedAuthorization extends ProtocolError {
   readonly error = 'invalid_request';

@@ -10,7 +10,11 @@ import {
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { ClientRegistry } from '../../clients/client-registry.service';
 import { ServerConfig } from '../../config/sections/server.config';
-import { InsufficientScope, ProtocolError } from '../../platform/errors/protocol-error';
+import {
+  InsufficientScope,
+  ProtocolError,
+  namingResourceMetadata,
+} from '../../platform/errors/protocol-error';
 import { clientAddress } from '../../platform/http/client-address';
 import type { HttpRequest, HttpResponse } from '../../platform/http/http-exchange';
 import { ApiBearerProtected } from '../../platform/openapi/api-decorators';
@@ -51,7 +55,8 @@ export class SsfReceiverGuard implements CanActivate {
       receiver = await this.receiverOf(request, http.getResponse<HttpResponse>());
     } catch (error) {
       if (error instanceof ProtocolError) {
-        namingMetadata(error, ssfResourceMetadataUrl(this.server.issuer));
+        // RFC 9728 §5.1: where a receiver learns the authorization server and the `ssf` scope.
+        namingResourceMetadata(error, ssfResourceMetadataUrl(this.server.issuer));
         // Past the address's limit, the limit's 429 is the answer rather than the refusal.
         await this.limiter.charge(SSF_PER_IP, ipKey, 'closed');
       }
@@ -88,16 +93,6 @@ export class SsfReceiverGuard implements CanActivate {
     }
     return claims.client_id;
   }
-}
-
-/**
- * RFC 9728 §5.1: a refusal's challenge (`Bearer`, or `DPoP`) names the API's metadata, where a
- * receiver learns the authorization server and the `ssf` scope.
- */
-function namingMetadata(refusal: ProtocolError, metadataUrl: string): void {
-  const challenge = refusal.headers['WWW-Authenticate'];
-  if (challenge === undefined) return;
-  refusal.headers['WWW-Authenticate'] = `${challenge}, resource_metadata="${metadataUrl}"`;
 }
 
 /** A route of the stream management API: a receiver's token, and no caching of the answer. */
