@@ -39,6 +39,11 @@ export function adminApiAudience(issuer: string): string {
   return `${issuer}${ADMIN_API_PATH}`;
 }
 
+/** RFC 9728 §3.1: the admin API's metadata URL, the resource's path suffixed (as `/ssf`'s). */
+export function adminApiResourceMetadataUrl(issuer: string): string {
+  return `${issuer}/.well-known/oauth-protected-resource${ADMIN_API_PATH}`;
+}
+
 /**
  * What is wrong with an operator's `admin_scopes` (OAUTH_CLIENTS, `clients add --admin-scope`),
  * or undefined: known admin scopes, on a confidential client registered for client_credentials

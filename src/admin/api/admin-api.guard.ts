@@ -9,10 +9,15 @@ import {
   InvalidToken,
   ProtocolError,
   TooManyRequests,
+  namingResourceMetadata,
 } from '../../platform/errors/protocol-error';
 import type { HttpResponse } from '../../platform/http/http-exchange';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
-import { ADMIN_CONSOLE_CLIENT_ID, adminApiAudience } from '../../protocol-rules/admin-scopes';
+import {
+  ADMIN_CONSOLE_CLIENT_ID,
+  adminApiAudience,
+  adminApiResourceMetadataUrl,
+} from '../../protocol-rules/admin-scopes';
 import type { AdminActor } from '../audit/admin-audit';
 import { OperatorAdministration } from '../operators/operator-administration.service';
 import { inTokenScheme } from '../../tokens/dpop/dpop.errors';
@@ -34,8 +39,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * verified as the protected API verifies its tokens, DPoP-bound ones with their proof), for the
  * admin API's audience, carrying the route's scope. No token or a bad one: `401` with
  * `WWW-Authenticate: Bearer` (or `DPoP`); a token without the scope: `403 insufficient_scope`
- * (RFC 6750 §3.1). Then the rate limits of the caller's address and of the admin client, in
- * one count (a refused call counts against its address alone). Every refusal is counted
+ * (RFC 6750 §3.1); either challenge names the API's metadata (`resource_metadata`, RFC 9728
+ * §5.1). Then the rate limits of the caller's address and of the admin client, in one count (a
+ * refused call counts against its address alone). Every refusal is counted
  * (`proofgate_admin_actions_total`), for the alert on a burst of them.
  */
 @Injectable()
@@ -116,7 +122,8 @@ export class AdminApiGuard implements CanActivate {
    * The error to answer a refused call with, counted for the alert. A call refused before its
    * limits were counted counts against its address (`uncountedIp`): what a caller without a
    * valid token can try is limited too (RATE_LIMIT_ADMIN_API_PER_IP), and past it the answer is
-   * the limit's `429`.
+   * the limit's `429`. A challenge names the API's metadata, where a client that knows only the
+   * URL it called learns the authorization server and the admin scopes.
    */
   private async refused(action: string, error: unknown, uncountedIp?: string): Promise<unknown> {
     let refusal = error;
@@ -128,6 +135,7 @@ export class AdminApiGuard implements CanActivate {
       }
     }
     if (refusal instanceof ProtocolError) {
+      namingResourceMetadata(refusal, adminApiResourceMetadataUrl(this.server.issuer));
       const outcome =
         refusal instanceof TooManyRequests
           ? 'rate_limited'

@@ -19,13 +19,14 @@ import { SecurityEventsAdminController } from '../security-events/security-event
 import { ConsolePageController } from '../console/console-page.controller';
 import { AdminApiGuard } from './admin-api.guard';
 import { AdminErrorsInterceptor } from './admin-errors.interceptor';
+import { AdminResourceMetadataController } from './admin-resource-metadata.controller';
 
 /**
  * The admin API under `/admin/v1` (issue #77): the administration services `proofgate-admin`
- * calls, over HTTP, for admin clients' tokens (AdminApiGuard); and the console's page, with its
- * client registered as this service's ISSUER and ADMIN_CONSOLE say. The registration is the
- * service's alone: a `proofgate-admin` run, whose environment may differ (another PORT, so
- * another default ISSUER), never rewrites or removes it.
+ * calls, over HTTP, for admin clients' tokens (AdminApiGuard), with its RFC 9728 metadata; and
+ * the console's page, with its client registered as this service's ISSUER and ADMIN_CONSOLE say.
+ * The registration is the service's alone: a `proofgate-admin` run, whose environment may differ
+ * (another PORT, so another default ISSUER), never rewrites or removes it.
  */
 @Module({
   imports: [AdministrationModule, ClientsModule, GrantsModule],
@@ -44,6 +45,7 @@ import { AdminErrorsInterceptor } from './admin-errors.interceptor';
     OperatorsAdminController,
     SecurityEventsAdminController,
     ConsolePageController,
+    AdminResourceMetadataController,
   ],
   providers: [AdminApiGuard, AdminErrorsInterceptor, AdminConsoleClientRegistration],
 })

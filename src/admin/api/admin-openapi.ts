@@ -9,6 +9,11 @@ export const IF_MATCH: ApiHeaderOptions = {
   example: '"3Jc2m0PfcHqQn4Zt2m1o0e8nYcVd1Gk"',
 };
 
+/** The challenge of a refused call (RFC 6750 §3), naming the API's metadata (RFC 9728 §5.1). */
+export const ADMIN_CHALLENGE =
+  'Bearer (DPoP for a DPoP-bound token) with resource_metadata="<ISSUER>/.well-known/oauth-protected-resource/admin/v1", ' +
+  'where the audience of admin tokens and the admin scopes are listed';
+
 export const CLIENT_ID: ApiParamOptions = { name: 'clientId', example: 'nightly-sync' };
 export const USERNAME: ApiParamOptions = { name: 'username', example: 'alice' };
 export const SESSION_ID: ApiParamOptions = { name: 'sid', example: 'Xz3k9VbQm2n8bX4lKf0aAw' };

@@ -20,7 +20,7 @@ import { ADMIN_READ, ADMIN_WRITE } from '../../protocol-rules/admin-scopes';
 import { ApiBearerProtected } from '../../platform/openapi/api-decorators';
 import { ErrorResponseDto } from '../../platform/openapi/error-response.dto';
 import { AdminApiGuard } from './admin-api.guard';
-import { IF_MATCH } from './admin-openapi';
+import { ADMIN_CHALLENGE, IF_MATCH } from './admin-openapi';
 import { ADMIN_ROUTE, type AdminRouteSpec } from './admin-route-spec';
 import { AdminErrorsInterceptor } from './admin-errors.interceptor';
 
@@ -53,6 +53,7 @@ function adminRoute(
       unauthorized:
         'No token, or one that is not a live admin API token (WWW-Authenticate: Bearer)',
       forbidden: `insufficient_scope: the call needs ${spec.scope}`,
+      challenge: ADMIN_CHALLENGE,
     }),
     ApiTooManyRequestsResponse({ type: ErrorResponseDto }),
     ApiHeader({

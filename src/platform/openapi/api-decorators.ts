@@ -38,17 +38,23 @@ export interface BearerRefusals {
   readonly unauthorized: string;
   /** 403: a token without what the endpoint needs (insufficient_scope). */
   readonly forbidden: string;
+  /** What the refusals' `WWW-Authenticate` challenge carries, documented as that header. */
+  readonly challenge?: string;
 }
 
 /**
  * The documentation every endpoint opened by a bearer token shares (RFC 6750): the `bearer`
  * security scheme, 401 without a live token and 403 for one that may not, in the error envelope.
  */
-export function ApiBearerProtected({ unauthorized, forbidden }: BearerRefusals) {
+export function ApiBearerProtected({ unauthorized, forbidden, challenge }: BearerRefusals) {
+  const headers =
+    challenge === undefined
+      ? undefined
+      : { 'WWW-Authenticate': { description: challenge, schema: { type: 'string' } } };
   return applyDecorators(
     ApiBearerAuth('bearer'),
-    ApiUnauthorizedResponse({ description: unauthorized, type: ErrorResponseDto }),
-    ApiForbiddenResponse({ description: forbidden, type: ErrorResponseDto }),
+    ApiUnauthorizedResponse({ description: unauthorized, type: ErrorResponseDto, headers }),
+    ApiForbiddenResponse({ description: forbidden, type: ErrorResponseDto, headers }),
   );
 }
 

@@ -262,6 +262,95 @@ describe('the admin API (/admin/v1)', () => {
     });
   });
 
+  describe('its metadata (RFC 9728)', () => {
+    const METADATA_PATH = '/.well-known/oauth-protected-resource/admin/v1';
+    const metadataUrl = () => `${t.config.server.issuer}${METADATA_PATH}`;
+
+    it('describes the admin API: the aud of its tokens, the authorization server, the admin scopes', async () => {
+      const response = await t
+        .http()
+        .get(METADATA_PATH)
+        .expect('Cache-Control', 'public, max-age=300')
+        .expect(200);
+      expect(response.body).toEqual({
+        resource: adminAudience(),
+        authorization_servers: [t.config.server.issuer],
+        bearer_methods_supported: ['header'],
+        scopes_supported: ['admin:read', 'admin:write'],
+        resource_name: 'Proofgate admin API',
+        dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'],
+        jwks_uri: `${t.config.server.issuer}/jwks.json`,
+      });
+      // What it says works: the resource is the aud of a token issued for it ...
+      expect(decodeJwt(admin).aud).toBe(response.body.resource);
+      // ... and an admin client asking for every scope it lists gets them all, then is let in.
+      const body = response.body as { resource: string; scopes_supported: string[] };
+      const issued = await tokenRequest(ADMIN, {
+        scope: body.scopes_supported.join(' '),
+        resource: body.resource,
+      });
+      expect(issued.status).toBe(200);
+      expect(issued.body.scope).toBe(body.scopes_supported.join(' '));
+      await t.http().get('/admin/v1/keys').set(as(issued.body.access_token)).expect(200);
+    });
+
+    it('names the metadata in every challenge of the guard (RFC 9728 §5.1), a URL that answers it', async () => {
+      const named = `resource_metadata="${metadataUrl()}"`;
+      const none = await t.http().get('/admin/v1/users');
+      expect(none.status).toBe(401);
+      // RFC 6750 §3.1: no error code without credentials; RFC 9728 §5.1: where to learn more.
+      expect(none.headers['www-authenticate']).toBe(`Bearer realm="proofgate", ${named}`);
+      const forged = await t
+        .http()
+        .get('/admin/v1/users')
+        .set(as(`${admin.slice(0, -4)}AAAA`));
+      expect(forged.status).toBe(401);
+      expect(String(forged.headers['www-authenticate'])).toMatch(
+        new RegExp(`^Bearer realm="proofgate", error="invalid_token", .*, ${named}$`),
+      );
+      const other = await t
+        .http()
+        .get('/admin/v1/users')
+        .set(as(await tokenOf(MACHINE, 'api')));
+      expect(other.status).toBe(401);
+      expect(String(other.headers['www-authenticate'])).toContain(named);
+      const scopeless = await t
+        .http()
+        .post('/admin/v1/users')
+        .set(as(reader))
+        .send({ username: 'nobody', password: PASSWORD });
+      expect(scopeless.status).toBe(403);
+      expect(String(scopeless.headers['www-authenticate'])).toMatch(
+        new RegExp(`^Bearer .*scope="admin:write", ${named}$`),
+      );
+      // The URL the challenge names answers the document, on this server.
+      const url = /resource_metadata="([^"]+)"/.exec(String(none.headers['www-authenticate']))![1];
+      expect(url.startsWith(`${t.config.server.issuer}/`)).toBe(true);
+      const fetched = await t.http().get(new URL(url).pathname).expect(200);
+      expect(fetched.body).toMatchObject({
+        resource: adminAudience(),
+        scopes_supported: ['admin:read', 'admin:write'],
+      });
+    });
+
+    it('names it in the DPoP challenge of a DPoP-bound token sent as a bearer token', async () => {
+      const key = await dpopKey();
+      const issued = await t
+        .http()
+        .post('/token')
+        .type('form')
+        .set('Authorization', basic(BOUND.id, BOUND.secret))
+        .set('DPoP', await signProof(key, { htu: `${t.config.server.issuer}/token` }))
+        .send({ grant_type: 'client_credentials', scope: 'admin:read' });
+      const bound = (issued.body as { access_token: string }).access_token;
+      const refused = await t.http().get('/admin/v1/keys').set(as(bound));
+      expect(refused.status).toBe(401);
+      expect(String(refused.headers['www-authenticate'])).toMatch(
+        new RegExp(`^DPoP .*, resource_metadata="${metadataUrl()}"$`),
+      );
+    });
+  });
+
   describe('users', () => {
     it('creates a user (201, Location, ETag), and 409 for the name in any letter case', async () => {
       const created = await t
@@ -1502,5 +1591,38 @@ describe('the admin API rate limits', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect(last?.body).toMatchObject({ error: 'too_many_requests' });
     expect(Number(last?.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('the admin API with no admin client and ADMIN_CONSOLE=false', () => {
+  // Nothing turns the admin API off: with no client that may get its scopes it still answers
+  // (401 to every call), and an admin client may be added at any time (clients add
+  // --admin-scope). So its metadata is served and named as ever.
+  const t = useTestApp({
+    ADMIN_CONSOLE: 'false',
+    OAUTH_CLIENTS: JSON.stringify([
+      { client_id: MACHINE.id, client_secret: MACHINE.secret, grant_types: ['client_credentials'] },
+    ]),
+  });
+  const METADATA_PATH = '/.well-known/oauth-protected-resource/admin/v1';
+
+  it('answers its routes with 401 naming the metadata, and the metadata as ever', async () => {
+    expectRefusal(
+      await t.http().get('/admin/'),
+      404,
+      'not_found',
+      'There is no admin console here',
+    );
+    const refused = await t.http().get('/admin/v1/users');
+    expect(refused.status).toBe(401);
+    expect(refused.headers['www-authenticate']).toBe(
+      `Bearer realm="proofgate", resource_metadata="${t.config.server.issuer}${METADATA_PATH}"`,
+    );
+    const metadata = await t.http().get(METADATA_PATH).expect(200);
+    expect(metadata.body).toMatchObject({
+      resource: `${t.config.server.issuer}/admin/v1`,
+      authorization_servers: [t.config.server.issuer],
+      scopes_supported: ['admin:read', 'admin:write'],
+    });
   });
 });

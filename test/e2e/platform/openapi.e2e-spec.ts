@@ -661,4 +661,21 @@ describe('GET /docs (OpenAPI)', () => {
     ]);
     expect(response.required).not.toContain('id_token');
   });
+
+  it("lists the admin API's RFC 9728 metadata, and the challenge of its refusals that names it", () => {
+    const metadata = document.paths['/.well-known/oauth-protected-resource/admin/v1'].get!;
+    expect(metadata.tags).toEqual(['admin']);
+    const answer = metadata.responses['200'] as { content: Record<string, { schema: Schema }> };
+    expect(Object.keys(component(answer.content['application/json'].schema).properties!)).toEqual(
+      expect.arrayContaining(['resource', 'authorization_servers', 'scopes_supported']),
+    );
+    for (const status of ['401', '403']) {
+      const refusal = document.paths['/admin/v1/users'].get!.responses[status] as {
+        headers?: Record<string, { description: string }>;
+      };
+      expect(refusal.headers?.['WWW-Authenticate'].description).toContain(
+        'resource_metadata="<ISSUER>/.well-known/oauth-protected-resource/admin/v1"',
+      );
+    }
+  });
 });
