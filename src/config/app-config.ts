@@ -7,6 +7,10 @@ import { ClientMetadataConfig, readClientMetadataConfig } from './sections/clien
 import { DatabaseConfig, readDatabaseConfig } from './sections/database.config';
 import { DpopConfig, readDpopConfig } from './sections/dpop.config';
 import { JwtBearerConfig, readJwtBearerConfig } from './sections/jwt-bearer.config';
+import {
+  readResourceServersConfig,
+  ResourceServersConfig,
+} from './sections/resource-servers.config';
 import { LabConfig, readLabConfig } from './sections/lab.config';
 import { LoginThrottleConfig, readLoginThrottleConfig } from './sections/login-throttle.config';
 import { OAuthConfig, readOAuthConfig } from './sections/oauth.config';
@@ -53,6 +57,7 @@ export class AppConfig {
   readonly logout!: LogoutConfig;
   readonly ssf!: SsfConfig;
   readonly ciba!: CibaConfig;
+  readonly resourceServers!: ResourceServersConfig;
   readonly stepUp!: StepUpConfig;
   readonly operator!: OperatorConfig;
   readonly lab!: LabConfig;
@@ -107,6 +112,7 @@ export class AppConfig {
       logout,
       ssf: readSsfConfig(env),
       ciba: readCibaConfig(env, server),
+      resourceServers: readResourceServersConfig(env),
       stepUp: readStepUpConfig(env, server),
       operator,
       adminConsole: readAdminConsoleConfig(env),

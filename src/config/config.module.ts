@@ -8,6 +8,7 @@ import { ClientMetadataConfig } from './sections/client-metadata.config';
 import { DatabaseConfig } from './sections/database.config';
 import { DpopConfig } from './sections/dpop.config';
 import { JwtBearerConfig } from './sections/jwt-bearer.config';
+import { ResourceServersConfig } from './sections/resource-servers.config';
 import { LabConfig } from './sections/lab.config';
 import { LoginThrottleConfig } from './sections/login-throttle.config';
 import { OAuthConfig } from './sections/oauth.config';
@@ -51,6 +52,7 @@ export const CONFIG_SECTIONS = {
   logout: LogoutConfig,
   ssf: SsfConfig,
   ciba: CibaConfig,
+  resourceServers: ResourceServersConfig,
   stepUp: StepUpConfig,
   operator: OperatorConfig,
   adminConsole: AdminConsoleConfig,

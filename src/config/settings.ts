@@ -7,6 +7,7 @@ import { CLIENT_METADATA_SETTINGS } from './sections/client-metadata.config';
 import { DATABASE_SETTINGS } from './sections/database.config';
 import { DPOP_SETTINGS } from './sections/dpop.config';
 import { JWT_BEARER_SETTINGS } from './sections/jwt-bearer.config';
+import { RESOURCE_SERVERS_SETTINGS } from './sections/resource-servers.config';
 import { LAB_SETTINGS } from './sections/lab.config';
 import { LOGIN_THROTTLE_SETTINGS } from './sections/login-throttle.config';
 import { LOGOUT_SETTINGS } from './sections/logout.config';
@@ -43,6 +44,7 @@ const BY_SECTION = {
   clientAuth: CLIENT_AUTH_SETTINGS,
   dpop: DPOP_SETTINGS,
   par: PAR_SETTINGS,
+  resourceServers: RESOURCE_SERVERS_SETTINGS,
   stepUp: STEP_UP_SETTINGS,
   jwtBearer: JWT_BEARER_SETTINGS,
   logout: LOGOUT_SETTINGS,

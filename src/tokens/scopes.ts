@@ -1,6 +1,7 @@
 import { InvalidScope } from '../platform/errors/protocol-error';
 import { ADMIN_SCOPES, isAdminScope, namesAdminScope } from '../protocol-rules/admin-scopes';
 import { SSF_SCOPE } from '../protocol-rules/ssf';
+import type { ResourceServer } from '../config/sections/resource-servers.config';
 
 /**
  * The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). `email`:
@@ -43,8 +44,27 @@ export const RESOURCE_SCOPES: readonly string[] = SUPPORTED_SCOPES.filter(
  */
 export const ACCOUNT_SCOPE = 'account';
 
-/** RFC 6749 §3.3 scope syntax, against the supported set; returns the normalised scope. */
-export function checkScope(requested: string | undefined): string {
+/** What the scope rules ask of the declared APIs (ResourceScopes): which one a scope belongs to. */
+export interface ResourceScopeLookup {
+  /** The API that declared `scope` (RESOURCE_SERVERS); undefined for any other scope. */
+  serverOf(scope: string): ResourceServer | undefined;
+}
+
+/**
+ * What a request's scope may hold beyond the server's own: the scopes of the APIs the operator
+ * declared (RESOURCE_SERVERS), each only with its resource among those the tokens are for.
+ */
+export interface ResourceScopeContext {
+  readonly lookup: ResourceScopeLookup;
+  /** The resources (RFC 8707) the request's tokens are for. */
+  readonly resources: readonly string[];
+}
+
+/**
+ * RFC 6749 §3.3 scope syntax, against the supported set and, with `context`, the scopes the
+ * request's resources declared; returns the normalised scope.
+ */
+export function checkScope(requested: string | undefined, context?: ResourceScopeContext): string {
   if (requested === undefined) return DEFAULT_SCOPE;
   const values = requested.split(' ');
   if (values.some((v) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(v))) {
@@ -63,13 +83,45 @@ export function checkScope(requested: string | undefined): string {
       `${SSF_SCOPE}: the Shared Signals scope is granted only to a receiver client, for itself, by client_credentials`,
     ).because('ssf_scope');
   }
-  if (unknown.length > 0) {
+  const undeclared = unknown.filter((value) => !declaredFor(value, context));
+  if (undeclared.length > 0) {
     // The fix with the refusal: what may be asked for (scopes_supported, RFC 8414 §2).
     throw new InvalidScope(
-      `Unsupported scope: ${unknown.join(' ')} (supported: ${SUPPORTED_SCOPES.join(' ')})`,
+      `Unsupported scope: ${undeclared.join(' ')} (supported: ${SUPPORTED_SCOPES.join(' ')})`,
     );
   }
+  if (context !== undefined) refuseResourceWithoutScope(values, context);
   return [...new Set(values)].join(' ');
+}
+
+/**
+ * Whether `value` is a scope an API declared and the request's resources name that API; an
+ * `invalid_scope` naming the resource to ask with when they do not (a scope is for one API).
+ */
+function declaredFor(value: string, context: ResourceScopeContext | undefined): boolean {
+  if (context === undefined) return false;
+  const declared = context.lookup.serverOf(value);
+  if (declared === undefined) return false;
+  if (context.resources.includes(declared.resource)) return true;
+  throw new InvalidScope(
+    `${value} is a scope of ${declared.resource}: ask for it with resource=${declared.resource} (RFC 8707)`,
+  ).because('resource_scope_without_resource');
+}
+
+/**
+ * A request whose scopes are all APIs' own must ask one of each resource it names: a token for
+ * a resource carries that resource's scopes alone (ResourceScopes.forAudience), and would carry
+ * none. A scope of the server's own goes into every token.
+ */
+function refuseResourceWithoutScope(values: readonly string[], context: ResourceScopeContext) {
+  const owners = values.map((value) => context.lookup.serverOf(value)?.resource);
+  if (owners.includes(undefined)) return;
+  const bare = context.resources.find((resource) => !owners.includes(resource));
+  if (bare !== undefined) {
+    throw new InvalidScope(
+      `No scope asked for is for the resource ${bare}: ask for one of its scopes, or one of this server's`,
+    );
+  }
 }
 
 /** `scope` (normalised) without `value`; the default scope when nothing else is left. */
@@ -101,14 +153,18 @@ export function checkClientScope(
   requested: string | undefined,
   adminScopes: readonly string[] = [],
   ssfReceiver = false,
+  context?: ResourceScopeContext,
 ): string {
   if (requested === undefined) return CLIENT_SCOPES.join(' ');
   const values = requested.split(' ');
   const admin = values.filter(namesAdminScope);
   if (admin.length > 0) return checkAdminScope(values, admin, adminScopes);
   if (values.includes(SSF_SCOPE)) return checkSsfScope(values, ssfReceiver);
-  const scope = checkScope(requested);
-  const beyond = scope.split(' ').filter((value) => !CLIENT_SCOPES.includes(value));
+  const scope = checkScope(requested, context);
+  // An API's own scopes (RESOURCE_SERVERS) are the client's to ask for itself too.
+  const beyond = scope
+    .split(' ')
+    .filter((value) => !CLIENT_SCOPES.includes(value) && !context?.lookup.serverOf(value));
   if (beyond.length > 0) {
     throw new InvalidScope(
       `The client may ask only for ${CLIENT_SCOPES.join(' ')} for itself; not ${beyond.join(' ')} (a user's scope)`,

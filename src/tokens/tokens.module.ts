@@ -4,6 +4,7 @@ import { IdTokenHintVerifier } from './id-token-hint.verifier';
 import { IdTokenService } from './id-token.service';
 import { IssuerJwtSigner } from './issuer-jwt.signer';
 import { LogoutTokenService } from './logout-token.service';
+import { ResourceScopes } from './resource-scopes';
 import { SignedUserInfoService } from './signed-userinfo.service';
 import { JwksController } from './jwks.controller';
 import { SigningKeyPersistenceModule } from './signing-keys/persistence/signing-key-persistence.module';
@@ -19,6 +20,7 @@ const TOKEN_SERVICES = [
   IdTokenHintVerifier,
   LogoutTokenService,
   SignedUserInfoService,
+  ResourceScopes,
 ];
 
 @Module({

@@ -35,6 +35,7 @@ import { AUTHORIZE_PER_IP } from '../oauth.rate-limits';
 import { SessionService } from '../../sessions/session.service';
 import { CsrfProtection } from '../../platform/csrf/csrf-protection';
 import { consentPageLinks, renderConsentPage } from '../consent/consent.page';
+import { ResourceScopes } from '../../tokens/resource-scopes';
 import { OAuthConfig } from '../../config/sections/oauth.config';
 import { contentSecurityPolicyWithImagesFrom } from '../../platform/http/security-headers';
 import { isSelfRegistered } from '../../clients/oauth-client';
@@ -73,6 +74,7 @@ export class AuthorizeController {
     private readonly sessions: SessionService,
     private readonly csrf: CsrfProtection,
     private readonly oauth: OAuthConfig,
+    private readonly resourceScopes: ResourceScopes,
   ) {}
 
   @Get()
@@ -171,6 +173,8 @@ export class AuthorizeController {
               .filter((value) => !outcome.alreadyAllowed.includes(value)),
             alreadyAllowed: outcome.alreadyAllowed,
             resources: outcome.resources,
+            scopeWords: (scope) => this.resourceScopes.wordsOf(scope),
+            resourceName: (resource) => this.resourceScopes.nameOf(resource),
             authorizationDetails: outcome.authorizationDetails,
             pages,
             signedInAs: outcome.session.sub,

@@ -21,6 +21,7 @@ import {
 } from '../request-rules/authorization-request.check';
 import type { ConsentFormDto } from './consent-form.dto';
 import { ConsentService } from '../consent/consent.service';
+import { ResourceScopes } from '../../tokens/resource-scopes';
 import { AuthorizationDetailsCheck } from '../authorization-details/authorization-details.check';
 import { InvalidAuthorizationDetails } from '../authorization-details/authorization-details.errors';
 
@@ -52,6 +53,7 @@ export class ConsentDecisionService {
     private readonly resourceClientIds: ResourceClientIdCheck,
     private readonly reader: AuthorizationRequestReader,
     private readonly authorizationDetails: AuthorizationDetailsCheck,
+    private readonly resourceScopes: ResourceScopes,
   ) {}
 
   /** Where the browser goes next. */
@@ -119,16 +121,19 @@ export class ConsentDecisionService {
     try {
       // The values /authorize put before the user (offline_access dropped as it does, each claim
       // the claims parameter asks for outside its scope added as it does).
-      const scope = consentScopeOf(
-        requestedScope(client, param('scope')),
-        claimsAskedBy(param('claims')),
-        this.authorizationDetails.check(client, param('authorization_details')),
-      );
       const defaultResource = this.tokens.audience;
       const checked = checkAuthorizedResources(
         client,
         request?.resource,
         resourcePolicy(this.oauth, defaultResource),
+      );
+      const scope = consentScopeOf(
+        requestedScope(client, param('scope'), {
+          lookup: this.resourceScopes,
+          resources: checked,
+        }),
+        claimsAskedBy(param('claims')),
+        this.authorizationDetails.check(client, param('authorization_details')),
       );
       await this.resourceClientIds.refuseClientIds(client, checked);
       const otherResources = checked.filter((resource) => resource !== defaultResource);

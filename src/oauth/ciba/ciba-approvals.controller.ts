@@ -47,6 +47,7 @@ import {
   PendingApprovalsDto,
 } from './ciba-approvals.dto';
 import { renderApprovalsPage } from './ciba-approvals.page';
+import { ResourceScopes } from '../../tokens/resource-scopes';
 import { LoginRequired } from './ciba.errors';
 import { MAX_LISTED_APPROVALS } from './ciba-request';
 import { type ApprovalDecision, CibaApprovalsService } from './ciba-approvals.service';
@@ -83,6 +84,7 @@ export class CibaApprovalsController {
     private readonly csrf: CsrfProtection,
     private readonly proofs: CibaApprovalProofService,
     proofList: ProofList,
+    private readonly resourceScopes: ResourceScopes,
   ) {
     this.walletScripts = pageWallets(proofList.proofs).map(({ wallet }) => wallet.script);
   }
@@ -127,6 +129,7 @@ export class CibaApprovalsController {
         signedInAs: session.sub,
         walletScripts: this.walletScripts,
         locale: pageLocaleOf(req.raw, query.ui_locales),
+        scopeWords: (scope) => this.resourceScopes.wordsOf(scope),
       }),
     );
   }

@@ -18,6 +18,8 @@ export interface ApprovalsPageView {
   readonly walletScripts?: readonly string[];
   /** The person's language: the page's `ui_locales` (the mail's link has it), else Accept-Language. */
   readonly locale: PageLocale;
+  /** What an API's own scope allows, in the operator's words (RESOURCE_SERVERS). */
+  readonly scopeWords?: (scope: string) => string | undefined;
 }
 
 /** Served from src/public: "Approve with passkey" and "Approve with wallet" (issue #51). */
@@ -42,7 +44,9 @@ export function renderApprovalsPage(view: ApprovalsPageView): string {
       ? `<div class="card" id="approvals-none"><p>${t('approvals.none')}</p></div>`
       : [
           ...unlisted(view.approvals.length, view.total, locale),
-          ...view.approvals.map((approval) => approvalCard(approval, view.csrfToken, locale)),
+          ...view.approvals.map((approval) =>
+            approvalCard(approval, view.csrfToken, locale, view.scopeWords),
+          ),
         ].join('\n');
   const title = locale.t('approvals.title');
   return renderPage({
@@ -77,7 +81,12 @@ function unlisted(listed: number, total: number, locale: PageLocale): string[] {
   ];
 }
 
-function approvalCard(approval: PendingApproval, csrfToken: string, locale: PageLocale): string {
+function approvalCard(
+  approval: PendingApproval,
+  csrfToken: string,
+  locale: PageLocale,
+  scopeWords?: (scope: string) => string | undefined,
+): string {
   const t = (id: MessageId) => escapeHtml(locale.t(id));
   const fields = `<input type="hidden" name="csrf_token" value="${escapeHtml(csrfToken)}">
 <input type="hidden" name="ui_locales" value="${escapeHtml(locale.locale)}">`;
@@ -116,7 +125,7 @@ ${fields}
     clientId: new TrustedHtml(`<span class="muted">(${escapeHtml(approval.client_id)})</span>`),
   })}</p>
 <ul class="approval-scopes">
-${scopeListItems(approval.scope.split(' '), locale)}
+${scopeListItems(approval.scope.split(' '), locale, scopeWords)}
 </ul>
 ${
   approval.resource === undefined

@@ -30,6 +30,10 @@ export interface ConsentPageView {
    * letting the client act on their behalf at each of those servers, and must see which.
    */
   readonly resources?: readonly string[];
+  /** What an API's own scope allows, in the operator's words (RESOURCE_SERVERS). */
+  readonly scopeWords?: (scope: string) => string | undefined;
+  /** What the operator calls a resource (RESOURCE_SERVERS `name`). */
+  readonly resourceName?: (resource: string) => string | undefined;
   /** RFC 9396: every authorization detail asked for, as its type's template renders it. */
   readonly authorizationDetails?: readonly RenderedAuthorizationDetail[];
   /**
@@ -141,7 +145,11 @@ export const CLAIM_MEANINGS: Readonly<Record<UserClaim, MessageId>> = {
  * The `<li>` of each scope, with what it means in words where it has a meaning, and of each claim
  * asked for by name (`data-claim`).
  */
-export function scopeListItems(scopes: readonly string[], locale: PageLocale): string {
+export function scopeListItems(
+  scopes: readonly string[],
+  locale: PageLocale,
+  scopeWords?: (scope: string) => string | undefined,
+): string {
   return scopes
     .filter((scope) => !scope.startsWith(DETAILS_CONSENT_PREFIX))
     .map((scope) => {
@@ -150,9 +158,12 @@ export function scopeListItems(scopes: readonly string[], locale: PageLocale): s
         return `<li data-claim="${escapeHtml(claim)}">${escapeHtml(locale.t(CLAIM_MEANINGS[claim]))} (<code>${escapeHtml(claim)}</code>)</li>`;
       }
       const meaning = (SCOPE_MEANINGS as Readonly<Record<string, MessageId>>)[scope];
-      const text = meaning
-        ? `${escapeHtml(locale.t(meaning))} (<code>${escapeHtml(scope)}</code>)`
-        : `<code>${escapeHtml(scope)}</code>`;
+      // The server's own scopes in the person's language; an API's in the operator's words.
+      const words = meaning === undefined ? scopeWords?.(scope) : locale.t(meaning);
+      const text =
+        words === undefined
+          ? `<code>${escapeHtml(scope)}</code>`
+          : `${escapeHtml(words)} (<code>${escapeHtml(scope)}</code>)`;
       return `<li data-scope="${escapeHtml(scope)}">${text}</li>`;
     })
     .join('\n');
@@ -162,13 +173,20 @@ export function scopeListItems(scopes: readonly string[], locale: PageLocale): s
  * Where the access is for, when not (only) Proofgate's own API: every such server, in the
  * request's order, each in a `<code data-resource>`.
  */
-function resourceList(resources: readonly string[], locale: PageLocale): string {
+function resourceList(
+  resources: readonly string[],
+  locale: PageLocale,
+  resourceName?: (resource: string) => string | undefined,
+): string {
   if (resources.length === 0) return '';
   const items = resources
-    .map(
-      (resource) =>
-        `<li><strong><code data-resource="${escapeHtml(resource)}">${escapeHtml(resource)}</code></strong></li>`,
-    )
+    .map((resource) => {
+      const code = `<code data-resource="${escapeHtml(resource)}">${escapeHtml(resource)}</code>`;
+      const name = resourceName?.(resource);
+      return name === undefined
+        ? `<li><strong>${code}</strong></li>`
+        : `<li><strong>${escapeHtml(name)}</strong> (${code})</li>`;
+    })
     .join('\n');
   const where = locale.t('consent.resources', { count: resources.length });
   return `<p>${escapeHtml(where)}</p>\n<ul id="consent-resources">\n${items}\n</ul>\n`;
@@ -200,7 +218,7 @@ export function authorizationDetailsList(
 export function renderConsentPage(view: ConsentPageView): string {
   const { locale } = view;
   const t = (id: MessageId) => escapeHtml(locale.t(id));
-  const items = scopeListItems(view.scopes, locale);
+  const items = scopeListItems(view.scopes, locale, view.scopeWords);
   const { logo, links } = clientPages(view);
   const wants = locale.html('consent.wants', {
     client: new TrustedHtml(`<strong id="consent-client">${escapeHtml(view.clientName)}</strong>`),
@@ -226,9 +244,9 @@ ${
     : ''
 }${
       view.alreadyAllowed?.length
-        ? `<p class="muted">${t('consent.already_allowed')}</p>\n<ul id="consent-already-allowed" class="muted">\n${scopeListItems(view.alreadyAllowed, locale)}\n</ul>\n`
+        ? `<p class="muted">${t('consent.already_allowed')}</p>\n<ul id="consent-already-allowed" class="muted">\n${scopeListItems(view.alreadyAllowed, locale, view.scopeWords)}\n</ul>\n`
         : ''
-    }${resourceList(view.resources ?? [], locale)}<p class="muted">${locale.html('consent.signed_in_as', { subject: view.signedInAs })}</p>
+    }${resourceList(view.resources ?? [], locale, view.resourceName)}<p class="muted">${locale.html('consent.signed_in_as', { subject: view.signedInAs })}</p>
 <form method="post" action="/consent">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="return_to" value="${escapeHtml(view.returnTo)}">

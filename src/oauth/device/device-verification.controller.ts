@@ -30,6 +30,7 @@ import {
   renderDeviceConfirmPage,
   renderDeviceDonePage,
 } from './device-verification.page';
+import { ResourceScopes } from '../../tokens/resource-scopes';
 import { DeviceVerificationService } from './device-verification.service';
 import { signInFirst } from '../../sessions/sign-in-first';
 
@@ -57,6 +58,7 @@ export class DeviceVerificationController {
     private readonly verification: DeviceVerificationService,
     private readonly sessions: SessionService,
     private readonly csrf: CsrfProtection,
+    private readonly resourceScopes: ResourceScopes,
   ) {}
 
   @HtmlPageGet({
@@ -141,6 +143,7 @@ export class DeviceVerificationController {
           200,
           renderDeviceConfirmPage({
             ...outcome,
+            scopeWords: (scope) => this.resourceScopes.wordsOf(scope),
             csrfToken: csrfToken(),
             signedInAs: session.sub,
             locale,

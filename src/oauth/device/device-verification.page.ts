@@ -40,6 +40,8 @@ export function renderDeviceConfirmPage(view: {
   client: OAuthClient;
   userCode: string;
   scopes: readonly string[];
+  /** What an API's own scope allows, in the operator's words (RESOURCE_SERVERS). */
+  scopeWords?: (scope: string) => string | undefined;
   resource?: string;
   csrfToken: string;
   signedInAs: string;
@@ -47,7 +49,7 @@ export function renderDeviceConfirmPage(view: {
 }): string {
   const { locale } = view;
   const t = (id: MessageId) => escapeHtml(locale.t(id));
-  const items = scopeListItems(view.scopes, locale);
+  const items = scopeListItems(view.scopes, locale, view.scopeWords);
   const asks = locale.html('device.confirm.asks', {
     client: new TrustedHtml(`<strong id="device-client">${escapeHtml(view.client.name)}</strong>`),
     clientId: new TrustedHtml(`<span class="muted">(${escapeHtml(view.client.clientId)})</span>`),

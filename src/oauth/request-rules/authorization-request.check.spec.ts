@@ -5,10 +5,12 @@ import type { AuthorizationDetailsCheck } from '../authorization-details/authori
 import { AuthorizationRequestCheck } from './authorization-request.check';
 import type { ConsoleAdminAccess } from '../admin-console/console-admin-access';
 import type { ServerConfig } from '../../config/sections/server.config';
+import type { ResourceScopes } from '../../tokens/resource-scopes';
 
 function check(
   acrRequiredByScope: Record<string, 'phr'>,
   acrRequiredByResource: Record<string, 'phr'> = {},
+  declaredScopes: readonly string[] = [],
 ): AuthorizationRequestCheck {
   return new AuthorizationRequestCheck(
     {} as TokenConfig,
@@ -18,6 +20,10 @@ function check(
     {} as AuthorizationDetailsCheck,
     {} as ConsoleAdminAccess,
     {} as ServerConfig,
+    {
+      serverOf: (scope: string) =>
+        declaredScopes.includes(scope) ? { resource: 'https://notes.example/' } : undefined,
+    } as unknown as ResourceScopes,
   );
 }
 
@@ -27,6 +33,11 @@ describe('AuthorizationRequestCheck at start', () => {
       'ACR_REQUIRED_BY_SCOPE names scopes this server does not grant: acount (supported: openid, profile, email, api, account, offline_access, identity, age)',
     );
     expect(() => check({ account: 'phr' })).not.toThrow();
+  });
+
+  it("takes an ACR_REQUIRED_BY_SCOPE naming an API's own scope (RESOURCE_SERVERS)", () => {
+    expect(() => check({ 'notes:write': 'phr' }, {}, ['notes:write'])).not.toThrow();
+    expect(() => check({ 'notes:write': 'phr' })).toThrow(/does not grant: notes:write/);
   });
 });
 

@@ -20,8 +20,10 @@ import {
   checkConsoleScope,
   checkScope,
   hasScope,
+  type ResourceScopeContext,
   withoutScope,
 } from '../../tokens/scopes';
+import { ResourceScopes } from '../../tokens/resource-scopes';
 import { ConsoleAdminAccess, isAdminConsole } from '../admin-console/console-admin-access';
 import { adminApiAudience } from '../../protocol-rules/admin-scopes';
 import { ServerConfig } from '../../config/sections/server.config';
@@ -94,10 +96,14 @@ export class AuthorizationRequestCheck {
     private readonly authorizationDetails: AuthorizationDetailsCheck,
     private readonly consoleAccess: ConsoleAdminAccess,
     private readonly server: ServerConfig,
+    private readonly resourceScopes: ResourceScopes,
   ) {
-    // ACR_REQUIRED_BY_SCOPE is checked for syntax by config/; which scopes exist is known here.
+    // ACR_REQUIRED_BY_SCOPE is checked for syntax by config/; which scopes exist is known here:
+    // the server's own, and those the APIs declared (RESOURCE_SERVERS).
     const unknown = Object.keys(stepUp.acrRequiredByScope).filter(
-      (scope) => !(SUPPORTED_SCOPES as readonly string[]).includes(scope),
+      (scope) =>
+        !(SUPPORTED_SCOPES as readonly string[]).includes(scope) &&
+        resourceScopes.serverOf(scope) === undefined,
     );
     if (unknown.length > 0) {
       throw new ConfigError(
@@ -200,7 +206,16 @@ export class AuthorizationRequestCheck {
     request: { scope?: string; resource?: readonly string[] },
   ): Promise<{ scope: string; resources: string[] }> {
     if (isAdminConsole(client)) return this.consoleScopeAndResources(request);
-    const scope = requestedScope(client, request.scope);
+    const resources = checkAuthorizedResources(
+      client,
+      request.resource,
+      resourcePolicy(this.oauth, this.tokens.audience),
+    );
+    // An API's own scopes (RESOURCE_SERVERS) with its resource among the request's.
+    const scope = requestedScope(client, request.scope, {
+      lookup: this.resourceScopes,
+      resources,
+    });
     // The account scope can add a way into the account (a passkey, a wallet): the operator's own
     // applications only.
     if (hasScope(scope, ACCOUNT_SCOPE) && !client.firstParty) {
@@ -208,11 +223,6 @@ export class AuthorizationRequestCheck {
         `The ${ACCOUNT_SCOPE} scope is granted to first-party clients only`,
       ).because('account_scope_not_first_party');
     }
-    const resources = checkAuthorizedResources(
-      client,
-      request.resource,
-      resourcePolicy(this.oauth, this.tokens.audience),
-    );
     await this.resourceClientIds.refuseClientIds(client, resources);
     return { scope, resources };
   }
@@ -397,8 +407,12 @@ function checkDpopJkt(jkt: string | undefined): string | undefined {
  * asks for a refresh token; a client not registered for `refresh_token` gets none, so the value
  * is ignored (dropped, RFC 6749 §3.3) rather than put before the user or into its tokens.
  */
-export function requestedScope(client: OAuthClient, requested: string | undefined): string {
-  const scope = checkScope(requested);
+export function requestedScope(
+  client: OAuthClient,
+  requested: string | undefined,
+  context?: ResourceScopeContext,
+): string {
+  const scope = checkScope(requested, context);
   if (!hasScope(scope, OFFLINE_ACCESS_SCOPE)) return scope;
   return grantTypesOf(client).includes('refresh_token')
     ? scope

@@ -2,11 +2,13 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { AccountService, SignInDecision } from '../../accounts/account.service';
 import { AccountDisabled, SignInMethodRemoved } from '../../accounts/accounts.errors';
 import type { TokenConfig } from '../../config/sections/tokens.config';
+import type { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { InvalidGrant } from '../../platform/errors/protocol-error';
 import { DomainEvents } from '../../platform/events/domain-events';
 import type { AccessTokenService } from '../access-token.service';
 import type { IdTokenService } from '../id-token.service';
+import { ResourceScopes } from '../resource-scopes';
 import type { Grant } from './grant';
 import type { GrantRepository } from './grant.repository';
 import { GrantTokenIssuer, type StartGrant } from './grant-token.issuer';
@@ -32,6 +34,13 @@ function after<T>(turns: number, outcome: () => T): Promise<Awaited<T>> {
     step(turns);
   });
 }
+
+/** No API declared scopes of its own (RESOURCE_SERVERS unset). */
+const NO_RESOURCE_SCOPES = new ResourceScopes(
+  { resourceServers: [] },
+  { audience: 'api' } as TokenConfig,
+  { issuer: 'https://issuer.example' } as ServerConfig,
+);
 
 const START: StartGrant = {
   grantId: 'g1',
@@ -59,6 +68,7 @@ function issuerOver(
     new FixedClock(),
     { refreshTokenTtlSeconds: 3600, audience: 'api' } as TokenConfig,
     accounts as AccountService,
+    NO_RESOURCE_SCOPES,
   );
 }
 
@@ -227,6 +237,7 @@ describe('GrantTokenIssuer.startGrant: a device grant never carries an acr', () 
       new FixedClock(),
       { refreshTokenTtlSeconds: 3600, audience: 'api' } as TokenConfig,
       { assertMaySignIn: () => Promise.resolve() } as unknown as AccountService,
+      NO_RESOURCE_SCOPES,
     );
     await issuer.startGrant(input);
     return { grant: opened[0], claims: signed[0] };

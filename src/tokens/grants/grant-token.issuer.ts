@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccountService } from '../../accounts/account.service';
 import { SignInMethodRemoved } from '../../accounts/accounts.errors';
+import { ResourceScopes } from '../resource-scopes';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
 import { randomIdentifier } from '../../platform/crypto/hashing';
@@ -125,6 +126,7 @@ export class GrantTokenIssuer {
     private readonly clock: Clock,
     private readonly tokens: TokenConfig,
     private readonly accounts: AccountService,
+    private readonly resourceScopes: ResourceScopes,
   ) {}
 
   /**
@@ -289,17 +291,21 @@ export class GrantTokenIssuer {
   }
 
   /**
-   * `audience`: the access token's resource, one of the grant's; default its first.
+   * `audience`: the access token's resource, one of the grant's; default its first. The token
+   * and the response carry the grant's scope for that audience (ResourceScopes.forAudience).
    * `accessOnlyTtl`: the token lives at most that long, and no refresh token goes out.
    */
   private async respond(
     grant: Grant,
-    scope: string,
+    grantScope: string,
     refreshToken: string,
     dpopJkt?: string,
     audience: string = grant.resource ?? this.tokens.audience,
     accessOnlyTtl?: number,
   ): Promise<TokenResponse> {
+    // A grant for several resources may hold scopes declared by each (RESOURCE_SERVERS): its
+    // token for one carries that one's, and never another's.
+    const scope = this.resourceScopes.forAudience(grantScope, audience);
     const access = await this.accessTokens.sign({
       ...(accessOnlyTtl === undefined ? {} : { notAfter: this.clock.nowSeconds() + accessOnlyTtl }),
       audience,

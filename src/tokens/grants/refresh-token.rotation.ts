@@ -8,6 +8,7 @@ import { DomainEvents, SecurityEventDetected } from '../../platform/events/domai
 import { DpopBinding, Grant } from './grant';
 import { GrantRevoked, RefreshFamilyRevoked } from './grant.events';
 import { checkRequestedResource, grantedResources } from './grant-resource';
+import { ResourceScopes } from '../resource-scopes';
 import { GrantRepository } from './grant.repository';
 
 export interface Rotated {
@@ -45,6 +46,7 @@ export class RefreshTokenRotation {
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly tokens: TokenConfig,
+    private readonly resourceScopes: ResourceScopes,
   ) {
     this.successorKey = Buffer.from(
       hkdfSync('sha256', tokens.keyEncryptionSecret, 'proofgate', 'refresh-token-successor', 32),
@@ -125,6 +127,13 @@ export class RefreshTokenRotation {
       grantedResources(grant, this.tokens.audience),
       requested.resource,
     );
+    // Before anything changes: a narrowing to scopes of other APIs only (RESOURCE_SERVERS) would
+    // leave this resource's token with none.
+    if (requested.scope !== undefined && this.resourceScopes.forAudience(scope, resource) === '') {
+      throw new InvalidScope(
+        `No scope asked for is for the resource ${resource}: ask for one of its scopes, or one of this server's`,
+      );
+    }
 
     const rotation = { grantId, presented: hash, successor: successorHash, now, dpop };
     if (isCurrent && (await this.grants.rotateRefresh(rotation))) {

@@ -55,6 +55,9 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
     idp = await startEnterpriseIdp({ kid: KID, otherSets: { '/weak-jwks': weakJwk } });
     const jwksUri = idp.jwksUri;
     ({ t, issuer } = await startListeningApp({
+      RESOURCE_SERVERS: JSON.stringify([
+        { resource: CALENDAR, scopes: { 'calendar:read': 'See your calendar' } },
+      ]),
       JWT_BEARER_ISSUERS: JSON.stringify([
         { issuer: idp.issuer, jwks_uri: jwksUri },
         { issuer: 'https://narrow.example.com', jwks_uri: jwksUri, scopes: ['api'] },
@@ -181,6 +184,18 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
   it('grants, with no scope asked, what was asserted within what an assertion may bring', async () => {
     const answer = await tokens(await grant(await idJag()));
     expect(answer.scope).toBe('profile api');
+  });
+
+  it("grants the resource's own scope (RESOURCE_SERVERS) the ID-JAG names, asked or not", async () => {
+    const claims = { scope: 'api calendar:read' };
+    const unasked = await tokens(await grant(await idJag({ claims })));
+    expect(unasked.scope).toBe('api calendar:read');
+    expect(decodeJwt(unasked.access_token)).toMatchObject({
+      aud: CALENDAR,
+      scope: 'api calendar:read',
+    });
+    const asked = await tokens(await grant(await idJag({ claims }), { scope: 'calendar:read' }));
+    expect(asked.scope).toBe('calendar:read');
   });
 
   it('spends the jti once: the same assertion again is invalid_grant', async () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GrantTokenIssuer, TokenResponse } from '../../../tokens/grants/grant-token.issuer';
+import { ResourceScopes } from '../../../tokens/resource-scopes';
 import { checkClientScope } from '../../../tokens/scopes';
 import { ServerConfig } from '../../../config/sections/server.config';
 import { InvalidTarget } from '../../../platform/errors/protocol-error';
@@ -25,6 +26,7 @@ export class ClientCredentialsGrant extends GrantHandler {
     private readonly issuer: GrantTokenIssuer,
     private readonly target: MachineGrantTarget,
     private readonly server: ServerConfig,
+    private readonly resourceScopes: ResourceScopes,
   ) {
     super();
   }
@@ -36,7 +38,12 @@ export class ClientCredentialsGrant extends GrantHandler {
     dpopJkt?: string,
   ): Promise<TokenResponse> {
     // §4.4: "MUST only be used by confidential clients": checkGrantType, before any handler.
-    const scope = checkClientScope(request.scope, client.adminScopes, client.ssfReceiver === true);
+    // An API's own scopes (RESOURCE_SERVERS) with the resource the request names; the client
+    // must be allowed that resource too (target.resourceFor).
+    const scope = checkClientScope(request.scope, client.adminScopes, client.ssfReceiver === true, {
+      lookup: this.resourceScopes,
+      resources: request.resource === undefined ? [] : [request.resource],
+    });
     const resource = scope.split(' ').some(isAdminScope)
       ? this.onlyResource(adminApiAudience(this.server.issuer), request.resource, 'admin scopes')
       : scope === SSF_SCOPE

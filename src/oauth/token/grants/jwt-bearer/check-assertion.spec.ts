@@ -238,6 +238,25 @@ describe('grantedScope: requested ∩ asserted ∩ issuer ∩ client', () => {
     }
   });
 
+  it("grants an API's own scopes (RESOURCE_SERVERS) asked for, or named by the assertion when nothing is", () => {
+    const declared = ['notes:read', 'notes:write'];
+    expect(grantedScope('api notes:read', { client, declared })).toBe('api notes:read');
+    const nothing = {
+      error: 'invalid_scope',
+      description: 'None of the requested scopes can be granted for this assertion',
+      reason: 'no_scope',
+    };
+    expect(
+      refusal(() => grantedScope('notes:write', { asserted: 'notes:read', client, declared })),
+    ).toEqual(nothing);
+    expect(grantedScope(undefined, { asserted: 'api notes:read', client, declared })).toBe(
+      'api notes:read',
+    );
+    // A workload JWT names no scope: nothing asks for an API's scope, so none is granted.
+    expect(grantedScope(undefined, { client, declared })).toBe('openid profile api');
+    expect(refusal(() => grantedScope('notes:read', { client }))).toEqual(nothing);
+  });
+
   it('grants all that is available when nothing is asked', () => {
     expect(grantedScope(undefined, { asserted: 'profile api account', client })).toBe(
       'profile api',

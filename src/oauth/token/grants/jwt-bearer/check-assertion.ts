@@ -203,8 +203,11 @@ function checkPresenter(payload: JWTPayload, context: AssertionContext): void {
 /**
  * The scope of the access token: what the client asked (all that is available when it asked
  * nothing) within what the assertion allowed (an ID-JAG's `scope`), the issuer may yield (its
- * `scopes`) and the client may have. Nothing left is `invalid_scope`; so is the `account` scope
- * asked for: an assertion never manages a Proofgate account (no token of this grant has one).
+ * `scopes`) and the client may have. `declared`: the token's API's own scopes (RESOURCE_SERVERS),
+ * which the client may have too; asked for nothing, it gets those of them the assertion names, as
+ * nothing but an assertion's `scope` asks for an API's scope unasked. Nothing left is
+ * `invalid_scope`; so is the `account` scope asked for: an assertion never manages a Proofgate
+ * account (no token of this grant has one).
  */
 export function grantedScope(
   requested: string | undefined,
@@ -212,20 +215,26 @@ export function grantedScope(
     readonly asserted?: string;
     readonly issuer?: readonly string[];
     readonly client: readonly string[];
+    readonly declared?: readonly string[];
   },
 ): string {
   const words = (scope: string) => scope.split(' ').filter(Boolean);
   const within = (values: readonly string[], limit: readonly string[] | undefined) =>
     limit === undefined ? values : values.filter((value) => limit.includes(value));
-  const asked = requested === undefined ? [...limits.client] : words(requested);
+  const declared = limits.declared ?? [];
+  const allowed = [...limits.client, ...declared];
+  const asked =
+    requested !== undefined
+      ? words(requested)
+      : limits.asserted === undefined
+        ? [...limits.client]
+        : allowed;
   if (asked.includes(ACCOUNT_SCOPE)) {
     throw new InvalidScope(
       `The ${ACCOUNT_SCOPE} scope is never granted for an assertion: its token has no account here`,
     ).because('account_scope');
   }
-  let granted: readonly string[] = [...new Set(asked)].filter((value) =>
-    limits.client.includes(value),
-  );
+  let granted: readonly string[] = [...new Set(asked)].filter((value) => allowed.includes(value));
   granted = within(granted, limits.asserted === undefined ? undefined : words(limits.asserted));
   granted = within(granted, limits.issuer);
   if (granted.length === 0) {

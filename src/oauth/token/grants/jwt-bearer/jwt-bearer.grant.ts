@@ -33,6 +33,7 @@ import { GrantTokenIssuer, TokenResponse } from '../../../../tokens/grants/grant
 import { CLIENT_SCOPES, checkScope } from '../../../../tokens/scopes';
 import type { ClientCharge } from '../../../client-budget';
 import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../../grant';
+import { ResourceScopes } from '../../../../tokens/resource-scopes';
 import { MachineGrantTarget } from '../machine-grant-target';
 import {
   ASSERTION_ALGS,
@@ -101,6 +102,7 @@ export class JwtBearerGrant extends GrantHandler<typeof PARAMETERS> {
     private readonly config: JwtBearerConfig,
     private readonly server: ServerConfig,
     private readonly target: MachineGrantTarget,
+    private readonly resourceScopes: ResourceScopes,
   ) {
     super();
   }
@@ -125,13 +127,18 @@ export class JwtBearerGrant extends GrantHandler<typeof PARAMETERS> {
     return reportRefusals(this.events, report, async () => {
       const checked = await this.checked(client, assertion);
       const { trusted } = checked;
-      const requested = request.scope === undefined ? undefined : checkScope(request.scope);
+      const resource = this.resourceOf(client, checked, request.resource);
+      // An API's own scopes (RESOURCE_SERVERS) with its resource, the one the token is for.
+      const requested =
+        request.scope === undefined
+          ? undefined
+          : checkScope(request.scope, { lookup: this.resourceScopes, resources: [resource] });
       const scope = grantedScope(requested, {
         ...(checked.scope === undefined ? {} : { asserted: checked.scope }),
         ...(trusted.scopes === undefined ? {} : { issuer: trusted.scopes }),
         client: checked.profile === 'id-jag' ? ASSERTED_USER_SCOPES : CLIENT_SCOPES,
+        declared: this.resourceScopes.scopesAt(resource),
       });
-      const resource = this.resourceOf(client, checked, request.resource);
       await this.target.check(client, {
         resource,
         scope,

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { StepUpConfig } from '../../../../config/sections/step-up.config';
+import { ResourceScopes } from '../../../../tokens/resource-scopes';
 import { Clock } from '../../../../platform/clock/clock';
-import { InvalidRequest, InvalidToken } from '../../../../platform/errors/protocol-error';
+import {
+  InvalidRequest,
+  InvalidScope,
+  InvalidToken,
+} from '../../../../platform/errors/protocol-error';
 import { AccessTokenService, ACCESS_TOKEN_EXPIRED } from '../../../../tokens/access-token.service';
 import type { AccessTokenClaims } from '../../../../tokens/access-token';
 import { GrantRepository } from '../../../../tokens/grants/grant.repository';
@@ -80,6 +85,7 @@ export class TokenExchangeGrant extends GrantHandler<typeof PARAMETERS> {
     private readonly clock: Clock,
     private readonly stepUp: StepUpConfig,
     private readonly authorizationDetails: AuthorizationDetailsCheck,
+    private readonly resourceScopes: ResourceScopes,
   ) {
     super();
   }
@@ -115,7 +121,7 @@ export class TokenExchangeGrant extends GrantHandler<typeof PARAMETERS> {
         'subject_token is DPoP-bound: send a DPoP proof of its key with the exchange',
       ).because('subject_token_dpop_key');
     }
-    const scope = narrowedScope(subject.scope, request.scope);
+    const narrowed = narrowedScope(subject.scope, request.scope);
     const details = this.authorizationDetails.narrow(
       client,
       request.authorization_details,
@@ -131,6 +137,13 @@ export class TokenExchangeGrant extends GrantHandler<typeof PARAMETERS> {
       resource: request.resource,
       audience: request.audience,
     });
+    // A token for one API carries no other API's own scopes (RESOURCE_SERVERS).
+    const scope = this.resourceScopes.forAudience(narrowed, audience);
+    if (scope === '') {
+      throw new InvalidScope(
+        `The subject token's scope holds nothing for ${audience}: its scopes are another API's`,
+      );
+    }
     checkAcrMinimum({ aud: audience, scope, acr: subject.acr }, this.stepUp);
     const access = await this.accessTokens.sign({
       audience,

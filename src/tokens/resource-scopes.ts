@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigError } from '../config/env-parsers';
+import {
+  type ResourceServer,
+  ResourceServersConfig,
+} from '../config/sections/resource-servers.config';
+import { ServerConfig } from '../config/sections/server.config';
+import { TokenConfig } from '../config/sections/tokens.config';
+import { adminApiAudience, namesAdminScope } from '../protocol-rules/admin-scopes';
+import { SSF_SCOPE, ssfAudience } from '../protocol-rules/ssf';
+import { type ResourceScopeLookup, SUPPORTED_SCOPES } from './scopes';
+
+/**
+ * The scopes of the APIs the operator declared (RESOURCE_SERVERS), beside the server's own: which
+ * API each belongs to, what it allows, and which of a grant's scopes a token for one audience
+ * carries. Checked at start against what the configuration cannot see: the server's own scopes
+ * and its own APIs' resources.
+ */
+@Injectable()
+export class ResourceScopes implements ResourceScopeLookup {
+  private readonly byScope = new Map<string, ResourceServer>();
+  private readonly byResource = new Map<string, ResourceServer>();
+
+  constructor(config: ResourceServersConfig, tokens: TokenConfig, server: ServerConfig) {
+    const own = [tokens.audience, adminApiAudience(server.issuer), ssfAudience(server.issuer)];
+    const problems: string[] = [];
+    for (const [index, declared] of config.resourceServers.entries()) {
+      const where = `RESOURCE_SERVERS[${index}]`;
+      if (own.includes(declared.resource)) {
+        problems.push(
+          `${where}.resource is one of this server's own APIs, whose scopes are its own`,
+        );
+      }
+      const taken = Object.keys(declared.scopes).filter(
+        (scope) =>
+          (SUPPORTED_SCOPES as readonly string[]).includes(scope) ||
+          namesAdminScope(scope) ||
+          scope === SSF_SCOPE,
+      );
+      if (taken.length > 0) {
+        problems.push(`${where}.scopes: ${taken.join(', ')} are this server's own scopes`);
+      }
+      this.byResource.set(declared.resource, declared);
+      for (const scope of Object.keys(declared.scopes)) this.byScope.set(scope, declared);
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+
+  serverOf(scope: string): ResourceServer | undefined {
+    return this.byScope.get(scope);
+  }
+
+  /** The API declared for `resource`; undefined for any other resource. */
+  serverAt(resource: string): ResourceServer | undefined {
+    return this.byResource.get(resource);
+  }
+
+  /** What an API's scope allows, in the operator's words; undefined for any other scope. */
+  wordsOf(scope: string): string | undefined {
+    return this.byScope.get(scope)?.scopes[scope];
+  }
+
+  /** What the operator calls a declared API (its `name`); undefined when it gave none. */
+  nameOf(resource: string): string | undefined {
+    return this.byResource.get(resource)?.name;
+  }
+
+  /** The scopes `resource` declared (none for a resource not declared). */
+  scopesAt(resource: string): readonly string[] {
+    const declared = this.byResource.get(resource);
+    return declared === undefined ? [] : Object.keys(declared.scopes);
+  }
+
+  /**
+   * A grant's scope as its token for `audience` carries it: the scopes another API declared left
+   * out (RFC 8707 §2.2: a token is for one audience, and says only what that audience allows).
+   */
+  forAudience(scope: string, audience: string): string {
+    if (this.byScope.size === 0) return scope;
+    return scope
+      .split(' ')
+      .filter((value) => {
+        const declared = this.byScope.get(value);
+        return declared === undefined || declared.resource === audience;
+      })
+      .join(' ');
+  }
+}
