@@ -7,9 +7,11 @@
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import {
+  CIBA_GRANT_TYPE,
   DEVICE_CODE_GRANT_TYPE,
   TOKEN_EXCHANGE_GRANT_TYPE,
 } from '../../../src/protocol-rules/grant-types';
+import { backchannelRequest } from '../../support/ciba';
 import { hiddenField } from '../../support/login-form';
 import { basic, clientEntry, login, pkcePair, type Agent } from '../../support/oauth';
 import { consentForm } from '../../support/fetch-browser';
@@ -33,6 +35,8 @@ const CLIENT = {
   secret: 'notes-app-secret',
   redirectUri: 'http://127.0.0.1:7411/callback',
 };
+/** An agent that asks a person's approval (CIBA), allowed the notes API. */
+const AGENT = { clientId: 'notes-agent', secret: 'notes-agent-secret' };
 /** A machine client allowed the notes API. */
 const MACHINE = { id: 'notes-sync', secret: 'notes-sync-secret' };
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -62,6 +66,13 @@ describe('APIs with scopes of their own (RESOURCE_SERVERS)', () => {
           DEVICE_CODE_GRANT_TYPE,
         ],
       }),
+      {
+        client_id: AGENT.clientId,
+        client_secret: AGENT.secret,
+        grant_types: [CIBA_GRANT_TYPE],
+        backchannel_token_delivery_mode: 'poll',
+        resources: [NOTES],
+      },
       {
         client_id: MACHINE.id,
         client_secret: MACHINE.secret,
@@ -251,6 +262,20 @@ describe('APIs with scopes of their own (RESOURCE_SERVERS)', () => {
       .expect(200);
     expect(confirm.text).toContain(
       '<li data-scope="notes:read">Read your notes (<code>notes:read</code>)</li>',
+    );
+  });
+
+  it("shows an API scope in the operator's words on the approvals page (CIBA)", async () => {
+    const { body } = await tokensFor('profile', []);
+    const sub = String(decodeJwt(body.access_token).sub);
+    await backchannelRequest(t, AGENT, {
+      scope: 'openid notes:write',
+      login_hint: sub,
+      resource: NOTES,
+    }).expect(200);
+    const page = await agent.get('/account/approvals').expect(200);
+    expect(page.text).toContain(
+      '<li data-scope="notes:write">Change &amp; delete your notes (<code>notes:write</code>)</li>',
     );
   });
 
