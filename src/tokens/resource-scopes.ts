@@ -65,6 +65,11 @@ export class ResourceScopes implements ResourceScopeLookup {
     return this.byResource.get(resource)?.name;
   }
 
+  /** The declared APIs' resources, in the order declared. */
+  declaredResources(): string[] {
+    return [...this.byResource.keys()];
+  }
+
   /** The scopes `resource` declared (none for a resource not declared). */
   scopesAt(resource: string): readonly string[] {
     const declared = this.byResource.get(resource);

@@ -164,8 +164,8 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({
     type: [String],
     description:
-      'RFC 9728 §4: the resources whose tokens this server issues; others per client (RFC 8707)',
-    example: [`${ISSUER}/api`],
+      "RFC 9728 §4: this server's own APIs (its API, the admin API, the Shared Signals stream API), then the APIs declared with scopes of their own (RESOURCE_SERVERS); others per client (RFC 8707)",
+    example: [`${ISSUER}/api`, `${ISSUER}/admin/v1`, `${ISSUER}/ssf`],
   })
   protected_resources!: string[];
 

@@ -15,6 +15,9 @@ import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
 import { DPOP_SIGNING_ALGS } from '../../tokens/dpop/dpop-algorithms';
 import { SUPPORTED_SCOPES } from '../../tokens/scopes';
+import { ResourceScopes } from '../../tokens/resource-scopes';
+import { adminApiAudience } from '../../protocol-rules/admin-scopes';
+import { ssfAudience } from '../../protocol-rules/ssf';
 import { ADVERTISED_GRANT_TYPES } from '../token/token-grants';
 import { AuthorizationServerMetadataDto } from './authorization-server-metadata.dto';
 import { SUPPORTED_ACR_VALUES } from '../../protocol-rules/acr';
@@ -34,6 +37,7 @@ export class MetadataController {
     private readonly clientMetadata: ClientMetadataConfig,
     private readonly par: ParConfig,
     private readonly authorizationDetails: AuthorizationDetailsCheck,
+    private readonly resourceScopes: ResourceScopes,
   ) {}
 
   @Get('oauth-authorization-server')
@@ -90,7 +94,14 @@ export class MetadataController {
       authorization_response_iss_parameter_supported: true,
       // RFC 9449 §5.1
       dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
-      protected_resources: [this.tokens.audience],
+      // RFC 9728 §4: its own APIs (each with a metadata document of its own), then those the
+      // operator declared with scopes of their own (RESOURCE_SERVERS).
+      protected_resources: [
+        this.tokens.audience,
+        adminApiAudience(issuer),
+        ssfAudience(issuer),
+        ...this.resourceScopes.declaredResources(),
+      ],
       ...(registrationPossible ? { registration_endpoint: `${issuer}/register` } : {}),
       ...(this.clientMetadata.enabled ? { client_id_metadata_document_supported: true } : {}),
       // RFC 9470 §6 step-up: the acr_values /authorize honours (protocol-rules/acr.ts).

@@ -146,6 +146,17 @@ describe('APIs with scopes of their own (RESOURCE_SERVERS)', () => {
       .type('form')
       .send({ grant_type: 'client_credentials', ...form });
 
+  it('lists the declared APIs among the protected resources of its metadata (RFC 9728 §4)', async () => {
+    const metadata = await t.http().get('/.well-known/oauth-authorization-server').expect(200);
+    expect((metadata.body as { protected_resources: string[] }).protected_resources).toEqual(
+      expect.arrayContaining([t.config.tokens.audience, NOTES, CALENDAR]),
+    );
+    // Discovery's scopes are the server's own: an API lists its own in its metadata document.
+    expect((metadata.body as { scopes_supported: string[] }).scopes_supported).not.toContain(
+      'notes:read',
+    );
+  });
+
   describe('an authorization', () => {
     it("shows each API scope in the operator's words and the API's name, and grants it in that API's token", async () => {
       const { body, consentPage } = await tokensFor('openid notes:read notes:write', [NOTES]);

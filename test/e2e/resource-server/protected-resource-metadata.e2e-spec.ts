@@ -40,8 +40,18 @@ describe('Proofgate API as an RFC 9728 protected resource', () => {
     );
   });
 
-  it('the authorization server metadata lists the API among its protected resources', async () => {
+  it("the authorization server metadata lists the server's own APIs as its protected resources", async () => {
     const res = await t.http().get('/.well-known/oauth-authorization-server').expect(200);
-    expect(res.body.protected_resources).toEqual([t.config.tokens.audience]);
+    expect(res.body.protected_resources).toEqual([
+      t.config.tokens.audience,
+      `${issuer}/admin/v1`,
+      `${issuer}/ssf`,
+    ]);
+    // Each names a metadata document of its own (RFC 9728 §3.1) that names it back.
+    for (const resource of res.body.protected_resources as string[]) {
+      const path = `/.well-known/oauth-protected-resource${new URL(resource).pathname}`;
+      const metadata = await t.http().get(path).expect(200);
+      expect(metadata.body).toMatchObject({ resource, authorization_servers: [issuer] });
+    }
   });
 });
