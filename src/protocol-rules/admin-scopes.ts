@@ -1,4 +1,5 @@
 import { type MachineClientRegistration, machinePrivilegeProblem } from './machine-privilege';
+import { resourceMetadataUrl } from './resource-metadata';
 
 /**
  * The admin API's scopes (issue #77): reading and changing what `proofgate-admin` manages. They
@@ -41,7 +42,7 @@ export function adminApiAudience(issuer: string): string {
 
 /** RFC 9728 §3.1: the admin API's metadata URL, the resource's path suffixed (as `/ssf`'s). */
 export function adminApiResourceMetadataUrl(issuer: string): string {
-  return `${issuer}/.well-known/oauth-protected-resource${ADMIN_API_PATH}`;
+  return resourceMetadataUrl(issuer, ADMIN_API_PATH);
 }
 
 /**

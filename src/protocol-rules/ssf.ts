@@ -1,4 +1,5 @@
 import { type MachineClientRegistration, machinePrivilegeProblem } from './machine-privilege';
+import { resourceMetadataUrl } from './resource-metadata';
 
 /**
  * Shared Signals (issue #80; OpenID Shared Signals Framework 1.0): the scope a receiver's token
@@ -23,7 +24,7 @@ export function ssfAudience(issuer: string): string {
 
 /** RFC 9728 §3.1: the stream management API's metadata URL, the resource's path suffixed. */
 export function ssfResourceMetadataUrl(issuer: string): string {
-  return `${issuer}/.well-known/oauth-protected-resource${SSF_PATH}`;
+  return resourceMetadataUrl(issuer, SSF_PATH);
 }
 
 /**

@@ -6,13 +6,12 @@ import { TokenConfig } from '../config/sections/tokens.config';
 import { ServerConfig } from '../config/sections/server.config';
 import { DPOP_SIGNING_ALGS } from '../tokens/dpop/dpop-algorithms';
 import { RESOURCE_SCOPES } from '../tokens/scopes';
+import { RESOURCE_METADATA_PREFIX, resourceMetadataUrl } from '../protocol-rules/resource-metadata';
 import { ProtectedResourceMetadataDto } from './protected-resource-metadata.dto';
-
-const WELL_KNOWN = '.well-known/oauth-protected-resource';
 
 /** RFC 9728 §3.1: the metadata URL of the resource at `<issuer>/api`, path-suffixed. */
 export function protectedResourceMetadataUrl(issuer: string): string {
-  return `${issuer}/${WELL_KNOWN}/api`;
+  return resourceMetadataUrl(issuer, '/api');
 }
 
 /**
@@ -21,7 +20,7 @@ export function protectedResourceMetadataUrl(issuer: string): string {
  * resource, and at the bare well-known URL for clients that look only there.
  */
 @ApiTags('api')
-@Controller(WELL_KNOWN)
+@Controller(RESOURCE_METADATA_PREFIX)
 export class ProtectedResourceMetadataController {
   constructor(
     private readonly server: ServerConfig,

@@ -3,13 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { protectedResourceMetadata } from '@proofgate/resource-server';
 import { ServerConfig } from '../../config/sections/server.config';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { RESOURCE_METADATA_PREFIX } from '../../protocol-rules/resource-metadata';
 import { ADMIN_API_PATH, ADMIN_SCOPES, adminApiAudience } from '../../protocol-rules/admin-scopes';
 import { DPOP_SIGNING_ALGS } from '../../tokens/dpop/dpop-algorithms';
 import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
 import { AdminResourceMetadataDto } from './admin-resource-metadata.dto';
-
-/** RFC 9728 §3.1: the well-known prefix; the resource's path (`/admin/v1`) follows it. */
-const WELL_KNOWN = '.well-known/oauth-protected-resource';
 
 /**
  * RFC 9728 metadata of the admin API (`<ISSUER>/admin/v1`): the audience its tokens carry, which
@@ -19,7 +17,7 @@ const WELL_KNOWN = '.well-known/oauth-protected-resource';
  * has no switch (an admin client is made at any time, by `proofgate-admin clients add`).
  */
 @ApiTags('admin')
-@Controller(WELL_KNOWN)
+@Controller(RESOURCE_METADATA_PREFIX)
 @RateLimit('open', ...METADATA_LIMITS)
 export class AdminResourceMetadataController {
   constructor(private readonly server: ServerConfig) {}

@@ -3,13 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { protectedResourceMetadata } from '@proofgate/resource-server';
 import { ServerConfig } from '../../config/sections/server.config';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
+import { RESOURCE_METADATA_PREFIX } from '../../protocol-rules/resource-metadata';
 import { SSF_PATH, SSF_SCOPE, ssfAudience } from '../../protocol-rules/ssf';
 import { DPOP_SIGNING_ALGS } from '../../tokens/dpop/dpop-algorithms';
 import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
 import { SsfResourceMetadataDto } from './ssf-answers.dto';
-
-/** RFC 9728 §3.1: the well-known prefix; the resource's path (`/ssf`) follows it. */
-const WELL_KNOWN = '.well-known/oauth-protected-resource';
 
 /**
  * RFC 9728 metadata of the stream management API (`<ISSUER>/ssf`): which authorization server
@@ -18,7 +16,7 @@ const WELL_KNOWN = '.well-known/oauth-protected-resource';
  * document in its challenge (`resource_metadata`, §5.1).
  */
 @ApiTags('shared-signals')
-@Controller(WELL_KNOWN)
+@Controller(RESOURCE_METADATA_PREFIX)
 @RateLimit('open', ...METADATA_LIMITS)
 export class SsfResourceMetadataController {
   constructor(private readonly server: ServerConfig) {}
