@@ -1,10 +1,9 @@
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Header } from '@nestjs/common';
-import { protectedResourceMetadata } from '@proofgate/resource-server';
+import { ownApiMetadata } from '../tokens/own-api-metadata';
 import { DpopConfig } from '../config/sections/dpop.config';
 import { TokenConfig } from '../config/sections/tokens.config';
 import { ServerConfig } from '../config/sections/server.config';
-import { DPOP_SIGNING_ALGS } from '../tokens/dpop/dpop-algorithms';
 import { RESOURCE_SCOPES } from '../tokens/scopes';
 import { RESOURCE_METADATA_PREFIX, resourceMetadataUrl } from '../protocol-rules/resource-metadata';
 import { ProtectedResourceMetadataDto } from './protected-resource-metadata.dto';
@@ -33,20 +32,12 @@ export class ProtectedResourceMetadataController {
   @ApiOkResponse({ type: ProtectedResourceMetadataDto })
   @Header('Cache-Control', 'public, max-age=300')
   metadata(): ProtectedResourceMetadataDto {
-    const issuer = this.server.issuer;
-    // The package's document of an API it guards (header tokens only, RFC 6750 §2.1).
-    return {
-      ...protectedResourceMetadata({
-        resource: this.tokens.audience,
-        authorizationServers: [issuer],
-        // RFC 9728 §2, RFC 9449 §7.1: DPoP-bound tokens are accepted (and, if so set, required).
-        dpopSigningAlgs: DPOP_SIGNING_ALGS,
-        dpopBoundAccessTokensRequired: this.dpop.requiredAtApi,
-      }),
-      // offline_access asks the authorization server for a refresh token: no scope of this API.
-      scopes_supported: RESOURCE_SCOPES,
-      jwks_uri: `${issuer}/jwks.json`,
-      resource_name: 'Proofgate API',
-    };
+    // offline_access asks the authorization server for a refresh token: no scope of this API.
+    return ownApiMetadata(this.server.issuer, {
+      resource: this.tokens.audience,
+      scopes: RESOURCE_SCOPES,
+      name: 'Proofgate API',
+      dpopRequired: this.dpop.requiredAtApi,
+    });
   }
 }

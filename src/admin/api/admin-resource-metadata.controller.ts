@@ -1,11 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ownApiMetadata } from '../../tokens/own-api-metadata';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { protectedResourceMetadata } from '@proofgate/resource-server';
 import { ServerConfig } from '../../config/sections/server.config';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { RESOURCE_METADATA_PREFIX } from '../../protocol-rules/resource-metadata';
 import { ADMIN_API_PATH, ADMIN_SCOPES, adminApiAudience } from '../../protocol-rules/admin-scopes';
-import { DPOP_SIGNING_ALGS } from '../../tokens/dpop/dpop-algorithms';
 import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
 import { AdminResourceMetadataDto } from './admin-resource-metadata.dto';
 
@@ -28,17 +27,11 @@ export class AdminResourceMetadataController {
   @ApiOkResponse({ type: AdminResourceMetadataDto })
   metadata(): AdminResourceMetadataDto {
     const issuer = this.server.issuer;
-    return {
-      ...protectedResourceMetadata({
-        resource: adminApiAudience(issuer),
-        authorizationServers: [issuer],
-        // AdminApiGuard verifies DPoP-bound tokens with their proof (the console's always are).
-        dpopSigningAlgs: DPOP_SIGNING_ALGS,
-      }),
-      // Only a client the operator marked gets them, by client_credentials (or the console).
-      scopes_supported: [...ADMIN_SCOPES],
-      resource_name: 'Proofgate admin API',
-      jwks_uri: `${issuer}/jwks.json`,
-    };
+    // Only a client the operator marked gets its scopes, by client_credentials (or the console).
+    return ownApiMetadata(issuer, {
+      resource: adminApiAudience(issuer),
+      scopes: ADMIN_SCOPES,
+      name: 'Proofgate admin API',
+    });
   }
 }

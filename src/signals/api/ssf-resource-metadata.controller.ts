@@ -1,11 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ownApiMetadata } from '../../tokens/own-api-metadata';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { protectedResourceMetadata } from '@proofgate/resource-server';
 import { ServerConfig } from '../../config/sections/server.config';
 import { RateLimit } from '../../platform/rate-limit/rate-limit';
 import { RESOURCE_METADATA_PREFIX } from '../../protocol-rules/resource-metadata';
 import { SSF_PATH, SSF_SCOPE, ssfAudience } from '../../protocol-rules/ssf';
-import { DPOP_SIGNING_ALGS } from '../../tokens/dpop/dpop-algorithms';
 import { METADATA_LIMITS } from '../../tokens/tokens.rate-limits';
 import { SsfResourceMetadataDto } from './ssf-answers.dto';
 
@@ -27,17 +26,11 @@ export class SsfResourceMetadataController {
   @ApiOkResponse({ type: SsfResourceMetadataDto })
   metadata(): SsfResourceMetadataDto {
     const issuer = this.server.issuer;
-    return {
-      ...protectedResourceMetadata({
-        resource: ssfAudience(issuer),
-        authorizationServers: [issuer],
-        // The stream API verifies DPoP-bound tokens with their proof, as the admin API does.
-        dpopSigningAlgs: DPOP_SIGNING_ALGS,
-      }),
-      scopes_supported: [SSF_SCOPE],
-      resource_name: 'Proofgate Shared Signals transmitter',
-      // The keys of the SETs it transmits, and of the tokens it accepts.
-      jwks_uri: `${issuer}/jwks.json`,
-    };
+    // Its keys sign the SETs it transmits, and the tokens it accepts.
+    return ownApiMetadata(issuer, {
+      resource: ssfAudience(issuer),
+      scopes: [SSF_SCOPE],
+      name: 'Proofgate Shared Signals transmitter',
+    });
   }
 }
