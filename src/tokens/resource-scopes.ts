@@ -6,7 +6,7 @@ import {
 } from '../config/sections/resource-servers.config';
 import { ServerConfig } from '../config/sections/server.config';
 import { TokenConfig } from '../config/sections/tokens.config';
-import { adminApiAudience, namesAdminScope } from '../protocol-rules/admin-scopes';
+import { adminApiAudience, isAdminScope, namesAdminScope } from '../protocol-rules/admin-scopes';
 import { SSF_SCOPE, ssfAudience } from '../protocol-rules/ssf';
 import { type ResourceScopeLookup, SUPPORTED_SCOPES } from './scopes';
 
@@ -77,17 +77,24 @@ export class ResourceScopes implements ResourceScopeLookup {
   }
 
   /**
-   * A grant's scope as its token for `audience` carries it: the scopes another API declared left
-   * out (RFC 8707 §2.2: a token is for one audience, and says only what that audience allows).
+   * A grant's scope as its token for `audience` carries it: the server's own scopes, and those
+   * the audience declared; never another API's (RFC 8707 §2.2: a token is for one audience, and
+   * says only what that audience allows), nor one no API declares any more (RESOURCE_SERVERS
+   * changed since the grant: the operator withdrew it).
    */
   forAudience(scope: string, audience: string): string {
-    if (this.byScope.size === 0) return scope;
     return scope
       .split(' ')
-      .filter((value) => {
-        const declared = this.byScope.get(value);
-        return declared === undefined || declared.resource === audience;
-      })
+      .filter((value) => isOwnScope(value) || this.byScope.get(value)?.resource === audience)
       .join(' ');
   }
+}
+
+/** The server's own scopes: those a user's authorization may ask, and its own APIs'. */
+function isOwnScope(value: string): boolean {
+  return (
+    (SUPPORTED_SCOPES as readonly string[]).includes(value) ||
+    isAdminScope(value) ||
+    value === SSF_SCOPE
+  );
 }

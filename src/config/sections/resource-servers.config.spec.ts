@@ -96,6 +96,12 @@ describe('ResourceScopes', () => {
       'openid calendar:read api',
     );
     expect(scopes.forAudience(granted, `${ISSUER}/api`)).toBe('openid api');
+    // A scope no API declares any more (the operator took it out) goes into no token.
+    expect(scopes.forAudience('openid files:read', `${ISSUER}/api`)).toBe('openid');
+    expect(scopes.forAudience('admin:read admin:write', `${ISSUER}/admin/v1`)).toBe(
+      'admin:read admin:write',
+    );
+    expect(scopes.forAudience('ssf', `${ISSUER}/ssf`)).toBe('ssf');
     expect(scopes.wordsOf('notes:read')).toBe('Read your notes');
     expect(scopes.wordsOf('profile')).toBeUndefined();
     expect(scopes.nameOf(NOTES)).toBe('Notes');
