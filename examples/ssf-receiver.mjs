@@ -92,12 +92,13 @@ let stopping = false;
 // Ctrl-C ends the long poll in flight first: answered after the stream is deleted, it would be a
 // 404 that ends the receiver as a failure.
 const polling = new AbortController();
+// The deletion is a stream API call like the others: its token renewed once on a 401 (the last
+// one may have expired by the service's clock before any poll was refused), a refusal printed.
 process.on('SIGINT', async () => {
   stopping = true;
   polling.abort();
-  await fetch(`${metadata.configuration_endpoint}?stream_id=${stream.stream_id}`, {
+  await api(`${metadata.configuration_endpoint}?stream_id=${stream.stream_id}`, {
     method: 'DELETE',
-    headers: await auth(),
   });
   process.exit(0);
 });
