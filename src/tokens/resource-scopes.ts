@@ -50,11 +50,6 @@ export class ResourceScopes implements ResourceScopeLookup {
     return this.byScope.get(scope);
   }
 
-  /** The API declared for `resource`; undefined for any other resource. */
-  serverAt(resource: string): ResourceServer | undefined {
-    return this.byResource.get(resource);
-  }
-
   /** What an API's scope allows, in the operator's words; undefined for any other scope. */
   wordsOf(scope: string): string | undefined {
     return this.byScope.get(scope)?.scopes[scope];

@@ -1,6 +1,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import type { App } from 'supertest/types';
 import request from 'supertest';
+import { consentForm } from './fetch-browser';
 import { TestApp, createTestApp } from './test-app';
 import { bootedTestApp, useBooted } from './use-test-app';
 
@@ -75,6 +76,31 @@ export function basic(id: string, secret: string): string {
 }
 
 export type Agent = ReturnType<typeof request.agent>;
+
+/**
+ * GET `path` (an authorization request) as the signed-in `agent`: the consent page when one is
+ * shown (then Allow, and the request again, where the consent screen sends the browser), and
+ * where the browser is sent back to the client (a 302, or the test fails).
+ */
+export async function authorizeAllowing(
+  agent: Agent,
+  path: string,
+): Promise<{ consentPage?: string; location: URL }> {
+  let res = await agent.get(path);
+  let consentPage: string | undefined;
+  if (res.status === 200) {
+    consentPage = res.text;
+    const allowed = await agent
+      .post('/consent')
+      .type('form')
+      .send({ decision: 'allow', ...consentForm(res.text) })
+      .expect(303);
+    // Back to the request as the consent screen sends the browser (a pushed one is held by now).
+    res = await agent.get(allowed.headers.location);
+  }
+  if (res.status !== 302) throw new Error(`the authorization request answered ${res.status}`);
+  return { consentPage, location: new URL(res.headers.location) };
+}
 
 /** Logs in through the real /login form (CSRF token from the page, session cookie kept). */
 // Resolves to the 303 that ends a successful login; anything else fails the calling test.

@@ -90,6 +90,20 @@ describe('the admin API (/admin/v1)', () => {
 
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 
+  /** A DPoP-bound admin:read token of BOUND, and the key it is bound to. */
+  async function boundAdminToken() {
+    const key = await dpopKey();
+    const issued = await t
+      .http()
+      .post('/token')
+      .type('form')
+      .set('Authorization', basic(BOUND.id, BOUND.secret))
+      .set('DPoP', await signProof(key, { htu: `${t.config.server.issuer}/token` }))
+      .send({ grant_type: 'client_credentials', scope: 'admin:read' });
+    expect(issued.body).toMatchObject({ token_type: 'DPoP', scope: 'admin:read' });
+    return { key, bound: (issued.body as { access_token: string }).access_token };
+  }
+
   /** A live grant of the account `sub`, as a sign-in leaves one: what disabling it revokes. */
   async function insertLiveGrant(id: string, sub: string): Promise<void> {
     const now = t.clock.now();
@@ -214,16 +228,7 @@ describe('the admin API (/admin/v1)', () => {
     });
 
     it('takes a DPoP-bound admin token with a proof of its key (RFC 9449 §7), and refuses it as a bearer token', async () => {
-      const key = await dpopKey();
-      const issued = await t
-        .http()
-        .post('/token')
-        .type('form')
-        .set('Authorization', basic(BOUND.id, BOUND.secret))
-        .set('DPoP', await signProof(key, { htu: `${t.config.server.issuer}/token` }))
-        .send({ grant_type: 'client_credentials', scope: 'admin:read' });
-      expect(issued.body).toMatchObject({ token_type: 'DPoP', scope: 'admin:read' });
-      const bound = (issued.body as { access_token: string }).access_token;
+      const { key, bound } = await boundAdminToken();
       const proven = await t
         .http()
         .get('/admin/v1/keys')
@@ -334,15 +339,7 @@ describe('the admin API (/admin/v1)', () => {
     });
 
     it('names it in the DPoP challenge of a DPoP-bound token sent as a bearer token', async () => {
-      const key = await dpopKey();
-      const issued = await t
-        .http()
-        .post('/token')
-        .type('form')
-        .set('Authorization', basic(BOUND.id, BOUND.secret))
-        .set('DPoP', await signProof(key, { htu: `${t.config.server.issuer}/token` }))
-        .send({ grant_type: 'client_credentials', scope: 'admin:read' });
-      const bound = (issued.body as { access_token: string }).access_token;
+      const { bound } = await boundAdminToken();
       const refused = await t.http().get('/admin/v1/keys').set(as(bound));
       expect(refused.status).toBe(401);
       expect(String(refused.headers['www-authenticate'])).toMatch(

@@ -10,7 +10,15 @@ import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { MAX_RESOURCES_PER_REQUEST } from '../../../src/oauth/resource/check-resource';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from '../../../src/protocol-rules/grant-types';
-import { basic, clientEntry, login, pkcePair, type Agent, introspect } from '../../support/oauth';
+import {
+  authorizeAllowing,
+  basic,
+  clientEntry,
+  login,
+  pkcePair,
+  type Agent,
+  introspect,
+} from '../../support/oauth';
 import { expectRefusal } from '../../support/refusal';
 import { consentForm } from '../../support/fetch-browser';
 import { useTestApp } from '../../support/use-test-app';
@@ -85,27 +93,7 @@ describe('several resources per grant (RFC 8707 §2)', () => {
     return { path: `/authorize?${query}`, verifier };
   }
 
-  /**
-   * GET `path` as the signed-in user: the consent page when one is shown (then Allow, and the
-   * request again, where the consent screen sends the browser), and where the browser is sent
-   * back to the client.
-   */
-  async function authorize(path: string): Promise<{ consentPage?: string; location: URL }> {
-    let res = await agent.get(path);
-    let consentPage: string | undefined;
-    if (res.status === 200) {
-      consentPage = res.text;
-      const allowed = await agent
-        .post('/consent')
-        .type('form')
-        .send({ decision: 'allow', ...consentForm(res.text) })
-        .expect(303);
-      // Back to the request as the consent screen sends the browser (a pushed one is held by now).
-      res = await agent.get(allowed.headers.location);
-    }
-    expect(res.status).toBe(302);
-    return { consentPage, location: new URL(res.headers.location) };
-  }
+  const authorize = (path: string) => authorizeAllowing(agent, path);
 
   /** A code of CLIENT for `resources` (the consent screen answered if shown), and its verifier. */
   async function codeFor(resources: string[]): Promise<{ code: string; verifier: string }> {

@@ -13,8 +13,14 @@ import {
 } from '../../../src/protocol-rules/grant-types';
 import { backchannelRequest } from '../../support/ciba';
 import { hiddenField } from '../../support/login-form';
-import { basic, clientEntry, login, pkcePair, type Agent } from '../../support/oauth';
-import { consentForm } from '../../support/fetch-browser';
+import {
+  authorizeAllowing,
+  basic,
+  clientEntry,
+  login,
+  pkcePair,
+  type Agent,
+} from '../../support/oauth';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
 
@@ -103,19 +109,8 @@ describe('APIs with scopes of their own (RESOURCE_SERVERS)', () => {
       },
       resources,
     )}`;
-    let res = await agent.get(path);
-    let consentPage: string | undefined;
-    if (res.status === 200) {
-      consentPage = res.text;
-      const allowed = await agent
-        .post('/consent')
-        .type('form')
-        .send({ decision: 'allow', ...consentForm(res.text) })
-        .expect(303);
-      res = await agent.get(allowed.headers.location);
-    }
-    expect(res.status).toBe(302);
-    return { consentPage, location: new URL(res.headers.location), verifier };
+    const { consentPage, location } = await authorizeAllowing(agent, path);
+    return { consentPage, location, verifier };
   }
 
   const token = (form: Record<string, string | undefined>, resources: string[] = []) =>
