@@ -36,6 +36,7 @@ const CONFIGURED_FIELDS = [
   'tosUri',
   'adminScopes',
   'ssfReceiver',
+  'scope',
 ] as const satisfies readonly (keyof OAuthClient & keyof ClientConfig)[];
 
 export type ConfiguredClientFields = Pick<OAuthClient, (typeof CONFIGURED_FIELDS)[number]>;
@@ -70,6 +71,7 @@ export function configuredClientFields(entry: ClientConfig): ConfiguredClientFie
     ...clientPageFields(entry),
     ...(entry.adminScopes?.length ? { adminScopes: [...entry.adminScopes] } : {}),
     ...(entry.ssfReceiver ? { ssfReceiver: true } : {}),
+    ...(entry.scope === undefined ? {} : { scope: entry.scope }),
   };
 }
 

@@ -144,6 +144,12 @@ export interface OAuthClient extends ClientLogoutMetadata {
    */
   ssfReceiver?: boolean;
   /**
+   * RFC 7591 §2 `scope` (normalised, space-separated): the only scopes this client may ask for
+   * (tokens/scopes.ts `refuseOutsideClientScope`), each this server's or a declared API's; a
+   * narrowing reaches its grants at their next refresh. Absent: any scope the server grants.
+   */
+  scope?: string;
+  /**
    * OpenID Connect Registration §2 `request_object_signing_alg`: every request object (RFC 9101)
    * of this client must be signed with this algorithm by one of its keys (`jwks` or `jwksUri`);
    * an unsigned one is refused.

@@ -680,6 +680,23 @@ describe('AppConfig.fromEnv', () => {
     ).toThrow('OAUTH_CLIENTS[0].require_pkce must be true or false');
   });
 
+  it("reads a client's scope (RFC 7591 §2), normalised, and refuses a malformed one", () => {
+    const configured = (scope: unknown) =>
+      AppConfig.fromEnv({
+        ...base,
+        OAUTH_CLIENTS: JSON.stringify([
+          { client_id: 'rp', redirect_uris: ['https://rp.example/cb'], scope },
+        ]),
+      }).oauth.clients.find((c) => c.clientId === 'rp');
+    expect(configured(' openid  profile openid')).toMatchObject({ scope: 'openid profile' });
+    expect(() => configured(['openid'])).toThrow(
+      'OAUTH_CLIENTS[0].scope must be a string of space-separated scope values',
+    );
+    expect(() => configured('openid admin:read')).toThrow(
+      'OAUTH_CLIENTS[0].scope may not name admin:read',
+    );
+  });
+
   it.each(['dcr_0123', 'DCR_0123', 'https://app.example/client.json'])(
     'refuses the client_id %s, reserved for clients that register themselves',
     (clientId) => {

@@ -1,5 +1,6 @@
 import { adminScopesProblem, type AdminScope } from '../protocol-rules/admin-scopes';
 import { ssfReceiverProblem } from '../protocol-rules/ssf';
+import { parseClientScope } from '../protocol-rules/client-scope';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -336,6 +337,7 @@ export interface ClientEntry {
   tos_uri?: unknown;
   admin_scopes?: unknown;
   ssf_receiver?: unknown;
+  scope?: unknown;
 }
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
@@ -390,6 +392,8 @@ export interface ClientEntryConfig {
   adminScopes?: AdminScope[];
   /** Issue #80: a Shared Signals receiver, which may get the `ssf` scope by client_credentials. */
   ssfReceiver?: boolean;
+  /** RFC 7591 §2 `scope` (normalised): the only scopes it may ask for; absent, any. */
+  scope?: string;
 }
 
 /**
@@ -708,6 +712,10 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       ? undefined
       : ssfReceiverProblem(entry.ssf_receiver, { confidential, grantTypes });
   if (ssfProblem) throw new ConfigError(`${where}ssf_receiver ${ssfProblem}`);
+  const scope = entry.scope === undefined ? undefined : parseClientScope(entry.scope);
+  if (scope !== undefined && 'problem' in scope) {
+    throw new ConfigError(`${where}scope ${scope.problem}`);
+  }
   return {
     clientId: entry.client_id,
     ...(typeof entry.client_secret === 'string' ? { clientSecret: entry.client_secret } : {}),
@@ -741,6 +749,7 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       ? { adminScopes: [...new Set(adminScopes as AdminScope[])] }
       : {}),
     ...(entry.ssf_receiver === true ? { ssfReceiver: true } : {}),
+    ...(scope === undefined ? {} : { scope: scope.scope }),
   };
 }
 

@@ -4,24 +4,31 @@ import {
   type ResourceServer,
   ResourceServersConfig,
 } from '../config/sections/resource-servers.config';
+import { OAuthConfig } from '../config/sections/oauth.config';
 import { ServerConfig } from '../config/sections/server.config';
 import { TokenConfig } from '../config/sections/tokens.config';
 import { adminApiAudience, isAdminScope, namesAdminScope } from '../protocol-rules/admin-scopes';
 import { SSF_SCOPE, ssfAudience } from '../protocol-rules/ssf';
 import { type ResourceScopeLookup, SUPPORTED_SCOPES } from './scopes';
+import { unknownScopes } from '../protocol-rules/client-scope';
 
 /**
  * The scopes of the APIs the operator declared (RESOURCE_SERVERS), beside the server's own: which
  * API each belongs to, what it allows, and which of a grant's scopes a token for one audience
  * carries. Checked at start against what the configuration cannot see: the server's own scopes
- * and its own APIs' resources.
+ * and its own APIs' resources, and the operator's clients' registered `scope` (OAUTH_CLIENTS).
  */
 @Injectable()
 export class ResourceScopes implements ResourceScopeLookup {
   private readonly byScope = new Map<string, ResourceServer>();
   private readonly byResource = new Map<string, ResourceServer>();
 
-  constructor(config: ResourceServersConfig, tokens: TokenConfig, server: ServerConfig) {
+  constructor(
+    config: ResourceServersConfig,
+    tokens: TokenConfig,
+    server: ServerConfig,
+    oauth: OAuthConfig,
+  ) {
     const own = [tokens.audience, adminApiAudience(server.issuer), ssfAudience(server.issuer)];
     const problems: string[] = [];
     for (const [index, declared] of config.resourceServers.entries()) {
@@ -43,7 +50,23 @@ export class ResourceScopes implements ResourceScopeLookup {
       this.byResource.set(declared.resource, declared);
       for (const scope of Object.keys(declared.scopes)) this.byScope.set(scope, declared);
     }
+    for (const client of oauth.clients) {
+      const unknown = client.scope === undefined ? [] : this.unknownIn(client.scope);
+      if (unknown.length > 0) {
+        problems.push(
+          `OAUTH_CLIENTS: the scope of client "${client.clientId}" names ${unknown.join(', ')}, neither this server's scope nor one RESOURCE_SERVERS declares`,
+        );
+      }
+    }
     if (problems.length > 0) throw new ConfigError(problems);
+  }
+
+  /**
+   * The values of `scope` that are neither a scope this server grants a user's authorization
+   * (SUPPORTED_SCOPES) nor one a declared API's: what a client's registered scope may not name.
+   */
+  unknownIn(scope: string): string[] {
+    return unknownScopes(scope, new Set(this.byScope.keys()));
   }
 
   serverOf(scope: string): ResourceServer | undefined {

@@ -3,20 +3,9 @@ import { ADMIN_SCOPES, isAdminScope, namesAdminScope } from '../protocol-rules/a
 import { SSF_SCOPE } from '../protocol-rules/ssf';
 import type { ResourceServer } from '../config/sections/resource-servers.config';
 
-/**
- * The scopes this server grants; `profile` when a client asks for none (RFC 6749 §3.3). `email`:
- * an account's verified address (email sign-in), in the ID token and at the UserInfo endpoint.
- */
-export const SUPPORTED_SCOPES = [
-  'openid',
-  'profile',
-  'email',
-  'api',
-  'account',
-  'offline_access',
-  'identity',
-  'age',
-] as const;
+/** The scopes this server grants (protocol-rules/client-scope.ts, where a client's are checked). */
+export { SUPPORTED_SCOPES } from '../protocol-rules/client-scope';
+import { SUPPORTED_SCOPES } from '../protocol-rules/client-scope';
 /** OpenID Connect Core §3.1.2.1: the scope that makes a request an OpenID Connect request. */
 export const OPENID_SCOPE = 'openid';
 /** OpenID Connect Core §5.4: the profile claims an account has (claims-request.ts). */
@@ -124,6 +113,56 @@ function refuseResourceWithoutScope(values: readonly string[], context: Resource
   }
 }
 
+/**
+ * What a client may ask for, as the operator (or its registration) said: its admin scopes (issue
+ * #77), whether it is a Shared Signals receiver (issue #80), and its registered `scope`.
+ */
+export interface ClientScopeLimits {
+  readonly adminScopes?: readonly string[];
+  readonly ssfReceiver?: boolean;
+  /** RFC 7591 §2 `scope` (normalised); absent: any scope the server grants. */
+  readonly scope?: string;
+}
+
+/**
+ * RFC 7591 §2 `scope`: "scope values that the client can use when requesting access tokens". A
+ * client registered with one asks for those alone; `invalid_scope` names the others. The limit
+ * leaves `offline_access` aside: whether a client gets refresh tokens is its grant types' to say.
+ * `asked`: false when `scope` is the default the client did not ask for (RFC 6749 §3.3), which
+ * it must then replace with a scope of its own.
+ */
+export function refuseOutsideClientScope(
+  scope: string,
+  registered: string | undefined,
+  asked: boolean,
+): void {
+  if (registered === undefined) return;
+  const allowed = registered.split(' ');
+  const outside = scope
+    .split(' ')
+    .filter((value) => value !== OFFLINE_ACCESS_SCOPE && !allowed.includes(value));
+  if (outside.length === 0) return;
+  throw new InvalidScope(
+    asked
+      ? `${outside.join(' ')}: outside this client's registered scope (${registered})`
+      : `Ask for a scope: this client's registered scope (${registered}) does not hold the default, ${scope}`,
+  ).because('client_scope');
+}
+
+/**
+ * The values of a granted `scope` a client may still be given: within its registered scope (RFC
+ * 7591 §2) as it stands now, so that narrowing a client's scope narrows what its grants renew.
+ * `offline_access` stays, as `refuseOutsideClientScope` leaves it.
+ */
+export function withinClientScope(scope: string, registered: string | undefined): string {
+  if (registered === undefined) return scope;
+  const allowed = registered.split(' ');
+  return scope
+    .split(' ')
+    .filter((value) => value === OFFLINE_ACCESS_SCOPE || allowed.includes(value))
+    .join(' ');
+}
+
 /** `scope` (normalised) without `value`; the default scope when nothing else is left. */
 export function withoutScope(scope: string, value: string): string {
   const rest = scope.split(' ').filter((item) => item !== value);
@@ -148,19 +187,24 @@ export const CLIENT_SCOPES: readonly string[] = ['api'];
  * operator gave it (`adminScopes`), alone: a token for the admin API is for nothing else. This is
  * the one place an admin scope is granted; every other grant checks `checkScope`, which refuses
  * them. A Shared Signals receiver (issue #80, `ssfReceiver`) may likewise ask for `ssf`, alone.
+ * A client registered with a `scope` (RFC 7591 §2) asks within it.
  */
 export function checkClientScope(
   requested: string | undefined,
-  adminScopes: readonly string[] = [],
-  ssfReceiver = false,
+  client: ClientScopeLimits = {},
   context?: ResourceScopeContext,
 ): string {
-  if (requested === undefined) return CLIENT_SCOPES.join(' ');
+  if (requested === undefined) {
+    const scope = CLIENT_SCOPES.join(' ');
+    refuseOutsideClientScope(scope, client.scope, false);
+    return scope;
+  }
   const values = requested.split(' ');
   const admin = values.filter(namesAdminScope);
-  if (admin.length > 0) return checkAdminScope(values, admin, adminScopes);
-  if (values.includes(SSF_SCOPE)) return checkSsfScope(values, ssfReceiver);
+  if (admin.length > 0) return checkAdminScope(values, admin, client.adminScopes ?? []);
+  if (values.includes(SSF_SCOPE)) return checkSsfScope(values, client.ssfReceiver === true);
   const scope = checkScope(requested, context);
+  refuseOutsideClientScope(scope, client.scope, true);
   // An API's own scopes (RESOURCE_SERVERS) are the client's to ask for itself too.
   const beyond = scope
     .split(' ')

@@ -56,6 +56,13 @@ export class AdminClientDto {
   ssf_receiver?: boolean;
 
   @ApiProperty({
+    required: false,
+    description: 'RFC 7591 §2: the only scopes it may ask for (absent: any)',
+    example: 'openid notes:read',
+  })
+  scope?: string;
+
+  @ApiProperty({
     enum: [
       'OAUTH_CLIENTS',
       'removed from OAUTH_CLIENTS',

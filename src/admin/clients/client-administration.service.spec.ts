@@ -98,6 +98,7 @@ function administration(
     } as unknown as AdminAuditTrail,
     { forgetChanged: () => undefined } as unknown as ClientRegistry,
     {} as StreamAdministration,
+    { resourceServers: [] },
   );
 }
 

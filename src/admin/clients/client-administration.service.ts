@@ -1,3 +1,8 @@
+import { unknownScopes } from '../../protocol-rules/client-scope';
+import {
+  ResourceServersConfig,
+  declaredScopeNames,
+} from '../../config/sections/resource-servers.config';
 import { ADMIN_CONSOLE_CLIENT_ID, type AdminScope } from '../../protocol-rules/admin-scopes';
 import { LogoutConfig } from '../../config/sections/logout.config';
 import { ServerConfig } from '../../config/sections/server.config';
@@ -121,6 +126,8 @@ export interface RegisteredClient extends OptionalClientMetadata {
   readonly adminScopes: readonly AdminScope[];
   /** Issue #80: a Shared Signals receiver (the `ssf` scope by client_credentials); absent: not. */
   readonly ssfReceiver?: true;
+  /** RFC 7591 §2 scope: the only scopes it may ask for; absent, any. */
+  readonly scope?: string;
   readonly source: ClientSource;
   /** OAuthClient.revision (0: never changed): what a change made on this reading names. */
   readonly revision: number;
@@ -185,6 +192,11 @@ export interface NewClient extends OptionalClientMetadata {
   readonly adminScopes?: readonly string[];
   /** Issue #80: a Shared Signals receiver (checked as OAUTH_CLIENTS' `ssf_receiver`). */
   readonly ssfReceiver?: boolean;
+  /**
+   * RFC 7591 §2 scope, space-separated: checked as OAUTH_CLIENTS' `scope`, each value this
+   * server's or a declared API's.
+   */
+  readonly scope?: string;
 }
 
 /**
@@ -218,6 +230,7 @@ export const CLIENT_METADATA_NAMES = {
   profile: 'profile',
   adminScopes: 'admin_scopes',
   ssfReceiver: 'ssf_receiver',
+  scope: 'scope',
 } as const satisfies Record<keyof ClientChanges, string>;
 
 /**
@@ -280,7 +293,13 @@ export class ClientAdministration {
     private readonly audit: AdminAuditTrail,
     private readonly registry: ClientRegistry,
     private readonly streams: StreamAdministration,
-  ) {}
+    resourceServers: ResourceServersConfig,
+  ) {
+    this.declaredScopes = declaredScopeNames(resourceServers);
+  }
+
+  /** The scopes of the declared APIs, which a client's `scope` may name (RESOURCE_SERVERS). */
+  private readonly declaredScopes: ReadonlySet<string>;
 
   add(wanted: NewClient, call: AdminCall): Promise<{ client: RegisteredClient; secret?: string }> {
     return this.audit.around(
@@ -303,6 +322,7 @@ export class ClientAdministration {
     const secret = wanted.public || withKeys ? undefined : randomToken(SECRET_BYTES);
     const entry = checkedEntry(wanted, secret, this.grantTypes.rules);
     const detailsTypes = this.configuredDetailsTypes(wanted.authorizationDetailsTypes);
+    this.refuseUnknownScope(entry.scope);
     this.refuseManaged(entry.clientId, 'add');
     const client: OAuthClient = {
       clientId: entry.clientId,
@@ -365,6 +385,7 @@ export class ClientAdministration {
       this.grantTypes.rules,
     );
     const detailsTypes = this.configuredDetailsTypes(wanted.authorizationDetailsTypes);
+    this.refuseUnknownScope(entry.scope);
     const client: OAuthClient = {
       clientId,
       type: existing.type,
@@ -428,6 +449,7 @@ export class ClientAdministration {
       ...(client.tosUri ? { tosUri: client.tosUri } : {}),
       ...(client.adminScopes?.length ? { adminScopes: client.adminScopes } : {}),
       ...(client.ssfReceiver ? { ssfReceiver: true } : {}),
+      ...(client.scope ? { scope: client.scope } : {}),
     };
   }
 
@@ -458,6 +480,19 @@ export class ClientAdministration {
       allowHttp: !this.server.isProduction,
     });
     if (requestUrisRefusal !== undefined) throw new AdminError(requestUrisRefusal);
+  }
+
+  /**
+   * A registered scope's values are each this server's or a declared API's (RESOURCE_SERVERS), as
+   * the start checks OAUTH_CLIENTS'.
+   */
+  private refuseUnknownScope(scope: string | undefined): void {
+    const unknown = scope === undefined ? [] : unknownScopes(scope, this.declaredScopes);
+    if (unknown.length > 0) {
+      throw new AdminError(
+        `scope names ${unknown.join(', ')}, neither this server's scope nor one RESOURCE_SERVERS declares`,
+      );
+    }
   }
 
   /** The types named, each one AUTHORIZATION_DETAILS_TYPES defines (without repeats). */
@@ -825,6 +860,7 @@ export class ClientAdministration {
       ...clientPageFields(client),
       adminScopes: [...(client.adminScopes ?? [])],
       ...(client.ssfReceiver ? { ssfReceiver: true as const } : {}),
+      ...(client.scope ? { scope: client.scope } : {}),
       source: this.sourceOf(client.clientId, client),
       ...(client.dynamicallyRegisteredAt ? { registeredAt: client.dynamicallyRegisteredAt } : {}),
       ...(client.registeredWithInitialAccessToken
@@ -904,6 +940,7 @@ function configEntry(wanted: NewClient, secret: string | undefined): ClientEntry
       ...(wanted.tosUri !== undefined ? { tos_uri: wanted.tosUri } : {}),
       ...(wanted.adminScopes !== undefined ? { admin_scopes: [...wanted.adminScopes] } : {}),
       ...(wanted.ssfReceiver !== undefined ? { ssf_receiver: wanted.ssfReceiver } : {}),
+      ...(wanted.scope !== undefined ? { scope: wanted.scope } : {}),
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new AdminError(error.message);

@@ -62,6 +62,8 @@ export function clientJson(client: RegisteredClient) {
     ...(client.adminScopes.length ? { admin_scopes: client.adminScopes } : {}),
     // Issue #80: a Shared Signals receiver, shown when marked.
     ...(client.ssfReceiver ? { ssf_receiver: true } : {}),
+    // RFC 7591 §2: the only scopes it may ask for, shown when set (absent: any).
+    ...(client.scope ? { scope: client.scope } : {}),
     source: client.source,
     ...(client.registeredAt ? { client_id_issued_at: unixSeconds(client.registeredAt) } : {}),
     ...(client.registeredWithInitialAccessToken

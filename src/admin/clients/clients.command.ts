@@ -87,6 +87,7 @@ function clientFields(client: RegisteredClient): Array<readonly [string, string]
       ? [['admin API', `may get ${client.adminScopes.join(' ')}`] as const]
       : []),
     ...(client.ssfReceiver ? [['shared signals', 'a receiver: may get ssf'] as const] : []),
+    ...(client.scope ? [['scope', `may ask for ${client.scope} only`] as const] : []),
     ['source', client.source],
     ...(client.registeredAt ? [['registered', client.registeredAt.toISOString()] as const] : []),
     ...(client.registeredWithInitialAccessToken
@@ -393,6 +394,10 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
       collectOneOf(ADMIN_SCOPES),
     )
     .option(
+      '--scope <scopes>',
+      "RFC 7591: the only scopes it may ask for, space-separated (this server's and those RESOURCE_SERVERS declares); unset, any",
+    )
+    .option(
       '--ssf-receiver',
       'a Shared Signals receiver (/ssf): it may get the ssf scope for itself by client_credentials and manage its own streams (with --grant-type client_credentials)',
     )
@@ -438,6 +443,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
           tosUri?: string;
           adminScope?: AdminScope[];
           ssfReceiver?: boolean;
+          scope?: string;
         },
         command: Command,
       ) => {
@@ -483,6 +489,7 @@ export function registerClientsCommands(program: Command, deps: CommandDeps): vo
                 policyUri: 'policyUri',
                 tosUri: 'tosUri',
                 adminScopes: 'adminScope',
+                scope: 'scope',
               }),
               ...(options.ssfReceiver === true ? { ssfReceiver: true } : {}),
               ...keys,

@@ -191,6 +191,14 @@ export class NewClientDto {
   @IsOptional()
   @IsBoolean()
   ssf_receiver?: boolean;
+
+  @optional(
+    "RFC 7591 §2: the only scopes it may ask for, space-separated: this server's and those RESOURCE_SERVERS declares (absent: any)",
+    'openid notes:read',
+  )
+  @IsOptional()
+  @IsString()
+  scope?: string;
 }
 
 /** The request as the service takes it (the CLI's flags map to the same fields). */

@@ -1,3 +1,7 @@
+import {
+  ResourceServersConfig,
+  declaredScopeNames,
+} from '../../config/sections/resource-servers.config';
 import { Injectable, Logger } from '@nestjs/common';
 import { ServerConfig } from '../../config/sections/server.config';
 import { ClientMetadataConfig } from '../../config/sections/client-metadata.config';
@@ -96,7 +100,13 @@ export class ClientMetadataDocuments {
     private readonly clock: Clock,
     private readonly server: ServerConfig,
     private readonly grantTypes: RegistrableGrantTypes,
-  ) {}
+    resourceServers: ResourceServersConfig,
+  ) {
+    this.declaredScopes = declaredScopeNames(resourceServers);
+  }
+
+  /** The scopes of the declared APIs, which a document's `scope` may name (RESOURCE_SERVERS). */
+  private readonly declaredScopes: ReadonlySet<string>;
 
   /** Whether `clientId` names a metadata document (and documents are enabled). */
   handles(clientId: string): boolean {
@@ -183,6 +193,7 @@ export class ClientMetadataDocuments {
       const client = toClient(clientId, url, fetched.contentType, fetched.body, {
         production: this.server.isProduction,
         grantTypeRules: this.grantTypes.rules,
+        declaredScopes: this.declaredScopes,
       });
       const ttlSeconds = documentCacheSeconds(fetched.cacheControl);
       this.documents.set(clientId, client, this.clock.now().getTime() + ttlSeconds * 1000);
@@ -248,7 +259,11 @@ function toClient(
   url: URL,
   contentType: string | undefined,
   body: Buffer,
-  options: { production: boolean; grantTypeRules: GrantTypeRules },
+  options: {
+    production: boolean;
+    grantTypeRules: GrantTypeRules;
+    declaredScopes: ReadonlySet<string>;
+  },
 ): OAuthClient {
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType ?? '')) {
     throw new DocumentRefused('the document is not application/json');

@@ -117,6 +117,7 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
       clock,
       config.server,
       { rules: GRANT_TYPE_RULES },
+      config.resourceServers,
     );
   });
 

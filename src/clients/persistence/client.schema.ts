@@ -174,6 +174,10 @@ export class ClientRecord extends KeyedRecord {
   @Prop({ type: Boolean })
   ssfReceiver?: boolean;
 
+  /** RFC 7591 §2 scope: the only scopes it may ask for (OAuthClient.scope), when registered. */
+  @Prop({ type: String })
+  scope?: string;
+
   /** Registered from OAUTH_CLIENTS (OAuthClient.configured). */
   @Prop({ type: Boolean })
   configured?: true;

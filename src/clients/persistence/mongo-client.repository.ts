@@ -74,6 +74,7 @@ function toClient(record: ClientRecord): OAuthClient {
     ...clientPageFields(record),
     ...(record.adminScopes?.length ? { adminScopes: record.adminScopes } : {}),
     ...(record.ssfReceiver ? { ssfReceiver: true } : {}),
+    ...(record.scope ? { scope: record.scope } : {}),
     ...(record.revision ? { revision: record.revision } : {}),
   };
 }

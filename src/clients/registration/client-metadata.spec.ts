@@ -4,6 +4,8 @@ import { parseClientMetadata } from './client-metadata';
 
 /** The rules of the grants the server has, as OAuthModule hands them to registration. */
 const grantTypeRules = GRANT_TYPE_RULES;
+/** RESOURCE_SERVERS as the tests declare it: one API's scope. */
+const declaredScopes = new Set(['notes:read']);
 
 describe('parseClientMetadata (RFC 7591 §2)', () => {
   it('applies the RFC 7591 and OpenID Connect Registration defaults, leaving the auth method unset', () => {
@@ -11,6 +13,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       parseClientMetadata({ redirect_uris: ['https://app.example/cb'] }, 'none', {
         production: false,
         grantTypeRules,
+        declaredScopes,
       }),
     ).toEqual({
       redirectUris: ['https://app.example/cb'],
@@ -27,7 +30,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       parseClientMetadata(
         { redirect_uris: ['https://app.example/cb'], id_token_signed_response_alg: alg },
         'none',
-        { production: false, grantTypeRules },
+        { production: false, grantTypeRules, declaredScopes },
       );
     expect(parse('ES256').idTokenSignedResponseAlg).toBe('ES256');
     expect(parse('RS256').idTokenSignedResponseAlg).toBe('RS256');
@@ -49,7 +52,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
         software_version: 2,
       },
       'none',
-      { production: false, grantTypeRules },
+      { production: false, grantTypeRules, declaredScopes },
     );
     expect(metadata).toEqual({
       redirectUris: ['com.example.app:/oauth2redirect'],
@@ -67,7 +70,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       parseClientMetadata(
         { redirect_uris: ['https://app.example/cb'], client_name: 'Rocket 🚀' },
         'none',
-        { production: false, grantTypeRules },
+        { production: false, grantTypeRules, declaredScopes },
       ).clientName,
     ).toBe('Rocket 🚀');
   });
@@ -75,7 +78,11 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
   it('accepts a machine client: grants without redirects, and no redirect URIs or response types', () => {
     const sdk = { grant_types: ['client_credentials'], redirect_uris: [], response_types: [] };
     expect(
-      parseClientMetadata(sdk, 'client_secret_basic', { production: false, grantTypeRules }),
+      parseClientMetadata(sdk, 'client_secret_basic', {
+        production: false,
+        grantTypeRules,
+        declaredScopes,
+      }),
     ).toEqual({
       redirectUris: [],
       grantTypes: ['client_credentials'],
@@ -88,6 +95,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       parseClientMetadata({ grant_types: ['client_credentials'] }, 'client_secret_basic', {
         production: false,
         grantTypeRules,
+        declaredScopes,
       }).responseTypes,
     ).toEqual([]);
   });
@@ -95,13 +103,17 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
   it('reads require_pkce: false of a confidential client, and refuses it of a public one', () => {
     const rp = { redirect_uris: ['https://rp.example/cb'], require_pkce: false };
     expect(
-      parseClientMetadata(rp, 'client_secret_basic', { production: false, grantTypeRules })
-        .requirePkce,
+      parseClientMetadata(rp, 'client_secret_basic', {
+        production: false,
+        grantTypeRules,
+        declaredScopes,
+      }).requirePkce,
     ).toBe(false);
     expect(
       parseClientMetadata({ ...rp, require_pkce: true }, 'none', {
         production: false,
         grantTypeRules,
+        declaredScopes,
       }),
     ).not.toHaveProperty('requirePkce');
     for (const [body, defaultMethod] of [
@@ -109,7 +121,11 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       [rp, 'none'],
     ] as const) {
       expect(() =>
-        parseClientMetadata(body, defaultMethod, { production: false, grantTypeRules }),
+        parseClientMetadata(body, defaultMethod, {
+          production: false,
+          grantTypeRules,
+          declaredScopes,
+        }),
       ).toThrow(
         new InvalidClientMetadata(
           'require_pkce may be false only for a confidential client: a public client always uses PKCE',
@@ -120,6 +136,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       parseClientMetadata({ ...rp, require_pkce: 'false' }, 'client_secret_basic', {
         production: false,
         grantTypeRules,
+        declaredScopes,
       }),
     ).toThrow(new InvalidClientMetadata('require_pkce must be true or false'));
   });
@@ -164,7 +181,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
   ])('refuses the inconsistent %j (auth method default %s)', (body, method, type, description) => {
     let thrown: unknown;
     try {
-      parseClientMetadata(body, method, { production: false, grantTypeRules });
+      parseClientMetadata(body, method, { production: false, grantTypeRules, declaredScopes });
     } catch (error) {
       thrown = error;
     }
@@ -179,7 +196,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
         grant_types: ['authorization_code', 'refresh_token', 'refresh_token'],
       },
       'none',
-      { production: false, grantTypeRules },
+      { production: false, grantTypeRules, declaredScopes },
     );
     expect(metadata.redirectUris).toEqual(['https://app.example/cb']);
     expect(metadata.grantTypes).toEqual(['authorization_code', 'refresh_token']);
@@ -251,7 +268,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
   ])('refuses %j', (body, type, description) => {
     let thrown: unknown;
     try {
-      parseClientMetadata(body, 'none', { production: false, grantTypeRules });
+      parseClientMetadata(body, 'none', { production: false, grantTypeRules, declaredScopes });
     } catch (error) {
       thrown = error;
     }
@@ -261,7 +278,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
 
   describe('application_type (OpenID Connect Registration §2, RFC 8252 §7)', () => {
     const parse = (body: Record<string, unknown>, production: boolean) =>
-      parseClientMetadata(body, 'none', { production, grantTypeRules });
+      parseClientMetadata(body, 'none', { production, grantTypeRules, declaredScopes });
     const refusal = (body: Record<string, unknown>, production: boolean): string => {
       try {
         parse(body, production);
@@ -319,6 +336,7 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
           {
             production: true,
             grantTypeRules,
+            declaredScopes,
           },
         ).applicationType,
       ).toBe('web');
@@ -354,7 +372,11 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       response_types: [],
     };
     const parse = (body: object) =>
-      parseClientMetadata(body, 'client_secret_basic', { production: true, grantTypeRules });
+      parseClientMetadata(body, 'client_secret_basic', {
+        production: true,
+        grantTypeRules,
+        declaredScopes,
+      });
     expect(parse(ciba).backchannelTokenDeliveryMode).toBe('poll');
     expect(
       parse({ ...ciba, backchannel_token_delivery_mode: 'poll' }).backchannelTokenDeliveryMode,
@@ -375,7 +397,11 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
       backchannel_token_delivery_mode: 'ping',
     };
     const parse = (body: object, production = true) =>
-      parseClientMetadata(body, 'client_secret_basic', { production, grantTypeRules });
+      parseClientMetadata(body, 'client_secret_basic', {
+        production,
+        grantTypeRules,
+        declaredScopes,
+      });
     expect(
       parse({ ...ping, backchannel_client_notification_endpoint: 'https://agent.example/ping' }),
     ).toMatchObject({

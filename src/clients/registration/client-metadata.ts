@@ -1,3 +1,4 @@
+import { parseClientScope, unknownScopes } from '../../protocol-rules/client-scope';
 import {
   APPLICATION_TYPES,
   applicationTypeProblem,
@@ -104,6 +105,11 @@ export interface ClientMetadata extends ClientLogoutMetadata {
   readonly logoUri?: string;
   readonly policyUri?: string;
   readonly tosUri?: string;
+  /**
+   * RFC 7591 §2 `scope` (normalised): the values this server grants of those asked; the others
+   * are dropped (§3.2.1: the server may replace a value), and the answer says what was kept.
+   */
+  readonly scope?: string;
 }
 
 /** What a client is registered as, whoever registered it, from its metadata and auth method. */
@@ -126,6 +132,7 @@ export type RegisteredFields = Pick<
   | 'userinfoSignedResponseAlg'
   | 'authorizationDetailsTypes'
   | 'backchannelClientNotificationEndpoint'
+  | 'scope'
   | ClientPageUriField
   | keyof ClientLogoutMetadata
 >;
@@ -164,6 +171,7 @@ export function registeredFields(
       ? { backchannelClientNotificationEndpoint: metadata.backchannelClientNotificationEndpoint }
       : {}),
     ...clientPageFields(metadata),
+    ...(metadata.scope === undefined ? {} : { scope: metadata.scope }),
   };
 }
 
@@ -432,10 +440,13 @@ export function parseClientMetadata(
     privateLogoutUris = !production,
     grantTypeRules,
     requirePkceByDefault = true,
+    declaredScopes,
   }: {
     production: boolean;
     privateLogoutUris?: boolean;
     grantTypeRules: GrantTypeRules;
+    /** The scopes of the APIs the operator declared (RESOURCE_SERVERS), which `scope` may name. */
+    declaredScopes: ReadonlySet<string>;
     /**
      * The `require_pkce` of a confidential client whose metadata does not say
      * (REGISTRATION_REQUIRE_PKCE); a public client always uses PKCE.
@@ -483,6 +494,7 @@ export function parseClientMetadata(
       `authorization_details_types has more than ${MAX_AUTHORIZATION_DETAILS_TYPES} values`,
     );
   }
+  const scope = registeredScope(body.scope, declaredScopes);
   const confidential = (method ?? defaultAuthMethod) !== 'none';
   const asked = body.require_pkce;
   if (asked !== undefined && typeof asked !== 'boolean') {
@@ -527,7 +539,27 @@ export function parseClientMetadata(
       ? {}
       : { authorizationDetailsTypes: [...new Set(detailsTypes)] }),
     ...ciba,
+    ...(scope === undefined ? {} : { scope }),
   };
+}
+
+/**
+ * RFC 7591 §2 `scope` of a registration: the values this server grants, others dropped (§3.2.1);
+ * none of them is `invalid_client_metadata`, as are a malformed value and an admin scope or `ssf`
+ * (an operator's to give, never a registration's).
+ */
+function registeredScope(value: unknown, declared: ReadonlySet<string>): string | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseClientScope(value);
+  if ('problem' in parsed) throw new InvalidClientMetadata(`scope ${parsed.problem}`);
+  const unknown = unknownScopes(parsed.scope, declared);
+  const kept = parsed.scope.split(' ').filter((item) => !unknown.includes(item));
+  if (kept.length === 0) {
+    throw new InvalidClientMetadata(
+      'scope names no scope this server grants (scopes_supported, or those an API lists in its resource metadata)',
+    );
+  }
+  return kept.join(' ');
 }
 
 /**

@@ -171,6 +171,13 @@ export class ClientRegistrationRequestDto {
   authorization_details_types?: string[];
 
   @ApiPropertyOptional({
+    description:
+      "RFC 7591 §2: the only scopes it may ask for, space-separated: this server's (scopes_supported) and the declared APIs' (their resource metadata); others are dropped, and the answer says what was registered. Never an admin scope or ssf",
+    example: 'openid profile offline_access',
+  })
+  scope?: string;
+
+  @ApiPropertyOptional({
     enum: ['poll', 'ping'],
     description:
       'CIBA Core 1.0 §4, with grant type urn:openid:params:grant-type:ciba: poll (the default) or ping (with backchannel_client_notification_endpoint); push is refused',

@@ -151,6 +151,13 @@ export class ClientRegistrationResponseDto {
   authorization_details_types?: string[];
 
   @ApiPropertyOptional({
+    description:
+      'RFC 7591 §2, when registered: the only scopes it may ask for, those of the scope asked that this server grants',
+    example: 'openid profile',
+  })
+  scope?: string;
+
+  @ApiPropertyOptional({
     enum: ['poll', 'ping'],
     description: 'CIBA Core 1.0 §4, for a client of the CIBA grant',
     example: 'poll',

@@ -3,6 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { RegistrationConfig } from '../../config/sections/registration.config';
 import { LogoutConfig } from '../../config/sections/logout.config';
 import { OAuthConfig } from '../../config/sections/oauth.config';
+import {
+  ResourceServersConfig,
+  declaredScopeNames,
+} from '../../config/sections/resource-servers.config';
 import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { constantTimeEqual, randomToken, sha256Base64Url } from '../../platform/crypto/hashing';
@@ -55,9 +59,14 @@ export class ClientRegistrationService {
     private readonly logout: LogoutConfig,
     private readonly oauth: OAuthConfig,
     private readonly grantTypes: RegistrableGrantTypes,
+    resourceServers: ResourceServersConfig,
   ) {
     this.expiry = new RegisteredClientExpiry(registration);
+    this.declaredScopes = declaredScopeNames(resourceServers);
   }
+
+  /** The scopes of the declared APIs, which a registration's `scope` may name (RESOURCE_SERVERS). */
+  private readonly declaredScopes: ReadonlySet<string>;
 
   async register(
     body: unknown,
@@ -72,6 +81,7 @@ export class ClientRegistrationService {
       privateLogoutUris: this.logout.allowPrivate && !this.server.isProduction,
       grantTypeRules: this.grantTypes.rules,
       requirePkceByDefault: this.registration.requirePkce,
+      declaredScopes: this.declaredScopes,
     });
     const unsupported = metadata.authorizationDetailsTypes?.find(
       (type) => !Object.hasOwn(this.oauth.authorizationDetailsTypes, type),
@@ -126,6 +136,8 @@ export class ClientRegistrationService {
       ...(metadata.logoUri ? { logo_uri: metadata.logoUri } : {}),
       ...(metadata.policyUri ? { policy_uri: metadata.policyUri } : {}),
       ...(metadata.tosUri ? { tos_uri: metadata.tosUri } : {}),
+      // RFC 7591 §3.2.1: the scope as registered, which may be less than was asked.
+      ...(metadata.scope ? { scope: metadata.scope } : {}),
       token_endpoint_auth_method: method,
       grant_types: metadata.grantTypes,
       response_types: metadata.responseTypes,

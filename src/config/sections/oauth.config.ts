@@ -70,6 +70,8 @@ export interface ClientConfig {
   readonly adminScopes?: readonly AdminScope[];
   /** Issue #80 `ssf_receiver`: a Shared Signals receiver (the `ssf` scope by client_credentials). */
   readonly ssfReceiver?: boolean;
+  /** RFC 7591 §2 `scope` (normalised): the only scopes it may ask for; absent, any. */
+  readonly scope?: string;
   /**
    * OpenID Connect Registration §2 `application_type`; absent: a public client is native. Only
    * the demo seed sets it: `demo-client` runs on the developer's machine, as a native app does.
@@ -221,7 +223,7 @@ export const OAUTH_SETTINGS = settingsSection(
         '`post_logout_redirect_uris`, `backchannel_logout_uri`, ' +
         '`backchannel_logout_session_required`, `profile`, `request_object_signing_alg`, ' +
         '`require_signed_request_object`, `id_token_signed_response_alg`, ' +
-        '`userinfo_signed_response_alg`, `request_uris`, `logo_uri`, `policy_uri`, `tos_uri`, `admin_scopes` and `ssf_receiver` (a Shared Signals receiver, [Shared Signals](SHARED-SIGNALS.md)). ' +
+        '`userinfo_signed_response_alg`, `request_uris`, `logo_uri`, `policy_uri`, `tos_uri`, `scope`, `admin_scopes` and `ssf_receiver` (a Shared Signals receiver, [Shared Signals](SHARED-SIGNALS.md)). ' +
         'No secret means a ' +
         'public client.\n' +
         '\n' +
@@ -266,6 +268,9 @@ export const OAUTH_SETTINGS = settingsSection(
         '- `"admin_scopes"`: `["admin:read"]` or `["admin:read", "admin:write"]` makes a confidential ' +
         '`client_credentials` client an admin client, which may get those scopes for the admin API ' +
         '(see [Administration](ADMINISTRATION.md#the-admin-api)); no other client ever can.\n' +
+        '- `"scope"`: the only scopes the client may ask for, space-separated (RFC 7591 §2): this ' +
+        "server's and those `RESOURCE_SERVERS` declares, never an admin scope or `ssf`; unset, " +
+        'any (see [Scopes per client](CLIENTS.md#scopes-per-client)).\n' +
         '\n' +
         'Each start registers these clients in the database. A client taken out of the list is ' +
         'unknown to an instance started without it: `/token` refuses it, its live access tokens ' +

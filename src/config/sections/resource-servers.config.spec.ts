@@ -1,5 +1,6 @@
 import { configProblems as problems } from '../../../test/support/config-problems';
 import type { ServerConfig } from './server.config';
+import type { OAuthConfig } from './oauth.config';
 import type { TokenConfig } from './tokens.config';
 import { ResourceScopes } from '../../tokens/resource-scopes';
 import { resourceServers } from './resource-servers.config';
@@ -62,12 +63,25 @@ describe('RESOURCE_SERVERS', () => {
 
 describe('ResourceScopes', () => {
   const ISSUER = 'https://id.example';
-  const scopesOf = (declared: unknown) =>
+  const scopesOf = (declared: unknown, clients: object[] = []) =>
     new ResourceScopes(
       { resourceServers: read(declared) },
       { audience: `${ISSUER}/api` } as TokenConfig,
       { issuer: ISSUER } as ServerConfig,
+      { clients } as unknown as OAuthConfig,
     );
+
+  it("refuses at start an operator's client whose scope names what no one grants", () => {
+    const notes = [{ resource: NOTES, scopes: { 'notes:read': 'Read your notes' } }];
+    expect(() =>
+      scopesOf(notes, [{ clientId: 'reader', scope: 'openid notes:read offline_access' }]),
+    ).not.toThrow();
+    expect(
+      problems(() => scopesOf(notes, [{ clientId: 'writer', scope: 'notes:write api' }])),
+    ).toEqual([
+      'OAUTH_CLIENTS: the scope of client "writer" names notes:write, neither this server\'s scope nor one RESOURCE_SERVERS declares',
+    ]);
+  });
 
   it("refuses at start an API that is one of the server's own, or a scope of the server's", () => {
     expect(

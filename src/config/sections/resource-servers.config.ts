@@ -22,6 +22,11 @@ export abstract class ResourceServersConfig {
   abstract readonly resourceServers: readonly ResourceServer[];
 }
 
+/** Every scope the declared APIs have: what a client's registered `scope` may name beside the server's. */
+export function declaredScopeNames(config: ResourceServersConfig): Set<string> {
+  return new Set(config.resourceServers.flatMap((declared) => Object.keys(declared.scopes)));
+}
+
 const FIELDS = new Set(['resource', 'name', 'scopes']);
 /** RFC 6749 §3.3 scope-token. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;

@@ -20,6 +20,7 @@ import {
   checkConsoleScope,
   checkScope,
   hasScope,
+  refuseOutsideClientScope,
   type ResourceScopeContext,
   withoutScope,
 } from '../../tokens/scopes';
@@ -403,9 +404,10 @@ function checkDpopJkt(jkt: string | undefined): string | undefined {
 }
 
 /**
- * The checked `scope` a client asks the user for. OpenID Connect Core §11: `offline_access`
- * asks for a refresh token; a client not registered for `refresh_token` gets none, so the value
- * is ignored (dropped, RFC 6749 §3.3) rather than put before the user or into its tokens.
+ * The checked `scope` a client asks the user for, within the client's registered scope (RFC 7591
+ * §2). OpenID Connect Core §11: `offline_access` asks for a refresh token; a client not
+ * registered for `refresh_token` gets none, so the value is ignored (dropped, RFC 6749 §3.3)
+ * rather than put before the user or into its tokens.
  */
 export function requestedScope(
   client: OAuthClient,
@@ -413,6 +415,7 @@ export function requestedScope(
   context?: ResourceScopeContext,
 ): string {
   const scope = checkScope(requested, context);
+  refuseOutsideClientScope(scope, client.scope, requested !== undefined);
   if (!hasScope(scope, OFFLINE_ACCESS_SCOPE)) return scope;
   return grantTypesOf(client).includes('refresh_token')
     ? scope

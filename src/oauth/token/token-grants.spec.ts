@@ -140,7 +140,11 @@ describe('the grant list: a grant declared in its own file and named in GRANTS',
   it('is registrable by its own rules: POST /register and client ID metadata documents take it, the configured clients too', () => {
     const rules = grantTypeRules(WITH_TINY);
     const register = (body: object, method: 'none' | 'client_secret_basic') =>
-      parseClientMetadata(body, method, { production: false, grantTypeRules: rules });
+      parseClientMetadata(body, method, {
+        production: false,
+        grantTypeRules: rules,
+        declaredScopes: new Set(),
+      });
     expect(register({ grant_types: [TINY_GRANT_TYPE] }, 'client_secret_basic')).toMatchObject({
       grantTypes: [TINY_GRANT_TYPE],
       redirectUris: [],
@@ -173,6 +177,7 @@ describe('the grant list: a grant declared in its own file and named in GRANTS',
       parseClientMetadata({ grant_types: [TINY_GRANT_TYPE] }, 'client_secret_basic', {
         production: false,
         grantTypeRules: GRANT_TYPE_RULES,
+        declaredScopes: new Set(),
       }),
     ).toThrow(/^grant_types may contain only /);
   });

@@ -3,6 +3,7 @@ import type { AccountService, SignInDecision } from '../../accounts/account.serv
 import { AccountDisabled, SignInMethodRemoved } from '../../accounts/accounts.errors';
 import type { TokenConfig } from '../../config/sections/tokens.config';
 import type { ServerConfig } from '../../config/sections/server.config';
+import type { OAuthConfig } from '../../config/sections/oauth.config';
 import { Clock } from '../../platform/clock/clock';
 import { InvalidGrant } from '../../platform/errors/protocol-error';
 import { DomainEvents } from '../../platform/events/domain-events';
@@ -40,6 +41,7 @@ const NO_RESOURCE_SCOPES = new ResourceScopes(
   { resourceServers: [] },
   { audience: 'api' } as TokenConfig,
   { issuer: 'https://issuer.example' } as ServerConfig,
+  { clients: [] } as unknown as OAuthConfig,
 );
 
 const START: StartGrant = {

@@ -4,6 +4,7 @@ import { SignInMethodRemoved } from '../../accounts/accounts.errors';
 import { ResourceScopes } from '../resource-scopes';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { Clock } from '../../platform/clock/clock';
+import { InvalidGrant } from '../../platform/errors/protocol-error';
 import { randomIdentifier } from '../../platform/crypto/hashing';
 import { DomainEvents } from '../../platform/events/domain-events';
 import { AccessTokenService } from '../access-token.service';
@@ -14,6 +15,7 @@ import type { UserClaim } from '../../protocol-rules/claims-request';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import type { IdTokenAuthentication } from '../id-token';
 import { IdTokenService } from '../id-token.service';
+import { OFFLINE_ACCESS_SCOPE, withinClientScope } from '../scopes';
 import { Grant, type DpopBinding } from './grant';
 import { GrantOpened } from './grant.events';
 import { GrantRepository } from './grant.repository';
@@ -210,21 +212,27 @@ export class GrantTokenIssuer {
    * token: OpenID Connect Core §12.2 makes one optional here, and one would have to repeat the
    * original `auth_time`, which the grant does not keep; the client keeps the ID token of the login.
    * With `dpop` the new access token is bound to its key, and the grant stays DPoP-bound.
+   * `registeredScope`: the client's scope as registered now (RFC 7591 §2): the new token carries
+   * the grant's scopes within it, and a grant left with none of its scopes ends (`invalid_grant`).
    */
   async refresh(
     clientId: string,
     refreshToken: string,
     narrowing: { scope?: string; resource?: string } = {},
     dpop?: DpopBinding,
+    registeredScope?: string,
   ): Promise<TokenResponse> {
     const rotated = await this.refreshTokens.rotate(clientId, refreshToken, narrowing, dpop);
-    return this.respond(
-      rotated.grant,
-      rotated.scope,
-      rotated.refreshToken,
-      dpop?.jkt,
-      rotated.resource,
-    );
+    const scope = withinClientScope(rotated.scope, registeredScope);
+    if (scope === '' || scope === OFFLINE_ACCESS_SCOPE) {
+      // The operator narrowed the client's scope past everything this grant holds: nothing is
+      // left to renew, so the grant ends rather than hand out tokens that allow nothing.
+      await this.grants.revoke(rotated.grant.grantId, 'client_scope_narrowed', this.clock.now());
+      throw new InvalidGrant(
+        "None of the grant's scopes is within the client's registered scope any more: authorize again",
+      ).because('client_scope');
+    }
+    return this.respond(rotated.grant, scope, rotated.refreshToken, dpop?.jkt, rotated.resource);
   }
 
   /**

@@ -40,7 +40,7 @@ export class ClientCredentialsGrant extends GrantHandler {
     // §4.4: "MUST only be used by confidential clients": checkGrantType, before any handler.
     // An API's own scopes (RESOURCE_SERVERS) with the resource the request names; the client
     // must be allowed that resource too (target.resourceFor).
-    const scope = checkClientScope(request.scope, client.adminScopes, client.ssfReceiver === true, {
+    const scope = checkClientScope(request.scope, client, {
       lookup: this.resourceScopes,
       resources: request.resource === undefined ? [] : [request.resource],
     });

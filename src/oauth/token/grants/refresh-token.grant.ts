@@ -39,6 +39,7 @@ export class RefreshTokenGrant extends GrantHandler<typeof PARAMETERS> {
       { scope: request.scope, resource: request.resource },
       // RFC 9449 §5: a public client's refresh tokens are bound to the key of its proof.
       dpopJkt === undefined ? undefined : { jkt: dpopJkt, bindRefresh: client.type === 'public' },
+      client.scope,
     );
   }
 }

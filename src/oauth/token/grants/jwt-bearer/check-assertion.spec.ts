@@ -257,6 +257,22 @@ describe('grantedScope: requested ∩ asserted ∩ issuer ∩ client', () => {
     expect(refusal(() => grantedScope('notes:read', { client }))).toEqual(nothing);
   });
 
+  it("keeps within the client's registered scope (RFC 7591 §2), asked or not", () => {
+    const declared = ['notes:read', 'notes:write'];
+    const registered = ['notes:read'];
+    expect(
+      grantedScope(undefined, {
+        asserted: 'api notes:read notes:write',
+        client,
+        declared,
+        registered,
+      }),
+    ).toBe('notes:read');
+    expect(refusal(() => grantedScope('api', { client, registered })).description).toBe(
+      'None of the requested scopes can be granted for this assertion',
+    );
+  });
+
   it('grants all that is available when nothing is asked', () => {
     expect(grantedScope(undefined, { asserted: 'profile api account', client })).toBe(
       'profile api',

@@ -205,9 +205,10 @@ function checkPresenter(payload: JWTPayload, context: AssertionContext): void {
  * nothing) within what the assertion allowed (an ID-JAG's `scope`), the issuer may yield (its
  * `scopes`) and the client may have. `declared`: the token's API's own scopes (RESOURCE_SERVERS),
  * which the client may have too; asked for nothing, it gets those of them the assertion names, as
- * nothing but an assertion's `scope` asks for an API's scope unasked. Nothing left is
- * `invalid_scope`; so is the `account` scope asked for: an assertion never manages a Proofgate
- * account (no token of this grant has one).
+ * nothing but an assertion's `scope` asks for an API's scope unasked. `registered`: the client's
+ * own registered scope (RFC 7591 §2), when it has one. Nothing left is `invalid_scope`; so is the
+ * `account` scope asked for: an assertion never manages a Proofgate account (no token of this
+ * grant has one).
  */
 export function grantedScope(
   requested: string | undefined,
@@ -216,6 +217,7 @@ export function grantedScope(
     readonly issuer?: readonly string[];
     readonly client: readonly string[];
     readonly declared?: readonly string[];
+    readonly registered?: readonly string[];
   },
 ): string {
   const words = (scope: string) => scope.split(' ').filter(Boolean);
@@ -237,6 +239,7 @@ export function grantedScope(
   let granted: readonly string[] = [...new Set(asked)].filter((value) => allowed.includes(value));
   granted = within(granted, limits.asserted === undefined ? undefined : words(limits.asserted));
   granted = within(granted, limits.issuer);
+  granted = within(granted, limits.registered);
   if (granted.length === 0) {
     throw new InvalidScope(
       'None of the requested scopes can be granted for this assertion',

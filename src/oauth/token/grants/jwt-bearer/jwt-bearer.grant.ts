@@ -30,7 +30,7 @@ import {
 } from '../../../../platform/errors/protocol-error';
 import { DomainEvents } from '../../../../platform/events/domain-events';
 import { GrantTokenIssuer, TokenResponse } from '../../../../tokens/grants/grant-token.issuer';
-import { CLIENT_SCOPES, checkScope } from '../../../../tokens/scopes';
+import { CLIENT_SCOPES, checkScope, refuseOutsideClientScope } from '../../../../tokens/scopes';
 import type { ClientCharge } from '../../../client-budget';
 import { type GrantEntry, GrantHandler, type TokenRequest, grantParameter } from '../../grant';
 import { ResourceScopes } from '../../../../tokens/resource-scopes';
@@ -133,11 +133,13 @@ export class JwtBearerGrant extends GrantHandler<typeof PARAMETERS> {
         request.scope === undefined
           ? undefined
           : checkScope(request.scope, { lookup: this.resourceScopes, resources: [resource] });
+      if (requested !== undefined) refuseOutsideClientScope(requested, client.scope, true);
       const scope = grantedScope(requested, {
         ...(checked.scope === undefined ? {} : { asserted: checked.scope }),
         ...(trusted.scopes === undefined ? {} : { issuer: trusted.scopes }),
         client: checked.profile === 'id-jag' ? ASSERTED_USER_SCOPES : CLIENT_SCOPES,
         declared: this.resourceScopes.scopesAt(resource),
+        ...(client.scope === undefined ? {} : { registered: client.scope.split(' ') }),
       });
       await this.target.check(client, {
         resource,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { StepUpConfig } from '../../../../config/sections/step-up.config';
 import { ResourceScopes } from '../../../../tokens/resource-scopes';
+import { refuseOutsideClientScope, withinClientScope } from '../../../../tokens/scopes';
 import { Clock } from '../../../../platform/clock/clock';
 import {
   InvalidRequest,
@@ -121,7 +122,16 @@ export class TokenExchangeGrant extends GrantHandler<typeof PARAMETERS> {
         'subject_token is DPoP-bound: send a DPoP proof of its key with the exchange',
       ).because('subject_token_dpop_key');
     }
-    const narrowed = narrowedScope(subject.scope, request.scope);
+    // Within the client's registered scope as it stands now (RFC 7591 §2): a narrowing since
+    // the subject token was issued holds here too.
+    const asked = narrowedScope(subject.scope, request.scope);
+    if (request.scope !== undefined) refuseOutsideClientScope(asked, client.scope, true);
+    const narrowed = withinClientScope(asked, client.scope);
+    if (narrowed === '') {
+      throw new InvalidScope(
+        "None of the subject token's scopes is within this client's registered scope any more",
+      ).because('client_scope');
+    }
     const details = this.authorizationDetails.narrow(
       client,
       request.authorization_details,
