@@ -1024,6 +1024,53 @@ describe('proofgate-admin (the built CLI, against the service on the same databa
     expect((await admin(['clients', 'show', 'cli-wire'])).code).toBe(1);
   });
 
+  it('clients add --scope: the only scopes a client may ask for (RFC 7591), each one the server grants', async () => {
+    const added = await adminJson([
+      'clients',
+      'add',
+      'cli-reader',
+      '--redirect-uri',
+      'https://reader.example/cb',
+      '--scope',
+      'openid  profile openid',
+    ]);
+    expect(added).toMatchObject({ scope: 'openid profile' });
+    expect((await admin(['clients', 'show', 'cli-reader'])).stdout).toMatch(
+      /^scope: +may ask for openid profile only$/m,
+    );
+    const page = await agent()
+      .get('/authorize')
+      .query({
+        response_type: 'code',
+        client_id: 'cli-reader',
+        redirect_uri: 'https://reader.example/cb',
+        scope: 'openid email',
+        state: 's',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      })
+      .expect(302);
+    expect(Object.fromEntries(new URL(page.headers.location).searchParams)).toMatchObject({
+      error: 'invalid_scope',
+      error_description: "email: outside this client's registered scope (openid profile)",
+    });
+
+    const unknown = await admin([
+      'clients',
+      'add',
+      'cli-typo',
+      '--redirect-uri',
+      'https://reader.example/cb',
+      '--scope',
+      'openid notes:reed',
+    ]);
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr:
+        "proofgate-admin: scope names notes:reed, neither this server's scope nor one RESOURCE_SERVERS declares\n",
+    });
+  });
+
   it('a machine client: client_credentials with private_key_jwt, and set-jwks rotates its keys', async () => {
     const keyPair = async (kid: string) => {
       const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
