@@ -20,8 +20,6 @@ import { MailTransport, type SendResult } from './mail-transport';
 export const MAIL_WORKERS = 4;
 /** The longest wait between two attempts of one mail. */
 export const MAX_MAIL_RETRY_DELAY_MS = 60_000;
-/** A lease outlives the attempt's time limit by this much (a slow instance, a slow database). */
-const LEASE_MARGIN_MS = 30_000;
 /** How often an instance dead-letters mail left pending past its give-up time. */
 export const MAIL_HOUSEKEEPING_INTERVAL_MS = OUTBOX_HOUSEKEEPING_INTERVAL_MS;
 
@@ -77,7 +75,7 @@ export class MailOutboxPoller extends OutboxPoller<'mail', MailDelivery> {
 
   protected claim(): Promise<MailDelivery | null> {
     const now = this.clock.now();
-    const leaseUntil = new Date(now.getTime() + this.config.sendTimeoutMs * 3 + LEASE_MARGIN_MS);
+    const leaseUntil = this.leaseEnd(now, this.config.sendTimeoutMs * 3);
     return this.outbox.claimDue(this.owner, now, leaseUntil);
   }
 

@@ -7,6 +7,8 @@ import type { OutboxLeases } from './outbox-leases';
 
 /** How often an instance runs an outbox's housekeeping (rows left pending past their give-up time). */
 export const OUTBOX_HOUSEKEEPING_INTERVAL_MS = 60_000;
+/** A lease outlives the attempt's time limit by this much (a slow instance, a slow database). */
+export const LEASE_MARGIN_MS = 30_000;
 
 /** What settling an attempt needs of its row. */
 export interface OutboxAttempt {
@@ -120,6 +122,14 @@ export abstract class OutboxPoller<Lane extends string, Claimed>
           warn,
         ),
     );
+  }
+
+  /**
+   * When a lease taken `now` for one attempt ends: the attempt's time limit `attemptMs`, and
+   * LEASE_MARGIN_MS more, so no attempt outlives its lease.
+   */
+  protected leaseEnd(now: Date, attemptMs: number): Date {
+    return new Date(now.getTime() + attemptMs + LEASE_MARGIN_MS);
   }
 
   /** Leases one due row of `lane` to this instance; null when none is due. */

@@ -15,12 +15,12 @@ import {
 } from './logout-delivery.lanes';
 import {
   HOUSEKEEPING_INTERVAL_MS,
-  LEASE_MARGIN_MS,
   LogoutDeliveryPoller,
   MAX_RETRY_DELAY_MS,
   retryDelayMs,
 } from './logout-delivery.poller';
 import type { OutboxLeases } from '../../platform/outbox/outbox-leases';
+import { LEASE_MARGIN_MS } from '../../platform/outbox/outbox-poller';
 import type { LogoutDeliveryRepository } from './logout-delivery.repository';
 import type { LogoutDeliverySender, SendResult } from './logout-delivery.sender';
 import type { SessionLogout } from './session-logout.service';

@@ -30,13 +30,6 @@ import { SessionLogout } from './session-logout.service';
 /** The longest wait between two attempts of one delivery. */
 export const MAX_RETRY_DELAY_MS = 5 * 60 * 1000;
 /**
- * A lease outlives the attempt's time limit by this much (a slow instance, a slow database). The
- * attempt's POST is cut at its lane's time limit (BACKCHANNEL_LOGOUT_TIMEOUT_MS, or
- * BACKCHANNEL_LOGOUT_SELF_REGISTERED_TIMEOUT_MS), name resolution and answer included
- * (GuardedFetcher), and is never retried within one claim: no attempt outlives its lease.
- */
-export const LEASE_MARGIN_MS = 30_000;
-/**
  * The first wait before recording a delivery again when the database refused the record (an
  * outage), doubling up to MAX_RECORD_WAIT_MS, for as long as the lease lasts.
  */
@@ -111,8 +104,11 @@ export class LogoutDeliveryPoller extends OutboxPoller<DeliveryLane, Claimed> {
 
   protected async claim(lane: DeliveryLane): Promise<Claimed | null> {
     const now = this.clock.now();
-    // The lane's time limit: a suspect host's shorter one only shortens the attempt.
-    const leaseUntil = new Date(now.getTime() + laneTimeoutMs(lane, this.logout) + LEASE_MARGIN_MS);
+    // The lane's time limit (BACKCHANNEL_LOGOUT_TIMEOUT_MS or
+    // BACKCHANNEL_LOGOUT_SELF_REGISTERED_TIMEOUT_MS) cuts the POST, name resolution and answer
+    // included (GuardedFetcher), never retried within one claim; a suspect host's shorter limit
+    // only shortens the attempt.
+    const leaseUntil = this.leaseEnd(now, laneTimeoutMs(lane, this.logout));
     const claimed = await this.outbox.claimDue(lane, this.owner, now, leaseUntil);
     return claimed ? { ...claimed, leaseUntil } : null;
   }

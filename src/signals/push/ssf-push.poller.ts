@@ -18,8 +18,6 @@ import { isReceiver } from '../ssf-event.writer';
 export const PUSH_WORKERS = { push: 4 } as const;
 /** The longest wait between two attempts of one SET. */
 export const MAX_RETRY_DELAY_MS = 5 * 60 * 1000;
-/** A lease outlives the attempt's time limit by this much (a slow instance, a slow database). */
-const LEASE_MARGIN_MS = 30_000;
 /** Streams one claim looks at before it says nothing is due (others took them meanwhile). */
 const CLAIM_TRIES = 4;
 
@@ -88,7 +86,7 @@ export class SsfPushPoller extends OutboxPoller<'push', Claimed> {
     if (!(await this.presence.pushing())) return null;
     const now = this.clock.now();
     if ((await this.outbox.dueStream(now, [])) === null) return null;
-    const leaseUntil = new Date(now.getTime() + this.ssf.timeoutMs + LEASE_MARGIN_MS);
+    const leaseUntil = this.leaseEnd(now, this.ssf.timeoutMs);
     const excluded = await this.streams.unavailable(now);
     for (let tries = 0; tries < CLAIM_TRIES; tries++) {
       const streamId = await this.outbox.dueStream(now, excluded);

@@ -36,7 +36,6 @@ export const CIBA_NOTIFICATION_TIMEOUT_MS = 5_000;
 /** The wait after the first failure; it doubles with each, up to MAX_RETRY_DELAY_MS. */
 export const CIBA_NOTIFICATION_FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_DELAY_MS = 60_000;
-const LEASE_MARGIN_MS = 30_000;
 /** The receiver's answer is not read: a little of it is allowed, then the exchange is cut. */
 const MAX_ANSWER_BYTES = 4 * 1024;
 
@@ -90,7 +89,7 @@ export class CibaNotificationPoller extends OutboxPoller<'ciba', CibaNotificatio
 
   protected claim(): Promise<CibaNotification | null> {
     const now = this.clock.now();
-    const leaseUntil = new Date(now.getTime() + CIBA_NOTIFICATION_TIMEOUT_MS + LEASE_MARGIN_MS);
+    const leaseUntil = this.leaseEnd(now, CIBA_NOTIFICATION_TIMEOUT_MS);
     return this.outbox.claimDue(this.owner, now, leaseUntil);
   }
 
