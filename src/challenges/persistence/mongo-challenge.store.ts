@@ -59,6 +59,12 @@ function liveAt(now: Date): mongo.Filter<ChallengeRecord> {
   return { spentAt: null, expiresAt: { $gt: now }, lapsesAt: { $not: { $lte: now } } };
 }
 
+/** A live challenge's conditional update: what it must still hold, and what it sets. */
+interface CompareAndSet {
+  readonly filter: Record<string, unknown>;
+  readonly update: mongo.UpdateFilter<ChallengeRecord>;
+}
+
 function toChallenge<P>(record: ChallengeRecord): StoredChallenge<P> {
   return {
     kind: record.kind,
@@ -463,13 +469,7 @@ export class MongoChallengeStore extends ChallengeStore {
     expected: PayloadFields,
     changes: PayloadFields,
   ): Promise<StoredChallenge<P> | null> {
-    const { filter, update } = this.compareAndSet(kind, keyHash, binding, expected, changes);
-    // One conditional update: of concurrent updates from the same state, exactly one matches.
-    const updated = await this.collection.findOneAndUpdate(filter, update, {
-      returnDocument: 'after',
-      ...SINGLE_USE_WRITE,
-    });
-    return updated ? toChallenge<P>(updated) : null;
+    return this.updated<P>(this.compareAndSet(kind, keyHash, binding, expected, changes));
   }
 
   async updateIfDue<P>(
@@ -484,11 +484,7 @@ export class MongoChallengeStore extends ChallengeStore {
     const keyHash = sha256Base64Url(key);
     const { filter, update } = this.compareAndSet(kind, keyHash, binding, expected, changes);
     filter[`payload.${due.field}`] = { $lte: due.at };
-    const updated = await this.collection.findOneAndUpdate(filter, update, {
-      returnDocument: 'after',
-      ...SINGLE_USE_WRITE,
-    });
-    return updated ? toChallenge<P>(updated) : null;
+    return this.updated<P>({ filter, update });
   }
 
   advance(
@@ -504,13 +500,25 @@ export class MongoChallengeStore extends ChallengeStore {
     });
   }
 
+  /**
+   * A compare-and-set as one conditional update: of concurrent updates from the same state,
+   * exactly one matches. The challenge as it is afterwards, or null when nothing matched.
+   */
+  private async updated<P>({ filter, update }: CompareAndSet): Promise<StoredChallenge<P> | null> {
+    const updated = await this.collection.findOneAndUpdate(filter, update, {
+      returnDocument: 'after',
+      ...SINGLE_USE_WRITE,
+    });
+    return updated ? toChallenge<P>(updated) : null;
+  }
+
   private compareAndSet(
     kind: ChallengeKind,
     keyHash: string,
     binding: ChallengeBinding,
     expected: PayloadFields,
     changes: PayloadFields,
-  ): { filter: Record<string, unknown>; update: mongo.UpdateFilter<ChallengeRecord> } {
+  ): CompareAndSet {
     assertBindingFields(binding);
     assertBindingFields(changes);
     const filter: Record<string, unknown> = { _id: keyHash, kind, ...liveAt(this.clock.now()) };
