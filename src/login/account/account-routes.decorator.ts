@@ -3,20 +3,21 @@ import {
   ApiAcceptedResponse,
   ApiCreatedResponse,
   ApiOkResponse,
-  ApiOperation,
   ApiResponse,
 } from '@nestjs/swagger';
 import { CsrfFormPost, type CsrfFormPostOptions } from '../../platform/http/csrf-form-post';
-import { ApiHtmlPage } from '../../platform/openapi/api-decorators';
+import {
+  ApiHtmlPage,
+  ApiOperationText,
+  type OperationText,
+} from '../../platform/openapi/api-decorators';
 import { RateLimit, type RequestLimit, perIp } from '../../platform/rate-limit/rate-limit';
 import { LOGIN_PER_IP } from '../login.rate-limits';
 
 /** A JSON action on an account: its path, what it is charged to, its doc and its answer. */
-export interface AccountActionOptions {
+export interface AccountActionOptions extends OperationText {
   readonly path: string;
   readonly limits: readonly RequestLimit[];
-  readonly summary: string;
-  readonly description?: string;
   readonly status: 200 | 201 | 202;
   /** The answer's DTO. */
   readonly type: Type<unknown>;
@@ -30,11 +31,11 @@ const ANSWERED_WITH = { 200: ApiOkResponse, 201: ApiCreatedResponse, 202: ApiAcc
  * never cached. The refusals particular to the action are its own decorators.
  */
 export function AccountAction(options: AccountActionOptions) {
-  const { path, limits, summary, description, status, type } = options;
+  const { path, limits, status, type } = options;
   return applyDecorators(
     Post(path),
     RateLimit('closed', ...limits),
-    ApiOperation({ summary, ...(description === undefined ? {} : { description }) }),
+    ApiOperationText(options),
     ANSWERED_WITH[status]({ type }),
     HttpCode(status),
     Header('Cache-Control', 'no-store'),

@@ -4,18 +4,15 @@ import {
   ApiBody,
   ApiConsumes,
   ApiExtraModels,
-  ApiOperation,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { FORM } from '../openapi/api-decorators';
+import { ApiOperationText, FORM, type OperationText } from '../openapi/api-decorators';
 import { ErrorResponseDto } from '../openapi/error-response.dto';
 
 /** A CSRF-protected form post: its path under the controller's, and its OpenAPI description. */
-export interface CsrfFormPostOptions {
+export interface CsrfFormPostOptions extends OperationText {
   /** Under the controller's path; the controller's own when left out. */
   readonly path?: string;
-  readonly summary: string;
-  readonly description?: string;
   /** The form's DTO, documented as the request body. */
   readonly body?: Type<unknown>;
   /** The 400's description, where the form is refused for more than a failed CSRF check. */
@@ -29,10 +26,10 @@ export interface CsrfFormPostOptions {
  * validated form (with its `@CsrfTokenField()`) is in hand.
  */
 export function CsrfFormPost(options: CsrfFormPostOptions): MethodDecorator {
-  const { path, summary, description, body } = options;
+  const { path, body } = options;
   return applyDecorators(
     Post(path),
-    ApiOperation({ summary, ...(description === undefined ? {} : { description }) }),
+    ApiOperationText(options),
     ApiConsumes(FORM),
     ...(body === undefined ? [] : [ApiBody({ type: body })]),
     // The error envelope, whatever the page's own answers are: a refusal is JSON (the one filter).

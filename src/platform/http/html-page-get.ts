@@ -1,13 +1,10 @@
 import { Get, Header, applyDecorators } from '@nestjs/common';
-import { ApiOperation } from '@nestjs/swagger';
-import { ApiHtmlPage } from '../openapi/api-decorators';
+import { ApiHtmlPage, ApiOperationText, type OperationText } from '../openapi/api-decorators';
 
 /** A page a browser GETs: its path under the controller's, and its OpenAPI description. */
-export interface HtmlPageGetOptions {
+export interface HtmlPageGetOptions extends OperationText {
   /** Under the controller's path; the controller's own when left out. */
   readonly path?: string;
-  readonly summary: string;
-  readonly description?: string;
   /** What the 200 (text/html) is; "HTML page" when left out. */
   readonly page?: string;
 }
@@ -19,10 +16,10 @@ export interface HtmlPageGetOptions {
  * decorators.
  */
 export function HtmlPageGet(options: HtmlPageGetOptions): MethodDecorator {
-  const { path, summary, description, page } = options;
+  const { path, page } = options;
   return applyDecorators(
     Get(path),
-    ApiOperation({ summary, ...(description === undefined ? {} : { description }) }),
+    ApiOperationText(options),
     ApiHtmlPage(page),
     Header('Cache-Control', 'no-store'),
   );

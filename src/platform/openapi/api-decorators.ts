@@ -15,6 +15,18 @@ import { ErrorResponseDto } from './error-response.dto';
 
 export const FORM = 'application/x-www-form-urlencoded';
 
+/** What an operation says of itself in the OpenAPI document. */
+export interface OperationText {
+  readonly summary: string;
+  /** More than the summary says, where it needs saying. */
+  readonly description?: string;
+}
+
+/** An operation's summary, and its description when it has one (never an empty one). */
+export function ApiOperationText({ summary, description }: OperationText) {
+  return ApiOperation({ summary, ...(description === undefined ? {} : { description }) });
+}
+
 /**
  * The documentation every client-authenticated, form-encoded endpoint shares (/token, /revoke,
  * /introspect): RFC 6749 §2.3 client authentication and the error answers. The request body is
