@@ -680,6 +680,36 @@ describe('AppConfig.fromEnv', () => {
     ).toThrow('OAUTH_CLIENTS[0].require_pkce must be true or false');
   });
 
+  it('refuses a client entry with a field it does not know, rather than pass it over', () => {
+    const env = (entry: unknown) => ({ ...base, OAUTH_CLIENTS: JSON.stringify([entry]) });
+    const entry = {
+      client_id: 'rp',
+      client_secret: 'rp-secret',
+      redirect_uris: ['https://rp.example/cb'],
+    };
+    // A misspelt flag would otherwise leave the client without what the operator asked for.
+    expect(() => AppConfig.fromEnv(env({ ...entry, dpop_bound_access_token: true }))).toThrow(
+      /^OAUTH_CLIENTS\[0\] has unknown field\(s\) dpop_bound_access_token \(known: client_id, client_secret, /,
+    );
+    expect(() => AppConfig.fromEnv(env('rp'))).toThrow('OAUTH_CLIENTS[0] must be an object');
+    expect(AppConfig.fromEnv(env(entry)).oauth.clients.at(-1)?.clientId).toBe('rp');
+    // RFC 7591's response_types, as registration metadata carries it, when it agrees.
+    const machine = {
+      client_id: 'm',
+      client_secret: 'm-secret',
+      grant_types: ['client_credentials'],
+    };
+    expect(
+      AppConfig.fromEnv(env({ ...machine, response_types: [] })).oauth.clients.at(-1),
+    ).toMatchObject({ clientId: 'm' });
+    expect(() => AppConfig.fromEnv(env({ ...machine, response_types: ['code'] }))).toThrow(
+      'OAUTH_CLIENTS[0].response_types must be []: they follow from grant_types',
+    );
+    expect(
+      AppConfig.fromEnv(env({ ...entry, response_types: ['code'] })).oauth.clients.at(-1),
+    ).toMatchObject({ clientId: 'rp' });
+  });
+
   it("reads a client's scope (RFC 7591 §2), normalised, and refuses a malformed one", () => {
     const configured = (scope: unknown) =>
       AppConfig.fromEnv({

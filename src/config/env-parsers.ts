@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { adminScopesProblem, type AdminScope } from '../protocol-rules/admin-scopes';
 import { ssfReceiverProblem } from '../protocol-rules/ssf';
 import { parseClientScope } from '../protocol-rules/client-scope';
@@ -307,38 +308,43 @@ export function rpcUrls(env: Env, name: string): Record<number, string> {
   return result;
 }
 
-export interface ClientEntry {
-  client_id?: unknown;
-  client_secret?: unknown;
-  redirect_uris?: unknown;
-  name?: unknown;
-  resources?: unknown;
-  first_party?: unknown;
-  dpop_bound_access_tokens?: unknown;
-  require_pushed_authorization_requests?: unknown;
-  require_pkce?: unknown;
-  grant_types?: unknown;
-  token_endpoint_auth_method?: unknown;
-  jwks?: unknown;
-  jwks_uri?: unknown;
-  request_object_signing_alg?: unknown;
-  require_signed_request_object?: unknown;
-  request_uris?: unknown;
-  id_token_signed_response_alg?: unknown;
-  userinfo_signed_response_alg?: unknown;
-  post_logout_redirect_uris?: unknown;
-  backchannel_logout_uri?: unknown;
-  backchannel_logout_session_required?: unknown;
-  backchannel_token_delivery_mode?: unknown;
-  backchannel_client_notification_endpoint?: unknown;
-  profile?: unknown;
-  logo_uri?: unknown;
-  policy_uri?: unknown;
-  tos_uri?: unknown;
-  admin_scopes?: unknown;
-  ssf_receiver?: unknown;
-  scope?: unknown;
-}
+/** The fields of a client entry (OAUTH_CLIENTS, the admin CLI): another is refused, not passed over. */
+const CLIENT_ENTRY_FIELDS = [
+  'client_id',
+  'client_secret',
+  'redirect_uris',
+  'name',
+  'resources',
+  'first_party',
+  'dpop_bound_access_tokens',
+  'require_pushed_authorization_requests',
+  'require_pkce',
+  'grant_types',
+  'token_endpoint_auth_method',
+  'jwks',
+  'jwks_uri',
+  'request_object_signing_alg',
+  'require_signed_request_object',
+  'request_uris',
+  'id_token_signed_response_alg',
+  'userinfo_signed_response_alg',
+  'post_logout_redirect_uris',
+  'backchannel_logout_uri',
+  'backchannel_logout_session_required',
+  'backchannel_token_delivery_mode',
+  'backchannel_client_notification_endpoint',
+  'profile',
+  'logo_uri',
+  'policy_uri',
+  'tos_uri',
+  'admin_scopes',
+  'ssf_receiver',
+  'scope',
+  'response_types',
+] as const;
+const KNOWN_CLIENT_ENTRY_FIELDS: ReadonlySet<string> = new Set(CLIENT_ENTRY_FIELDS);
+
+export type ClientEntry = { [Field in (typeof CLIENT_ENTRY_FIELDS)[number]]?: unknown };
 
 /** A registered client as configuration describes it (OAUTH_CLIENTS, or the admin CLI). */
 export interface ClientEntryConfig {
@@ -549,7 +555,7 @@ export function jsonList<T>(
  * id_token_signed_response_alg?, userinfo_signed_response_alg?,
  * post_logout_redirect_uris?, backchannel_logout_uri?, backchannel_logout_session_required?,
  * backchannel_token_delivery_mode?, backchannel_client_notification_endpoint?, logo_uri?,
- * policy_uri?, tos_uri? }`. No secret (and no
+ * policy_uri?, tos_uri?, admin_scopes?, ssf_receiver?, scope? }`, and no other field. No secret (and no
  * private_key_jwt keys) means a public client. Redirect URIs follow `redirectUriProblem`'s
  * rules; a client whose grant_types use no redirect (client_credentials) has none.
  */
@@ -615,6 +621,13 @@ export function jsonProblem(error: unknown, text: string): string {
  * grants are known: when the service registers its configured clients, and by the admin CLI.
  */
 export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
+  const entryName = where.replace(/\.$/, '') || 'the client';
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw new ConfigError(`${entryName} must be an object`);
+  }
+  // A misspelt field would be passed over: `dpop_bound_access_token` would leave DPoP off.
+  const unknown = unknownFieldsProblem(entry, KNOWN_CLIENT_ENTRY_FIELDS);
+  if (unknown !== undefined) throw new ConfigError(`${entryName}${unknown}`);
   const idProblem = operatorClientIdProblem(entry.client_id);
   if (idProblem !== undefined || typeof entry.client_id !== 'string') {
     throw new ConfigError(`${where}client_id ${idProblem ?? 'must be a string'}`);
@@ -630,6 +643,17 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
     (!Array.isArray(grantTypes) || !grantTypes.every((value) => typeof value === 'string'))
   ) {
     throw new ConfigError(`${where}grant_types must be an array of strings`);
+  }
+  // RFC 7591 §2.1: taken as registration metadata is, but never beside what grant_types imply.
+  const responseTypes = entry.response_types;
+  if (responseTypes !== undefined) {
+    const code = (grantTypes ?? ['authorization_code']).includes('authorization_code');
+    const implied = code ? ['code'] : [];
+    if (!Array.isArray(responseTypes) || !isDeepStrictEqual([...new Set(responseTypes)], implied)) {
+      throw new ConfigError(
+        `${where}response_types must be ${JSON.stringify(implied)}: they follow from grant_types`,
+      );
+    }
   }
   const uris = entry.redirect_uris ?? (grantTypes === undefined ? undefined : []);
   if (!Array.isArray(uris) || (uris.length === 0 && grantTypes === undefined)) {

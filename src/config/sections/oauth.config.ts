@@ -223,8 +223,8 @@ export const OAUTH_SETTINGS = settingsSection(
         '`post_logout_redirect_uris`, `backchannel_logout_uri`, ' +
         '`backchannel_logout_session_required`, `profile`, `request_object_signing_alg`, ' +
         '`require_signed_request_object`, `id_token_signed_response_alg`, ' +
-        '`userinfo_signed_response_alg`, `request_uris`, `logo_uri`, `policy_uri`, `tos_uri`, `scope`, `admin_scopes` and `ssf_receiver` (a Shared Signals receiver, [Shared Signals](SHARED-SIGNALS.md)). ' +
-        'No secret means a ' +
+        '`userinfo_signed_response_alg`, `request_uris`, `logo_uri`, `policy_uri`, `tos_uri`, `scope`, `response_types` (RFC 7591: only what `grant_types` imply), `admin_scopes` and `ssf_receiver` (a Shared Signals receiver, [Shared Signals](SHARED-SIGNALS.md)). ' +
+        'Any other field stops the start (a misspelt one would be passed over). No secret means a ' +
         'public client.\n' +
         '\n' +
         '- `client_id`: 1-64 of `[A-Za-z0-9._-]`, not starting with `dcr_`.\n' +
