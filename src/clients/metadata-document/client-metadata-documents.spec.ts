@@ -250,4 +250,20 @@ describe('ClientMetadataDocuments: caps and failure caches', () => {
     });
     expect(await refused).toBeNull();
   });
+
+  it("reads a document's scope (RFC 7591 §2) as registration does: the values the server grants", async () => {
+    const url = 'https://tool.example/client.json';
+    const found = served(url, {
+      redirect_uris: ['https://tool.example/cb'],
+      scope: 'openid  mcp:tools profile',
+    });
+    expect(await found).toMatchObject({ clientId: url, scope: 'openid profile' });
+    // An admin scope is never a document's to name: the document is refused.
+    const admin = 'https://tool.example/admin.json';
+    const refused = served(admin, {
+      redirect_uris: ['https://tool.example/cb'],
+      scope: 'openid admin:read',
+    });
+    expect(await refused).toBeNull();
+  });
 });
