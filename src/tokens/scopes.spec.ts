@@ -85,6 +85,7 @@ describe("a client's registered scope (RFC 7591 §2)", () => {
     ).toBe('openid notes:read offline_access');
     expect(withinClientScope('openid profile', undefined)).toBe('openid profile');
     expect(withinClientScope('notes:write', 'profile')).toBe('');
+    expect(withinClientScope('notes:write offline_access', 'profile')).toBe('');
   });
 
   it("holds a client's own token to it, its default included, but not its admin scopes", () => {

@@ -152,15 +152,16 @@ export function refuseOutsideClientScope(
 /**
  * The values of a granted `scope` a client may still be given: within its registered scope (RFC
  * 7591 §2) as it stands now, so that narrowing a client's scope narrows what its grants renew.
- * `offline_access` stays, as `refuseOutsideClientScope` leaves it.
+ * `offline_access` stays beside another value, as `refuseOutsideClientScope` leaves it; alone it
+ * allows nothing, and the answer is empty.
  */
 export function withinClientScope(scope: string, registered: string | undefined): string {
   if (registered === undefined) return scope;
   const allowed = registered.split(' ');
-  return scope
+  const kept = scope
     .split(' ')
-    .filter((value) => value === OFFLINE_ACCESS_SCOPE || allowed.includes(value))
-    .join(' ');
+    .filter((value) => value === OFFLINE_ACCESS_SCOPE || allowed.includes(value));
+  return kept.some((value) => value !== OFFLINE_ACCESS_SCOPE) ? kept.join(' ') : '';
 }
 
 /** `scope` (normalised) without `value`; the default scope when nothing else is left. */

@@ -15,7 +15,7 @@ import type { UserClaim } from '../../protocol-rules/claims-request';
 import type { AuthorizationDetail } from '../../protocol-rules/authorization-details';
 import type { IdTokenAuthentication } from '../id-token';
 import { IdTokenService } from '../id-token.service';
-import { OFFLINE_ACCESS_SCOPE, withinClientScope } from '../scopes';
+import { withinClientScope } from '../scopes';
 import { Grant, type DpopBinding } from './grant';
 import { GrantOpened } from './grant.events';
 import { GrantRepository } from './grant.repository';
@@ -224,7 +224,7 @@ export class GrantTokenIssuer {
   ): Promise<TokenResponse> {
     const rotated = await this.refreshTokens.rotate(clientId, refreshToken, narrowing, dpop);
     const scope = withinClientScope(rotated.scope, registeredScope);
-    if (scope === '' || scope === OFFLINE_ACCESS_SCOPE) {
+    if (scope === '') {
       // The operator narrowed the client's scope past everything this grant holds: nothing is
       // left to renew, so the grant ends rather than hand out tokens that allow nothing.
       await this.grants.revoke(rotated.grant.grantId, 'client_scope_narrowed', this.clock.now());
