@@ -219,7 +219,7 @@ export class LogoutTraffic {
         return {
           client_id: rp.id,
           client_secret: rp.secret,
-          client_name: `Fleet RP (${rp.delayMs === 0 ? 'fast' : 'slow'})`,
+          name: `Fleet RP (${rp.delayMs === 0 ? 'fast' : 'slow'})`,
           redirect_uris: [rp.redirectUri],
           first_party: true,
           backchannel_logout_uri: `http://127.0.0.1:${port}/backchannel-logout`,
