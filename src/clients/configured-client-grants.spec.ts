@@ -46,6 +46,42 @@ describe('configuredClientGrantProblems (OAUTH_CLIENTS by the grants the service
     ).toEqual([]);
   });
 
+  it('holds the response_types an entry writes (RFC 7591 metadata) to what its grant types need', () => {
+    const machine: ClientConfig = {
+      clientId: 'm',
+      name: 'M',
+      clientSecret: 'a-secret-1',
+      redirectUris: [],
+      grantTypes: ['client_credentials'],
+    };
+    // The browser grants (an entry without grant_types) are authorization_code and refresh_token.
+    const rules: GrantTypeRules = {
+      ...RULES,
+      refresh_token: {
+        usesAuthorizationEndpoint: false,
+        confidentialOnly: false,
+        issuesRefreshTokens: false,
+      },
+    };
+    const problems = (clients: ClientConfig[]) =>
+      configuredClientGrantProblems({ clients, demoClientIds: [] }, rules);
+    expect(
+      problems([
+        { ...machine, responseTypes: [] },
+        { ...browser, responseTypes: ['code'] },
+      ]),
+    ).toEqual([]);
+    expect(
+      problems([
+        { ...machine, responseTypes: ['code'] },
+        { ...browser, responseTypes: [] },
+      ]),
+    ).toEqual([
+      'OAUTH_CLIENTS[0].response_types must be empty: none of the grant types uses the authorization endpoint',
+      'OAUTH_CLIENTS[1].response_types must include code',
+    ]);
+  });
+
   it('names each client that breaks them as OAUTH_CLIENTS does, its index counted without the demo clients', () => {
     const publicMachine: ClientConfig = {
       ...browser,

@@ -1,5 +1,6 @@
 import type { ClientConfig, OAuthConfig } from '../config/sections/oauth.config';
 import {
+  DEFAULT_GRANT_TYPES,
   configuredGrantTypesProblem,
   type GrantTypeProblem,
   type GrantTypeRules,
@@ -8,7 +9,7 @@ import {
 /** A client the operator registers (OAUTH_CLIENTS, `proofgate-admin clients add`), as configured. */
 export type ConfiguredClientGrants = Pick<
   ClientConfig,
-  'clientSecret' | 'jwks' | 'jwksUri' | 'redirectUris' | 'grantTypes'
+  'clientSecret' | 'jwks' | 'jwksUri' | 'redirectUris' | 'grantTypes' | 'responseTypes'
 >;
 
 /**
@@ -19,11 +20,16 @@ export function configuredClientGrantProblem(
   client: ConfiguredClientGrants,
   rules: GrantTypeRules,
 ): GrantTypeProblem | undefined {
-  if (client.grantTypes === undefined) return undefined;
+  if (client.grantTypes === undefined && client.responseTypes === undefined) return undefined;
   const confidential =
     client.clientSecret !== undefined || client.jwks !== undefined || client.jwksUri !== undefined;
   return configuredGrantTypesProblem(
-    { grantTypes: client.grantTypes, confidential, redirectUris: client.redirectUris },
+    {
+      grantTypes: client.grantTypes ?? DEFAULT_GRANT_TYPES,
+      confidential,
+      redirectUris: client.redirectUris,
+      ...(client.responseTypes === undefined ? {} : { responseTypes: client.responseTypes }),
+    },
     rules,
   );
 }

@@ -693,7 +693,8 @@ describe('AppConfig.fromEnv', () => {
     );
     expect(() => AppConfig.fromEnv(env('rp'))).toThrow('OAUTH_CLIENTS[0] must be an object');
     expect(AppConfig.fromEnv(env(entry)).oauth.clients.at(-1)?.clientId).toBe('rp');
-    // RFC 7591's response_types, as registration metadata carries it, when it agrees.
+    // RFC 7591's response_types, as registration metadata carries it: read here, held to the
+    // grant types at start (configured-client-grants.spec.ts).
     const machine = {
       client_id: 'm',
       client_secret: 'm-secret',
@@ -701,13 +702,19 @@ describe('AppConfig.fromEnv', () => {
     };
     expect(
       AppConfig.fromEnv(env({ ...machine, response_types: [] })).oauth.clients.at(-1),
-    ).toMatchObject({ clientId: 'm' });
-    expect(() => AppConfig.fromEnv(env({ ...machine, response_types: ['code'] }))).toThrow(
-      'OAUTH_CLIENTS[0].response_types must be []: they follow from grant_types',
+    ).toMatchObject({
+      clientId: 'm',
+      responseTypes: [],
+    });
+    expect(() => AppConfig.fromEnv(env({ ...entry, response_types: ['token'] }))).toThrow(
+      'OAUTH_CLIENTS[0].response_types must be an array of code',
     );
     expect(
-      AppConfig.fromEnv(env({ ...entry, response_types: ['code'] })).oauth.clients.at(-1),
-    ).toMatchObject({ clientId: 'rp' });
+      AppConfig.fromEnv(env({ ...entry, response_types: ['code', 'code'] })).oauth.clients.at(-1),
+    ).toMatchObject({
+      clientId: 'rp',
+      responseTypes: ['code'],
+    });
   });
 
   it("reads a client's scope (RFC 7591 §2), normalised, and refuses a malformed one", () => {

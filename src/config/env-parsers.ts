@@ -1,7 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
 import { adminScopesProblem, type AdminScope } from '../protocol-rules/admin-scopes';
 import { ssfReceiverProblem } from '../protocol-rules/ssf';
 import { parseClientScope } from '../protocol-rules/client-scope';
+import { REGISTRABLE_RESPONSE_TYPES } from '../protocol-rules/grant-types';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -364,6 +364,8 @@ export interface ClientEntryConfig {
   requirePkce?: boolean;
   /** RFC 7591 §2 grant_types; absent: the browser grants (authorization_code, refresh_token). */
   grantTypes?: string[];
+  /** RFC 7591 §2 response_types as written; absent: those the grant types need. */
+  responseTypes?: string[];
   /** RFC 7523 private_key_jwt: the client's public keys (a JWK Set), or where it publishes them. */
   jwks?: { keys: Array<Record<string, unknown>> };
   jwksUri?: string;
@@ -644,16 +646,18 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
   ) {
     throw new ConfigError(`${where}grant_types must be an array of strings`);
   }
-  // RFC 7591 §2.1: taken as registration metadata is, but never beside what grant_types imply.
+  // RFC 7591 §2.1: whether they agree with grant_types is the grants' rule (configuredGrantTypesProblem).
   const responseTypes = entry.response_types;
-  if (responseTypes !== undefined) {
-    const code = (grantTypes ?? ['authorization_code']).includes('authorization_code');
-    const implied = code ? ['code'] : [];
-    if (!Array.isArray(responseTypes) || !isDeepStrictEqual([...new Set(responseTypes)], implied)) {
-      throw new ConfigError(
-        `${where}response_types must be ${JSON.stringify(implied)}: they follow from grant_types`,
-      );
-    }
+  if (
+    responseTypes !== undefined &&
+    (!Array.isArray(responseTypes) ||
+      !responseTypes.every((value) =>
+        (REGISTRABLE_RESPONSE_TYPES as readonly unknown[]).includes(value),
+      ))
+  ) {
+    throw new ConfigError(
+      `${where}response_types must be an array of ${REGISTRABLE_RESPONSE_TYPES.join(', ')}`,
+    );
   }
   const uris = entry.redirect_uris ?? (grantTypes === undefined ? undefined : []);
   if (!Array.isArray(uris) || (uris.length === 0 && grantTypes === undefined)) {
@@ -753,6 +757,9 @@ export function clientEntry(entry: ClientEntry, where = ''): ClientEntryConfig {
       : {}),
     ...(entry.require_pkce === false ? { requirePkce: false } : {}),
     ...(grantTypes !== undefined ? { grantTypes: [...new Set(grantTypes)] } : {}),
+    ...(Array.isArray(responseTypes)
+      ? { responseTypes: [...new Set(responseTypes as string[])] }
+      : {}),
     ...keys,
     ...(isRequestObjectSigningAlg(entry.request_object_signing_alg)
       ? { requestObjectSigningAlg: entry.request_object_signing_alg }

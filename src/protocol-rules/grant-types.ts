@@ -193,19 +193,20 @@ export interface ConfiguredGrantTypeSubject {
   readonly grantTypes: readonly string[];
   readonly confidential: boolean;
   readonly redirectUris: readonly string[];
+  /** RFC 7591 §2 response_types, when the entry names them. */
+  readonly responseTypes?: readonly string[];
 }
 
 /**
- * `grantTypesProblem` for a client the operator registers: it names no response types, and gets
- * those its grants need (RFC 7591 §2's default). Its grant types are taken once each.
+ * `grantTypesProblem` for a client the operator registers: its response types as its entry
+ * wrote them, else those its grants need (RFC 7591 §2's default). Its grant types are taken once
+ * each.
  */
 export function configuredGrantTypesProblem(
   client: ConfiguredGrantTypeSubject,
   rules: GrantTypeRules,
 ): GrantTypeProblem | undefined {
   const grantTypes = [...new Set(client.grantTypes)];
-  return grantTypesProblem(
-    { ...client, grantTypes, responseTypes: defaultResponseTypes(grantTypes, rules) },
-    rules,
-  );
+  const responseTypes = client.responseTypes ?? defaultResponseTypes(grantTypes, rules);
+  return grantTypesProblem({ ...client, grantTypes, responseTypes }, rules);
 }

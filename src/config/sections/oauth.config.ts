@@ -39,6 +39,11 @@ export interface ClientConfig {
   readonly requirePkce?: boolean;
   /** RFC 7591 §2 `grant_types`; absent: the browser grants (DEFAULT_GRANT_TYPES). */
   readonly grantTypes?: readonly string[];
+  /**
+   * RFC 7591 §2 `response_types` as the entry wrote them (registration metadata carries them);
+   * held to what the grant types need at start. Absent: those, as RFC 7591 §2 defaults them.
+   */
+  readonly responseTypes?: readonly string[];
   /** RFC 7523 private_key_jwt: the public keys (JWK Set), or where they are published. */
   readonly jwks?: { readonly keys: ReadonlyArray<Record<string, unknown>> };
   readonly jwksUri?: string;
