@@ -3,6 +3,7 @@ import { ConfigError } from '../config/env-parsers';
 import {
   type ResourceServer,
   ResourceServersConfig,
+  declaredScopeNames,
 } from '../config/sections/resource-servers.config';
 import { OAuthConfig } from '../config/sections/oauth.config';
 import { ServerConfig } from '../config/sections/server.config';
@@ -50,8 +51,9 @@ export class ResourceScopes implements ResourceScopeLookup {
       this.byResource.set(declared.resource, declared);
       for (const scope of Object.keys(declared.scopes)) this.byScope.set(scope, declared);
     }
+    const declaredScopes = declaredScopeNames(config);
     for (const client of oauth.clients) {
-      const unknown = client.scope === undefined ? [] : this.unknownIn(client.scope);
+      const unknown = client.scope === undefined ? [] : unknownScopes(client.scope, declaredScopes);
       if (unknown.length > 0) {
         problems.push(
           `OAUTH_CLIENTS: the scope of client "${client.clientId}" names ${unknown.join(', ')}, neither this server's scope nor one RESOURCE_SERVERS declares`,
@@ -59,14 +61,6 @@ export class ResourceScopes implements ResourceScopeLookup {
       }
     }
     if (problems.length > 0) throw new ConfigError(problems);
-  }
-
-  /**
-   * The values of `scope` that are neither a scope this server grants a user's authorization
-   * (SUPPORTED_SCOPES) nor one a declared API's: what a client's registered scope may not name.
-   */
-  unknownIn(scope: string): string[] {
-    return unknownScopes(scope, new Set(this.byScope.keys()));
   }
 
   serverOf(scope: string): ResourceServer | undefined {
