@@ -12,6 +12,7 @@ import { singleCredentials } from './platform/http/single-credentials';
 import { limitedServer, connectionLimits } from './platform/http/connection-limits';
 import { crossOriginRequests } from './platform/http/cors';
 import { weakBodyEtags } from './platform/http/etag';
+import { challengeEveryUnauthorized } from './platform/http/proof-challenge';
 import { copyRoutes } from './platform/http/allowed-methods';
 import {
   MAX_PATH_PARAMETER_LENGTH,
@@ -113,6 +114,8 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   });
   // A weak ETag on every GET/HEAD body (RFC 9110 §8.8.3), 304 for a matching If-None-Match.
   fastify.addHook('onSend', weakBodyEtags());
+  // RFC 9110 §15.5.2: no 401 without a WWW-Authenticate challenge (a proof refusal's own scheme).
+  fastify.addHook('onSend', challengeEveryUnauthorized());
   app.useStaticAssets({
     root: join(__dirname, 'public'),
     prefix: STATIC_PREFIX,

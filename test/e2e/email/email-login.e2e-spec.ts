@@ -23,6 +23,7 @@ import {
 import { sample } from '../../support/metrics';
 import { createTestApp, type TestApp } from '../../support/test-app';
 import { INVALID_CODE } from '../../../src/email/email-sign-in.service';
+import { PROOF_CHALLENGE } from '../../../src/platform/http/proof-challenge';
 import { mintSubject } from '../../../src/accounts/account';
 import { AccountService } from '../../../src/accounts/account.service';
 import { placeInWindow } from '../../support/rate-limit-window';
@@ -52,6 +53,7 @@ const verify = (agent: Agent, body: object) => agent.post('/login/email/verify')
 async function expectRefusedForGood(agent: Agent, body: object): Promise<void> {
   const res = await verify(agent, body).expect(401);
   expect(res.body).toEqual({ error: 'invalid_code', error_description: INVALID_CODE });
+  expect(res.headers['www-authenticate']).toBe(PROOF_CHALLENGE);
   expect(await signedInAs(agent)).toBeUndefined();
 }
 
@@ -485,6 +487,8 @@ describe('email sign-in', () => {
       .send({ code: WRONG(code), csrf_token: csrf, return_to: '/' })
       .expect(401);
     expect(wrong.text).toContain(`<p id="email-error" role="alert">${INVALID_CODE}</p>`);
+    // RFC 9110 §15.5.2: the page's 401 challenges too; no browser prompts for this scheme.
+    expect(wrong.headers['www-authenticate']).toBe(PROOF_CHALLENGE);
     const res = await agent
       .post('/login/email/verify')
       .set('Accept', 'text/html')

@@ -14,6 +14,7 @@ import {
   setCookie,
 } from '../../support/login-form';
 import { expectRefusal } from '../../support/refusal';
+import { PROOF_CHALLENGE } from '../../../src/platform/http/proof-challenge';
 
 type Agent = ReturnType<typeof request.agent>;
 type LoginTestApp = TestApp & { agent: () => Agent };
@@ -220,6 +221,8 @@ describe('password login (GET/POST /login)', () => {
       for (const res of [wrongPassword, unknownUser]) {
         expect(errorText(res.text)).toBe('Invalid username or password.');
         expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+        // RFC 9110 §15.5.2: a 401 page challenges too, in a scheme no browser prompts for.
+        expect(res.headers['www-authenticate']).toBe(PROOF_CHALLENGE);
         expect(setCookie(res, 'pg_session')).toBeUndefined();
         expect(res.text).not.toContain('not-the-password-7f3a');
         expect(JSON.stringify(res.headers)).not.toContain('not-the-password-7f3a');
