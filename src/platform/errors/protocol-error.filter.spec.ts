@@ -2,6 +2,7 @@ import {
   type ArgumentsHost,
   BadRequestException,
   Logger,
+  MethodNotAllowedException,
   NotFoundException,
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
@@ -131,6 +132,17 @@ describe('ProtocolErrorFilter.toProtocolError', () => {
     expect(error.headers).toEqual({ Allow: 'GET, HEAD, PATCH' });
     const none = filter.toProtocolError(new NotFoundException(), { ...line, allowed: () => [] });
     expect(none).toMatchObject({ status: 404, error: 'not_found', headers: {} });
+  });
+
+  it('keeps a thrown 405 a 405 with Allow, never a 400', () => {
+    const line = { method: 'PUT', path: '/items/7', allowed: () => ['GET', 'HEAD'] };
+    const error = filter.toProtocolError(new MethodNotAllowedException(), line);
+    expect(error).toMatchObject({
+      status: 405,
+      error: 'invalid_request',
+      description: 'PUT is not allowed on /items/7',
+      headers: { Allow: 'GET, HEAD' },
+    });
   });
 
   it('maps body-parser failures to invalid_request', () => {

@@ -285,7 +285,11 @@ function fromHttpException(e: HttpException, request: RequestLine) {
     case 404:
       return notFound(request);
     case 405:
-      return new InvalidRequest(`Method ${request.method} is not allowed here`);
+      // A 405 stays one, with `Allow` (RFC 9110 §15.5.6): the methods the path's routes take.
+      return new MethodNotAllowed(
+        `${request.method} is not allowed on ${request.path}`,
+        request.allowed?.() ?? [],
+      );
     case 413:
       return new ContentTooLarge(BODY_TOO_LARGE);
     case 415:
