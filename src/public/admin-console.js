@@ -260,14 +260,27 @@
     }
   }
 
-  function field(label, name, attributes = {}) {
+  /** Hints shown so far: each gets an id of its own (both client forms ask for a scope). */
+  let hints = 0;
+
+  /** A labelled input; `hint`, when given, is shown under it and read with it. */
+  function field(label, name, attributes = {}, hint) {
+    const hintId = hint ? `hint-${++hints}` : undefined;
     return el(
       'p',
       {},
       el('label', { for: `f-${name}` }, label),
-      el('input', { id: `f-${name}`, name, ...attributes }),
+      el('input', { id: `f-${name}`, name, 'aria-describedby': hintId, ...attributes }),
+      hint ? el('small', { id: hintId, class: 'muted console-hint' }, hint) : null,
     );
   }
+
+  /**
+   * RFC 7591 §2 scope, as the admin API takes it: PATCH refuses an empty one (and null), so a
+   * client's scope, once set, can be narrowed here but not taken away.
+   */
+  const SCOPE_HINT =
+    'The only scopes it may ask for; empty: any. Once set, a scope can be narrowed, not emptied.';
 
   /** `&name=value` for each of `names` the page's parameters hold: a list's filters. */
   const queryOf = (params, names) =>
@@ -465,6 +478,8 @@
             ['Name', (client) => client.client_name || ''],
             ['Auth', (client) => client.token_endpoint_auth_method],
             ['Redirect URIs', (client) => (client.redirect_uris || []).join(' ')],
+            // RFC 7591 §2: absent, the client may ask for any scope the server grants it.
+            ['Scope', (client) => client.scope || el('span', { class: 'muted' }, 'any')],
             [
               '',
               (client) =>
@@ -499,10 +514,13 @@
               onsubmit: (event) => {
                 event.preventDefault();
                 const form = event.target;
+                const scope = form.scope.value.split(/\s+/).filter(Boolean).join(' ');
                 run(async () => {
                   await change('PATCH', `/admin/v1/clients/${encodeURIComponent(editing)}`, {
                     client_name: form.client_name.value,
                     redirect_uris: form.redirect_uris.value.split(/\s+/).filter(Boolean),
+                    // An emptied scope is sent, and the admin API's refusal shown: it takes none.
+                    ...(scope || body.scope ? { scope } : {}),
                   });
                   await go('clients');
                 });
@@ -513,6 +531,7 @@
             field('Redirect URIs (space-separated)', 'redirect_uris', {
               value: (body.redirect_uris || []).join(' '),
             }),
+            field('Scope (space-separated)', 'scope', { value: body.scope || '' }, SCOPE_HINT),
             el('p', {}, el('button', { type: 'submit' }, 'Save')),
           ),
         );
@@ -525,12 +544,14 @@
             onsubmit: (event) => {
               event.preventDefault();
               const form = event.target;
+              const scope = form.scope.value.split(/\s+/).filter(Boolean).join(' ');
               run(async () => {
                 const created = await api('POST', '/admin/v1/clients', {
                   body: {
                     client_id: form.client_id.value,
                     ...(form.client_name.value ? { client_name: form.client_name.value } : {}),
                     redirect_uris: form.redirect_uris.value.split(/\s+/).filter(Boolean),
+                    ...(scope ? { scope } : {}),
                     ...(form.public.checked ? { token_endpoint_auth_method: 'none' } : {}),
                   },
                 });
@@ -543,6 +564,7 @@
           field('Client id', 'client_id', { required: true, pattern: '[A-Za-z0-9._\\-]{1,64}' }),
           field('Name', 'client_name'),
           field('Redirect URIs (space-separated)', 'redirect_uris', { required: true }),
+          field('Scope (space-separated)', 'scope', {}, SCOPE_HINT),
           el(
             'p',
             {},

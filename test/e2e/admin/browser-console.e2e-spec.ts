@@ -3,7 +3,8 @@
  * CLI granted the role) adds a passkey of a CDP virtual authenticator on the account page, signs
  * in to the console with it (Proofgate's own /authorize, PKCE, DPoP from the page's WebCrypto
  * key), opens each page, sees on the overview a security event a replayed code caused, creates a
- * client, edits it, rotates its secret with an overlap asked in the page's own dialog, and removes
+ * client with a registered scope (one no one grants refused first), edits it (its scope narrowed,
+ * an emptied scope refused), rotates its secret with an overlap asked in the page's own dialog, and removes
  * it after the page's confirmation (cancelled once by keyboard), all through the console: never a
  * browser dialog (prompt, confirm). The result is checked over HTTP with an admin client's own
  * token, and the secrets the console showed authenticate at /revoke. Screenshots go to
@@ -172,11 +173,26 @@ describe('the admin console in the browser', () => {
       .waitFor();
     await shot(page, 'grants');
 
-    // A client, created through the console: its secret shown once.
+    // A client, created through the console: its secret shown once. A scope no one grants is
+    // refused first, in the admin API's words, and nothing is made.
     await openTab(page, 'clients');
+    const rowOf = (clientId: string) =>
+      page.locator('[data-console-page="clients"] tbody tr', {
+        has: page.locator('td', { hasText: new RegExp(`^${clientId}$`) }),
+      });
+    // A client without a registered scope may ask for any (RFC 7591 §2).
+    await expect(rowOf('demo-client').locator('td').nth(4).textContent()).resolves.toBe('any');
     await page.fill('#f-client_id', 'made-in-console');
     await page.fill('#f-client_name', 'Made in the console');
     await page.fill('#f-redirect_uris', 'https://app.example/callback');
+    await page.fill('#f-scope', 'openid nobody:grants');
+    await page.click('#client-add button[type="submit"]');
+    await page.locator('#console-alert', { hasText: 'nobody:grants' }).waitFor();
+    await expect(page.locator('#console-alert').textContent()).resolves.toBe(
+      "scope names nobody:grants, neither this server's scope nor one RESOURCE_SERVERS declares",
+    );
+    expect((await overApi('/admin/v1/clients/made-in-console')).status).toBe(404);
+    await page.fill('#f-scope', 'openid  profile');
     await page.click('#client-add button[type="submit"]');
     const first = (await page.locator('#shown-secret').textContent())!;
     expect(first.length).toBeGreaterThan(20);
@@ -185,18 +201,39 @@ describe('the admin console in the browser', () => {
       client_id: 'made-in-console',
       client_name: 'Made in the console',
       redirect_uris: ['https://app.example/callback'],
+      scope: 'openid profile',
       token_endpoint_auth_method: 'client_secret_basic',
     });
     expect(await authenticates('made-in-console', first)).toBe(true);
+    await expect(rowOf('made-in-console').locator('td').nth(4).textContent()).resolves.toBe(
+      'openid profile',
+    );
 
-    // Edited, then its secret rotated with a 2-hour overlap: both secrets work meanwhile.
+    // Edited (renamed, its scope narrowed), then its secret rotated with a 2-hour overlap: both
+    // secrets work meanwhile.
     await page.click('.console-tabs a[data-page="clients"]');
     await page.locator('[data-console-page="clients"]').waitFor();
     await page.locator('button', { hasText: 'Edit' }).first().click();
     await page.locator('#client-edit').waitFor();
+    await expect(page.inputValue('#client-edit #f-scope')).resolves.toBe('openid profile');
+    // The admin API takes no empty scope: emptied, it is refused, and the hint says so.
+    const hint = await page.locator('#client-edit #f-scope').getAttribute('aria-describedby');
+    await expect(page.locator(`#${hint}`).textContent()).resolves.toBe(
+      'The only scopes it may ask for; empty: any. Once set, a scope can be narrowed, not emptied.',
+    );
+    await page.fill('#client-edit #f-scope', '');
+    await page.click('#client-edit button[type="submit"]');
+    await page.locator('#console-alert', { hasText: 'scope' }).waitFor();
+    await expect(page.locator('#console-alert').textContent()).resolves.toBe(
+      'scope must name at least one scope',
+    );
     await page.fill('#client-edit #f-client_name', 'Renamed in the console');
+    await page.fill('#client-edit #f-scope', 'openid');
     await page.click('#client-edit button[type="submit"]');
     await page.locator('td', { hasText: 'Renamed in the console' }).waitFor();
+    await expect(rowOf('made-in-console').locator('td').nth(4).textContent()).resolves.toBe(
+      'openid',
+    );
     // An overlap past CLIENT_SECRET_OVERLAP_MAX_SECONDS (30 days) is refused in the units a
     // person reads, not in the API's seconds alone; no secret is made.
     await page.click('button[data-rotate="made-in-console"]');
@@ -234,6 +271,7 @@ describe('the admin console in the browser', () => {
     expect(await authenticates('made-in-console', second)).toBe(true);
     expect((await overApi('/admin/v1/clients/made-in-console')).body).toMatchObject({
       client_name: 'Renamed in the console',
+      scope: 'openid',
     });
 
     // Removal asks first, in the page: Escape cancels (nothing removed), the button confirms.
@@ -266,15 +304,24 @@ describe('the admin console in the browser', () => {
       'clients.add_secret done',
       'clients.add_secret refused',
       'clients.update done',
+      'clients.update refused',
       'clients.create done',
+      'clients.create refused',
     ]);
     expect(nativeDialogs).toEqual([]);
-    // Refused: the outboxes nobody configured, and the overlap asked too long (above).
+    // Refused: the outboxes nobody configured, and (above) the scope no one grants, the scope
+    // emptied and the overlap asked too long.
     const outboxes = refused.filter((line) => /^404 \/admin\/v1\/outboxes\//.test(line));
+    const unknownScope = '400 /admin/v1/clients';
+    const emptiedScope = '400 /admin/v1/clients/made-in-console';
     const tooLong = '400 /admin/v1/clients/made-in-console/secrets';
     expect(refused).toEqual(expect.arrayContaining(outboxes));
-    expect(refused.filter((line) => !outboxes.includes(line))).toEqual([tooLong]);
+    expect(refused.filter((line) => !outboxes.includes(line))).toEqual([
+      unknownScope,
+      emptiedScope,
+      tooLong,
+    ]);
     expect(problems.filter((problem) => !/status of (404|400)/.test(problem))).toEqual([]);
-    expect(problems).toHaveLength(outboxes.length + 1);
+    expect(problems).toHaveLength(outboxes.length + 3);
   });
 });
