@@ -280,7 +280,7 @@
    * client's scope, once set, can be narrowed here but not taken away.
    */
   const SCOPE_HINT =
-    'The only scopes it may ask for; empty: any. Once set, a scope can be narrowed, not emptied.';
+    'The only scopes it may ask for; empty: any. Once set, it can be changed but not emptied.';
 
   /** `&name=value` for each of `names` the page's parameters hold: a list's filters. */
   const queryOf = (params, names) =>

@@ -219,7 +219,7 @@ describe('the admin console in the browser', () => {
     // The admin API takes no empty scope: emptied, it is refused, and the hint says so.
     const hint = await page.locator('#client-edit #f-scope').getAttribute('aria-describedby');
     await expect(page.locator(`#${hint}`).textContent()).resolves.toBe(
-      'The only scopes it may ask for; empty: any. Once set, a scope can be narrowed, not emptied.',
+      'The only scopes it may ask for; empty: any. Once set, it can be changed but not emptied.',
     );
     await page.fill('#client-edit #f-scope', '');
     await page.click('#client-edit button[type="submit"]');
