@@ -30,14 +30,17 @@ export const LOGIN_THROTTLE_SETTINGS = settingsSection(
       type: whole(1, 100),
       default: 100,
       description:
-        'Failed password logins for one account per window from all addresses; past it, `429` ' +
-        'until the window ends.',
+        'Failed password logins for one account in any window from all addresses (a sliding ' +
+        'window: those of the window before count less as the current one goes on); past it, ' +
+        '`429` until enough have faded.',
     }),
     failureWindowSeconds: setting({
       name: 'LOGIN_FAILURE_WINDOW_SECONDS',
       type: whole(60, 86_400),
       default: 3600,
-      description: 'Length of the fixed windows the failure counters are kept in.',
+      description:
+        'Length of the windows the failure counters are kept in: fixed for the back-off of an ' +
+        'address, sliding for the ceiling of an account.',
     }),
   },
 );

@@ -26,8 +26,11 @@ interface Keys {
   readonly pair: CounterKey;
   /** Failures of this account from anywhere, in the current window. */
   readonly account: CounterKey;
+  /** Failures of this account from anywhere, in the window before (kept one window longer). */
+  readonly previousAccount: string;
   /** Present when this address logged in to this account successfully not long ago. */
   readonly known: CounterKey;
+  readonly windowStartsAt: number;
   readonly windowEndsAt: number;
 }
 
@@ -38,8 +41,10 @@ interface Keys {
  *   that doubles with each further failure (to the end of the window). A success resets it.
  *   Guessing from one address is slow, and it slows only that address;
  * - per account: at most `failuresPerAccount` (NIST: 100 at most) failures per window from all
- *   addresses together; past that every attempt is refused until the window ends, except from
- *   an address that logged in to the account successfully in the last 30 days.
+ *   addresses together, the window sliding: the failures of the window before count too, less as
+ *   the current one goes on (`accountFailures`), so a burst on each side of a boundary does not
+ *   get twice the ceiling. Past it every attempt is refused until enough have faded, except
+ *   from an address that logged in to the account successfully in the last 30 days.
  * Refused attempts are not evaluated, so the right password is refused too, and cost no scrypt.
  * Counters are in MongoDB (one document per key and fixed window, `$inc`, TTL index), so the
  * limits hold across instances. Attempts for one account and address run one at a time per
@@ -85,7 +90,7 @@ export class LoginThrottle {
     const now = this.clock.now().getTime();
     const keys = this.keys(username, pair, now);
     const counters = await this.store.read(
-      [keys.pair.id, keys.account.id, keys.known.id],
+      [keys.pair.id, keys.account.id, keys.previousAccount, keys.known.id],
       new Date(now),
     );
     const refusal = this.refusal(keys, counters, now);
@@ -116,26 +121,32 @@ export class LoginThrottle {
       const until = Math.min(pair.lastFailureAt.getTime() + waitMs, keys.windowEndsAt);
       if (until > now) return throttled(until - now, 'address');
     }
-    const account = counters.get(keys.account.id);
-    if (account && account.failures >= failuresPerAccount && !counters.has(keys.known.id)) {
-      return throttled(keys.windowEndsAt - now, 'account');
-    }
-    return undefined;
+    if (counters.has(keys.known.id)) return undefined;
+    const current = counters.get(keys.account.id)?.failures ?? 0;
+    const previous = counters.get(keys.previousAccount)?.failures ?? 0;
+    const windowMs = keys.windowEndsAt - keys.windowStartsAt;
+    const fading = (keys.windowEndsAt - now) / windowMs;
+    if (accountFailures(current, previous, fading) < failuresPerAccount) return undefined;
+    return throttled(ceilingLiftsAt(current, previous, failuresPerAccount, keys) - now, 'account');
   }
 
   /**
-   * Counters of fixed windows: the window's index is part of the `_id`, so a new window starts
-   * from zero with a plain `$inc` even while the TTL monitor has not yet removed the old one.
+   * Counters of windows aligned on their length: the window's index is part of the `_id`, so a
+   * new window starts from zero with a plain `$inc` even while the TTL monitor has not yet
+   * removed the old one. An account's counter lives one window longer, read as the window before.
    */
   private keys(username: string, pair: string, now: number): Keys {
     const windowMs = this.loginThrottle.failureWindowSeconds * 1000;
     const index = Math.floor(now / windowMs);
-    const windowEndsAt = (index + 1) * windowMs;
-    const expiresAt = new Date(windowEndsAt);
+    const windowStartsAt = index * windowMs;
+    const windowEndsAt = windowStartsAt + windowMs;
+    const account = `a:${this.hmac(`account\n${username}`)}`;
     return {
-      pair: { id: `ai:${pair}:${index}`, expiresAt },
-      account: { id: `a:${this.hmac(`account\n${username}`)}:${index}`, expiresAt },
+      pair: { id: `ai:${pair}:${index}`, expiresAt: new Date(windowEndsAt) },
+      account: { id: `${account}:${index}`, expiresAt: new Date(windowEndsAt + windowMs) },
+      previousAccount: `${account}:${index - 1}`,
       known: { id: `k:${pair}`, expiresAt: new Date(now + KNOWN_ADDRESS_DAYS * 86_400_000) },
+      windowStartsAt,
       windowEndsAt,
     };
   }
@@ -143,6 +154,31 @@ export class LoginThrottle {
   private hmac(value: string): string {
     return createHmac('sha256', this.keyHmacSecret).update(value, 'utf8').digest('base64url');
   }
+}
+
+/**
+ * An account's failures in the sliding window that ends now: those of the current window, and
+ * those of the window before in the share (`fading`, 1 to 0) of it the sliding window still
+ * covers, as if they had been spread evenly over it.
+ */
+export function accountFailures(current: number, previous: number, fading: number): number {
+  return current + previous * fading;
+}
+
+/**
+ * When the account's failures (`accountFailures`) fall below `ceiling` with no new one: within
+ * this window while the window before still weighs, else once the next window has covered
+ * enough of this one.
+ */
+function ceilingLiftsAt(
+  current: number,
+  previous: number,
+  ceiling: number,
+  { windowStartsAt, windowEndsAt }: Keys,
+): number {
+  const windowMs = windowEndsAt - windowStartsAt;
+  if (current < ceiling) return windowStartsAt + windowMs * (1 - (ceiling - current) / previous);
+  return windowEndsAt + windowMs * (1 - ceiling / current);
 }
 
 function throttled(waitMs: number, limit: 'address' | 'account'): LoginAttempt<never> {

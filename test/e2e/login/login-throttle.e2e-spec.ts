@@ -41,7 +41,7 @@ describe('password login throttling (NIST SP 800-63B §5.2.2)', () => {
     baseUrl = await listenOnLoopback(t);
     const hasher = t.app.get(PasswordHasher, { strict: false });
     const users = t.app.get(UserRepository, { strict: false });
-    for (const name of ['alice', 'bob', 'carol', 'dave']) {
+    for (const name of ['alice', 'bob', 'carol', 'dave', 'erin']) {
       await users.insertIfAbsent({
         username: name,
         passwordHash: await hasher.hash(`${name}-password`),
@@ -155,5 +155,32 @@ describe('password login throttling (NIST SP 800-63B §5.2.2)', () => {
     );
     expect(stored.length).toBeGreaterThan(2);
     for (const secret of ['dave', 'carol', 'alice', '127.0.']) expect(stored).not.toContain(secret);
+  });
+
+  // Last: it moves the clock to a window's end.
+  it('holds the account ceiling across a window boundary: the window before still counts, fading', async () => {
+    const windowSeconds = t.config.loginThrottle.failureWindowSeconds;
+    const intoWindow = (t.clock.now().getTime() / 1000) % windowSeconds;
+    t.clock.advance(windowSeconds - intoWindow - 60);
+    // The ceiling of 7, reached in the last minute of a window, one failure per address.
+    for (let i = 0; i < 7; i++) {
+      expect((await from(`127.0.3.${i + 1}`).login('erin', `guess-${i}`)).status).toBe(401);
+    }
+    expect((await from('127.0.3.50').login('erin', 'erin-password')).status).toBe(429);
+
+    // A minute into the next window, the 7 still weigh 59/60 of theirs: one more guess, not 7.
+    t.clock.advance(120);
+    expect((await from('127.0.3.51').login('erin', 'guess-7')).status).toBe(401);
+    const refused = await from('127.0.3.52').login('erin', 'erin-password');
+    expect(refused.status).toBe(429);
+    // 1 + 7 × (what is left of the window before) falls below 7 a seventh into this window.
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(windowSeconds / 7 - 60 - 5);
+    expect(retryAfter).toBeLessThanOrEqual(Math.ceil(windowSeconds / 7 - 60) + 1);
+
+    t.clock.advance(retryAfter - 5);
+    expect((await from('127.0.3.53').login('erin', 'erin-password')).status).toBe(429);
+    t.clock.advance(5);
+    expect((await from('127.0.3.54').login('erin', 'erin-password')).status).toBe(303);
   });
 });
