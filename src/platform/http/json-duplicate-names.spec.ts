@@ -1,4 +1,4 @@
-import { duplicateMemberName } from './json-duplicate-names';
+import { DuplicateMemberName, duplicateMemberName, parseJson } from './json-duplicate-names';
 
 /** The scanner's precondition: the text is valid JSON. */
 function scan(text: string): string | undefined {
@@ -148,3 +148,31 @@ function randomDocument(random: () => number): { text: string; duplicate?: strin
   const text = random() < 0.5 ? `{"top":${value(0)}}` : `[${value(0)}]`;
   return { text, duplicate };
 }
+
+describe('parseJson', () => {
+  it('reads JSON whose objects name each member once, as JSON.parse does', () => {
+    expect(parseJson('{"a":{"x":1},"b":[{"x":2},{"x":3}]}')).toEqual({
+      a: { x: 1 },
+      b: [{ x: 2 }, { x: 3 }],
+    });
+    expect(parseJson('"text"')).toBe('text');
+  });
+
+  it('refuses a member named twice, naming it (a SyntaxError, as text that is not JSON is)', () => {
+    let refusal: unknown;
+    try {
+      parseJson('{"keys":[{"kid":"a","kid":"b"}]}');
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(DuplicateMemberName);
+    expect(refusal).toBeInstanceOf(SyntaxError);
+    expect((refusal as DuplicateMemberName).member).toBe('kid');
+    expect((refusal as Error).message).toBe('names member "kid" twice');
+  });
+
+  it("throws JSON.parse's own SyntaxError for text that is not JSON", () => {
+    expect(() => parseJson('{"a":')).toThrow(SyntaxError);
+    expect(() => parseJson('{"a":')).not.toThrow(DuplicateMemberName);
+  });
+});

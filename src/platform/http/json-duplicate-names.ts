@@ -81,3 +81,30 @@ export function quotedMemberName(name: string): string {
   if (characters.length <= NAME_SHOWN) return JSON.stringify(name);
   return `${JSON.stringify(characters.slice(0, NAME_SHOWN).join(''))}…`;
 }
+
+/**
+ * JSON text refused because one of its objects names a member twice (RFC 8259 §4: names SHOULD
+ * be unique; I-JSON, RFC 7493 §2.3: they MUST NOT be duplicated). A SyntaxError, as JSON.parse's
+ * own refusals are, so a caller that refuses text that is not JSON refuses this too. Its message
+ * is a predicate for the caller's subject (`names member "kid" twice`): a name, never a value.
+ */
+export class DuplicateMemberName extends SyntaxError {
+  constructor(readonly member: string) {
+    super(`names member ${quotedMemberName(member)} twice`);
+    this.name = 'DuplicateMemberName';
+  }
+}
+
+/**
+ * `JSON.parse(text)`, refusing text one of whose objects names a member twice: JSON.parse keeps
+ * the last value silently, while another reader of the same text (a proxy, a wallet, a client
+ * library) may keep the first, and act on another document than ours. Throws JSON.parse's
+ * SyntaxError for text that is not JSON, and DuplicateMemberName for a repeated name; costs one
+ * more linear pass (duplicateMemberName).
+ */
+export function parseJson(text: string): unknown {
+  const value: unknown = JSON.parse(text);
+  const repeated = duplicateMemberName(text);
+  if (repeated !== undefined) throw new DuplicateMemberName(repeated);
+  return value;
+}
