@@ -364,6 +364,34 @@ describe('AppConfig.fromEnv', () => {
     expect(message).not.toContain('s3cret');
   });
 
+  it.each([
+    [
+      'OAUTH_CLIENTS',
+      '[{"client_id":"app","redirect_uris":["https://app.example/cb"],"client_id":"other"}]',
+      'client_id',
+    ],
+    [
+      'RESOURCE_SERVERS',
+      '[{"resource":"https://api.example/","scopes":{"read":"Read","read":"Write"}}]',
+      'read',
+    ],
+    ['ACR_REQUIRED_BY_SCOPE', '{"api":"phr","api":"phrh"}', 'api'],
+  ])(
+    'refuses to start when %s names a member twice, naming it (JSON.parse keeps the last silently)',
+    (name, value, member) => {
+      let message = '';
+      try {
+        AppConfig.fromEnv({ ...base, [name]: value });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message.split('\n')).toContain(`${name} names member "${member}" twice`);
+      // The same setting, the member written once: no refusal of it.
+      const once = value.replace(/,"(?:client_id":"other|read":"Write|api":"phrh)"/, '');
+      expect(() => AppConfig.fromEnv({ ...base, [name]: once })).not.toThrow();
+    },
+  );
+
   it('reads WORKERS: 1 unless set, a whole number up to 64 or auto, and refuses anything else', () => {
     const workers = (value?: string) =>
       AppConfig.fromEnv({ ...base, ...(value === undefined ? {} : { WORKERS: value }) }).server

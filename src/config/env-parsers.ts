@@ -1,3 +1,4 @@
+import { DuplicateMemberName, parseJson } from '../platform/http/json-duplicate-names';
 import { adminScopesProblem, type AdminScope } from '../protocol-rules/admin-scopes';
 import { ssfReceiverProblem } from '../protocol-rules/ssf';
 import { parseClientScope } from '../protocol-rules/client-scope';
@@ -530,9 +531,9 @@ export function jsonList<T>(
   if (value === undefined) return [];
   let parsed: unknown;
   try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new ConfigError(`${name} must be ${shape}`);
+    parsed = parseJson(value);
+  } catch (error) {
+    throw repeatedMember(name, error) ?? new ConfigError(`${name} must be ${shape}`);
   }
   if (!Array.isArray(parsed)) throw new ConfigError(`${name} must be ${shape}`);
   const problems: string[] = [];
@@ -566,9 +567,12 @@ export function clients(env: Env, name: string): ClientEntryConfig[] {
   if (value === undefined) return [];
   let parsed: unknown;
   try {
-    parsed = JSON.parse(value);
+    parsed = parseJson(value);
   } catch (error) {
-    throw new ConfigError(`${name} must be a JSON array of clients: ${jsonProblem(error, value)}`);
+    throw (
+      repeatedMember(name, error) ??
+      new ConfigError(`${name} must be a JSON array of clients: ${jsonProblem(error, value)}`)
+    );
   }
   if (!Array.isArray(parsed)) throw new ConfigError(`${name} must be a JSON array of clients`);
   return parsed.map((entry: ClientEntry, index) => clientEntry(entry, `${name}[${index}].`));
@@ -587,14 +591,25 @@ export function jsonObject(
   if (value === undefined || value === '') return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(value);
+    parsed = parseJson(value);
   } catch (error) {
-    throw new ConfigError(`${shape}: ${jsonProblem(error, value)}`);
+    throw repeatedMember(name, error) ?? new ConfigError(`${shape}: ${jsonProblem(error, value)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(shape);
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * The ConfigError for a setting whose JSON names a member twice in one object (JSON.parse would
+ * keep the last silently, a misconfiguration no one sees), naming the setting and the member and
+ * nothing of the value; undefined for any other parse failure.
+ */
+function repeatedMember(name: string, error: unknown): ConfigError | undefined {
+  return error instanceof DuplicateMemberName
+    ? new ConfigError(`${name} ${error.message}`)
+    : undefined;
 }
 
 /**

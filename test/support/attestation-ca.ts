@@ -37,6 +37,8 @@ export interface TestMetadataEntry {
 export async function metadataBlob(
   root: TestCertificate,
   entries: readonly TestMetadataEntry[],
+  /** Changes the payload's JSON text before it is signed (a BLOB no honest server makes). */
+  rewrite: (json: string) => string = (json) => json,
 ): Promise<string> {
   const signer = await issueCertificate(
     'CN=Proofgate Test Metadata Signer, O=Proofgate Tests, C=NL',
@@ -67,7 +69,7 @@ export async function metadataBlob(
       timeOfLastStatusChange: '2025-01-01',
     })),
   };
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+  return new CompactSign(new TextEncoder().encode(rewrite(JSON.stringify(payload))))
     .setProtectedHeader({
       alg: 'ES256',
       typ: 'JWT',

@@ -139,6 +139,22 @@ describe('AttestationTrust: what a verified attestation statement proves, from t
       expect(fixed.compromised).toBeUndefined();
     });
 
+    it('stops the start for a BLOB that names a member twice, naming it: another reader may take the first', async () => {
+      const entries = [{ aaguid: MODEL, description: 'Leaky Key', statuses: ['FIDO_CERTIFIED'] }];
+      // Compromised first: JSON.parse alone would read the certified status after it.
+      const compromised = '[{"status":"ATTESTATION_KEY_COMPROMISE","effectiveDate":"2025-01-02"}]';
+      const blob = await metadataBlob(fidoRoot, entries, (json) =>
+        json.replace('"statusReports":', `"statusReports":${compromised},"statusReports":`),
+      );
+      await expect(
+        trustWith({ mdsBlob: blob, mdsRoots: [pemOf(fidoRoot)] }).onModuleInit(),
+      ).rejects.toThrow('PASSKEY_MDS_BLOB: its payload names member "statusReports" twice');
+      const once = await metadataBlob(fidoRoot, entries);
+      await expect(
+        trustWith({ mdsBlob: once, mdsRoots: [pemOf(fidoRoot)] }).onModuleInit(),
+      ).resolves.toBeUndefined();
+    });
+
     it('stops the start for a BLOB its root does not vouch for, or one altered after signing', async () => {
       const blob = await metadataBlob(stranger, [{ aaguid: MODEL, description: 'Forged' }]);
       await expect(

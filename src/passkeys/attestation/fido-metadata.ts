@@ -1,6 +1,7 @@
 import * as x509 from '@peculiar/x509';
 import { compactVerify, decodeProtectedHeader, importX509 } from 'jose';
 import { pathToRoot } from '../../platform/crypto/x509-path';
+import { DuplicateMemberName, parseJson } from '../../platform/http/json-duplicate-names';
 
 /**
  * FIDO Metadata Service 3 status reports that say a model must not be trusted (MDS 3.0 §3.1.4
@@ -74,10 +75,15 @@ export async function verifyFidoMetadata(
   } catch {
     throw new Error('its signature does not verify');
   }
-  const body = JSON.parse(new TextDecoder().decode(payload)) as {
-    entries?: unknown;
-    nextUpdate?: unknown;
-  };
+  let body: { entries?: unknown; nextUpdate?: unknown };
+  try {
+    // A member named twice (two statusReports): JSON.parse keeps the last, another reader the first.
+    body = parseJson(new TextDecoder().decode(payload)) as typeof body;
+  } catch (error) {
+    throw new Error(
+      `its payload ${error instanceof DuplicateMemberName ? error.message : 'is not JSON'}`,
+    );
+  }
   if (!Array.isArray(body.entries)) throw new Error('it has no entries');
   const models = new Map<string, ModelMetadata>();
   for (const entry of body.entries as BlobEntry[]) {
