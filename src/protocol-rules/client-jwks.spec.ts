@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { publicJwksProblem } from './client-jwks';
+import { fetchedJwks, publicJwksProblem } from './client-jwks';
 
 const rsa = (modulusLength: number, publicExponent = 65537) =>
   generateKeyPairSync('rsa', { modulusLength, publicExponent }).publicKey.export({
@@ -70,5 +70,28 @@ describe('publicJwksProblem (RFC 7591 jwks of a private_key_jwt client)', () => 
     [{ keys: Array.from({ length: 11 }, () => EC) }, 'may hold at most 10 keys'],
   ])('refuses %j', (jwks, problem) => {
     expect(publicJwksProblem(jwks)).toBe(problem);
+  });
+});
+
+describe('fetchedJwks (a jwks_uri answer)', () => {
+  it('reads a JWK Set whose objects name each member once', () => {
+    expect(fetchedJwks(JSON.stringify({ keys: [EC, ED25519] }))).toEqual({
+      jwks: { keys: [EC, ED25519] },
+    });
+  });
+
+  it('refuses a set that names a member twice, naming it: another verifier may read the first', () => {
+    const keys = JSON.stringify([EC]);
+    expect(fetchedJwks(`{"keys":${keys},"keys":[]}`)).toEqual({
+      problem: 'the document names member "keys" twice',
+    });
+    const key = JSON.stringify(EC).replace('{', '{"kid":"a","kid":"b",');
+    expect(fetchedJwks(`{"keys":[${key}]}`)).toEqual({
+      problem: 'the document names member "kid" twice',
+    });
+  });
+
+  it('refuses text that is not JSON', () => {
+    expect(fetchedJwks('{"keys":')).toEqual({ problem: 'the document is not valid JSON' });
   });
 });

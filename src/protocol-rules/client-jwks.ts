@@ -3,6 +3,7 @@
  * registers (POST /register, a client ID metadata document, OAUTH_CLIENTS, the admin CLI), and
  * every JWK Set fetched to check a signature against (a jwks_uri, a trusted issuer's).
  */
+import { DuplicateMemberName, parseJson } from '../platform/http/json-duplicate-names';
 import { publicKeyProblem } from './public-key-rules';
 
 /** RFC 7523 §3: the JWS algorithms a client assertion may use; never HS* (a shared secret) nor `none`. */
@@ -67,13 +68,16 @@ export function publicJwksProblem(jwks: unknown): string | undefined {
 
 /**
  * A JWK Set fetched from a URL (a client's jwks_uri, a trusted issuer's): the set, or why it
- * cannot be used (not JSON, or publicJwksProblem), in words fit for a log line.
+ * cannot be used (not JSON, a member named twice, or publicJwksProblem), in words fit for a log
+ * line.
  */
 export function fetchedJwks(text: string): { jwks: object } | { problem: string } {
   let jwks: unknown;
   try {
-    jwks = JSON.parse(text);
-  } catch {
+    // Two `keys`, or a key with two `kid`s, would be read another way by another verifier.
+    jwks = parseJson(text);
+  } catch (error) {
+    if (error instanceof DuplicateMemberName) return { problem: `the document ${error.message}` };
     return { problem: 'the document is not valid JSON' };
   }
   const problem = publicJwksProblem(jwks);

@@ -5,7 +5,7 @@ import {
   OutboundFetchError,
 } from '../platform/http/outbound/guarded-fetcher';
 import { HostResolver } from '../platform/http/outbound/host-resolver';
-import { upstreamFetch } from './upstream-fetch';
+import { UpstreamAnswerRefused, upstreamFetch } from './upstream-fetch';
 
 /** A fetcher that answers `answer` and remembers what it was asked. */
 class Recording extends GuardedFetcher {
@@ -74,5 +74,36 @@ describe('upstreamFetch: openid-client through the SSRF guard', () => {
       operator,
     )('https://idp.corp.example/token', post('code=x'));
     expect(tokens.status).toBe(200);
+  });
+
+  it('refuses an answer that names a member twice, naming it: the provider’s other clients may read the first', async () => {
+    const twice: FetchedResponse = {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from('{"keys":[{"kty":"EC","kid":"a","kid":"b"}]}'),
+    };
+    const fetch = upstreamFetch(new Recording(twice), operator);
+    const get = { ...post(''), method: 'GET', body: undefined };
+    await expect(fetch('https://idp.corp.example/jwks', get)).rejects.toThrow(
+      new UpstreamAnswerRefused('the answer names member "kid" twice'),
+    );
+    const once = await upstreamFetch(
+      new Recording(json(200, { keys: [{ kty: 'EC', kid: 'a' }] })),
+      operator,
+    )('https://idp.corp.example/jwks', get);
+    expect(await once.json()).toEqual({ keys: [{ kty: 'EC', kid: 'a' }] });
+  });
+
+  it('passes an answer that is not JSON (a signed user info, a form) on for openid-client to judge', async () => {
+    const jwt: FetchedResponse = {
+      status: 200,
+      headers: { 'content-type': 'application/jwt' },
+      body: Buffer.from('eyJhbGciOiJFUzI1NiJ9.e30.sig'),
+    };
+    const answer = await upstreamFetch(new Recording(jwt), operator)(
+      'https://idp.corp.example/userinfo',
+      { ...post(''), method: 'GET', body: undefined },
+    );
+    expect(await answer.text()).toBe('eyJhbGciOiJFUzI1NiJ9.e30.sig');
   });
 });

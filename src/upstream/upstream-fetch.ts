@@ -1,4 +1,5 @@
 import type { CustomFetch, CustomFetchOptions } from 'openid-client';
+import { DuplicateMemberName, parseJson } from '../platform/http/json-duplicate-names';
 import { GuardedFetcher, OutboundFetchError } from '../platform/http/outbound/guarded-fetcher';
 
 /** What one request to a provider may take and bring back. */
@@ -32,7 +33,8 @@ export interface UpstreamFetchPolicy {
  * openid-client's requests (discovery, JWKS, token, user info) through the SSRF guard and the
  * hosts-file resolver of platform/http/outbound, instead of the global fetch: the address each
  * host resolves to is checked and pinned, redirects are never followed, and size and time are
- * limited. In production every request is https, whatever a discovery document names.
+ * limited. In production every request is https, whatever a discovery document names. A JSON
+ * answer that names a member twice is refused (UpstreamAnswerRefused).
  */
 export function upstreamFetch(fetcher: GuardedFetcher, policy: UpstreamFetchPolicy): CustomFetch {
   return async (url: string, options: CustomFetchOptions): Promise<Response> => {
@@ -54,10 +56,38 @@ export function upstreamFetch(fetcher: GuardedFetcher, policy: UpstreamFetchPoli
       },
     );
     return new Response(NULL_BODY_STATUSES.has(answer.status) ? null : answer.body, {
-      status: statusOf(options.method, answer.status, answer.body),
+      status: statusOf(options.method, answer.status, jsonOf(answer.body)),
       headers: answer.headers,
     });
   };
+}
+
+/**
+ * An answer that names a member twice in one object, refused whatever it answers (discovery, a
+ * JWK Set, tokens, user info): openid-client's JSON.parse would keep the last value silently,
+ * where the provider's other clients may read the first. The sign-in fails as an answer that makes
+ * no sense does (`provider_answer_invalid`), and the log line names the member.
+ */
+export class UpstreamAnswerRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UpstreamAnswerRefused';
+  }
+}
+
+/**
+ * The answer's JSON, or undefined when it is none (a JWT, a form, nothing: openid-client judges
+ * those); one that names a member twice is refused (UpstreamAnswerRefused).
+ */
+function jsonOf(body: Buffer): unknown {
+  try {
+    return parseJson(body.toString('utf8'));
+  } catch (error) {
+    if (error instanceof DuplicateMemberName) {
+      throw new UpstreamAnswerRefused(`the answer ${error.message}`);
+    }
+    return undefined;
+  }
 }
 
 /**
@@ -65,15 +95,10 @@ export function upstreamFetch(fetcher: GuardedFetcher, policy: UpstreamFetchPoli
  * code already used, a wrong secret) with 200 and `error`: read as the 400 it stands for, so the
  * provider's refusal is told as one, not as an answer that makes no sense.
  */
-function statusOf(method: string, status: number, body: Buffer): number {
+function statusOf(method: string, status: number, answer: unknown): number {
   if (method !== 'POST' || status !== 200) return status;
-  try {
-    const answer = JSON.parse(body.toString('utf8')) as unknown;
-    const fields = typeof answer === 'object' && answer !== null ? answer : {};
-    return 'error' in fields && !('access_token' in fields) ? 400 : status;
-  } catch {
-    return status;
-  }
+  const fields = typeof answer === 'object' && answer !== null ? answer : {};
+  return 'error' in fields && !('access_token' in fields) ? 400 : status;
 }
 
 /** openid-client sends form bodies (URLSearchParams) or none. */

@@ -203,7 +203,8 @@ export async function startGithubLikeProvider({
 }: {
   clientId: string;
   clientSecret: string;
-  users: Readonly<Record<string, Record<string, unknown>>>;
+  /** Each user's `/user` answer: an object, or JSON text sent as it is. */
+  users: Readonly<Record<string, Record<string, unknown> | string>>;
 }): Promise<GithubLikeProvider> {
   const codes = new Map<string, IssuedCode>();
   const tokens = new Map<string, string>();
@@ -259,7 +260,10 @@ export async function startGithubLikeProvider({
       const token = /^(?:Bearer|token) (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
       const user = token === undefined ? undefined : tokens.get(token);
       if (user === undefined) return json(res, 401, { message: 'Bad credentials' });
-      return json(res, 200, users[user]);
+      const answer = users[user];
+      if (typeof answer !== 'string') return json(res, 200, answer);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+      return;
     }
     json(res, 404, { message: 'Not Found' });
   });

@@ -13,6 +13,7 @@ import {
   TemporarilyUnavailable,
   TooManyRequests,
 } from '../../platform/errors/protocol-error';
+import { DuplicateMemberName, parseJson } from '../../platform/http/json-duplicate-names';
 import { GuardedFetcher, OutboundFetchError } from '../../platform/http/outbound/guarded-fetcher';
 import { type GrantTypeRules, operatorOnlyGrantType } from '../../protocol-rules/grant-types';
 import type { OAuthClient } from '../oauth-client';
@@ -270,8 +271,12 @@ function toClient(
   }
   let document: unknown;
   try {
-    document = JSON.parse(body.toString('utf8'));
-  } catch {
+    // Another reader of the document (the client's own tooling) may keep the first of two
+    // members of one name, where JSON.parse keeps the last: refused, not guessed.
+    document = parseJson(body.toString('utf8'));
+  } catch (error) {
+    if (error instanceof DuplicateMemberName)
+      throw new DocumentRefused(`the document ${error.message}`);
     throw new DocumentRefused('the document is not valid JSON');
   }
   const fields = (typeof document === 'object' && document !== null ? document : {}) as Record<

@@ -327,6 +327,19 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
       });
       await refusedAt('/html.json', 'the document is not application/json');
     });
+
+    it('refuses a document that names a member twice, naming it: its other readers may keep the first', async () => {
+      const clientId = url('/twice.json');
+      const text = JSON.stringify(documentFor(clientId));
+      docs.routes.set('/twice.json', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(text.replace('{', '{"redirect_uris":["https://elsewhere.example/cb"],'));
+      });
+      await refusedAt('/twice.json', 'the document names member "redirect_uris" twice');
+      // The same document, each member once, is a client.
+      docs.json('/once.json', documentFor(url('/once.json')));
+      expect(await find(url('/once.json'))).not.toBeNull();
+    });
   });
 
   describe('caching', () => {

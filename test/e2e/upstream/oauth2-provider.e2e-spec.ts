@@ -29,6 +29,8 @@ describe('sign-in at an OAuth 2.0 provider (kind oauth2, GitHub-like)', () => {
       users: {
         octocat: { id: 583231, login: 'octocat', email: 'octocat@github.com' },
         hubot: { id: { not: 'a subject' }, login: 'hubot' },
+        // JSON.parse would read 583231: octocat, to whoever reads the last of two members.
+        twice: '{"id":4242,"login":"twice","id":583231}',
         renamed: { id: 583231, login: 'octocat-renamed' },
         claimed: { id: 9000, login: 'claimed', email: 'claimed@example.com', email_verified: true },
         ...Object.fromEntries(
@@ -146,6 +148,17 @@ describe('sign-in at an OAuth 2.0 provider (kind oauth2, GitHub-like)', () => {
     } finally {
       github.signedInAs = 'octocat';
     }
+  });
+
+  it('refuses a user API answer that names a member twice: another reader may take the first', async () => {
+    github.signedInAs = 'twice';
+    try {
+      const done = await roundTrip(agent());
+      expect(done.headers.location).toBe('/login?upstream_error=provider_answer_invalid');
+    } finally {
+      github.signedInAs = 'octocat';
+    }
+    expect(await t.app.get(AccountService).findMethod('upstream:github:4242')).toBeNull();
   });
 
   it('refuses a code the provider does not take (replayed at its token endpoint), as GitHub answers it: 200 with an error', async () => {
