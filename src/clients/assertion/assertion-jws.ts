@@ -7,6 +7,7 @@ import {
   type JWTVerifyGetKey,
   type ProtectedHeaderParameters,
 } from 'jose';
+import { parseJson } from '../../platform/http/json-duplicate-names';
 import { isAssertionAudience } from '../../protocol-rules/assertion-audience';
 import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
 import { RSA_MODULUS_MIN_BITS } from '../../protocol-rules/public-key-rules';
@@ -152,7 +153,8 @@ export function jwsRefusal<Refusal>(refusals: JwsRefusals<Refusal>): (error: unk
 
 /**
  * A JWT's claims set (RFC 7519 §7.2): the base64url payload, UTF-8 JSON (a byte sequence that is
- * not UTF-8 is refused), a top-level object. Throws jose's JWTInvalid otherwise.
+ * not UTF-8 is refused) naming each member once (I-JSON, RFC 7493 §2.3), a top-level object.
+ * Throws jose's JWTInvalid otherwise, whose cause is a DuplicateMemberName for a repeated name.
  */
 export function claimsSet(encodedPayload: string): JWTPayload {
   const claims = decodedPayload(encodedPayload);
@@ -241,7 +243,8 @@ function decodedPayload(encodedPayload: string): unknown {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(
       Buffer.from(encodedPayload, 'base64url'),
     );
-    return JSON.parse(text);
+    // A claim named twice: jose, like JSON.parse, keeps the last, another verifier the first.
+    return parseJson(text);
   } catch (cause) {
     throw new errors.JWTInvalid('JWT Claims Set must be a top-level JSON object', { cause });
   }

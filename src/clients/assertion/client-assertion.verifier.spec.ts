@@ -1,5 +1,12 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import {
+  CompactSign,
+  SignJWT,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  type CryptoKey,
+} from 'jose';
 import type { ChallengeStore } from '../../challenges/challenge-store';
 import type { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
@@ -117,6 +124,27 @@ describe('ClientAssertionVerifier (RFC 7523 §3)', () => {
     [{ sub: 'someone' }, 'client_assertion iss and sub must both be the client_id'],
   ])('refuses %j', async (claims, description) => {
     expect(await refusal(await sign(claims))).toBe(description);
+  });
+
+  it('refuses a claim named twice, naming it: another verifier may read the first', async () => {
+    const claims = {
+      iss: 'agent',
+      sub: 'agent',
+      aud: ISSUER,
+      iat: NOW,
+      exp: NOW + 60,
+      jti: 'twice',
+    };
+    const text = JSON.stringify(claims).replace('{', '{"sub":"someone-else",');
+    const assertion = await new CompactSign(new TextEncoder().encode(text))
+      .setProtectedHeader({ alg: 'ES256' })
+      .sign(privateKey);
+    expect(await refusal(assertion)).toBe('client_assertion names member "sub" twice');
+    // The same claims, each once, are accepted.
+    const once = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
+      .setProtectedHeader({ alg: 'ES256' })
+      .sign(privateKey);
+    await expect(verifier.verify(client, once)).resolves.toBeUndefined();
   });
 
   it('allows 30 s of clock skew on exp, iat and nbf', async () => {

@@ -13,6 +13,7 @@ import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { InvalidClient } from '../../platform/errors/protocol-error';
 import { DomainEvents } from '../../platform/events/domain-events';
+import { DuplicateMemberName } from '../../platform/http/json-duplicate-names';
 import { CLIENT_ASSERTION_ALGS } from '../../protocol-rules/client-jwks';
 import { profileSigningAlgs } from '../../protocol-rules/client-profile';
 import { clientLabel, type OAuthClient } from '../oauth-client';
@@ -181,6 +182,9 @@ function refused(description: string, reason: string): InvalidClient {
 
 /** jose's verdict on the claims, the algorithm or the form. */
 function claimsRefusal(error: errors.JOSEError): InvalidClient {
+  if (error instanceof errors.JWTInvalid && error.cause instanceof DuplicateMemberName) {
+    return refused(`client_assertion ${error.cause.message}`, 'malformed');
+  }
   if (error instanceof errors.JWTExpired) return refused('client_assertion expired', 'expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.reason === 'missing') {

@@ -17,6 +17,7 @@ import { usesPrivateKeyJwt, type OAuthClient } from '../../clients/oauth-client'
 import { ServerConfig } from '../../config/sections/server.config';
 import { Clock } from '../../platform/clock/clock';
 import { InvalidClient, InvalidRequest } from '../../platform/errors/protocol-error';
+import { DuplicateMemberName } from '../../platform/http/json-duplicate-names';
 import {
   REQUEST_OBJECT_SIGNING_ALGS,
   isRequestObjectAudience,
@@ -266,9 +267,17 @@ function unsignedClaims(client: OAuthClient, requestObject: string): JWTPayload 
   }
   try {
     return claimsSet(payload);
-  } catch {
-    throw refused('request claims must be a JSON object', 'malformed');
+  } catch (error) {
+    throw claimsFormRefusal(error);
   }
+}
+
+/** claimsSet's refusal: a member named twice (named), or no JSON object. */
+function claimsFormRefusal(error: unknown): InvalidRequestObject {
+  if (error instanceof Error && error.cause instanceof DuplicateMemberName) {
+    return refused(`request object ${error.cause.message}`, 'malformed');
+  }
+  return refused('request claims must be a JSON object', 'malformed');
 }
 
 function numericDate(claims: JWTPayload, claim: 'exp' | 'nbf' | 'iat'): number | undefined {
@@ -339,8 +348,6 @@ function formRefusal(error: errors.JOSEError): InvalidRequestObject {
       'malformed',
     );
   }
-  if (error instanceof errors.JWTInvalid) {
-    return refused('request claims must be a JSON object', 'malformed');
-  }
+  if (error instanceof errors.JWTInvalid) return claimsFormRefusal(error);
   return refused('request object is invalid', 'malformed');
 }

@@ -9,7 +9,14 @@
 import type { KeyObject } from 'node:crypto';
 import { generateKeyPairSync } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
-import { SignJWT, decodeJwt, generateKeyPair, type CryptoKey, type JWTPayload } from 'jose';
+import {
+  CompactSign,
+  SignJWT,
+  decodeJwt,
+  generateKeyPair,
+  type CryptoKey,
+  type JWTPayload,
+} from 'jose';
 import {
   federatedSubject,
   workloadSubject,
@@ -262,6 +269,24 @@ describe('JWT-bearer grant (RFC 7523 §2.1, ID-JAG)', () => {
     expect(await refusal(await grant('not.a.jwt'))).toEqual(
       invalidGrant('assertion must be one compact JWS'),
     );
+  });
+
+  it('refuses an assertion that names a claim twice, naming it: the issuer’s other relying parties may read the first', async () => {
+    const claims = JSON.stringify({
+      ...idp.idJagClaims(issuer, AGENT.id),
+      resource: CALENDAR,
+      scope: 'api profile',
+    });
+    const sign = (text: string) =>
+      new CompactSign(new TextEncoder().encode(text))
+        .setProtectedHeader({ alg: 'ES256', kid: KID, typ: 'oauth-id-jag+jwt' })
+        .sign(idp.privateKey);
+    const twice = await sign(claims.replace('{', '{"sub":"someone-else",'));
+    expect(await refusal(await grant(twice))).toEqual(
+      invalidGrant('The assertion names member "sub" twice'),
+    );
+    // The same claims, each named once, are granted.
+    expect((await grant(await sign(claims))).status).toBe(200);
   });
 
   it('refuses a scope beyond the assertion (invalid_scope) and another resource (invalid_target)', async () => {

@@ -10,6 +10,7 @@
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import {
+  CompactSign,
   SignJWT,
   UnsecuredJWT,
   decodeJwt,
@@ -161,6 +162,21 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
   }
 
   const unsigned = (claims: JWTPayload) => new UnsecuredJWT(claims).encode();
+
+  /** The claims as JSON text that names `member` a second time, first with `value`. */
+  const twice = (claims: JWTPayload, member: string, value: string) =>
+    JSON.stringify(claims).replace('{', `{${JSON.stringify(member)}:${JSON.stringify(value)},`);
+
+  /** `text` as the claims of a request object signed like `sign`'s. */
+  function signText(text: string, with_: Key): Promise<string> {
+    return new CompactSign(new TextEncoder().encode(text))
+      .setProtectedHeader({
+        alg: with_.jwk.alg as string,
+        kid: with_.jwk.kid,
+        typ: 'oauth-authz-req+jwt',
+      })
+      .sign(with_.privateKey);
+  }
 
   /** GET /authorize with `query` (JSON errors), from the signed-in agent. */
   function authorize(query: Record<string, string>) {
@@ -407,6 +423,24 @@ describe('request objects (RFC 9101) at /authorize and /par', () => {
         async () =>
           sign(claimsFor(jar, { request_uri: 'https://rp.example/request.jwt' }).claims, es256),
         'A request object must not contain request or request_uri',
+      ],
+      [
+        'a claim named twice, signed: another reader of the object may keep the first',
+        async () =>
+          signText(
+            twice(claimsFor(jar).claims, 'redirect_uri', 'https://elsewhere.example/cb'),
+            es256,
+          ),
+        'request object names member "redirect_uri" twice',
+      ],
+      [
+        'a claim named twice, unsigned (alg none)',
+        () => {
+          const header = Buffer.from('{"alg":"none"}').toString('base64url');
+          const text = twice(claimsFor(jar).claims, 'state', 'other-state');
+          return Promise.resolve(`${header}.${Buffer.from(text).toString('base64url')}.`);
+        },
+        'request object names member "state" twice',
       ],
       [
         'not a JWT',
