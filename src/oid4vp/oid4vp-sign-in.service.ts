@@ -15,6 +15,7 @@ import { ServerConfig } from '../config/sections/server.config';
 import { Clock } from '../platform/clock/clock';
 import { InvalidRequest, NotFound, ProtocolError } from '../platform/errors/protocol-error';
 import { DomainEvents } from '../platform/events/domain-events';
+import { DuplicateMemberName, parseJson } from '../platform/http/json-duplicate-names';
 import { ProofVerified } from '../proofs/proof.events';
 import type { SessionIdentity } from '../sessions/session';
 import { credentialSubjectHash, keptClaims } from './credential-subject';
@@ -337,8 +338,12 @@ export class Oid4vpSignIn {
           keyManagementAlgorithms: ['ECDH-ES'],
           contentEncryptionAlgorithms: ENC_VALUES,
         });
-        fields = JSON.parse(new TextDecoder().decode(plaintext)) as WalletResponse;
-      } catch {
+        fields = parseJson(new TextDecoder().decode(plaintext)) as WalletResponse;
+      } catch (error) {
+        // Two `vp_token`s or `state`s: whichever one the wallet meant, we would not know it.
+        if (error instanceof DuplicateMemberName) {
+          throw new InvalidRequest(`The encrypted response ${error.message}`);
+        }
         throw new InvalidRequest('The response could not be decrypted with this request’s key');
       }
       if (fields.state !== undefined && fields.state !== kid) {
@@ -582,8 +587,10 @@ function presentationOf(
   let token = vpToken;
   if (typeof token === 'string') {
     try {
-      token = JSON.parse(token);
-    } catch {
+      token = parseJson(token);
+    } catch (error) {
+      if (error instanceof DuplicateMemberName)
+        throw new InvalidRequest(`vp_token ${error.message}`);
       throw new InvalidRequest('vp_token must be a JSON object of presentations');
     }
   }

@@ -7,6 +7,7 @@ import { Oid4vpConfig, type TrustedIssuer } from '../config/sections/oid4vp.conf
 import { LruCache } from '../platform/cache/lru-cache';
 import { Clock } from '../platform/clock/clock';
 import { InvalidRequest } from '../platform/errors/protocol-error';
+import { DuplicateMemberName, parseJson } from '../platform/http/json-duplicate-names';
 import { type PresentationMatch, compileQueryMatch } from './dcql-match';
 import { InvalidPresentation, type PresentationCheck } from './oid4vp.errors';
 import { disclosuresReferenced } from './sd-jwt-disclosures';
@@ -157,6 +158,7 @@ export class PresentationVerifier {
       if (header.typ !== KB_JWT_TYPE || typeof header.alg !== 'string') fail('key_binding');
       const key = await this.holderKey(holderJwk, header.alg);
       const { payload } = await compactVerify(kbJwt, key, { algorithms: SIGNATURE_ALGORITHMS });
+      // Its members each named once: decode() refused the presentation otherwise.
       claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
     } catch (error) {
       if (error instanceof InvalidPresentation) throw error;
@@ -253,8 +255,8 @@ type ParsedQuery = { readonly match: PresentationMatch } | { readonly dcqlQuery:
 
 /**
  * RFC 9901 §4: the SD-JWT and its disclosures, each hashed by the library (its synchronous
- * decoder: the same steps as SDJwt.fromEncode, without a promise per disclosure); a malformed one
- * is 400.
+ * decoder: the same steps as SDJwt.fromEncode, without a promise per disclosure); a malformed one,
+ * or one with a JSON part that names a member twice, is 400.
  */
 function decode(presented: string, issuerJwt: string) {
   let sdJwt: ReturnType<typeof decodeSdJwtSync>;
@@ -269,5 +271,32 @@ function decode(presented: string, issuerJwt: string) {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw new InvalidRequest('The presentation is not a well-formed SD-JWT');
   }
+  const repeated = repeatedMember(presented);
+  if (repeated !== undefined) throw new InvalidRequest(repeated);
   return { sdJwt, header };
+}
+
+/**
+ * I-JSON (RFC 7493 §2.3) in each JSON part of a presentation: the issuer-signed claims, each
+ * disclosure, the key-binding JWT's claims. @sd-jwt/decode and jose read them with JSON.parse,
+ * which keeps the last of two members of one name, where the wallet or another verifier may
+ * read the first. The refusal naming the part and the member, or undefined.
+ */
+function repeatedMember(presented: string): string | undefined {
+  const parts = presented.split('~');
+  const encoded: Array<[string, string | undefined]> = [
+    ['The credential', parts[0].split('.')[1]],
+    ...parts.slice(1, -1).map((part): [string, string] => ['A disclosure', part]),
+    ['The key-binding JWT', parts[parts.length - 1].split('.')[1]],
+  ];
+  for (const [subject, part] of encoded) {
+    if (part === undefined || part === '') continue;
+    try {
+      parseJson(Buffer.from(part, 'base64url').toString('utf8'));
+    } catch (error) {
+      if (error instanceof DuplicateMemberName) return `${subject} ${error.message}`;
+      // Anything else is not JSON: the checks that read the part refuse it.
+    }
+  }
+  return undefined;
 }

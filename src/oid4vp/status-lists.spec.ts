@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list';
-import { type JWK, SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
+import { CompactSign, type JWK, SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
 import type { Oid4vpConfig, TrustedIssuer } from '../config/sections/oid4vp.config';
 import type { ServerConfig } from '../config/sections/server.config';
 import { Clock } from '../platform/clock/clock';
@@ -235,6 +235,26 @@ describe('StatusLists', () => {
       fetcher.fail(new OutboundFetchError('done'));
     },
   );
+
+  it('refuses (revoked) a list whose payload names a member twice, naming it: another verifier may read the first', async () => {
+    const lists = statusLists();
+    const refused = lists.statusOf(URI, 1, signer.issuer);
+    // The token's own payload (entry 1 revoked), then a second status_list: every entry valid.
+    const token = await statusListToken(signer, now());
+    const payload = Buffer.from(token.split('.')[1], 'base64url').toString('utf8');
+    const allValid = new StatusList([0, 0, 0, 0, 0, 0, 0, 0], 1);
+    const second = JSON.stringify({ bits: 1, lst: allValid.compressStatusList() });
+    const twice = await new CompactSign(
+      new TextEncoder().encode(payload.replace(/}$/, `,"status_list":${second}}`)),
+    )
+      .setProtectedHeader({ alg: 'ES256', typ: 'statuslist+jwt', kid: signer.privateJwk.kid })
+      .sign(await importJWK(signer.privateJwk, 'ES256'));
+    fetcher.answer(twice);
+    await expect(refused).rejects.toEqual(new InvalidPresentation('revoked'));
+    expect(Logger.prototype.warn).toHaveBeenCalledWith(
+      'status list of issuer.example unusable: its payload names member "status_list" twice',
+    );
+  });
 
   it('keeps a list per issuer: a list another issuer signed never answers for this one', async () => {
     const lists = statusLists();

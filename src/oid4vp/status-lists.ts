@@ -4,6 +4,7 @@ import { ServerConfig } from '../config/sections/server.config';
 import { ExpiringCache } from '../platform/cache/expiring-cache';
 import { Clock } from '../platform/clock/clock';
 import { SingleFlight } from '../platform/concurrency/single-flight';
+import { DuplicateMemberName, parseJson } from '../platform/http/json-duplicate-names';
 import { GuardedFetcher, OutboundFetchError } from '../platform/http/outbound/guarded-fetcher';
 import { operatorUrlProblem } from '../protocol-rules/operator-url';
 import { InvalidPresentation } from './oid4vp.errors';
@@ -118,8 +119,11 @@ export class StatusLists {
     }
     let claims: unknown;
     try {
-      claims = JSON.parse(new TextDecoder().decode(verified.payload));
-    } catch {
+      claims = parseJson(new TextDecoder().decode(verified.payload));
+    } catch (error) {
+      // Two `status_list`s: another verifier may read the other list, or another entry's bits.
+      if (error instanceof DuplicateMemberName)
+        throw new StatusListRefused(`its payload ${error.message}`);
       claims = undefined;
     }
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {

@@ -16,6 +16,7 @@ import { StatusList, createHeaderAndPayload } from '@sd-jwt/jwt-status-list';
 import {
   type CompactJWEHeaderParameters,
   CompactEncrypt,
+  CompactSign,
   SignJWT,
   generateKeyPair,
   importJWK,
@@ -255,6 +256,93 @@ describe('identity wallet refusals at the response URI', () => {
     }
   });
 
+  /** `part` of a JWS (base64url JSON) with `text` put before its first member. */
+  const withFirst = (part: string, text: string) =>
+    Buffer.from(Buffer.from(part, 'base64url').toString('utf8').replace('{', `{${text},`)).toString(
+      'base64url',
+    );
+
+  /** A JWS's header and payload, the payload given `text` as its first member, signed again. */
+  async function resigned(jws: string, text: string, privateJwk: JWK): Promise<string> {
+    const [header, payload] = jws.split('.');
+    const claims = Buffer.from(withFirst(payload, text), 'base64url');
+    const protectedHeader = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as {
+      alg: string;
+    };
+    return new CompactSign(claims)
+      .setProtectedHeader(protectedHeader)
+      .sign(await importJWK(privateJwk, 'ES256'));
+  }
+
+  it.each<[string, (presented: string, holder: Holder) => Promise<string>, string]>([
+    [
+      'its credential, signed by its issuer',
+      async (presented) => {
+        const [credential, ...rest] = presented.split('~');
+        const twice = await resigned(credential, '"vct":"urn:other:1"', DEMO_ISSUER_PRIVATE_JWK);
+        return [twice, ...rest].join('~');
+      },
+      'The credential names member "vct" twice',
+    ],
+    [
+      'a disclosure',
+      (presented) => {
+        const parts = presented.split('~');
+        parts[1] = Buffer.from('["salt","address",{"locality":"A","locality":"B"}]').toString(
+          'base64url',
+        );
+        return Promise.resolve(parts.join('~'));
+      },
+      'A disclosure names member "locality" twice',
+    ],
+    [
+      'its key-binding JWT, signed by the holder',
+      async (presented, holder) => {
+        const cut = presented.lastIndexOf('~') + 1;
+        const kb = await resigned(presented.slice(cut), '"nonce":"another"', holder.privateJwk);
+        return presented.slice(0, cut) + kb;
+      },
+      'The key-binding JWT names member "nonce" twice',
+    ],
+  ])(
+    'refuses a presentation that names a member twice in %s (invalid_request), and leaves the request pending',
+    async (_where, spoil, description) => {
+      const { agent, wallet } = await started();
+      const holder = await newHolder();
+      const presented = await presentTo(wallet, holder, await issueCredential({ holder }));
+      const refused = await post(wallet, await spoil(presented, holder));
+      expect({ status: refused.status, body: refused.body }).toEqual({
+        status: 400,
+        body: { error: 'invalid_request', error_description: description },
+      });
+      const good = await post(wallet, presented);
+      expect(good.status).toBe(200);
+      const back = new URL(good.body.redirect_uri as string);
+      await agent.get(back.pathname + back.search).expect(303);
+    },
+  );
+
+  it('refuses a vp_token form field that names a query id twice: a wallet may have meant the first', async () => {
+    const { agent, wallet } = await started();
+    const holder = await newHolder();
+    const presented = await presentTo(wallet, holder, await issueCredential({ holder }));
+    const http = () =>
+      request(listening.t.app.getHttpServer()).post('/oid4vp/response').type('form');
+    const state = wallet.payload.state!;
+    const refused = await http().send({
+      state,
+      vp_token: `{"pid":["x~"],"pid":${JSON.stringify([presented])}}`,
+    });
+    expect({ status: refused.status, body: refused.body }).toEqual({
+      status: 400,
+      body: { error: 'invalid_request', error_description: 'vp_token names member "pid" twice' },
+    });
+    const good = await http().send({ state, vp_token: JSON.stringify({ pid: [presented] }) });
+    expect(good.status).toBe(200);
+    const back = new URL(good.body.redirect_uri as string);
+    await agent.get(back.pathname + back.search).expect(303);
+  });
+
   it('spends the state with a verified answer: a second post is refused, the first sign-in stands', async () => {
     const { agent, wallet } = await started();
     const holder = await newHolder();
@@ -363,13 +451,17 @@ describe('identity wallet refusals at the response URI', () => {
   type Encrypted = Awaited<ReturnType<typeof startedEncrypted>>;
   type EncryptionKey = Parameters<CompactEncrypt['encrypt']>[0];
 
-  /** A wallet's encrypted answer, built by hand: `fields` as a JWE with `header`, to `key`. */
+  /**
+   * A wallet's encrypted answer, built by hand: `fields` (or JSON text as it is) as a JWE with
+   * `header`, to `key`.
+   */
   async function postEncrypted(
-    fields: object,
+    fields: object | string,
     header: CompactJWEHeaderParameters,
     key: EncryptionKey,
   ) {
-    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(fields)))
+    const text = typeof fields === 'string' ? fields : JSON.stringify(fields);
+    const jwe = await new CompactEncrypt(new TextEncoder().encode(text))
       .setProtectedHeader(header)
       .encrypt(key);
     return request(listening.t.app.getHttpServer())
@@ -398,6 +490,25 @@ describe('identity wallet refusals at the response URI', () => {
     const back = new URL(answered.body.redirect_uri as string);
     await begun.agent.get(back.pathname + back.search).expect(303);
     expect(await signedIn(begun.agent)).toBe(true);
+  });
+
+  it('refuses an encrypted answer that names a member twice (invalid_request), and leaves the request pending', async () => {
+    const begun = await startedEncrypted();
+    const answer = await answerFor(begun);
+    const twice = JSON.stringify(answer).replace('{', '{"vp_token":{"pid":["x~"]},');
+    const refused = await postEncrypted(twice, rightHeader(begun), begun.key);
+    expect({ status: refused.status, body: refused.body }).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_request',
+        error_description: 'The encrypted response names member "vp_token" twice',
+      },
+    });
+    expect((await begun.agent.get(`/oid4vp/requests/${begun.id}`).expect(200)).body).toEqual({
+      status: 'pending',
+    });
+    const answered = await postEncrypted(answer, rightHeader(begun), begun.key);
+    expect(answered.status).toBe(200);
   });
 
   /** A refusal's `error` and `error_description`. */
