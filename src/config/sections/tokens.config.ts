@@ -78,7 +78,10 @@ export const TOKEN_SETTINGS = settingsSection(
       default: { unset: '`<ISSUER>/api`' },
       description:
         '`aud` of access tokens when no other `resource` is asked for (RFC 8707); the resource ' +
-        '`/api` is, which every client may use.',
+        '`/api` is, which every client may use. Its RFC 9728 metadata (`/.well-known/' +
+        'oauth-protected-resource/api`) names this as its `resource`: another value than the ' +
+        'default is not the URL a client derives that document from, and a client that checks ' +
+        '(RFC 9728 §3.3; MCP clients do) will not use it to discover `/api`.',
     }),
     refreshTokenTtlSeconds: setting({
       name: 'REFRESH_TOKEN_TTL_SECONDS',
