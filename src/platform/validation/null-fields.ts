@@ -29,15 +29,33 @@ function fieldRulesOf(type: DtoClass): ReadonlyMap<string, FieldRules> {
   return rules;
 }
 
+/** Where `nullSkippedByValidation` lets a `null` through. */
+export interface NullAllowed {
+  /** Top-level fields (a JSON Merge Patch's removals, RFC 7396 §2); never a nested DTO's. */
+  readonly topLevel: boolean;
+}
+
 /**
  * The first field of a DTO instance, as its path (`response.transports`), that holds JSON `null`
  * where class-validator would not check it. `@IsOptional()` reads `null` as absent and skips the
  * field's rules (as does a `@ValidateIf` whose condition is false for it), so the handler would
  * receive a `null` the DTO's type says cannot be there, and the first `.length` on it is a 500.
  * DTOs validated nested (`@ValidateNested`) are searched too, arrays of them by index, as
- * class-validator names them. Undefined: no such field.
+ * class-validator names them. Undefined: no such field. `allowed.topLevel`: the instance's own
+ * fields may hold `null` (a handler that reads it as a removal takes it); nested ones never.
  */
-export function nullSkippedByValidation(entity: unknown, parent = ''): string | undefined {
+export function nullSkippedByValidation(
+  entity: unknown,
+  allowed: NullAllowed = { topLevel: false },
+): string | undefined {
+  return firstSkippedNull(entity, '', allowed.topLevel);
+}
+
+function firstSkippedNull(
+  entity: unknown,
+  parent: string,
+  nullAllowed: boolean,
+): string | undefined {
   if (typeof entity !== 'object' || entity === null) return undefined;
   // A parsed form is an object without a prototype: no DTO's rules.
   const prototype = Object.getPrototypeOf(entity) as { constructor?: unknown } | null;
@@ -47,13 +65,17 @@ export function nullSkippedByValidation(entity: unknown, parent = ''): string | 
   for (const [field, rules] of fieldRulesOf(type as DtoClass)) {
     const value = values[field];
     const path = parent ? `${parent}.${field}` : field;
-    if (value === null && rules.conditions.some((condition) => !condition(entity, value))) {
+    if (
+      value === null &&
+      !nullAllowed &&
+      rules.conditions.some((condition) => !condition(entity, value))
+    ) {
       return path;
     }
     if (!rules.nested) continue;
     const found = Array.isArray(value)
-      ? value.map((item, index) => nullSkippedByValidation(item, `${path}.${index}`)).find(Boolean)
-      : nullSkippedByValidation(value, path);
+      ? value.map((item, index) => firstSkippedNull(item, `${path}.${index}`, false)).find(Boolean)
+      : firstSkippedNull(value, path, false);
     if (found !== undefined) return found;
   }
   return undefined;

@@ -11,9 +11,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { InvalidRequest } from '../errors/protocol-error';
-import { markTextParameter } from './text-parameters';
+import { compileTextParameters, markTextParameter } from './text-parameters';
 import {
   IgnoreUnknownParameters,
+  MergePatch,
   RepeatableParameter,
   RequestValidationPipe,
 } from './validation.pipe';
@@ -101,6 +102,17 @@ class AuthenticationDto {
   client_id?: string;
 }
 class CombinedDto extends IntersectionType(AuthenticationDto, RepeatableDto) {}
+
+/** A JSON Merge Patch (RFC 7396 §2): a top-level field sent as null is one to remove. */
+@MergePatch()
+class PatchDto extends OuterDto {
+  @IsString()
+  name!: string;
+}
+
+/** The same, of text parameters alone: what the compiled reader reads when it can. */
+@MergePatch()
+class TextPatchDto extends TextDto {}
 
 describe('RequestValidationPipe', () => {
   const pipe = new RequestValidationPipe();
@@ -253,6 +265,55 @@ describe('RequestValidationPipe', () => {
       );
       await expect(run({ inner: { id: 'a' } }, OuterDto)).resolves.toEqual({ inner: { id: 'a' } });
     });
+  });
+
+  describe.each([
+    ['compiled', new RequestValidationPipe()],
+    ['class-validator', new RequestValidationPipe({ compiled: false })],
+  ])('null in a body marked @MergePatch() (%s)', (_, patchPipe) => {
+    const patch = (value: unknown, metatype: Type<unknown>) =>
+      patchPipe.transform(value, { type: 'body', metatype });
+
+    it('hands a top-level field sent as null to the handler, as null', async () => {
+      const text = await patch({ scope: null }, TextPatchDto);
+      expect(text).toBeInstanceOf(TextPatchDto);
+      expect(text).toEqual({ scope: null });
+      await expect(patch({ scope: 'openid' }, TextPatchDto)).resolves.toEqual({ scope: 'openid' });
+      await expect(
+        patch({ name: 'a', inner: null, list: null, only_with_return_to: null }, PatchDto),
+      ).resolves.toEqual({ name: 'a', inner: null, list: null, only_with_return_to: null });
+    });
+
+    it('refuses it inside a field, as every other body does', async () => {
+      expect(await refusal(patch({ name: 'a', inner: { id: 'a', note: null } }, PatchDto))).toBe(
+        'inner.note must not be null: leave it out instead',
+      );
+      expect(
+        await refusal(patch({ name: 'a', list: [{ id: 'a' }, { id: 'b', note: null }] }, PatchDto)),
+      ).toBe('list.1.note must not be null: leave it out instead');
+    });
+
+    it('leaves a required field’s refusal as it was, and an unknown field’s', async () => {
+      expect(await refusal(patch({ name: null }, PatchDto))).toBe('name must be a string');
+      expect(await refusal(patch({ scope: 'openid', extra: null }, TextPatchDto))).toBe(
+        'Unknown parameter: extra',
+      );
+    });
+
+    it('still refuses it in a body not marked, a marked one’s parent included', async () => {
+      expect(await refusal(patch({ scope: null }, TextDto))).toBe(
+        'scope must not be null: leave it out instead',
+      );
+      expect(await refusal(patch({ return_to: null }, OuterDto))).toBe(
+        'return_to must not be null: leave it out instead',
+      );
+    });
+  });
+
+  it('reads a plainly valid Merge Patch of text parameters compiled, and leaves a null to the full path', () => {
+    const reader = compileTextParameters(TextPatchDto, false)!;
+    expect(reader({ scope: 'openid' })).toBeInstanceOf(TextPatchDto);
+    expect(reader({ scope: null })).toBeUndefined();
   });
 
   it('answers other failures with the first message, as invalid_request', async () => {

@@ -38,6 +38,23 @@ function ignoresUnknownParameters(type: unknown): boolean {
   );
 }
 
+const MERGE_PATCH = 'proofgate:merge-patch';
+
+/**
+ * Marks a PATCH body read as a JSON Merge Patch (RFC 7396 §2: a member whose value is null is
+ * removed from the target): a top-level field that may be left out may be sent as `null`, and
+ * the handler gets the `null`, meaning "remove it". Only at the top level: `null` inside a
+ * field's value stays refused, as it is everywhere else. Only for a body whose handler reads a
+ * `null` as a removal; every other DTO refuses `null` in a field that may be left out.
+ */
+export function MergePatch(): ClassDecorator {
+  return (target) => Reflect.defineMetadata(MERGE_PATCH, true, target);
+}
+
+function isMergePatch(type: unknown): boolean {
+  return typeof type === 'function' && Reflect.getMetadata(MERGE_PATCH, type) === true;
+}
+
 /** The name of `RepeatableParameter`'s rule: how the pipe knows a field accepts repeats. */
 const REPEATABLE_PARAMETER = 'isRepeatableParameter';
 
@@ -179,12 +196,14 @@ function nullRefusal(path: string): ValidationError {
 
 /**
  * The one global pipe (registered as APP_PIPE): refuses repeated parameters in every query and
- * body, and `null` in a field that may be left out (at any depth: `null-fields.ts`), then
+ * body, and `null` in a field that may be left out (at any depth: `null-fields.ts`; but at the
+ * top level of a body marked `@MergePatch()`, where it means "remove it"), then
  * validates and transforms DTOs (`whitelist`, `forbidNonWhitelisted` unless the DTO is
  * marked with `@IgnoreUnknownParameters()`, `transform`). Failures become `400 invalid_request`
  * naming the first offending parameter, never its value. A DTO made only of text parameters
  * (the OAuth endpoints') is built without class-transformer and class-validator when the request
- * is plainly valid (`compileTextParameters`); anything else goes through them.
+ * is plainly valid (`compileTextParameters`); anything else goes through them. The compiled
+ * reader never takes a `null` (it is not text): a Merge Patch's removal goes the full way.
  */
 export class RequestValidationPipe extends ValidationPipe {
   private readonly readers = new Map<Type<unknown>, TextParametersReader | null>();
@@ -228,7 +247,9 @@ export class RequestValidationPipe extends ValidationPipe {
     object: object,
     options?: ValidatorOptions,
   ): Promise<ValidationError[]> | ValidationError[] {
-    const nullField = nullSkippedByValidation(object);
+    const nullField = nullSkippedByValidation(object, {
+      topLevel: isMergePatch(object.constructor),
+    });
     if (nullField !== undefined) return [nullRefusal(nullField)];
     return super.validate(
       object,
