@@ -199,11 +199,15 @@ export interface NewClient extends OptionalClientMetadata {
   readonly scope?: string;
 }
 
+/** A client's metadata: what `PATCH /admin/v1/clients/{id}` may change (not its id, type or keys). */
+export type ClientMetadata = Omit<NewClient, 'clientId' | 'public' | 'jwks' | 'jwksUri'>;
+
 /**
  * What `PATCH /admin/v1/clients/{id}` may change: the metadata, not the id, the type (public or
- * confidential), the secret or the keys.
+ * confidential), the secret or the keys. A field set to `null` is removed (RFC 7396 §2): the
+ * client is then as `add` registers one without it (`mergedClient`).
  */
-export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'public' | 'jwks' | 'jwksUri'>>;
+export type ClientChanges = { readonly [F in keyof ClientMetadata]?: ClientMetadata[F] | null };
 
 /** Each metadata field of ClientChanges by its API name (RFC 7591's, or the admin API's own). */
 export const CLIENT_METADATA_NAMES = {
@@ -351,13 +355,22 @@ export class ClientAdministration {
     call: AdminCall,
     expectedRevision?: number,
   ): Promise<RegisteredClient> {
-    const changed = (Object.keys(CLIENT_METADATA_NAMES) as (keyof ClientChanges)[])
-      .filter((name) => changes[name] !== undefined)
-      .map((name) => CLIENT_METADATA_NAMES[name]);
+    const named = (values: (value: unknown) => boolean) =>
+      (Object.keys(CLIENT_METADATA_NAMES) as (keyof ClientChanges)[])
+        .filter((name) => values(changes[name]))
+        .map((name) => CLIENT_METADATA_NAMES[name])
+        .join(' ');
+    const changed = named((value) => value !== undefined && value !== null);
+    const removed = named((value) => value === null);
     return this.audit.around(
       call,
       'clients.update',
-      { client_id: clientId, changed: changed.join(' '), ...privilegesOf(changes, false) },
+      {
+        client_id: clientId,
+        changed,
+        ...(removed === '' ? {} : { removed }),
+        ...privilegesOf(changedPrivileges(changes), false),
+      },
       () => this.replaceMetadata(clientId, changes, expectedRevision),
     );
   }
@@ -375,7 +388,7 @@ export class ClientAdministration {
         `client ${clientId} registered itself: its metadata is its own (remove it, or let it expire)`,
       );
     }
-    const wanted: NewClient = { ...this.asNewClient(existing), ...changes };
+    const wanted = mergedClient(this.asNewClient(existing), changes);
     // A confidential client without keys has a secret: the entry's check needs one to say so,
     // and none is stored from here (its secrets stay as they are: replaceIfPresent keeps them).
     const secretless = existing.type === 'public' || usesPrivateKeyJwt(existing);
@@ -871,6 +884,42 @@ export class ClientAdministration {
       expired: !isLive(client, this.clock.now().getTime()),
     };
   }
+}
+
+/**
+ * `changes` made to `client` as RFC 7396 §2 merges a patch: a field set to `null` removed, any
+ * other set; what `add` takes of a request that left the field out (`newClientOf`: no redirect
+ * URIs, not first-party) stands for a removed one that a client always has. The result is checked
+ * as a new client is, so a removal its grants or profile need is refused in the words of a POST
+ * without it.
+ */
+function mergedClient(client: NewClient, changes: ClientChanges): NewClient {
+  const fields: Partial<Record<keyof NewClient, unknown>> = { ...client };
+  for (const [name, value] of Object.entries(changes) as [keyof ClientChanges, unknown][]) {
+    if (value === null) delete fields[name];
+    else if (value !== undefined) fields[name] = value;
+  }
+  // Each value is `client`'s or one of `changes`, whose types are NewClient's own.
+  const merged = fields as Partial<NewClient>;
+  return {
+    ...merged,
+    clientId: client.clientId,
+    public: client.public,
+    redirectUris: merged.redirectUris ?? [],
+    firstParty: merged.firstParty === true,
+  };
+}
+
+/**
+ * The privileges a change names, as `privilegesOf` reads them: one removed is none (no admin
+ * scopes; not a receiver), so that taking it away stands out as giving it does.
+ */
+function changedPrivileges(changes: ClientChanges): Pick<NewClient, 'adminScopes' | 'ssfReceiver'> {
+  const { adminScopes, ssfReceiver } = changes;
+  return {
+    ...(adminScopes === undefined ? {} : { adminScopes: adminScopes ?? [] }),
+    ...(ssfReceiver === undefined ? {} : { ssfReceiver: ssfReceiver ?? false }),
+  };
 }
 
 /**

@@ -156,7 +156,7 @@ export class ClientsAdminController {
   @Patch(':clientId')
   @AdminChange(
     'clients.update',
-    "Change an operator-added client's metadata (RFC 7591 names; If-Match required); its id, type, secret and keys stay",
+    "Change an operator-added client's metadata (RFC 7591 names; null removes one; If-Match required); its id, type, secret and keys stay",
     AdminClientDto,
     CLIENT_ID,
   )

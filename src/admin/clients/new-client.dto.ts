@@ -14,9 +14,12 @@ import type { ClientJwks } from '../../clients/oauth-client';
 import {
   CLIENT_METADATA_NAMES,
   type ClientChanges,
+  type ClientMetadata,
   type NewClient,
 } from './client-administration.service';
 import { InvalidRequest } from '../../platform/errors/protocol-error';
+import { ApiMergePatch } from '../../platform/openapi/api-decorators';
+import { MergePatch } from '../../platform/validation/validation.pipe';
 import { definedFields } from '../io/defined-fields';
 
 const optional = (description: string, example?: unknown) =>
@@ -221,20 +224,33 @@ export function newClientOf(body: NewClientDto): NewClient {
   };
 }
 
-/** `PATCH /admin/v1/clients/{id}`: the metadata fields of a new client, each optional. */
+/**
+ * `PATCH /admin/v1/clients/{id}`: the metadata fields of a new client, each optional, read as a
+ * JSON Merge Patch (RFC 7396 §2): a field sent as `null` is removed, the client then checked as
+ * `POST` checks one without it. `null` is taken at the top level only (`@MergePatch()`).
+ */
+@ApiMergePatch('null: removes it, as if POST had left it out')
+@MergePatch()
 export class ClientChangesDto extends PartialType(
   OmitType(NewClientDto, ['client_id', 'token_endpoint_auth_method', 'jwks', 'jwks_uri'] as const),
 ) {}
 
-/** The changes as the service takes them: the fields the caller named, and only those. */
+/** ClientChangesDto as the pipe hands it over: a field may hold the `null` that removes it. */
+type ClientPatch = { readonly [F in keyof ClientChangesDto]?: ClientChangesDto[F] | null };
+
+/**
+ * The changes as the service takes them: the fields the caller named, and only those, a `null`
+ * kept (it removes the field).
+ */
 export function clientChangesOf(body: ClientChangesDto): ClientChanges {
-  return metadataOf(body);
+  const patch: ClientPatch = body;
+  return definedFields<ClientChanges, ClientPatch>(patch, CLIENT_METADATA_NAMES);
 }
 
 /**
  * The metadata fields named in `body`, by the service's names (a new client's redirect URIs and
  * first-party mark, set before these, come out the same).
  */
-function metadataOf(body: ClientChangesDto): ClientChanges {
-  return definedFields<ClientChanges, ClientChangesDto>(body, CLIENT_METADATA_NAMES);
+function metadataOf(body: NewClientDto): Partial<ClientMetadata> {
+  return definedFields<ClientMetadata, NewClientDto>(body, CLIENT_METADATA_NAMES);
 }

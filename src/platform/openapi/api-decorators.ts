@@ -8,8 +8,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiProperty,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  DECORATORS,
+  type ApiPropertyOptions,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from './error-response.dto';
 
@@ -76,4 +79,25 @@ export function ApiHtmlPage(description = 'HTML page') {
     ApiProduces('text/html'),
     ApiOkResponse({ description, content: { 'text/html': { schema: { type: 'string' } } } }),
   );
+}
+
+/**
+ * Documents every field of a JSON Merge Patch body (a DTO marked `@MergePatch()`, RFC 7396 §2)
+ * as nullable, its description ending with what `null` does (`removal`): the fields the class
+ * documents itself and those it inherits (a mapped type's).
+ */
+export function ApiMergePatch(removal: string): ClassDecorator {
+  return (target) => {
+    const prototype = target.prototype as object;
+    const fields = (Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES_ARRAY, prototype) ??
+      []) as string[];
+    // Listed as `:<field>`.
+    for (const field of fields.map((key) => key.slice(1))) {
+      const property = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, prototype, field) as
+        ApiPropertyOptions | undefined;
+      const said = property?.description;
+      const description = said === undefined ? removal : `${said}. ${removal}`;
+      ApiProperty({ ...property, nullable: true, description })(prototype, field);
+    }
+  };
 }

@@ -833,6 +833,163 @@ describe('the admin API (/admin/v1)', () => {
       expect(current.body.client_name).toBe('From the CLI');
     });
 
+    /** PATCHes the client `clientId` as it reads now (If-Match: its current ETag). */
+    async function patchClient(clientId: string, body: Record<string, unknown>) {
+      const read = await t.http().get(`/admin/v1/clients/${clientId}`).set(as(reader));
+      return t
+        .http()
+        .patch(`/admin/v1/clients/${clientId}`)
+        .set(as(admin))
+        .set('If-Match', read.headers.etag)
+        .send(body);
+    }
+
+    it('removes a field PATCH sends as null (RFC 7396 §2): gone from GET, the stored client and /token', async () => {
+      const created = await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({
+          client_id: 'trimmed-app',
+          client_name: 'Trimmed',
+          grant_types: ['client_credentials'],
+          logo_uri: 'https://trimmed.example/logo.png',
+          policy_uri: 'https://trimmed.example/privacy',
+          scope: 'account',
+          first_party: true,
+          require_pkce: false,
+        });
+      expect(created.status).toBe(201);
+      const trimmed = { id: 'trimmed-app', secret: created.body.client_secret as string };
+      // Held to its scope (and so read into this instance's client cache).
+      expectRefusal(
+        await tokenRequest(trimmed, { scope: 'api' }),
+        400,
+        'invalid_scope',
+        "api: outside this client's registered scope (account)",
+      );
+
+      const changed = await patchClient('trimmed-app', {
+        logo_uri: null,
+        scope: null,
+        first_party: null,
+        require_pkce: null,
+        client_name: 'Still trimmed',
+      });
+      expect(changed.status).toBe(200);
+      const shown = await t.http().get('/admin/v1/clients/trimmed-app').set(as(reader));
+      expect(shown.headers.etag).toBe(changed.headers.etag);
+      for (const answer of [changed, shown]) {
+        expect(answer.body).toMatchObject({
+          client_name: 'Still trimmed',
+          policy_uri: 'https://trimmed.example/privacy',
+          // Booleans removed are their defaults, as a POST without them gets.
+          first_party: false,
+          require_pkce: true,
+        });
+        expect(answer.body).not.toHaveProperty('logo_uri');
+        expect(answer.body).not.toHaveProperty('scope');
+      }
+      const stored = await t.connection.db!.collection('oauth_clients').findOne({
+        _id: 'trimmed-app' as never,
+      });
+      expect(stored).toMatchObject({ name: 'Still trimmed' });
+      for (const gone of ['logoUri', 'scope', 'firstParty', 'requirePkce']) {
+        expect(stored).not.toHaveProperty(gone);
+      }
+      // Without a scope, it may ask for any the server grants it, at once on this instance.
+      const granted = await tokenRequest(trimmed, { scope: 'api' });
+      expect(granted.status).toBe(200);
+      expect(granted.body.scope).toBe('api');
+
+      const trail = await t
+        .http()
+        .get('/admin/v1/audit')
+        .query({ action: 'clients.update', limit: 1000 })
+        .set(as(reader));
+      expect(
+        (trail.body.items as Array<{ targets: Record<string, string> }>)
+          .map((record) => record.targets)
+          .filter((targets) => targets.client_id === 'trimmed-app'),
+      ).toEqual([
+        {
+          client_id: 'trimmed-app',
+          changed: 'client_name',
+          removed: 'first_party require_pkce logo_uri scope',
+        },
+      ]);
+    });
+
+    it("refuses to remove what the client's grants need, in the words of a POST without it", async () => {
+      const created = await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({ client_id: 'redirecting-app', redirect_uris: ['https://redirecting.example/cb'] })
+        .expect(201);
+      expect(created.body.grant_types).toEqual(['authorization_code', 'refresh_token']);
+      /** What POST answers for a client of these fields: a refusal, in its words. */
+      const postRefusal = async (fields: Record<string, unknown>) => {
+        const refused = await t
+          .http()
+          .post('/admin/v1/clients')
+          .set(as(admin))
+          .send({ client_id: 'redirectless-app', ...fields });
+        expect(refused.status).toBe(400);
+        return refused.body.error_description as string;
+      };
+      // The authorization code grant comes back through a redirect: it needs one.
+      expectRefusal(
+        await patchClient('redirecting-app', { redirect_uris: null }),
+        400,
+        'invalid_request',
+        await postRefusal({ grant_types: created.body.grant_types }),
+      );
+      // Without its grant types too, the grants are the default ones, as a POST gets them.
+      expectRefusal(
+        await patchClient('redirecting-app', { redirect_uris: null, grant_types: null }),
+        400,
+        'invalid_request',
+        await postRefusal({}),
+      );
+      const after = await t.http().get('/admin/v1/clients/redirecting-app').set(as(reader));
+      expect(after.headers.etag).toBe(created.headers.etag);
+    });
+
+    it('takes null at the top level of PATCH alone: not in POST, not inside a field, not for what PATCH never takes', async () => {
+      expectRefusal(
+        await t
+          .http()
+          .post('/admin/v1/clients')
+          .set(as(admin))
+          .send({ client_id: 'null-in-post', grant_types: ['client_credentials'], logo_uri: null }),
+        400,
+        'invalid_request',
+        'logo_uri must not be null: leave it out instead',
+      );
+      const created = await t
+        .http()
+        .post('/admin/v1/clients')
+        .set(as(admin))
+        .send({ client_id: 'null-patched', redirect_uris: ['https://null.example/cb'] })
+        .expect(201);
+      const refusals: [Record<string, unknown>, string][] = [
+        [
+          { redirect_uris: ['https://null.example/cb', null] },
+          'each value in redirect_uris must be a string',
+        ],
+        [{ jwks: { keys: null } }, 'Unknown parameter: jwks'],
+        [{ client_id: null }, 'Unknown parameter: client_id'],
+        [{ token_endpoint_auth_method: null }, 'Unknown parameter: token_endpoint_auth_method'],
+      ];
+      for (const [body, description] of refusals) {
+        expectRefusal(await patchClient('null-patched', body), 400, 'invalid_request', description);
+      }
+      // Nothing was changed.
+      const after = await t.http().get('/admin/v1/clients/null-patched').set(as(reader));
+      expect(after.headers.etag).toBe(created.headers.etag);
+    });
+
     it('refuses what clients add refuses, with 400 invalid_request', async () => {
       const refused = await t
         .http()

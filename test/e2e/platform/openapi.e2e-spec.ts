@@ -11,6 +11,8 @@ import { useTestApp } from '../../support/use-test-app';
 interface Schema {
   $ref?: string;
   type?: string;
+  nullable?: boolean;
+  description?: string;
   properties?: Record<string, Schema>;
   items?: Schema;
   oneOf?: Schema[];
@@ -173,6 +175,26 @@ describe('GET /docs (OpenAPI)', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('documents the fields of a JSON Merge Patch body (RFC 7396 §2) as nullable, null removing one; no other body’s', () => {
+    const nullable: string[] = [];
+    for (const [operation, { requestBody }] of operations()) {
+      for (const { schema } of Object.values(requestBody?.content ?? {})) {
+        for (const [name, property] of Object.entries(component(schema).properties ?? {})) {
+          if (property.nullable !== true) continue;
+          nullable.push(`${operation} ${name}`);
+          expect(property.description).toMatch(/\. null: removes it, as if POST had left it out$/);
+        }
+      }
+    }
+    const patch = 'patch /admin/v1/clients/{clientId}';
+    const [, operation] = operations().find(([name]) => name === patch)!;
+    const fields = Object.keys(
+      component(operation.requestBody!.content['application/json'].schema).properties!,
+    );
+    expect(fields).toEqual(expect.arrayContaining(['scope', 'logo_uri', 'redirect_uris']));
+    expect(nullable).toEqual(fields.map((name) => `${patch} ${name}`));
   });
 
   it('declares the form encoding of the form endpoints', () => {
