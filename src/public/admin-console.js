@@ -276,11 +276,24 @@
   }
 
   /**
-   * RFC 7591 §2 scope, as the admin API takes it: PATCH refuses an empty one (and null), so a
-   * client's scope, once set, can be narrowed here but not taken away.
+   * RFC 7591 §2 scope, as the admin API takes it: absent, any. An edit that empties a client's
+   * scope sends null (`patchOf`), which removes it.
    */
   const SCOPE_HINT =
-    'The only scopes it may ask for; empty: any. Once set, it can be changed but not emptied.';
+    "The only scopes it may ask for; empty: any. Emptying a client's scope removes the limit.";
+
+  /**
+   * A PATCH of a client from its edit form's `values` (texts and lists): each one given, and null
+   * for each the operator emptied that `client` had, which removes it (RFC 7396 §2, as the admin
+   * API reads a PATCH). One empty that the client never had is left out.
+   */
+  const patchOf = (values, client) =>
+    Object.fromEntries(
+      Object.entries(values).flatMap(([name, value]) => {
+        if (value.length > 0) return [[name, value]];
+        return client[name] !== undefined && client[name].length > 0 ? [[name, null]] : [];
+      }),
+    );
 
   /** `&name=value` for each of `names` the page's parameters hold: a list's filters. */
   const queryOf = (params, names) =>
@@ -514,14 +527,19 @@
               onsubmit: (event) => {
                 event.preventDefault();
                 const form = event.target;
-                const scope = form.scope.value.split(/\s+/).filter(Boolean).join(' ');
+                const values = {
+                  client_name: form.client_name.value,
+                  redirect_uris: form.redirect_uris.value.split(/\s+/).filter(Boolean),
+                  scope: form.scope.value.split(/\s+/).filter(Boolean).join(' '),
+                };
                 run(async () => {
-                  await change('PATCH', `/admin/v1/clients/${encodeURIComponent(editing)}`, {
-                    client_name: form.client_name.value,
-                    redirect_uris: form.redirect_uris.value.split(/\s+/).filter(Boolean),
-                    // An emptied scope is sent, and the admin API's refusal shown: it takes none.
-                    ...(scope || body.scope ? { scope } : {}),
-                  });
+                  // What the admin API says of a removal the client cannot go without (its
+                  // redirect URIs, if its grants need them) is shown, as any refusal.
+                  await change(
+                    'PATCH',
+                    `/admin/v1/clients/${encodeURIComponent(editing)}`,
+                    patchOf(values, body),
+                  );
                   await go('clients');
                 });
               },
