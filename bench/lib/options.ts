@@ -108,7 +108,7 @@ export const DEFAULTS: BenchOptions = {
   skipBuild: false,
   out: '-',
   codeTtlSeconds: 300,
-  timeoutMinutes: 30,
+  timeoutMinutes: 45,
   tracing: false,
   phases: PHASE_GROUPS,
   workers: 1,
