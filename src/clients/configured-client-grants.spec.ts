@@ -29,15 +29,15 @@ describe('configuredClientGrantProblems (OAUTH_CLIENTS by the grants the service
     name: 'Web',
     redirectUris: ['https://w.example/cb'],
   };
+  const machine: ClientConfig = {
+    clientId: 'm',
+    name: 'M',
+    clientSecret: 'a-secret-1',
+    redirectUris: [],
+    grantTypes: ['client_credentials'],
+  };
 
   it('accepts clients without grant_types (the browser grants) and clients whose grants agree', () => {
-    const machine: ClientConfig = {
-      clientId: 'm',
-      name: 'M',
-      clientSecret: 'a-secret-1',
-      redirectUris: [],
-      grantTypes: ['client_credentials'],
-    };
     expect(
       configuredClientGrantProblems(
         { clients: [demo, browser, machine], demoClientIds: ['demo-agent'] },
@@ -47,13 +47,6 @@ describe('configuredClientGrantProblems (OAUTH_CLIENTS by the grants the service
   });
 
   it('holds the response_types an entry writes (RFC 7591 metadata) to what its grant types need', () => {
-    const machine: ClientConfig = {
-      clientId: 'm',
-      name: 'M',
-      clientSecret: 'a-secret-1',
-      redirectUris: [],
-      grantTypes: ['client_credentials'],
-    };
     // The browser grants (an entry without grant_types) are authorization_code and refresh_token.
     const rules: GrantTypeRules = {
       ...RULES,
