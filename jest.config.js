@@ -73,6 +73,8 @@ const common = {
     '^@proofgate/resource-server/proof-keys$':
       '<rootDir>/packages/resource-server/src/proof-keys.ts',
     '^@proofgate/resource-server/low-s$': '<rootDir>/packages/resource-server/src/low-s.ts',
+    '^@proofgate/resource-server/json-names$':
+      '<rootDir>/packages/resource-server/src/json-names.ts',
     '^wagmi/actions$': '@wagmi/core/actions',
   },
   // The kits' own install (`npm ci --prefix examples/dapp-kits`) is invisible to the tests: they

@@ -1,4 +1,4 @@
-import { DuplicateMemberName, duplicateMemberName, parseJson } from './json-duplicate-names';
+import { DuplicateMemberName, duplicateMemberName, parseJson } from './json-names';
 
 /** The scanner's precondition: the text is valid JSON. */
 function scan(text: string): string | undefined {
