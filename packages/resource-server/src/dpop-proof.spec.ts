@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { CompactSign, SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { checkDpopProof, type DpopPolicy, type ProofContext } from './dpop-proof';
 import { ProofKeys } from './proof-keys';
 import { Refused } from './refusal';
@@ -27,7 +27,12 @@ async function client() {
     new SignJWT({ htm: 'POST', htu: URL_OF_REQUEST, jti: randomUUID(), iat: NOW, ...claims })
       .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
       .sign(privateKey);
-  return { jkt: await calculateJwkThumbprint(jwk, 'sha256'), proof };
+  /** A proof signed over the payload text as written, which JSON.stringify could not write. */
+  const proofOfText = (payload: string) =>
+    new CompactSign(new TextEncoder().encode(payload))
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+      .sign(privateKey);
+  return { jkt: await calculateJwkThumbprint(jwk, 'sha256'), proof, proofOfText };
 }
 
 /** The context of a request to an authorization server's /token: no token, no bound key. */
@@ -113,5 +118,20 @@ describe('checkDpopProof', () => {
     expect(await refused({ iat: NOW - 61 })).toBe('stale_iat');
     expect(await refused({ iat: NOW + 11 })).toBe('stale_iat');
     expect(await refused({ htu: `${URL_OF_REQUEST}?query#fragment` })).toBeUndefined();
+  });
+
+  it('refuses a proof whose claims name a member twice, naming it: another reader may take the other htu', async () => {
+    const { proofOfText } = await client();
+    const claims = `"htm":"POST","jti":"${randomUUID()}","iat":${NOW}`;
+    const twice = `{"htu":"https://elsewhere.example/token",${claims},"htu":"${URL_OF_REQUEST}"}`;
+    expect(await refusalOf(checkDpopProof(atToken(await proofOfText(twice)), policy()))).toEqual({
+      error: 'invalid_dpop_proof',
+      description: 'The DPoP proof names member "htu" twice',
+      reason: 'malformed',
+    });
+    const once = `{"htu":"${URL_OF_REQUEST}",${claims}}`;
+    expect(await checkDpopProof(atToken(await proofOfText(once)), policy())).toMatchObject({
+      alg: 'ES256',
+    });
   });
 });

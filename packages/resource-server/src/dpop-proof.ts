@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { errors, type JWTPayload } from 'jose';
 import type { DpopNonceSource } from './dpop-nonces';
+import { duplicateMemberName, quotedMemberName } from './json-names';
 import type { ProofKeys } from './proof-keys';
 import { Refused, invalidDpopProof } from './refusal';
 import type { ReplayStore } from './replay-cache';
@@ -74,7 +75,7 @@ export interface CheckedProof {
  * RFC 9449 §4.3: checks the proof of a request, in the order the spec lists them: one
  * well-formed JWT, `typ` dpop+jwt, an allowed asymmetric `alg`, the signature by the public key
  * in its own `jwk` header (meeting the key rules; jose's EmbeddedJWK, which refuses a private
- * key, imports it once: ProofKeys), that key being the token's (`cnf.jkt`, §7.1) and its `alg`
+ * key, imports it once: ProofKeys), claims that name no member twice, that key being the token's (`cnf.jkt`, §7.1) and its `alg`
  * one the token's client may use, `htm`, `htu`, `iat` within the window, `ath`, and the server's
  * nonce; the token's key and `ath` only when the context names them (not at an authorization
  * server's /token or /par: §5, §10.1, where the answer's `jkt` is the key to bind). What is left
@@ -115,6 +116,12 @@ export async function checkDpopProof(
     throw invalidDpopProof(`The DPoP proof is invalid (${joseReason(error)})`).because(
       'invalid_signature',
     );
+  }
+  const repeated = repeatedClaim(proof);
+  if (repeated !== undefined) {
+    throw invalidDpopProof(
+      `The DPoP proof names member ${quotedMemberName(repeated)} twice`,
+    ).because('malformed');
   }
   const { jti, htm, htu, iat, ath, nonce } = payload;
   if (context.jkt !== undefined && jkt !== context.jkt) {
@@ -168,6 +175,18 @@ export async function checkDpopProof(
   };
   const checked = { jkt, alg, recordOnce, admitted };
   return nextNonce === undefined ? checked : { ...checked, nextNonce };
+}
+
+/**
+ * A member name the proof's claims (its payload segment, read again: jose gives no text) name
+ * twice, or undefined. JSON.parse keeps the last of two `htu`s silently, where another reader of
+ * the same proof may take the first, and hold it to another URI than this server did (I-JSON,
+ * RFC 7493 §2.3: names MUST NOT repeat). The JOSE header is left as it is: jose reads `alg`, `typ`
+ * and `jwk` from the same parse it checks them on.
+ */
+function repeatedClaim(proof: string): string | undefined {
+  const encoded = proof.slice(proof.indexOf('.') + 1, proof.lastIndexOf('.'));
+  return duplicateMemberName(Buffer.from(encoded, 'base64url').toString('utf8'));
 }
 
 /**

@@ -6,7 +6,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID, sign as signByNode } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { ProofKeys } from '@proofgate/resource-server';
-import { calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
+import { CompactSign, calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
 import request from 'supertest';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import {
@@ -313,6 +313,35 @@ describe('DPoP proof refusals at /token', () => {
       'invalid_dpop_proof',
       'The DPoP proof is invalid (signature)',
     );
+  });
+
+  it('refuses a correctly signed proof whose claims name htu twice, and leaves the code to a good proof', async () => {
+    const { code, verifier } = await obtainCode(agent, {
+      client_id: DEMO_SPA.id,
+      redirect_uri: DEMO_SPA.redirectUri,
+    });
+    const redeem = (dpop: string) =>
+      t.http().post('/token').type('form').set('DPoP', dpop).send({
+        grant_type: 'authorization_code',
+        client_id: DEMO_SPA.id,
+        code,
+        redirect_uri: DEMO_SPA.redirectUri,
+        code_verifier: verifier,
+      });
+    // JSON.parse takes the last htu (this /token); another reader of the proof, the first.
+    const claims = `"htm":"POST","jti":"${randomUUID()}","iat":${Math.floor(Date.now() / 1000)}`;
+    const payload = `{"htu":"${issuer}/userinfo",${claims},"htu":"${htu}"}`;
+    const twice = await new CompactSign(new TextEncoder().encode(payload))
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.jwk })
+      .sign(key.privateKey);
+    expectRefused(
+      await redeem(twice),
+      'invalid_dpop_proof',
+      'The DPoP proof names member "htu" twice',
+    );
+    const res = await redeem(await signProof(key, { htu }));
+    expect(res.status).toBe(200);
+    expect(decodeJwt(res.body.access_token).cnf).toEqual({ jkt: key.jkt });
   });
 
   it('refuses two DPoP headers, and a header that is not a JWT', async () => {
