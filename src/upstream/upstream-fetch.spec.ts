@@ -94,6 +94,26 @@ describe('upstreamFetch: openid-client through the SSRF guard', () => {
     expect(await once.json()).toEqual({ keys: [{ kty: 'EC', kid: 'a' }] });
   });
 
+  it('refuses a token answer whose ID token’s claims name a member twice, naming it: openid-client would take the last sub', async () => {
+    const segment = (text: string) => Buffer.from(text).toString('base64url');
+    const idToken = (claims: string) =>
+      `${segment('{"alg":"ES256","kid":"k"}')}.${segment(claims)}.${segment('signature')}`;
+    const claims = '"iss":"https://idp.corp.example","aud":"proofgate","nonce":"n"';
+    const answer = (claimsText: string) =>
+      json(200, { access_token: 't', token_type: 'Bearer', id_token: idToken(claimsText) });
+    await expect(
+      upstreamFetch(new Recording(answer(`{"sub":"alice",${claims},"sub":"mallory"}`)), operator)(
+        'https://idp.corp.example/token',
+        post('code=x'),
+      ),
+    ).rejects.toThrow(new UpstreamAnswerRefused('the answer\'s id_token names member "sub" twice'));
+    const once = await upstreamFetch(new Recording(answer(`{"sub":"alice",${claims}}`)), operator)(
+      'https://idp.corp.example/token',
+      post('code=x'),
+    );
+    expect(await once.json()).toMatchObject({ id_token: idToken(`{"sub":"alice",${claims}}`) });
+  });
+
   it('passes an answer that is not JSON (a signed user info, a form) on for openid-client to judge', async () => {
     const jwt: FetchedResponse = {
       status: 200,

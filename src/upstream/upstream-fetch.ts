@@ -34,7 +34,8 @@ export interface UpstreamFetchPolicy {
  * hosts-file resolver of platform/http/outbound, instead of the global fetch: the address each
  * host resolves to is checked and pinned, redirects are never followed, and size and time are
  * limited. In production every request is https, whatever a discovery document names. A JSON
- * answer that names a member twice is refused (UpstreamAnswerRefused).
+ * answer that names a member twice, or whose ID token's claims do, is refused
+ * (UpstreamAnswerRefused).
  */
 export function upstreamFetch(fetcher: GuardedFetcher, policy: UpstreamFetchPolicy): CustomFetch {
   return async (url: string, options: CustomFetchOptions): Promise<Response> => {
@@ -64,7 +65,7 @@ export function upstreamFetch(fetcher: GuardedFetcher, policy: UpstreamFetchPoli
 
 /**
  * An answer that names a member twice in one object, refused whatever it answers (discovery, a
- * JWK Set, tokens, user info): openid-client's JSON.parse would keep the last value silently,
+ * JWK Set, tokens, user info), as is a token answer whose ID token's claims do: openid-client's JSON.parse would keep the last value silently,
  * where the provider's other clients may read the first. The sign-in fails as an answer that makes
  * no sense does (`provider_answer_invalid`), and the log line names the member.
  */
@@ -77,16 +78,43 @@ export class UpstreamAnswerRefused extends Error {
 
 /**
  * The answer's JSON, or undefined when it is none (a JWT, a form, nothing: openid-client judges
- * those); one that names a member twice is refused (UpstreamAnswerRefused).
+ * those); one that names a member twice, in itself or in the claims of its ID token, is refused
+ * (UpstreamAnswerRefused).
  */
 function jsonOf(body: Buffer): unknown {
+  let answer: unknown;
   try {
-    return parseJson(body.toString('utf8'));
+    answer = parseJson(body.toString('utf8'));
   } catch (error) {
     if (error instanceof DuplicateMemberName) {
       throw new UpstreamAnswerRefused(`the answer ${error.message}`);
     }
     return undefined;
+  }
+  checkIdTokenClaims(answer);
+  return answer;
+}
+
+/** A compact JWS: three base64url segments (a JWE, of five, is openid-client's to judge). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*$/;
+
+/**
+ * OpenID Connect Core §3.1.3.7: the token answer's `id_token`, whose claims (`sub`, `nonce`,
+ * `aud`) openid-client parses later with JSON.parse, which keeps the last of two `sub`s silently:
+ * its payload segment is read here and refused when it names a member twice. Claims that are no
+ * JSON are left to openid-client, which refuses them.
+ */
+function checkIdTokenClaims(answer: unknown): void {
+  if (typeof answer !== 'object' || answer === null || !('id_token' in answer)) return;
+  const { id_token: idToken } = answer;
+  const segment = typeof idToken === 'string' ? COMPACT_JWS.exec(idToken)?.[1] : undefined;
+  if (segment === undefined) return;
+  try {
+    parseJson(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch (error) {
+    if (error instanceof DuplicateMemberName) {
+      throw new UpstreamAnswerRefused(`the answer's id_token ${error.message}`);
+    }
   }
 }
 

@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { join } from 'node:path';
-import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { CompactSign, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { CookieBrowser } from './cookie-browser';
 import { exitOf, freePort } from './processes';
 
@@ -298,12 +298,14 @@ function mintToken(tokens: Map<string, string>, user: string): string {
 export type TokenAnswer =
   /**
    * An ID token of these claims, over the correct ones (iss, sub, aud, nonce, iat, exp); signed
-   * with a key its JWKS does not hold when `forged`, under the kid of the one it does.
+   * with a key its JWKS does not hold when `forged`, under the kid of the one it does. `again`:
+   * members written a second time after all the others, in the payload text it signs.
    */
   | {
       readonly kind: 'id_token';
       readonly claims?: Record<string, unknown>;
       readonly forged?: boolean;
+      readonly again?: Record<string, unknown>;
     }
   /** 200 with an HTML page: an answer that is no token response. */
   | { readonly kind: 'garbage' };
@@ -383,7 +385,7 @@ export async function startScriptedOidcProvider({
         return;
       }
       const now = Math.floor(Date.now() / 1000);
-      const idToken = await new SignJWT({
+      const claims = JSON.stringify({
         iss: issuer,
         sub: code.user,
         aud: clientId,
@@ -391,7 +393,10 @@ export async function startScriptedOidcProvider({
         exp: now + 300,
         ...(code.nonce === null ? {} : { nonce: code.nonce }),
         ...script.tokenAnswer.claims,
-      })
+      });
+      const again = JSON.stringify(script.tokenAnswer.again ?? {}).slice(1, -1);
+      const payload = again === '' ? claims : `${claims.slice(0, -1)},${again}}`;
+      const idToken = await new CompactSign(new TextEncoder().encode(payload))
         .setProtectedHeader({ alg: 'ES256', kid: 'scripted' })
         .sign(script.tokenAnswer.forged ? forger.privateKey : privateKey);
       return json(res, 200, {

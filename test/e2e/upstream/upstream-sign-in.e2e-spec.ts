@@ -511,6 +511,23 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
     }
   });
 
+  it('refuses an ID token whose claims name sub twice, naming the member in the log: another reader may take the other', async () => {
+    const before = log.lines.length;
+    expect(await scriptedRefusal({ kind: 'id_token', again: { sub: 'mallory' } })).toBe(
+      UPSTREAM_REFUSALS.provider_answer_invalid,
+    );
+    const logged = log
+      .records()
+      .slice(before)
+      .map((record) => String(record.msg));
+    expect(logged).toContainEqual(
+      expect.stringMatching(
+        /^Sign-in at upstream provider scripted failed: provider_answer_invalid .*the answer's id_token names member "sub" twice/,
+      ),
+    );
+    expect(await t.app.get(AccountService).findMethod('upstream:scripted:mallory')).toBeNull();
+  });
+
   it('ends a user’s cancel at the provider (access_denied) on the login page, return_to kept', async () => {
     const browser = agent();
     const { path } = authorizeRequest();
