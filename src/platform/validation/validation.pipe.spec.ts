@@ -223,6 +223,22 @@ describe('RequestValidationPipe', () => {
       },
     );
 
+    it.each(['constructor', 'toString', '__proto__'])(
+      'refuses %s in a nested DTO and in a list of them, with the path',
+      async (name) => {
+        const inner = JSON.parse(`{"inner":{"id":"a","${name}":"x"}}`) as unknown;
+        expect(await refusal(run(inner, OuterDto))).toBe(`Unknown parameter: inner.${name}`);
+        const list = JSON.parse(`{"list":[{"id":"a"},{"id":"b","${name}":1}]}`) as unknown;
+        expect(await refusal(run(list, OuterDto))).toBe(`Unknown parameter: list.1.${name}`);
+      },
+    );
+
+    it('still takes nested DTOs that name no such member', async () => {
+      const dto = await run({ inner: { id: 'a' }, list: [{ id: 'b', note: 'n' }] }, OuterDto);
+      expect(dto).toEqual({ inner: { id: 'a' }, list: [{ id: 'b', note: 'n' }] });
+      expect((dto as OuterDto).inner).toBeInstanceOf(InnerDto);
+    });
+
     it('drops them from a DTO marked @IgnoreUnknownParameters()', async () => {
       const dto = await run({ name: 'a', extra: '1' }, LenientDto);
       expect(dto).toBeInstanceOf(LenientDto);

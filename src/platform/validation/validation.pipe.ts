@@ -6,9 +6,11 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { Transform } from 'class-transformer';
+import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
 import {
   getMetadataStorage,
   ValidateBy,
+  ValidationTypes,
   type ValidationOptions,
   ValidatorOptions,
 } from 'class-validator';
@@ -20,6 +22,18 @@ import {
   textValues,
   type TextParametersReader,
 } from './text-parameters';
+
+interface TransformerStorage {
+  readonly defaultMetadataStorage: MetadataStorage;
+}
+
+/**
+ * class-transformer's registry of `@Type` (which class a nested field is built as). The package
+ * exports it only from this path, as `@nestjs/mapped-types` reads it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const transformerStorage = require('class-transformer/cjs/storage') as TransformerStorage;
+const transformerMetadata = transformerStorage.defaultMetadataStorage;
 
 const IGNORES_UNKNOWN_PARAMETERS = 'proofgate:ignores-unknown-parameters';
 
@@ -172,17 +186,60 @@ function refuseRepeated(value: unknown, { data, metatype }: ArgumentMetadata, dt
 /**
  * An unknown field named as a member every object has (`constructor`, `toString`,
  * `hasOwnProperty`, `__proto__`…) is refused as any unknown field is: class-transformer leaves
- * such a name out of the object it builds (it would shadow a method), so whitelisting never saw
- * it and the request passed with the field silently dropped.
+ * such a name out of the object it builds (it would shadow a method), and Nest's pipe deletes
+ * `constructor`, `prototype` and `__proto__` from the body before, at every depth, so
+ * whitelisting never saw it and the request passed with the field silently dropped. Nested DTOs
+ * (`@ValidateNested` with `@Type`, lists of them by index) are searched too, before anything is
+ * deleted, each name given with its path as class-validator names a nested field.
  */
-function refuseObjectMembers(value: unknown, dto: Type<unknown>): void {
+function refuseObjectMembers(value: unknown, dto: Type<unknown>, parent = ''): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
   for (const key of Object.keys(value)) {
     const member = key === '__proto__' || key in (dto.prototype as object);
     if (member && !declaredFields(dto).has(key)) {
-      throw new InvalidRequest(`Unknown parameter: ${key}`);
+      throw new InvalidRequest(`Unknown parameter: ${parent ? `${parent}.${key}` : key}`);
     }
   }
+  for (const { field, type } of nestedDtos(dto)) {
+    const path = parent ? `${parent}.${field}` : field;
+    const nested = (value as Record<string, unknown>)[field];
+    if (Array.isArray(nested)) {
+      nested.forEach((item, index) => refuseObjectMembers(item, type, `${path}.${index}`));
+    } else {
+      refuseObjectMembers(nested, type, path);
+    }
+  }
+}
+
+interface NestedDto {
+  readonly field: string;
+  readonly type: Type<unknown>;
+}
+
+const nestedDtosByClass = new WeakMap<object, readonly NestedDto[]>();
+
+/**
+ * The fields a DTO validates as DTOs of their own (`@ValidateNested`), each with the class its
+ * `@Type` names; a field with no such class, or one of a DTO that ignores unknown parameters, is
+ * left out.
+ */
+function nestedDtos(dto: Type<unknown>): readonly NestedDto[] {
+  let found = nestedDtosByClass.get(dto);
+  if (found === undefined) {
+    const fields = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(dto, '', true, false)
+        .filter((rule) => rule.type === ValidationTypes.NESTED_VALIDATION)
+        .map((rule) => rule.propertyName),
+    );
+    found = [...fields].flatMap((field) => {
+      const type = transformerMetadata.findTypeMetadata(dto, field)?.typeFunction() as
+        Type<unknown> | undefined;
+      return type && !ignoresUnknownParameters(type) ? [{ field, type }] : [];
+    });
+    nestedDtosByClass.set(dto, found);
+  }
+  return found;
 }
 
 /** A field sent as JSON `null`: told apart from one left out, which is how to send no value. */
