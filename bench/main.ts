@@ -302,6 +302,8 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     : undefined;
 
   let buildReused = false;
+  // Read before the build, not when the report is written: src/ may change during a long run.
+  const source = sourceDescription(ROOT);
   if (withProofgate) {
     if (options.skipBuild && existsSync(join(DIST, 'main.js'))) {
       buildReused = true;
@@ -894,7 +896,7 @@ async function run(bench: Bench, options: BenchOptions): Promise<BenchReport> {
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     machine,
     loadAverageAfter: loadAverage(),
-    source: sourceDescription(ROOT),
+    source,
     buildReused,
     database: `mongo-java-server ${mongoJavaServerVersion(ROOT)}, in-memory backend, wire version 9`,
     orders,
