@@ -75,12 +75,12 @@ export interface CheckedProof {
  * RFC 9449 §4.3: checks the proof of a request, in the order the spec lists them: one
  * well-formed JWT, `typ` dpop+jwt, an allowed asymmetric `alg`, the signature by the public key
  * in its own `jwk` header (meeting the key rules; jose's EmbeddedJWK, which refuses a private
- * key, imports it once: ProofKeys), claims that name no member twice, that key being the token's (`cnf.jkt`, §7.1) and its `alg`
- * one the token's client may use, `htm`, `htu`, `iat` within the window, `ath`, and the server's
- * nonce; the token's key and `ath` only when the context names them (not at an authorization
- * server's /token or /par: §5, §10.1, where the answer's `jkt` is the key to bind). What is left
- * is the `jti`'s single use, the one write: `recordOnce` of the answer, which the caller may run
- * beside its own reads.
+ * key, imports it once: ProofKeys), claims that name no member twice, that key being the
+ * token's (`cnf.jkt`, §7.1) and its `alg` one the token's client may use, `htm`, `htu`, `iat`
+ * within the window, `ath`, and the server's nonce; the token's key and `ath` only when the
+ * context names them (not at an authorization server's /token or /par: §5, §10.1, where the
+ * answer's `jkt` is the key to bind). What is left is the `jti`'s single use, the one write:
+ * `recordOnce` of the answer, which the caller may run beside its own reads.
  */
 export async function checkDpopProof(
   context: ProofContext,
