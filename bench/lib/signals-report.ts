@@ -90,7 +90,7 @@ export function signalsSection(report: BenchReport): string {
     return `| ${NAMES[work]} | ${f3(cpu.median / 1000 / sets)} (${cpu.rounds.map((us) => f3(us / 1000 / sets)).join(', ')}) | ${f2(db.median / sets)} (${db.rounds.map((n) => f2(n / sets)).join(', ')}) |`;
   });
   return [
-    '### Shared Signals: the hot paths with a push stream, and the outbox work per event',
+    'Shared Signals (#80): the hot paths with a push stream, and the outbox work per event.',
     '',
     'With a push stream of every account over without one, same round (per round in brackets): throughput',
     '(above 1: faster with the stream), CPU per request without over with (below 1: the stream costs CPU), the',
