@@ -65,9 +65,10 @@ export function upstreamFetch(fetcher: GuardedFetcher, policy: UpstreamFetchPoli
 
 /**
  * An answer that names a member twice in one object, refused whatever it answers (discovery, a
- * JWK Set, tokens, user info), as is a token answer whose ID token's claims do: openid-client's JSON.parse would keep the last value silently,
- * where the provider's other clients may read the first. The sign-in fails as an answer that makes
- * no sense does (`provider_answer_invalid`), and the log line names the member.
+ * JWK Set, tokens, user info), as is a token answer whose ID token's claims do: openid-client's
+ * JSON.parse would keep the last value silently, where the provider's other clients may read the
+ * first. The sign-in fails as an answer that makes no sense does (`provider_answer_invalid`), and
+ * the log line names the member.
  */
 export class UpstreamAnswerRefused extends Error {
   constructor(message: string) {
