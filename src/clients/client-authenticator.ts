@@ -121,9 +121,10 @@ interface FailureWindow {
  * 4. concurrent requests presenting the same (client, secret) share one verification;
  * 5. at most `maxConcurrentHashes` verifications run at once, `maxQueuedHashes` more wait, and
  *    past that the request is answered 503 temporarily_unavailable: the server is saturated,
- *    which is not this caller's fault (so not 429), and it should retry shortly. libuv's
- *    thread pool (4 threads) is where scrypt runs; keeping client authentication to a part of
- *    it leaves room for password logins and everything else.
+ *    which is not this caller's fault (so not 429), and it should retry shortly. Below this
+ *    queue, the process runs two scrypt derivations at once whoever asks, the others waiting in
+ *    order (PasswordHasher): a flood of client secrets is never more than `maxConcurrentHashes`
+ *    derivations ahead of a password login.
  * The failure counters are per instance: they protect this instance's CPU. The client's own
  * rate limit is charged by the endpoints after this proof, never before.
  */

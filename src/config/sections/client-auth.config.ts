@@ -7,7 +7,7 @@ export abstract class ClientAuthConfig {
    * secret or redirect URI) reaches every instance within this delay. 0 reads on every request.
    */
   abstract readonly registryCacheTtlSeconds: number;
-  /** scrypt verifications of client secrets run at once, per instance. */
+  /** scrypt verifications of client secrets run at once, per instance, of the two it runs. */
   abstract readonly maxConcurrentHashes: number;
   /** Verifications that may wait for a slot; past that the request gets 503. */
   abstract readonly maxQueuedHashes: number;
@@ -36,7 +36,9 @@ export const CLIENT_AUTH_SETTINGS = settingsSection(
       name: 'CLIENT_AUTH_MAX_CONCURRENT_HASHES',
       type: whole(1, 64),
       default: 2,
-      description: 'Client-secret verifications (scrypt) running at once, per instance.',
+      description:
+        'Client-secret verifications (scrypt) running at once, per instance. An instance runs two ' +
+        'scrypt derivations at once (32 MiB each), whoever asks: past `2`, the others wait there.',
     }),
     maxQueuedHashes: setting({
       name: 'CLIENT_AUTH_MAX_QUEUED_HASHES',

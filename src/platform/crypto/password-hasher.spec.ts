@@ -1,4 +1,17 @@
-import { PasswordHasher, SCRYPT_COST, type ScryptCost } from './password-hasher';
+import { scrypt, type BinaryLike, type ScryptOptions } from 'node:crypto';
+import {
+  MAX_CONCURRENT_DERIVATIONS,
+  PasswordHasher,
+  SCRYPT_COST,
+  type ScryptCost,
+} from './password-hasher';
+
+// node's own scrypt, watched: the derivations the hasher runs at once are counted.
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  return { ...actual, scrypt: jest.fn(actual.scrypt) };
+});
+const nodeScrypt = jest.requireActual<typeof import('node:crypto')>('node:crypto').scrypt;
 
 /** A hasher writing new hashes at another cost, as a later version raising it would. */
 class HasherAt extends PasswordHasher {
@@ -9,6 +22,7 @@ class HasherAt extends PasswordHasher {
 
 describe('PasswordHasher', () => {
   const hasher = new PasswordHasher();
+  afterEach(() => jest.mocked(scrypt).mockImplementation(nodeScrypt));
 
   it('writes new hashes at N=2^15, r=8, p=1 with a fresh 16-byte salt', async () => {
     expect(SCRYPT_COST).toEqual({ N: 32768, r: 8, p: 1 });
@@ -29,6 +43,38 @@ describe('PasswordHasher', () => {
     expect(older).toMatch(/^scrypt\$1024\$8\$1\$/);
     await expect(hasher.verify('s3cret', older)).resolves.toBe(true);
     await expect(hasher.verify('other', older)).resolves.toBe(false);
+  });
+
+  it('runs at most two derivations at once, whichever instance asks', async () => {
+    const stored = await hasher.hash('s3cret');
+    let running = 0;
+    let most = 0;
+    const watched = (
+      password: BinaryLike,
+      salt: BinaryLike,
+      keylen: number,
+      options: ScryptOptions,
+      callback: (error: Error | null, key: Buffer) => void,
+    ) => {
+      running += 1;
+      most = Math.max(most, running);
+      nodeScrypt(password, salt, keylen, options, (error, key) => {
+        running -= 1;
+        callback(error, key);
+      });
+    };
+    jest.mocked(scrypt).mockImplementation(watched as typeof scrypt);
+    const other = new PasswordHasher();
+
+    const results = await Promise.all([
+      ...Array.from({ length: 3 }, (_, i) => hasher.hash(`secret ${i}`)),
+      ...Array.from({ length: 3 }, () => other.verify('s3cret', stored)),
+    ]);
+
+    expect(MAX_CONCURRENT_DERIVATIONS).toBe(2);
+    expect(most).toBe(2);
+    expect(running).toBe(0);
+    expect(results.slice(3)).toEqual([true, true, true]);
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { BoundedWorkQueue } from '../concurrency/bounded-work-queue';
 
 const KEY_LENGTH = 32;
 const MAX_MEMORY = 64 * 1024 * 1024;
@@ -14,11 +15,30 @@ export interface ScryptCost {
 /** The cost of new hashes (N=2^15, r=8, p=1): about 32 MiB and tens of milliseconds per hash. */
 export const SCRYPT_COST: ScryptCost = Object.freeze({ N: 1 << 15, r: 8, p: 1 });
 
+/**
+ * scrypt derivations running at once in this process, whoever asks for them (a login, a new
+ * password or client secret, a client authentication). Each one holds 128·N·r bytes (32 MiB at
+ * today's cost) on a thread of libuv's pool (4 by default) while it runs: four at once added
+ * 128 MiB to the peak RSS. Two keep that to 64 MiB and leave half of the pool to the rest of the
+ * service (fs, dns.lookup, other crypto). The others wait their turn, in order.
+ */
+export const MAX_CONCURRENT_DERIVATIONS = 2;
+
+/**
+ * One for the process, as the pool and the memory are: the hasher has an instance per module.
+ * No refusal: the waiting was libuv's, just as unbounded, before this; what callers can ask for
+ * is bounded before it (rate limits, the login throttle, client authentication's own queue).
+ */
+const derivations = new BoundedWorkQueue(MAX_CONCURRENT_DERIVATIONS, Number.POSITIVE_INFINITY);
+
 function derive(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(secret, salt, KEY_LENGTH, { ...cost, maxmem: MAX_MEMORY }, (error, key) =>
-      error ? reject(error) : resolve(key),
-    ),
+  return derivations.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(secret, salt, KEY_LENGTH, { ...cost, maxmem: MAX_MEMORY }, (error, key) =>
+          error ? reject(error) : resolve(key),
+        ),
+      ),
   );
 }
 
