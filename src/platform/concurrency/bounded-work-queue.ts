@@ -25,6 +25,16 @@ export class BoundedWorkQueue {
     }
   }
 
+  /** Tasks running now (at most `concurrency`). */
+  get active(): number {
+    return this.running;
+  }
+
+  /** Tasks waiting for a slot (at most `maxQueued`). */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.maxQueued) throw new WorkQueueFull();

@@ -31,6 +31,11 @@ export const MAX_CONCURRENT_DERIVATIONS = 2;
  */
 const derivations = new BoundedWorkQueue(MAX_CONCURRENT_DERIVATIONS, Number.POSITIVE_INFINITY);
 
+/** The process's scrypt derivations: running, and waiting for one of the two slots. */
+export function scryptDerivations(): { readonly running: number; readonly waiting: number } {
+  return { running: derivations.active, waiting: derivations.queued };
+}
+
 function derive(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   return derivations.run(
     () =>
