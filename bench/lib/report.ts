@@ -68,8 +68,8 @@ const ADMIN_PHASE = `The admin phases (#77) read the admin API's list of a perso
   signs in to (\`?user=\` names an account: the first page resolves it, its cursor carries it on); the list is walked once a round by
   the bench (each page's \`next\` the next one's cursor, every grant seen once, checked), and its pages are then read in
   turn under load and then ${ADMIN_LONE_PAGES} more one at a time on one connection. A page's database commands are the
-  list's one \`find\`, on the first of the list's pages the three reads that resolve \`?user=\` (as a username, an account and
-  its methods), the
+  list's one \`find\`, on the first of the list's pages the two reads that resolve \`?user=\` (as a username, then as an
+  account by its methods; three, the account's record too, before 2026-11-30), the
   token's grant check (revocation is immediate: never cached) and the admin client's rate-limit
   count (one write per lease of counts, \`RATE_LIMIT_LEASE\`); under load the grant checks of concurrent calls share
   reads. The page is compared with \`/api/me\` of the same round (a bearer token's check and one read). Its rate is

@@ -116,6 +116,14 @@ export class AccountService {
    * The account of `sub` with its methods. An account with no record has the one method its
    * subject came from.
    */
+  /**
+   * Whether a method was added to `sub` (its index entry has `addedAt`): `sub` names an account
+   * that exists, not a subject nothing signs in to. One read, of the index alone.
+   */
+  async hasAddedMethod(sub: string): Promise<boolean> {
+    return (await this.accounts.methodsOf(sub)).some((method) => method.addedAt);
+  }
+
   async account(sub: string): Promise<Account> {
     const [methods, record] = await Promise.all([
       this.accounts.methodsOf(sub),

@@ -88,7 +88,7 @@ export class AccountAdministration {
     }
     const sub = await this.users.subjectOf(who);
     if (sub !== null) return sub;
-    if ((await this.accounts.account(who)).methods.some((method) => method.addedAt)) return who;
+    if (await this.accounts.hasAddedMethod(who)) return who;
     throw new AdminError(`no user or account ${who}`, 'not_found');
   }
 
