@@ -29,6 +29,11 @@ function fieldRulesOf(type: DtoClass): ReadonlyMap<string, FieldRules> {
   return rules;
 }
 
+/** The fields of a DTO class that class-validator checks as DTOs of their own (`@ValidateNested`). */
+export function nestedFieldsOf(type: DtoClass): string[] {
+  return [...fieldRulesOf(type)].filter(([, rules]) => rules.nested).map(([field]) => field);
+}
+
 /** Where `nullSkippedByValidation` lets a `null` through. */
 export interface NullAllowed {
   /** Top-level fields (a JSON Merge Patch's removals, RFC 7396 §2); never a nested DTO's. */

@@ -10,12 +10,11 @@ import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
 import {
   getMetadataStorage,
   ValidateBy,
-  ValidationTypes,
   type ValidationOptions,
   ValidatorOptions,
 } from 'class-validator';
 import { InvalidRequest } from '../errors/protocol-error';
-import { nullSkippedByValidation } from './null-fields';
+import { nestedFieldsOf, nullSkippedByValidation } from './null-fields';
 import {
   compileTextParameters,
   isTextList,
@@ -226,13 +225,7 @@ const nestedDtosByClass = new WeakMap<object, readonly NestedDto[]>();
 function nestedDtos(dto: Type<unknown>): readonly NestedDto[] {
   let found = nestedDtosByClass.get(dto);
   if (found === undefined) {
-    const fields = new Set(
-      getMetadataStorage()
-        .getTargetValidationMetadatas(dto, '', true, false)
-        .filter((rule) => rule.type === ValidationTypes.NESTED_VALIDATION)
-        .map((rule) => rule.propertyName),
-    );
-    found = [...fields].flatMap((field) => {
+    found = nestedFieldsOf(dto).flatMap((field) => {
       const type = transformerMetadata.findTypeMetadata(dto, field)?.typeFunction() as
         Type<unknown> | undefined;
       return type && !ignoresUnknownParameters(type) ? [{ field, type }] : [];
