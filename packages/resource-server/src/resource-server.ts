@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { errors, type JWTVerifyGetKey } from 'jose';
+import { verifyAccessTokenJws } from './access-token-jws';
 import { PROOFGATE_ACR_ORDER, meetsAcr } from './acr';
 import { claimsOf, type VerifiedClaims } from './claims';
 import { DpopNonces, type DpopNonceSource } from './dpop-nonces';
@@ -312,10 +313,13 @@ export class ResourceServer {
     }
   }
 
-  /** RFC 9068 §4: signature by the issuer's key, `typ`, `iss`, `aud`, `exp`/`nbf` with skew. */
+  /**
+   * RFC 9068 §4: signature by the issuer's key, `typ`, `iss`, `aud`, `exp`/`nbf` with skew (jose's
+   * checks; an ES256 token's signature by node:crypto: access-token-jws.ts).
+   */
   private async verifyToken(token: string, scheme: Scheme): Promise<VerifiedClaims> {
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, this.getKey, {
+      const { payload, protectedHeader } = await verifyAccessTokenJws(token, this.getKey, {
         typ: 'at+jwt',
         algorithms: [...(this.options.algorithms ?? DEFAULT_TOKEN_ALGS)],
         issuer: this.options.issuer,
