@@ -8,7 +8,7 @@ import {
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
 } from 'jose';
-import { es256SignatureVerifies, jsonObjectOf } from './proof-keys';
+import { es256SignatureVerifiesOffThread, jsonObjectOf } from './proof-keys';
 
 /** A segment the quick path reads: base64url without padding (anything else goes to jose). */
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
@@ -28,9 +28,10 @@ export interface VerifiedJwt {
 /**
  * jose's `jwtVerify(token, getKey, options)`, with a quick path for the common access token:
  * ES256, a header of `alg`, `typ` and at most `kid`, and a key resolved to a public P-256
- * CryptoKey. Its signature is checked with node:crypto's one-shot verify on the key's KeyObject
- * (the same OpenSSL ECDSA check as WebCrypto's, without the job, its algorithm normalisation and
- * jose's promise turns: half the CPU of the check), and its claims by jose itself, with the same
+ * CryptoKey. Its signature is checked with node:crypto's verify on the key's KeyObject, on libuv's
+ * thread pool as WebCrypto's is (the same OpenSSL ECDSA check, without WebCrypto's algorithm
+ * normalisation and jose's promise turns: half the CPU of the check; on the event loop, one
+ * process would lose the second core the pool gives it), and its claims by jose itself, with the same
  * options and the same errors. `getKey` is asked once, with what jose would give it. A bad
  * signature, another key or anything else goes to jose, which decides and says why, so the
  * quick path only ever accepts what jose accepts.
@@ -51,11 +52,11 @@ export async function verifyAccessTokenJws(
   const keyObject = es256KeyObjectOf(key);
   if (
     keyObject === undefined ||
-    !es256SignatureVerifies(
+    !(await es256SignatureVerifiesOffThread(
       keyObject,
       Buffer.from(`${encodedHeader}.${encodedPayload}`, 'ascii'),
       Buffer.from(encodedSignature, 'base64url'),
-    )
+    ))
   ) {
     return jwtVerify(token, key, options);
   }

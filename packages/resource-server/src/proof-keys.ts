@@ -201,6 +201,31 @@ export function es256SignatureVerifies(
   }
 }
 
+/**
+ * `es256SignatureVerifies` on libuv's thread pool (node:crypto's verify with a callback), as
+ * WebCrypto's check runs: the event loop serves other requests meanwhile.
+ */
+export function es256SignatureVerifiesOffThread(
+  key: KeyObject,
+  signingInput: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  if (signature.length !== 64) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify(
+        'sha256',
+        signingInput,
+        { key, dsaEncoding: 'ieee-p1363' },
+        signature,
+        (error, valid) => resolve(!error && valid),
+      );
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
 /** The JSON object a base64url segment holds (as jose reads one), or undefined. */
 export function jsonObjectOf(segment: string): Record<string, unknown> | undefined {
   let value: unknown;

@@ -14,7 +14,9 @@
  *   `es256SignatureVerifies(keyObject, signingInput, signature)`, node:crypto's one-shot verify
  *   on the KeyObject of the same imported key. When it says false the proof goes to jose, so a
  *   proof is accepted iff either path accepts: both are run on every vector, and the quick path
- *   must never accept what jose refuses.
+ *   must never accept what jose refuses. Access tokens' quick path (access-token-jws.ts) runs the
+ *   same check on libuv's thread pool (`es256SignatureVerifiesOffThread`): it must answer as the
+ *   quick path on every vector.
  *
  * Every valid vector verifies but two, and every invalid one is refused. The two are the RS256
  * vectors of a key with e = 3 (tcIds 258, 259): the key rules refuse any RSA proof key whose
@@ -25,7 +27,10 @@
  * RFC 8017 §8.2.2 says, by building the encoding (with the NULL of §9.2 Note 1) and comparing.
  */
 import { KeyObject } from 'node:crypto';
-import { es256SignatureVerifies } from '@proofgate/resource-server/proof-keys';
+import {
+  es256SignatureVerifies,
+  es256SignatureVerifiesOffThread,
+} from '@proofgate/resource-server/proof-keys';
 import { EmbeddedJWK, type CryptoKey } from 'jose';
 import { joseSignatureVerifies } from '../../../test/support/jose-signature';
 import {
@@ -61,6 +66,8 @@ async function proofKey(alg: DpopAlg, group: WycheproofGroup): Promise<CryptoKey
 describe('DPoP proof signatures against Project Wycheproof', () => {
   /** Vectors the quick path accepted and jose refused: must stay empty. */
   const quickOnly: number[] = [];
+  /** Vectors the off-thread check answered otherwise than the quick path: must stay empty. */
+  const offThreadDiffers: number[] = [];
   const outcomes = checkWycheproof(
     DPOP_SIGNING_ALGS.map((alg) => ({
       name: alg,
@@ -79,6 +86,12 @@ describe('DPoP proof signatures against Project Wycheproof', () => {
         if (alg !== 'ES256') return byJose;
         const byQuickPath = es256SignatureVerifies(KeyObject.from(key), signingInput, signature);
         if (byQuickPath && !byJose) quickOnly.push(test.tcId);
+        const byOffThread = await es256SignatureVerifiesOffThread(
+          KeyObject.from(key),
+          signingInput,
+          signature,
+        );
+        if (byOffThread !== byQuickPath) offThreadDiffers.push(test.tcId);
         return byQuickPath || byJose;
       },
     })),
@@ -94,6 +107,10 @@ describe('DPoP proof signatures against Project Wycheproof', () => {
 
   it('the ES256 quick path accepts nothing jose refuses', () => {
     expect(quickOnly).toEqual([]);
+  });
+
+  it("access tokens' off-thread check answers as the quick path on every ES256 vector", () => {
+    expect(offThreadDiffers).toEqual([]);
   });
 
   it('EdDSA and Ed25519 answer alike', () => {
