@@ -28,13 +28,13 @@ export interface VerifiedJwt {
 /**
  * jose's `jwtVerify(token, getKey, options)`, with a quick path for the common access token:
  * ES256, a header of `alg`, `typ` and at most `kid`, and a key resolved to a public P-256
- * CryptoKey. Its signature is checked with node:crypto's verify on the key's KeyObject, on libuv's
- * thread pool as WebCrypto's is (the same OpenSSL ECDSA check, without WebCrypto's algorithm
- * normalisation and jose's promise turns: half the CPU of the check; on the event loop, one
- * process would lose the second core the pool gives it), and its claims by jose itself, with the same
- * options and the same errors. `getKey` is asked once, with what jose would give it. A bad
- * signature, another key or anything else goes to jose, which decides and says why, so the
- * quick path only ever accepts what jose accepts.
+ * CryptoKey. Its signature is checked with node:crypto's verify on the key's KeyObject, on
+ * libuv's thread pool as WebCrypto's is (the same OpenSSL ECDSA check, without WebCrypto's
+ * algorithm normalisation and jose's promise turns: half the CPU of the check; on the event
+ * loop, one process would lose the second core the pool gives it), and its claims by jose
+ * itself, with the same options and the same errors. `getKey` is asked once, with what jose
+ * would give it. A bad signature, another key or anything else goes to jose, which decides and
+ * says why, so the quick path only ever accepts what jose accepts.
  */
 export async function verifyAccessTokenJws(
   token: string,
@@ -62,7 +62,8 @@ export async function verifyAccessTokenJws(
   }
   // jose's claim checks read the header's `typ` and nothing else of it: the same claims under an
   // unsigned header of that `typ` are checked exactly as jwtVerify checks them.
-  const claims = `${Buffer.from(JSON.stringify({ alg: 'none', typ: header.typ })).toString('base64url')}.${encodedPayload}.`;
+  const unsignedHeader = Buffer.from(JSON.stringify({ alg: 'none', typ: header.typ }));
+  const claims = `${unsignedHeader.toString('base64url')}.${encodedPayload}.`;
   return { payload: UnsecuredJWT.decode(claims, options).payload, protectedHeader: header };
 }
 
