@@ -113,10 +113,6 @@ export class AccountService {
   }
 
   /**
-   * The account of `sub` with its methods. An account with no record has the one method its
-   * subject came from.
-   */
-  /**
    * Whether a method was added to `sub` (its index entry has `addedAt`): `sub` names an account
    * that exists, not a subject nothing signs in to. One read, of the index alone.
    */
@@ -124,6 +120,10 @@ export class AccountService {
     return (await this.accounts.methodsOf(sub)).some((method) => method.addedAt);
   }
 
+  /**
+   * The account of `sub` with its methods. An account with no record has the one method its
+   * subject came from.
+   */
   async account(sub: string): Promise<Account> {
     const [methods, record] = await Promise.all([
       this.accounts.methodsOf(sub),
