@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
+import { KeyObject, generateKeyPairSync, randomBytes, sign, webcrypto } from 'node:crypto';
 import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
@@ -213,6 +213,32 @@ describe('syncDigest and syncVerify answer as WebCrypto does', () => {
     await expect(
       wrapped.verify('RSASSA-PKCS1-v1_5', rsa.publicKey, rsaSignature, data),
     ).resolves.toBe(true);
+  });
+  it('checks a non-extractable key by the KeyObject of its JWK, never KeyObject.from (DEP0204)', async () => {
+    // The library imports every passkey key non-extractable; Node 24 warns on KeyObject.from of
+    // such a key, and a later major throws.
+    const from = jest.spyOn(KeyObject, 'from');
+    try {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const jwk = { ...publicKey.export({ format: 'jwk' }) };
+      const ecdsa = { name: 'ECDSA', hash: 'SHA-256' };
+      const signature = sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
+      const wrapped = new WebAuthnKeyImports(2).crypto.subtle;
+      const imported = await wrapped.importKey('jwk', jwk, algorithm, false, ['verify']);
+      expect(imported.extractable).toBe(false);
+      expect(await syncVerify(ecdsa, imported, signature, data)).toBe(true);
+      const tampered = Buffer.from(signature);
+      tampered[0] ^= 0x01;
+      expect(await syncVerify(ecdsa, imported, tampered, data)).toBe(false);
+      // Imported elsewhere, it has no KeyObject here: WebCrypto answers it.
+      const elsewhere = await subtle.importKey('jwk', jwk, algorithm, false, ['verify']);
+      expect(syncVerify(ecdsa, elsewhere, signature, data)).toBeUndefined();
+      await expect(wrapped.verify(ecdsa, elsewhere, signature, data)).resolves.toBe(true);
+      expect(from).not.toHaveBeenCalled();
+    } finally {
+      from.mockRestore();
+    }
   });
 });
 

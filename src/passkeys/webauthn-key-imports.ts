@@ -1,4 +1,11 @@
-import { KeyObject, createHash, verify as verifySignature, webcrypto } from 'node:crypto';
+import {
+  KeyObject,
+  createHash,
+  createPublicKey,
+  verify as verifySignature,
+  webcrypto,
+  type JsonWebKey,
+} from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { LruCache } from '../platform/cache/lru-cache';
 
@@ -20,22 +27,22 @@ type BufferSource = Parameters<SubtleCrypto['digest']>[1];
  * check (challenge, origin, RP ID, flags, counter, the signature itself), is still the library's.
  *
  * Only what identifies the key goes into the cache key (the algorithm's name, curve and hash; the
- * JWK's kty, crv, alg, x, y, n, e, ext), and a JWK or algorithm carrying anything else (`d`, `key_ops`, …), a private key,
- * an extractable key or any use besides `verify` is imported afresh: a CryptoKey imported from
- * those members is the same key, whoever asks. Only an import that succeeded is kept, at most
- * `maxKeys` of them, least recently used first out.
+ * JWK's kty, crv, alg, x, y, n, e, ext), and a JWK or algorithm carrying anything else (`d`,
+ * `key_ops`, …), a private key, an extractable key or any use besides `verify` is imported afresh:
+ * a CryptoKey imported from those members is the same key, whoever asks. Only an import that
+ * succeeded is kept, at most `maxKeys` of them, least recently used first out.
  *
  * The same wrapper answers the check's hashes (`subtle.digest`, SHA-256/384/512) and its ECDSA and
  * Ed25519 signature check (`subtle.verify`) with Node's synchronous one-shot functions over the
- * same key (`KeyObject.from` the CryptoKey; ECDSA signatures in WebCrypto's IEEE P1363 form): the
- * same OpenSSL operations Node's WebCrypto runs, without its round trip through the libuv thread
- * pool. Each of those three asynchronous jobs handed the rest of a sign-in to a later turn of the
- * event loop, one sign-in at a time, which spread the sign-ins of a burst over many turns, and
- * their grant writes and lock-down checks (batched per turn: TurnBatcher) over as many database
- * commands (#36: 1.37 commands per passkey sign-in under the bench's load, against 1.20 for a SIWE
- * login, whose check is synchronous). Any other algorithm, a key not usable for `verify` with that
- * algorithm, or an input Node's one-shot refuses goes to WebCrypto itself, whose answer (or error)
- * is then the answer.
+ * same key (its KeyObject, made from the JWK it was imported from; ECDSA signatures in WebCrypto's
+ * IEEE P1363 form): the same OpenSSL operations Node's WebCrypto runs, without its round trip
+ * through the libuv thread pool. Each of those three asynchronous jobs handed the rest of a sign-in
+ * to a later turn of the event loop, one sign-in at a time, which spread the sign-ins of a burst
+ * over many turns, and their grant writes and lock-down checks (batched per turn: TurnBatcher) over
+ * as many database commands (#36: 1.37 commands per passkey sign-in under the bench's load, against
+ * 1.20 for a SIWE login, whose check is synchronous). Any other algorithm, a key not usable for
+ * `verify` with that algorithm, or an input Node's one-shot refuses goes to WebCrypto itself, whose
+ * answer (or error) is then the answer.
  *
  * Should a later version of the library drop the reference, nothing is installed and the library
  * imports every key itself, as before: slower, never wrong (`installed()` says which).
@@ -99,7 +106,10 @@ export class WebAuthnKeyImports {
     if (remembered !== undefined) return remembered;
     this.imported++;
     const key = await this.subtle.importKey(...args);
-    if (id !== undefined) this.keys.set(id, key);
+    if (id !== undefined) {
+      this.keys.set(id, key);
+      rememberKeyObject(key, keyData);
+    }
     return key;
   }
 }
@@ -116,12 +126,26 @@ function bytesOf(data: BufferSource): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** Each CryptoKey's KeyObject, made on its first check (remembered keys are checked again). */
+/** Each CryptoKey's KeyObject, made from the JWK it was imported from, or on its first check. */
 const keyObjects = new WeakMap<CryptoKey, KeyObject>();
 
-function keyObjectOf(key: CryptoKey): KeyObject {
+/**
+ * The KeyObject of a verification key imported from `jwk`, made from the same JWK: the library
+ * imports passkey keys non-extractable, and Node deprecates `KeyObject.from` on those (DEP0204,
+ * a warning on Node 24, an error in a later major). A JWK Node cannot read is left to WebCrypto.
+ */
+function rememberKeyObject(key: CryptoKey, jwk: unknown): void {
+  try {
+    keyObjects.set(key, createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }));
+  } catch {
+    // Checked by WebCrypto, as any key without a KeyObject.
+  }
+}
+
+/** The key's KeyObject; undefined for a non-extractable key not imported here (WebCrypto's). */
+function keyObjectOf(key: CryptoKey): KeyObject | undefined {
   let object = keyObjects.get(key);
-  if (object === undefined) {
+  if (object === undefined && key.extractable) {
     object = KeyObject.from(key);
     keyObjects.set(key, object);
   }
@@ -176,14 +200,16 @@ export function syncVerify(
       case 'ECDSA': {
         const hashName = isObject(algorithm) ? algorithmName(algorithm.hash) : undefined;
         const hash = hashName === undefined ? undefined : HASHES[hashName.toUpperCase()];
-        if (hash === undefined) return undefined;
-        const publicKey = { key: keyObjectOf(key), dsaEncoding: 'ieee-p1363' as const };
+        const keyObject = keyObjectOf(key);
+        if (hash === undefined || keyObject === undefined) return undefined;
+        const publicKey = { key: keyObject, dsaEncoding: 'ieee-p1363' as const };
         return Promise.resolve(verifySignature(hash, bytesOf(data), publicKey, bytesOf(signature)));
       }
-      case 'ED25519':
-        return Promise.resolve(
-          verifySignature(null, bytesOf(data), keyObjectOf(key), bytesOf(signature)),
-        );
+      case 'ED25519': {
+        const keyObject = keyObjectOf(key);
+        if (keyObject === undefined) return undefined;
+        return Promise.resolve(verifySignature(null, bytesOf(data), keyObject, bytesOf(signature)));
+      }
       default:
         return undefined;
     }

@@ -44,7 +44,9 @@ describe('verifyAccessTokenJws (jwtVerify with a node:crypto quick path for ES25
   let rsa: CryptoKey;
 
   beforeAll(async () => {
-    ({ privateKey: signer, publicKey: verifier } = await generateKeyPair('ES256'));
+    ({ privateKey: signer, publicKey: verifier } = await generateKeyPair('ES256', {
+      extractable: true,
+    }));
     ({ privateKey: other } = await generateKeyPair('ES256'));
     ({ publicKey: rsa } = await generateKeyPair('RS256'));
   });
@@ -178,6 +180,22 @@ describe('verifyAccessTokenJws (jwtVerify with a node:crypto quick path for ES25
     const token = await sign(claims());
     expect(await expectJoseAnswer(token, resolving(rsa))).toHaveProperty('thrown');
     expect(await expectJoseAnswer(token, resolving(signer))).toHaveProperty('thrown');
+  });
+
+  it('leaves a non-extractable key to jose, never KeyObject.from (DEP0204), and answers as it', async () => {
+    const token = await sign(claims());
+    const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', verifier);
+    const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
+    const sealed = await crypto.subtle.importKey('jwk', { kty, crv, x, y }, algorithm, false, [
+      'verify',
+    ]);
+    const from = jest.spyOn(KeyObject, 'from');
+    try {
+      expect(await expectJoseAnswer(token, resolving(sealed))).toHaveProperty('payload');
+      expect(from).not.toHaveBeenCalled();
+    } finally {
+      from.mockRestore();
+    }
   });
 
   it('lets the key resolver’s own error through, as jose does', async () => {

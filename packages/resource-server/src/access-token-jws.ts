@@ -106,8 +106,12 @@ function es256KeyObjectOf(key: unknown): KeyObject | undefined {
   // As jose tells a CryptoKey (the test runner's realm has its own CryptoKey class).
   if (!isCryptoKey(key)) return undefined;
   const algorithm = key.algorithm as { name?: string; namedCurve?: string };
+  // A non-extractable key has no KeyObject without Node's deprecated KeyObject.from (DEP0204: a
+  // warning on Node 24, an error in a later major): jose checks it. jose's key sets import public
+  // keys extractable; a key getter of the application's own may not.
   if (
     key.type !== 'public' ||
+    !key.extractable ||
     algorithm.name !== 'ECDSA' ||
     algorithm.namedCurve !== 'P-256' ||
     !key.usages.includes('verify')

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import { KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, compactVerify, type JWK } from 'jose';
 import { ReusedKeyPairs } from '../../../test/support/reused-key-pairs';
 import { TestClock } from '../../../test/support/test-clock';
 import { AppConfig } from '../../config/app-config';
+import { signCompactJws } from '../compact-jws';
 import { PrivateKeyCipher } from './private-key-cipher';
 import {
   ACTIVE_KEY_RECHECK_SECONDS,
@@ -88,6 +90,28 @@ describe('SigningKeyService', () => {
     expect(stored.kid).toBe(await calculateJwkThumbprint(stored.publicJwk, 'sha256'));
     expect(stored.retiredAt).toBeUndefined();
     expect(await service.signingKey()).toMatchObject({ kid: stored.kid, alg: 'ES256' });
+  });
+
+  it('signs with a KeyObject made from the JWK, never KeyObject.from a CryptoKey (DEP0204)', async () => {
+    // Node 24 warns on KeyObject.from of a non-extractable CryptoKey, and a later major throws:
+    // neither a restart (the stored key) nor a new key of either alg may come to it.
+    const from = jest.spyOn(KeyObject, 'from');
+    try {
+      for (const service of [await start(), await start()]) {
+        for (const alg of ['ES256', 'RS256'] as const) {
+          const { kid, privateKey } = await service.signingKey(alg);
+          expect(privateKey).toBeInstanceOf(KeyObject);
+          const token = signCompactJws({ alg, kid }, { sub: 'alice' }, privateKey);
+          const verification = await service.verificationKey(kid);
+          expect(verification?.publicKey.extractable).toBe(true);
+          const { payload } = await compactVerify(token, verification!.publicKey);
+          expect(JSON.parse(Buffer.from(payload).toString('utf8'))).toEqual({ sub: 'alice' });
+        }
+      }
+      expect(from).not.toHaveBeenCalled();
+    } finally {
+      from.mockRestore();
+    }
   });
 
   it('stores the private key only encrypted', async () => {

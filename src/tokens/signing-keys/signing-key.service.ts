@@ -1,8 +1,10 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
 import { Clock } from '../../platform/clock/clock';
 import { TokenConfig } from '../../config/sections/tokens.config';
 import { SIGNING_ALGS, type SigningAlg } from '../../protocol-rules/signing-algs';
+import { checkSigningKey } from '../compact-jws';
 import { PrivateKeyCipher, PrivateKeyDecryptionError } from './private-key-cipher';
 import {
   ownSlotNames,
@@ -43,7 +45,7 @@ const KID_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 export interface ActiveSigningKey {
   readonly kid: string;
   readonly alg: SigningAlg;
-  readonly privateKey: CryptoKey;
+  readonly privateKey: KeyObject;
 }
 
 export interface VerificationKey {
@@ -102,9 +104,24 @@ export function toPublicJwk(jwk: JWK): PublicJwk {
   throw new Error(`Unsupported signing key type ${String(jwk.kty)}`);
 }
 
-async function importKey(jwk: JWK, alg: SigningAlg): Promise<CryptoKey> {
-  const key = await importJWK(jwk, alg, { extractable: false });
+/**
+ * A public key, for jose and the resource server's quick ES256 check. Extractable, as WebCrypto
+ * makes every generated public key: that check takes its KeyObject (`KeyObject.from`), which Node
+ * deprecates for a non-extractable CryptoKey (DEP0204); a public key has nothing to keep in.
+ */
+async function importPublicKey(jwk: PublicJwk, alg: SigningAlg): Promise<CryptoKey> {
+  const key = await importJWK(jwk, alg, { extractable: true });
   if (key instanceof Uint8Array) throw new Error('A signing key imported as a symmetric secret');
+  return key;
+}
+
+/**
+ * The private half as node:crypto's KeyObject, the form signCompactJws signs with, made from its
+ * JWK (not `KeyObject.from` a CryptoKey: deprecated for a non-extractable one, DEP0204).
+ */
+function privateKeyOf(jwk: JWK, alg: SigningAlg): KeyObject {
+  const key = createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  checkSigningKey(key, alg);
   return key;
 }
 
@@ -416,7 +433,7 @@ export class SigningKeyService implements OnModuleInit {
     return {
       kid: stored.kid,
       alg: stored.alg,
-      privateKey: await importKey(privateJwk, stored.alg),
+      privateKey: privateKeyOf(privateJwk, stored.alg),
     };
   }
 
@@ -433,7 +450,7 @@ export class SigningKeyService implements OnModuleInit {
     );
     return {
       stored: { kid, alg, publicJwk, encryptedPrivateKey, createdAt: this.clock.now() },
-      key: { kid, alg, privateKey: await importKey(privateJwk, alg) },
+      key: { kid, alg, privateKey: privateKeyOf(privateJwk, alg) },
     };
   }
 
@@ -444,7 +461,7 @@ export class SigningKeyService implements OnModuleInit {
       key: {
         kid: stored.kid,
         alg: stored.alg,
-        publicKey: await importKey(stored.publicJwk, stored.alg),
+        publicKey: await importPublicKey(stored.publicJwk, stored.alg),
       },
       ...(stored.retiredAt ? { retiredAt: stored.retiredAt } : {}),
     };
