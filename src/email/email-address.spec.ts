@@ -87,7 +87,10 @@ describe('normalizeEmail', () => {
     ]) {
       expect(normalizeEmail(input).ok).toBe(false);
     }
-    expect(refusal('a@xn--zz.com')).toBe('must have a valid domain after the @');
+    // Punycode that does not decode, wherever the label stands (Node 24 keeps it in ASCII form).
+    for (const input of ['a@xn--zz.com', 'a@xn--a.com', 'a@mail.xn--zz']) {
+      expect(refusal(input)).toBe('must have a valid domain after the @');
+    }
     // 24 CJK characters a label (54 in punycode): 130 as typed, 280 in ASCII form.
     const label = Array.from({ length: 24 }, (_, i) => String.fromCodePoint(0x4e00 + i * 37)).join(
       '',

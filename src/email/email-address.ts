@@ -59,7 +59,9 @@ export function normalizeEmail(input: string): NormalizedEmail {
     );
   }
   const domain = domainToASCII(trimmed.slice(at + 1));
-  if (domain === '') return refused('must have a valid domain after the @');
+  if (domain === '' || !aLabelsDecode(domain)) {
+    return refused('must have a valid domain after the @');
+  }
   const address = `${local.toLowerCase()}@${domain}`;
   if (address.length > EMAIL_MAX_LENGTH) {
     return refused(`must be at most ${EMAIL_MAX_LENGTH} characters, its domain in ASCII form`);
@@ -68,6 +70,17 @@ export function normalizeEmail(input: string): NormalizedEmail {
     return refused('must be an email address');
   }
   return { ok: true, address };
+}
+
+/**
+ * Whether every `xn--` label of an ASCII domain is Punycode that decodes (`xn--zz` is not). Node
+ * 20 and 22's `domainToASCII` answers '' for such a domain; Node 24's keeps it as it is, and its
+ * `domainToUnicode` too: the same refusal on every Node the service runs on.
+ */
+function aLabelsDecode(asciiDomain: string): boolean {
+  return !domainToUnicode(asciiDomain)
+    .split('.')
+    .some((label) => label.startsWith('xn--'));
 }
 
 /** Whether `value` is an address normalizeEmail takes. */
