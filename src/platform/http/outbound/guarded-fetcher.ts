@@ -263,12 +263,26 @@ export class GuardedFetcher {
         reject(
           deadline.aborted
             ? new OutboundFetchError(`no answer within ${options.timeoutMs} ms`, false, true)
-            : new OutboundFetchError(`connection failed (${error.message})`),
+            : new OutboundFetchError(`connection failed (${connectionFailure(error)})`),
         );
       });
       req.end(request.body);
     });
   }
+}
+
+/**
+ * Node 24's advice after a TLS refusal, for whoever runs Node ("self-signed certificate; if the
+ * root CA is installed locally, try running Node.js with --use-system-ca").
+ */
+const NODE_CA_ADVICE = /; if the root CA is installed locally, .*$/s;
+
+/**
+ * Why the connection failed, as a client or operator is told it: Node's reason without the advice
+ * Node 24 adds for its own command line, so the same words on every Node the service runs on.
+ */
+function connectionFailure(error: Error): string {
+  return error.message.replace(NODE_CA_ADVICE, '');
 }
 
 /** The response's headers, one string per name (RFC 9110 §5.3: repeated fields joined). */
