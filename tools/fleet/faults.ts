@@ -34,8 +34,8 @@ export interface KillHooks {
   readonly killed: (killedAt: number, pids: readonly number[]) => void;
 }
 /**
- * How long a worker kill holds the instance's workers stopped before it picks one: long enough
- * for every loop to have sent its next request, short beside the client's patience.
+ * How long a kill holds the victim's processes stopped before it kills: long enough for every
+ * loop to have sent its next request, short beside the client's patience.
  */
 const WORKER_FREEZE_MS = 200;
 /** How long a killed worker's replacement is given to serve (1 s of the primary's wait, then a start: as long as a start). */
@@ -263,8 +263,14 @@ export class FaultRunner {
     const burst = await this.burstThenKill(
       victim,
       async (stopSending) => {
+        // Stopped first, as a worker kill does: no exchange in flight finishes before the kill,
+        // and each loop's next request waits inside the instance too. Unstopped, a fast machine
+        // answered every one in the moment between the decision and the signal (0 cut).
+        const processes = instance.processes();
+        for (const pid of processes) process.kill(pid, 'SIGSTOP');
+        await sleep(WORKER_FREEZE_MS);
         stopSending();
-        killed = await instance.kill();
+        killed = await instance.kill(processes.slice(1));
         hooks?.killed(killed.at, killed.pids);
         return killed.at;
       },

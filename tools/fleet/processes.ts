@@ -291,13 +291,16 @@ export class FleetInstance {
    * SIGKILL of the instance's process: no shutdown hook runs, in-flight requests are cut. Its
    * workers, if any, end with it (each exits as its channel to the primary closes); one still
    * running ORPHAN_PATIENCE_MS later is killed too, and named. Resolves once all are gone.
+   * `thaw`: workers the caller stopped (SIGSTOP) to hold requests in flight, continued once the
+   * primary is gone, so that each meets its closed channel and ends as it would have.
    */
-  async kill(): Promise<InstanceKill> {
+  async kill(thaw: readonly number[] = []): Promise<InstanceKill> {
     const pids = this.processes();
     if (this.running) {
       this.child?.kill('SIGKILL');
       await this.exited;
     }
+    for (const pid of thaw) if (!processGone(pid)) process.kill(pid, 'SIGCONT');
     const at = this.elapsed();
     this.write(`--- instance ${this.slot} killed (SIGKILL) at +${(at / 1000).toFixed(1)} s\n`);
     const workers = pids.slice(1);
