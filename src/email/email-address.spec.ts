@@ -26,6 +26,20 @@ describe('normalizeEmail', () => {
     expect(canonicalEmail('Alice.Smith+News@Example.COM')).toBe('alice.smith+news@example.com');
   });
 
+  it('keys a domain the same on every Node: deviation characters kept, not mapped (UTS #46)', () => {
+    // Node 20 and 22's url.domainToASCII mapped ß to ss (transitional processing); Node 24's keeps
+    // it, as the URL standard now does: two registrable domains, two mailboxes, two keys.
+    expect(canonicalEmail('a@straße.de')).toBe('a@xn--strae-oqa.de');
+    expect(canonicalEmail('a@STRASSE.de')).toBe('a@strasse.de');
+    expect(canonicalEmail('a@xn--strae-oqa.de')).toBe('a@xn--strae-oqa.de');
+    // Final sigma too: its own label, not σ's.
+    expect(canonicalEmail('a@ας.gr')).toBe('a@xn--mxa8a.gr');
+    expect(canonicalEmail('a@ασ.gr')).not.toBe('a@xn--mxa8a.gr');
+    // The Bidi rule: a label of right-to-left letters stands alone, not mixed with Latin ones.
+    expect(canonicalEmail('a@مثال.com')).toBe('a@xn--mgbh0fb.com');
+    expect(refusal('a@aمثالb.com')).toBe('must have a valid domain after the @');
+  });
+
   it('refuses control and format characters anywhere, rather than keying or showing them', () => {
     for (const input of [
       'evil\u202Egpj.com@example.com',
@@ -87,7 +101,7 @@ describe('normalizeEmail', () => {
     ]) {
       expect(normalizeEmail(input).ok).toBe(false);
     }
-    // Punycode that does not decode, wherever the label stands (Node 24 keeps it in ASCII form).
+    // Punycode that does not decode, wherever the label stands (Node 24's URL parser kept it).
     for (const input of ['a@xn--zz.com', 'a@xn--a.com', 'a@mail.xn--zz']) {
       expect(refusal(input)).toBe('must have a valid domain after the @');
     }

@@ -1,4 +1,4 @@
-import { domainToASCII, domainToUnicode } from 'node:url';
+import { toASCII, toUnicode, type Uts46Options } from 'tr46';
 import { isEmail } from 'class-validator';
 
 /**
@@ -27,11 +27,28 @@ export type NormalizedEmail =
   | { readonly ok: false; readonly problem: string };
 
 /**
+ * UTS #46 as the URL standard applies it to a host (its "domain to ASCII", not strict): mapping,
+ * the Bidi and joiner rules, deviation characters kept (`straße.de` is not `strasse.de`), every
+ * `xn--` label decoded and checked. By tr46, pinned, not by Node's `url.domainToASCII`, whose
+ * Unicode tables and processing change with the Node major (Node 20 and 22 mapped `ß` to `ss`,
+ * Node 24 keeps it, and each refuses letters another takes): one address is one key on every
+ * Node a fleet runs, through every upgrade of it.
+ */
+const UTS46: Uts46Options = {
+  checkBidi: true,
+  checkHyphens: false,
+  checkJoiners: true,
+  transitionalProcessing: false,
+  useSTD3ASCIIRules: false,
+  verifyDNSLength: false,
+};
+
+/**
  * The address as accounts, limits and bindings know it, so that one mailbox is one key:
  * - trimmed, and lower-cased whole. RFC 5321 lets a mailbox's local part be case-sensitive, but
  *   no provider people use treats it so, and two accounts for `Alice@` and `alice@` would be one
  *   inbox with two owners;
- * - its domain in the ASCII form UTS #46 gives it (`url.domainToASCII`): `a@exämple.com` and
+ * - its domain in the ASCII form UTS #46 gives it (UTS46, below): `a@exämple.com` and
  *   `a@xn--exmple-cua.com` are one mailbox, so one account, one method key and one mail budget;
  * - refused with a control or format character anywhere (`\p{Cc}`, `\p{Cf}`: a U+202E would make
  *   the address read otherwise on the account page and in the admin CLI), as `binding_message` is;
@@ -58,10 +75,8 @@ export function normalizeEmail(input: string): NormalizedEmail {
       "must have a plain part before the @: letters, digits, dots between them and !#$%&'*+-/=?^_`{|}~ (no quotes, spaces or backslashes)",
     );
   }
-  const domain = domainToASCII(trimmed.slice(at + 1));
-  if (domain === '' || !aLabelsDecode(domain)) {
-    return refused('must have a valid domain after the @');
-  }
+  const domain = toASCII(trimmed.slice(at + 1), UTS46);
+  if (domain === null || domain === '') return refused('must have a valid domain after the @');
   const address = `${local.toLowerCase()}@${domain}`;
   if (address.length > EMAIL_MAX_LENGTH) {
     return refused(`must be at most ${EMAIL_MAX_LENGTH} characters, its domain in ASCII form`);
@@ -70,17 +85,6 @@ export function normalizeEmail(input: string): NormalizedEmail {
     return refused('must be an email address');
   }
   return { ok: true, address };
-}
-
-/**
- * Whether every `xn--` label of an ASCII domain is Punycode that decodes (`xn--zz` is not). Node
- * 20 and 22's `domainToASCII` answers '' for such a domain; Node 24's keeps it as it is, and its
- * `domainToUnicode` too: the same refusal on every Node the service runs on.
- */
-function aLabelsDecode(asciiDomain: string): boolean {
-  return !domainToUnicode(asciiDomain)
-    .split('.')
-    .some((label) => label.startsWith('xn--'));
 }
 
 /** Whether `value` is an address normalizeEmail takes. */
@@ -133,8 +137,8 @@ export function unnormalizedFormOf(address: string): string | undefined {
   const at = address.lastIndexOf('@');
   const domain = address.slice(at + 1);
   if (!domain.split('.').some((label) => label.startsWith('xn--'))) return undefined;
-  const unicode = domainToUnicode(domain);
-  return unicode === domain || unicode === '' ? undefined : `${address.slice(0, at)}@${unicode}`;
+  const { domain: unicode, error } = toUnicode(domain, UTS46);
+  return unicode === domain || error ? undefined : `${address.slice(0, at)}@${unicode}`;
 }
 
 function refused(problem: string): NormalizedEmail {
