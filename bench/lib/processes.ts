@@ -11,30 +11,40 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Ports this process has handed out: the kernel may give a released one again, later on. */
+const handedOut = new Set<number>();
+/** Ports asked of the kernel in one call at the most, beyond those wanted. */
+const MAX_REPEATS = 64;
+
 /**
- * `count` distinct free TCP ports on 127.0.0.1: each asked of the kernel while the ones before are
- * still held, then all released. Asked one after the other, the kernel may hand a released port
- * out again, and two servers of one test then share a port, one of them never listening.
+ * `count` distinct free TCP ports on 127.0.0.1, none handed out before by this process: each asked
+ * of the kernel while the ones before are still held, then all released. The kernel may hand a
+ * released port out again, within one call or across calls (a test asks one for a server it starts
+ * later, then starts the service on a port of its own): two servers of one test would then share a
+ * port, one of them never listening, or each on another address (127.0.0.1 and ::1).
  */
 export async function freePorts(count: number): Promise<number[]> {
-  const held = await Promise.all(
-    Array.from({ length: count }, async () => {
+  const held: ReturnType<typeof createServer>[] = [];
+  const ports: number[] = [];
+  try {
+    while (ports.length < count) {
+      if (held.length >= count + MAX_REPEATS) throw new Error('no free port not handed out before');
       const server = createServer();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () => resolve());
       });
-      return server;
-    }),
-  );
-  const ports = held.map((server) => {
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    return address.port;
-  });
-  await Promise.all(
-    held.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
-  );
+      held.push(server);
+      const address = server.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      if (!handedOut.has(address.port)) ports.push(address.port);
+    }
+  } finally {
+    await Promise.all(
+      held.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    );
+  }
+  for (const port of ports) handedOut.add(port);
   return ports;
 }
 
