@@ -9,33 +9,18 @@
  * `npm run admin` finds its database as beside `npm start`: here through MONGODB_URI and
  * KEY_ENCRYPTION_SECRET, the test database's, and it runs the shared build of the service.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedBuild } from '../../support/build';
-import { runToEnd } from '../../support/processes';
-import { ROOT } from '../../support/readme';
+import { EXPORT_LOCAL_URL, bashBlockAfter, missingTools, runBash } from '../../support/doc-blocks';
 import { type TestApp, startListeningApp } from '../../support/test-app';
 
 const TOOLS = ['bash', 'curl', 'jq', 'npm'];
-const missing = TOOLS.filter(
-  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0,
-);
+const missing = missingTools(TOOLS);
 
-const PAGE = join(ROOT, 'docs', 'ADMINISTRATION.md');
-const EXPORT_LINE = /^export PROOFGATE_URL=http:\/\/localhost:25000 .*\n/m;
+const PAGE = 'ADMINISTRATION.md';
 const ETAG_PLACEHOLDER = `'If-Match: "<the ETag>"'`;
-
-/** The first ```bash block after `heading` (a line of the page, whole). */
-function bashBlockAfter(heading: string): string {
-  const text = readFileSync(PAGE, 'utf8');
-  const at = text.indexOf(`\n${heading}\n`);
-  if (at < 0) throw new Error(`docs/ADMINISTRATION.md: no heading "${heading}"`);
-  const block = /```bash\n([\s\S]*?)```/.exec(text.slice(at))?.[1];
-  if (!block) throw new Error(`docs/ADMINISTRATION.md: no bash block under "${heading}"`);
-  return block;
-}
 
 /** A block's commands, each with its continuation lines (a line ending in `\`) joined to it. */
 function commandsOf(block: string): string[] {
@@ -94,9 +79,9 @@ describe('docs/ADMINISTRATION.md: the admin API with curl', () => {
   afterAll(() => t?.close());
 
   it('sets PROOFGATE_URL once, in the block that makes the admin client', () => {
-    const block = bashBlockAfter('### Who may call it: admin clients');
-    expect(block.match(new RegExp(EXPORT_LINE.source, 'gm'))).toHaveLength(1);
-    const calls = bashBlockAfter('### Calling it');
+    const block = bashBlockAfter(PAGE, '### Who may call it: admin clients');
+    expect(block.match(new RegExp(EXPORT_LOCAL_URL.source, 'gm'))).toHaveLength(1);
+    const calls = bashBlockAfter(PAGE, '### Calling it');
     expect(calls).not.toContain('localhost:25000');
     // The one placeholder this test fills in, after the `curl -si` that shows the tag.
     expect(calls.split(ETAG_PLACEHOLDER)).toHaveLength(2);
@@ -108,20 +93,15 @@ describe('docs/ADMINISTRATION.md: the admin API with curl', () => {
     async () => {
       const out = mkdtempSync(join(tmpdir(), 'admin-api-doc-'));
       try {
-        const calls = commandsOf(bashBlockAfter('### Calling it'));
+        const calls = commandsOf(bashBlockAfter(PAGE, '### Calling it'));
         const script = [
-          'set -euo pipefail',
-          bashBlockAfter('### Who may call it: admin clients').replace(EXPORT_LINE, ''),
+          bashBlockAfter(PAGE, '### Who may call it: admin clients').replace(EXPORT_LOCAL_URL, ''),
           'echo "TOKEN ${#ADMIN_TOKEN}"',
           callingScript(calls),
         ].join('\n');
-        // Not spawnSync: the service answering curl runs in this process.
-        const bash = spawn('bash', ['-c', script], {
-          cwd: ROOT,
-          env: { ...process.env, PROOFGATE_URL: issuer, PROOFGATE_DIST_DIR: dist, OUT: out },
-          stdio: ['ignore', 'pipe', 'pipe'],
+        const run = await runBash(script, {
+          env: { PROOFGATE_URL: issuer, PROOFGATE_DIST_DIR: dist, OUT: out },
         });
-        const run = await runToEnd(bash);
         expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
         // A JWT, not jq's `null` for a refused token request.
         expect(run.stdout).toMatch(/^TOKEN [1-9]\d{2,}$/m);

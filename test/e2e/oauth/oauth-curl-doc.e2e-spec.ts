@@ -4,27 +4,16 @@
  * browserless login step (cookie jar, the form's CSRF token) gets a code, the code tokens, the
  * token /api/me, the refresh token a new access token.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../../support/readme';
+import { bashBlockAfter, docPage, missingTools, runBash } from '../../support/doc-blocks';
 import { type TestApp, startListeningApp } from '../../support/test-app';
 
 const TOOLS = ['bash', 'curl', 'openssl', 'jq'];
-const missing = TOOLS.filter(
-  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0,
-);
+const missing = missingTools(TOOLS);
 
-const doc = () => readFileSync(join(ROOT, 'docs', 'OAUTH.md'), 'utf8');
+const doc = () => docPage('OAUTH.md');
 
 /** The first ```bash block under the section's heading. */
-function curlFlow(): string {
-  const text = doc();
-  const section = text.slice(text.indexOf('## The OAuth flow with curl'));
-  const block = /```bash\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!block) throw new Error('docs/OAUTH.md: no bash block under "The OAuth flow with curl"');
-  return block;
-}
+const curlFlow = () => bashBlockAfter('OAUTH.md', '## The OAuth flow with curl');
 
 describe('docs/OAUTH.md: the OAuth flow with curl', () => {
   let t: TestApp;
@@ -48,25 +37,14 @@ describe('docs/OAUTH.md: the OAuth flow with curl', () => {
     `runs as written, the login step included, to /api/me and a refresh (needs ${TOOLS.join(', ')})`,
     async () => {
       const script = [
-        'set -euo pipefail',
         curlFlow(),
         // What the reader checks by eye: the token's subject, and that the refresh rotated.
         `echo "ME $(curl -s ${issuer}/api/me -H "Authorization: Bearer $ACCESS_TOKEN" | jq -c '{sub, auth_method}')"`,
         'echo "REFRESHED ${#REFRESH_TOKEN}"',
       ].join('\n');
+      const run = await runBash(script, { env: { PROOFGATE_URL: issuer } });
 
-      // Not spawnSync: the service answering curl runs in this process.
-      const bash = spawn('bash', ['-c', script], {
-        env: { ...process.env, PROOFGATE_URL: issuer },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const run = { stdout: '', stderr: '' };
-      bash.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
-      bash.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
-      // 'close': after the output is read, not just the exit.
-      const status = await new Promise<number | null>((resolve) => bash.once('close', resolve));
-
-      expect({ status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+      expect({ status: run.code, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
       expect(run.stdout).toContain('ME {"sub":"user0","auth_method":"password"}');
       expect(run.stdout).toMatch(/^REFRESHED [1-9]\d*$/m);
     },
