@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXPORT_LOCAL_URL, bashBlockAfter, missingTools, runBash } from '../../support/doc-blocks';
-import { type TestApp, startListeningApp } from '../../support/test-app';
+import { useListeningApp } from '../../support/use-test-app';
 
 const TOOLS = ['bash', 'curl', 'grep', 'jq'];
 const missing = missingTools(TOOLS);
@@ -18,13 +18,7 @@ const missing = missingTools(TOOLS);
 const block = () => bashBlockAfter('EMAIL-LOGIN.md', '## The API');
 
 describe('docs/EMAIL-LOGIN.md: email sign-in with curl', () => {
-  let t: TestApp;
-  let issuer: string;
-
-  beforeAll(async () => {
-    ({ t, issuer } = await startListeningApp({}, 'localhost'));
-  });
-  afterAll(() => t?.close());
+  const t = useListeningApp({}, 'localhost');
 
   it('sets PROOFGATE_URL once, at the top of the block, to where `npm start` listens', () => {
     expect(block().match(new RegExp(EXPORT_LOCAL_URL.source, 'gm'))).toHaveLength(1);
@@ -42,7 +36,7 @@ describe('docs/EMAIL-LOGIN.md: email sign-in with curl', () => {
         for (const attempt of ['first', 'again']) {
           const run = await runBash(block().replace(EXPORT_LOCAL_URL, ''), {
             cwd: dir,
-            env: { PROOFGATE_URL: issuer },
+            env: { PROOFGATE_URL: t.issuer },
           });
           expect({ attempt, code: run.code, stderr: run.stderr }).toEqual({
             attempt,
