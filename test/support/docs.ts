@@ -6,11 +6,17 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './readme';
+import { trackedFiles } from './tracked-files';
 
 export const TOOLS_HEADING = '## Variables read by the tools and tests';
 
 export function doc(name: string): string {
   return readFileSync(join(ROOT, 'docs', name), 'utf8');
+}
+
+/** The Markdown files git tracks, and new ones not yet added (never what git ignores), sorted. */
+export function trackedMarkdown(): string[] {
+  return trackedFiles(['*.md']);
 }
 
 /** The README, every page of docs/ (runbooks included) and the examples' READMEs: the pages read. */

@@ -3,24 +3,10 @@
  * anchor (`#section`) names a heading of its target, with GitHub's slug rules. No file has two
  * headings with one anchor (GitHub would number the second, and every link would reach the first).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { headingsOf, proseLines, slugOf } from '../support/docs';
+import { headingsOf, proseLines, slugOf, trackedMarkdown } from '../support/docs';
 import { ROOT } from '../support/readme';
-
-/** The Markdown files git tracks (plus new ones not yet added), never node_modules. */
-function markdownFiles(): string[] {
-  const listed = execFileSync(
-    'git',
-    ['ls-files', '--cached', '--others', '--exclude-standard', '*.md'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  return listed
-    .split('\n')
-    .filter((file) => file && existsSync(join(ROOT, file)))
-    .sort();
-}
 
 interface Link {
   file: string;
@@ -43,7 +29,7 @@ function linksOf(file: string, markdown: string): Link[] {
 /** The anchors of Keep a Changelog's groups of changes (`### Added`, ...). */
 const CHANGELOG_GROUPS = ['added', 'changed', 'deprecated', 'removed', 'fixed', 'security'];
 
-const files = markdownFiles();
+const files = trackedMarkdown();
 const anchors = new Map(
   files.map((file) => [file, headingsOf(readFileSync(join(ROOT, file), 'utf8'))]),
 );

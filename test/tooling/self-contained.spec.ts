@@ -7,12 +7,13 @@
  * must every relative import and every relative path handed to `fs`. The docs do not ask anyone to
  * put anything beside the repository either.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import * as ts from 'typescript';
 import { ROOT } from '../support/readme';
+import { trackedMarkdown } from '../support/docs';
+import { trackedFiles } from '../support/tracked-files';
 
 /** A path value as far as the code lets it be known; `anchored` = derived from the file's place. */
 interface Known {
@@ -274,27 +275,9 @@ class PathEvaluator {
 
 /** Test code git tracks (plus new files not yet added): test/**, and the unit specs in src/. */
 function testFiles(): string[] {
-  const listed = execFileSync(
-    'git',
-    [
-      'ls-files',
-      '--cached',
-      '--others',
-      '--exclude-standard',
-      '--',
-      'test/*.ts',
-      'test/*.js',
-      'test/*.mjs',
-      'test/*.cjs',
-      'src/*.spec.ts',
-    ],
-    { cwd: ROOT, encoding: 'utf8' },
+  return trackedFiles(['test/*.ts', 'test/*.js', 'test/*.mjs', 'test/*.cjs', 'src/*.spec.ts']).map(
+    (file) => join(ROOT, file),
   );
-  return listed
-    .split('\n')
-    .filter((file) => file && existsSync(join(ROOT, file)))
-    .map((file) => join(ROOT, file))
-    .sort();
 }
 
 const readFromDisk: ReadSource = (file) =>
@@ -345,18 +328,7 @@ describe('the test suite stands alone in a clone', () => {
   });
 
   it('no doc asks for anything beside the repository to run the tests', () => {
-    const docs = execFileSync(
-      'git',
-      ['ls-files', '--cached', '--others', '--exclude-standard', '*.md'],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-      },
-    )
-      .split('\n')
-      .filter(
-        (file) => file && !file.split('/').includes('node_modules') && existsSync(join(ROOT, file)),
-      );
+    const docs = trackedMarkdown();
     const offending = docs.flatMap((file) => {
       const text = readFileSync(join(ROOT, file), 'utf8');
       return FORBIDDEN_TEXT.filter((pattern) => pattern.test(text)).map(
