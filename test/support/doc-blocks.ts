@@ -3,19 +3,13 @@
  * run a page's commands as written (curl, jq, npm) against the service on a real port.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { doc } from './docs';
 import { type ScriptRun, runToEnd } from './processes';
 import { ROOT } from './readme';
 
-/** docs/`page`'s text. */
-export function docPage(page: string): string {
-  return readFileSync(join(ROOT, 'docs', page), 'utf8');
-}
-
 /** The first ```bash block after `heading`, a line of docs/`page` (whole). */
 export function bashBlockAfter(page: string, heading: string): string {
-  const text = docPage(page);
+  const text = doc(page);
   const at = text.indexOf(`\n${heading}\n`);
   if (at < 0) throw new Error(`docs/${page}: no heading "${heading}"`);
   const block = /```bash\n([\s\S]*?)```/.exec(text.slice(at))?.[1];

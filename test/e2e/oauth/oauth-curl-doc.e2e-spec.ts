@@ -4,13 +4,12 @@
  * browserless login step (cookie jar, the form's CSRF token) gets a code, the code tokens, the
  * token /api/me, the refresh token a new access token.
  */
-import { bashBlockAfter, docPage, missingTools, runBash } from '../../support/doc-blocks';
+import { bashBlockAfter, missingTools, runBash } from '../../support/doc-blocks';
+import { doc } from '../../support/docs';
 import { type TestApp, startListeningApp } from '../../support/test-app';
 
 const TOOLS = ['bash', 'curl', 'openssl', 'jq'];
 const missing = missingTools(TOOLS);
-
-const doc = () => docPage('OAUTH.md');
 
 /** The first ```bash block under the section's heading. */
 const curlFlow = () => bashBlockAfter('OAUTH.md', '## The OAuth flow with curl');
@@ -25,7 +24,7 @@ describe('docs/OAUTH.md: the OAuth flow with curl', () => {
   afterAll(() => t?.close());
 
   it('sets PROOFGATE_URL once, above the flow, to where `npm start` listens by default', () => {
-    const text = doc();
+    const text = doc('OAUTH.md');
     const set = text.indexOf('\nexport PROOFGATE_URL=http://localhost:25000 ');
     expect(set).toBeGreaterThan(0);
     expect(set).toBeLessThan(text.indexOf('## The OAuth flow with curl'));
