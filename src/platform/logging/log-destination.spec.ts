@@ -43,6 +43,20 @@ describe('logDestination', () => {
     ]);
     expect(text).toMatch(/INFO.*: GET \/ 200 5 ms: request completed\n$/);
   });
+
+  it('writes out what a request sent that would forge a second line or reorder one', async () => {
+    // An unknown provider's id, from /login/upstream/<id>/callback, as it is logged.
+    const sent = 'x\n[02:16:49] INFO: forged\u202e';
+    const text = await pretty([
+      { level: 40, context: 'UpstreamSignIn', msg: `Upstream sign-in at ${sent} refused` },
+    ]);
+    expect(text.split('\n')).toEqual([
+      expect.stringMatching(
+        /WARN.*\[UpstreamSignIn\] Upstream sign-in at x\\u\{a\}\[02:16:49\] INFO: forged\\u\{202e\} refused$/,
+      ),
+      '',
+    ]);
+  });
 });
 
 it('writes JSON in production and in tests', () => {

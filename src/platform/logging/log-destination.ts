@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import pino from 'pino';
 import type { DestinationStream } from 'pino';
 import { ServerConfig } from '../../config/sections/server.config';
+import { visible } from '../text/visible';
 
 /**
  * Where log lines are written: standard output in the service. An injection token of its own so
@@ -12,6 +13,31 @@ export abstract class LogDestination implements DestinationStream {
 }
 
 type PrettyFactory = (options: Record<string, unknown>) => DestinationStream;
+
+/** The fields of a record that its development line shows. */
+interface PrettyRecord {
+  readonly context?: string;
+  readonly req?: { readonly method?: string; readonly url?: string };
+  readonly res?: { readonly statusCode?: number };
+  readonly responseTime?: number;
+  readonly msg?: string | number | boolean;
+}
+
+/**
+ * A record's development line after its time and level: `[context] GET /path 200 5 ms: message`.
+ * Its controls and format characters are written out (`\u{a}`): a message may carry what a
+ * request sent (an unknown provider's id from the path), and a line break in it would print a
+ * second, forged line. pino-pretty strips most controls but keeps line breaks and U+202E.
+ */
+export function prettyMessage(record: PrettyRecord): string {
+  const context = record.context === undefined ? '' : `[${record.context}] `;
+  const { req, res } = record;
+  const request =
+    req === undefined
+      ? ''
+      : `${req.method ?? ''} ${req.url ?? ''} ${res?.statusCode ?? ''} ${record.responseTime ?? ''} ms: `;
+  return visible(`${context}${request}${record.msg ?? ''}`);
+}
 
 /**
  * Development: one readable line per record through pino-pretty (a development dependency, so a
@@ -30,8 +56,7 @@ export function logDestination(
         colorize: process.stdout.isTTY === true,
         translateTime: 'SYS:HH:MM:ss',
         ignore: 'pid,hostname,context,req,res,responseTime',
-        messageFormat:
-          '{if context}[{context}] {end}{if req}{req.method} {req.url} {res.statusCode} {responseTime} ms: {end}{msg}',
+        messageFormat: (record: PrettyRecord) => prettyMessage(record),
         singleLine: true,
         sync: true,
         destination: output,
