@@ -169,7 +169,7 @@ export function renderAccountPage(
 <div class="card">
 <p>${locale.html('account.signed_in_as', { subject })}</p>
 <table id="account-methods">
-<thead><tr>${th('account.methods.method')}${th('account.methods.key')}${th('account.methods.added')}<th></th></tr></thead>
+<thead><tr>${th('account.methods.method')}${th('account.methods.key')}${th('account.methods.added')}<th><span class="visually-hidden">${escapeHtml(locale.t('account.methods.actions'))}</span></th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

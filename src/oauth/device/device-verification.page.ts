@@ -24,7 +24,7 @@ ${view.error === undefined ? '' : `<p id="device-error" role="alert">${t(view.er
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <input type="hidden" name="ui_locales" value="${escapeHtml(locale.locale)}">
 <label for="user_code">${t('device.code.label')}</label>
-<input id="user_code" name="user_code" value="${escapeHtml(view.userCode)}" autocomplete="off" autocapitalize="characters" spellcheck="false" required maxlength="32">
+<input id="user_code" name="user_code" value="${escapeHtml(view.userCode)}" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" required maxlength="32">
 <p><button type="submit" name="action" value="lookup">${t('device.code.continue')}</button></p>
 </form>
 <p class="muted">${locale.html('device.signed_in_as', { subject: view.signedInAs })}</p>

@@ -67,7 +67,7 @@ const homePage = (session: PageSession | null, on: OptionalPages) =>
 </section>
 </div>
 <h2>See them side by side</h2>
-<ul>
+<ul class="links">
 ${sideBySideLinks(on)}
 </ul>`,
   });

@@ -207,6 +207,7 @@ export const de = {
   'account.methods.method': 'Methode',
   'account.methods.key': 'Schlüssel',
   'account.methods.added': 'Hinzugefügt',
+  'account.methods.actions': 'Aktionen',
   'account.method.type':
     '{type, select, password {Passwort} wallet {Wallet} passkey {Passkey} email {E-Mail} upstream {Anbieter} credential {Identitätsnachweis} other {Andere}}',
   'account.method.remove': 'Entfernen',

@@ -205,6 +205,7 @@ export const en = {
   'account.methods.method': 'Method',
   'account.methods.key': 'Key',
   'account.methods.added': 'Added',
+  'account.methods.actions': 'Actions',
   'account.method.type':
     '{type, select, password {Password} wallet {Wallet} passkey {Passkey} email {Email} upstream {Provider} credential {Identity credential} other {Other}}',
   'account.method.remove': 'Remove',

@@ -206,6 +206,7 @@ export const es = {
   'account.methods.method': 'Método',
   'account.methods.key': 'Clave',
   'account.methods.added': 'Añadido',
+  'account.methods.actions': 'Acciones',
   'account.method.type':
     '{type, select, password {Contraseña} wallet {Billetera} passkey {Llave de acceso} email {Correo electrónico} upstream {Proveedor} credential {Credencial de identidad} other {Otro}}',
   'account.method.remove': 'Quitar',

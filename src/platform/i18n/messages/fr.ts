@@ -205,6 +205,7 @@ export const fr = {
   'account.methods.method': 'Méthode',
   'account.methods.key': 'Clé',
   'account.methods.added': 'Ajoutée',
+  'account.methods.actions': 'Actions',
   'account.method.type':
     '{type, select, password {Mot de passe} wallet {Portefeuille} passkey {Clé d’accès} email {E-mail} upstream {Fournisseur} credential {Attestation d’identité} other {Autre}}',
   'account.method.remove': 'Supprimer',
