@@ -217,7 +217,14 @@
         el(
           'tr',
           {},
-          columns.map(([header]) => el('th', { scope: 'col' }, header)),
+          // A column of buttons shows no header; a screen reader still reads one.
+          columns.map(([header]) =>
+            el(
+              'th',
+              { scope: 'col' },
+              header === '' ? el('span', { class: 'visually-hidden' }, 'Actions') : header,
+            ),
+          ),
         ),
       ),
       el(

@@ -13,6 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { accessibilityViolations } from '../../support/accessibility';
 import { type OpenedPage, openPage, startBrowserApp } from '../../support/browser-app';
 import request from 'supertest';
 import { passwordLogin } from '../../support/login-page';
@@ -64,9 +65,16 @@ describe('the admin console in the browser', () => {
     await t?.close();
   });
 
-  /** The whole page; `viewport`: what the window shows (a modal dialog over its backdrop). */
+  /** What axe-core finds on the console's pages where they are shown (docs/LANGUAGES.md). */
+  const inaccessible: string[] = [];
+
+  /**
+   * The whole page; `viewport`: what the window shows (a modal dialog over its backdrop). Each
+   * page shown is checked with axe-core too.
+   */
   async function shot(page: Page, name: string, fullPage = true) {
     await page.screenshot({ path: join(IMAGES, `console-${name}.png`), fullPage });
+    inaccessible.push(...(await accessibilityViolations(page, `console ${name}`)));
   }
 
   async function openTab(page: Page, name: string) {
@@ -315,6 +323,7 @@ describe('the admin console in the browser', () => {
       'clients.create refused',
     ]);
     expect(nativeDialogs).toEqual([]);
+    expect(inaccessible).toEqual([]);
     // Refused: the outboxes nobody configured, and (above) the scope no one grants and the
     // overlap asked too long.
     const outboxes = refused.filter((line) => /^404 \/admin\/v1\/outboxes\//.test(line));

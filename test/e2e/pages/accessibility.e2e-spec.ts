@@ -7,10 +7,9 @@
  * field's edge against the field and the card (SC 1.4.11, non-text contrast). What no tool can
  * judge (whether a label says what the field asks) is for a person to read.
  */
-import axe from 'axe-core';
-import type { AxeResults, RunOptions } from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { randomBytes } from 'node:crypto';
+import { accessibilityViolations } from '../../support/accessibility';
 import { launchBrowser, watchPageProblems } from '../../support/browser';
 import { addPaymentAgent, cibaClient } from '../../support/ciba-approvals';
 import { deliveredTo, mailTo } from '../../support/email';
@@ -20,30 +19,6 @@ import { SUPPORTED_LOCALES } from '../../../src/platform/i18n/page-locale';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const TV = { id: 'living-room-tv', redirectUri: 'http://127.0.0.1:7102/callback' };
-
-/** WCAG 2.0, 2.1 and 2.2, A and AA, and axe's best practices (landmarks, heading order, ...). */
-const AXE_OPTIONS: RunOptions = {
-  runOnly: {
-    type: 'tag',
-    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
-  },
-};
-
-/**
- * What axe finds on the page as it stands, a line each: `<rule> (<impact>) <element>: <help>`.
- * axe is evaluated as a string, as DevTools would: the pages' CSP has no `unsafe-eval` to lift.
- */
-async function violations(page: Page, what: string): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const result = await page.evaluate<AxeResults>(
-    `axe.run(document, ${JSON.stringify(AXE_OPTIONS)})`,
-  );
-  return result.violations.flatMap((rule) =>
-    rule.nodes.map(
-      (node) => `${what}: ${rule.id} (${rule.impact}) ${node.target.join(' ')}: ${rule.help}`,
-    ),
-  );
-}
 
 /** An `rgb(r, g, b)` colour's relative luminance (WCAG 2.2, "relative luminance"). */
 function luminance(rgb: string): number {
@@ -95,7 +70,8 @@ describe('the pages meet WCAG 2.2 AA as axe-core checks it', () => {
     const page = await context.newPage();
     // Script errors and 5xx answers; the refusals the flows ask for (a wrong code) are 4xx.
     const found = watchPageProblems(page, (response) => response.status() >= 500);
-    const check = async (what: string) => found.push(...(await violations(page, what)));
+    const check = async (what: string) =>
+      found.push(...(await accessibilityViolations(page, what)));
     return { context, page, found, check };
   }
 
