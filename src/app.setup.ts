@@ -1,6 +1,5 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { join } from 'node:path';
 import { parse as parseQueryString } from 'node:querystring';
 import { Logger } from 'nestjs-pino';
 import { ServerConfig } from './config/sections/server.config';
@@ -24,7 +23,12 @@ import { HttpDrain } from './platform/http/http-drain';
 import type { HttpResponse } from './platform/http/http-exchange';
 import { inSequence } from './platform/http/in-sequence';
 import { securityHeaders } from './platform/http/security-headers';
-import { STATIC_PREFIX, standardScriptType } from './platform/http/static-files';
+import {
+  PUBLIC_DIR,
+  STATIC_PREFIX,
+  assetCaching,
+  standardScriptType,
+} from './platform/http/static-files';
 import { requestDeadline } from './platform/http/request-deadline';
 import { RequestLog } from './platform/logging/logging.module';
 import { setupOpenApi } from './platform/openapi/openapi';
@@ -117,12 +121,17 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   // RFC 9110 §15.5.2: no 401 without a WWW-Authenticate challenge (a proof refusal's own scheme).
   fastify.addHook('onSend', challengeEveryUnauthorized());
   app.useStaticAssets({
-    root: join(__dirname, 'public'),
+    root: PUBLIC_DIR,
     prefix: STATIC_PREFIX,
+    // What a link without `?v=` gets; the pages' links carry one (assetUrl, assetCaching).
     maxAge: '1h',
     index: false,
     // @fastify/static hands this its reply (Nest's type still names an older `setHeader`).
-    setHeaders: (reply, path) => standardScriptType(reply as unknown as HttpResponse, path),
+    setHeaders: (headers, path) => {
+      const reply = headers as unknown as HttpResponse;
+      standardScriptType(reply, path);
+      assetCaching(reply, path);
+    },
   });
   // The bodies: JSON (UTF-8, depth bounded) and flat forms (name=value pairs, no qs `a[b][c]`
   // nesting, at most 50), 16 KiB each.

@@ -1,6 +1,8 @@
 import { ANY_SIGN_IN } from '../protocol-rules/acr';
 import { PROOFS } from '../proof-registry';
 import { type LoginPageView, loginPageButtons, renderLoginPage as renderWith } from './login.page';
+import { scriptTag } from '../platform/http/html';
+import { assetUrl } from '../platform/http/static-files';
 
 /** The page as the service renders it: with the registry's buttons. */
 const renderLoginPage = (view: LoginPageView) =>
@@ -113,16 +115,18 @@ describe('renderLoginPage', () => {
       html.match(/<script type="application\/json"[^>]*>[^<]*<\/script>/g) ?? [];
     expect(others).toEqual([]);
     expect(messages).toMatch(/^<script type="application\/json" id="page-messages">\{"script\./);
-    expect(html.match(/<script(?! type="application\/json")[^>]*>[^<]*<\/script>/g)).toEqual([
-      '<script src="/static/proofgate.js" defer></script>',
-      '<script src="/static/siwe-wallet.js" defer></script>',
-      '<script src="/static/wallet-login.js" defer></script>',
-      '<script src="/static/siws-wallet.js" defer></script>',
-      '<script src="/static/siwb-wallet.js" defer></script>',
-      '<script src="/static/vendor/simplewebauthn-browser.js" defer></script>',
-      '<script src="/static/passkey-login.js" defer></script>',
-      '<script src="/static/identity-wallet-login.js" defer></script>',
-    ]);
+    expect(html.match(/<script(?! type="application\/json")[^>]*>[^<]*<\/script>/g)).toEqual(
+      [
+        '/static/proofgate.js',
+        '/static/siwe-wallet.js',
+        '/static/wallet-login.js',
+        '/static/siws-wallet.js',
+        '/static/siwb-wallet.js',
+        '/static/vendor/simplewebauthn-browser.js',
+        '/static/passkey-login.js',
+        '/static/identity-wallet-login.js',
+      ].map(scriptTag),
+    );
     expect(html.match(/<script/g)).toHaveLength(9);
   });
 
@@ -210,7 +214,8 @@ describe('renderLoginPage', () => {
       /<p class="divider">or<\/p>\n<p><button type="button" id="one-login" class="secondary" disabled>Sign in with One<\/button><\/p>\n<p id="one-status" class="muted" aria-live="polite" hidden><\/p>\n<p id="one-error" role="alert" hidden><\/p>\n<p><button type="button" id="two-login" class="secondary" hidden>Sign in with Two<\/button><\/p>/,
     );
     expect(html.match(/<script src="[^"]*"/g)).toEqual([
-      '<script src="/static/proofgate.js"',
+      `<script src="${assetUrl('/static/proofgate.js')}"`,
+      // Paths of no file under src/public: linked without a version.
       '<script src="/static/shared.js"',
       '<script src="/static/one.js"',
     ]);

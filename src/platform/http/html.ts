@@ -1,10 +1,13 @@
 import { DEFAULT_LOCALE, PageLocale } from '../i18n/page-locale';
 import { escapeHtml } from './escape-html';
+import { assetUrl } from './static-files';
 
 export { escapeHtml } from './escape-html';
 
 /** Served from src/public: window.Proofgate, the helpers every page script uses. */
 export const PAGE_HELPERS_SCRIPT = '/static/proofgate.js';
+/** Every page's stylesheet. */
+export const STYLESHEET = '/static/proofgate.css';
 
 export interface PageOptions {
   title: string;
@@ -59,6 +62,11 @@ function sessionNav(session: PageSession | null | undefined, locale: PageLocale)
 </form>`;
 }
 
+/** A page's script element for a file under /static: by its versioned URL, run after parsing. */
+export function scriptTag(src: string): string {
+  return `<script src="${escapeHtml(assetUrl(src))}" defer></script>`;
+}
+
 /**
  * The shared page frame: stylesheet, site header, no inline script or style. The header links
  * only pages every instance serves; the lab and the API description, which an instance may turn
@@ -74,7 +82,7 @@ export function renderPage({
   locale,
 }: PageOptions): string {
   const loaded = scripts.length > 0 ? [PAGE_HELPERS_SCRIPT, ...scripts] : [];
-  const tags = loaded.map((src) => `<script src="${escapeHtml(src)}" defer></script>`);
+  const tags = loaded.map(scriptTag);
   // The scripts' texts in the page's language: a JSON data block, which the CSP lets through
   // (it is never run), read by proofgate.js `text`.
   if (loaded.length > 0) {
@@ -89,7 +97,7 @@ export function renderPage({
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(locale.t('frame.title', { title }))}</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/static/proofgate.css">
+<link rel="stylesheet" href="${escapeHtml(assetUrl(STYLESHEET))}">
 ${tags.join('\n')}
 </head>
 <body>

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { Agent, exchangeCode, login, obtainCode } from '../../support/oauth';
 import { LOGIN_MODEL_IDS } from '../../support/challenge-models';
 import { useTestApp } from '../../support/use-test-app';
+import { assetUrl } from '../../../src/platform/http/static-files';
 
 interface Point {
   minute: string;
@@ -101,7 +102,7 @@ describe('GET /challenge-models/series and the HTML form of GET /challenge-model
     expect(page.text).toContain('<th scope="col">Sign-In with Ethereum</th>');
     expect(page.text).toContain('<th scope="row">Does not stop</th>');
     expect(page.text).toContain('code_verifier: 43-128 characters');
-    expect(page.text).toContain('src="/static/challenge-models.js"');
+    expect(page.text).toContain(`src="${assetUrl('/static/challenge-models.js')}"`);
     // Scripts by src only; the one other script element is the page's texts, a JSON data block
     // (never run).
     expect(page.text).not.toMatch(

@@ -18,6 +18,7 @@ import { type Agent, authorizePath, login, pkcePair } from '../../support/oauth'
 import { expectRefusal } from '../../support/refusal';
 import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
 import { useTestApp } from '../../support/use-test-app';
+import { scriptTag } from '../../../src/platform/http/html';
 
 const ISSUER = 'http://localhost:25000';
 const CONSOLE = 'proofgate-console';
@@ -235,7 +236,7 @@ describe('the admin console client: admin scopes for an operator’s recent pass
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['x-frame-options']).toBe('DENY');
-    expect(page.text).toContain('<script src="/static/admin-console.js" defer></script>');
+    expect(page.text).toContain(scriptTag('/static/admin-console.js'));
     expect(page.text).toContain(`data-redirect-uri="${REDIRECT}"`);
     // No inline script the CSP would have to allow: scripts by src only (the page's texts for
     // them are a JSON data block, which is never run).

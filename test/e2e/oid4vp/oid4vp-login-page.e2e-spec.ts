@@ -21,6 +21,7 @@ import { type Holder, answer, issueCredential, newHolder } from '../../support/i
 import { signInByEmail } from '../../support/email';
 import { emailMethodKey } from '../../../src/accounts/account';
 import { AccountService } from '../../../src/accounts/account.service';
+import { scriptTag } from '../../../src/platform/http/html';
 
 const FAST = {
   RATE_LIMIT_OID4VP_PER_IP: '10000',
@@ -29,7 +30,7 @@ const FAST = {
 };
 const BUTTON =
   '<button type="button" id="oid4vp-login" class="secondary" hidden>Sign in with your identity wallet</button>';
-const SCRIPT = '<script src="/static/identity-wallet-login.js" defer></script>';
+const SCRIPT = scriptTag('/static/identity-wallet-login.js');
 
 /** The account page's "Set a password" form, posted with the page's CSRF token. */
 function setPassword(agent: Agent, page: string, username: string): request.Test {

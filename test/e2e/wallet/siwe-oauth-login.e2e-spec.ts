@@ -12,6 +12,7 @@ import { signedSiweMessage } from '../../support/wallet-login';
 import { hiddenField, setCookies } from '../../support/login-form';
 import { expectRefusal } from '../../support/refusal';
 import { useTestApp } from '../../support/use-test-app';
+import { scriptTag } from '../../../src/platform/http/html';
 
 const ENV = {
   RATE_LIMIT_LOGIN_PER_IP: '100000',
@@ -77,8 +78,8 @@ describe('POST /login/siwe (Sign in with Ethereum on the login page)', () => {
     const browser = agent();
     const { verifier, csrfToken, returnTo, page } = await startAuthorization(browser);
     expect(page).toContain('Sign in with Ethereum');
-    expect(page).toContain('<script src="/static/siwe-wallet.js" defer></script>');
-    expect(page).toContain('<script src="/static/wallet-login.js" defer></script>');
+    expect(page).toContain(scriptTag('/static/siwe-wallet.js'));
+    expect(page).toContain(scriptTag('/static/wallet-login.js'));
     expect(returnTo).toMatch(/^\/authorize\?/);
 
     const signed = await signedMessage(browser);

@@ -27,6 +27,7 @@ import { CIBA_GRANT_TYPE } from '../../../../src/protocol-rules/grant-types';
 import { expectRefusal } from '../../../support/refusal';
 import { newSolanaWallet } from '../../../support/solana';
 import type { TestApp } from '../../../support/test-app';
+import { scriptTag } from '../../../../src/platform/http/html';
 
 const AGENT = 'agent';
 const WEBAUTHN_TTL = 120;
@@ -495,7 +496,7 @@ describe('CIBA approvals by a proof over the exact request (issue #51)', () => {
       '/static/siwe-wallet.js',
       '/static/approval.js',
     ]) {
-      expect(page).toContain(`<script src="${script}"`);
+      expect(page).toContain(scriptTag(script));
       await user1.get(script).expect(200);
     }
   });

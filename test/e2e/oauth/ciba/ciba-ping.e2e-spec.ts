@@ -26,6 +26,7 @@ import { register } from '../../../support/registration';
 import { eventually } from '../../../support/smtp-server';
 import { TestApp, startListeningApp } from '../../../support/test-app';
 import { walletBrowser } from '../../../support/wallet-login';
+import { scriptTag } from '../../../../src/platform/http/html';
 
 const PING_AGENT = 'ping-agent';
 const POLL_AGENT = 'poll-agent';
@@ -288,7 +289,7 @@ describe('CIBA ping mode and notifications (OpenID CIBA Core 1.0 §10.2)', () =>
     await started({ binding_message: 'live ids' });
     const page = await (await user1.navigate(`${issuer}/account/approvals`)).text();
     expect(page).toContain('<div id="approvals-list" aria-live="polite">');
-    expect(page).toContain('<script src="/static/account-approvals.js" defer></script>');
+    expect(page).toContain(scriptTag('/static/account-approvals.js'));
     const { approvals } = (await (await user1.getJson(`${issuer}/account/approvals`)).json()) as {
       approvals: { id: string; binding_message?: string }[];
     };
