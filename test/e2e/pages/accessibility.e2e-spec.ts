@@ -1,8 +1,9 @@
 /**
  * The pages people meet, checked with axe-core against WCAG 2.2 levels A and AA and axe's best
  * practices, in each language the pages speak (the browser's Accept-Language), as a browser reaches
- * them: the login page and its refusal, the email code and link pages, the account page and its
- * pending approvals, the device pages, consent, /authorize's error page and the logout pages;
+ * them: the login page and its refusal, the email code and link pages, the account page, its
+ * pending approvals and its sign-out everywhere, the device pages, consent, /authorize's error
+ * page and the logout pages;
  * then the pages written in English only. One rule axe leaves out is checked here: a text
  * field's edge against the field and the card (SC 1.4.11, non-text contrast). What no tool can
  * judge (whether a label says what the field asks) is for a person to read.
@@ -98,6 +99,14 @@ describe('the pages meet WCAG 2.2 AA as axe-core checks it', () => {
       const { link } = await mailTo(t, deliveredTo(email));
       await page.goto(link);
       await check('email: the link page');
+      // The link with another token of its form (mistyped, or its code spent): its page, whose
+      // form the service then refuses.
+      const token = new URL(link).searchParams.get('token') ?? '';
+      const other = `${token.startsWith('A') ? 'B' : 'A'}${token.slice(1)}`;
+      await page.goto(`${t.issuer}/login/email/link?token=${other}`);
+      await submit(page, '#email-link button[type="submit"]');
+      await page.waitForSelector('[role="alert"]');
+      await check('email: the link refused');
 
       await page.goto(`${t.issuer}/login?return_to=%2Faccount`);
       await page.fill('#username', 'user0');
@@ -148,8 +157,20 @@ describe('the pages meet WCAG 2.2 AA as axe-core checks it', () => {
       await check('logout: the error page');
       await page.goto(`${t.issuer}/end_session`);
       await check('logout: the question');
-      await submit(page, 'form button[type="submit"]');
+      await submit(page, 'button[value="stay"]');
+      await page.waitForSelector('#still-signed-in');
+      await check('logout: still signed in');
+      await page.goto(`${t.issuer}/end_session`);
+      await submit(page, 'button[value="sign_out"]');
       await check('logout: signed out');
+
+      await page.goto(`${t.issuer}/login?return_to=%2Faccount`);
+      await page.fill('#username', 'user0');
+      await page.fill('#password', 'password0');
+      await submit(page, '#login-form button[type="submit"]');
+      await submit(page, '#sign-out-everywhere button[type="submit"]');
+      await page.waitForSelector('#signed-out-everywhere');
+      await check('account: signed out everywhere');
     } finally {
       await context.close();
     }
