@@ -56,7 +56,7 @@ export function logDestination(
         colorize: process.stdout.isTTY === true,
         translateTime: 'SYS:HH:MM:ss',
         ignore: 'pid,hostname,context,req,res,responseTime',
-        messageFormat: (record: PrettyRecord) => prettyMessage(record),
+        messageFormat: prettyMessage,
         singleLine: true,
         sync: true,
         destination: output,
