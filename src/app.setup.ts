@@ -26,6 +26,7 @@ import { securityHeaders } from './platform/http/security-headers';
 import {
   PUBLIC_DIR,
   STATIC_PREFIX,
+  UNVERSIONED_MAX_AGE_SECONDS,
   assetCaching,
   standardScriptType,
 } from './platform/http/static-files';
@@ -123,8 +124,8 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   app.useStaticAssets({
     root: PUBLIC_DIR,
     prefix: STATIC_PREFIX,
-    // What a link without `?v=` gets; the pages' links carry one (assetUrl, assetCaching).
-    maxAge: '1h',
+    // What a link without `?v=` gets, and assetCaching sets each file's Cache-Control by its `?v=`.
+    maxAge: UNVERSIONED_MAX_AGE_SECONDS * 1000,
     index: false,
     // @fastify/static hands this its reply (Nest's type still names an older `setHeader`).
     setHeaders: (headers, path) => {

@@ -34,6 +34,11 @@ import { LOGIN_HINT_MAX_LENGTH } from '../../src/oauth/ciba/backchannel-authenti
 import { STATUS_LIST_LIMITS } from '../../src/oid4vp/status-list-token';
 import { POLLED_KEY_MEMORY_SECONDS } from '../../src/oauth/polling/polled-authorization-state';
 import { MAX_REPLACED_SESSIONS } from '../../src/sessions/session';
+import {
+  UNVERSIONED_MAX_AGE_SECONDS,
+  VERSIONED_CACHE_CONTROL,
+  VERSION_LENGTH,
+} from '../../src/platform/http/static-files';
 import { SUPPORTED_SCOPES } from '../../src/tokens/scopes';
 import { ID_TOKEN_CLAIMS } from '../../src/oauth/metadata/openid-provider-metadata.dto';
 import { EMAIL_CLAIMS } from '../../src/protocol-rules/claims-request';
@@ -635,6 +640,19 @@ describe('the README agrees with CI and the code', () => {
     expect(text).toContain(`at most ${mib(maxBytes)} in ${timeoutMs / 1000} s`);
     expect(text).toContain(`(ZLIB, at most ${mib(maxListBytes)})`);
     expect(text).toContain(`At most ${cacheEntries} lists and ${mib(cacheBytes)} are kept`);
+  });
+
+  it("docs/ENDPOINTS.md states how the pages' files are versioned and cached, as the code has it", () => {
+    const text = section(
+      read('docs', 'ENDPOINTS.md'),
+      "### The pages' scripts and stylesheet, under `/static/`",
+    ).replace(/\s+/g, ' ');
+    expect(text).toContain(`the first ${VERSION_LENGTH} characters of the base64url SHA-256`);
+    expect(text).toContain(`its current \`?v=\`: \`Cache-Control: ${VERSIONED_CACHE_CONTROL}\``);
+    expect(text).toContain('`no-cache`');
+    expect(text).toContain(
+      `no \`?v=\` (a link from elsewhere): \`public, max-age=${UNVERSIONED_MAX_AGE_SECONDS}\``,
+    );
   });
 
   it("docs/OAUTH.md states how many of a browser's earlier sessions its sign-out ends", () => {

@@ -26,7 +26,7 @@ export class WebAuthnBrowserController {
   @Get(WEBAUTHN_BROWSER_SCRIPT)
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   script(@Query('v') asked: unknown, @Res({ passthrough: true }) res: HttpResponse): string {
-    res.header('cache-control', assetCacheControl(asked, BUNDLE_FILE) ?? 'public, max-age=3600');
+    res.header('cache-control', assetCacheControl(asked, BUNDLE_FILE));
     return this.bundle;
   }
 }

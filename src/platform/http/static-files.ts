@@ -36,6 +36,12 @@ export function staticFile(path: string): string | undefined {
 /** How long a browser keeps a file asked for with its current `?v=`: a year, never revalidated. */
 export const VERSIONED_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
+/** How long a browser keeps a file asked for without `?v=` (a link from elsewhere): an hour. */
+export const UNVERSIONED_MAX_AGE_SECONDS = 3600;
+
+/** A version's length: characters of the base64url SHA-256 of the file (96 bits). */
+export const VERSION_LENGTH = 16;
+
 /** A file's version, the modification time and size it was computed for, and when they were. */
 interface Fingerprint {
   readonly mtimeMs: number;
@@ -51,7 +57,7 @@ const RECHECK_AFTER_MS = 1_000;
 const fingerprints = new Map<string, Fingerprint>();
 
 /**
- * The version of one of the files: 16 characters of the base64url SHA-256 of its bytes, read
+ * The version of one of the files: VERSION_LENGTH characters of the base64url SHA-256 of its bytes, read
  * again only when its modification time or size changed (a file edited under `npm run
  * start:dev`), which is looked at once a second at most, not on every page; undefined when there
  * is no such file.
@@ -71,7 +77,10 @@ export function assetVersion(file: string): string | undefined {
     known.checkedAt = now;
     return known.version;
   }
-  const version = createHash('sha256').update(readFileSync(file)).digest('base64url').slice(0, 16);
+  const version = createHash('sha256')
+    .update(readFileSync(file))
+    .digest('base64url')
+    .slice(0, VERSION_LENGTH);
   fingerprints.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, version, checkedAt: now });
   return version;
 }
@@ -92,10 +101,10 @@ export function assetUrl(path: string): string {
  * A file's Cache-Control by the version asked for: its current `?v=` is kept a year (immutable);
  * another one is revalidated on each use (`no-cache`: during a rolling upgrade, a page of one
  * release can ask an instance of the other for its file, and that answer must not be pinned
- * under the URL). Undefined without `?v=` (a link from outside the pages): the hour it always had.
+ * under the URL); none (a link from outside the pages) is kept UNVERSIONED_MAX_AGE_SECONDS.
  */
-export function assetCacheControl(asked: unknown, file: string): string | undefined {
-  if (asked === undefined) return undefined;
+export function assetCacheControl(asked: unknown, file: string): string {
+  if (asked === undefined) return `public, max-age=${UNVERSIONED_MAX_AGE_SECONDS}`;
   return asked === assetVersion(file) ? VERSIONED_CACHE_CONTROL : 'no-cache';
 }
 
@@ -108,8 +117,7 @@ export function assetCaching(
   file: string,
 ): void {
   const asked = (reply.request.query as { v?: unknown } | undefined)?.v;
-  const cacheControl = assetCacheControl(asked, file);
-  if (cacheControl !== undefined) reply.header('cache-control', cacheControl);
+  reply.header('cache-control', assetCacheControl(asked, file));
 }
 
 /**
