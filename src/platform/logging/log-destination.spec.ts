@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { AppConfig } from '../../config/app-config';
-import { logDestination } from './log-destination';
+import { escapeRawCharacters, type LogDestination, logDestination } from './log-destination';
+import { processLogger } from './logging.module';
 
 const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/proofgate' };
 
@@ -69,4 +70,37 @@ it('writes JSON in production and in tests', () => {
     };
     expect(logDestination(AppConfig.fromEnv(env).server).constructor.name).toBe('SonicBoom');
   }
+});
+
+describe('the JSON lines', () => {
+  // U+202E reorders, U+200B hides, U+2028 and U+0085 break a line in some viewers, U+E0001 is an
+  // astral format character, DEL hides; JSON.stringify leaves each of them raw.
+  const sent = 'x\u202egnp.\u200b\u2028\u0085\u{e0001}\u007fy';
+
+  function logged(msg: string): string {
+    const lines: string[] = [];
+    const destination: LogDestination = { write: (line) => void lines.push(line) };
+    const env = { ...base, NODE_ENV: 'production', KEY_ENCRYPTION_SECRET: 'x'.repeat(32) };
+    processLogger(
+      AppConfig.fromEnv({ ...env, ISSUER: 'https://auth.example.test' }).server,
+      destination,
+    ).warn(msg);
+    expect(lines).toHaveLength(1);
+    return lines[0];
+  }
+
+  it('escape what a request sent that a viewer would reorder, hide or break, and parse back to it', () => {
+    const line = logged(`Upstream sign-in at ${sent} refused`);
+    expect(line).toContain('x\\u202egnp.\\u200b\\u2028\\u0085\\udb40\\udc01\\u007fy');
+    expect(line.slice(0, -1)).toMatch(/^[\x20-\x7e]*$/);
+    expect(JSON.parse(line)).toMatchObject({ msg: `Upstream sign-in at ${sent} refused` });
+    // A line of ASCII but DEL too.
+    expect(escapeRawCharacters('{"msg":"a\u007fb"}\n')).toBe('{"msg":"a\\u007fb"}\n');
+  });
+
+  it('leave a line with none of them as it was, letters of every script included', () => {
+    const line = '{"msg":"Anmeldung für ünïcode, 登录, وصول"}\n';
+    expect(escapeRawCharacters(line)).toBe(line);
+    expect(JSON.parse(logged('登录 وصول'))).toMatchObject({ msg: '登录 وصول' });
+  });
 });

@@ -40,6 +40,31 @@ export function prettyMessage(record: PrettyRecord): string {
 }
 
 /**
+ * What JSON leaves raw that a log viewer may still act on: DEL and the C1 controls (U+0085 is a
+ * line break to some), format characters (U+202E reorders what follows it, U+200B hides) and U+2028/U+2029.
+ */
+const RAW_IN_JSON = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
+
+/**
+ * A JSON log line with those characters escaped (`\u202e`): the line parses to the same record,
+ * and a value a request sent (a path, a provider's id) cannot reorder or break it on a screen.
+ * JSON.stringify already escapes C0 controls, so a line break never reaches a line raw.
+ */
+export function escapeRawCharacters(line: string): string {
+  // All ASCII but DEL (most lines): nothing to escape. Counting its UTF-8 bytes takes a third of
+  // a regex's time.
+  if (Buffer.byteLength(line, 'utf8') === line.length && !line.includes('\u007f')) return line;
+  return line.replace(RAW_IN_JSON, (character) => {
+    let escaped = '';
+    // An astral format character (U+E0001 LANGUAGE TAG) is two UTF-16 units, two escapes.
+    for (let unit = 0; unit < character.length; unit += 1) {
+      escaped += `\\u${character.charCodeAt(unit).toString(16).padStart(4, '0')}`;
+    }
+    return escaped;
+  });
+}
+
+/**
  * Development: one readable line per record through pino-pretty (a development dependency, so a
  * production install without it falls back to JSON). Production and tests: JSON lines.
  */

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import pino from 'pino';
 import { SERVER_NAME } from '../version';
 import { ServerConfig } from '../../config/sections/server.config';
-import { LogDestination, LogDestinationModule } from './log-destination';
+import { escapeRawCharacters, LogDestination, LogDestinationModule } from './log-destination';
 import { requestLog } from './request-log';
 import type { HttpRequest, HttpResponse } from '../http/http-exchange';
 import type { RequestStep } from '../http/in-sequence';
@@ -56,6 +56,8 @@ export function processLogger(server: ServerConfig, destination: LogDestination)
         logMethod(args: Parameters<pino.LogFn>, method: pino.LogFn, level: number) {
           if (!isBootChatter(args, level)) method.apply(this, args);
         },
+        // Format characters and U+2028 a request sent stay escaped on the way to the viewer.
+        streamWrite: escapeRawCharacters,
       },
     },
     destination,

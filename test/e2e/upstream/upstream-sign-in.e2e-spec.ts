@@ -567,6 +567,22 @@ describe('sign-in at an OpenID provider (GET /login/upstream/{id}, its callback)
     expect(res.headers.location).toBe('/login?upstream_error=unknown_provider');
   });
 
+  it('logs an unknown provider’s id as sent, but no character of it a log viewer would act on', async () => {
+    const before = log.lines.length;
+    // A line break, U+202E (reorders what follows) and U+2028 (a line break to some viewers).
+    await t.http().get('/login/upstream/x%0Aforged%E2%80%AEtxt.exe%E2%80%A8y/callback').expect(303);
+    const lines = log.lines
+      .slice(before)
+      .filter((line) => line.includes('forged') && !line.includes('request completed'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('x\\nforged\\u202etxt.exe\\u2028y');
+    expect(lines[0].trimEnd()).toMatch(/^[\x20-\x7e]*$/);
+    // And it reads back as sent.
+    expect((JSON.parse(lines[0]) as { msg: string }).msg).toContain(
+      'x\nforged\u202etxt.exe\u2028y',
+    );
+  });
+
   it('puts its model on /challenge-models: what is bound, the state’s lifetime, what a stolen callback yields, and the refusals above counted', async () => {
     await t.app.get(ChallengeFiguresRecorder).flush();
     const res = await t.http().get('/challenge-models/upstream').expect(200);
