@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import request from 'supertest';
-import { securityHeaderPolicy, securityHeaders } from './security-headers';
+import { DISABLED_FEATURES, securityHeaderPolicy, securityHeaders } from './security-headers';
 
 function withoutDate(headers: Record<string, string>) {
   const copy = { ...headers };
@@ -54,7 +54,11 @@ describe('securityHeaders', () => {
     expect(replayed['content-security-policy']).toContain("default-src 'self'");
     expect(replayed['x-frame-options']).toBe('DENY');
     expect(replayed['referrer-policy']).toBe('no-referrer');
-    expect(replayed['strict-transport-security']).toMatch(/^max-age=\d+/);
+    // A year (docs/SECURITY.md says so).
+    expect(replayed['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    expect(replayed['permissions-policy']).toBe(
+      DISABLED_FEATURES.map((feature) => `${feature}=()`).join(', '),
+    );
     await app.close();
   });
 

@@ -7,7 +7,7 @@ import helmet from 'helmet';
 type HeaderPolicy = ReturnType<typeof helmet>;
 
 /**
- * Security headers for every response, built on helmet. The CSP allows only our own scripts,
+ * Security headers for every response, built on helmet, and a Permissions-Policy. The CSP allows only our own scripts,
  * styles and connections, so the server-rendered pages carry no inline script or style.
  *
  * Nothing in this policy depends on the request (no CSP nonce), so helmet runs once, at start-up,
@@ -100,9 +100,41 @@ export function contentSecurityPolicyWithImagesFrom(origins: readonly string[]):
   return value;
 }
 
-/** The policy as helmet's own middleware (`securityHeaders` replays what it writes). */
+/**
+ * Powerful browser features no page of ours uses, turned off for the pages and anything they
+ * could embed (`Permissions-Policy`): an injected script, or a wallet extension's page script,
+ * gets no camera, microphone, location, payment or device access from our origin. WebAuthn's
+ * `publickey-credentials-get` and `-create` keep their default (`self`): the passkey pages use
+ * them. Each is a feature Chromium knows (an unknown one is a console error on every page).
+ */
+export const DISABLED_FEATURES = [
+  'accelerometer',
+  'autoplay',
+  'bluetooth',
+  'camera',
+  'display-capture',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'idle-detection',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'screen-wake-lock',
+  'serial',
+  'usb',
+  'xr-spatial-tracking',
+] as const;
+
+const PERMISSIONS_POLICY = DISABLED_FEATURES.map((feature) => `${feature}=()`).join(', ');
+
+/**
+ * The policy as one middleware: helmet's (CSP, HSTS, framing, referrer, sniffing) and the
+ * Permissions-Policy, which helmet does not write (`securityHeaders` replays what it writes).
+ */
 export function securityHeaderPolicy(): HeaderPolicy {
-  return helmet({
+  const helmetPolicy = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     // The CSP's frame-ancestors supersedes it; X-Frame-Options covers browsers without CSP2.
     xFrameOptions: { action: 'deny' },
@@ -110,4 +142,9 @@ export function securityHeaderPolicy(): HeaderPolicy {
     referrerPolicy: { policy: 'no-referrer' },
     xContentTypeOptions: true,
   });
+  return (req, res, next) =>
+    helmetPolicy(req, res, (error?: unknown) => {
+      if (error === undefined) res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+      next(error);
+    });
 }

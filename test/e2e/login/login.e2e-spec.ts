@@ -127,6 +127,13 @@ describe('password login (GET/POST /login)', () => {
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
+      // No camera, microphone, location or payment for the page or what it could embed; passkeys
+      // (publickey-credentials-get and -create) keep their default, this origin.
+      const permissions = String(res.headers['permissions-policy']).split(', ');
+      expect(permissions).toEqual(
+        expect.arrayContaining(['camera=()', 'microphone=()', 'geolocation=()', 'payment=()']),
+      );
+      expect(permissions.filter((feature) => feature.startsWith('publickey'))).toEqual([]);
     });
 
     it('keeps the browser’s CSRF token on the next visit', async () => {

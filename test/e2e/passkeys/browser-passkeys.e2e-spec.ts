@@ -58,6 +58,13 @@ describe('passkeys in the browser (virtual authenticator)', () => {
     // A password login that returns to the account page.
     await passwordLogin(page, issuer, 'user0', 'password0', '/account');
     await expect(page.locator('#account-sub').textContent()).resolves.toBe('user0');
+    // The page's Permissions-Policy leaves passkeys to this origin and turns the camera off.
+    await expect(
+      page.evaluate<boolean[]>(
+        `['publickey-credentials-create', 'publickey-credentials-get', 'camera', 'payment']
+          .map((feature) => document.featurePolicy.allowsFeature(feature))`,
+      ),
+    ).resolves.toEqual([true, true, false, false]);
 
     // Add a passkey: navigator.credentials.create() answered by the virtual authenticator.
     const add = page.locator('#add-passkey');
