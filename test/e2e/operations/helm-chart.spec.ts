@@ -395,6 +395,44 @@ describe('deploy/helm/proofgate', () => {
   );
 
   withTools(
+    `refuses a value it does not know or of the wrong kind, naming it, at lint and install${skippedNote}`,
+    () => {
+      /** What helm says of `sets` (values.schema.json refuses before any template runs). */
+      const said = (command: 'lint' | 'template', ...sets: string[]) => {
+        const result = run(need().helm, [command, CHART, ...sets.flatMap((set) => ['--set', set])]);
+        expect(result.status).not.toBe(0);
+        return `${result.stdout}${result.stderr}`;
+      };
+      // A misspelt value would otherwise be left out in silence: two replicas, not the three asked.
+      for (const command of ['lint', 'template'] as const) {
+        expect(said(command, 'replicaCout=3')).toMatch(
+          /additional properties 'replicaCout' not allowed/,
+        );
+      }
+      expect(said('template', 'ingress.enable=true')).toMatch(
+        /at '\/ingress': additional properties 'enable' not allowed/,
+      );
+      expect(said('template', 'replicaCount=two')).toMatch(
+        /at '\/replicaCount': got string, want integer/,
+      );
+      // A setting is an environment variable's name, as the service reads it.
+      expect(said('template', 'config.issuer=https://auth.example.com')).toMatch(
+        /at '\/config': additional properties 'issuer' not allowed/,
+      );
+      expect(said('template', 'probes.liveness.period=3')).toMatch(
+        /at '\/probes\/liveness': additional properties 'period' not allowed/,
+      );
+      expect(said('template', 'service.type=Ingress')).toMatch(/at '\/service\/type'/);
+      expect(said('template', 'metrics.serviceMonitor.interval=30 seconds')).toMatch(
+        /at '\/metrics\/serviceMonitor\/interval'/,
+      );
+      // The same values spelt as the chart knows them render.
+      render('replicaCount=3', 'ingress.enabled=true', 'config.ISSUER=https://auth.example.com');
+      render('podDisruptionBudget.maxUnavailable=25%', 'config.WORKERS=2');
+    },
+  );
+
+  withTools(
     `runs the pods as the image's user, unprivileged, on a read-only root${skippedNote}`,
     () => {
       // The Dockerfile's last USER; `node` is uid 1000 in the official Node images.
