@@ -430,7 +430,7 @@ export class Oid4vpSignIn {
   ): Promise<LinkToConfirm> {
     this.assertEnabled();
     const peeked = await this.challenges.peekLinkCode(code);
-    if (peeked === null) throw new InvalidRequest(UNKNOWN_CODE);
+    if (peeked === null) throw new InvalidRequest(UNKNOWN_CODE).because('unknown');
     const { linkTo, claims, issuedBy } = peeked.payload;
     try {
       await mayLink(linkTo);

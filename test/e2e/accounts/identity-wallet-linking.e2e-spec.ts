@@ -19,6 +19,12 @@ import {
   newHolder,
 } from '../../support/identity-wallet';
 import { loginPageRequest } from '../../support/identity-wallet-request';
+import { escapeHtml } from '../../../src/platform/http/html';
+import {
+  type MessageId,
+  PageLocale,
+  type SupportedLocale,
+} from '../../../src/platform/i18n/page-locale';
 
 const FAST = {
   RATE_LIMIT_OID4VP_PER_IP: '10000',
@@ -102,6 +108,10 @@ describe('linking an identity credential on the account page', () => {
     return browser;
   }
 
+  /** The refusal page's alert, as a browser in `language` reads it. */
+  const refusalIn = (language: SupportedLocale, id: MessageId) =>
+    `<p id="link-oid4vp-error" role="alert">${escapeHtml(PageLocale.of(language).t(id))}</p>`;
+
   const poll = async (browser: Agent, id: string) =>
     (await browser.get(`/oid4vp/requests/${id}`).expect(200)).body as Record<string, unknown>;
 
@@ -148,12 +158,18 @@ describe('linking an identity credential on the account page', () => {
       status: 'linked',
       redirect: '/account',
     });
-    // The code is spent.
+    // The code is spent: a script is told so, a person (the page reloaded) in their language.
     const again = await browser.get(completePath).expect(400);
     expect(again.body).toEqual({
       error: 'invalid_request',
       error_description: 'Unknown, expired or used response_code',
     });
+    const reloaded = await browser
+      .get(completePath)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'fr')
+      .expect(400);
+    expect(reloaded.text).toContain(refusalIn('fr', 'wallet_link.refused.used'));
 
     const page = await browser.get('/account').expect(200);
     const row = /<tr data-method-type="credential">.*<\/tr>/.exec(page.text)?.[0] ?? '';
@@ -184,9 +200,16 @@ describe('linking an identity credential on the account page', () => {
     // wallet answers it, and the wallet opens its redirect in that person's browser.
     const { browser: phisher, wallet, id, completePath } = await answeredLink('Vic');
     expect(await poll(phisher, id)).toEqual({ status: 'presented' });
-    const refused = await agent().get(completePath).set('Accept', 'text/html').expect(400);
+    const refused = await agent()
+      .get(completePath)
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'de-DE,de;q=0.9')
+      .expect(400);
     expect(refused.headers['content-type']).toMatch(/^text\/html/);
-    expect(refused.text).toContain('Not linked: this browser is not signed in to the account');
+    expect(refused.text).toContain('<html lang="de"');
+    expect(refused.text).toContain(
+      'Nichts wurde verknüpft: Dieser Browser ist nicht an dem Konto angemeldet, das angefragt hat.',
+    );
     // The phisher learns only that it was refused; the credential still signs in its own account.
     expect(await poll(phisher, id)).toEqual({ status: 'refused' });
     const owner = await signInWith(wallet.holder, wallet.credential);
@@ -221,11 +244,13 @@ describe('linking an identity credential on the account page', () => {
     expect(shown.text).toContain('<dt>Name</dt><dd>Mallory Linking</dd>');
     expect(await poll(browser, id)).toEqual({ status: 'presented' });
     const code = new URL(completePath, 'http://x').searchParams.get('response_code')!;
-    await browser
+    const unconfirmed = await browser
       .post('/account/oid4vp/complete')
       .type('form')
+      .set('Accept', 'text/html')
       .send({ response_code: code })
       .expect(400);
+    expect(unconfirmed.text).toContain(refusalIn('en', 'wallet_link.refused.form'));
     expect(await poll(browser, id)).toEqual({ status: 'presented' });
     const owner = await signInWith(theirs.holder, theirs.credential);
     expect(owner).not.toBe('user0');
@@ -244,8 +269,14 @@ describe('linking an identity credential on the account page', () => {
       advance(500);
       const { id, completePath } = await linkRequestAnswered(browser, csrf, wallet);
       advance(101);
-      const stale = await browser.get(completePath).expect(401);
-      expect(stale.body.error).toBe('insufficient_user_authentication');
+      // The person reads why, in their language (Spanish here); a script gets the envelope's
+      // insufficient_user_authentication, as every change with a stale login does.
+      const stale = await browser
+        .get(completePath)
+        .set('Accept', 'text/html')
+        .set('Accept-Language', 'es')
+        .expect(401);
+      expect(stale.text).toContain(refusalIn('es', 'wallet_link.refused.stale_login'));
       expect(await poll(browser, id)).toEqual({ status: 'refused' });
     } finally {
       listening.t.clock.advance(-moved);

@@ -201,6 +201,16 @@ export const de = {
   'wallet_link.confirm': 'Verknüpfen',
   'wallet_link.not_mine': 'Nicht meiner: zurück zur Kontoseite',
   'wallet_link.back': 'Ihre Kontoseite',
+  'wallet_link.refused.used':
+    'Dieser Link wurde schon verwendet oder ist abgelaufen. Um eine Wallet zu verknüpfen, beginnen Sie erneut auf Ihrer Kontoseite.',
+  'wallet_link.refused.other_account':
+    'Nichts wurde verknüpft: Dieser Browser ist nicht an dem Konto angemeldet, das angefragt hat. Ist es Ihr Konto, melden Sie sich hier an und verknüpfen Sie erneut auf seiner Kontoseite; wenn nicht, hat jemand anderes angefragt.',
+  'wallet_link.refused.stale_login':
+    'Nichts wurde verknüpft: Zum Verknüpfen ist eine kürzliche Anmeldung auf diesem Gerät nötig. Melden Sie sich erneut an und verknüpfen Sie dann erneut auf Ihrer Kontoseite.',
+  'wallet_link.refused.linked_elsewhere':
+    'Nichts wurde verknüpft: Dieser Nachweis meldet bereits bei einem anderen Konto an.',
+  'wallet_link.refused.form':
+    'Das Sicherheitstoken dieser Seite gilt nicht für diesen Browser. Öffnen Sie den Link aus Ihrer Wallet erneut.',
 
   'account.title': 'Ihr Konto',
   'account.signed_in_as': 'Angemeldet als {subject}.',

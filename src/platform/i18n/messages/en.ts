@@ -199,6 +199,16 @@ export const en = {
   'wallet_link.confirm': 'Link it',
   'wallet_link.not_mine': 'Not mine: back to the account page',
   'wallet_link.back': 'Your account page',
+  'wallet_link.refused.used':
+    'This link has been used, or has expired. To link a wallet, start again from your account page.',
+  'wallet_link.refused.other_account':
+    'Nothing was linked: this browser is not signed in to the account that asked. If that account is yours, sign in to it here and link again from its account page; if not, someone else asked.',
+  'wallet_link.refused.stale_login':
+    'Nothing was linked: linking needs a recent sign-in on this device. Sign in again, then link again from your account page.',
+  'wallet_link.refused.linked_elsewhere':
+    'Nothing was linked: this credential already signs in to another account.',
+  'wallet_link.refused.form':
+    'This page’s security token is not valid for this browser. Open the link from your wallet again.',
 
   'account.title': 'Your account',
   'account.signed_in_as': 'Signed in as {subject}.',

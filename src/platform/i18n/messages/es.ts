@@ -200,6 +200,16 @@ export const es = {
   'wallet_link.confirm': 'Vincularla',
   'wallet_link.not_mine': 'No es mía: volver a la página de la cuenta',
   'wallet_link.back': 'Tu página de cuenta',
+  'wallet_link.refused.used':
+    'Este enlace ya se usó o ha caducado. Para vincular una cartera, vuelve a empezar desde tu página de cuenta.',
+  'wallet_link.refused.other_account':
+    'No se vinculó nada: este navegador no tiene sesión iniciada en la cuenta que lo pidió. Si esa cuenta es tuya, inicia sesión en ella aquí y vuelve a vincular desde su página de cuenta; si no, lo pidió otra persona.',
+  'wallet_link.refused.stale_login':
+    'No se vinculó nada: vincular requiere haber iniciado sesión hace poco en este dispositivo. Vuelve a iniciar sesión y luego vuelve a vincular desde tu página de cuenta.',
+  'wallet_link.refused.linked_elsewhere':
+    'No se vinculó nada: esta credencial ya inicia sesión en otra cuenta.',
+  'wallet_link.refused.form':
+    'El token de seguridad de esta página no es válido para este navegador. Vuelve a abrir el enlace desde tu cartera.',
 
   'account.title': 'Tu cuenta',
   'account.signed_in_as': 'Sesión iniciada como {subject}.',

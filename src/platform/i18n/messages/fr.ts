@@ -199,6 +199,16 @@ export const fr = {
   'wallet_link.confirm': 'La lier',
   'wallet_link.not_mine': 'Ce n’est pas la mienne : retour à la page du compte',
   'wallet_link.back': 'Votre page de compte',
+  'wallet_link.refused.used':
+    'Ce lien a déjà été utilisé ou a expiré. Pour lier un portefeuille, recommencez depuis votre page de compte.',
+  'wallet_link.refused.other_account':
+    'Rien n’a été lié : ce navigateur n’est pas connecté au compte qui a fait la demande. Si ce compte est le vôtre, connectez-vous ici et liez à nouveau depuis sa page de compte ; sinon, quelqu’un d’autre a fait la demande.',
+  'wallet_link.refused.stale_login':
+    'Rien n’a été lié : lier demande une connexion récente sur cet appareil. Connectez-vous à nouveau, puis liez à nouveau depuis votre page de compte.',
+  'wallet_link.refused.linked_elsewhere':
+    'Rien n’a été lié : cette attestation donne déjà accès à un autre compte.',
+  'wallet_link.refused.form':
+    'Le jeton de sécurité de cette page n’est pas valable pour ce navigateur. Ouvrez à nouveau le lien depuis votre portefeuille.',
 
   'account.title': 'Votre compte',
   'account.signed_in_as': 'Connecté en tant que {subject}.',
