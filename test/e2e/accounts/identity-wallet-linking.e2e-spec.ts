@@ -108,6 +108,10 @@ describe('linking an identity credential on the account page', () => {
     return browser;
   }
 
+  /** The wallet's redirect opened as a person's browser in `language` opens it (HTML). */
+  const openIn = (browser: Agent, completePath: string, language: string) =>
+    browser.get(completePath).set('Accept', 'text/html').set('Accept-Language', language);
+
   /** The refusal page's alert, as a browser in `language` reads it. */
   const refusalIn = (language: SupportedLocale, id: MessageId) =>
     `<p id="link-oid4vp-error" role="alert">${escapeHtml(PageLocale.of(language).t(id))}</p>`;
@@ -164,11 +168,7 @@ describe('linking an identity credential on the account page', () => {
       error: 'invalid_request',
       error_description: 'Unknown, expired or used response_code',
     });
-    const reloaded = await browser
-      .get(completePath)
-      .set('Accept', 'text/html')
-      .set('Accept-Language', 'fr')
-      .expect(400);
+    const reloaded = await openIn(browser, completePath, 'fr').expect(400);
     expect(reloaded.text).toContain(refusalIn('fr', 'wallet_link.refused.used'));
 
     const page = await browser.get('/account').expect(200);
@@ -200,11 +200,7 @@ describe('linking an identity credential on the account page', () => {
     // wallet answers it, and the wallet opens its redirect in that person's browser.
     const { browser: phisher, wallet, id, completePath } = await answeredLink('Vic');
     expect(await poll(phisher, id)).toEqual({ status: 'presented' });
-    const refused = await agent()
-      .get(completePath)
-      .set('Accept', 'text/html')
-      .set('Accept-Language', 'de-DE,de;q=0.9')
-      .expect(400);
+    const refused = await openIn(agent(), completePath, 'de-DE,de;q=0.9').expect(400);
     expect(refused.headers['content-type']).toMatch(/^text\/html/);
     expect(refused.text).toContain('<html lang="de"');
     expect(refused.text).toContain(
@@ -271,11 +267,7 @@ describe('linking an identity credential on the account page', () => {
       advance(101);
       // The person reads why, in their language (Spanish here); a script gets the envelope's
       // insufficient_user_authentication, as every change with a stale login does.
-      const stale = await browser
-        .get(completePath)
-        .set('Accept', 'text/html')
-        .set('Accept-Language', 'es')
-        .expect(401);
+      const stale = await openIn(browser, completePath, 'es').expect(401);
       expect(stale.text).toContain(refusalIn('es', 'wallet_link.refused.stale_login'));
       expect(await poll(browser, id)).toEqual({ status: 'refused' });
     } finally {
