@@ -25,6 +25,9 @@ interface Service {
   healthcheck?: { test: string[] };
   stop_grace_period?: string;
   volumes?: string[];
+  read_only?: boolean;
+  cap_drop?: string[];
+  security_opt?: string[];
 }
 
 /** What compose sets from its own network and ports, whatever the shell or .env say. */
@@ -113,6 +116,14 @@ describe('docker-compose.yml', () => {
     // Compose's default (10 s) would SIGKILL a drain that uses all of SHUTDOWN_GRACE_SECONDS.
     expect(proofgate.stop_grace_period).toBe('30s');
     expect(proofgate.healthcheck?.test.join(' ')).toContain('/health');
+  });
+
+  it('runs the service as the Helm chart does: read-only root, no capability, no privilege escalation', () => {
+    expect(proofgate.read_only).toBe(true);
+    expect(proofgate.cap_drop).toEqual(['ALL']);
+    expect(proofgate.security_opt).toEqual(['no-new-privileges:true']);
+    // It writes nothing to its file system, so it needs no volume (and no tmpfs).
+    expect(proofgate.volumes).toBeUndefined();
   });
 
   it('publishes the service on the loopback at PROOFGATE_PORT (25000), PROOFGATE_BIND choosing the address', () => {
