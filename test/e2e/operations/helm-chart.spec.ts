@@ -240,11 +240,13 @@ describe('deploy/helm/proofgate', () => {
   );
 
   withTools(`renders valid manifests with no values at all${skippedNote}`, () => {
-    // The very command of the chart's README: no release name, no values.
+    // The very command of the chart's README: no release name, no values. The Pod is `helm test`'s
+    // (helm-test-hook.e2e-spec.ts runs its command).
     const rendered = template(CHART);
     expect(kindsOf(rendered.resources)).toEqual([
       'ConfigMap/release-name-proofgate',
       'Deployment/release-name-proofgate',
+      'Pod/release-name-proofgate-test',
       'PodDisruptionBudget/release-name-proofgate',
       'Secret/release-name-proofgate',
       'Service/release-name-proofgate',
@@ -261,6 +263,7 @@ describe('deploy/helm/proofgate', () => {
       'HorizontalPodAutoscaler/release-name-proofgate',
       'Ingress/release-name-proofgate',
       'NetworkPolicy/release-name-proofgate',
+      'Pod/release-name-proofgate-test',
       'PodDisruptionBudget/release-name-proofgate',
       'PrometheusRule/release-name-proofgate',
       'Service/release-name-proofgate',
