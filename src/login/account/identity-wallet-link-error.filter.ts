@@ -5,7 +5,7 @@ import { renderRefusalPage } from '../../platform/http/html';
 import type { HttpRequest } from '../../platform/http/http-exchange';
 import { type MessageId, pageLocaleOf } from '../../platform/i18n/page-locale';
 
-/** The reasons a link code is refused for (the challenge store's): it is spent, or past its life. */
+/** Why the challenge store refuses a link code: it is spent, or past its life. */
 const SPENT_OR_EXPIRED = new Set(['unknown', 'expired', 'replayed']);
 
 /**

@@ -7,8 +7,9 @@ import helmet from 'helmet';
 type HeaderPolicy = ReturnType<typeof helmet>;
 
 /**
- * Security headers for every response, built on helmet, and a Permissions-Policy. The CSP allows only our own scripts,
- * styles and connections, so the server-rendered pages carry no inline script or style.
+ * Security headers for every response, built on helmet, and a Permissions-Policy. The CSP allows
+ * only our own scripts, styles and connections, so the server-rendered pages carry no inline
+ * script or style.
  *
  * Nothing in this policy depends on the request (no CSP nonce), so helmet runs once, at start-up,
  * and each response gets the headers it wrote then: the same names and values, without building

@@ -41,7 +41,8 @@ export function prettyMessage(record: PrettyRecord): string {
 
 /**
  * What JSON leaves raw that a log viewer may still act on: DEL and the C1 controls (U+0085 is a
- * line break to some), format characters (U+202E reorders what follows it, U+200B hides) and U+2028/U+2029.
+ * line break to some), format characters (U+202E reorders what follows it, U+200B hides) and
+ * U+2028/U+2029.
  */
 const RAW_IN_JSON = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
 
