@@ -106,12 +106,12 @@ export function contentSecurityPolicyWithImagesFrom(origins: readonly string[]):
  * could embed (`Permissions-Policy`): an injected script, or a wallet extension's page script,
  * gets no camera, microphone, location, payment or device access from our origin. WebAuthn's
  * `publickey-credentials-get` and `-create` keep their default (`self`): the passkey pages use
- * them. Each is a feature Chromium knows (an unknown one is a console error on every page).
+ * them. Each is a feature Chromium knows: an unknown one is a console warning on every page
+ * (`bluetooth` is one, in Chromium 147), and browser-passkeys.e2e-spec.ts asks the page for each.
  */
 export const DISABLED_FEATURES = [
   'accelerometer',
   'autoplay',
-  'bluetooth',
   'camera',
   'display-capture',
   'geolocation',
