@@ -57,3 +57,17 @@ export function findChartTools(): ChartTools | undefined {
 export const CHART_TOOLS_MISSING =
   'helm, kubernetes-validate or the prometheus-operator models not found ' +
   '(run `eval "$(bash tools/helm/install.sh)"`, or set HELM and KUBE_VALIDATE)';
+
+/**
+ * How a spec that needs the chart tools runs its tests: with them, or in CI (where their absence
+ * fails), `it`; on a developer's machine without them, `it.skip`, the title saying why.
+ */
+export function chartTests(tools: ChartTools | undefined) {
+  const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+  const why = inCi ? 'CI needs them' : 'SKIPPED';
+  return {
+    inCi,
+    withTools: tools || inCi ? it : it.skip,
+    skippedNote: tools ? '' : ` (${why}: ${CHART_TOOLS_MISSING})`,
+  };
+}

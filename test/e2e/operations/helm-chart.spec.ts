@@ -13,7 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ROOT } from '../../support/readme';
-import { CHART_TOOLS_MISSING, findChartTools, type ChartTools } from '../../support/helm';
+import {
+  CHART_TOOLS_MISSING,
+  chartTests,
+  findChartTools,
+  type ChartTools,
+} from '../../support/helm';
 
 const CHART = join(ROOT, 'deploy', 'helm', 'proofgate');
 /** The oldest Kubernetes the chart is checked against (chart README), and the newest. */
@@ -68,10 +73,8 @@ interface PodSpec {
 const tools = findChartTools();
 // CI (CI=true, as .ci/run runs) installs them with tools/helm/install.sh: missing there, the tests
 // fail; on a developer's machine without them they are reported skipped.
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+const { inCi, withTools, skippedNote } = chartTests(tools);
 if (!tools && !inCi) console.warn(`deploy/helm/proofgate checks SKIPPED: ${CHART_TOOLS_MISSING}`);
-const withTools = tools || inCi ? it : it.skip;
-const skippedNote = tools ? '' : ` (${inCi ? 'CI needs them' : 'SKIPPED'}: ${CHART_TOOLS_MISSING})`;
 
 function need(): ChartTools {
   if (!tools) throw new Error(`CI: ${CHART_TOOLS_MISSING}`);

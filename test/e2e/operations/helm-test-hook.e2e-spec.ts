@@ -7,7 +7,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { CHART_TOOLS_MISSING, findChartTools } from '../../support/helm';
+import { CHART_TOOLS_MISSING, chartTests, findChartTools } from '../../support/helm';
 import { ROOT } from '../../support/readme';
 import { useListeningApp } from '../../support/use-test-app';
 
@@ -23,9 +23,7 @@ interface TestPod {
 }
 
 const tools = findChartTools();
-const inCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
-const withTools = tools || inCi ? it : it.skip;
-const skippedNote = tools ? '' : ` (${inCi ? 'CI needs them' : 'SKIPPED'}: ${CHART_TOOLS_MISSING})`;
+const { withTools, skippedNote } = chartTests(tools);
 
 /** The chart's test pod, rendered by helm with `issuer` as config.ISSUER. */
 function testPod(issuer: string): TestPod {
