@@ -23,6 +23,8 @@ export type LocalCount = 'leased' | 'full' | 'unknown';
 export class CounterLeases {
   private readonly held = new Map<string, number>();
   private readonly full = new Set<string>();
+  /** Counters for which a write of this instance asking for a lease is under way. */
+  private readonly leasing = new Set<string>();
 
   /** `maxLease`: RATE_LIMIT_LEASE, the most counts taken in one write (1: no lease). */
   constructor(private readonly maxLease: number) {}
@@ -30,11 +32,11 @@ export class CounterLeases {
   /**
    * Counts one request against `counter` if this instance can say so alone: `leased` (one of its
    * counts given to the request), `full` (refused), else `unknown` (the database must count it).
+   * A count held is given even when the counter was since found full: it was counted when taken.
    */
   take(counter: WindowCounter): LocalCount {
-    if (this.full.has(counter.id)) return 'full';
     const held = this.held.get(counter.id);
-    if (held === undefined) return 'unknown';
+    if (held === undefined) return this.full.has(counter.id) ? 'full' : 'unknown';
     if (held <= 1) this.held.delete(counter.id);
     else this.held.set(counter.id, held - 1);
     return 'leased';
@@ -42,23 +44,33 @@ export class CounterLeases {
 
   /**
    * The counts to take beyond `requests` in the write that counts them: up to a lease less the
-   * one the first request uses, without asking for more than the limit holds.
+   * one the first request uses, without asking for more than the limit holds. None while another
+   * write of this instance is taking a lease of the counter: a burst spread over many batches
+   * would otherwise ask for a lease in each of them, many leases for one instance's requests,
+   * and be refused far below the limit. A write given a lease must be `settled`.
    */
-  extraFor(counter: WindowCounter, requests: number): number {
+  leaseFor(counter: WindowCounter, requests: number): number {
+    if (this.leasing.has(counter.id)) return 0;
     const lease = Math.min(this.maxLease, Math.floor(counter.limit / LEASE_SHARE));
-    return Math.max(0, Math.min(lease - 1, counter.limit - requests));
+    const extra = Math.max(0, Math.min(lease - 1, counter.limit - requests));
+    if (extra > 0) this.leasing.add(counter.id);
+    return extra;
   }
 
-  /** Keeps `counts` taken in the database for the next requests of the counter's window. */
-  keep(counter: WindowCounter, counts: number): void {
+  /**
+   * The write given `counts` by `leaseFor` is answered: keeps them for the next requests of the
+   * counter's window if it `counted` them, and lets the next write ask for a lease.
+   */
+  settle(counter: WindowCounter, counts: number, counted: boolean): void {
     if (counts <= 0) return;
+    this.leasing.delete(counter.id);
+    if (!counted) return;
     this.makeRoom();
     this.held.set(counter.id, (this.held.get(counter.id) ?? 0) + counts);
   }
 
   /** Remembers that the counter refused a request: it refuses every other until its window ends. */
   markFull(counter: WindowCounter): void {
-    this.held.delete(counter.id);
     this.makeRoom();
     this.full.add(counter.id);
   }

@@ -205,3 +205,128 @@ describe('MongoRateLimitStore leases', () => {
     await expect(store.hit([next])).rejects.toThrow('no reply scripted');
   });
 });
+
+/** One statement of an `update` command, as the counting database reads it. */
+interface CounterStatement {
+  q: { _id: string; count: { $lte: number } };
+  u: { $inc: { count: number } };
+}
+
+/**
+ * A database that counts as MongoDB does the moment a command arrives (an upsert inserts a new
+ * counter; one with no room is a duplicate key), and answers the first `held` commands only when
+ * the test says: `answer(i)` the i-th, `answerAll()` every one held. Later commands are answered
+ * at once.
+ */
+function countingDatabase(held: number, counts: Record<string, number> = {}) {
+  const count = new Map(Object.entries(counts));
+  const answers: (() => void)[] = [];
+  let commands = 0;
+  const db = {
+    command: (command: mongo.Document) => {
+      const writeErrors: { index: number; code: number; errmsg: string }[] = [];
+      (command.updates as CounterStatement[]).forEach(({ q, u }, index) => {
+        const now = count.get(q._id);
+        if (now === undefined) count.set(q._id, u.$inc.count);
+        else if (now <= q.count.$lte) count.set(q._id, now + u.$inc.count);
+        else writeErrors.push({ index, code: 11000, errmsg: 'duplicate key' });
+      });
+      const reply = { ok: 1, ...(writeErrors.length > 0 ? { writeErrors } : {}) };
+      commands += 1;
+      if (commands > held) return Promise.resolve(reply);
+      return new Promise((resolve) => answers.push(() => resolve(reply)));
+    },
+  };
+  const model = { db: { db } } as unknown as Model<RateLimitCounterRecord>;
+  return {
+    store: new MongoRateLimitStore(model, { lease: 16 } as RateLimitConfig),
+    count,
+    commands: () => commands,
+    answer: (i: number) => answers[i](),
+    answerAll: () => answers.forEach((answer) => answer()),
+  };
+}
+
+/** Lets the batcher send what was asked in this turn. */
+const nextTurn = () => new Promise(setImmediate);
+
+describe('MongoRateLimitStore leases under way', () => {
+  it('asks for one lease of a counter at a time: 40 batches under way together all fit under 300', async () => {
+    const { store, count, answerAll } = countingDatabase(40);
+    const ip = counter('ip', 300);
+    const hits: Promise<boolean>[] = [];
+    for (let i = 0; i < 40; i++) {
+      hits.push(store.hit([ip]));
+      await nextTurn();
+    }
+    // A lease each would have asked 40 times 15 of a counter of 300.
+    expect(count.get('ip')).toBe(15 + 39);
+    answerAll();
+    await expect(Promise.all(hits)).resolves.toEqual(hits.map(() => true));
+    // The first write's lease serves the next 14 requests without a write.
+    const next = Array.from({ length: 14 }, () => store.hit([ip]));
+    await expect(Promise.all(next)).resolves.toEqual(next.map(() => true));
+    expect(count.get('ip')).toBe(54);
+  });
+
+  it('asks for a lease again once the write that took one is answered, or has failed', async () => {
+    let fail!: (error: Error) => void;
+    const sent: mongo.Document[] = [];
+    const db = {
+      command: (command: mongo.Document) => {
+        sent.push(command);
+        return sent.length === 1
+          ? new Promise((_, reject) => (fail = reject))
+          : Promise.resolve({ ok: 1 });
+      },
+    };
+    const model = { db: { db } } as unknown as Model<RateLimitCounterRecord>;
+    const store = new MongoRateLimitStore(model, { lease: 16 } as RateLimitConfig);
+    const ip = counter('ip', 300);
+    const first = store.hit([ip]);
+    await nextTurn();
+    await expect(store.hit([ip])).resolves.toBe(true);
+    fail(new Error('connection reset'));
+    await expect(first).rejects.toThrow('connection reset');
+    await expect(store.hit([ip])).resolves.toBe(true);
+    const increments = sent.map((c) => (c.updates as CounterStatement[])[0].u.$inc.count);
+    expect(increments).toEqual([15, 1, 15]);
+  });
+
+  /**
+   * 285 counted of 300: a write takes the last 15 (one request and its lease), and a request sent
+   * while it is under way, alone, finds no room. Neither is answered yet.
+   */
+  async function leaseAndLateRequest() {
+    const database = countingDatabase(2, { ip: 285 });
+    const ip = counter('ip', 300);
+    const leasing = database.store.hit([ip]);
+    await nextTurn();
+    const late = database.store.hit([ip]);
+    await nextTurn();
+    return { ...database, ip, leasing, late };
+  }
+
+  // Whichever write is answered first, the instance lets through the 15 counts it took: the late
+  // request gets one if the lease is kept before it is refused, and the lease is given out after,
+  // though the counter was found full.
+  it.each([
+    ['the lease', [0, 1], true],
+    ['the late request', [1, 0], false],
+  ] as const)(
+    'lets through every count it leased when %s is answered first',
+    async (_, order, lateAllowed) => {
+      const { store, ip, count, answer, leasing, late } = await leaseAndLateRequest();
+      const outcomes = [leasing, late];
+      for (const i of order) {
+        answer(i);
+        await outcomes[i];
+      }
+      await expect(leasing).resolves.toBe(true);
+      await expect(late).resolves.toBe(lateAllowed);
+      expect(count.get('ip')).toBe(300);
+      const rest = await Promise.all(Array.from({ length: 15 }, () => store.hit([ip])));
+      expect(rest.filter(Boolean)).toHaveLength(lateAllowed ? 13 : 14);
+    },
+  );
+});

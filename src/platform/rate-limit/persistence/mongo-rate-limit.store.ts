@@ -58,6 +58,9 @@ function increment({ id, limit, expiresAt }: WindowCounter, n: number): CounterU
  * RATE_LIMIT_LEASE, at most a twentieth of the limit, never past it), and the instance gives them
  * to the next requests against that counter in the same window without a write: an agent polling
  * /token alone, or any steady caller, pays the limiter's write once per lease, not per request.
+ * An instance asks for one lease of a counter at a time: batches that go out while its lease is
+ * being taken count just their own requests, and a request refused while the instance holds
+ * leased counts of the counter takes one of them instead.
  * A counter found full refuses the rest of its window without a write either. A counter only
  * ever moves by whole batches and leases that fit under its limit, so a fleet never lets more
  * than the limit through; counts one instance leased and did not use are refused to the others.
@@ -118,14 +121,21 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
     });
     // More requests than the limit cannot all fit: those are counted one at a time at once.
     const whole = [...tallies.values()].filter((t) => t.requests.length <= t.counter.limit);
-    const leased = whole.map((t) => this.leases.extraFor(t.counter, t.requests.length));
-    const failed = await this.duplicateKeyFailures(
-      whole.map(({ counter, requests }, i) => increment(counter, requests.length + leased[i])),
-    );
-    const failedSet = new Set(failed);
-    whole.forEach((t, i) => {
-      if (!failedSet.has(i)) this.leases.keep(t.counter, leased[i]);
-    });
+    const leased = whole.map((t) => this.leases.leaseFor(t.counter, t.requests.length));
+    let failed: number[] = [];
+    let answered = false;
+    try {
+      failed = await this.duplicateKeyFailures(
+        whole.map(({ counter, requests }, i) => increment(counter, requests.length + leased[i])),
+      );
+      answered = true;
+    } finally {
+      // A command that failed counted nothing this instance can rely on: its lease is not kept.
+      const refusedWhole = new Set(failed);
+      whole.forEach((t, i) => {
+        this.leases.settle(t.counter, leased[i], answered && !refusedWhole.has(i));
+      });
+    }
     const allowed = batch.map(() => true);
     const one = [
       ...failed.map((i) => whole[i]),
@@ -145,8 +155,11 @@ export class MongoRateLimitStore extends RateLimitStore implements OnModuleInit 
       );
     }
     for (const i of refused) {
-      allowed[single[i].request] = false;
-      this.leases.markFull(single[i].counter);
+      const { counter, request } = single[i];
+      // A lease this instance took while the statement was under way serves it instead.
+      if (this.leases.take(counter) === 'leased') continue;
+      allowed[request] = false;
+      this.leases.markFull(counter);
     }
     return allowed;
   }
