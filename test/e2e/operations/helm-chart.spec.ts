@@ -37,6 +37,7 @@ const EVERYTHING_ON = [
   'metrics.serviceMonitor.enabled=true',
   'metrics.prometheusRule.enabled=true',
   'networkPolicy.enabled=true',
+  'networkPolicy.ingressFrom[0].namespaceSelector.matchLabels.name=ingress',
   'secrets.existingSecret=proofgate-secrets',
 ];
 
@@ -618,6 +619,35 @@ describe('deploy/helm/proofgate', () => {
       );
       const https = policy.egress.find((rule) => rule.ports.some((p) => p.port === 443));
       expect(JSON.stringify(https?.to)).toContain('10.0.0.0/8');
+    },
+  );
+
+  withTools(
+    `lets the peers of networkPolicy.ingressFrom in, and helm test's pod beside them${skippedNote}`,
+    () => {
+      const ingressController = { namespaceSelector: { matchLabels: { name: 'ingress' } } };
+      const { resources } = template(
+        CHART,
+        '--set',
+        'networkPolicy.enabled=true',
+        '--set-json',
+        `networkPolicy.ingressFrom=${JSON.stringify([ingressController])}`,
+      );
+      const policy = one(resources, 'NetworkPolicy').spec as {
+        ingress: { from: { podSelector?: { matchLabels: Record<string, string> } }[] }[];
+      };
+      const [rule] = policy.ingress;
+      expect(rule.from).toHaveLength(2);
+      expect(rule.from[0]).toEqual(ingressController);
+      // The selector picks the test pod out by its labels, and no pod of the Deployment.
+      const { matchLabels } = rule.from[1].podSelector ?? { matchLabels: {} };
+      const testPod = resources.find((r) => r.metadata.name === 'release-name-proofgate-test');
+      expect(testPod?.metadata.labels).toEqual(expect.objectContaining(matchLabels));
+      const deploymentPod = one<{ spec: { template: { metadata: Resource['metadata'] } } }>(
+        resources,
+        'Deployment',
+      ).spec.template.metadata;
+      expect(deploymentPod.labels).not.toEqual(expect.objectContaining(matchLabels));
     },
   );
 });
