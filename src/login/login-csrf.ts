@@ -65,6 +65,6 @@ export class LoginCsrf {
     const verdict = this.check(req, submitted);
     if (verdict === 'ok') return;
     this.logger.warn(`${login} login refused: CSRF check failed (${verdict})`);
-    throw new InvalidRequest(CSRF_FAILURES[verdict]);
+    throw new InvalidRequest(CSRF_FAILURES[verdict]).because(`csrf_${verdict}`);
   }
 }

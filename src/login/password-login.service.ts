@@ -3,7 +3,12 @@ import { redact } from '../platform/crypto/hashing';
 import { passwordMethodKey } from '../accounts/account';
 import { AccountDisabled, SignInMethodRemoved } from '../accounts/accounts.errors';
 import { InvalidRequest, ProtocolError, TooManyRequests } from '../platform/errors/protocol-error';
-import { PageLocale, type MessageId, type PageText } from '../platform/i18n/page-locale';
+import {
+  PageLocale,
+  type MessageId,
+  type PageText,
+  waitValues,
+} from '../platform/i18n/page-locale';
 import { clientAddress } from '../platform/http/client-address';
 import { UserService } from '../accounts/users/user.service';
 import { CSRF_FAILURE_MESSAGES, LoginCsrf, type LoginExchange } from './login-csrf';
@@ -17,11 +22,7 @@ export const INVALID_CREDENTIALS = 'login.error.invalid_credentials' satisfies M
 
 /** The message of a throttled attempt, on the page and in the JSON envelope alike. */
 export function tooManyFailures(retryAfterSeconds: number): PageText {
-  const values =
-    retryAfterSeconds < 120
-      ? { unit: 'seconds', count: retryAfterSeconds }
-      : { unit: 'minutes', count: Math.ceil(retryAfterSeconds / 60) };
-  return { id: 'login.error.too_many', values };
+  return { id: 'login.error.too_many', values: waitValues(retryAfterSeconds) };
 }
 
 /** A wrong password, or a username nobody has: one answer for both. */

@@ -1,5 +1,11 @@
 import { escapeHtml, renderPage, renderRefusalPage } from '../../platform/http/html';
-import { TrustedHtml, type MessageId, type PageLocale } from '../../platform/i18n/page-locale';
+import {
+  TrustedHtml,
+  type MessageId,
+  type PageLocale,
+  waitValues,
+} from '../../platform/i18n/page-locale';
+import { CSRF_FAILURE_MESSAGES } from '../login-csrf';
 import { EMAIL_CODE_TTL_SECONDS } from '../../email/email.proof';
 
 /** The page after asking for a code: enter the code, or open the mail's link here. */
@@ -92,20 +98,39 @@ function loginPageIn(locale: PageLocale): string {
 
 /**
  * A refusal of an email sign-in read by a person (a form post or the link page): the page in the
- * person's language. A link that is no longer good (`invalid_code`: only the link's form reaches
- * this page with it, the code's form shows itself again) is said in that language too; any other
- * refusal (a form that failed its checks) as the server states it, in English.
+ * person's language, saying why in that language too when the person can act on it: a link no
+ * longer good (`invalid_code`: only the link's form reaches this page with it, the code's form
+ * shows itself again), the form's security token, too many requests (with how long to wait).
+ * Any other refusal (an address not well formed, say) is shown as the server states it, in
+ * English.
  */
-export function renderEmailErrorPage(
-  error: { error: string; description: string },
-  locale: PageLocale,
-): string {
+export function renderEmailErrorPage(error: EmailRefusal, locale: PageLocale): string {
   return renderRefusalPage({
     title: locale.t('email.link.title'),
     alertId: 'email-error',
-    description:
-      error.error === 'invalid_code' ? locale.t('email.error.invalid_link') : error.description,
+    description: emailRefusalText(error, locale),
     back: { href: loginPageIn(locale), text: locale.t('email.back_to_login') },
     locale,
   });
+}
+
+/** What the error page reads of a refusal. */
+export interface EmailRefusal {
+  readonly error: string;
+  readonly description: string;
+  readonly reason?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+function emailRefusalText(error: EmailRefusal, locale: PageLocale): string {
+  if (error.error === 'invalid_code') return locale.t('email.error.invalid_link');
+  const retryAfter = Number(error.headers?.['Retry-After']);
+  if (error.error === 'too_many_requests' && retryAfter > 0) {
+    return locale.t('email.error.too_many', waitValues(retryAfter));
+  }
+  const csrf = error.reason?.startsWith('csrf_') ? error.reason.slice('csrf_'.length) : undefined;
+  if (csrf !== undefined && csrf in CSRF_FAILURE_MESSAGES) {
+    return locale.t(CSRF_FAILURE_MESSAGES[csrf as keyof typeof CSRF_FAILURE_MESSAGES]);
+  }
+  return error.description;
 }

@@ -33,6 +33,16 @@ export interface PageText {
   readonly values?: Readonly<Record<string, string | number>>;
 }
 
+/**
+ * A refusal's `Retry-After` as a message's `{unit}` and `{count}`: seconds under two minutes,
+ * else whole minutes, rounded up.
+ */
+export function waitValues(retryAfterSeconds: number): Readonly<Record<string, string | number>> {
+  return retryAfterSeconds < 120
+    ? { unit: 'seconds', count: retryAfterSeconds }
+    : { unit: 'minutes', count: Math.ceil(retryAfterSeconds / 60) };
+}
+
 /** The ids of the messages the page scripts show; they take plain `{name}` arguments only. */
 export const SCRIPT_MESSAGES = 'script.';
 

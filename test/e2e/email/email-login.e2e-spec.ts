@@ -27,6 +27,9 @@ import { PROOF_CHALLENGE } from '../../../src/platform/http/proof-challenge';
 import { mintSubject } from '../../../src/accounts/account';
 import { AccountService } from '../../../src/accounts/account.service';
 import { placeInWindow } from '../../support/rate-limit-window';
+import { de } from '../../../src/platform/i18n/messages/de';
+import { en } from '../../../src/platform/i18n/messages/en';
+import { escapeHtml } from '../../../src/platform/http/html';
 
 const FAST = {
   MAIL_POLL_INTERVAL_MS: '50',
@@ -462,6 +465,27 @@ describe('email sign-in', () => {
     expect(await signInByEmail(t, browser(t), fresh('offsite'), 'https://evil.example/')).toEqual({
       redirect: '/',
     });
+  });
+
+  it('says why a plain form was refused in the page’s language', async () => {
+    const agent = browser(t);
+    const fields = await emailLoginForm(agent);
+    const forged = await agent
+      .post('/login/email/start')
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ email: fresh('forged'), ...fields, csrf_token: 'forged', ui_locales: 'de' })
+      .expect(400);
+    expect(forged.text).toContain('<html lang="de">');
+    expect(forged.text).toContain(
+      `<p id="email-error" role="alert">${escapeHtml(de['login.error.csrf.mismatch'])}</p>`,
+    );
+    // A script still reads the server's words.
+    const script = await agent
+      .post('/login/email/start')
+      .send({ email: fresh('forged'), ...fields, csrf_token: 'forged', ui_locales: 'de' })
+      .expect(400);
+    expect(script.body.error_description).toBe(en['login.error.csrf.mismatch']);
   });
 
   it('works as plain forms for a browser without the page’s script: the code page, then 303', async () => {

@@ -174,6 +174,8 @@ export const de = {
     'Dieser Code gilt hier nicht: Er ist falsch, abgelaufen oder verbraucht, oder er wurde für einen anderen Browser gesendet. Prüfen Sie die neueste E-Mail oder fordern Sie einen neuen Code an',
   'email.error.invalid_link':
     'Dieser Link gilt hier nicht: Er ist abgelaufen oder wurde schon verwendet, oder der Code wurde in einem anderen Browser angefordert. Fordern Sie auf der Anmeldeseite einen neuen Code an.',
+  'email.error.too_many':
+    '{unit, select, minutes {Zu viele Anfragen zur Anmeldung per E-Mail. Versuchen Sie es in {count, plural, one {# Minute} other {# Minuten}} erneut.} other {Zu viele Anfragen zur Anmeldung per E-Mail. Versuchen Sie es in {count, plural, one {# Sekunde} other {# Sekunden}} erneut.}}',
   'email.link.title': 'Per E-Mail anmelden',
   'email.link.intro':
     'Fahren Sie fort, um sich mit dem Link aus Ihrer E-Mail anzumelden. Er funktioniert in dem Browser, in dem Sie den Code angefordert haben.',

@@ -172,6 +172,8 @@ export const en = {
     'This code is not valid here: it is wrong, expired or used, or was sent for another browser. Check the newest mail, or ask for a new code',
   'email.error.invalid_link':
     'This link is not valid here: it has expired or was used, or the code was asked for in another browser. Ask for a new code on the sign-in page.',
+  'email.error.too_many':
+    '{unit, select, minutes {Too many requests to sign in by email. Try again in {count, plural, one {# minute} other {# minutes}}.} other {Too many requests to sign in by email. Try again in {count, plural, one {# second} other {# seconds}}.}}',
   'email.link.title': 'Sign in by email',
   'email.link.intro':
     'Continue to sign in with the link from your mail. It works in the browser where you asked for the code.',

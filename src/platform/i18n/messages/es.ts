@@ -173,6 +173,8 @@ export const es = {
     'Este código no es válido aquí: es incorrecto, ha caducado o ya se usó, o se envió para otro navegador. Revisa el correo más reciente o pide un código nuevo',
   'email.error.invalid_link':
     'Este enlace no es válido aquí: ha caducado o ya se usó, o el código se pidió en otro navegador. Pide un código nuevo en la página de inicio de sesión.',
+  'email.error.too_many':
+    '{unit, select, minutes {Demasiadas solicitudes de inicio de sesión por correo. Vuelve a intentarlo en {count, plural, one {# minuto} other {# minutos}}.} other {Demasiadas solicitudes de inicio de sesión por correo. Vuelve a intentarlo en {count, plural, one {# segundo} other {# segundos}}.}}',
   'email.link.title': 'Iniciar sesión por correo',
   'email.link.intro':
     'Continúa para iniciar sesión con el enlace de tu correo. Funciona en el navegador en el que pediste el código.',

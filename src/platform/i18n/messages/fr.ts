@@ -172,6 +172,8 @@ export const fr = {
     'Ce code n’est pas valable ici : il est erroné, expiré ou déjà utilisé, ou il a été envoyé pour un autre navigateur. Consultez le dernier e-mail, ou demandez un nouveau code',
   'email.error.invalid_link':
     'Ce lien n’est pas valable ici : il a expiré ou a déjà été utilisé, ou le code a été demandé dans un autre navigateur. Demandez un nouveau code sur la page de connexion.',
+  'email.error.too_many':
+    '{unit, select, minutes {Trop de demandes de connexion par e-mail. Réessayez dans {count, plural, one {# minute} other {# minutes}}.} other {Trop de demandes de connexion par e-mail. Réessayez dans {count, plural, one {# seconde} other {# secondes}}.}}',
   'email.link.title': 'Connexion par e-mail',
   'email.link.intro':
     'Continuez pour vous connecter avec le lien de votre e-mail. Il fonctionne dans le navigateur où vous avez demandé le code.',
