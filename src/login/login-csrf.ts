@@ -1,7 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { WithHeaders } from '../platform/http/cookies';
 import type { CookieWriter } from '../platform/http/http-exchange';
-import { CsrfProtection, type CsrfVerdict } from '../platform/csrf/csrf-protection';
+import {
+  CsrfProtection,
+  type CsrfVerdict,
+  csrfRefusalReason,
+} from '../platform/csrf/csrf-protection';
 import { InvalidRequest } from '../platform/errors/protocol-error';
 import type { MessageId } from '../platform/i18n/page-locale';
 import { en } from '../platform/i18n/messages/en';
@@ -65,6 +69,6 @@ export class LoginCsrf {
     const verdict = this.check(req, submitted);
     if (verdict === 'ok') return;
     this.logger.warn(`${login} login refused: CSRF check failed (${verdict})`);
-    throw new InvalidRequest(CSRF_FAILURES[verdict]).because(`csrf_${verdict}`);
+    throw new InvalidRequest(CSRF_FAILURES[verdict]).because(csrfRefusalReason(verdict));
   }
 }

@@ -3,6 +3,7 @@ import type { ProtocolError } from '../../platform/errors/protocol-error';
 import { RefusalPagesFilter } from '../../platform/errors/protocol-error.filter';
 import { renderRefusalPage } from '../../platform/http/html';
 import type { HttpRequest } from '../../platform/http/http-exchange';
+import { csrfVerdictOf } from '../../platform/csrf/csrf-protection';
 import { type MessageId, pageLocaleOf } from '../../platform/i18n/page-locale';
 
 /** Why the challenge store refuses a link code: it is spent, or past its life. */
@@ -17,7 +18,7 @@ export function identityWalletLinkRefusal(error: ProtocolError): MessageId | und
   if (error.error === 'method_already_linked') return 'wallet_link.refused.linked_elsewhere';
   if (error.error !== 'invalid_request' || error.reason === undefined) return undefined;
   if (error.reason === 'binding_mismatch') return 'wallet_link.refused.other_account';
-  if (error.reason.startsWith('csrf_')) return 'wallet_link.refused.form';
+  if (csrfVerdictOf(error.reason) !== undefined) return 'wallet_link.refused.form';
   return SPENT_OR_EXPIRED.has(error.reason) ? 'wallet_link.refused.used' : undefined;
 }
 

@@ -6,6 +6,7 @@ import {
   waitValues,
 } from '../../platform/i18n/page-locale';
 import { CSRF_FAILURE_MESSAGES } from '../login-csrf';
+import { csrfVerdictOf } from '../../platform/csrf/csrf-protection';
 import { EMAIL_CODE_TTL_SECONDS } from '../../email/email.proof';
 
 /** The page after asking for a code: enter the code, or open the mail's link here. */
@@ -128,9 +129,6 @@ function emailRefusalText(error: EmailRefusal, locale: PageLocale): string {
   if (error.error === 'too_many_requests' && retryAfter > 0) {
     return locale.t('email.error.too_many', waitValues(retryAfter));
   }
-  const csrf = error.reason?.startsWith('csrf_') ? error.reason.slice('csrf_'.length) : undefined;
-  if (csrf !== undefined && csrf in CSRF_FAILURE_MESSAGES) {
-    return locale.t(CSRF_FAILURE_MESSAGES[csrf as keyof typeof CSRF_FAILURE_MESSAGES]);
-  }
-  return error.description;
+  const csrf = csrfVerdictOf(error.reason);
+  return csrf === undefined ? error.description : locale.t(CSRF_FAILURE_MESSAGES[csrf]);
 }

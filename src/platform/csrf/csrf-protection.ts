@@ -11,6 +11,19 @@ import { ServerConfig } from '../../config/sections/server.config';
 /** Why a state-changing request's CSRF token was refused, or `ok`. */
 export type CsrfVerdict = 'ok' | 'missing_cookie' | 'missing_token' | 'mismatch' | 'invalid';
 
+/** A refused verdict, as the `reason` a refusal carries (`csrf_mismatch`) for metrics and pages. */
+export function csrfRefusalReason(verdict: Exclude<CsrfVerdict, 'ok'>): string {
+  return `csrf_${verdict}`;
+}
+
+/** The verdict a refusal's `reason` names, or undefined when it is no CSRF refusal. */
+export function csrfVerdictOf(reason: string | undefined): Exclude<CsrfVerdict, 'ok'> | undefined {
+  const verdict = reason?.startsWith('csrf_') ? reason.slice('csrf_'.length) : undefined;
+  return verdict !== undefined && Object.hasOwn(CSRF_REFUSALS, verdict)
+    ? (verdict as Exclude<CsrfVerdict, 'ok'>)
+    : undefined;
+}
+
 /** A token is 64 hex characters of HMAC-SHA256, a dot and 64 hex characters of random value. */
 export const CSRF_TOKEN_MAX_LENGTH = 160;
 /** The header scripts send the token in (forms send a `csrf_token` field). */
@@ -129,7 +142,7 @@ export class CsrfProtection {
   assertValid(req: WithHeaders, submitted: string | undefined): void {
     const verdict = this.verify(req, submitted);
     if (verdict !== 'ok')
-      throw new InvalidRequest(CSRF_REFUSALS[verdict]).because(`csrf_${verdict}`);
+      throw new InvalidRequest(CSRF_REFUSALS[verdict]).because(csrfRefusalReason(verdict));
   }
 
   /**
