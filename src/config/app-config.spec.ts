@@ -364,6 +364,27 @@ describe('AppConfig.fromEnv', () => {
     expect(message).not.toContain('s3cret');
   });
 
+  it("names every broken client of OAUTH_CLIENTS at once, not the first one's alone", () => {
+    const good = {
+      client_id: 'rp',
+      client_secret: 'rp-secret',
+      redirect_uris: ['https://rp.example/cb'],
+    };
+    let problems: readonly string[] = [];
+    try {
+      AppConfig.fromEnv({
+        ...base,
+        OAUTH_CLIENTS: JSON.stringify(['rp', good, { ...good, client_id: 'a b' }]),
+      });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      'OAUTH_CLIENTS[0] must be an object',
+      'OAUTH_CLIENTS[2].client_id must be 1-64 characters of [A-Za-z0-9._-]',
+    ]);
+  });
+
   it.each([
     [
       'OAUTH_CLIENTS',

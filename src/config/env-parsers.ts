@@ -527,14 +527,8 @@ export function jsonList<T>(
   shape: string,
   readEntry: (entry: unknown, where: string, earlier: readonly T[]) => T,
 ): T[] {
-  const value = raw(env, name);
-  if (value === undefined) return [];
-  let parsed: unknown;
-  try {
-    parsed = parseJson(value);
-  } catch (error) {
-    throw repeatedMember(name, error) ?? new ConfigError(`${name} must be ${shape}`);
-  }
+  const parsed = jsonSetting(env, name, `${name} must be ${shape}`);
+  if (parsed === undefined) return [];
   if (!Array.isArray(parsed)) throw new ConfigError(`${name} must be ${shape}`);
   const problems: string[] = [];
   const entries: T[] = [];
@@ -563,19 +557,9 @@ export function jsonList<T>(
  * rules; a client whose grant_types use no redirect (client_credentials) has none.
  */
 export function clients(env: Env, name: string): ClientEntryConfig[] {
-  const value = raw(env, name);
-  if (value === undefined) return [];
-  let parsed: unknown;
-  try {
-    parsed = parseJson(value);
-  } catch (error) {
-    throw (
-      repeatedMember(name, error) ??
-      new ConfigError(`${name} must be a JSON array of clients: ${jsonProblem(error, value)}`)
-    );
-  }
-  if (!Array.isArray(parsed)) throw new ConfigError(`${name} must be a JSON array of clients`);
-  return parsed.map((entry: ClientEntry, index) => clientEntry(entry, `${name}[${index}].`));
+  return jsonList(env, name, 'a JSON array of clients', (entry, where) =>
+    clientEntry(entry as ClientEntry, `${where}.`),
+  );
 }
 
 /**
@@ -587,18 +571,29 @@ export function jsonObject(
   name: string,
   shape: string,
 ): Record<string, unknown> | undefined {
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return undefined;
-  let parsed: unknown;
-  try {
-    parsed = parseJson(value);
-  } catch (error) {
-    throw repeatedMember(name, error) ?? new ConfigError(`${shape}: ${jsonProblem(error, value)}`);
-  }
+  const parsed = jsonSetting(env, name, shape);
+  if (parsed === undefined) return undefined;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(shape);
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * A setting's value read as JSON, or undefined when it is unset or blank. JSON that does not parse
+ * is a ConfigError of `refusal` followed by where and why (never a quote of the value: it may hold
+ * secrets); a member named twice in one object is refused as such.
+ */
+function jsonSetting(env: Env, name: string, refusal: string): unknown {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  try {
+    return parseJson(value);
+  } catch (error) {
+    throw (
+      repeatedMember(name, error) ?? new ConfigError(`${refusal}: ${jsonProblem(error, value)}`)
+    );
+  }
 }
 
 /**

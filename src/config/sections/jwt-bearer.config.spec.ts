@@ -78,7 +78,10 @@ describe('JWT_BEARER_ISSUERS', () => {
   it('refuses what is not a JSON array, and stops the start with it', () => {
     const shape =
       'JWT_BEARER_ISSUERS must be a JSON array of { "issuer", "jwks_uri", "audience"?, "scopes"?, "clients"? }';
-    expect(problems(() => trustedIssuers({ [NAME]: '{nope' }, NAME, false))).toEqual([shape]);
+    // Not JSON: where it stops being JSON, as every JSON setting says it.
+    expect(problems(() => trustedIssuers({ [NAME]: '{nope' }, NAME, false))).toEqual([
+      `${shape}: Expected property name or '}' (line 1, column 2)`,
+    ]);
     expect(problems(() => read({ issuer: 'x' }))).toEqual([shape]);
     expect(
       problems(() =>
