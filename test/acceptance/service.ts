@@ -8,13 +8,13 @@
  * The folder's suite (folder.e2e-suite.ts) holds it for the whole folder; each spec file holds it
  * too, so that a spec file run alone (E2E_EACH_FILE=1) starts one of its own.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { join, relative } from 'node:path';
 import { type CryptoKey, exportJWK, generateKeyPair } from 'jose';
 import { PAYMENT_INITIATION } from '../support/authorization-details';
-import { sharedBuild } from '../support/build';
+import { type BuiltService, sharedBuild, startOnFreePort } from '../support/build';
 import { freePort, type ScriptRun, waitFor } from '../support/processes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -165,58 +165,59 @@ export interface ServiceProcess {
 /**
  * The build (test/support/build.ts) started as `npm start` runs it, in development with the demo
  * data, on a fresh database, with `settings` (documented settings only) over that base: ready
- * once /health/ready answers 200.
+ * once it has said so (its banner: the answer of another process that took the port before it
+ * would pass for its own; startOnFreePort) and /health/ready answers 200.
  */
 export async function startServiceProcess(
   settings: Readonly<Record<string, string>>,
 ): Promise<ServiceProcess> {
   const dist = await sharedBuild();
-  const port = await freePort();
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    // What `npm start` runs: development, the demo data seeded (SEED_DEMO_DATA's default there).
-    NODE_ENV: 'development',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    SHUTDOWN_GRACE_SECONDS: '1',
-    MONGODB_URI: testDatabaseUri(
-      process.env.PROOFGATE_TEST_MONGODB_BASE,
-      `proofgate_test_acceptance_${randomBytes(4).toString('hex')}`,
-    ),
-    KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
-    ...settings,
-  };
-  const running = spawn(process.execPath, [join(dist, 'main.js')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  running.stdout.on('data', keep);
-  running.stderr.on('data', keep);
+  let running: ChildProcess | undefined;
   const stop = async () => {
-    if (running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running!.once('exit', resolve));
     running.kill('SIGTERM');
     await exited;
   };
-  const issuer = `http://localhost:${port}`;
+  let env: Record<string, string> = {};
+  const envOn = (port: number) => {
+    env = {
+      PATH: process.env.PATH ?? '',
+      // What `npm start` runs: development, the demo data seeded (SEED_DEMO_DATA's default there).
+      NODE_ENV: 'development',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_GRACE_SECONDS: '1',
+      MONGODB_URI: testDatabaseUri(
+        process.env.PROOFGATE_TEST_MONGODB_BASE,
+        `proofgate_test_acceptance_${randomBytes(4).toString('hex')}`,
+      ),
+      KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
+      ...settings,
+    };
+    return env;
+  };
+  let started: BuiltService;
+  try {
+    started = await startOnFreePort(dist, envOn, (child) => (running = child));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  // ISSUER's default, on the port it listens on (the one chosen, unless `settings` named one).
+  const issuer = `http://localhost:${env.PORT}`;
   const ready = await waitFor(
-    async () => {
-      if (running.exitCode !== null) return -1;
-      try {
-        return (await fetch(`${issuer}/health/ready`)).status;
-      } catch {
-        return 0;
-      }
-    },
-    (status) => status === 200 || status === -1,
-    90_000,
+    () =>
+      fetch(`${issuer}/health/ready`).then(
+        ({ status }) => status,
+        () => 0,
+      ),
+    (status) => status === 200,
+    30_000,
   );
   if (ready !== 200) {
     await stop();
-    throw new Error(`the service did not start (${ready}):\n${output}`);
+    throw new Error(`the service was not ready (${ready}):\n${started.output().slice(-20_000)}`);
   }
   return { issuer, env, stop };
 }

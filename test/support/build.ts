@@ -156,19 +156,45 @@ export interface BuiltService {
 /**
  * Starts the service built into `outDir` (see buildService) as users run it, on a free port of
  * 127.0.0.1 against the test database (NODE_ENV=test, LOG_LEVEL=info, then `env`), and waits for
- * its ready line (an error if it exits or is not ready within a minute). `track` receives each
- * child first, so that the caller can stop it even when the start fails. The port was free when
- * chosen; another process may bind it in the seconds the service takes to listen (its start
- * then refuses the taken PORT and exits): it is started again on another port, at most twice.
+ * its ready line (startOnFreePort).
  */
-export async function startBuiltService(
+export function startBuiltService(
   outDir: string,
   env: Record<string, string>,
   track: (child: ChildProcess) => void,
 ): Promise<BuiltService> {
+  return startOnFreePort(
+    outDir,
+    (port) => ({
+      ...process.env,
+      NODE_ENV: 'test',
+      MONGODB_URI: process.env.MONGODB_URI ?? '',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...env,
+    }),
+    track,
+  );
+}
+
+/**
+ * Starts the service built into `outDir` with the environment `envOn(port)` gives for a free
+ * port, and waits for its ready line: the banner it prints once it listens (LOG_LEVEL not
+ * silent, outside production). An error if it exits or is not ready within 90 s. Its own line,
+ * not an answer on the port: the port was free when chosen, and another process may bind it in
+ * the seconds the service takes to listen (its start then refuses the taken PORT and exits),
+ * whose answers would pass for the service's. It is then started again on another port, with a
+ * fresh `envOn`, at most twice. `track` receives each child first, so that the caller can stop
+ * it even when the start fails.
+ */
+export async function startOnFreePort(
+  outDir: string,
+  envOn: (port: number) => NodeJS.ProcessEnv,
+  track: (child: ChildProcess) => void,
+): Promise<BuiltService> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const started = await startOnPort(outDir, port, env, track);
+    const started = await startOnPort(outDir, envOn(port), track);
     if (started.ready) return { child: started.child, port, output: () => started.output() };
     const taken = started.output().includes(`Port ${port} is already in use`);
     if (!taken || attempt === 3) throw new Error(`did not start:\n${started.output()}`);
@@ -177,20 +203,12 @@ export async function startBuiltService(
 
 async function startOnPort(
   outDir: string,
-  port: number,
-  env: Record<string, string>,
+  env: NodeJS.ProcessEnv,
   track: (child: ChildProcess) => void,
 ): Promise<{ child: ChildProcess; ready: boolean; output: () => string }> {
   const child = spawn(process.execPath, [join(outDir, 'main.js')], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      MONGODB_URI: process.env.MONGODB_URI ?? '',
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   track(child);
@@ -200,8 +218,8 @@ async function startOnPort(
   const ready = await waitFor(
     () => Promise.resolve(output),
     (text) => text.includes('Proofgate is ready') || child.exitCode !== null,
-    60_000,
+    90_000,
   );
-  // Not ready: it exited (a taken port among the reasons), or hung for a minute.
+  // Not ready: it exited (a taken port among the reasons), or hung for 90 s.
   return { child, ready: ready.includes('Proofgate is ready'), output: () => output };
 }
