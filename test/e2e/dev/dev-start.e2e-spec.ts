@@ -85,12 +85,15 @@ async function npmStart(
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // Its own ready line as well as a 200: another process may have taken the port meanwhile (the
+  // build takes a minute), and its answers would pass for the service's.
+  const ready = () => output.includes('Proofgate is ready');
   const status = await waitFor(
     () => statusOf(`http://127.0.0.1:${port}/health`),
-    (s) => s === 200 || child.exitCode !== null,
+    (s) => (s === 200 && ready()) || child.exitCode !== null,
     120_000,
   );
-  if (status !== 200) throw new Error(`npm start did not become healthy:\n${output}`);
+  if (status !== 200 || !ready()) throw new Error(`npm start did not become healthy:\n${output}`);
   const match = /started the embedded dev database at (mongodb:\/\/\S+)/.exec(output);
   if (!match) throw new Error(`no embedded database announced:\n${output}`);
   return { child, databaseUri: match[1], output: () => output };
