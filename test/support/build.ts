@@ -146,6 +146,9 @@ function stamped(outDir: string): string {
   return outDir;
 }
 
+/** The start of the service's banner, printed once it listens (LOG_LEVEL not silent, not production). */
+export const READY_LINE = 'Proofgate is ready';
+
 export interface BuiltService {
   child: ChildProcess;
   port: number;
@@ -179,13 +182,12 @@ export function startBuiltService(
 
 /**
  * Starts the service built into `outDir` with the environment `envOn(port)` gives for a free
- * port, and waits for its ready line: the banner it prints once it listens (LOG_LEVEL not
- * silent, outside production). An error if it exits or is not ready within 90 s. Its own line,
- * not an answer on the port: the port was free when chosen, and another process may bind it in
- * the seconds the service takes to listen (its start then refuses the taken PORT and exits),
- * whose answers would pass for the service's. It is then started again on another port, with a
- * fresh `envOn`, at most twice. `track` receives each child first, so that the caller can stop
- * it even when the start fails.
+ * port, and waits for its ready line (READY_LINE). An error if it exits or is not ready within
+ * 90 s. Its own line, not an answer on the port: the port was free when chosen, and another
+ * process may bind it in the seconds the service takes to listen (its start then refuses the
+ * taken PORT and exits), whose answers would pass for the service's. It is then started again on
+ * another port, with a fresh `envOn`, at most twice. `track` receives each child first, so that
+ * the caller can stop it even when the start fails.
  */
 export async function startOnFreePort(
   outDir: string,
@@ -217,9 +219,9 @@ async function startOnPort(
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const ready = await waitFor(
     () => Promise.resolve(output),
-    (text) => text.includes('Proofgate is ready') || child.exitCode !== null,
+    (text) => text.includes(READY_LINE) || child.exitCode !== null,
     90_000,
   );
   // Not ready: it exited (a taken port among the reasons), or hung for 90 s.
-  return { child, ready: ready.includes('Proofgate is ready'), output: () => output };
+  return { child, ready: ready.includes(READY_LINE), output: () => output };
 }

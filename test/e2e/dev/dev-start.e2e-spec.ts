@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { mongo } from 'mongoose';
+import { READY_LINE } from '../../support/build';
 import { CookieBrowser } from '../../support/cookie-browser';
 import { signInByEmailAt } from '../../support/email';
 import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
@@ -87,7 +88,7 @@ async function npmStart(
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   // Its own ready line as well as a 200: another process may have taken the port meanwhile (the
   // build takes a minute), and its answers would pass for the service's.
-  const ready = () => output.includes('Proofgate is ready');
+  const ready = () => output.includes(READY_LINE);
   const status = await waitFor(
     () => statusOf(`http://127.0.0.1:${port}/health`),
     (s) => (s === 200 && ready()) || child.exitCode !== null,
