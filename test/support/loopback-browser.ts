@@ -1,6 +1,5 @@
 import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
-import { freePort } from './processes';
-import { TestApp } from './test-app';
+import { TestApp, listenOnFreePort } from './test-app';
 
 export interface LoopbackReply {
   status: number;
@@ -16,9 +15,7 @@ export interface LoopbackReply {
  * each as its own client IP (`req.ip`).
  */
 export async function listenOnLoopback(t: TestApp): Promise<string> {
-  const port = await freePort();
-  await t.app.listen(port, '127.0.0.1');
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await listenOnFreePort(t)}`;
 }
 
 /** A browser whose requests leave from `localAddress`, with its own cookie jar. */

@@ -203,30 +203,68 @@ export interface ListeningApp {
 }
 
 /**
+ * Ports tried at the most, the first among them, by the two below. A port is free when chosen and
+ * released until the app listens on it: another process (another worker's app listening on port
+ * 0, an outgoing connection) may take it in between.
+ */
+const LISTEN_ATTEMPTS = 3;
+
+/**
  * The app listening on a free port of 127.0.0.1, for clients that speak real HTTP (a client
- * library, a browser, a child process). `host`: the issuer's host name, 127.0.0.1 by default (then
- * with the WebAuthn settings an IP issuer needs, see ipIssuer); `localhost` where a page needs a
- * domain (a WebAuthn RP ID).
+ * library, a browser, a child process). `env`: the settings, or what makes them of the issuer.
+ * `host`: the issuer's host name, 127.0.0.1 by default (then with the WebAuthn settings an IP
+ * issuer needs, see ipIssuer); `localhost` where a page needs a domain (a WebAuthn RP ID). A port
+ * taken before the app listens: the app is made again on another (its issuer names the port),
+ * LISTEN_ATTEMPTS ports at the most. `ports`: where the ports come from (freePort; its spec hands
+ * out a taken one).
  */
 export async function startListeningApp(
-  env: Record<string, string> = {},
+  env: Record<string, string> | ((issuer: string) => Record<string, string>) = {},
   host: '127.0.0.1' | 'localhost' = '127.0.0.1',
   overrides: Parameters<typeof createTestApp>[1] = [],
+  ports: () => Promise<number> = freePort,
 ): Promise<ListeningApp> {
-  const port = await freePort();
-  const issuer = `http://${host}:${port}`;
-  const t = await createTestApp(
-    {
-      ...(host === 'localhost' ? { ISSUER: issuer } : ipIssuer(issuer)),
-      ...env,
-    },
-    overrides,
-  );
-  try {
-    await t.app.listen(port, '127.0.0.1');
-    return { t, issuer };
-  } catch (error) {
-    await t.close();
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    const port = await ports();
+    const issuer = `http://${host}:${port}`;
+    const t = await createTestApp(
+      {
+        ...(host === 'localhost' ? { ISSUER: issuer } : ipIssuer(issuer)),
+        ...(typeof env === 'function' ? env(issuer) : env),
+      },
+      overrides,
+    );
+    try {
+      await t.app.listen(port, '127.0.0.1');
+      return { t, issuer };
+    } catch (error) {
+      await t.close();
+      if (!portTaken(error) || attempt === LISTEN_ATTEMPTS) throw error;
+    }
   }
+}
+
+/**
+ * Makes `t` listen on a free port of 127.0.0.1 and returns the port: for an app whose issuer does
+ * not name that port (a second instance of one issuer, an app whose clients come from other
+ * addresses). A taken port: the next, LISTEN_ATTEMPTS ports at the most.
+ */
+export async function listenOnFreePort(
+  t: TestApp,
+  ports: () => Promise<number> = freePort,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await ports();
+    try {
+      await t.app.listen(port, '127.0.0.1');
+      return port;
+    } catch (error) {
+      if (!portTaken(error) || attempt === LISTEN_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Whether listening failed because another socket holds the port. */
+function portTaken(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
 }

@@ -22,10 +22,8 @@ import { CapturedLog } from '../../support/captured-log';
 import { preflight } from '../../support/cors';
 import { authorizeWithConsent } from '../../support/fetch-browser';
 import { pkcePair } from '../../support/oauth';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { authorizationRequest, discover } from '../../support/oauth-discovery';
-import { ipIssuer } from '../../support/ip-issuer';
 import { expectRefreshGrantRefused, madeUpCodeGrant, register } from '../../support/registration';
 import { expectRefusal } from '../../support/refusal';
 
@@ -112,17 +110,15 @@ describe('client ID metadata documents, private addresses allowed (tests only)',
 
   beforeAll(async () => {
     await docs.start();
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
     resolver = new StubResolver({ 'docs.example': ['127.0.0.1'] });
-    t = await createTestApp(
-      { ...ipIssuer(issuer), CLIENT_METADATA_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn' },
+    ({ t, issuer } = await startListeningApp(
+      { CLIENT_METADATA_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn' },
+      '127.0.0.1',
       [
         [HostResolver, resolver],
         [LogDestination, log],
       ],
-    );
-    await t.app.listen(port, '127.0.0.1');
+    ));
   });
   afterAll(async () => {
     await t.close();

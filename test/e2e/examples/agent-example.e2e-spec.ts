@@ -20,8 +20,7 @@ import { startMcpServer, type RunningMcpServer } from '../../../examples/mcp-ser
 import { DEMO_CLIENTS } from '../../../src/config/sections/oauth.config';
 import { DEMO_AGENT } from '../../../src/lab-client/client-auth-scenarios';
 import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { ipIssuer } from '../../support/ip-issuer';
+import { TestApp, startListeningApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const TS_NODE = join(ROOT, 'node_modules', '.bin', 'ts-node');
@@ -71,12 +70,10 @@ describe('examples/agent: an MCP agent with PrivateKeyJwtProvider', () => {
   let resource: string;
 
   beforeAll(async () => {
-    const [proofgatePort, mcpPort] = [await freePort(), await freePort()];
-    issuer = `http://127.0.0.1:${proofgatePort}`;
+    const mcpPort = await freePort();
     resource = `http://127.0.0.1:${mcpPort}/mcp`;
     const demoAgent = DEMO_CLIENTS.find((client) => client.clientId === DEMO_AGENT.id)!;
-    t = await createTestApp({
-      ...ipIssuer(issuer),
+    ({ t, issuer } = await startListeningApp({
       // The seeded demo-agent (its public key, its grants), allowed this test's MCP server.
       OAUTH_CLIENTS: JSON.stringify([
         {
@@ -89,8 +86,7 @@ describe('examples/agent: an MCP agent with PrivateKeyJwtProvider', () => {
           resources: [resource],
         },
       ]),
-    });
-    await t.app.listen(proofgatePort, '127.0.0.1');
+    }));
     mcp = await startMcpServer({ issuer, resource, port: mcpPort });
   });
   afterAll(async () => {

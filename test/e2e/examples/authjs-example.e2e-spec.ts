@@ -17,13 +17,13 @@ import {
 } from '../../support/browser';
 import {
   exitOf,
-  freePorts,
+  freePort,
   runScript,
   startScript,
   statusOf,
   waitFor,
 } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp, startListeningApp } from '../../support/test-app';
 import {
   addVirtualAuthenticator,
   withoutConditionalMediation,
@@ -53,23 +53,23 @@ describe('examples/authjs (browser)', () => {
   let authorizeRequests: URL[];
 
   beforeAll(async () => {
-    const [proofgatePort, appPort] = await freePorts(2);
-    // localhost: a WebAuthn RP ID, for the passkey.
-    issuer = `http://localhost:${proofgatePort}`;
+    const appPort = await freePort();
     appUrl = `http://127.0.0.1:${appPort}`;
-    t = await createTestApp({
-      ISSUER: issuer,
-      // Not first-party: the person answers the consent screen, as for any third-party app.
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: CLIENT.id,
-          client_secret: CLIENT.secret,
-          name: CLIENT.name,
-          redirect_uris: [`${appUrl}/auth/callback/proofgate`],
-        },
-      ]),
-    });
-    await t.app.listen(proofgatePort, '127.0.0.1');
+    // localhost: a WebAuthn RP ID, for the passkey.
+    ({ t, issuer } = await startListeningApp(
+      {
+        // Not first-party: the person answers the consent screen, as for any third-party app.
+        OAUTH_CLIENTS: JSON.stringify([
+          {
+            client_id: CLIENT.id,
+            client_secret: CLIENT.secret,
+            name: CLIENT.name,
+            redirect_uris: [`${appUrl}/auth/callback/proofgate`],
+          },
+        ]),
+      },
+      'localhost',
+    ));
     const running = startScript(SCRIPT, [], {
       PROOFGATE_URL: issuer,
       AUTHJS_PORT: String(appPort),

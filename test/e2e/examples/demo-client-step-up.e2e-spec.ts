@@ -14,8 +14,12 @@ import {
   addVirtualAuthenticator,
   withoutConditionalMediation,
 } from '../../support/virtual-authenticator';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
+import {
+  TestApp,
+  createTestApp,
+  listenOnFreePort,
+  startListeningApp,
+} from '../../support/test-app';
 
 const DEMO_PORT = 25001;
 
@@ -31,17 +35,15 @@ describe('demo client steps up on insufficient_user_authentication (browser, pas
   let resourceCalls: string[];
 
   beforeAll(async () => {
-    const [asPort, apiPort] = [await freePort(), await freePort()];
-    issuer = `http://localhost:${asPort}`;
-    apiUrl = `http://127.0.0.1:${apiPort}/api/me`;
-    const env = { ISSUER: issuer, RATE_LIMIT_LOGIN_PER_IP: '100000' };
-    as = await createTestApp(env);
-    await as.app.listen(asPort, '127.0.0.1');
+    const env = { RATE_LIMIT_LOGIN_PER_IP: '100000' };
+    ({ t: as, issuer } = await startListeningApp(env, 'localhost'));
+    // The resource server: another instance of the issuer, which demands acr phr for its API.
     api = await createTestApp({
       ...env,
+      ISSUER: issuer,
       ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [as.config.tokens.audience]: 'phr' }),
     });
-    await api.app.listen(apiPort, '127.0.0.1');
+    apiUrl = `http://127.0.0.1:${await listenOnFreePort(api)}/api/me`;
     demo = await startDemoClient({
       port: DEMO_PORT,
       authorizationServer: issuer,

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type DemoClient, startDemoClient } from '../../../tools/demo-client/server';
 import { launchBrowser, screenshot, watchPageProblems } from '../../support/browser';
-import { exitOf, freePort, freePorts, statusOf, waitFor } from '../../support/processes';
-import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
+import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
+import { TestApp, startListeningApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DEMO_PORT = 25001;
@@ -304,23 +304,22 @@ describe('npm run demo:client off demo-client’s port', () => {
   const WEB_REDIRECT = 'https://web.example/callback';
 
   beforeAll(async () => {
-    let port: number;
-    [port, registeredPort] = await freePorts(2);
-    issuer = `http://localhost:${port}`;
-    t = await createTestApp({
-      ISSUER: issuer,
-      OAUTH_CLIENTS: JSON.stringify([
-        {
-          client_id: 'my-demo-client',
-          client_secret: SECRET,
-          redirect_uris: [`http://localhost:${registeredPort}/callback`],
-          first_party: true,
-        },
-        // A web client: its redirect URI fixed, port and all (RFC 9700 §4.1.3).
-        { client_id: 'web-client', client_secret: SECRET, redirect_uris: [WEB_REDIRECT] },
-      ]),
-    });
-    await t.app.listen(port, '127.0.0.1');
+    registeredPort = await freePort();
+    ({ t, issuer } = await startListeningApp(
+      {
+        OAUTH_CLIENTS: JSON.stringify([
+          {
+            client_id: 'my-demo-client',
+            client_secret: SECRET,
+            redirect_uris: [`http://localhost:${registeredPort}/callback`],
+            first_party: true,
+          },
+          // A web client: its redirect URI fixed, port and all (RFC 9700 §4.1.3).
+          { client_id: 'web-client', client_secret: SECRET, redirect_uris: [WEB_REDIRECT] },
+        ]),
+      },
+      'localhost',
+    ));
   });
   afterAll(() => t.close());
 

@@ -37,8 +37,7 @@ import { clientEntry, exchangeCode, login, obtainCode, getMe } from '../../suppo
 import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
 import { exitOf, freePort, freePorts, statusOf, waitFor } from '../../support/processes';
 import { selfSignedCertificate } from '../../support/self-signed-certificate';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { ipIssuer } from '../../support/ip-issuer';
+import { TestApp, startListeningApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'examples', 'mcp-server', 'main.ts');
@@ -130,11 +129,10 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
   let caDirectory: string;
 
   beforeAll(async () => {
-    // Four distinct ports: asked one after the other, two servers once shared one (the step-up
-    // server never listened, and the plain one answered for it).
-    const [proofgatePort, mcpPort, documentPort, stepUpPort] = await freePorts(4);
+    // Distinct ports, the service's too (freePorts and freePort never hand one out twice): two
+    // servers once shared one (the step-up server never listened, and the plain one answered).
+    const [mcpPort, documentPort, stepUpPort] = await freePorts(3);
     stepUpResource = `http://127.0.0.1:${stepUpPort}/mcp`;
-    issuer = `http://127.0.0.1:${proofgatePort}`;
     resource = `http://127.0.0.1:${mcpPort}/mcp`;
     documentUrl = `https://127.0.0.1:${documentPort}/oauth/client.json`;
 
@@ -151,8 +149,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
     });
     await new Promise<void>((resolve) => documentServer.listen(documentPort, '127.0.0.1', resolve));
 
-    t = await createTestApp({
-      ...ipIssuer(issuer),
+    ({ t, issuer } = await startListeningApp({
       // The document is on loopback: development and tests only (refused in production).
       CLIENT_METADATA_ALLOW_PRIVATE: 'true',
       CLIENT_METADATA_CA_FILE: join(caDirectory, 'ca.pem'),
@@ -166,8 +163,7 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
         },
         clientEntry(STEP_UP_CLIENT, { resources: [stepUpResource], first_party: true }),
       ]),
-    });
-    await t.app.listen(proofgatePort, '127.0.0.1');
+    }));
     mcp = await startMcpServer({ issuer, resource, port: mcpPort });
     stepUpMcp = await startMcpServer({
       issuer,

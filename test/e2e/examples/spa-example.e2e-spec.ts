@@ -9,10 +9,9 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { adminCli } from '../../support/admin-cli';
 import { register } from '../../support/registration';
 import { launchBrowser, screenshot, until, watchPageProblems } from '../../support/browser';
-import { exitOf, freePort, freePorts } from '../../support/processes';
+import { exitOf, freePort } from '../../support/processes';
 import { SPA_EXAMPLE_SCRIPT, startSpaExample, stopSpaExample } from '../../support/spa-example';
-import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
-import { ipIssuer } from '../../support/ip-issuer';
+import { TestApp, startListeningApp } from '../../support/test-app';
 
 const CLIENT = { id: 'spa-example', name: 'SPA example' };
 
@@ -27,18 +26,15 @@ describe('examples/spa (browser)', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    const [proofgatePort, spaPort] = await freePorts(2);
-    issuer = `http://127.0.0.1:${proofgatePort}`;
+    const spaPort = await freePort();
     spaOrigin = `http://127.0.0.1:${spaPort}`;
-    t = await createTestApp({
-      ...ipIssuer(issuer),
+    ({ t, issuer } = await startListeningApp({
       // A public client whose redirect URI is on the SPA's origin, so /token answers it (CORS).
       // Not first-party: the user answers the consent screen.
       OAUTH_CLIENTS: JSON.stringify([
         { client_id: CLIENT.id, name: CLIENT.name, redirect_uris: [`${spaOrigin}/callback`] },
       ]),
-    });
-    await t.app.listen(proofgatePort, '127.0.0.1');
+    }));
     spa = await startSpaExample(spaPort, {
       PROOFGATE_URL: issuer,
       SPA_PORT: String(spaPort),

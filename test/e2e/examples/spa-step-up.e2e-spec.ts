@@ -18,7 +18,12 @@ import {
 } from '../../support/virtual-authenticator';
 import { freePort } from '../../support/processes';
 import { startSpaExample, stopSpaExample } from '../../support/spa-example';
-import { TestApp, createTestApp } from '../../support/test-app';
+import {
+  TestApp,
+  createTestApp,
+  listenOnFreePort,
+  startListeningApp,
+} from '../../support/test-app';
 
 const CLIENT_ID = 'spa-step-up';
 
@@ -38,24 +43,22 @@ describe('examples/spa steps up on insufficient_user_authentication (browser, pa
   let authorizeRequests: URL[];
 
   beforeAll(async () => {
-    const [asPort, apiPort, spaPort] = [await freePort(), await freePort(), await freePort()];
-    issuer = `http://localhost:${asPort}`;
+    const spaPort = await freePort();
     spaOrigin = `http://127.0.0.1:${spaPort}`;
-    apiUrl = `http://127.0.0.1:${apiPort}/api/me`;
     const env = {
-      ISSUER: issuer,
       RATE_LIMIT_LOGIN_PER_IP: '100000',
       OAUTH_CLIENTS: JSON.stringify([
         { client_id: CLIENT_ID, redirect_uris: [`${spaOrigin}/callback`], first_party: true },
       ]),
     };
-    as = await createTestApp(env);
-    await as.app.listen(asPort, '127.0.0.1');
+    ({ t: as, issuer } = await startListeningApp(env, 'localhost'));
+    // The resource server: another instance of the issuer, which demands acr phr for its API.
     api = await createTestApp({
       ...env,
+      ISSUER: issuer,
       ACR_REQUIRED_BY_RESOURCE: JSON.stringify({ [as.config.tokens.audience]: 'phr' }),
     });
-    await api.app.listen(apiPort, '127.0.0.1');
+    apiUrl = `http://127.0.0.1:${await listenOnFreePort(api)}/api/me`;
     spa = await startSpaExample(spaPort, {
       PROOFGATE_URL: issuer,
       SPA_PORT: String(spaPort),

@@ -7,9 +7,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestApp, createTestApp } from '../../support/test-app';
+import { TestApp, createTestApp, listenOnFreePort } from '../../support/test-app';
 import { DEMO_SPA } from '../../support/oauth';
-import { exitOf, freePort } from '../../support/processes';
+import { exitOf } from '../../support/processes';
 import { ROOT } from '../../support/readme';
 import { findPromtool } from '../../support/promtool';
 
@@ -44,9 +44,7 @@ describe('npm run probe', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const port = await freePort();
-    await t.app.listen(port, '127.0.0.1');
-    url = `http://127.0.0.1:${port}`;
+    url = `http://127.0.0.1:${await listenOnFreePort(t)}`;
     dir = mkdtempSync(join(tmpdir(), 'proofgate-probe-'));
   });
   afterAll(async () => {

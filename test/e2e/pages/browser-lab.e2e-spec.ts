@@ -1,7 +1,5 @@
 import { launchBrowser, screenshot, until } from '../../support/browser';
-import { freePort } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { ipIssuer } from '../../support/ip-issuer';
+import { TestApp, createTestApp, startListeningApp } from '../../support/test-app';
 import { expectRefusal } from '../../support/refusal';
 
 describe('GET /lab in a browser', () => {
@@ -10,10 +8,7 @@ describe('GET /lab in a browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({
-      ...ipIssuer(base),
+    ({ t, issuer: base } = await startListeningApp({
       // Long enough that the run still has to wait once the other rows are done; the same for
       // both, so the code is not swept by the TTL index (then "Invalid", no longer "expired")
       // while the run waits for a later nonce.
@@ -23,8 +18,7 @@ describe('GET /lab in a browser', () => {
       ACCOUNT_RECENT_LOGIN_SECONDS: '25',
       REFRESH_TOKEN_GRACE_SECONDS: '1',
       SIWE_CHAIN_IDS: '1,10',
-    });
-    await t.app.listen(port, '127.0.0.1');
+    }));
   });
   afterAll(() => t.close());
 

@@ -5,9 +5,8 @@
  * its run and frees the slot.
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { freePort, waitFor } from '../../support/processes';
-import { TestApp, createTestApp } from '../../support/test-app';
-import { ipIssuer } from '../../support/ip-issuer';
+import { waitFor } from '../../support/processes';
+import { TestApp, startListeningApp } from '../../support/test-app';
 
 interface LabPage {
   cookies: string;
@@ -28,14 +27,10 @@ describe('POST /lab/run', () => {
   jest.setTimeout(120_000);
   let t: TestApp;
   let base: string;
-  let port: number;
 
   beforeAll(async () => {
-    port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({
-      ...ipIssuer(base),
-      SIWE_URI: base,
+    ({ t, issuer: base } = await startListeningApp((issuer) => ({
+      SIWE_URI: issuer,
       AUTH_CODE_TTL_SECONDS: '2',
       WALLET_NONCE_TTL_SECONDS: '2',
       PAR_REQUEST_URI_TTL_SECONDS: '5',
@@ -43,8 +38,7 @@ describe('POST /lab/run', () => {
       RATE_LIMIT_LOGIN_PER_IP: '100000',
       RATE_LIMIT_WALLET_PER_IP: '100000',
       RATE_LIMIT_WALLET_PER_ADDRESS: '100000',
-    });
-    await t.app.listen(port, '127.0.0.1');
+    })));
   });
   afterAll(() => t.close());
 
