@@ -4,13 +4,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { exitOf, statusOf, waitFor } from './processes';
+import { exitOf, waitFor } from './processes';
 
 export const SPA_EXAMPLE_SCRIPT = join(__dirname, '..', '..', 'examples', 'spa', 'serve.mjs');
 
 /**
- * Starts the example and waits until it serves its page at `port` (within 15 s): the process, to
- * stop with stopSpaExample. A start that exits or never serves fails the calling test, stopped.
+ * Starts the example and waits until it says it serves its page at `port` (within 15 s): the
+ * process, to stop with stopSpaExample. Its own line, not an answer on the port, which another
+ * process may have taken since the port was chosen (the example then exits). A start that exits or
+ * never says so fails the calling test, stopped.
  */
 export async function startSpaExample(
   port: number,
@@ -19,15 +21,22 @@ export async function startSpaExample(
 ): Promise<ChildProcess> {
   const spa = spawn(process.execPath, [SPA_EXAMPLE_SCRIPT, ...args], {
     env: { PATH: process.env.PATH, ...env },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const status = await waitFor(
-    () => statusOf(`http://127.0.0.1:${port}/`),
-    (answer) => answer === 200 || spa.exitCode !== null,
+  let output = '';
+  spa.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  spa.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const ready = `SPA example on http://127.0.0.1:${port}/ `;
+  await waitFor(
+    () => Promise.resolve(output),
+    (text) => text.includes(ready) || spa.exitCode !== null,
     15_000,
   );
   try {
-    expect({ status, exited: spa.exitCode }).toEqual({ status: 200, exited: null });
+    expect({ ready: output.includes(ready), exited: spa.exitCode, output }).toMatchObject({
+      ready: true,
+      exited: null,
+    });
   } catch (error) {
     await stopSpaExample(spa);
     throw error;

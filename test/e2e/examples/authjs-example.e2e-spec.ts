@@ -20,7 +20,6 @@ import {
   freePort,
   runScript,
   startScript,
-  statusOf,
   waitFor,
 } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
@@ -80,12 +79,17 @@ describe('examples/authjs (browser)', () => {
     });
     example = running.child;
     exampleOutput = running.output;
-    const status = await waitFor(
-      () => statusOf(`${appUrl}/`),
-      (answer) => answer === 200 || example.exitCode !== null,
+    // Its own line, not an answer on its port (another process may have taken it since).
+    await waitFor(
+      () => Promise.resolve(exampleOutput.stdout),
+      (stdout) => stdout.includes(`Auth.js example on ${appUrl}\n`) || example.exitCode !== null,
       15_000,
     );
-    expect({ status, stderr: exampleOutput.stderr }).toEqual({ status: 200, stderr: '' });
+    expect({ exited: example.exitCode, stderr: exampleOutput.stderr }).toEqual({
+      exited: null,
+      stderr: '',
+    });
+    expect((await fetch(`${appUrl}/`)).status).toBe(200);
     browser = await launchBrowser();
   });
   afterAll(async () => {
