@@ -19,6 +19,34 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Waits until `child` (its output piped) has printed `line`, has exited, or `timeoutMs` have
+ * passed: whether it printed the line, and all it printed since this call. For a server's start,
+ * its own ready line rather than an answer on its port: the port was free when chosen, and another
+ * process may have taken it since (the server then exits), whose answers would pass for its own.
+ */
+export async function printed(
+  child: ChildProcess,
+  line: string,
+  timeoutMs: number,
+): Promise<{ printed: boolean; output: string }> {
+  let output = '';
+  const take = (chunk: Buffer) => (output += chunk.toString());
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  try {
+    await waitFor(
+      () => Promise.resolve(output),
+      (text) => text.includes(line) || child.exitCode !== null,
+      timeoutMs,
+    );
+    return { printed: output.includes(line), output };
+  } finally {
+    child.stdout?.off('data', take);
+    child.stderr?.off('data', take);
+  }
+}
+
 export function exitOf(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));

@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { exitOf, waitFor } from './processes';
+import { exitOf, printed } from './processes';
 
 export const SPA_EXAMPLE_SCRIPT = join(__dirname, '..', '..', 'examples', 'spa', 'serve.mjs');
 
@@ -23,20 +23,9 @@ export async function startSpaExample(
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  spa.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  spa.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const ready = `SPA example on http://127.0.0.1:${port}/ `;
-  await waitFor(
-    () => Promise.resolve(output),
-    (text) => text.includes(ready) || spa.exitCode !== null,
-    15_000,
-  );
+  const ready = await printed(spa, `SPA example on http://127.0.0.1:${port}/ `, 15_000);
   try {
-    expect({ ready: output.includes(ready), exited: spa.exitCode, output }).toMatchObject({
-      ready: true,
-      exited: null,
-    });
+    expect({ ...ready, exited: spa.exitCode }).toMatchObject({ printed: true, exited: null });
   } catch (error) {
     await stopSpaExample(spa);
     throw error;

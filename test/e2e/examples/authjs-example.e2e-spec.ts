@@ -15,13 +15,7 @@ import {
   screenshot,
   watchPageProblems,
 } from '../../support/browser';
-import {
-  exitOf,
-  freePort,
-  runScript,
-  startScript,
-  waitFor,
-} from '../../support/processes';
+import { exitOf, freePort, printed, runScript, startScript } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
 import {
   addVirtualAuthenticator,
@@ -79,13 +73,9 @@ describe('examples/authjs (browser)', () => {
     });
     example = running.child;
     exampleOutput = running.output;
-    // Its own line, not an answer on its port (another process may have taken it since).
-    await waitFor(
-      () => Promise.resolve(exampleOutput.stdout),
-      (stdout) => stdout.includes(`Auth.js example on ${appUrl}\n`) || example.exitCode !== null,
-      15_000,
-    );
-    expect({ exited: example.exitCode, stderr: exampleOutput.stderr }).toEqual({
+    const ready = await printed(example, `Auth.js example on ${appUrl}\n`, 15_000);
+    expect({ ...ready, exited: example.exitCode, stderr: exampleOutput.stderr }).toMatchObject({
+      printed: true,
       exited: null,
       stderr: '',
     });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type DemoClient, startDemoClient } from '../../../tools/demo-client/server';
 import { launchBrowser, screenshot, watchPageProblems } from '../../support/browser';
-import { exitOf, freePort, statusOf, waitFor } from '../../support/processes';
+import { exitOf, freePort, printed } from '../../support/processes';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -354,17 +354,13 @@ describe('npm run demo:client off demo-client’s port', () => {
       {
         cwd: ROOT,
         env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.jest.json', PROOFGATE_URL: issuer },
-        stdio: 'ignore',
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
     try {
       const site = `http://127.0.0.1:${port}`;
-      const status = await waitFor(
-        () => statusOf(`${site}/`),
-        (s) => s === 200 || child.exitCode !== null,
-        30_000,
-      );
-      expect({ status, exited: child.exitCode }).toEqual({ status: 200, exited: null });
+      const ready = await printed(child, `Demo client on ${site} `, 30_000);
+      expect({ ...ready, exited: child.exitCode }).toMatchObject({ printed: true, exited: null });
       // Its authorization request names the redirect URI on that port, and Proofgate takes it.
       const start = await fetch(`${site}/login`, { redirect: 'manual' });
       const authorize = new URL(start.headers.get('location')!);
@@ -421,12 +417,12 @@ describe('npm run demo:client off demo-client’s port', () => {
       DEMO_CLIENT_SECRET: SECRET,
     });
     try {
-      const status = await waitFor(
-        () => statusOf(`http://localhost:${registeredPort}/`),
-        (s) => s === 200 || child.exitCode !== null,
+      const ready = await printed(
+        child,
+        `Demo client on http://localhost:${registeredPort} `,
         30_000,
       );
-      expect(status).toBe(200);
+      expect({ ...ready, exited: child.exitCode }).toMatchObject({ printed: true, exited: null });
       const page = await (await fetch(`http://localhost:${registeredPort}/`)).text();
       expect(page).toContain('A confidential OAuth client (<code>my-demo-client</code>)');
       expect(page).not.toContain('<code>demo-client</code>');

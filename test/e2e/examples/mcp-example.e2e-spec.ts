@@ -35,7 +35,7 @@ import { AccessTokenService } from '../../../src/tokens/access-token.service';
 import { CookieBrowser } from '../../support/cookie-browser';
 import { clientEntry, exchangeCode, login, obtainCode, getMe } from '../../support/oauth';
 import { addPasskeyOnAccountPage, passkeySignIn } from '../../support/step-up';
-import { exitOf, freePort, freePorts, statusOf, waitFor } from '../../support/processes';
+import { exitOf, freePort, freePorts, printed } from '../../support/processes';
 import { selfSignedCertificate } from '../../support/self-signed-certificate';
 import { TestApp, startListeningApp } from '../../support/test-app';
 
@@ -411,16 +411,12 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
     const cli = spawn(TS_NODE, ['--transpile-only', '-P', 'tsconfig.jest.json', MAIN], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, PROOFGATE_URL: issuer, MCP_SERVER_URL: url },
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
       const metadataUrl = `${new URL(url).origin}/.well-known/oauth-protected-resource/tools/mcp`;
-      const status = await waitFor(
-        () => statusOf(metadataUrl),
-        (s) => s === 200,
-        30_000,
-      );
-      expect(status).toBe(200);
+      const ready = await printed(cli, `Protected resource metadata: ${metadataUrl}\n`, 30_000);
+      expect({ ...ready, exited: cli.exitCode }).toMatchObject({ printed: true, exited: null });
       const metadata = await (await fetch(metadataUrl)).json();
       expect(metadata).toMatchObject({ resource: url, authorization_servers: [issuer] });
       expect((await fetch(url, { method: 'POST' })).status).toBe(401);
