@@ -245,18 +245,20 @@ export async function startListeningApp(
 }
 
 /**
- * Makes `t` listen on a free port of 127.0.0.1 and returns the port: for an app whose issuer does
- * not name that port (a second instance of one issuer, an app whose clients come from other
- * addresses). A taken port: the next, LISTEN_ATTEMPTS ports at the most.
+ * Makes `t` listen on a free port of `host` (127.0.0.1, or every address `localhost` names) and
+ * returns the port: for an app whose issuer does not name that port (a second instance of one
+ * issuer, an app whose clients come from other addresses). A taken port: the next,
+ * LISTEN_ATTEMPTS ports at the most.
  */
 export async function listenOnFreePort(
   t: TestApp,
   ports: () => Promise<number> = freePort,
+  host: '127.0.0.1' | 'localhost' = '127.0.0.1',
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const port = await ports();
     try {
-      await t.app.listen(port, '127.0.0.1');
+      await t.app.listen(port, host);
       return port;
     } catch (error) {
       if (!portTaken(error) || attempt === LISTEN_ATTEMPTS) throw error;

@@ -9,7 +9,12 @@ import dns from 'node:dns';
 import { connect, type Socket } from 'node:net';
 import { AppConfig } from '../../../src/config/app-config';
 import { freePort, waitFor } from '../../support/processes';
-import { type ListeningApp, createTestApp, startListeningApp } from '../../support/test-app';
+import {
+  type ListeningApp,
+  createTestApp,
+  listenOnFreePort,
+  startListeningApp,
+} from '../../support/test-app';
 
 /** A raw connection to the app: the test decides every byte sent, and sees every byte back. */
 class RawConnection {
@@ -185,8 +190,8 @@ describe('MAX_CONNECTIONS caps the connections an instance holds open', () => {
           process.nextTick(callback!, null, addresses);
         },
       );
-    const own = await freePort();
-    const t = await createTestApp({ MAX_CONNECTIONS: '3', ISSUER: `http://localhost:${own}` });
+    const t = await createTestApp({ MAX_CONNECTIONS: '3' });
+    let own = 0;
     const refused: string[] = [];
     const at = async (host: string) => {
       const connection = new RawConnection(own, host);
@@ -196,7 +201,7 @@ describe('MAX_CONNECTIONS caps the connections an instance holds open', () => {
       return connection;
     };
     try {
-      await t.app.listen(own, 'localhost');
+      own = await listenOnFreePort(t, freePort, 'localhost');
       for (let i = 0; i < 3; i += 1) await at('127.0.0.1');
       // A fourth connection is never served, at either address: refused, or closed unread.
       for (const host of ['127.0.0.2', '127.0.0.1']) {
