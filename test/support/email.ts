@@ -132,12 +132,16 @@ export async function signInByEmail(
 
 /**
  * A code asked for in a CookieBrowser against a listening app (`issuer`), as the login page's
- * script asks, and read from the mail at /dev/mailbox: the code and the page's fields.
+ * script asks, and read from the mail at /dev/mailbox: the code and the page's fields. `mailboxes`:
+ * the origins whose /dev/mailbox to read, the issuer's by default. Each instance catches what its
+ * own outbox poller sends, and of instances sharing a database, another's poller may send the mail
+ * the issuer's queued: a spec of several instances names each.
  */
 export async function requestCodeAt(
   issuer: string,
   cookies: CookieBrowser,
   email: string,
+  mailboxes: readonly string[] = [issuer],
 ): Promise<{ code: string; fields: { csrf_token: string; return_to: string } }> {
   const page = await (await cookies.get(`${issuer}/login`)).text();
   const form =
@@ -150,12 +154,17 @@ export async function requestCodeAt(
     return_to: unescapeHtml(hiddenField(form, 'return_to')),
   };
   const to = deliveredTo(email);
-  const mails = async () =>
+  const mailboxOf = async (origin: string) =>
     (
       (await (
-        await fetch(`${issuer}/dev/mailbox`, { headers: { accept: 'application/json' } })
+        await fetch(`${origin}/dev/mailbox`, { headers: { accept: 'application/json' } })
       ).json()) as MailboxJson
     ).mails.filter((mail) => mail.to === to);
+  // Newest first, as each mailbox lists them.
+  const mails = async () =>
+    (await Promise.all(mailboxes.map(mailboxOf)))
+      .flat()
+      .sort((a, b) => Date.parse(b.received_at) - Date.parse(a.received_at));
   const before = (await mails()).length;
   const started = await cookies.postJson(`${issuer}/login/email/start`, { email, ...fields });
   if (started.status !== 200) throw new Error(`POST /login/email/start answered ${started.status}`);
@@ -166,13 +175,17 @@ export async function requestCodeAt(
   return { code: codeOf(mail.text).code, fields };
 }
 
-/** The same sign-in in a CookieBrowser against a listening app (`issuer`): a code, then posted. */
+/**
+ * The same sign-in in a CookieBrowser against a listening app (`issuer`): a code, then posted
+ * (`mailboxes`: as requestCodeAt reads them).
+ */
 export async function signInByEmailAt(
   issuer: string,
   cookies: CookieBrowser,
   email: string,
+  mailboxes: readonly string[] = [issuer],
 ): Promise<void> {
-  const { code, fields } = await requestCodeAt(issuer, cookies, email);
+  const { code, fields } = await requestCodeAt(issuer, cookies, email, mailboxes);
   const verified = await cookies.postJson(`${issuer}/login/email/verify`, { code, ...fields });
   if (verified.status !== 200)
     throw new Error(`POST /login/email/verify answered ${verified.status}`);

@@ -47,6 +47,8 @@ describe('migrations: an upgrade from the 1.0.0 fixture', () => {
   let dist: string;
   const children: ChildProcess[] = [];
   let issuer: string;
+  /** Both instances' origins: either one's outbox poller may send a mail the other queued. */
+  let origins: string[];
   let outputs: (() => string)[];
   let env: Record<string, string>;
 
@@ -80,7 +82,8 @@ describe('migrations: an upgrade from the 1.0.0 fixture', () => {
     const started = await Promise.all(
       [0, 1].map(() => startBuiltService(dist, env, (child) => children.push(child))),
     );
-    issuer = `http://localhost:${started[0].port}`;
+    origins = started.map((service) => `http://localhost:${service.port}`);
+    issuer = origins[0];
     outputs = started.map((service) => service.output);
   });
 
@@ -185,7 +188,7 @@ describe('migrations: an upgrade from the 1.0.0 fixture', () => {
       await db.collection('account_methods').findOne({ _id: `email:${fixture.email}` as never }),
     ).toBeNull();
     const browser = new CookieBrowser();
-    await signInByEmailAt(issuer, browser, fixture.email);
+    await signInByEmailAt(issuer, browser, fixture.email, origins);
     const page = await (await browser.get(`${issuer}/login`)).text();
     expect(/Signed in as <strong>([^<]+)<\/strong>/.exec(page)?.[1]).toBe(fixture.user.username);
   });
