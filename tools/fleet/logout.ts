@@ -161,6 +161,8 @@ export class LogoutTraffic {
   private killedPids: ReadonlySet<number> = new Set();
   /** POSTs an RP holds, not answered yet. */
   private readonly unanswered = new Set<ReceivedLogoutToken>();
+  /** Of those POSTs, the ones the slow RP holds until the target's kill. */
+  private readonly held = new WeakSet<ReceivedLogoutToken>();
 
   constructor(private readonly elapsed: Elapsed) {}
 
@@ -197,6 +199,7 @@ export class LogoutTraffic {
           // by the sender, not by where the session ended: any instance's poller may claim a
           // delivery, and on a busy machine the others' often do before the victim's does.
           const held = rp.delayMs > 0 && this.target !== undefined && sender?.slot === this.target;
+          if (held) this.held.add(record);
           const answer = () => {
             if (held && !this.targetKilled && !res.destroyed) {
               setTimeout(answer, 100);
@@ -255,13 +258,14 @@ export class LogoutTraffic {
    * Whether the slow RP is holding a logout token `instance` sent, with at least half of the
    * sender's time limit for the attempt left: killing it now cuts a delivery. An older one may
    * be given up by the sender itself before the kill's burst ends (abandoned, not cut): a loaded
-   * machine's run once killed just after its only held delivery timed out, and cut none.
+   * machine's run once killed just after its only held delivery timed out, and cut none. Held, not
+   * merely unanswered: one that came before `endSessionsAt` is answered after SLOW_RP_MS all the
+   * same, and a fast machine's kill, decided on such a one, found nothing in flight (0 cut).
    */
   deliveryInFlightFrom(instance: number): boolean {
-    const slow = this.rps.find((rp) => rp.delayMs > 0)!.id;
     const heldSince = this.elapsed() - BACKCHANNEL_LOGOUT_TIMEOUT_MS / 2;
     return [...this.unanswered].some(
-      (r) => r.rp === slow && r.sender?.slot === instance && r.at >= heldSince,
+      (r) => this.held.has(r) && r.sender?.slot === instance && r.at >= heldSince,
     );
   }
 
