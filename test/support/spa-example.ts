@@ -4,15 +4,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { exitOf, printed } from './processes';
+import { exitOf, printed, statusOf } from './processes';
 
 export const SPA_EXAMPLE_SCRIPT = join(__dirname, '..', '..', 'examples', 'spa', 'serve.mjs');
 
 /**
  * Starts the example and waits until it says it serves its page at `port` (within 15 s): the
- * process, to stop with stopSpaExample. Its own line, not an answer on the port, which another
- * process may have taken since the port was chosen (the example then exits). A start that exits or
- * never says so fails the calling test, stopped.
+ * process, to stop with stopSpaExample. Its own line first, not an answer on the port, which
+ * another process may have taken since the port was chosen (the example then exits); then its page
+ * answers 200. A start that exits, never says so or does not serve fails the calling test, stopped.
  */
 export async function startSpaExample(
   port: number,
@@ -26,6 +26,8 @@ export async function startSpaExample(
   const ready = await printed(spa, `SPA example on http://127.0.0.1:${port}/ `, 15_000);
   try {
     expect({ ...ready, exited: spa.exitCode }).toMatchObject({ printed: true, exited: null });
+    // It said so, then serves its page.
+    expect(await statusOf(`http://127.0.0.1:${port}/`)).toBe(200);
   } catch (error) {
     await stopSpaExample(spa);
     throw error;

@@ -423,7 +423,9 @@ describe('npm run demo:client off demo-client’s port', () => {
         30_000,
       );
       expect({ ...ready, exited: child.exitCode }).toMatchObject({ printed: true, exited: null });
-      const page = await (await fetch(`http://localhost:${registeredPort}/`)).text();
+      const res = await fetch(`http://localhost:${registeredPort}/`);
+      expect(res.status).toBe(200);
+      const page = await res.text();
       expect(page).toContain('A confidential OAuth client (<code>my-demo-client</code>)');
       expect(page).not.toContain('<code>demo-client</code>');
     } finally {

@@ -417,7 +417,9 @@ describe('examples/mcp-server: MCP authorization with Proofgate (MCP SDK client)
       const metadataUrl = `${new URL(url).origin}/.well-known/oauth-protected-resource/tools/mcp`;
       const ready = await printed(cli, `Protected resource metadata: ${metadataUrl}\n`, 30_000);
       expect({ ...ready, exited: cli.exitCode }).toMatchObject({ printed: true, exited: null });
-      const metadata = await (await fetch(metadataUrl)).json();
+      const res = await fetch(metadataUrl);
+      expect(res.status).toBe(200);
+      const metadata = await res.json();
       expect(metadata).toMatchObject({ resource: url, authorization_servers: [issuer] });
       expect((await fetch(url, { method: 'POST' })).status).toBe(401);
     } finally {
