@@ -53,6 +53,7 @@ function workerKill(
       cut,
       redeemedUnseen: 0,
       redeemedOnRetry: cut,
+      decidedBy: 'ready',
     },
     worker: {
       pid: 201,
@@ -87,6 +88,8 @@ function kill(cut: number, orphans: number[] = []): FaultRecord {
       cut,
       redeemedUnseen: 0,
       redeemedOnRetry: cut,
+      decidedBy: 'ready',
+      readyBefore: { held: true, waitedMs: 1200 },
       workers: [202, 203],
       orphans,
     },

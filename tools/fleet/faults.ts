@@ -26,11 +26,16 @@ const KILL_AFTER_ANSWERS = 6;
 /**
  * What else a kill should cut (the logout traffic's deliveries from the victim): the kill waits
  * at most `readyWithinMs` for `ready` before its burst of exchanges, and prefers a moment when it
- * still holds; `killed` is told when the victim is gone, with every process it had.
+ * still holds; `hold` is told once `ready` held before the burst, and when the kill starts (what
+ * made `ready` hold must then stay until the victim is gone); `killed` is told when the victim is
+ * gone, with every process it had.
  */
+export type KillDecision = 'ready' | 'answers' | 'running-out' | 'time-cap' | 'halt';
+
 export interface KillHooks {
   readonly ready: () => boolean;
   readonly readyWithinMs: number;
+  readonly hold: () => void;
   readonly killed: (killedAt: number, pids: readonly number[]) => void;
 }
 /**
@@ -75,6 +80,13 @@ export interface FaultRecord {
     readonly redeemedUnseen: number;
     /** Of those, redeemed by the retry. */
     readonly redeemedOnRetry: number;
+    /**
+     * What made the kill due: `ready` (the hook's condition held), `answers` (enough answers
+     * without it), `running-out` (of codes), `time-cap`, or `halt` (the run was stopped).
+     */
+    readonly decidedBy: KillDecision;
+    /** With a hook: whether its condition held before the burst, and how long that took (ms). */
+    readonly readyBefore?: { readonly held: boolean; readonly waitedMs: number };
     /** The instance's workers when it was killed (instance-kill of an instance of several). */
     readonly workers?: readonly number[];
     /** Of those, still running ORPHAN_PATIENCE_MS after their primary died (then killed). */
@@ -266,6 +278,7 @@ export class FaultRunner {
         // Stopped first, as a worker kill does: no exchange in flight finishes before the kill,
         // and each loop's next request waits inside the instance too. Unstopped, a fast machine
         // answered every one in the moment between the decision and the signal (0 cut).
+        hooks?.hold();
         const processes = instance.processes();
         for (const pid of processes) process.kill(pid, 'SIGSTOP');
         await sleep(WORKER_FREEZE_MS);
@@ -365,24 +378,32 @@ export class FaultRunner {
   ): Promise<NonNullable<FaultRecord['kill']>> {
     const codes = await this.mintMany(KILL_CODES);
     const ready = hooks?.ready ?? (() => true);
-    await this.waitFor(ready, hooks?.readyWithinMs ?? 0);
+    const waitFrom = this.elapsed();
+    const readyBefore = hooks && {
+      held: await this.waitFor(ready, hooks.readyWithinMs),
+      waitedMs: this.elapsed() - waitFrom,
+    };
+    if (readyBefore?.held) hooks?.hold();
     let killing = false;
     let next = 0;
     const outcomes: RedemptionOutcome[] = [];
     // Decided as each answer arrives, not by polling: the other loops' exchanges are then in
     // flight. Prefer a moment when `ready` still holds, but not past a few more answers, and never
     // so late that the loops run out of codes (a fast machine answers dozens within one poll).
-    let signalKill: () => void = () => undefined;
-    const killNow = new Promise<void>((resolve) => (signalKill = resolve));
+    let decidedBy: KillDecision | undefined;
+    let signalKill: (why: KillDecision) => void = () => undefined;
+    const killNow = new Promise<void>(
+      (resolve) =>
+        (signalKill = (why) => {
+          decidedBy ??= why;
+          resolve();
+        }),
+    );
     const judge = () => {
       const answered = outcomes.length;
-      const runningOut = codes.length - next < KILL_LOOPS;
-      if (
-        runningOut ||
-        (answered >= KILL_AFTER_ANSWERS && (ready() || answered >= 3 * KILL_AFTER_ANSWERS))
-      ) {
-        signalKill();
-      }
+      if (codes.length - next < KILL_LOOPS) signalKill('running-out');
+      else if (answered >= KILL_AFTER_ANSWERS && ready()) signalKill('ready');
+      else if (answered >= 3 * KILL_AFTER_ANSWERS) signalKill('answers');
     };
     const loops = Array.from({ length: KILL_LOOPS }, async () => {
       while (!killing && next < codes.length) {
@@ -390,11 +411,12 @@ export class FaultRunner {
         if (!killing) judge();
       }
     });
-    const cap = setTimeout(signalKill, 10_000);
-    this.signal.addEventListener('abort', signalKill, { once: true });
+    const cap = setTimeout(() => signalKill('time-cap'), 10_000);
+    const halt = () => signalKill('halt');
+    this.signal.addEventListener('abort', halt, { once: true });
     await killNow;
     clearTimeout(cap);
-    this.signal.removeEventListener('abort', signalKill);
+    this.signal.removeEventListener('abort', halt);
     const stopSending = () => (killing = true);
     const killedAt = await kill(stopSending);
     stopSending();
@@ -407,6 +429,8 @@ export class FaultRunner {
       cut: cut.length,
       redeemedUnseen: cut.filter((o) => o.redeemedUnseen).length,
       redeemedOnRetry: cut.filter((o) => o.ok === 1).length,
+      decidedBy: decidedBy ?? 'halt',
+      ...(readyBefore ? { readyBefore } : {}),
     };
   }
 

@@ -165,6 +165,7 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
         hooks = {
           ready: () => logout.deliveryInFlightFrom(victim),
           readyWithinMs: LOGOUT_READY_WITHIN_MS,
+          hold: () => logout.holdUntilKill(),
           killed: (at, pids) => {
             logout.killedTarget(pids);
             logout.endSessionsUntil(at + LOGOUT_AFTER_KILL_MS);
@@ -181,6 +182,15 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
           `after ${record.recoveryFromLabel}; held challenges ${record.held.codesRedeemed + record.held.noncesRedeemed}/` +
           `${record.held.codes + record.held.nonces}; families ${record.families.alive}/${record.families.checked}`,
       );
+      if (hooks && record.kill) {
+        const { decidedBy, readyBefore, burst, cut } = record.kill;
+        log(
+          `  kill at +${(record.kill.killedAt / 1000).toFixed(1)} s: ` +
+            `a held logout token from the victim ${readyBefore?.held ? 'seen' : 'not seen'} ` +
+            `after ${((readyBefore?.waitedMs ?? 0) / 1000).toFixed(1)} s; decided by ${decidedBy} ` +
+            `after ${burst} exchanges sent, ${cut} cut`,
+        );
+      }
     }
     const tail = (options.faultIntervalSeconds * 1000) / 2;
     const end = Math.max(loadStartedAt + options.seconds * 1000, elapsed() + tail);
@@ -206,7 +216,8 @@ export async function runFleet(options: FleetOptions, settings: RunSettings): Pr
         `${logout.sessions.filter((s) => s.cutTries > 0).length} after a logout request cut by it), ` +
         `${logout.received.length} logout tokens received (${logout.received.filter((r) => near(r.at)).length} within 3 s of the kill, ` +
         `${logout.received.filter((r) => r.cut).length} cut mid-delivery; of the tokens of sessions ended at the victim, ` +
-        `${sent.itself} sent by it, ${sent.others} by another instance, ${sent.unknown} by one not told)`,
+        `${sent.itself} sent by it, ${sent.others} by another instance, ${sent.unknown} by one not told); ` +
+        logout.heldAccount(killedAt),
     );
 
     const figures: FleetFigures = {

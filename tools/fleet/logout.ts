@@ -10,7 +10,8 @@
  * at the first kill's victim for a few seconds before it dies (its poller is woken at once by the
  * sessions it ends, so it claims some of their deliveries; the other instances' pollers claim the
  * rest). Which instance sent a token is told by its connection (socket-owner.ts), and the slow RP
- * holds what the victim sends until it is killed, so a delivery is in flight when it dies.
+ * holds what the victim sends (a few seconds each, then from the kill's start until the victim
+ * is gone), so a delivery is in flight when it dies.
  * Sessions are ended until a little after that kill, so that every delivery
  * leased by the killed instance is retried by another within the run (its lease ends
  * BACKCHANNEL_LOGOUT_TIMEOUT_MS + 30 s after the claim). Every POST an RP receives is recorded,
@@ -24,14 +25,23 @@ import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 
 import { authorizationRequest } from '../../src/lab-client/authorization-request';
 import { codeExchangeRequest, codeFromRedirect, type CodeClient } from '../../bench/lib/pkce';
 import { NoAnswer, type Answer, type FleetClient } from './client';
-import { BACKCHANNEL_LOGOUT_TIMEOUT_MS } from './fleet';
 import type { Ledger } from './ledger';
-import { processGone, type Elapsed } from './processes';
+import { processGone, processState, type Elapsed } from './processes';
 import { socketOwner } from './socket-owner';
 import type { Traffic } from './traffic';
 
 /** How long the slow RP takes to answer a logout token. */
 export const SLOW_RP_MS = 4000;
+/**
+ * How long the slow RP holds a token the kill's victim sent (`endSessionsAt`) while the kill is
+ * not under way. Held until the kill, the tokens the victim sent first took every attempt it may
+ * run at once (4 per process and lane), and aged: 8 were open at one run's kill, 9.4 to 13.2 s
+ * old (2026-12-02), near the victim's own 20 s limit (BACKCHANNEL_LOGOUT_TIMEOUT_MS), past which
+ * it gives them up itself (abandoned, not cut). Released after this, they make room for newer
+ * ones, so a token the kill can cut is never older than this when the kill starts holding them
+ * all (`holdUntilKill`), and no older than this plus the kill's burst (at most 10 s) when it cuts.
+ */
+export const HELD_MS = 5000;
 /**
  * Pause of a loop between two sessions. With little of it a loop ends as many sessions as the
  * instances' CPU allows: 254 in a fleet run once most sign-ins hashed no password, against 144
@@ -83,6 +93,15 @@ export interface ReceivedLogoutToken {
    * the sender was not told: neither delivered nor counted as cut by a kill.
    */
   abandoned?: boolean;
+  /**
+   * The slow RP held it for the target's kill (for HELD_MS, or until the kill once that was
+   * under way): the target sent it after it was named, before it was killed.
+   */
+  held?: boolean;
+  /** When the RP answered it, or saw its connection close unanswered (elapsed ms). */
+  endedAt?: number;
+  /** Closed unanswered: its sender's state then (/proc: 'gone', 'Z', or a live one such as 'S'). */
+  senderAtClose?: string;
 }
 
 /** A login session the harness ended, with what it got in it. */
@@ -138,10 +157,7 @@ function str(answer: Answer, field: string): string | undefined {
 export class LogoutTraffic {
   readonly received: ReceivedLogoutToken[] = [];
   readonly sessions: EndedSession[] = [];
-  private readonly rps: Rp[] = [
-    { id: 'fleet-rp-fast', secret: 'fleet-rp-fast-secret', redirectUri: '', delayMs: 0 },
-    { id: 'fleet-rp-slow', secret: 'fleet-rp-slow-secret', redirectUri: '', delayMs: SLOW_RP_MS },
-  ];
+  private readonly rps: Rp[];
   private client?: FleetClient;
   private traffic?: Traffic;
   private ledger?: Ledger;
@@ -161,10 +177,28 @@ export class LogoutTraffic {
   private killedPids: ReadonlySet<number> = new Set();
   /** POSTs an RP holds, not answered yet. */
   private readonly unanswered = new Set<ReceivedLogoutToken>();
-  /** Of those POSTs, the ones the slow RP holds until the target's kill. */
+  /** Of those POSTs, the ones the slow RP holds for the target's kill. */
   private readonly held = new WeakSet<ReceivedLogoutToken>();
+  /** The kill is under way: held tokens are held until it, however long they have been. */
+  private holdingForKill = false;
+  private readonly heldMs: number;
 
-  constructor(private readonly elapsed: Elapsed) {}
+  /** `timing`: the slow RP's delay and its hold (SLOW_RP_MS, HELD_MS), shorter in tests. */
+  constructor(
+    private readonly elapsed: Elapsed,
+    timing: { readonly slowRpMs?: number; readonly heldMs?: number } = {},
+  ) {
+    this.heldMs = timing.heldMs ?? HELD_MS;
+    this.rps = [
+      { id: 'fleet-rp-fast', secret: 'fleet-rp-fast-secret', redirectUri: '', delayMs: 0 },
+      {
+        id: 'fleet-rp-slow',
+        secret: 'fleet-rp-slow-secret',
+        redirectUri: '',
+        delayMs: timing.slowRpMs ?? SLOW_RP_MS,
+      },
+    ];
+  }
 
   /** Starts the RPs' servers; answers the OAUTH_CLIENTS entries naming them. */
   async startReceivers(): Promise<string> {
@@ -186,28 +220,56 @@ export class LogoutTraffic {
           };
           this.received.push(record);
           this.unanswered.add(record);
-          let answered = false;
-          res.on('close', () => {
+          /** Answered, or closed unanswered (then cut or abandoned): told once. */
+          let ended = false;
+          const closedUnanswered = () => {
+            if (ended) return;
+            ended = true;
             this.unanswered.delete(record);
-            if (answered) return;
+            record.endedAt = this.elapsed();
+            if (sender) record.senderAtClose = processState(sender.pid);
             if (sender && processGone(sender.pid)) record.cut = true;
             else record.abandoned = true;
-          });
-          // Before the kill, the slow RP holds the tokens the victim sends until it is gone: the
-          // victim is mid-delivery when it dies, however long the kill's burst takes (a held
-          // attempt the victim gives up at its own time limit first is abandoned, not cut). Told
-          // by the sender, not by where the session ended: any instance's poller may claim a
-          // delivery, and on a busy machine the others' often do before the victim's does.
-          const held = rp.delayMs > 0 && this.target !== undefined && sender?.slot === this.target;
-          if (held) this.held.add(record);
+          };
+          res.on('close', closedUnanswered);
+          // Before the kill, the slow RP holds the tokens the victim sends (for HELD_MS, and once
+          // the kill is under way until it is gone): the victim is mid-delivery when it dies,
+          // however long the kill's burst takes. Told by the sender, not by where the session
+          // ended: any instance's poller may claim a delivery, and on a busy machine the others'
+          // often do before the victim's does.
+          const held =
+            rp.delayMs > 0 &&
+            this.target !== undefined &&
+            !this.targetKilled &&
+            sender?.slot === this.target;
+          if (held) {
+            this.held.add(record);
+            record.held = true;
+          }
           const answer = () => {
-            if (held && !this.targetKilled && !res.destroyed) {
+            // Ended, or closing: its close tells which.
+            if (ended || res.destroyed) return;
+            // Its sender died with it unanswered: the connection is gone, though its close may
+            // not have been seen yet. An event-loop turn runs its timers before its I/O, and the
+            // kill's own wait, which ends the hold, is such a timer: answered then, 3 of the 8
+            // tokens a run's kill cut counted as delivered (2026-12-02). An answer reaches no one.
+            if (sender && processGone(sender.pid)) {
+              closedUnanswered();
+              res.destroy();
+              return;
+            }
+            const holding =
+              held &&
+              !this.targetKilled &&
+              (this.holdingForKill || this.elapsed() - record.at < this.heldMs);
+            if (holding) {
               setTimeout(answer, 100);
               return;
             }
-            answered = true;
+            ended = true;
+            record.endedAt = this.elapsed();
             this.unanswered.delete(record);
-            if (!res.destroyed) res.writeHead(200, { 'cache-control': 'no-store' }).end();
+            res.writeHead(200, { 'cache-control': 'no-store' }).end();
           };
           setTimeout(answer, rp.delayMs);
         });
@@ -255,18 +317,19 @@ export class LogoutTraffic {
   }
 
   /**
-   * Whether the slow RP is holding a logout token `instance` sent, with at least half of the
-   * sender's time limit for the attempt left: killing it now cuts a delivery. An older one may
-   * be given up by the sender itself before the kill's burst ends (abandoned, not cut): a loaded
-   * machine's run once killed just after its only held delivery timed out, and cut none. Held, not
-   * merely unanswered: one that came before `endSessionsAt` is answered after SLOW_RP_MS all the
-   * same, and a fast machine's kill, decided on such a one, found nothing in flight (0 cut).
+   * Whether the slow RP is holding a logout token `instance` sent: killing it now cuts a delivery.
+   * Held, not merely unanswered: one that came before `endSessionsAt` is answered after SLOW_RP_MS
+   * all the same, and a fast machine's kill, decided on such a one, found nothing in flight (0 cut).
+   * A held one is at most HELD_MS old until `holdUntilKill`, so the sender's own time limit
+   * (BACKCHANNEL_LOGOUT_TIMEOUT_MS) is far off.
    */
   deliveryInFlightFrom(instance: number): boolean {
-    const heldSince = this.elapsed() - BACKCHANNEL_LOGOUT_TIMEOUT_MS / 2;
-    return [...this.unanswered].some(
-      (r) => this.held.has(r) && r.sender?.slot === instance && r.at >= heldSince,
-    );
+    return [...this.unanswered].some((r) => this.held.has(r) && r.sender?.slot === instance);
+  }
+
+  /** The kill is under way: what the slow RP holds for it, it holds until `killedTarget`. */
+  holdUntilKill(): void {
+    this.holdingForKill = true;
   }
 
   /**
@@ -292,6 +355,33 @@ export class LogoutTraffic {
       others: ofIt.filter((r) => r.sender !== undefined && r.sender.slot !== instance).length,
       unknown: ofIt.filter((r) => r.sender === undefined).length,
     };
+  }
+
+  /**
+   * What became of the tokens the slow RP held for the target (`endSessionsAt`), for the run's
+   * account: how many were still open when it was killed at `killedAt` (their ages then), and how
+   * each ended: answered, cut, or abandoned (with its sender's state when its connection closed).
+   */
+  heldAccount(killedAt: number): string {
+    const held = this.received.filter((r) => r.held);
+    const open = held.filter((r) => (r.endedAt ?? Infinity) >= killedAt);
+    const fate = (r: ReceivedLogoutToken) =>
+      r.cut
+        ? 'cut'
+        : r.abandoned
+          ? `abandoned, its sender ${r.senderAtClose ?? 'not told'}`
+          : r.endedAt === undefined
+            ? 'never answered'
+            : 'answered';
+    const each = open.map(
+      (r) =>
+        `${((killedAt - r.at) / 1000).toFixed(1)} s old, from pid ${r.sender?.pid}, ${fate(r)}`,
+    );
+    return (
+      `the slow RP held ${held.length} tokens from the victim, ` +
+      `${held.length - open.length} ended before the kill, ${open.length} open at it` +
+      (each.length > 0 ? ` (${each.join('; ')})` : '')
+    );
   }
 
   /** The instance sessions were ended at was killed: the slow RP holds nothing more for it. */

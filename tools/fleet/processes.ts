@@ -455,12 +455,17 @@ function sumOf(processes: readonly ProcessMemory[]): number {
  * already at least a zombie.
  */
 export function processGone(pid: number): boolean {
+  const state = processState(pid);
+  return state === 'gone' || state === 'Z' || state === 'X';
+}
+
+/** The state letter of process `pid` in /proc/<pid>/stat (R, S, T, Z, …), or 'gone'. */
+export function processState(pid: number): string {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state === 'Z' || state === 'X';
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   } catch {
-    return true;
+    return 'gone';
   }
 }
 
