@@ -26,7 +26,7 @@ import { authorizationRequest } from '../../src/lab-client/authorization-request
 import { codeExchangeRequest, codeFromRedirect, type CodeClient } from '../../bench/lib/pkce';
 import { NoAnswer, type Answer, type FleetClient } from './client';
 import type { Ledger } from './ledger';
-import { processGone, processState, type Elapsed } from './processes';
+import { processGone, processState, stateEnded, type Elapsed } from './processes';
 import { socketOwner } from './socket-owner';
 import type { Traffic } from './traffic';
 
@@ -177,8 +177,6 @@ export class LogoutTraffic {
   private killedPids: ReadonlySet<number> = new Set();
   /** POSTs an RP holds, not answered yet. */
   private readonly unanswered = new Set<ReceivedLogoutToken>();
-  /** Of those POSTs, the ones the slow RP holds for the target's kill. */
-  private readonly held = new WeakSet<ReceivedLogoutToken>();
   /** The kill is under way: held tokens are held until it, however long they have been. */
   private holdingForKill = false;
   private readonly heldMs: number;
@@ -227,8 +225,9 @@ export class LogoutTraffic {
             ended = true;
             this.unanswered.delete(record);
             record.endedAt = this.elapsed();
-            if (sender) record.senderAtClose = processState(sender.pid);
-            if (sender && processGone(sender.pid)) record.cut = true;
+            const state = sender && processState(sender.pid);
+            if (state) record.senderAtClose = state;
+            if (state && stateEnded(state)) record.cut = true;
             else record.abandoned = true;
           };
           res.on('close', closedUnanswered);
@@ -242,10 +241,7 @@ export class LogoutTraffic {
             this.target !== undefined &&
             !this.targetKilled &&
             sender?.slot === this.target;
-          if (held) {
-            this.held.add(record);
-            record.held = true;
-          }
+          if (held) record.held = true;
           const answer = () => {
             // Ended, or closing: its close tells which.
             if (ended || res.destroyed) return;
@@ -324,7 +320,7 @@ export class LogoutTraffic {
    * (BACKCHANNEL_LOGOUT_TIMEOUT_MS) is far off.
    */
   deliveryInFlightFrom(instance: number): boolean {
-    return [...this.unanswered].some((r) => this.held.has(r) && r.sender?.slot === instance);
+    return [...this.unanswered].some((r) => r.held === true && r.sender?.slot === instance);
   }
 
   /** The kill is under way: what the slow RP holds for it, it holds until `killedTarget`. */

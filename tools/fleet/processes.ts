@@ -455,7 +455,11 @@ function sumOf(processes: readonly ProcessMemory[]): number {
  * already at least a zombie.
  */
 export function processGone(pid: number): boolean {
-  const state = processState(pid);
+  return stateEnded(processState(pid));
+}
+
+/** Whether a `processState` is one of a process that has ended (gone, a zombie, dead). */
+export function stateEnded(state: string): boolean {
   return state === 'gone' || state === 'Z' || state === 'X';
 }
 
