@@ -43,6 +43,8 @@ function charsetOf(req: FastifyRequest): string | undefined {
 /** `utf8`: no IANA name, but what many clients send for UTF-8 (Node's own name for it). */
 const UTF8_ALIAS = 'utf8';
 
+const NOT_AN_OBJECT = 'The request body must be a JSON object';
+
 /** body-parser refuses a compressed body it cannot inflate; here every coding but identity. */
 function refuseContentEncoding(req: FastifyRequest): void {
   const coding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
@@ -62,17 +64,17 @@ function parseJson(req: FastifyRequest, body: Buffer, depthLimit: number): unkno
   if (!isUtf8(body)) throw new InvalidRequest('The request body is not valid UTF-8');
   if (body.length === 0) return {};
   const text = body.toString('utf8');
-  // body-parser's `strict`: only an object or an array at the top.
-  // RFC 8259 §2: the whitespace allowed before it (space, tab, line feed, carriage return).
-  const first = /^[ \t\n\r]*(.)/.exec(text)?.[1];
-  if (first !== '{' && first !== '[') {
-    throw new BodyError(400, 'entity.parse.failed', 'Unexpected token in JSON');
-  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw new BodyError(400, 'entity.parse.failed', (error as Error).message);
+  }
+  // Every endpoint reads named members, so the top is an object: an array would reach the route
+  // as members "0", "1"… ("Unknown parameter: 0"), and `null`, a string, a number or a boolean is
+  // valid JSON, only not a request.
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidRequest(NOT_AN_OBJECT);
   }
   if (nestsDeeperThan(value, depthLimit)) {
     throw new InvalidRequest(
@@ -152,7 +154,7 @@ function readBody(
 
 /**
  * The request bodies the service reads, as Fastify content-type parsers: JSON (UTF-8 only, an
- * object or array at the top, nesting bounded, no object naming a member twice) and flat forms,
+ * object at the top, nesting bounded, no object naming a member twice) and flat forms,
  * both limited in size. A body of any other type, or of none named, is read off (within the same
  * limit) and refused with 415 in the one error envelope, rather than read as no body and refused
  * for a missing field; a request with an empty one goes on with no body.

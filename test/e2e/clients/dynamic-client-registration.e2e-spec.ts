@@ -335,11 +335,8 @@ describe('POST /register (RFC 7591), open to public clients', () => {
       'invalid_client_metadata',
       'token_endpoint_auth_method must be one of none, client_secret_basic, client_secret_post, private_key_jwt',
     ],
-    [
-      ['https://app.example/cb'],
-      'invalid_client_metadata',
-      'Client metadata must be a JSON object',
-    ],
+    // Not metadata at all: refused with every JSON body that is not an object.
+    [['https://app.example/cb'], 'invalid_request', 'The request body must be a JSON object'],
   ])('refuses bad or oversized metadata %#', async (body, error, description) => {
     const res = await register(t, body).expect(400);
     expect(res.body).toEqual({ error, error_description: description });

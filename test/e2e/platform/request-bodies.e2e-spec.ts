@@ -1,6 +1,6 @@
 /**
  * The bodies the service reads: forms and JSON, UTF-8, uncompressed, at most 16 KB and 50 form
- * fields, each JSON object naming a member once. What it does not read is refused in the one envelope with the status that says why
+ * fields, JSON an object at the top, each JSON object naming a member once. What it does not read is refused in the one envelope with the status that says why
  * (RFC 9110 §15.5.14 and §15.5.16), before any route sees it, rather than read as an empty body
  * and refused for a missing field.
  */
@@ -93,6 +93,31 @@ describe('request bodies', () => {
     expect(empty.body).toEqual(none.body);
     expect(empty.body.error_description).toMatch(/address/);
   });
+
+  // Every endpoint reads named members. An array reached the route as members "0", "1"…
+  // ("Unknown parameter: 0"), and null, a string, a number or a boolean, all valid JSON, was
+  // refused as "not valid JSON".
+  it.each([
+    ['an array', '[{"address":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","chainId":1}]'],
+    ['an empty array', '[]'],
+    ['null', 'null'],
+    ['a string', '"0x70997970C51812dc3A010C7d01b50e0d17dc79C8"'],
+    ['a number', ' 7 '],
+    ['a boolean', 'true'],
+  ])('refuses a JSON body that is %s, not an object, with 400 saying so', async (_, body) => {
+    for (const path of ['/wallet/nonce', '/register']) {
+      const res = await t.http().post(path).type('json').send(body);
+      expectRefusal(res, 400, 'invalid_request', 'The request body must be a JSON object');
+    }
+  });
+
+  it.each([['nul'], ['[1,'], ['{"address":}'], ["'x'"]])(
+    'refuses %s, which does not parse, as not valid JSON',
+    async (body) => {
+      const res = await t.http().post('/wallet/nonce').type('json').send(body);
+      expectRefusal(res, 400, 'invalid_request', 'The request body is not valid JSON');
+    },
+  );
 
   it('refuses a field named as a member every object has, in JSON and in a form', async () => {
     const address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
