@@ -37,13 +37,17 @@ function IsWalletAddress(): PropertyDecorator {
   });
 }
 
-/** An EIP-155 chain id as a number (as SIWE has always taken it), or a CAIP-2 chain id. */
+/**
+ * An EIP-155 chain id as a number (as SIWE has always taken it; positive, as every chain's is), or
+ * a CAIP-2 chain id.
+ */
 function IsWalletChainId(): PropertyDecorator {
   return ValidateBy({
     name: 'isWalletChainId',
     validator: {
       validate: (value: unknown) =>
-        Number.isSafeInteger(value) || (typeof value === 'string' && CAIP2_CHAIN_ID.test(value)),
+        (Number.isSafeInteger(value) && (value as number) > 0) ||
+        (typeof value === 'string' && CAIP2_CHAIN_ID.test(value)),
       // An error text clients may match: kept as it was before Bitcoin came.
       defaultMessage: () =>
         'chainId must be an EIP-155 chain id (1) or a CAIP-2 chain id ("eip155:1", "solana:mainnet")',

@@ -221,6 +221,9 @@ const ETHEREUM: WalletChain = {
     // A string must be CAIP-2 (`"eip155:1"`, issue #21); a bare "1" is neither.
     ['a chainId given as a string', () => ({ chainId: '1' }), 400, 'invalid_request', BAD_CHAIN_ID],
     ['a fractional chainId', () => ({ chainId: 1.5 }), 400, 'invalid_request', BAD_CHAIN_ID],
+    // EIP-155 ids are positive: -1 is no chain at all, not one this service does not accept.
+    ['a negative chainId', () => ({ chainId: -1 }), 400, 'invalid_request', BAD_CHAIN_ID],
+    ['a chainId of 0', () => ({ chainId: 0 }), 400, 'invalid_request', BAD_CHAIN_ID],
     [
       'an unknown field',
       () => ({ statement: 'hi' }),
