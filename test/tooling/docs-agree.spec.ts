@@ -51,6 +51,8 @@ import {
   SIGNED_REQUEST_MAX_AGE_SECONDS,
 } from '../../src/oauth/request-rules/request-object.verifier';
 import { SETTING_NAMES } from '../../src/config/settings';
+import { BODY_NOT_JSON } from '../../src/platform/errors/protocol-error.filter';
+import { JSON_BODY_NOT_AN_OBJECT } from '../../src/platform/http/body-parsers';
 import { REQUEST_URI_FETCH_LIMITS } from '../../src/oauth/authorize/request-uri.fetcher';
 import { GRANT_TYPE_RULES } from '../../src/oauth/token/token-grants';
 import { buildAdminProgram } from '../../src/admin/admin-cli';
@@ -640,6 +642,16 @@ describe('the README agrees with CI and the code', () => {
     expect(text).toContain(`at most ${mib(maxBytes)} in ${timeoutMs / 1000} s`);
     expect(text).toContain(`(ZLIB, at most ${mib(maxListBytes)})`);
     expect(text).toContain(`At most ${cacheEntries} lists and ${mib(cacheBytes)} are kept`);
+  });
+
+  it('docs/ENDPOINTS.md quotes the refusals of a JSON body that does not parse or is no object', () => {
+    const errors = section(read('docs', 'ENDPOINTS.md'), '## Errors').replace(/\s+/g, ' ');
+    expect(errors).toContain(
+      `JSON that does not parse is \`400 invalid_request\` "${BODY_NOT_JSON}"`,
+    );
+    expect(errors).toContain(
+      `(an array, \`null\`, a string, a number, a boolean) is \`400 invalid_request\` "${JSON_BODY_NOT_AN_OBJECT}"`,
+    );
   });
 
   it("docs/ENDPOINTS.md states how the pages' files are versioned and cached, as the code has it", () => {

@@ -279,9 +279,7 @@ function fromHttpException(e: HttpException, request: RequestLine) {
     case 400:
       // Our own validation throws InvalidRequest; a BadRequestException comes from Nest's body
       // parsing, whose message is the JSON parser's (safe to classify, not to echo).
-      return new InvalidRequest(
-        /JSON/.test(e.message) ? 'The request body is not valid JSON' : 'The request is invalid',
-      );
+      return new InvalidRequest(/JSON/.test(e.message) ? BODY_NOT_JSON : 'The request is invalid');
     case 404:
       return notFound(request);
     case 405:
@@ -318,6 +316,8 @@ function notFound(request: RequestLine): ProtocolError {
 }
 
 const BODY_TOO_LARGE = 'The request body is too large';
+/** The refusal of a JSON body that does not parse. */
+export const BODY_NOT_JSON = 'The request body is not valid JSON';
 const UNREAD_TYPE =
   'The request body is neither application/x-www-form-urlencoded nor application/json';
 
@@ -328,7 +328,7 @@ function fromBodyParser(e: BodyParserError): ProtocolError {
     case 'parameters.too.many':
       return new ContentTooLarge('The request body has too many fields');
     case 'entity.parse.failed':
-      return new InvalidRequest('The request body is not valid JSON');
+      return new InvalidRequest(BODY_NOT_JSON);
     case 'unsupported.type':
       return new UnsupportedMediaType(UNREAD_TYPE);
     case 'encoding.unsupported':

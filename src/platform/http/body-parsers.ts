@@ -43,7 +43,8 @@ function charsetOf(req: FastifyRequest): string | undefined {
 /** `utf8`: no IANA name, but what many clients send for UTF-8 (Node's own name for it). */
 const UTF8_ALIAS = 'utf8';
 
-const NOT_AN_OBJECT = 'The request body must be a JSON object';
+/** The refusal of JSON that parses to anything but an object. */
+export const JSON_BODY_NOT_AN_OBJECT = 'The request body must be a JSON object';
 
 /** body-parser refuses a compressed body it cannot inflate; here every coding but identity. */
 function refuseContentEncoding(req: FastifyRequest): void {
@@ -74,7 +75,7 @@ function parseJson(req: FastifyRequest, body: Buffer, depthLimit: number): unkno
   // as members "0", "1"… ("Unknown parameter: 0"), and `null`, a string, a number or a boolean is
   // valid JSON, only not a request.
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidRequest(NOT_AN_OBJECT);
+    throw new InvalidRequest(JSON_BODY_NOT_AN_OBJECT);
   }
   if (nestsDeeperThan(value, depthLimit)) {
     throw new InvalidRequest(
